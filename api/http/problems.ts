@@ -1,0 +1,140 @@
+import { ValidateError } from '@tsoa/runtime';
+import { DomainError, ERROR_CATALOGUE, type ErrorCode, type FieldError } from '../../src/shared/errors';
+
+/** HTTP status for each domain error code. `satisfies` makes a new catalogue code a compile error until mapped here. */
+export const STATUS_BY_CODE = {
+  'validation-error': 422,
+  'malformed-request': 400,
+  'payload-too-large': 413,
+  'unsupported-media-type': 415,
+  'not-found': 404,
+  'route-not-found': 404,
+  'method-not-allowed': 405,
+  unauthorized: 401,
+  forbidden: 403,
+  conflict: 409,
+  'rate-limited': 429,
+  'service-unavailable': 503,
+  'request-timeout': 503,
+  'internal-error': 500,
+} as const satisfies Record<ErrorCode, number>;
+
+const TITLES: Record<number, string> = {
+  400: 'Requisição malformada',
+  401: 'Não autenticado',
+  403: 'Acesso negado',
+  404: 'Não encontrado',
+  405: 'Método não permitido',
+  409: 'Conflito',
+  410: 'Não está mais disponível',
+  413: 'Conteúdo grande demais',
+  415: 'Tipo de conteúdo não suportado',
+  422: 'Dados inválidos',
+  429: 'Muitas requisições',
+  500: 'Erro interno',
+  503: 'Serviço indisponível',
+};
+
+/** RFC 9457 problem details, as sent to clients. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  requestId?: string;
+  errors?: FieldError[];
+}
+
+export interface ProblemResponse {
+  problem: Problem;
+  headers: Record<string, string>;
+}
+
+/** Builds the problem for a domain error code. */
+export function problemFor(code: ErrorCode, detail?: string, errors?: FieldError[]): Problem {
+  const status = STATUS_BY_CODE[code];
+  const problem: Problem = {
+    type: `/problems/${code}`,
+    title: TITLES[status] ?? 'Erro',
+    status,
+    detail: detail ?? ERROR_CATALOGUE[code],
+  };
+  if (errors && errors.length > 0) problem.errors = errors;
+  return problem;
+}
+
+/** tsoa reports `body.cpf` style keys with English messages; we keep the path and say it in pt-BR. */
+function translateTsoaMessage(message: string): string {
+  if (/is an excess property/i.test(message) || /excess propert/i.test(message)) return 'propriedade não permitida';
+  if (/is required/i.test(message)) return 'campo obrigatório';
+  if (/invalid (integer|float|number)/i.test(message)) return 'deve ser um número';
+  if (/must be an? integer/i.test(message)) return 'deve ser um número inteiro';
+  if (/invalid string/i.test(message)) return 'deve ser um texto';
+  if (/invalid boolean/i.test(message)) return 'deve ser verdadeiro ou falso';
+  if (/invalid array/i.test(message)) return 'deve ser uma lista';
+  if (/should be one of the following|should be one of/i.test(message)) {
+    const allowed = /\[(.*)\]/.exec(message)?.[1];
+    return allowed ? `valor não permitido; use um de: ${allowed.replace(/'/g, '')}` : 'valor não permitido';
+  }
+  if (/min(imum)? ?length|minLength/i.test(message)) return 'texto curto demais';
+  if (/max(imum)? ?length|maxLength/i.test(message)) return 'texto longo demais';
+  if (/min(imum)? value|minimum/i.test(message)) return 'valor abaixo do mínimo permitido';
+  if (/max(imum)? value|maximum/i.test(message)) return 'valor acima do máximo permitido';
+  if (/pattern|match/i.test(message)) return 'formato inválido';
+  if (/date/i.test(message)) return 'data inválida; use o formato AAAA-MM-DD';
+  if (/invalid/i.test(message)) return 'valor inválido';
+  return 'valor inválido';
+}
+
+function fieldName(key: string): string {
+  // tsoa keys look like "body.cpf", "requestBody.cpf", "limit" or "body.items.$0.x".
+  return key.replace(/^requestBody\b/, 'body').replace(/\.\$(\d+)/g, '[$1]');
+}
+
+/** Field errors from tsoa's ValidateError, in pt-BR, one per field. */
+export function fieldErrorsFromTsoa(error: ValidateError): FieldError[] {
+  const result: FieldError[] = [];
+  for (const [key, value] of Object.entries(error.fields ?? {})) {
+    result.push({ field: fieldName(key), message: translateTsoaMessage(String(value?.message ?? '')) });
+  }
+  return result;
+}
+
+interface RestifyLikeError {
+  statusCode?: number;
+  name?: string;
+  body?: { code?: string };
+}
+
+/**
+ * Maps anything thrown while handling a request to a problem. Unknown errors become a generic 500 with no detail of
+ * their own (the caller logs them with the request id).
+ */
+export function toProblem(error: unknown): ProblemResponse & { unexpected: boolean } {
+  const headers: Record<string, string> = {};
+  if (error instanceof DomainError) {
+    if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
+    return { problem: problemFor(error.code, error.message, error.errors), headers, unexpected: false };
+  }
+  if (error instanceof ValidateError) {
+    return { problem: problemFor('validation-error', undefined, fieldErrorsFromTsoa(error)), headers, unexpected: false };
+  }
+  const restifyError = error as RestifyLikeError | undefined;
+  switch (restifyError?.name) {
+    case 'ResourceNotFoundError':
+      return { problem: problemFor('route-not-found'), headers, unexpected: false };
+    case 'MethodNotAllowedError':
+      return { problem: problemFor('method-not-allowed'), headers, unexpected: false };
+    case 'PayloadTooLargeError':
+    case 'RequestEntityTooLargeError':
+      return { problem: problemFor('payload-too-large'), headers, unexpected: false };
+    case 'UnsupportedMediaTypeError':
+      return { problem: problemFor('unsupported-media-type'), headers, unexpected: false };
+    case 'InvalidContentError':
+    case 'BadRequestError':
+      return { problem: problemFor('malformed-request', 'A requisição está malformada.'), headers, unexpected: false };
+    default:
+      return { problem: problemFor('internal-error'), headers, unexpected: true };
+  }
+}

@@ -1,0 +1,123 @@
+import { resolve } from 'node:path';
+
+/**
+ * The application's configuration, read once from the environment at start-up.
+ *
+ * Every variable is listed (with a comment) in `.env.example`. A malformed value stops the process with a message
+ * naming the variable, so a typo in a deployment fails loudly at boot instead of at the first request that needs it.
+ */
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** Public origin used in printed URLs and links (e-mails, verification links). */
+  publicBaseUrl: string;
+  database: DatabaseConfig;
+  /** Directory for the embedded database and development keys. */
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Addresses (exact IPs) of reverse proxies whose X-Forwarded-For is trusted for the client address. */
+  trustedProxies: string[];
+  /** How long SIGTERM waits for in-flight requests before closing anyway. */
+  shutdownTimeoutMs: number;
+  /** Requests still running after this are answered 503 so no client hangs forever. */
+  requestTimeoutMs: number;
+  /** Maximum size of a JSON or form body. */
+  maxJsonBodyBytes: number;
+}
+
+export type DatabaseConfig =
+  | { kind: 'postgresql'; url: string; poolMax: number }
+  | { kind: 'pglite'; dataDir: string }
+  /** A PGlite instance created by the caller (tests); the app neither locks nor closes it. */
+  | { kind: 'pglite-instance'; pglite: unknown };
+
+/** A configuration problem: the message names the variable and what was expected. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number between ${min} and ${max}, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL (${protocols.join(' or ')}), got a malformed value`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+  }
+  return raw;
+}
+
+function ipList(env: Env, name: string): string[] {
+  const raw = read(env, name);
+  if (raw === undefined) return [];
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const item of items) {
+    if (!/^[0-9a-fA-F:.]+$/.test(item)) throw new ConfigError(`${name} must be a comma-separated list of IP addresses, got "${item}"`);
+  }
+  return items;
+}
+
+/** Reads and validates the configuration; throws {@link ConfigError} naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const port = integer(env, 'PORT', 3978, 0, 65535);
+  const host = read(env, 'HOST') ?? '0.0.0.0';
+  const dataDir = resolve(read(env, 'DATA_DIR') ?? './data');
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const poolMax = integer(env, 'DB_POOL_MAX', 10, 1, 500);
+  const database: DatabaseConfig = databaseUrl
+    ? { kind: 'postgresql', url: databaseUrl, poolMax }
+    : { kind: 'pglite', dataDir: resolve(dataDir, 'pglite') };
+  const publicBaseUrl = (url(env, 'PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  return {
+    nodeEnv,
+    host,
+    port,
+    publicBaseUrl,
+    database,
+    dataDir,
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    trustedProxies: ipList(env, 'TRUSTED_PROXIES'),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 8000, 100, 120000),
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30000, 100, 600000),
+    maxJsonBodyBytes: integer(env, 'MAX_JSON_BODY_BYTES', 1024 * 1024, 1024, 10 * 1024 * 1024),
+  };
+}

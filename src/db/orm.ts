@@ -1,0 +1,86 @@
+import { MikroORM as PgMikroORM, defineConfig as definePgConfig } from '@mikro-orm/postgresql';
+import { MikroORM as PgliteMikroORM, defineConfig as definePgliteConfig } from '@mikro-orm/pglite';
+import type { EntityManager as SqlEntityManager, Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import type { DatabaseConfig } from '../config';
+import { migrationsList } from '../../migrations';
+import { entities } from './entities';
+import { DataDirLock } from './data-dir-lock';
+
+/** The entity manager type every service receives. PGlite and PostgreSQL share the PostgreSQL platform. */
+export type EntityManager = SqlEntityManager;
+
+export interface Database {
+  orm: PgMikroORM;
+  em: EntityManager;
+  /** Closes the connections and releases the data-directory lock (if any). */
+  close(): Promise<void>;
+}
+
+function baseOptions(): Partial<Options> {
+  return {
+    entities,
+    extensions: [Migrator],
+    migrations: { migrationsList, snapshot: false, snapshotOnMigrate: false, transactional: true, allOrNothing: true, silent: true },
+    // Entities are defined with defineEntity; no reflection, no discovery by path.
+    discovery: { warnWhenNoEntities: false },
+    allowGlobalContext: false,
+    debug: false,
+  };
+}
+
+function optionsFor(database: DatabaseConfig): Options {
+  switch (database.kind) {
+    case 'postgresql':
+      return definePgConfig({
+        ...baseOptions(),
+        clientUrl: database.url,
+        pool: { min: 0, max: database.poolMax },
+      });
+    case 'pglite':
+      return definePgliteConfig({ ...baseOptions(), dbName: database.dataDir }) as unknown as Options;
+    case 'pglite-instance':
+      return definePgliteConfig({
+        ...baseOptions(),
+        dbName: 'memory://',
+        driverOptions: { pglite: () => database.pglite },
+      }) as unknown as Options;
+  }
+}
+
+/**
+ * Opens the database chosen by the configuration and applies pending migrations.
+ *
+ * The embedded PGlite directory is locked first: a second process on the same directory is refused with a clear
+ * message instead of corrupting it.
+ */
+export async function openDatabase(database: DatabaseConfig, options: { migrate?: boolean } = {}): Promise<Database> {
+  const lock = database.kind === 'pglite' ? DataDirLock.acquire(database.dataDir) : undefined;
+  try {
+    const config = optionsFor(database);
+    const orm = (database.kind === 'postgresql'
+      ? await PgMikroORM.init(config)
+      : await PgliteMikroORM.init(config as never)) as unknown as PgMikroORM;
+    if (options.migrate !== false) await orm.migrator.up();
+    return {
+      orm,
+      em: orm.em,
+      async close() {
+        try {
+          await orm.close(true);
+        } finally {
+          lock?.release();
+        }
+      },
+    };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+/** Names of migrations not yet applied (used by /ready). */
+export async function pendingMigrations(orm: PgMikroORM): Promise<string[]> {
+  const pending = await orm.migrator.getPending();
+  return pending.map((m) => m.name);
+}
