@@ -24,7 +24,10 @@ const common = {
 module.exports = {
   ...common,
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
-  testPathIgnorePatterns: process.env.JEST_INCLUDE_PG === '1' ? ['/node_modules/'] : ['/node_modules/', '<rootDir>/tests/pg/', '<rootDir>/tests/faults/', '<rootDir>/tests/e2e/'],
+  testPathIgnorePatterns:
+    process.env.JEST_INCLUDE_PG === '1'
+      ? ['/node_modules/']
+      : ['/node_modules/', '<rootDir>/tests/pg/', '<rootDir>/tests/faults/', '<rootDir>/tests/e2e/'],
   globalSetup: '<rootDir>/tests/setup/global-setup.ts',
   globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
   workerIdleMemoryLimit: '300MB',

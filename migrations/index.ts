@@ -4,6 +4,4 @@ import { Migration20261129000000_foundation } from './Migration20261129000000_fo
  * Every migration, in order. Listed explicitly (not discovered by glob) so the same list runs from TypeScript in tests
  * and from compiled JavaScript in production, on PGlite and on PostgreSQL alike.
  */
-export const migrationsList = [
-  { name: 'Migration20261129000000_foundation', class: Migration20261129000000_foundation },
-];
+export const migrationsList = [{ name: 'Migration20261129000000_foundation', class: Migration20261129000000_foundation }];

@@ -28,9 +28,11 @@ export interface Config {
 
 export type DatabaseConfig =
   | { kind: 'postgresql'; url: string; poolMax: number }
-  | { kind: 'pglite'; dataDir: string }
-  /** A PGlite instance created by the caller (tests); the app neither locks nor closes it. */
-  | { kind: 'pglite-instance'; pglite: unknown };
+  /**
+   * Embedded PGlite. `dataDir` is a directory (persisted and locked) or `memory://`; `loadDataDir` starts from a dump
+   * made by `dumpDataDir` (tests start each file from a migrated template this way).
+   */
+  | { kind: 'pglite'; dataDir: string; loadDataDir?: Blob };
 
 /** A configuration problem: the message names the variable and what was expected. */
 export class ConfigError extends Error {
@@ -90,7 +92,8 @@ function ipList(env: Env, name: string): string[] {
     .map((s) => s.trim())
     .filter(Boolean);
   for (const item of items) {
-    if (!/^[0-9a-fA-F:.]+$/.test(item)) throw new ConfigError(`${name} must be a comma-separated list of IP addresses, got "${item}"`);
+    if (!/^[0-9a-fA-F:.]+$/.test(item))
+      throw new ConfigError(`${name} must be a comma-separated list of IP addresses, got "${item}"`);
   }
   return items;
 }

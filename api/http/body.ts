@@ -13,7 +13,7 @@ export type StreamingRoute = (req: Request) => boolean;
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 function mediaType(req: Request): string {
-  return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  return (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
 }
 
 function hasBody(req: Request): boolean {
@@ -77,7 +77,9 @@ export function bodyParser(limit: number, isStreamingRoute: StreamingRoute) {
       req.resume();
       throw new DomainError(
         'unsupported-media-type',
-        type ? `Tipo de conteúdo "${type}" não suportado; envie application/json.` : 'Informe o Content-Type; envie application/json.',
+        type
+          ? `Tipo de conteúdo "${type}" não suportado; envie application/json.`
+          : 'Informe o Content-Type; envie application/json.',
       );
     }
     const raw = await readBody(req, limit);

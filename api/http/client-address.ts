@@ -17,7 +17,7 @@ export function clientAddress(req: Request, trustedProxies: string[]): string {
     .map((hop) => normalise(hop.trim()))
     .filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {
-    if (!trustedProxies.includes(hops[i]!)) return hops[i]!;
+    if (!trustedProxies.includes(hops[i])) return hops[i];
   }
   return peer;
 }

@@ -57,7 +57,6 @@ export function createHttpServer({ config, logger, orm, isStreamingRoute = () =>
       'application/json': jsonFormatter,
       'application/problem+json': jsonFormatter,
     },
-    ignoreTrailingSlash: true,
   });
   // Keep-alive sockets must not outlive a graceful shutdown for long.
   server.server.keepAliveTimeout = 5000;

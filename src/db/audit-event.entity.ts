@@ -9,7 +9,10 @@ export const AuditEventSchema = defineEntity({
   name: 'AuditEvent',
   tableName: 'audit_events',
   properties: {
-    id: p.uuid().primary().onCreate(() => newId()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => newId()),
     event: p.string(),
     actorId: p.uuid().nullable(),
     subjectId: p.uuid().nullable(),

@@ -17,11 +17,18 @@ export interface Database {
   close(): Promise<void>;
 }
 
-function baseOptions(): Partial<Options> {
+function baseOptions() {
   return {
     entities,
     extensions: [Migrator],
-    migrations: { migrationsList, snapshot: false, snapshotOnMigrate: false, transactional: true, allOrNothing: true, silent: true },
+    migrations: {
+      migrationsList,
+      snapshot: false,
+      snapshotOnMigrate: false,
+      transactional: true,
+      allOrNothing: true,
+      silent: true,
+    },
     // Entities are defined with defineEntity; no reflection, no discovery by path.
     discovery: { warnWhenNoEntities: false },
     allowGlobalContext: false,
@@ -37,14 +44,15 @@ function optionsFor(database: DatabaseConfig): Options {
         clientUrl: database.url,
         pool: { min: 0, max: database.poolMax },
       });
-    case 'pglite':
-      return definePgliteConfig({ ...baseOptions(), dbName: database.dataDir }) as unknown as Options;
-    case 'pglite-instance':
+    case 'pglite': {
+      const { loadDataDir } = database;
       return definePgliteConfig({
         ...baseOptions(),
-        dbName: 'memory://',
-        driverOptions: { pglite: () => database.pglite },
+        dbName: database.dataDir,
+        // A function: PGlite's options object must not be cloned (a Blob inside fails with "Illegal invocation").
+        ...(loadDataDir ? { driverOptions: () => ({ loadDataDir }) } : {}),
       }) as unknown as Options;
+    }
   }
 }
 
@@ -55,7 +63,8 @@ function optionsFor(database: DatabaseConfig): Options {
  * message instead of corrupting it.
  */
 export async function openDatabase(database: DatabaseConfig, options: { migrate?: boolean } = {}): Promise<Database> {
-  const lock = database.kind === 'pglite' ? DataDirLock.acquire(database.dataDir) : undefined;
+  const persisted = database.kind === 'pglite' && !database.dataDir.startsWith('memory://');
+  const lock = persisted ? DataDirLock.acquire(database.dataDir) : undefined;
   try {
     const config = optionsFor(database);
     const orm = (database.kind === 'postgresql'

@@ -11,9 +11,26 @@ export const REDACTED_PATHS = [
   'req.headers.cookie',
   'req.headers["x-hub-signature-256"]',
   'res.headers["set-cookie"]',
-  ...['password', 'newPassword', 'currentPassword', 'token', 'access_token', 'refresh_token', 'accessToken', 'refreshToken',
-    'otp', 'code', 'secret', 'cpf', 'email', 'login', 'username', 'number', 'phone', 'authorization']
-    .flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
+  ...[
+    'password',
+    'newPassword',
+    'currentPassword',
+    'token',
+    'access_token',
+    'refresh_token',
+    'accessToken',
+    'refreshToken',
+    'otp',
+    'code',
+    'secret',
+    'cpf',
+    'email',
+    'login',
+    'username',
+    'number',
+    'phone',
+    'authorization',
+  ].flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
 ];
 
 /** The application logger: pino JSON with secrets and personal data redacted. */

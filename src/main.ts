@@ -1,0 +1,139 @@
+import type { Server } from 'restify';
+import { loadConfig, ConfigError, type Config } from './config';
+import { openDatabase, type Database } from './db/orm';
+import { DataDirLockedError } from './db/data-dir-lock';
+import { createLogger, type Logger } from './shared/logger';
+import { createServices, type AppServices } from './services';
+import { createHttpServer } from '../api/http/server';
+import { registerApi } from '../api';
+
+/** A running (or ready to run) instance of the whole application. */
+export interface App {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  services: AppServices;
+  server: Server;
+  /** Starts listening; resolves with the bound port (useful with PORT=0). */
+  listen(): Promise<number>;
+  /** Graceful stop: refuse new connections, let in-flight requests finish (up to the configured timeout), close the database. */
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  logger?: Logger;
+}
+
+/**
+ * The composition root: configuration -> database (migrated) -> domain services -> HTTP server with the REST edge.
+ * The only place that wires the edges to the domain.
+ */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const db = await openDatabase(config.database);
+  const services = createServices({ config, em: db.em, logger });
+  const server = createHttpServer({ config, logger, orm: db.orm });
+  registerApi(server, services, db);
+
+  let closing: Promise<void> | undefined;
+  async function stopServer(): Promise<void> {
+    const http = server.server;
+    const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+    // Idle keep-alive sockets would hold close() open; busy ones close after their response.
+    http.closeIdleConnections();
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
+    await Promise.race([closed, deadline]);
+    http.closeAllConnections();
+  }
+
+  return {
+    config,
+    logger,
+    db,
+    services,
+    server,
+    listen() {
+      return new Promise((resolve, reject) => {
+        server.server.once('error', reject);
+        server.listen(config.port, config.host, () => resolve(server.address().port));
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        if (server.server.listening) await stopServer();
+        await db.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function printBanner(app: App, port: number): void {
+  const base = app.config.publicBaseUrl.replace(`:${app.config.port}`, `:${port}`);
+  const database =
+    app.config.database.kind === 'postgresql' ? 'PostgreSQL (DATABASE_URL)' : `PGlite embutido em ${app.config.dataDir}`;
+  const lines = [
+    '',
+    'Carteira Digital Carioca no ar',
+    `  Banco de dados:     ${database}`,
+    `  Documentação API:   ${base}/docs`,
+    `  Saúde:              ${base}/health  (pronto: ${base}/ready)`,
+    `  Endpoint do bot:    ${base}/api/messages`,
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** Entry point of `npm start`: exits non-zero with a clear message on bad configuration or a locked data directory. */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Configuração inválida: ${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  let app: App;
+  try {
+    app = await buildApp(config);
+  } catch (error) {
+    if (error instanceof DataDirLockedError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(75);
+    }
+    throw error;
+  }
+  const port = await app.listen();
+  printBanner(app, port);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info({ signal }, 'shutting down');
+    const hardStop = setTimeout(() => {
+      app.logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 1500);
+    hardStop.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.logger.error({ err: error }, 'error while shutting down');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`Falha ao iniciar: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

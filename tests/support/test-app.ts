@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { buildApp, type App } from '../../src/main';
+import { loadConfig, type DatabaseConfig } from '../../src/config';
+import { createLogger, type Logger } from '../../src/shared/logger';
+import { DUMP_ENV, TEMPLATE_ENV, adminQuery, testDatabaseUrl, uniqueName, withDatabase } from '../setup/database';
+
+export interface TestApp {
+  app: App;
+  baseUrl: string;
+  /** fetch() against the running app; `path` starts with a slash. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+let dump: Blob | undefined;
+
+/** A fresh database for one test file: a copy of the migrated template (PostgreSQL) or of the dump (PGlite). */
+export async function createTestDatabase(): Promise<{ database: DatabaseConfig; drop(): Promise<void> }> {
+  const url = testDatabaseUrl();
+  if (url) {
+    const template = process.env[TEMPLATE_ENV];
+    if (!template) throw new Error('global setup did not create the template database');
+    const name = uniqueName('cdc_t');
+    await adminQuery(url, `create database ${name} template ${template}`);
+    return {
+      database: { kind: 'postgresql', url: withDatabase(url, name), poolMax: 5 },
+      drop: () => adminQuery(url, `drop database if exists ${name} with (force)`),
+    };
+  }
+  const file = process.env[DUMP_ENV];
+  if (!file) throw new Error('global setup did not create the PGlite dump');
+  dump ??= new Blob([readFileSync(file)]);
+  return { database: { kind: 'pglite', dataDir: 'memory://', loadDataDir: dump }, drop: async () => undefined };
+}
+
+/**
+ * Starts the real app on an ephemeral port against its own database. `env` overrides configuration variables exactly
+ * as a deployment would set them.
+ */
+export async function startTestApp(options: { env?: Record<string, string>; logger?: Logger } = {}): Promise<TestApp> {
+  const testDatabase = await createTestDatabase();
+  const { database } = testDatabase;
+  const config = {
+    ...loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...options.env }),
+    database,
+  };
+  const app = await buildApp(config, { logger: options.logger ?? createLogger('silent') });
+  const port = await app.listen();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    app,
+    baseUrl,
+    fetch: (path, init) => fetch(baseUrl + path, init),
+    async close() {
+      await app.close();
+      await testDatabase.drop();
+    },
+  };
+}
