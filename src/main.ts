@@ -71,14 +71,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 function printBanner(app: App, port: number): void {
   const base = app.config.publicBaseUrl.replace(`:${app.config.port}`, `:${port}`);
   const database =
-    app.config.database.kind === 'postgresql' ? 'PostgreSQL (DATABASE_URL)' : `PGlite embutido em ${app.config.dataDir}`;
+    app.config.database.kind === 'postgresql' ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${app.config.dataDir}`;
   const lines = [
     '',
-    'Carteira Digital Carioca no ar',
-    `  Banco de dados:     ${database}`,
-    `  Documentação API:   ${base}/docs`,
-    `  Saúde:              ${base}/health  (pronto: ${base}/ready)`,
-    `  Endpoint do bot:    ${base}/api/messages`,
+    'Carteira Digital Carioca is running',
+    `  Database:       ${database}`,
+    `  API docs:       ${base}/docs`,
+    `  Health:         ${base}/health  (readiness: ${base}/ready)`,
+    `  Bot endpoint:   ${base}/api/messages`,
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`Configuração inválida: ${error.message}\n`);
+      process.stderr.write(`Invalid configuration: ${error.message}\n`);
       process.exit(78);
     }
     throw error;
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: unknown) => {
-    process.stderr.write(`Falha ao iniciar: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`Failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   });
 }
