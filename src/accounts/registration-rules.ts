@@ -79,36 +79,41 @@ export function normalisePhone(phone: string): string {
   return value;
 }
 
-/** Brazilian area codes (DDD) in use, from Anatel's numbering plan: 67 codes. */
-export const BRAZILIAN_AREA_CODES: ReadonlySet<string> = new Set([
-  '11', '12', '13', '14', '15', '16', '17', '18', '19', // SP
-  '21', '22', '24', // RJ
-  '27', '28', // ES
-  '31', '32', '33', '34', '35', '37', '38', // MG
-  '41', '42', '43', '44', '45', '46', // PR
-  '47', '48', '49', // SC
-  '51', '53', '54', '55', // RS
-  '61', // DF
-  '62', '64', // GO
-  '63', // TO
-  '65', '66', // MT
-  '67', // MS
-  '68', // AC
-  '69', // RO
-  '71', '73', '74', '75', '77', // BA
-  '79', // SE
-  '81', '87', // PE
-  '82', // AL
-  '83', // PB
-  '84', // RN
-  '85', '88', // CE
-  '86', '89', // PI
-  '91', '93', '94', // PA
-  '92', '97', // AM
-  '95', // RR
-  '96', // AP
-  '98', '99', // MA
-]);
+/** Brazilian area codes (DDD) in use, by state, from Anatel's numbering plan. */
+const AREA_CODES_BY_STATE: Readonly<Record<string, string>> = {
+  AC: '68',
+  AL: '82',
+  AM: '92 97',
+  AP: '96',
+  BA: '71 73 74 75 77',
+  CE: '85 88',
+  DF: '61',
+  ES: '27 28',
+  GO: '62 64',
+  MA: '98 99',
+  MG: '31 32 33 34 35 37 38',
+  MS: '67',
+  MT: '65 66',
+  PA: '91 93 94',
+  PB: '83',
+  PE: '81 87',
+  PI: '86 89',
+  PR: '41 42 43 44 45 46',
+  RJ: '21 22 24',
+  RN: '84',
+  RO: '69',
+  RR: '95',
+  RS: '51 53 54 55',
+  SC: '47 48 49',
+  SE: '79',
+  SP: '11 12 13 14 15 16 17 18 19',
+  TO: '63',
+};
+
+/** The 67 Brazilian area codes (DDD). */
+export const BRAZILIAN_AREA_CODES: ReadonlySet<string> = new Set(
+  Object.values(AREA_CODES_BY_STATE).flatMap((codes) => codes.split(' ')),
+);
 
 /**
  * A Brazilian phone with DDD: 10 digits for a landline (number starting with 2 to 5) or 11 for a mobile (number

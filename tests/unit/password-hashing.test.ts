@@ -7,7 +7,7 @@ import { createPasswordHasher, OWASP_ARGON2ID_PARAMETERS } from '../../src/accou
  */
 function phcParameters(hash: string): Record<string, string> {
   const [, algorithm, version, parameters] = hash.split('$');
-  return { algorithm, version, ...Object.fromEntries(parameters.split(',').map((pair) => pair.split('='))) };
+  return { algorithm, version, ...Object.fromEntries(parameters.split(',').map((pair) => pair.split('=') as [string, string])) };
 }
 
 const phcOf = (m: number, t: number, p: number) => ({ algorithm: 'argon2id', version: 'v=19', m: `${m}`, t: `${t}`, p: `${p}` });

@@ -155,26 +155,19 @@ describe('phone', () => {
     ['(23) 3460-1746', 'DDD 23 inválido.'],
     ['(00) 3460-1746', 'DDD 00 inválido.'],
     ['(21) 89876-5432', 'Celular inválido: o número deve começar com 9 depois do DDD.'],
-    [
-      '(21) 9876-5432',
-      'Telefone inválido: número fixo começa com 2, 3, 4 ou 5; celular tem 9 dígitos e começa com 9.',
-    ],
-    [
-      '(21) 1746-0000',
-      'Telefone inválido: número fixo começa com 2, 3, 4 ou 5; celular tem 9 dígitos e começa com 9.',
-    ],
+    ['(21) 9876-5432', 'Telefone inválido: número fixo começa com 2, 3, 4 ou 5; celular tem 9 dígitos e começa com 9.'],
+    ['(21) 1746-0000', 'Telefone inválido: número fixo começa com 2, 3, 4 ou 5; celular tem 9 dígitos e começa com 9.'],
   ])('rejects %j', (phone, message) => {
     expect(validatePhone(phone)).toBe(message);
   });
 
-  it('knows the 67 Brazilian area codes and no others', () => {
+  it('knows the 67 Brazilian area codes, and no others', () => {
     expect(BRAZILIAN_AREA_CODES.size).toBe(67);
-    for (const ddd of ['11', '19', '21', '22', '24', '27', '28', '38', '49', '55', '61', '69', '71', '79', '89', '99']) {
-      expect(BRAZILIAN_AREA_CODES.has(ddd)).toBe(true);
+    const unused = '10 20 23 25 26 29 30 36 39 40 50 52 56 57 58 59 60 70 72 76 78 80 90'.split(' ');
+    for (let code = 10; code <= 99; code++) {
+      expect(BRAZILIAN_AREA_CODES.has(String(code))).toBe(!unused.includes(String(code)));
     }
-    for (const ddd of ['10', '20', '23', '25', '26', '29', '30', '36', '39', '40', '50', '52', '56', '60', '70', '72', '76', '78', '80', '90']) {
-      expect(BRAZILIAN_AREA_CODES.has(ddd)).toBe(false);
-    }
+    expect(BRAZILIAN_AREA_CODES.has('00')).toBe(false);
   });
 });
 
