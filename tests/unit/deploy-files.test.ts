@@ -214,6 +214,8 @@ describe('docker-compose.yml', () => {
   it('gives the app every variable it needs for production on PostgreSQL with tracing', () => {
     for (const name of REQUIRED_APP_VARIABLES) expect(withDefaults(appEnv[name] ?? '')).not.toBe('');
     expect(appEnv.NODE_ENV).toBe('production');
+    // The app refuses a JWT_SECRET shorter than 32 characters.
+    expect(withDefaults(appEnv.JWT_SECRET).length).toBeGreaterThanOrEqual(32);
     expect(withDefaults(appEnv.PUBLIC_BASE_URL)).toMatch(/^https?:\/\//);
   });
 
