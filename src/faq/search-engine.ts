@@ -1,0 +1,272 @@
+/**
+ * In-memory Portuguese FAQ search. Built from a plain array of entries (the caller loads them from wherever they live
+ * and rebuilds the engine when they change: building is a few milliseconds), then answers queries synchronously.
+ *
+ * Ranking: BM25 over analysed terms (stemmed, synonyms merged), with each entry's fields weighted (question and
+ * alternative phrasings first, then tags, then the answer); query words also match related words at a lower weight,
+ * and unknown words are corrected against the vocabulary with a bounded edit distance. The score shown to callers is
+ * the share of the query's information (IDF mass) the entry explains, in [0, 1]; an answer is confident when that share
+ * is high and clearly ahead of the runner-up.
+ */
+
+import { analyze, relatedTerms, type AnalyzedToken } from './synonyms';
+import { boundedEditDistance } from './text';
+
+export interface FaqEntryInput {
+  id: string;
+  slug: string;
+  question: string;
+  answer: string;
+  alternatives: string[];
+  tags: string[];
+}
+
+export interface FaqHit {
+  id: string;
+  slug: string;
+  question: string;
+  answer: string;
+  /** In [0, 1]: how much of the query this entry explains. */
+  score: number;
+}
+
+export interface FaqSearchResult {
+  confident: boolean;
+  /** The answer to give; null when no entry is confident enough. */
+  best: FaqHit | null;
+  /** Ranked, at most `limit`; when not confident, the three closest entries to offer as suggestions. */
+  hits: FaqHit[];
+}
+
+export interface FaqSearchOptions {
+  /** Minimum score of a confident answer (default DEFAULT_THRESHOLD). */
+  threshold?: number;
+}
+
+/** Chosen on the evaluation set: out-of-scope questions there score at most about 0.45, most right answers above. */
+export const DEFAULT_THRESHOLD = 0.5;
+
+/** A confident answer must also lead the runner-up's ranking score by this share, so near-ties become suggestions. */
+const MIN_LEAD = 0.05;
+
+/** How much each field of an entry counts when a term occurs in it. */
+const FIELD_WEIGHTS = { phrasing: 1, tags: 1, answer: 0.3 } as const;
+
+/** BM25 parameters: mild length normalisation because entries with more alternatives are not "longer" topics. */
+const K1 = 1.2;
+const B = 0.3;
+
+/** Weight of a query word's related words and of a typo correction, relative to the word as typed. */
+const RELATED_WEIGHT = 0.5;
+const TYPO_WEIGHT = 0.8;
+
+/** Weight of the BM25 score (normalised by the query's best possible) next to the coverage score in the ranking. */
+const BM25_SHARE = 5;
+
+/** Weight of the closest single phrasing's cosine similarity in the ranking. */
+const PHRASING_SHARE = 1;
+
+/** Suggestions offered when there is no confident answer. */
+const SUGGESTIONS = 3;
+
+interface IndexedEntry {
+  entry: FaqEntryInput;
+  /** Weighted term frequency over all fields. */
+  tf: Map<string, number>;
+  /** Weighted length, for BM25 length normalisation. */
+  length: number;
+  /** Terms of the question, alternatives and tags: a match there fully explains a query word. */
+  strongTerms: Set<string>;
+  /** The distinct terms of the question and of each alternative, for matching the query against one phrasing. */
+  phrasings: Array<Set<string>>;
+}
+
+/** One query word and the index terms that may stand for it, each with a weight in (0, 1]. */
+interface QuerySlot {
+  candidates: Array<{ term: string; weight: number }>;
+  /** Information carried by the word; unknown words count as the rarest term, so they lower the score. */
+  idf: number;
+}
+
+export class FaqSearchEngine {
+  private readonly threshold: number;
+  private readonly entries: IndexedEntry[];
+  private readonly idf = new Map<string, number>();
+  private readonly maxIdf: number;
+  private readonly averageLength: number;
+  /** Surface words seen in the entries, by length, for typo correction: word -> its index term. */
+  private readonly vocabularyByLength = new Map<number, Map<string, string>>();
+
+  /** Indexes the entries; cheap enough to call again whenever the entries change. */
+  constructor(entries: FaqEntryInput[], options: FaqSearchOptions = {}) {
+    this.threshold = options.threshold ?? DEFAULT_THRESHOLD;
+    this.entries = entries.map((entry) => this.indexEntry(entry));
+    const documentFrequency = new Map<string, number>();
+    for (const indexed of this.entries) {
+      for (const term of indexed.tf.keys()) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+    }
+    const n = this.entries.length;
+    for (const [term, df] of documentFrequency) this.idf.set(term, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
+    this.maxIdf = Math.log(1 + (n + 0.5) / 0.5);
+    this.averageLength = n === 0 ? 1 : this.entries.reduce((sum, e) => sum + e.length, 0) / n;
+  }
+
+  /** Ranks the entries for a free-text question; `limit` bounds the hits (default 3). */
+  search(query: string, limit = SUGGESTIONS): FaqSearchResult {
+    const slots = this.querySlots(analyze(query));
+    const totalIdf = slots.reduce((sum, slot) => sum + slot.idf, 0);
+    if (totalIdf === 0) return { confident: false, best: null, hits: [] };
+
+    const ranked = this.entries
+      .map((indexed) => {
+        const score = this.coverage(indexed, slots) / totalIdf;
+        const bm25 = this.bm25(indexed, slots) / (totalIdf * (K1 + 1));
+        return { indexed, score, rank: score + BM25_SHARE * bm25 + PHRASING_SHARE * this.closestPhrasing(indexed, slots) };
+      })
+      .filter((r) => r.rank > 0)
+      .sort((a, b) => b.rank - a.rank || b.score - a.score);
+
+    const top = ranked[0];
+    const runnerUp = ranked[1];
+    const lead = top === undefined ? 0 : (top.rank - (runnerUp?.rank ?? 0)) / top.rank;
+    const confident = top !== undefined && top.score >= this.threshold && lead >= MIN_LEAD;
+    const hits = ranked.slice(0, confident ? limit : SUGGESTIONS).map(({ indexed, score }) => toHit(indexed.entry, score));
+    return { confident, best: confident ? (hits[0] ?? null) : null, hits };
+  }
+
+  private indexEntry(entry: FaqEntryInput): IndexedEntry {
+    const tf = new Map<string, number>();
+    const strongTerms = new Set<string>();
+    let length = 0;
+    const add = (tokens: AnalyzedToken[], weight: number, strong: boolean): void => {
+      for (const { surface, term } of tokens) {
+        tf.set(term, (tf.get(term) ?? 0) + weight);
+        length += weight;
+        if (strong) strongTerms.add(term);
+        this.remember(surface, term);
+      }
+    };
+    const phrasings: Array<Set<string>> = [];
+    for (const phrasing of [entry.question, ...entry.alternatives]) {
+      const tokens = analyze(phrasing);
+      add(tokens, FIELD_WEIGHTS.phrasing, true);
+      phrasings.push(new Set(tokens.map((token) => token.term)));
+    }
+    add(analyze(entry.tags.join(' ')), FIELD_WEIGHTS.tags, true);
+    add(analyze(entry.answer), FIELD_WEIGHTS.answer, false);
+    return { entry, tf, length, strongTerms, phrasings };
+  }
+
+  private remember(surface: string, term: string): void {
+    let words = this.vocabularyByLength.get(surface.length);
+    if (words === undefined) {
+      words = new Map();
+      this.vocabularyByLength.set(surface.length, words);
+    }
+    words.set(surface, term);
+  }
+
+  /** One slot per distinct query word: the word's own term, its related terms, or a typo correction. */
+  private querySlots(tokens: AnalyzedToken[]): QuerySlot[] {
+    const slots: QuerySlot[] = [];
+    const seen = new Set<string>();
+    for (const { surface, term } of tokens) {
+      if (seen.has(term)) continue;
+      seen.add(term);
+      const candidates: QuerySlot['candidates'] = [];
+      const known = this.idf.has(term) ? term : this.correctTypo(surface);
+      if (known !== undefined) candidates.push({ term: known, weight: known === term ? 1 : TYPO_WEIGHT });
+      for (const related of relatedTerms(known ?? term)) {
+        if (this.idf.has(related) && related !== known) candidates.push({ term: related, weight: RELATED_WEIGHT });
+      }
+      const idf = known !== undefined ? this.idf.get(known)! : this.maxIdf;
+      slots.push({ candidates, idf });
+    }
+    return slots;
+  }
+
+  /** The index term of the closest vocabulary word within a small edit distance, if there is exactly one best. */
+  private correctTypo(surface: string): string | undefined {
+    const maxDistance = surface.length >= 8 ? 2 : surface.length >= 5 ? 1 : 0;
+    if (maxDistance === 0) return undefined;
+    let best: string | undefined;
+    let bestDistance = maxDistance + 1;
+    for (let length = surface.length - maxDistance; length <= surface.length + maxDistance; length++) {
+      for (const [word, term] of this.vocabularyByLength.get(length) ?? []) {
+        const distance = boundedEditDistance(surface, word, Math.min(maxDistance, bestDistance));
+        if (distance < bestDistance) {
+          bestDistance = distance;
+          best = term;
+        }
+      }
+    }
+    return best;
+  }
+
+  private bm25(indexed: IndexedEntry, slots: QuerySlot[]): number {
+    const norm = K1 * (1 - B + (B * indexed.length) / this.averageLength);
+    let total = 0;
+    for (const slot of slots) {
+      let bestForSlot = 0;
+      for (const { term, weight } of slot.candidates) {
+        const tf = indexed.tf.get(term);
+        if (tf === undefined) continue;
+        // A related or corrected word carries at most the information of the word typed: "cartao" must not rank
+        // the rare "jae" above entries that say "cartao".
+        const value = weight * Math.min(this.idf.get(term)!, slot.idf) * ((tf * (K1 + 1)) / (tf + norm));
+        if (value > bestForSlot) bestForSlot = value;
+      }
+      total += bestForSlot;
+    }
+    return total;
+  }
+
+  /** IDF mass of the query explained by the entry; terms found only in the answer explain half as much. */
+  private coverage(indexed: IndexedEntry, slots: QuerySlot[]): number {
+    let explained = 0;
+    for (const slot of slots) {
+      let bestForSlot = 0;
+      for (const { term, weight } of slot.candidates) {
+        if (!indexed.tf.has(term)) continue;
+        const value = weight * (indexed.strongTerms.has(term) ? 1 : 0.5);
+        if (value > bestForSlot) bestForSlot = value;
+      }
+      explained += bestForSlot * slot.idf;
+    }
+    return explained;
+  }
+
+  /**
+   * Cosine similarity (IDF-weighted, binary) between the query and the entry's closest single phrasing: a query that
+   * reads like one of the alternatives should beat an entry that merely mentions the same words across its fields.
+   */
+  private closestPhrasing(indexed: IndexedEntry, slots: QuerySlot[]): number {
+    const queryNorm = Math.sqrt(slots.reduce((sum, slot) => sum + slot.idf * slot.idf, 0));
+    let best = 0;
+    for (const phrasing of indexed.phrasings) {
+      let dot = 0;
+      for (const slot of slots) {
+        let bestForSlot = 0;
+        for (const { term, weight } of slot.candidates) {
+          if (!phrasing.has(term)) continue;
+          const value = weight * slot.idf * Math.min(this.idf.get(term)!, slot.idf);
+          if (value > bestForSlot) bestForSlot = value;
+        }
+        dot += bestForSlot;
+      }
+      if (dot === 0) continue;
+      let phrasingNorm = 0;
+      for (const term of phrasing) phrasingNorm += this.idf.get(term)! ** 2;
+      best = Math.max(best, dot / (queryNorm * Math.sqrt(phrasingNorm)));
+    }
+    return best;
+  }
+}
+
+function toHit(entry: FaqEntryInput, score: number): FaqHit {
+  return { id: entry.id, slug: entry.slug, question: entry.question, answer: entry.answer, score: round(score) };
+}
+
+function round(value: number): number {
+  return Math.round(Math.min(1, Math.max(0, value)) * 1000) / 1000;
+}

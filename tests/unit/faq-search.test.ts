@@ -1,0 +1,188 @@
+import { FaqSearchEngine, type FaqEntryInput } from '../../src/faq/search-engine';
+import { FAQ_SEED_ENTRIES } from '../../src/faq/seed-entries';
+import { analyze, canonicalTerm, relatedTerms } from '../../src/faq/synonyms';
+import { boundedEditDistance, isStopWord, normalizeText, stem, tokenize } from '../../src/faq/text';
+
+const terms = (text: string): string[] => analyze(text).map((token) => token.term);
+
+describe('FAQ text analysis', () => {
+  it('normalises case, accents, cedilla and punctuation', () => {
+    expect(normalizeText('  Ação, CARTÃO e Pão-de-Açúcar!? ')).toBe('acao cartao e pao de acucar');
+    expect(tokenize(normalizeText('Olá, IPlani'))).toEqual(['ola', 'iplani']);
+    expect(tokenize('')).toEqual([]);
+  });
+
+  it('drops stop words but keeps "quanto", which tells amounts apart', () => {
+    expect(isStopWord('de')).toBe(true);
+    expect(isStopWord('voce')).toBe(true);
+    expect(isStopWord('quanto')).toBe(false);
+    expect(terms('Como eu faço para ver o meu saldo?')).toEqual(['ver', stem('saldo')]);
+  });
+
+  it.each([
+    ['documentos', 'documento'],
+    ['cartões', 'cartão'],
+    ['passagens', 'passagem'],
+    ['recarregar', 'recarreguei'],
+    ['bloquear', 'bloqueio'],
+    ['bloqueado', 'bloqueei'],
+    ['vincular', 'vinculação'],
+    ['verificar', 'verificação'],
+    ['idosos', 'idoso'],
+    ['perdi', 'perdido'],
+  ])('stems %s and %s to the same root', (a, b) => {
+    expect(stem(normalizeText(a))).toBe(stem(normalizeText(b)));
+  });
+
+  it('stems with or without accents alike', () => {
+    expect(stem(normalizeText('votação'))).toBe(stem('votacao'));
+    expect(stem('documento')).toBe('document');
+  });
+
+  it('leaves short words and numbers alone', () => {
+    expect(stem('rg')).toBe('rg');
+    expect(stem('1746')).toBe('1746');
+  });
+
+  it('merges synonyms into one term', () => {
+    expect(terms('identidade')).toEqual(terms('RG'));
+    expect(terms('carteira de motorista')).toEqual(terms('habilitação'));
+    expect(terms('CNH')).toEqual(terms('habilitação'));
+    expect(terms('bilhete único')).toEqual(terms('cartão'));
+    expect(terms('RioCard')).toEqual(terms('passe'));
+    expect(terms('deletar')).toEqual(terms('apagar'));
+    expect(terms('excluir')).toEqual(terms('remover'));
+    expect(terms('password')).toEqual(terms('senha'));
+    expect(terms('zap')).toEqual(terms('WhatsApp'));
+    expect(terms('telefone')).toEqual(terms('celular'));
+  });
+
+  it('expands chat abbreviations', () => {
+    expect(terms('vc tem q ver os docs')).toEqual(terms('você tem que ver os documentos'));
+    expect(terms('2 via')).toEqual(terms('segunda via'));
+  });
+
+  it('knows related words without merging them', () => {
+    expect(relatedTerms(canonicalTerm('cartao'))).toContain(canonicalTerm('jae'));
+    expect(canonicalTerm('jae')).not.toBe(canonicalTerm('cartao'));
+    expect(relatedTerms(canonicalTerm('cartao'))).not.toContain(canonicalTerm('cartao'));
+  });
+
+  it('measures typing slips with a bounded edit distance', () => {
+    expect(boundedEditDistance('senha', 'senha', 2)).toBe(0);
+    expect(boundedEditDistance('recaregar', 'recarregar', 2)).toBe(1);
+    expect(boundedEditDistance('bolquear', 'bloquear', 2)).toBe(1);
+    expect(boundedEditDistance('cartao', 'catrao', 1)).toBe(1);
+    expect(boundedEditDistance('documento', 'banana', 2)).toBe(3);
+  });
+});
+
+describe('FaqSearchEngine', () => {
+  const entries: FaqEntryInput[] = FAQ_SEED_ENTRIES.map((entry, i) => ({ ...entry, id: `id-${i}` }));
+  const engine = new FaqSearchEngine(entries);
+
+  it('answers a clear question confidently, with the entry and a score in [0, 1]', () => {
+    const result = engine.search('Perdi meu cartão, como bloqueio?');
+    expect(result.confident).toBe(true);
+    expect(result.best?.slug).toBe('bloquear-cartao-perdido');
+    expect(result.best?.id).toBe(entries.find((e) => e.slug === 'bloquear-cartao-perdido')!.id);
+    for (const hit of result.hits) {
+      expect(hit.score).toBeGreaterThanOrEqual(0);
+      expect(hit.score).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('ranks hits by relevance and honours the limit', () => {
+    const result = engine.search('como recarregar o cartão', 5);
+    expect(result.hits).toHaveLength(5);
+    expect(result.hits[0].slug).toBe('recarregar-cartao');
+    expect(engine.search('como recarregar o cartão').hits.length).toBeLessThanOrEqual(3);
+  });
+
+  it('is case and accent insensitive', () => {
+    const a = engine.search('ESQUECI MINHA SENHA');
+    const b = engine.search('esqueci minha senha');
+    expect(a.best?.slug).toBe('recuperar-senha');
+    expect(b.best?.slug).toBe(a.best?.slug);
+    expect(engine.search('vinculação do whatsapp').hits[0].slug).toBe(engine.search('vinculacao do whatsapp').hits[0].slug);
+  });
+
+  it('tolerates typos', () => {
+    expect(engine.search('como bolquear o cartao').hits[0].slug).toBe('bloquear-cartao-perdido');
+    expect(engine.search('esqueci minha sneha').hits[0].slug).toBe('recuperar-senha');
+  });
+
+  it('understands synonyms', () => {
+    expect(engine.search('onde tiro a habilitação').hits[0].slug).toBe('tirar-cnh');
+    expect(engine.search('onde tiro a identidade').hits[0].slug).toBe('tirar-rg');
+  });
+
+  it('gives no confident answer out of scope, but still the three closest questions', () => {
+    const result = engine.search('qual a previsão do tempo para amanhã');
+    expect(result.confident).toBe(false);
+    expect(result.best).toBeNull();
+    expect(result.hits.length).toBeLessThanOrEqual(3);
+  });
+
+  it('returns nothing for empty or meaningless input', () => {
+    expect(engine.search('')).toEqual({ confident: false, best: null, hits: [] });
+    expect(engine.search('   de o a   ')).toEqual({ confident: false, best: null, hits: [] });
+  });
+
+  it('works with an empty base', () => {
+    expect(new FaqSearchEngine([]).search('saldo')).toEqual({ confident: false, best: null, hits: [] });
+  });
+
+  it('reflects changed entries once rebuilt', () => {
+    const extra: FaqEntryInput = {
+      id: 'new',
+      slug: 'feira-de-adocao',
+      question: 'Quando é a feira de adoção de cachorros?',
+      answer: 'Consulte o site oficial da Prefeitura.',
+      alternatives: ['Onde adotar um cachorro?'],
+      tags: ['adocao', 'animais'],
+    };
+    expect(engine.search('quero adotar um cachorro').confident).toBe(false);
+    const rebuilt = new FaqSearchEngine([...entries, extra]);
+    expect(rebuilt.search('quero adotar um cachorro').best?.slug).toBe('feira-de-adocao');
+  });
+
+  it('respects a custom threshold', () => {
+    const strict = new FaqSearchEngine(entries, { threshold: 1.01 });
+    const result = strict.search('Perdi meu cartão, como bloqueio?');
+    expect(result.confident).toBe(false);
+    expect(result.hits[0].slug).toBe('bloquear-cartao-perdido');
+  });
+
+  it('builds 100 entries quickly', () => {
+    const hundred = Array.from({ length: 100 }, (_, i) => ({ ...entries[i % entries.length], id: `x-${i}` }));
+    new FaqSearchEngine(hundred); // warm-up: the first build also compiles the code
+    const start = performance.now();
+    new FaqSearchEngine(hundred);
+    expect(performance.now() - start).toBeLessThan(50);
+  });
+});
+
+describe('FAQ seed entries', () => {
+  it('have unique kebab-case slugs and complete content', () => {
+    const slugs = FAQ_SEED_ENTRIES.map((entry) => entry.slug);
+    expect(new Set(slugs).size).toBe(slugs.length);
+    expect(FAQ_SEED_ENTRIES.length).toBeGreaterThanOrEqual(45);
+    for (const entry of FAQ_SEED_ENTRIES) {
+      expect(entry.slug).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(entry.question.trim()).not.toBe('');
+      expect(entry.answer.trim()).not.toBe('');
+      expect(entry.alternatives.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('quote no phone number other than 1746', () => {
+    for (const entry of FAQ_SEED_ENTRIES) {
+      // Money amounts are product rules ("R$ 1.000,00") and "ABCD2345" is a sample link code; any other run of four or
+      // more digits would be a number to call.
+      const text = entry.answer.replace(/R\$ ?[\d.,]+/g, '');
+      const numbers = text.match(/(?<![A-Za-z\d])\d[\d .-]{2,}\d(?![A-Za-z\d])/g) ?? [];
+      expect(numbers.filter((n) => n !== '1746')).toEqual([]);
+    }
+  });
+});
