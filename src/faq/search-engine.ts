@@ -2,8 +2,8 @@
  * In-memory Portuguese FAQ search. Built from a plain array of entries (the caller loads them from wherever they live
  * and rebuilds the engine when they change: building is a few milliseconds), then answers queries synchronously.
  *
- * Ranking: BM25 over analysed terms (stemmed, synonyms merged), with each entry's fields weighted (question and
- * alternative phrasings first, then tags, then the answer); query words also match related words at a lower weight,
+ * Ranking: BM25 over analysed terms (stemmed, synonyms merged), with each entry's fields weighted (question, alternative
+ * phrasings and tags in full, the answer at a lower weight); query words also match related words at a lower weight,
  * and unknown words are corrected against the vocabulary with a bounded edit distance. The score shown to callers is
  * the share of the query's information (IDF mass) the entry explains, in [0, 1]; an answer is confident when that share
  * is high and clearly ahead of the runner-up.
