@@ -1,15 +1,27 @@
 import type { Request, Response, Server } from 'restify';
+import type { Config } from '../src/config';
 import type { Database } from '../src/db/orm';
+import type { Secrets } from '../src/shared/secrets';
 import type { AppServices } from '../src/services';
 import { RegisterRoutes } from './generated/routes';
 import spec from './generated/openapi.json';
 import { registerDocs } from './http/docs';
 import { registerHealth } from './http/health';
+import { createBearerAuthenticator } from './http/authentication';
+
+export interface ApiDependencies {
+  services: AppServices;
+  db: Database;
+  secrets: Secrets;
+  config: Config;
+}
 
 /** Mounts the REST edge: the tsoa controllers, health, readiness and the API docs. */
-export function registerApi(server: Server, services: AppServices, db: Database): void {
-  server.use(function attachServices(req: Request, _res: Response, next: () => void) {
+export function registerApi(server: Server, { services, db, secrets, config }: ApiDependencies): void {
+  const authenticate = createBearerAuthenticator(config, secrets.jwtSecret, services.sessions);
+  server.use(function attachServices(req: Request, res: Response, next: () => void) {
     req.services = services;
+    req.authenticateBearer = () => authenticate(req, res);
     next();
   });
   registerHealth(server, db);

@@ -1,7 +1,11 @@
 import { Migration20261129000000_foundation } from './Migration20261129000000_foundation';
+import { Migration20261129010000_accounts } from './Migration20261129010000_accounts';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered by glob) so the same list runs from TypeScript in tests
  * and from compiled JavaScript in production, on PGlite and on PostgreSQL alike.
  */
-export const migrationsList = [{ name: 'Migration20261129000000_foundation', class: Migration20261129000000_foundation }];
+export const migrationsList = [
+  { name: 'Migration20261129000000_foundation', class: Migration20261129000000_foundation },
+  { name: 'Migration20261129010000_accounts', class: Migration20261129010000_accounts },
+];

@@ -24,6 +24,39 @@ export interface Config {
   requestTimeoutMs: number;
   /** Maximum size of a JSON or form body. */
   maxJsonBodyBytes: number;
+  auth: AuthConfig;
+  mail: MailConfig;
+  /** Base64 of the 32-byte AES-256-GCM key for document files; required with DATABASE_URL. */
+  fileEncryptionKey?: string;
+  /** E-mails granted the admin role at start-up (the first admin of a new deployment). */
+  adminEmails: string[];
+}
+
+export interface AuthConfig {
+  /** HMAC key for access tokens; required with DATABASE_URL, else generated into DATA_DIR (see src/shared/secrets.ts). */
+  jwtSecret?: string;
+  /** `iss` and `aud` of access tokens. */
+  issuer: string;
+  audience: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  passwordResetTtlMinutes: number;
+  /** Failed sign-ins for one login from one address before it is locked. */
+  loginMaxFailures: number;
+  /** First lock duration; each further failure doubles it, up to `loginLockMaxSeconds`. */
+  loginLockSeconds: number;
+  loginLockMaxSeconds: number;
+  /** Password-recovery requests per login and address before they are throttled the same way. */
+  forgotMaxRequests: number;
+  /** argon2id memory (KiB) and passes; the defaults are OWASP's minimum. */
+  argon2MemoryKib: number;
+  argon2TimeCost: number;
+}
+
+export interface MailConfig {
+  /** smtp:// or smtps:// URL; unset = development mode, mail printed to the log with a clear marker. */
+  smtpUrl?: string;
+  from: string;
 }
 
 export type DatabaseConfig =
@@ -98,6 +131,27 @@ function ipList(env: Env, name: string): string[] {
   return items;
 }
 
+function secret(env: Env, name: string, minLength: number): string | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  if (raw.length < minLength) throw new ConfigError(`${name} must have at least ${minLength} characters`);
+  return raw;
+}
+
+function emailList(env: Env, name: string): string[] {
+  const raw = read(env, name);
+  if (raw === undefined) return [];
+  const items = raw
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  for (const item of items) {
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(item))
+      throw new ConfigError(`${name} must be a comma-separated list of e-mails, got "${item}"`);
+  }
+  return items;
+}
+
 /** Reads and validates the configuration; throws {@link ConfigError} naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
@@ -122,5 +176,25 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 8000, 100, 120000),
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30000, 100, 600000),
     maxJsonBodyBytes: integer(env, 'MAX_JSON_BODY_BYTES', 1024 * 1024, 1024, 10 * 1024 * 1024),
+    auth: {
+      jwtSecret: secret(env, 'JWT_SECRET', 32),
+      issuer: publicBaseUrl,
+      audience: 'carteira-digital-carioca',
+      accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 60, 3600),
+      refreshTokenTtlDays: integer(env, 'REFRESH_TOKEN_TTL_DAYS', 30, 1, 90),
+      passwordResetTtlMinutes: integer(env, 'PASSWORD_RESET_TTL_MINUTES', 30, 5, 1440),
+      loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
+      loginLockSeconds: integer(env, 'LOGIN_LOCK_SECONDS', 30, 1, 86400),
+      loginLockMaxSeconds: integer(env, 'LOGIN_LOCK_MAX_SECONDS', 900, 1, 86400),
+      forgotMaxRequests: integer(env, 'FORGOT_PASSWORD_MAX_REQUESTS', 3, 1, 1000),
+      argon2MemoryKib: integer(env, 'ARGON2_MEMORY_KIB', 19456, 19456, 1048576),
+      argon2TimeCost: integer(env, 'ARGON2_TIME_COST', 2, 2, 20),
+    },
+    mail: {
+      smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+      from: read(env, 'MAIL_FROM') ?? 'Carteira Digital Carioca <nao-responda@carteira.rio>',
+    },
+    fileEncryptionKey: read(env, 'FILE_ENCRYPTION_KEY'),
+    adminEmails: emailList(env, 'ADMIN_EMAILS'),
   };
 }

@@ -2,7 +2,11 @@ import type { Server } from 'restify';
 import { loadConfig, ConfigError, type Config } from './config';
 import { openDatabase, type Database } from './db/orm';
 import { DataDirLockedError } from './db/data-dir-lock';
+import { RequestContext } from '@mikro-orm/core';
 import { createLogger, type Logger } from './shared/logger';
+import { resolveSecrets } from './shared/secrets';
+import { createMailer, type Mailer } from './shared/mailer';
+import { INTERNAL_REQUEST } from './shared/request-info';
 import { createServices, type AppServices } from './services';
 import { createHttpServer } from '../api/http/server';
 import { registerApi } from '../api';
@@ -22,6 +26,7 @@ export interface App {
 
 export interface BuildOptions {
   logger?: Logger;
+  mailer?: Mailer;
 }
 
 /**
@@ -30,10 +35,17 @@ export interface BuildOptions {
  */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  const secrets = resolveSecrets(config, logger);
   const db = await openDatabase(config.database);
-  const services = createServices({ config, em: db.em, logger });
+  const mailer = options.mailer ?? createMailer(config.mail, logger);
+  const services = createServices({ config, em: db.em, logger, secrets, mailer });
+  if (config.adminEmails.length > 0) {
+    await RequestContext.create(db.em, async () => {
+      for (const email of config.adminEmails) await services.accounts.grantAdminByEmail(email, INTERNAL_REQUEST);
+    });
+  }
   const server = createHttpServer({ config, logger, orm: db.orm });
-  registerApi(server, services, db);
+  registerApi(server, { services, db, secrets, config });
 
   let closing: Promise<void> | undefined;
   async function stopServer(): Promise<void> {
@@ -100,6 +112,10 @@ async function main(): Promise<void> {
   try {
     app = await buildApp(config);
   } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Invalid configuration: ${error.message}\n`);
+      process.exit(78);
+    }
     if (error instanceof DataDirLockedError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(75);

@@ -1,23 +1,54 @@
 import type { Config } from './config';
 import type { EntityManager } from './db/orm';
 import type { Logger } from './shared/logger';
+import type { Secrets } from './shared/secrets';
+import type { Mailer } from './shared/mailer';
+import { AuditService } from './shared/audit.service';
 import { DocumentTypesService } from './documents/document-types.service';
+import { AccountsService } from './accounts/accounts.service';
+import { SessionsService } from './accounts/sessions.service';
+import { createPasswordHasher } from './accounts/password-hashing';
+import { loadCommonPasswords } from './accounts/password-policy';
+import { CardsService } from './transport/cards.service';
 
 /** Everything a service may depend on. The entity manager is the root one: inside a request it resolves to the request's fork. */
 export interface ServiceDependencies {
   config: Config;
   em: EntityManager;
   logger: Logger;
+  secrets: Secrets;
+  mailer: Mailer;
 }
 
 /** The domain services, shared by the REST edge and the bot edge. */
 export interface AppServices {
   documentTypes: DocumentTypesService;
+  accounts: AccountsService;
+  sessions: SessionsService;
+  cards: CardsService;
+  audit: AuditService;
 }
 
-/** Builds the domain services once per app. */
-export function createServices(_deps: ServiceDependencies): AppServices {
-  return {
-    documentTypes: new DocumentTypesService(),
-  };
+/** Builds the domain services once per app and wires the modules that take part in each other's operations. */
+export function createServices({ config, em, secrets, mailer }: ServiceDependencies): AppServices {
+  // Fail at start-up, not at the first registration, if the build lost the list.
+  loadCommonPasswords();
+  const audit = new AuditService();
+  const hasher = createPasswordHasher({
+    memoryCost: config.auth.argon2MemoryKib,
+    timeCost: config.auth.argon2TimeCost,
+    parallelism: 1,
+  });
+  const sessions = new SessionsService(
+    em,
+    { ...config.auth, jwtSecret: secrets.jwtSecret },
+    hasher,
+    audit,
+    mailer,
+    config.publicBaseUrl,
+  );
+  const accounts = new AccountsService(em, hasher, audit, sessions);
+  const cards = new CardsService();
+  accounts.addParticipant(cards);
+  return { documentTypes: new DocumentTypesService(), accounts, sessions, cards, audit };
 }

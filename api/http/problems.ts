@@ -87,9 +87,9 @@ function translateTsoaMessage(message: string): string {
   return 'valor inválido';
 }
 
+/** tsoa keys look like "body.cpf", "limit" or "body.items.$0.x"; clients see the property path ("cpf", "items[0].x"). */
 function fieldName(key: string): string {
-  // tsoa keys look like "body.cpf", "requestBody.cpf", "limit" or "body.items.$0.x".
-  return key.replace(/^requestBody\b/, 'body').replace(/\.\$(\d+)/g, '[$1]');
+  return key.replace(/^(requestBody|body)\./, '').replace(/\.\$(\d+)/g, '[$1]');
 }
 
 /** Field errors from tsoa's ValidateError, in pt-BR, one per field. */
@@ -115,6 +115,7 @@ export function toProblem(error: unknown): ProblemResponse & { unexpected: boole
   const headers: Record<string, string> = {};
   if (error instanceof DomainError) {
     if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
+    if (error.code === 'unauthorized') headers['WWW-Authenticate'] = 'Bearer realm="carteira-digital-carioca"';
     return { problem: problemFor(error.code, error.message, error.errors), headers, unexpected: false };
   }
   if (error instanceof ValidateError) {

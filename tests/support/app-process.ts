@@ -30,7 +30,7 @@ export function spawnApp(env: Record<string, string>): Promise<AppProcess> {
       if (match) {
         child.stdout.off('data', onData);
         child.stdout.on('data', (more: Buffer) => (output += more.toString('utf8')));
-        resolve({ child, baseUrl: match[1]!, output: () => output, exited });
+        resolve({ child, baseUrl: match[1], output: () => output, exited });
       }
     };
     child.stdout.on('data', onData);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { buildApp, type App } from '../../src/main';
 import { loadConfig, type DatabaseConfig } from '../../src/config';
 import { createLogger, type Logger } from '../../src/shared/logger';
+import { createMailer, type Mailer } from '../../src/shared/mailer';
 import { DUMP_ENV, TEMPLATE_ENV, adminQuery, testDatabaseUrl, uniqueName, withDatabase } from '../setup/database';
 
 export interface TestApp {
@@ -37,14 +38,28 @@ export async function createTestDatabase(): Promise<{ database: DatabaseConfig; 
  * Starts the real app on an ephemeral port against its own database. `env` overrides configuration variables exactly
  * as a deployment would set them.
  */
-export async function startTestApp(options: { env?: Record<string, string>; logger?: Logger } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { env?: Record<string, string>; logger?: Logger; mailer?: Mailer } = {},
+): Promise<TestApp> {
   const testDatabase = await createTestDatabase();
   const { database } = testDatabase;
   const config = {
-    ...loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...options.env }),
+    ...loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      // Keys are required with PostgreSQL; tests use fixed throwaway ones.
+      JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+      FILE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+      ...options.env,
+    }),
     database,
   };
-  const app = await buildApp(config, { logger: options.logger ?? createLogger('silent') });
+  const logger = options.logger ?? createLogger('silent');
+  // Mail is dropped unless a test brings its own mailer or SMTP server.
+  const mailer = options.mailer ?? (config.mail.smtpUrl ? undefined : createMailer(config.mail, logger, () => undefined));
+  const app = await buildApp(config, { logger, mailer });
   const port = await app.listen();
   const baseUrl = `http://127.0.0.1:${port}`;
   return {

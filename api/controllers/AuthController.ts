@@ -1,0 +1,161 @@
+import { Body, Post, Res, Response, Route, SuccessResponse, Tags, type TsoaResponse } from '@tsoa/runtime';
+import { BaseController } from './BaseController';
+import { presentUser, type UserView } from '../presenters/user.presenter';
+import type { Problem } from '../http/problems';
+import { OAuthError, type TokenResponse } from '../../src/accounts/sessions.service';
+
+export interface RegisterRequest {
+  /** Nome completo (nome e sobrenome). @example "Maria da Silva" */
+  fullName: string;
+  /** @example "maria@example.com" */
+  email: string;
+  /** CPF com ou sem pontuação. @example "529.982.247-25" */
+  cpf: string;
+  /** Data de nascimento (AAAA-MM-DD). @example "1990-05-17" */
+  birthDate: string;
+  /** Telefone com DDD. @example "(21) 99876-5432" */
+  phone: string;
+  /** De 8 a 128 caracteres; não pode ser uma senha comum nem conter o CPF ou a data de nascimento. */
+  password: string;
+  /** Conclui um primeiro acesso com Google ou Meta. */
+  signupTicket?: string;
+}
+
+/**
+ * OAuth 2.0 token request, as JSON or application/x-www-form-urlencoded. Other standard OAuth parameters sent by
+ * clients such as Swagger UI (`scope`, `client_id`, `client_secret`) are accepted and ignored.
+ */
+export interface TokenRequest {
+  /** `password` ou `refresh_token` */
+  grant_type?: string;
+  /** CPF ou e-mail (grant_type=password). */
+  username?: string;
+  password?: string;
+  /** Código do aplicativo autenticador, quando a verificação em duas etapas está ativa. */
+  otp?: string;
+  /** grant_type=refresh_token */
+  refresh_token?: string;
+  scope?: string;
+  client_id?: string;
+  client_secret?: string;
+}
+
+/** OAuth 2.0 error (RFC 6749 §5.2). */
+export interface OAuthErrorBody {
+  error: string;
+  error_description: string;
+}
+
+export interface RevokeRequest {
+  /** O refresh token da sessão a encerrar. */
+  token: string;
+}
+
+export interface ForgotPasswordRequest {
+  /** CPF ou e-mail da conta. */
+  login: string;
+}
+
+export interface ResetPasswordRequest {
+  /** O código recebido por e-mail. */
+  token: string;
+  newPassword: string;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+@Route('v1/auth')
+@Tags('Autenticação')
+export class AuthController extends BaseController {
+  /**
+   * Cria a conta de um cidadão e emite o seu primeiro cartão de transporte.
+   * @summary Cadastro
+   */
+  @Post('register')
+  @SuccessResponse(201, 'Conta criada')
+  @Response<Problem>(409, 'CPF ou e-mail já cadastrado')
+  @Response<Problem>(422, 'Dados inválidos')
+  public async register(@Body() body: RegisterRequest): Promise<UserView> {
+    const user = await this.services.accounts.register(body, this.info);
+    this.setStatus(201);
+    this.setHeader('Location', '/v1/me');
+    return presentUser(user);
+  }
+
+  /**
+   * Emite tokens (OAuth 2.0): `grant_type=password` com CPF ou e-mail e senha (e `otp` com verificação em duas etapas),
+   * ou `grant_type=refresh_token`. Erros no formato OAuth 2.0 (`error`, `error_description`).
+   * @summary Entrar / renovar sessão
+   */
+  @Post('token')
+  @Response<OAuthErrorBody>(400, 'Credenciais inválidas, ou código de verificação necessário (`mfa_required`)')
+  @Response<OAuthErrorBody>(429, 'Muitas tentativas')
+  public async token(
+    @Body() body: TokenRequest,
+    @Res() oauthError: TsoaResponse<400 | 429, OAuthErrorBody, { 'Retry-After'?: string; 'Cache-Control': string }>,
+  ): Promise<TokenResponse> {
+    this.setHeader('Cache-Control', 'no-store');
+    this.setHeader('Pragma', 'no-cache');
+    try {
+      const grant = text(body.grant_type);
+      if (grant === 'password') {
+        const username = text(body.username);
+        const password = text(body.password);
+        if (!username || !password) throw new OAuthError('invalid_request', 'Informe username (CPF ou e-mail) e password.');
+        return await this.services.sessions.passwordGrant(username, password, text(body.otp), this.info);
+      }
+      if (grant === 'refresh_token') {
+        const refreshToken = text(body.refresh_token);
+        if (!refreshToken) throw new OAuthError('invalid_request', 'Informe refresh_token.');
+        return await this.services.sessions.refreshGrant(refreshToken, this.info);
+      }
+      throw new OAuthError(
+        grant ? 'unsupported_grant_type' : 'invalid_request',
+        'Use grant_type=password ou grant_type=refresh_token.',
+      );
+    } catch (error) {
+      if (!(error instanceof OAuthError)) throw error;
+      const status = error.error === 'slow_down' ? 429 : 400;
+      const headers: { 'Retry-After'?: string; 'Cache-Control': string } = { 'Cache-Control': 'no-store' };
+      if (error.retryAfterSeconds) headers['Retry-After'] = String(Math.ceil(error.retryAfterSeconds));
+      return oauthError(status, { error: error.error, error_description: error.description }, headers) as TokenResponse;
+    }
+  }
+
+  /**
+   * Encerra a sessão do refresh token informado (logout). Responde 204 mesmo para tokens desconhecidos (RFC 7009).
+   * @summary Sair
+   */
+  @Post('revoke')
+  @SuccessResponse(204, 'Sessão encerrada')
+  public async revoke(@Body() body: RevokeRequest): Promise<void> {
+    await this.services.sessions.revoke(body.token, this.info);
+    this.setStatus(204);
+  }
+
+  /**
+   * Envia por e-mail um código para redefinir a senha, se a conta existir. Responde 202 sempre.
+   * @summary Esqueci minha senha
+   */
+  @Post('password/forgot')
+  @SuccessResponse(202, 'Pedido recebido')
+  @Response<Problem>(429, 'Muitos pedidos')
+  public async forgotPassword(@Body() body: ForgotPasswordRequest): Promise<void> {
+    await this.services.sessions.forgotPassword(body.login, this.info);
+    this.setStatus(202);
+  }
+
+  /**
+   * Define uma nova senha com o código recebido por e-mail; encerra todas as sessões.
+   * @summary Redefinir senha
+   */
+  @Post('password/reset')
+  @SuccessResponse(204, 'Senha redefinida')
+  @Response<Problem>(422, 'Código inválido ou expirado, ou senha fora da política')
+  public async resetPassword(@Body() body: ResetPasswordRequest): Promise<void> {
+    await this.services.sessions.resetPassword(body.token, body.newPassword, this.info);
+    this.setStatus(204);
+  }
+}

@@ -1,0 +1,73 @@
+import { Body, Delete, Get, Patch, Post, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import { BaseController } from './BaseController';
+import { presentUser, type UserView } from '../presenters/user.presenter';
+import type { Problem } from '../http/problems';
+
+export interface UpdateProfileRequest {
+  fullName?: string;
+  email?: string;
+  phone?: string;
+}
+
+export interface ChangePasswordRequest {
+  currentPassword: string;
+  newPassword: string;
+}
+
+@Route('v1/me')
+@Tags('Minha conta')
+@Security('jwt')
+@Response<Problem>(401, 'Não autenticado')
+export class MeController extends BaseController {
+  /** @summary Meu perfil */
+  @Get()
+  public async get(): Promise<UserView> {
+    return presentUser(await this.services.accounts.getProfile(this.actor));
+  }
+
+  /**
+   * Altera nome, e-mail ou telefone. CPF, papel e identificadores não podem ser alterados.
+   * @summary Alterar meu perfil
+   */
+  @Patch()
+  @Response<Problem>(409, 'E-mail já cadastrado')
+  @Response<Problem>(422, 'Dados inválidos')
+  public async update(@Body() body: UpdateProfileRequest): Promise<UserView> {
+    return presentUser(await this.services.accounts.updateProfile(this.actor, body, this.info));
+  }
+
+  /**
+   * Troca a senha (exige a atual) e encerra as outras sessões.
+   * @summary Trocar senha
+   */
+  @Post('password')
+  @SuccessResponse(204, 'Senha alterada')
+  @Response<Problem>(422, 'Senha atual incorreta ou nova senha fora da política')
+  public async changePassword(@Body() body: ChangePasswordRequest): Promise<void> {
+    await this.services.accounts.changePassword(this.actor, body.currentPassword, body.newPassword, this.info);
+    this.setStatus(204);
+  }
+
+  /**
+   * Exclui a conta (LGPD): apaga documentos e arquivos, anonimiza os dados pessoais e encerra as sessões.
+   * O histórico financeiro fica apenas com um identificador pseudônimo.
+   * @summary Excluir minha conta
+   */
+  @Delete()
+  @SuccessResponse(204, 'Conta excluída')
+  public async erase(): Promise<void> {
+    await this.services.accounts.erase(this.actor, this.actor.id, this.info);
+    this.setStatus(204);
+  }
+
+  /**
+   * Todos os meus dados (LGPD): perfil, documentos, cartões e extratos, em JSON.
+   * @summary Exportar meus dados
+   */
+  @Get('export')
+  public async export(): Promise<Record<string, unknown>> {
+    this.setHeader('Content-Disposition', 'attachment; filename="meus-dados-carteira-carioca.json"');
+    this.setHeader('Cache-Control', 'no-store');
+    return this.services.accounts.exportData(this.actor);
+  }
+}

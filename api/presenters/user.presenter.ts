@@ -1,0 +1,32 @@
+import type { User } from '../../src/accounts/user.entity';
+
+/** A user account as the API shows it. Never includes the password hash or any token. */
+export interface UserView {
+  id: string;
+  fullName: string;
+  /** Lower-case e-mail. */
+  email: string | null;
+  /** 11 digits, no punctuation. */
+  cpf: string | null;
+  /** YYYY-MM-DD */
+  birthDate: string | null;
+  /** 10 or 11 digits with the area code. */
+  phone: string | null;
+  role: 'citizen' | 'admin';
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function presentUser(user: User): UserView {
+  return {
+    id: user.id,
+    fullName: user.fullName,
+    email: user.email ?? null,
+    cpf: user.cpf ?? null,
+    birthDate: user.birthDate ?? null,
+    phone: user.phone ?? null,
+    role: user.role,
+    createdAt: user.createdAt.toISOString(),
+    updatedAt: user.updatedAt.toISOString(),
+  };
+}

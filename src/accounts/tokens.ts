@@ -1,0 +1,50 @@
+import { createHash, randomBytes } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import type { Role } from './user.entity';
+import { newId } from '../shared/ids';
+
+/** The only algorithm accepted: pinned on both signing and verification, so `alg: none` or RS/HS confusion fail. */
+export const ACCESS_TOKEN_ALGORITHM = 'HS256' as const;
+
+export interface AccessTokenSettings {
+  secret: string;
+  issuer: string;
+  audience: string;
+  ttlSeconds: number;
+}
+
+/** Claims of our access tokens. `sid` is the refresh-token family (the session), `typ` distinguishes token kinds. */
+export interface AccessTokenClaims {
+  sub: string;
+  role: Role;
+  sid: string;
+  typ: 'access';
+  jti: string;
+  iss: string;
+  aud: string;
+  iat: number;
+  exp: number;
+}
+
+/** A signed short-lived access token (JWT) for the user and session. */
+export function signAccessToken(settings: AccessTokenSettings, user: { id: string; role: Role }, sessionId: string): string {
+  return jwt.sign({ role: user.role, sid: sessionId, typ: 'access' }, settings.secret, {
+    algorithm: ACCESS_TOKEN_ALGORITHM,
+    subject: user.id,
+    issuer: settings.issuer,
+    audience: settings.audience,
+    expiresIn: settings.ttlSeconds,
+    jwtid: newId(),
+  });
+}
+
+/** A new opaque refresh token (256 random bits) and the hash stored in its place. */
+export function newOpaqueToken(): { token: string; hash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, hash: hashToken(token) };
+}
+
+/** SHA-256 hex of a high-entropy token: enough for lookups, the token itself is never stored. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}

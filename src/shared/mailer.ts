@@ -1,0 +1,49 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { MailConfig } from '../config';
+import type { Logger } from './logger';
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** Sends e-mail. */
+export interface Mailer {
+  send(message: MailMessage): Promise<void>;
+}
+
+/** The marker that opens a development mail in the log, so people can find the link. */
+export const DEV_MAIL_MARKER = '===== DEVELOPMENT E-MAIL (NOT SENT: SMTP_URL IS NOT SET) =====';
+
+/**
+ * SMTP through nodemailer when SMTP_URL is set. Without it (development), the whole message, link included, is
+ * printed to the console with {@link DEV_MAIL_MARKER}: the one documented exception to "no personal data in logs".
+ */
+export function createMailer(
+  config: MailConfig,
+  logger: Logger,
+  print: (text: string) => void = (t) => process.stdout.write(t),
+): Mailer {
+  if (!config.smtpUrl) {
+    return {
+      async send(message) {
+        print(
+          `\n${DEV_MAIL_MARKER}\nTo: ${message.to}\nSubject: ${message.subject}\n\n${message.text}\n${'='.repeat(DEV_MAIL_MARKER.length)}\n`,
+        );
+      },
+    };
+  }
+  const transport: Transporter = nodemailer.createTransport(config.smtpUrl);
+  return {
+    async send(message) {
+      try {
+        await transport.sendMail({ from: config.from, to: message.to, subject: message.subject, text: message.text });
+      } catch (error) {
+        // The caller answers the same whatever happens (no account enumeration); operators see the failure.
+        logger.error({ err: error }, 'sending e-mail failed');
+        throw error;
+      }
+    },
+  };
+}
