@@ -9,6 +9,7 @@ import { createMailer, type Mailer } from './shared/mailer';
 import { INTERNAL_REQUEST } from './shared/request-info';
 import { createServices, type AppServices } from './services';
 import { createHttpServer } from '../api/http/server';
+import { isStreamingRoute } from '../api/http/streaming-routes';
 import { registerApi } from '../api';
 
 /** A running (or ready to run) instance of the whole application. */
@@ -44,7 +45,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       for (const email of config.adminEmails) await services.accounts.grantAdminByEmail(email, INTERNAL_REQUEST);
     });
   }
-  const server = createHttpServer({ config, logger, orm: db.orm });
+  const server = createHttpServer({ config, logger, orm: db.orm, isStreamingRoute });
   registerApi(server, { services, db, secrets, config });
 
   let closing: Promise<void> | undefined;
