@@ -1,7 +1,19 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAppToExit, spawnApp } from '../support/app-process';
+import { buildCitizen } from '../support/factories';
+
+async function post(baseUrl: string, path: string, body: unknown): Promise<Response> {
+  return fetch(baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+async function accessToken(baseUrl: string, username: string, password: string): Promise<string> {
+  const res = await post(baseUrl, '/v1/auth/token', { grant_type: 'password', username, password });
+  return ((await res.json()) as { access_token: string }).access_token;
+}
 
 /** The real entry point as its own process, on an embedded database in a temporary directory. */
 describe('process lifecycle on the embedded database', () => {
@@ -37,6 +49,77 @@ describe('process lifecycle on the embedded database', () => {
     again.child.kill('SIGTERM');
     expect(await again.exited).toBe(0);
   }, 60_000);
+
+  it('on SIGTERM finishes the request in flight, refuses new connections, and exits 0', async () => {
+    const app = await spawnApp({ DATA_DIR: dataDir });
+    const { port } = new URL(app.baseUrl);
+    const body = JSON.stringify(buildCitizen());
+    const response = new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: Number(port),
+          method: 'POST',
+          path: '/v1/auth/register',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      // Half the body now: the request is in flight when SIGTERM arrives.
+      req.write(body.slice(0, 20));
+      setTimeout(() => {
+        app.child.kill('SIGTERM');
+        // Once the process stops accepting, new connections are refused while the old one still completes.
+        const waitUntilRefused = async () => {
+          for (;;) {
+            try {
+              await fetch(`${app.baseUrl}/health`);
+            } catch {
+              return;
+            }
+          }
+        };
+        void waitUntilRefused().then(() => req.end(body.slice(20)));
+      }, 200);
+    });
+    expect(await response).toBe(201);
+    expect(await app.exited).toBe(0);
+  }, 60_000);
+
+  it('grants the first admin with npm run admin:grant or ADMIN_EMAILS', async () => {
+    const first = buildCitizen();
+    const second = buildCitizen();
+    let app = await spawnApp({ DATA_DIR: dataDir });
+    expect((await post(app.baseUrl, '/v1/auth/register', first)).status).toBe(201);
+    expect((await post(app.baseUrl, '/v1/auth/register', second)).status).toBe(201);
+    const token = await accessToken(app.baseUrl, first.email, first.password);
+    expect((await fetch(`${app.baseUrl}/v1/users`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(403);
+    app.child.kill('SIGTERM');
+    await app.exited;
+
+    const grant = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, '..', '..', 'scripts', 'admin-grant.ts'), first.email],
+      {
+        env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+        encoding: 'utf8',
+      },
+    );
+    expect(grant.stdout).toContain('is now an admin');
+    expect(grant.status).toBe(0);
+
+    app = await spawnApp({ DATA_DIR: dataDir, ADMIN_EMAILS: second.email.toUpperCase() });
+    for (const who of [first, second]) {
+      const adminToken = await accessToken(app.baseUrl, who.email, who.password);
+      expect((await fetch(`${app.baseUrl}/v1/users`, { headers: { authorization: `Bearer ${adminToken}` } })).status).toBe(200);
+    }
+    app.child.kill('SIGTERM');
+    expect(await app.exited).toBe(0);
+  }, 90_000);
 
   it('takes over a stale lock left by a process that died', async () => {
     const app = await spawnApp({ DATA_DIR: dataDir });
