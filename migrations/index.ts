@@ -1,5 +1,6 @@
 import { Migration20261129000000_foundation } from './Migration20261129000000_foundation';
 import { Migration20261129010000_accounts } from './Migration20261129010000_accounts';
+import { Migration20261129040000_faq } from './Migration20261129040000_faq';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered by glob) so the same list runs from TypeScript in tests
@@ -8,4 +9,5 @@ import { Migration20261129010000_accounts } from './Migration20261129010000_acco
 export const migrationsList = [
   { name: 'Migration20261129000000_foundation', class: Migration20261129000000_foundation },
   { name: 'Migration20261129010000_accounts', class: Migration20261129010000_accounts },
+  { name: 'Migration20261129040000_faq', class: Migration20261129040000_faq },
 ];

@@ -25,6 +25,7 @@ export interface Config {
   /** Maximum size of a JSON or form body. */
   maxJsonBodyBytes: number;
   auth: AuthConfig;
+  faq: FaqConfig;
   mail: MailConfig;
   /** Base64 of the 32-byte AES-256-GCM key for document files; required with DATABASE_URL. */
   fileEncryptionKey?: string;
@@ -51,6 +52,15 @@ export interface AuthConfig {
   /** argon2id memory (KiB) and passes; the defaults are OWASP's minimum. */
   argon2MemoryKib: number;
   argon2TimeCost: number;
+}
+
+export interface FaqConfig {
+  /** Public FAQ searches per client address per window, counted across every instance. */
+  searchRateLimit: number;
+  /** Length of that window, in seconds. */
+  searchRateWindowSeconds: number;
+  /** Longest accepted question, in characters. */
+  queryMaxLength: number;
 }
 
 export interface MailConfig {
@@ -176,6 +186,11 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 8000, 100, 120000),
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30000, 100, 600000),
     maxJsonBodyBytes: integer(env, 'MAX_JSON_BODY_BYTES', 1024 * 1024, 1024, 10 * 1024 * 1024),
+    faq: {
+      searchRateLimit: integer(env, 'FAQ_SEARCH_RATE_LIMIT', 60, 1, 1_000_000),
+      searchRateWindowSeconds: integer(env, 'FAQ_SEARCH_RATE_WINDOW_SECONDS', 60, 1, 86400),
+      queryMaxLength: integer(env, 'FAQ_QUERY_MAX_LENGTH', 200, 20, 2000),
+    },
     auth: {
       jwtSecret: secret(env, 'JWT_SECRET', 32),
       issuer: publicBaseUrl,

@@ -10,6 +10,8 @@ import { SessionsService } from './accounts/sessions.service';
 import { createPasswordHasher } from './accounts/password-hashing';
 import { loadCommonPasswords } from './accounts/password-policy';
 import { CardsService } from './transport/cards.service';
+import { FaqService } from './faq/faq.service';
+import { RateLimiter } from './shared/rate-limiter';
 
 /** Everything a service may depend on. The entity manager is the root one: inside a request it resolves to the request's fork. */
 export interface ServiceDependencies {
@@ -27,6 +29,7 @@ export interface AppServices {
   sessions: SessionsService;
   cards: CardsService;
   audit: AuditService;
+  faq: FaqService;
 }
 
 /** Builds the domain services once per app and wires the modules that take part in each other's operations. */
@@ -50,5 +53,10 @@ export function createServices({ config, em, secrets, mailer }: ServiceDependenc
   const accounts = new AccountsService(em, hasher, audit, sessions);
   const cards = new CardsService();
   accounts.addParticipant(cards);
-  return { documentTypes: new DocumentTypesService(), accounts, sessions, cards, audit };
+  const faq = new FaqService(
+    em,
+    { queryMaxLength: config.faq.queryMaxLength },
+    new RateLimiter('faq-search', { limit: config.faq.searchRateLimit, windowSeconds: config.faq.searchRateWindowSeconds }),
+  );
+  return { documentTypes: new DocumentTypesService(), accounts, sessions, cards, audit, faq };
 }

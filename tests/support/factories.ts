@@ -69,3 +69,13 @@ export async function signIn(
   const body = (await res.json()) as { access_token: string; refresh_token: string };
   return { accessToken: body.access_token, refreshToken: body.refresh_token };
 }
+
+/**
+ * Registers a citizen and makes them an admin directly in the database (as an operator would); the role is read on
+ * every request, so the tokens already signed in carry it.
+ */
+export async function registerAdmin(t: TestApp, overrides: Partial<RegisterInput> = {}): Promise<SignedInCitizen> {
+  const admin = await registerCitizen(t, overrides);
+  await t.app.db.em.fork().execute(`update users set role = 'admin' where id = ?`, [admin.id]);
+  return admin;
+}

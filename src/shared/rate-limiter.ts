@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from '../db/orm';
+import { DomainError } from './errors';
+
+/** At most `limit` hits per key in each fixed window of `windowSeconds`. */
+export interface RateLimitPolicy {
+  limit: number;
+  windowSeconds: number;
+}
+
+/** Longest key the `rate_limit_windows.key` column holds; longer keys are hashed to fit. */
+const MAX_KEY_LENGTH = 300;
+
+/**
+ * Fixed-window hit counters kept in the database (`rate_limit_windows`), so a limit holds across every app instance.
+ * Each hit is one atomic upsert that returns the window's count: concurrent hits are all counted, with no lock held.
+ * Windows are aligned on the database clock, so instances with skewed clocks still share the same window.
+ *
+ * A fixed window lets a client burst up to twice the limit around a window boundary; for abuse protection of public
+ * routes that is an acceptable price for one statement per hit.
+ */
+export class RateLimiter {
+  /** When this instance next deletes ended windows (epoch ms); purging is opportunistic, at most once per window. */
+  private nextPurgeAt = 0;
+
+  /** `name` prefixes every key, so limiters sharing the table never share a bucket. */
+  constructor(
+    private readonly name: string,
+    private readonly policy: RateLimitPolicy,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Counts one hit for `key`. Returns 0 while within the limit, else the seconds until the window ends (at least 1). */
+  async hit(em: EntityManager, key: string): Promise<number> {
+    await this.purgeIfDue(em);
+    const { windowSeconds, limit } = this.policy;
+    const rows = await em.execute<{ count: number | string; retry: number | string }[]>(
+      `insert into rate_limit_windows (key, window_start, count)
+       values (?, to_timestamp(floor(extract(epoch from now()) / ?::int) * ?::int), 1)
+       on conflict (key, window_start) do update set count = rate_limit_windows.count + 1
+       returning count, ceil(extract(epoch from (window_start + make_interval(secs => ?::int) - clock_timestamp())))::int as retry`,
+      [this.bucket(key), windowSeconds, windowSeconds, windowSeconds],
+    );
+    if (Number(rows[0].count) <= limit) return 0;
+    return Math.max(1, Number(rows[0].retry));
+  }
+
+  /** Counts one hit and throws `rate-limited` (with the seconds to wait) once `key` is over the limit. */
+  async consume(em: EntityManager, key: string, detail?: (retryAfterSeconds: number) => string): Promise<void> {
+    const retryAfterSeconds = await this.hit(em, key);
+    if (retryAfterSeconds > 0) {
+      throw new DomainError('rate-limited', detail?.(retryAfterSeconds), { retryAfterSeconds });
+    }
+  }
+
+  /** Deletes this limiter's windows that have ended; returns how many went. */
+  async purgeExpired(em: EntityManager): Promise<number> {
+    const rows = await em.execute<{ n: number }[]>(
+      `with gone as (
+         delete from rate_limit_windows
+          where window_start < now() - make_interval(secs => ?::int) and starts_with(key, ?)
+          returning 1)
+       select count(*)::int as n from gone`,
+      [this.policy.windowSeconds, `${this.name}:`],
+    );
+    return Number(rows[0].n);
+  }
+
+  private async purgeIfDue(em: EntityManager): Promise<void> {
+    const now = this.clock();
+    if (now < this.nextPurgeAt) return;
+    this.nextPurgeAt = now + this.policy.windowSeconds * 1000;
+    await this.purgeExpired(em);
+  }
+
+  private bucket(key: string): string {
+    const full = `${this.name}:${key}`;
+    if (full.length <= MAX_KEY_LENGTH) return full;
+    return `${this.name}:sha256:${createHash('sha256').update(key).digest('hex')}`;
+  }
+}
