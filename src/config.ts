@@ -25,6 +25,8 @@ export interface Config {
   /** Maximum size of a JSON or form body. */
   maxJsonBodyBytes: number;
   auth: AuthConfig;
+  cards: CardsConfig;
+  idempotency: IdempotencyConfig;
   faq: FaqConfig;
   mail: MailConfig;
   /** Base64 of the 32-byte AES-256-GCM key for document files; required with DATABASE_URL. */
@@ -61,6 +63,29 @@ export interface FaqConfig {
   searchRateWindowSeconds: number;
   /** Longest accepted question, in characters. */
   queryMaxLength: number;
+}
+
+/** Transport-card limits, in integer centavos where they are money. */
+export interface CardsConfig {
+  rechargeMinCents: number;
+  rechargeMaxCents: number;
+  /** Highest balance a card may hold; a recharge that would pass it is refused. */
+  balanceCapCents: number;
+  /** Recharges allowed per card within `rechargeVelocityWindowSeconds` (a sliding window counted from the ledger). */
+  rechargeVelocityLimit: number;
+  rechargeVelocityWindowSeconds: number;
+  /** Cards a citizen may hold that are not cancelled. */
+  maxActiveCards: number;
+}
+
+/** Idempotency keys of operations with effects (recharges, debits, blocks). */
+export interface IdempotencyConfig {
+  /** How long a key and its stored response are kept (at least 24 h). */
+  ttlHours: number;
+  /** A claim not completed within this time (its process died) may be taken over by a retry. */
+  claimTimeoutSeconds: number;
+  /** How often the app purges keys older than the TTL. */
+  purgeIntervalMinutes: number;
 }
 
 export interface MailConfig {
@@ -186,6 +211,19 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 8000, 100, 120000),
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30000, 100, 600000),
     maxJsonBodyBytes: integer(env, 'MAX_JSON_BODY_BYTES', 1024 * 1024, 1024, 10 * 1024 * 1024),
+    cards: {
+      rechargeMinCents: integer(env, 'RECHARGE_MIN_CENTS', 100, 1, 1_000_000_000),
+      rechargeMaxCents: integer(env, 'RECHARGE_MAX_CENTS', 50_000, 1, 1_000_000_000),
+      balanceCapCents: integer(env, 'CARD_BALANCE_CAP_CENTS', 100_000, 1, 1_000_000_000_000),
+      rechargeVelocityLimit: integer(env, 'RECHARGE_VELOCITY_PER_HOUR', 10, 1, 1_000_000_000),
+      rechargeVelocityWindowSeconds: integer(env, 'RECHARGE_VELOCITY_WINDOW_SECONDS', 3600, 1, 86_400),
+      maxActiveCards: integer(env, 'MAX_ACTIVE_CARDS', 3, 1, 1000),
+    },
+    idempotency: {
+      ttlHours: integer(env, 'IDEMPOTENCY_TTL_HOURS', 24, 24, 24 * 365),
+      claimTimeoutSeconds: integer(env, 'IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS', 60, 1, 3600),
+      purgeIntervalMinutes: integer(env, 'IDEMPOTENCY_PURGE_INTERVAL_MINUTES', 10, 1, 1440),
+    },
     faq: {
       searchRateLimit: integer(env, 'FAQ_SEARCH_RATE_LIMIT', 60, 1, 1_000_000),
       searchRateWindowSeconds: integer(env, 'FAQ_SEARCH_RATE_WINDOW_SECONDS', 60, 1, 86400),

@@ -47,6 +47,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }
   const server = createHttpServer({ config, logger, orm: db.orm, isStreamingRoute });
   registerApi(server, { services, db, secrets, config });
+  // Expired idempotency keys are purged in the background; every instance may run it (a plain DELETE by age).
+  const purgeTimer = setInterval(() => {
+    services.idempotency
+      .purgeExpired()
+      .catch((error: unknown) => logger.warn({ err: error }, 'purging expired idempotency keys failed'));
+  }, config.idempotency.purgeIntervalMinutes * 60_000);
+  purgeTimer.unref();
 
   let closing: Promise<void> | undefined;
   async function stopServer(): Promise<void> {
@@ -73,6 +80,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
     close() {
       closing ??= (async () => {
+        clearInterval(purgeTimer);
         if (server.server.listening) await stopServer();
         await db.close();
       })();

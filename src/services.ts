@@ -10,6 +10,7 @@ import { SessionsService } from './accounts/sessions.service';
 import { createPasswordHasher } from './accounts/password-hashing';
 import { loadCommonPasswords } from './accounts/password-policy';
 import { CardsService } from './transport/cards.service';
+import { IdempotencyService } from './transport/idempotency';
 import { FaqService } from './faq/faq.service';
 import { RateLimiter } from './shared/rate-limiter';
 
@@ -28,6 +29,7 @@ export interface AppServices {
   accounts: AccountsService;
   sessions: SessionsService;
   cards: CardsService;
+  idempotency: IdempotencyService;
   audit: AuditService;
   faq: FaqService;
 }
@@ -51,7 +53,8 @@ export function createServices({ config, em, secrets, mailer }: ServiceDependenc
     config.publicBaseUrl,
   );
   const accounts = new AccountsService(em, hasher, audit, sessions);
-  const cards = new CardsService();
+  const idempotency = new IdempotencyService(em, config.idempotency);
+  const cards = new CardsService(em, config.cards, idempotency, audit);
   accounts.addParticipant(cards);
   const faq = new FaqService(
     em,

@@ -17,6 +17,16 @@ export const STATUS_BY_CODE = {
   'service-unavailable': 503,
   'request-timeout': 503,
   'internal-error': 500,
+  'insufficient-funds': 422,
+  'balance-limit': 422,
+  'card-not-active': 409,
+  'card-not-blocked': 409,
+  'card-already-replaced': 409,
+  'card-limit': 409,
+  'velocity-limit': 429,
+  'idempotency-key-required': 400,
+  'idempotency-key-reused': 422,
+  'idempotency-key-in-flight': 409,
 } as const satisfies Record<ErrorCode, number>;
 
 const TITLES: Record<number, string> = {
@@ -116,6 +126,7 @@ export function toProblem(error: unknown): ProblemResponse & { unexpected: boole
   if (error instanceof DomainError) {
     if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
     if (error.code === 'unauthorized') headers['WWW-Authenticate'] = 'Bearer realm="carteira-digital-carioca"';
+    if (error.replayed) headers['Idempotent-Replayed'] = 'true';
     return { problem: problemFor(error.code, error.message, error.errors), headers, unexpected: false };
   }
   if (error instanceof ValidateError) {

@@ -18,6 +18,16 @@ export const ERROR_CATALOGUE = {
   'service-unavailable': 'Serviço temporariamente indisponível. Tente novamente em instantes.',
   'request-timeout': 'A requisição demorou demais para ser processada.',
   'internal-error': 'Ocorreu um erro inesperado. Se persistir, informe o código da requisição ao suporte.',
+  'insufficient-funds': 'Saldo insuficiente no cartão.',
+  'balance-limit': 'A recarga ultrapassaria o saldo máximo permitido no cartão.',
+  'card-not-active': 'O cartão não está ativo.',
+  'card-not-blocked': 'Só é possível pedir a segunda via de um cartão bloqueado.',
+  'card-already-replaced': 'Este cartão já foi substituído por uma segunda via.',
+  'card-limit': 'Você já tem o número máximo de cartões ativos.',
+  'velocity-limit': 'Muitas recargas neste cartão em pouco tempo. Aguarde e tente novamente.',
+  'idempotency-key-required': 'Envie o cabeçalho Idempotency-Key (de 1 a 255 caracteres imprimíveis) nesta operação.',
+  'idempotency-key-reused': 'Esta Idempotency-Key já foi usada com outros dados. Use uma nova chave para uma nova operação.',
+  'idempotency-key-in-flight': 'Uma requisição com esta Idempotency-Key ainda está em andamento. Aguarde e consulte novamente.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -34,13 +44,20 @@ export class DomainError extends Error {
   readonly errors: FieldError[];
   /** Seconds the caller should wait (rate limits); the HTTP edge turns it into Retry-After. */
   readonly retryAfterSeconds?: number;
+  /** The stored outcome of an earlier request with the same idempotency key, answered again (not a new decision). */
+  readonly replayed: boolean;
 
-  constructor(code: ErrorCode, detail?: string, options: { errors?: FieldError[]; retryAfterSeconds?: number } = {}) {
+  constructor(
+    code: ErrorCode,
+    detail?: string,
+    options: { errors?: FieldError[]; retryAfterSeconds?: number; replayed?: boolean } = {},
+  ) {
     super(detail ?? ERROR_CATALOGUE[code]);
     this.name = 'DomainError';
     this.code = code;
     this.errors = options.errors ?? [];
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.replayed = options.replayed ?? false;
   }
 }
 
