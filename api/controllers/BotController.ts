@@ -1,0 +1,30 @@
+import { Post, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import { BaseController } from './BaseController';
+import type { Problem } from '../http/problems';
+
+export interface LinkCodeView {
+  /** 8 caracteres de um alfabeto sem ambiguidades (sem 0/O, 1/I/L). Envie ao bot: `vincular <código>`. */
+  code: string;
+  /** Validade (10 minutos). */
+  expiresAt: string;
+}
+
+@Route('v1/bot')
+@Tags('Assistente virtual')
+@Security('jwt')
+@Response<Problem>(401, 'Não autenticado')
+export class BotController extends BaseController {
+  /**
+   * Gera um código de uso único para vincular uma conversa (WhatsApp, Teams, Emulator...) à sua conta: diga
+   * `vincular <código>` ao bot. Vale 10 minutos; códigos anteriores deixam de valer.
+   * @summary Código de vinculação do bot
+   */
+  @Post('link-codes')
+  @SuccessResponse(201, 'Código gerado')
+  public async createLinkCode(): Promise<LinkCodeView> {
+    const { code, expiresAt } = await this.services.channelLinks.createCode(this.actor);
+    this.setStatus(201);
+    this.setHeader('Cache-Control', 'no-store');
+    return { code, expiresAt: expiresAt.toISOString() };
+  }
+}

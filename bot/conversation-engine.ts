@@ -1,0 +1,135 @@
+import { createActor, type AnyActorRef, type Snapshot } from 'xstate';
+import type { Logger } from '../src/shared/logger';
+import type { ConversationStore } from '../src/conversations/conversation-store';
+import * as say from './render/messages.pt-BR';
+import { createRootMachine, type RootMachine } from './flows/root.machine';
+import type { BotMessage, ConversationKey, TurnInput, WalletPorts } from './flows/types';
+
+export interface EngineOptions {
+  /** Idle minutes after which a conversation in the middle of a flow goes back to the menu. */
+  idleMinutes: number;
+  /** Longest a turn may wait for its service calls. */
+  turnTimeoutMs: number;
+  /** The citizen a channel account is linked to (null = not linked). */
+  linkedCitizen(key: ConversationKey): Promise<string | null>;
+}
+
+const MAX_ATTEMPTS = 5;
+
+interface TaggedSnapshot {
+  hasTag?: (tag: string) => boolean;
+  children?: Record<string, AnyActorRef | undefined>;
+  status?: string;
+}
+
+/** True while any machine in the tree is waiting on a service call (states tagged `busy`). */
+function isBusy(snapshot: TaggedSnapshot): boolean {
+  if (snapshot.hasTag?.('busy')) return true;
+  return Object.values(snapshot.children ?? {}).some((child) => {
+    const childSnapshot = child?.getSnapshot() as TaggedSnapshot | undefined;
+    return childSnapshot !== undefined && typeof childSnapshot.hasTag === 'function' && isBusy(childSnapshot);
+  });
+}
+
+/**
+ * Runs one citizen turn through the persisted conversation machine: load the snapshot, send the message, wait until
+ * every service call settled, collect what IPlani says, and save the new snapshot with optimistic concurrency. A turn
+ * that loses a race reloads and runs again; service calls carry idempotency keys derived from the turn, so a rerun
+ * replays instead of repeating an effect. Only settled snapshots are ever stored.
+ */
+export class ConversationEngine {
+  private readonly machine: RootMachine;
+
+  constructor(
+    ports: WalletPorts,
+    private readonly store: ConversationStore,
+    private readonly options: EngineOptions,
+    private readonly logger: Logger,
+  ) {
+    this.machine = createRootMachine(ports);
+  }
+
+  /** Handles one message; returns the replies in order. */
+  async handleTurn(key: ConversationKey, input: TurnInput, turnId: string, knownCitizen?: string | null): Promise<BotMessage[]> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const stored = await this.store.load(key.channel, key.conversationId);
+      const citizenId = knownCitizen !== undefined ? knownCitizen : await this.options.linkedCitizen(key);
+      const prefix: BotMessage[] = [];
+      let snapshot = stored?.snapshot as Snapshot<unknown> | undefined;
+      if (stored && this.isIdle(stored.updatedAt) && (snapshot as { value?: unknown } | undefined)?.value !== 'menu') {
+        snapshot = undefined;
+        prefix.push({ text: say.IDLE_RESET });
+      }
+      const outcome = await this.run(key, snapshot, { type: 'USER', input, citizenId, turnId });
+      if (!outcome) {
+        // The machine failed (a bug, not bad input): apologise and start the conversation over.
+        const fresh = await this.run(key, undefined, null);
+        if (fresh && (await this.store.save(key.channel, key.conversationId, fresh.persisted, stored?.version ?? 0, { channelUserId: key.channelUserId, userId: citizenId }))) {
+          return [{ text: say.SERVICE_ERROR }, say.menu('Escolha uma opção:')];
+        }
+        continue;
+      }
+      const saved = await this.store.save(key.channel, key.conversationId, outcome.persisted, stored?.version ?? 0, {
+        channelUserId: key.channelUserId,
+        userId: citizenId,
+      });
+      if (saved) return [...prefix, ...outcome.messages];
+      this.logger.info({ channel: key.channel, attempt }, 'conversation turn lost a race; retrying');
+    }
+    throw new Error('conversation turn could not be saved after several attempts');
+  }
+
+  /** The state name of a stored conversation (for tests and diagnostics). */
+  async stateOf(key: ConversationKey): Promise<unknown> {
+    const stored = await this.store.load(key.channel, key.conversationId);
+    return (stored?.snapshot as { value?: unknown } | undefined)?.value ?? null;
+  }
+
+  private isIdle(updatedAt: Date): boolean {
+    return Date.now() - updatedAt.getTime() > this.options.idleMinutes * 60_000;
+  }
+
+  private async run(
+    key: ConversationKey,
+    snapshot: Snapshot<unknown> | undefined,
+    event: Parameters<ReturnType<typeof createActor<RootMachine>>['send']>[0] | null,
+  ): Promise<{ messages: BotMessage[]; persisted: unknown } | null> {
+    const actor = createActor(this.machine, { input: { conversation: key }, ...(snapshot ? { snapshot: snapshot as never } : {}) });
+    let failure: unknown = null;
+    actor.subscribe({ error: (error) => (failure = error) });
+    actor.start();
+    try {
+      if (event) actor.send(event);
+      await this.settle(actor);
+      if (failure || actor.getSnapshot().status === 'error') {
+        this.logger.error({ err: failure, channel: key.channel }, 'conversation machine failed');
+        return null;
+      }
+      const messages = [...actor.getSnapshot().context.outbox];
+      actor.send({ type: 'FLUSHED' });
+      return { messages, persisted: actor.getPersistedSnapshot() };
+    } finally {
+      actor.stop();
+    }
+  }
+
+  /** Resolves when no machine in the tree is busy; children's changes are observed through the actor system. */
+  private settle(actor: ReturnType<typeof createActor<RootMachine>>): Promise<void> {
+    if (!isBusy(actor.getSnapshot() as TaggedSnapshot)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        subscription.unsubscribe();
+        reject(new Error(`conversation turn did not settle within ${this.options.turnTimeoutMs} ms`));
+      }, this.options.turnTimeoutMs);
+      const check = () => {
+        if (!isBusy(actor.getSnapshot() as TaggedSnapshot)) {
+          clearTimeout(timer);
+          subscription.unsubscribe();
+          resolve();
+        }
+      };
+      const subscription = actor.system.inspect({ next: check });
+      check();
+    });
+  }
+}

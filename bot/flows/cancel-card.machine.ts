@@ -1,0 +1,192 @@
+import { assign, fromPromise, sendParent, setup } from 'xstate';
+import * as say from '../render/messages.pt-BR';
+import { MAX_FAILURES } from './question.machine';
+import { matchChoice, parseYesNo, YES_NO } from './text';
+import type { BlockReason, BotMessage, CardSummary, Choice, FlowEvent, Outcome, SayEvent, WalletPorts } from './types';
+
+interface CancelCardContext {
+  citizenId: string;
+  /** Idempotency key of the block call: derived from the conversation and the turn that confirmed it. */
+  keyPrefix: string;
+  cards: CardSummary[];
+  cardId: string | null;
+  reason: BlockReason | null;
+  failures: number;
+}
+
+const REASONS: Array<Choice & { value: BlockReason }> = [
+  { label: 'Perda', value: 'lost' },
+  { label: 'Roubo ou furto', value: 'stolen' },
+  { label: 'Cartão danificado', value: 'damaged' },
+  { label: 'Outro motivo', value: 'other' },
+];
+
+function cardChoices(cards: CardSummary[]): Choice[] {
+  return cards.map((card) => ({ label: `Cartão ${card.masked}`, value: card.masked.slice(-4) }));
+}
+
+function selected(context: CancelCardContext): CardSummary | undefined {
+  return context.cards.find((card) => card.id === context.cardId);
+}
+
+function reasonLabel(reason: BlockReason | null): string {
+  return REASONS.find((r) => r.value === reason)?.label.toLowerCase() ?? '';
+}
+
+const PROMPTS = {
+  pick: (context: CancelCardContext): BotMessage => ({ text: 'Qual cartão você quer cancelar?', choices: cardChoices(context.cards) }),
+  reason: (context: CancelCardContext): BotMessage => ({ text: `Qual o motivo do cancelamento do cartão ${selected(context)?.masked ?? ''}?`, choices: REASONS }),
+  confirm: (context: CancelCardContext): BotMessage => ({
+    text:
+      `Confirma o bloqueio do cartão ${selected(context)?.masked ?? ''} por ${reasonLabel(context.reason)}? ` +
+      'Depois de bloqueado ele não pode ser usado nem recarregado; o saldo fica guardado para um cartão novo.',
+    choices: YES_NO,
+  }),
+};
+
+const HELP = {
+  pick: 'Escolha o cartão que você quer bloquear, pelo número da opção ou pelos 4 últimos dígitos.',
+  reason: 'Diga por que o cartão vai ser bloqueado: perda, roubo ou furto, dano ou outro motivo.',
+  confirm: 'Responda "sim" para bloquear agora o cartão, ou "não" para desistir. "voltar" corrige o motivo.',
+};
+
+/**
+ * 2 · Cancelar um cartão: choose the card (when there are several active ones), the reason, an explicit confirmation,
+ * then the card is blocked through the same transport service as the REST API and the protocol number is shown.
+ */
+export function createCancelCardMachine(ports: WalletPorts) {
+  return setup({
+    types: {
+      context: {} as CancelCardContext,
+      input: {} as { citizenId: string; keyPrefix: string },
+      events: {} as FlowEvent,
+    },
+    actions: {
+      askPick: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: PROMPTS.pick(context) })),
+      askReason: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: PROMPTS.reason(context) })),
+      askConfirm: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: PROMPTS.confirm(context) })),
+      sayText: sendParent((_, params: { text: string }): SayEvent => ({ type: 'SAY', message: { text: params.text } })),
+      sayBlocked: sendParent(({ context }, params: { protocol: string }): SayEvent => ({
+        type: 'SAY',
+        message: {
+          text:
+            `Cartão ${selected(context)?.masked ?? ''} bloqueado. ✅ Protocolo: ${params.protocol}.\n` +
+            'Guarde esse número. Para ter um cartão novo com o mesmo saldo, peça a 2ª via no app da Carteira Digital Carioca.',
+        },
+      })),
+      rememberCards: assign({ cards: (_, params: { cards: CardSummary[] }) => params.cards.filter((card) => card.status === 'active') }),
+      pickOnlyCard: assign({ cardId: ({ context }) => context.cards[0]?.id ?? null }),
+      pickCard: assign({
+        cardId: ({ context, event }) => {
+          const choice = event.type === 'INPUT' ? matchChoice(event.input.text, cardChoices(context.cards)) : null;
+          return context.cards.find((card) => card.masked.endsWith(choice?.value ?? '∅'))?.id ?? null;
+        },
+        failures: 0,
+      }),
+      pickReason: assign({
+        reason: ({ event }) => (event.type === 'INPUT' ? ((matchChoice(event.input.text, REASONS)?.value as BlockReason | undefined) ?? null) : null),
+        failures: 0,
+      }),
+      countFailure: assign({ failures: ({ context }) => context.failures + 1 }),
+    },
+    guards: {
+      noActiveCards: ({ context }) => context.cards.length === 0,
+      oneActiveCard: ({ context }) => context.cards.length === 1,
+      severalCards: ({ context }) => context.cards.length > 1,
+      validCard: ({ context, event }) => event.type === 'INPUT' && matchChoice(event.input.text, cardChoices(context.cards)) !== null,
+      validReason: ({ event }) => event.type === 'INPUT' && matchChoice(event.input.text, REASONS) !== null,
+      saidYes: ({ event }) => event.type === 'INPUT' && parseYesNo(event.input.text) === true,
+      saidNo: ({ event }) => event.type === 'INPUT' && parseYesNo(event.input.text) === false,
+      tooManyFailures: ({ context }) => context.failures + 1 >= MAX_FAILURES,
+      blocked: (_, params: { outcome: Outcome<{ protocol: string }> }) => params.outcome.ok,
+    },
+    actors: {
+      listCards: fromPromise<CardSummary[], { citizenId: string }>(({ input }) => ports.listCards(input.citizenId)),
+      blockCard: fromPromise<Outcome<{ protocol: string }>, { citizenId: string; cardId: string; reason: BlockReason; key: string }>(({ input }) =>
+        ports.blockCard(input.citizenId, input.cardId, input.reason, input.key),
+      ),
+    },
+  }).createMachine({
+    id: 'cancelCard',
+    context: ({ input }) => ({ citizenId: input.citizenId, keyPrefix: input.keyPrefix, cards: [], cardId: null, reason: null, failures: 0 }),
+    initial: 'loading',
+    states: {
+      loading: {
+        tags: ['busy'],
+        invoke: {
+          src: 'listCards',
+          input: ({ context }) => ({ citizenId: context.citizenId }),
+          onDone: { target: 'routing', actions: { type: 'rememberCards', params: ({ event }) => ({ cards: event.output }) } },
+          onError: { target: 'done', actions: { type: 'sayText', params: { text: say.SERVICE_ERROR } } },
+        },
+      },
+      routing: {
+        always: [
+          { guard: 'noActiveCards', target: 'done', actions: { type: 'sayText', params: { text: 'Você não tem cartões ativos para cancelar.' } } },
+          { guard: 'oneActiveCard', target: 'reason', actions: 'pickOnlyCard' },
+          { target: 'pick' },
+        ],
+      },
+      pick: {
+        entry: 'askPick',
+        on: {
+          INPUT: [
+            { guard: 'validCard', target: 'reason', actions: 'pickCard' },
+            { guard: 'tooManyFailures', target: 'gaveUp' },
+            { actions: ['countFailure', { type: 'sayText', params: { text: 'Não reconheci esse cartão. Escolha uma das opções.' } }, 'askPick'] },
+          ],
+          HELP: { actions: [{ type: 'sayText', params: { text: HELP.pick } }, 'askPick'] },
+          BACK: { actions: 'askPick' },
+        },
+      },
+      reason: {
+        entry: 'askReason',
+        on: {
+          INPUT: [
+            { guard: 'validReason', target: 'confirm', actions: 'pickReason' },
+            { guard: 'tooManyFailures', target: 'gaveUp' },
+            { actions: ['countFailure', { type: 'sayText', params: { text: 'Motivo não reconhecido. Escolha uma das opções.' } }, 'askReason'] },
+          ],
+          HELP: { actions: [{ type: 'sayText', params: { text: HELP.reason } }, 'askReason'] },
+          BACK: [{ guard: 'severalCards', target: 'pick' }, { actions: 'askReason' }],
+        },
+      },
+      confirm: {
+        entry: 'askConfirm',
+        on: {
+          INPUT: [
+            { guard: 'saidYes', target: 'blocking' },
+            { guard: 'saidNo', target: 'done', actions: { type: 'sayText', params: { text: 'Tudo bem, o cartão continua ativo. Nada foi alterado.' } } },
+            { guard: 'tooManyFailures', target: 'gaveUp' },
+            { actions: ['countFailure', { type: 'sayText', params: { text: 'Responda "sim" para bloquear ou "não" para desistir.' } }, 'askConfirm'] },
+          ],
+          HELP: { actions: [{ type: 'sayText', params: { text: HELP.confirm } }, 'askConfirm'] },
+          BACK: { target: 'reason' },
+        },
+      },
+      blocking: {
+        tags: ['busy'],
+        invoke: {
+          src: 'blockCard',
+          input: ({ context, event }) => ({
+            citizenId: context.citizenId,
+            cardId: context.cardId ?? '',
+            reason: context.reason ?? 'other',
+            key: `${context.keyPrefix}:block:${context.cardId}:${event.type === 'INPUT' ? event.turnId : ''}`,
+          }),
+          onDone: [
+            {
+              guard: { type: 'blocked', params: ({ event }) => ({ outcome: event.output }) },
+              target: 'done',
+              actions: { type: 'sayBlocked', params: ({ event }) => ({ protocol: event.output.ok ? event.output.protocol : '' }) },
+            },
+            { target: 'done', actions: { type: 'sayText', params: ({ event }) => ({ text: event.output.ok ? '' : event.output.message }) } },
+          ],
+          onError: { target: 'done', actions: { type: 'sayText', params: { text: say.SERVICE_ERROR } } },
+        },
+      },
+      gaveUp: { type: 'final', output: { gaveUp: true } },
+      done: { type: 'final' },
+    },
+  });
+}

@@ -1,0 +1,63 @@
+import { normaliseLinkCode } from '../../src/conversations/link-codes';
+import { closeTo, simplify } from './text';
+import type { FlowName } from './types';
+
+/** Words that work anywhere in any flow. */
+export type Command = { type: 'cancel' } | { type: 'menu' } | { type: 'help' } | { type: 'back' } | { type: 'link'; code: string } | { type: 'unlink' };
+
+/** `cancelar`, `sair`, `menu`, `início`, `ajuda`, `voltar`, `vincular <código>`, `desvincular` (accents, case, one typo forgiven). */
+export function detectCommand(text: string): Command | null {
+  const simple = simplify(text);
+  const words = simple.split(' ');
+  const first = words[0] ?? '';
+  if (words.length >= 2 && closeTo(first, 'vincular')) {
+    const code = normaliseLinkCode(words.slice(1).join(''));
+    return { type: 'link', code: code ?? words.slice(1).join('') };
+  }
+  if (words.length > 2) return null;
+  const phrase = simple;
+  if (['cancelar', 'cancela', 'sair', 'parar', 'pare'].some((w) => closeTo(phrase, w))) return { type: 'cancel' };
+  if (['menu', 'inicio', 'comecar', 'menu principal', 'voltar ao inicio', 'voltar ao menu'].some((w) => closeTo(phrase, w))) return { type: 'menu' };
+  if (['ajuda', 'help', 'socorro', 'nao entendi'].some((w) => closeTo(phrase, w))) return { type: 'help' };
+  if (['voltar', 'volta', 'anterior'].some((w) => closeTo(phrase, w))) return { type: 'back' };
+  if (['desvincular', 'desvincula'].some((w) => closeTo(phrase, w))) return { type: 'unlink' };
+  return null;
+}
+
+/** The menu, in the numbering citizens already know. */
+export const MENU: ReadonlyArray<{ flow: FlowName; label: string }> = [
+  { flow: 'balance', label: 'Consultar saldo' },
+  { flow: 'cancelCard', label: 'Cancelar um cartão' },
+  { flow: 'saveDocument', label: 'Salvar um documento' },
+  { flow: 'documents', label: 'Ver meus documentos' },
+  { flow: 'question', label: 'Fazer uma pergunta' },
+];
+
+/**
+ * Plain-word intents. Each list holds word stems (accent-free) that, present in the message, point to a flow; the
+ * first flow with a hit wins, in an order that keeps "quero guardar meu cartão SUS" a document and "perdi meu cartão"
+ * a card cancellation.
+ */
+const KEYWORDS: ReadonlyArray<{ flow: FlowName; any: string[][] }> = [
+  { flow: 'cancelCard', any: [['perdi'], ['roubaram'], ['roubado'], ['furtado'], ['bloquear'], ['bloqueia'], ['cancelar', 'cartao'], ['cancela', 'cartao'], ['extraviado']] },
+  { flow: 'saveDocument', any: [['salvar'], ['guardar'], ['adicionar', 'documento'], ['cadastrar', 'documento'], ['incluir', 'documento'], ['novo', 'documento']] },
+  { flow: 'documents', any: [['meus', 'documentos'], ['ver', 'documentos'], ['listar', 'documentos'], ['quais', 'documentos'], ['documentos', 'salvos']] },
+  { flow: 'balance', any: [['saldo'], ['quanto', 'tenho'], ['creditos'], ['credito', 'cartao']] },
+  { flow: 'question', any: [['pergunta'], ['duvida']] },
+];
+
+/** The flow a message asks for: by menu number, by menu label, or by plain words. Null when none. */
+export function detectMenuIntent(text: string): FlowName | null {
+  const simple = simplify(text);
+  const number = /^(\d)\.?$/.exec(simple);
+  if (number) return MENU[Number(number[1]) - 1]?.flow ?? null;
+  const byLabel = MENU.find((item) => simplify(item.label) === simple || closeTo(simple, simplify(item.label)));
+  if (byLabel) return byLabel.flow;
+  if (MENU.some((item) => item.flow === simple)) return simple as FlowName;
+  const words = simple.split(' ');
+  const has = (stem: string) => words.some((word) => closeTo(word, stem));
+  for (const rule of KEYWORDS) {
+    if (rule.any.some((all) => all.every(has))) return rule.flow;
+  }
+  return null;
+}

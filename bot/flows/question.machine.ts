@@ -1,0 +1,139 @@
+import { assign, fromPromise, sendParent, setup } from 'xstate';
+import type { BotMessage, FaqReply, FlowEvent, SayEvent, WalletPorts } from './types';
+import { matchChoice } from './text';
+
+export const MAX_FAILURES = 3;
+const NONE = 'nenhuma';
+
+interface QuestionContext {
+  /** Who asks, for the FAQ's per-client rate limit (the channel user, not personal data). */
+  client: string;
+  suggestions: Array<{ id: string; question: string }>;
+  failures: number;
+}
+
+const ASK: BotMessage = { text: 'Qual é a sua dúvida? Pode escrever do seu jeito.' };
+const HELP = 'Escreva sua pergunta sobre a Carteira Digital Carioca ou os serviços da Prefeitura, por exemplo "como recarregar meu cartão?".';
+const FALLBACK_1746 = 'Não encontrei uma resposta segura para isso. Para falar com uma pessoa, ligue 1746 (Central de Atendimento da Prefeitura).';
+
+function suggestionsMessage(suggestions: QuestionContext['suggestions']): BotMessage {
+  return {
+    text: 'Não tenho certeza do que você quis dizer. Alguma destas perguntas ajuda?',
+    choices: [...suggestions.map((s) => ({ label: s.question, value: s.question })), { label: 'Nenhuma destas', value: NONE }],
+  };
+}
+
+function answerMessage(answer: { question: string; answer: string }): BotMessage {
+  return { text: `${answer.answer}` };
+}
+
+/** 5 · Fazer uma pergunta: free text -> FAQ answer, or the three closest questions, or the 1746 central. */
+export function createQuestionMachine(ports: WalletPorts) {
+  return setup({
+    types: {
+      context: {} as QuestionContext,
+      input: {} as { client: string },
+      events: {} as FlowEvent,
+    },
+    actions: {
+      ask: sendParent((): SayEvent => ({ type: 'SAY', message: ASK })),
+      explain: sendParent((): SayEvent => ({ type: 'SAY', message: { text: HELP } })),
+      sayAnswer: sendParent((_, params: { answer: { question: string; answer: string } }): SayEvent => ({ type: 'SAY', message: answerMessage(params.answer) })),
+      saySuggestions: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: suggestionsMessage(context.suggestions) })),
+      say1746: sendParent((): SayEvent => ({ type: 'SAY', message: { text: FALLBACK_1746 } })),
+      sayReason: sendParent((_, params: { reason: string }): SayEvent => ({ type: 'SAY', message: { text: params.reason } })),
+      sayServiceError: sendParent((): SayEvent => ({ type: 'SAY', message: { text: 'Desculpe, não consegui consultar as respostas agora. Tente de novo em instantes ou ligue 1746.' } })),
+      rememberSuggestions: assign({ suggestions: (_, params: { reply: FaqReply }) => params.reply.suggestions.slice(0, 3), failures: 0 }),
+      countFailure: assign({ failures: ({ context }) => context.failures + 1 }),
+      resetFailures: assign({ failures: 0 }),
+    },
+    guards: {
+      hasText: ({ event }) => event.type === 'INPUT' && event.input.text.trim().length > 0,
+      isConfident: (_, params: { reply: FaqReply }) => params.reply.confident && params.reply.answer !== null,
+      hasSuggestions: (_, params: { reply: FaqReply }) => params.reply.suggestions.length > 0,
+      choseNone: ({ context, event }) =>
+        event.type === 'INPUT' && matchChoice(event.input.text, suggestionsMessage(context.suggestions).choices!)?.value === NONE,
+      choseSuggestion: ({ context, event }) => event.type === 'INPUT' && matchChoice(event.input.text, suggestionsMessage(context.suggestions).choices!) !== null,
+      hasEntry: (_, params: { entry: unknown }) => params.entry !== null,
+      tooManyFailures: ({ context }) => context.failures + 1 >= MAX_FAILURES,
+    },
+    actors: {
+      askFaq: fromPromise<FaqReply, { question: string; client: string }>(({ input }) => ports.askFaq(input.question, input.client)),
+      faqEntry: fromPromise<{ question: string; answer: string } | null, { id: string }>(({ input }) => ports.faqEntry(input.id)),
+    },
+  }).createMachine({
+    id: 'question',
+    context: ({ input }) => ({ client: input.client, suggestions: [], failures: 0 }),
+    initial: 'asking',
+    states: {
+      asking: {
+        entry: 'ask',
+        on: {
+          INPUT: [
+            { guard: 'hasText', target: 'searching', actions: 'resetFailures' },
+            { guard: 'tooManyFailures', target: 'gaveUp' },
+            { actions: ['countFailure', { type: 'sayReason', params: { reason: 'Escreva a sua pergunta em texto, por favor.' } }, 'ask'] },
+          ],
+          HELP: { actions: ['explain', 'ask'] },
+          BACK: { actions: 'ask' },
+        },
+      },
+      searching: {
+        tags: ['busy'],
+        invoke: {
+          src: 'askFaq',
+          input: ({ context, event }) => ({ question: event.type === 'INPUT' ? event.input.text : '', client: context.client }),
+          onDone: [
+            {
+              guard: { type: 'isConfident', params: ({ event }) => ({ reply: event.output }) },
+              target: 'done',
+              actions: { type: 'sayAnswer', params: ({ event }) => ({ answer: event.output.answer! }) },
+            },
+            {
+              guard: { type: 'hasSuggestions', params: ({ event }) => ({ reply: event.output }) },
+              target: 'suggesting',
+              actions: { type: 'rememberSuggestions', params: ({ event }) => ({ reply: event.output }) },
+            },
+            { target: 'done', actions: 'say1746' },
+          ],
+          onError: { target: 'done', actions: 'sayServiceError' },
+        },
+      },
+      suggesting: {
+        entry: 'saySuggestions',
+        on: {
+          INPUT: [
+            { guard: 'choseNone', target: 'done', actions: 'say1746' },
+            { guard: 'choseSuggestion', target: 'loadingEntry' },
+            { guard: 'tooManyFailures', target: 'gaveUp' },
+            { actions: ['countFailure', { type: 'sayReason', params: { reason: 'Escolha uma das opções pelo número ou pelo botão.' } }, 'saySuggestions'] },
+          ],
+          HELP: { actions: [{ type: 'sayReason', params: { reason: 'Escolha a pergunta mais parecida com a sua, ou "Nenhuma destas".' } }, 'saySuggestions'] },
+          BACK: { target: 'asking' },
+        },
+      },
+      loadingEntry: {
+        tags: ['busy'],
+        invoke: {
+          src: 'faqEntry',
+          input: ({ context, event }) => {
+            const text = event.type === 'INPUT' ? event.input.text : '';
+            const chosen = matchChoice(text, suggestionsMessage(context.suggestions).choices!);
+            return { id: context.suggestions.find((s) => s.question === chosen?.value)?.id ?? '' };
+          },
+          onDone: [
+            {
+              guard: { type: 'hasEntry', params: ({ event }) => ({ entry: event.output }) },
+              target: 'done',
+              actions: { type: 'sayAnswer', params: ({ event }) => ({ answer: event.output! }) },
+            },
+            { target: 'done', actions: 'say1746' },
+          ],
+          onError: { target: 'done', actions: 'sayServiceError' },
+        },
+      },
+      gaveUp: { type: 'final', output: { gaveUp: true } },
+      done: { type: 'final' },
+    },
+  });
+}

@@ -1,0 +1,255 @@
+import { assign, fromPromise, sendTo, setup } from 'xstate';
+import * as say from '../render/messages.pt-BR';
+import { createBalanceMachine } from './balance.machine';
+import { createCancelCardMachine } from './cancel-card.machine';
+import { createDocumentsMachine } from './documents.machine';
+import { createQuestionMachine } from './question.machine';
+import { createSaveDocumentMachine } from './save-document.machine';
+import { detectCommand, detectMenuIntent, MENU, type Command } from './intents';
+import type { BotMessage, ConversationKey, FaqReply, FlowName, Outcome, SayEvent, TurnInput, WalletPorts } from './types';
+
+/** One citizen message, with the citizen the channel account is linked to at this moment (null = not linked). */
+export interface UserEvent {
+  type: 'USER';
+  input: TurnInput;
+  citizenId: string | null;
+  turnId: string;
+}
+
+export type RootEvent = UserEvent | SayEvent | { type: 'FLUSHED' };
+
+export interface RootContext {
+  conversation: ConversationKey;
+  citizenId: string | null;
+  /** Messages to send at the end of this turn; emptied by FLUSHED once they are sent. */
+  outbox: BotMessage[];
+  /** A flow asked for before linking; it starts right after a successful `vincular`. */
+  pendingFlow: FlowName | null;
+}
+
+/** Flows that need to know who the citizen is. */
+const NEEDS_CITIZEN: ReadonlySet<FlowName> = new Set(['balance', 'cancelCard', 'saveDocument', 'documents']);
+
+function command(event: RootEvent): Command | null {
+  return event.type === 'USER' ? detectCommand(event.input.text) : null;
+}
+
+function intent(event: RootEvent): FlowName | null {
+  return event.type === 'USER' ? detectMenuIntent(event.input.text) : null;
+}
+
+function labelOf(flow: FlowName): string {
+  return MENU.find((item) => item.flow === flow)?.label ?? '';
+}
+
+/**
+ * The conversation: the menu, global commands, linking, and one child machine per flow. Children talk through SAY
+ * events; the root collects them in `outbox` for the engine to send. The whole tree is persisted as one snapshot.
+ */
+export function createRootMachine(ports: WalletPorts) {
+  return setup({
+    types: {
+      context: {} as RootContext,
+      input: {} as { conversation: ConversationKey },
+      events: {} as RootEvent,
+    },
+    actions: {
+      enqueue: assign({ outbox: ({ context }, params: { message: BotMessage }) => [...context.outbox, params.message] }),
+      collect: assign({ outbox: ({ context, event }) => (event.type === 'SAY' ? [...context.outbox, event.message] : context.outbox) }),
+      flush: assign({ outbox: [] }),
+      rememberCitizen: assign({ citizenId: ({ context, event }) => (event.type === 'USER' ? event.citizenId : context.citizenId) }),
+      forgetCitizen: assign({ citizenId: null }),
+      rememberLinked: assign({ citizenId: (_, params: { userId: string }) => params.userId }),
+      rememberPending: assign({ pendingFlow: ({ event }) => intent(event) }),
+      clearPending: assign({ pendingFlow: null }),
+      sayMenu: assign({ outbox: ({ context }, params: { lead?: string }) => [...context.outbox, say.menu(params.lead)] }),
+      sayNeedsLink: assign({ outbox: ({ context, event }) => [...context.outbox, { text: say.needsLink(labelOf(intent(event) ?? 'balance')) }] }),
+      forwardInput: sendTo('flow', ({ event }) => (event.type === 'USER' ? { type: 'INPUT' as const, input: event.input, turnId: event.turnId } : { type: 'HELP' as const })),
+      forwardHelp: sendTo('flow', { type: 'HELP' as const }),
+      forwardBack: sendTo('flow', { type: 'BACK' as const }),
+    },
+    guards: {
+      isCancel: ({ event }) => command(event)?.type === 'cancel',
+      isMenu: ({ event }) => command(event)?.type === 'menu',
+      isHelp: ({ event }) => command(event)?.type === 'help',
+      isBack: ({ event }) => command(event)?.type === 'back',
+      isLink: ({ event }) => command(event)?.type === 'link',
+      isUnlink: ({ event }) => command(event)?.type === 'unlink',
+      wantsFlowWithoutLink: ({ event }) => {
+        const flow = intent(event);
+        return flow !== null && NEEDS_CITIZEN.has(flow) && event.type === 'USER' && event.citizenId === null;
+      },
+      wants: ({ event }, params: { flow: FlowName }) => intent(event) === params.flow,
+      pending: ({ context }, params: { flow: FlowName }) => context.pendingFlow === params.flow,
+      hasText: ({ event }) => event.type === 'USER' && event.input.text.trim().length > 0,
+      succeeded: (_, params: { ok: boolean }) => params.ok,
+      confident: (_, params: { reply: FaqReply }) => params.reply.confident && params.reply.answer !== null,
+      gaveUp: (_, params: { output: unknown }) => (params.output as { gaveUp?: boolean } | undefined)?.gaveUp === true,
+    },
+    actors: {
+      balance: createBalanceMachine(ports),
+      documents: createDocumentsMachine(ports),
+      question: createQuestionMachine(ports),
+      cancelCard: createCancelCardMachine(ports),
+      saveDocument: createSaveDocumentMachine(ports),
+      linkChannel: fromPromise<Outcome<{ userId: string }>, { conversation: ConversationKey; code: string }>(({ input }) =>
+        ports.linkChannel(input.conversation, input.code),
+      ),
+      unlinkChannel: fromPromise<boolean, { conversation: ConversationKey }>(({ input }) => ports.unlinkChannel(input.conversation)),
+      askFaq: fromPromise<FaqReply, { question: string; client: string }>(({ input }) => ports.askFaq(input.question, input.client)),
+    },
+  }).createMachine({
+    id: 'root',
+    context: ({ input }) => ({ conversation: input.conversation, citizenId: null, outbox: [], pendingFlow: null }),
+    on: {
+      SAY: { actions: 'collect' },
+      FLUSHED: { actions: 'flush' },
+    },
+    initial: 'menu',
+    states: {
+      menu: {
+        on: {
+          USER: [
+            { guard: 'isLink', target: 'linking', actions: 'rememberCitizen' },
+            { guard: 'isUnlink', target: 'unlinking', actions: 'rememberCitizen' },
+            { guard: 'isHelp', actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: say.MENU_HELP } } }, { type: 'sayMenu', params: {} }] },
+            { guard: 'isCancel', actions: ['rememberCitizen', 'clearPending', { type: 'sayMenu', params: { lead: 'Certo. Escolha uma opção:' } }] },
+            { guard: 'isMenu', actions: ['rememberCitizen', 'clearPending', { type: 'sayMenu', params: { lead: 'Escolha uma opção:' } }] },
+            { guard: 'isBack', actions: ['rememberCitizen', { type: 'sayMenu', params: { lead: 'Estamos no início. Escolha uma opção:' } }] },
+            { guard: 'wantsFlowWithoutLink', actions: ['rememberCitizen', 'rememberPending', 'sayNeedsLink'] },
+            { guard: { type: 'wants', params: { flow: 'balance' } }, target: 'flow.balance', actions: ['rememberCitizen', 'clearPending'] },
+            { guard: { type: 'wants', params: { flow: 'cancelCard' } }, target: 'flow.cancelCard', actions: ['rememberCitizen', 'clearPending'] },
+            { guard: { type: 'wants', params: { flow: 'saveDocument' } }, target: 'flow.saveDocument', actions: ['rememberCitizen', 'clearPending'] },
+            { guard: { type: 'wants', params: { flow: 'documents' } }, target: 'flow.documents', actions: ['rememberCitizen', 'clearPending'] },
+            { guard: { type: 'wants', params: { flow: 'question' } }, target: 'flow.question', actions: ['rememberCitizen', 'clearPending'] },
+            { guard: 'hasText', target: 'answering', actions: 'rememberCitizen' },
+            { actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: say.NOT_UNDERSTOOD } } }, { type: 'sayMenu', params: { lead: 'Escolha uma opção:' } }] },
+          ],
+        },
+      },
+      answering: {
+        tags: ['busy'],
+        invoke: {
+          src: 'askFaq',
+          input: ({ context, event }) => ({
+            question: event.type === 'USER' ? event.input.text : '',
+            client: `${context.conversation.channel}:${context.conversation.channelUserId}`,
+          }),
+          onDone: [
+            {
+              guard: { type: 'confident', params: ({ event }) => ({ reply: event.output }) },
+              target: 'menu',
+              actions: [
+                { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output.answer!.answer } }) },
+                { type: 'sayMenu', params: { lead: 'Posso ajudar em algo mais?' } },
+              ],
+            },
+            {
+              target: 'menu',
+              actions: [{ type: 'enqueue', params: { message: { text: say.NOT_UNDERSTOOD } } }, { type: 'sayMenu', params: { lead: 'Escolha uma opção:' } }],
+            },
+          ],
+          onError: { target: 'menu', actions: [{ type: 'enqueue', params: { message: { text: say.NOT_UNDERSTOOD } } }, { type: 'sayMenu', params: {} }] },
+        },
+      },
+      linking: {
+        tags: ['busy'],
+        invoke: {
+          src: 'linkChannel',
+          input: ({ context, event }) => {
+            const found = command(event);
+            return { conversation: context.conversation, code: found?.type === 'link' ? found.code : '' };
+          },
+          onDone: [
+            {
+              guard: { type: 'succeeded', params: ({ event }) => ({ ok: event.output.ok }) },
+              target: 'afterLink',
+              actions: [
+                { type: 'rememberLinked', params: ({ event }) => ({ userId: event.output.ok ? event.output.userId : '' }) },
+                { type: 'enqueue', params: { message: { text: say.LINKED } } },
+              ],
+            },
+            { target: 'menu', actions: { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output.ok ? '' : event.output.message } }) } },
+          ],
+          onError: { target: 'menu', actions: { type: 'enqueue', params: { message: { text: say.SERVICE_ERROR } } } },
+        },
+      },
+      afterLink: {
+        always: [
+          { guard: { type: 'pending', params: { flow: 'balance' } }, target: 'flow.balance', actions: 'clearPending' },
+          { guard: { type: 'pending', params: { flow: 'cancelCard' } }, target: 'flow.cancelCard', actions: 'clearPending' },
+          { guard: { type: 'pending', params: { flow: 'saveDocument' } }, target: 'flow.saveDocument', actions: 'clearPending' },
+          { guard: { type: 'pending', params: { flow: 'documents' } }, target: 'flow.documents', actions: 'clearPending' },
+          { target: 'menu', actions: { type: 'sayMenu', params: { lead: 'O que você quer fazer?' } } },
+        ],
+      },
+      unlinking: {
+        tags: ['busy'],
+        invoke: {
+          src: 'unlinkChannel',
+          input: ({ context }) => ({ conversation: context.conversation }),
+          onDone: {
+            target: 'menu',
+            actions: [
+              'forgetCitizen',
+              { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output ? say.UNLINKED : say.NOT_LINKED } }) },
+            ],
+          },
+          onError: { target: 'menu', actions: { type: 'enqueue', params: { message: { text: say.SERVICE_ERROR } } } },
+        },
+      },
+      flow: {
+        // Always entered through one of its children (flow.balance, flow.saveDocument...).
+        initial: 'question',
+        on: {
+          USER: [
+            { guard: 'isCancel', target: 'menu', actions: [{ type: 'enqueue', params: { message: { text: say.CANCELLED } } }, { type: 'sayMenu', params: { lead: 'Escolha uma opção:' } }] },
+            { guard: 'isMenu', target: 'menu', actions: { type: 'sayMenu', params: { lead: 'Voltamos ao início. Escolha uma opção:' } } },
+            { guard: 'isHelp', actions: 'forwardHelp' },
+            { guard: 'isBack', actions: 'forwardBack' },
+            { actions: ['rememberCitizen', 'forwardInput'] },
+          ],
+        },
+        states: {
+          balance: { invoke: { id: 'flow', src: 'balance', input: ({ context }) => ({ citizenId: context.citizenId ?? '' }), onDone: '#root.finished' } },
+          documents: { invoke: { id: 'flow', src: 'documents', input: ({ context }) => ({ citizenId: context.citizenId ?? '' }), onDone: '#root.finished' } },
+          question: {
+            invoke: {
+              id: 'flow',
+              src: 'question',
+              input: ({ context }) => ({ client: `${context.conversation.channel}:${context.conversation.channelUserId}` }),
+              onDone: [{ guard: { type: 'gaveUp', params: ({ event }) => ({ output: event.output }) }, target: '#root.gaveUp' }, { target: '#root.finished' }],
+            },
+          },
+          cancelCard: {
+            invoke: {
+              id: 'flow',
+              src: 'cancelCard',
+              input: ({ context }) => ({
+                citizenId: context.citizenId ?? '',
+                keyPrefix: `${context.conversation.channel}:${context.conversation.conversationId}`,
+              }),
+              onDone: [{ guard: { type: 'gaveUp', params: ({ event }) => ({ output: event.output }) }, target: '#root.gaveUp' }, { target: '#root.finished' }],
+            },
+          },
+          saveDocument: {
+            invoke: {
+              id: 'flow',
+              src: 'saveDocument',
+              input: ({ context }) => ({ citizenId: context.citizenId ?? '', conversation: context.conversation }),
+              onDone: [{ guard: { type: 'gaveUp', params: ({ event }) => ({ output: event.output }) }, target: '#root.gaveUp' }, { target: '#root.finished' }],
+            },
+          },
+        },
+      },
+      finished: {
+        always: { target: 'menu', actions: { type: 'sayMenu', params: {} } },
+      },
+      gaveUp: {
+        always: { target: 'menu', actions: { type: 'enqueue', params: { message: { text: say.GAVE_UP } } } },
+      },
+    },
+  });
+}
+
+export type RootMachine = ReturnType<typeof createRootMachine>;

@@ -1,0 +1,349 @@
+import { and, assign, fromPromise, sendParent, setup } from 'xstate';
+import {
+  DOCUMENT_TYPES,
+  UF_CODES,
+  findDocumentType,
+  maskDocumentNumber,
+  validateDocumentNumber,
+  type DocumentTypeCode,
+} from '../../src/documents/document-types';
+import * as say from '../render/messages.pt-BR';
+import { MAX_FAILURES } from './question.machine';
+import { closeTo, formatDate, matchChoice, parseDate, parseYesNo, simplify, YES_NO } from './text';
+import type { BotMessage, Choice, ConversationKey, FlowEvent, IncomingAttachment, Outcome, SayEvent, WalletPorts } from './types';
+
+interface SaveDocumentContext {
+  citizenId: string;
+  conversation: ConversationKey;
+  type: DocumentTypeCode | null;
+  issuerState: string | null;
+  label: string | null;
+  number: string | null;
+  expiresAt: string | null;
+  stagedFileId: string | null;
+  fileDescription: string | null;
+  failures: number;
+}
+
+const TYPE_CHOICES: Choice[] = DOCUMENT_TYPES.map((type) => ({ label: type.shortLabel, value: type.code }));
+const SKIP: Choice = { label: 'Pular', value: 'pular' };
+const STATE_CHOICES: Choice[] = [{ label: 'RJ', value: 'RJ' }, { label: 'SP', value: 'SP' }, SKIP];
+
+/** Words people use for each type ("identidade", "carteira de motorista", "cartão do SUS"...). */
+const TYPE_WORDS: Record<DocumentTypeCode, string[]> = {
+  cpf: ['cpf'],
+  rg: ['rg', 'identidade', 'registro geral'],
+  cnh: ['cnh', 'habilitacao', 'carteira de motorista', 'motorista', 'carteira de habilitacao'],
+  titulo_eleitor: ['titulo', 'eleitor', 'titulo de eleitor'],
+  cns: ['sus', 'cns', 'cartao sus', 'cartao do sus'],
+  certidao_nascimento: ['certidao', 'nascimento', 'certidao de nascimento'],
+  passaporte: ['passaporte'],
+  comprovante_vacinacao: ['vacina', 'vacinacao', 'comprovante de vacinacao'],
+  outro: ['outro', 'outros'],
+};
+
+/** The type a message names, by option, short label, code or everyday words. */
+export function matchDocumentType(text: string): DocumentTypeCode | null {
+  const choice = matchChoice(text, TYPE_CHOICES);
+  if (choice) return choice.value as DocumentTypeCode;
+  const simple = simplify(text);
+  const words = simple.split(' ');
+  for (const [code, phrases] of Object.entries(TYPE_WORDS) as Array<[DocumentTypeCode, string[]]>) {
+    if (phrases.some((phrase) => (phrase.includes(' ') ? simple.includes(phrase) : words.some((w) => closeTo(w, phrase))))) return code;
+  }
+  return null;
+}
+
+function typeOf(context: SaveDocumentContext) {
+  return context.type ? findDocumentType(context.type) : undefined;
+}
+
+function inputText(event: FlowEvent): string {
+  return event.type === 'INPUT' ? event.input.text : '';
+}
+
+function summary(context: SaveDocumentContext): BotMessage {
+  const type = typeOf(context);
+  const lines = [
+    'Confira os dados:',
+    `• Documento: ${type?.label ?? ''}${context.label ? ` (${context.label})` : ''}`,
+    `• Número: ${context.type && context.number ? maskDocumentNumber(context.type, context.number) : ''}`,
+  ];
+  if (context.issuerState) lines.push(`• Estado emissor: ${context.issuerState}`);
+  if (context.expiresAt) lines.push(`• Validade: ${formatDate(context.expiresAt)}`);
+  lines.push(`• Arquivo: ${context.fileDescription ?? 'nenhum'}`);
+  lines.push('Posso salvar?');
+  return { text: lines.join('\n'), choices: YES_NO };
+}
+
+const PROMPTS = {
+  type: (): BotMessage => ({ text: 'Qual documento você quer salvar?', choices: TYPE_CHOICES }),
+  issuerState: (): BotMessage => ({ text: 'De qual estado é o RG? Envie a sigla (por exemplo, RJ) ou "pular" se não souber.', choices: STATE_CHOICES }),
+  label: (): BotMessage => ({ text: 'Qual é o nome desse documento? (por exemplo: carteira do conselho profissional)' }),
+  number: (context: SaveDocumentContext): BotMessage => ({
+    text: `Qual é o número do documento (${typeOf(context)?.shortLabel ?? ''})? Regra: ${typeOf(context)?.numberRule ?? ''}.`,
+  }),
+  expiresAt: (context: SaveDocumentContext): BotMessage =>
+    typeOf(context)?.expiresAt === 'required'
+      ? { text: 'Qual é a data de validade? (por exemplo: 01/05/2030)' }
+      : { text: 'Qual é a data de validade? (por exemplo: 01/05/2030) Se não tiver, toque em Pular.', choices: [SKIP] },
+  attachment: (): BotMessage => ({ text: 'Quer anexar uma foto ou PDF do documento? Envie o arquivo agora (até 5 MiB) ou toque em Pular.', choices: [SKIP] }),
+};
+
+const HELP = {
+  type: 'Escolha o tipo do documento pelo número, pelo botão ou pelo nome (por exemplo, "CNH" ou "identidade").',
+  issuerState: 'O estado emissor ajuda a conferir o número do RG. Envie a sigla com duas letras, como RJ ou SP, ou "pular".',
+  label: 'Como o tipo é "outro", preciso de um nome curto para reconhecer o documento depois.',
+  number: 'Digite o número como aparece no documento; pontos, traços e espaços podem ficar. Eu confiro os dígitos.',
+  expiresAt: 'A data de validade serve para eu avisar quando o documento estiver perto de vencer. Use dia/mês/ano.',
+  attachment: 'Você pode enviar uma foto (JPEG ou PNG) ou um PDF do documento, com até 5 MiB. Não é obrigatório.',
+  confirm: 'Responda "sim" para salvar, "não" para desistir, ou "voltar" para corrigir a resposta anterior.',
+};
+
+/**
+ * 3 · Salvar um documento: type -> number validated for that type (with the issuing state for RG and a name for
+ * "outro") -> expiry when the type has one -> optional photo/PDF -> summary -> confirmation -> saved through the
+ * document service.
+ */
+export function createSaveDocumentMachine(ports: WalletPorts) {
+  return setup({
+    types: {
+      context: {} as SaveDocumentContext,
+      input: {} as { citizenId: string; conversation: ConversationKey },
+      events: {} as FlowEvent,
+    },
+    actions: {
+      askType: sendParent((): SayEvent => ({ type: 'SAY', message: PROMPTS.type() })),
+      askIssuerState: sendParent((): SayEvent => ({ type: 'SAY', message: PROMPTS.issuerState() })),
+      askLabel: sendParent((): SayEvent => ({ type: 'SAY', message: PROMPTS.label() })),
+      askNumber: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: PROMPTS.number(context) })),
+      askExpiresAt: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: PROMPTS.expiresAt(context) })),
+      askAttachment: sendParent((): SayEvent => ({ type: 'SAY', message: PROMPTS.attachment() })),
+      askConfirm: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: summary(context) })),
+      sayText: sendParent((_, params: { text: string }): SayEvent => ({ type: 'SAY', message: { text: params.text } })),
+      sayNumberError: sendParent(({ context, event }): SayEvent => {
+        const result = context.type ? validateDocumentNumber(context.type, inputText(event), { issuerState: context.issuerState }) : null;
+        return { type: 'SAY', message: { text: result && !result.ok ? result.message : 'Número inválido.' } };
+      }),
+      setType: assign({ type: ({ event }) => matchDocumentType(inputText(event)), failures: 0 }),
+      setIssuerState: assign({
+        issuerState: ({ event }) => {
+          const simple = simplify(inputText(event)).toUpperCase();
+          return UF_CODES.includes(simple) ? simple : null;
+        },
+        failures: 0,
+      }),
+      clearIssuerState: assign({ issuerState: null, failures: 0 }),
+      setLabel: assign({ label: ({ event }) => inputText(event).trim().replace(/\s+/g, ' '), failures: 0 }),
+      setNumber: assign({
+        number: ({ context, event }) => {
+          const result = validateDocumentNumber(context.type!, inputText(event), { issuerState: context.issuerState });
+          return result.ok ? result.number : null;
+        },
+        failures: 0,
+      }),
+      setExpiresAt: assign({ expiresAt: ({ event }) => parseDate(inputText(event)), failures: 0 }),
+      clearExpiresAt: assign({ expiresAt: null, failures: 0 }),
+      setStagedFile: assign({
+        stagedFileId: (_, params: { stagedId: string; description: string }) => params.stagedId,
+        fileDescription: (_, params: { stagedId: string; description: string }) => params.description,
+        failures: 0,
+      }),
+      clearFile: assign({ stagedFileId: null, fileDescription: null, failures: 0 }),
+      countFailure: assign({ failures: ({ context }) => context.failures + 1 }),
+    },
+    guards: {
+      validType: ({ event }) => matchDocumentType(inputText(event)) !== null,
+      validState: ({ event }) => UF_CODES.includes(simplify(inputText(event)).toUpperCase()),
+      skipped: ({ event }) => ['pular', 'nao', 'nao sei', 'nenhum', 'sem'].includes(simplify(inputText(event))),
+      validLabel: ({ event }) => {
+        const length = inputText(event).trim().length;
+        return length >= 2 && length <= 60;
+      },
+      validNumber: ({ context, event }) =>
+        context.type !== null && validateDocumentNumber(context.type, inputText(event), { issuerState: context.issuerState }).ok,
+      validDate: ({ event }) => parseDate(inputText(event)) !== null,
+      expiryOptional: ({ context }) => typeOf(context)?.expiresAt === 'optional',
+      hasAttachment: ({ event }) => event.type === 'INPUT' && event.input.attachments.length > 0,
+      saidYes: ({ event }) => parseYesNo(inputText(event)) === true,
+      saidNo: ({ event }) => parseYesNo(inputText(event)) === false,
+      isRg: ({ context }) => typeOf(context)?.usesIssuerState === true,
+      needsLabel: ({ context }) => typeOf(context)?.requiresLabel === true,
+      hasExpiry: ({ context }) => (typeOf(context)?.expiresAt ?? 'none') !== 'none',
+      tooManyFailures: ({ context }) => context.failures + 1 >= MAX_FAILURES,
+      succeeded: (_, params: { ok: boolean }) => params.ok,
+    },
+    actors: {
+      stageAttachment: fromPromise<Outcome<{ stagedId: string; description: string }>, { conversation: ConversationKey; attachment: IncomingAttachment }>(
+        ({ input }) => ports.stageAttachment(input.conversation, input.attachment),
+      ),
+      saveDocument: fromPromise<Outcome<{ id: string }>, { context: SaveDocumentContext; turnId: string }>(({ input }) => {
+        const { context } = input;
+        return ports.saveDocument(context.conversation, {
+          citizenId: context.citizenId,
+          type: context.type!,
+          number: context.number!,
+          label: context.label ?? undefined,
+          issuerState: context.issuerState ?? undefined,
+          expiresAt: context.expiresAt ?? undefined,
+          stagedFileId: context.stagedFileId ?? undefined,
+          idempotencyKey: `${context.conversation.channel}:${context.conversation.conversationId}:save-document:${input.turnId}`,
+        });
+      }),
+    },
+  }).createMachine({
+    id: 'saveDocument',
+    context: ({ input }) => ({
+      citizenId: input.citizenId,
+      conversation: input.conversation,
+      type: null,
+      issuerState: null,
+      label: null,
+      number: null,
+      expiresAt: null,
+      stagedFileId: null,
+      fileDescription: null,
+      failures: 0,
+    }),
+    initial: 'type',
+    states: {
+      type: {
+        entry: 'askType',
+        on: {
+          INPUT: [
+            { guard: 'validType', target: 'afterType', actions: 'setType' },
+            { guard: 'tooManyFailures', target: 'gaveUp' },
+            { actions: ['countFailure', { type: 'sayText', params: { text: 'Não reconheci esse tipo de documento.' } }, 'askType'] },
+          ],
+          HELP: { actions: [{ type: 'sayText', params: { text: HELP.type } }, 'askType'] },
+          BACK: { actions: 'askType' },
+        },
+      },
+      afterType: {
+        always: [{ guard: 'isRg', target: 'issuerState' }, { guard: 'needsLabel', target: 'label' }, { target: 'number' }],
+      },
+      issuerState: {
+        entry: 'askIssuerState',
+        on: {
+          INPUT: [
+            { guard: 'skipped', target: 'number', actions: 'clearIssuerState' },
+            { guard: 'validState', target: 'number', actions: 'setIssuerState' },
+            { guard: 'tooManyFailures', target: 'gaveUp' },
+            { actions: ['countFailure', { type: 'sayText', params: { text: 'Estado inválido: use a sigla com duas letras, como RJ.' } }, 'askIssuerState'] },
+          ],
+          HELP: { actions: [{ type: 'sayText', params: { text: HELP.issuerState } }, 'askIssuerState'] },
+          BACK: { target: 'type' },
+        },
+      },
+      label: {
+        entry: 'askLabel',
+        on: {
+          INPUT: [
+            { guard: 'validLabel', target: 'number', actions: 'setLabel' },
+            { guard: 'tooManyFailures', target: 'gaveUp' },
+            { actions: ['countFailure', { type: 'sayText', params: { text: 'O nome deve ter de 2 a 60 caracteres.' } }, 'askLabel'] },
+          ],
+          HELP: { actions: [{ type: 'sayText', params: { text: HELP.label } }, 'askLabel'] },
+          BACK: { target: 'type' },
+        },
+      },
+      number: {
+        entry: 'askNumber',
+        on: {
+          INPUT: [
+            { guard: 'validNumber', target: 'afterNumber', actions: 'setNumber' },
+            { guard: 'tooManyFailures', target: 'gaveUp' },
+            { actions: ['countFailure', 'sayNumberError', 'askNumber'] },
+          ],
+          HELP: { actions: [{ type: 'sayText', params: { text: HELP.number } }, 'askNumber'] },
+          BACK: [{ guard: 'isRg', target: 'issuerState' }, { guard: 'needsLabel', target: 'label' }, { target: 'type' }],
+        },
+      },
+      afterNumber: {
+        always: [{ guard: 'hasExpiry', target: 'expiresAt' }, { target: 'attachment' }],
+      },
+      expiresAt: {
+        entry: 'askExpiresAt',
+        on: {
+          INPUT: [
+            { guard: 'validDate', target: 'attachment', actions: 'setExpiresAt' },
+            { guard: and(['skipped', 'expiryOptional']), target: 'attachment', actions: 'clearExpiresAt' },
+            { guard: 'tooManyFailures', target: 'gaveUp' },
+            { actions: ['countFailure', { type: 'sayText', params: { text: 'Data inválida: use dia/mês/ano, por exemplo 01/05/2030.' } }, 'askExpiresAt'] },
+          ],
+          HELP: { actions: [{ type: 'sayText', params: { text: HELP.expiresAt } }, 'askExpiresAt'] },
+          BACK: { target: 'number' },
+        },
+      },
+      attachment: {
+        entry: 'askAttachment',
+        on: {
+          INPUT: [
+            { guard: 'hasAttachment', target: 'staging' },
+            { guard: 'skipped', target: 'confirm', actions: 'clearFile' },
+            { guard: 'tooManyFailures', target: 'gaveUp' },
+            { actions: ['countFailure', { type: 'sayText', params: { text: 'Envie o arquivo (foto ou PDF) ou toque em Pular.' } }, 'askAttachment'] },
+          ],
+          HELP: { actions: [{ type: 'sayText', params: { text: HELP.attachment } }, 'askAttachment'] },
+          BACK: [{ guard: 'hasExpiry', target: 'expiresAt' }, { target: 'number' }],
+        },
+      },
+      staging: {
+        tags: ['busy'],
+        invoke: {
+          src: 'stageAttachment',
+          input: ({ context, event }) => ({
+            conversation: context.conversation,
+            attachment: event.type === 'INPUT' ? event.input.attachments[0]! : { url: '' },
+          }),
+          onDone: [
+            {
+              guard: { type: 'succeeded', params: ({ event }) => ({ ok: event.output.ok }) },
+              target: 'confirm',
+              actions: {
+                type: 'setStagedFile',
+                params: ({ event }) => (event.output.ok ? { stagedId: event.output.stagedId, description: event.output.description } : { stagedId: '', description: '' }),
+              },
+            },
+            {
+              target: 'attachment',
+              actions: ['countFailure', { type: 'sayText', params: ({ event }) => ({ text: event.output.ok ? '' : event.output.message }) }],
+            },
+          ],
+          onError: { target: 'attachment', actions: { type: 'sayText', params: { text: say.SERVICE_ERROR } } },
+        },
+      },
+      confirm: {
+        entry: 'askConfirm',
+        on: {
+          INPUT: [
+            { guard: 'saidYes', target: 'saving' },
+            { guard: 'saidNo', target: 'done', actions: { type: 'sayText', params: { text: say.CANCELLED } } },
+            { guard: 'tooManyFailures', target: 'gaveUp' },
+            { actions: ['countFailure', { type: 'sayText', params: { text: 'Responda "sim" para salvar ou "não" para desistir.' } }, 'askConfirm'] },
+          ],
+          HELP: { actions: [{ type: 'sayText', params: { text: HELP.confirm } }, 'askConfirm'] },
+          BACK: { target: 'attachment' },
+        },
+      },
+      saving: {
+        tags: ['busy'],
+        invoke: {
+          src: 'saveDocument',
+          input: ({ context, event }) => ({ context, turnId: event.type === 'INPUT' ? event.turnId : '' }),
+          onDone: [
+            {
+              guard: { type: 'succeeded', params: ({ event }) => ({ ok: event.output.ok }) },
+              target: 'done',
+              actions: { type: 'sayText', params: { text: 'Documento salvo na sua carteira! ✅ Para ver seus documentos, escolha a opção 4.' } },
+            },
+            { target: 'done', actions: { type: 'sayText', params: ({ event }) => ({ text: event.output.ok ? '' : event.output.message }) } },
+          ],
+          onError: { target: 'done', actions: { type: 'sayText', params: { text: say.SERVICE_ERROR } } },
+        },
+      },
+      gaveUp: { type: 'final', output: { gaveUp: true } },
+      done: { type: 'final' },
+    },
+  });
+}

@@ -1,0 +1,100 @@
+import type { DocumentTypeCode } from '../../src/documents/document-types';
+
+/** One option offered to the citizen: shown as a button and as a numbered line of text. */
+export interface Choice {
+  label: string;
+  /** What the button sends back; typing the label, the number or this value all choose it. */
+  value: string;
+}
+
+/** A message from IPlani, independent of the channel (rendered per channel in bot/render). */
+export interface BotMessage {
+  text: string;
+  choices?: Choice[];
+}
+
+/** A file the citizen sent in the chat. */
+export interface IncomingAttachment {
+  url: string;
+  name?: string;
+  contentType?: string;
+}
+
+/** What the citizen said in one turn. */
+export interface TurnInput {
+  text: string;
+  attachments: IncomingAttachment[];
+}
+
+export type CardStatus = 'active' | 'blocked' | 'cancelled';
+export type BlockReason = 'lost' | 'stolen' | 'damaged' | 'other';
+
+export interface CardSummary {
+  id: string;
+  /** "•••• 1234" */
+  masked: string;
+  balanceCents: number;
+  status: CardStatus;
+}
+
+export interface DocumentSummary {
+  typeLabel: string;
+  maskedNumber: string;
+  /** pt-BR status, e.g. "válido", "vence em breve", "vencido". */
+  statusLabel: string;
+}
+
+export interface FaqReply {
+  confident: boolean;
+  answer: { id: string; question: string; answer: string } | null;
+  suggestions: Array<{ id: string; question: string }>;
+}
+
+export interface NewDocument {
+  citizenId: string;
+  type: DocumentTypeCode;
+  number: string;
+  label?: string;
+  issuerState?: string;
+  expiresAt?: string;
+  stagedFileId?: string;
+  idempotencyKey: string;
+}
+
+export type Outcome<T> = ({ ok: true } & T) | { ok: false; message: string };
+
+/**
+ * What the flows need from the domain. Implemented over the domain services in bot/ports.ts; the machines never touch
+ * the database or HTTP themselves.
+ */
+export interface WalletPorts {
+  listCards(citizenId: string): Promise<CardSummary[]>;
+  /** Blocks through the same service method as REST; the key makes a repeated turn replay instead of blocking twice. */
+  blockCard(citizenId: string, cardId: string, reason: BlockReason, idempotencyKey: string): Promise<Outcome<{ protocol: string }>>;
+  listDocuments(citizenId: string): Promise<DocumentSummary[]>;
+  askFaq(question: string, client: string): Promise<FaqReply>;
+  faqEntry(id: string): Promise<{ question: string; answer: string } | null>;
+  /** Downloads a file sent in the chat (5 MiB, PDF/JPEG/PNG) and keeps it until the document is confirmed. */
+  stageAttachment(conversation: ConversationKey, attachment: IncomingAttachment): Promise<Outcome<{ stagedId: string; description: string }>>;
+  saveDocument(conversation: ConversationKey, document: NewDocument): Promise<Outcome<{ id: string }>>;
+  linkChannel(conversation: ConversationKey, code: string): Promise<Outcome<{ userId: string }>>;
+  unlinkChannel(conversation: ConversationKey): Promise<boolean>;
+}
+
+/** Where a conversation happens: the channel, the conversation and the channel's id for the citizen. */
+export interface ConversationKey {
+  channel: string;
+  conversationId: string;
+  channelUserId: string;
+}
+
+export type FlowName = 'balance' | 'cancelCard' | 'saveDocument' | 'documents' | 'question';
+
+/** Events the root machine sends to the flow it runs. */
+export type FlowEvent = { type: 'INPUT'; input: TurnInput; turnId: string } | { type: 'HELP' } | { type: 'BACK' };
+
+/** What a flow tells the root: something to say. */
+export interface SayEvent {
+  type: 'SAY';
+  message: BotMessage;
+}

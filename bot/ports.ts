@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import type { AppServices } from '../src/services';
+import type { Actor } from '../src/accounts/policies';
+import { findDocumentType, maskDocumentNumber } from '../src/documents/document-types';
+import { DOCUMENT_STATUS_LABELS } from '../src/documents/expiry';
+import { INTERNAL_REQUEST } from '../src/shared/request-info';
+import { chatMessageFor } from './render/errors';
+import { LINK_INVALID, linkLocked } from './render/messages.pt-BR';
+import { downloadAttachment } from './attachments';
+import type { WalletPorts } from './flows/types';
+
+function citizen(id: string): Actor {
+  return { id, role: 'citizen' };
+}
+
+/** Channel conversation ids can be long or unusual: the idempotency key is a digest of the turn's identity. */
+function idempotencyKey(raw: string): string {
+  return `bot-${createHash('sha256').update(raw).digest('hex')}`;
+}
+
+/**
+ * The flows' view of the domain, implemented over the same services as the REST API (blocking a card or saving a
+ * document here runs exactly the method the API runs, with the same checks).
+ */
+export function createWalletPorts(services: AppServices, options: { maxFileBytes: number; downloadTimeoutMs: number }): WalletPorts {
+  return {
+    async listCards(citizenId) {
+      const page = await services.cards.listCards(citizen(citizenId), { limit: 100 });
+      return page.items.map((card) => ({ id: card.id, masked: card.maskedNumber, balanceCents: card.balanceCents, status: card.status }));
+    },
+
+    async blockCard(citizenId, cardId, reason, key) {
+      try {
+        const { result } = await services.cards.block(citizen(citizenId), cardId, reason, INTERNAL_REQUEST, idempotencyKey(key));
+        return { ok: true, protocol: result.protocol };
+      } catch (error) {
+        return { ok: false, message: chatMessageFor(error) };
+      }
+    },
+
+    async listDocuments(citizenId) {
+      const page = await services.documents.list(citizen(citizenId), {}, { limit: 100 });
+      return page.items.map(({ document, status }) => ({
+        typeLabel: findDocumentType(document.type)?.shortLabel ?? document.type,
+        maskedNumber: `${document.label ? `${document.label} ` : ''}${maskDocumentNumber(document.type, document.number)}`,
+        statusLabel: DOCUMENT_STATUS_LABELS[status],
+      }));
+    },
+
+    async askFaq(question, client) {
+      const reply = await services.faq.search(question, `bot:${client}`);
+      return {
+        confident: reply.confident,
+        answer: reply.answer ? { id: reply.answer.id, question: reply.answer.question, answer: reply.answer.answer } : null,
+        suggestions: reply.suggestions.map((s) => ({ id: s.id, question: s.question })),
+      };
+    },
+
+    faqEntry: (id) => services.faq.publicAnswer(id),
+
+    async stageAttachment(conversation, attachment) {
+      const download = await downloadAttachment(attachment, { maxBytes: options.maxFileBytes, timeoutMs: options.downloadTimeoutMs });
+      if (!download.ok) return download;
+      const staged = await services.stagedFiles.stage(conversation.channel, conversation.conversationId, download.bytes, attachment.name);
+      return staged.ok ? { ok: true, stagedId: staged.id, description: staged.description } : staged;
+    },
+
+    async saveDocument(conversation, input) {
+      const actor = citizen(input.citizenId);
+      try {
+        const created = await services.documents.create(actor, {
+          type: input.type,
+          number: input.number,
+          label: input.label ?? null,
+          issuerState: input.issuerState ?? null,
+          expiresAt: input.expiresAt ?? null,
+        });
+        if (input.stagedFileId) {
+          const file = await services.stagedFiles.take(conversation.channel, conversation.conversationId, input.stagedFileId);
+          if (file) await services.documents.storeFile(actor, created.document.id, { fileName: file.fileName, bytes: file.bytes });
+        }
+        return { ok: true, id: created.document.id };
+      } catch (error) {
+        return { ok: false, message: chatMessageFor(error) };
+      }
+    },
+
+    async linkChannel(conversation, code) {
+      const outcome = await services.channelLinks.redeem(conversation.channel, conversation.channelUserId, code);
+      if (outcome.ok) return { ok: true, userId: outcome.userId };
+      return { ok: false, message: outcome.reason === 'locked' ? linkLocked(outcome.retryAfterSeconds ?? 60) : LINK_INVALID };
+    },
+
+    unlinkChannel: (conversation) => services.channelLinks.unlink(conversation.channel, conversation.channelUserId),
+  };
+}

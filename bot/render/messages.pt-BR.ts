@@ -1,0 +1,67 @@
+import { formatBrl } from '../../src/transport/money';
+import { MENU } from '../flows/intents';
+import type { BotMessage, CardSummary, Choice, DocumentSummary } from '../flows/types';
+
+/** Every sentence IPlani says lives here, so tone and wording can be reviewed in one place. */
+
+export const MENU_CHOICES: Choice[] = MENU.map((item) => ({ label: item.label, value: item.label }));
+
+export function welcome(): BotMessage {
+  return {
+    text:
+      'Olá! Eu sou a IPlani, a assistente virtual da Prefeitura do Rio. 😊\n' +
+      'Posso ajudar com seus cartões de transporte, seus documentos digitais e dúvidas sobre a Carteira Digital Carioca.\n' +
+      'Escolha uma opção (pode digitar o número ou escrever do seu jeito):',
+    choices: MENU_CHOICES,
+  };
+}
+
+export function menu(lead = 'Posso ajudar em algo mais? Escolha uma opção:'): BotMessage {
+  return { text: lead, choices: MENU_CHOICES };
+}
+
+export const MENU_HELP =
+  'Você pode escolher pelo número (1 a 5), tocando no botão ou escrevendo o que precisa, por exemplo "qual meu saldo?", ' +
+  '"perdi meu cartão" ou "quero guardar minha CNH". Em qualquer momento: "cancelar" para desistir, "menu" para voltar ao ' +
+  'início, "voltar" para corrigir a resposta anterior e "ajuda" para explicar o passo atual.';
+
+export const NOT_UNDERSTOOD = 'Desculpe, não entendi. 🤔';
+
+export const CANCELLED = 'Tudo bem, cancelei. Nada foi salvo.';
+
+export const IDLE_RESET = 'Sua conversa ficou parada por mais de 30 minutos, então voltei ao início por segurança.';
+
+export const GAVE_UP =
+  'Parece que não estamos nos entendendo. Vamos deixar para depois: quando quiser, é só escrever "menu". ' +
+  'Se preferir falar com uma pessoa, ligue 1746.';
+
+export const SERVICE_ERROR = 'Desculpe, tive um problema para concluir agora. Tente de novo em instantes.';
+
+export function needsLink(flowLabel: string): string {
+  return (
+    `Para "${flowLabel}" preciso saber quem é você. Abra o app da Carteira Digital Carioca, gere um código de vinculação ` +
+    'e me envie aqui: vincular SEU-CÓDIGO (por exemplo: vincular ABCD2345). Assim que vincular, eu continuo daqui.'
+  );
+}
+
+export const LINKED = 'Pronto! Sua conta foi vinculada a esta conversa. ✅';
+export const LINK_INVALID = 'Esse código não é válido ou já expirou. Gere um novo no app (ele vale por 10 minutos) e envie: vincular SEU-CÓDIGO.';
+export function linkLocked(seconds: number): string {
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  return `Muitas tentativas de vinculação. Por segurança, tente de novo em ${minutes} minuto${minutes > 1 ? 's' : ''}.`;
+}
+export const UNLINKED = 'Pronto, desvinculei sua conta desta conversa. Para vincular de novo, gere um código no app.';
+export const NOT_LINKED = 'Esta conversa não está vinculada a nenhuma conta.';
+
+export function balances(cards: CardSummary[]): string {
+  if (cards.length === 0) return 'Você não tem cartões de transporte na carteira.';
+  const statusLabel = { active: 'ativo', blocked: 'bloqueado', cancelled: 'cancelado' } as const;
+  const lines = cards.map((card) => `• Cartão ${card.masked}: ${formatBrl(card.balanceCents)} (${statusLabel[card.status]})`);
+  return `${cards.length === 1 ? 'Saldo do seu cartão' : 'Saldo dos seus cartões'}:\n${lines.join('\n')}`;
+}
+
+export function documentList(documents: DocumentSummary[]): string {
+  if (documents.length === 0) return 'Você ainda não tem documentos salvos. Para salvar um, escolha a opção 3.';
+  const lines = documents.map((doc) => `• ${doc.typeLabel}: ${doc.maskedNumber} (${doc.statusLabel})`);
+  return `Seus documentos:\n${lines.join('\n')}`;
+}

@@ -1,0 +1,56 @@
+import type { EntityManager } from '../db/orm';
+
+export interface StoredConversation {
+  snapshot: unknown;
+  version: number;
+  updatedAt: Date;
+}
+
+/**
+ * Persisted conversation state: the root machine's snapshot per (channel, conversation), saved with optimistic
+ * concurrency so two turns racing on one conversation never lose an update (the loser retries its turn).
+ */
+export class ConversationStore {
+  constructor(private readonly em: EntityManager) {}
+
+  /** The stored snapshot, or null for a new conversation. */
+  async load(channel: string, conversationId: string): Promise<StoredConversation | null> {
+    const rows = await this.em.fork().execute<{ snapshot: unknown; version: number; updated_at: Date | string }[]>(
+      'select snapshot, version, updated_at from conversations where channel = ? and conversation_id = ?',
+      [channel, conversationId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const snapshot = typeof row.snapshot === 'string' ? (JSON.parse(row.snapshot) as unknown) : row.snapshot;
+    return { snapshot, version: Number(row.version), updatedAt: new Date(row.updated_at) };
+  }
+
+  /**
+   * Saves a snapshot if nobody else saved since `expectedVersion` was read (0 = the conversation is new).
+   * Returns false on a conflict: the caller reloads and runs its turn again.
+   */
+  async save(
+    channel: string,
+    conversationId: string,
+    snapshot: unknown,
+    expectedVersion: number,
+    owner: { channelUserId: string; userId: string | null },
+  ): Promise<boolean> {
+    const em = this.em.fork();
+    const json = JSON.stringify(snapshot);
+    if (expectedVersion === 0) {
+      const rows = await em.execute<{ version: number }[]>(
+        `insert into conversations (channel, conversation_id, snapshot, version, channel_user_id, user_id)
+         values (?, ?, ?::jsonb, 1, ?, ?) on conflict (channel, conversation_id) do nothing returning version`,
+        [channel, conversationId, json, owner.channelUserId, owner.userId],
+      );
+      return rows.length === 1;
+    }
+    const rows = await em.execute<{ version: number }[]>(
+      `update conversations set snapshot = ?::jsonb, version = version + 1, updated_at = now(), channel_user_id = ?, user_id = ?
+        where channel = ? and conversation_id = ? and version = ? returning version`,
+      [json, owner.channelUserId, owner.userId, channel, conversationId, expectedVersion],
+    );
+    return rows.length === 1;
+  }
+}

@@ -1,0 +1,46 @@
+import type { EntityManager } from '../db/orm';
+import { newId } from '../shared/ids';
+import { detectFileKind, type FileContentType } from '../documents/file-kinds';
+import { formatFileSize } from '../documents/file-size';
+
+export type StageOutcome = { ok: true; id: string; contentType: FileContentType; description: string } | { ok: false; message: string };
+
+/**
+ * Files a citizen sent in the chat while saving a document: kept (in PostgreSQL, so any instance can finish the
+ * conversation) until the document is confirmed, then handed to the document service, which encrypts them. Same rules
+ * as the upload route: PDF, JPEG or PNG by content, at most the configured size.
+ */
+export class StagedFilesService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly maxBytes: number,
+  ) {}
+
+  /** Checks and keeps a file for a conversation; replaces an earlier one of the same conversation. */
+  async stage(channel: string, conversationId: string, bytes: Buffer, name: string | undefined): Promise<StageOutcome> {
+    if (bytes.length > this.maxBytes) return { ok: false, message: `O arquivo passa do limite de ${formatFileSize(this.maxBytes)}. Envie um arquivo menor ou toque em Pular.` };
+    const kind = detectFileKind(bytes);
+    if (!kind) return { ok: false, message: 'Tipo de arquivo não aceito: envie uma foto (JPEG ou PNG) ou um PDF, ou toque em Pular.' };
+    const id = newId();
+    const fileName = (name ?? '').replace(/\p{C}/gu, '').slice(0, 120) || `documento.${kind.extension}`;
+    await this.em.transactional(async (em) => {
+      await em.execute('delete from bot_staged_files where channel = ? and conversation_id = ?', [channel, conversationId]);
+      await em.execute(
+        'insert into bot_staged_files (id, channel, conversation_id, content_type, file_name, bytes) values (?, ?, ?, ?, ?, ?)',
+        [id, channel, conversationId, kind.contentType, fileName, bytes],
+      );
+    });
+    const label = kind.contentType === 'application/pdf' ? 'PDF' : kind.contentType === 'image/png' ? 'imagem PNG' : 'foto JPEG';
+    return { ok: true, id, contentType: kind.contentType, description: `${label} de ${formatFileSize(bytes.length)}` };
+  }
+
+  /** The staged file of this conversation (and removes it), or null when it is gone. */
+  async take(channel: string, conversationId: string, id: string): Promise<{ bytes: Buffer; fileName: string } | null> {
+    const rows = await this.em.execute<{ bytes: Buffer | Uint8Array; file_name: string }[]>(
+      'delete from bot_staged_files where id = ? and channel = ? and conversation_id = ? returning bytes, file_name',
+      [id, channel, conversationId],
+    );
+    const row = rows[0];
+    return row ? { bytes: Buffer.from(row.bytes), fileName: row.file_name } : null;
+  }
+}

@@ -1,0 +1,95 @@
+import { findDocumentType } from '../../src/documents/document-types';
+import { FakeConnector, type ConnectorActivity } from '../support/fake-connector';
+import { registerCitizen, type SignedInCitizen } from '../support/factories';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+/** Plays the Bot Framework Emulator's part: activities to /api/messages, replies collected by a fake connector. */
+let t: TestApp;
+let connector: FakeConnector;
+let citizen: SignedInCitizen;
+let sequence = 0;
+
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)]);
+
+beforeAll(async () => {
+  t = await startTestApp();
+  connector = new FakeConnector();
+  await connector.start();
+  citizen = await registerCitizen(t);
+});
+afterAll(async () => {
+  await t.close();
+  await connector.stop();
+});
+
+async function send(conversation: string, text: string, attachments: unknown[] = []): Promise<ConnectorActivity[]> {
+  sequence += 1;
+  const res = await t.fetch('/api/messages', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      type: 'message',
+      id: `activity-${sequence}`,
+      channelId: 'emulator',
+      serviceUrl: connector.url,
+      from: { id: `user-${conversation}`, name: 'Cidadã' },
+      recipient: { id: 'iplani', name: 'IPlani' },
+      conversation: { id: conversation },
+      timestamp: new Date().toISOString(),
+      locale: 'pt-BR',
+      text,
+      attachments,
+    }),
+  });
+  expect(res.status).toBe(200);
+  return connector.take();
+}
+
+function texts(replies: ConnectorActivity[]): string {
+  return replies.map((r) => r.text ?? '').join('\n---\n');
+}
+
+describe('POST /api/messages', () => {
+  it('answers 400 problem, not 500, to something that is not an activity', async () => {
+    for (const body of ['{}', '[]', '{"type": ""}', '{"type":"message","text":"oi"}']) {
+      const res = await t.fetch('/api/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+    }
+  });
+
+  it('links with a code made in the app, resumes the requested flow, and saves a document that the REST API then shows', async () => {
+    const conversation = 'conv-save';
+    const asked = await send(conversation, 'qual meu saldo?');
+    expect(texts(asked)).toMatch(/vincular/i);
+
+    const codeRes = await t.fetch('/v1/bot/link-codes', { method: 'POST', headers: citizen.auth });
+    expect(codeRes.status).toBe(201);
+    const { code } = (await codeRes.json()) as { code: string };
+    expect(code).toMatch(/^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{8}$/);
+
+    const linked = await send(conversation, `vincular ${code}`);
+    expect(texts(linked)).toMatch(/vinculada/);
+    expect(texts(linked)).toMatch(/R\$ 0,00/);
+
+    const cnh = findDocumentType('cnh')!;
+    const steps: Array<[string, RegExp, unknown[]?]> = [
+      ['quero guardar minha CNH', /Qual documento/],
+      ['CNH', /número/],
+      [cnh.numberExample, /validade/],
+      ['1 de maio de 2030', /anexar/],
+      ['', /Confira/, [{ contentType: 'image/png', contentUrl: `data:image/png;base64,${PNG.toString('base64')}`, name: 'cnh.png' }]],
+      ['sim', /salvo/],
+    ];
+    for (const [text, expected, attachments] of steps) {
+      const replies = await send(conversation, text, attachments);
+      expect(texts(replies)).toMatch(expected);
+    }
+
+    const docs = await t.fetch('/v1/documents', { headers: citizen.auth });
+    const body = (await docs.json()) as { items: Array<{ type: string; expiresAt: string; file: unknown }> };
+    expect(body.items).toHaveLength(1);
+    expect(body.items[0]).toMatchObject({ type: 'cnh', expiresAt: '2030-05-01' });
+    expect(body.items[0]!.file).toBeTruthy();
+  });
+});

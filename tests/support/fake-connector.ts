@@ -1,0 +1,60 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ConnectorActivity {
+  type: string;
+  text?: string;
+  suggestedActions?: { actions: Array<{ title: string; value: string }> };
+  replyToId?: string;
+  conversation?: { id: string };
+}
+
+/**
+ * A local stand-in for the Bot Connector service (what the Emulator runs): the bot posts its replies to
+ * `POST /v3/conversations/{id}/activities[/{replyToId}]` on the activity's serviceUrl. Also serves files at /files/*.
+ */
+export class FakeConnector {
+  readonly received: ConnectorActivity[] = [];
+  readonly files = new Map<string, { body: Buffer; type: string }>();
+  private server!: Server;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      if (req.method === 'GET' && req.url?.startsWith('/files/')) {
+        const file = this.files.get(req.url.slice('/files/'.length));
+        if (!file) {
+          res.writeHead(404);
+          res.end();
+          return;
+        }
+        res.writeHead(200, { 'content-type': file.type, 'content-length': file.body.length });
+        res.end(file.body);
+        return;
+      }
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        if (req.method === 'POST' && /^\/v3\/conversations\/[^/]+\/activities/.test(req.url ?? '')) {
+          this.received.push(JSON.parse(body) as ConnectorActivity);
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ id: `reply-${this.received.length}` }));
+          return;
+        }
+        res.writeHead(404);
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+  }
+
+  /** Replies received so far, and forgets them. */
+  take(): ConnectorActivity[] {
+    return this.received.splice(0, this.received.length);
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
