@@ -1,0 +1,361 @@
+/**
+ * Transport-card benchmark (issue acceptance 8), against one PostgreSQL server:
+ * - recharges/s through HTTP (the real app, its own process) next to the same SQL issued directly through `pg` with the
+ *   same concurrency and pool size (the ceiling), and the ratio;
+ * - GET /v1/cards/{id} requests/s with p50/p99;
+ * - history page latency on a card with 100 entries and one with 100 000 entries (keyset pagination keeps them close).
+ * Uses a scratch database (created and dropped here) on BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { Client, Pool } from 'pg';
+
+const ROOT = join(__dirname, '..');
+const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const CONCURRENCY = 16;
+const POOL_MAX = 10;
+const RECHARGES = 4000;
+const READS = 5000;
+const HISTORY_PAGES = 300;
+const BIG_HISTORY = 100_000;
+
+/** Limits set out of the way: this measures throughput, not the limits. */
+const APP_ENV = {
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'warn',
+  HOST: '127.0.0.1',
+  PORT: '0',
+  DB_POOL_MAX: String(POOL_MAX),
+  JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123456789',
+  FILE_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
+  RECHARGE_VELOCITY_PER_HOUR: '1000000000',
+  CARD_BALANCE_CAP_CENTS: '1000000000000',
+  MAX_ACTIVE_CARDS: '1000',
+  ARGON2_MEMORY_KIB: '19456',
+};
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+async function admin(sql: string): Promise<void> {
+  const client = new Client({ connectionString: SERVER_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Starts `src/main.ts` in its own process (its own core, as in production) and resolves with its base URL. */
+function startApp(databaseUrl: string): Promise<{ child: ChildProcess; baseUrl: string }> {
+  // BENCH_APP_NODE_ARGS passes flags to the app's Node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
+  const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, 'src', 'main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, ...APP_ENV, DATABASE_URL: databaseUrl },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = /Health:\s+(http:\/\/[^/\s]+)\/health/.exec(output);
+      if (match) {
+        child.stdout.off('data', onData);
+        child.stdout.resume();
+        resolve({ child, baseUrl: match[1] });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.once('exit', (code) => reject(new Error(`app exited with ${code}:\n${output}`)));
+  });
+}
+
+interface LoadResult {
+  requests: number;
+  seconds: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}
+
+/** A bounded closed-loop load: `total` operations, `concurrency` at a time; worker `w` passes its index to `op`. */
+async function load(
+  total: number,
+  concurrency: number,
+  op: (worker: number, i: number) => Promise<boolean>,
+): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let next = 0;
+  let errors = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (next < total) {
+        const i = next++;
+        const t0 = process.hrtime.bigint();
+        if (!(await op(worker, i))) errors++;
+        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]);
+  return {
+    requests: total,
+    seconds: round(seconds),
+    perSecond: Math.round(total / seconds),
+    p50Ms: pct(0.5),
+    p99Ms: pct(0.99),
+    errors,
+  };
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * The load generator's HTTP client: node:http with keep-alive, one socket per worker. Lighter than fetch (undici) on
+ * this 2-core machine, where the client's CPU is taken from the app being measured.
+ */
+function httpClient(baseUrl: string) {
+  const { hostname, port } = new URL(baseUrl);
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  return (method: string, path: string, headers: Record<string, string>, body?: unknown) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const req = request(
+        {
+          agent,
+          hostname,
+          port,
+          method,
+          path,
+          headers:
+            payload === undefined
+              ? headers
+              : { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+}
+
+async function json<T>(res: Response, expected: number): Promise<T> {
+  const text = await res.text();
+  if (res.status !== expected) throw new Error(`expected ${expected}, got ${res.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/**
+ * The recharge exactly as the app issues it (see CardsService.recharge and IdempotencyService.run): the token's
+ * account lookup, the key claim, then one transaction with the atomic update + ledger insert, the velocity count and
+ * the key's completion.
+ */
+async function directRecharge(pool: Pool, userId: string, cardId: string, amount: number): Promise<boolean> {
+  const client = await pool.connect();
+  try {
+    await client.query(`select role from users where id = $1 and status = 'active'`, [userId]);
+    const keyId = randomUUID();
+    const token = randomUUID();
+    const key = randomUUID();
+    await client.query(
+      `insert into idempotency_keys (id, user_id, route, key, fingerprint, state, claim_token, locked_until)
+       values ($1, $2, 'bench', $3, $4, 'in_flight', $5, now() + make_interval(secs => 60))
+       on conflict (user_id, route, key) do nothing returning id`,
+      [keyId, userId, key, 'f'.repeat(64), token],
+    );
+    await client.query('begin');
+    const rows = await client.query(
+      `with c as (
+         update transport_cards set balance_cents = balance_cents + $1, ledger_seq = ledger_seq + 1, updated_at = now()
+          where id = $2 and user_id = $3 and status = 'active' and balance_cents + $1 <= $4
+          returning id, balance_cents, ledger_seq)
+       insert into card_ledger (id, card_id, seq, type, amount_cents, balance_after_cents, idempotency_key, description)
+       select $5::uuid, c.id, c.ledger_seq, 'recharge', $1, c.balance_cents, $6::varchar, 'Recarga' from c
+       returning id, card_id, type, amount_cents, balance_after_cents, description, idempotency_key, counterpart_card_id, created_at`,
+      [amount, cardId, userId, APP_ENV.CARD_BALANCE_CAP_CENTS, randomUUID(), key],
+    );
+    await client.query(
+      `select count(*)::int as n, extract(epoch from (min(created_at) + make_interval(secs => 3600) - now()))::float8 as wait
+         from card_ledger where card_id = $1 and type = 'recharge' and created_at > now() - make_interval(secs => 3600)`,
+      [cardId],
+    );
+    await client.query(
+      `update idempotency_keys set state = 'completed', outcome = $1::jsonb, completed_at = now()
+        where id = $2 and claim_token = $3 and state = 'in_flight'`,
+      [JSON.stringify({ ok: true, result: rows.rows[0] }), keyId, token],
+    );
+    await client.query('commit');
+    return rows.rowCount === 1;
+  } catch (error) {
+    await client.query('rollback');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Fills a card's ledger with `count` consistent entries (alternating R$ 1,00 recharge and debit) in one statement. */
+async function fillHistory(pool: Pool, cardId: string, count: number): Promise<void> {
+  await pool.query(
+    `insert into card_ledger (id, card_id, seq, type, amount_cents, balance_after_cents, description, created_at)
+     select gen_random_uuid(), $1, s, case when s % 2 = 1 then 'recharge' else 'debit' end, 100,
+            case when s % 2 = 1 then 100 else 0 end, 'Carga do benchmark',
+            now() - make_interval(secs => ($2 - s))
+       from generate_series(1, $2::int) s`,
+    [cardId, count],
+  );
+  await pool.query(`update transport_cards set ledger_seq = $2, balance_cents = $3 where id = $1`, [
+    cardId,
+    count,
+    count % 2 === 1 ? 100 : 0,
+  ]);
+  await pool.query('analyze card_ledger');
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  const database = `cdc_bench_${randomBytes(4).toString('hex')}`;
+  await admin(`create database ${database}`);
+  const databaseUrl = withDatabase(SERVER_URL, database);
+  let app: ChildProcess | undefined;
+  const pool = new Pool({ connectionString: databaseUrl, max: POOL_MAX });
+  try {
+    const started = await startApp(databaseUrl);
+    app = started.child;
+    const base = started.baseUrl;
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      fetch(base + path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+
+    const password = 'bench horse battery staple';
+    const email = `bench.${Date.now()}@example.com`;
+    const user = await json<{ id: string }>(
+      await post('/v1/auth/register', {
+        fullName: 'Bench da Silva',
+        email,
+        cpf: '52998224725',
+        birthDate: '1990-05-17',
+        phone: '21998765432',
+        password,
+      }),
+      201,
+    );
+    const tokens = await json<{ access_token: string }>(
+      await post('/v1/auth/token', { grant_type: 'password', username: email, password }),
+      200,
+    );
+    const auth = { authorization: `Bearer ${tokens.access_token}` };
+    // One card per worker so concurrent recharges do not queue on one row lock (in both measurements alike).
+    const cards = [
+      (await json<{ items: Array<{ id: string }> }>(await fetch(`${base}/v1/cards`, { headers: auth }), 200)).items[0].id,
+    ];
+    while (cards.length < CONCURRENCY + 2)
+      cards.push((await json<{ id: string }>(await post('/v1/cards', undefined, auth), 201)).id);
+    const [smallHistoryCard, bigHistoryCard] = cards.splice(CONCURRENCY, 2);
+
+    const client = httpClient(base);
+    const httpRecharge = async (worker: number) => {
+      const res = await client(
+        'POST',
+        `/v1/cards/${cards[worker]}/recharges`,
+        { ...auth, 'idempotency-key': randomUUID() },
+        { amountCents: 100 },
+      );
+      return res.status === 201;
+    };
+    const pgRecharge = (worker: number) => directRecharge(pool, user.id, cards[worker], 100);
+
+    // Warm-up: JIT, connection pools, caches on both paths.
+    await load(400, CONCURRENCY, httpRecharge);
+    await load(400, CONCURRENCY, pgRecharge);
+
+    const http = await load(RECHARGES, CONCURRENCY, httpRecharge);
+    const ceiling = await load(RECHARGES, CONCURRENCY, pgRecharge);
+
+    const getCard = async (worker: number) => (await client('GET', `/v1/cards/${cards[worker]}`, auth)).status === 200;
+    await load(300, CONCURRENCY, getCard);
+    const reads = await load(READS, CONCURRENCY, getCard);
+
+    await fillHistory(pool, smallHistoryCard, 100);
+    await fillHistory(pool, bigHistoryCard, BIG_HISTORY);
+    const page = async (cardId: string, cursor?: string) =>
+      (await client('GET', `/v1/cards/${cardId}/transactions?limit=20${cursor ? `&cursor=${cursor}` : ''}`, auth)).status === 200;
+    // A cursor in the middle of each history: a "deep" page must cost the same as the first one.
+    const middle = async (cardId: string, count: number) =>
+      String(
+        (await pool.query('select id from card_ledger where card_id = $1 and seq = $2', [cardId, Math.floor(count / 2)])).rows[0]
+          .id,
+      );
+    const smallMiddle = await middle(smallHistoryCard, 100);
+    const bigMiddle = await middle(bigHistoryCard, BIG_HISTORY);
+    await load(100, 1, () => page(bigHistoryCard));
+    const history = {
+      entries100: {
+        firstPage: await load(HISTORY_PAGES, 1, () => page(smallHistoryCard)),
+        middlePage: await load(HISTORY_PAGES, 1, () => page(smallHistoryCard, smallMiddle)),
+      },
+      entries100000: {
+        firstPage: await load(HISTORY_PAGES, 1, () => page(bigHistoryCard)),
+        middlePage: await load(HISTORY_PAGES, 1, () => page(bigHistoryCard, bigMiddle)),
+      },
+    };
+
+    const ratio = round(http.perSecond / ceiling.perSecond);
+    const settings = {
+      concurrency: CONCURRENCY,
+      poolMax: POOL_MAX,
+      recharges: RECHARGES,
+      reads: READS,
+      historyPages: HISTORY_PAGES,
+      database: SERVER_URL.replace(/\/\/[^@]*@/, '//'),
+      app: 'src/main.ts in its own process (tsx), NODE_ENV=production, LOG_LEVEL=warn',
+      limits: 'RECHARGE_VELOCITY_PER_HOUR=1e9, CARD_BALANCE_CAP_CENTS=1e12, MAX_ACTIVE_CARDS=1000',
+      ceiling:
+        'same statements through pg (account lookup, key claim, begin, update+ledger CTE, velocity count, key completion, commit)',
+    };
+    const results = { settings, recharge: { http, ceiling, ratio }, getCard: reads, history };
+
+    const row = (label: string, r: LoadResult) =>
+      `${label.padEnd(40)} ${String(r.perSecond).padStart(8)} ${r.p50Ms.toFixed(2).padStart(9)} ${r.p99Ms.toFixed(2).padStart(9)} ${String(r.errors).padStart(7)}`;
+    const lines = [
+      `Settings: concurrency ${CONCURRENCY}, pool ${POOL_MAX}, ${settings.limits}`,
+      `          app: ${settings.app}`,
+      '',
+      `${'measurement'.padEnd(40)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'errors'.padStart(7)}`,
+      row(`recharge via HTTP (${RECHARGES})`, http),
+      row(`recharge via pg, same SQL (ceiling)`, ceiling),
+      `${'recharge HTTP / ceiling'.padEnd(40)} ${ratio.toFixed(2).padStart(8)}   (aim >= 0.50)`,
+      row(`GET /v1/cards/{id} (${READS})`, reads),
+      row('history, 100 entries, first page', history.entries100.firstPage),
+      row('history, 100 entries, middle page', history.entries100.middlePage),
+      row('history, 100 000 entries, first page', history.entries100000.firstPage),
+      row('history, 100 000 entries, middle page', history.entries100000.middlePage),
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+    return results;
+  } finally {
+    app?.kill('SIGTERM');
+    await pool.end();
+    await admin(`drop database if exists ${database} with (force)`);
+  }
+}
