@@ -61,5 +61,5 @@ export function createServices({ config, em, secrets, mailer }: ServiceDependenc
     { queryMaxLength: config.faq.queryMaxLength },
     new RateLimiter('faq-search', { limit: config.faq.searchRateLimit, windowSeconds: config.faq.searchRateWindowSeconds }),
   );
-  return { documentTypes: new DocumentTypesService(), accounts, sessions, cards, audit, faq };
+  return { documentTypes: new DocumentTypesService(), accounts, sessions, cards, idempotency, audit, faq };
 }
