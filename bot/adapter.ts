@@ -25,7 +25,8 @@ function isActivity(body: unknown): body is { type: string } {
   const conversation = activity.conversation as Record<string, unknown> | undefined;
   const from = activity.from as Record<string, unknown> | undefined;
   if (activity.type === 'message' || activity.type === 'conversationUpdate') {
-    if (typeof conversation?.id !== 'string' || typeof from?.id !== 'string' || typeof activity.serviceUrl !== 'string') return false;
+    if (typeof conversation?.id !== 'string' || typeof from?.id !== 'string' || typeof activity.serviceUrl !== 'string')
+      return false;
     if (typeof activity.channelId !== 'string') return false;
   }
   return true;
@@ -55,7 +56,7 @@ export function registerBotEndpoint(server: Server, bot: WalletBot, credentials:
         'O corpo não é uma atividade válida do Bot Framework: envie type, channelId, serviceUrl, from.id e conversation.id.',
       );
     }
-    await adapter.process(req as never, res as never, (context) => bot.run(context));
+    await adapter.process(req, res as never, (context) => bot.run(context));
   });
   return adapter;
 }

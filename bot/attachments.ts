@@ -10,8 +10,14 @@ const UNREACHABLE = 'Não consegui receber esse arquivo. Tente enviar de novo ou
  * beyond the limit). `data:` URLs (the Emulator, tests) are decoded in place. Which URLs may be fetched at all is
  * decided before this, by the channel edge (see WalletBot).
  */
-export async function downloadAttachment(attachment: IncomingAttachment, options: { maxBytes: number; timeoutMs: number }): Promise<Download> {
-  const tooLarge: Download = { ok: false, message: `O arquivo passa do limite de ${formatFileSize(options.maxBytes)}. Envie um arquivo menor ou toque em Pular.` };
+export async function downloadAttachment(
+  attachment: IncomingAttachment,
+  options: { maxBytes: number; timeoutMs: number },
+): Promise<Download> {
+  const tooLarge: Download = {
+    ok: false,
+    message: `O arquivo passa do limite de ${formatFileSize(options.maxBytes)}. Envie um arquivo menor ou toque em Pular.`,
+  };
   const url = attachment.url;
   if (url.startsWith('data:')) {
     const comma = url.indexOf(',');

@@ -64,7 +64,13 @@ export class ConversationEngine {
       if (!outcome) {
         // The machine failed (a bug, not bad input): apologise and start the conversation over.
         const fresh = await this.run(key, undefined, null);
-        if (fresh && (await this.store.save(key.channel, key.conversationId, fresh.persisted, stored?.version ?? 0, { channelUserId: key.channelUserId, userId: citizenId }))) {
+        if (
+          fresh &&
+          (await this.store.save(key.channel, key.conversationId, fresh.persisted, stored?.version ?? 0, {
+            channelUserId: key.channelUserId,
+            userId: citizenId,
+          }))
+        ) {
           return [{ text: say.SERVICE_ERROR }, say.menu('Escolha uma opção:')];
         }
         continue;
@@ -94,7 +100,10 @@ export class ConversationEngine {
     snapshot: Snapshot<unknown> | undefined,
     event: Parameters<ReturnType<typeof createActor<RootMachine>>['send']>[0] | null,
   ): Promise<{ messages: BotMessage[]; persisted: unknown } | null> {
-    const actor = createActor(this.machine, { input: { conversation: key }, ...(snapshot ? { snapshot: snapshot as never } : {}) });
+    const actor = createActor(this.machine, {
+      input: { conversation: key },
+      ...(snapshot ? { snapshot: snapshot } : {}),
+    });
     let failure: unknown = null;
     actor.subscribe({ error: (error) => (failure = error) });
     actor.start();
@@ -115,14 +124,14 @@ export class ConversationEngine {
 
   /** Resolves when no machine in the tree is busy; children's changes are observed through the actor system. */
   private settle(actor: ReturnType<typeof createActor<RootMachine>>): Promise<void> {
-    if (!isBusy(actor.getSnapshot() as TaggedSnapshot)) return Promise.resolve();
+    if (!isBusy(actor.getSnapshot())) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         subscription.unsubscribe();
         reject(new Error(`conversation turn did not settle within ${this.options.turnTimeoutMs} ms`));
       }, this.options.turnTimeoutMs);
       const check = () => {
-        if (!isBusy(actor.getSnapshot() as TaggedSnapshot)) {
+        if (!isBusy(actor.getSnapshot())) {
           clearTimeout(timer);
           subscription.unsubscribe();
           resolve();

@@ -22,11 +22,19 @@ function idempotencyKey(raw: string): string {
  * The flows' view of the domain, implemented over the same services as the REST API (blocking a card or saving a
  * document here runs exactly the method the API runs, with the same checks).
  */
-export function createWalletPorts(services: AppServices, options: { maxFileBytes: number; downloadTimeoutMs: number }): WalletPorts {
+export function createWalletPorts(
+  services: AppServices,
+  options: { maxFileBytes: number; downloadTimeoutMs: number },
+): WalletPorts {
   return {
     async listCards(citizenId) {
       const page = await services.cards.listCards(citizen(citizenId), { limit: 100 });
-      return page.items.map((card) => ({ id: card.id, masked: card.maskedNumber, balanceCents: card.balanceCents, status: card.status }));
+      return page.items.map((card) => ({
+        id: card.id,
+        masked: card.maskedNumber,
+        balanceCents: card.balanceCents,
+        status: card.status,
+      }));
     },
 
     async blockCard(citizenId, cardId, reason, key) {
@@ -59,9 +67,17 @@ export function createWalletPorts(services: AppServices, options: { maxFileBytes
     faqEntry: (id) => services.faq.publicAnswer(id),
 
     async stageAttachment(conversation, attachment) {
-      const download = await downloadAttachment(attachment, { maxBytes: options.maxFileBytes, timeoutMs: options.downloadTimeoutMs });
+      const download = await downloadAttachment(attachment, {
+        maxBytes: options.maxFileBytes,
+        timeoutMs: options.downloadTimeoutMs,
+      });
       if (!download.ok) return download;
-      const staged = await services.stagedFiles.stage(conversation.channel, conversation.conversationId, download.bytes, attachment.name);
+      const staged = await services.stagedFiles.stage(
+        conversation.channel,
+        conversation.conversationId,
+        download.bytes,
+        attachment.name,
+      );
       return staged.ok ? { ok: true, stagedId: staged.id, description: staged.description } : staged;
     },
 
@@ -77,7 +93,8 @@ export function createWalletPorts(services: AppServices, options: { maxFileBytes
         });
         if (input.stagedFileId) {
           const file = await services.stagedFiles.take(conversation.channel, conversation.conversationId, input.stagedFileId);
-          if (file) await services.documents.storeFile(actor, created.document.id, { fileName: file.fileName, bytes: file.bytes });
+          if (file)
+            await services.documents.storeFile(actor, created.document.id, { fileName: file.fileName, bytes: file.bytes });
         }
         return { ok: true, id: created.document.id };
       } catch (error) {

@@ -11,7 +11,10 @@ export function createBalanceMachine(ports: WalletPorts) {
       events: {} as FlowEvent,
     },
     actions: {
-      sayBalances: sendParent((_, params: { cards: CardSummary[] }): SayEvent => ({ type: 'SAY', message: { text: say.balances(params.cards) } })),
+      sayBalances: sendParent((_, params: { cards: CardSummary[] }): SayEvent => ({
+        type: 'SAY',
+        message: { text: say.balances(params.cards) },
+      })),
       sayServiceError: sendParent((): SayEvent => ({ type: 'SAY', message: { text: say.SERVICE_ERROR } })),
     },
     actors: {

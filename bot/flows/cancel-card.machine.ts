@@ -12,6 +12,8 @@ interface CancelCardContext {
   cardId: string | null;
   reason: BlockReason | null;
   failures: number;
+  /** Set when the flow ended after too many invalid answers. */
+  gaveUp: boolean;
 }
 
 const REASONS: Array<Choice & { value: BlockReason }> = [
@@ -34,8 +36,14 @@ function reasonLabel(reason: BlockReason | null): string {
 }
 
 const PROMPTS = {
-  pick: (context: CancelCardContext): BotMessage => ({ text: 'Qual cartão você quer cancelar?', choices: cardChoices(context.cards) }),
-  reason: (context: CancelCardContext): BotMessage => ({ text: `Qual o motivo do cancelamento do cartão ${selected(context)?.masked ?? ''}?`, choices: REASONS }),
+  pick: (context: CancelCardContext): BotMessage => ({
+    text: 'Qual cartão você quer cancelar?',
+    choices: cardChoices(context.cards),
+  }),
+  reason: (context: CancelCardContext): BotMessage => ({
+    text: `Qual o motivo do cancelamento do cartão ${selected(context)?.masked ?? ''}?`,
+    choices: REASONS,
+  }),
   confirm: (context: CancelCardContext): BotMessage => ({
     text:
       `Confirma o bloqueio do cartão ${selected(context)?.masked ?? ''} por ${reasonLabel(context.reason)}? ` +
@@ -74,7 +82,9 @@ export function createCancelCardMachine(ports: WalletPorts) {
             'Guarde esse número. Para ter um cartão novo com o mesmo saldo, peça a 2ª via no app da Carteira Digital Carioca.',
         },
       })),
-      rememberCards: assign({ cards: (_, params: { cards: CardSummary[] }) => params.cards.filter((card) => card.status === 'active') }),
+      rememberCards: assign({
+        cards: (_, params: { cards: CardSummary[] }) => params.cards.filter((card) => card.status === 'active'),
+      }),
       pickOnlyCard: assign({ cardId: ({ context }) => context.cards[0]?.id ?? null }),
       pickCard: assign({
         cardId: ({ context, event }) => {
@@ -84,16 +94,19 @@ export function createCancelCardMachine(ports: WalletPorts) {
         failures: 0,
       }),
       pickReason: assign({
-        reason: ({ event }) => (event.type === 'INPUT' ? ((matchChoice(event.input.text, REASONS)?.value as BlockReason | undefined) ?? null) : null),
+        reason: ({ event }) =>
+          event.type === 'INPUT' ? ((matchChoice(event.input.text, REASONS)?.value as BlockReason | undefined) ?? null) : null,
         failures: 0,
       }),
       countFailure: assign({ failures: ({ context }) => context.failures + 1 }),
+      markGaveUp: assign({ gaveUp: true }),
     },
     guards: {
       noActiveCards: ({ context }) => context.cards.length === 0,
       oneActiveCard: ({ context }) => context.cards.length === 1,
       severalCards: ({ context }) => context.cards.length > 1,
-      validCard: ({ context, event }) => event.type === 'INPUT' && matchChoice(event.input.text, cardChoices(context.cards)) !== null,
+      validCard: ({ context, event }) =>
+        event.type === 'INPUT' && matchChoice(event.input.text, cardChoices(context.cards)) !== null,
       validReason: ({ event }) => event.type === 'INPUT' && matchChoice(event.input.text, REASONS) !== null,
       saidYes: ({ event }) => event.type === 'INPUT' && parseYesNo(event.input.text) === true,
       saidNo: ({ event }) => event.type === 'INPUT' && parseYesNo(event.input.text) === false,
@@ -102,13 +115,23 @@ export function createCancelCardMachine(ports: WalletPorts) {
     },
     actors: {
       listCards: fromPromise<CardSummary[], { citizenId: string }>(({ input }) => ports.listCards(input.citizenId)),
-      blockCard: fromPromise<Outcome<{ protocol: string }>, { citizenId: string; cardId: string; reason: BlockReason; key: string }>(({ input }) =>
-        ports.blockCard(input.citizenId, input.cardId, input.reason, input.key),
-      ),
+      blockCard: fromPromise<
+        Outcome<{ protocol: string }>,
+        { citizenId: string; cardId: string; reason: BlockReason; key: string }
+      >(({ input }) => ports.blockCard(input.citizenId, input.cardId, input.reason, input.key)),
     },
   }).createMachine({
+    output: ({ context }) => ({ gaveUp: context.gaveUp }),
     id: 'cancelCard',
-    context: ({ input }) => ({ citizenId: input.citizenId, keyPrefix: input.keyPrefix, cards: [], cardId: null, reason: null, failures: 0 }),
+    context: ({ input }) => ({
+      citizenId: input.citizenId,
+      keyPrefix: input.keyPrefix,
+      cards: [],
+      cardId: null,
+      reason: null,
+      failures: 0,
+      gaveUp: false,
+    }),
     initial: 'loading',
     states: {
       loading: {
@@ -122,7 +145,11 @@ export function createCancelCardMachine(ports: WalletPorts) {
       },
       routing: {
         always: [
-          { guard: 'noActiveCards', target: 'done', actions: { type: 'sayText', params: { text: 'Você não tem cartões ativos para cancelar.' } } },
+          {
+            guard: 'noActiveCards',
+            target: 'done',
+            actions: { type: 'sayText', params: { text: 'Você não tem cartões ativos para cancelar.' } },
+          },
           { guard: 'oneActiveCard', target: 'reason', actions: 'pickOnlyCard' },
           { target: 'pick' },
         ],
@@ -133,7 +160,13 @@ export function createCancelCardMachine(ports: WalletPorts) {
           INPUT: [
             { guard: 'validCard', target: 'reason', actions: 'pickCard' },
             { guard: 'tooManyFailures', target: 'gaveUp' },
-            { actions: ['countFailure', { type: 'sayText', params: { text: 'Não reconheci esse cartão. Escolha uma das opções.' } }, 'askPick'] },
+            {
+              actions: [
+                'countFailure',
+                { type: 'sayText', params: { text: 'Não reconheci esse cartão. Escolha uma das opções.' } },
+                'askPick',
+              ],
+            },
           ],
           HELP: { actions: [{ type: 'sayText', params: { text: HELP.pick } }, 'askPick'] },
           BACK: { actions: 'askPick' },
@@ -145,7 +178,13 @@ export function createCancelCardMachine(ports: WalletPorts) {
           INPUT: [
             { guard: 'validReason', target: 'confirm', actions: 'pickReason' },
             { guard: 'tooManyFailures', target: 'gaveUp' },
-            { actions: ['countFailure', { type: 'sayText', params: { text: 'Motivo não reconhecido. Escolha uma das opções.' } }, 'askReason'] },
+            {
+              actions: [
+                'countFailure',
+                { type: 'sayText', params: { text: 'Motivo não reconhecido. Escolha uma das opções.' } },
+                'askReason',
+              ],
+            },
           ],
           HELP: { actions: [{ type: 'sayText', params: { text: HELP.reason } }, 'askReason'] },
           BACK: [{ guard: 'severalCards', target: 'pick' }, { actions: 'askReason' }],
@@ -156,9 +195,19 @@ export function createCancelCardMachine(ports: WalletPorts) {
         on: {
           INPUT: [
             { guard: 'saidYes', target: 'blocking' },
-            { guard: 'saidNo', target: 'done', actions: { type: 'sayText', params: { text: 'Tudo bem, o cartão continua ativo. Nada foi alterado.' } } },
+            {
+              guard: 'saidNo',
+              target: 'done',
+              actions: { type: 'sayText', params: { text: 'Tudo bem, o cartão continua ativo. Nada foi alterado.' } },
+            },
             { guard: 'tooManyFailures', target: 'gaveUp' },
-            { actions: ['countFailure', { type: 'sayText', params: { text: 'Responda "sim" para bloquear ou "não" para desistir.' } }, 'askConfirm'] },
+            {
+              actions: [
+                'countFailure',
+                { type: 'sayText', params: { text: 'Responda "sim" para bloquear ou "não" para desistir.' } },
+                'askConfirm',
+              ],
+            },
           ],
           HELP: { actions: [{ type: 'sayText', params: { text: HELP.confirm } }, 'askConfirm'] },
           BACK: { target: 'reason' },
@@ -178,14 +227,20 @@ export function createCancelCardMachine(ports: WalletPorts) {
             {
               guard: { type: 'blocked', params: ({ event }) => ({ outcome: event.output }) },
               target: 'done',
-              actions: { type: 'sayBlocked', params: ({ event }) => ({ protocol: event.output.ok ? event.output.protocol : '' }) },
+              actions: {
+                type: 'sayBlocked',
+                params: ({ event }) => ({ protocol: event.output.ok ? event.output.protocol : '' }),
+              },
             },
-            { target: 'done', actions: { type: 'sayText', params: ({ event }) => ({ text: event.output.ok ? '' : event.output.message }) } },
+            {
+              target: 'done',
+              actions: { type: 'sayText', params: ({ event }) => ({ text: event.output.ok ? '' : event.output.message }) },
+            },
           ],
           onError: { target: 'done', actions: { type: 'sayText', params: { text: say.SERVICE_ERROR } } },
         },
       },
-      gaveUp: { type: 'final', output: { gaveUp: true } },
+      gaveUp: { type: 'final', entry: 'markGaveUp' },
       done: { type: 'final' },
     },
   });

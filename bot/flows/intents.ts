@@ -3,7 +3,13 @@ import { closeTo, simplify } from './text';
 import type { FlowName } from './types';
 
 /** Words that work anywhere in any flow. */
-export type Command = { type: 'cancel' } | { type: 'menu' } | { type: 'help' } | { type: 'back' } | { type: 'link'; code: string } | { type: 'unlink' };
+export type Command =
+  | { type: 'cancel' }
+  | { type: 'menu' }
+  | { type: 'help' }
+  | { type: 'back' }
+  | { type: 'link'; code: string }
+  | { type: 'unlink' };
 
 /** `cancelar`, `sair`, `menu`, `início`, `ajuda`, `voltar`, `vincular <código>`, `desvincular` (accents, case, one typo forgiven). */
 export function detectCommand(text: string): Command | null {
@@ -17,7 +23,8 @@ export function detectCommand(text: string): Command | null {
   if (words.length > 2) return null;
   const phrase = simple;
   if (['cancelar', 'cancela', 'sair', 'parar', 'pare'].some((w) => closeTo(phrase, w))) return { type: 'cancel' };
-  if (['menu', 'inicio', 'comecar', 'menu principal', 'voltar ao inicio', 'voltar ao menu'].some((w) => closeTo(phrase, w))) return { type: 'menu' };
+  if (['menu', 'inicio', 'comecar', 'menu principal', 'voltar ao inicio', 'voltar ao menu'].some((w) => closeTo(phrase, w)))
+    return { type: 'menu' };
   if (['ajuda', 'help', 'socorro', 'nao entendi'].some((w) => closeTo(phrase, w))) return { type: 'help' };
   if (['voltar', 'volta', 'anterior'].some((w) => closeTo(phrase, w))) return { type: 'back' };
   if (['desvincular', 'desvincula'].some((w) => closeTo(phrase, w))) return { type: 'unlink' };
@@ -39,9 +46,41 @@ export const MENU: ReadonlyArray<{ flow: FlowName; label: string }> = [
  * a card cancellation.
  */
 const KEYWORDS: ReadonlyArray<{ flow: FlowName; any: string[][] }> = [
-  { flow: 'cancelCard', any: [['perdi'], ['roubaram'], ['roubado'], ['furtado'], ['bloquear'], ['bloqueia'], ['cancelar', 'cartao'], ['cancela', 'cartao'], ['extraviado']] },
-  { flow: 'saveDocument', any: [['salvar'], ['guardar'], ['adicionar', 'documento'], ['cadastrar', 'documento'], ['incluir', 'documento'], ['novo', 'documento']] },
-  { flow: 'documents', any: [['meus', 'documentos'], ['ver', 'documentos'], ['listar', 'documentos'], ['quais', 'documentos'], ['documentos', 'salvos']] },
+  {
+    flow: 'cancelCard',
+    any: [
+      ['perdi'],
+      ['roubaram'],
+      ['roubado'],
+      ['furtado'],
+      ['bloquear'],
+      ['bloqueia'],
+      ['cancelar', 'cartao'],
+      ['cancela', 'cartao'],
+      ['extraviado'],
+    ],
+  },
+  {
+    flow: 'saveDocument',
+    any: [
+      ['salvar'],
+      ['guardar'],
+      ['adicionar', 'documento'],
+      ['cadastrar', 'documento'],
+      ['incluir', 'documento'],
+      ['novo', 'documento'],
+    ],
+  },
+  {
+    flow: 'documents',
+    any: [
+      ['meus', 'documentos'],
+      ['ver', 'documentos'],
+      ['listar', 'documentos'],
+      ['quais', 'documentos'],
+      ['documentos', 'salvos'],
+    ],
+  },
   { flow: 'balance', any: [['saldo'], ['quanto', 'tenho'], ['creditos'], ['credito', 'cartao']] },
   { flow: 'question', any: [['pergunta'], ['duvida']] },
 ];

@@ -10,11 +10,15 @@ interface QuestionContext {
   client: string;
   suggestions: Array<{ id: string; question: string }>;
   failures: number;
+  /** Set when the flow ended after too many invalid answers. */
+  gaveUp: boolean;
 }
 
 const ASK: BotMessage = { text: 'Qual é a sua dúvida? Pode escrever do seu jeito.' };
-const HELP = 'Escreva sua pergunta sobre a Carteira Digital Carioca ou os serviços da Prefeitura, por exemplo "como recarregar meu cartão?".';
-const FALLBACK_1746 = 'Não encontrei uma resposta segura para isso. Para falar com uma pessoa, ligue 1746 (Central de Atendimento da Prefeitura).';
+const HELP =
+  'Escreva sua pergunta sobre a Carteira Digital Carioca ou os serviços da Prefeitura, por exemplo "como recarregar meu cartão?".';
+const FALLBACK_1746 =
+  'Não encontrei uma resposta segura para isso. Para falar com uma pessoa, ligue 1746 (Central de Atendimento da Prefeitura).';
 
 function suggestionsMessage(suggestions: QuestionContext['suggestions']): BotMessage {
   return {
@@ -38,13 +42,23 @@ export function createQuestionMachine(ports: WalletPorts) {
     actions: {
       ask: sendParent((): SayEvent => ({ type: 'SAY', message: ASK })),
       explain: sendParent((): SayEvent => ({ type: 'SAY', message: { text: HELP } })),
-      sayAnswer: sendParent((_, params: { answer: { question: string; answer: string } }): SayEvent => ({ type: 'SAY', message: answerMessage(params.answer) })),
+      sayAnswer: sendParent((_, params: { answer: { question: string; answer: string } }): SayEvent => ({
+        type: 'SAY',
+        message: answerMessage(params.answer),
+      })),
       saySuggestions: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: suggestionsMessage(context.suggestions) })),
       say1746: sendParent((): SayEvent => ({ type: 'SAY', message: { text: FALLBACK_1746 } })),
       sayReason: sendParent((_, params: { reason: string }): SayEvent => ({ type: 'SAY', message: { text: params.reason } })),
-      sayServiceError: sendParent((): SayEvent => ({ type: 'SAY', message: { text: 'Desculpe, não consegui consultar as respostas agora. Tente de novo em instantes ou ligue 1746.' } })),
-      rememberSuggestions: assign({ suggestions: (_, params: { reply: FaqReply }) => params.reply.suggestions.slice(0, 3), failures: 0 }),
+      sayServiceError: sendParent((): SayEvent => ({
+        type: 'SAY',
+        message: { text: 'Desculpe, não consegui consultar as respostas agora. Tente de novo em instantes ou ligue 1746.' },
+      })),
+      rememberSuggestions: assign({
+        suggestions: (_, params: { reply: FaqReply }) => params.reply.suggestions.slice(0, 3),
+        failures: 0,
+      }),
       countFailure: assign({ failures: ({ context }) => context.failures + 1 }),
+      markGaveUp: assign({ gaveUp: true }),
       resetFailures: assign({ failures: 0 }),
     },
     guards: {
@@ -53,17 +67,21 @@ export function createQuestionMachine(ports: WalletPorts) {
       hasSuggestions: (_, params: { reply: FaqReply }) => params.reply.suggestions.length > 0,
       choseNone: ({ context, event }) =>
         event.type === 'INPUT' && matchChoice(event.input.text, suggestionsMessage(context.suggestions).choices!)?.value === NONE,
-      choseSuggestion: ({ context, event }) => event.type === 'INPUT' && matchChoice(event.input.text, suggestionsMessage(context.suggestions).choices!) !== null,
+      choseSuggestion: ({ context, event }) =>
+        event.type === 'INPUT' && matchChoice(event.input.text, suggestionsMessage(context.suggestions).choices!) !== null,
       hasEntry: (_, params: { entry: unknown }) => params.entry !== null,
       tooManyFailures: ({ context }) => context.failures + 1 >= MAX_FAILURES,
     },
     actors: {
-      askFaq: fromPromise<FaqReply, { question: string; client: string }>(({ input }) => ports.askFaq(input.question, input.client)),
+      askFaq: fromPromise<FaqReply, { question: string; client: string }>(({ input }) =>
+        ports.askFaq(input.question, input.client),
+      ),
       faqEntry: fromPromise<{ question: string; answer: string } | null, { id: string }>(({ input }) => ports.faqEntry(input.id)),
     },
   }).createMachine({
+    output: ({ context }) => ({ gaveUp: context.gaveUp }),
     id: 'question',
-    context: ({ input }) => ({ client: input.client, suggestions: [], failures: 0 }),
+    context: ({ input }) => ({ client: input.client, suggestions: [], failures: 0, gaveUp: false }),
     initial: 'asking',
     states: {
       asking: {
@@ -72,7 +90,13 @@ export function createQuestionMachine(ports: WalletPorts) {
           INPUT: [
             { guard: 'hasText', target: 'searching', actions: 'resetFailures' },
             { guard: 'tooManyFailures', target: 'gaveUp' },
-            { actions: ['countFailure', { type: 'sayReason', params: { reason: 'Escreva a sua pergunta em texto, por favor.' } }, 'ask'] },
+            {
+              actions: [
+                'countFailure',
+                { type: 'sayReason', params: { reason: 'Escreva a sua pergunta em texto, por favor.' } },
+                'ask',
+              ],
+            },
           ],
           HELP: { actions: ['explain', 'ask'] },
           BACK: { actions: 'ask' },
@@ -106,9 +130,20 @@ export function createQuestionMachine(ports: WalletPorts) {
             { guard: 'choseNone', target: 'done', actions: 'say1746' },
             { guard: 'choseSuggestion', target: 'loadingEntry' },
             { guard: 'tooManyFailures', target: 'gaveUp' },
-            { actions: ['countFailure', { type: 'sayReason', params: { reason: 'Escolha uma das opções pelo número ou pelo botão.' } }, 'saySuggestions'] },
+            {
+              actions: [
+                'countFailure',
+                { type: 'sayReason', params: { reason: 'Escolha uma das opções pelo número ou pelo botão.' } },
+                'saySuggestions',
+              ],
+            },
           ],
-          HELP: { actions: [{ type: 'sayReason', params: { reason: 'Escolha a pergunta mais parecida com a sua, ou "Nenhuma destas".' } }, 'saySuggestions'] },
+          HELP: {
+            actions: [
+              { type: 'sayReason', params: { reason: 'Escolha a pergunta mais parecida com a sua, ou "Nenhuma destas".' } },
+              'saySuggestions',
+            ],
+          },
           BACK: { target: 'asking' },
         },
       },
@@ -132,7 +167,7 @@ export function createQuestionMachine(ports: WalletPorts) {
           onError: { target: 'done', actions: 'sayServiceError' },
         },
       },
-      gaveUp: { type: 'final', output: { gaveUp: true } },
+      gaveUp: { type: 'final', entry: 'markGaveUp' },
       done: { type: 'final' },
     },
   });

@@ -55,16 +55,24 @@ export function createRootMachine(ports: WalletPorts) {
     },
     actions: {
       enqueue: assign({ outbox: ({ context }, params: { message: BotMessage }) => [...context.outbox, params.message] }),
-      collect: assign({ outbox: ({ context, event }) => (event.type === 'SAY' ? [...context.outbox, event.message] : context.outbox) }),
+      collect: assign({
+        outbox: ({ context, event }) => (event.type === 'SAY' ? [...context.outbox, event.message] : context.outbox),
+      }),
       flush: assign({ outbox: [] }),
-      rememberCitizen: assign({ citizenId: ({ context, event }) => (event.type === 'USER' ? event.citizenId : context.citizenId) }),
+      rememberCitizen: assign({
+        citizenId: ({ context, event }) => (event.type === 'USER' ? event.citizenId : context.citizenId),
+      }),
       forgetCitizen: assign({ citizenId: null }),
       rememberLinked: assign({ citizenId: (_, params: { userId: string }) => params.userId }),
       rememberPending: assign({ pendingFlow: ({ event }) => intent(event) }),
       clearPending: assign({ pendingFlow: null }),
       sayMenu: assign({ outbox: ({ context }, params: { lead?: string }) => [...context.outbox, say.menu(params.lead)] }),
-      sayNeedsLink: assign({ outbox: ({ context, event }) => [...context.outbox, { text: say.needsLink(labelOf(intent(event) ?? 'balance')) }] }),
-      forwardInput: sendTo('flow', ({ event }) => (event.type === 'USER' ? { type: 'INPUT' as const, input: event.input, turnId: event.turnId } : { type: 'HELP' as const })),
+      sayNeedsLink: assign({
+        outbox: ({ context, event }) => [...context.outbox, { text: say.needsLink(labelOf(intent(event) ?? 'balance')) }],
+      }),
+      forwardInput: sendTo('flow', ({ event }) =>
+        event.type === 'USER' ? { type: 'INPUT' as const, input: event.input, turnId: event.turnId } : { type: 'HELP' as const },
+      ),
       forwardHelp: sendTo('flow', { type: 'HELP' as const }),
       forwardBack: sendTo('flow', { type: 'BACK' as const }),
     },
@@ -95,8 +103,12 @@ export function createRootMachine(ports: WalletPorts) {
       linkChannel: fromPromise<Outcome<{ userId: string }>, { conversation: ConversationKey; code: string }>(({ input }) =>
         ports.linkChannel(input.conversation, input.code),
       ),
-      unlinkChannel: fromPromise<boolean, { conversation: ConversationKey }>(({ input }) => ports.unlinkChannel(input.conversation)),
-      askFaq: fromPromise<FaqReply, { question: string; client: string }>(({ input }) => ports.askFaq(input.question, input.client)),
+      unlinkChannel: fromPromise<boolean, { conversation: ConversationKey }>(({ input }) =>
+        ports.unlinkChannel(input.conversation),
+      ),
+      askFaq: fromPromise<FaqReply, { question: string; client: string }>(({ input }) =>
+        ports.askFaq(input.question, input.client),
+      ),
     },
   }).createMachine({
     id: 'root',
@@ -112,18 +124,60 @@ export function createRootMachine(ports: WalletPorts) {
           USER: [
             { guard: 'isLink', target: 'linking', actions: 'rememberCitizen' },
             { guard: 'isUnlink', target: 'unlinking', actions: 'rememberCitizen' },
-            { guard: 'isHelp', actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: say.MENU_HELP } } }, { type: 'sayMenu', params: {} }] },
-            { guard: 'isCancel', actions: ['rememberCitizen', 'clearPending', { type: 'sayMenu', params: { lead: 'Certo. Escolha uma opção:' } }] },
-            { guard: 'isMenu', actions: ['rememberCitizen', 'clearPending', { type: 'sayMenu', params: { lead: 'Escolha uma opção:' } }] },
-            { guard: 'isBack', actions: ['rememberCitizen', { type: 'sayMenu', params: { lead: 'Estamos no início. Escolha uma opção:' } }] },
+            {
+              guard: 'isHelp',
+              actions: [
+                'rememberCitizen',
+                { type: 'enqueue', params: { message: { text: say.MENU_HELP } } },
+                { type: 'sayMenu', params: {} },
+              ],
+            },
+            {
+              guard: 'isCancel',
+              actions: ['rememberCitizen', 'clearPending', { type: 'sayMenu', params: { lead: 'Certo. Escolha uma opção:' } }],
+            },
+            {
+              guard: 'isMenu',
+              actions: ['rememberCitizen', 'clearPending', { type: 'sayMenu', params: { lead: 'Escolha uma opção:' } }],
+            },
+            {
+              guard: 'isBack',
+              actions: ['rememberCitizen', { type: 'sayMenu', params: { lead: 'Estamos no início. Escolha uma opção:' } }],
+            },
             { guard: 'wantsFlowWithoutLink', actions: ['rememberCitizen', 'rememberPending', 'sayNeedsLink'] },
-            { guard: { type: 'wants', params: { flow: 'balance' } }, target: 'flow.balance', actions: ['rememberCitizen', 'clearPending'] },
-            { guard: { type: 'wants', params: { flow: 'cancelCard' } }, target: 'flow.cancelCard', actions: ['rememberCitizen', 'clearPending'] },
-            { guard: { type: 'wants', params: { flow: 'saveDocument' } }, target: 'flow.saveDocument', actions: ['rememberCitizen', 'clearPending'] },
-            { guard: { type: 'wants', params: { flow: 'documents' } }, target: 'flow.documents', actions: ['rememberCitizen', 'clearPending'] },
-            { guard: { type: 'wants', params: { flow: 'question' } }, target: 'flow.question', actions: ['rememberCitizen', 'clearPending'] },
+            {
+              guard: { type: 'wants', params: { flow: 'balance' } },
+              target: 'flow.balance',
+              actions: ['rememberCitizen', 'clearPending'],
+            },
+            {
+              guard: { type: 'wants', params: { flow: 'cancelCard' } },
+              target: 'flow.cancelCard',
+              actions: ['rememberCitizen', 'clearPending'],
+            },
+            {
+              guard: { type: 'wants', params: { flow: 'saveDocument' } },
+              target: 'flow.saveDocument',
+              actions: ['rememberCitizen', 'clearPending'],
+            },
+            {
+              guard: { type: 'wants', params: { flow: 'documents' } },
+              target: 'flow.documents',
+              actions: ['rememberCitizen', 'clearPending'],
+            },
+            {
+              guard: { type: 'wants', params: { flow: 'question' } },
+              target: 'flow.question',
+              actions: ['rememberCitizen', 'clearPending'],
+            },
             { guard: 'hasText', target: 'answering', actions: 'rememberCitizen' },
-            { actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: say.NOT_UNDERSTOOD } } }, { type: 'sayMenu', params: { lead: 'Escolha uma opção:' } }] },
+            {
+              actions: [
+                'rememberCitizen',
+                { type: 'enqueue', params: { message: { text: say.NOT_UNDERSTOOD } } },
+                { type: 'sayMenu', params: { lead: 'Escolha uma opção:' } },
+              ],
+            },
           ],
         },
       },
@@ -146,10 +200,19 @@ export function createRootMachine(ports: WalletPorts) {
             },
             {
               target: 'menu',
-              actions: [{ type: 'enqueue', params: { message: { text: say.NOT_UNDERSTOOD } } }, { type: 'sayMenu', params: { lead: 'Escolha uma opção:' } }],
+              actions: [
+                { type: 'enqueue', params: { message: { text: say.NOT_UNDERSTOOD } } },
+                { type: 'sayMenu', params: { lead: 'Escolha uma opção:' } },
+              ],
             },
           ],
-          onError: { target: 'menu', actions: [{ type: 'enqueue', params: { message: { text: say.NOT_UNDERSTOOD } } }, { type: 'sayMenu', params: {} }] },
+          onError: {
+            target: 'menu',
+            actions: [
+              { type: 'enqueue', params: { message: { text: say.NOT_UNDERSTOOD } } },
+              { type: 'sayMenu', params: {} },
+            ],
+          },
         },
       },
       linking: {
@@ -169,7 +232,13 @@ export function createRootMachine(ports: WalletPorts) {
                 { type: 'enqueue', params: { message: { text: say.LINKED } } },
               ],
             },
-            { target: 'menu', actions: { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output.ok ? '' : event.output.message } }) } },
+            {
+              target: 'menu',
+              actions: {
+                type: 'enqueue',
+                params: ({ event }) => ({ message: { text: event.output.ok ? '' : event.output.message } }),
+              },
+            },
           ],
           onError: { target: 'menu', actions: { type: 'enqueue', params: { message: { text: say.SERVICE_ERROR } } } },
         },
@@ -203,22 +272,50 @@ export function createRootMachine(ports: WalletPorts) {
         initial: 'question',
         on: {
           USER: [
-            { guard: 'isCancel', target: 'menu', actions: [{ type: 'enqueue', params: { message: { text: say.CANCELLED } } }, { type: 'sayMenu', params: { lead: 'Escolha uma opção:' } }] },
-            { guard: 'isMenu', target: 'menu', actions: { type: 'sayMenu', params: { lead: 'Voltamos ao início. Escolha uma opção:' } } },
+            {
+              guard: 'isCancel',
+              target: 'menu',
+              actions: [
+                { type: 'enqueue', params: { message: { text: say.CANCELLED } } },
+                { type: 'sayMenu', params: { lead: 'Escolha uma opção:' } },
+              ],
+            },
+            {
+              guard: 'isMenu',
+              target: 'menu',
+              actions: { type: 'sayMenu', params: { lead: 'Voltamos ao início. Escolha uma opção:' } },
+            },
             { guard: 'isHelp', actions: 'forwardHelp' },
             { guard: 'isBack', actions: 'forwardBack' },
             { actions: ['rememberCitizen', 'forwardInput'] },
           ],
         },
         states: {
-          balance: { invoke: { id: 'flow', src: 'balance', input: ({ context }) => ({ citizenId: context.citizenId ?? '' }), onDone: '#root.finished' } },
-          documents: { invoke: { id: 'flow', src: 'documents', input: ({ context }) => ({ citizenId: context.citizenId ?? '' }), onDone: '#root.finished' } },
+          balance: {
+            invoke: {
+              id: 'flow',
+              src: 'balance',
+              input: ({ context }) => ({ citizenId: context.citizenId ?? '' }),
+              onDone: '#root.finished',
+            },
+          },
+          documents: {
+            invoke: {
+              id: 'flow',
+              src: 'documents',
+              input: ({ context }) => ({ citizenId: context.citizenId ?? '' }),
+              onDone: '#root.finished',
+            },
+          },
           question: {
             invoke: {
               id: 'flow',
               src: 'question',
               input: ({ context }) => ({ client: `${context.conversation.channel}:${context.conversation.channelUserId}` }),
-              onDone: [{ guard: { type: 'gaveUp', params: ({ event }) => ({ output: event.output }) }, target: '#root.gaveUp' }, { target: '#root.finished' }],
+              onDone: [
+                { guard: { type: 'gaveUp', params: ({ event }) => ({ output: event.output }) }, target: '#root.gaveUp' },
+                { target: '#root.finished' },
+              ],
             },
           },
           cancelCard: {
@@ -229,7 +326,10 @@ export function createRootMachine(ports: WalletPorts) {
                 citizenId: context.citizenId ?? '',
                 keyPrefix: `${context.conversation.channel}:${context.conversation.conversationId}`,
               }),
-              onDone: [{ guard: { type: 'gaveUp', params: ({ event }) => ({ output: event.output }) }, target: '#root.gaveUp' }, { target: '#root.finished' }],
+              onDone: [
+                { guard: { type: 'gaveUp', params: ({ event }) => ({ output: event.output }) }, target: '#root.gaveUp' },
+                { target: '#root.finished' },
+              ],
             },
           },
           saveDocument: {
@@ -237,7 +337,10 @@ export function createRootMachine(ports: WalletPorts) {
               id: 'flow',
               src: 'saveDocument',
               input: ({ context }) => ({ citizenId: context.citizenId ?? '', conversation: context.conversation }),
-              onDone: [{ guard: { type: 'gaveUp', params: ({ event }) => ({ output: event.output }) }, target: '#root.gaveUp' }, { target: '#root.finished' }],
+              onDone: [
+                { guard: { type: 'gaveUp', params: ({ event }) => ({ output: event.output }) }, target: '#root.gaveUp' },
+                { target: '#root.finished' },
+              ],
             },
           },
         },

@@ -23,6 +23,8 @@ interface SaveDocumentContext {
   stagedFileId: string | null;
   fileDescription: string | null;
   failures: number;
+  /** Set when the flow ended after too many invalid answers. */
+  gaveUp: boolean;
 }
 
 const TYPE_CHOICES: Choice[] = DOCUMENT_TYPES.map((type) => ({ label: type.shortLabel, value: type.code }));
@@ -49,7 +51,8 @@ export function matchDocumentType(text: string): DocumentTypeCode | null {
   const simple = simplify(text);
   const words = simple.split(' ');
   for (const [code, phrases] of Object.entries(TYPE_WORDS) as Array<[DocumentTypeCode, string[]]>) {
-    if (phrases.some((phrase) => (phrase.includes(' ') ? simple.includes(phrase) : words.some((w) => closeTo(w, phrase))))) return code;
+    if (phrases.some((phrase) => (phrase.includes(' ') ? simple.includes(phrase) : words.some((w) => closeTo(w, phrase)))))
+      return code;
   }
   return null;
 }
@@ -78,7 +81,10 @@ function summary(context: SaveDocumentContext): BotMessage {
 
 const PROMPTS = {
   type: (): BotMessage => ({ text: 'Qual documento você quer salvar?', choices: TYPE_CHOICES }),
-  issuerState: (): BotMessage => ({ text: 'De qual estado é o RG? Envie a sigla (por exemplo, RJ) ou "pular" se não souber.', choices: STATE_CHOICES }),
+  issuerState: (): BotMessage => ({
+    text: 'De qual estado é o RG? Envie a sigla (por exemplo, RJ) ou "pular" se não souber.',
+    choices: STATE_CHOICES,
+  }),
   label: (): BotMessage => ({ text: 'Qual é o nome desse documento? (por exemplo: carteira do conselho profissional)' }),
   number: (context: SaveDocumentContext): BotMessage => ({
     text: `Qual é o número do documento (${typeOf(context)?.shortLabel ?? ''})? Regra: ${typeOf(context)?.numberRule ?? ''}.`,
@@ -87,7 +93,10 @@ const PROMPTS = {
     typeOf(context)?.expiresAt === 'required'
       ? { text: 'Qual é a data de validade? (por exemplo: 01/05/2030)' }
       : { text: 'Qual é a data de validade? (por exemplo: 01/05/2030) Se não tiver, toque em Pular.', choices: [SKIP] },
-  attachment: (): BotMessage => ({ text: 'Quer anexar uma foto ou PDF do documento? Envie o arquivo agora (até 5 MiB) ou toque em Pular.', choices: [SKIP] }),
+  attachment: (): BotMessage => ({
+    text: 'Quer anexar uma foto ou PDF do documento? Envie o arquivo agora (até 5 MiB) ou toque em Pular.',
+    choices: [SKIP],
+  }),
 };
 
 const HELP = {
@@ -122,7 +131,9 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       askConfirm: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: summary(context) })),
       sayText: sendParent((_, params: { text: string }): SayEvent => ({ type: 'SAY', message: { text: params.text } })),
       sayNumberError: sendParent(({ context, event }): SayEvent => {
-        const result = context.type ? validateDocumentNumber(context.type, inputText(event), { issuerState: context.issuerState }) : null;
+        const result = context.type
+          ? validateDocumentNumber(context.type, inputText(event), { issuerState: context.issuerState })
+          : null;
         return { type: 'SAY', message: { text: result && !result.ok ? result.message : 'Número inválido.' } };
       }),
       setType: assign({ type: ({ event }) => matchDocumentType(inputText(event)), failures: 0 }),
@@ -151,6 +162,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       }),
       clearFile: assign({ stagedFileId: null, fileDescription: null, failures: 0 }),
       countFailure: assign({ failures: ({ context }) => context.failures + 1 }),
+      markGaveUp: assign({ gaveUp: true }),
     },
     guards: {
       validType: ({ event }) => matchDocumentType(inputText(event)) !== null,
@@ -174,9 +186,10 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       succeeded: (_, params: { ok: boolean }) => params.ok,
     },
     actors: {
-      stageAttachment: fromPromise<Outcome<{ stagedId: string; description: string }>, { conversation: ConversationKey; attachment: IncomingAttachment }>(
-        ({ input }) => ports.stageAttachment(input.conversation, input.attachment),
-      ),
+      stageAttachment: fromPromise<
+        Outcome<{ stagedId: string; description: string }>,
+        { conversation: ConversationKey; attachment: IncomingAttachment }
+      >(({ input }) => ports.stageAttachment(input.conversation, input.attachment)),
       saveDocument: fromPromise<Outcome<{ id: string }>, { context: SaveDocumentContext; turnId: string }>(({ input }) => {
         const { context } = input;
         return ports.saveDocument(context.conversation, {
@@ -192,6 +205,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       }),
     },
   }).createMachine({
+    output: ({ context }) => ({ gaveUp: context.gaveUp }),
     id: 'saveDocument',
     context: ({ input }) => ({
       citizenId: input.citizenId,
@@ -204,6 +218,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       stagedFileId: null,
       fileDescription: null,
       failures: 0,
+      gaveUp: false,
     }),
     initial: 'type',
     states: {
@@ -213,7 +228,13 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
           INPUT: [
             { guard: 'validType', target: 'afterType', actions: 'setType' },
             { guard: 'tooManyFailures', target: 'gaveUp' },
-            { actions: ['countFailure', { type: 'sayText', params: { text: 'Não reconheci esse tipo de documento.' } }, 'askType'] },
+            {
+              actions: [
+                'countFailure',
+                { type: 'sayText', params: { text: 'Não reconheci esse tipo de documento.' } },
+                'askType',
+              ],
+            },
           ],
           HELP: { actions: [{ type: 'sayText', params: { text: HELP.type } }, 'askType'] },
           BACK: { actions: 'askType' },
@@ -229,7 +250,13 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
             { guard: 'skipped', target: 'number', actions: 'clearIssuerState' },
             { guard: 'validState', target: 'number', actions: 'setIssuerState' },
             { guard: 'tooManyFailures', target: 'gaveUp' },
-            { actions: ['countFailure', { type: 'sayText', params: { text: 'Estado inválido: use a sigla com duas letras, como RJ.' } }, 'askIssuerState'] },
+            {
+              actions: [
+                'countFailure',
+                { type: 'sayText', params: { text: 'Estado inválido: use a sigla com duas letras, como RJ.' } },
+                'askIssuerState',
+              ],
+            },
           ],
           HELP: { actions: [{ type: 'sayText', params: { text: HELP.issuerState } }, 'askIssuerState'] },
           BACK: { target: 'type' },
@@ -241,7 +268,13 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
           INPUT: [
             { guard: 'validLabel', target: 'number', actions: 'setLabel' },
             { guard: 'tooManyFailures', target: 'gaveUp' },
-            { actions: ['countFailure', { type: 'sayText', params: { text: 'O nome deve ter de 2 a 60 caracteres.' } }, 'askLabel'] },
+            {
+              actions: [
+                'countFailure',
+                { type: 'sayText', params: { text: 'O nome deve ter de 2 a 60 caracteres.' } },
+                'askLabel',
+              ],
+            },
           ],
           HELP: { actions: [{ type: 'sayText', params: { text: HELP.label } }, 'askLabel'] },
           BACK: { target: 'type' },
@@ -269,7 +302,13 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
             { guard: 'validDate', target: 'attachment', actions: 'setExpiresAt' },
             { guard: and(['skipped', 'expiryOptional']), target: 'attachment', actions: 'clearExpiresAt' },
             { guard: 'tooManyFailures', target: 'gaveUp' },
-            { actions: ['countFailure', { type: 'sayText', params: { text: 'Data inválida: use dia/mês/ano, por exemplo 01/05/2030.' } }, 'askExpiresAt'] },
+            {
+              actions: [
+                'countFailure',
+                { type: 'sayText', params: { text: 'Data inválida: use dia/mês/ano, por exemplo 01/05/2030.' } },
+                'askExpiresAt',
+              ],
+            },
           ],
           HELP: { actions: [{ type: 'sayText', params: { text: HELP.expiresAt } }, 'askExpiresAt'] },
           BACK: { target: 'number' },
@@ -282,7 +321,13 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
             { guard: 'hasAttachment', target: 'staging' },
             { guard: 'skipped', target: 'confirm', actions: 'clearFile' },
             { guard: 'tooManyFailures', target: 'gaveUp' },
-            { actions: ['countFailure', { type: 'sayText', params: { text: 'Envie o arquivo (foto ou PDF) ou toque em Pular.' } }, 'askAttachment'] },
+            {
+              actions: [
+                'countFailure',
+                { type: 'sayText', params: { text: 'Envie o arquivo (foto ou PDF) ou toque em Pular.' } },
+                'askAttachment',
+              ],
+            },
           ],
           HELP: { actions: [{ type: 'sayText', params: { text: HELP.attachment } }, 'askAttachment'] },
           BACK: [{ guard: 'hasExpiry', target: 'expiresAt' }, { target: 'number' }],
@@ -294,7 +339,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
           src: 'stageAttachment',
           input: ({ context, event }) => ({
             conversation: context.conversation,
-            attachment: event.type === 'INPUT' ? event.input.attachments[0]! : { url: '' },
+            attachment: event.type === 'INPUT' ? event.input.attachments[0] : { url: '' },
           }),
           onDone: [
             {
@@ -302,12 +347,18 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
               target: 'confirm',
               actions: {
                 type: 'setStagedFile',
-                params: ({ event }) => (event.output.ok ? { stagedId: event.output.stagedId, description: event.output.description } : { stagedId: '', description: '' }),
+                params: ({ event }) =>
+                  event.output.ok
+                    ? { stagedId: event.output.stagedId, description: event.output.description }
+                    : { stagedId: '', description: '' },
               },
             },
             {
               target: 'attachment',
-              actions: ['countFailure', { type: 'sayText', params: ({ event }) => ({ text: event.output.ok ? '' : event.output.message }) }],
+              actions: [
+                'countFailure',
+                { type: 'sayText', params: ({ event }) => ({ text: event.output.ok ? '' : event.output.message }) },
+              ],
             },
           ],
           onError: { target: 'attachment', actions: { type: 'sayText', params: { text: say.SERVICE_ERROR } } },
@@ -320,7 +371,13 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
             { guard: 'saidYes', target: 'saving' },
             { guard: 'saidNo', target: 'done', actions: { type: 'sayText', params: { text: say.CANCELLED } } },
             { guard: 'tooManyFailures', target: 'gaveUp' },
-            { actions: ['countFailure', { type: 'sayText', params: { text: 'Responda "sim" para salvar ou "não" para desistir.' } }, 'askConfirm'] },
+            {
+              actions: [
+                'countFailure',
+                { type: 'sayText', params: { text: 'Responda "sim" para salvar ou "não" para desistir.' } },
+                'askConfirm',
+              ],
+            },
           ],
           HELP: { actions: [{ type: 'sayText', params: { text: HELP.confirm } }, 'askConfirm'] },
           BACK: { target: 'attachment' },
@@ -335,14 +392,20 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
             {
               guard: { type: 'succeeded', params: ({ event }) => ({ ok: event.output.ok }) },
               target: 'done',
-              actions: { type: 'sayText', params: { text: 'Documento salvo na sua carteira! ✅ Para ver seus documentos, escolha a opção 4.' } },
+              actions: {
+                type: 'sayText',
+                params: { text: 'Documento salvo na sua carteira! ✅ Para ver seus documentos, escolha a opção 4.' },
+              },
             },
-            { target: 'done', actions: { type: 'sayText', params: ({ event }) => ({ text: event.output.ok ? '' : event.output.message }) } },
+            {
+              target: 'done',
+              actions: { type: 'sayText', params: ({ event }) => ({ text: event.output.ok ? '' : event.output.message }) },
+            },
           ],
           onError: { target: 'done', actions: { type: 'sayText', params: { text: say.SERVICE_ERROR } } },
         },
       },
-      gaveUp: { type: 'final', output: { gaveUp: true } },
+      gaveUp: { type: 'final', entry: 'markGaveUp' },
       done: { type: 'final' },
     },
   });

@@ -30,7 +30,17 @@ export function matchChoice(text: string, choices: readonly Choice[]): Choice | 
   const byLabel = choices.find((c) => simplify(c.label) === simple);
   if (byLabel) return byLabel;
   const fuzzy = choices.filter((c) => closeTo(simple, simplify(c.label)));
-  return fuzzy.length === 1 ? fuzzy[0]! : null;
+  if (fuzzy.length === 1) return fuzzy[0];
+  // One distinctive word of a label ("danificado" for "Cartão danificado"), when it points to a single choice.
+  if (simple.length >= 4 && !simple.includes(' ')) {
+    const byWord = choices.filter((c) =>
+      simplify(c.label)
+        .split(' ')
+        .some((word) => word.length >= 4 && closeTo(simple, word)),
+    );
+    if (byWord.length === 1) return byWord[0];
+  }
+  return null;
 }
 
 export const YES_NO: Choice[] = [
@@ -46,7 +56,20 @@ export function parseYesNo(text: string): boolean | null {
   return null;
 }
 
-const MONTHS = ['janeiro', 'fevereiro', 'marco', 'abril', 'maio', 'junho', 'julho', 'agosto', 'setembro', 'outubro', 'novembro', 'dezembro'];
+const MONTHS = [
+  'janeiro',
+  'fevereiro',
+  'marco',
+  'abril',
+  'maio',
+  'junho',
+  'julho',
+  'agosto',
+  'setembro',
+  'outubro',
+  'novembro',
+  'dezembro',
+];
 
 function isoDate(year: number, month: number, day: number): string | null {
   if (month < 1 || month > 12 || day < 1) return null;
@@ -60,17 +83,17 @@ function isoDate(year: number, month: number, day: number): string | null {
  * 2030-05-01. Two-digit years are 2000-2099 (documents here expire in this century). Returns YYYY-MM-DD or null.
  */
 export function parseDate(text: string): string | null {
-  const simple = simplify(text);
-  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(simple);
+  const compact = text.trim().replace(/\s+/g, '');
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(compact);
   if (iso) return isoDate(Number(iso[1]), Number(iso[2]), Number(iso[3]));
-  const numeric = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$/.exec(simple.replace(/\s/g, ''));
+  const numeric = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$/.exec(compact);
   if (numeric) {
-    const year = numeric[3]!.length === 2 ? 2000 + Number(numeric[3]) : Number(numeric[3]);
+    const year = numeric[3].length === 2 ? 2000 + Number(numeric[3]) : Number(numeric[3]);
     return isoDate(year, Number(numeric[2]), Number(numeric[1]));
   }
-  const written = /^(\d{1,2})(?:o)? de ([a-z]+) de (\d{4})$/.exec(simple);
+  const written = /^(\d{1,2})(?:o)? de ([a-z]+) de (\d{4})$/.exec(simplify(text));
   if (written) {
-    const month = MONTHS.indexOf(written[2]!) + 1;
+    const month = MONTHS.indexOf(written[2]) + 1;
     return month > 0 ? isoDate(Number(written[3]), month, Number(written[1])) : null;
   }
   return null;

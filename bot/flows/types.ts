@@ -70,12 +70,20 @@ export type Outcome<T> = ({ ok: true } & T) | { ok: false; message: string };
 export interface WalletPorts {
   listCards(citizenId: string): Promise<CardSummary[]>;
   /** Blocks through the same service method as REST; the key makes a repeated turn replay instead of blocking twice. */
-  blockCard(citizenId: string, cardId: string, reason: BlockReason, idempotencyKey: string): Promise<Outcome<{ protocol: string }>>;
+  blockCard(
+    citizenId: string,
+    cardId: string,
+    reason: BlockReason,
+    idempotencyKey: string,
+  ): Promise<Outcome<{ protocol: string }>>;
   listDocuments(citizenId: string): Promise<DocumentSummary[]>;
   askFaq(question: string, client: string): Promise<FaqReply>;
   faqEntry(id: string): Promise<{ question: string; answer: string } | null>;
   /** Downloads a file sent in the chat (5 MiB, PDF/JPEG/PNG) and keeps it until the document is confirmed. */
-  stageAttachment(conversation: ConversationKey, attachment: IncomingAttachment): Promise<Outcome<{ stagedId: string; description: string }>>;
+  stageAttachment(
+    conversation: ConversationKey,
+    attachment: IncomingAttachment,
+  ): Promise<Outcome<{ stagedId: string; description: string }>>;
   saveDocument(conversation: ConversationKey, document: NewDocument): Promise<Outcome<{ id: string }>>;
   linkChannel(conversation: ConversationKey, code: string): Promise<Outcome<{ userId: string }>>;
   unlinkChannel(conversation: ConversationKey): Promise<boolean>;

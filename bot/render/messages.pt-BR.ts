@@ -45,7 +45,8 @@ export function needsLink(flowLabel: string): string {
 }
 
 export const LINKED = 'Pronto! Sua conta foi vinculada a esta conversa. ✅';
-export const LINK_INVALID = 'Esse código não é válido ou já expirou. Gere um novo no app (ele vale por 10 minutos) e envie: vincular SEU-CÓDIGO.';
+export const LINK_INVALID =
+  'Esse código não é válido ou já expirou. Gere um novo no app (ele vale por 10 minutos) e envie: vincular SEU-CÓDIGO.';
 export function linkLocked(seconds: number): string {
   const minutes = Math.max(1, Math.ceil(seconds / 60));
   return `Muitas tentativas de vinculação. Por segurança, tente de novo em ${minutes} minuto${minutes > 1 ? 's' : ''}.`;

@@ -15,7 +15,8 @@ export interface LinkSettings {
   lockMaxSeconds: number;
 }
 
-export type RedeemOutcome = { ok: true; userId: string } | { ok: false; reason: 'invalid' | 'locked'; retryAfterSeconds?: number };
+export type RedeemOutcome =
+  { ok: true; userId: string } | { ok: false; reason: 'invalid' | 'locked'; retryAfterSeconds?: number };
 
 /**
  * Links channel accounts (a WhatsApp number, a Teams user, an Emulator user...) to citizens with one-time codes made in
@@ -29,8 +30,16 @@ export class ChannelLinksService implements AccountParticipant {
     private readonly em: EntityManager,
     private readonly settings: LinkSettings,
   ) {
-    this.perUser = new Throttle({ maxFailures: settings.maxFailuresPerUser, lockSeconds: settings.lockSeconds, lockMaxSeconds: settings.lockMaxSeconds });
-    this.overall = new Throttle({ maxFailures: settings.maxFailuresOverall, lockSeconds: settings.lockSeconds, lockMaxSeconds: settings.lockMaxSeconds });
+    this.perUser = new Throttle({
+      maxFailures: settings.maxFailuresPerUser,
+      lockSeconds: settings.lockSeconds,
+      lockMaxSeconds: settings.lockMaxSeconds,
+    });
+    this.overall = new Throttle({
+      maxFailures: settings.maxFailuresOverall,
+      lockSeconds: settings.lockSeconds,
+      lockMaxSeconds: settings.lockMaxSeconds,
+    });
   }
 
   /** A new one-time code for the caller (valid for the configured minutes); earlier unused codes stop working. */
@@ -42,7 +51,7 @@ export class ChannelLinksService implements AccountParticipant {
         `insert into link_codes (code_hash, user_id, expires_at) values (?, ?, now() + make_interval(mins => ?)) returning expires_at`,
         [hashToken(code), actor.id, this.settings.codeTtlMinutes],
       );
-      return { code, expiresAt: new Date(rows[0]!.expires_at) };
+      return { code, expiresAt: new Date(rows[0].expires_at) };
     });
   }
 

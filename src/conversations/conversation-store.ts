@@ -15,10 +15,12 @@ export class ConversationStore {
 
   /** The stored snapshot, or null for a new conversation. */
   async load(channel: string, conversationId: string): Promise<StoredConversation | null> {
-    const rows = await this.em.fork().execute<{ snapshot: unknown; version: number; updated_at: Date | string }[]>(
-      'select snapshot, version, updated_at from conversations where channel = ? and conversation_id = ?',
-      [channel, conversationId],
-    );
+    const rows = await this.em
+      .fork()
+      .execute<{ snapshot: unknown; version: number; updated_at: Date | string }[]>(
+        'select snapshot, version, updated_at from conversations where channel = ? and conversation_id = ?',
+        [channel, conversationId],
+      );
     const row = rows[0];
     if (!row) return null;
     const snapshot = typeof row.snapshot === 'string' ? (JSON.parse(row.snapshot) as unknown) : row.snapshot;

@@ -3,7 +3,8 @@ import { newId } from '../shared/ids';
 import { detectFileKind, type FileContentType } from '../documents/file-kinds';
 import { formatFileSize } from '../documents/file-size';
 
-export type StageOutcome = { ok: true; id: string; contentType: FileContentType; description: string } | { ok: false; message: string };
+export type StageOutcome =
+  { ok: true; id: string; contentType: FileContentType; description: string } | { ok: false; message: string };
 
 /**
  * Files a citizen sent in the chat while saving a document: kept (in PostgreSQL, so any instance can finish the
@@ -18,9 +19,14 @@ export class StagedFilesService {
 
   /** Checks and keeps a file for a conversation; replaces an earlier one of the same conversation. */
   async stage(channel: string, conversationId: string, bytes: Buffer, name: string | undefined): Promise<StageOutcome> {
-    if (bytes.length > this.maxBytes) return { ok: false, message: `O arquivo passa do limite de ${formatFileSize(this.maxBytes)}. Envie um arquivo menor ou toque em Pular.` };
+    if (bytes.length > this.maxBytes)
+      return {
+        ok: false,
+        message: `O arquivo passa do limite de ${formatFileSize(this.maxBytes)}. Envie um arquivo menor ou toque em Pular.`,
+      };
     const kind = detectFileKind(bytes);
-    if (!kind) return { ok: false, message: 'Tipo de arquivo não aceito: envie uma foto (JPEG ou PNG) ou um PDF, ou toque em Pular.' };
+    if (!kind)
+      return { ok: false, message: 'Tipo de arquivo não aceito: envie uma foto (JPEG ou PNG) ou um PDF, ou toque em Pular.' };
     const id = newId();
     const fileName = (name ?? '').replace(/\p{C}/gu, '').slice(0, 120) || `documento.${kind.extension}`;
     await this.em.transactional(async (em) => {

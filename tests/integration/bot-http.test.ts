@@ -78,7 +78,11 @@ describe('POST /api/messages', () => {
       ['CNH', /número/],
       [cnh.numberExample, /validade/],
       ['1 de maio de 2030', /anexar/],
-      ['', /Confira/, [{ contentType: 'image/png', contentUrl: `data:image/png;base64,${PNG.toString('base64')}`, name: 'cnh.png' }]],
+      [
+        '',
+        /Confira/,
+        [{ contentType: 'image/png', contentUrl: `data:image/png;base64,${PNG.toString('base64')}`, name: 'cnh.png' }],
+      ],
       ['sim', /salvo/],
     ];
     for (const [text, expected, attachments] of steps) {
@@ -90,6 +94,6 @@ describe('POST /api/messages', () => {
     const body = (await docs.json()) as { items: Array<{ type: string; expiresAt: string; file: unknown }> };
     expect(body.items).toHaveLength(1);
     expect(body.items[0]).toMatchObject({ type: 'cnh', expiresAt: '2030-05-01' });
-    expect(body.items[0]!.file).toBeTruthy();
+    expect(body.items[0].file).toBeTruthy();
   });
 });

@@ -1,0 +1,73 @@
+import { RequestContext } from '@mikro-orm/core';
+import { TestAdapter, type Activity } from 'botbuilder';
+import { randomUUID } from 'node:crypto';
+import { ConversationEngine } from '../../bot/conversation-engine';
+import { createWalletPorts } from '../../bot/ports';
+import { WalletBot } from '../../bot/wallet-bot';
+import type { TestApp } from './test-app';
+
+/**
+ * A conversation with IPlani through botbuilder-testing's TestAdapter, running the app's real services on the test
+ * database. `restart()` builds a new bot and engine, as a restarted app would have: all state comes from the database.
+ */
+export class BotHarness {
+  private adapter!: TestAdapter;
+  readonly conversationId: string;
+  readonly userId: string;
+  /** Replies of the last turn, as activities (buttons included). */
+  last: Array<Partial<Activity>> = [];
+
+  constructor(
+    private readonly t: TestApp,
+    options: { conversationId?: string; userId?: string } = {},
+  ) {
+    this.conversationId = options.conversationId ?? `conv-${randomUUID()}`;
+    this.userId = options.userId ?? `user-${randomUUID()}`;
+    this.restart();
+  }
+
+  /** A fresh engine and bot over the same database (what a restarted or different app instance has). */
+  restart(): void {
+    const { app } = this.t;
+    const engine = new ConversationEngine(
+      createWalletPorts(app.services, { maxFileBytes: app.config.documents.maxFileBytes, downloadTimeoutMs: 5000 }),
+      app.services.conversations,
+      {
+        idleMinutes: app.config.bot.idleMinutes,
+        turnTimeoutMs: app.config.bot.turnTimeoutMs,
+        linkedCitizen: (key) =>
+          RequestContext.create(app.db.em, () => app.services.channelLinks.linkedUser(key.channel, key.channelUserId)),
+      },
+      app.logger,
+    );
+    const bot = new WalletBot(engine, app.logger);
+    this.adapter = new TestAdapter((context) => RequestContext.create(app.db.em, () => bot.run(context)), {
+      channelId: 'test',
+      serviceUrl: 'https://test.localhost',
+      conversation: { id: this.conversationId, isGroup: false, conversationType: 'personal', name: this.conversationId },
+      from: { id: this.userId, name: 'Cidadã' },
+      recipient: { id: 'iplani', name: 'IPlani' },
+    });
+  }
+
+  /** Sends a message (text and/or attachments); resolves with the text of every reply of the turn, in order. */
+  async say(text: string, attachments: Activity['attachments'] = []): Promise<string[]> {
+    await this.adapter.processActivity({ type: 'message', text, attachments, locale: 'pt-BR' });
+    this.last = [];
+    for (let reply = this.adapter.getNextReply(); reply; reply = this.adapter.getNextReply()) this.last.push(reply);
+    return this.last.map((activity) => activity.text ?? '');
+  }
+
+  /** The button titles of the last turn's last reply. */
+  buttons(): string[] {
+    return this.last.at(-1)?.suggestedActions?.actions.map((action) => action.title ?? '') ?? [];
+  }
+
+  /** Links this conversation's user to a citizen with a fresh code, as a citizen would. */
+  async link(citizenId: string): Promise<string[]> {
+    const { code } = await RequestContext.create(this.t.app.db.em, () =>
+      this.t.app.services.channelLinks.createCode({ id: citizenId, role: 'citizen' }),
+    );
+    return this.say(`vincular ${code}`);
+  }
+}
