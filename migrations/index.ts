@@ -1,5 +1,6 @@
 import { Migration20261129000000_foundation } from './Migration20261129000000_foundation';
 import { Migration20261129010000_accounts } from './Migration20261129010000_accounts';
+import { Migration20261129020000_documents } from './Migration20261129020000_documents';
 import { Migration20261129030000_transport } from './Migration20261129030000_transport';
 import { Migration20261129040000_faq } from './Migration20261129040000_faq';
 
@@ -10,6 +11,7 @@ import { Migration20261129040000_faq } from './Migration20261129040000_faq';
 export const migrationsList = [
   { name: 'Migration20261129000000_foundation', class: Migration20261129000000_foundation },
   { name: 'Migration20261129010000_accounts', class: Migration20261129010000_accounts },
+  { name: 'Migration20261129020000_documents', class: Migration20261129020000_documents },
   { name: 'Migration20261129030000_transport', class: Migration20261129030000_transport },
   { name: 'Migration20261129040000_faq', class: Migration20261129040000_faq },
 ];

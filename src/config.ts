@@ -33,6 +33,16 @@ export interface Config {
   fileEncryptionKey?: string;
   /** E-mails granted the admin role at start-up (the first admin of a new deployment). */
   adminEmails: string[];
+  documents: DocumentsConfig;
+}
+
+export interface DocumentsConfig {
+  /** Documents one citizen may keep. */
+  quotaCount: number;
+  /** Total size (plaintext bytes) of one citizen's document files. */
+  quotaBytes: number;
+  /** Largest accepted file; the contract caps it at 5 MiB. */
+  maxFileBytes: number;
 }
 
 export interface AuthConfig {
@@ -249,5 +259,10 @@ export function loadConfig(env: Env = process.env): Config {
     },
     fileEncryptionKey: read(env, 'FILE_ENCRYPTION_KEY'),
     adminEmails: emailList(env, 'ADMIN_EMAILS'),
+    documents: {
+      quotaCount: integer(env, 'DOCUMENT_QUOTA_COUNT', 50, 1, 10000),
+      quotaBytes: integer(env, 'DOCUMENT_QUOTA_BYTES', 50 * 1024 * 1024, 1024, 10 * 1024 * 1024 * 1024),
+      maxFileBytes: integer(env, 'DOCUMENT_MAX_FILE_BYTES', 5 * 1024 * 1024, 1024, 5 * 1024 * 1024),
+    },
   };
 }

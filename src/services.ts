@@ -10,6 +10,8 @@ import { SessionsService } from './accounts/sessions.service';
 import { createPasswordHasher } from './accounts/password-hashing';
 import { loadCommonPasswords } from './accounts/password-policy';
 import { CardsService } from './transport/cards.service';
+import { DocumentsService } from './documents/documents.service';
+import { DocumentSharesService } from './documents/shares.service';
 import { IdempotencyService } from './transport/idempotency';
 import { FaqService } from './faq/faq.service';
 import { RateLimiter } from './shared/rate-limiter';
@@ -31,11 +33,13 @@ export interface AppServices {
   cards: CardsService;
   idempotency: IdempotencyService;
   audit: AuditService;
+  documents: DocumentsService;
+  documentShares: DocumentSharesService;
   faq: FaqService;
 }
 
 /** Builds the domain services once per app and wires the modules that take part in each other's operations. */
-export function createServices({ config, em, secrets, mailer }: ServiceDependencies): AppServices {
+export function createServices({ config, em, logger, secrets, mailer }: ServiceDependencies): AppServices {
   // Fail at start-up, not at the first registration, if the build lost the list.
   loadCommonPasswords();
   const audit = new AuditService();
@@ -56,10 +60,13 @@ export function createServices({ config, em, secrets, mailer }: ServiceDependenc
   const idempotency = new IdempotencyService(em, config.idempotency);
   const cards = new CardsService(em, config.cards, idempotency, audit);
   accounts.addParticipant(cards);
+  const documents = new DocumentsService(em, { ...config.documents, fileKey: secrets.fileEncryptionKey }, logger);
+  accounts.addParticipant(documents);
+  const documentShares = new DocumentSharesService(em, documents, config.publicBaseUrl);
   const faq = new FaqService(
     em,
     { queryMaxLength: config.faq.queryMaxLength },
     new RateLimiter('faq-search', { limit: config.faq.searchRateLimit, windowSeconds: config.faq.searchRateWindowSeconds }),
   );
-  return { documentTypes: new DocumentTypesService(), accounts, sessions, cards, idempotency, audit, faq };
+  return { documentTypes: new DocumentTypesService(), accounts, sessions, cards, idempotency, audit, faq, documents, documentShares };
 }

@@ -27,6 +27,13 @@ export const STATUS_BY_CODE = {
   'idempotency-key-required': 400,
   'idempotency-key-reused': 422,
   'idempotency-key-in-flight': 409,
+  // A full wallet is a state the citizen resolves by deleting something, hence 409 like other state conflicts.
+  'quota-exceeded': 409,
+  gone: 410,
+  'file-too-large': 413,
+  'unsupported-file-type': 415,
+  // Stored bytes failed their integrity check: the server's fault, never answered with altered bytes.
+  'file-corrupted': 500,
 } as const satisfies Record<ErrorCode, number>;
 
 const TITLES: Record<number, string> = {

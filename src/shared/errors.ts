@@ -28,6 +28,11 @@ export const ERROR_CATALOGUE = {
   'idempotency-key-required': 'Envie o cabeçalho Idempotency-Key (de 1 a 255 caracteres imprimíveis) nesta operação.',
   'idempotency-key-reused': 'Esta Idempotency-Key já foi usada com outros dados. Use uma nova chave para uma nova operação.',
   'idempotency-key-in-flight': 'Uma requisição com esta Idempotency-Key ainda está em andamento. Aguarde e consulte novamente.',
+  'quota-exceeded': 'Você atingiu o limite da sua carteira.',
+  gone: 'Este recurso não está mais disponível.',
+  'file-too-large': 'O arquivo passa do tamanho máximo permitido.',
+  'unsupported-file-type': 'Tipo de arquivo não aceito: envie um PDF, JPEG ou PNG.',
+  'file-corrupted': 'O arquivo guardado está danificado e não pode ser entregue. Envie o arquivo novamente.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

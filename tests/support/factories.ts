@@ -79,3 +79,52 @@ export async function registerAdmin(t: TestApp, overrides: Partial<RegisterInput
   await t.app.db.em.fork().execute(`update users set role = 'admin' where id = ?`, [admin.id]);
   return admin;
 }
+
+/** A new-document body (a passport with a random number, valid for years) with any field overridden. */
+export function buildDocument(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    type: 'passaporte',
+    number: `GK${String(randomInt(1e6)).padStart(6, '0')}`,
+    expiresAt: '2034-06-30',
+    ...overrides,
+  };
+}
+
+/** Saves a document through the API and returns its JSON. */
+export async function createDocument(
+  t: TestApp,
+  citizen: SignedInCitizen,
+  overrides: Record<string, unknown> = {},
+): Promise<{ id: string } & Record<string, unknown>> {
+  const res = await postJson(t, '/v1/documents', buildDocument(overrides), citizen.auth);
+  if (res.status !== 201) throw new Error(`document creation failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { id: string } & Record<string, unknown>;
+}
+
+/** Small files of each accepted kind (right signature, random body), `size` bytes long. */
+export const sampleFiles = {
+  pdf: (size = 2048) => withSignature(Buffer.from('%PDF-1.7\n', 'latin1'), size),
+  jpeg: (size = 2048) => withSignature(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46]), size),
+  png: (size = 2048) => withSignature(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), size),
+};
+
+function withSignature(signature: Buffer, size: number): Buffer {
+  const bytes = Buffer.alloc(size);
+  signature.copy(bytes);
+  for (let i = signature.length; i < size; i++) bytes[i] = randomInt(256);
+  return bytes;
+}
+
+/** `PUT /v1/documents/{id}/file` as multipart/form-data with the file in field `field` (default `file`). */
+export async function uploadDocumentFile(
+  t: TestApp,
+  citizen: SignedInCitizen,
+  documentId: string,
+  bytes: Buffer,
+  fileName = 'documento.pdf',
+  field = 'file',
+): Promise<Response> {
+  const form = new FormData();
+  form.append(field, new Blob([new Uint8Array(bytes)]), fileName);
+  return t.fetch(`/v1/documents/${documentId}/file`, { method: 'PUT', headers: citizen.auth, body: form });
+}
