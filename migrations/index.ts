@@ -3,6 +3,7 @@ import { Migration20261129010000_accounts } from './Migration20261129010000_acco
 import { Migration20261129020000_documents } from './Migration20261129020000_documents';
 import { Migration20261129030000_transport } from './Migration20261129030000_transport';
 import { Migration20261129040000_faq } from './Migration20261129040000_faq';
+import { Migration20261129050000_conversations } from './Migration20261129050000_conversations';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered by glob) so the same list runs from TypeScript in tests
@@ -14,4 +15,5 @@ export const migrationsList = [
   { name: 'Migration20261129020000_documents', class: Migration20261129020000_documents },
   { name: 'Migration20261129030000_transport', class: Migration20261129030000_transport },
   { name: 'Migration20261129040000_faq', class: Migration20261129040000_faq },
+  { name: 'Migration20261129050000_conversations', class: Migration20261129050000_conversations },
 ];

@@ -28,6 +28,7 @@ export interface Config {
   cards: CardsConfig;
   idempotency: IdempotencyConfig;
   faq: FaqConfig;
+  bot: BotConfig;
   mail: MailConfig;
   /** Base64 of the 32-byte AES-256-GCM key for document files; required with DATABASE_URL. */
   fileEncryptionKey?: string;
@@ -43,6 +44,25 @@ export interface DocumentsConfig {
   quotaBytes: number;
   /** Largest accepted file; the contract caps it at 5 MiB. */
   maxFileBytes: number;
+}
+
+export interface BotConfig {
+  /** Bot Framework credentials (Azure Bot registration); all unset = no channel authentication, for local use. */
+  appId?: string;
+  appPassword?: string;
+  appType?: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  tenantId?: string;
+  /** A conversation idle for this long in the middle of a flow goes back to the menu. */
+  idleMinutes: number;
+  /** Longest a bot turn waits for its service calls and attachment downloads. */
+  turnTimeoutMs: number;
+  links: {
+    codeTtlMinutes: number;
+    maxFailuresPerUser: number;
+    maxFailuresOverall: number;
+    lockSeconds: number;
+    lockMaxSeconds: number;
+  };
 }
 
 export interface AuthConfig {
@@ -176,6 +196,10 @@ function ipList(env: Env, name: string): string[] {
   return items;
 }
 
+function optionalOneOf<T extends string>(env: Env, name: string, allowed: readonly T[]): T | undefined {
+  return read(env, name) === undefined ? undefined : oneOf(env, name, allowed, allowed[0]!);
+}
+
 function secret(env: Env, name: string, minLength: number): string | undefined {
   const raw = read(env, name);
   if (raw === undefined) return undefined;
@@ -233,6 +257,21 @@ export function loadConfig(env: Env = process.env): Config {
       ttlHours: integer(env, 'IDEMPOTENCY_TTL_HOURS', 24, 24, 24 * 365),
       claimTimeoutSeconds: integer(env, 'IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS', 60, 1, 3600),
       purgeIntervalMinutes: integer(env, 'IDEMPOTENCY_PURGE_INTERVAL_MINUTES', 10, 1, 1440),
+    },
+    bot: {
+      appId: read(env, 'MICROSOFT_APP_ID'),
+      appPassword: read(env, 'MICROSOFT_APP_PASSWORD'),
+      appType: optionalOneOf(env, 'MICROSOFT_APP_TYPE', ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const),
+      tenantId: read(env, 'MICROSOFT_APP_TENANT_ID'),
+      idleMinutes: integer(env, 'BOT_IDLE_MINUTES', 30, 1, 1440),
+      turnTimeoutMs: integer(env, 'BOT_TURN_TIMEOUT_MS', 20000, 1000, 120000),
+      links: {
+        codeTtlMinutes: integer(env, 'LINK_CODE_TTL_MINUTES', 10, 1, 60),
+        maxFailuresPerUser: integer(env, 'LINK_MAX_FAILURES_PER_USER', 5, 1, 1000),
+        maxFailuresOverall: integer(env, 'LINK_MAX_FAILURES_OVERALL', 200, 1, 1_000_000),
+        lockSeconds: integer(env, 'LINK_LOCK_SECONDS', 60, 1, 86400),
+        lockMaxSeconds: integer(env, 'LINK_LOCK_MAX_SECONDS', 3600, 1, 86400),
+      },
     },
     faq: {
       searchRateLimit: integer(env, 'FAQ_SEARCH_RATE_LIMIT', 60, 1, 1_000_000),

@@ -11,6 +11,10 @@ import { createServices, type AppServices } from './services';
 import { createHttpServer } from '../api/http/server';
 import { isStreamingRoute } from '../api/http/streaming-routes';
 import { registerApi } from '../api';
+import { ConversationEngine } from '../bot/conversation-engine';
+import { createWalletPorts } from '../bot/ports';
+import { WalletBot } from '../bot/wallet-bot';
+import { registerBotEndpoint } from '../bot/adapter';
 
 /** A running (or ready to run) instance of the whole application. */
 export interface App {
@@ -19,6 +23,7 @@ export interface App {
   db: Database;
   services: AppServices;
   server: Server;
+  engine: ConversationEngine;
   /** Starts listening; resolves with the bound port (useful with PORT=0). */
   listen(): Promise<number>;
   /** Graceful stop: refuse new connections, let in-flight requests finish (up to the configured timeout), close the database. */
@@ -47,6 +52,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }
   const server = createHttpServer({ config, logger, orm: db.orm, isStreamingRoute });
   registerApi(server, { services, db, secrets, config });
+  const engine = new ConversationEngine(
+    createWalletPorts(services, { maxFileBytes: config.documents.maxFileBytes, downloadTimeoutMs: config.bot.turnTimeoutMs }),
+    services.conversations,
+    {
+      idleMinutes: config.bot.idleMinutes,
+      turnTimeoutMs: config.bot.turnTimeoutMs,
+      linkedCitizen: (key) => RequestContext.create(db.em, () => services.channelLinks.linkedUser(key.channel, key.channelUserId)),
+    },
+    logger,
+  );
+  const bot = new WalletBot(engine, logger);
+  registerBotEndpoint(server, bot, config.bot, logger);
   // Expired idempotency keys are purged in the background; every instance may run it (a plain DELETE by age).
   const purgeTimer = setInterval(() => {
     services.idempotency
@@ -72,6 +89,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     db,
     services,
     server,
+    engine,
     listen() {
       return new Promise((resolve, reject) => {
         server.server.once('error', reject);

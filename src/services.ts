@@ -10,11 +10,14 @@ import { SessionsService } from './accounts/sessions.service';
 import { createPasswordHasher } from './accounts/password-hashing';
 import { loadCommonPasswords } from './accounts/password-policy';
 import { CardsService } from './transport/cards.service';
+import { IdempotencyService } from './transport/idempotency';
 import { DocumentsService } from './documents/documents.service';
 import { DocumentSharesService } from './documents/shares.service';
-import { IdempotencyService } from './transport/idempotency';
 import { FaqService } from './faq/faq.service';
 import { RateLimiter } from './shared/rate-limiter';
+import { ChannelLinksService } from './conversations/channel-links.service';
+import { ConversationStore } from './conversations/conversation-store';
+import { StagedFilesService } from './conversations/staged-files.service';
 
 /** Everything a service may depend on. The entity manager is the root one: inside a request it resolves to the request's fork. */
 export interface ServiceDependencies {
@@ -36,6 +39,9 @@ export interface AppServices {
   documents: DocumentsService;
   documentShares: DocumentSharesService;
   faq: FaqService;
+  channelLinks: ChannelLinksService;
+  conversations: ConversationStore;
+  stagedFiles: StagedFilesService;
 }
 
 /** Builds the domain services once per app and wires the modules that take part in each other's operations. */
@@ -68,5 +74,22 @@ export function createServices({ config, em, logger, secrets, mailer }: ServiceD
     { queryMaxLength: config.faq.queryMaxLength },
     new RateLimiter('faq-search', { limit: config.faq.searchRateLimit, windowSeconds: config.faq.searchRateWindowSeconds }),
   );
-  return { documentTypes: new DocumentTypesService(), accounts, sessions, cards, idempotency, audit, faq, documents, documentShares };
+  const channelLinks = new ChannelLinksService(em, config.bot.links);
+  accounts.addParticipant(channelLinks);
+  const conversations = new ConversationStore(em);
+  const stagedFiles = new StagedFilesService(em, config.documents.maxFileBytes);
+  return {
+    documentTypes: new DocumentTypesService(),
+    accounts,
+    sessions,
+    cards,
+    idempotency,
+    audit,
+    faq,
+    documents,
+    documentShares,
+    channelLinks,
+    conversations,
+    stagedFiles,
+  };
 }

@@ -159,6 +159,13 @@ export class FaqService {
     return { confident: result.confident, answer: result.best, suggestions, fallback };
   }
 
+  /** The question and answer of one active entry, for anyone (the bot's "did you mean" suggestions); null otherwise. */
+  async publicAnswer(id: string): Promise<{ question: string; answer: string } | null> {
+    if (!isUuid(id)) return null;
+    const rows = await this.em.execute<{ question: string; answer: string }[]>('select question, answer from faq_entries where id = ? and active', [id]);
+    return rows[0] ?? null;
+  }
+
   /** Admin: entries in creation order, page by page, optionally only active or inactive ones, or one tag's. */
   async list(actor: Actor, page: PageRequest, filter: FaqListFilter = {}): Promise<Page<FaqEntry>> {
     requireAdmin(actor);
