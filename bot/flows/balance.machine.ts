@@ -28,6 +28,7 @@ export function createBalanceMachine(ports: WalletPorts) {
       loading: {
         tags: ['busy'],
         invoke: {
+          id: 'listCards',
           src: 'listCards',
           input: ({ context }) => ({ citizenId: context.citizenId }),
           onDone: { target: 'done', actions: { type: 'sayBalances', params: ({ event }) => ({ cards: event.output }) } },

@@ -137,6 +137,7 @@ export function createCancelCardMachine(ports: WalletPorts) {
       loading: {
         tags: ['busy'],
         invoke: {
+          id: 'listCards',
           src: 'listCards',
           input: ({ context }) => ({ citizenId: context.citizenId }),
           onDone: { target: 'routing', actions: { type: 'rememberCards', params: ({ event }) => ({ cards: event.output }) } },
@@ -216,6 +217,7 @@ export function createCancelCardMachine(ports: WalletPorts) {
       blocking: {
         tags: ['busy'],
         invoke: {
+          id: 'blockCard',
           src: 'blockCard',
           input: ({ context, event }) => ({
             citizenId: context.citizenId,

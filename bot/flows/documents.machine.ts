@@ -28,6 +28,7 @@ export function createDocumentsMachine(ports: WalletPorts) {
       loading: {
         tags: ['busy'],
         invoke: {
+          id: 'listDocuments',
           src: 'listDocuments',
           input: ({ context }) => ({ citizenId: context.citizenId }),
           onDone: { target: 'done', actions: { type: 'sayDocuments', params: ({ event }) => ({ documents: event.output }) } },

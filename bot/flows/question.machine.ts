@@ -105,6 +105,7 @@ export function createQuestionMachine(ports: WalletPorts) {
       searching: {
         tags: ['busy'],
         invoke: {
+          id: 'askFaq',
           src: 'askFaq',
           input: ({ context, event }) => ({ question: event.type === 'INPUT' ? event.input.text : '', client: context.client }),
           onDone: [
@@ -150,6 +151,7 @@ export function createQuestionMachine(ports: WalletPorts) {
       loadingEntry: {
         tags: ['busy'],
         invoke: {
+          id: 'faqEntry',
           src: 'faqEntry',
           input: ({ context, event }) => {
             const text = event.type === 'INPUT' ? event.input.text : '';

@@ -184,6 +184,7 @@ export function createRootMachine(ports: WalletPorts) {
       answering: {
         tags: ['busy'],
         invoke: {
+          id: 'askFaq',
           src: 'askFaq',
           input: ({ context, event }) => ({
             question: event.type === 'USER' ? event.input.text : '',
@@ -218,6 +219,7 @@ export function createRootMachine(ports: WalletPorts) {
       linking: {
         tags: ['busy'],
         invoke: {
+          id: 'linkChannel',
           src: 'linkChannel',
           input: ({ context, event }) => {
             const found = command(event);
@@ -255,6 +257,7 @@ export function createRootMachine(ports: WalletPorts) {
       unlinking: {
         tags: ['busy'],
         invoke: {
+          id: 'unlinkChannel',
           src: 'unlinkChannel',
           input: ({ context }) => ({ conversation: context.conversation }),
           onDone: {

@@ -336,6 +336,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       staging: {
         tags: ['busy'],
         invoke: {
+          id: 'stageAttachment',
           src: 'stageAttachment',
           input: ({ context, event }) => ({
             conversation: context.conversation,
@@ -354,6 +355,11 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
               },
             },
             {
+              guard: 'tooManyFailures',
+              target: 'gaveUp',
+              actions: { type: 'sayText', params: ({ event }) => ({ text: event.output.ok ? '' : event.output.message }) },
+            },
+            {
               target: 'attachment',
               actions: [
                 'countFailure',
@@ -361,7 +367,10 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
               ],
             },
           ],
-          onError: { target: 'attachment', actions: { type: 'sayText', params: { text: say.SERVICE_ERROR } } },
+          onError: [
+            { guard: 'tooManyFailures', target: 'gaveUp', actions: { type: 'sayText', params: { text: say.SERVICE_ERROR } } },
+            { target: 'attachment', actions: ['countFailure', { type: 'sayText', params: { text: say.SERVICE_ERROR } }] },
+          ],
         },
       },
       confirm: {
@@ -386,6 +395,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       saving: {
         tags: ['busy'],
         invoke: {
+          id: 'saveDocument',
           src: 'saveDocument',
           input: ({ context, event }) => ({ context, turnId: event.type === 'INPUT' ? event.turnId : '' }),
           onDone: [
