@@ -197,7 +197,7 @@ function ipList(env: Env, name: string): string[] {
 }
 
 function optionalOneOf<T extends string>(env: Env, name: string, allowed: readonly T[]): T | undefined {
-  return read(env, name) === undefined ? undefined : oneOf(env, name, allowed, allowed[0]!);
+  return read(env, name) === undefined ? undefined : oneOf(env, name, allowed, allowed[0]);
 }
 
 function secret(env: Env, name: string, minLength: number): string | undefined {

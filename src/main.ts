@@ -58,7 +58,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     {
       idleMinutes: config.bot.idleMinutes,
       turnTimeoutMs: config.bot.turnTimeoutMs,
-      linkedCitizen: (key) => RequestContext.create(db.em, () => services.channelLinks.linkedUser(key.channel, key.channelUserId)),
+      linkedCitizen: (key) =>
+        RequestContext.create(db.em, () => services.channelLinks.linkedUser(key.channel, key.channelUserId)),
     },
     logger,
   );

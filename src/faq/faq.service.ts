@@ -162,7 +162,10 @@ export class FaqService {
   /** The question and answer of one active entry, for anyone (the bot's "did you mean" suggestions); null otherwise. */
   async publicAnswer(id: string): Promise<{ question: string; answer: string } | null> {
     if (!isUuid(id)) return null;
-    const rows = await this.em.execute<{ question: string; answer: string }[]>('select question, answer from faq_entries where id = ? and active', [id]);
+    const rows = await this.em.execute<{ question: string; answer: string }[]>(
+      'select question, answer from faq_entries where id = ? and active',
+      [id],
+    );
     return rows[0] ?? null;
   }
 
