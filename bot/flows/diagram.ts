@@ -29,7 +29,7 @@ function renderNode(node: AnyStateNode, indent: string, lines: string[]): void {
   if (node.path.length > 0 && children.length > 0) lines.push(`${indent}state ${idOf(node)} {`);
   const inner = node.path.length > 0 && children.length > 0 ? `${indent}  ` : indent;
   if (children.length > 0 && node.initial) {
-    const initial = (node.initial as { target: AnyStateNode[] }).target[0];
+    const initial = node.initial.target[0];
     if (initial) lines.push(`${inner}[*] --> ${idOf(initial)}`);
   }
   for (const child of children) {
