@@ -6,14 +6,11 @@
  * - history page latency on a card with 100 entries and one with 100 000 entries (keyset pagination keeps them close).
  * Uses a scratch database (created and dropped here) on BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Agent, request } from 'node:http';
-import { join } from 'node:path';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
+import { SERVER_URL, admin, httpClient, load, round, startApp, withDatabase, type LoadResult } from './support';
 
-const ROOT = join(__dirname, '..');
-const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CONCURRENCY = 16;
 const POOL_MAX = 10;
 const RECHARGES = 4000;
@@ -35,127 +32,6 @@ const APP_ENV = {
   MAX_ACTIVE_CARDS: '1000',
   ARGON2_MEMORY_KIB: '19456',
 };
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: SERVER_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Starts `src/main.ts` in its own process (its own core, as in production) and resolves with its base URL. */
-function startApp(databaseUrl: string): Promise<{ child: ChildProcess; baseUrl: string }> {
-  // BENCH_APP_NODE_ARGS passes flags to the app's Node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
-  const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, 'src', 'main.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, ...APP_ENV, DATABASE_URL: databaseUrl },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const match = /Health:\s+(http:\/\/[^/\s]+)\/health/.exec(output);
-      if (match) {
-        child.stdout.off('data', onData);
-        child.stdout.resume();
-        resolve({ child, baseUrl: match[1] });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.once('exit', (code) => reject(new Error(`app exited with ${code}:\n${output}`)));
-  });
-}
-
-interface LoadResult {
-  requests: number;
-  seconds: number;
-  perSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  errors: number;
-}
-
-/** A bounded closed-loop load: `total` operations, `concurrency` at a time; worker `w` passes its index to `op`. */
-async function load(
-  total: number,
-  concurrency: number,
-  op: (worker: number, i: number) => Promise<boolean>,
-): Promise<LoadResult> {
-  const latencies: number[] = [];
-  let next = 0;
-  let errors = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, worker) => {
-      while (next < total) {
-        const i = next++;
-        const t0 = process.hrtime.bigint();
-        if (!(await op(worker, i))) errors++;
-        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      }
-    }),
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]);
-  return {
-    requests: total,
-    seconds: round(seconds),
-    perSecond: Math.round(total / seconds),
-    p50Ms: pct(0.5),
-    p99Ms: pct(0.99),
-    errors,
-  };
-}
-
-const round = (n: number) => Math.round(n * 100) / 100;
-
-/**
- * The load generator's HTTP client: node:http with keep-alive, one socket per worker. Lighter than fetch (undici) on
- * this 2-core machine, where the client's CPU is taken from the app being measured.
- */
-function httpClient(baseUrl: string) {
-  const { hostname, port } = new URL(baseUrl);
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  return (method: string, path: string, headers: Record<string, string>, body?: unknown) =>
-    new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      const req = request(
-        {
-          agent,
-          hostname,
-          port,
-          method,
-          path,
-          headers:
-            payload === undefined
-              ? headers
-              : { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-        },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => (text += chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
-}
 
 async function json<T>(res: Response, expected: number): Promise<T> {
   const text = await res.text();
@@ -237,7 +113,7 @@ export async function run(): Promise<Record<string, unknown>> {
   let app: ChildProcess | undefined;
   const pool = new Pool({ connectionString: databaseUrl, max: POOL_MAX });
   try {
-    const started = await startApp(databaseUrl);
+    const started = await startApp({ ...APP_ENV, DATABASE_URL: databaseUrl });
     app = started.child;
     const base = started.baseUrl;
     const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -273,7 +149,7 @@ export async function run(): Promise<Record<string, unknown>> {
       cards.push((await json<{ id: string }>(await post('/v1/cards', undefined, auth), 201)).id);
     const [smallHistoryCard, bigHistoryCard] = cards.splice(CONCURRENCY, 2);
 
-    const client = httpClient(base);
+    const client = httpClient(base, CONCURRENCY);
     const httpRecharge = async (worker: number) => {
       const res = await client(
         'POST',

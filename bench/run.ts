@@ -5,10 +5,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as bot from './bot';
 import * as cards from './cards';
 
 const BENCHES: Record<string, { run(): Promise<Record<string, unknown>> }> = {
   cards,
+  bot,
 };
 
 async function main(): Promise<void> {
