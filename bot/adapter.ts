@@ -1,22 +1,10 @@
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  type ConfigurationBotFrameworkAuthenticationOptions,
-  type TurnContext,
-} from 'botbuilder';
+import { CloudAdapter, type TurnContext } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../src/shared/logger';
 import { DomainError } from '../src/shared/errors';
 import type { WalletBot } from './wallet-bot';
 import * as say from './render/messages.pt-BR';
-
-/** Bot Framework credentials; all unset = no channel authentication (local use and the Emulator). */
-export interface BotCredentials {
-  appId?: string;
-  appPassword?: string;
-  appType?: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
-  tenantId?: string;
-}
+import { createBotAuthentication, type ChannelAuthSettings } from './channel-auth';
 
 function isActivity(body: unknown): body is { type: string } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
@@ -36,14 +24,13 @@ function isActivity(body: unknown): body is { type: string } {
  * `POST /api/messages` through botbuilder's CloudAdapter. A body that is not an activity is a 400 problem (the
  * adapter itself would answer 500); a turn that fails gets an apology, never a stack trace.
  */
-export function registerBotEndpoint(server: Server, bot: WalletBot, credentials: BotCredentials, logger: Logger): CloudAdapter {
-  const options: ConfigurationBotFrameworkAuthenticationOptions = {
-    MicrosoftAppId: credentials.appId ?? '',
-    MicrosoftAppPassword: credentials.appPassword ?? '',
-    MicrosoftAppType: credentials.appType ?? (credentials.appId ? 'MultiTenant' : ''),
-    MicrosoftAppTenantId: credentials.tenantId ?? '',
-  };
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(options));
+export function registerBotEndpoint(
+  server: Server,
+  bot: WalletBot,
+  credentials: ChannelAuthSettings,
+  logger: Logger,
+): CloudAdapter {
+  const adapter = new CloudAdapter(createBotAuthentication(credentials));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: error, channel: context.activity.channelId }, 'bot turn failed');
     await context.sendActivity({ type: 'message', text: say.SERVICE_ERROR, locale: 'pt-BR' });

@@ -18,6 +18,8 @@ export class FakeConnector {
   readonly files = new Map<string, { body: Buffer; type: string }>();
   private server!: Server;
   url = '';
+  /** Called with the Authorization header of every reply the bot posts (channel-auth tests check it). */
+  onAuthorization: (value: string) => void = () => undefined;
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
@@ -36,6 +38,7 @@ export class FakeConnector {
       req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
       req.on('end', () => {
         if (req.method === 'POST' && /^\/v3\/conversations\/[^/]+\/activities/.test(req.url ?? '')) {
+          this.onAuthorization(req.headers.authorization ?? '');
           this.received.push(JSON.parse(body) as ConnectorActivity);
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ id: `reply-${this.received.length}` }));

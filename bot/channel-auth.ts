@@ -1,0 +1,113 @@
+import {
+  AppCredentials,
+  AuthenticationError,
+  PasswordServiceClientCredentialFactory,
+  type AuthenticateRequestResult,
+  type AuthenticatorResult,
+  type ServiceClientCredentials,
+} from 'botframework-connector';
+import {
+  ConfigurationBotFrameworkAuthentication,
+  StatusCodes,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+} from 'botbuilder';
+import type { Activity } from 'botbuilder';
+
+/** jsonwebtoken's error names: a token problem, whatever copy of the library threw it. */
+const TOKEN_ERRORS = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError']);
+
+/**
+ * Bot Framework channel authentication that answers every bad token with 401. As shipped, a token signed by another
+ * key with a known kid, `alg: none`, HS256 signed with the public key or `nbf` in the future escape as 500s (see
+ * BOTAUTH.md): they are jsonwebtoken errors, rethrown here as authentication errors.
+ */
+export class StrictBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentication {
+  override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    try {
+      return await super.authenticateRequest(activity, authHeader);
+    } catch (error) {
+      if (error instanceof Error && TOKEN_ERRORS.has(error.name))
+        throw new AuthenticationError(error.message, StatusCodes.UNAUTHORIZED);
+      throw error;
+    }
+  }
+}
+
+/**
+ * Outbound credentials that fetch the bot's token from a configurable OAuth token URL with the client-credentials
+ * grant. Only for tests and private deployments: Azure's MSAL flow insists on https and on resolving
+ * login.microsoftonline.com, so a local stand-in cannot replace it.
+ */
+class TokenUrlCredentials extends AppCredentials {
+  constructor(
+    appId: string,
+    private readonly password: string,
+    private readonly tokenUrl: string,
+    scope: string,
+  ) {
+    super(appId, undefined, scope);
+  }
+
+  protected override async refreshToken(): Promise<AuthenticatorResult> {
+    const response = await fetch(this.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: this.appId,
+        client_secret: this.password,
+        scope: `${this.oAuthScope}/.default`,
+      }),
+    });
+    if (!response.ok) throw new Error(`token endpoint answered ${response.status}`);
+    const body = (await response.json()) as { access_token: string; expires_in: number };
+    return { accessToken: body.access_token, expiresOn: new Date(Date.now() + body.expires_in * 1000) };
+  }
+}
+
+class TokenUrlCredentialFactory extends PasswordServiceClientCredentialFactory {
+  constructor(
+    appId: string,
+    password: string,
+    private readonly tokenUrl: string,
+  ) {
+    super(appId, password);
+  }
+
+  override async createCredentials(appId: string, audience: string): Promise<ServiceClientCredentials> {
+    return new TokenUrlCredentials(appId, this.password ?? '', this.tokenUrl, audience || 'https://api.botframework.com');
+  }
+}
+
+/** Channel-authentication settings; all optional overrides exist for tests and sovereign clouds. */
+export interface ChannelAuthSettings {
+  appId?: string;
+  appPassword?: string;
+  appType?: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  tenantId?: string;
+  /** OpenID metadata of the channel's token issuer (default: Microsoft's public one). */
+  openIdMetadataUrl?: string;
+  /** Expected `iss` of channel tokens; required with `openIdMetadataUrl` (the SDK uses no default then). */
+  tokenIssuer?: string;
+  /** Where the bot gets its outbound token (default: Azure AD through MSAL). */
+  outboundTokenUrl?: string;
+}
+
+/** The adapter's authentication: none without an app id (local use, the Emulator), strict channel checks with one. */
+export function createBotAuthentication(settings: ChannelAuthSettings): ConfigurationBotFrameworkAuthentication {
+  const options: ConfigurationBotFrameworkAuthenticationOptions = {
+    MicrosoftAppId: settings.appId ?? '',
+    MicrosoftAppPassword: settings.appPassword ?? '',
+    MicrosoftAppType: settings.appType ?? (settings.appId ? 'MultiTenant' : ''),
+    MicrosoftAppTenantId: settings.tenantId ?? '',
+  };
+  if (!settings.appId) return new ConfigurationBotFrameworkAuthentication(options);
+  if (settings.openIdMetadataUrl) {
+    options.ToBotFromChannelOpenIdMetadataUrl = settings.openIdMetadataUrl;
+    options.ToBotFromChannelTokenIssuer = settings.tokenIssuer ?? 'https://api.botframework.com';
+  }
+  const credentials = settings.outboundTokenUrl
+    ? new TokenUrlCredentialFactory(settings.appId, settings.appPassword ?? '', settings.outboundTokenUrl)
+    : undefined;
+  return new StrictBotFrameworkAuthentication(options, credentials);
+}
