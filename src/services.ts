@@ -7,6 +7,8 @@ import { AuditService } from './shared/audit.service';
 import { DocumentTypesService } from './documents/document-types.service';
 import { AccountsService } from './accounts/accounts.service';
 import { SessionsService } from './accounts/sessions.service';
+import { MfaService } from './accounts/mfa.service';
+import { deriveMfaKeys } from './accounts/mfa-crypto';
 import { createPasswordHasher } from './accounts/password-hashing';
 import { loadCommonPasswords } from './accounts/password-policy';
 import { CardsService } from './transport/cards.service';
@@ -33,6 +35,7 @@ export interface AppServices {
   documentTypes: DocumentTypesService;
   accounts: AccountsService;
   sessions: SessionsService;
+  mfa: MfaService;
   cards: CardsService;
   idempotency: IdempotencyService;
   audit: AuditService;
@@ -63,6 +66,14 @@ export function createServices({ config, em, logger, secrets, mailer }: ServiceD
     config.publicBaseUrl,
   );
   const accounts = new AccountsService(em, hasher, audit, sessions);
+  // Wrong codes when turning two-factor authentication on or off are throttled exactly like wrong passwords.
+  const mfa = new MfaService(em, deriveMfaKeys(secrets.fileEncryptionKey), hasher, audit, {
+    maxFailures: config.auth.loginMaxFailures,
+    lockSeconds: config.auth.loginLockSeconds,
+    lockMaxSeconds: config.auth.loginLockMaxSeconds,
+  });
+  sessions.useSecondFactor(mfa);
+  accounts.addParticipant(mfa);
   const idempotency = new IdempotencyService(em, config.idempotency);
   const cards = new CardsService(em, config.cards, idempotency, audit);
   accounts.addParticipant(cards);
@@ -82,6 +93,7 @@ export function createServices({ config, em, logger, secrets, mailer }: ServiceD
     documentTypes: new DocumentTypesService(),
     accounts,
     sessions,
+    mfa,
     cards,
     idempotency,
     audit,

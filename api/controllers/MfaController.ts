@@ -1,0 +1,78 @@
+import { Body, Get, Post, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import { BaseController } from './BaseController';
+import type { Problem } from '../http/problems';
+import {
+  presentEnrolment,
+  presentMfaStatus,
+  type MfaStatusView,
+  type RecoveryCodesView,
+  type TotpEnrolmentView,
+} from '../presenters/mfa.presenter';
+
+export interface ActivateTotpRequest {
+  /** O código de 6 dígitos mostrado agora pelo aplicativo autenticador. @example "123456" */
+  code: string;
+}
+
+export interface DisableTotpRequest {
+  /** Um código atual do aplicativo autenticador, ou um código de recuperação não usado. */
+  code: string;
+  /** A senha da conta. */
+  password: string;
+}
+
+@Route('v1/auth/mfa')
+@Tags('Verificação em duas etapas')
+@Security('jwt')
+@Response<Problem>(401, 'Não autenticado')
+export class MfaController extends BaseController {
+  /** @summary Situação da verificação em duas etapas */
+  @Get()
+  public async status(): Promise<MfaStatusView> {
+    return presentMfaStatus(await this.services.mfa.status(this.actor));
+  }
+
+  /**
+   * Gera um novo segredo TOTP (RFC 6238) e o código QR para o aplicativo autenticador. A verificação só passa a valer
+   * depois da ativação com um código gerado pelo aplicativo. O segredo é mostrado apenas nesta resposta.
+   * @summary Iniciar a configuração do aplicativo autenticador
+   */
+  @Post('totp')
+  @SuccessResponse(201, 'Segredo gerado')
+  @Response<Problem>(409, 'A verificação em duas etapas já está ativa')
+  public async startTotp(): Promise<TotpEnrolmentView> {
+    const enrolment = await this.services.mfa.startEnrolment(this.actor);
+    this.setStatus(201);
+    this.setHeader('Cache-Control', 'no-store');
+    return presentEnrolment(enrolment);
+  }
+
+  /**
+   * Ativa a verificação em duas etapas com um código do aplicativo e devolve 10 códigos de recuperação, de uso único,
+   * mostrados apenas desta vez.
+   * @summary Ativar a verificação em duas etapas
+   */
+  @Post('totp/activate')
+  @Response<Problem>(409, 'Nenhuma configuração em andamento, ou já ativa')
+  @Response<Problem>(422, 'Código inválido')
+  @Response<Problem>(429, 'Muitas tentativas')
+  public async activateTotp(@Body() body: ActivateTotpRequest): Promise<RecoveryCodesView> {
+    const recoveryCodes = await this.services.mfa.activate(this.actor, body.code, this.info);
+    this.setHeader('Cache-Control', 'no-store');
+    return { recoveryCodes };
+  }
+
+  /**
+   * Desativa a verificação em duas etapas: exige um código atual (ou de recuperação) e a senha.
+   * @summary Desativar a verificação em duas etapas
+   */
+  @Post('totp/disable')
+  @SuccessResponse(204, 'Verificação em duas etapas desativada')
+  @Response<Problem>(409, 'A verificação em duas etapas não está ativa')
+  @Response<Problem>(422, 'Código ou senha inválidos')
+  @Response<Problem>(429, 'Muitas tentativas')
+  public async disableTotp(@Body() body: DisableTotpRequest): Promise<void> {
+    await this.services.mfa.disable(this.actor, body.code, body.password, this.info);
+    this.setStatus(204);
+  }
+}
