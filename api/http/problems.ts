@@ -1,3 +1,4 @@
+import { ConnectionException } from '@mikro-orm/core';
 import { ValidateError } from '@tsoa/runtime';
 import { DomainError, ERROR_CATALOGUE, type ErrorCode, type FieldError } from '../../src/shared/errors';
 
@@ -34,6 +35,11 @@ export const STATUS_BY_CODE = {
   'unsupported-file-type': 415,
   // Stored bytes failed their integrity check: the server's fault, never answered with altered bytes.
   'file-corrupted': 500,
+  // A callback without this browser's one-time state, or with a code the provider refused, is a bad request.
+  'social-login-state': 400,
+  'social-login-rejected': 400,
+  // The provider's answer could not be verified (ID token signature, issuer, audience, nonce; profile fetch).
+  'social-login-unverified': 401,
 } as const satisfies Record<ErrorCode, number>;
 
 const TITLES: Record<number, string> = {
@@ -118,6 +124,30 @@ export function fieldErrorsFromTsoa(error: ValidateError): FieldError[] {
   return result;
 }
 
+// Socket-level failures reaching the database, and SQLSTATEs meaning the server is gone or not accepting yet:
+// class 08 (connection exception), 57P01-57P03 (admin/crash shutdown, cannot connect now: starting or recovering),
+// 53300 (too many connections).
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH']);
+const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/;
+// node-postgres reports a connection cut or timed out with these messages and no code.
+const PG_CONNECTION_MESSAGE =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended)/;
+
+/**
+ * True when the error (or one it wraps) says the database cannot be reached right now: a temporary condition of the
+ * service, answered 503 (retry later) rather than 500 (a bug).
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    if (current instanceof ConnectionException) return true;
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
+    if (PG_CONNECTION_MESSAGE.test(current.message)) return true;
+    current = current.cause;
+  }
+  return false;
+}
+
 interface RestifyLikeError {
   statusCode?: number;
   name?: string;
@@ -138,6 +168,13 @@ export function toProblem(error: unknown): ProblemResponse & { unexpected: boole
   }
   if (error instanceof ValidateError) {
     return { problem: problemFor('validation-error', undefined, fieldErrorsFromTsoa(error)), headers, unexpected: false };
+  }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      problem: problemFor('service-unavailable', 'O banco de dados não está respondendo. Tente de novo em instantes.'),
+      headers: { 'Retry-After': '5' },
+      unexpected: false,
+    };
   }
   const restifyError = error as RestifyLikeError | undefined;
   switch (restifyError?.name) {
