@@ -41,4 +41,14 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  {
+    // The web chat page's script runs in the browser as plain JavaScript: no TypeScript project, browser globals.
+    files: ['bot/channels/directline/chat/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'script',
+      globals: { window: 'readonly', document: 'readonly', location: 'readonly', fetch: 'readonly' },
+    },
+  },
 );

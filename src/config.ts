@@ -35,6 +35,21 @@ export interface Config {
   /** E-mails granted the admin role at start-up (the first admin of a new deployment). */
   adminEmails: string[];
   documents: DocumentsConfig;
+  directline: DirectLineSettings;
+}
+
+/** The app's own Direct Line 3.0 for the web chat. */
+export interface DirectLineSettings {
+  /** Lifetime of a Direct Line token; Web Chat refreshes it about every 15 minutes. */
+  tokenTtlSeconds: number;
+  /** Polls per conversation per window (Web Chat polls about once a second). */
+  pollRateLimit: number;
+  /** Conversation starts per client address per window. */
+  startRateLimit: number;
+  rateWindowSeconds: number;
+  /** Conversations idle this long are deleted with their activities. */
+  retentionHours: number;
+  purgeIntervalMinutes: number;
 }
 
 export interface DocumentsConfig {
@@ -298,6 +313,14 @@ export function loadConfig(env: Env = process.env): Config {
     },
     fileEncryptionKey: read(env, 'FILE_ENCRYPTION_KEY'),
     adminEmails: emailList(env, 'ADMIN_EMAILS'),
+    directline: {
+      tokenTtlSeconds: integer(env, 'DIRECTLINE_TOKEN_TTL_SECONDS', 1800, 60, 86400),
+      pollRateLimit: integer(env, 'DIRECTLINE_POLL_RATE_LIMIT', 180, 1, 1_000_000),
+      startRateLimit: integer(env, 'DIRECTLINE_START_RATE_LIMIT', 30, 1, 1_000_000),
+      rateWindowSeconds: integer(env, 'DIRECTLINE_RATE_WINDOW_SECONDS', 60, 1, 86400),
+      retentionHours: integer(env, 'DIRECTLINE_RETENTION_HOURS', 24, 1, 24 * 365),
+      purgeIntervalMinutes: integer(env, 'DIRECTLINE_PURGE_INTERVAL_MINUTES', 30, 1, 1440),
+    },
     documents: {
       quotaCount: integer(env, 'DOCUMENT_QUOTA_COUNT', 50, 1, 10000),
       quotaBytes: integer(env, 'DOCUMENT_QUOTA_BYTES', 50 * 1024 * 1024, 1024, 10 * 1024 * 1024 * 1024),

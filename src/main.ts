@@ -15,6 +15,9 @@ import { ConversationEngine } from '../bot/conversation-engine';
 import { createWalletPorts } from '../bot/ports';
 import { WalletBot } from '../bot/wallet-bot';
 import { registerBotEndpoint } from '../bot/adapter';
+import { directLineCitizenOf } from '../bot/channels/directline/bot-adapter';
+import { registerDirectLine } from '../bot/channels/directline/routes';
+import { registerChatPage } from '../bot/channels/directline/chat-page';
 
 /** A running (or ready to run) instance of the whole application. */
 export interface App {
@@ -63,8 +66,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
     logger,
   );
-  const bot = new WalletBot(engine, logger);
+  const bot = new WalletBot(engine, logger, directLineCitizenOf);
   registerBotEndpoint(server, bot, config.bot, logger);
+  const directLine = registerDirectLine(server, {
+    em: db.em,
+    bot,
+    logger,
+    jwtSecret: secrets.jwtSecret,
+    issuer: config.auth.issuer,
+    config: config.directline,
+  });
+  registerChatPage(server);
   // Expired idempotency keys are purged in the background; every instance may run it (a plain DELETE by age).
   const purgeTimer = setInterval(() => {
     services.idempotency
@@ -100,6 +112,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     close() {
       closing ??= (async () => {
         clearInterval(purgeTimer);
+        await directLine.close();
         if (server.server.listening) await stopServer();
         await db.close();
       })();

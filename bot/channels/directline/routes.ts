@@ -1,0 +1,334 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Activity } from 'botbuilder';
+import type { Request, Response, Server } from 'restify';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { EntityManager } from '../../../src/db/orm';
+import type { Logger } from '../../../src/shared/logger';
+import { DomainError } from '../../../src/shared/errors';
+import { RateLimiter } from '../../../src/shared/rate-limiter';
+import { DirectLineBotAdapter, type TurnLogic } from './bot-adapter';
+import { DirectLineStore } from './store';
+import { DirectLineTokenError, DirectLineTokens, type DirectLineClaims } from './tokens';
+
+/** Direct Line settings (see `.env.example`). */
+export interface DirectLineConfig {
+  tokenTtlSeconds: number;
+  /** Polls per conversation per window: Web Chat polls about once a second. */
+  pollRateLimit: number;
+  /** Conversation starts per client address per window. */
+  startRateLimit: number;
+  rateWindowSeconds: number;
+  /** Conversations with nothing new for this long are deleted with their activities. */
+  retentionHours: number;
+  purgeIntervalMinutes: number;
+}
+
+export interface DirectLineDependencies {
+  em: EntityManager;
+  bot: TurnLogic;
+  logger: Logger;
+  jwtSecret: string;
+  issuer: string;
+  config: DirectLineConfig;
+}
+
+/** The running Direct Line channel; `close()` ends its streams and its retention timer. */
+export interface DirectLineChannel {
+  store: DirectLineStore;
+  tokens: DirectLineTokens;
+  close(): Promise<void>;
+}
+
+const BASE = '/v3/directline';
+const BOT = { id: 'iplani', name: 'IPlani', role: 'bot' };
+/** Activity types a client may post; conversationUpdate is the server's to send. */
+const CLIENT_TYPES = new Set(['message', 'typing', 'event']);
+/** Fields of a client's activity that are kept; identity and addressing are always the server's. */
+const CLIENT_FIELDS = [
+  'type',
+  'text',
+  'textFormat',
+  'locale',
+  'localTimestamp',
+  'localTimezone',
+  'attachments',
+  'value',
+  'name',
+  'channelData',
+  'entities',
+] as const;
+/**
+ * A stream also re-reads the database this often: the activity that wakes it may have been appended by another
+ * instance (a poll-free notification across instances would need LISTEN/NOTIFY, which PGlite in tests lacks).
+ */
+const STREAM_RECHECK_MS = 1000;
+const LINK_COMMAND = /^\s*vincular\b/i;
+const LINK_NOT_NEEDED = 'Aqui no chat da Prefeitura você já entrou na sua conta: não é preciso vincular com código.';
+const LINK_NOT_ALLOWED =
+  'Na conversa sem conta não é possível vincular com código. Para ver saldo, cartões e documentos, saia e entre com seu CPF ou e-mail nesta página.';
+const STREAM_PATH = /^\/v3\/directline\/conversations\/([A-Za-z0-9_-]{1,64})\/stream$/;
+
+function bearer(req: Request): string | undefined {
+  const header = req.headers.authorization ?? '';
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  return match?.[1];
+}
+
+function conversationParam(req: Request): string {
+  const params = req.params as Record<string, unknown>;
+  return typeof params.id === 'string' ? params.id : '';
+}
+
+function origin(req: Request | IncomingMessage, secure: boolean): string {
+  return `${secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
+}
+
+/**
+ * The app's own Direct Line 3.0 (the subset Bot Framework Web Chat uses, see DIRECTLINE.md): tokens that carry the
+ * citizen, conversations and activities stored in the database, polling and a WebSocket stream, token refresh, and
+ * retention. The bot runs in process through {@link DirectLineBotAdapter} with channelId `webchat`.
+ */
+export function registerDirectLine(server: Server, deps: DirectLineDependencies): DirectLineChannel {
+  const { em, logger, config } = deps;
+  const secure = deps.issuer.startsWith('https:');
+  const tokens = new DirectLineTokens(deps.jwtSecret, deps.issuer, config.tokenTtlSeconds);
+  const store = new DirectLineStore(em);
+  const pollLimiter = new RateLimiter('directline-poll', {
+    limit: config.pollRateLimit,
+    windowSeconds: config.rateWindowSeconds,
+  });
+  const startLimiter = new RateLimiter('directline-start', {
+    limit: config.startRateLimit,
+    windowSeconds: config.rateWindowSeconds,
+  });
+  /** Wakers of this instance's open streams, by conversation. */
+  const streams = new Map<string, Set<() => void>>();
+  function wake(conversationId: string): void {
+    for (const pump of streams.get(conversationId) ?? []) pump();
+  }
+  const adapter = new DirectLineBotAdapter(store, deps.bot, logger, wake);
+
+  function claimsOf(token: string | undefined, conversationId?: string): DirectLineClaims {
+    let claims: DirectLineClaims;
+    try {
+      claims = tokens.verify(token);
+    } catch (error) {
+      throw error instanceof DirectLineTokenError ? error.toDomainError() : error;
+    }
+    if (conversationId !== undefined && claims.conv !== conversationId) {
+      throw new DomainError('forbidden', 'Este token não dá acesso a esta conversa.');
+    }
+    return claims;
+  }
+
+  async function existingConversation(id: string) {
+    const conversation = await store.find(id);
+    if (!conversation) throw new DomainError('not-found', 'Conversa não encontrada ou encerrada.');
+    return conversation;
+  }
+
+  function started(req: Request, claims: DirectLineClaims) {
+    const issued = tokens.issue(claims);
+    const streamOrigin = origin(req, secure).replace(/^http/, 'ws');
+    return {
+      ...issued,
+      streamUrl: `${streamOrigin}${BASE}/conversations/${claims.conv}/stream?t=${encodeURIComponent(issued.token)}`,
+      referenceGrammarId: 'carteira-digital-carioca',
+    };
+  }
+
+  server.post('/v1/bot/directline/token', async function directLineToken(req: Request, res: Response) {
+    // A bearer access token makes it the citizen's chat; without one the chat is anonymous (FAQ only).
+    const citizenId = req.headers.authorization ? (await req.authenticateBearer()).id : null;
+    res.send(200, tokens.issue({ user: tokens.userIdFor(citizenId), conv: tokens.newConversationId(), cid: citizenId }));
+  });
+
+  server.post(`${BASE}/tokens/refresh`, async function refreshDirectLineToken(req: Request, res: Response) {
+    const claims = claimsOf(bearer(req));
+    await existingConversation(claims.conv);
+    res.send(200, tokens.issue(claims));
+  });
+
+  server.post(`${BASE}/conversations`, async function startConversation(req: Request, res: Response) {
+    const claims = claimsOf(bearer(req));
+    await startLimiter.consume(em.fork(), req.meta.address);
+    const created = await store.create({ id: claims.conv, userId: claims.user, citizenId: claims.cid });
+    if (created) {
+      // The welcome: Web Chat expects the bot to speak first; the channel tells the bot the user joined.
+      await adapter.runTurn(
+        {
+          type: 'conversationUpdate',
+          channelId: 'webchat',
+          serviceUrl: origin(req, secure) + BASE,
+          conversation: { id: claims.conv, isGroup: false, conversationType: 'personal', name: '' },
+          from: { id: claims.user, role: 'user', name: '' },
+          recipient: BOT,
+          membersAdded: [{ id: claims.user, name: '' }],
+          timestamp: new Date(),
+          locale: 'pt-BR',
+        },
+        claims.cid,
+      );
+    }
+    res.send(201, started(req, claims));
+  });
+
+  server.get(`${BASE}/conversations/:id`, async function reconnectConversation(req: Request, res: Response) {
+    const claims = claimsOf(bearer(req), conversationParam(req));
+    await existingConversation(claims.conv);
+    res.send(200, started(req, claims));
+  });
+
+  server.get(`${BASE}/conversations/:id/activities`, async function pollActivities(req: Request, res: Response) {
+    const claims = claimsOf(bearer(req), conversationParam(req));
+    await pollLimiter.consume(em.fork(), claims.conv);
+    await existingConversation(claims.conv);
+    const query = req.query as Record<string, unknown> | undefined;
+    const watermark = typeof query?.watermark === 'string' ? query.watermark : undefined;
+    res.send(200, await store.activitiesAfter(claims.conv, watermark));
+  });
+
+  server.post(`${BASE}/conversations/:id/activities`, async function postActivity(req: Request, res: Response) {
+    const claims = claimsOf(bearer(req), conversationParam(req));
+    await existingConversation(claims.conv);
+    const body = req.body as Record<string, unknown> | undefined;
+    if (typeof body !== 'object' || body === null || Array.isArray(body) || !CLIENT_TYPES.has(String(body.type))) {
+      throw new DomainError('malformed-request', 'Envie uma atividade com type "message", "typing" ou "event".');
+    }
+    if (body.type === 'typing') {
+      res.send(200, { id: '' });
+      return;
+    }
+    const activity: Partial<Activity> = {};
+    for (const field of CLIENT_FIELDS) {
+      if (body[field] !== undefined) (activity as Record<string, unknown>)[field] = body[field];
+    }
+    // Identity comes from the token only: whatever `from` the client sent is replaced.
+    const from = { id: claims.user, role: 'user', name: '' };
+    const echo: Partial<Activity> = { ...activity, channelId: 'webchat', from, recipient: BOT };
+    const id = await store.append(claims.conv, echo);
+    wake(claims.conv);
+    if (activity.type === 'message' && typeof activity.text === 'string' && LINK_COMMAND.test(activity.text)) {
+      // The token already says who is chatting; a link code here would only confuse (and, anonymously, is refused).
+      await store.append(claims.conv, {
+        type: 'message',
+        channelId: 'webchat',
+        from: BOT,
+        recipient: from,
+        replyToId: id,
+        text: claims.cid ? LINK_NOT_NEEDED : LINK_NOT_ALLOWED,
+        textFormat: 'plain',
+        locale: 'pt-BR',
+      });
+      wake(claims.conv);
+    } else if (activity.type === 'message') {
+      await adapter.runTurn(
+        {
+          ...echo,
+          id,
+          serviceUrl: origin(req, secure) + BASE,
+          conversation: { id: claims.conv, isGroup: false, conversationType: 'personal', name: '' },
+          timestamp: new Date(),
+        },
+        claims.cid,
+      );
+    }
+    res.send(200, { id });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  function refuse(socket: Duplex, status: string): void {
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  }
+  function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const match = STREAM_PATH.exec(url.pathname);
+    if (!match) return;
+    const conversationId = match[1];
+    let claims: DirectLineClaims;
+    try {
+      claims = tokens.verify(url.searchParams.get('t') ?? undefined);
+    } catch {
+      refuse(socket, '403 Forbidden');
+      return;
+    }
+    if (claims.conv !== conversationId) {
+      refuse(socket, '403 Forbidden');
+      return;
+    }
+    store.find(conversationId).then(
+      (conversation) => {
+        if (!conversation) {
+          refuse(socket, '404 Not Found');
+          return;
+        }
+        wss.handleUpgrade(req, socket, head, (ws) => stream(ws, conversationId, url.searchParams.get('watermark') ?? undefined));
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'Direct Line stream could not start');
+        refuse(socket, '503 Service Unavailable');
+      },
+    );
+  }
+
+  /** Sends every activity after the watermark as frames, whenever woken and at least every STREAM_RECHECK_MS. */
+  function stream(ws: WebSocket, conversationId: string, initialWatermark: string | undefined): void {
+    let watermark = initialWatermark;
+    let running = false;
+    let again = false;
+    const pump = (): void => {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = true;
+      (async () => {
+        do {
+          again = false;
+          const set = await store.activitiesAfter(conversationId, watermark);
+          if (set.activities.length > 0 && ws.readyState === ws.OPEN) {
+            ws.send(JSON.stringify(set));
+            again = true;
+          }
+          watermark = set.watermark;
+        } while (again && ws.readyState === ws.OPEN);
+      })()
+        .catch((error: unknown) => logger.warn({ err: error }, 'Direct Line stream read failed'))
+        .finally(() => {
+          running = false;
+        });
+    };
+    const wakers = streams.get(conversationId) ?? new Set<() => void>();
+    streams.set(conversationId, wakers.add(pump));
+    const timer = setInterval(pump, STREAM_RECHECK_MS);
+    timer.unref();
+    // The client pings with an empty message every 20 s; nothing it sends on the stream is an activity.
+    ws.on('message', () => undefined);
+    ws.on('close', () => {
+      clearInterval(timer);
+      wakers.delete(pump);
+      if (wakers.size === 0) streams.delete(conversationId);
+    });
+    pump();
+  }
+  server.server.on('upgrade', onUpgrade);
+
+  const purgeTimer = setInterval(() => {
+    store
+      .purgeIdle(config.retentionHours)
+      .catch((error: unknown) => logger.warn({ err: error }, 'purging idle Direct Line conversations failed'));
+  }, config.purgeIntervalMinutes * 60_000);
+  purgeTimer.unref();
+
+  return {
+    store,
+    tokens,
+    async close() {
+      clearInterval(purgeTimer);
+      server.server.off('upgrade', onUpgrade);
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
