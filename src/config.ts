@@ -34,6 +34,8 @@ export interface Config {
   fileEncryptionKey?: string;
   /** E-mails granted the admin role at start-up (the first admin of a new deployment). */
   adminEmails: string[];
+  /** WhatsApp Cloud API channel; undefined (none of its variables set) = disabled, the webhook answers 404. */
+  whatsapp?: WhatsAppConfig;
   documents: DocumentsConfig;
   directline: DirectLineSettings;
 }
@@ -50,6 +52,19 @@ export interface DirectLineSettings {
   /** Conversations idle this long are deleted with their activities. */
   retentionHours: number;
   purgeIntervalMinutes: number;
+}
+
+export interface WhatsAppConfig {
+  /** The token typed into the Meta app's webhook settings, checked in the subscription handshake. */
+  verifyToken: string;
+  /** The Meta app's secret: key of the X-Hub-Signature-256 HMAC on every delivery. */
+  appSecret: string;
+  /** Graph API access token (a system user's permanent token in production). */
+  accessToken: string;
+  /** The business phone number id messages are sent from (and deliveries are accepted for). */
+  phoneNumberId: string;
+  /** Graph API base URL including the version. */
+  graphUrl: string;
 }
 
 export interface DocumentsConfig {
@@ -236,6 +251,29 @@ function emailList(env: Env, name: string): string[] {
   return items;
 }
 
+const WHATSAPP_SECRETS = [
+  'WHATSAPP_VERIFY_TOKEN',
+  'WHATSAPP_APP_SECRET',
+  'WHATSAPP_ACCESS_TOKEN',
+  'WHATSAPP_PHONE_NUMBER_ID',
+] as const;
+
+/** The WhatsApp channel is on with all four of its variables, off with none; a partial set is a deployment mistake. */
+function whatsapp(env: Env): WhatsAppConfig | undefined {
+  const configuredGraphUrl = url(env, 'WHATSAPP_GRAPH_URL', ['https:', 'http:']) ?? 'https://graph.facebook.com/v21.0';
+  const graphUrl = configuredGraphUrl.replace(/\/+$/, '');
+  const missing = WHATSAPP_SECRETS.filter((name) => read(env, name) === undefined);
+  if (missing.length === WHATSAPP_SECRETS.length) return undefined;
+  if (missing.length > 0) throw new ConfigError(`${missing.join(', ')} must be set too to enable the WhatsApp channel`);
+  return {
+    verifyToken: read(env, 'WHATSAPP_VERIFY_TOKEN')!,
+    appSecret: read(env, 'WHATSAPP_APP_SECRET')!,
+    accessToken: read(env, 'WHATSAPP_ACCESS_TOKEN')!,
+    phoneNumberId: read(env, 'WHATSAPP_PHONE_NUMBER_ID')!,
+    graphUrl,
+  };
+}
+
 /** Reads and validates the configuration; throws {@link ConfigError} naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
@@ -313,6 +351,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     fileEncryptionKey: read(env, 'FILE_ENCRYPTION_KEY'),
     adminEmails: emailList(env, 'ADMIN_EMAILS'),
+    whatsapp: whatsapp(env),
     directline: {
       tokenTtlSeconds: integer(env, 'DIRECTLINE_TOKEN_TTL_SECONDS', 1800, 60, 86400),
       pollRateLimit: integer(env, 'DIRECTLINE_POLL_RATE_LIMIT', 180, 1, 1_000_000),

@@ -15,6 +15,7 @@ import { ConversationEngine } from '../bot/conversation-engine';
 import { createWalletPorts } from '../bot/ports';
 import { WalletBot } from '../bot/wallet-bot';
 import { registerBotEndpoint } from '../bot/adapter';
+import { registerWhatsApp, type WhatsAppChannel } from '../bot/channels/whatsapp';
 import { directLineCitizenOf } from '../bot/channels/directline/bot-adapter';
 import { registerDirectLine } from '../bot/channels/directline/routes';
 import { registerChatPage } from '../bot/channels/directline/chat-page';
@@ -27,6 +28,8 @@ export interface App {
   services: AppServices;
   server: Server;
   engine: ConversationEngine;
+  /** The WhatsApp channel, or null when it is not configured. */
+  whatsapp: WhatsAppChannel | null;
   /** Starts listening; resolves with the bound port (useful with PORT=0). */
   listen(): Promise<number>;
   /** Graceful stop: refuse new connections, let in-flight requests finish (up to the configured timeout), close the database. */
@@ -68,6 +71,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   );
   const bot = new WalletBot(engine, logger, directLineCitizenOf);
   registerBotEndpoint(server, bot, config.bot, logger);
+  const whatsapp = registerWhatsApp(server, {
+    config: config.whatsapp,
+    engine,
+    em: db.em,
+    logger,
+    maxBodyBytes: config.maxJsonBodyBytes,
+    maxFileBytes: config.documents.maxFileBytes,
+    timeoutMs: config.bot.turnTimeoutMs,
+  });
   const directLine = registerDirectLine(server, {
     em: db.em,
     bot,
@@ -103,6 +115,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     services,
     server,
     engine,
+    whatsapp,
     listen() {
       return new Promise((resolve, reject) => {
         server.server.once('error', reject);
@@ -114,6 +127,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         clearInterval(purgeTimer);
         await directLine.close();
         if (server.server.listening) await stopServer();
+        // Deliveries already answered 200 are finished before the database closes; Meta will not send them again.
+        await whatsapp?.close();
         await db.close();
       })();
       return closing;

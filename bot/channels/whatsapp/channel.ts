@@ -1,0 +1,147 @@
+import type { Logger } from '../../../src/shared/logger';
+import type { ConversationEngine } from '../../conversation-engine';
+import type { BotMessage, ConversationKey, IncomingAttachment } from '../../flows/types';
+import { SERVICE_ERROR } from '../../render/messages.pt-BR';
+import type { GraphClient } from './graph-client';
+import type { InboundMedia, InboundMessage } from './payload';
+import { renderForWhatsApp } from './render';
+import type { WhatsAppStore } from './store';
+import { isWithinServiceWindow } from './window';
+
+/** The channel id conversations, links and staged files are keyed by. */
+export const WHATSAPP_CHANNEL = 'whatsapp';
+
+/** Longest message text the bot reads, as on the Bot Framework edge. */
+const MAX_TEXT = 2000;
+
+/** Meta redelivers an unanswered webhook for up to 7 days; processed ids are kept a little longer than that. */
+const PROCESSED_RETENTION_DAYS = 8;
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+
+const UNSUPPORTED =
+  'Por enquanto eu só consigo ler mensagens de texto, fotos e PDFs. Escreva o que você precisa ou digite "menu".';
+
+export type SendOutcome = 'sent' | 'outside-window' | 'failed';
+
+export interface WhatsAppChannelOptions {
+  engine: ConversationEngine;
+  store: WhatsAppStore;
+  graph: GraphClient;
+  logger: Logger;
+  /** Largest file a citizen may send (the document file limit). */
+  maxFileBytes: number;
+  /** Runs background work with its own database context (the webhook has already been answered). */
+  inContext<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * WhatsApp Cloud API edge of IPlani: inbound messages become turns of the same conversation engine as every other
+ * channel (conversation and channel user = the sender's wa_id), replies go out through the Graph API. The webhook is
+ * answered before the turns run, so processing happens here in the background, one message at a time per citizen.
+ */
+export class WhatsAppChannel {
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly purgeTimer: NodeJS.Timeout;
+
+  constructor(private readonly options: WhatsAppChannelOptions) {
+    this.purgeTimer = setInterval(() => {
+      options
+        .inContext(() => options.store.purgeProcessed(PROCESSED_RETENTION_DAYS))
+        .catch((error: unknown) => options.logger.warn({ err: error }, 'purging processed WhatsApp message ids failed'));
+    }, PURGE_INTERVAL_MS);
+    this.purgeTimer.unref();
+  }
+
+  /** Queues the messages of one webhook delivery; each citizen's messages run in the order received. */
+  accept(messages: InboundMessage[]): void {
+    for (const message of messages) {
+      const previous = this.queues.get(message.from) ?? Promise.resolve();
+      const next = previous.then(() => this.options.inContext(() => this.process(message)));
+      const settled = next.catch((error: unknown) => this.options.logger.error({ err: error }, 'WhatsApp message failed'));
+      this.queues.set(message.from, settled);
+      void settled.finally(() => {
+        if (this.queues.get(message.from) === settled) this.queues.delete(message.from);
+      });
+    }
+  }
+
+  /** Resolves when every queued message has been processed (graceful shutdown, tests). */
+  async idle(): Promise<void> {
+    while (this.queues.size > 0) await Promise.all([...this.queues.values()]);
+  }
+
+  /** Stops background work after the queued messages are done. */
+  async close(): Promise<void> {
+    clearInterval(this.purgeTimer);
+    await this.idle();
+  }
+
+  /**
+   * Sends IPlani's messages to a WhatsApp user. Free-form messages are allowed only inside WhatsApp's 24-hour
+   * customer-service window; outside it (Meta would require an approved template) nothing is sent and the skip is
+   * logged. A reply to a message just received is always inside the window.
+   */
+  async sendTo(waId: string, messages: BotMessage[]): Promise<SendOutcome> {
+    const lastInbound = await this.options.store.lastInboundAt(waId);
+    if (!isWithinServiceWindow(lastInbound)) {
+      this.options.logger.info({ channel: WHATSAPP_CHANNEL, messages: messages.length }, 'outside the 24-hour window; not sent');
+      return 'outside-window';
+    }
+    for (const message of messages) {
+      for (const outgoing of renderForWhatsApp(message)) {
+        const result = await this.options.graph.send(waId, outgoing);
+        if (!result.ok) {
+          this.options.logger.warn(
+            { channel: WHATSAPP_CHANNEL, status: result.status, graphCode: result.code },
+            'WhatsApp message not accepted by the Graph API',
+          );
+          return 'failed';
+        }
+      }
+    }
+    return 'sent';
+  }
+
+  private async process(message: InboundMessage): Promise<void> {
+    const { store, engine, logger } = this.options;
+    if (!(await store.claimMessage(message.id))) {
+      logger.debug({ channel: WHATSAPP_CHANNEL }, 'WhatsApp message already processed; ignored');
+      return;
+    }
+    await store.recordInbound(message.from);
+    if (message.unsupported) {
+      await this.sendTo(message.from, [{ text: UNSUPPORTED }]);
+      return;
+    }
+    const key: ConversationKey = { channel: WHATSAPP_CHANNEL, conversationId: message.from, channelUserId: message.from };
+    const attachments = message.media ? [await this.attachmentFor(message.media)] : [];
+    let replies: BotMessage[];
+    try {
+      replies = await engine.handleTurn(key, { text: message.text.slice(0, MAX_TEXT), attachments }, message.id);
+    } catch (error) {
+      logger.error({ err: error, channel: WHATSAPP_CHANNEL }, 'WhatsApp turn failed');
+      replies = [{ text: SERVICE_ERROR }];
+    }
+    await this.sendTo(message.from, replies);
+  }
+
+  /**
+   * Media is fetched here, through the Graph API with the access token, and handed to the engine as a `data:` URL so
+   * the shared attachment rules (size, file type) apply unchanged. A failed download becomes an empty URL, which the
+   * flow answers as "could not receive the file".
+   */
+  private async attachmentFor(media: InboundMedia): Promise<IncomingAttachment> {
+    const download = await this.options.graph.downloadMedia(media.id, this.options.maxFileBytes);
+    const declared = download.ok ? (download.mimeType ?? media.mimeType) : media.mimeType;
+    const contentType = declared && /^[\w.+-]+\/[\w.+-]+$/.test(declared) ? declared : 'application/octet-stream';
+    if (!download.ok) {
+      this.options.logger.warn({ channel: WHATSAPP_CHANNEL }, 'WhatsApp media download failed');
+      return { url: '', name: media.fileName, contentType };
+    }
+    return {
+      url: `data:${contentType};base64,${download.bytes.toString('base64')}`,
+      name: media.fileName,
+      contentType,
+    };
+  }
+}

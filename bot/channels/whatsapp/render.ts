@@ -1,0 +1,133 @@
+import type { BotMessage, Choice } from '../../flows/types';
+
+/** WhatsApp Cloud API limits for the messages the bot sends (Meta's interactive messages and text docs). */
+export const LIMITS = {
+  textBody: 4096,
+  interactiveBody: 1024,
+  buttons: 3,
+  buttonTitle: 20,
+  buttonId: 256,
+  listRows: 10,
+  rowTitle: 24,
+  rowDescription: 72,
+  rowId: 200,
+  listButton: 20,
+  sectionTitle: 24,
+} as const;
+
+/** Text of the button that opens a list message. */
+const LIST_BUTTON = 'Ver opções';
+const SECTION_TITLE = 'Opções';
+
+export type OutgoingMessage =
+  | { type: 'text'; text: { body: string; preview_url: false } }
+  | {
+      type: 'interactive';
+      interactive: {
+        type: 'button';
+        body: { text: string };
+        action: { buttons: Array<{ type: 'reply'; reply: { id: string; title: string } }> };
+      };
+    }
+  | {
+      type: 'interactive';
+      interactive: {
+        type: 'list';
+        body: { text: string };
+        action: {
+          button: string;
+          sections: Array<{ title: string; rows: Array<{ id: string; title: string; description?: string }> }>;
+        };
+      };
+    };
+
+/** Length in characters as a person (and WhatsApp) counts them: code points, so an emoji is never split in half. */
+function length(text: string): number {
+  return Array.from(text).length;
+}
+
+/** Cuts `text` to at most `max` characters, marking the cut with an ellipsis; never splits a surrogate pair. */
+export function truncate(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** The id sent back when the option is tapped: its value (what the flows expect), or its number if the value is too long. */
+function replyId(choice: Choice, index: number, max: number): string {
+  return choice.value.length > 0 && choice.value.length <= max ? choice.value : String(index + 1);
+}
+
+/** Splits long text into messages of at most `max` characters, preferring to cut at a line break. */
+function chunks(text: string, max: number): string[] {
+  const result: string[] = [];
+  let rest = Array.from(text);
+  while (rest.length > max) {
+    const window = rest.slice(0, max);
+    const newline = window.lastIndexOf('\n');
+    const cut = newline > max / 2 ? newline + 1 : max;
+    result.push(rest.slice(0, cut).join('').trimEnd());
+    rest = rest.slice(cut);
+  }
+  result.push(rest.join(''));
+  return result.filter((part) => part.trim().length > 0);
+}
+
+function textMessages(text: string): OutgoingMessage[] {
+  return chunks(text, LIMITS.textBody).map((body) => ({ type: 'text', text: { body, preview_url: false } }));
+}
+
+/**
+ * One IPlani message as WhatsApp messages. The numbered list of options is always in the text (the flows accept the
+ * number, so the meaning survives on any client); on top of it, up to 3 options whose labels fit become reply
+ * buttons, up to 10 become a list (a label longer than a row title is shortened there and shown whole in the row's
+ * description), and anything beyond WhatsApp's limits stays plain numbered text.
+ */
+export function renderForWhatsApp(message: BotMessage): OutgoingMessage[] {
+  const choices = message.choices ?? [];
+  if (choices.length === 0) return textMessages(message.text);
+  const numbered = `${message.text}\n${choices.map((choice, index) => `${index + 1}. ${choice.label}`).join('\n')}`;
+  const labels = choices.map((choice) => length(choice.label));
+  const bodyFits = length(numbered) <= LIMITS.interactiveBody;
+  if (bodyFits && choices.length <= LIMITS.buttons && labels.every((n) => n > 0 && n <= LIMITS.buttonTitle)) {
+    return [
+      {
+        type: 'interactive',
+        interactive: {
+          type: 'button',
+          body: { text: numbered },
+          action: {
+            buttons: choices.map((choice, index) => ({
+              type: 'reply',
+              reply: { id: replyId(choice, index, LIMITS.buttonId), title: choice.label },
+            })),
+          },
+        },
+      },
+    ];
+  }
+  if (bodyFits && choices.length <= LIMITS.listRows && labels.every((n) => n > 0 && n <= LIMITS.rowDescription)) {
+    return [
+      {
+        type: 'interactive',
+        interactive: {
+          type: 'list',
+          body: { text: numbered },
+          action: {
+            button: LIST_BUTTON,
+            sections: [
+              {
+                title: SECTION_TITLE,
+                rows: choices.map((choice, index) => ({
+                  id: replyId(choice, index, LIMITS.rowId),
+                  title: truncate(choice.label, LIMITS.rowTitle),
+                  ...(length(choice.label) > LIMITS.rowTitle ? { description: choice.label } : {}),
+                })),
+              },
+            ],
+          },
+        },
+      },
+    ];
+  }
+  return textMessages(numbered);
+}
