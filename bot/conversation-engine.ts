@@ -1,6 +1,9 @@
 import { createActor, type AnyActorRef, type Snapshot } from 'xstate';
 import type { Logger } from '../src/shared/logger';
 import type { ConversationStore } from '../src/conversations/conversation-store';
+import type { Span } from '@opentelemetry/api';
+import { traced } from '../src/shared/telemetry';
+import type { BotTurnCounter } from '../src/shared/metrics';
 import * as say from './render/messages.pt-BR';
 import { createRootMachine, type RootMachine } from './flows/root.machine';
 import type { BotMessage, ConversationKey, TurnInput, WalletPorts } from './flows/types';
@@ -12,6 +15,8 @@ export interface EngineOptions {
   turnTimeoutMs: number;
   /** The citizen a channel account is linked to (null = not linked). */
   linkedCitizen(key: ConversationKey): Promise<string | null>;
+  /** Where turns are counted by flow and outcome (the app's metrics); absent = not counted. */
+  metrics?: BotTurnCounter;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -20,6 +25,24 @@ interface TaggedSnapshot {
   hasTag?: (tag: string) => boolean;
   children?: Record<string, AnyActorRef | undefined>;
   status?: string;
+}
+
+/** A machine state value (`'menu'`, `{ inFlow: 'balance' }`) as a dotted path: state names only, never context data. */
+function statePath(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const [name, child] = Object.entries(value as Record<string, unknown>)[0] ?? [];
+    if (name !== undefined) return child === undefined ? name : `${name}.${statePath(child)}`;
+  }
+  return 'unknown';
+}
+
+/** The flow a persisted snapshot is in (the leaf of the root state) and the state of the running flow machine. */
+function whereIs(persisted: unknown): { flow: string; state: string } {
+  const root = persisted as { value?: unknown; children?: Record<string, { snapshot?: { value?: unknown } }> };
+  const flow = statePath(root.value).split('.').pop() ?? 'unknown';
+  const child = root.children?.flow?.snapshot?.value;
+  return { flow, state: child === undefined ? flow : statePath(child) };
 }
 
 /** True while any machine in the tree is waiting on a service call (states tagged `busy`). */
@@ -51,6 +74,30 @@ export class ConversationEngine {
 
   /** Handles one message; returns the replies in order. */
   async handleTurn(key: ConversationKey, input: TurnInput, turnId: string, knownCitizen?: string | null): Promise<BotMessage[]> {
+    return traced('bot.turn', { 'bot.channel': key.channel }, async (span) => {
+      try {
+        return await this.runTurn(span, key, input, turnId, knownCitizen);
+      } catch (error) {
+        this.options.metrics?.botTurn('unknown', 'failed');
+        throw error;
+      }
+    });
+  }
+
+  /** Tags the turn's span with where the conversation ended up and counts the turn. */
+  private observeTurn(span: Span, persisted: unknown, outcome: 'ok' | 'reset'): void {
+    const { flow, state } = whereIs(persisted);
+    span.setAttributes({ 'bot.flow': flow, 'bot.state': state, 'bot.outcome': outcome });
+    this.options.metrics?.botTurn(flow, outcome);
+  }
+
+  private async runTurn(
+    span: Span,
+    key: ConversationKey,
+    input: TurnInput,
+    turnId: string,
+    knownCitizen?: string | null,
+  ): Promise<BotMessage[]> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const stored = await this.store.load(key.channel, key.conversationId);
       const citizenId = knownCitizen !== undefined ? knownCitizen : await this.options.linkedCitizen(key);
@@ -71,6 +118,7 @@ export class ConversationEngine {
             userId: citizenId,
           }))
         ) {
+          this.observeTurn(span, fresh.persisted, 'reset');
           return [{ text: say.SERVICE_ERROR }, say.menu('Escolha uma opção:')];
         }
         continue;
@@ -79,7 +127,10 @@ export class ConversationEngine {
         channelUserId: key.channelUserId,
         userId: citizenId,
       });
-      if (saved) return [...prefix, ...outcome.messages];
+      if (saved) {
+        this.observeTurn(span, outcome.persisted, 'ok');
+        return [...prefix, ...outcome.messages];
+      }
       this.logger.info({ channel: key.channel, attempt }, 'conversation turn lost a race; retrying');
     }
     throw new Error('conversation turn could not be saved after several attempts');

@@ -37,6 +37,8 @@ export interface Config {
   /** WhatsApp Cloud API channel; undefined (none of its variables set) = disabled, the webhook answers 404. */
   whatsapp?: WhatsAppConfig;
   documents: DocumentsConfig;
+  security: SecurityConfig;
+  observability: ObservabilityConfig;
   directline: DirectLineSettings;
 }
 
@@ -65,6 +67,24 @@ export interface WhatsAppConfig {
   phoneNumberId: string;
   /** Graph API base URL including the version. */
   graphUrl: string;
+}
+
+/** HTTP protections applied to every route (api/http/security.ts). */
+export interface SecurityConfig {
+  /** Origins (scheme://host[:port]) allowed to call the API from a browser; empty = no cross-origin access. */
+  corsAllowedOrigins: string[];
+  /** Requests per client address per window, counted across every instance (health, readiness, metrics and Direct Line exempt). */
+  globalRateLimit: number;
+  globalRateWindowSeconds: number;
+}
+
+/** Traces and metrics. */
+export interface ObservabilityConfig {
+  /** OTLP/HTTP base endpoint (e.g. http://jaeger:4318); unset = no traces exported. */
+  otlpEndpoint?: string;
+  serviceName: string;
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  metricsToken?: string;
 }
 
 export interface DocumentsConfig {
@@ -274,6 +294,28 @@ function whatsapp(env: Env): WhatsAppConfig | undefined {
   };
 }
 
+function originList(env: Env, name: string): string[] {
+  const raw = read(env, name);
+  if (raw === undefined) return [];
+  const items = raw
+    .split(',')
+    .map((s) => s.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+  for (const item of items) {
+    let origin: string | undefined;
+    try {
+      origin = new URL(item).origin;
+    } catch {
+      origin = undefined;
+    }
+    // Exact origins only: a wildcard or a path would silently widen or never match the browser's Origin header.
+    if (origin !== item || !/^https?:/.test(item)) {
+      throw new ConfigError(`${name} must be a comma-separated list of origins like https://app.rio.gov.br, got "${item}"`);
+    }
+  }
+  return items;
+}
+
 /** Reads and validates the configuration; throws {@link ConfigError} naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
@@ -364,6 +406,16 @@ export function loadConfig(env: Env = process.env): Config {
       quotaCount: integer(env, 'DOCUMENT_QUOTA_COUNT', 50, 1, 10000),
       quotaBytes: integer(env, 'DOCUMENT_QUOTA_BYTES', 50 * 1024 * 1024, 1024, 10 * 1024 * 1024 * 1024),
       maxFileBytes: integer(env, 'DOCUMENT_MAX_FILE_BYTES', 5 * 1024 * 1024, 1024, 5 * 1024 * 1024),
+    },
+    security: {
+      corsAllowedOrigins: originList(env, 'CORS_ALLOWED_ORIGINS'),
+      globalRateLimit: integer(env, 'GLOBAL_RATE_LIMIT', 600, 1, 1_000_000_000),
+      globalRateWindowSeconds: integer(env, 'GLOBAL_RATE_WINDOW_SECONDS', 60, 1, 86400),
+    },
+    observability: {
+      otlpEndpoint: url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:'])?.replace(/\/+$/, ''),
+      serviceName: read(env, 'OTEL_SERVICE_NAME') ?? 'carteira-digital-carioca',
+      metricsToken: secret(env, 'METRICS_TOKEN', 16),
     },
   };
 }

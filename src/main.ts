@@ -15,6 +15,11 @@ import { ConversationEngine } from '../bot/conversation-engine';
 import { createWalletPorts } from '../bot/ports';
 import { WalletBot } from '../bot/wallet-bot';
 import { registerBotEndpoint } from '../bot/adapter';
+import { AppMetrics } from './shared/metrics';
+import { startTracing } from './telemetry-setup';
+import { traceRequests } from '../api/http/tracing';
+import { recordRequestDurations, registerMetrics } from '../api/http/metrics';
+import { applySecurity } from '../api/http/security';
 import { registerWhatsApp, type WhatsAppChannel } from '../bot/channels/whatsapp';
 import { directLineCitizenOf } from '../bot/channels/directline/bot-adapter';
 import { registerDirectLine } from '../bot/channels/directline/routes';
@@ -57,6 +62,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     });
   }
   const server = createHttpServer({ config, logger, orm: db.orm, isStreamingRoute });
+  // Observability and protections run before routing, so refused and unknown requests are traced and counted too.
+  const metrics = new AppMetrics(db, config.database);
+  server.pre(traceRequests);
+  server.pre(recordRequestDurations(metrics));
+  applySecurity(server, { config, logger, orm: db.orm });
+  registerMetrics(server, metrics, config.observability.metricsToken);
+  services.cards.metrics = metrics;
   registerApi(server, { services, db, secrets, config });
   const engine = new ConversationEngine(
     createWalletPorts(services, { maxFileBytes: config.documents.maxFileBytes, downloadTimeoutMs: config.bot.turnTimeoutMs }),
@@ -64,6 +76,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     {
       idleMinutes: config.bot.idleMinutes,
       turnTimeoutMs: config.bot.turnTimeoutMs,
+      metrics,
       linkedCitizen: (key) =>
         RequestContext.create(db.em, () => services.channelLinks.linkedUser(key.channel, key.channelUserId)),
     },
@@ -164,6 +177,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Registered before the app is built so the very first request is traced.
+  const tracing = startTracing(config.observability);
   let app: App;
   try {
     app = await buildApp(config);
@@ -191,13 +206,17 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownTimeoutMs + 1500);
     hardStop.unref();
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        app.logger.error({ err: error }, 'error while shutting down');
-        process.exit(1);
-      },
-    );
+    app
+      .close()
+      // Spans still buffered are flushed last, so the shutdown itself is traced.
+      .then(() => tracing?.shutdown())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          app.logger.error({ err: error }, 'error while shutting down');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -2,9 +2,11 @@ import { MikroORM as PgMikroORM, defineConfig as definePgConfig } from '@mikro-o
 import { MikroORM as PgliteMikroORM, defineConfig as definePgliteConfig } from '@mikro-orm/pglite';
 import type { EntityManager as SqlEntityManager, Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import type { LoggerOptions } from '@mikro-orm/core';
 import type { DatabaseConfig } from '../config';
 import { migrationsList } from '../../migrations';
 import { entities } from './entities';
+import { TracingQueryLogger } from '../shared/telemetry';
 import { DataDirLock } from './data-dir-lock';
 
 /** The entity manager type every service receives. PGlite and PostgreSQL share the PostgreSQL platform. */
@@ -33,6 +35,8 @@ function baseOptions() {
     discovery: { warnWhenNoEntities: false },
     allowGlobalContext: false,
     debug: false,
+    // Every SQL statement becomes a span under the active one (a no-op without a tracing SDK).
+    loggerFactory: (options: LoggerOptions) => new TracingQueryLogger(options),
   };
 }
 

@@ -13,6 +13,8 @@ import { generateCardNumber, maskCardNumber } from './card-number';
 import { BLOCK_REASONS, LEDGER_ENTRY_TYPES, type BlockReason, type CardStatus, type LedgerEntryType } from './card.entity';
 import { type IdempotencyService, type IdempotentResult, parseIdempotencyKey } from './idempotency';
 import { formatBrl } from './money';
+import { traced } from '../shared/telemetry';
+import { outcomeOf, type CardOperationCounter } from '../shared/metrics';
 
 /** A card as services hand it to the edges (plain data: it is also stored as an idempotent result). */
 export interface CardSummary {
@@ -142,6 +144,9 @@ export class CardsService implements AccountParticipant {
     private readonly audit: AuditService,
   ) {}
 
+  /** Where recharge and debit outcomes are counted; the composition root plugs the app's metrics in. */
+  metrics: CardOperationCounter | null = null;
+
   /** Issues a new active card with zero balance for the user, inside the caller's transaction (registration). */
   async issueCard(em: EntityManager, userId: string): Promise<string> {
     const row = await this.insertCard(em, userId, 0);
@@ -243,25 +248,27 @@ export class CardsService implements AccountParticipant {
     amountCents: number,
     idempotencyKey: string | undefined,
   ): Promise<IdempotentResult<BalanceChange>> {
-    const key = parseIdempotencyKey(idempotencyKey);
-    const { rechargeMinCents, rechargeMaxCents } = this.config;
-    if (!Number.isSafeInteger(amountCents) || amountCents < rechargeMinCents || amountCents > rechargeMaxCents) {
-      throw validationError([
-        {
-          field: 'amountCents',
-          message: `A recarga deve ser de ${formatBrl(rechargeMinCents)} a ${formatBrl(rechargeMaxCents)}.`,
+    return this.observed('recharge', async () => {
+      const key = parseIdempotencyKey(idempotencyKey);
+      const { rechargeMinCents, rechargeMaxCents } = this.config;
+      if (!Number.isSafeInteger(amountCents) || amountCents < rechargeMinCents || amountCents > rechargeMaxCents) {
+        throw validationError([
+          {
+            field: 'amountCents',
+            message: `A recarga deve ser de ${formatBrl(rechargeMinCents)} a ${formatBrl(rechargeMaxCents)}.`,
+          },
+        ]);
+      }
+      if (!isUuid(cardId)) throw new DomainError('not-found', CARD_NOT_FOUND);
+      return this.idempotency.run(
+        { userId: actor.id, route: 'POST /v1/cards/{id}/recharges', key, request: { cardId, amountCents } },
+        async (em) => {
+          const change = await this.applyChange(em, actor, cardId, 'recharge', amountCents, key);
+          await this.checkVelocity(em, cardId);
+          return change;
         },
-      ]);
-    }
-    if (!isUuid(cardId)) throw new DomainError('not-found', CARD_NOT_FOUND);
-    return this.idempotency.run(
-      { userId: actor.id, route: 'POST /v1/cards/{id}/recharges', key, request: { cardId, amountCents } },
-      async (em) => {
-        const change = await this.applyChange(em, actor, cardId, 'recharge', amountCents, key);
-        await this.checkVelocity(em, cardId);
-        return change;
-      },
-    );
+      );
+    });
   }
 
   /**
@@ -274,17 +281,37 @@ export class CardsService implements AccountParticipant {
     amountCents: number,
     idempotencyKey: string | undefined,
   ): Promise<IdempotentResult<BalanceChange>> {
-    const key = parseIdempotencyKey(idempotencyKey);
-    if (!Number.isSafeInteger(amountCents) || amountCents < 1) {
-      throw validationError([
-        { field: 'amountCents', message: 'O valor deve ser um número inteiro de centavos maior que zero.' },
-      ]);
-    }
-    if (!isUuid(cardId)) throw new DomainError('not-found', CARD_NOT_FOUND);
-    return this.idempotency.run(
-      { userId: actor.id, route: 'POST /v1/cards/{id}/debits', key, request: { cardId, amountCents } },
-      (em) => this.applyChange(em, actor, cardId, 'debit', amountCents, key),
-    );
+    return this.observed('debit', async () => {
+      const key = parseIdempotencyKey(idempotencyKey);
+      if (!Number.isSafeInteger(amountCents) || amountCents < 1) {
+        throw validationError([
+          { field: 'amountCents', message: 'O valor deve ser um número inteiro de centavos maior que zero.' },
+        ]);
+      }
+      if (!isUuid(cardId)) throw new DomainError('not-found', CARD_NOT_FOUND);
+      return this.idempotency.run(
+        { userId: actor.id, route: 'POST /v1/cards/{id}/debits', key, request: { cardId, amountCents } },
+        (em) => this.applyChange(em, actor, cardId, 'debit', amountCents, key),
+      );
+    });
+  }
+
+  /** Runs one recharge or debit in its own span and counts its outcome (`ok`, `replayed` or the error code). */
+  private observed(
+    operation: 'recharge' | 'debit',
+    run: () => Promise<IdempotentResult<BalanceChange>>,
+  ): Promise<IdempotentResult<BalanceChange>> {
+    return traced(`cards.${operation}`, { 'app.operation': operation }, async (span) => {
+      try {
+        const outcome = await run();
+        span.setAttribute('app.replayed', outcome.replayed);
+        this.metrics?.cardOperation(operation, outcome.replayed ? 'replayed' : 'ok');
+        return outcome;
+      } catch (error) {
+        this.metrics?.cardOperation(operation, outcomeOf(error));
+        throw error;
+      }
+    });
   }
 
   /** The card's ledger, newest first, keyset-paginated, optionally filtered by entry type and date range. */

@@ -52,6 +52,8 @@ export async function startTestApp(
       // Keys are required with PostgreSQL; tests use fixed throwaway ones.
       JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
       FILE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+      // Every test client is 127.0.0.1: the global per-address limit is out of the way unless a test sets it.
+      GLOBAL_RATE_LIMIT: '1000000000',
       ...options.env,
     }),
     database,

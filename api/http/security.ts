@@ -1,0 +1,158 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { Next, Request, Response, Server } from 'restify';
+import type { Config } from '../../src/config';
+import type { EntityManager } from '../../src/db/orm';
+import type { Logger } from '../../src/shared/logger';
+import { RateLimiter } from '../../src/shared/rate-limiter';
+import { problemFor } from './problems';
+import { sendProblem } from './server';
+
+/** Nothing may load, frame or submit from an API response: JSON needs none of it. */
+const API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/**
+ * Pages the app serves itself, each with what it needs and nothing more. Swagger UI loads its own scripts and styles
+ * from 'self' and sets inline styles; the web chat also talks to Direct Line (fetch, WebSocket) and shows pictures
+ * citizens send. A route may still send its own Content-Security-Policy: the one set here is only the default.
+ */
+const PAGE_POLICIES: ReadonlyArray<readonly [prefix: string, policy: string]> = [
+  [
+    '/docs',
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+      "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  ],
+  [
+    '/chat',
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+      "media-src 'self' blob:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  ],
+];
+
+/** Methods and request headers a browser on an allowed origin may use. */
+const CORS_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
+const CORS_HEADERS = 'Authorization, Content-Type, Idempotency-Key, X-Request-Id';
+const CORS_EXPOSED = 'X-Request-Id, Retry-After, Location, Content-Disposition';
+
+/**
+ * Paths outside the global per-address budget: probes and scraping (a load balancer or Prometheus must never be told to
+ * back off), Direct Line polling (Web Chat polls about once a second; it has its own per-conversation budget, see
+ * DirectLineSettings), and the server-to-server channel endpoints (every Teams or WhatsApp message arrives from a few
+ * Microsoft or Meta addresses, and each request is authenticated by a signed token or signature).
+ */
+const EXEMPT_EXACT = new Set(['/health', '/ready', '/metrics', '/api/messages', '/webhooks/whatsapp']);
+const EXEMPT_PREFIXES = ['/v3/directline/'];
+
+/** Whether `writeHead`'s own headers (an object or a flat [name, value, ...] list) include `name`. */
+function passesHeader(args: unknown[], name: string): boolean {
+  return args.some((arg) => {
+    if (Array.isArray(arg)) return arg.some((item, i) => i % 2 === 0 && String(item).toLowerCase() === name);
+    return typeof arg === 'object' && arg !== null && Object.keys(arg).some((key) => key.toLowerCase() === name);
+  });
+}
+
+/**
+ * Sets the default Content-Security-Policy at the last moment, only if the route did not send one: restify's
+ * `res.header()` appends to a header already set, so setting the default first would merge two policies.
+ */
+function defaultPolicyUnlessSet(res: Response, policy: string): void {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => Response;
+  res.writeHead = function writeHeadWithPolicy(...args: unknown[]) {
+    if (!res.hasHeader('content-security-policy') && !passesHeader(args, 'content-security-policy')) {
+      res.setHeader('Content-Security-Policy', policy);
+    }
+    return writeHead(...args);
+  };
+}
+
+function pathOf(req: Request): string {
+  return (req.url ?? '/').split('?')[0];
+}
+
+/** Whether the global rate limit skips this path (see {@link EXEMPT_EXACT}). */
+export function isRateLimitExempt(path: string): boolean {
+  return EXEMPT_EXACT.has(path) || path === '/v3/directline' || EXEMPT_PREFIXES.some((prefix) => path.startsWith(prefix));
+}
+
+export interface SecurityOptions {
+  config: Config;
+  logger: Logger;
+  orm: MikroORM;
+}
+
+/**
+ * Registers, as `pre` handlers (before routing and body parsing, so a refused request costs little): the security
+ * headers, CORS for the allow-listed origins (preflights answered here), and the global per-address rate limit, counted
+ * in the database so it holds across every instance. Must come after the handler that resolves the client address.
+ */
+export function applySecurity(server: Server, { config, logger, orm }: SecurityOptions): void {
+  const { corsAllowedOrigins, globalRateLimit, globalRateWindowSeconds } = config.security;
+  const hsts = config.publicBaseUrl.startsWith('https:');
+  const allowed = new Set(corsAllowedOrigins);
+  const limiter = new RateLimiter('global', { limit: globalRateLimit, windowSeconds: globalRateWindowSeconds });
+
+  server.pre(function securityHeaders(req: Request, res: Response, next: Next) {
+    const path = pathOf(req);
+    const page = PAGE_POLICIES.find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`));
+    defaultPolicyUnlessSet(res, page ? page[1] : API_POLICY);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    // Only over https: a browser would otherwise pin a development http origin to https.
+    if (hsts) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    next();
+  });
+
+  server.pre(function cors(req: Request, res: Response, next: Next) {
+    const origin = req.headers.origin;
+    const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
+    res.setHeader('Vary', 'Origin');
+    const permitted = typeof origin === 'string' && allowed.has(origin);
+    if (permitted) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Expose-Headers', CORS_EXPOSED);
+    }
+    if (!preflight) {
+      next();
+      return;
+    }
+    // A preflight never reaches a route; a refused origin gets the same 204 without CORS headers, which the browser
+    // reads as "not allowed".
+    if (permitted) {
+      res.setHeader('Access-Control-Allow-Methods', CORS_METHODS);
+      res.setHeader('Access-Control-Allow-Headers', CORS_HEADERS);
+      res.setHeader('Access-Control-Max-Age', '600');
+    }
+    res.writeHead(204, { 'Content-Length': 0 });
+    res.end();
+    next(false);
+  });
+
+  server.pre(function globalRateLimitHandler(req: Request, res: Response, next: Next) {
+    if (isRateLimitExempt(pathOf(req))) {
+      next();
+      return;
+    }
+    limiter.hit(orm.em.fork() as EntityManager, req.meta.address).then(
+      (retryAfterSeconds) => {
+        if (retryAfterSeconds === 0) {
+          next();
+          return;
+        }
+        sendProblem(
+          req,
+          res,
+          problemFor('rate-limited', `Muitas requisições deste endereço. Tente de novo em ${retryAfterSeconds} segundos.`),
+          { 'Retry-After': String(retryAfterSeconds) },
+        );
+        next(false);
+      },
+      (error: unknown) => {
+        // Fail open: with the database unreachable the request fails on its own with a 503 problem; refusing it here
+        // as "too many requests" would mislead the client.
+        logger.warn({ err: error, requestId: req.meta.requestId }, 'global rate limit check failed');
+        next();
+      },
+    );
+  });
+}

@@ -1,0 +1,97 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DatabaseConfig } from '../config';
+import type { Database } from '../db/orm';
+import { DomainError } from './errors';
+
+/** Counts recharges and debits; the cards service reports each outcome here. */
+export interface CardOperationCounter {
+  cardOperation(operation: 'recharge' | 'debit', outcome: string): void;
+}
+
+/** Counts bot turns; the conversation engine reports each one here. */
+export interface BotTurnCounter {
+  botTurn(flow: string, outcome: 'ok' | 'reset' | 'failed'): void;
+}
+
+/** What an operation ended as, with bounded cardinality: `ok`, `replayed`, a catalogue error code, or `error`. */
+export function outcomeOf(error: unknown): string {
+  return error instanceof DomainError ? error.code : 'error';
+}
+
+/** The pool counters of a PostgreSQL `pg.Pool` (the only fields read). */
+interface PgPoolStats {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+}
+
+/**
+ * The application's Prometheus metrics, in a registry of its own (two apps in one process, as in tests, never share
+ * counters). Request durations, bot turns, card operations, database pool usage and the Node.js defaults (event-loop
+ * lag included).
+ */
+export class AppMetrics implements CardOperationCounter, BotTurnCounter {
+  readonly registry = new Registry();
+  private readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
+  private readonly botTurns: Counter<'flow' | 'outcome'>;
+  private readonly cardOperations: Counter<'operation' | 'outcome'>;
+
+  constructor(db: Database, database: DatabaseConfig) {
+    const poolMax = database.kind === 'postgresql' ? database.poolMax : 1;
+    collectDefaultMetrics({ register: this.registry });
+    this.requestDuration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration by route pattern, method and status code.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [this.registry],
+    });
+    this.botTurns = new Counter({
+      name: 'bot_turns_total',
+      help: 'Bot turns by the flow the conversation ended the turn in and the outcome.',
+      labelNames: ['flow', 'outcome'],
+      registers: [this.registry],
+    });
+    this.cardOperations = new Counter({
+      name: 'card_operations_total',
+      help: 'Transport-card recharges and debits by outcome (ok, replayed or the error code).',
+      labelNames: ['operation', 'outcome'],
+      registers: [this.registry],
+    });
+    new Gauge({
+      name: 'db_pool_connections',
+      help: 'Database pool connections by state (max, total, idle, waiting). Embedded PGlite has one connection.',
+      labelNames: ['state'],
+      registers: [this.registry],
+      async collect() {
+        const stats = database.kind === 'postgresql' ? await poolStats(db) : null;
+        this.set({ state: 'max' }, stats ? poolMax : 1);
+        this.set({ state: 'total' }, stats ? stats.totalCount : 1);
+        this.set({ state: 'idle' }, stats ? stats.idleCount : 0);
+        this.set({ state: 'waiting' }, stats ? stats.waitingCount : 0);
+      },
+    });
+  }
+
+  /** Records one finished HTTP request; `route` is the route pattern (`/v1/cards/:id`), never the raw path. */
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    this.requestDuration.observe({ method, route, status: String(status) }, seconds);
+  }
+
+  cardOperation(operation: 'recharge' | 'debit', outcome: string): void {
+    this.cardOperations.inc({ operation, outcome });
+  }
+
+  botTurn(flow: string, outcome: 'ok' | 'reset' | 'failed'): void {
+    this.botTurns.inc({ flow, outcome });
+  }
+}
+
+/** The `pg` pool behind MikroORM's PostgreSQL connection, or null when it cannot be reached. */
+async function poolStats(db: Database): Promise<PgPoolStats | null> {
+  const connection = db.orm.driver.getConnection() as { getNativeClient?: () => Promise<unknown> };
+  if (typeof connection.getNativeClient !== 'function') return null;
+  const pool = (await connection.getNativeClient()) as Partial<PgPoolStats>;
+  if (typeof pool.totalCount !== 'number') return null;
+  return { totalCount: pool.totalCount, idleCount: pool.idleCount ?? 0, waitingCount: pool.waitingCount ?? 0 };
+}

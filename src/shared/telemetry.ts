@@ -1,0 +1,77 @@
+import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { DefaultLogger, type LogContext, type LoggerOptions } from '@mikro-orm/core';
+import { DomainError } from './errors';
+
+/**
+ * Tracing for the domain, through the OpenTelemetry API only: without a registered SDK (tests of other things, a
+ * deployment without OTEL_EXPORTER_OTLP_ENDPOINT) every call here is a no-op. The SDK is set up at the edge
+ * (src/telemetry-setup.ts). Attributes must never carry personal data: flow and state names, ids of operations and
+ * outcome codes only.
+ */
+
+/** Name of the tracer every span of the application comes from. */
+export const TRACER_NAME = 'carteira-digital-carioca';
+
+/** Keeps the span status honest: a domain error (bad input, a rule) is recorded by code, an unexpected one as ERROR. */
+function recordFailure(span: Span, error: unknown): void {
+  if (error instanceof DomainError) {
+    span.setAttribute('app.error_code', error.code);
+    if (error.code === 'internal-error') span.setStatus({ code: SpanStatusCode.ERROR });
+    return;
+  }
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({ code: SpanStatusCode.ERROR });
+}
+
+/**
+ * Runs `fn` inside a new span named `name`, child of whatever span is active (the HTTP request, the bot turn), and ends
+ * it when `fn` settles. `fn` receives the span to add attributes learnt on the way (the state a flow ended in).
+ */
+export async function traced<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>): Promise<T> {
+  return trace.getTracer(TRACER_NAME).startActiveSpan(name, { attributes }, async (span) => {
+    try {
+      return await fn(span);
+    } catch (error) {
+      recordFailure(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** First word of a statement (`select`, `insert`, `begin`...): a low-cardinality span name with no values in it. */
+function operationOf(query: string): string {
+  const match = /^\s*(?:\/\*.*?\*\/\s*)?([a-zA-Z]+)/s.exec(query);
+  return match ? match[1].toLowerCase() : 'query';
+}
+
+/**
+ * MikroORM's logger, extended so every SQL statement the ORM runs becomes a CLIENT span under the active span. MikroORM
+ * calls `logQuery` after each statement with its duration, on PGlite and PostgreSQL alike, so this needs no patching of
+ * the `pg` module (which is unreliable under jest's module registry). Parameters are never recorded: they hold personal
+ * data; the statement text uses placeholders.
+ */
+export class TracingQueryLogger extends DefaultLogger {
+  constructor(options: LoggerOptions) {
+    super(options);
+  }
+
+  /** Records the statement as a span, then lets the default logger decide whether to print it. */
+  override logQuery(context: { query: string } & LogContext): void {
+    const end = Date.now();
+    const took = context.took ?? 0;
+    const span = trace.getTracer(TRACER_NAME).startSpan(`db ${operationOf(context.query)}`, {
+      kind: SpanKind.CLIENT,
+      startTime: end - took,
+      attributes: {
+        'db.system.name': 'postgresql',
+        'db.operation.name': operationOf(context.query),
+        'db.query.text': context.query.slice(0, 2000),
+      },
+    });
+    if (context.level === 'error') span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end(end);
+    super.logQuery(context);
+  }
+}

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
+import { startTracing, type Tracing } from '../../src/telemetry-setup';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { postJson, registerCitizen, type SignedInCitizen } from '../support/factories';
+
+/**
+ * Traces through the real pipeline: the SDK is registered by the same module production uses, with an in-memory
+ * exporter instead of OTLP, and the app runs on its own database (PGlite or TEST_DATABASE_URL).
+ */
+
+const exporter = new InMemorySpanExporter();
+let tracing: Tracing;
+let t: TestApp;
+let citizen: SignedInCitizen;
+
+beforeAll(async () => {
+  tracing = startTracing({ serviceName: 'carteira-digital-carioca-test' }, exporter)!;
+  t = await startTestApp();
+  citizen = await registerCitizen(t);
+});
+afterAll(async () => {
+  await t.close();
+  await tracing.shutdown();
+  trace.disable();
+});
+
+const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
+
+/** Spans of one trace, once the SERVER span (ended on 'finish', just after the client got the response) is in. */
+async function traceOf(predicate: (span: ReadableSpan) => boolean): Promise<ReadableSpan[]> {
+  for (let i = 0; i < 100; i++) {
+    const root = exporter.getFinishedSpans().find(predicate);
+    if (root) return exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === root.spanContext().traceId);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('no such span was exported');
+}
+
+describe('one recharge is one trace', () => {
+  it('has the HTTP span, the service span under it and the SQL statements under the service span', async () => {
+    const cards = (await (await t.fetch('/v1/cards', { headers: citizen.auth })).json()) as { items: Array<{ id: string }> };
+    exporter.reset();
+    const res = await postJson(
+      t,
+      `/v1/cards/${cards.items[0].id}/recharges`,
+      { amountCents: 1000 },
+      { ...citizen.auth, 'idempotency-key': randomUUID() },
+    );
+    expect(res.status).toBe(201);
+
+    const spans = await traceOf((s) => s.name.startsWith('POST /v1/cards'));
+    const http = spans.find((s) => s.name.startsWith('POST /v1/cards'))!;
+    expect(http.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.response.status_code': 201 });
+    expect(String(http.attributes['http.route'])).toMatch(/^\/v1\/cards\/[:{]/);
+    expect(parentOf(http)).toBeUndefined();
+
+    const service = spans.find((s) => s.name === 'cards.recharge')!;
+    expect(service).toBeDefined();
+    expect(parentOf(service)).toBe(http.spanContext().spanId);
+    expect(service.attributes).toMatchObject({ 'app.operation': 'recharge', 'app.replayed': false });
+
+    // Every statement of the recharge (idempotency claim, the ledger CTE, the velocity check, commit) is under it.
+    const statements = spans.filter((s) => s.name.startsWith('db '));
+    const underService = statements.filter((s) => parentOf(s) === service.spanContext().spanId);
+    expect(underService.length).toBeGreaterThanOrEqual(2);
+    expect(underService.map((s) => s.attributes['db.query.text']).join('\n')).toMatch(/ledger/i);
+    // Authentication reads the session before the service runs: those statements hang from the HTTP span.
+    for (const statement of statements) {
+      expect([http.spanContext().spanId, service.spanContext().spanId]).toContain(parentOf(statement));
+    }
+  });
+
+  it('continues a caller trace from its traceparent header', async () => {
+    exporter.reset();
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const res = await t.fetch('/v1/document-types', { headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01` } });
+    expect(res.status).toBe(200);
+    const spans = await traceOf((s) => s.name === 'GET /v1/document-types');
+    expect(spans[0].spanContext().traceId).toBe(traceId);
+  });
+
+  it('never records personal data: statements carry placeholders, not the values', async () => {
+    exporter.reset();
+    const other = await registerCitizen(t);
+    await traceOf((s) => s.name === 'POST /v1/auth/register');
+    const recorded = JSON.stringify(exporter.getFinishedSpans().map((s) => s.attributes));
+    expect(recorded).not.toContain(other.input.cpf.replace(/\D/g, ''));
+    expect(recorded).not.toContain(other.input.email);
+  });
+});
+
+describe('bot turns', () => {
+  it('are spans with the flow and state as attributes', async () => {
+    exporter.reset();
+    const key = { channel: 'test', conversationId: randomUUID(), channelUserId: randomUUID() };
+    await t.app.engine.handleTurn(key, { text: '5', attachments: [] }, randomUUID(), null);
+    const turn = exporter.getFinishedSpans().find((s) => s.name === 'bot.turn')!;
+    expect(turn.attributes).toMatchObject({ 'bot.channel': 'test', 'bot.flow': 'question', 'bot.outcome': 'ok' });
+    expect(typeof turn.attributes['bot.state']).toBe('string');
+    // Loading and saving the conversation are statements of the turn.
+    const statements = exporter.getFinishedSpans().filter((s) => parentOf(s) === turn.spanContext().spanId);
+    expect(statements.some((s) => s.name === 'db select')).toBe(true);
+  });
+});
