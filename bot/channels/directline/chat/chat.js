@@ -81,8 +81,9 @@
       },
       webchatElement,
     );
-    const sendBox = webchatElement.querySelector('[data-id="webchat-sendbox-input"]');
-    if (sendBox) sendBox.focus();
+    // The sign-in form just disappeared with the focus in it: move the focus to the chat's status line, from where the
+    // next Tab reaches the conversation and the send box.
+    chatWho.focus();
   }
 
   form.addEventListener('submit', async function (event) {
