@@ -8,6 +8,7 @@ import spec from './generated/openapi.json';
 import { registerDocs } from './http/docs';
 import { registerHealth } from './http/health';
 import { createBearerAuthenticator } from './http/authentication';
+import { registerSocialLogin } from './http/social-login';
 
 export interface ApiDependencies {
   services: AppServices;
@@ -27,4 +28,5 @@ export function registerApi(server: Server, { services, db, secrets, config }: A
   registerHealth(server, db);
   registerDocs(server, spec);
   RegisterRoutes(server);
+  registerSocialLogin(server, services, config.social, secrets.jwtSecret);
 }

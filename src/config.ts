@@ -40,6 +40,19 @@ export interface Config {
   security: SecurityConfig;
   observability: ObservabilityConfig;
   directline: DirectLineSettings;
+  social: SocialLoginConfig;
+}
+
+/** Sign-in with Google (OpenID Connect) and Meta (Facebook Login). A provider is enabled only with its id and secret. */
+export interface SocialLoginConfig {
+  google?: { clientId: string; clientSecret: string; issuerUrl: string };
+  meta?: { appId: string; appSecret: string; graphUrl: string; dialogUrl: string };
+  /** Origin the providers redirect back to (`<base>/v1/auth/<provider>/callback`); defaults to PUBLIC_BASE_URL. */
+  callbackBaseUrl: string;
+  /** When set, callbacks redirect here with the tokens (or the signup ticket) in the URL fragment. */
+  frontendRedirectUrl?: string;
+  /** Lets tests talk to providers over plain http; refused in production. */
+  allowInsecureHttp: boolean;
 }
 
 /** The app's own Direct Line 3.0 for the web chat. */
@@ -257,6 +270,34 @@ function secret(env: Env, name: string, minLength: number): string | undefined {
   return raw;
 }
 
+function flag(env: Env, name: string): boolean {
+  return oneOf(env, name, ['true', 'false'] as const, 'false') === 'true';
+}
+
+function socialLogin(env: Env, nodeEnv: Config['nodeEnv'], publicBaseUrl: string): SocialLoginConfig {
+  const allowInsecureHttp = flag(env, 'SOCIAL_ALLOW_INSECURE_HTTP');
+  if (allowInsecureHttp && nodeEnv === 'production') {
+    throw new ConfigError('SOCIAL_ALLOW_INSECURE_HTTP must not be true when NODE_ENV=production');
+  }
+  // Provider endpoints carry codes and tokens: plain http only for the local stand-ins of the tests.
+  const providerProtocols = allowInsecureHttp ? ['https:', 'http:'] : ['https:'];
+  const trimmed = (value: string) => value.replace(/\/+$/, '');
+  const googleId = read(env, 'GOOGLE_CLIENT_ID');
+  const googleSecret = read(env, 'GOOGLE_CLIENT_SECRET');
+  const metaId = read(env, 'META_APP_ID');
+  const metaSecret = read(env, 'META_APP_SECRET');
+  const issuerUrl = trimmed(url(env, 'GOOGLE_ISSUER_URL', providerProtocols) ?? 'https://accounts.google.com');
+  const graphUrl = trimmed(url(env, 'META_GRAPH_URL', providerProtocols) ?? 'https://graph.facebook.com/v21.0');
+  const dialogUrl = url(env, 'META_DIALOG_URL', providerProtocols) ?? 'https://www.facebook.com/v21.0/dialog/oauth';
+  return {
+    google: googleId && googleSecret ? { clientId: googleId, clientSecret: googleSecret, issuerUrl } : undefined,
+    meta: metaId && metaSecret ? { appId: metaId, appSecret: metaSecret, graphUrl, dialogUrl } : undefined,
+    callbackBaseUrl: trimmed(url(env, 'SOCIAL_CALLBACK_BASE', ['http:', 'https:']) ?? publicBaseUrl),
+    frontendRedirectUrl: url(env, 'SOCIAL_FRONTEND_REDIRECT_URL', ['http:', 'https:']),
+    allowInsecureHttp,
+  };
+}
+
 function emailList(env: Env, name: string): string[] {
   const raw = read(env, name);
   if (raw === undefined) return [];
@@ -417,5 +458,6 @@ export function loadConfig(env: Env = process.env): Config {
       serviceName: read(env, 'OTEL_SERVICE_NAME') ?? 'carteira-digital-carioca',
       metricsToken: secret(env, 'METRICS_TOKEN', 16),
     },
+    social: socialLogin(env, nodeEnv, publicBaseUrl),
   };
 }

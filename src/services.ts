@@ -7,6 +7,7 @@ import { AuditService } from './shared/audit.service';
 import { DocumentTypesService } from './documents/document-types.service';
 import { AccountsService } from './accounts/accounts.service';
 import { SessionsService } from './accounts/sessions.service';
+import { IdentitiesService } from './accounts/identities.service';
 import { MfaService } from './accounts/mfa.service';
 import { deriveMfaKeys } from './accounts/mfa-crypto';
 import { createPasswordHasher } from './accounts/password-hashing';
@@ -35,6 +36,7 @@ export interface AppServices {
   documentTypes: DocumentTypesService;
   accounts: AccountsService;
   sessions: SessionsService;
+  identities: IdentitiesService;
   mfa: MfaService;
   cards: CardsService;
   idempotency: IdempotencyService;
@@ -66,6 +68,9 @@ export function createServices({ config, em, logger, secrets, mailer }: ServiceD
     config.publicBaseUrl,
   );
   const accounts = new AccountsService(em, hasher, audit, sessions);
+  const identities = new IdentitiesService(em, sessions, audit);
+  accounts.addParticipant(identities);
+  accounts.useSignupTickets(identities);
   // Wrong codes when turning two-factor authentication on or off are throttled exactly like wrong passwords.
   const mfa = new MfaService(em, deriveMfaKeys(secrets.fileEncryptionKey), hasher, audit, {
     maxFailures: config.auth.loginMaxFailures,
@@ -93,6 +98,7 @@ export function createServices({ config, em, logger, secrets, mailer }: ServiceD
     documentTypes: new DocumentTypesService(),
     accounts,
     sessions,
+    identities,
     mfa,
     cards,
     idempotency,

@@ -35,6 +35,11 @@ export const STATUS_BY_CODE = {
   'unsupported-file-type': 415,
   // Stored bytes failed their integrity check: the server's fault, never answered with altered bytes.
   'file-corrupted': 500,
+  // A callback without this browser's one-time state, or with a code the provider refused, is a bad request.
+  'social-login-state': 400,
+  'social-login-rejected': 400,
+  // The provider's answer could not be verified (ID token signature, issuer, audience, nonce; profile fetch).
+  'social-login-unverified': 401,
 } as const satisfies Record<ErrorCode, number>;
 
 const TITLES: Record<number, string> = {

@@ -19,6 +19,7 @@ import {
   validatePhone,
 } from './registration-rules';
 import { type Actor, requireAdmin } from './policies';
+import { PROVIDER_LABELS, type SignupTicketRedeemer } from './identities.service';
 
 export interface RegisterInput {
   fullName: string;
@@ -27,6 +28,8 @@ export interface RegisterInput {
   birthDate: string;
   phone: string;
   password: string;
+  /** Completes a first sign-in with Google or Meta: the provider's identity is linked to the new account. */
+  signupTicket?: string;
 }
 
 export interface ProfilePatch {
@@ -57,6 +60,7 @@ export interface SessionRevoker {
 /** Registration, profile, password change, LGPD erasure and export, and the admin's user management. */
 export class AccountsService {
   private participants: AccountParticipant[] = [];
+  private signupTickets?: SignupTicketRedeemer;
 
   constructor(
     private readonly em: EntityManager,
@@ -71,10 +75,17 @@ export class AccountsService {
     this.participants.push(participant);
   }
 
+  /** Installs the redeemer of signup tickets from Google / Meta sign-ins (wired by the composition root). */
+  useSignupTickets(redeemer: SignupTicketRedeemer): void {
+    this.signupTickets = redeemer;
+  }
+
   /**
    * Creates a citizen account and, in the same transaction, whatever the participants add (the first transport card).
    * Every field is validated first (all errors at once); uniqueness of CPF and e-mail is decided by the database, so of
    * two concurrent identical registrations exactly one succeeds and the other gets `conflict`.
+   * With a `signupTicket` (a first Google/Meta sign-in) the ticket is spent and the provider identity linked in the
+   * same transaction; when the provider vouched for the e-mail, the account must use that e-mail.
    */
   async register(input: RegisterInput, info: RequestInfo): Promise<User> {
     const errors: FieldError[] = [];
@@ -87,11 +98,23 @@ export class AccountsService {
     check('birthDate', validateBirthDate(input.birthDate, this.clock()));
     check('phone', validatePhone(input.phone));
     check('password', checkPassword(input.password, { cpf: input.cpf, birthDate: input.birthDate, email: input.email }));
+    if (input.signupTicket !== undefined && !this.signupTickets) {
+      check('signupTicket', 'O acesso com Google ou Meta não está disponível.');
+    }
     if (errors.length > 0) throw validationError(errors);
 
     const passwordHash = await this.hasher.hashPassword(input.password);
     try {
       return await this.em.transactional(async (em) => {
+        const identity = input.signupTicket ? await this.signupTickets!.redeem(em, input.signupTicket) : undefined;
+        if (identity?.emailVerified && identity.email !== normaliseEmail(input.email)) {
+          throw validationError([
+            {
+              field: 'email',
+              message: `Use o e-mail confirmado pelo ${PROVIDER_LABELS[identity.provider]}: ${identity.email}.`,
+            },
+          ]);
+        }
         const user = em.create(User, {
           fullName: normaliseFullName(input.fullName),
           email: normaliseEmail(input.email),
@@ -103,6 +126,7 @@ export class AccountsService {
           status: 'active',
         });
         await em.flush();
+        if (identity) await this.signupTickets!.attach(em, user, identity, info);
         for (const participant of this.participants) await participant.onRegistered?.(em, user);
         await this.audit.record(em, 'account_registered', info, { actorId: user.id, subjectId: user.id });
         return user;

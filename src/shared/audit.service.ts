@@ -19,7 +19,11 @@ export type AuditEventName =
   | 'card_blocked'
   | 'card_replaced'
   | 'mfa_enabled'
-  | 'mfa_disabled';
+  | 'mfa_disabled'
+  | 'social_sign_in_succeeded'
+  | 'social_signup_started'
+  | 'identity_linked'
+  | 'identity_unlinked';
 
 /**
  * Writes the audit trail. Never pass secrets in `details`: the table is read by operators. Uses the caller's entity

@@ -33,6 +33,9 @@ export const ERROR_CATALOGUE = {
   'file-too-large': 'O arquivo passa do tamanho máximo permitido.',
   'unsupported-file-type': 'Tipo de arquivo não aceito: envie um PDF, JPEG ou PNG.',
   'file-corrupted': 'O arquivo guardado está danificado e não pode ser entregue. Envie o arquivo novamente.',
+  'social-login-state': 'Este pedido de acesso expirou, já foi usado ou não começou neste navegador. Comece de novo.',
+  'social-login-rejected': 'O provedor não autorizou o acesso. Comece de novo.',
+  'social-login-unverified': 'Não foi possível confirmar sua identidade com o provedor. Comece de novo.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
