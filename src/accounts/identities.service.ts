@@ -87,6 +87,8 @@ export class IdentitiesService implements AccountParticipant, SignupTicketRedeem
         });
         return { kind: 'tokens', tokens };
       }
+      // Spent and expired tickets are useless; clearing them here keeps the table small without a background job.
+      await em.execute(`delete from signup_tickets where expires_at < now() - interval '1 hour'`);
       const ticket = newOpaqueToken();
       const normalised = email ? normaliseEmail(email) : null;
       const created = await em.execute<{ expires_at: string | Date }[]>(

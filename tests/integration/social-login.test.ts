@@ -459,7 +459,7 @@ describe('linking from /v1/me/identities', () => {
     ).toBe(200);
   });
 
-  it('erasing the account removes its links', async () => {
+  it('the export lists the links and erasing the account removes them', async () => {
     const citizen = await registerCitizen(t);
     newMetaUser();
     const browser = new TestBrowser();
@@ -468,6 +468,10 @@ describe('linking from /v1/me/identities', () => {
     remember(linked.urls);
     expect(linked.res!.status).toBe(200);
     expect(await identityRows(citizen.id)).toHaveLength(1);
+    const exported = (await (await t.fetch('/v1/me/export', { headers: citizen.auth })).json()) as {
+      identities: Array<{ provider: string; email: string }>;
+    };
+    expect(exported.identities).toEqual([expect.objectContaining({ provider: 'meta', email: meta.nextUser.email })]);
     expect((await t.fetch('/v1/me', { method: 'DELETE', headers: citizen.auth })).status).toBe(204);
     expect(await identityRows(citizen.id)).toEqual([]);
   });

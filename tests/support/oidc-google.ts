@@ -80,6 +80,8 @@ export async function startLocalGoogle(): Promise<LocalGoogle> {
       pkce: { required: () => true },
       claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
       conformIdTokenClaims: false,
+      // Explicit lifetimes (Google's codes also live about a minute); the defaults print a notice per artifact.
+      ttl: { AuthorizationCode: 60, AccessToken: 3600, IdToken: 3600, Interaction: 600, Session: 3600, Grant: 3600 },
       features: { devInteractions: { enabled: false } },
       interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
       findAccount: (_ctx, accountId) => {
