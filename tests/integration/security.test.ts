@@ -187,18 +187,26 @@ describe('global rate limit per client address', () => {
   });
 });
 
-describe('HSTS over plain http', () => {
+describe('over plain http, with the global limit turned off', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ env: { GLOBAL_RATE_LIMIT: '0' } });
   });
   afterAll(async () => {
     await t.close();
   });
 
-  it('is not sent', async () => {
+  it('sends no HSTS', async () => {
     const res = await t.fetch('/health');
     expect(res.headers.get('strict-transport-security')).toBeNull();
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('counts nothing when GLOBAL_RATE_LIMIT is 0', async () => {
+    for (let i = 0; i < 5; i++) expect((await t.fetch('/v1/document-types')).status).toBe(200);
+    const rows = await t.app.db.em
+      .fork()
+      .execute<{ n: number }[]>(`select count(*)::int as n from rate_limit_windows where starts_with(key, 'global:')`);
+    expect(rows[0].n).toBe(0);
   });
 });
