@@ -109,5 +109,8 @@ export function createWalletPorts(
     },
 
     unlinkChannel: (conversation) => services.channelLinks.unlink(conversation.channel, conversation.channelUserId),
+
+    setNotifications: (conversation, citizenId, on, replyAddress) =>
+      services.notificationSubscriptions.set(conversation.channel, conversation.conversationId, citizenId, on, replyAddress),
   };
 }

@@ -1,4 +1,4 @@
-import { ActivityHandler, type TurnContext } from 'botbuilder';
+import { ActivityHandler, TurnContext } from 'botbuilder';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../src/shared/logger';
 import type { ConversationEngine } from './conversation-engine';
@@ -66,7 +66,11 @@ export class WalletBot extends ActivityHandler {
       channelUserId: activity.from.id,
     };
     const raw = typeof activity.text === 'string' ? activity.text : typeof activity.value === 'string' ? activity.value : '';
-    const input = { text: raw.slice(0, MAX_TEXT), attachments: attachmentsOf(context) };
+    const input = {
+      text: raw.slice(0, MAX_TEXT),
+      attachments: attachmentsOf(context),
+      replyAddress: TurnContext.getConversationReference(activity),
+    };
     const replies = await this.engine.handleTurn(key, input, activity.id ?? randomUUID(), this.citizenOf(context));
     for (const reply of replies) await context.sendActivity(toActivity(reply));
     this.logger.debug({ channel: key.channel, replies: replies.length }, 'bot turn');

@@ -4,10 +4,11 @@ import { Migration20261129020000_documents } from './Migration20261129020000_doc
 import { Migration20261129030000_transport } from './Migration20261129030000_transport';
 import { Migration20261129040000_faq } from './Migration20261129040000_faq';
 import { Migration20261129050000_conversations } from './Migration20261129050000_conversations';
+import { Migration20261129100000_notifications } from './Migration20261129100000_notifications';
+import { Migration20261129060000_mfa } from './Migration20261129060000_mfa';
 import { Migration20261129070000_identities } from './Migration20261129070000_identities';
 import { Migration20261129080000_whatsapp } from './Migration20261129080000_whatsapp';
 import { Migration20261129090000_directline } from './Migration20261129090000_directline';
-import { Migration20261129060000_mfa } from './Migration20261129060000_mfa';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered by glob) so the same list runs from TypeScript in tests
@@ -20,8 +21,9 @@ export const migrationsList = [
   { name: 'Migration20261129030000_transport', class: Migration20261129030000_transport },
   { name: 'Migration20261129040000_faq', class: Migration20261129040000_faq },
   { name: 'Migration20261129050000_conversations', class: Migration20261129050000_conversations },
+  { name: 'Migration20261129060000_mfa', class: Migration20261129060000_mfa },
   { name: 'Migration20261129070000_identities', class: Migration20261129070000_identities },
   { name: 'Migration20261129080000_whatsapp', class: Migration20261129080000_whatsapp },
   { name: 'Migration20261129090000_directline', class: Migration20261129090000_directline },
-  { name: 'Migration20261129060000_mfa', class: Migration20261129060000_mfa },
+  { name: 'Migration20261129100000_notifications', class: Migration20261129100000_notifications },
 ];

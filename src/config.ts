@@ -69,19 +69,6 @@ export interface DirectLineSettings {
   purgeIntervalMinutes: number;
 }
 
-export interface WhatsAppConfig {
-  /** The token typed into the Meta app's webhook settings, checked in the subscription handshake. */
-  verifyToken: string;
-  /** The Meta app's secret: key of the X-Hub-Signature-256 HMAC on every delivery. */
-  appSecret: string;
-  /** Graph API access token (a system user's permanent token in production). */
-  accessToken: string;
-  /** The business phone number id messages are sent from (and deliveries are accepted for). */
-  phoneNumberId: string;
-  /** Graph API base URL including the version. */
-  graphUrl: string;
-}
-
 /** HTTP protections applied to every route (api/http/security.ts). */
 export interface SecurityConfig {
   /** Origins (scheme://host[:port]) allowed to call the API from a browser; empty = no cross-origin access. */
@@ -103,6 +90,19 @@ export interface ObservabilityConfig {
   metricsToken?: string;
 }
 
+export interface WhatsAppConfig {
+  /** The token typed into the Meta app's webhook settings, checked in the subscription handshake. */
+  verifyToken: string;
+  /** The Meta app's secret: key of the X-Hub-Signature-256 HMAC on every delivery. */
+  appSecret: string;
+  /** Graph API access token (a system user's permanent token in production). */
+  accessToken: string;
+  /** The business phone number id messages are sent from (and deliveries are accepted for). */
+  phoneNumberId: string;
+  /** Graph API base URL including the version. */
+  graphUrl: string;
+}
+
 export interface DocumentsConfig {
   /** Documents one citizen may keep. */
   quotaCount: number;
@@ -118,6 +118,11 @@ export interface BotConfig {
   appPassword?: string;
   appType?: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
   tenantId?: string;
+  /** Overrides of the channel's OpenID metadata and token issuer (tests, sovereign clouds); unset = Microsoft's. */
+  openIdMetadataUrl?: string;
+  tokenIssuer?: string;
+  /** Where the bot gets its outbound token (tests, private deployments); unset = Azure AD. */
+  outboundTokenUrl?: string;
   /** A conversation idle for this long in the middle of a flow goes back to the menu. */
   idleMinutes: number;
   /** Longest a bot turn waits for its service calls and attachment downloads. */
@@ -315,6 +320,28 @@ function emailList(env: Env, name: string): string[] {
   return items;
 }
 
+function originList(env: Env, name: string): string[] {
+  const raw = read(env, name);
+  if (raw === undefined) return [];
+  const items = raw
+    .split(',')
+    .map((s) => s.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+  for (const item of items) {
+    let origin: string | undefined;
+    try {
+      origin = new URL(item).origin;
+    } catch {
+      origin = undefined;
+    }
+    // Exact origins only: a wildcard or a path would silently widen or never match the browser's Origin header.
+    if (origin !== item || !/^https?:/.test(item)) {
+      throw new ConfigError(`${name} must be a comma-separated list of origins like https://app.rio.gov.br, got "${item}"`);
+    }
+  }
+  return items;
+}
+
 const WHATSAPP_SECRETS = [
   'WHATSAPP_VERIFY_TOKEN',
   'WHATSAPP_APP_SECRET',
@@ -336,28 +363,6 @@ function whatsapp(env: Env): WhatsAppConfig | undefined {
     phoneNumberId: read(env, 'WHATSAPP_PHONE_NUMBER_ID')!,
     graphUrl,
   };
-}
-
-function originList(env: Env, name: string): string[] {
-  const raw = read(env, name);
-  if (raw === undefined) return [];
-  const items = raw
-    .split(',')
-    .map((s) => s.trim().replace(/\/+$/, ''))
-    .filter(Boolean);
-  for (const item of items) {
-    let origin: string | undefined;
-    try {
-      origin = new URL(item).origin;
-    } catch {
-      origin = undefined;
-    }
-    // Exact origins only: a wildcard or a path would silently widen or never match the browser's Origin header.
-    if (origin !== item || !/^https?:/.test(item)) {
-      throw new ConfigError(`${name} must be a comma-separated list of origins like https://app.rio.gov.br, got "${item}"`);
-    }
-  }
-  return items;
 }
 
 /** Reads and validates the configuration; throws {@link ConfigError} naming the first bad variable. */
@@ -402,6 +407,9 @@ export function loadConfig(env: Env = process.env): Config {
       appPassword: read(env, 'MICROSOFT_APP_PASSWORD'),
       appType: optionalOneOf(env, 'MICROSOFT_APP_TYPE', ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const),
       tenantId: read(env, 'MICROSOFT_APP_TENANT_ID'),
+      openIdMetadataUrl: url(env, 'BOT_OPENID_METADATA_URL', ['http:', 'https:']),
+      tokenIssuer: read(env, 'BOT_TOKEN_ISSUER'),
+      outboundTokenUrl: url(env, 'BOT_OUTBOUND_TOKEN_URL', ['http:', 'https:']),
       idleMinutes: integer(env, 'BOT_IDLE_MINUTES', 30, 1, 1440),
       turnTimeoutMs: integer(env, 'BOT_TURN_TIMEOUT_MS', 20000, 1000, 120000),
       links: {

@@ -15,6 +15,7 @@ import { ConversationEngine } from '../bot/conversation-engine';
 import { createWalletPorts } from '../bot/ports';
 import { WalletBot } from '../bot/wallet-bot';
 import { registerBotEndpoint } from '../bot/adapter';
+import { subscribeNotifications } from '../bot/notifications';
 import { AppMetrics } from './shared/metrics';
 import { startTracing } from './telemetry-setup';
 import { traceRequests } from '../api/http/tracing';
@@ -83,7 +84,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     logger,
   );
   const bot = new WalletBot(engine, logger, directLineCitizenOf);
-  registerBotEndpoint(server, bot, config.bot, logger);
+  const adapter = registerBotEndpoint(server, bot, config.bot, logger);
+  subscribeNotifications(services, adapter, db.em, config.bot.appId, logger);
   const whatsapp = registerWhatsApp(server, {
     config: config.whatsapp,
     engine,
@@ -114,10 +116,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   async function stopServer(): Promise<void> {
     const http = server.server;
     const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-    // Idle keep-alive sockets would hold close() open; busy ones close after their response.
+    // Idle keep-alive sockets would hold close() open; a busy one becomes idle once its response is sent, so keep
+    // closing idle ones until the server is closed instead of waiting for the keep-alive timeout.
     http.closeIdleConnections();
+    const sweeper = setInterval(() => http.closeIdleConnections(), 50);
     const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
     await Promise.race([closed, deadline]);
+    clearInterval(sweeper);
     http.closeAllConnections();
   }
 

@@ -19,7 +19,8 @@ import { DocumentSharesService } from './documents/shares.service';
 import { FaqService } from './faq/faq.service';
 import { RateLimiter } from './shared/rate-limiter';
 import { ChannelLinksService } from './conversations/channel-links.service';
-import { ConversationStore } from './conversations/conversation-store';
+import { ConversationStore, NotificationSubscriptions } from './conversations/conversation-store';
+import { DomainEvents } from './shared/domain-events';
 import { StagedFilesService } from './conversations/staged-files.service';
 
 /** Everything a service may depend on. The entity manager is the root one: inside a request it resolves to the request's fork. */
@@ -46,6 +47,8 @@ export interface AppServices {
   faq: FaqService;
   channelLinks: ChannelLinksService;
   conversations: ConversationStore;
+  notificationSubscriptions: NotificationSubscriptions;
+  events: DomainEvents;
   stagedFiles: StagedFilesService;
 }
 
@@ -81,6 +84,8 @@ export function createServices({ config, em, logger, secrets, mailer }: ServiceD
   accounts.addParticipant(mfa);
   const idempotency = new IdempotencyService(em, config.idempotency);
   const cards = new CardsService(em, config.cards, idempotency, audit);
+  const events = new DomainEvents(logger);
+  cards.events = events;
   accounts.addParticipant(cards);
   const documents = new DocumentsService(em, { ...config.documents, fileKey: secrets.fileEncryptionKey }, logger);
   accounts.addParticipant(documents);
@@ -93,6 +98,7 @@ export function createServices({ config, em, logger, secrets, mailer }: ServiceD
   const channelLinks = new ChannelLinksService(em, config.bot.links);
   accounts.addParticipant(channelLinks);
   const conversations = new ConversationStore(em);
+  const notificationSubscriptions = new NotificationSubscriptions(em);
   const stagedFiles = new StagedFilesService(em, config.documents.maxFileBytes);
   return {
     documentTypes: new DocumentTypesService(),
@@ -108,6 +114,8 @@ export function createServices({ config, em, logger, secrets, mailer }: ServiceD
     documentShares,
     channelLinks,
     conversations,
+    notificationSubscriptions,
+    events,
     stagedFiles,
   };
 }

@@ -9,7 +9,8 @@ export type Command =
   | { type: 'help' }
   | { type: 'back' }
   | { type: 'link'; code: string }
-  | { type: 'unlink' };
+  | { type: 'unlink' }
+  | { type: 'notifications'; on: boolean };
 
 /** `cancelar`, `sair`, `menu`, `início`, `ajuda`, `voltar`, `vincular <código>`, `desvincular` (accents, case, one typo forgiven). */
 export function detectCommand(text: string): Command | null {
@@ -20,6 +21,9 @@ export function detectCommand(text: string): Command | null {
     const code = normaliseLinkCode(words.slice(1).join(''));
     return { type: 'link', code: code ?? words.slice(1).join('') };
   }
+  if (/^(ativar|receber|quero receber|ligar) (os )?avisos$/.test(simple)) return { type: 'notifications', on: true };
+  if (/^(desativar|parar|nao quero|desligar)( de receber| receber)? (os )?avisos$/.test(simple))
+    return { type: 'notifications', on: false };
   if (words.length > 2) return null;
   const phrase = simple;
   if (['cancelar', 'cancela', 'sair', 'parar', 'pare'].some((w) => closeTo(phrase, w))) return { type: 'cancel' };

@@ -1,4 +1,4 @@
-import { assign, fromPromise, sendTo, setup } from 'xstate';
+import { and, assign, fromPromise, sendTo, setup } from 'xstate';
 import * as say from '../render/messages.pt-BR';
 import { createBalanceMachine } from './balance.machine';
 import { createCancelCardMachine } from './cancel-card.machine';
@@ -83,6 +83,8 @@ export function createRootMachine(ports: WalletPorts) {
       isBack: ({ event }) => command(event)?.type === 'back',
       isLink: ({ event }) => command(event)?.type === 'link',
       isUnlink: ({ event }) => command(event)?.type === 'unlink',
+      isNotifications: ({ event }) => command(event)?.type === 'notifications',
+      isLinked: ({ event }) => event.type === 'USER' && event.citizenId !== null,
       wantsFlowWithoutLink: ({ event }) => {
         const flow = intent(event);
         return flow !== null && NEEDS_CITIZEN.has(flow) && event.type === 'USER' && event.citizenId === null;
@@ -106,6 +108,13 @@ export function createRootMachine(ports: WalletPorts) {
       unlinkChannel: fromPromise<boolean, { conversation: ConversationKey }>(({ input }) =>
         ports.unlinkChannel(input.conversation),
       ),
+      setNotifications: fromPromise<
+        { on: boolean; saved: boolean },
+        { conversation: ConversationKey; citizenId: string; on: boolean; replyAddress: unknown }
+      >(async ({ input }) => ({
+        on: input.on,
+        saved: await ports.setNotifications(input.conversation, input.citizenId, input.on, input.replyAddress),
+      })),
       askFaq: fromPromise<FaqReply, { question: string; client: string }>(({ input }) =>
         ports.askFaq(input.question, input.client),
       ),
@@ -124,6 +133,11 @@ export function createRootMachine(ports: WalletPorts) {
           USER: [
             { guard: 'isLink', target: 'linking', actions: 'rememberCitizen' },
             { guard: 'isUnlink', target: 'unlinking', actions: 'rememberCitizen' },
+            { guard: and(['isNotifications', 'isLinked']), target: 'notifying', actions: 'rememberCitizen' },
+            {
+              guard: 'isNotifications',
+              actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: say.NOTIFICATIONS_NEED_LINK } } }],
+            },
             {
               guard: 'isHelp',
               actions: [
@@ -266,6 +280,34 @@ export function createRootMachine(ports: WalletPorts) {
               'forgetCitizen',
               { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output ? say.UNLINKED : say.NOT_LINKED } }) },
             ],
+          },
+          onError: { target: 'menu', actions: { type: 'enqueue', params: { message: { text: say.SERVICE_ERROR } } } },
+        },
+      },
+      notifying: {
+        tags: ['busy'],
+        invoke: {
+          id: 'setNotifications',
+          src: 'setNotifications',
+          input: ({ context, event }) => {
+            const found = command(event);
+            return {
+              conversation: context.conversation,
+              citizenId: context.citizenId ?? '',
+              on: found?.type === 'notifications' && found.on,
+              replyAddress: event.type === 'USER' ? event.input.replyAddress : undefined,
+            };
+          },
+          onDone: {
+            target: 'menu',
+            actions: {
+              type: 'enqueue',
+              params: ({ event }) => ({
+                message: {
+                  text: !event.output.saved ? say.SERVICE_ERROR : event.output.on ? say.NOTIFICATIONS_ON : say.NOTIFICATIONS_OFF,
+                },
+              }),
+            },
           },
           onError: { target: 'menu', actions: { type: 'enqueue', params: { message: { text: say.SERVICE_ERROR } } } },
         },

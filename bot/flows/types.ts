@@ -24,6 +24,8 @@ export interface IncomingAttachment {
 export interface TurnInput {
   text: string;
   attachments: IncomingAttachment[];
+  /** The channel's opaque address for writing to this conversation later (stored only when notifications are on). */
+  replyAddress?: unknown;
 }
 
 export type CardStatus = 'active' | 'blocked' | 'cancelled';
@@ -87,6 +89,8 @@ export interface WalletPorts {
   saveDocument(conversation: ConversationKey, document: NewDocument): Promise<Outcome<{ id: string }>>;
   linkChannel(conversation: ConversationKey, code: string): Promise<Outcome<{ userId: string }>>;
   unlinkChannel(conversation: ConversationKey): Promise<boolean>;
+  /** Turns proactive notifications (recharges, blocked cards) on or off for this conversation of a linked citizen. */
+  setNotifications(conversation: ConversationKey, citizenId: string, on: boolean, replyAddress: unknown): Promise<boolean>;
 }
 
 /** Where a conversation happens: the channel, the conversation and the channel's id for the citizen. */

@@ -107,14 +107,23 @@ export class ChannelLinksService implements AccountParticipant {
     return rows[0]?.user_id ?? null;
   }
 
-  /** LGPD erasure: links, codes, conversation snapshots and files attached in the chat. */
+  /**
+   * LGPD erasure: links, codes, conversation snapshots, web chat transcripts, files attached in the chat and the
+   * WhatsApp contact record.
+   */
   async onErased(em: EntityManager, userId: string): Promise<void> {
     await em.execute(
       `delete from bot_staged_files f using conversations c
         where c.user_id = ? and f.channel = c.channel and f.conversation_id = c.conversation_id`,
       [userId],
     );
+    await em.execute(
+      `delete from whatsapp_contacts where wa_id in (select channel_user_id from channel_links where channel = 'whatsapp' and user_id = ?)`,
+      [userId],
+    );
     await em.execute('delete from conversations where user_id = ?', [userId]);
+    // Web chat transcripts (their activities go with them).
+    await em.execute('delete from directline_conversations where citizen_id = ?', [userId]);
     await em.execute('delete from channel_links where user_id = ?', [userId]);
     await em.execute('delete from link_codes where user_id = ?', [userId]);
   }

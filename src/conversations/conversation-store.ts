@@ -56,3 +56,35 @@ export class ConversationStore {
     return rows.length === 1;
   }
 }
+
+/** Opt-in to proactive notifications, per conversation, with the channel's opaque reply address. */
+export class NotificationSubscriptions {
+  constructor(private readonly em: EntityManager) {}
+
+  /**
+   * Turns notifications on (storing where to write) or off for a conversation, on behalf of the citizen its channel
+   * account is linked to (the caller resolved the link). Returns false when the conversation is not stored yet.
+   */
+  async set(channel: string, conversationId: string, userId: string, on: boolean, replyAddress: unknown): Promise<boolean> {
+    const rows = await this.em.execute<{ notify: boolean }[]>(
+      `update conversations set notify = ?, reply_address = ?::jsonb, user_id = ?
+        where channel = ? and conversation_id = ? returning notify`,
+      [on, on ? JSON.stringify(replyAddress ?? null) : null, userId, channel, conversationId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Where to notify a citizen: the reply addresses of the conversations that opted in. */
+  async addressesOf(userId: string): Promise<Array<{ channel: string; replyAddress: unknown }>> {
+    const rows = await this.em
+      .fork()
+      .execute<{ channel: string; reply_address: unknown }[]>(
+        `select channel, reply_address from conversations where user_id = ? and notify and reply_address is not null`,
+        [userId],
+      );
+    return rows.map((row) => ({
+      channel: row.channel,
+      replyAddress: typeof row.reply_address === 'string' ? (JSON.parse(row.reply_address) as unknown) : row.reply_address,
+    }));
+  }
+}

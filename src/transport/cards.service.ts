@@ -13,6 +13,7 @@ import { generateCardNumber, maskCardNumber } from './card-number';
 import { BLOCK_REASONS, LEDGER_ENTRY_TYPES, type BlockReason, type CardStatus, type LedgerEntryType } from './card.entity';
 import { type IdempotencyService, type IdempotentResult, parseIdempotencyKey } from './idempotency';
 import { formatBrl } from './money';
+import type { DomainEvents } from '../shared/domain-events';
 import { traced } from '../shared/telemetry';
 import { outcomeOf, type CardOperationCounter } from '../shared/metrics';
 
@@ -147,6 +148,9 @@ export class CardsService implements AccountParticipant {
   /** Where recharge and debit outcomes are counted; the composition root plugs the app's metrics in. */
   metrics: CardOperationCounter | null = null;
 
+  /** Where confirmed recharges and blocks are announced (proactive chat notifications); plugged in by createServices. */
+  events: DomainEvents | null = null;
+
   /** Issues a new active card with zero balance for the user, inside the caller's transaction (registration). */
   async issueCard(em: EntityManager, userId: string): Promise<string> {
     const row = await this.insertCard(em, userId, 0);
@@ -248,7 +252,7 @@ export class CardsService implements AccountParticipant {
     amountCents: number,
     idempotencyKey: string | undefined,
   ): Promise<IdempotentResult<BalanceChange>> {
-    return this.observed('recharge', async () => {
+    const outcome = await this.observed('recharge', async () => {
       const key = parseIdempotencyKey(idempotencyKey);
       const { rechargeMinCents, rechargeMaxCents } = this.config;
       if (!Number.isSafeInteger(amountCents) || amountCents < rechargeMinCents || amountCents > rechargeMaxCents) {
@@ -269,6 +273,17 @@ export class CardsService implements AccountParticipant {
         },
       );
     });
+    // Announced after the commit and once: a replay is the same recharge, not a new one.
+    if (!outcome.replayed) {
+      this.events?.publish({
+        type: 'recharge-confirmed',
+        userId: actor.id,
+        cardId,
+        amountCents,
+        balanceCents: outcome.result.balanceCents,
+      });
+    }
+    return outcome;
   }
 
   /**
@@ -388,11 +403,16 @@ export class CardsService implements AccountParticipant {
     }
     if (!isUuid(cardId)) throw new DomainError('not-found', CARD_NOT_FOUND);
     const effect = (em: EntityManager) => this.applyBlock(em, actor, cardId, reason as BlockReason, info);
-    if (key === undefined) return { result: await this.em.transactional(effect), replayed: false };
-    return this.idempotency.run(
-      { userId: actor.id, route: 'POST /v1/cards/{id}/block', key, request: { cardId, reason } },
-      effect,
-    );
+    const outcome =
+      key === undefined
+        ? { result: await this.em.transactional(effect), replayed: false }
+        : await this.idempotency.run(
+            { userId: actor.id, route: 'POST /v1/cards/{id}/block', key, request: { cardId, reason } },
+            effect,
+          );
+    if (!outcome.replayed)
+      this.events?.publish({ type: 'card-blocked', userId: actor.id, cardId, protocol: outcome.result.protocol });
+    return outcome;
   }
 
   /**

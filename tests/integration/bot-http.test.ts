@@ -96,4 +96,21 @@ describe('POST /api/messages', () => {
     expect(body.items[0]).toMatchObject({ type: 'cnh', expiresAt: '2030-05-01' });
     expect(body.items[0].file).toBeTruthy();
   });
+
+  it('LGPD erasure removes the conversation snapshots, channel links, link codes and files staged in the chat', async () => {
+    const code = (
+      (await (await t.fetch('/v1/bot/link-codes', { method: 'POST', headers: citizen.auth })).json()) as { code: string }
+    ).code;
+    await send('conv-erase', `vincular ${code}`);
+    await send('conv-erase', '3');
+    await send('conv-erase', 'cnh');
+    const count = async (sql: string) => (await t.app.db.em.fork().execute<Array<{ n: number }>>(sql, [citizen.id]))[0].n;
+    expect(await count('select count(*)::int as n from conversations where user_id = ?')).toBeGreaterThan(0);
+    expect((await t.fetch('/v1/me', { method: 'DELETE', headers: citizen.auth })).status).toBe(204);
+    expect(await count('select count(*)::int as n from conversations where user_id = ?')).toBe(0);
+    expect(await count('select count(*)::int as n from channel_links where user_id = ?')).toBe(0);
+    expect(await count('select count(*)::int as n from link_codes where user_id = ?')).toBe(0);
+    // The channel user is no longer linked: the next balance request asks to link again.
+    expect(texts(await send('conv-erase', '1'))).toMatch(/vincular/);
+  });
 });

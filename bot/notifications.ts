@@ -1,0 +1,55 @@
+import { RequestContext } from '@mikro-orm/core';
+import type { CloudAdapter, ConversationReference } from 'botbuilder';
+import type { EntityManager } from '../src/db/orm';
+import type { AppServices } from '../src/services';
+import type { DomainEvent } from '../src/shared/domain-events';
+import type { Logger } from '../src/shared/logger';
+import { toActivity } from './render/activity';
+import { blockedNotice, rechargeNotice } from './render/messages.pt-BR';
+
+/**
+ * Channels whose conversations this adapter can write to proactively (through their Bot Connector serviceUrl). The
+ * app's own web chat delivers in process and WhatsApp needs template messages outside its 24-hour window: neither is
+ * notified yet.
+ */
+const BOT_FRAMEWORK_CHANNELS = new Set(['emulator', 'msteams', 'test']);
+
+/**
+ * Proactive notifications: when a recharge is confirmed or a card blocked (through the REST API or the chat), every
+ * conversation of that citizen that opted in ("ativar avisos") gets a message, through the stored conversation
+ * reference. Failures are logged, never surfaced to the operation that caused the event.
+ */
+export function subscribeNotifications(
+  services: AppServices,
+  adapter: CloudAdapter,
+  em: EntityManager,
+  appId: string | undefined,
+  logger: Logger,
+): void {
+  services.events.subscribe((event: DomainEvent) =>
+    RequestContext.create(em, async () => {
+      const addresses = (await services.notificationSubscriptions.addressesOf(event.userId)).filter((a) =>
+        BOT_FRAMEWORK_CHANNELS.has(a.channel),
+      );
+      if (addresses.length === 0) return;
+      const card = await services.cards.getCard({ id: event.userId, role: 'citizen' }, event.cardId);
+      const text =
+        event.type === 'recharge-confirmed'
+          ? rechargeNotice(card.maskedNumber, event.amountCents, event.balanceCents)
+          : blockedNotice(card.maskedNumber, event.protocol);
+      for (const { replyAddress } of addresses) {
+        try {
+          await adapter.continueConversationAsync(
+            appId ?? '',
+            replyAddress as Partial<ConversationReference>,
+            async (context) => {
+              await context.sendActivity(toActivity({ text }));
+            },
+          );
+        } catch (error) {
+          logger.warn({ err: error, event: event.type }, 'proactive notification failed');
+        }
+      }
+    }),
+  );
+}

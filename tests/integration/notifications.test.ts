@@ -1,0 +1,84 @@
+import { FakeConnector, type ConnectorActivity } from '../support/fake-connector';
+import { postJson, registerCitizen, type SignedInCitizen } from '../support/factories';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+/** Proactive notifications through a fake Bot Connector: opt in by chat, then act through the REST API. */
+let t: TestApp;
+let connector: FakeConnector;
+let citizen: SignedInCitizen;
+let cardId: string;
+let sequence = 0;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  connector = new FakeConnector();
+  await connector.start();
+  citizen = await registerCitizen(t);
+  const cards = (await (await t.fetch('/v1/cards', { headers: citizen.auth })).json()) as { items: Array<{ id: string }> };
+  cardId = cards.items[0].id;
+});
+afterAll(async () => {
+  await t.close();
+  await connector.stop();
+});
+
+async function say(text: string): Promise<ConnectorActivity[]> {
+  sequence += 1;
+  const res = await postJson(t, '/api/messages', {
+    type: 'message',
+    id: `n-${sequence}`,
+    channelId: 'emulator',
+    serviceUrl: connector.url,
+    from: { id: 'notify-user' },
+    recipient: { id: 'iplani' },
+    conversation: { id: 'notify-conv' },
+    text,
+  });
+  expect(res.status).toBe(200);
+  return connector.take();
+}
+
+/** Waits (bounded) until the connector received a message matching `pattern`; returns everything received. */
+async function received(pattern: RegExp, deadlineMs = 5000): Promise<ConnectorActivity[]> {
+  const all: ConnectorActivity[] = [];
+  const until = Date.now() + deadlineMs;
+  while (Date.now() < until) {
+    all.push(...connector.take());
+    if (all.some((a) => pattern.test(a.text ?? ''))) return all;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`no message matching ${pattern} arrived; got ${JSON.stringify(all.map((a) => a.text))}`);
+}
+
+describe('proactive notifications', () => {
+  it('an unlinked conversation cannot opt in', async () => {
+    const replies = await say('ativar avisos');
+    expect(replies[0].text).toMatch(/primeiro vincule/);
+  });
+
+  it('after opting in, a REST recharge and a REST block are announced once each in the linked conversation', async () => {
+    const code = (await (await t.fetch('/v1/bot/link-codes', { method: 'POST', headers: citizen.auth })).json()) as {
+      code: string;
+    };
+    expect((await say(`vincular ${code.code}`))[0].text).toMatch(/vinculada/);
+    expect((await say('ativar avisos'))[0].text).toMatch(/Vou avisar aqui/);
+
+    const recharge = () =>
+      postJson(t, `/v1/cards/${cardId}/recharges`, { amountCents: 1234 }, { ...citizen.auth, 'idempotency-key': 'notify-1' });
+    expect((await recharge()).status).toBe(201);
+    const first = await received(/Recarga confirmada: R\$ 12,34 no cartão •••• \d{4}\. Saldo atual: R\$ 12,34/);
+    expect(first.filter((a) => /Recarga confirmada/.test(a.text ?? ''))).toHaveLength(1);
+
+    // A replay is the same recharge: no second notice. The block notice that follows proves the queue moved on.
+    const replay = await recharge();
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect((await postJson(t, `/v1/cards/${cardId}/block`, { reason: 'lost' }, citizen.auth)).status).toBe(200);
+    const after = await received(/foi bloqueado\. Protocolo: \d{4}-\d{6}/);
+    expect(after.filter((a) => /Recarga confirmada/.test(a.text ?? ''))).toHaveLength(0);
+  });
+
+  it('after opting out, nothing is stored to write to', async () => {
+    expect((await say('desativar avisos'))[0].text).toMatch(/não vou mais mandar avisos/);
+    expect(await t.app.services.notificationSubscriptions.addressesOf(citizen.id)).toEqual([]);
+  });
+});
