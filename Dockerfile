@@ -7,7 +7,8 @@
 #
 # Stages: deps (all dependencies, for the build) -> build (tsoa routes/spec + tsc into dist/) ->
 # prod-deps (production dependencies only) -> runtime (dist/ + production node_modules, non-root).
-# The app applies pending database migrations itself at start-up; there is no separate migration step.
+# The app applies pending database migrations itself at start-up; with many replicas, run `node dist/scripts/migrate.js`
+# first (the Kubernetes migration Job in deploy/kubernetes does) so replicas do not race on a schema change.
 #
 # Node: the project pins Node 24 through the `node` npm package, a devDependency. The official image already runs
 # Node 24, so the runtime stage (production dependencies only) uses the image's node directly.
