@@ -164,6 +164,18 @@ describe('API docs', () => {
     await expect(SwaggerParser.validate(structuredClone(spec) as never)).resolves.toBeDefined();
   });
 
+  it("declares the OAuth2 password flow on /v1/auth/token, so Swagger UI's Authorize signs in", async () => {
+    const spec = (await (await t.fetch('/openapi.json')).json()) as {
+      components: { securitySchemes: Record<string, { type: string; flows?: { password?: { tokenUrl: string } } }> };
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+    };
+    expect(spec.components.securitySchemes.jwt).toMatchObject({
+      type: 'oauth2',
+      flows: { password: { tokenUrl: '/v1/auth/token' } },
+    });
+    expect(spec.paths['/v1/me'].get.security).toEqual([{ jwt: [] }]);
+  });
+
   it('serves Swagger UI from the installed package, with nothing from a CDN', async () => {
     const redirect = await t.fetch('/docs', { redirect: 'manual' });
     expect(redirect.status).toBe(301);
