@@ -24,7 +24,11 @@ const APP_ENV = {
   FILE_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
   FAQ_SEARCH_RATE_LIMIT: '1000000',
   LINK_MAX_FAILURES_OVERALL: '1000000',
+  GLOBAL_RATE_LIMIT: '0',
 };
+
+/** The throttling limits as set for the run, printed with the table and written to the results. */
+const LIMITS = 'FAQ_SEARCH_RATE_LIMIT=1e6, LINK_MAX_FAILURES_OVERALL=1e6, GLOBAL_RATE_LIMIT=0 (off)';
 
 /** The fake Bot Connector: accepts every reply the bots post back. */
 async function startConnector(): Promise<{ url: string; replies: () => number; close: () => Promise<void> }> {
@@ -116,14 +120,22 @@ export async function run(): Promise<Record<string, unknown>> {
     const botResult = await measure(app.baseUrl, app.child.pid!, connector.url, '1');
     const ratio = round(botResult.perSecond / echoResult.perSecond);
     const table = [
-      `settings: ${CONCURRENCY} concurrent conversations, ${TURNS} turns each side, FAQ and link limits out of the way`,
+      `settings: ${CONCURRENCY} concurrent conversations, ${TURNS} turns each side`,
+      `limits:   ${LIMITS}`,
       `                        turns/s    p50 ms   p99 ms   CPU µs/turn   peak RSS MiB`,
       `IPlani (balance flow)  ${String(botResult.perSecond).padStart(8)}  ${String(botResult.p50Ms).padStart(8)} ${String(botResult.p99Ms).padStart(8)}  ${String(botResult.cpuMicrosPerTurn).padStart(12)}  ${String(botResult.peakRssMiB).padStart(13)}`,
       `echo bot (baseline)    ${String(echoResult.perSecond).padStart(8)}  ${String(echoResult.p50Ms).padStart(8)} ${String(echoResult.p99Ms).padStart(8)}  ${String(echoResult.cpuMicrosPerTurn).padStart(12)}  ${String(echoResult.peakRssMiB).padStart(13)}`,
       `ratio (IPlani / echo): turns/s ${ratio}x (aim >= 0.6x), peak RSS ${round(botResult.peakRssMiB / echoResult.peakRssMiB)}x (aim <= 1.25x)`,
     ];
     process.stdout.write(table.join('\n') + '\n');
-    return { iplani: botResult, echo: echoResult, ratio, replies: connector.replies() };
+    return {
+      settings: { concurrency: CONCURRENCY, turns: TURNS, limits: LIMITS },
+      iplani: botResult,
+      echo: echoResult,
+      ratio,
+      rssRatio: round(botResult.peakRssMiB / echoResult.peakRssMiB),
+      replies: connector.replies(),
+    };
   } finally {
     app.child.kill('SIGTERM');
     echo.child.kill('SIGTERM');

@@ -8,8 +8,21 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { Pool } from 'pg';
-import { SERVER_URL, admin, httpClient, load, round, startApp, withDatabase, type LoadResult } from './support';
+import {
+  ROOT,
+  SERVER_URL,
+  admin,
+  cpuMicros,
+  httpClient,
+  load,
+  peakRssMiB,
+  round,
+  startApp,
+  withDatabase,
+  type LoadResult,
+} from './support';
 
 const CONCURRENCY = 16;
 const POOL_MAX = 10;
@@ -19,7 +32,7 @@ const HISTORY_PAGES = 300;
 const BIG_HISTORY = 100_000;
 
 /** Limits set out of the way: this measures throughput, not the limits. */
-const APP_ENV = {
+export const APP_ENV = {
   NODE_ENV: 'production',
   LOG_LEVEL: 'warn',
   HOST: '127.0.0.1',
@@ -31,7 +44,27 @@ const APP_ENV = {
   CARD_BALANCE_CAP_CENTS: '1000000000000',
   MAX_ACTIVE_CARDS: '1000',
   ARGON2_MEMORY_KIB: '19456',
+  GLOBAL_RATE_LIMIT: '0',
 };
+
+/** The throttling limits as set for the run, printed with the table and written to the results. */
+export const LIMITS =
+  'RECHARGE_VELOCITY_PER_HOUR=1e9, CARD_BALANCE_CAP_CENTS=1e12, MAX_ACTIVE_CARDS=1000, GLOBAL_RATE_LIMIT=0 (off)';
+
+/** Runs `op` and adds the CPU a process used meanwhile, per operation (µs). */
+async function withCpu(pid: number, total: number, concurrency: number, op: (worker: number) => Promise<boolean>) {
+  const before = cpuMicros(pid);
+  const result = await load(total, concurrency, op);
+  return { ...result, cpuMicrosPerRequest: Math.round((cpuMicros(pid) - before) / total) };
+}
+
+/** Same as withCpu for work done inside this (the bench) process: process.cpuUsage() deltas, load generator included. */
+async function withOwnCpu(total: number, concurrency: number, op: (worker: number) => Promise<boolean>) {
+  const before = process.cpuUsage();
+  const result = await load(total, concurrency, op);
+  const used = process.cpuUsage(before);
+  return { ...result, cpuMicrosPerRequest: Math.round((used.user + used.system) / total) };
+}
 
 async function json<T>(res: Response, expected: number): Promise<T> {
   const text = await res.text();
@@ -111,6 +144,7 @@ export async function run(): Promise<Record<string, unknown>> {
   await admin(`create database ${database}`);
   const databaseUrl = withDatabase(SERVER_URL, database);
   let app: ChildProcess | undefined;
+  let ceilingServer: ChildProcess | undefined;
   const pool = new Pool({ connectionString: databaseUrl, max: POOL_MAX });
   try {
     const started = await startApp({ ...APP_ENV, DATABASE_URL: databaseUrl });
@@ -165,12 +199,29 @@ export async function run(): Promise<Record<string, unknown>> {
     await load(400, CONCURRENCY, httpRecharge);
     await load(400, CONCURRENCY, pgRecharge);
 
-    const http = await load(RECHARGES, CONCURRENCY, httpRecharge);
-    const ceiling = await load(RECHARGES, CONCURRENCY, pgRecharge);
+    const appPid = app.pid!;
+    const http = await withCpu(appPid, RECHARGES, CONCURRENCY, httpRecharge);
+    const ceiling = await withOwnCpu(RECHARGES, CONCURRENCY, pgRecharge);
 
     const getCard = async (worker: number) => (await client('GET', `/v1/cards/${cards[worker]}`, auth)).status === 200;
     await load(300, CONCURRENCY, getCard);
-    const reads = await load(READS, CONCURRENCY, getCard);
+    const reads = await withCpu(appPid, READS, CONCURRENCY, getCard);
+
+    // The read ceiling: the same account lookup + SELECT from a bare node:http server through pg, same load.
+    const bare = await startApp(
+      { DATABASE_URL: databaseUrl, DB_POOL_MAX: String(POOL_MAX) },
+      join(ROOT, 'bench', 'read-ceiling-server.ts'),
+    );
+    ceilingServer = bare.child;
+    const bareClient = httpClient(bare.baseUrl, CONCURRENCY);
+    const bareGet = async (worker: number) =>
+      (await bareClient('GET', `/cards/${cards[worker]}`, { 'x-user-id': user.id })).status === 200;
+    await load(300, CONCURRENCY, bareGet);
+    const readCeiling = await withCpu(bare.child.pid!, READS, CONCURRENCY, bareGet);
+    const readCeilingPeakRssMiB = peakRssMiB(bare.child.pid!);
+    ceilingServer.kill('SIGTERM');
+    ceilingServer = undefined;
+    const readRatio = round(reads.perSecond / readCeiling.perSecond);
 
     await fillHistory(pool, smallHistoryCard, 100);
     await fillHistory(pool, bigHistoryCard, BIG_HISTORY);
@@ -196,6 +247,7 @@ export async function run(): Promise<Record<string, unknown>> {
       },
     };
 
+    const appPeakRssMiB = peakRssMiB(appPid);
     const ratio = round(http.perSecond / ceiling.perSecond);
     const settings = {
       concurrency: CONCURRENCY,
@@ -205,23 +257,41 @@ export async function run(): Promise<Record<string, unknown>> {
       historyPages: HISTORY_PAGES,
       database: SERVER_URL.replace(/\/\/[^@]*@/, '//'),
       app: 'src/main.ts in its own process (tsx), NODE_ENV=production, LOG_LEVEL=warn',
-      limits: 'RECHARGE_VELOCITY_PER_HOUR=1e9, CARD_BALANCE_CAP_CENTS=1e12, MAX_ACTIVE_CARDS=1000',
+      limits: LIMITS,
       ceiling:
         'same statements through pg (account lookup, key claim, begin, update+ledger CTE, velocity count, key completion, commit)',
+      readCeiling: 'bench/read-ceiling-server.ts: bare node:http + pg Pool, account lookup + the getCard SELECT, same JSON (tsx)',
+      cpu:
+        'CPU µs/request = server process user+system time (/proc) over the measured load; the pg write ceiling runs in the ' +
+        'bench process, so its figure is process.cpuUsage() of the bench process (load generator included, nothing ' +
+        'subtracted); PostgreSQL CPU is in none of them',
     };
-    const results = { settings, recharge: { http, ceiling, ratio }, getCard: reads, history };
+    const results = {
+      settings,
+      recharge: { http, ceiling, ratio },
+      getCard: { app: reads, ceiling: readCeiling, ratio: readRatio },
+      appPeakRssMiB,
+      readCeilingPeakRssMiB,
+      history,
+    };
 
-    const row = (label: string, r: LoadResult) =>
-      `${label.padEnd(40)} ${String(r.perSecond).padStart(8)} ${r.p50Ms.toFixed(2).padStart(9)} ${r.p99Ms.toFixed(2).padStart(9)} ${String(r.errors).padStart(7)}`;
+    const row = (label: string, r: LoadResult & { cpuMicrosPerRequest?: number }) =>
+      `${label.padEnd(40)} ${String(r.perSecond).padStart(8)} ${r.p50Ms.toFixed(2).padStart(9)} ${r.p99Ms.toFixed(2).padStart(9)} ${String(r.errors).padStart(7)} ${String(r.cpuMicrosPerRequest ?? '').padStart(9)}`;
     const lines = [
-      `Settings: concurrency ${CONCURRENCY}, pool ${POOL_MAX}, ${settings.limits}`,
+      `Settings: concurrency ${CONCURRENCY}, pool ${POOL_MAX}`,
+      `          limits: ${settings.limits}`,
       `          app: ${settings.app}`,
+      `          CPU: ${settings.cpu}`,
       '',
-      `${'measurement'.padEnd(40)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'errors'.padStart(7)}`,
+      `${'measurement'.padEnd(40)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'errors'.padStart(7)} ${'CPU µs/req'.padStart(9)}`,
       row(`recharge via HTTP (${RECHARGES})`, http),
-      row(`recharge via pg, same SQL (ceiling)`, ceiling),
+      row(`recharge via pg, same SQL (ceiling)*`, ceiling),
       `${'recharge HTTP / ceiling'.padEnd(40)} ${ratio.toFixed(2).padStart(8)}   (aim >= 0.50)`,
       row(`GET /v1/cards/{id} (${READS})`, reads),
+      row('GET via bare node:http + pg (ceiling)', readCeiling),
+      `${'GET app / read ceiling'.padEnd(40)} ${readRatio.toFixed(2).padStart(8)}   (aim >= 0.60)`,
+      `peak RSS: app ${appPeakRssMiB} MiB, read-ceiling server ${readCeilingPeakRssMiB} MiB`,
+      '* CPU of the bench process itself (process.cpuUsage), load generator included',
       row('history, 100 entries, first page', history.entries100.firstPage),
       row('history, 100 entries, middle page', history.entries100.middlePage),
       row('history, 100 000 entries, first page', history.entries100000.firstPage),
@@ -231,6 +301,7 @@ export async function run(): Promise<Record<string, unknown>> {
     return results;
   } finally {
     app?.kill('SIGTERM');
+    ceilingServer?.kill('SIGTERM');
     await pool.end();
     await admin(`drop database if exists ${database} with (force)`);
   }

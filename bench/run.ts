@@ -7,11 +7,106 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as bot from './bot';
 import * as cards from './cards';
+import * as startup from './startup';
 
 const BENCHES: Record<string, { run(): Promise<Record<string, unknown>> }> = {
   cards,
   bot,
+  startup,
 };
+
+interface SummaryRow {
+  figure: string;
+  value: number;
+  baseline: string;
+  baselineValue: number | null;
+  ratio: number | null;
+  aim: string;
+  met: boolean | null;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Any = any;
+
+const r2 = (n: number) => Math.round(n * 100) / 100;
+
+/** The figures of this run next to their baselines and the issue's aims (only for the benches that ran). */
+function summarize(results: Record<string, Any>): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  const ratioRow = (figure: string, value: number, baseline: string, base: number, aim?: { min?: number; max?: number }) => {
+    const ratio = r2(value / base);
+    rows.push({
+      figure,
+      value,
+      baseline,
+      baselineValue: base,
+      ratio,
+      aim: aim ? (aim.min !== undefined ? `>= ${aim.min}x` : `<= ${aim.max}x`) : '',
+      met: aim ? (aim.min !== undefined ? ratio >= aim.min : ratio <= aim.max!) : null,
+    });
+  };
+  const c = results.cards;
+  if (c) {
+    ratioRow('GET /v1/cards/{id} req/s', c.getCard.app.perSecond, 'read ceiling (node:http+pg)', c.getCard.ceiling.perSecond, {
+      min: 0.6,
+    });
+    ratioRow(
+      'GET CPU µs/req (app)',
+      c.getCard.app.cpuMicrosPerRequest,
+      'read ceiling CPU µs/req',
+      c.getCard.ceiling.cpuMicrosPerRequest,
+    );
+    ratioRow('recharge req/s', c.recharge.http.perSecond, 'write ceiling (same SQL via pg)', c.recharge.ceiling.perSecond, {
+      min: 0.5,
+    });
+    ratioRow(
+      'recharge CPU µs/req (app)',
+      c.recharge.http.cpuMicrosPerRequest,
+      'write ceiling CPU µs/req (bench process*)',
+      c.recharge.ceiling.cpuMicrosPerRequest,
+    );
+    ratioRow('app peak RSS MiB (cards load)', c.appPeakRssMiB, 'read-ceiling server peak RSS MiB', c.readCeilingPeakRssMiB);
+  }
+  const b = results.bot;
+  if (b) {
+    ratioRow('bot turns/s (IPlani)', b.iplani.perSecond, 'echo bot turns/s', b.echo.perSecond, { min: 0.6 });
+    ratioRow('bot CPU µs/turn', b.iplani.cpuMicrosPerTurn, 'echo bot CPU µs/turn', b.echo.cpuMicrosPerTurn);
+    ratioRow('bot peak RSS MiB', b.iplani.peakRssMiB, 'echo bot peak RSS MiB', b.echo.peakRssMiB, { max: 1.25 });
+  }
+  const s = results.startup;
+  if (s) {
+    rows.push({
+      figure: 'cold start ms (median of 3)',
+      value: s.medianMs,
+      baseline: 'aim 2000 ms',
+      baselineValue: 2000,
+      ratio: r2(s.medianMs / 2000),
+      aim: '<= 2000 ms',
+      met: s.medianMs <= 2000,
+    });
+  }
+  return rows;
+}
+
+function printSummary(rows: SummaryRow[], results: Record<string, Any>): void {
+  const head = `${'figure'.padEnd(32)} ${'value'.padStart(9)}  ${'baseline'.padEnd(42)} ${'base'.padStart(9)} ${'ratio'.padStart(6)}  aim`;
+  const lines = ['', '== summary ==', head, '-'.repeat(head.length + 12)];
+  for (const row of rows) {
+    const met = row.met === null ? '' : row.met ? ' (met)' : ' (NOT met)';
+    lines.push(
+      `${row.figure.padEnd(32)} ${String(row.value).padStart(9)}  ${row.baseline.padEnd(42)} ${String(row.baselineValue ?? '').padStart(9)} ${String(row.ratio ?? '').padStart(6)}  ${row.aim}${met}`,
+    );
+  }
+  if (results.cards) {
+    lines.push(`limits (cards, startup): ${results.cards.settings.limits}`);
+    lines.push(
+      '* the write ceiling runs inside the bench process: its CPU is process.cpuUsage() of that process, load generator included',
+    );
+  }
+  if (results.bot) lines.push(`limits (bot): ${results.bot.settings.limits}`);
+  if (results.startup) lines.push(`cold start measured with: ${results.startup.how}`);
+  process.stdout.write(lines.join('\n') + '\n');
+}
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
@@ -23,10 +118,15 @@ async function main(): Promise<void> {
     process.stdout.write(`\n== bench: ${name} ==\n`);
     results[name] = await BENCHES[name].run();
   }
+  const summary = summarize(results);
+  printSummary(summary, results);
   const folder = join(__dirname, 'results');
   mkdirSync(folder, { recursive: true });
   const file = join(folder, 'latest.json');
-  writeFileSync(file, JSON.stringify({ finishedAt: new Date().toISOString(), node: process.version, results }, null, 2) + '\n');
+  writeFileSync(
+    file,
+    JSON.stringify({ finishedAt: new Date().toISOString(), node: process.version, summary, results }, null, 2) + '\n',
+  );
   process.stdout.write(`\nResults written to ${file}\n`);
 }
 

@@ -1,0 +1,66 @@
+/**
+ * The read ceiling (issue 10 §6): a bare `node:http` server answering GET /cards/{id} with the same statements the app
+ * runs for GET /v1/cards/{id} (the authentication's account lookup, then CardsService.getCard's SELECT), through a `pg`
+ * Pool of the same size, returning the same JSON. No framework, no JWT verification, no middleware: the user id comes
+ * in the `x-user-id` header. Started by bench/cards.ts through startApp, so it prints its health URL the same way.
+ * Environment: DATABASE_URL, DB_POOL_MAX (default 10).
+ */
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Pool } from 'pg';
+
+const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_MAX ?? 10) });
+const CARD_PATH = /^\/cards\/([0-9a-f-]{36})$/;
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function getCard(userId: string, cardId: string): Promise<{ status: number; body: unknown }> {
+  const account = await pool.query(`select role from users where id = $1 and status = 'active'`, [userId]);
+  if (account.rowCount === 0) return { status: 401, body: { title: 'Unauthorized' } };
+  const rows = await pool.query<Record<string, unknown>>(
+    `select id, number, status, balance_cents, replaced_by_card_id, created_at, updated_at from transport_cards where id = $1 and user_id = $2`,
+    [cardId, userId],
+  );
+  const row = rows.rows[0];
+  if (!row) return { status: 404, body: { title: 'Not Found' } };
+  const number = String(row.number);
+  return {
+    status: 200,
+    body: {
+      id: String(row.id),
+      maskedNumber: `•••• ${number.slice(-4)}`,
+      status: row.status,
+      balanceCents: Number(row.balance_cents),
+      replacedByCardId: (row.replaced_by_card_id as string | null) ?? null,
+      createdAt: new Date(row.created_at as string | Date).toISOString(),
+      updatedAt: new Date(row.updated_at as string | Date).toISOString(),
+      number,
+    },
+  };
+}
+
+const server = createServer((req, res) => {
+  if (req.url === '/health') return send(res, 200, { status: 'ok' });
+  const match = req.method === 'GET' ? CARD_PATH.exec(req.url ?? '') : null;
+  const userId = req.headers['x-user-id'];
+  if (!match || typeof userId !== 'string') return send(res, 404, { title: 'Not Found' });
+  getCard(userId, match[1]).then(
+    (result) => send(res, result.status, result.body),
+    (error: unknown) => send(res, 500, { title: 'Internal Server Error', detail: String(error) }),
+  );
+});
+server.keepAliveTimeout = 60_000;
+
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`Health: http://127.0.0.1:${(server.address() as AddressInfo).port}/health\n`);
+});
+
+process.once('SIGTERM', () => {
+  server.close();
+  server.closeAllConnections();
+  void pool.end();
+});
