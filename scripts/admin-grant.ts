@@ -3,14 +3,8 @@
  * deployment). Uses the same configuration as the app (DATABASE_URL, or the embedded database in DATA_DIR: stop the
  * app first, the embedded database allows one process at a time).
  */
-import { RequestContext } from '@mikro-orm/core';
-import { loadConfig } from '../src/config';
-import { openDatabase } from '../src/db/orm';
-import { createLogger } from '../src/shared/logger';
-import { createMailer } from '../src/shared/mailer';
-import { resolveSecrets } from '../src/shared/secrets';
-import { createServices } from '../src/services';
 import { INTERNAL_REQUEST } from '../src/shared/request-info';
+import { withServices } from './with-services';
 
 async function main(): Promise<number> {
   const email = process.argv[2];
@@ -18,27 +12,13 @@ async function main(): Promise<number> {
     process.stderr.write('Usage: npm run admin:grant -- <email>\n');
     return 2;
   }
-  const config = loadConfig();
-  const logger = createLogger('warn');
-  const db = await openDatabase(config.database);
-  try {
-    const services = createServices({
-      config,
-      em: db.em,
-      logger,
-      secrets: resolveSecrets(config, logger),
-      mailer: createMailer(config.mail, logger),
-    });
-    const granted = await RequestContext.create(db.em, () => services.accounts.grantAdminByEmail(email, INTERNAL_REQUEST));
-    if (!granted) {
-      process.stderr.write(`No active account with e-mail ${email}. Register it first.\n`);
-      return 1;
-    }
-    process.stdout.write(`${email} is now an admin.\n`);
-    return 0;
-  } finally {
-    await db.close();
+  const granted = await withServices((services) => services.accounts.grantAdminByEmail(email, INTERNAL_REQUEST));
+  if (!granted) {
+    process.stderr.write(`No active account with e-mail ${email}. Register it first.\n`);
+    return 1;
   }
+  process.stdout.write(`${email} is now an admin.\n`);
+  return 0;
 }
 
 main().then(

@@ -4,18 +4,12 @@
  * Uses the app's configuration (DATABASE_URL, or the embedded database in DATA_DIR: stop the app first, then start
  * it again after this).
  */
-import { RequestContext } from '@mikro-orm/core';
-import { loadConfig } from '../src/config';
-import { openDatabase } from '../src/db/orm';
-import { createLogger } from '../src/shared/logger';
-import { createMailer } from '../src/shared/mailer';
-import { resolveSecrets } from '../src/shared/secrets';
-import { createServices } from '../src/services';
 import { DomainError } from '../src/shared/errors';
 import { INTERNAL_REQUEST } from '../src/shared/request-info';
 import { User } from '../src/accounts/user.entity';
 import { findDocumentType } from '../src/documents/document-types';
 import { formatBrl } from '../src/transport/money';
+import { withServices } from './with-services';
 
 const DEMO = {
   fullName: 'Maria Carioca Demonstração',
@@ -36,59 +30,45 @@ async function once(step: () => Promise<unknown>): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger('warn');
-  const db = await openDatabase(config.database);
-  try {
-    const services = createServices({
-      config,
-      em: db.em,
-      logger,
-      secrets: resolveSecrets(config, logger),
-      mailer: createMailer(config.mail, logger),
-    });
-    await RequestContext.create(db.em, async () => {
-      await once(() => services.accounts.register(DEMO, INTERNAL_REQUEST));
-      const user = await db.em.findOneOrFail(User, { email: DEMO.email, status: 'active' });
-      const actor = { id: user.id, role: user.role };
-      const cards = await services.cards.listCards(actor, { limit: 10 });
-      const card = cards.items.find((c) => c.status === 'active');
-      if (card) {
-        await services.cards.recharge(actor, card.id, 5000, `demo-${card.id}-recharge-1`);
-        await services.cards.debit(actor, card.id, 470, `demo-${card.id}-fare-1`);
-        await services.cards.debit(actor, card.id, 470, `demo-${card.id}-fare-2`);
-        await services.cards.recharge(actor, card.id, 2000, `demo-${card.id}-recharge-2`);
-      }
-      await once(() => services.documents.create(actor, { type: 'cpf', number: DEMO.cpf }));
-      await once(() =>
-        services.documents.create(actor, {
-          type: 'cnh',
-          number: findDocumentType('cnh')!.numberExample,
-          expiresAt: '2031-08-15',
-        }),
-      );
-      const { code, expiresAt } = await services.channelLinks.createCode(actor);
-      const balance = (await services.cards.listCards(actor, { limit: 10 })).items.map(
-        (c) => `${c.maskedNumber}: ${formatBrl(c.balanceCents)}`,
-      );
-      process.stdout.write(
-        [
-          '',
-          'Demo citizen ready',
-          `  Sign in (API /v1/auth/token or Swagger "Authorize"): username ${DEMO.email} or CPF ${DEMO.cpf}`,
-          `  Password: ${DEMO.password}`,
-          `  Cards: ${balance.join('; ')}`,
-          '  Documents: CPF and CNH',
-          `  Bot link code: ${code} (valid until ${expiresAt.toISOString()}): say "vincular ${code}" to the bot`,
-          '',
-          'Start the app (npm start) and open the Bot Framework Emulator at http://localhost:3978/api/messages (no app id).',
-          '',
-        ].join('\n'),
-      );
-    });
-  } finally {
-    await db.close();
-  }
+  await withServices(async (services, db) => {
+    await once(() => services.accounts.register(DEMO, INTERNAL_REQUEST));
+    const user = await db.em.findOneOrFail(User, { email: DEMO.email, status: 'active' });
+    const actor = { id: user.id, role: user.role };
+    const cards = await services.cards.listCards(actor, { limit: 10 });
+    const card = cards.items.find((c) => c.status === 'active');
+    if (card) {
+      await services.cards.recharge(actor, card.id, 5000, `demo-${card.id}-recharge-1`);
+      await services.cards.debit(actor, card.id, 470, `demo-${card.id}-fare-1`);
+      await services.cards.debit(actor, card.id, 470, `demo-${card.id}-fare-2`);
+      await services.cards.recharge(actor, card.id, 2000, `demo-${card.id}-recharge-2`);
+    }
+    await once(() => services.documents.create(actor, { type: 'cpf', number: DEMO.cpf }));
+    await once(() =>
+      services.documents.create(actor, {
+        type: 'cnh',
+        number: findDocumentType('cnh')!.numberExample,
+        expiresAt: '2031-08-15',
+      }),
+    );
+    const { code, expiresAt } = await services.channelLinks.createCode(actor);
+    const balance = (await services.cards.listCards(actor, { limit: 10 })).items.map(
+      (c) => `${c.maskedNumber}: ${formatBrl(c.balanceCents)}`,
+    );
+    process.stdout.write(
+      [
+        '',
+        'Demo citizen ready',
+        `  Sign in (API /v1/auth/token or Swagger "Authorize"): username ${DEMO.email} or CPF ${DEMO.cpf}`,
+        `  Password: ${DEMO.password}`,
+        `  Cards: ${balance.join('; ')}`,
+        '  Documents: CPF and CNH',
+        `  Bot link code: ${code} (valid until ${expiresAt.toISOString()}): say "vincular ${code}" to the bot`,
+        '',
+        'Start the app (npm start) and open the Bot Framework Emulator at http://localhost:3978/api/messages (no app id).',
+        '',
+      ].join('\n'),
+    );
+  });
 }
 
 main().catch((error: unknown) => {

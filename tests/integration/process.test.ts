@@ -149,3 +149,23 @@ describe('configuration is validated at start-up', () => {
     30_000,
   );
 });
+
+describe('npm run demo', () => {
+  it('creates a demo citizen with a balance and two documents, prints a link code, and can run again', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cdc-demo-'));
+    try {
+      const run = () =>
+        spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'scripts', 'demo.ts')], {
+          env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+          encoding: 'utf8',
+        });
+      for (const result of [run(), run()]) {
+        expect(result.status).toBe(0);
+        expect(result.stdout).toMatch(/Cards: •••• \d{4}: R\$ 60,60/);
+        expect(result.stdout).toMatch(/Bot link code: [A-Z2-9]{8}/);
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
