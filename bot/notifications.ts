@@ -12,7 +12,7 @@ import { blockedNotice, rechargeNotice } from './render/messages.pt-BR';
  * app's own web chat delivers in process and WhatsApp needs template messages outside its 24-hour window: neither is
  * notified yet.
  */
-const BOT_FRAMEWORK_CHANNELS = new Set(['emulator', 'msteams', 'test']);
+export const NOTIFIABLE_CHANNELS: ReadonlySet<string> = new Set(['emulator', 'msteams', 'test']);
 
 /**
  * Proactive notifications: when a recharge is confirmed or a card blocked (through the REST API or the chat), every
@@ -29,7 +29,7 @@ export function subscribeNotifications(
   services.events.subscribe((event: DomainEvent) =>
     RequestContext.create(em, async () => {
       const addresses = (await services.notificationSubscriptions.addressesOf(event.userId)).filter((a) =>
-        BOT_FRAMEWORK_CHANNELS.has(a.channel),
+        NOTIFIABLE_CHANNELS.has(a.channel),
       );
       if (addresses.length === 0) return;
       const card = await services.cards.getCard({ id: event.userId, role: 'citizen' }, event.cardId);

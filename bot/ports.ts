@@ -5,7 +5,8 @@ import { findDocumentType, maskDocumentNumber } from '../src/documents/document-
 import { DOCUMENT_STATUS_LABELS } from '../src/documents/expiry';
 import { INTERNAL_REQUEST } from '../src/shared/request-info';
 import { chatMessageFor } from './render/errors';
-import { LINK_INVALID, linkLocked } from './render/messages.pt-BR';
+import { LINK_INVALID, NOTIFICATIONS_UNAVAILABLE, SERVICE_ERROR, linkLocked } from './render/messages.pt-BR';
+import { NOTIFIABLE_CHANNELS } from './notifications';
 import { downloadAttachment } from './attachments';
 import type { WalletPorts } from './flows/types';
 
@@ -110,7 +111,16 @@ export function createWalletPorts(
 
     unlinkChannel: (conversation) => services.channelLinks.unlink(conversation.channel, conversation.channelUserId),
 
-    setNotifications: (conversation, citizenId, on, replyAddress) =>
-      services.notificationSubscriptions.set(conversation.channel, conversation.conversationId, citizenId, on, replyAddress),
+    async setNotifications(conversation, citizenId, on, replyAddress) {
+      if (on && !NOTIFIABLE_CHANNELS.has(conversation.channel)) return { ok: false, message: NOTIFICATIONS_UNAVAILABLE };
+      const saved = await services.notificationSubscriptions.set(
+        conversation.channel,
+        conversation.conversationId,
+        citizenId,
+        on,
+        replyAddress,
+      );
+      return saved ? { ok: true } : { ok: false, message: SERVICE_ERROR };
+    },
   };
 }

@@ -109,11 +109,11 @@ export function createRootMachine(ports: WalletPorts) {
         ports.unlinkChannel(input.conversation),
       ),
       setNotifications: fromPromise<
-        { on: boolean; saved: boolean },
+        { on: boolean; outcome: Outcome<object> },
         { conversation: ConversationKey; citizenId: string; on: boolean; replyAddress: unknown }
       >(async ({ input }) => ({
         on: input.on,
-        saved: await ports.setNotifications(input.conversation, input.citizenId, input.on, input.replyAddress),
+        outcome: await ports.setNotifications(input.conversation, input.citizenId, input.on, input.replyAddress),
       })),
       askFaq: fromPromise<FaqReply, { question: string; client: string }>(({ input }) =>
         ports.askFaq(input.question, input.client),
@@ -304,7 +304,11 @@ export function createRootMachine(ports: WalletPorts) {
               type: 'enqueue',
               params: ({ event }) => ({
                 message: {
-                  text: !event.output.saved ? say.SERVICE_ERROR : event.output.on ? say.NOTIFICATIONS_ON : say.NOTIFICATIONS_OFF,
+                  text: !event.output.outcome.ok
+                    ? event.output.outcome.message
+                    : event.output.on
+                      ? say.NOTIFICATIONS_ON
+                      : say.NOTIFICATIONS_OFF,
                 },
               }),
             },

@@ -90,7 +90,12 @@ export interface WalletPorts {
   linkChannel(conversation: ConversationKey, code: string): Promise<Outcome<{ userId: string }>>;
   unlinkChannel(conversation: ConversationKey): Promise<boolean>;
   /** Turns proactive notifications (recharges, blocked cards) on or off for this conversation of a linked citizen. */
-  setNotifications(conversation: ConversationKey, citizenId: string, on: boolean, replyAddress: unknown): Promise<boolean>;
+  setNotifications(
+    conversation: ConversationKey,
+    citizenId: string,
+    on: boolean,
+    replyAddress: unknown,
+  ): Promise<Outcome<object>>;
 }
 
 /** Where a conversation happens: the channel, the conversation and the channel's id for the citizen. */

@@ -69,6 +69,8 @@ export function documentList(documents: DocumentSummary[]): string {
 
 export const NOTIFICATIONS_ON =
   'Pronto! Vou avisar aqui quando uma recarga for confirmada ou um cartão for bloqueado. Para parar, diga "desativar avisos".';
+export const NOTIFICATIONS_UNAVAILABLE =
+  'Os avisos ainda não funcionam neste canal. Você pode ativá-los numa conversa pelo Teams ou pelo app da Carteira.';
 export const NOTIFICATIONS_OFF = 'Tudo bem, não vou mais mandar avisos nesta conversa.';
 export const NOTIFICATIONS_NEED_LINK =
   'Para receber avisos, primeiro vincule sua conta: gere um código no app e envie "vincular SEU-CÓDIGO".';

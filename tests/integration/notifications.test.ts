@@ -22,16 +22,16 @@ afterAll(async () => {
   await connector.stop();
 });
 
-async function say(text: string): Promise<ConnectorActivity[]> {
+async function say(text: string, channelId = 'emulator'): Promise<ConnectorActivity[]> {
   sequence += 1;
   const res = await postJson(t, '/api/messages', {
     type: 'message',
     id: `n-${sequence}`,
-    channelId: 'emulator',
+    channelId,
     serviceUrl: connector.url,
-    from: { id: 'notify-user' },
+    from: { id: `notify-user-${channelId}` },
     recipient: { id: 'iplani' },
-    conversation: { id: 'notify-conv' },
+    conversation: { id: `notify-conv-${channelId}` },
     text,
   });
   expect(res.status).toBe(200);
@@ -79,6 +79,15 @@ describe('proactive notifications', () => {
 
   it('after opting out, nothing is stored to write to', async () => {
     expect((await say('desativar avisos'))[0].text).toMatch(/não vou mais mandar avisos/);
+    expect(await t.app.services.notificationSubscriptions.addressesOf(citizen.id)).toEqual([]);
+  });
+
+  it('says so on a channel it cannot write to later, instead of promising notices', async () => {
+    const code = (await (await t.fetch('/v1/bot/link-codes', { method: 'POST', headers: citizen.auth })).json()) as {
+      code: string;
+    };
+    expect((await say(`vincular ${code.code}`, 'slack'))[0].text).toMatch(/vinculada/);
+    expect((await say('ativar avisos', 'slack'))[0].text).toMatch(/ainda não funcionam neste canal/);
     expect(await t.app.services.notificationSubscriptions.addressesOf(citizen.id)).toEqual([]);
   });
 });

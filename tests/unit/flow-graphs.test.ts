@@ -191,7 +191,7 @@ cases.push({
     user('desvincular'),
     user('ativar avisos'),
     user('ativar avisos', null),
-    done('setNotifications', { on: true, saved: true }),
+    done('setNotifications', { on: true, outcome: { ok: true } }),
     done('linkChannel', { ok: true, userId: 'citizen-1' }),
     done('linkChannel', { ok: false, message: 'inválido' }),
     done('unlinkChannel', true),
