@@ -7,12 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { ROOT, SERVER_URL, admin, cpuMicros, httpClient, load, peakRssMiB, round, startApp, withDatabase } from './support';
+import { SERVER_URL, admin, cpuMicros, httpClient, load, peakRssMiB, round, startApp, withDatabase } from './support';
 
 const CONCURRENCY = 16;
-const TURNS = 3000;
-const WARMUP = 300;
+const TURNS = Number(process.env.BENCH_BOT_TURNS ?? 3000);
+const WARMUP = Number(process.env.BENCH_BOT_WARMUP ?? 300);
 
 const APP_ENV = {
   NODE_ENV: 'production',
@@ -80,7 +79,7 @@ export async function run(): Promise<Record<string, unknown>> {
   const database = `cdc_bench_${randomBytes(4).toString('hex')}`;
   await admin(`create database ${database}`);
   const app = await startApp({ ...APP_ENV, DATABASE_URL: withDatabase(SERVER_URL, database) });
-  const echo = await startApp({}, join(ROOT, 'bench', 'echo-bot.ts'));
+  const echo = await startApp({}, 'bench/echo-bot.ts');
   try {
     // One linked citizen per conversation, so every turn runs the whole balance flow.
     const client = httpClient(app.baseUrl, CONCURRENCY);

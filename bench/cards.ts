@@ -8,10 +8,8 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { Pool } from 'pg';
 import {
-  ROOT,
   SERVER_URL,
   admin,
   cpuMicros,
@@ -208,10 +206,7 @@ export async function run(): Promise<Record<string, unknown>> {
     const reads = await withCpu(appPid, READS, CONCURRENCY, getCard);
 
     // The read ceiling: the same account lookup + SELECT from a bare node:http server through pg, same load.
-    const bare = await startApp(
-      { DATABASE_URL: databaseUrl, DB_POOL_MAX: String(POOL_MAX) },
-      join(ROOT, 'bench', 'read-ceiling-server.ts'),
-    );
+    const bare = await startApp({ DATABASE_URL: databaseUrl, DB_POOL_MAX: String(POOL_MAX) }, 'bench/read-ceiling-server.ts');
     ceilingServer = bare.child;
     const bareClient = httpClient(bare.baseUrl, CONCURRENCY);
     const bareGet = async (worker: number) =>
@@ -256,11 +251,12 @@ export async function run(): Promise<Record<string, unknown>> {
       reads: READS,
       historyPages: HISTORY_PAGES,
       database: SERVER_URL.replace(/\/\/[^@]*@/, '//'),
-      app: 'src/main.ts in its own process (tsx), NODE_ENV=production, LOG_LEVEL=warn',
+      app: 'dist/src/main.js (the built app) in its own process, NODE_ENV=production, LOG_LEVEL=warn',
       limits: LIMITS,
       ceiling:
         'same statements through pg (account lookup, key claim, begin, update+ledger CTE, velocity count, key completion, commit)',
-      readCeiling: 'bench/read-ceiling-server.ts: bare node:http + pg Pool, account lookup + the getCard SELECT, same JSON (tsx)',
+      readCeiling:
+        'bench/read-ceiling-server.ts: bare node:http + pg Pool, account lookup + the getCard SELECT, same JSON (built, dist/bench)',
       cpu:
         'CPU µs/request = server process user+system time (/proc) over the measured load; the pg write ceiling runs in the ' +
         'bench process, so its figure is process.cpuUsage() of the bench process (load generator included, nothing ' +

@@ -1,12 +1,10 @@
 /**
  * Cold start (issue 10 §6): from spawning the app to its first 200 on GET /ready, on PostgreSQL, on a scratch database
  * that is already migrated (the app is run once and stopped first), median of 3 starts. Runs the built app
- * (`node dist/src/main.js`, built here with `npm run build` when dist/ is missing, as in production); tsx would add its
- * own start-up time. Uses the same environment as bench/cards.ts.
+ * (`node dist/src/main.js`, built by `npm run bench` first, as in production); tsx would add its own start-up time. Uses the same environment as bench/cards.ts.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -69,22 +67,8 @@ async function startOnce(command: string[], env: Record<string, string>): Promis
 }
 
 export async function run(): Promise<Record<string, unknown>> {
-  const distMain = join(ROOT, 'dist', 'src', 'main.js');
-  let built = false;
-  if (!existsSync(distMain)) {
-    process.stdout.write('dist/ missing: running npm run build first\n');
-    try {
-      execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-      built = true;
-    } catch (error) {
-      process.stdout.write(`npm run build failed (${String(error)}); measuring through tsx instead\n`);
-    }
-  }
-  const useDist = existsSync(distMain);
-  const command = useDist ? [process.execPath, distMain] : [process.execPath, '--import', 'tsx', join(ROOT, 'src', 'main.ts')];
-  const how = useDist
-    ? `node dist/src/main.js (built app${built ? ', built by this run' : ''})`
-    : 'node --import tsx src/main.ts (through tsx: adds its start-up time)';
+  const command = [process.execPath, join(ROOT, 'dist', 'src', 'main.js')];
+  const how = 'node dist/src/main.js (the built app, as in production)';
 
   const database = `cdc_bench_${randomBytes(4).toString('hex')}`;
   await admin(`create database ${database}`);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -26,16 +26,16 @@ export async function admin(sql: string): Promise<void> {
 }
 
 /**
- * Starts a TypeScript entry point (the app's `src/main.ts` by default) in its own process (its own core, as in
- * production) and resolves with its base URL once it printed it.
+ * Starts an entry point (the app's `src/main.ts` by default) in its own process (its own core, as in production) and
+ * resolves with its base URL once it printed it. It runs the compiled JavaScript under dist/ (`npm run bench` builds it
+ * first), as production does: tsx would add its compiler, source maps and their memory to the figures.
  */
-export function startApp(
-  env: Record<string, string>,
-  entry = join(ROOT, 'src', 'main.ts'),
-): Promise<{ child: ChildProcess; baseUrl: string }> {
+export function startApp(env: Record<string, string>, entry = 'src/main.ts'): Promise<{ child: ChildProcess; baseUrl: string }> {
   // BENCH_APP_NODE_ARGS passes flags to the app's Node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
+  const compiled = join(ROOT, 'dist', entry.replace(/\.ts$/, '.js'));
+  if (!existsSync(compiled)) throw new Error(`${compiled} is missing: run the benchmarks with npm run bench, which builds it`);
+  const child = spawn(process.execPath, [...nodeArgs, compiled], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

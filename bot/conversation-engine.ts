@@ -1,6 +1,7 @@
+import { isDeepStrictEqual } from 'node:util';
 import { createActor, type AnyActorRef, type Snapshot } from 'xstate';
 import type { Logger } from '../src/shared/logger';
-import type { ConversationStore } from '../src/conversations/conversation-store';
+import type { ConversationStore, StoredConversation } from '../src/conversations/conversation-store';
 import type { Span } from '@opentelemetry/api';
 import { traced } from '../src/shared/telemetry';
 import type { BotTurnCounter } from '../src/shared/metrics';
@@ -13,8 +14,6 @@ export interface EngineOptions {
   idleMinutes: number;
   /** Longest a turn may wait for its service calls. */
   turnTimeoutMs: number;
-  /** The citizen a channel account is linked to (null = not linked). */
-  linkedCitizen(key: ConversationKey): Promise<string | null>;
   /** Where turns are counted by flow and outcome (the app's metrics); absent = not counted. */
   metrics?: BotTurnCounter;
 }
@@ -43,6 +42,25 @@ function whereIs(persisted: unknown): { flow: string; state: string } {
   const flow = statePath(root.value).split('.').pop() ?? 'unknown';
   const child = root.children?.flow?.snapshot?.value;
   return { flow, state: child === undefined ? flow : statePath(child) };
+}
+
+/**
+ * One reply per turn where possible: a message without options is joined to the one after it (a balance and the
+ * "anything else?" menu arrive as one message with the menu's buttons). Fewer bubbles for the citizen, and one
+ * outbound call per turn to the channel instead of two or three. A message with options is never merged into a later
+ * one, since its buttons would be lost.
+ */
+export function coalesce(messages: BotMessage[]): BotMessage[] {
+  const result: BotMessage[] = [];
+  for (const message of messages) {
+    const previous = result.at(-1);
+    if (previous && (previous.choices ?? []).length === 0) {
+      result[result.length - 1] = { ...message, text: `${previous.text}\n\n${message.text}` };
+    } else {
+      result.push(message);
+    }
+  }
+  return result;
 }
 
 /** True while any machine in the tree is waiting on a service call (states tagged `busy`). */
@@ -99,8 +117,8 @@ export class ConversationEngine {
     knownCitizen?: string | null,
   ): Promise<BotMessage[]> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const stored = await this.store.load(key.channel, key.conversationId);
-      const citizenId = knownCitizen !== undefined ? knownCitizen : await this.options.linkedCitizen(key);
+      const { conversation: stored, linkedUserId } = await this.store.load(key.channel, key.conversationId, key.channelUserId);
+      const citizenId = knownCitizen !== undefined ? knownCitizen : linkedUserId;
       const prefix: BotMessage[] = [];
       let snapshot = stored?.snapshot as Snapshot<unknown> | undefined;
       if (stored && this.isIdle(stored.updatedAt) && (snapshot as { value?: unknown } | undefined)?.value !== 'menu') {
@@ -111,35 +129,48 @@ export class ConversationEngine {
       if (!outcome) {
         // The machine failed (a bug, not bad input): apologise and start the conversation over.
         const fresh = await this.run(key, undefined, null);
-        if (
-          fresh &&
-          (await this.store.save(key.channel, key.conversationId, fresh.persisted, stored?.version ?? 0, {
-            channelUserId: key.channelUserId,
-            userId: citizenId,
-          }))
-        ) {
+        if (fresh && (await this.persist(key, stored, fresh.persisted))) {
           this.observeTurn(span, fresh.persisted, 'reset');
-          return [{ text: say.SERVICE_ERROR }, say.menu('Escolha uma opção:')];
+          return coalesce([{ text: say.SERVICE_ERROR }, say.menu('Escolha uma opção:')]);
         }
         continue;
       }
-      const saved = await this.store.save(key.channel, key.conversationId, outcome.persisted, stored?.version ?? 0, {
-        channelUserId: key.channelUserId,
-        userId: citizenId,
-      });
-      if (saved) {
+      if (await this.persist(key, stored, outcome.persisted)) {
         this.observeTurn(span, outcome.persisted, 'ok');
-        return [...prefix, ...outcome.messages];
+        return coalesce([...prefix, ...outcome.messages]);
       }
       this.logger.info({ channel: key.channel, attempt }, 'conversation turn lost a race; retrying');
     }
     throw new Error('conversation turn could not be saved after several attempts');
   }
 
+  /**
+   * Saves the turn's snapshot unless it is exactly what was stored, for the same channel account and citizen, at the
+   * menu (a balance or documents look-up, a question): then there is nothing to save, and the turn orders before any
+   * racing one. Mid-flow turns always save, since their time stamp drives the idle reset. The conversation is stored
+   * as the citizen's as the machine knows it after the turn: linked by this turn's `vincular`, nobody's after
+   * `desvincular`.
+   */
+  private async persist(key: ConversationKey, stored: StoredConversation | null, persisted: unknown): Promise<boolean> {
+    const citizenId = (persisted as { context?: { citizenId?: string | null } }).context?.citizenId ?? null;
+    const json = JSON.stringify(persisted);
+    const unchanged =
+      stored !== null &&
+      (persisted as { value?: unknown }).value === 'menu' &&
+      stored.userId === citizenId &&
+      stored.channelUserId === key.channelUserId &&
+      isDeepStrictEqual(JSON.parse(json), stored.snapshot);
+    if (unchanged) return true;
+    return this.store.save(key.channel, key.conversationId, json, stored?.version ?? 0, {
+      channelUserId: key.channelUserId,
+      userId: citizenId,
+    });
+  }
+
   /** The state name of a stored conversation (for tests and diagnostics). */
   async stateOf(key: ConversationKey): Promise<unknown> {
-    const stored = await this.store.load(key.channel, key.conversationId);
-    return (stored?.snapshot as { value?: unknown } | undefined)?.value ?? null;
+    const { conversation } = await this.store.load(key.channel, key.conversationId, key.channelUserId);
+    return (conversation?.snapshot as { value?: unknown } | undefined)?.value ?? null;
   }
 
   private isIdle(updatedAt: Date): boolean {

@@ -78,8 +78,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       idleMinutes: config.bot.idleMinutes,
       turnTimeoutMs: config.bot.turnTimeoutMs,
       metrics,
-      linkedCitizen: (key) =>
-        RequestContext.create(db.em, () => services.channelLinks.linkedUser(key.channel, key.channelUserId)),
     },
     logger,
   );

@@ -88,23 +88,23 @@ export class ChannelLinksService implements AccountParticipant {
     return { ok: true, userId };
   }
 
-  /** Removes the link of a channel account (`desvincular`). Returns whether there was one. */
+  /**
+   * Removes the link of a channel account (`desvincular`) and switches off the notices its conversations were getting:
+   * an unlinked account (a shared phone, a former employee's Teams) must not keep receiving a citizen's card events.
+   * Returns whether there was a link.
+   */
   async unlink(channel: string, channelUserId: string): Promise<boolean> {
-    const rows = await this.em.execute<{ user_id: string }[]>(
-      'delete from channel_links where channel = ? and channel_user_id = ? returning user_id',
-      [channel, channelUserId],
-    );
-    return rows.length > 0;
-  }
-
-  /** The citizen linked to a channel account, if any (and still active). */
-  async linkedUser(channel: string, channelUserId: string): Promise<string | null> {
-    const rows = await this.em.execute<{ user_id: string }[]>(
-      `select l.user_id from channel_links l join users u on u.id = l.user_id
-        where l.channel = ? and l.channel_user_id = ? and u.status = 'active'`,
-      [channel, channelUserId],
-    );
-    return rows[0]?.user_id ?? null;
+    return this.em.transactional(async (em) => {
+      const rows = await em.execute<{ user_id: string }[]>(
+        'delete from channel_links where channel = ? and channel_user_id = ? returning user_id',
+        [channel, channelUserId],
+      );
+      await em.execute(
+        'update conversations set notify = false, reply_address = null where channel = ? and channel_user_id = ? and notify',
+        [channel, channelUserId],
+      );
+      return rows.length > 0;
+    });
   }
 
   /**

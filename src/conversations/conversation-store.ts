@@ -4,6 +4,15 @@ export interface StoredConversation {
   snapshot: unknown;
   version: number;
   updatedAt: Date;
+  /** The channel account and citizen the last saved turn belonged to. */
+  channelUserId: string | null;
+  userId: string | null;
+}
+
+/** What a turn starts from: the stored conversation (null = new) and the citizen its channel account is linked to now. */
+export interface TurnStart {
+  conversation: StoredConversation | null;
+  linkedUserId: string | null;
 }
 
 /**
@@ -13,42 +22,64 @@ export interface StoredConversation {
 export class ConversationStore {
   constructor(private readonly em: EntityManager) {}
 
-  /** The stored snapshot, or null for a new conversation. */
-  async load(channel: string, conversationId: string): Promise<StoredConversation | null> {
-    const rows = await this.em
-      .fork()
-      .execute<{ snapshot: unknown; version: number; updated_at: Date | string }[]>(
-        'select snapshot, version, updated_at from conversations where channel = ? and conversation_id = ?',
-        [channel, conversationId],
-      );
+  /**
+   * The stored conversation and the citizen the channel account is linked to (active accounts only), in one round
+   * trip: every bot turn starts here, so it is the hottest read of the bot.
+   */
+  async load(channel: string, conversationId: string, channelUserId: string): Promise<TurnStart> {
+    const rows = await this.em.execute<
+      {
+        snapshot: unknown;
+        version: number | null;
+        updated_at: Date | string | null;
+        channel_user_id: string | null;
+        user_id: string | null;
+        linked_user_id: string | null;
+      }[]
+    >(
+      `select c.snapshot, c.version, c.updated_at, c.channel_user_id, c.user_id,
+              (select l.user_id from channel_links l join users u on u.id = l.user_id
+                where l.channel = ? and l.channel_user_id = ? and u.status = 'active') as linked_user_id
+         from (select 1) as one
+         left join conversations c on c.channel = ? and c.conversation_id = ?`,
+      [channel, channelUserId, channel, conversationId],
+    );
     const row = rows[0];
-    if (!row) return null;
+    const linkedUserId = row?.linked_user_id ?? null;
+    if (!row || row.version === null) return { conversation: null, linkedUserId };
     const snapshot = typeof row.snapshot === 'string' ? (JSON.parse(row.snapshot) as unknown) : row.snapshot;
-    return { snapshot, version: Number(row.version), updatedAt: new Date(row.updated_at) };
+    return {
+      conversation: {
+        snapshot,
+        version: Number(row.version),
+        updatedAt: new Date(row.updated_at!),
+        channelUserId: row.channel_user_id,
+        userId: row.user_id,
+      },
+      linkedUserId,
+    };
   }
 
   /**
-   * Saves a snapshot if nobody else saved since `expectedVersion` was read (0 = the conversation is new).
-   * Returns false on a conflict: the caller reloads and runs its turn again.
+   * Saves a snapshot (as JSON text) if nobody else saved since `expectedVersion` was read (0 = the conversation is
+   * new). Returns false on a conflict: the caller reloads and runs its turn again.
    */
   async save(
     channel: string,
     conversationId: string,
-    snapshot: unknown,
+    json: string,
     expectedVersion: number,
     owner: { channelUserId: string; userId: string | null },
   ): Promise<boolean> {
-    const em = this.em.fork();
-    const json = JSON.stringify(snapshot);
     if (expectedVersion === 0) {
-      const rows = await em.execute<{ version: number }[]>(
+      const rows = await this.em.execute<{ version: number }[]>(
         `insert into conversations (channel, conversation_id, snapshot, version, channel_user_id, user_id)
          values (?, ?, ?::jsonb, 1, ?, ?) on conflict (channel, conversation_id) do nothing returning version`,
         [channel, conversationId, json, owner.channelUserId, owner.userId],
       );
       return rows.length === 1;
     }
-    const rows = await em.execute<{ version: number }[]>(
+    const rows = await this.em.execute<{ version: number }[]>(
       `update conversations set snapshot = ?::jsonb, version = version + 1, updated_at = now(), channel_user_id = ?, user_id = ?
         where channel = ? and conversation_id = ? and version = ? returning version`,
       [json, owner.channelUserId, owner.userId, channel, conversationId, expectedVersion],

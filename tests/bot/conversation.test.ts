@@ -6,7 +6,8 @@ import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
  * Conversation transcripts: what the citizen says, what IPlani must answer, through botbuilder-testing's TestAdapter
- * and the app's real services and database. Each step lists one pattern per reply of that turn, in order.
+ * and the app's real services and database. Every turn answers with exactly one message (IPlani joins a message
+ * without options to the next one); each step lists the parts that message must contain, in order.
  */
 type Step = [say: string, replies: RegExp[]];
 
@@ -22,10 +23,21 @@ async function play(bot: BotHarness, steps: Step[]): Promise<void> {
   for (const [text, expected] of steps) {
     const replies = await bot.say(text);
     const context = `after "${text}" IPlani said:\n${replies.join('\n---\n')}`;
-    if (replies.length !== expected.length || expected.some((pattern, index) => !pattern.test(replies[index] ?? ''))) {
-      throw new Error(`expected ${expected.length} replies matching ${expected.join(', ')} ${context}`);
+    if (replies.length !== 1 || !inOrder(replies[0], expected)) {
+      throw new Error(`expected one reply matching ${expected.join(', ')} in order ${context}`);
     }
   }
+}
+
+/** Whether every pattern matches the text, each one after where the previous one matched. */
+function inOrder(text: string, patterns: RegExp[]): boolean {
+  let rest = text;
+  for (const pattern of patterns) {
+    const match = pattern.exec(rest);
+    if (!match) return false;
+    rest = rest.slice(match.index + match[0].length);
+  }
+  return true;
 }
 
 function inContext<T>(work: () => Promise<T>): Promise<T> {
@@ -94,9 +106,8 @@ describe('linking', () => {
       ['vincular ABCD2345', [/não é válido/]],
     ]);
     const replies = await bot.link(citizen.id);
-    expect(replies[0]).toMatch(/vinculada/);
-    expect(replies[1]).toMatch(/•••• \d{4}: R\$ 2,50 \(ativo\)/);
-    expect(replies[2]).toMatch(/Posso ajudar/);
+    expect(replies).toHaveLength(1);
+    expect(inOrder(replies[0], [/vinculada/, /•••• \d{4}: R\$ 2,50 \(ativo\)/, /Posso ajudar/])).toBe(true);
     await play(bot, [
       ['desvincular', [/desvinculei/]],
       ['4', [/vincular/]],
@@ -313,6 +324,34 @@ describe('persistence', () => {
       ['sim', [/salvo/, /Posso ajudar/]],
     ]);
     expect(await documentsOf(citizen.id)).toHaveLength(1);
+  });
+
+  it('a look-up at the menu writes nothing; a step of a flow, a new link or an unlink saves the conversation', async () => {
+    const citizen = await citizenWithBalance(100);
+    const bot = await linkedBot(citizen.id);
+    const stored = async () =>
+      (
+        await t.app.db.em
+          .fork()
+          .execute<{ version: number; user_id: string | null }[]>(
+            'select version, user_id from conversations where conversation_id = ?',
+            [bot.conversationId],
+          )
+      )[0];
+    await play(bot, [['1', [/R\$ 1,00/, /Posso ajudar/]]]);
+    const before = await stored();
+    await play(bot, [
+      ['1', [/R\$ 1,00/, /Posso ajudar/]],
+      ['4', [/Nenhum documento|documentos/i]],
+    ]);
+    expect(await stored()).toEqual(before);
+    await play(bot, [['3', [/Qual documento/]]]);
+    expect((await stored()).version).toBe(Number(before.version) + 1);
+    await play(bot, [
+      ['cancelar', [/Nada foi salvo/, /Escolha uma opção/]],
+      ['desvincular', [/desvinculei/]],
+    ]);
+    expect(await stored()).toMatchObject({ version: Number(before.version) + 3, user_id: null });
   });
 
   it('after 30 idle minutes goes back to the menu and says so', async () => {

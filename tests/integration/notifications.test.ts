@@ -82,6 +82,19 @@ describe('proactive notifications', () => {
     expect(await t.app.services.notificationSubscriptions.addressesOf(citizen.id)).toEqual([]);
   });
 
+  it("desvincular switches the notices of that channel account off, and the conversation is nobody's", async () => {
+    expect((await say('ativar avisos'))[0].text).toMatch(/Vou avisar aqui/);
+    expect(await t.app.services.notificationSubscriptions.addressesOf(citizen.id)).toHaveLength(1);
+    expect((await say('desvincular'))[0].text).toMatch(/desvinculei/);
+    expect(await t.app.services.notificationSubscriptions.addressesOf(citizen.id)).toEqual([]);
+    const owner = await t.app.db.em
+      .fork()
+      .execute<{ user_id: string | null }[]>('select user_id from conversations where conversation_id = ?', [
+        'notify-conv-emulator',
+      ]);
+    expect(owner).toEqual([{ user_id: null }]);
+  });
+
   it('says so on a channel it cannot write to later, instead of promising notices', async () => {
     const code = (await (await t.fetch('/v1/bot/link-codes', { method: 'POST', headers: citizen.auth })).json()) as {
       code: string;

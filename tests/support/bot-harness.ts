@@ -35,8 +35,6 @@ export class BotHarness {
       {
         idleMinutes: app.config.bot.idleMinutes,
         turnTimeoutMs: app.config.bot.turnTimeoutMs,
-        linkedCitizen: (key) =>
-          RequestContext.create(app.db.em, () => app.services.channelLinks.linkedUser(key.channel, key.channelUserId)),
       },
       app.logger,
     );
