@@ -1,10 +1,14 @@
 import {
   AppCredentials,
   AuthenticationError,
+  JwtTokenValidation,
   PasswordServiceClientCredentialFactory,
   type AuthenticateRequestResult,
   type AuthenticatorResult,
+  type ClaimsIdentity,
+  type ConnectorFactory,
   type ServiceClientCredentials,
+  type UserTokenClient,
 } from 'botframework-connector';
 import {
   ConfigurationBotFrameworkAuthentication,
@@ -12,16 +16,43 @@ import {
   type ConfigurationBotFrameworkAuthenticationOptions,
 } from 'botbuilder';
 import type { Activity } from 'botbuilder';
+import { ConnectorClientCache, LazyUserTokenClient } from './connector-clients';
 
 /** jsonwebtoken's error names: a token problem, whatever copy of the library threw it. */
 const TOKEN_ERRORS = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError']);
+
+/**
+ * The SDK's configuration-based authentication, with connector clients reused across turns and the user-token client
+ * made only when used (see connector-clients.ts): per turn, the SDK would build both from scratch.
+ */
+export class AppBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentication {
+  private readonly clients = new ConnectorClientCache();
+
+  override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    const result = await super.authenticateRequest(activity, authHeader);
+    if (!result.connectorFactory) return result;
+    return { ...result, connectorFactory: this.cached(result.connectorFactory, result.claimsIdentity) };
+  }
+
+  override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    return this.cached(super.createConnectorFactory(claimsIdentity), claimsIdentity);
+  }
+
+  override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
+    return Promise.resolve(new LazyUserTokenClient(() => super.createUserTokenClient(claimsIdentity)));
+  }
+
+  private cached(factory: ConnectorFactory, claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    return this.clients.factory(factory, JwtTokenValidation.getAppIdFromClaims(claimsIdentity.claims) ?? '');
+  }
+}
 
 /**
  * Bot Framework channel authentication that answers every bad token with 401. As shipped, a token signed by another
  * key with a known kid, `alg: none`, HS256 signed with the public key or `nbf` in the future escape as 500s (see
  * BOTAUTH.md): they are jsonwebtoken errors, rethrown here as authentication errors.
  */
-export class StrictBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentication {
+export class StrictBotFrameworkAuthentication extends AppBotFrameworkAuthentication {
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
     try {
       return await super.authenticateRequest(activity, authHeader);
@@ -101,7 +132,7 @@ export function createBotAuthentication(settings: ChannelAuthSettings): Configur
     MicrosoftAppType: settings.appType ?? (settings.appId ? 'MultiTenant' : ''),
     MicrosoftAppTenantId: settings.tenantId ?? '',
   };
-  if (!settings.appId) return new ConfigurationBotFrameworkAuthentication(options);
+  if (!settings.appId) return new AppBotFrameworkAuthentication(options);
   if (settings.openIdMetadataUrl) {
     options.ToBotFromChannelOpenIdMetadataUrl = settings.openIdMetadataUrl;
     options.ToBotFromChannelTokenIssuer = settings.tokenIssuer ?? 'https://api.botframework.com';
