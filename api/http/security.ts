@@ -135,7 +135,8 @@ export function applySecurity(server: Server, { config, logger, orm }: SecurityO
       next();
       return;
     }
-    limiter.hit(orm.em.fork() as EntityManager, req.meta.address).then(
+    // One upsert on the connection: no unit of work (and no EntityManager fork) for a request that may be refused.
+    limiter.hit(orm.em as EntityManager, req.meta.address).then(
       (retryAfterSeconds) => {
         if (retryAfterSeconds === 0) {
           next();

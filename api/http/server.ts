@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import restify, { type Request, type Response, type Server } from 'restify';
-import { RequestContext } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/core';
 import type { Config } from '../../src/config';
 import type { Logger } from '../../src/shared/logger';
 import { bodyParser, type StreamingRoute } from './body';
 import { toProblem, problemFor, type Problem } from './problems';
 import { clientAddress } from './client-address';
+import { withLazyEntityManager } from '../../src/db/request-context';
 
 /** What every request carries once the `pre` handlers ran. */
 export interface RequestMeta {
@@ -83,7 +83,7 @@ export function createHttpServer({ config, logger, orm, isStreamingRoute = () =>
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(bodyParser(config.maxJsonBodyBytes, isStreamingRoute));
   server.use(function entityManagerPerRequest(_req: Request, _res: Response, next: restify.Next) {
-    RequestContext.create(orm.em, next);
+    withLazyEntityManager(orm.em, next);
   });
 
   server.on('restifyError', (req: Request, res: Response, error: unknown, callback: () => void) => {

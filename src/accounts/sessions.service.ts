@@ -292,9 +292,10 @@ export class SessionsService implements SessionRevoker {
    * tokens stop working at once). The role comes from the database, so a role change applies immediately.
    */
   async actorFor(userId: string, sessionId: string | undefined): Promise<Actor | null> {
-    const rows = await this.em.execute<{ role: Actor['role'] }[]>(`select role from users where id = ? and status = 'active'`, [
-      userId,
-    ]);
+    // Runs for every authenticated request: straight to the connection, no unit of work needed for one read.
+    const rows = await this.em
+      .getConnection()
+      .execute<{ role: Actor['role'] }[]>(`select role from users where id = ? and status = 'active'`, [userId]);
     return rows[0] ? { id: userId, role: rows[0].role, sessionId } : null;
   }
 

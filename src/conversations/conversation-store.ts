@@ -24,10 +24,11 @@ export class ConversationStore {
 
   /**
    * The stored conversation and the citizen the channel account is linked to (active accounts only), in one round
-   * trip: every bot turn starts here, so it is the hottest read of the bot.
+   * trip: every bot turn starts here, so it is the hottest read of the bot. Like `save`, it goes straight to the
+   * connection: neither needs an identity map nor ever runs inside a transaction.
    */
   async load(channel: string, conversationId: string, channelUserId: string): Promise<TurnStart> {
-    const rows = await this.em.execute<
+    const rows = await this.em.getConnection().execute<
       {
         snapshot: unknown;
         version: number | null;
@@ -72,14 +73,14 @@ export class ConversationStore {
     owner: { channelUserId: string; userId: string | null },
   ): Promise<boolean> {
     if (expectedVersion === 0) {
-      const rows = await this.em.execute<{ version: number }[]>(
+      const rows = await this.em.getConnection().execute<{ version: number }[]>(
         `insert into conversations (channel, conversation_id, snapshot, version, channel_user_id, user_id)
          values (?, ?, ?::jsonb, 1, ?, ?) on conflict (channel, conversation_id) do nothing returning version`,
         [channel, conversationId, json, owner.channelUserId, owner.userId],
       );
       return rows.length === 1;
     }
-    const rows = await this.em.execute<{ version: number }[]>(
+    const rows = await this.em.getConnection().execute<{ version: number }[]>(
       `update conversations set snapshot = ?::jsonb, version = version + 1, updated_at = now(), channel_user_id = ?, user_id = ?
         where channel = ? and conversation_id = ? and version = ? returning version`,
       [json, owner.channelUserId, owner.userId, channel, conversationId, expectedVersion],

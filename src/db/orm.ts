@@ -8,6 +8,7 @@ import { migrationsList } from '../../migrations';
 import { entities } from './entities';
 import { TracingQueryLogger } from '../shared/telemetry';
 import { DataDirLock } from './data-dir-lock';
+import { currentEntityManager } from './request-context';
 
 /** The entity manager type every service receives. PGlite and PostgreSQL share the PostgreSQL platform. */
 export type EntityManager = SqlEntityManager;
@@ -34,6 +35,8 @@ function baseOptions() {
     // Entities are defined with defineEntity; no reflection, no discovery by path.
     discovery: { warnWhenNoEntities: false },
     allowGlobalContext: false,
+    // Request scopes fork their EntityManager on first use (request-context.ts).
+    context: currentEntityManager,
     debug: false,
     // Every SQL statement becomes a span under the active one (a no-op without a tracing SDK).
     loggerFactory: (options: LoggerOptions) => new TracingQueryLogger(options),

@@ -198,20 +198,22 @@ export class CardsService implements AccountParticipant {
 
   /** The caller's cards (every status), oldest first, keyset-paginated by id. */
   async listCards(actor: Actor, page: PageRequest): Promise<Page<CardSummary>> {
-    const rows = await this.em.execute<Row[]>(
-      `select ${CARD_COLUMNS} from transport_cards where user_id = ? ${page.cursor ? 'and id > ?' : ''} order by id limit ?`,
-      page.cursor ? [actor.id, page.cursor, page.limit + 1] : [actor.id, page.limit + 1],
-    );
+    // Reads that need no unit of work (here and in getCard) go straight to the connection: no EntityManager fork.
+    const rows = await this.em
+      .getConnection()
+      .execute<Row[]>(
+        `select ${CARD_COLUMNS} from transport_cards where user_id = ? ${page.cursor ? 'and id > ?' : ''} order by id limit ?`,
+        page.cursor ? [actor.id, page.cursor, page.limit + 1] : [actor.id, page.limit + 1],
+      );
     return pageOf(rows.map(toCard), page.limit, (card) => card.id);
   }
 
   /** One of the caller's cards; another citizen's card is `not-found`, exactly like a missing one. */
   async getCard(actor: Actor, cardId: string): Promise<CardSummary> {
     if (!isUuid(cardId)) throw new DomainError('not-found', CARD_NOT_FOUND);
-    const rows = await this.em.execute<Row[]>(`select ${CARD_COLUMNS} from transport_cards where id = ? and user_id = ?`, [
-      cardId,
-      actor.id,
-    ]);
+    const rows = await this.em
+      .getConnection()
+      .execute<Row[]>(`select ${CARD_COLUMNS} from transport_cards where id = ? and user_id = ?`, [cardId, actor.id]);
     if (!rows[0]) throw new DomainError('not-found', CARD_NOT_FOUND);
     return toCard(rows[0]);
   }

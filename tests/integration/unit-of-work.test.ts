@@ -1,0 +1,78 @@
+import { FakeConnector } from '../support/fake-connector';
+import { postJson, registerCitizen, type SignedInCitizen } from '../support/factories';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * The hottest requests run without forking an EntityManager (their reads go straight to the connection, and so does
+ * the global per-address limit, which is on here); a request that uses the identity map still gets its own fork, made
+ * when first needed.
+ */
+let t: TestApp;
+let connector: FakeConnector;
+let citizen: SignedInCitizen;
+let cardId: string;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  connector = new FakeConnector();
+  await connector.start();
+  citizen = await registerCitizen(t);
+  const cards = (await (await t.fetch('/v1/cards', { headers: citizen.auth })).json()) as { items: Array<{ id: string }> };
+  cardId = cards.items[0].id;
+});
+afterAll(async () => {
+  await t.close();
+  await connector.stop();
+});
+
+async function forksDuring(work: () => Promise<void>): Promise<number> {
+  const fork = jest.spyOn(t.app.db.em, 'fork');
+  try {
+    await work();
+    return fork.mock.calls.length;
+  } finally {
+    fork.mockRestore();
+  }
+}
+
+function turn(text: string) {
+  return postJson(t, '/api/messages', {
+    type: 'message',
+    channelId: 'emulator',
+    serviceUrl: connector.url,
+    from: { id: 'uow-user' },
+    recipient: { id: 'iplani' },
+    conversation: { id: 'uow-conv' },
+    text,
+  });
+}
+
+describe('one unit of work per request, made on first use', () => {
+  it('GET /v1/cards/{id} and the card list fork nothing', async () => {
+    const forks = await forksDuring(async () => {
+      expect((await t.fetch(`/v1/cards/${cardId}`, { headers: citizen.auth })).status).toBe(200);
+      expect((await t.fetch('/v1/cards', { headers: citizen.auth })).status).toBe(200);
+    });
+    expect(forks).toBe(0);
+  });
+
+  it('a balance turn of a linked citizen forks nothing', async () => {
+    const code = (await (await t.fetch('/v1/bot/link-codes', { method: 'POST', headers: citizen.auth })).json()) as {
+      code: string;
+    };
+    expect((await turn(`vincular ${code.code}`)).status).toBe(200);
+    connector.take();
+    const forks = await forksDuring(async () => {
+      expect((await turn('1')).status).toBe(200);
+    });
+    expect(connector.take().map((activity) => activity.text)).toEqual([expect.stringMatching(/R\$ 0,00/)]);
+    expect(forks).toBe(0);
+  });
+
+  it('a request that loads entities gets one fork, shared by everything it does', async () => {
+    const forks = await forksDuring(async () => {
+      expect((await t.fetch('/v1/me', { headers: citizen.auth })).status).toBe(200);
+    });
+    expect(forks).toBe(1);
+  });
+});
