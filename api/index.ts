@@ -4,7 +4,6 @@ import type { Database } from '../src/db/orm';
 import type { Secrets } from '../src/shared/secrets';
 import type { AppServices } from '../src/services';
 import { RegisterRoutes } from './generated/routes';
-import spec from './generated/openapi.json';
 import { registerDocs } from './http/docs';
 import { registerHealth } from './http/health';
 import { createBearerAuthenticator } from './http/authentication';
@@ -26,7 +25,7 @@ export function registerApi(server: Server, { services, db, secrets, config }: A
     next();
   });
   registerHealth(server, db);
-  registerDocs(server, spec);
+  registerDocs(server);
   RegisterRoutes(server);
   registerSocialLogin(server, services, config.social, secrets.jwtSecret);
 }

@@ -7,7 +7,19 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SERVER_URL, admin, cpuMicros, httpClient, load, peakRssMiB, round, startApp, withDatabase } from './support';
+import {
+  ROUNDS,
+  SERVER_URL,
+  admin,
+  compare,
+  cpuMicros,
+  httpClient,
+  load,
+  peakRssMiB,
+  round,
+  startApp,
+  withDatabase,
+} from './support';
 
 const CONCURRENCY = 16;
 const TURNS = Number(process.env.BENCH_BOT_TURNS ?? 3000);
@@ -63,17 +75,6 @@ function activity(serviceUrl: string, worker: number, text: string) {
   };
 }
 
-async function measure(baseUrl: string, pid: number, connectorUrl: string, text: string) {
-  const client = httpClient(baseUrl, CONCURRENCY);
-  const turn = async (worker: number) =>
-    (await client('POST', '/api/messages', {}, activity(connectorUrl, worker, text))).status === 200;
-  await load(WARMUP, CONCURRENCY, turn);
-  const cpuBefore = cpuMicros(pid);
-  const result = await load(TURNS, CONCURRENCY, turn);
-  const cpuPerTurn = Math.round((cpuMicros(pid) - cpuBefore) / TURNS);
-  return { ...result, cpuMicrosPerTurn: cpuPerTurn, peakRssMiB: peakRssMiB(pid) };
-}
-
 export async function run(): Promise<Record<string, unknown>> {
   const connector = await startConnector();
   const database = `cdc_bench_${randomBytes(4).toString('hex')}`;
@@ -115,20 +116,38 @@ export async function run(): Promise<Record<string, unknown>> {
       );
       if (linked.status !== 200) throw new Error(`link: ${linked.status} ${linked.text}`);
     }
-    const echoResult = await measure(echo.baseUrl, echo.child.pid!, connector.url, 'oi');
-    const botResult = await measure(app.baseUrl, app.child.pid!, connector.url, '1');
+    const turns = (baseUrl: string, text: string) => {
+      const client = httpClient(baseUrl, CONCURRENCY);
+      return async (worker: number) =>
+        (await client('POST', '/api/messages', {}, activity(connector.url, worker, text))).status === 200;
+    };
+    const echoTurn = turns(echo.baseUrl, 'oi');
+    const botTurn = turns(app.baseUrl, '1');
+    await load(WARMUP, CONCURRENCY, echoTurn);
+    await load(WARMUP, CONCURRENCY, botTurn);
+    const [echoLoad, botLoad] = await compare(
+      [
+        { op: echoTurn, cpu: () => cpuMicros(echo.child.pid!) },
+        { op: botTurn, cpu: () => cpuMicros(app.child.pid!) },
+      ],
+      TURNS,
+      CONCURRENCY,
+    );
+    const echoResult = { ...echoLoad, cpuMicrosPerTurn: echoLoad.cpuMicrosPerRequest, peakRssMiB: peakRssMiB(echo.child.pid!) };
+    const botResult = { ...botLoad, cpuMicrosPerTurn: botLoad.cpuMicrosPerRequest, peakRssMiB: peakRssMiB(app.child.pid!) };
     const ratio = round(botResult.perSecond / echoResult.perSecond);
     const table = [
-      `settings: ${CONCURRENCY} concurrent conversations, ${TURNS} turns each side`,
+      `settings: ${CONCURRENCY} concurrent conversations, ${TURNS} turns each side in ${ROUNDS} alternating rounds`,
       `limits:   ${LIMITS}`,
       `                        turns/s    p50 ms   p99 ms   CPU µs/turn   peak RSS MiB`,
       `IPlani (balance flow)  ${String(botResult.perSecond).padStart(8)}  ${String(botResult.p50Ms).padStart(8)} ${String(botResult.p99Ms).padStart(8)}  ${String(botResult.cpuMicrosPerTurn).padStart(12)}  ${String(botResult.peakRssMiB).padStart(13)}`,
       `echo bot (baseline)    ${String(echoResult.perSecond).padStart(8)}  ${String(echoResult.p50Ms).padStart(8)} ${String(echoResult.p99Ms).padStart(8)}  ${String(echoResult.cpuMicrosPerTurn).padStart(12)}  ${String(echoResult.peakRssMiB).padStart(13)}`,
+      `rounds (turns/s): IPlani ${botResult.roundsPerSecond.join(' ')}; echo ${echoResult.roundsPerSecond.join(' ')}`,
       `ratio (IPlani / echo): turns/s ${ratio}x (aim >= 0.6x), peak RSS ${round(botResult.peakRssMiB / echoResult.peakRssMiB)}x (aim <= 1.25x)`,
     ];
     process.stdout.write(table.join('\n') + '\n');
     return {
-      settings: { concurrency: CONCURRENCY, turns: TURNS, limits: LIMITS },
+      settings: { concurrency: CONCURRENCY, turns: TURNS, rounds: ROUNDS, limits: LIMITS },
       iplani: botResult,
       echo: echoResult,
       ratio,

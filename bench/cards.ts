@@ -12,8 +12,11 @@ import { Pool } from 'pg';
 import {
   SERVER_URL,
   admin,
+  ROUNDS,
+  compare,
   cpuMicros,
   httpClient,
+  ownCpu,
   load,
   peakRssMiB,
   round,
@@ -48,21 +51,6 @@ export const APP_ENV = {
 /** The throttling limits as set for the run, printed with the table and written to the results. */
 export const LIMITS =
   'RECHARGE_VELOCITY_PER_HOUR=1e9, CARD_BALANCE_CAP_CENTS=1e12, MAX_ACTIVE_CARDS=1000, GLOBAL_RATE_LIMIT=0 (off)';
-
-/** Runs `op` and adds the CPU a process used meanwhile, per operation (µs). */
-async function withCpu(pid: number, total: number, concurrency: number, op: (worker: number) => Promise<boolean>) {
-  const before = cpuMicros(pid);
-  const result = await load(total, concurrency, op);
-  return { ...result, cpuMicrosPerRequest: Math.round((cpuMicros(pid) - before) / total) };
-}
-
-/** Same as withCpu for work done inside this (the bench) process: process.cpuUsage() deltas, load generator included. */
-async function withOwnCpu(total: number, concurrency: number, op: (worker: number) => Promise<boolean>) {
-  const before = process.cpuUsage();
-  const result = await load(total, concurrency, op);
-  const used = process.cpuUsage(before);
-  return { ...result, cpuMicrosPerRequest: Math.round((used.user + used.system) / total) };
-}
 
 async function json<T>(res: Response, expected: number): Promise<T> {
   const text = await res.text();
@@ -198,12 +186,15 @@ export async function run(): Promise<Record<string, unknown>> {
     await load(400, CONCURRENCY, pgRecharge);
 
     const appPid = app.pid!;
-    const http = await withCpu(appPid, RECHARGES, CONCURRENCY, httpRecharge);
-    const ceiling = await withOwnCpu(RECHARGES, CONCURRENCY, pgRecharge);
-
-    const getCard = async (worker: number) => (await client('GET', `/v1/cards/${cards[worker]}`, auth)).status === 200;
-    await load(300, CONCURRENCY, getCard);
-    const reads = await withCpu(appPid, READS, CONCURRENCY, getCard);
+    const appCpu = () => cpuMicros(appPid);
+    const [http, ceiling] = await compare(
+      [
+        { op: httpRecharge, cpu: appCpu },
+        { op: pgRecharge, cpu: ownCpu },
+      ],
+      RECHARGES,
+      CONCURRENCY,
+    );
 
     // The read ceiling: the same account lookup + SELECT from a bare node:http server through pg, same load.
     const bare = await startApp({ DATABASE_URL: databaseUrl, DB_POOL_MAX: String(POOL_MAX) }, 'bench/read-ceiling-server.ts');
@@ -211,8 +202,17 @@ export async function run(): Promise<Record<string, unknown>> {
     const bareClient = httpClient(bare.baseUrl, CONCURRENCY);
     const bareGet = async (worker: number) =>
       (await bareClient('GET', `/cards/${cards[worker]}`, { 'x-user-id': user.id })).status === 200;
+    const getCard = async (worker: number) => (await client('GET', `/v1/cards/${cards[worker]}`, auth)).status === 200;
+    await load(300, CONCURRENCY, getCard);
     await load(300, CONCURRENCY, bareGet);
-    const readCeiling = await withCpu(bare.child.pid!, READS, CONCURRENCY, bareGet);
+    const [reads, readCeiling] = await compare(
+      [
+        { op: getCard, cpu: appCpu },
+        { op: bareGet, cpu: () => cpuMicros(bare.child.pid!) },
+      ],
+      READS,
+      CONCURRENCY,
+    );
     const readCeilingPeakRssMiB = peakRssMiB(bare.child.pid!);
     ceilingServer.kill('SIGTERM');
     ceilingServer = undefined;
@@ -247,6 +247,7 @@ export async function run(): Promise<Record<string, unknown>> {
     const settings = {
       concurrency: CONCURRENCY,
       poolMax: POOL_MAX,
+      rounds: `${ROUNDS} alternating rounds per comparison (app, baseline, app, ...), pooled`,
       recharges: RECHARGES,
       reads: READS,
       historyPages: HISTORY_PAGES,
@@ -271,10 +272,10 @@ export async function run(): Promise<Record<string, unknown>> {
       history,
     };
 
-    const row = (label: string, r: LoadResult & { cpuMicrosPerRequest?: number }) =>
-      `${label.padEnd(40)} ${String(r.perSecond).padStart(8)} ${r.p50Ms.toFixed(2).padStart(9)} ${r.p99Ms.toFixed(2).padStart(9)} ${String(r.errors).padStart(7)} ${String(r.cpuMicrosPerRequest ?? '').padStart(9)}`;
+    const row = (label: string, r: LoadResult & { cpuMicrosPerRequest?: number; roundsPerSecond?: number[] }) =>
+      `${label.padEnd(40)} ${String(r.perSecond).padStart(8)} ${r.p50Ms.toFixed(2).padStart(9)} ${r.p99Ms.toFixed(2).padStart(9)} ${String(r.errors).padStart(7)} ${String(r.cpuMicrosPerRequest ?? '').padStart(9)}${r.roundsPerSecond ? `  rounds: ${r.roundsPerSecond.join(' ')}` : ''}`;
     const lines = [
-      `Settings: concurrency ${CONCURRENCY}, pool ${POOL_MAX}`,
+      `Settings: concurrency ${CONCURRENCY}, pool ${POOL_MAX}, ${settings.rounds}`,
       `          limits: ${settings.limits}`,
       `          app: ${settings.app}`,
       `          CPU: ${settings.cpu}`,

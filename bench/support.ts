@@ -150,3 +150,58 @@ export function peakRssMiB(pid: number): number {
   const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return round(kib / 1024);
 }
+
+/** A measured side of a comparison: its pooled load figures, CPU per operation and each round's throughput. */
+export interface Measured extends LoadResult {
+  cpuMicrosPerRequest: number;
+  /** Operations per second of each round, in order: the spread shows how steady the machine was. */
+  roundsPerSecond: number[];
+}
+
+/** One side of a comparison: the operation, and the CPU (µs) used so far by whoever serves it. */
+export interface Side {
+  op: (worker: number) => Promise<boolean>;
+  cpu: () => number;
+}
+
+/** The CPU (µs) this process has used so far: for work served inside the bench process itself. */
+export const ownCpu = () => {
+  const used = process.cpuUsage();
+  return used.user + used.system;
+};
+
+/** How many alternating rounds a comparison takes. */
+export const ROUNDS = 5;
+
+/**
+ * Measures the sides in alternating rounds (A B A B ...), `total` operations per side split evenly, so a slower
+ * minute of this shared machine, or a table that grows under the load, weighs on every side alike instead of on
+ * whichever ran last. Each side's rounds are pooled: throughput is all its operations over all its seconds, CPU per
+ * operation over all rounds, p50/p99 the median of its rounds' percentiles.
+ */
+export async function compare(sides: Side[], total: number, concurrency: number, rounds = ROUNDS): Promise<Measured[]> {
+  const perRound = Math.ceil(total / rounds);
+  const collected = sides.map(() => ({ results: [] as LoadResult[], cpu: 0 }));
+  for (let r = 0; r < rounds; r++) {
+    for (const [index, side] of sides.entries()) {
+      const before = side.cpu();
+      collected[index].results.push(await load(perRound, concurrency, side.op));
+      collected[index].cpu += side.cpu() - before;
+    }
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return collected.map(({ results, cpu }) => {
+    const requests = results.reduce((sum, r) => sum + r.requests, 0);
+    const seconds = results.reduce((sum, r) => sum + r.seconds, 0);
+    return {
+      requests,
+      seconds: round(seconds),
+      perSecond: Math.round(requests / seconds),
+      p50Ms: median(results.map((r) => r.p50Ms)),
+      p99Ms: median(results.map((r) => r.p99Ms)),
+      errors: results.reduce((sum, r) => sum + r.errors, 0),
+      cpuMicrosPerRequest: Math.round(cpu / requests),
+      roundsPerSecond: results.map((r) => r.perSecond),
+    };
+  });
+}

@@ -1,4 +1,4 @@
-import QRCode from 'qrcode';
+import { qrCodeDataUrl } from '../shared/qr-code';
 import type { EntityManager } from '../db/orm';
 import { DomainError, validationError } from '../shared/errors';
 import { newId } from '../shared/ids';
@@ -80,7 +80,7 @@ export class MfaService implements SecondFactor, AccountParticipant {
       [user.id, sealTotpSecret(this.keys.secretKey, user.id, secret)],
     );
     const uri = otpauthUri({ secret, accountName: accountLabel(user), issuer: this.issuer });
-    const qrCodePngDataUrl = await QRCode.toDataURL(uri, { type: 'image/png', errorCorrectionLevel: 'M', margin: 2 });
+    const qrCodePngDataUrl = await qrCodeDataUrl(uri, { type: 'image/png', errorCorrectionLevel: 'M', margin: 2 });
     return { secret, otpauthUri: uri, qrCodePngDataUrl };
   }
 

@@ -1,6 +1,6 @@
+import type * as PgliteDriver from '@mikro-orm/pglite';
 import { MikroORM as PgMikroORM, defineConfig as definePgConfig } from '@mikro-orm/postgresql';
-import { MikroORM as PgliteMikroORM, defineConfig as definePgliteConfig } from '@mikro-orm/pglite';
-import type { EntityManager as SqlEntityManager, Options } from '@mikro-orm/postgresql';
+import type { EntityManager as SqlEntityManager } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { LoggerOptions } from '@mikro-orm/core';
 import type { DatabaseConfig } from '../config';
@@ -43,22 +43,36 @@ function baseOptions() {
   };
 }
 
-function optionsFor(database: DatabaseConfig): Options {
+/**
+ * Starts MikroORM on the configured database. The PGlite driver is loaded only when used: it is big, and a process on
+ * PostgreSQL would otherwise keep it in its heap for nothing.
+ */
+async function initOrm(database: DatabaseConfig): Promise<PgMikroORM> {
   switch (database.kind) {
     case 'postgresql':
-      return definePgConfig({
-        ...baseOptions(),
-        clientUrl: database.url,
-        pool: { min: 0, max: database.poolMax },
-      });
+      return PgMikroORM.init(
+        definePgConfig({
+          ...baseOptions(),
+          clientUrl: database.url,
+          pool: { min: 0, max: database.poolMax },
+        }),
+      );
     case 'pglite': {
+      // require, not import(): under tsx an import() would load a second copy of @mikro-orm/core, and its error
+      // classes would no longer match the ones the services check with instanceof.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { MikroORM, defineConfig } = require('@mikro-orm/pglite') as typeof PgliteDriver;
       const { loadDataDir } = database;
-      return definePgliteConfig({
-        ...baseOptions(),
-        dbName: database.dataDir,
-        // A function: PGlite's options object must not be cloned (a Blob inside fails with "Illegal invocation").
-        ...(loadDataDir ? { driverOptions: () => ({ loadDataDir }) } : {}),
-      }) as unknown as Options;
+      const orm = await MikroORM.init(
+        defineConfig({
+          ...baseOptions(),
+          dbName: database.dataDir,
+          // A function: PGlite's options object must not be cloned (a Blob inside fails with "Illegal invocation").
+          ...(loadDataDir ? { driverOptions: () => ({ loadDataDir }) } : {}),
+        }),
+      );
+      // Same PostgreSQL platform and SQL entity manager; only the driver differs.
+      return orm as unknown as PgMikroORM;
     }
   }
 }
@@ -73,10 +87,7 @@ export async function openDatabase(database: DatabaseConfig, options: { migrate?
   const persisted = database.kind === 'pglite' && !database.dataDir.startsWith('memory://');
   const lock = persisted ? DataDirLock.acquire(database.dataDir) : undefined;
   try {
-    const config = optionsFor(database);
-    const orm = (database.kind === 'postgresql'
-      ? await PgMikroORM.init(config)
-      : await PgliteMikroORM.init(config as never)) as unknown as PgMikroORM;
+    const orm = await initOrm(database);
     if (options.migrate !== false) await orm.migrator.up();
     return {
       orm,

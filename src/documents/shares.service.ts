@@ -1,5 +1,5 @@
+import { qrCodeDataUrl } from '../shared/qr-code';
 import { createHash, randomBytes } from 'node:crypto';
-import QRCode from 'qrcode';
 import type { QueryResult } from '@mikro-orm/core';
 import type { EntityManager } from '../db/orm';
 import type { Actor } from '../accounts/policies';
@@ -102,7 +102,7 @@ export class DocumentSharesService {
       return created;
     });
     const url = `${this.publicBaseUrl}/v1/verify/${token}`;
-    const qrCodePng = await QRCode.toDataURL(url, { errorCorrectionLevel: 'M', margin: 2, width: 320 });
+    const qrCodePng = await qrCodeDataUrl(url, { errorCorrectionLevel: 'M', margin: 2, width: 320 });
     return { share, url, qrCodePng };
   }
 

@@ -1,4 +1,5 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type * as Nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { MailConfig } from '../config';
 import type { Logger } from './logger';
 
@@ -34,10 +35,14 @@ export function createMailer(
       },
     };
   }
-  const transport: Transporter = nodemailer.createTransport(config.smtpUrl);
+  const smtpUrl = config.smtpUrl;
+  // nodemailer is loaded with the first message: most processes never send one, and its modules would stay in the heap.
+  let transport: Transporter | undefined;
   return {
     async send(message) {
       try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        transport ??= (require('nodemailer') as typeof Nodemailer).createTransport(smtpUrl);
         await transport.sendMail({ from: config.from, to: message.to, subject: message.subject, text: message.text });
       } catch (error) {
         // The caller answers the same whatever happens (no account enumeration); operators see the failure.
