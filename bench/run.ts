@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as bot from './bot';
 import * as cards from './cards';
 import * as startup from './startup';
+import { IMAGE_ENV } from './support';
 
 const BENCHES: Record<string, { run(): Promise<Record<string, unknown>> }> = {
   cards,
@@ -104,6 +105,7 @@ function printSummary(rows: SummaryRow[], results: Record<string, Any>): void {
     );
   }
   if (results.bot) lines.push(`limits (bot): ${results.bot.settings.limits}`);
+  lines.push(`environment of every server started (as the Dockerfile sets it): ${JSON.stringify(IMAGE_ENV)}`);
   if (results.startup) lines.push(`cold start measured with: ${results.startup.how}`);
   process.stdout.write(lines.join('\n') + '\n');
 }

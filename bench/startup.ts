@@ -9,7 +9,7 @@ import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { APP_ENV, LIMITS } from './cards';
-import { ROOT, SERVER_URL, admin, round, withDatabase } from './support';
+import { IMAGE_ENV, ROOT, SERVER_URL, admin, round, withDatabase } from './support';
 
 const STARTS = 3;
 const TIMEOUT_MS = 60_000;
@@ -50,7 +50,7 @@ async function startOnce(command: string[], env: Record<string, string>): Promis
   const t0 = process.hrtime.bigint();
   const child = spawn(command[0], command.slice(1), {
     cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port) },
+    env: { ...process.env, ...IMAGE_ENV, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -26,6 +26,15 @@ export async function admin(sql: string): Promise<void> {
 }
 
 /**
+ * The process environment the production image gives the app beyond its configuration (Dockerfile, final stage):
+ * today the fixed malloc threshold that keeps password-hash buffers from staying resident. Every server the benches
+ * start (the app and each baseline) gets it, so all of them run alike and as deployed.
+ */
+export const IMAGE_ENV: Record<string, string> = {};
+const tunables = /\bGLIBC_TUNABLES=(\S+)/.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))?.[1];
+if (tunables) IMAGE_ENV.GLIBC_TUNABLES = tunables;
+
+/**
  * Starts an entry point (the app's `src/main.ts` by default) in its own process (its own core, as in production) and
  * resolves with its base URL once it printed it. It runs the compiled JavaScript under dist/ (`npm run bench` builds it
  * first), as production does: tsx would add its compiler, source maps and their memory to the figures.
@@ -37,7 +46,7 @@ export function startApp(env: Record<string, string>, entry = 'src/main.ts'): Pr
   if (!existsSync(compiled)) throw new Error(`${compiled} is missing: run the benchmarks with npm run bench, which builds it`);
   const child = spawn(process.execPath, [...nodeArgs, compiled], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...IMAGE_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

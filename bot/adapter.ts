@@ -1,4 +1,5 @@
-import { CloudAdapter, type TurnContext } from 'botbuilder';
+import { CloudAdapter, type Activity, type TurnContext } from 'botbuilder';
+import { AuthenticationError } from 'botframework-connector';
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../src/shared/logger';
 import { DomainError } from '../src/shared/errors';
@@ -20,17 +21,44 @@ function isActivity(body: unknown): body is { type: string } {
   return true;
 }
 
+/** CloudAdapter with its activity processing open to our own route (see registerBotEndpoint). */
+export class WalletAdapter extends CloudAdapter {
+  /** Authenticates the activity's token and runs the turn; resolves with the invoke response, if any. */
+  handle(authorization: string, activity: Activity, logic: (context: TurnContext) => Promise<void>) {
+    return this.processActivity(authorization, activity, logic);
+  }
+}
+
+/** The Bot Framework's ISO time stamps as Date objects, as the SDK's own HTTP handler hands them to the bot. */
+function withDates(activity: Record<string, unknown>): Activity {
+  for (const [field, raw] of [
+    ['timestamp', 'rawTimestamp'],
+    ['expiration', 'rawExpiration'],
+    ['localTimestamp', 'rawLocalTimestamp'],
+  ] as const) {
+    const value = activity[field];
+    if (typeof value === 'string') {
+      activity[raw] = value;
+      activity[field] = new Date(value);
+    }
+  }
+  return activity as unknown as Activity;
+}
+
 /**
  * `POST /api/messages` through botbuilder's CloudAdapter. A body that is not an activity is a 400 problem (the
- * adapter itself would answer 500); a turn that fails gets an apology, never a stack trace.
+ * adapter itself would answer 500); a refused channel token is a 401 problem; a turn that fails gets an apology, never
+ * a stack trace. The route calls the adapter's processActivity itself: the body is already parsed and checked here,
+ * and the SDK's HTTP wrapper would check it again (building its validators on every request) and print refused tokens
+ * with console.error instead of our log.
  */
 export function registerBotEndpoint(
   server: Server,
   bot: WalletBot,
   credentials: ChannelAuthSettings,
   logger: Logger,
-): CloudAdapter {
-  const adapter = new CloudAdapter(createBotAuthentication(credentials));
+): WalletAdapter {
+  const adapter = new WalletAdapter(createBotAuthentication(credentials));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: error, channel: context.activity.channelId }, 'bot turn failed');
     await context.sendActivity({ type: 'message', text: say.SERVICE_ERROR, locale: 'pt-BR' });
@@ -43,7 +71,20 @@ export function registerBotEndpoint(
         'O corpo não é uma atividade válida do Bot Framework: envie type, channelId, serviceUrl, from.id e conversation.id.',
       );
     }
-    await adapter.process(req, res as never, (context) => bot.run(context));
+    const authorization = typeof req.headers.authorization === 'string' ? req.headers.authorization : '';
+    let invokeResponse;
+    try {
+      invokeResponse = await adapter.handle(authorization, withDates(req.body), (context) => bot.run(context));
+    } catch (error) {
+      if (error instanceof AuthenticationError) {
+        logger.warn({ channel: (req.body as { channelId?: unknown }).channelId, reason: error.message }, 'channel token refused');
+        throw new DomainError('unauthorized', 'O token do canal é inválido ou está ausente.');
+      }
+      throw error;
+    }
+    res.status(invokeResponse?.status ?? 200);
+    if (invokeResponse?.body !== undefined) res.send(invokeResponse.body);
+    res.end();
   });
   return adapter;
 }

@@ -12,8 +12,24 @@ export type Command =
   | { type: 'unlink' }
   | { type: 'notifications'; on: boolean };
 
+/**
+ * The guards of one turn ask about the same message many times in a row (every transition of the current state, in
+ * the root and in the flow): the detection runs once and the answer is remembered until another text comes.
+ */
+function rememberLast<T>(detect: (text: string) => T): (text: string) => T {
+  let lastText: string | undefined;
+  let lastResult: T;
+  return (text) => {
+    if (text !== lastText) {
+      lastResult = detect(text);
+      lastText = text;
+    }
+    return lastResult;
+  };
+}
+
 /** `cancelar`, `sair`, `menu`, `início`, `ajuda`, `voltar`, `vincular <código>`, `desvincular` (accents, case, one typo forgiven). */
-export function detectCommand(text: string): Command | null {
+export const detectCommand: (text: string) => Readonly<Command> | null = rememberLast(function detectCommand(text) {
   const simple = simplify(text);
   const words = simple.split(' ');
   const first = words[0] ?? '';
@@ -33,7 +49,7 @@ export function detectCommand(text: string): Command | null {
   if (['voltar', 'volta', 'anterior'].some((w) => closeTo(phrase, w))) return { type: 'back' };
   if (['desvincular', 'desvincula'].some((w) => closeTo(phrase, w))) return { type: 'unlink' };
   return null;
-}
+});
 
 /** The menu, in the numbering citizens already know. */
 export const MENU: ReadonlyArray<{ flow: FlowName; label: string }> = [
@@ -90,7 +106,7 @@ const KEYWORDS: ReadonlyArray<{ flow: FlowName; any: string[][] }> = [
 ];
 
 /** The flow a message asks for: by menu number, by menu label, or by plain words. Null when none. */
-export function detectMenuIntent(text: string): FlowName | null {
+export const detectMenuIntent: (text: string) => FlowName | null = rememberLast(function detectMenuIntent(text) {
   const simple = simplify(text);
   const number = /^(\d)\.?$/.exec(simple);
   if (number) return MENU[Number(number[1]) - 1]?.flow ?? null;
@@ -103,4 +119,4 @@ export function detectMenuIntent(text: string): FlowName | null {
     if (rule.any.some((all) => all.every(has))) return rule.flow;
   }
   return null;
-}
+});

@@ -140,10 +140,12 @@ describe('channel authentication with an app id', () => {
     ],
   ];
 
-  it.each(bad)('refuses %s with 401 and does not run the bot', async (_name, authorization) => {
+  it.each(bad)('refuses %s with a 401 problem and does not run the bot', async (_name, authorization) => {
     connector.take();
     const res = await post(authorization());
     expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await res.json()) as { detail: string }).detail).toMatch(/token do canal/);
     expect(connector.take()).toHaveLength(0);
   });
 

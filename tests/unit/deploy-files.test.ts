@@ -278,6 +278,14 @@ describe('Dockerfile', () => {
     expect(final.some((i) => i.keyword === 'ENV' && /\bNODE_ENV=production\b/.test(i.args))).toBe(true);
   });
 
+  it('fixes the malloc mmap threshold, so password-hash buffers are returned instead of kept in thread arenas', () => {
+    const env = final.filter((i) => i.keyword === 'ENV').map((i) => i.args);
+    const threshold = env.map((args) => /\bGLIBC_TUNABLES=glibc\.malloc\.mmap_threshold=(\d+)\b/.exec(args)?.[1]).find(Boolean);
+    // Below the 19 MiB an argon2id hash takes (ARGON2_MEMORY_KIB=19456).
+    expect(Number(threshold)).toBeGreaterThan(0);
+    expect(Number(threshold)).toBeLessThan(19456 * 1024);
+  });
+
   it('exposes 3978, health-checks /health without curl, stops on SIGTERM and runs dist/src/main.js', () => {
     expect(final.some((i) => i.keyword === 'EXPOSE' && i.args.split(/\s+/).includes('3978'))).toBe(true);
     const healthcheck = last('HEALTHCHECK')?.args ?? '';
