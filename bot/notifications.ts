@@ -1,6 +1,4 @@
-import { RequestContext } from '@mikro-orm/core';
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
-import type { EntityManager } from '../src/db/orm';
 import type { AppServices } from '../src/services';
 import type { DomainEvent } from '../src/shared/domain-events';
 import type { Logger } from '../src/shared/logger';
@@ -22,34 +20,27 @@ export const NOTIFIABLE_CHANNELS: ReadonlySet<string> = new Set(['emulator', 'ms
 export function subscribeNotifications(
   services: AppServices,
   adapter: CloudAdapter,
-  em: EntityManager,
   appId: string | undefined,
   logger: Logger,
 ): void {
-  services.events.subscribe((event: DomainEvent) =>
-    RequestContext.create(em, async () => {
-      const addresses = (await services.notificationSubscriptions.addressesOf(event.userId)).filter((a) =>
-        NOTIFIABLE_CHANNELS.has(a.channel),
-      );
-      if (addresses.length === 0) return;
-      const card = await services.cards.getCard({ id: event.userId, role: 'citizen' }, event.cardId);
-      const text =
-        event.type === 'recharge-confirmed'
-          ? rechargeNotice(card.maskedNumber, event.amountCents, event.balanceCents)
-          : blockedNotice(card.maskedNumber, event.protocol);
-      for (const { replyAddress } of addresses) {
-        try {
-          await adapter.continueConversationAsync(
-            appId ?? '',
-            replyAddress as Partial<ConversationReference>,
-            async (context) => {
-              await context.sendActivity(toActivity({ text }));
-            },
-          );
-        } catch (error) {
-          logger.warn({ err: error, event: event.type }, 'proactive notification failed');
-        }
+  services.events.subscribe(async (event: DomainEvent) => {
+    const addresses = (await services.notificationSubscriptions.addressesOf(event.userId)).filter((a) =>
+      NOTIFIABLE_CHANNELS.has(a.channel),
+    );
+    if (addresses.length === 0) return;
+    const card = await services.cards.getCard({ id: event.userId, role: 'citizen' }, event.cardId);
+    const text =
+      event.type === 'recharge-confirmed'
+        ? rechargeNotice(card.maskedNumber, event.amountCents, event.balanceCents)
+        : blockedNotice(card.maskedNumber, event.protocol);
+    for (const { replyAddress } of addresses) {
+      try {
+        await adapter.continueConversationAsync(appId ?? '', replyAddress as Partial<ConversationReference>, async (context) => {
+          await context.sendActivity(toActivity({ text }));
+        });
+      } catch (error) {
+        logger.warn({ err: error, event: event.type }, 'proactive notification failed');
       }
-    }),
-  );
+    }
+  });
 }

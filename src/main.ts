@@ -83,7 +83,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   );
   const bot = new WalletBot(engine, logger, directLineCitizenOf);
   const adapter = registerBotEndpoint(server, bot, config.bot, logger);
-  subscribeNotifications(services, adapter, db.em, config.bot.appId, logger);
+  subscribeNotifications(services, adapter, config.bot.appId, logger);
   const whatsapp = registerWhatsApp(server, {
     config: config.whatsapp,
     engine,

@@ -108,8 +108,9 @@ export class NotificationSubscriptions {
 
   /** Where to notify a citizen: the reply addresses of the conversations that opted in. */
   async addressesOf(userId: string): Promise<Array<{ channel: string; replyAddress: unknown }>> {
+    // Runs for every recharge and block (most citizens have no subscription): one read on the connection, no fork.
     const rows = await this.em
-      .fork()
+      .getConnection()
       .execute<{ channel: string; reply_address: unknown }[]>(
         `select channel, reply_address from conversations where user_id = ? and notify and reply_address is not null`,
         [userId],

@@ -69,6 +69,20 @@ describe('one unit of work per request, made on first use', () => {
     expect(forks).toBe(0);
   });
 
+  it('a recharge forks for its unit of work only: announcing it to (nobody subscribed) costs no fork', async () => {
+    const forks = await forksDuring(async () => {
+      const res = await postJson(
+        t,
+        `/v1/cards/${cardId}/recharges`,
+        { amountCents: 500 },
+        { ...citizen.auth, 'idempotency-key': 'uow-recharge-1' },
+      );
+      // The announcement starts right after the commit, before the response is sent: its forks would be counted.
+      expect(res.status).toBe(201);
+    });
+    expect(forks).toBe(1);
+  });
+
   it('a request that loads entities gets one fork, shared by everything it does', async () => {
     const forks = await forksDuring(async () => {
       expect((await t.fetch('/v1/me', { headers: citizen.auth })).status).toBe(200);
