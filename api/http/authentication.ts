@@ -5,7 +5,7 @@ import type { Config } from '../../src/config';
 import { DomainError } from '../../src/shared/errors';
 import type { Actor } from '../../src/accounts/policies';
 import type { SessionsService } from '../../src/accounts/sessions.service';
-import { ACCESS_TOKEN_ALGORITHM, type AccessTokenClaims } from '../../src/accounts/tokens';
+import { ACCESS_TOKEN_ALGORITHM, hmacKey, type AccessTokenClaims } from '../../src/accounts/tokens';
 
 declare module 'restify' {
   interface Request {
@@ -33,7 +33,8 @@ export function createBearerAuthenticator(config: Config, jwtSecret: string, ses
     new JwtStrategy(
       {
         jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-        secretOrKey: jwtSecret,
+        // Handed unchanged to jsonwebtoken, which takes a KeyObject (passport-jwt's types say string | Buffer only).
+        secretOrKey: hmacKey(jwtSecret) as unknown as Buffer,
         algorithms: [ACCESS_TOKEN_ALGORITHM],
         issuer: config.auth.issuer,
         audience: config.auth.audience,

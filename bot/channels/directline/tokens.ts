@@ -1,6 +1,7 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { DomainError } from '../../../src/shared/errors';
+import { hmacKey } from '../../../src/accounts/tokens';
 
 /** Audience of Direct Line tokens: distinct from access tokens, so neither is ever accepted as the other. */
 const AUDIENCE = 'carteira-digital-carioca/directline';
@@ -32,6 +33,8 @@ export type TokenRejection = 'missing' | 'invalid' | 'expired';
  */
 export class DirectLineTokens {
   private readonly key: Buffer;
+  /** The key as jsonwebtoken wants it (see hmacKey). */
+  private readonly jwtKey: KeyObject;
 
   constructor(
     jwtSecret: string,
@@ -39,6 +42,7 @@ export class DirectLineTokens {
     private readonly ttlSeconds: number,
   ) {
     this.key = createHmac('sha256', jwtSecret).update('directline-token-key-v1').digest();
+    this.jwtKey = hmacKey(this.key);
   }
 
   /** A new conversation id: unguessable, URL-safe and free of `|` (activity ids use it as a separator). */
@@ -57,7 +61,7 @@ export class DirectLineTokens {
 
   /** Signs a token for `claims`, valid for the configured lifetime. */
   issue(claims: DirectLineClaims): IssuedToken {
-    const token = jwt.sign({ user: claims.user, conv: claims.conv, cid: claims.cid }, this.key, {
+    const token = jwt.sign({ user: claims.user, conv: claims.conv, cid: claims.cid }, this.jwtKey, {
       algorithm: ALGORITHM,
       audience: AUDIENCE,
       issuer: this.issuer,
@@ -71,7 +75,7 @@ export class DirectLineTokens {
     if (!token) throw new DirectLineTokenError('missing');
     let payload: unknown;
     try {
-      payload = jwt.verify(token, this.key, { algorithms: [ALGORITHM], audience: AUDIENCE, issuer: this.issuer });
+      payload = jwt.verify(token, this.jwtKey, { algorithms: [ALGORITHM], audience: AUDIENCE, issuer: this.issuer });
     } catch (error) {
       throw new DirectLineTokenError(error instanceof jwt.TokenExpiredError ? 'expired' : 'invalid');
     }
