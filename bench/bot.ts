@@ -23,7 +23,7 @@ import {
 
 const CONCURRENCY = 16;
 const TURNS = Number(process.env.BENCH_BOT_TURNS ?? 3000);
-const WARMUP = Number(process.env.BENCH_BOT_WARMUP ?? 300);
+const WARMUP = Number(process.env.BENCH_BOT_WARMUP ?? 1000);
 
 const APP_ENV = {
   NODE_ENV: 'production',
@@ -137,7 +137,7 @@ export async function run(): Promise<Record<string, unknown>> {
     const botResult = { ...botLoad, cpuMicrosPerTurn: botLoad.cpuMicrosPerRequest, peakRssMiB: peakRssMiB(app.child.pid!) };
     const ratio = round(botResult.perSecond / echoResult.perSecond);
     const table = [
-      `settings: ${CONCURRENCY} concurrent conversations, ${TURNS} turns each side in ${ROUNDS} alternating rounds`,
+      `settings: ${CONCURRENCY} concurrent conversations, ${WARMUP} warm-up turns then ${TURNS} measured turns each side in ${ROUNDS} alternating rounds`,
       `limits:   ${LIMITS}`,
       `                        turns/s    p50 ms   p99 ms   CPU µs/turn   peak RSS MiB`,
       `IPlani (balance flow)  ${String(botResult.perSecond).padStart(8)}  ${String(botResult.p50Ms).padStart(8)} ${String(botResult.p99Ms).padStart(8)}  ${String(botResult.cpuMicrosPerTurn).padStart(12)}  ${String(botResult.peakRssMiB).padStart(13)}`,
@@ -147,7 +147,7 @@ export async function run(): Promise<Record<string, unknown>> {
     ];
     process.stdout.write(table.join('\n') + '\n');
     return {
-      settings: { concurrency: CONCURRENCY, turns: TURNS, rounds: ROUNDS, limits: LIMITS },
+      settings: { concurrency: CONCURRENCY, warmup: WARMUP, turns: TURNS, rounds: ROUNDS, limits: LIMITS },
       iplani: botResult,
       echo: echoResult,
       ratio,
