@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { postJson, registerCitizen } from '../support/factories';
+import { postJson, registerCitizen, firstCardId } from '../support/factories';
 
 // The velocity limit set small, as a deployment would: 3 recharges per card per hour.
 let t: TestApp;
@@ -13,8 +13,7 @@ afterAll(async () => {
 
 it('allows 3 recharges per card per hour, then answers 429 with Retry-After and changes nothing', async () => {
   const c = await registerCitizen(t);
-  const page = (await (await t.fetch('/v1/cards', { headers: c.auth })).json()) as { items: Array<{ id: string }> };
-  const cardId = page.items[0].id;
+  const cardId = await firstCardId(t, c);
   const recharge = (key: string) =>
     postJson(t, `/v1/cards/${cardId}/recharges`, { amountCents: 100 }, { ...c.auth, 'idempotency-key': key });
   for (let i = 0; i < 3; i++) expect((await recharge(randomUUID())).status).toBe(201);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { postJson, registerCitizen, type SignedInCitizen } from '../support/factories';
+import { postJson, registerCitizen, type SignedInCitizen, firstCardId } from '../support/factories';
 
 /** `GET /metrics` through the real app: what operators scrape, in Prometheus text format. */
 
@@ -11,8 +11,7 @@ let cardId: string;
 beforeAll(async () => {
   t = await startTestApp();
   citizen = await registerCitizen(t);
-  const cards = (await (await t.fetch('/v1/cards', { headers: citizen.auth })).json()) as { items: Array<{ id: string }> };
-  cardId = cards.items[0].id;
+  cardId = await firstCardId(t, citizen);
 });
 afterAll(async () => {
   await t.close();

@@ -3,7 +3,7 @@ import { trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { startTracing, type Tracing } from '../../src/telemetry-setup';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { postJson, registerCitizen, type SignedInCitizen } from '../support/factories';
+import { postJson, registerCitizen, type SignedInCitizen, firstCardId } from '../support/factories';
 
 /**
  * Traces through the real pipeline: the SDK is registered by the same module production uses, with an in-memory
@@ -40,11 +40,11 @@ async function traceOf(predicate: (span: ReadableSpan) => boolean): Promise<Read
 
 describe('one recharge is one trace', () => {
   it('has the HTTP span, the service span under it and the SQL statements under the service span', async () => {
-    const cards = (await (await t.fetch('/v1/cards', { headers: citizen.auth })).json()) as { items: Array<{ id: string }> };
+    const cardId = await firstCardId(t, citizen);
     exporter.reset();
     const res = await postJson(
       t,
-      `/v1/cards/${cards.items[0].id}/recharges`,
+      `/v1/cards/${cardId}/recharges`,
       { amountCents: 1000 },
       { ...citizen.auth, 'idempotency-key': randomUUID() },
     );

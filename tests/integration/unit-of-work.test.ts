@@ -1,5 +1,5 @@
 import { FakeConnector } from '../support/fake-connector';
-import { postJson, registerCitizen, type SignedInCitizen } from '../support/factories';
+import { postJson, registerCitizen, type SignedInCitizen, firstCardId } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -17,8 +17,7 @@ beforeAll(async () => {
   connector = new FakeConnector();
   await connector.start();
   citizen = await registerCitizen(t);
-  const cards = (await (await t.fetch('/v1/cards', { headers: citizen.auth })).json()) as { items: Array<{ id: string }> };
-  cardId = cards.items[0].id;
+  cardId = await firstCardId(t, citizen);
 });
 afterAll(async () => {
   await t.close();

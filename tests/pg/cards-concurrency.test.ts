@@ -6,7 +6,7 @@ import { createMailer } from '../../src/shared/mailer';
 import { verifyLedger } from '../../src/transport/ledger-verification';
 import { requirePostgres } from '../support/require-postgres';
 import { createTestDatabase, type TestApp } from '../support/test-app';
-import { postJson, registerCitizen, type SignedInCitizen } from '../support/factories';
+import { postJson, registerCitizen, type SignedInCitizen, firstCardId } from '../support/factories';
 
 /**
  * Races between database connections, through real HTTP against the real app on PostgreSQL (PGlite has one
@@ -58,11 +58,6 @@ const recharge = (c: SignedInCitizen, cardId: string, amountCents: number, key =
 const debit = (c: SignedInCitizen, cardId: string, amountCents: number, key = randomUUID()) =>
   postJson(t, `/v1/cards/${cardId}/debits`, { amountCents }, { ...c.auth, 'idempotency-key': key });
 
-async function firstCardId(c: SignedInCitizen): Promise<string> {
-  const page = (await (await t.fetch('/v1/cards', { headers: c.auth })).json()) as { items: Array<{ id: string }> };
-  return page.items[0].id;
-}
-
 async function balanceOf(c: SignedInCitizen, cardId: string): Promise<number> {
   return ((await (await t.fetch(`/v1/cards/${cardId}`, { headers: c.auth })).json()) as { balanceCents: number }).balanceCents;
 }
@@ -86,7 +81,7 @@ const tally = (list: number[]) => list.reduce<Record<number, number>>((acc, s) =
 
 it('R$ 10,00 and 50 concurrent R$ 1,00 debits: exactly 10 succeed, balance 0, 10 ledger entries', async () => {
   const c = await registerCitizen(t);
-  const cardId = await firstCardId(c);
+  const cardId = await firstCardId(t, c);
   expect((await recharge(c, cardId, 1000)).status).toBe(201);
   const result = await statuses(Array.from({ length: 50 }, () => debit(c, cardId, 100)));
   expect(tally(result)).toEqual({ 201: 10, 422: 40 });
@@ -96,7 +91,7 @@ it('R$ 10,00 and 50 concurrent R$ 1,00 debits: exactly 10 succeed, balance 0, 10
 
 it(`concurrent recharges on one card never pass the velocity limit (${VELOCITY} per hour)`, async () => {
   const c = await registerCitizen(t);
-  const cardId = await firstCardId(c);
+  const cardId = await firstCardId(t, c);
   const result = await statuses(Array.from({ length: 40 }, () => recharge(c, cardId, 100)));
   expect(tally(result)).toEqual({ 201: VELOCITY, 429: 40 - VELOCITY });
   expect(await entries(cardId, 'recharge')).toBe(VELOCITY);
@@ -107,7 +102,7 @@ it('a random concurrent mix of recharges and debits across several cards keeps e
   const citizens = [await registerCitizen(t), await registerCitizen(t)];
   const cards: Array<{ owner: SignedInCitizen; id: string }> = [];
   for (const owner of citizens) {
-    cards.push({ owner, id: await firstCardId(owner) });
+    cards.push({ owner, id: await firstCardId(t, owner) });
     const extra = (await (await postJson(t, '/v1/cards', undefined, owner.auth)).json()) as { id: string };
     cards.push({ owner, id: extra.id });
   }
@@ -136,7 +131,7 @@ it('a random concurrent mix of recharges and debits across several cards keeps e
 
 it('20 concurrent requests with one idempotency key: one effect; the others replay it or get 409', async () => {
   const c = await registerCitizen(t);
-  const cardId = await firstCardId(c);
+  const cardId = await firstCardId(t, c);
   const key = randomUUID();
   const responses = await Promise.all(Array.from({ length: 20 }, () => recharge(c, cardId, 700, key)));
   const bodies = await Promise.all(responses.map((res) => res.text()));
@@ -158,7 +153,7 @@ it('concurrent card requests never pass 3 cards, and a card is replaced only onc
   const result = await statuses(Array.from({ length: 10 }, () => postJson(t, '/v1/cards', undefined, c.auth)));
   expect(tally(result)).toEqual({ 201: 2, 409: 8 });
 
-  const cardId = await firstCardId(c);
+  const cardId = await firstCardId(t, c);
   expect((await recharge(c, cardId, 900)).status).toBe(201);
   expect((await postJson(t, `/v1/cards/${cardId}/block`, { reason: 'lost' }, c.auth)).status).toBe(200);
   const replaced = await statuses(

@@ -59,6 +59,13 @@ export async function registerCitizen(t: TestApp, overrides: Partial<RegisterInp
   return { id: user.id, input, ...tokens, auth: { authorization: `Bearer ${tokens.accessToken}` } };
 }
 
+/** The id of the first card of a citizen (every new account gets one). */
+export async function firstCardId(t: TestApp, citizen: SignedInCitizen): Promise<string> {
+  const res = await t.fetch('/v1/cards', { headers: citizen.auth });
+  if (res.status !== 200) throw new Error(`listing cards failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { items: Array<{ id: string }> }).items[0].id;
+}
+
 export async function signIn(
   t: TestApp,
   username: string,
