@@ -52,19 +52,11 @@ it('one bot conversation alternating between the instances saves a document the 
   const send = async (text: string, attachments: unknown[] = []): Promise<string> => {
     const instance = instances[turn % 2];
     turn += 1;
-    const res = await postJson(instance.baseUrl, '/api/messages', {
-      type: 'message',
-      id: `activity-${turn}`,
-      channelId: 'emulator',
-      serviceUrl: connector.url,
-      from: { id: `user-${conversation}`, name: 'Cidadã' },
-      recipient: { id: 'iplani', name: 'IPlani' },
-      conversation: { id: conversation },
-      timestamp: new Date().toISOString(),
-      locale: 'pt-BR',
-      text,
-      attachments,
-    });
+    const res = await postJson(
+      instance.baseUrl,
+      '/api/messages',
+      connector.message({ conversation, user: `user-${conversation}`, text, attachments }),
+    );
     expect(res.status).toBe(200);
     return connector
       .take()

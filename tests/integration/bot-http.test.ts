@@ -7,7 +7,6 @@ import { startTestApp, type TestApp } from '../support/test-app';
 let t: TestApp;
 let connector: FakeConnector;
 let citizen: SignedInCitizen;
-let sequence = 0;
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)]);
 
@@ -23,23 +22,10 @@ afterAll(async () => {
 });
 
 async function send(conversation: string, text: string, attachments: unknown[] = []): Promise<ConnectorActivity[]> {
-  sequence += 1;
   const res = await t.fetch('/api/messages', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      type: 'message',
-      id: `activity-${sequence}`,
-      channelId: 'emulator',
-      serviceUrl: connector.url,
-      from: { id: `user-${conversation}`, name: 'Cidadã' },
-      recipient: { id: 'iplani', name: 'IPlani' },
-      conversation: { id: conversation },
-      timestamp: new Date().toISOString(),
-      locale: 'pt-BR',
-      text,
-      attachments,
-    }),
+    body: JSON.stringify(connector.message({ conversation, user: `user-${conversation}`, text, attachments })),
   });
   expect(res.status).toBe(200);
   return connector.take();

@@ -7,7 +7,6 @@ let t: TestApp;
 let connector: FakeConnector;
 let citizen: SignedInCitizen;
 let cardId: string;
-let sequence = 0;
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -22,17 +21,11 @@ afterAll(async () => {
 });
 
 async function say(text: string, channelId = 'emulator'): Promise<ConnectorActivity[]> {
-  sequence += 1;
-  const res = await postJson(t, '/api/messages', {
-    type: 'message',
-    id: `n-${sequence}`,
-    channelId,
-    serviceUrl: connector.url,
-    from: { id: `notify-user-${channelId}` },
-    recipient: { id: 'iplani' },
-    conversation: { id: `notify-conv-${channelId}` },
-    text,
-  });
+  const res = await postJson(
+    t,
+    '/api/messages',
+    connector.message({ conversation: `notify-conv-${channelId}`, user: `notify-user-${channelId}`, text, channelId }),
+  );
   expect(res.status).toBe(200);
   return connector.take();
 }

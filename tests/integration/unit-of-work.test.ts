@@ -35,15 +35,7 @@ async function forksDuring(work: () => Promise<void>): Promise<number> {
 }
 
 function turn(text: string) {
-  return postJson(t, '/api/messages', {
-    type: 'message',
-    channelId: 'emulator',
-    serviceUrl: connector.url,
-    from: { id: 'uow-user' },
-    recipient: { id: 'iplani' },
-    conversation: { id: 'uow-conv' },
-    text,
-  });
+  return postJson(t, '/api/messages', connector.message({ conversation: 'uow-conv', user: 'uow-user', text }));
 }
 
 describe('one unit of work per request, made on first use', () => {

@@ -17,9 +17,37 @@ export class FakeConnector {
   readonly received: ConnectorActivity[] = [];
   readonly files = new Map<string, { body: Buffer; type: string }>();
   private server!: Server;
+  private sequence = 0;
   url = '';
   /** Called with the Authorization header of every reply the bot posts (channel-auth tests check it). */
   onAuthorization: (value: string) => void = () => undefined;
+
+  /**
+   * A message activity as a channel (the Emulator by default) posts it to /api/messages, with this connector as its
+   * serviceUrl so the bot's replies come back here.
+   */
+  message(fields: {
+    conversation: string;
+    user: string;
+    text: string;
+    attachments?: unknown[];
+    channelId?: string;
+    id?: string;
+  }): Record<string, unknown> {
+    return {
+      type: 'message',
+      id: fields.id ?? `activity-${++this.sequence}`,
+      channelId: fields.channelId ?? 'emulator',
+      serviceUrl: this.url,
+      from: { id: fields.user, name: 'Cidadã' },
+      recipient: { id: 'iplani', name: 'IPlani' },
+      conversation: { id: fields.conversation },
+      timestamp: new Date().toISOString(),
+      locale: 'pt-BR',
+      text: fields.text,
+      attachments: fields.attachments ?? [],
+    };
+  }
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
