@@ -48,7 +48,7 @@ function withDates(activity: Record<string, unknown>): Activity {
 /**
  * `POST /api/messages` through botbuilder's CloudAdapter. A body that is not an activity is a 400 problem (the
  * adapter itself would answer 500); a refused channel token is a 401 problem; a turn that fails gets an apology, never
- * a stack trace. The route calls the adapter's processActivity itself: the body is already parsed and checked here,
+ * a stack trace; replies the channel cannot receive are a 502 problem. The route calls the adapter's processActivity itself: the body is already parsed and checked here,
  * and the SDK's HTTP wrapper would check it again (building its validators on every request) and print refused tokens
  * with console.error instead of our log.
  */
@@ -76,11 +76,16 @@ export function registerBotEndpoint(
     try {
       invokeResponse = await adapter.handle(authorization, withDates(req.body), (context) => bot.run(context));
     } catch (error) {
+      const channel = (req.body as { channelId?: unknown }).channelId;
       if (error instanceof AuthenticationError) {
-        logger.warn({ channel: (req.body as { channelId?: unknown }).channelId, reason: error.message }, 'channel token refused');
+        logger.warn({ channel, reason: error.message }, 'channel token refused');
         throw new DomainError('unauthorized', 'O token do canal é inválido ou está ausente.');
       }
-      throw error;
+      // onTurnError answers every failure inside the turn with an apology; what still escapes is that the replies (or
+      // the apology) could not be delivered to the channel's serviceUrl. Not a database outage, whatever socket code
+      // the HTTP client reports.
+      logger.error({ err: error, channel }, 'bot replies could not be delivered');
+      throw new DomainError('channel-unreachable');
     }
     res.status(invokeResponse?.status ?? 200);
     if (invokeResponse?.body !== undefined) res.send(invokeResponse.body);

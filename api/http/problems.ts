@@ -17,6 +17,8 @@ export const STATUS_BY_CODE = {
   'rate-limited': 429,
   'service-unavailable': 503,
   'request-timeout': 503,
+  // The bot's channel (its Bot Connector) refused or could not be reached for the replies: an upstream failure.
+  'channel-unreachable': 502,
   'internal-error': 500,
   'insufficient-funds': 422,
   'balance-limit': 422,

@@ -17,6 +17,7 @@ export const ERROR_CATALOGUE = {
   'rate-limited': 'Muitas tentativas. Aguarde um pouco e tente novamente.',
   'service-unavailable': 'Serviço temporariamente indisponível. Tente novamente em instantes.',
   'request-timeout': 'A requisição demorou demais para ser processada.',
+  'channel-unreachable': 'Não foi possível entregar a resposta do bot ao canal (serviceUrl). Tente de novo em instantes.',
   'internal-error': 'Ocorreu um erro inesperado. Se persistir, informe o código da requisição ao suporte.',
   'insufficient-funds': 'Saldo insuficiente no cartão.',
   'balance-limit': 'A recarga ultrapassaria o saldo máximo permitido no cartão.',

@@ -44,6 +44,21 @@ describe('POST /api/messages', () => {
     }
   });
 
+  it('answers a 502 problem (not "database unavailable") when the replies cannot reach the channel', async () => {
+    const activity = { ...connector.message({ conversation: 'unreachable', user: 'u-unreachable', text: 'oi' }) };
+    // Nothing listens on port 1: the reply, and then the apology, are refused.
+    activity.serviceUrl = 'http://127.0.0.1:1/';
+    const res = await t.fetch('/api/messages', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
+    expect(res.status).toBe(502);
+    expect(((await res.json()) as { type: string }).type).toBe('/problems/channel-unreachable');
+    // The database is fine, and says so.
+    expect((await t.fetch('/ready')).status).toBe(200);
+  });
+
   it('links with a code made in the app, resumes the requested flow, and saves a document that the REST API then shows', async () => {
     const conversation = 'conv-save';
     const asked = await send(conversation, 'qual meu saldo?');
