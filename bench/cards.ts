@@ -61,21 +61,26 @@ async function json<T>(res: Response, expected: number): Promise<T> {
 /**
  * The recharge exactly as the app issues it (see CardsService.recharge and IdempotencyService.run): the token's
  * account lookup, the key claim, then one transaction with the atomic update + ledger insert, the velocity count and
- * the key's completion.
+ * the key's completion. The lookup and the claim are named prepared statements, as in the app (src/db/prepared.ts).
  */
 async function directRecharge(pool: Pool, userId: string, cardId: string, amount: number): Promise<boolean> {
   const client = await pool.connect();
   try {
-    await client.query(`select role from users where id = $1 and status = 'active'`, [userId]);
+    await client.query({
+      name: 'active_role',
+      text: `select role from users where id = $1 and status = 'active'`,
+      values: [userId],
+    });
     const keyId = randomUUID();
     const token = randomUUID();
     const key = randomUUID();
-    await client.query(
-      `insert into idempotency_keys (id, user_id, route, key, fingerprint, state, claim_token, locked_until)
-       values ($1, $2, 'bench', $3, $4, 'in_flight', $5, now() + make_interval(secs => 60))
+    await client.query({
+      name: 'idempotency_claim',
+      text: `insert into idempotency_keys (id, user_id, route, key, fingerprint, state, claim_token, locked_until)
+       values ($1, $2, $3, $4, $5, 'in_flight', $6, now() + make_interval(secs => $7))
        on conflict (user_id, route, key) do nothing returning id`,
-      [keyId, userId, key, 'f'.repeat(64), token],
-    );
+      values: [keyId, userId, 'bench', key, 'f'.repeat(64), token, 60],
+    });
     await client.query('begin');
     const rows = await client.query(
       `with c as (

@@ -1,7 +1,7 @@
 /**
  * The read ceiling (issue 10 §6): a bare `node:http` server answering GET /cards/{id} with the same statements the app
  * runs for GET /v1/cards/{id} (the authentication's account lookup, then CardsService.getCard's SELECT), through a `pg`
- * Pool of the same size, returning the same JSON. No framework, no JWT verification, no middleware: the user id comes
+ * Pool of the same size, as the same named prepared statements (src/db/prepared.ts), returning the same JSON. No framework, no JWT verification, no middleware: the user id comes
  * in the `x-user-id` header. Started by bench/cards.ts through startApp, so it prints its health URL the same way.
  * Environment: DATABASE_URL, DB_POOL_MAX (default 10).
  */
@@ -19,12 +19,17 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 async function getCard(userId: string, cardId: string): Promise<{ status: number; body: unknown }> {
-  const account = await pool.query(`select role from users where id = $1 and status = 'active'`, [userId]);
+  const account = await pool.query({
+    name: 'active_role',
+    text: `select role from users where id = $1 and status = 'active'`,
+    values: [userId],
+  });
   if (account.rowCount === 0) return { status: 401, body: { title: 'Unauthorized' } };
-  const rows = await pool.query<Record<string, unknown>>(
-    `select id, number, status, balance_cents, replaced_by_card_id, created_at, updated_at from transport_cards where id = $1 and user_id = $2`,
-    [cardId, userId],
-  );
+  const rows = await pool.query<Record<string, unknown>>({
+    name: 'card_of_owner',
+    text: `select id, number, status, balance_cents, replaced_by_card_id, created_at, updated_at from transport_cards where id = $1 and user_id = $2`,
+    values: [cardId, userId],
+  });
   const row = rows.rows[0];
   if (!row) return { status: 404, body: { title: 'Not Found' } };
   const number = String(row.number);

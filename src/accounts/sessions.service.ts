@@ -14,6 +14,10 @@ import { hashToken, newOpaqueToken, signAccessToken } from './tokens';
 import { User } from './user.entity';
 import type { Actor } from './policies';
 import type { SessionRevoker } from './accounts.service';
+import { prepared, runPrepared } from '../db/prepared';
+
+/** The bearer token's account lookup, run for every authenticated request: prepared (src/db/prepared.ts). */
+const ACTIVE_ROLE = prepared('active_role', `select role from users where id = ? and status = 'active'`);
 
 /** The OAuth 2.0 token response (RFC 6749 §5.1). */
 export interface TokenResponse {
@@ -292,10 +296,8 @@ export class SessionsService implements SessionRevoker {
    * tokens stop working at once). The role comes from the database, so a role change applies immediately.
    */
   async actorFor(userId: string, sessionId: string | undefined): Promise<Actor | null> {
-    // Runs for every authenticated request: straight to the connection, no unit of work needed for one read.
-    const rows = await this.em
-      .getConnection()
-      .execute<{ role: Actor['role'] }[]>(`select role from users where id = ? and status = 'active'`, [userId]);
+    // No unit of work needed for one read: no EntityManager fork.
+    const rows = await runPrepared<{ role: Actor['role'] }>(this.em, ACTIVE_ROLE, [userId]);
     return rows[0] ? { id: userId, role: rows[0].role, sessionId } : null;
   }
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from '../db/orm';
+import { prepared, runPrepared } from '../db/prepared';
 
 export interface StoredConversation {
   snapshot: unknown;
@@ -15,6 +16,29 @@ export interface TurnStart {
   linkedUserId: string | null;
 }
 
+const LOAD = prepared(
+  'conversation_load',
+  `select c.snapshot, c.version, c.updated_at, c.channel_user_id, c.user_id,
+          (select l.user_id from channel_links l join users u on u.id = l.user_id
+            where l.channel = ? and l.channel_user_id = ? and u.status = 'active') as linked_user_id
+     from (select 1) as one
+     left join conversations c on c.channel = ? and c.conversation_id = ?`,
+);
+const INSERT = prepared(
+  'conversation_insert',
+  `insert into conversations (channel, conversation_id, snapshot, version, channel_user_id, user_id)
+   values (?, ?, ?::jsonb, 1, ?, ?) on conflict (channel, conversation_id) do nothing returning version`,
+);
+const UPDATE = prepared(
+  'conversation_update',
+  `update conversations set snapshot = ?::jsonb, version = version + 1, updated_at = now(), channel_user_id = ?, user_id = ?
+    where channel = ? and conversation_id = ? and version = ? returning version`,
+);
+const SUBSCRIBED = prepared(
+  'conversation_subscribed',
+  `select channel, reply_address from conversations where user_id = ? and notify and reply_address is not null`,
+);
+
 /**
  * Persisted conversation state: the root machine's snapshot per (channel, conversation), saved with optimistic
  * concurrency so two turns racing on one conversation never lose an update (the loser retries its turn).
@@ -28,23 +52,14 @@ export class ConversationStore {
    * connection: neither needs an identity map nor ever runs inside a transaction.
    */
   async load(channel: string, conversationId: string, channelUserId: string): Promise<TurnStart> {
-    const rows = await this.em.getConnection().execute<
-      {
-        snapshot: unknown;
-        version: number | null;
-        updated_at: Date | string | null;
-        channel_user_id: string | null;
-        user_id: string | null;
-        linked_user_id: string | null;
-      }[]
-    >(
-      `select c.snapshot, c.version, c.updated_at, c.channel_user_id, c.user_id,
-              (select l.user_id from channel_links l join users u on u.id = l.user_id
-                where l.channel = ? and l.channel_user_id = ? and u.status = 'active') as linked_user_id
-         from (select 1) as one
-         left join conversations c on c.channel = ? and c.conversation_id = ?`,
-      [channel, channelUserId, channel, conversationId],
-    );
+    const rows = await runPrepared<{
+      snapshot: unknown;
+      version: number | null;
+      updated_at: Date | string | null;
+      channel_user_id: string | null;
+      user_id: string | null;
+      linked_user_id: string | null;
+    }>(this.em, LOAD, [channel, channelUserId, channel, conversationId]);
     const row = rows[0];
     const linkedUserId = row?.linked_user_id ?? null;
     if (!row || row.version === null) return { conversation: null, linkedUserId };
@@ -73,18 +88,17 @@ export class ConversationStore {
     owner: { channelUserId: string; userId: string | null },
   ): Promise<boolean> {
     if (expectedVersion === 0) {
-      const rows = await this.em.getConnection().execute<{ version: number }[]>(
-        `insert into conversations (channel, conversation_id, snapshot, version, channel_user_id, user_id)
-         values (?, ?, ?::jsonb, 1, ?, ?) on conflict (channel, conversation_id) do nothing returning version`,
-        [channel, conversationId, json, owner.channelUserId, owner.userId],
-      );
+      const rows = await runPrepared(this.em, INSERT, [channel, conversationId, json, owner.channelUserId, owner.userId]);
       return rows.length === 1;
     }
-    const rows = await this.em.getConnection().execute<{ version: number }[]>(
-      `update conversations set snapshot = ?::jsonb, version = version + 1, updated_at = now(), channel_user_id = ?, user_id = ?
-        where channel = ? and conversation_id = ? and version = ? returning version`,
-      [json, owner.channelUserId, owner.userId, channel, conversationId, expectedVersion],
-    );
+    const rows = await runPrepared(this.em, UPDATE, [
+      json,
+      owner.channelUserId,
+      owner.userId,
+      channel,
+      conversationId,
+      expectedVersion,
+    ]);
     return rows.length === 1;
   }
 }
@@ -109,12 +123,7 @@ export class NotificationSubscriptions {
   /** Where to notify a citizen: the reply addresses of the conversations that opted in. */
   async addressesOf(userId: string): Promise<Array<{ channel: string; replyAddress: unknown }>> {
     // Runs for every recharge and block (most citizens have no subscription): one read on the connection, no fork.
-    const rows = await this.em
-      .getConnection()
-      .execute<{ channel: string; reply_address: unknown }[]>(
-        `select channel, reply_address from conversations where user_id = ? and notify and reply_address is not null`,
-        [userId],
-      );
+    const rows = await runPrepared<{ channel: string; reply_address: unknown }>(this.em, SUBSCRIBED, [userId]);
     return rows.map((row) => ({
       channel: row.channel,
       replyAddress: typeof row.reply_address === 'string' ? (JSON.parse(row.reply_address) as unknown) : row.reply_address,

@@ -47,6 +47,26 @@ function operationOf(query: string): string {
 }
 
 /**
+ * Records a finished SQL statement as a CLIENT span under the active span, ending now and lasting `tookMs`. The text
+ * must carry placeholders, never values: parameters hold personal data.
+ */
+export function recordQuerySpan(query: string, tookMs: number, failed: boolean): void {
+  const end = Date.now();
+  const operation = operationOf(query);
+  const span = trace.getTracer(TRACER_NAME).startSpan(`db ${operation}`, {
+    kind: SpanKind.CLIENT,
+    startTime: end - tookMs,
+    attributes: {
+      'db.system.name': 'postgresql',
+      'db.operation.name': operation,
+      'db.query.text': query.slice(0, 2000),
+    },
+  });
+  if (failed) span.setStatus({ code: SpanStatusCode.ERROR });
+  span.end(end);
+}
+
+/**
  * MikroORM's logger, extended so every SQL statement the ORM runs becomes a CLIENT span under the active span. MikroORM
  * calls `logQuery` after each statement with its duration, on PGlite and PostgreSQL alike, so this needs no patching of
  * the `pg` module (which is unreliable under jest's module registry). Parameters are never recorded: they hold personal
@@ -59,19 +79,7 @@ export class TracingQueryLogger extends DefaultLogger {
 
   /** Records the statement as a span, then lets the default logger decide whether to print it. */
   override logQuery(context: { query: string } & LogContext): void {
-    const end = Date.now();
-    const took = context.took ?? 0;
-    const span = trace.getTracer(TRACER_NAME).startSpan(`db ${operationOf(context.query)}`, {
-      kind: SpanKind.CLIENT,
-      startTime: end - took,
-      attributes: {
-        'db.system.name': 'postgresql',
-        'db.operation.name': operationOf(context.query),
-        'db.query.text': context.query.slice(0, 2000),
-      },
-    });
-    if (context.level === 'error') span.setStatus({ code: SpanStatusCode.ERROR });
-    span.end(end);
+    recordQuerySpan(context.query, context.took ?? 0, context.level === 'error');
     super.logQuery(context);
   }
 }

@@ -16,6 +16,7 @@ import { formatBrl } from './money';
 import type { DomainEvents } from '../shared/domain-events';
 import { traced } from '../shared/telemetry';
 import { outcomeOf, type CardOperationCounter } from '../shared/metrics';
+import { prepared, runPrepared } from '../db/prepared';
 
 /** A card as services hand it to the edges (plain data: it is also stored as an idempotent result). */
 export interface CardSummary {
@@ -69,6 +70,14 @@ const CARD_COLUMNS = `id, number, status, balance_cents, replaced_by_card_id, cr
 const LEDGER_COLUMNS = `id, card_id, type, amount_cents, balance_after_cents, description, idempotency_key, counterpart_card_id, created_at`;
 
 type Row = Record<string, unknown>;
+
+// The card reads every client polls (listing, one card): prepared once per connection (src/db/prepared.ts).
+const CARDS_FIRST = prepared('cards_first', `select ${CARD_COLUMNS} from transport_cards where user_id = ? order by id limit ?`);
+const CARDS_AFTER = prepared(
+  'cards_after',
+  `select ${CARD_COLUMNS} from transport_cards where user_id = ? and id > ? order by id limit ?`,
+);
+const CARD_OF_OWNER = prepared('card_of_owner', `select ${CARD_COLUMNS} from transport_cards where id = ? and user_id = ?`);
 
 const iso = (value: unknown): string => new Date(value as string | Date).toISOString();
 
@@ -198,22 +207,17 @@ export class CardsService implements AccountParticipant {
 
   /** The caller's cards (every status), oldest first, keyset-paginated by id. */
   async listCards(actor: Actor, page: PageRequest): Promise<Page<CardSummary>> {
-    // Reads that need no unit of work (here and in getCard) go straight to the connection: no EntityManager fork.
-    const rows = await this.em
-      .getConnection()
-      .execute<Row[]>(
-        `select ${CARD_COLUMNS} from transport_cards where user_id = ? ${page.cursor ? 'and id > ?' : ''} order by id limit ?`,
-        page.cursor ? [actor.id, page.cursor, page.limit + 1] : [actor.id, page.limit + 1],
-      );
+    // Reads that need no unit of work (here and in getCard) go straight to the database: no EntityManager fork.
+    const rows = page.cursor
+      ? await runPrepared<Row>(this.em, CARDS_AFTER, [actor.id, page.cursor, page.limit + 1])
+      : await runPrepared<Row>(this.em, CARDS_FIRST, [actor.id, page.limit + 1]);
     return pageOf(rows.map(toCard), page.limit, (card) => card.id);
   }
 
   /** One of the caller's cards; another citizen's card is `not-found`, exactly like a missing one. */
   async getCard(actor: Actor, cardId: string): Promise<CardSummary> {
     if (!isUuid(cardId)) throw new DomainError('not-found', CARD_NOT_FOUND);
-    const rows = await this.em
-      .getConnection()
-      .execute<Row[]>(`select ${CARD_COLUMNS} from transport_cards where id = ? and user_id = ?`, [cardId, actor.id]);
+    const rows = await runPrepared<Row>(this.em, CARD_OF_OWNER, [cardId, actor.id]);
     if (!rows[0]) throw new DomainError('not-found', CARD_NOT_FOUND);
     return toCard(rows[0]);
   }

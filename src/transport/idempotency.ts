@@ -3,6 +3,16 @@ import type { IdempotencyConfig } from '../config';
 import type { EntityManager } from '../db/orm';
 import { DomainError, type ErrorCode } from '../shared/errors';
 import { newId } from '../shared/ids';
+import { prepared, runPrepared } from '../db/prepared';
+
+/** The claim every money-moving request starts with, outside its transaction: prepared (src/db/prepared.ts). */
+const CLAIM = prepared(
+  'idempotency_claim',
+  `insert into idempotency_keys (id, user_id, route, key, fingerprint, state, claim_token, locked_until)
+   values (?, ?, ?, ?, ?, 'in_flight', ?, now() + make_interval(secs => ?))
+   on conflict (user_id, route, key) do nothing
+   returning id`,
+);
 
 /** What a completed key remembers: the result of the first request, or the refusal it got. */
 export type StoredOutcome<T> = { ok: true; result: T } | { ok: false; code: ErrorCode; message: string };
@@ -152,13 +162,15 @@ export class IdempotencyService {
     // A key can vanish between two statements (released by a failed first request, or purged): then try again.
     for (let attempt = 0; attempt < 5; attempt++) {
       const token = newId();
-      const inserted = await this.em.execute<{ id: string }[]>(
-        `insert into idempotency_keys (id, user_id, route, key, fingerprint, state, claim_token, locked_until)
-         values (?, ?, ?, ?, ?, 'in_flight', ?, now() + make_interval(secs => ?))
-         on conflict (user_id, route, key) do nothing
-         returning id`,
-        [newId(), scope.userId, scope.route, scope.key, fingerprint, token, timeout],
-      );
+      const inserted = await runPrepared<{ id: string }>(this.em, CLAIM, [
+        newId(),
+        scope.userId,
+        scope.route,
+        scope.key,
+        fingerprint,
+        token,
+        timeout,
+      ]);
       if (inserted[0]) return { claim: { id: inserted[0].id, token } };
 
       const rows = await this.em.execute<
