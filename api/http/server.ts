@@ -96,6 +96,8 @@ export function createHttpServer({ config, logger, orm, isStreamingRoute = () =>
   });
 
   server.on('after', (req: Request, res: Response) => {
+    // The access log is at info: below that level (production runs at warn) not even its line is built.
+    if (!logger.isLevelEnabled('info')) return;
     const durationMs = req.meta ? Number(process.hrtime.bigint() - req.meta.startedAt) / 1e6 : undefined;
     logger.info(
       {

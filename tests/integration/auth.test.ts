@@ -227,6 +227,32 @@ describe('password grant and access tokens', () => {
       const res = await t.fetch('/v1/me', { headers: { authorization: `Bearer ${jwt.sign(good(), secret, options())}` } });
       expect(res.status).toBe(200);
     });
+
+    // Verified tokens are remembered by their text (VerifiedTokens): a remembered one must still expire, and any other
+    // text must still be verified.
+    const me = (token: string) => t.fetch('/v1/me', { headers: { authorization: `Bearer ${token}` } });
+
+    it('a token accepted before is refused once it expires', async () => {
+      const token = jwt.sign(good(), secret, options());
+      expect((await me(token)).status).toBe(200);
+      const now = Date.now();
+      const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 306_000);
+      try {
+        const res = await me(token);
+        expect(res.status).toBe(401);
+        expect(await res.json()).toMatchObject({ type: '/problems/unauthorized' });
+      } finally {
+        clock.mockRestore();
+      }
+    });
+
+    it('a token accepted before, with one character of its signature changed, is refused', async () => {
+      const token = jwt.sign(good(), secret, options());
+      expect((await me(token)).status).toBe(200);
+      const last = token.at(-1) === 'A' ? 'B' : 'A';
+      expect((await me(token.slice(0, -1) + last)).status).toBe(401);
+      expect((await me(token)).status).toBe(200);
+    });
   });
 });
 
