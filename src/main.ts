@@ -102,11 +102,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     config: config.directline,
   });
   registerChatPage(server);
-  // Expired idempotency keys are purged in the background; every instance may run it (a plain DELETE by age).
+  // Expired idempotency keys and files staged by abandoned chat flows are purged in the background; every instance may
+  // run it (plain DELETEs by age).
   const purgeTimer = setInterval(() => {
     services.idempotency
       .purgeExpired()
       .catch((error: unknown) => logger.warn({ err: error }, 'purging expired idempotency keys failed'));
+    services.stagedFiles
+      .purgeAbandoned(config.bot.idleMinutes)
+      .catch((error: unknown) => logger.warn({ err: error }, 'purging abandoned chat files failed'));
   }, config.idempotency.purgeIntervalMinutes * 60_000);
   purgeTimer.unref();
 

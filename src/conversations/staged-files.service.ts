@@ -40,6 +40,26 @@ export class StagedFilesService {
     return { ok: true, id, contentType: kind.contentType, description: `${label} de ${formatFileSize(bytes.length)}` };
   }
 
+  /**
+   * Deletes files left by flows that ended without a confirmation (cancelled, given up, reset after the idle time, an
+   * instance gone mid-turn): staged more than `idleMinutes` ago in a conversation with no saved turn for as long, or
+   * no conversation at all. Such a flow cannot reach its confirmation any more, and the file (a photo of an identity
+   * document, not yet encrypted) must not stay. Returns how many were deleted. Run periodically by the app.
+   */
+  async purgeAbandoned(idleMinutes: number): Promise<number> {
+    // From a timer, outside any request: straight to the connection (no unit of work needed for one DELETE).
+    const rows = await this.em.getConnection().execute<{ id: string }[]>(
+      `delete from bot_staged_files f
+        where f.created_at < now() - make_interval(mins => ?)
+          and not exists (select 1 from conversations c
+                           where c.channel = f.channel and c.conversation_id = f.conversation_id
+                             and c.updated_at >= now() - make_interval(mins => ?))
+        returning f.id`,
+      [idleMinutes, idleMinutes],
+    );
+    return rows.length;
+  }
+
   /** The staged file of this conversation (and removes it), or null when it is gone. */
   async take(channel: string, conversationId: string, id: string): Promise<{ bytes: Buffer; fileName: string } | null> {
     const rows = await this.em.execute<{ bytes: Buffer | Uint8Array; file_name: string }[]>(
