@@ -100,6 +100,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     jwtSecret: secrets.jwtSecret,
     issuer: config.auth.issuer,
     config: config.directline,
+    maxUploadBytes: config.documents.maxFileBytes,
   });
   registerChatPage(server);
   // Expired idempotency keys and files staged by abandoned chat flows are purged in the background; every instance may

@@ -7,6 +7,7 @@ import type { Request } from 'restify';
 export function isStreamingRoute(req: Request): boolean {
   const path = (req.url ?? '').split('?')[0] ?? '';
   if (req.method === 'PUT' && /^\/v1\/documents\/[^/]+\/file\/?$/.test(path)) return true;
+  if (req.method === 'POST' && /^\/v3\/directline\/conversations\/[^/]+\/upload\/?$/.test(path)) return true;
   // WhatsApp deliveries are authenticated over their exact bytes before anything parses them (bot/channels/whatsapp).
   return req.method === 'POST' && /^\/webhooks\/whatsapp\/?$/.test(path);
 }

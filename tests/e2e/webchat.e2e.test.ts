@@ -1,5 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { crc32, deflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { findDocumentType } from '../../src/documents/document-types';
@@ -8,8 +9,8 @@ import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
  * The city's web chat in a real browser (Debian's chromium driven by playwright-core): sign in on /chat, ask the
- * balance, save a document by clicking the bot's buttons, then find it through the REST API. Screenshots go to
- * test-results/screenshots/ for people to look at.
+ * balance, save a document by clicking the bot's buttons and attaching its photo with the paper clip, then find it
+ * and its file through the REST API. Screenshots go to test-results/screenshots/ for people to look at.
  */
 const SCREENSHOTS = join(__dirname, '..', '..', 'test-results', 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -57,6 +58,29 @@ afterAll(async () => {
 
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `webchat-${name}.png`), fullPage: true });
+}
+
+/** A real PNG (Web Chat decodes a picked photo to show its thumbnail): `width` × `height`, one colour. */
+function solidPng(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, Buffer.from([0x00, 0x61, 0xa8]))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.concat(Array.from({ length: height }, () => row)))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 const botBubbles = () => page.locator('.webchat__bubble:not(.webchat__bubble--from-user)');
@@ -107,14 +131,20 @@ describe('the web chat page in a browser', () => {
     await botSays(/número/i, await click('CNH'));
     await botSays(/validade/i, await type(cnh.numberExample));
     await botSays(/anexar/i, await type('01/05/2030'));
-    await botSays(/Confira/, await click('Pular'));
+    // The paper clip: Web Chat uploads the picked file to the app's Direct Line, and the flow receives it.
+    const photo = solidPng(64, 40);
+    const before = await botBubbles().count();
+    await page.locator('input[type="file"]').setInputFiles({ name: 'minha-cnh.png', mimeType: 'image/png', buffer: photo });
+    await botSays(/Arquivo: imagem PNG de \d/, before);
     await shot('4-summary');
     await botSays(/salvo/i, await click('Sim'));
     await shot('5-saved');
 
     const res = await t.fetch('/v1/documents', { headers: citizen.auth });
-    const body = (await res.json()) as { items: Array<{ type: string; expiresAt: string }> };
+    const body = (await res.json()) as { items: Array<{ id: string; type: string; expiresAt: string }> };
     expect(body.items).toEqual([expect.objectContaining({ type: 'cnh', expiresAt: '2030-05-01' })]);
+    const file = await t.fetch(`/v1/documents/${body.items[0].id}/file`, { headers: citizen.auth });
+    expect(Buffer.from(await file.arrayBuffer()).equals(photo)).toBe(true);
     expect(browserErrors.filter((error) => /Content Security Policy|Refused to/i.test(error))).toEqual([]);
   });
 

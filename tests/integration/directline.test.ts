@@ -8,7 +8,8 @@ import { directLineCitizenOf } from '../../bot/channels/directline/bot-adapter';
 import { registerDirectLine } from '../../bot/channels/directline/routes';
 import { DirectLineStore } from '../../bot/channels/directline/store';
 import { DirectLineTokens } from '../../bot/channels/directline/tokens';
-import { registerCitizen, type SignedInCitizen } from '../support/factories';
+import { findDocumentType } from '../../src/documents/document-types';
+import { registerCitizen, sampleFiles, type SignedInCitizen } from '../support/factories';
 import { DirectLineClient, type DirectLineActivity } from '../support/directline-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -229,6 +230,87 @@ describe('conversations and activities (polling)', () => {
   });
 });
 
+describe('files sent with the paper clip (upload)', () => {
+  async function atAttachmentStep(): Promise<DirectLineClient> {
+    const client = await DirectLineClient.forCitizen(t, citizen.accessToken);
+    expect((await client.start()).status).toBe(201);
+    await client.next();
+    const cnh = findDocumentType('cnh')!;
+    expect(await client.ask('salvar documento')).toMatch(/Qual documento/);
+    expect(await client.ask('cnh')).toMatch(/número/i);
+    expect(await client.ask(cnh.numberExample)).toMatch(/validade/i);
+    expect(await client.ask('01/05/2030')).toMatch(/anexar/i);
+    return client;
+  }
+
+  it('reaches the bot as the document file, and the stored echo keeps the name but not the bytes', async () => {
+    const client = await atAttachmentStep();
+    const png = sampleFiles.png(3072);
+    const res = await client.upload({ bytes: png, name: 'minha cnh.png', type: 'image/png' });
+    expect(res.status).toBe(200);
+    const { id } = (await res.json()) as { id: string };
+    const activities = await client.next();
+    const echo = activities.find((activity) => activity.id === id) as DirectLineActivity & {
+      attachments?: Array<Record<string, unknown>>;
+    };
+    expect(echo.attachments).toEqual([{ contentType: 'image/png', name: 'minha cnh.png' }]);
+    expect(JSON.stringify(activities)).not.toContain(png.toString('base64').slice(0, 40));
+    const replies = activities.filter((activity) => activity.from.role === 'bot').map((activity) => activity.text ?? '');
+    expect(replies.join('\n')).toMatch(/Arquivo: imagem PNG de 3 KiB/);
+
+    expect(await client.ask('sim')).toMatch(/salvo/i);
+    const documents = (await (await t.fetch('/v1/documents', { headers: citizen.auth })).json()) as {
+      items: Array<{ id: string; type: string; hasFile?: boolean }>;
+    };
+    const saved = documents.items.find((document) => document.type === 'cnh')!;
+    const file = await t.fetch(`/v1/documents/${saved.id}/file`, { headers: citizen.auth });
+    expect(file.status).toBe(200);
+    expect(Buffer.from(await file.arrayBuffer()).equals(png)).toBe(true);
+  });
+
+  it('refuses a file over the limit, two files, no activity part or a token of another conversation, storing nothing', async () => {
+    const client = await atAttachmentStep();
+    const before = (await (await client.poll()).json()) as { watermark: string };
+    const tooBig = await client.upload({
+      bytes: sampleFiles.pdf(5 * 1024 * 1024 + 1),
+      name: 'grande.pdf',
+      type: 'application/pdf',
+    });
+    expect(tooBig.status).toBe(413);
+    expect(isProblem(tooBig)).toBe(true);
+
+    const form = new FormData();
+    form.append('activity', new Blob([JSON.stringify({ type: 'message' })], { type: 'application/vnd.microsoft.activity' }));
+    form.append('file', new Blob([sampleFiles.png()], { type: 'image/png' }), 'a.png');
+    form.append('file', new Blob([sampleFiles.png()], { type: 'image/png' }), 'b.png');
+    const url = `/v3/directline/conversations/${client.conversationId}/upload`;
+    const headers = { authorization: `Bearer ${client.token}` };
+    const twoFiles = await t.fetch(url, { method: 'POST', headers, body: form });
+    expect(twoFiles.status).toBe(400);
+    expect(await twoFiles.json()).toMatchObject({ type: '/problems/malformed-request' });
+
+    const onlyFile = new FormData();
+    onlyFile.append('file', new Blob([sampleFiles.png()], { type: 'image/png' }), 'a.png');
+    expect((await t.fetch(url, { method: 'POST', headers, body: onlyFile })).status).toBe(400);
+    const notMultipart = await t.fetch(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(notMultipart.status).toBe(415);
+
+    const other = await DirectLineClient.forCitizen(t, citizen.accessToken);
+    expect((await other.start()).status).toBe(201);
+    other.conversationId = client.conversationId;
+    expect((await other.upload({ bytes: sampleFiles.png(), name: 'a.png', type: 'image/png' })).status).toBe(403);
+
+    const after = (await (await client.poll(client.conversationId, before.watermark)).json()) as { activities: unknown[] };
+    expect(after.activities).toEqual([]);
+    // Still at the attachment step: the file can be sent again.
+    expect(await client.ask('pular')).toMatch(/Confira/);
+  });
+});
+
 describe('WebSocket stream', () => {
   it('sends the welcome, then the echo and the replies as {activities, watermark} frames', async () => {
     const client = await DirectLineClient.forCitizen(t, citizen.accessToken);
@@ -303,6 +385,7 @@ async function startOtherInstance(): Promise<{ baseUrl: string; close(): Promise
     jwtSecret: JWT_SECRET,
     issuer: config.auth.issuer,
     config: config.directline,
+    maxUploadBytes: config.documents.maxFileBytes,
   });
   const port = await new Promise<number>((resolve) => {
     server.listen(0, '127.0.0.1', () => {

@@ -83,6 +83,24 @@ export class DirectLineClient {
     return body.activities;
   }
 
+  /**
+   * Sends a file the way Web Chat's paper clip does: multipart/form-data to `/upload`, with the activity as a JSON part
+   * and the file in part `file`. Returns the response (the activity id on 200).
+   */
+  upload(
+    file: { bytes: Buffer; name: string; type: string },
+    activity: Record<string, unknown> = { type: 'message', text: '', locale: 'pt-BR' },
+  ): Promise<Response> {
+    const form = new FormData();
+    form.append('activity', new Blob([JSON.stringify(activity)], { type: 'application/vnd.microsoft.activity' }));
+    form.append('file', new Blob([file.bytes], { type: file.type }), file.name);
+    return this.t.fetch(`/v3/directline/conversations/${this.conversationId}/upload?userId=dl_whoever`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.token}` },
+      body: form,
+    });
+  }
+
   /** Says `text` and returns the bot's replies to it (polled after the turn, which the POST waits for). */
   async ask(text: string): Promise<string> {
     await this.say(text);

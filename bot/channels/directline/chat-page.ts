@@ -7,7 +7,8 @@ const ASSETS = join(__dirname, 'chat');
 
 /**
  * Scripts only from the app itself: no inline script anywhere. Web Chat injects its component styles at run time
- * (emotion), so styles need 'unsafe-inline'; the bundle is served by the app (no CDN) and talks to the same origin.
+ * (emotion), so styles need 'unsafe-inline'; the bundle is served by the app (no CDN) and talks to the same origin,
+ * reading the file a citizen attaches through a blob: URL before uploading it (and making its thumbnail in a worker).
  */
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -16,7 +17,9 @@ const CONTENT_SECURITY_POLICY = [
   "img-src 'self' data: blob:",
   "media-src 'self' data: blob:",
   "font-src 'self' data:",
-  "connect-src 'self'",
+  "connect-src 'self' blob:",
+  // Web Chat makes the thumbnail of an attached photo in a worker it creates from a blob: URL.
+  "worker-src 'self' blob:",
   "frame-ancestors 'none'",
   "base-uri 'none'",
   "form-action 'self'",

@@ -10,6 +10,7 @@ import { RateLimiter } from '../../../src/shared/rate-limiter';
 import { DirectLineBotAdapter, type TurnLogic } from './bot-adapter';
 import { DirectLineStore } from './store';
 import { DirectLineTokenError, DirectLineTokens, type DirectLineClaims } from './tokens';
+import { readDirectLineUpload, type UploadedAttachment } from './upload';
 
 /** Direct Line settings (see `.env.example`). */
 export interface DirectLineConfig {
@@ -31,6 +32,8 @@ export interface DirectLineDependencies {
   jwtSecret: string;
   issuer: string;
   config: DirectLineConfig;
+  /** Largest file a citizen may upload in the chat (the documents' limit). */
+  maxUploadBytes: number;
 }
 
 /** The running Direct Line channel; `close()` ends its streams and its retention timer. */
@@ -189,20 +192,23 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
     res.send(200, await store.activitiesAfter(claims.conv, watermark));
   });
 
-  server.post(`${BASE}/conversations/:id/activities`, async function postActivity(req: Request, res: Response) {
-    const claims = claimsOf(bearer(req), conversationParam(req));
-    await existingConversation(claims.conv);
-    const body = req.body as Record<string, unknown> | undefined;
-    if (typeof body !== 'object' || body === null || Array.isArray(body) || !CLIENT_TYPES.has(String(body.type))) {
+  /**
+   * A client's activity: stored as the echo Web Chat waits for, then answered. `files` (from an upload) reach the bot as
+   * `data:` URLs on this turn only; the stored echo names them without their bytes, so a document photo is never kept
+   * in the transcript nor sent back to the page.
+   */
+  async function receive(req: Request, claims: DirectLineClaims, body: unknown, files: UploadedAttachment[] = []) {
+    if (typeof body !== 'object' || body === null || Array.isArray(body) || !CLIENT_TYPES.has(String((body as Activity).type))) {
       throw new DomainError('malformed-request', 'Envie uma atividade com type "message", "typing" ou "event".');
     }
-    if (body.type === 'typing') {
-      res.send(200, { id: '' });
-      return;
-    }
+    const fields = body as Record<string, unknown>;
+    if (fields.type === 'typing') return '';
     const activity: Partial<Activity> = {};
     for (const field of CLIENT_FIELDS) {
-      if (body[field] !== undefined) (activity as Record<string, unknown>)[field] = body[field];
+      if (fields[field] !== undefined) (activity as Record<string, unknown>)[field] = fields[field];
+    }
+    if (files.length > 0) {
+      activity.attachments = files.map((file) => ({ contentType: file.contentType, name: file.name }));
     }
     // Identity comes from the token only: whatever `from` the client sent is replaced.
     const from = { id: claims.user, role: 'user', name: '' };
@@ -226,6 +232,15 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
       await adapter.runTurn(
         {
           ...echo,
+          ...(files.length > 0
+            ? {
+                attachments: files.map((file) => ({
+                  contentType: file.contentType,
+                  name: file.name,
+                  contentUrl: `data:${file.contentType};base64,${file.bytes.toString('base64')}`,
+                })),
+              }
+            : {}),
           id,
           serviceUrl: origin(req, secure) + BASE,
           conversation: { id: claims.conv, isGroup: false, conversationType: 'personal', name: '' },
@@ -234,7 +249,21 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
         claims.cid,
       );
     }
-    res.send(200, { id });
+    return id;
+  }
+
+  server.post(`${BASE}/conversations/:id/activities`, async function postActivity(req: Request, res: Response) {
+    const claims = claimsOf(bearer(req), conversationParam(req));
+    await existingConversation(claims.conv);
+    res.send(200, { id: await receive(req, claims, req.body) });
+  });
+
+  // Web Chat's paper clip: the activity and its file as multipart/form-data (the body parser leaves this route alone).
+  server.post(`${BASE}/conversations/:id/upload`, async function uploadAttachment(req: Request, res: Response) {
+    const claims = claimsOf(bearer(req), conversationParam(req));
+    await existingConversation(claims.conv);
+    const upload = await readDirectLineUpload(req, req.headers, deps.maxUploadBytes);
+    res.send(200, { id: await receive(req, claims, { ...upload.activity, attachments: undefined }, [upload.file]) });
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });

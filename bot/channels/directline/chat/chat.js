@@ -35,7 +35,12 @@
     sendBoxButtonColorOnHover: '#004a80',
     botAvatarInitials: 'IP',
     botAvatarBackgroundColor: '#f7a600',
-    hideUploadButton: true,
+    // The paper clip sends one photo or PDF, the kinds a document accepts (the server checks size and content again).
+    hideUploadButton: false,
+    uploadAccept: 'image/jpeg,image/png,application/pdf',
+    uploadMultiple: false,
+    // Sent as soon as it is picked: the bot is waiting for it ("Envie o arquivo agora"), no extra tap on Send.
+    sendAttachmentOn: 'attach',
     primaryFont: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
   };
 
