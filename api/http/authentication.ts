@@ -67,7 +67,7 @@ export class VerifiedTokens {
   }
 }
 
-/** Enough for every client active within a token's lifetime on one instance (~200 bytes each: about 4 MiB). */
+/** Enough for every client active within a token's lifetime on one instance (a token is ~400 characters: ~12 MiB at most). */
 const VERIFIED_TOKENS_MAX = 20_000;
 
 /**

@@ -268,6 +268,19 @@ describe('files sent with the paper clip (upload)', () => {
     expect(Buffer.from(await file.arrayBuffer()).equals(png)).toBe(true);
   });
 
+  it('keeps only a plain media type from what the browser declares (it ends up in a data: URL)', async () => {
+    const client = await atAttachmentStep();
+    const res = await client.upload({ bytes: sampleFiles.pdf(), name: 'doc.pdf', type: '%%/x' });
+    expect(res.status).toBe(200);
+    const activities = await client.next();
+    const echo = activities.find((activity) => activity.from.role === 'user') as DirectLineActivity & {
+      attachments?: Array<Record<string, unknown>>;
+    };
+    expect(echo.attachments).toEqual([{ contentType: 'application/octet-stream', name: 'doc.pdf' }]);
+    // The flow judges the file by its content: a PDF.
+    expect(activities.map((activity) => activity.text ?? '').join('\n')).toMatch(/Arquivo: PDF de/);
+  });
+
   it('refuses a file over the limit, two files, no activity part or a token of another conversation, storing nothing', async () => {
     const client = await atAttachmentStep();
     const before = (await (await client.poll()).json()) as { watermark: string };

@@ -22,6 +22,8 @@ const MAX_ACTIVITY_BYTES = 64 * 1024;
 /** Room for the activity part, boundaries and part headers on top of the file, when judging Content-Length up front. */
 const MULTIPART_OVERHEAD_BYTES = MAX_ACTIVITY_BYTES + 16 * 1024;
 
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/i;
+
 const malformed = (detail: string) => new DomainError('malformed-request', detail);
 
 /**
@@ -91,7 +93,8 @@ export function readDirectLineUpload(
         } else {
           file = {
             name: (info.filename ?? '').replace(/\p{C}/gu, '').slice(0, 120) || 'arquivo',
-            contentType: info.mimeType || 'application/octet-stream',
+            // A plain type/subtype only: the value ends up inside a data: URL, where `,` `;` or `%` would change its meaning.
+            contentType: MEDIA_TYPE.test(info.mimeType) ? info.mimeType : 'application/octet-stream',
             bytes: Buffer.concat(chunks),
           };
         }
