@@ -85,17 +85,23 @@ export function createWalletPorts(
     async saveDocument(conversation, input) {
       const actor = citizen(input.citizenId);
       try {
-        const created = await services.documents.create(actor, {
-          type: input.type,
-          number: input.number,
-          label: input.label ?? null,
-          issuerState: input.issuerState ?? null,
-          expiresAt: input.expiresAt ?? null,
-        });
+        // Audited as coming through the chat: there is no client address behind a channel's turn.
+        const info = { address: `chat:${conversation.channel}`.slice(0, 64) };
+        const created = await services.documents.create(
+          actor,
+          {
+            type: input.type,
+            number: input.number,
+            label: input.label ?? null,
+            issuerState: input.issuerState ?? null,
+            expiresAt: input.expiresAt ?? null,
+          },
+          info,
+        );
         if (input.stagedFileId) {
           const file = await services.stagedFiles.take(conversation.channel, conversation.conversationId, input.stagedFileId);
           if (file)
-            await services.documents.storeFile(actor, created.document.id, { fileName: file.fileName, bytes: file.bytes });
+            await services.documents.storeFile(actor, created.document.id, { fileName: file.fileName, bytes: file.bytes }, info);
         }
         return { ok: true, id: created.document.id };
       } catch (error) {

@@ -42,13 +42,13 @@ async function main(): Promise<void> {
       await services.cards.debit(actor, card.id, 470, `demo-${card.id}-fare-2`);
       await services.cards.recharge(actor, card.id, 2000, `demo-${card.id}-recharge-2`);
     }
-    await once(() => services.documents.create(actor, { type: 'cpf', number: DEMO.cpf }));
+    await once(() => services.documents.create(actor, { type: 'cpf', number: DEMO.cpf }, INTERNAL_REQUEST));
     await once(() =>
-      services.documents.create(actor, {
-        type: 'cnh',
-        number: findDocumentType('cnh')!.numberExample,
-        expiresAt: '2031-08-15',
-      }),
+      services.documents.create(
+        actor,
+        { type: 'cnh', number: findDocumentType('cnh')!.numberExample, expiresAt: '2031-08-15' },
+        INTERNAL_REQUEST,
+      ),
     );
     const { code, expiresAt } = await services.channelLinks.createCode(actor);
     const balance = (await services.cards.listCards(actor, { limit: 10 })).items.map(

@@ -87,7 +87,7 @@ export function createServices({ config, em, logger, secrets, mailer }: ServiceD
   const events = new DomainEvents(logger);
   cards.events = events;
   accounts.addParticipant(cards);
-  const documents = new DocumentsService(em, { ...config.documents, fileKey: secrets.fileEncryptionKey }, logger);
+  const documents = new DocumentsService(em, { ...config.documents, fileKey: secrets.fileEncryptionKey }, logger, audit);
   accounts.addParticipant(documents);
   const documentShares = new DocumentSharesService(em, documents, config.publicBaseUrl);
   const faq = new FaqService(

@@ -82,7 +82,7 @@ export class DocumentsController extends BaseController {
   @Response<Problem>(409, 'Documento já guardado (mesmo tipo e número) ou limite de documentos atingido')
   @Response<Problem>(422, 'Dados inválidos')
   public async create(@Body() body: CreateDocumentRequest): Promise<DocumentView> {
-    const details = await this.services.documents.create(this.actor, body);
+    const details = await this.services.documents.create(this.actor, body, this.info);
     this.setStatus(201);
     this.setHeader('Location', `/v1/documents/${details.document.id}`);
     return presentDocument(details);
@@ -104,7 +104,7 @@ export class DocumentsController extends BaseController {
   @Response<Problem>(409, 'Documento já guardado (mesmo tipo e número)')
   @Response<Problem>(422, 'Dados inválidos')
   public async update(@Path() id: string, @Body() body: UpdateDocumentRequest): Promise<DocumentView> {
-    return presentDocument(await this.services.documents.update(this.actor, id, body));
+    return presentDocument(await this.services.documents.update(this.actor, id, body, this.info));
   }
 
   /**
@@ -115,7 +115,7 @@ export class DocumentsController extends BaseController {
   @SuccessResponse(204, 'Documento excluído')
   @Response<Problem>(404, 'Não encontrado')
   public async remove(@Path() id: string): Promise<void> {
-    await this.services.documents.remove(this.actor, id);
+    await this.services.documents.remove(this.actor, id, this.info);
     this.setStatus(204);
   }
 
@@ -139,7 +139,7 @@ export class DocumentsController extends BaseController {
       fieldName: 'file',
       maxBytes: this.services.documents.maxFileBytes,
     });
-    return presentDocument(await this.services.documents.storeFile(this.actor, id, upload));
+    return presentDocument(await this.services.documents.storeFile(this.actor, id, upload, this.info));
   }
 
   /**
@@ -171,7 +171,7 @@ export class DocumentsController extends BaseController {
   @SuccessResponse(204, 'Arquivo apagado')
   @Response<Problem>(404, 'Não encontrado ou sem arquivo')
   public async removeFile(@Path() id: string): Promise<void> {
-    await this.services.documents.removeFile(this.actor, id);
+    await this.services.documents.removeFile(this.actor, id, this.info);
     this.setStatus(204);
   }
 }

@@ -25,7 +25,7 @@ export class DocumentsSharesController extends BaseController {
   @SuccessResponse(201, 'Link criado')
   @Response<Problem>(422, 'ttlMinutes fora de 1 a 1440')
   public async create(@Path() id: string, @Body() body: CreateShareRequest): Promise<CreatedShareView> {
-    const created = await this.services.documentShares.create(this.actor, id, body.ttlMinutes);
+    const created = await this.services.documentShares.create(this.actor, id, body.ttlMinutes, this.info);
     this.setStatus(201);
     this.setHeader('Cache-Control', 'no-store');
     return presentCreatedShare(created);
@@ -49,7 +49,7 @@ export class DocumentsSharesController extends BaseController {
   @Delete('{shareId}')
   @SuccessResponse(204, 'Link revogado')
   public async revoke(@Path() id: string, @Path() shareId: string): Promise<void> {
-    await this.services.documentShares.revoke(this.actor, id, shareId);
+    await this.services.documentShares.revoke(this.actor, id, shareId, this.info);
     this.setStatus(204);
   }
 }

@@ -5,6 +5,8 @@ import { type Actor, requireOwner } from '../accounts/policies';
 import { DomainError, validationError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
 import type { Logger } from '../shared/logger';
+import type { AuditEventName, AuditService } from '../shared/audit.service';
+import type { RequestInfo } from '../shared/request-info';
 import { type Page, type PageRequest, pageOf } from '../shared/pagination';
 import { Document } from './document.entity';
 import { DOCUMENT_TYPE_CODES, findDocumentType } from './document-types';
@@ -104,8 +106,28 @@ export class DocumentsService implements AccountParticipant {
     private readonly em: EntityManager,
     private readonly options: DocumentsOptions,
     private readonly logger: Logger,
+    private readonly audit: AuditService,
     private readonly clock: () => Date = () => new Date(),
   ) {}
+
+  /**
+   * Records a change to a document in the audit trail, in the change's transaction. Only ids and the type: never the
+   * number or any other content of the document.
+   */
+  recordChange(
+    em: EntityManager,
+    event: AuditEventName,
+    actor: Actor,
+    document: { id: string; type: string },
+    info: RequestInfo,
+    details: Record<string, unknown> = {},
+  ): Promise<void> {
+    return this.audit.record(em, event, info, {
+      actorId: actor.id,
+      subjectId: actor.id,
+      details: { documentId: document.id, type: document.type, ...details },
+    });
+  }
 
   /** The largest file accepted, for edges that must stop reading an upload beyond it. */
   get maxFileBytes(): number {
@@ -163,7 +185,7 @@ export class DocumentsService implements AccountParticipant {
    * Saves a new document after validating it for its type. Refused with `quota-exceeded` when the citizen already
    * keeps the maximum number of documents, and with `conflict` when the same type and number are already saved.
    */
-  async create(actor: Actor, input: DocumentInput): Promise<DocumentDetails> {
+  async create(actor: Actor, input: DocumentInput, info: RequestInfo): Promise<DocumentDetails> {
     const fields = validateDocumentInput(input, this.today());
     try {
       const document = await this.em.transactional(async (em) => {
@@ -179,6 +201,7 @@ export class DocumentsService implements AccountParticipant {
         }
         const created = em.create(Document, { userId: actor.id, ...fields });
         await em.flush();
+        await this.recordChange(em, 'document_created', actor, created, info);
         return created;
       });
       return { document, status: documentStatus(document.expiresAt, this.today()), file: null };
@@ -188,14 +211,19 @@ export class DocumentsService implements AccountParticipant {
   }
 
   /** Changes a document; the result is validated exactly like a new one (a type change re-checks number and dates). */
-  async update(actor: Actor, id: string, patch: DocumentPatch): Promise<DocumentDetails> {
+  async update(actor: Actor, id: string, patch: DocumentPatch, info: RequestInfo): Promise<DocumentDetails> {
     try {
       const document = await this.em.transactional(async (em) => {
         await this.lockCitizen(em, actor.id);
         const saved = await this.findOwned(em, actor, id);
         const fields = validateDocumentInput(applyDocumentPatch(fieldsOf(saved), patch), this.today());
+        const previousType = saved.type;
         em.assign(saved, fields);
         await em.flush();
+        await this.recordChange(em, 'document_updated', actor, saved, info, {
+          fields: Object.keys(patch).sort(),
+          ...(previousType !== saved.type ? { previousType } : {}),
+        });
         return saved;
       });
       return (await this.withDetails(this.em, [document]))[0];
@@ -205,11 +233,12 @@ export class DocumentsService implements AccountParticipant {
   }
 
   /** Deletes a document with its file and verification links (the database cascades them). */
-  async remove(actor: Actor, id: string): Promise<void> {
+  async remove(actor: Actor, id: string, info: RequestInfo): Promise<void> {
     await this.em.transactional(async (em) => {
       await this.lockCitizen(em, actor.id);
       const document = await this.findOwned(em, actor, id);
       await em.nativeDelete(Document, { id: document.id });
+      await this.recordChange(em, 'document_deleted', actor, document, info);
     });
   }
 
@@ -218,7 +247,7 @@ export class DocumentsService implements AccountParticipant {
    * PNG); the size must fit the per-file limit and, with the citizen's other files, the storage quota. The file row is
    * replaced in place, so of concurrent uploads exactly one whole file remains.
    */
-  async storeFile(actor: Actor, id: string, upload: UploadedFile): Promise<DocumentDetails> {
+  async storeFile(actor: Actor, id: string, upload: UploadedFile, info: RequestInfo): Promise<DocumentDetails> {
     const document = await this.findOwned(this.em, actor, id);
     if (upload.bytes.length === 0) throw validationError([{ field: 'file', message: 'O arquivo está vazio.' }]);
     if (upload.bytes.length > this.options.maxFileBytes) throw fileTooLarge(this.options.maxFileBytes);
@@ -260,6 +289,10 @@ export class DocumentsService implements AccountParticipant {
           encrypted.ciphertext,
         ],
       );
+      await this.recordChange(em, 'document_file_stored', actor, document, info, {
+        contentType: kind.contentType,
+        sizeBytes: upload.bytes.length,
+      });
     });
     return this.get(actor, id);
   }
@@ -295,12 +328,13 @@ export class DocumentsService implements AccountParticipant {
   }
 
   /** Deletes the document's file (the document stays). `not-found` when it has none. */
-  async removeFile(actor: Actor, id: string): Promise<void> {
+  async removeFile(actor: Actor, id: string, info: RequestInfo): Promise<void> {
     await this.em.transactional(async (em) => {
       await this.lockCitizen(em, actor.id);
       const document = await this.findOwned(em, actor, id);
       const deleted = await em.execute<QueryResult>('delete from document_files where document_id = ?', [document.id], 'run');
       if (deleted.affectedRows === 0) throw new DomainError('not-found', 'Este documento não tem arquivo.');
+      await this.recordChange(em, 'document_file_deleted', actor, document, info);
     });
   }
 

@@ -1,6 +1,5 @@
 import { qrCodeDataUrl } from '../shared/qr-code';
 import { createHash, randomBytes } from 'node:crypto';
-import type { QueryResult } from '@mikro-orm/core';
 import type { EntityManager } from '../db/orm';
 import type { Actor } from '../accounts/policies';
 import { DomainError, validationError } from '../shared/errors';
@@ -82,7 +81,7 @@ export class DocumentSharesService {
   ) {}
 
   /** Creates a link valid for `ttlMinutes` (1 to 1440) to one of the caller's documents. */
-  async create(actor: Actor, documentId: string, ttlMinutes: number): Promise<CreatedShare> {
+  async create(actor: Actor, documentId: string, ttlMinutes: number, info: RequestInfo): Promise<CreatedShare> {
     if (!Number.isInteger(ttlMinutes) || ttlMinutes < 1 || ttlMinutes > MAX_SHARE_TTL_MINUTES) {
       throw validationError([
         { field: 'ttlMinutes', message: `Informe a validade do link em minutos, de 1 a ${MAX_SHARE_TTL_MINUTES} (24 horas).` },
@@ -99,6 +98,7 @@ export class DocumentSharesService {
         expiresAt: new Date(this.clock().getTime() + ttlMinutes * 60_000),
       });
       await em.flush();
+      await this.documents.recordChange(em, 'document_shared', actor, document, info, { shareId: created.id, ttlMinutes });
       return created;
     });
     const url = `${this.publicBaseUrl}/v1/verify/${token}`;
@@ -117,15 +117,23 @@ export class DocumentSharesService {
   }
 
   /** Revokes a link at once; revoking it again changes nothing. */
-  async revoke(actor: Actor, documentId: string, shareId: string): Promise<void> {
-    const document = await this.documents.findOwned(this.em, actor, documentId);
-    if (!isUuid(shareId)) throw new DomainError('not-found', LINK_NOT_FOUND);
-    const updated = await this.em.execute<QueryResult>(
-      'update document_shares set revoked_at = coalesce(revoked_at, ?) where id = ? and document_id = ?',
-      [this.clock(), shareId, document.id],
-      'run',
-    );
-    if (updated.affectedRows === 0) throw new DomainError('not-found', LINK_NOT_FOUND);
+  async revoke(actor: Actor, documentId: string, shareId: string, info: RequestInfo): Promise<void> {
+    if (!isUuid(shareId)) {
+      await this.documents.findOwned(this.em, actor, documentId);
+      throw new DomainError('not-found', LINK_NOT_FOUND);
+    }
+    const now = this.clock();
+    await this.em.transactional(async (em) => {
+      const document = await this.documents.findOwned(em, actor, documentId);
+      // Only the first revocation changes the row (and is audited); revoking again is a no-op that still answers 204.
+      const rows = await em.execute<Array<{ first: boolean }>>(
+        `update document_shares set revoked_at = coalesce(revoked_at, ?) where id = ? and document_id = ?
+         returning (revoked_at = ?) as first`,
+        [now, shareId, document.id, now],
+      );
+      if (rows.length === 0) throw new DomainError('not-found', LINK_NOT_FOUND);
+      if (rows[0].first) await this.documents.recordChange(em, 'document_share_revoked', actor, document, info, { shareId });
+    });
   }
 
   /**

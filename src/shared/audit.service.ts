@@ -23,7 +23,14 @@ export type AuditEventName =
   | 'social_sign_in_succeeded'
   | 'social_signup_started'
   | 'identity_linked'
-  | 'identity_unlinked';
+  | 'identity_unlinked'
+  | 'document_created'
+  | 'document_updated'
+  | 'document_deleted'
+  | 'document_file_stored'
+  | 'document_file_deleted'
+  | 'document_shared'
+  | 'document_share_revoked';
 
 /**
  * Writes the audit trail. Never pass secrets in `details`: the table is read by operators. Uses the caller's entity

@@ -1,4 +1,5 @@
 import { RequestContext } from '@mikro-orm/core';
+import { INTERNAL_REQUEST } from '../../src/shared/request-info';
 import { findDocumentType } from '../../src/documents/document-types';
 import { BotHarness } from '../support/bot-harness';
 import { registerCitizen, type SignedInCitizen } from '../support/factories';
@@ -144,7 +145,9 @@ describe('1 · balance and 4 · documents', () => {
       ['4', [/ainda não tem documentos/, /Posso ajudar/]],
     ]);
     const cpf = citizen.input.cpf;
-    await inContext(() => t.app.services.documents.create({ id: citizen.id, role: 'citizen' }, { type: 'cpf', number: cpf }));
+    await inContext(() =>
+      t.app.services.documents.create({ id: citizen.id, role: 'citizen' }, { type: 'cpf', number: cpf }, INTERNAL_REQUEST),
+    );
     const replies = await bot.say('ver meus documentos');
     expect(replies[0]).toContain(`CPF: ***.${cpf.slice(3, 6)}.${cpf.slice(6, 9)}-**`);
     expect(replies[0]).not.toContain(cpf);

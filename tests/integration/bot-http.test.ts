@@ -96,6 +96,17 @@ describe('POST /api/messages', () => {
     expect(body.items).toHaveLength(1);
     expect(body.items[0]).toMatchObject({ type: 'cnh', expiresAt: '2030-05-01' });
     expect(body.items[0].file).toBeTruthy();
+    // Audited like the same change through the REST API, as coming through the chat channel.
+    const audited = await t.app.db.em
+      .fork()
+      .execute<Array<{ event: string; address: string }>>(
+        `select event, address from audit_events where subject_id = ? and event like 'document_%' order by occurred_at, event`,
+        [citizen.id],
+      );
+    expect(audited).toEqual([
+      { event: 'document_created', address: 'chat:emulator' },
+      { event: 'document_file_stored', address: 'chat:emulator' },
+    ]);
   });
 
   it('LGPD erasure removes the conversation snapshots, channel links, link codes and files staged in the chat', async () => {

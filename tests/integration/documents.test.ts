@@ -586,6 +586,51 @@ describe('verification links', () => {
   });
 });
 
+describe('audit trail', () => {
+  it('records every change to a document, its file and its links, with ids and type but never the number', async () => {
+    const doc = await createDocument(t, maria);
+    expect((await request(maria, 'PATCH', `/v1/documents/${doc.id}`, { label: 'Carteira antiga' })).status).toBe(200);
+    await uploadDocumentFile(t, maria, doc.id, sampleFiles.pdf(1500));
+    const share = (await (await postJson(t, `/v1/documents/${doc.id}/shares`, { ttlMinutes: 5 }, maria.auth)).json()) as Json;
+    expect((await request(maria, 'DELETE', `/v1/documents/${doc.id}/shares/${String(share.id)}`)).status).toBe(204);
+    expect((await request(maria, 'DELETE', `/v1/documents/${doc.id}/shares/${String(share.id)}`)).status).toBe(204);
+    expect((await request(maria, 'DELETE', `/v1/documents/${doc.id}/file`)).status).toBe(204);
+    expect((await request(maria, 'DELETE', `/v1/documents/${doc.id}`)).status).toBe(204);
+
+    const rows = await sql(
+      `select event, actor_id, subject_id, address, details from audit_events
+        where details->>'documentId' = ? order by occurred_at, event`,
+      [doc.id],
+    );
+    expect(rows.map((row) => String(row.event))).toEqual([
+      'document_created',
+      'document_updated',
+      'document_file_stored',
+      'document_shared',
+      // Revoked twice, audited once: the second call changed nothing.
+      'document_share_revoked',
+      'document_file_deleted',
+      'document_deleted',
+    ]);
+    for (const row of rows) {
+      expect(row).toMatchObject({ actor_id: maria.id, subject_id: maria.id, address: '127.0.0.1' });
+      expect(row.details).toMatchObject({ documentId: doc.id, type: doc.type });
+    }
+    expect(rows[1].details).toMatchObject({ fields: ['label'] });
+    expect(rows[2].details).toMatchObject({ contentType: 'application/pdf', sizeBytes: 1500 });
+    expect(rows[3].details).toMatchObject({ shareId: share.id, ttlMinutes: 5 });
+    expect(JSON.stringify(rows)).not.toContain(String(doc.number));
+  });
+
+  it('records nothing for a refused change', async () => {
+    const doc = await createDocument(t, maria);
+    const before = await sql(`select count(*)::int as n from audit_events where details->>'documentId' = ?`, [doc.id]);
+    expect((await request(maria, 'PATCH', `/v1/documents/${doc.id}`, { expiresAt: 'ontem' })).status).toBe(422);
+    const after = await sql(`select count(*)::int as n from audit_events where details->>'documentId' = ?`, [doc.id]);
+    expect(after).toEqual(before);
+  });
+});
+
 describe('deletion, erasure and export', () => {
   it('deleting a document removes its file, links and their accesses', async () => {
     const doc = await createDocument(t, maria);
