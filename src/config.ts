@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 /**
@@ -16,7 +17,7 @@ export interface Config {
   /** Directory for the embedded database and development keys. */
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Addresses (exact IPs) of reverse proxies whose X-Forwarded-For is trusted for the client address. */
+  /** Addresses and CIDR ranges of reverse proxies whose X-Forwarded-For is trusted for the client address. */
   trustedProxies: string[];
   /** How long SIGTERM waits for in-flight requests before closing anyway. */
   shutdownTimeoutMs: number;
@@ -253,6 +254,7 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
   return raw;
 }
 
+/** Comma-separated IP addresses and CIDR ranges (`10.0.0.0/8`, `fd00::/8`), each checked here. */
 function ipList(env: Env, name: string): string[] {
   const raw = read(env, name);
   if (raw === undefined) return [];
@@ -261,8 +263,12 @@ function ipList(env: Env, name: string): string[] {
     .map((s) => s.trim())
     .filter(Boolean);
   for (const item of items) {
-    if (!/^[0-9a-fA-F:.]+$/.test(item))
-      throw new ConfigError(`${name} must be a comma-separated list of IP addresses, got "${item}"`);
+    const [address, prefix, extra] = item.split('/');
+    const family = isIP(address);
+    const maxPrefix = family === 6 ? 128 : 32;
+    const validPrefix = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix);
+    if (family === 0 || !validPrefix || extra !== undefined)
+      throw new ConfigError(`${name} must be a comma-separated list of IP addresses or CIDR ranges, got "${item}"`);
   }
   return items;
 }

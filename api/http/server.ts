@@ -5,7 +5,7 @@ import type { Config } from '../../src/config';
 import type { Logger } from '../../src/shared/logger';
 import { bodyParser, type StreamingRoute } from './body';
 import { toProblem, problemFor, type Problem } from './problems';
-import { clientAddress } from './client-address';
+import { clientAddress, trustedProxies } from './client-address';
 import { withLazyEntityManager } from '../../src/db/request-context';
 
 /** What every request carries once the `pre` handlers ran. */
@@ -62,10 +62,11 @@ export function createHttpServer({ config, logger, orm, isStreamingRoute = () =>
   server.server.keepAliveTimeout = 5000;
   server.server.requestTimeout = 0;
 
+  const isTrustedProxy = trustedProxies(config.trustedProxies);
   server.pre(function assignRequestMeta(req: Request, res: Response, next: restify.Next) {
     const incoming = req.headers['x-request-id'];
     const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    req.meta = { requestId, startedAt: process.hrtime.bigint(), address: clientAddress(req, config.trustedProxies) };
+    req.meta = { requestId, startedAt: process.hrtime.bigint(), address: clientAddress(req, isTrustedProxy) };
     res.header('X-Request-Id', requestId);
     next();
   });

@@ -166,10 +166,11 @@ describe('global rate limit per client address', () => {
     });
   });
 
-  describe('behind a trusted proxy', () => {
+  // A single address, or a range as a Kubernetes ingress needs (its pods' addresses change, the pod network does not).
+  describe.each(['127.0.0.1', '127.0.0.0/8'])('behind a trusted proxy (TRUSTED_PROXIES=%s)', (proxies) => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await startTestApp({ env: { ...limited, TRUSTED_PROXIES: '127.0.0.1' } });
+      t = await startTestApp({ env: { ...limited, TRUSTED_PROXIES: proxies } });
     });
     afterAll(async () => {
       await t.close();
