@@ -137,6 +137,13 @@ describe('the web chat page in a browser', () => {
     await page.locator('input[type="file"]').setInputFiles({ name: 'minha-cnh.png', mimeType: 'image/png', buffer: photo });
     await botSays(/Arquivo: imagem PNG de \d/, before);
     await shot('4-summary');
+    // The citizen's bubble names the file, readable on its blue (Web Chat draws the name in the accent colour).
+    const fileName = page.locator('.webchat__bubble--from-user .webchat__fileContent__fileName').last();
+    expect(await fileName.textContent()).toBe('minha-cnh.png');
+    const colour = await fileName.evaluate(
+      (element) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(element).color,
+    );
+    expect(colour).toBe('rgb(255, 255, 255)');
     await botSays(/salvo/i, await click('Sim'));
     await shot('5-saved');
 
