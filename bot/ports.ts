@@ -3,7 +3,7 @@ import type { AppServices } from '../src/services';
 import type { Actor } from '../src/accounts/policies';
 import { findDocumentType, maskDocumentNumber } from '../src/documents/document-types';
 import { DOCUMENT_STATUS_LABELS } from '../src/documents/expiry';
-import { INTERNAL_REQUEST } from '../src/shared/request-info';
+import type { RequestInfo } from '../src/shared/request-info';
 import { chatMessageFor } from './render/errors';
 import { LINK_INVALID, NOTIFICATIONS_UNAVAILABLE, SERVICE_ERROR, linkLocked } from './render/messages.pt-BR';
 import { NOTIFIABLE_CHANNELS } from './notifications';
@@ -12,6 +12,11 @@ import type { WalletPorts } from './flows/types';
 
 function citizen(id: string): Actor {
   return { id, role: 'citizen' };
+}
+
+/** How changes made in a conversation are audited: there is no client address behind a channel's turn. */
+function chatRequest(channel: string): RequestInfo {
+  return { address: `chat:${channel}`.slice(0, 64) };
 }
 
 /** Channel conversation ids can be long or unusual: the idempotency key is a digest of the turn's identity. */
@@ -38,9 +43,15 @@ export function createWalletPorts(
       }));
     },
 
-    async blockCard(citizenId, cardId, reason, key) {
+    async blockCard(citizenId, cardId, reason, key, channel) {
       try {
-        const { result } = await services.cards.block(citizen(citizenId), cardId, reason, INTERNAL_REQUEST, idempotencyKey(key));
+        const { result } = await services.cards.block(
+          citizen(citizenId),
+          cardId,
+          reason,
+          chatRequest(channel),
+          idempotencyKey(key),
+        );
         return { ok: true, protocol: result.protocol };
       } catch (error) {
         return { ok: false, message: chatMessageFor(error) };
@@ -85,8 +96,7 @@ export function createWalletPorts(
     async saveDocument(conversation, input) {
       const actor = citizen(input.citizenId);
       try {
-        // Audited as coming through the chat: there is no client address behind a channel's turn.
-        const info = { address: `chat:${conversation.channel}`.slice(0, 64) };
+        const info = chatRequest(conversation.channel);
         const created = await services.documents.create(
           actor,
           {

@@ -8,6 +8,8 @@ interface CancelCardContext {
   citizenId: string;
   /** Idempotency key of the block call: derived from the conversation and the turn that confirmed it. */
   keyPrefix: string;
+  /** The channel the citizen is talking on: the block is audited as made through it. */
+  channel: string;
   cards: CardSummary[];
   cardId: string | null;
   reason: BlockReason | null;
@@ -66,7 +68,7 @@ export function createCancelCardMachine(ports: WalletPorts) {
   return setup({
     types: {
       context: {} as CancelCardContext,
-      input: {} as { citizenId: string; keyPrefix: string },
+      input: {} as { citizenId: string; keyPrefix: string; channel: string },
       events: {} as FlowEvent,
     },
     actions: {
@@ -117,8 +119,8 @@ export function createCancelCardMachine(ports: WalletPorts) {
       listCards: fromPromise<CardSummary[], { citizenId: string }>(({ input }) => ports.listCards(input.citizenId)),
       blockCard: fromPromise<
         Outcome<{ protocol: string }>,
-        { citizenId: string; cardId: string; reason: BlockReason; key: string }
-      >(({ input }) => ports.blockCard(input.citizenId, input.cardId, input.reason, input.key)),
+        { citizenId: string; cardId: string; reason: BlockReason; key: string; channel: string }
+      >(({ input }) => ports.blockCard(input.citizenId, input.cardId, input.reason, input.key, input.channel)),
     },
   }).createMachine({
     output: ({ context }) => ({ gaveUp: context.gaveUp }),
@@ -126,6 +128,7 @@ export function createCancelCardMachine(ports: WalletPorts) {
     context: ({ input }) => ({
       citizenId: input.citizenId,
       keyPrefix: input.keyPrefix,
+      channel: input.channel,
       cards: [],
       cardId: null,
       reason: null,
@@ -224,6 +227,8 @@ export function createCancelCardMachine(ports: WalletPorts) {
             cardId: context.cardId ?? '',
             reason: context.reason ?? 'other',
             key: `${context.keyPrefix}:block:${context.cardId}:${event.type === 'INPUT' ? event.turnId : ''}`,
+            // Snapshots stored before the channel was kept in the context have none.
+            channel: context.channel ?? 'desconhecido',
           }),
           onDone: [
             {

@@ -374,6 +374,7 @@ export function createRootMachine(ports: WalletPorts) {
               input: ({ context }) => ({
                 citizenId: context.citizenId ?? '',
                 keyPrefix: `${context.conversation.channel}:${context.conversation.conversationId}`,
+                channel: context.conversation.channel,
               }),
               onDone: [
                 { guard: { type: 'gaveUp', params: ({ event }) => ({ output: event.output }) }, target: '#root.gaveUp' },

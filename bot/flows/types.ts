@@ -71,12 +71,16 @@ export type Outcome<T> = ({ ok: true } & T) | { ok: false; message: string };
  */
 export interface WalletPorts {
   listCards(citizenId: string): Promise<CardSummary[]>;
-  /** Blocks through the same service method as REST; the key makes a repeated turn replay instead of blocking twice. */
+  /**
+   * Blocks through the same service method as REST; the key makes a repeated turn replay instead of blocking twice.
+   * Audited as made through `channel`.
+   */
   blockCard(
     citizenId: string,
     cardId: string,
     reason: BlockReason,
     idempotencyKey: string,
+    channel: string,
   ): Promise<Outcome<{ protocol: string }>>;
   listDocuments(citizenId: string): Promise<DocumentSummary[]>;
   askFaq(question: string, client: string): Promise<FaqReply>;

@@ -193,6 +193,11 @@ describe('2 · cancel a card', () => {
     ]);
     const card = await t.app.db.em.fork().execute('select status from transport_cards where id = ?', [citizen.cardId]);
     expect(card[0].status).toBe('blocked');
+    // Audited as made through the conversation's channel (botbuilder-testing's is `test`).
+    const audited = await t.app.db.em
+      .fork()
+      .execute(`select address from audit_events where event = 'card_blocked' and subject_id = ?`, [citizen.cardId]);
+    expect(audited).toEqual([{ address: 'chat:test' }]);
     // The same service as REST: the API sees the block.
     const res = await t.fetch(`/v1/cards/${citizen.cardId}`, { headers: citizen.auth });
     expect(await res.json()).toMatchObject({ status: 'blocked' });

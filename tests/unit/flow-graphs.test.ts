@@ -101,7 +101,7 @@ const cases: GraphCase[] = [
   {
     name: 'cancel card',
     machine: createCancelCardMachine(unused),
-    input: { citizenId: 'c', keyPrefix: 'test:c1' },
+    input: { citizenId: 'c', keyPrefix: 'test:c1', channel: 'test' },
     events: [
       done('listCards', [card('a', '1111'), card('b', '2222')]),
       done('listCards', [card('a', '1111')]),
