@@ -23,6 +23,29 @@ export function unsupportedFileType(): DomainError {
 }
 
 /**
+ * Starts reading a multipart/form-data body, or refuses it (having drained it) when its declared length is beyond
+ * `maxBodyBytes` (`tooLarge`) or when it is not multipart (`unsupported-media-type` saying `notMultipart`). File names
+ * are read as UTF-8, as browsers send them (busboy's default would read them as Latin-1).
+ */
+export function multipartParser(
+  stream: Readable,
+  headers: IncomingHttpHeaders,
+  options: { maxBodyBytes: number; tooLarge: DomainError; limits: busboy.Limits; notMultipart: string },
+): { parser: busboy.Busboy } | { refused: DomainError } {
+  const declaredLength = Number(headers['content-length']);
+  if (Number.isFinite(declaredLength) && declaredLength > options.maxBodyBytes) {
+    stream.resume();
+    return { refused: options.tooLarge };
+  }
+  try {
+    return { parser: busboy({ headers, defParamCharset: 'utf8', limits: options.limits }) };
+  } catch {
+    stream.resume();
+    return { refused: new DomainError('unsupported-media-type', options.notMultipart) };
+  }
+}
+
+/**
  * Reads one file from a multipart/form-data stream (field `fieldName`) while it arrives. Never holds more than
  * `maxBytes` of it: beyond the limit reading stops with `file-too-large`, and as soon as the first bytes show that it is
  * not a PDF, JPEG or PNG it stops with `unsupported-file-type`. Whatever the client still sends is discarded, not kept.
@@ -33,26 +56,15 @@ export function readMultipartFile(
   options: { fieldName: string; maxBytes: number },
 ): Promise<UploadedFile> {
   const { fieldName, maxBytes } = options;
-  const declaredLength = Number(headers['content-length']);
-  if (Number.isFinite(declaredLength) && declaredLength > maxBytes + MULTIPART_OVERHEAD_BYTES) {
-    stream.resume();
-    return Promise.reject(fileTooLarge(maxBytes));
-  }
-  let parser: busboy.Busboy;
-  try {
-    parser = busboy({
-      headers,
-      // Browsers send file names as raw UTF-8; busboy's default would read them as Latin-1.
-      defParamCharset: 'utf8',
-      // busboy reports the limit when the file *reaches* it: one byte more tells "exactly the limit" from "beyond".
-      limits: { files: 1, fileSize: maxBytes + 1, fields: 20, fieldSize: 4096, parts: 40 },
-    });
-  } catch {
-    stream.resume();
-    return Promise.reject(
-      new DomainError('unsupported-media-type', `Envie o arquivo como multipart/form-data, no campo "${fieldName}".`),
-    );
-  }
+  const opened = multipartParser(stream, headers, {
+    maxBodyBytes: maxBytes + MULTIPART_OVERHEAD_BYTES,
+    tooLarge: fileTooLarge(maxBytes),
+    // busboy reports the limit when the file *reaches* it: one byte more tells "exactly the limit" from "beyond".
+    limits: { files: 1, fileSize: maxBytes + 1, fields: 20, fieldSize: 4096, parts: 40 },
+    notMultipart: `Envie o arquivo como multipart/form-data, no campo "${fieldName}".`,
+  });
+  if ('refused' in opened) return Promise.reject(opened.refused);
+  const { parser } = opened;
 
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

@@ -1,8 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import busboy from 'busboy';
 import { DomainError } from '../../../src/shared/errors';
-import { fileTooLarge } from '../../../src/documents/upload-reader';
+import { fileTooLarge, multipartParser } from '../../../src/documents/upload-reader';
 
 /** A file sent with a Direct Line upload: the name and type the browser declared, and its bytes. */
 export interface UploadedAttachment {
@@ -38,26 +37,16 @@ export function readDirectLineUpload(
   headers: IncomingHttpHeaders,
   maxBytes: number,
 ): Promise<DirectLineUpload> {
-  const declaredLength = Number(headers['content-length']);
-  if (Number.isFinite(declaredLength) && declaredLength > maxBytes + MULTIPART_OVERHEAD_BYTES) {
-    stream.resume();
-    return Promise.reject(fileTooLarge(maxBytes));
-  }
-  let parser: busboy.Busboy;
-  try {
-    parser = busboy({
-      headers,
-      defParamCharset: 'utf8',
-      // Both parts arrive as files (the activity is a Blob). busboy reports a limit when it is *reached*: one more than
-      // allowed tells "exactly the limit" from "beyond" (for sizes and for the number of parts alike).
-      limits: { files: 3, fileSize: Math.max(maxBytes, MAX_ACTIVITY_BYTES) + 1, fields: 0, parts: 3 },
-    });
-  } catch {
-    stream.resume();
-    return Promise.reject(
-      new DomainError('unsupported-media-type', 'Envie a mensagem como multipart/form-data, com as partes "activity" e "file".'),
-    );
-  }
+  const opened = multipartParser(stream, headers, {
+    maxBodyBytes: maxBytes + MULTIPART_OVERHEAD_BYTES,
+    tooLarge: fileTooLarge(maxBytes),
+    // Both parts arrive as files (the activity is a Blob). busboy reports a limit when it is *reached*: one more than
+    // allowed tells "exactly the limit" from "beyond" (for sizes and for the number of parts alike).
+    limits: { files: 3, fileSize: Math.max(maxBytes, MAX_ACTIVITY_BYTES) + 1, fields: 0, parts: 3 },
+    notMultipart: 'Envie a mensagem como multipart/form-data, com as partes "activity" e "file".',
+  });
+  if ('refused' in opened) return Promise.reject(opened.refused);
+  const { parser } = opened;
 
   return new Promise((resolve, reject) => {
     let activityText: string | undefined;
