@@ -1,24 +1,20 @@
-import { FakeConnector, type ConnectorActivity } from '../support/fake-connector';
-import { postJson, registerCitizen, type SignedInCitizen, firstCardId } from '../support/factories';
-import { startTestApp, type TestApp } from '../support/test-app';
+import type { ConnectorActivity, FakeConnector } from '../support/fake-connector';
+import { startBotTestSetup, type BotTestSetup } from '../support/bot-test-setup';
+import { postJson, type SignedInCitizen } from '../support/factories';
+import type { TestApp } from '../support/test-app';
 
 /** Proactive notifications through a fake Bot Connector: opt in by chat, then act through the REST API. */
 let t: TestApp;
 let connector: FakeConnector;
 let citizen: SignedInCitizen;
 let cardId: string;
+let setup: BotTestSetup;
 
 beforeAll(async () => {
-  t = await startTestApp();
-  connector = new FakeConnector();
-  await connector.start();
-  citizen = await registerCitizen(t);
-  cardId = await firstCardId(t, citizen);
+  setup = await startBotTestSetup();
+  ({ t, connector, citizen, cardId } = setup);
 });
-afterAll(async () => {
-  await t.close();
-  await connector.stop();
-});
+afterAll(() => setup.close());
 
 async function say(text: string, channelId = 'emulator'): Promise<ConnectorActivity[]> {
   const res = await postJson(

@@ -1,6 +1,7 @@
-import { FakeConnector } from '../support/fake-connector';
-import { postJson, registerCitizen, type SignedInCitizen, firstCardId } from '../support/factories';
-import { startTestApp, type TestApp } from '../support/test-app';
+import type { FakeConnector } from '../support/fake-connector';
+import { startBotTestSetup, type BotTestSetup } from '../support/bot-test-setup';
+import { postJson, type SignedInCitizen } from '../support/factories';
+import type { TestApp } from '../support/test-app';
 
 /**
  * The hottest requests run without forking an EntityManager (their reads go straight to the connection, and so does
@@ -11,18 +12,13 @@ let t: TestApp;
 let connector: FakeConnector;
 let citizen: SignedInCitizen;
 let cardId: string;
+let setup: BotTestSetup;
 
 beforeAll(async () => {
-  t = await startTestApp();
-  connector = new FakeConnector();
-  await connector.start();
-  citizen = await registerCitizen(t);
-  cardId = await firstCardId(t, citizen);
+  setup = await startBotTestSetup();
+  ({ t, connector, citizen, cardId } = setup);
 });
-afterAll(async () => {
-  await t.close();
-  await connector.stop();
-});
+afterAll(() => setup.close());
 
 async function forksDuring(work: () => Promise<void>): Promise<number> {
   const fork = jest.spyOn(t.app.db.em, 'fork');
