@@ -3,6 +3,7 @@ import type { Config } from '../src/config';
 import type { Database } from '../src/db/orm';
 import type { Secrets } from '../src/shared/secrets';
 import type { AppServices } from '../src/services';
+import type { Clock } from '../src/shared/clock';
 import { RegisterRoutes } from './generated/routes';
 import { registerDocs } from './http/docs';
 import { registerHealth } from './http/health';
@@ -14,11 +15,12 @@ export interface ApiDependencies {
   db: Database;
   secrets: Secrets;
   config: Config;
+  clock: Clock;
 }
 
 /** Mounts the REST edge: the tsoa controllers, health, readiness and the API docs. */
-export function registerApi(server: Server, { services, db, secrets, config }: ApiDependencies): void {
-  const authenticate = createBearerAuthenticator(config, secrets.jwtSecret, services.sessions);
+export function registerApi(server: Server, { services, db, secrets, config, clock }: ApiDependencies): void {
+  const authenticate = createBearerAuthenticator(config, secrets.jwtSecret, services.sessions, clock);
   server.use(function attachServices(req: Request, res: Response, next: () => void) {
     req.services = services;
     req.authenticateBearer = () => authenticate(req, res);

@@ -60,6 +60,8 @@ export interface SocialLoginConfig {
 export interface DirectLineSettings {
   /** Lifetime of a Direct Line token; Web Chat refreshes it about every 15 minutes. */
   tokenTtlSeconds: number;
+  /** However often refreshed, a chain of Direct Line tokens ends this long after its first token. */
+  tokenMaxLifetimeHours: number;
   /** Polls per conversation per window (Web Chat polls about once a second). */
   pollRateLimit: number;
   /** Conversation starts per client address per window. */
@@ -146,13 +148,19 @@ export interface AuthConfig {
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
   passwordResetTtlMinutes: number;
-  /** Failed sign-ins for one login from one address before it is locked. */
+  /** Failed sign-ins (and re-authentications) for one account, from any address, before it is locked. */
   loginMaxFailures: number;
+  /** Failed sign-ins from one client address, across every account it tries, before the address is locked. */
+  loginMaxFailuresPerAddress: number;
+  /** An address's failures older than this (with none since) are forgotten. */
+  loginAddressWindowSeconds: number;
   /** First lock duration; each further failure doubles it, up to `loginLockMaxSeconds`. */
   loginLockSeconds: number;
   loginLockMaxSeconds: number;
   /** Password-recovery requests per login and address before they are throttled the same way. */
   forgotMaxRequests: number;
+  /** How long the notice sent to the old address can undo an e-mail change. */
+  emailChangeUndoTtlHours: number;
   /** argon2id memory (KiB) and passes; the defaults are OWASP's minimum. */
   argon2MemoryKib: number;
   argon2TimeCost: number;
@@ -191,7 +199,10 @@ export interface IdempotencyConfig {
 }
 
 export interface MailConfig {
-  /** smtp:// or smtps:// URL; unset = development mode, mail printed to the log with a clear marker. */
+  /**
+   * smtp:// or smtps:// URL; unset = development mode, mail printed to the log with a clear marker (refused with
+   * NODE_ENV=production: see PRODUCTION_REQUIREMENTS).
+   */
   smtpUrl?: string;
   from: string;
 }
@@ -212,11 +223,46 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
 function read(env: Env, name: string): string | undefined {
   const value = env[name];
   return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/**
+ * One thing NODE_ENV=production refuses to start without. {@link loadConfig} checks every entry of
+ * {@link PRODUCTION_REQUIREMENTS}, and the deploy-file tests check that docker-compose.yml and deploy/kubernetes satisfy
+ * every entry, so a new requirement cannot ship with deployments that no longer start.
+ */
+export interface ProductionRequirement {
+  /** The variables it is about: named in the start-up error and in the deploy-file tests. */
+  variables: readonly string[];
+  /** Whether an environment satisfies it. */
+  satisfiedBy(env: Env): boolean;
+  /** Why production needs it, for the start-up error. */
+  why: string;
+}
+
+/** The requirement that every one of `variables` is set (non-empty). */
+function allSet(variables: string[], why: string): ProductionRequirement {
+  return { variables, why, satisfiedBy: (env) => variables.every((name) => read(env, name) !== undefined) };
+}
+
+/** What production refuses to start without. Adding a requirement is adding one entry. */
+export const PRODUCTION_REQUIREMENTS: readonly ProductionRequirement[] = [
+  allSet(['PUBLIC_BASE_URL'], 'links in e-mails and the token issuer must name the public origin, not localhost'),
+  allSet(['JWT_SECRET', 'FILE_ENCRYPTION_KEY'], 'keys generated into DATA_DIR are for development only'),
+  allSet(['SMTP_URL'], 'without a mail server, e-mails (password-reset codes, account notices) would be printed to the log'),
+];
+
+/** Throws a {@link ConfigError} naming every unmet production requirement. */
+function checkProductionRequirements(env: Env): void {
+  const unmet = PRODUCTION_REQUIREMENTS.filter((requirement) => !requirement.satisfiedBy(env));
+  if (unmet.length === 0) return;
+  throw new ConfigError(
+    `NODE_ENV=production requires ${unmet.map((requirement) => `${requirement.variables.join(' and ')} (${requirement.why})`).join('; ')}`,
+  );
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -383,7 +429,7 @@ export function loadConfig(env: Env = process.env): Config {
     ? { kind: 'postgresql', url: databaseUrl, poolMax }
     : { kind: 'pglite', dataDir: resolve(dataDir, 'pglite') };
   const publicBaseUrl = (url(env, 'PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
-  return {
+  const config: Config = {
     nodeEnv,
     host,
     port,
@@ -439,9 +485,12 @@ export function loadConfig(env: Env = process.env): Config {
       refreshTokenTtlDays: integer(env, 'REFRESH_TOKEN_TTL_DAYS', 30, 1, 90),
       passwordResetTtlMinutes: integer(env, 'PASSWORD_RESET_TTL_MINUTES', 30, 5, 1440),
       loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
+      loginMaxFailuresPerAddress: integer(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 30, 1, 1_000_000_000),
+      loginAddressWindowSeconds: integer(env, 'LOGIN_ADDRESS_WINDOW_SECONDS', 900, 1, 86400),
       loginLockSeconds: integer(env, 'LOGIN_LOCK_SECONDS', 30, 1, 86400),
       loginLockMaxSeconds: integer(env, 'LOGIN_LOCK_MAX_SECONDS', 900, 1, 86400),
       forgotMaxRequests: integer(env, 'FORGOT_PASSWORD_MAX_REQUESTS', 3, 1, 1000),
+      emailChangeUndoTtlHours: integer(env, 'EMAIL_CHANGE_UNDO_TTL_HOURS', 72, 1, 24 * 30),
       argon2MemoryKib: integer(env, 'ARGON2_MEMORY_KIB', 19456, 19456, 1048576),
       argon2TimeCost: integer(env, 'ARGON2_TIME_COST', 2, 2, 20),
     },
@@ -454,6 +503,7 @@ export function loadConfig(env: Env = process.env): Config {
     whatsapp: whatsapp(env),
     directline: {
       tokenTtlSeconds: integer(env, 'DIRECTLINE_TOKEN_TTL_SECONDS', 1800, 60, 86400),
+      tokenMaxLifetimeHours: integer(env, 'DIRECTLINE_TOKEN_MAX_LIFETIME_HOURS', 12, 1, 24 * 7),
       pollRateLimit: integer(env, 'DIRECTLINE_POLL_RATE_LIMIT', 180, 1, 1_000_000),
       startRateLimit: integer(env, 'DIRECTLINE_START_RATE_LIMIT', 30, 1, 1_000_000),
       rateWindowSeconds: integer(env, 'DIRECTLINE_RATE_WINDOW_SECONDS', 60, 1, 86400),
@@ -477,4 +527,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     social: socialLogin(env, nodeEnv, publicBaseUrl),
   };
+  // After every value was validated, so a malformed value is reported as such first.
+  if (nodeEnv === 'production') checkProductionRequirements(env);
+  return config;
 }

@@ -25,6 +25,7 @@ import { registerWhatsApp, type WhatsAppChannel } from '../bot/channels/whatsapp
 import { directLineCitizenOf } from '../bot/channels/directline/bot-adapter';
 import { registerDirectLine } from '../bot/channels/directline/routes';
 import { registerChatPage } from '../bot/channels/directline/chat-page';
+import { systemClock, type Clock } from './shared/clock';
 
 /** A running (or ready to run) instance of the whole application. */
 export interface App {
@@ -45,6 +46,8 @@ export interface App {
 export interface BuildOptions {
   logger?: Logger;
   mailer?: Mailer;
+  /** The clock of token lifetimes and expiries (src/shared/clock.ts); tests pass a TestClock. */
+  clock?: Clock;
 }
 
 /**
@@ -56,7 +59,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const secrets = resolveSecrets(config, logger);
   const db = await openDatabase(config.database);
   const mailer = options.mailer ?? createMailer(config.mail, logger);
-  const services = createServices({ config, em: db.em, logger, secrets, mailer });
+  const clock = options.clock ?? systemClock;
+  const services = createServices({ config, em: db.em, logger, secrets, mailer, clock });
   if (config.adminEmails.length > 0) {
     await RequestContext.create(db.em, async () => {
       for (const email of config.adminEmails) await services.accounts.grantAdminByEmail(email, INTERNAL_REQUEST);
@@ -70,7 +74,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   applySecurity(server, { config, logger, orm: db.orm });
   registerMetrics(server, metrics, config.observability.metricsToken);
   services.cards.metrics = metrics;
-  registerApi(server, { services, db, secrets, config });
+  registerApi(server, { services, db, secrets, config, clock });
   const engine = new ConversationEngine(
     createWalletPorts(services, { maxFileBytes: config.documents.maxFileBytes, downloadTimeoutMs: config.bot.turnTimeoutMs }),
     services.conversations,
@@ -101,6 +105,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     issuer: config.auth.issuer,
     config: config.directline,
     maxUploadBytes: config.documents.maxFileBytes,
+    sessions: services.sessions,
+    clock,
   });
   registerChatPage(server);
   // Expired idempotency keys and files staged by abandoned chat flows are purged in the background; every instance may

@@ -22,6 +22,10 @@ import { ChannelLinksService } from './conversations/channel-links.service';
 import { ConversationStore, NotificationSubscriptions } from './conversations/conversation-store';
 import { DomainEvents } from './shared/domain-events';
 import { StagedFilesService } from './conversations/staged-files.service';
+import { SignInThrottle } from './accounts/sign-in-throttle';
+import { Reauthenticator } from './accounts/reauthentication';
+import { AccountNotices } from './accounts/account-notices';
+import { systemClock, type Clock } from './shared/clock';
 
 /** Everything a service may depend on. The entity manager is the root one: inside a request it resolves to the request's fork. */
 export interface ServiceDependencies {
@@ -30,6 +34,8 @@ export interface ServiceDependencies {
   logger: Logger;
   secrets: Secrets;
   mailer: Mailer;
+  /** The app's clock (src/shared/clock.ts); the real one unless a test sets its own. */
+  clock?: Clock;
 }
 
 /** The domain services, shared by the REST edge and the bot edge. */
@@ -53,7 +59,7 @@ export interface AppServices {
 }
 
 /** Builds the domain services once per app and wires the modules that take part in each other's operations. */
-export function createServices({ config, em, logger, secrets, mailer }: ServiceDependencies): AppServices {
+export function createServices({ config, em, logger, secrets, mailer, clock = systemClock }: ServiceDependencies): AppServices {
   // Fail at start-up, not at the first registration, if the build lost the list.
   loadCommonPasswords();
   const audit = new AuditService();
@@ -62,6 +68,23 @@ export function createServices({ config, em, logger, secrets, mailer }: ServiceD
     timeCost: config.auth.argon2TimeCost,
     parallelism: 1,
   });
+  // One budget of password attempts for sign-ins and re-authentications alike.
+  const signInThrottle = new SignInThrottle(
+    {
+      perAccount: {
+        maxFailures: config.auth.loginMaxFailures,
+        lockSeconds: config.auth.loginLockSeconds,
+        lockMaxSeconds: config.auth.loginLockMaxSeconds,
+      },
+      perAddress: {
+        maxFailures: config.auth.loginMaxFailuresPerAddress,
+        lockSeconds: config.auth.loginLockSeconds,
+        lockMaxSeconds: config.auth.loginLockMaxSeconds,
+        windowSeconds: config.auth.loginAddressWindowSeconds,
+      },
+    },
+    clock,
+  );
   const sessions = new SessionsService(
     em,
     { ...config.auth, jwtSecret: secrets.jwtSecret },
@@ -69,18 +92,40 @@ export function createServices({ config, em, logger, secrets, mailer }: ServiceD
     audit,
     mailer,
     config.publicBaseUrl,
+    signInThrottle,
+    clock,
   );
-  const accounts = new AccountsService(em, hasher, audit, sessions);
+  const reauth = new Reauthenticator(hasher, signInThrottle, audit);
+  const notices = new AccountNotices(mailer, config.publicBaseUrl);
+  const accounts = new AccountsService(
+    em,
+    hasher,
+    audit,
+    sessions,
+    reauth,
+    notices,
+    { emailChangeUndoTtlHours: config.auth.emailChangeUndoTtlHours },
+    clock,
+  );
   const identities = new IdentitiesService(em, sessions, audit);
   accounts.addParticipant(identities);
   accounts.useSignupTickets(identities);
   // Wrong codes when turning two-factor authentication on or off are throttled exactly like wrong passwords.
-  const mfa = new MfaService(em, deriveMfaKeys(secrets.fileEncryptionKey), hasher, audit, {
-    maxFailures: config.auth.loginMaxFailures,
-    lockSeconds: config.auth.loginLockSeconds,
-    lockMaxSeconds: config.auth.loginLockMaxSeconds,
-  });
+  const mfa = new MfaService(
+    em,
+    deriveMfaKeys(secrets.fileEncryptionKey),
+    hasher,
+    audit,
+    {
+      maxFailures: config.auth.loginMaxFailures,
+      lockSeconds: config.auth.loginLockSeconds,
+      lockMaxSeconds: config.auth.loginLockMaxSeconds,
+    },
+    reauth,
+    notices,
+  );
   sessions.useSecondFactor(mfa);
+  reauth.useSecondFactor(mfa);
   accounts.addParticipant(mfa);
   const idempotency = new IdempotencyService(em, config.idempotency);
   const cards = new CardsService(em, config.cards, idempotency, audit);

@@ -5,19 +5,44 @@ import type { Problem } from '../http/problems';
 import { OAuthError, type TokenResponse } from '../../src/accounts/sessions.service';
 
 export interface RegisterRequest {
-  /** Nome completo (nome e sobrenome). @example "Maria da Silva" */
+  /**
+   * Nome completo (nome e sobrenome).
+   * @maxLength 200
+   * @example "Maria da Silva"
+   */
   fullName: string;
-  /** @example "maria@example.com" */
+  /**
+   * @maxLength 254
+   * @example "maria@example.com"
+   */
   email: string;
-  /** CPF com ou sem pontuação. @example "529.982.247-25" */
+  /**
+   * CPF com ou sem pontuação.
+   * @maxLength 20
+   * @example "529.982.247-25"
+   */
   cpf: string;
-  /** Data de nascimento (AAAA-MM-DD). @example "1990-05-17" */
+  /**
+   * Data de nascimento (AAAA-MM-DD).
+   * @maxLength 20
+   * @example "1990-05-17"
+   */
   birthDate: string;
-  /** Telefone com DDD. @example "(21) 99876-5432" */
+  /**
+   * Telefone com DDD.
+   * @maxLength 40
+   * @example "(21) 99876-5432"
+   */
   phone: string;
-  /** De 8 a 128 caracteres; não pode ser uma senha comum nem conter o CPF ou a data de nascimento. */
+  /**
+   * De 8 a 128 caracteres; não pode ser uma senha comum nem conter o CPF ou a data de nascimento.
+   * @maxLength 256
+   */
   password: string;
-  /** Conclui um primeiro acesso com Google ou Meta. */
+  /**
+   * Conclui um primeiro acesso com Google ou Meta.
+   * @maxLength 512
+   */
   signupTicket?: string;
 }
 
@@ -26,17 +51,33 @@ export interface RegisterRequest {
  * clients such as Swagger UI (`scope`, `client_id`, `client_secret`) are accepted and ignored.
  */
 export interface TokenRequest {
-  /** `password` ou `refresh_token` */
+  /**
+   * `password` ou `refresh_token`
+   * @maxLength 64
+   */
   grant_type?: string;
-  /** CPF ou e-mail (grant_type=password). */
+  /**
+   * CPF ou e-mail (grant_type=password).
+   * @maxLength 254
+   */
   username?: string;
+  /** @maxLength 256 */
   password?: string;
-  /** Código do aplicativo autenticador, quando a verificação em duas etapas está ativa. */
+  /**
+   * Código do aplicativo autenticador, quando a verificação em duas etapas está ativa.
+   * @maxLength 32
+   */
   otp?: string;
-  /** grant_type=refresh_token */
+  /**
+   * grant_type=refresh_token
+   * @maxLength 256
+   */
   refresh_token?: string;
+  /** @maxLength 1024 */
   scope?: string;
+  /** @maxLength 256 */
   client_id?: string;
+  /** @maxLength 256 */
   client_secret?: string;
 }
 
@@ -47,19 +88,37 @@ export interface OAuthErrorBody {
 }
 
 export interface RevokeRequest {
-  /** O refresh token da sessão a encerrar. */
+  /**
+   * O refresh token da sessão a encerrar.
+   * @maxLength 256
+   */
   token: string;
 }
 
 export interface ForgotPasswordRequest {
-  /** CPF ou e-mail da conta. */
+  /**
+   * CPF ou e-mail da conta.
+   * @maxLength 254
+   */
   login: string;
 }
 
 export interface ResetPasswordRequest {
-  /** O código recebido por e-mail. */
+  /**
+   * O código recebido por e-mail.
+   * @maxLength 256
+   */
   token: string;
+  /** @maxLength 256 */
   newPassword: string;
+}
+
+export interface UndoEmailChangeRequest {
+  /**
+   * O código recebido no endereço antigo, no aviso da troca de e-mail.
+   * @maxLength 256
+   */
+  token: string;
 }
 
 function text(value: unknown): string | undefined {
@@ -156,6 +215,22 @@ export class AuthController extends BaseController {
   @Response<Problem>(422, 'Código inválido ou expirado, ou senha fora da política')
   public async resetPassword(@Body() body: ResetPasswordRequest): Promise<void> {
     await this.services.sessions.resetPassword(body.token, body.newPassword, this.info);
+    this.setStatus(204);
+  }
+
+  /**
+   * Desfaz uma troca de e-mail com o código de uso único enviado ao endereço antigo (válido por
+   * `EMAIL_CHANGE_UNDO_TTL_HOURS`, 72 horas por padrão): o e-mail antigo volta para a conta, todas as sessões são
+   * encerradas (inclusive a de quem fez a troca) e links de redefinição de senha pendentes deixam de valer. Em seguida,
+   * redefina a senha por "Esqueci minha senha". Não exige token de acesso: o código é a prova.
+   * @summary Desfazer a troca de e-mail
+   */
+  @Post('email-change/undo')
+  @SuccessResponse(204, 'E-mail antigo restaurado e sessões encerradas')
+  @Response<Problem>(409, 'O e-mail antigo já pertence a outra conta')
+  @Response<Problem>(422, 'Código inválido, expirado ou já utilizado')
+  public async undoEmailChange(@Body() body: UndoEmailChangeRequest): Promise<void> {
+    await this.services.accounts.undoEmailChange(body.token, this.info);
     this.setStatus(204);
   }
 }

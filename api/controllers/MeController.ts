@@ -3,14 +3,38 @@ import { BaseController } from './BaseController';
 import { presentUser, type UserView } from '../presenters/user.presenter';
 import type { Problem } from '../http/problems';
 
-export interface UpdateProfileRequest {
+/**
+ * Reautenticação que acompanha uma alteração sensível (e-mail, senha, verificação em duas etapas): a senha atual, ou,
+ * com a verificação em duas etapas ativa, um código do aplicativo autenticador (ou de recuperação). Sem ela, ou com
+ * ela errada, a resposta é 403 `/problems/reauthentication-required`; erros contam como tentativas de acesso falhas.
+ */
+export interface Reauthentication {
+  /**
+   * A senha atual da conta.
+   * @maxLength 256
+   */
+  currentPassword?: string;
+  /**
+   * Com a verificação em duas etapas ativa: um código atual do aplicativo autenticador, ou um código de recuperação.
+   * @maxLength 32
+   */
+  secondFactorCode?: string;
+}
+
+export interface UpdateProfileRequest extends Reauthentication {
+  /** @maxLength 200 */
   fullName?: string;
+  /**
+   * Um novo e-mail exige reautenticação (`currentPassword` ou `secondFactorCode`).
+   * @maxLength 254
+   */
   email?: string;
+  /** @maxLength 40 */
   phone?: string;
 }
 
-export interface ChangePasswordRequest {
-  currentPassword: string;
+export interface ChangePasswordRequest extends Reauthentication {
+  /** @maxLength 256 */
   newPassword: string;
 }
 
@@ -26,25 +50,37 @@ export class MeController extends BaseController {
   }
 
   /**
-   * Altera nome, e-mail ou telefone. CPF, papel e identificadores não podem ser alterados.
+   * Altera nome, e-mail ou telefone. CPF, papel e identificadores não podem ser alterados. Trocar o e-mail exige
+   * reautenticação no corpo (`currentPassword`, ou `secondFactorCode` com a verificação em duas etapas ativa); o
+   * endereço antigo recebe um aviso com um código de uso único que desfaz a troca
+   * (`POST /v1/auth/email-change/undo`).
    * @summary Alterar meu perfil
    */
   @Patch()
+  @Response<Problem>(403, 'Troca de e-mail sem reautenticação, ou com reautenticação incorreta')
   @Response<Problem>(409, 'E-mail já cadastrado')
   @Response<Problem>(422, 'Dados inválidos')
+  @Response<Problem>(429, 'Muitas tentativas de reautenticação')
   public async update(@Body() body: UpdateProfileRequest): Promise<UserView> {
-    return presentUser(await this.services.accounts.updateProfile(this.actor, body, this.info));
+    const { currentPassword, secondFactorCode, ...patch } = body;
+    return presentUser(
+      await this.services.accounts.updateProfile(this.actor, patch, { currentPassword, secondFactorCode }, this.info),
+    );
   }
 
   /**
-   * Troca a senha (exige a atual) e encerra as outras sessões.
+   * Troca a senha, com reautenticação (`currentPassword`, ou `secondFactorCode` com a verificação em duas etapas
+   * ativa). Encerra as outras sessões (os tokens de acesso delas deixam de valer na hora) e avisa por e-mail.
    * @summary Trocar senha
    */
   @Post('password')
   @SuccessResponse(204, 'Senha alterada')
-  @Response<Problem>(422, 'Senha atual incorreta ou nova senha fora da política')
+  @Response<Problem>(403, 'Reautenticação ausente ou incorreta')
+  @Response<Problem>(422, 'Nova senha fora da política')
+  @Response<Problem>(429, 'Muitas tentativas de reautenticação')
   public async changePassword(@Body() body: ChangePasswordRequest): Promise<void> {
-    await this.services.accounts.changePassword(this.actor, body.currentPassword, body.newPassword, this.info);
+    const { newPassword, ...proof } = body;
+    await this.services.accounts.changePassword(this.actor, proof, newPassword, this.info);
     this.setStatus(204);
   }
 

@@ -10,15 +10,30 @@ import {
 } from '../presenters/mfa.presenter';
 
 export interface ActivateTotpRequest {
-  /** O código de 6 dígitos mostrado agora pelo aplicativo autenticador. @example "123456" */
+  /**
+   * O código de 6 dígitos mostrado agora pelo aplicativo autenticador.
+   * @maxLength 32
+   * @example "123456"
+   */
   code: string;
+  /**
+   * Reautenticação: a senha atual da conta. Sem ela, 403 `/problems/reauthentication-required`.
+   * @maxLength 256
+   */
+  currentPassword?: string;
 }
 
 export interface DisableTotpRequest {
-  /** Um código atual do aplicativo autenticador, ou um código de recuperação não usado. */
-  code: string;
-  /** A senha da conta. */
-  password: string;
+  /**
+   * Reautenticação, parte 1: a senha atual da conta.
+   * @maxLength 256
+   */
+  currentPassword?: string;
+  /**
+   * Reautenticação, parte 2: um código atual do aplicativo autenticador, ou um código de recuperação não usado.
+   * @maxLength 32
+   */
+  secondFactorCode?: string;
 }
 
 @Route('v1/auth/mfa')
@@ -49,30 +64,34 @@ export class MfaController extends BaseController {
 
   /**
    * Ativa a verificação em duas etapas com um código do aplicativo e devolve 10 códigos de recuperação, de uso único,
-   * mostrados apenas desta vez.
+   * mostrados apenas desta vez. Exige reautenticação: `currentPassword` no corpo (senha errada conta como tentativa
+   * de acesso falha). O titular recebe um aviso por e-mail.
    * @summary Ativar a verificação em duas etapas
    */
   @Post('totp/activate')
+  @Response<Problem>(403, 'Reautenticação ausente ou incorreta (`/problems/reauthentication-required`)')
   @Response<Problem>(409, 'Nenhuma configuração em andamento, ou já ativa')
   @Response<Problem>(422, 'Código inválido')
   @Response<Problem>(429, 'Muitas tentativas')
   public async activateTotp(@Body() body: ActivateTotpRequest): Promise<RecoveryCodesView> {
-    const recoveryCodes = await this.services.mfa.activate(this.actor, body.code, this.info);
+    const recoveryCodes = await this.services.mfa.activate(this.actor, body.code, body, this.info);
     this.setHeader('Cache-Control', 'no-store');
     return { recoveryCodes };
   }
 
   /**
-   * Desativa a verificação em duas etapas: exige um código atual (ou de recuperação) e a senha.
+   * Desativa a verificação em duas etapas. Exige reautenticação completa: a senha (`currentPassword`) e um código
+   * atual ou de recuperação (`secondFactorCode`); erros contam como tentativas de acesso falhas. O titular recebe um
+   * aviso por e-mail.
    * @summary Desativar a verificação em duas etapas
    */
   @Post('totp/disable')
   @SuccessResponse(204, 'Verificação em duas etapas desativada')
+  @Response<Problem>(403, 'Reautenticação ausente ou incorreta (`/problems/reauthentication-required`)')
   @Response<Problem>(409, 'A verificação em duas etapas não está ativa')
-  @Response<Problem>(422, 'Código ou senha inválidos')
   @Response<Problem>(429, 'Muitas tentativas')
   public async disableTotp(@Body() body: DisableTotpRequest): Promise<void> {
-    await this.services.mfa.disable(this.actor, body.code, body.password, this.info);
+    await this.services.mfa.disable(this.actor, body, this.info);
     this.setStatus(204);
   }
 }

@@ -6,6 +6,7 @@ import { DomainError } from '../../src/shared/errors';
 import type { Actor } from '../../src/accounts/policies';
 import type { SessionsService } from '../../src/accounts/sessions.service';
 import { ACCESS_TOKEN_ALGORITHM, hmacKey, type AccessTokenClaims } from '../../src/accounts/tokens';
+import type { Clock } from '../../src/shared/clock';
 
 declare module 'restify' {
   interface Request {
@@ -21,7 +22,7 @@ function unauthorized(): DomainError {
   return new DomainError('unauthorized', INVALID_TOKEN);
 }
 
-/** Seconds of clock skew allowed on `exp`, here and in jsonwebtoken. */
+/** Seconds of clock skew allowed on `exp`. */
 const CLOCK_TOLERANCE_SECONDS = 5;
 
 /** What a verified access token says about who calls: kept per token text by VerifiedTokens. */
@@ -35,9 +36,10 @@ interface VerifiedClaims {
 /**
  * Access tokens whose signature, algorithm, issuer, audience and kind passport-jwt already checked, keyed by the exact
  * token text. A client sends the same token with every request of its 15 minutes, and decoding plus HMAC plus claim
- * checks cost more than the rest of the authentication; a hit skips them and still looks up the account (so a
- * suspended or erased account is refused at once, as before). Expiry is checked on every hit. A different text — one
- * flipped bit of the signature — is a miss and goes through passport. Bounded: the oldest entry goes first.
+ * checks cost more than the rest of the authentication; a hit skips them and still runs the account and session check
+ * (SessionsService.actorFor), so a token whose session ended or whose account was suspended or erased is refused at
+ * once, cached or not. Expiry is checked on every hit. A different text — one flipped bit of the signature — is a miss
+ * and goes through passport. Bounded: the oldest entry goes first.
  */
 export class VerifiedTokens {
   private readonly entries = new Map<string, VerifiedClaims>();
@@ -73,10 +75,11 @@ const VERIFIED_TOKENS_MAX = 20_000;
 /**
  * One passport instance per app (not the global one): tests and benchmarks run several apps with different keys in
  * one process. The JWT strategy pins the algorithm, issuer and audience; claims must say `typ: access`, so a refresh
- * token or any other JWT is refused; the account must still be active. Tokens passport verified are remembered
- * (VerifiedTokens) until they expire.
+ * token or any other JWT is refused; the account must still be active and the token's session (`sid`) not ended.
+ * Expiry is checked against the app's clock (not jsonwebtoken's, which reads the system time). Tokens passport
+ * verified are remembered (VerifiedTokens) until they expire.
  */
-export function createBearerAuthenticator(config: Config, jwtSecret: string, sessions: SessionsService) {
+export function createBearerAuthenticator(config: Config, jwtSecret: string, sessions: SessionsService, clock: Clock) {
   const passport = new Passport();
   const bearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
   const verified = new VerifiedTokens(VERIFIED_TOKENS_MAX);
@@ -90,7 +93,8 @@ export function createBearerAuthenticator(config: Config, jwtSecret: string, ses
         algorithms: [ACCESS_TOKEN_ALGORITHM],
         issuer: config.auth.issuer,
         audience: config.auth.audience,
-        jsonWebTokenOptions: { clockTolerance: CLOCK_TOLERANCE_SECONDS },
+        // `exp` is checked below with the app's clock.
+        ignoreExpiration: true,
         passReqToCallback: true,
       },
       (req: Request, claims: AccessTokenClaims, done: VerifiedCallback) => {
@@ -98,12 +102,17 @@ export function createBearerAuthenticator(config: Config, jwtSecret: string, ses
           done(null, false);
           return;
         }
+        const expiresAtMs = (claims.exp + CLOCK_TOLERANCE_SECONDS) * 1000;
+        if (clock.now().getTime() >= expiresAtMs) {
+          done(null, false);
+          return;
+        }
         const token = bearerToken(req);
         if (token) {
           verified.remember(token, {
             sub: claims.sub,
-            sid: claims.sid,
-            expiresAtMs: (claims.exp + CLOCK_TOLERANCE_SECONDS) * 1000,
+            sid: typeof claims.sid === 'string' ? claims.sid : undefined,
+            expiresAtMs,
           });
         }
         sessions.actorFor(claims.sub, claims.sid).then(
@@ -127,7 +136,7 @@ export function createBearerAuthenticator(config: Config, jwtSecret: string, ses
 
   return async function authenticate(req: Request, res: Response): Promise<Actor> {
     const token = bearerToken(req);
-    const known = token ? verified.get(token, Date.now()) : undefined;
+    const known = token ? verified.get(token, clock.now().getTime()) : undefined;
     if (!known) return viaPassport(req, res);
     const actor = await sessions.actorFor(known.sub, known.sid);
     if (!actor) throw unauthorized();

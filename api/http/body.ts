@@ -55,6 +55,40 @@ export function readBody(req: Request, limit: number): Promise<Buffer> {
   });
 }
 
+/** Where in a parsed body (or query) the first NUL character is, as a field path; undefined when there is none. */
+function nulIn(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || 'body' : undefined;
+  // JSON.parse and URLSearchParams nest only as deep as the 1 MiB allows; the bound keeps a hostile nesting cheap.
+  if (typeof value !== 'object' || value === null || depth > 64) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nulIn(value[i], `${path}[${i}]`, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const field = path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) return field.replaceAll('\u0000', '\\u0000');
+    const found = nulIn(item, field, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Refuses text with a NUL character (U+0000) anywhere in a parsed body or query: PostgreSQL cannot store it in text or
+ * jsonb, so letting it through would turn a client's bad input into a 500 (or a 503 that looks like a database
+ * outage). The one check for every route: the body parser runs it, and routes that parse their own parts call it.
+ */
+export function rejectNulCharacters(value: unknown, where: string): void {
+  const field = nulIn(value, '');
+  if (field === undefined) return;
+  throw new DomainError('malformed-request', `${where} contém um caractere nulo (U+0000), que não é aceito.`, {
+    errors: [{ field, message: 'caractere nulo (U+0000) não é aceito' }],
+  });
+}
+
 export function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toLocaleString('pt-BR')} MiB` : `${Math.round(bytes / 1024)} KiB`;
 }
@@ -62,9 +96,11 @@ export function formatBytes(bytes: number): string {
 /**
  * The one body parser: JSON (and `+json`) and URL-encoded forms up to `limit`, malformed JSON -> 400, anything else
  * with a body -> 415, except on streaming routes which parse their own body. Raw bytes are kept on `req.rawBody`.
+ * Text with a NUL character, in the body or in the query string, is refused with 400 ({@link rejectNulCharacters}).
  */
 export function bodyParser(limit: number, isStreamingRoute: StreamingRoute) {
   return async function parseBody(req: Request & BodyFields, _res: Response): Promise<void> {
+    rejectNulCharacters(req.query, 'A query string');
     if (!METHODS_WITH_BODY.has(req.method ?? '') || isStreamingRoute(req)) return;
     if (!hasBody(req)) {
       req.body = undefined;
@@ -86,12 +122,13 @@ export function bodyParser(limit: number, isStreamingRoute: StreamingRoute) {
     req.rawBody = raw;
     if (isForm) {
       req.body = Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
-      return;
+    } else {
+      try {
+        req.body = JSON.parse(raw.toString('utf8')) as unknown;
+      } catch {
+        throw new DomainError('malformed-request', 'O corpo da requisição não é um JSON válido.');
+      }
     }
-    try {
-      req.body = JSON.parse(raw.toString('utf8')) as unknown;
-    } catch {
-      throw new DomainError('malformed-request', 'O corpo da requisição não é um JSON válido.');
-    }
+    rejectNulCharacters(req.body, 'O corpo da requisição');
   };
 }

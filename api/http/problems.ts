@@ -13,6 +13,9 @@ export const STATUS_BY_CODE = {
   'method-not-allowed': 405,
   unauthorized: 401,
   forbidden: 403,
+  // A sensitive change (e-mail, password, second factor) made with an access token alone: proof of the password (or
+  // second factor) is missing or wrong in the body.
+  'reauthentication-required': 403,
   conflict: 409,
   'rate-limited': 429,
   'service-unavailable': 503,

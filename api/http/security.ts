@@ -6,6 +6,7 @@ import type { Logger } from '../../src/shared/logger';
 import { RateLimiter } from '../../src/shared/rate-limiter';
 import { problemFor } from './problems';
 import { sendProblem } from './server';
+import { isCanonicalPath, pathOf } from './paths';
 
 /** Nothing may load, frame or submit from an API response: JSON needs none of it. */
 const API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -64,13 +65,31 @@ function defaultPolicyUnlessSet(res: Response, policy: string): void {
   };
 }
 
-function pathOf(req: Request): string {
-  return (req.url ?? '/').split('?')[0];
-}
-
 /** Whether the global rate limit skips this path (see {@link EXEMPT_EXACT}). */
 export function isRateLimitExempt(path: string): boolean {
   return EXEMPT_EXACT.has(path) || path === '/v3/directline' || EXEMPT_PREFIXES.some((prefix) => path.startsWith(prefix));
+}
+
+/**
+ * A `pre` handler, registered before any other decision about the path (rate-limit exemptions, security headers,
+ * routing, the access log): a path not in canonical form is refused with a 400 problem. Refusing rather than
+ * rewriting keeps one spelling per route, so no later check can read a different path than the router did; clients
+ * (browsers, fetch, HTTP libraries) send canonical paths on their own.
+ */
+function refuseNonCanonicalPaths(req: Request, res: Response, next: Next): void {
+  if (isCanonicalPath(pathOf(req))) {
+    next();
+    return;
+  }
+  sendProblem(
+    req,
+    res,
+    problemFor(
+      'malformed-request',
+      'O caminho da requisição não está na forma canônica: sem "//", "." ou ".." como segmentos, barras invertidas ou caracteres codificados sem necessidade (%2e, %2f...).',
+    ),
+  );
+  next(false);
 }
 
 export interface SecurityOptions {
@@ -80,15 +99,18 @@ export interface SecurityOptions {
 }
 
 /**
- * Registers, as `pre` handlers (before routing and body parsing, so a refused request costs little): the security
- * headers, CORS for the allow-listed origins (preflights answered here), and the global per-address rate limit, counted
- * in the database so it holds across every instance. Must come after the handler that resolves the client address.
+ * Registers, as `pre` handlers (before routing and body parsing, so a refused request costs little): the refusal of
+ * non-canonical paths (first, so every later decision reads the path the router reads), the security headers, CORS
+ * for the allow-listed origins (preflights answered here), and the global per-address rate limit, counted in the
+ * database so it holds across every instance. Must come after the handler that resolves the client address.
  */
 export function applySecurity(server: Server, { config, logger, orm }: SecurityOptions): void {
   const { corsAllowedOrigins, globalRateLimit, globalRateWindowSeconds } = config.security;
   const hsts = config.publicBaseUrl.startsWith('https:');
   const allowed = new Set(corsAllowedOrigins);
   const limiter = new RateLimiter('global', { limit: globalRateLimit, windowSeconds: globalRateWindowSeconds });
+
+  server.pre(refuseNonCanonicalPaths);
 
   server.pre(function securityHeaders(req: Request, res: Response, next: Next) {
     const path = pathOf(req);

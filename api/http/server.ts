@@ -6,6 +6,7 @@ import type { Logger } from '../../src/shared/logger';
 import { bodyParser, type StreamingRoute } from './body';
 import { toProblem, problemFor, type Problem } from './problems';
 import { clientAddress, trustedProxies } from './client-address';
+import { loggablePath, pathOf } from './paths';
 import { withLazyEntityManager } from '../../src/db/request-context';
 
 /** What every request carries once the `pre` handlers ran. */
@@ -29,8 +30,24 @@ function jsonFormatter(_req: Request, res: Response, body: unknown): string {
   return data;
 }
 
-/** Sends a problem+json response with the request id. */
+/**
+ * The route whose errors are OAuth 2.0 errors (RFC 6749 §5.2), whatever refuses the request: its own grant errors, and
+ * the body parser's and the validation's too (a NUL byte, an oversized or mistyped field).
+ */
+const OAUTH_TOKEN_ROUTE = '/v1/auth/token';
+
+/** Sends a problem+json response with the request id (an OAuth error body on the token route). */
 export function sendProblem(req: Request, res: Response, problem: Problem, headers: Record<string, string> = {}): void {
+  if (req.getRoute?.()?.path === OAUTH_TOKEN_ROUTE && problem.status >= 400 && problem.status < 500) {
+    for (const [name, value] of Object.entries(headers)) res.header(name, value);
+    res.header('Cache-Control', 'no-store');
+    const field = problem.errors?.[0];
+    res.json(problem.status === 429 ? 429 : 400, {
+      error: problem.status === 429 ? 'slow_down' : 'invalid_request',
+      error_description: field ? `${field.field}: ${field.message}` : problem.detail,
+    });
+    return;
+  }
   const body: Problem = { ...problem, instance: req.url?.split('?')[0], requestId: req.meta?.requestId };
   for (const [name, value] of Object.entries(headers)) res.header(name, value);
   res.header('Content-Type', 'application/problem+json; charset=utf-8');
@@ -105,7 +122,7 @@ export function createHttpServer({ config, logger, orm, isStreamingRoute = () =>
         requestId: req.meta?.requestId,
         method: req.method,
         route: req.getRoute?.()?.path ?? null,
-        path: req.url?.split('?')[0],
+        path: loggablePath(pathOf(req)),
         status: res.statusCode,
         durationMs: durationMs === undefined ? undefined : Math.round(durationMs * 100) / 100,
       },

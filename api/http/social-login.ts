@@ -9,6 +9,7 @@ import type { SocialLoginConfig } from '../../src/config';
 import { DomainError } from '../../src/shared/errors';
 import type { RequestInfo } from '../../src/shared/request-info';
 import type { AppServices } from '../../src/services';
+import type { Actor } from '../../src/accounts/policies';
 import { PROVIDER_LABELS, SOCIAL_PROVIDERS, type SocialProvider } from '../../src/accounts/identities.service';
 
 /** What a provider vouched for, as the strategies hand it over. */
@@ -24,6 +25,8 @@ interface FlowSession {
   meta?: { state?: string };
   /** Set when a signed-in citizen started the flow to link the provider (binds the callback to that account). */
   linkUserId?: string;
+  /** The session of the access token that started the linking: the callback is refused once it has ended. */
+  linkSessionId?: string;
 }
 
 type Outcome = { redirect: string } | { identity: ProviderIdentity } | { failure: true };
@@ -256,9 +259,9 @@ export function registerSocialLogin(server: Server, services: AppServices, setti
     });
   }
 
-  async function authorizationUrl(provider: SocialProvider, req: Request, linkUserId?: string): Promise<string> {
+  async function authorizationUrl(provider: SocialProvider, req: Request, linking?: Actor): Promise<string> {
     // A new flow replaces whatever an abandoned one left in the cookie.
-    setFlow(req, linkUserId ? { linkUserId } : {});
+    setFlow(req, linking ? { linkUserId: linking.id, linkSessionId: linking.sessionId } : {});
     const outcome = await run(provider, req, true);
     if (!('redirect' in outcome) || !outcome.redirect) throw new DomainError('social-login-unverified');
     return outcome.redirect;
@@ -307,7 +310,7 @@ export function registerSocialLogin(server: Server, services: AppServices, setti
     const { subject, email, emailVerified } = outcome.identity;
     const info = requestInfo(req);
     if (linkUserId) {
-      const actor = await services.sessions.actorFor(linkUserId, undefined);
+      const actor = await services.sessions.actorFor(linkUserId, flow?.linkSessionId);
       if (!actor) throw new DomainError('unauthorized');
       const identity = await services.identities.link(actor, provider, subject, email, info);
       sendResult(res, { linked: identity.provider, ...(identity.email ? { email: identity.email } : {}) });
@@ -346,7 +349,7 @@ export function registerSocialLogin(server: Server, services: AppServices, setti
     const name: unknown = (req.params as Record<string, unknown> | undefined)?.provider;
     const provider = await enabledProvider(typeof name === 'string' ? name : undefined);
     await openSession(req, res);
-    const url = await authorizationUrl(provider, req, actor.id);
+    const url = await authorizationUrl(provider, req, actor);
     res.header('Cache-Control', 'no-store');
     res.json(200, { authorizationUrl: url, provider, label: PROVIDER_LABELS[provider] });
   });

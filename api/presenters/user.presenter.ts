@@ -13,6 +13,8 @@ export interface UserView {
   /** 10 or 11 digits with the area code. */
   phone: string | null;
   role: 'citizen' | 'admin';
+  /** `suspended`: an admin stopped the account (no sign-in, every session ended) until reactivated. */
+  status: 'active' | 'suspended';
   createdAt: string;
   updatedAt: string;
 }
@@ -26,6 +28,7 @@ export function presentUser(user: User): UserView {
     birthDate: user.birthDate ?? null,
     phone: user.phone ?? null,
     role: user.role,
+    status: user.status === 'suspended' ? 'suspended' : 'active',
     createdAt: user.createdAt.toISOString(),
     updatedAt: user.updatedAt.toISOString(),
   };

@@ -5,8 +5,9 @@ import { isValidCpf, normaliseCpf } from '../shared/cpf';
 import type { AuditService } from '../shared/audit.service';
 import type { RequestInfo } from '../shared/request-info';
 import { type Page, type PageRequest, pageOf } from '../shared/pagination';
-import { isUuid } from '../shared/ids';
-import { User, type Role } from './user.entity';
+import { isUuid, newId } from '../shared/ids';
+import { systemClock, type Clock } from '../shared/clock';
+import { User, type Role, type UserStatus } from './user.entity';
 import type { PasswordHasher } from './password-hashing';
 import { checkPassword } from './password-policy';
 import {
@@ -20,6 +21,9 @@ import {
 } from './registration-rules';
 import { type Actor, requireAdmin } from './policies';
 import { PROVIDER_LABELS, type SignupTicketRedeemer } from './identities.service';
+import type { Reauthenticator, ReauthenticationProof } from './reauthentication';
+import type { AccountNotices } from './account-notices';
+import { hashToken, newOpaqueToken } from './tokens';
 
 export interface RegisterInput {
   fullName: string;
@@ -40,7 +44,18 @@ export interface ProfilePatch {
 
 export interface AdminUserPatch extends ProfilePatch {
   role?: Role;
+  /** `suspended` ends every session and refuses sign-in until an admin sets `active` again. */
+  status?: Exclude<UserStatus, 'erased'>;
 }
+
+/** Settings of account changes. */
+export interface AccountSettings {
+  /** How long the notice sent to the old address can undo an e-mail change. */
+  emailChangeUndoTtlHours: number;
+}
+
+/** Statuses of the accounts an admin manages (an erased account is gone for everyone). */
+const MANAGED: UserStatus[] = ['active', 'suspended'];
 
 /** Something that must happen to a citizen's data in other modules when the account is created or erased. */
 export interface AccountParticipant {
@@ -67,7 +82,10 @@ export class AccountsService {
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditService,
     private readonly sessions: SessionRevoker,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly reauth: Reauthenticator,
+    private readonly notices: AccountNotices,
+    private readonly settings: AccountSettings,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Lets another module take part in registration, erasure and export (wired once by the composition root). */
@@ -95,7 +113,7 @@ export class AccountsService {
     check('fullName', validateFullName(input.fullName));
     check('email', validateEmail(input.email));
     check('cpf', isValidCpf(input.cpf) ? null : 'CPF inválido: confira os dígitos.');
-    check('birthDate', validateBirthDate(input.birthDate, this.clock()));
+    check('birthDate', validateBirthDate(input.birthDate, this.clock.now()));
     check('phone', validatePhone(input.phone));
     check('password', checkPassword(input.password, { cpf: input.cpf, birthDate: input.birthDate, email: input.email }));
     if (input.signupTicket !== undefined && !this.signupTickets) {
@@ -141,29 +159,66 @@ export class AccountsService {
     return this.findActive(actor.id);
   }
 
-  /** Changes name, e-mail or phone (the only editable fields); validated like registration. */
-  async updateProfile(actor: Actor, patch: ProfilePatch, info: RequestInfo): Promise<User> {
-    return this.applyPatch(actor, actor.id, patch, info);
+  /**
+   * Changes name, e-mail or phone (the only editable fields); validated like registration. A new e-mail needs
+   * re-authentication in `proof` (a stolen access token alone must not be enough to take the account through a password
+   * reset), and the old address is told, with a one-time code that undoes the change.
+   */
+  async updateProfile(actor: Actor, patch: ProfilePatch, proof: ReauthenticationProof, info: RequestInfo): Promise<User> {
+    return this.applyPatch(actor, actor.id, patch, proof, info);
   }
 
-  /** Changes the password after checking the current one; ends every other session of the account. */
-  async changePassword(actor: Actor, currentPassword: string, newPassword: string, info: RequestInfo): Promise<void> {
-    const user = await this.findActive(actor.id, true);
-    if (!(await this.hasher.verifyPassword(user.passwordHash ?? '', currentPassword))) {
-      throw validationError([{ field: 'currentPassword', message: 'A senha atual não confere.' }]);
-    }
+  /**
+   * Changes the password after re-authentication (the current password, or a second-factor code when the account has
+   * one); ends every other session of the account and tells the citizen by e-mail.
+   */
+  async changePassword(actor: Actor, proof: ReauthenticationProof, newPassword: string, info: RequestInfo): Promise<void> {
+    const user = await this.findActive(actor.id);
     const policy = checkPassword(newPassword, {
       cpf: user.cpf ?? undefined,
       birthDate: user.birthDate ?? undefined,
       email: user.email ?? undefined,
     });
     if (policy) throw validationError([{ field: 'newPassword', message: policy }]);
+    await this.reauth.confirm(this.em, actor.id, proof, info);
     const hash = await this.hasher.hashPassword(newPassword);
     await this.em.transactional(async (em) => {
       await em.nativeUpdate(User, { id: user.id }, { passwordHash: hash });
       await this.sessions.revokeAllSessions(em, user.id, actor.sessionId);
       await this.audit.record(em, 'password_changed', info, { actorId: actor.id, subjectId: user.id });
     });
+    if (user.email) await this.notices.passwordChanged(user.email, user.fullName);
+  }
+
+  /**
+   * Undoes an e-mail change with the one-time code mailed to the old address: the old address comes back, every
+   * session of the account ends (whoever changed it is signed out) and pending password-reset links stop working.
+   * Answers `validation-error` for an unknown, used or expired code; `conflict` when the old address has meanwhile
+   * been taken by another account.
+   */
+  async undoEmailChange(code: string, info: RequestInfo): Promise<void> {
+    const invalid = validationError([{ field: 'token', message: 'Código inválido, expirado ou já utilizado.' }]);
+    try {
+      await this.em.transactional(async (em) => {
+        const rows = await em.execute<{ id: string; user_id: string; previous_email: string }[]>(
+          `update email_change_undo_tokens set used_at = ?
+            where token_hash = ? and used_at is null and expires_at > ?
+            returning id, user_id, previous_email`,
+          [this.clock.now(), hashToken(code), this.clock.now()],
+        );
+        const row = rows[0];
+        if (!row) throw invalid;
+        const user = await em.findOne(User, { id: row.user_id, status: { $in: MANAGED } });
+        if (!user) throw invalid;
+        user.email = row.previous_email;
+        await em.flush();
+        await this.sessions.revokeAllSessions(em, user.id);
+        await em.execute('update password_reset_tokens set used_at = now() where user_id = ? and used_at is null', [user.id]);
+        await this.audit.record(em, 'email_change_undone', info, { subjectId: user.id });
+      });
+    } catch (error) {
+      throw this.uniquenessError(error) ?? error;
+    }
   }
 
   /**
@@ -173,11 +228,12 @@ export class AccountsService {
    */
   async erase(actor: Actor, userId: string, info: RequestInfo): Promise<void> {
     if (actor.id !== userId) requireAdmin(actor);
-    await this.findActive(userId);
+    await this.findUser(userId, actor.id === userId ? ['active'] : MANAGED);
     await this.em.transactional(async (em) => {
       for (const participant of this.participants) await participant.onErased?.(em, userId);
       await this.sessions.revokeAllSessions(em, userId);
       await em.execute('delete from password_reset_tokens where user_id = ?', [userId]);
+      await em.execute('delete from email_change_undo_tokens where user_id = ?', [userId]);
       await em.nativeUpdate(
         User,
         { id: userId },
@@ -189,7 +245,7 @@ export class AccountsService {
           phone: null,
           passwordHash: null,
           status: 'erased',
-          erasedAt: this.clock(),
+          erasedAt: this.clock.now(),
         },
       );
       await this.audit.record(em, 'account_erased', info, { actorId: actor.id, subjectId: userId });
@@ -200,7 +256,7 @@ export class AccountsService {
   async exportData(actor: Actor): Promise<Record<string, unknown>> {
     const user = await this.findActive(actor.id);
     const result: Record<string, unknown> = {
-      exportedAt: this.clock().toISOString(),
+      exportedAt: this.clock.now().toISOString(),
       profile: {
         id: user.id,
         fullName: user.fullName,
@@ -220,10 +276,10 @@ export class AccountsService {
     return result;
   }
 
-  /** Admin: users page by page (newest last), optionally filtered by a name/e-mail fragment. */
+  /** Admin: users page by page (newest last), optionally filtered by a name/e-mail fragment; suspended ones included. */
   async listUsers(actor: Actor, page: PageRequest, search?: string): Promise<Page<User>> {
     requireAdmin(actor);
-    const where: Record<string, unknown> = { status: 'active' };
+    const where: Record<string, unknown> = { status: { $in: MANAGED } };
     if (page.cursor) where.id = { $gt: page.cursor };
     if (search?.trim()) {
       const like = `%${search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -233,16 +289,29 @@ export class AccountsService {
     return pageOf(rows, page.limit, (user) => user.id);
   }
 
-  /** Admin: one user. */
+  /** Admin: one user (active or suspended). */
   async getUser(actor: Actor, userId: string): Promise<User> {
     requireAdmin(actor);
-    return this.findActive(userId);
+    return this.findUser(userId, MANAGED);
   }
 
-  /** Admin: change a user's profile fields or role; a role change is audited. */
-  async updateUser(actor: Actor, userId: string, patch: AdminUserPatch, info: RequestInfo): Promise<User> {
+  /**
+   * Admin: change a user's profile fields, role or status; role and status changes are audited. Suspending ends every
+   * session of the account at once (its access tokens stop working) and refuses sign-in until reactivated. A new
+   * e-mail needs the admin's own re-authentication, as for a citizen's own change.
+   */
+  async updateUser(
+    actor: Actor,
+    userId: string,
+    patch: AdminUserPatch,
+    proof: ReauthenticationProof,
+    info: RequestInfo,
+  ): Promise<User> {
     requireAdmin(actor);
-    return this.applyPatch(actor, userId, patch, info);
+    if (patch.status !== undefined && userId === actor.id) {
+      throw validationError([{ field: 'status', message: 'Um administrador não pode suspender a própria conta.' }]);
+    }
+    return this.applyPatch(actor, userId, patch, proof, info);
   }
 
   /** Grants the admin role to the active account with this e-mail (the first admin of a deployment). */
@@ -258,7 +327,13 @@ export class AccountsService {
     });
   }
 
-  private async applyPatch(actor: Actor, userId: string, patch: AdminUserPatch, info: RequestInfo): Promise<User> {
+  private async applyPatch(
+    actor: Actor,
+    userId: string,
+    patch: AdminUserPatch,
+    proof: ReauthenticationProof,
+    info: RequestInfo,
+  ): Promise<User> {
     const errors: FieldError[] = [];
     if (patch.fullName !== undefined) {
       const message = validateFullName(patch.fullName);
@@ -273,12 +348,20 @@ export class AccountsService {
       if (message) errors.push({ field: 'phone', message });
     }
     if (errors.length > 0) throw validationError(errors);
+    const statuses = actor.id === userId ? (['active'] as UserStatus[]) : MANAGED;
+    const current = await this.findUser(userId, statuses);
+    const newEmail = patch.email === undefined ? undefined : normaliseEmail(patch.email);
+    const previousEmail = newEmail !== undefined && newEmail !== current.email ? current.email : undefined;
+    // Only an actual change of address needs the proof: a client resending the whole profile is not asked for it.
+    if (newEmail !== undefined && newEmail !== current.email) await this.reauth.confirm(this.em, actor.id, proof, info);
+    const undo = previousEmail ? newOpaqueToken() : undefined;
+    let user: User;
     try {
-      return await this.em.transactional(async (em) => {
-        const user = await em.findOne(User, { id: userId, status: 'active' });
+      user = await this.em.transactional(async (em) => {
+        const user = await em.findOne(User, { id: userId, status: { $in: statuses } });
         if (!user) throw new DomainError('not-found', 'Usuário não encontrado.');
         if (patch.fullName !== undefined) user.fullName = normaliseFullName(patch.fullName);
-        if (patch.email !== undefined) user.email = normaliseEmail(patch.email);
+        if (newEmail !== undefined) user.email = newEmail;
         if (patch.phone !== undefined) user.phone = normalisePhone(patch.phone);
         if (patch.role !== undefined && patch.role !== user.role) {
           await this.audit.record(em, 'role_changed', info, {
@@ -288,7 +371,27 @@ export class AccountsService {
           });
           user.role = patch.role;
         }
+        if (patch.status !== undefined && patch.status !== user.status) {
+          user.status = patch.status;
+          if (patch.status === 'suspended') await this.sessions.revokeAllSessions(em, user.id);
+          await this.audit.record(em, patch.status === 'suspended' ? 'account_suspended' : 'account_reactivated', info, {
+            actorId: actor.id,
+            subjectId: user.id,
+          });
+        }
         await em.flush();
+        if (undo && previousEmail) {
+          await em.execute(
+            `insert into email_change_undo_tokens (id, user_id, token_hash, previous_email, expires_at) values (?, ?, ?, ?, ?)`,
+            [
+              newId(),
+              user.id,
+              undo.hash,
+              previousEmail,
+              new Date(this.clock.now().getTime() + this.settings.emailChangeUndoTtlHours * 3_600_000),
+            ],
+          );
+        }
         await this.audit.record(em, 'account_updated', info, {
           actorId: actor.id,
           subjectId: user.id,
@@ -299,15 +402,25 @@ export class AccountsService {
     } catch (error) {
       throw this.uniquenessError(error) ?? error;
     }
+    if (undo && previousEmail) {
+      await this.notices.emailChanged(
+        previousEmail,
+        user.fullName,
+        user.email!,
+        undo.token,
+        this.settings.emailChangeUndoTtlHours,
+      );
+    }
+    return user;
   }
 
-  private async findActive(userId: string, withPassword = false): Promise<User> {
+  private async findActive(userId: string): Promise<User> {
+    return this.findUser(userId, ['active']);
+  }
+
+  private async findUser(userId: string, statuses: UserStatus[]): Promise<User> {
     if (!isUuid(userId)) throw new DomainError('not-found', 'Usuário não encontrado.');
-    const user = await this.em.findOne(
-      User,
-      { id: userId, status: 'active' },
-      withPassword ? { populate: ['passwordHash'] } : {},
-    );
+    const user = await this.em.findOne(User, { id: userId, status: { $in: statuses } });
     if (!user) throw new DomainError('not-found', 'Usuário não encontrado.');
     return user;
   }

@@ -10,6 +10,8 @@ import { hashRecoveryCode, openTotpSecret, sealTotpSecret, type MfaKeys } from '
 import type { PasswordHasher } from './password-hashing';
 import type { Actor } from './policies';
 import { OAuthError, type SecondFactor } from './sessions.service';
+import type { Reauthenticator, ReauthenticationProof, SecondFactorCheck } from './reauthentication';
+import type { AccountNotices } from './account-notices';
 import { generateRecoveryCodes, generateTotpSecret, normaliseRecoveryCode, otpauthUri, verifyTotp } from './totp';
 import { User } from './user.entity';
 
@@ -49,7 +51,7 @@ const TOO_MANY_ATTEMPTS = 'Muitas tentativas com código inválido. Aguarde e te
  * account's last accepted time step in one conditional UPDATE, so a code (or an older one) never works twice, even
  * for two sign-ins racing on different instances.
  */
-export class MfaService implements SecondFactor, AccountParticipant {
+export class MfaService implements SecondFactor, SecondFactorCheck, AccountParticipant {
   private readonly manageThrottle: Throttle;
 
   constructor(
@@ -58,6 +60,8 @@ export class MfaService implements SecondFactor, AccountParticipant {
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditService,
     throttlePolicy: ThrottlePolicy,
+    private readonly reauth: Reauthenticator,
+    private readonly notices: AccountNotices,
     private readonly issuer = 'Prefeitura do Rio',
   ) {
     this.manageThrottle = new Throttle(throttlePolicy);
@@ -86,9 +90,11 @@ export class MfaService implements SecondFactor, AccountParticipant {
 
   /**
    * Turns two-factor authentication on with a code from the pending secret, and returns 10 new recovery codes: shown
-   * this once, stored only as HMACs. Wrong codes are throttled per account like sign-in attempts.
+   * this once, stored only as HMACs. Needs re-authentication (the current password): with a stolen access token alone,
+   * turning it on would lock the owner out. Wrong codes are throttled per account like sign-in attempts. The citizen is
+   * told by e-mail.
    */
-  async activate(actor: Actor, code: string, info: RequestInfo): Promise<string[]> {
+  async activate(actor: Actor, code: string, proof: ReauthenticationProof, info: RequestInfo): Promise<string[]> {
     const em = this.em.fork();
     const throttleKey = this.throttleKey(actor.id);
     await this.refuseWhileLocked(em, throttleKey);
@@ -98,6 +104,7 @@ export class MfaService implements SecondFactor, AccountParticipant {
     if (!row?.pending_secret) {
       throw new DomainError('conflict', 'Nenhuma configuração em andamento: comece gerando um novo código QR.');
     }
+    await this.reauth.confirm(em, user.id, proof, info);
     const pending = Buffer.from(row.pending_secret);
     const step = verifyTotp(openTotpSecret(this.keys.secretKey, user.id, pending), code, new Date(), TOTP_WINDOW);
     if (step === null) {
@@ -126,34 +133,37 @@ export class MfaService implements SecondFactor, AccountParticipant {
       await this.audit.record(tem, 'mfa_enabled', info, { actorId: actor.id, subjectId: user.id });
     });
     await this.manageThrottle.reset(em, throttleKey);
+    if (user.email) await this.notices.secondFactorChanged(user.email, user.fullName, true);
     return codes;
   }
 
   /**
-   * Turns two-factor authentication off. Needs the password and a current code (or an unused recovery code, for a
-   * citizen who lost the phone); both are checked, and failures are throttled per account. Deletes the secret and the
-   * recovery codes.
+   * Turns two-factor authentication off. Needs both the password and a current code (or an unused recovery code, for
+   * a citizen who lost the phone) as re-authentication; failures count as failed sign-ins. Deletes the secret and the
+   * recovery codes, and tells the citizen by e-mail.
    */
-  async disable(actor: Actor, code: string, password: string, info: RequestInfo): Promise<void> {
+  async disable(actor: Actor, proof: ReauthenticationProof, info: RequestInfo): Promise<void> {
     const em = this.em.fork();
-    const throttleKey = this.throttleKey(actor.id);
-    await this.refuseWhileLocked(em, throttleKey);
-    const user = await this.activeUser(em, actor.id, true);
+    const user = await this.activeUser(em, actor.id);
     const row = await this.row(em, user.id);
     if (!row?.enabled_at) throw new DomainError('conflict', 'A verificação em duas etapas não está ativa.');
-    if (!(await this.hasher.verifyPassword(user.passwordHash ?? '', password))) {
-      await this.countFailure(em, throttleKey);
-      throw validationError([{ field: 'password', message: 'A senha não confere.' }]);
-    }
-    if (!(await this.consumeCode(em, user.id, row, code))) {
-      await this.countFailure(em, throttleKey);
-      throw validationError([{ field: 'code', message: WRONG_CODE }]);
-    }
+    await this.reauth.confirm(em, user.id, proof, info, 'both');
     await em.transactional(async (tem) => {
       await this.deleteMfaData(tem, user.id);
       await this.audit.record(tem, 'mfa_disabled', info, { actorId: actor.id, subjectId: user.id });
     });
-    await this.manageThrottle.reset(em, throttleKey);
+    if (user.email) await this.notices.secondFactorChanged(user.email, user.fullName, false);
+  }
+
+  /** Whether the account has two-factor authentication on (re-authentication then accepts a code). */
+  async isEnabled(em: EntityManager, userId: string): Promise<boolean> {
+    return Boolean((await this.row(em, userId))?.enabled_at);
+  }
+
+  /** Spends a current TOTP code or an unused recovery code of the account, as the password grant does. */
+  async consume(em: EntityManager, userId: string, code: string): Promise<boolean> {
+    const row = await this.row(em, userId);
+    return row?.enabled_at ? this.consumeCode(em, userId, row, code) : false;
   }
 
   /** Whether two-factor authentication is on and how many recovery codes are still unused. */
@@ -243,8 +253,8 @@ export class MfaService implements SecondFactor, AccountParticipant {
     return rows[0];
   }
 
-  private async activeUser(em: EntityManager, userId: string, withPassword = false): Promise<User> {
-    const user = await em.findOne(User, { id: userId, status: 'active' }, withPassword ? { populate: ['passwordHash'] } : {});
+  private async activeUser(em: EntityManager, userId: string): Promise<User> {
+    const user = await em.findOne(User, { id: userId, status: 'active' });
     if (!user) throw new DomainError('not-found', 'Usuário não encontrado.');
     return user;
   }

@@ -6,7 +6,9 @@ import type { AuditService } from '../shared/audit.service';
 import type { Mailer } from '../shared/mailer';
 import type { RequestInfo } from '../shared/request-info';
 import { Throttle } from '../shared/throttle';
+import { epochSeconds, type Clock } from '../shared/clock';
 import { normaliseCpf } from '../shared/cpf';
+import { isUuid } from '../shared/ids';
 import type { PasswordHasher } from './password-hashing';
 import { checkPassword } from './password-policy';
 import { normaliseEmail } from './registration-rules';
@@ -14,10 +16,22 @@ import { hashToken, newOpaqueToken, signAccessToken } from './tokens';
 import { User } from './user.entity';
 import type { Actor } from './policies';
 import type { SessionRevoker } from './accounts.service';
+import { SignInLocked, type SignInAttempt, type SignInThrottle } from './sign-in-throttle';
 import { prepared, runPrepared } from '../db/prepared';
 
-/** The bearer token's account lookup, run for every authenticated request: prepared (src/db/prepared.ts). */
-const ACTIVE_ROLE = prepared('active_role', `select role from users where id = ? and status = 'active'`);
+/**
+ * The bearer token's check, run for every authenticated request (prepared: src/db/prepared.ts): the account is active
+ * and the token's session (refresh-token family) has not ended — not revoked by logout, a password change or reset,
+ * refresh-token reuse, suspension or erasure, and within its absolute lifetime. One statement, one round trip. The
+ * partial index refresh_tokens_live_family_idx holds only live tokens, so an ended session costs one empty probe.
+ */
+const ACTIVE_SESSION_ROLE = prepared(
+  'active_session_role',
+  `select u.role from users u
+    where u.id = ? and u.status = 'active'
+      and exists (select 1 from refresh_tokens r
+                   where r.family_id = ? and r.user_id = u.id and r.revoked_at is null and r.expires_at > ?)`,
+);
 
 /** The OAuth 2.0 token response (RFC 6749 §5.1). */
 export interface TokenResponse {
@@ -43,6 +57,7 @@ export class OAuthError extends Error {
 }
 
 const INVALID_CREDENTIALS = 'CPF/e-mail ou senha incorretos.';
+const TOO_MANY_ATTEMPTS = 'Muitas tentativas de acesso. Aguarde e tente novamente.';
 
 /** Extra checks a password grant may need (two-factor authentication plugs in here). */
 export interface SecondFactor {
@@ -58,7 +73,6 @@ export interface SecondFactor {
  * replayed, so the whole family is revoked.
  */
 export class SessionsService implements SessionRevoker {
-  private readonly loginThrottle: Throttle;
   private readonly forgotThrottle: Throttle;
   private secondFactor?: SecondFactor;
 
@@ -69,12 +83,9 @@ export class SessionsService implements SessionRevoker {
     private readonly audit: AuditService,
     private readonly mailer: Mailer,
     private readonly publicBaseUrl: string,
+    private readonly signInThrottle: SignInThrottle,
+    private readonly clock: Clock,
   ) {
-    this.loginThrottle = new Throttle({
-      maxFailures: settings.loginMaxFailures,
-      lockSeconds: settings.loginLockSeconds,
-      lockMaxSeconds: settings.loginLockMaxSeconds,
-    });
     this.forgotThrottle = new Throttle({
       maxFailures: settings.forgotMaxRequests,
       lockSeconds: settings.loginLockSeconds,
@@ -89,41 +100,41 @@ export class SessionsService implements SessionRevoker {
 
   /**
    * `grant_type=password` with CPF or e-mail as username. Unknown login and wrong password give the same error and
-   * cost the same (an unknown login is verified against a dummy hash). Repeated failures for one login from one
-   * address lock it progressively; a success resets the counter.
+   * cost the same (an unknown login is verified against a dummy hash). Every attempt is counted before the password is
+   * checked, per account and per address ({@link SignInThrottle}), so no burst gets more tries than the limit; a
+   * success clears the account's count.
    */
   async passwordGrant(username: string, password: string, otp: string | undefined, info: RequestInfo): Promise<TokenResponse> {
     const login = this.normaliseLogin(username);
-    const throttleKey = `login:${login}:${info.address}`;
     const em = this.em.fork();
-    const locked = await this.loginThrottle.secondsLocked(em, throttleKey);
-    if (locked > 0) {
-      await this.audit.record(em, 'sign_in_throttled', info, {});
-      throw new OAuthError('slow_down', 'Muitas tentativas de acesso. Aguarde e tente novamente.', locked);
-    }
     const user = login
       ? await em.findOne(User, login.includes('@') ? { email: login, status: 'active' } : { cpf: login, status: 'active' }, {
           populate: ['passwordHash'],
         })
       : null;
+    let attempt: SignInAttempt;
+    try {
+      attempt = await this.signInThrottle.begin(
+        em,
+        user ? { userId: user.id } : { unknownLogin: login || username },
+        info.address,
+      );
+    } catch (error) {
+      if (!(error instanceof SignInLocked)) throw error;
+      await this.audit.record(em, 'sign_in_throttled', info, {});
+      throw new OAuthError('slow_down', TOO_MANY_ATTEMPTS, error.retryAfterSeconds);
+    }
     const valid = user?.passwordHash
       ? await this.hasher.verifyPassword(user.passwordHash, password)
       : await this.hasher.verifyAgainstDummy(password);
     if (!user || !valid) {
-      const lock = await this.loginThrottle.fail(em, throttleKey);
       await this.audit.record(em, 'sign_in_failed', info, { subjectId: user?.id ?? null });
-      if (lock > 0) throw new OAuthError('slow_down', 'Muitas tentativas de acesso. Aguarde e tente novamente.', lock);
+      if (attempt.lockSeconds > 0) throw new OAuthError('slow_down', TOO_MANY_ATTEMPTS, attempt.lockSeconds);
       throw new OAuthError('invalid_grant', INVALID_CREDENTIALS);
     }
-    if (this.secondFactor) {
-      try {
-        await this.secondFactor.verify(em, user, otp, info);
-      } catch (error) {
-        if (error instanceof OAuthError && error.error === 'invalid_grant') await this.loginThrottle.fail(em, throttleKey);
-        throw error;
-      }
-    }
-    await this.loginThrottle.reset(em, throttleKey);
+    // A missing or wrong second factor keeps the attempt counted (a wrong code is a failed sign-in).
+    if (this.secondFactor) await this.secondFactor.verify(em, user, otp, info);
+    await attempt.succeeded(em);
     if (this.hasher.needsRehash(user.passwordHash!)) {
       await em.nativeUpdate(User, { id: user.id }, { passwordHash: await this.hasher.hashPassword(password) });
     }
@@ -218,7 +229,8 @@ export class SessionsService implements SessionRevoker {
   async forgotPassword(loginInput: string, info: RequestInfo): Promise<void> {
     const login = this.normaliseLogin(loginInput);
     const em = this.em.fork();
-    const key = `forgot:${login}:${info.address}`;
+    // The login is hashed: no CPF or e-mail in the table, and any length fits the key.
+    const key = `forgot:${hashToken(login || loginInput)}:${info.address}`;
     const locked = await this.forgotThrottle.secondsLocked(em, key);
     if (locked > 0)
       throw new DomainError('rate-limited', 'Muitos pedidos de recuperação de senha. Aguarde e tente novamente.', {
@@ -292,12 +304,15 @@ export class SessionsService implements SessionRevoker {
   }
 
   /**
-   * The actor behind verified access-token claims, or null when the account no longer exists or was erased (its
-   * tokens stop working at once). The role comes from the database, so a role change applies immediately.
+   * The actor behind verified access-token claims, or null when the account is no longer active or the token's
+   * session has ended (logout, password change or reset, refresh-token reuse, suspension, erasure, end of its
+   * lifetime): such a token stops working at once, however long before its `exp`. The role comes from the database,
+   * so a role change applies immediately. One prepared statement: this runs on every authenticated request.
    */
   async actorFor(userId: string, sessionId: string | undefined): Promise<Actor | null> {
+    if (!isUuid(userId) || sessionId === undefined || !isUuid(sessionId)) return null;
     // No unit of work needed for one read: no EntityManager fork.
-    const rows = await runPrepared<{ role: Actor['role'] }>(this.em, ACTIVE_ROLE, [userId]);
+    const rows = await runPrepared<{ role: Actor['role'] }>(this.em, ACTIVE_SESSION_ROLE, [userId, sessionId, this.clock.now()]);
     return rows[0] ? { id: userId, role: rows[0].role, sessionId } : null;
   }
 
@@ -324,6 +339,7 @@ export class SessionsService implements SessionRevoker {
         },
         user,
         sessionId,
+        epochSeconds(this.clock),
       ),
       token_type: 'Bearer',
       expires_in: this.settings.accessTokenTtlSeconds,

@@ -35,9 +35,17 @@ export function hmacKey(secret: string | Buffer): KeyObject {
   return createSecretKey(typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret);
 }
 
-/** A signed short-lived access token (JWT) for the user and session. */
-export function signAccessToken(settings: AccessTokenSettings, user: { id: string; role: Role }, sessionId: string): string {
-  return jwt.sign({ role: user.role, sid: sessionId, typ: 'access' }, hmacKey(settings.secret), {
+/**
+ * A signed short-lived access token (JWT) for the user and session, issued at `issuedAt` (epoch seconds, from the
+ * app's clock): `exp` counts from it.
+ */
+export function signAccessToken(
+  settings: AccessTokenSettings,
+  user: { id: string; role: Role },
+  sessionId: string,
+  issuedAt: number,
+): string {
+  return jwt.sign({ role: user.role, sid: sessionId, typ: 'access', iat: issuedAt }, hmacKey(settings.secret), {
     algorithm: ACCESS_TOKEN_ALGORITHM,
     subject: user.id,
     issuer: settings.issuer,

@@ -3,7 +3,7 @@ import { newId } from '../shared/ids';
 
 export const ROLES = ['citizen', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
-export type UserStatus = 'active' | 'erased';
+export type UserStatus = 'active' | 'suspended' | 'erased';
 
 /**
  * A citizen (or an admin). Personal data is nullable because an LGPD erasure clears it while the row stays as the

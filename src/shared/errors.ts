@@ -13,6 +13,8 @@ export const ERROR_CATALOGUE = {
   'method-not-allowed': 'Método não permitido para esta rota.',
   unauthorized: 'É preciso autenticar-se para acessar este recurso.',
   forbidden: 'Você não tem permissão para esta operação.',
+  'reauthentication-required':
+    'Para esta alteração, confirme que é você: informe a senha atual (currentPassword) ou, com a verificação em duas etapas ativa, um código do aplicativo autenticador (secondFactorCode).',
   conflict: 'A operação conflita com o estado atual do recurso.',
   'rate-limited': 'Muitas tentativas. Aguarde um pouco e tente novamente.',
   'service-unavailable': 'Serviço temporariamente indisponível. Tente novamente em instantes.',

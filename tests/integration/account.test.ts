@@ -1,13 +1,27 @@
+import jwt from 'jsonwebtoken';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { buildCitizen, postJson, registerCitizen, signIn, type SignedInCitizen } from '../support/factories';
+import type { MailMessage } from '../../src/shared/mailer';
+import { currentTimeStep, totpCode } from '../../src/accounts/totp';
 
 const ADMIN_EMAIL = `admin.${process.pid}@prefeitura.rio`;
 
 let t: TestApp;
 let admin: SignedInCitizen;
+/** Every e-mail the app sent. */
+const mail: MailMessage[] = [];
+/** The e-mails sent to `to` (in order). */
+const mailTo = (to: string) => mail.filter((message) => message.to === to);
 beforeAll(async () => {
   // The first admin: an account whose e-mail is in ADMIN_EMAILS when the app starts.
-  const bootstrap = await startTestApp();
+  const bootstrap = await startTestApp({
+    env: { LOGIN_MAX_FAILURES: '3' },
+    mailer: {
+      send: async (message) => {
+        mail.push(message);
+      },
+    },
+  });
   const registered = await postJson(bootstrap, '/v1/auth/register', buildCitizen({ email: ADMIN_EMAIL }));
   expect(registered.status).toBe(201);
   t = bootstrap;
@@ -57,19 +71,29 @@ describe('my profile', () => {
     expect(invalid.status).toBe(422);
     expect(((await invalid.json()) as { errors: Array<{ field: string }> }).errors[0].field).toBe('email');
     const other = await registerCitizen(t);
-    const taken = await send('PATCH', '/v1/me', citizen.auth, { email: other.input.email.toUpperCase() });
+    const taken = await send('PATCH', '/v1/me', citizen.auth, {
+      email: other.input.email.toUpperCase(),
+      currentPassword: citizen.input.password,
+    });
     expect(taken.status).toBe(409);
     expect(await json(await send('GET', '/v1/me', citizen.auth))).toMatchObject({ role: 'citizen', cpf: citizen.input.cpf });
   });
 
-  it('changes the password with the current one and ends the other sessions', async () => {
+  it('changes the password with the current one and ends the other sessions, their access tokens at once', async () => {
     const citizen = await registerCitizen(t);
     const other = await signIn(t, citizen.input.email, citizen.input.password);
+    const otherAuth = { authorization: `Bearer ${other.accessToken}` };
+    // Verified once: remembered by the bearer-token cache, which must not keep it alive.
+    expect((await send('GET', '/v1/me', otherAuth)).status).toBe(200);
+    const missing = await send('POST', '/v1/me/password', citizen.auth, { newPassword: 'a new long passphrase' });
+    expect(missing.status).toBe(403);
+    expect(await missing.json()).toMatchObject({ type: '/problems/reauthentication-required' });
     const wrong = await send('POST', '/v1/me/password', citizen.auth, {
       currentPassword: 'not it at all',
       newPassword: 'a new long passphrase',
     });
-    expect(wrong.status).toBe(422);
+    expect(wrong.status).toBe(403);
+    expect(((await wrong.json()) as { errors: Array<{ field: string }> }).errors[0].field).toBe('currentPassword');
     const weak = await send('POST', '/v1/me/password', citizen.auth, {
       currentPassword: citizen.input.password,
       newPassword: 'senha123',
@@ -87,11 +111,130 @@ describe('my profile', () => {
     expect((await postJson(t, '/v1/auth/token', { grant_type: 'refresh_token', refresh_token: other.refreshToken })).status).toBe(
       400,
     );
+    expect((await send('GET', '/v1/me', otherAuth)).status).toBe(401);
+    expect((await send('GET', '/v1/me', citizen.auth)).status).toBe(200);
     await signIn(t, citizen.input.cpf, 'a new long passphrase');
+    expect(mailTo(citizen.input.email).map((message) => message.subject)).toContain(
+      'Carteira Digital Carioca: sua senha foi alterada',
+    );
     const events = await t.app.db.em
       .fork()
       .execute(`select * from audit_events where event = 'password_changed' and subject_id = ?`, [citizen.id]);
     expect(events).toHaveLength(1);
+  });
+
+  it('a new e-mail needs re-authentication: the access token alone cannot take the account (issue 15 §5)', async () => {
+    const victim = await registerCitizen(t);
+    const attackerEmail = `atacante.${Date.now()}@example.com`;
+    // The attack: with a stolen access token only, move the e-mail, then reset the password from the new address.
+    const stolen = await send('PATCH', '/v1/me', victim.auth, { email: attackerEmail });
+    expect(stolen.status).toBe(403);
+    expect(stolen.headers.get('content-type')).toContain('application/problem+json');
+    expect(await stolen.json()).toMatchObject({ type: '/problems/reauthentication-required', status: 403 });
+    expect((await postJson(t, '/v1/auth/password/forgot', { login: attackerEmail })).status).toBe(202);
+    expect(mailTo(attackerEmail)).toHaveLength(0);
+    expect(await json(await send('GET', '/v1/me', victim.auth))).toMatchObject({ email: victim.input.email });
+
+    // A wrong password is a failed sign-in: audited and counted (LOGIN_MAX_FAILURES=3 here).
+    const guess = await send('PATCH', '/v1/me', victim.auth, { email: attackerEmail, currentPassword: 'guess number one' });
+    expect(guess.status).toBe(403);
+    expect(((await guess.json()) as { errors: Array<{ field: string }> }).errors[0].field).toBe('currentPassword');
+    await send('PATCH', '/v1/me', victim.auth, { email: attackerEmail, currentPassword: 'guess number two' });
+    const locked = await send('PATCH', '/v1/me', victim.auth, { email: attackerEmail, currentPassword: 'guess number three' });
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    // The same budget as the password grant: signing in is locked too.
+    expect(
+      (
+        await postJson(t, '/v1/auth/token', {
+          grant_type: 'password',
+          username: victim.input.email,
+          password: victim.input.password,
+        })
+      ).status,
+    ).toBe(429);
+    const failures = await t.app.db.em
+      .fork()
+      .execute(`select 1 from audit_events where event = 'reauthentication_failed' and subject_id = ?`, [victim.id]);
+    expect(failures).toHaveLength(3);
+    expect(JSON.stringify(await t.app.db.em.fork().execute('select * from audit_events'))).not.toContain('guess number');
+
+    // Changing other fields, or resending the same e-mail, needs no proof.
+    const citizen = await registerCitizen(t);
+    expect((await send('PATCH', '/v1/me', citizen.auth, { fullName: 'Maria Souza', email: citizen.input.email })).status).toBe(
+      200,
+    );
+  });
+
+  it('tells the old address of an e-mail change, with a one-time code that undoes it and ends every session', async () => {
+    const citizen = await registerCitizen(t);
+    const otherSession = await signIn(t, citizen.input.email, citizen.input.password);
+    const newEmail = `novo.${Date.now()}@example.com`;
+    const changed = await send('PATCH', '/v1/me', citizen.auth, { email: newEmail, currentPassword: citizen.input.password });
+    expect(changed.status).toBe(200);
+    expect(await json(changed)).toMatchObject({ email: newEmail });
+    const notices = mailTo(citizen.input.email);
+    expect(notices).toHaveLength(1);
+    expect(notices[0].subject).toBe('Carteira Digital Carioca: o e-mail da sua conta foi alterado');
+    // The new address is masked in the notice; the code and the page that uses it are there.
+    expect(notices[0].text).not.toContain(newEmail);
+    expect(notices[0].text).toContain('n***');
+    const code = /Código: ([A-Za-z0-9_-]{20,})/.exec(notices[0].text)![1];
+    expect(notices[0].text).toContain(`${t.app.config.publicBaseUrl}/conta/desfazer-email#token=${code}`);
+    const stored = await t.app.db.em.fork().execute('select * from email_change_undo_tokens where user_id = ?', [citizen.id]);
+    expect(JSON.stringify(stored)).not.toContain(code);
+
+    // Whoever changed it asks for a reset link at the new address...
+    expect((await postJson(t, '/v1/auth/password/forgot', { login: newEmail })).status).toBe(202);
+    expect(mailTo(newEmail)).toHaveLength(1);
+    const resetToken = /digo: ([A-Za-z0-9_-]{20,})/.exec(mailTo(newEmail)[0].text)![1];
+
+    // ...and the owner undoes the change from the old address.
+    expect((await postJson(t, '/v1/auth/email-change/undo', { token: 'not-a-code' })).status).toBe(422);
+    expect((await postJson(t, '/v1/auth/email-change/undo', { token: code })).status).toBe(204);
+    expect((await send('GET', '/v1/me', citizen.auth)).status).toBe(401);
+    expect((await send('GET', '/v1/me', { authorization: `Bearer ${otherSession.accessToken}` })).status).toBe(401);
+    expect(
+      (await postJson(t, '/v1/auth/token', { grant_type: 'refresh_token', refresh_token: citizen.refreshToken })).status,
+    ).toBe(400);
+    expect(
+      (await postJson(t, '/v1/auth/password/reset', { token: resetToken, newPassword: 'taken over passphrase' })).status,
+    ).toBe(422);
+    const back = await signIn(t, citizen.input.email, citizen.input.password);
+    expect(await json(await send('GET', '/v1/me', { authorization: `Bearer ${back.accessToken}` }))).toMatchObject({
+      email: citizen.input.email,
+    });
+    // One use only.
+    expect((await postJson(t, '/v1/auth/email-change/undo', { token: code })).status).toBe(422);
+    const audit = await t.app.db.em
+      .fork()
+      .execute(`select 1 from audit_events where event = 'email_change_undone' and subject_id = ?`, [citizen.id]);
+    expect(audit).toHaveLength(1);
+  });
+
+  it('accepts a second-factor code as re-authentication when the account has one, and only then', async () => {
+    const citizen = await registerCitizen(t);
+    const withoutFactor = await send('PATCH', '/v1/me', citizen.auth, {
+      email: `sem.fator.${Date.now()}@example.com`,
+      secondFactorCode: '123456',
+    });
+    expect(withoutFactor.status).toBe(403);
+    const enrolment = (await json(await send('POST', '/v1/auth/mfa/totp', citizen.auth, {}))) as { secret: string };
+    const step = currentTimeStep(new Date());
+    const activated = await send('POST', '/v1/auth/mfa/totp/activate', citizen.auth, {
+      code: totpCode(enrolment.secret, step),
+      currentPassword: citizen.input.password,
+    });
+    expect(activated.status).toBe(200);
+    const newEmail = `com.fator.${Date.now()}@example.com`;
+    const wrong = await send('PATCH', '/v1/me', citizen.auth, { email: newEmail, secondFactorCode: '000000' });
+    expect(wrong.status).toBe(403);
+    expect(((await wrong.json()) as { errors: Array<{ field: string }> }).errors[0].field).toBe('secondFactorCode');
+    const ok = await send('PATCH', '/v1/me', citizen.auth, {
+      email: newEmail,
+      secondFactorCode: totpCode(enrolment.secret, step + 1),
+    });
+    expect(ok.status).toBe(200);
   });
 
   it('exports my data: profile and cards', async () => {
@@ -175,6 +318,43 @@ describe('admin routes', () => {
     for (const bad of ['limit=0', 'limit=101', 'limit=abc', 'cursor=nope']) {
       expect((await send('GET', `/v1/users?${bad}`, admin.auth)).status).toBe(422);
     }
+  });
+
+  it('suspends an account: its access tokens stop at once, it cannot sign in or refresh, until reactivated', async () => {
+    const citizen = await registerCitizen(t);
+    expect((await send('GET', '/v1/me', citizen.auth)).status).toBe(200);
+    const suspended = await send('PATCH', `/v1/users/${citizen.id}`, admin.auth, { status: 'suspended' });
+    expect(suspended.status).toBe(200);
+    expect(await json(suspended)).toMatchObject({ status: 'suspended' });
+    expect((await send('GET', '/v1/me', citizen.auth)).status).toBe(401);
+    expect(
+      (await postJson(t, '/v1/auth/token', { grant_type: 'refresh_token', refresh_token: citizen.refreshToken })).status,
+    ).toBe(400);
+    await expect(signIn(t, citizen.input.email, citizen.input.password)).rejects.toThrow();
+    expect(await json(await send('GET', `/v1/users/${citizen.id}`, admin.auth))).toMatchObject({ status: 'suspended' });
+    const audit = await t.app.db.em
+      .fork()
+      .execute(`select actor_id from audit_events where event = 'account_suspended' and subject_id = ?`, [citizen.id]);
+    expect(audit).toHaveLength(1);
+
+    expect((await send('PATCH', `/v1/users/${citizen.id}`, admin.auth, { status: 'active' })).status).toBe(200);
+    // The old session stays ended; a new sign-in works.
+    expect((await send('GET', '/v1/me', citizen.auth)).status).toBe(401);
+    await signIn(t, citizen.input.email, citizen.input.password);
+    const adminId = (jwt.decode(admin.accessToken) as { sub: string }).sub;
+    expect((await send('PATCH', `/v1/users/${adminId}`, admin.auth, { status: 'suspended' })).status).toBe(422);
+  });
+
+  it("changing a user's e-mail needs the admin's own re-authentication", async () => {
+    const citizen = await registerCitizen(t);
+    const newEmail = `trocado.admin.${Date.now()}@example.com`;
+    expect((await send('PATCH', `/v1/users/${citizen.id}`, admin.auth, { email: newEmail })).status).toBe(403);
+    const ok = await send('PATCH', `/v1/users/${citizen.id}`, admin.auth, {
+      email: newEmail,
+      currentPassword: 'correct horse battery staple',
+    });
+    expect(ok.status).toBe(200);
+    expect(mailTo(citizen.input.email).at(-1)?.subject).toBe('Carteira Digital Carioca: o e-mail da sua conta foi alterado');
   });
 
   it('reads, changes the role (audited) and deletes a user', async () => {

@@ -3,14 +3,25 @@ import jwt from 'jsonwebtoken';
 import { SMTPServer } from 'smtp-server';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { buildCitizen, postJson, registerCitizen, signIn } from '../support/factories';
+import { TestClock } from '../../src/shared/clock';
 
 let t: TestApp;
+/** The app's clock: real time unless a test moves it (and puts it back). */
+const clock = new TestClock();
 beforeAll(async () => {
-  t = await startTestApp({ env: { LOGIN_MAX_FAILURES: '3', LOGIN_LOCK_SECONDS: '60' } });
+  t = await startTestApp({ env: { LOGIN_MAX_FAILURES: '3', LOGIN_LOCK_SECONDS: '60' }, clock });
+});
+beforeEach(() => {
+  clock.set(new Date());
 });
 afterAll(async () => {
   await t.close();
 });
+
+/** The session (`sid`) an access token belongs to. */
+function sessionOf(accessToken: string): string {
+  return (jwt.decode(accessToken) as { sid: string }).sid;
+}
 
 async function auditEvents(event: string): Promise<Array<Record<string, unknown>>> {
   return t.app.db.em.fork().execute('select * from audit_events where event = ? order by occurred_at', [event]);
@@ -40,6 +51,7 @@ describe('registration', () => {
       'id',
       'phone',
       'role',
+      'status',
       'updatedAt',
     ]);
     const rows = await t.app.db.em.fork().execute('select password_hash from users where id = ?', [user.id]);
@@ -193,7 +205,8 @@ describe('password grant and access tokens', () => {
       citizen = await registerCitizen(t);
     });
     const secret = 'test-secret-test-secret-test-secret-0123456789';
-    const good = () => ({ sub: citizen.id, role: 'citizen', sid: 'x', typ: 'access' });
+    // The citizen's real session: a token is accepted only while its session is on.
+    const good = () => ({ sub: citizen.id, role: 'citizen', sid: sessionOf(citizen.accessToken), typ: 'access' });
     const options = () => ({ issuer: t.app.config.auth.issuer, audience: 'carteira-digital-carioca', expiresIn: 300 });
     const cases: Array<[string, () => string]> = [
       ['no token', () => ''],
@@ -213,6 +226,12 @@ describe('password grant and access tokens', () => {
       ],
       ['not an access token', () => jwt.sign({ ...good(), typ: 'refresh' }, secret, options())],
       ['the refresh token', () => citizen.refreshToken],
+      ['no session', () => jwt.sign({ ...good(), sid: undefined }, secret, options())],
+      [
+        'a session that does not exist',
+        () => jwt.sign({ ...good(), sid: '0190c0de-0000-7000-8000-000000000000' }, secret, options()),
+      ],
+      ['a session id that is not a UUID', () => jwt.sign({ ...good(), sid: "x' or '1'='1" }, secret, options())],
     ];
     it.each(cases)('%s', async (_name, token) => {
       const value = token();
@@ -232,18 +251,15 @@ describe('password grant and access tokens', () => {
     // text must still be verified.
     const me = (token: string) => t.fetch('/v1/me', { headers: { authorization: `Bearer ${token}` } });
 
-    it('a token accepted before is refused once it expires', async () => {
+    it('a token accepted before is refused once it expires by the app clock', async () => {
       const token = jwt.sign(good(), secret, options());
       expect((await me(token)).status).toBe(200);
-      const now = Date.now();
-      const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 306_000);
-      try {
-        const res = await me(token);
-        expect(res.status).toBe(401);
-        expect(await res.json()).toMatchObject({ type: '/problems/unauthorized' });
-      } finally {
-        clock.mockRestore();
-      }
+      clock.advance(306_000);
+      const res = await me(token);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ type: '/problems/unauthorized' });
+      // Not remembered as valid either: a fresh text with the same expiry is refused through passport too.
+      expect((await me(jwt.sign(good(), secret, options()))).status).toBe(401);
     });
 
     it('a token accepted before, with one character of its signature changed, is refused', async () => {
@@ -304,6 +320,49 @@ describe('refresh tokens', () => {
   });
 });
 
+describe('an access token ends with its session (issue 15 §6)', () => {
+  const me = (token: string) => t.fetch('/v1/me', { headers: { authorization: `Bearer ${token}` } });
+
+  it('logout ends the access token at once, even one the app has verified before, and only that session', async () => {
+    const citizen = await registerCitizen(t);
+    const other = await signIn(t, citizen.input.email, citizen.input.password);
+    // Used once: now remembered by the bearer-token cache (VerifiedTokens).
+    expect((await me(citizen.accessToken)).status).toBe(200);
+    expect((await postJson(t, '/v1/auth/revoke', { token: citizen.refreshToken })).status).toBe(204);
+    const refused = await me(citizen.accessToken);
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ type: '/problems/unauthorized' });
+    expect((await t.fetch('/v1/cards', { headers: citizen.auth })).status).toBe(401);
+    expect((await me(other.accessToken)).status).toBe(200);
+  });
+
+  it('refresh-token reuse ends every access token of the session, the rotated one included', async () => {
+    const citizen = await registerCitizen(t);
+    expect((await me(citizen.accessToken)).status).toBe(200);
+    const rotated = await postJson(t, '/v1/auth/token', { grant_type: 'refresh_token', refresh_token: citizen.refreshToken });
+    const { access_token: newer } = (await rotated.json()) as { access_token: string };
+    expect((await me(newer)).status).toBe(200);
+    // Someone replays the spent refresh token: the whole family is revoked.
+    await postJson(t, '/v1/auth/token', { grant_type: 'refresh_token', refresh_token: citizen.refreshToken });
+    expect((await me(citizen.accessToken)).status).toBe(401);
+    expect((await me(newer)).status).toBe(401);
+  });
+
+  it('a session past its absolute lifetime ends its access tokens too', async () => {
+    const citizen = await registerCitizen(t);
+    expect((await me(citizen.accessToken)).status).toBe(200);
+    await t.app.db.em
+      .fork()
+      .execute(`update refresh_tokens set expires_at = ? where user_id = ?`, [
+        new Date(clock.now().getTime() + 60_000),
+        citizen.id,
+      ]);
+    expect((await me(citizen.accessToken)).status).toBe(200);
+    clock.advance(61_000);
+    expect((await me(citizen.accessToken)).status).toBe(401);
+  });
+});
+
 describe('sign-in throttling (kept in the database)', () => {
   it('locks one login from one address after repeated failures, with Retry-After, progressively; a success resets it', async () => {
     const citizen = await registerCitizen(t);
@@ -326,12 +385,73 @@ describe('sign-in throttling (kept in the database)', () => {
     // Progressive: after the lock expires, the next failure locks for twice as long.
     await t.app.db.em
       .fork()
-      .execute(`update throttles set locked_until = now() - interval '1 second' where key like ?`, [
-        `login:${citizen.input.email}:%`,
+      .execute(`update throttles set locked_until = ? where key = ?`, [
+        new Date(clock.now().getTime() - 1000),
+        `login:account:${citizen.id}`,
       ]);
     const again = await attempt('wrong-6-wrong');
     expect(again.status).toBe(429);
     expect(Number(again.headers.get('retry-after'))).toBeGreaterThanOrEqual(119);
+  });
+
+  describe('per account and per address, whatever login or address the attempts use (issue 15 §9)', () => {
+    let proxied: TestApp;
+    beforeAll(async () => {
+      // Behind a trusted proxy the client address comes from X-Forwarded-For, so one test plays many addresses.
+      proxied = await startTestApp({
+        env: {
+          LOGIN_MAX_FAILURES: '3',
+          LOGIN_LOCK_SECONDS: '60',
+          LOGIN_MAX_FAILURES_PER_ADDRESS: '4',
+          TRUSTED_PROXIES: '127.0.0.1',
+        },
+      });
+    });
+    afterAll(async () => {
+      await proxied.close();
+    });
+    const attempt = (username: string, password: string, address: string) =>
+      postJson(proxied, '/v1/auth/token', { grant_type: 'password', username, password }, { 'x-forwarded-for': address });
+
+    it('counts the CPF and the e-mail of one account together, from any address', async () => {
+      const citizen = await registerCitizen(proxied);
+      const punctuated = citizen.input.cpf.replace(/^(\d{3})(\d{3})(\d{3})(\d{2})$/, '$1.$2.$3-$4');
+      expect((await attempt(citizen.input.email, 'wrong-1-wrong', '203.0.113.1')).status).toBe(400);
+      expect((await attempt(citizen.input.cpf, 'wrong-2-wrong', '203.0.113.2')).status).toBe(400);
+      const third = await attempt(punctuated, 'wrong-3-wrong', '203.0.113.3');
+      expect(third.status).toBe(429);
+      expect(await third.json()).toMatchObject({ error: 'slow_down' });
+      // Locked for the account, from a fresh address and with the right password too.
+      expect((await attempt(citizen.input.email.toUpperCase(), citizen.input.password, '203.0.113.4')).status).toBe(429);
+      const keys = await proxied.app.db.em.fork().execute<{ key: string }[]>('select key from throttles');
+      // No CPF or e-mail in the counters' keys.
+      expect(JSON.stringify(keys)).not.toContain(citizen.input.cpf);
+      expect(JSON.stringify(keys).toLowerCase()).not.toContain(citizen.input.email.toLowerCase());
+    });
+
+    it('counts an unknown login by the text typed, with the same answers as a known one', async () => {
+      const statuses: number[] = [];
+      for (const address of ['203.0.113.21', '203.0.113.22', '203.0.113.23']) {
+        statuses.push((await attempt('ninguem.aqui@example.com', 'wrong password', address)).status);
+      }
+      expect(statuses).toEqual([400, 400, 429]);
+    });
+
+    it('counts every account an address tries; a success takes back only its own attempt', async () => {
+      const address = '198.51.100.9';
+      const own = await registerCitizen(proxied);
+      const victims = await Promise.all([1, 2, 3, 4].map(() => registerCitizen(proxied)));
+      expect((await attempt(victims[0].input.email, 'guess-guess-1', address)).status).toBe(400);
+      expect((await attempt(victims[1].input.email, 'guess-guess-2', address)).status).toBe(400);
+      expect((await attempt(victims[2].input.email, 'guess-guess-3', address)).status).toBe(400);
+      // The attacker's own good password does not clear the address's failures...
+      expect((await attempt(own.input.email, own.input.password, address)).status).toBe(200);
+      // ...so the fourth failure of the address locks it, for every account.
+      expect((await attempt(victims[3].input.email, 'guess-guess-4', address)).status).toBe(429);
+      expect((await attempt(own.input.email, own.input.password, address)).status).toBe(429);
+      // Other addresses are not affected, nor are the accounts tried once each.
+      expect((await attempt(victims[0].input.email, victims[0].input.password, '198.51.100.10')).status).toBe(200);
+    });
   });
 
   it('throttles password-recovery requests too', async () => {
@@ -373,6 +493,9 @@ describe('password recovery through a real SMTP server', () => {
       // The body is quoted-printable: "Código" arrives as "C=C3=B3digo".
       const token = /digo: ([A-Za-z0-9_-]{20,})/.exec(mail)![1];
 
+      // Verified once before the reset (so remembered by the bearer-token cache): it must still end with the reset.
+      const me = () => mailApp.fetch('/v1/me', { headers: citizen.auth });
+      expect((await me()).status).toBe(200);
       const weak = await postJson(mailApp, '/v1/auth/password/reset', { token, newPassword: '12345678' });
       expect(weak.status).toBe(422);
       const reset = await postJson(mailApp, '/v1/auth/password/reset', { token, newPassword: 'a brand new passphrase' });
@@ -381,6 +504,7 @@ describe('password recovery through a real SMTP server', () => {
         422,
       );
 
+      expect((await me()).status).toBe(401);
       const oldSession = await postJson(mailApp, '/v1/auth/token', {
         grant_type: 'refresh_token',
         refresh_token: citizen.refreshToken,

@@ -7,9 +7,10 @@ import { WalletBot } from '../../bot/wallet-bot';
 import { directLineCitizenOf } from '../../bot/channels/directline/bot-adapter';
 import { registerDirectLine } from '../../bot/channels/directline/routes';
 import { DirectLineStore } from '../../bot/channels/directline/store';
-import { DirectLineTokens } from '../../bot/channels/directline/tokens';
+import { DirectLineTokens, type DirectLineClaims } from '../../bot/channels/directline/tokens';
+import { TestClock, systemClock } from '../../src/shared/clock';
 import { findDocumentType } from '../../src/documents/document-types';
-import { registerCitizen, sampleFiles, type SignedInCitizen } from '../support/factories';
+import { postJson, registerCitizen, sampleFiles, signIn, type SignedInCitizen } from '../support/factories';
 import { DirectLineClient, type DirectLineActivity } from '../support/directline-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -143,8 +144,13 @@ describe('conversations and activities (polling)', () => {
     });
     expect(crossWrite.status).toBe(403);
 
-    const claims = jwt.decode(a.token) as { user: string; cid: string; conv: string };
-    const expired = new DirectLineClient(t, new DirectLineTokens(JWT_SECRET, t.app.config.auth.issuer, -60).issue(claims).token);
+    const claims = jwt.decode(a.token) as DirectLineClaims;
+    // Signed an hour ago for a minute.
+    const anHourAgo = new TestClock(new Date(Date.now() - 3_600_000));
+    const expired = new DirectLineClient(
+      t,
+      new DirectLineTokens(JWT_SECRET, t.app.config.auth.issuer, 60, 43_200, anHourAgo).issue(claims).token,
+    );
     expired.conversationId = a.conversationId;
     const expiredPoll = await expired.poll();
     expect(expiredPoll.status).toBe(403);
@@ -152,7 +158,9 @@ describe('conversations and activities (polling)', () => {
 
     const forged = new DirectLineClient(
       t,
-      new DirectLineTokens('another-secret-another-secret-0123456789', t.app.config.auth.issuer, 600).issue(claims).token,
+      new DirectLineTokens('another-secret-another-secret-0123456789', t.app.config.auth.issuer, 600, 43_200, systemClock).issue(
+        claims,
+      ).token,
     );
     forged.conversationId = a.conversationId;
     expect((await forged.poll()).status).toBe(403);
@@ -324,6 +332,194 @@ describe('files sent with the paper clip (upload)', () => {
   });
 });
 
+describe('tokens end with the session that created them, and have a maximum lifetime (issue 15 §7)', () => {
+  const clock = new TestClock();
+  let timed: TestApp;
+  beforeAll(async () => {
+    timed = await startTestApp({
+      env: {
+        JWT_SECRET,
+        DIRECTLINE_TOKEN_TTL_SECONDS: '1800',
+        DIRECTLINE_TOKEN_MAX_LIFETIME_HOURS: '1',
+        DIRECTLINE_POLL_RATE_LIMIT: '100000',
+        DIRECTLINE_START_RATE_LIMIT: '100000',
+      },
+      clock,
+    });
+  });
+  afterAll(async () => {
+    await timed.close();
+  });
+  beforeEach(() => {
+    clock.set(new Date());
+  });
+
+  const refresh = (client: DirectLineClient) =>
+    timed.fetch('/v3/directline/tokens/refresh', { method: 'POST', headers: { authorization: `Bearer ${client.token}` } });
+  const streamStatus = (url: string) =>
+    new Promise<number>((resolve) => {
+      const ws = new WebSocket(url);
+      ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.once('open', () => {
+        ws.close();
+        resolve(101);
+      });
+      ws.once('error', () => resolve(-1));
+    });
+
+  it('carries the session of the access token and the start of its chain; a refresh keeps both', async () => {
+    const citizen = await registerCitizen(timed);
+    const client = await DirectLineClient.forCitizen(timed, citizen.accessToken);
+    const claims = jwt.decode(client.token) as DirectLineClaims;
+    expect(claims.sid).toBe((jwt.decode(citizen.accessToken) as { sid: string }).sid);
+    expect(claims.started).toBe(Math.floor(clock.now().getTime() / 1000));
+    await client.start();
+    clock.advance(10 * 60_000);
+    const refreshed = (await (await refresh(client)).json()) as { token: string };
+    expect(jwt.decode(refreshed.token)).toMatchObject({ sid: claims.sid, started: claims.started, cid: citizen.id });
+    const anonymous = jwt.decode((await DirectLineClient.forCitizen(timed)).token) as DirectLineClaims;
+    expect(anonymous).toMatchObject({ cid: null, sid: null });
+  });
+
+  it('stops working everywhere once the citizen signs out: refresh, poll, post, reconnect and stream', async () => {
+    const citizen = await registerCitizen(timed);
+    const client = await DirectLineClient.forCitizen(timed, citizen.accessToken);
+    expect((await client.start()).status).toBe(201);
+    expect((await client.poll()).status).toBe(200);
+    expect((await postJson(timed, '/v1/auth/revoke', { token: citizen.refreshToken })).status).toBe(204);
+
+    const poll = await client.poll();
+    expect(poll.status).toBe(403);
+    expect(await poll.json()).toMatchObject({ type: '/problems/forbidden', detail: expect.stringMatching(/sessão/) });
+    expect((await refresh(client)).status).toBe(403);
+    const post = await timed.fetch(`/v3/directline/conversations/${client.conversationId}/activities`, {
+      method: 'POST',
+      headers: client.headers(),
+      body: JSON.stringify({ type: 'message', text: 'qual meu saldo?' }),
+    });
+    expect(post.status).toBe(403);
+    const reconnect = await timed.fetch(`/v3/directline/conversations/${client.conversationId}`, { headers: client.headers() });
+    expect(reconnect.status).toBe(403);
+    expect(await streamStatus(client.streamUrl)).toBe(403);
+    // Nothing the refused post said reached the conversation.
+    const stored = await timed.app.db.em
+      .fork()
+      .execute(`select count(*)::int as n from directline_activities where conversation_id = ?`, [client.conversationId]);
+    expect(stored[0].n).toBe(1);
+  });
+
+  it('stops working after a password change made in another session', async () => {
+    const citizen = await registerCitizen(timed);
+    const client = await DirectLineClient.forCitizen(timed, citizen.accessToken);
+    await client.start();
+    const elsewhere = await signIn(timed, citizen.input.email, citizen.input.password);
+    const changed = await postJson(
+      timed,
+      '/v1/me/password',
+      { currentPassword: citizen.input.password, newPassword: 'another long passphrase' },
+      { authorization: `Bearer ${elsewhere.accessToken}` },
+    );
+    expect(changed.status).toBe(204);
+    expect((await client.poll()).status).toBe(403);
+    expect((await refresh(client)).status).toBe(403);
+  });
+
+  it('ends at the maximum lifetime of its chain however often it is refreshed', async () => {
+    const citizen = await registerCitizen(timed);
+    const client = await DirectLineClient.forCitizen(timed, citizen.accessToken);
+    await client.start();
+    // Web Chat refreshes about every 15 minutes; the chain started at t0 ends at t0 + 1 h.
+    for (let minute = 15; minute <= 45; minute += 15) {
+      clock.advance(15 * 60_000);
+      const res = await refresh(client);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { token: string; expires_in: number };
+      expect(body.expires_in).toBe(Math.min(1800, (60 - minute) * 60));
+      client.token = body.token;
+      expect((await client.poll()).status).toBe(200);
+    }
+    clock.advance(15 * 60_000);
+    const ended = await refresh(client);
+    expect(ended.status).toBe(403);
+    expect(await ended.json()).toMatchObject({ detail: expect.stringMatching(/expirou/) });
+    expect((await client.poll()).status).toBe(403);
+    // The citizen's session itself is fine: a new chat starts a new chain.
+    const fresh = await timed.fetch('/v1/bot/directline/token', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${(await signIn(timed, citizen.input.email, citizen.input.password)).accessToken}` },
+    });
+    expect(fresh.status).toBe(200);
+  });
+
+  it('applies the maximum lifetime to anonymous chats too', async () => {
+    const client = await DirectLineClient.forCitizen(timed);
+    await client.start();
+    clock.advance(25 * 60_000);
+    const first = await refresh(client);
+    client.token = ((await first.json()) as { token: string }).token;
+    clock.advance(25 * 60_000);
+    const second = await refresh(client);
+    expect(((await second.json()) as { expires_in: number }).expires_in).toBe(600);
+    clock.advance(11 * 60_000);
+    expect((await refresh(client)).status).toBe(403);
+  });
+
+  it('closes an open stream when its session ends or its token expires', async () => {
+    const citizen = await registerCitizen(timed);
+    const client = await DirectLineClient.forCitizen(timed, citizen.accessToken);
+    await client.start();
+    const open = (url: string) =>
+      new Promise<WebSocket>((resolve, reject) => {
+        const ws = new WebSocket(url);
+        ws.once('open', () => resolve(ws));
+        ws.once('error', reject);
+      });
+    const closed = (ws: WebSocket) => new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+
+    const first = await open(client.streamUrl);
+    const firstClosed = closed(first);
+    await postJson(timed, '/v1/auth/revoke', { token: citizen.refreshToken });
+    // The stream re-checks the session every 30 s of the app's clock.
+    clock.advance(31_000);
+    expect(await firstClosed).toBe(4401);
+
+    const other = await registerCitizen(timed);
+    const chat = await DirectLineClient.forCitizen(timed, other.accessToken);
+    await chat.start();
+    const second = await open(chat.streamUrl);
+    const secondClosed = closed(second);
+    clock.advance(30 * 60_000);
+    expect(await secondClosed).toBe(4401);
+  });
+});
+
+describe('text with a NUL character (issue 15 §9)', () => {
+  it('is refused with a 400 problem and nothing is stored, in a posted activity and in an upload', async () => {
+    const client = await DirectLineClient.forCitizen(t, citizen.accessToken);
+    await client.start();
+    const before = await t.app.db.em
+      .fork()
+      .execute(`select count(*)::int as n from directline_activities where conversation_id = ?`, [client.conversationId]);
+    const res = await t.fetch(`/v3/directline/conversations/${client.conversationId}/activities`, {
+      method: 'POST',
+      headers: client.headers(),
+      body: JSON.stringify({ type: 'message', text: 'qual meu saldo?\u0000' }),
+    });
+    expect(res.status).toBe(400);
+    expect(isProblem(res)).toBe(true);
+    expect(await res.json()).toMatchObject({ type: '/problems/malformed-request', errors: [{ field: 'text' }] });
+    const upload = await client.upload(
+      { bytes: sampleFiles.pdf(), name: 'doc.pdf', type: 'application/pdf' },
+      { type: 'message', text: 'arquivo\u0000', locale: 'pt-BR' },
+    );
+    expect(upload.status).toBe(400);
+    const after = await t.app.db.em
+      .fork()
+      .execute(`select count(*)::int as n from directline_activities where conversation_id = ?`, [client.conversationId]);
+    expect(after[0].n).toBe(before[0].n);
+  });
+});
+
 describe('WebSocket stream', () => {
   it('sends the welcome, then the echo and the replies as {activities, watermark} frames', async () => {
     const client = await DirectLineClient.forCitizen(t, citizen.accessToken);
@@ -399,6 +595,8 @@ async function startOtherInstance(): Promise<{ baseUrl: string; close(): Promise
     issuer: config.auth.issuer,
     config: config.directline,
     maxUploadBytes: config.documents.maxFileBytes,
+    sessions: t.app.services.sessions,
+    clock: systemClock,
   });
   const port = await new Promise<number>((resolve) => {
     server.listen(0, '127.0.0.1', () => {

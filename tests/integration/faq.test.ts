@@ -1,3 +1,4 @@
+import { systemClock } from '../../src/shared/clock';
 import { buildApp } from '../../src/main';
 import { createServices } from '../../src/services';
 import { createLogger } from '../../src/shared/logger';
@@ -138,7 +139,7 @@ async function startSecondInstance(): Promise<Instance & { close(): Promise<void
   const secrets = resolveSecrets(config, logger);
   const services = createServices({ config, em: db.em, logger, secrets, mailer });
   const server = createHttpServer({ config, logger, orm: db.orm, isStreamingRoute });
-  registerApi(server, { services, db, secrets, config });
+  registerApi(server, { services, db, secrets, config, clock: systemClock });
   const port = await new Promise<number>((resolve) => {
     server.listen(0, '127.0.0.1', () => resolve(server.address().port));
   });

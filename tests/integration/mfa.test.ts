@@ -1,11 +1,21 @@
 import { startTestApp, type TestApp } from '../support/test-app';
 import { postJson, registerCitizen, type SignedInCitizen } from '../support/factories';
 import { currentTimeStep, totpCode } from '../../src/accounts/totp';
+import type { MailMessage } from '../../src/shared/mailer';
 
 let t: TestApp;
+/** Every e-mail the app sent. */
+const mail: MailMessage[] = [];
 beforeAll(async () => {
   // Small limits: the throttling tests reach them in a few attempts; every other test uses its own citizen.
-  t = await startTestApp({ env: { LOGIN_MAX_FAILURES: '3', LOGIN_LOCK_SECONDS: '60' } });
+  t = await startTestApp({
+    env: { LOGIN_MAX_FAILURES: '3', LOGIN_LOCK_SECONDS: '60' },
+    mailer: {
+      send: async (message) => {
+        mail.push(message);
+      },
+    },
+  });
 });
 afterAll(async () => {
   await t.close();
@@ -26,7 +36,12 @@ async function enrol(citizen: SignedInCitizen): Promise<Enrolment> {
 /** Enrols and activates with the code of `activationStep`; returns the secret and the recovery codes. */
 async function enableMfa(citizen: SignedInCitizen, activationStep = currentTimeStep(new Date())) {
   const { secret } = await enrol(citizen);
-  const res = await postJson(t, '/v1/auth/mfa/totp/activate', { code: totpCode(secret, activationStep) }, citizen.auth);
+  const res = await postJson(
+    t,
+    '/v1/auth/mfa/totp/activate',
+    { code: totpCode(secret, activationStep), currentPassword: citizen.input.password },
+    citizen.auth,
+  );
   expect(res.status).toBe(200);
   const { recoveryCodes } = (await res.json()) as { recoveryCodes: string[] };
   return { secret, recoveryCodes };
@@ -122,13 +137,23 @@ describe('activation', () => {
     const { secret } = await enrol(citizen);
     const step = currentTimeStep(new Date());
     const wrong = totpCode(secret, step + 5);
-    const refused = await postJson(t, '/v1/auth/mfa/totp/activate', { code: wrong }, citizen.auth);
+    const refused = await postJson(
+      t,
+      '/v1/auth/mfa/totp/activate',
+      { code: wrong, currentPassword: citizen.input.password },
+      citizen.auth,
+    );
     expect(refused.status).toBe(422);
     const problem = (await refused.json()) as { type: string; errors: Array<{ field: string; message: string }> };
     expect(problem.type).toBe('/problems/validation-error');
     expect(problem.errors[0]).toMatchObject({ field: 'code', message: expect.stringMatching(/Código inválido/) });
 
-    const res = await postJson(t, '/v1/auth/mfa/totp/activate', { code: totpCode(secret, step) }, citizen.auth);
+    const res = await postJson(
+      t,
+      '/v1/auth/mfa/totp/activate',
+      { code: totpCode(secret, step), currentPassword: citizen.input.password },
+      citizen.auth,
+    );
     expect(res.status).toBe(200);
     const { recoveryCodes } = (await res.json()) as { recoveryCodes: string[] };
     expect(recoveryCodes).toHaveLength(10);
@@ -149,11 +174,18 @@ describe('activation', () => {
     const none = await postJson(t, '/v1/auth/mfa/totp/activate', { code: '123456' }, citizen.auth);
     expect(none.status).toBe(409);
     await enrol(citizen);
-    for (const body of [{}, { code: 123456 }, { code: null }, { code: '1'.repeat(5000) }, { code: '123456', extra: 1 }]) {
+    for (const body of [
+      {},
+      { code: 123456 },
+      { code: null },
+      { code: '1'.repeat(5000) },
+      { code: '123456', extra: 1 },
+      { code: '123456', currentPassword: 'x'.repeat(5000) },
+    ]) {
       const res = await postJson(t, '/v1/auth/mfa/totp/activate', body, citizen.auth);
       expect(res.status).toBe(422);
     }
-    const disable = await postJson(t, '/v1/auth/mfa/totp/disable', { code: [], password: {} }, citizen.auth);
+    const disable = await postJson(t, '/v1/auth/mfa/totp/disable', { secondFactorCode: [], currentPassword: {} }, citizen.auth);
     expect(disable.status).toBe(422);
   });
 
@@ -163,7 +195,12 @@ describe('activation', () => {
     const statuses: number[] = [];
     let retryAfter: string | null = null;
     for (let i = 0; i < 4; i++) {
-      const res = await postJson(t, '/v1/auth/mfa/totp/activate', { code: '000000' }, citizen.auth);
+      const res = await postJson(
+        t,
+        '/v1/auth/mfa/totp/activate',
+        { code: '000000', currentPassword: citizen.input.password },
+        citizen.auth,
+      );
       statuses.push(res.status);
       if (res.status === 429) retryAfter = res.headers.get('retry-after');
     }
@@ -256,22 +293,22 @@ describe('password grant with two-factor authentication on', () => {
 });
 
 describe('disabling', () => {
-  it('needs a current code and the password; afterwards the password alone signs in', async () => {
+  it('needs the password and a current code as re-authentication; afterwards the password alone signs in', async () => {
     const citizen = await registerCitizen(t);
     const { secret } = await enableMfa(citizen);
     const next = totpCode(secret, currentTimeStep(new Date()) + 1);
-    const noPassword = await postJson(t, '/v1/auth/mfa/totp/disable', { code: next, password: 'wrong password!' }, citizen.auth);
-    expect(noPassword.status).toBe(422);
-    expect(((await noPassword.json()) as { errors: Array<{ field: string }> }).errors[0].field).toBe('password');
-    const badCode = await postJson(
-      t,
-      '/v1/auth/mfa/totp/disable',
-      { code: '000000', password: citizen.input.password },
-      citizen.auth,
-    );
-    expect(badCode.status).toBe(422);
-    expect(((await badCode.json()) as { errors: Array<{ field: string }> }).errors[0].field).toBe('code');
-    const res = await postJson(t, '/v1/auth/mfa/totp/disable', { code: next, password: citizen.input.password }, citizen.auth);
+    const disable = (body: Record<string, string>) => postJson(t, '/v1/auth/mfa/totp/disable', body, citizen.auth);
+    const codeOnly = await disable({ secondFactorCode: next });
+    expect(codeOnly.status).toBe(403);
+    expect(await codeOnly.json()).toMatchObject({ type: '/problems/reauthentication-required' });
+    expect((await disable({ currentPassword: citizen.input.password })).status).toBe(403);
+    const wrongPassword = await disable({ secondFactorCode: next, currentPassword: 'wrong password!' });
+    expect(wrongPassword.status).toBe(403);
+    expect(((await wrongPassword.json()) as { errors: Array<{ field: string }> }).errors[0].field).toBe('currentPassword');
+    const badCode = await disable({ secondFactorCode: '000000', currentPassword: citizen.input.password });
+    expect(badCode.status).toBe(403);
+    expect(((await badCode.json()) as { errors: Array<{ field: string }> }).errors[0].field).toBe('secondFactorCode');
+    const res = await disable({ secondFactorCode: next, currentPassword: citizen.input.password });
     expect(res.status).toBe(204);
     expect((await passwordGrant(citizen)).status).toBe(200);
     const status = await t.fetch('/v1/auth/mfa', { headers: citizen.auth });
@@ -282,9 +319,36 @@ describe('disabling', () => {
       .fork()
       .execute(`select * from audit_events where event = 'mfa_disabled' and subject_id = ?`, [citizen.id]);
     expect(audit).toHaveLength(1);
-    expect(
-      (await postJson(t, '/v1/auth/mfa/totp/disable', { code: next, password: citizen.input.password }, citizen.auth)).status,
-    ).toBe(409);
+    expect((await disable({ secondFactorCode: next, currentPassword: citizen.input.password })).status).toBe(409);
+    expect(mail.filter((message) => message.to === citizen.input.email).map((message) => message.subject)).toEqual([
+      'Carteira Digital Carioca: verificação em duas etapas ativada',
+      'Carteira Digital Carioca: verificação em duas etapas desativada',
+    ]);
+  });
+});
+
+describe('turning it on with a stolen access token (issue 15 §5)', () => {
+  it('is refused without the password, so the owner is not locked out', async () => {
+    const victim = await registerCitizen(t);
+    const { secret } = await enrol(victim);
+    const step = currentTimeStep(new Date());
+    const res = await postJson(t, '/v1/auth/mfa/totp/activate', { code: totpCode(secret, step) }, victim.auth);
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ type: '/problems/reauthentication-required' });
+    const guessed = await postJson(
+      t,
+      '/v1/auth/mfa/totp/activate',
+      { code: totpCode(secret, step), currentPassword: 'a guessed password' },
+      victim.auth,
+    );
+    expect(guessed.status).toBe(403);
+    expect(await (await t.fetch('/v1/auth/mfa', { headers: victim.auth })).json()).toEqual({
+      totpEnabled: false,
+      recoveryCodesLeft: 0,
+    });
+    // The owner still signs in with the password alone.
+    expect((await passwordGrant(victim)).status).toBe(200);
+    expect(mail.filter((message) => message.to === victim.input.email)).toHaveLength(0);
   });
 });
 

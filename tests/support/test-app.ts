@@ -3,6 +3,7 @@ import { buildApp, type App } from '../../src/main';
 import { loadConfig, type DatabaseConfig } from '../../src/config';
 import { createLogger, type Logger } from '../../src/shared/logger';
 import { createMailer, type Mailer } from '../../src/shared/mailer';
+import type { Clock } from '../../src/shared/clock';
 import { DUMP_ENV, TEMPLATE_ENV, adminQuery, testDatabaseUrl, uniqueName, withDatabase } from '../setup/database';
 
 export interface TestApp {
@@ -36,10 +37,10 @@ export async function createTestDatabase(): Promise<{ database: DatabaseConfig; 
 
 /**
  * Starts the real app on an ephemeral port against its own database. `env` overrides configuration variables exactly
- * as a deployment would set them.
+ * as a deployment would set them; `clock` (a TestClock) replaces the real time for token lifetimes and expiries.
  */
 export async function startTestApp(
-  options: { env?: Record<string, string>; logger?: Logger; mailer?: Mailer } = {},
+  options: { env?: Record<string, string>; logger?: Logger; mailer?: Mailer; clock?: Clock } = {},
 ): Promise<TestApp> {
   const testDatabase = await createTestDatabase();
   const { database } = testDatabase;
@@ -54,6 +55,8 @@ export async function startTestApp(
       FILE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
       // Every test client is 127.0.0.1: the global per-address limit is out of the way unless a test sets it.
       GLOBAL_RATE_LIMIT: '1000000000',
+      // Likewise the sign-in failures counted per address: tests of it set it small.
+      LOGIN_MAX_FAILURES_PER_ADDRESS: '1000000000',
       ...options.env,
     }),
     database,
@@ -61,7 +64,7 @@ export async function startTestApp(
   const logger = options.logger ?? createLogger('silent');
   // Mail is dropped unless a test brings its own mailer or SMTP server.
   const mailer = options.mailer ?? (config.mail.smtpUrl ? undefined : createMailer(config.mail, logger, () => undefined));
-  const app = await buildApp(config, { logger, mailer });
+  const app = await buildApp(config, { logger, mailer, clock: options.clock });
   const port = await app.listen();
   const baseUrl = `http://127.0.0.1:${port}`;
   return {

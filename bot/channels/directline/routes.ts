@@ -6,15 +6,20 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { EntityManager } from '../../../src/db/orm';
 import type { Logger } from '../../../src/shared/logger';
 import { DomainError } from '../../../src/shared/errors';
+import type { Clock } from '../../../src/shared/clock';
+import type { SessionsService } from '../../../src/accounts/sessions.service';
 import { RateLimiter } from '../../../src/shared/rate-limiter';
 import { DirectLineBotAdapter, type TurnLogic } from './bot-adapter';
 import { DirectLineStore } from './store';
 import { DirectLineTokenError, DirectLineTokens, type DirectLineClaims } from './tokens';
 import { readDirectLineUpload, type UploadedAttachment } from './upload';
+import { isCanonicalPath } from '../../../api/http/paths';
 
 /** Direct Line settings (see `.env.example`). */
 export interface DirectLineConfig {
   tokenTtlSeconds: number;
+  /** However often refreshed, a chain of tokens ends this long after its first one. */
+  tokenMaxLifetimeHours: number;
   /** Polls per conversation per window: Web Chat polls about once a second. */
   pollRateLimit: number;
   /** Conversation starts per client address per window. */
@@ -34,6 +39,9 @@ export interface DirectLineDependencies {
   config: DirectLineConfig;
   /** Largest file a citizen may upload in the chat (the documents' limit). */
   maxUploadBytes: number;
+  /** Whether the session behind a citizen's token is still on (the access tokens' own check). */
+  sessions: Pick<SessionsService, 'actorFor'>;
+  clock: Clock;
 }
 
 /** The running Direct Line channel; `close()` ends its streams and its retention timer. */
@@ -71,6 +79,11 @@ const LINK_NOT_NEEDED = 'Aqui no chat da Prefeitura você já entrou na sua cont
 const LINK_NOT_ALLOWED =
   'Na conversa sem conta não é possível vincular com código. Para ver saldo, cartões e documentos, saia e entre com seu CPF ou e-mail nesta página.';
 const STREAM_PATH = /^\/v3\/directline\/conversations\/([A-Za-z0-9_-]{1,64})\/stream$/;
+/** An open stream re-checks, this often by the app's clock, that the session behind its token has not ended. */
+const STREAM_SESSION_RECHECK_MS = 30_000;
+/** WebSocket close code of a stream whose token expired or whose session ended (4000-4999: the application's own). */
+const CLOSE_TOKEN_ENDED = 4401;
+const SESSION_ENDED = 'A sessão que abriu esta conversa foi encerrada (saída, troca de senha ou outro motivo). Entre novamente.';
 
 function bearer(req: Request): string | undefined {
   const header = req.headers.authorization ?? '';
@@ -95,7 +108,13 @@ function origin(req: Request | IncomingMessage, secure: boolean): string {
 export function registerDirectLine(server: Server, deps: DirectLineDependencies): DirectLineChannel {
   const { em, logger, config } = deps;
   const secure = deps.issuer.startsWith('https:');
-  const tokens = new DirectLineTokens(deps.jwtSecret, deps.issuer, config.tokenTtlSeconds);
+  const tokens = new DirectLineTokens(
+    deps.jwtSecret,
+    deps.issuer,
+    config.tokenTtlSeconds,
+    config.tokenMaxLifetimeHours * 3600,
+    deps.clock,
+  );
   const store = new DirectLineStore(em);
   const pollLimiter = new RateLimiter('directline-poll', {
     limit: config.pollRateLimit,
@@ -112,8 +131,18 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
   }
   const adapter = new DirectLineBotAdapter(store, deps.bot, logger, wake);
 
-  function claimsOf(token: string | undefined, conversationId?: string): DirectLineClaims {
-    let claims: DirectLineClaims;
+  /** Whether the citizen's session behind a token is still on (an anonymous chat has none to end). */
+  async function sessionOn(claims: DirectLineClaims): Promise<boolean> {
+    if (claims.cid === null) return true;
+    return (await deps.sessions.actorFor(claims.cid, claims.sid ?? undefined)) !== null;
+  }
+
+  /**
+   * The claims of a presented token: signed by us, unexpired, within its chain's maximum lifetime, for this
+   * conversation, and (a citizen's chat) with the session that opened it still on. Every route checks all of it.
+   */
+  async function claimsOf(token: string | undefined, conversationId?: string): Promise<DirectLineClaims & { exp: number }> {
+    let claims: DirectLineClaims & { exp: number };
     try {
       claims = tokens.verify(token);
     } catch (error) {
@@ -122,7 +151,17 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
     if (conversationId !== undefined && claims.conv !== conversationId) {
       throw new DomainError('forbidden', 'Este token não dá acesso a esta conversa.');
     }
+    if (!(await sessionOn(claims))) throw new DomainError('forbidden', SESSION_ENDED);
     return claims;
+  }
+
+  /** The next token of a chain, or the 403 a Web Chat client reads as "expired" at the end of its maximum lifetime. */
+  function nextToken(claims: DirectLineClaims) {
+    try {
+      return tokens.issue(claims);
+    } catch (error) {
+      throw error instanceof DirectLineTokenError ? error.toDomainError() : error;
+    }
   }
 
   async function existingConversation(id: string) {
@@ -132,7 +171,7 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
   }
 
   function started(req: Request, claims: DirectLineClaims) {
-    const issued = tokens.issue(claims);
+    const issued = nextToken(claims);
     const streamOrigin = origin(req, secure).replace(/^http/, 'ws');
     return {
       ...issued,
@@ -142,19 +181,27 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
   }
 
   server.post('/v1/bot/directline/token', async function directLineToken(req: Request, res: Response) {
-    // A bearer access token makes it the citizen's chat; without one the chat is anonymous (FAQ only).
-    const citizenId = req.headers.authorization ? (await req.authenticateBearer()).id : null;
-    res.send(200, tokens.issue({ user: tokens.userIdFor(citizenId), conv: tokens.newConversationId(), cid: citizenId }));
+    // A bearer access token makes it the citizen's chat, bound to that token's session; without one the chat is
+    // anonymous (FAQ only).
+    const actor = req.headers.authorization ? await req.authenticateBearer() : null;
+    const citizenId = actor?.id ?? null;
+    const claims = tokens.newChain({
+      user: tokens.userIdFor(citizenId),
+      conv: tokens.newConversationId(),
+      cid: citizenId,
+      sid: actor?.sessionId ?? null,
+    });
+    res.send(200, nextToken(claims));
   });
 
   server.post(`${BASE}/tokens/refresh`, async function refreshDirectLineToken(req: Request, res: Response) {
-    const claims = claimsOf(bearer(req));
+    const claims = await claimsOf(bearer(req));
     await existingConversation(claims.conv);
-    res.send(200, tokens.issue(claims));
+    res.send(200, nextToken(claims));
   });
 
   server.post(`${BASE}/conversations`, async function startConversation(req: Request, res: Response) {
-    const claims = claimsOf(bearer(req));
+    const claims = await claimsOf(bearer(req));
     await startLimiter.consume(em.fork(), req.meta.address);
     const created = await store.create({ id: claims.conv, userId: claims.user, citizenId: claims.cid });
     if (created) {
@@ -178,13 +225,13 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
   });
 
   server.get(`${BASE}/conversations/:id`, async function reconnectConversation(req: Request, res: Response) {
-    const claims = claimsOf(bearer(req), conversationParam(req));
+    const claims = await claimsOf(bearer(req), conversationParam(req));
     await existingConversation(claims.conv);
     res.send(200, started(req, claims));
   });
 
   server.get(`${BASE}/conversations/:id/activities`, async function pollActivities(req: Request, res: Response) {
-    const claims = claimsOf(bearer(req), conversationParam(req));
+    const claims = await claimsOf(bearer(req), conversationParam(req));
     await pollLimiter.consume(em.fork(), claims.conv);
     await existingConversation(claims.conv);
     const query = req.query as Record<string, unknown> | undefined;
@@ -253,14 +300,14 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
   }
 
   server.post(`${BASE}/conversations/:id/activities`, async function postActivity(req: Request, res: Response) {
-    const claims = claimsOf(bearer(req), conversationParam(req));
+    const claims = await claimsOf(bearer(req), conversationParam(req));
     await existingConversation(claims.conv);
     res.send(200, { id: await receive(req, claims, req.body) });
   });
 
   // Web Chat's paper clip: the activity and its file as multipart/form-data (the body parser leaves this route alone).
   server.post(`${BASE}/conversations/:id/upload`, async function uploadAttachment(req: Request, res: Response) {
-    const claims = claimsOf(bearer(req), conversationParam(req));
+    const claims = await claimsOf(bearer(req), conversationParam(req));
     await existingConversation(claims.conv);
     const upload = await readDirectLineUpload(req, req.headers, deps.maxUploadBytes);
     res.send(200, { id: await receive(req, claims, { ...upload.activity, attachments: undefined }, [upload.file]) });
@@ -271,11 +318,16 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   }
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = (req.url ?? '/').split('?')[0];
+    if (!isCanonicalPath(path)) {
+      if (path.includes('/v3/directline')) refuse(socket, '400 Bad Request');
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const match = STREAM_PATH.exec(url.pathname);
     if (!match) return;
     const conversationId = match[1];
-    let claims: DirectLineClaims;
+    let claims: DirectLineClaims & { exp: number };
     try {
       claims = tokens.verify(url.searchParams.get('t') ?? undefined);
     } catch {
@@ -286,13 +338,18 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
       refuse(socket, '403 Forbidden');
       return;
     }
-    store.find(conversationId).then(
-      (conversation) => {
+    // The same checks as every HTTP route: the session behind a citizen's token must still be on.
+    Promise.all([sessionOn(claims), store.find(conversationId)]).then(
+      ([on, conversation]) => {
+        if (!on) {
+          refuse(socket, '403 Forbidden');
+          return;
+        }
         if (!conversation) {
           refuse(socket, '404 Not Found');
           return;
         }
-        wss.handleUpgrade(req, socket, head, (ws) => stream(ws, conversationId, url.searchParams.get('watermark') ?? undefined));
+        wss.handleUpgrade(req, socket, head, (ws) => stream(ws, claims, url.searchParams.get('watermark') ?? undefined));
       },
       (error: unknown) => {
         logger.error({ err: error }, 'Direct Line stream could not start');
@@ -301,11 +358,28 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
     );
   }
 
-  /** Sends every activity after the watermark as frames, whenever woken and at least every STREAM_RECHECK_MS. */
-  function stream(ws: WebSocket, conversationId: string, initialWatermark: string | undefined): void {
+  /**
+   * Sends every activity after the watermark as frames, whenever woken and at least every STREAM_RECHECK_MS. The
+   * stream lives no longer than its token: it closes once the token expires (Web Chat then reconnects with its
+   * refreshed one, through the checks) or, re-checked every STREAM_SESSION_RECHECK_MS, once the citizen's session ends.
+   */
+  function stream(ws: WebSocket, claims: DirectLineClaims & { exp: number }, initialWatermark: string | undefined): void {
+    const conversationId = claims.conv;
     let watermark = initialWatermark;
     let running = false;
     let again = false;
+    let sessionCheckedAt = deps.clock.now().getTime();
+    /** Whether the token still holds; closes the stream when it does not. */
+    const stillValid = async (): Promise<boolean> => {
+      const now = deps.clock.now().getTime();
+      let valid = now < claims.exp * 1000;
+      if (valid && now - sessionCheckedAt >= STREAM_SESSION_RECHECK_MS) {
+        sessionCheckedAt = now;
+        valid = await sessionOn(claims);
+      }
+      if (!valid && ws.readyState === ws.OPEN) ws.close(CLOSE_TOKEN_ENDED, 'token expired or session ended');
+      return valid;
+    };
     const pump = (): void => {
       if (running) {
         again = true;
@@ -313,6 +387,7 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
       }
       running = true;
       (async () => {
+        if (!(await stillValid())) return;
         do {
           again = false;
           const set = await store.activitiesAfter(conversationId, watermark);

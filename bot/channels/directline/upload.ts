@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { DomainError } from '../../../src/shared/errors';
 import { fileTooLarge, multipartParser } from '../../../src/documents/upload-reader';
+import { rejectNulCharacters } from '../../../api/http/body';
 
 /** A file sent with a Direct Line upload: the name and type the browser declared, and its bytes. */
 export interface UploadedAttachment {
@@ -107,6 +108,11 @@ export function readDirectLineUpload(
       }
       if (typeof activity !== 'object' || activity === null || Array.isArray(activity)) {
         return reject(malformed('A parte "activity" não é uma atividade.'));
+      }
+      try {
+        rejectNulCharacters(activity, 'A parte "activity"');
+      } catch (error) {
+        return reject(error instanceof Error ? error : malformed('A parte "activity" é inválida.'));
       }
       resolve({ activity: activity as Record<string, unknown>, file });
     });

@@ -1,0 +1,116 @@
+import type { EntityManager } from '../db/orm';
+import type { AuditService } from '../shared/audit.service';
+import { DomainError, type FieldError } from '../shared/errors';
+import type { RequestInfo } from '../shared/request-info';
+import type { PasswordHasher } from './password-hashing';
+import { SignInLocked, type SignInThrottle } from './sign-in-throttle';
+import { User } from './user.entity';
+
+/** What a sensitive change carries in its body to prove the account holder is making it. */
+export interface ReauthenticationProof {
+  currentPassword?: string;
+  /** A current code of the authenticator app, or an unused recovery code (accounts with a second factor). */
+  secondFactorCode?: string;
+}
+
+/** The second factor as re-authentication needs it (MfaService implements it). */
+export interface SecondFactorCheck {
+  isEnabled(em: EntityManager, userId: string): Promise<boolean>;
+  /** Spends a current TOTP code or an unused recovery code; false when it is wrong or was used before. */
+  consume(em: EntityManager, userId: string, code: string): Promise<boolean>;
+}
+
+/**
+ * `either`: the current password, or a second-factor code when the account has a second factor on.
+ * `both`: the password and a second-factor code (turning the second factor off needs what it protects and itself).
+ */
+export type ProofRequired = 'either' | 'both';
+
+const WRONG_PASSWORD = 'A senha atual não confere.';
+const WRONG_CODE = 'Código de verificação inválido ou já utilizado.';
+const TOO_MANY_ATTEMPTS = 'Muitas tentativas com senha ou código inválido. Aguarde e tente novamente.';
+
+/**
+ * Re-authentication for sensitive changes (e-mail, password, second factor on or off): an access token alone proves
+ * only that someone holds it, which a stolen token also does. The proof travels in the request body; a wrong one is a
+ * failed sign-in, counted on the same per-account and per-address budget as the password grant ({@link SignInThrottle}).
+ */
+export class Reauthenticator {
+  private secondFactor?: SecondFactorCheck;
+
+  constructor(
+    private readonly hasher: PasswordHasher,
+    private readonly throttle: SignInThrottle,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Installs the second-factor check (wired by the composition root). */
+  useSecondFactor(check: SecondFactorCheck): void {
+    this.secondFactor = check;
+  }
+
+  /**
+   * Checks the proof for the active account `userId`; throws `reauthentication-required` (403) when it is missing or
+   * wrong, `rate-limited` (429) while the account or the address is locked out. Spends the second-factor code it used.
+   */
+  async confirm(
+    em: EntityManager,
+    userId: string,
+    proof: ReauthenticationProof,
+    info: RequestInfo,
+    required: ProofRequired = 'either',
+  ): Promise<void> {
+    const user = await em.findOne(User, { id: userId, status: 'active' }, { populate: ['passwordHash'] });
+    if (!user) throw new DomainError('not-found', 'Usuário não encontrado.');
+    const password = nonEmpty(proof.currentPassword);
+    const code = nonEmpty(proof.secondFactorCode);
+    const codeUsable = code !== undefined && this.secondFactor !== undefined && (await this.secondFactor.isEnabled(em, userId));
+    const usePassword = required === 'both' || password !== undefined;
+    const useCode = required === 'both' || (!usePassword && codeUsable);
+    if ((usePassword && password === undefined) || (useCode && !codeUsable) || (!usePassword && !useCode)) {
+      throw new DomainError('reauthentication-required', undefined, {
+        errors: missingFields(required, password !== undefined, codeUsable),
+      });
+    }
+
+    let attempt;
+    try {
+      attempt = await this.throttle.begin(em, { userId }, info.address);
+    } catch (error) {
+      if (error instanceof SignInLocked) {
+        throw new DomainError('rate-limited', TOO_MANY_ATTEMPTS, { retryAfterSeconds: error.retryAfterSeconds });
+      }
+      throw error;
+    }
+    const errors: FieldError[] = [];
+    if (usePassword && !(user.passwordHash && (await this.hasher.verifyPassword(user.passwordHash, password!)))) {
+      errors.push({ field: 'currentPassword', message: WRONG_PASSWORD });
+    }
+    // The code is spent only with a right password: a wrong password must not burn the citizen's next code.
+    if (useCode && errors.length === 0 && !(await this.secondFactor!.consume(em, userId, code!))) {
+      errors.push({ field: 'secondFactorCode', message: WRONG_CODE });
+    }
+    if (errors.length > 0) {
+      await this.audit.record(em, 'reauthentication_failed', info, { actorId: userId, subjectId: userId });
+      if (attempt.lockSeconds > 0) {
+        throw new DomainError('rate-limited', TOO_MANY_ATTEMPTS, { retryAfterSeconds: attempt.lockSeconds });
+      }
+      throw new DomainError('reauthentication-required', errors[0].message, { errors });
+    }
+    await attempt.succeeded(em);
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+function missingFields(required: ProofRequired, hasPassword: boolean, hasCode: boolean): FieldError[] {
+  if (required === 'either') {
+    return [{ field: 'currentPassword', message: 'Informe a senha atual (ou um código de verificação, se usar duas etapas).' }];
+  }
+  const errors: FieldError[] = [];
+  if (!hasPassword) errors.push({ field: 'currentPassword', message: 'Informe a senha atual.' });
+  if (!hasCode) errors.push({ field: 'secondFactorCode', message: 'Informe um código do aplicativo autenticador.' });
+  return errors;
+}
