@@ -199,6 +199,57 @@ describe('password grant and access tokens', () => {
     expect(await unsupported.json()).toMatchObject({ error: 'unsupported_grant_type' });
   });
 
+  describe('NUL characters and oversized fields get 4xx, never 5xx (issue 15 §9)', () => {
+    it('on the token endpoint, as form and as JSON: 400 invalid_request in OAuth form', async () => {
+      const form = await t.fetch('/v1/auth/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=password&username=x%00%40example.com&password=whatever-whatever',
+      });
+      const json = await postJson(t, '/v1/auth/token', {
+        grant_type: 'password',
+        username: 'x\u0000@example.com',
+        password: 'whatever-whatever',
+      });
+      const huge = await postJson(t, '/v1/auth/token', {
+        grant_type: 'password',
+        username: `${'a'.repeat(400 * 1024)}@example.com`,
+        password: 'whatever-whatever',
+      });
+      for (const res of [form, json, huge]) {
+        expect(res.status).toBe(400);
+        expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+        expect(res.headers.get('cache-control')).toBe('no-store');
+        expect(await res.json()).toEqual({ error: 'invalid_request', error_description: expect.any(String) });
+      }
+      const malformed = await t.fetch('/v1/auth/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"grant_type": ',
+      });
+      expect(await malformed.json()).toMatchObject({ error: 'invalid_request' });
+    });
+
+    it('on password recovery: a 400 KB login is 422 and a NUL is 400, as problems', async () => {
+      const huge = await postJson(t, '/v1/auth/password/forgot', { login: 'a'.repeat(400 * 1024) });
+      expect(huge.status).toBe(422);
+      expect(await huge.json()).toMatchObject({ type: '/problems/validation-error', errors: [{ field: 'login' }] });
+      const nul = await postJson(t, '/v1/auth/password/forgot', { login: 'maria\u0000@example.com' });
+      expect(nul.status).toBe(400);
+      expect(await nul.json()).toMatchObject({ type: '/problems/malformed-request', errors: [{ field: 'login' }] });
+    });
+
+    it('in a query string and in a registration, anywhere in the body', async () => {
+      const search = await t.fetch('/v1/faq/search?q=cart%C3%A3o%00');
+      expect(search.status).toBe(400);
+      expect(await search.json()).toMatchObject({ type: '/problems/malformed-request' });
+      const registration = await postJson(t, '/v1/auth/register', buildCitizen({ fullName: 'Maria\u0000 da Silva' }));
+      expect(registration.status).toBe(400);
+      const nestedKey = await postJson(t, '/v1/auth/register', { ...buildCitizen(), 'x\u0000': 1 });
+      expect(nestedKey.status).toBe(400);
+    });
+  });
+
   describe('a protected route refuses bad tokens with 401 problem', () => {
     let citizen: Awaited<ReturnType<typeof registerCitizen>>;
     beforeAll(async () => {

@@ -141,6 +141,27 @@ describe('recharges and debits', () => {
     expect(await ledgerCount(cardId)).toBe(0);
   });
 
+  it('accepts only JSON integers as amountCents: strings, arrays and booleans are 422, never coerced (issue 15 §9)', async () => {
+    const c = await registerCitizen(t);
+    const cardId = await firstCardId(c);
+    for (const amount of ['100', [100], '100.0', true, { value: 100 }, null]) {
+      const body = await problem(await recharge(c, cardId, amount), 422, 'validation-error');
+      expect(body.errors?.[0].field).toBe('amountCents');
+      await problem(await debit(c, cardId, amount), 422, 'validation-error');
+    }
+    expect(await ledgerCount(cardId)).toBe(0);
+    // A JSON number with an integer value is an integer, however it is written.
+    expect(
+      (
+        await t.fetch(`/v1/cards/${cardId}/recharges`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...withKey(c, randomUUID()) },
+          body: '{"amountCents": 100.0}',
+        })
+      ).status,
+    ).toBe(201);
+  });
+
   it('caps the balance at R$ 1.000,00 (422 balance-limit)', async () => {
     const c = await registerCitizen(t);
     const cardId = await firstCardId(c);

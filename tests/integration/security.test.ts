@@ -1,3 +1,6 @@
+import { request as httpRequest } from 'node:http';
+import { Writable } from 'node:stream';
+import WebSocket from 'ws';
 import type { Request, Response } from 'restify';
 import { buildApp } from '../../src/main';
 import { createLogger } from '../../src/shared/logger';
@@ -209,5 +212,122 @@ describe('over plain http, with the global limit turned off', () => {
       .fork()
       .execute<{ n: number }[]>(`select count(*)::int as n from rate_limit_windows where starts_with(key, 'global:')`);
     expect(rows[0].n).toBe(0);
+  });
+});
+
+/** A request sent exactly as written: fetch() would resolve `..` and `//` before sending, as browsers do. */
+function rawGet(baseUrl: string, path: string): Promise<{ status: number; body: string }> {
+  const { port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port: Number(port), path, method: 'GET' }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('paths are canonical before any decision about them (issue 15 §8)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { GLOBAL_RATE_LIMIT: '3', GLOBAL_RATE_WINDOW_SECONDS: '3600' } });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const bypasses = [
+    '/v3/directline/../../v1/document-types',
+    '/v3/directline/%2e%2e/%2e%2e/v1/document-types',
+    '/v3/directline/%2E%2E/%2E%2E/v1/document-types',
+    '/v3/directline/..%2f..%2fv1/document-types',
+    '/v3/directline/..%2F..%2Fv1/auth/register',
+    '/v3/directline//../../v1/document-types',
+    '/v3/directline/./../../v1/document-types',
+    '/v3/directline/..\\..\\v1/document-types',
+    '//v1/document-types',
+    '/./v1/document-types',
+    '/v1/./document-types',
+    '/v1/document-type%73',
+    '/v1/document-types/.',
+    '/v1/%64ocument-types',
+    '/health/../v1/document-types',
+    '/metrics/..',
+  ];
+
+  it('refuses a non-canonical path with a 400 problem, so the exempt prefix cannot skip the global limit', async () => {
+    // Meaningful percent-encoding (a non-ASCII letter) is canonical and reaches its route.
+    expect((await rawGet(t.baseUrl, '/v1/faq/search?q=cart%C3%A3o')).status).toBe(200);
+    // The budget of 127.0.0.1 is spent on a canonical path...
+    expect((await t.fetch('/v1/document-types')).status).toBe(200);
+    expect((await t.fetch('/v1/document-types')).status).toBe(200);
+    expect((await t.fetch('/v1/document-types')).status).toBe(429);
+    // ...and no spelling of the route reaches it through Direct Line's exemption (or any other).
+    for (const path of bypasses) {
+      const res = await rawGet(t.baseUrl, path);
+      expect({ path, status: res.status }).toEqual({ path, status: 400 });
+      expect(JSON.parse(res.body)).toMatchObject({ type: '/problems/malformed-request', status: 400 });
+    }
+    // Canonical paths under the exempt prefixes are still exempt.
+    expect((await rawGet(t.baseUrl, '/v3/directline/conversations/x/activities')).status).not.toBe(429);
+    expect((await rawGet(t.baseUrl, '/health')).status).toBe(200);
+  });
+
+  it('refuses a non-canonical WebSocket stream path too', async () => {
+    const { port } = new URL(t.baseUrl);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({
+        host: '127.0.0.1',
+        port: Number(port),
+        path: '/v3/directline/conversations/a/../b/stream?t=x',
+        headers: {
+          connection: 'Upgrade',
+          upgrade: 'websocket',
+          'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+          'sec-websocket-version': '13',
+        },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('upgrade', (_res, socket) => {
+        socket.destroy();
+        resolve(101);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(400);
+  });
+});
+
+describe('the access log (issue 15 §9)', () => {
+  it('redacts share tokens of /v1/verify/{token} like any other token', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+        callback();
+      },
+    });
+    const t = await startTestApp({ logger: createLogger('info', destination) });
+    try {
+      const token = 'Zm9vYmFyLXNoYXJlLXRva2VuLXRoYXQtbXVzdC1uZXZlci1iZS1sb2dnZWQ';
+      const res = await t.fetch(`/v1/verify/${token}?x=1`);
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      await new Promise((resolve) => setImmediate(resolve));
+      const requests = lines
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((entry) => entry.msg === 'request');
+      const line = requests.find((entry) => String(entry.route).startsWith('/v1/verify'));
+      expect(line).toMatchObject({ path: '/v1/verify/[redacted]', status: res.status });
+      expect(lines.join('\n')).not.toContain(token);
+    } finally {
+      await t.close();
+    }
   });
 });
