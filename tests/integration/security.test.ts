@@ -1,6 +1,5 @@
 import { request as httpRequest } from 'node:http';
 import { Writable } from 'node:stream';
-import WebSocket from 'ws';
 import type { Request, Response } from 'restify';
 import { buildApp } from '../../src/main';
 import { createLogger } from '../../src/shared/logger';
