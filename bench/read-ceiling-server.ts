@@ -1,8 +1,8 @@
 /**
  * The read ceiling (issue 10 §6): a bare `node:http` server answering GET /cards/{id} with the same statements the app
  * runs for GET /v1/cards/{id} (the authentication's account lookup, then CardsService.getCard's SELECT), through a `pg`
- * Pool of the same size, as the same named prepared statements (src/db/prepared.ts), returning the same JSON. No framework, no JWT verification, no middleware: the user id comes
- * in the `x-user-id` header. Started by bench/cards.ts through startApp, so it prints its health URL the same way.
+ * Pool of the same size, as the same named prepared statements (src/db/prepared.ts), returning the same JSON. No framework, no JWT verification, no middleware: the user id and
+ * the session id (the token's `sid`) come in the `x-user-id` and `x-session-id` headers. Started by bench/cards.ts through startApp, so it prints its health URL the same way.
  * Environment: DATABASE_URL, DB_POOL_MAX (default 10).
  */
 import { createServer, type ServerResponse } from 'node:http';
@@ -18,11 +18,15 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-async function getCard(userId: string, cardId: string): Promise<{ status: number; body: unknown }> {
+async function getCard(userId: string, sessionId: string, cardId: string): Promise<{ status: number; body: unknown }> {
+  // The bearer token's check as SessionsService.actorFor runs it: an active account and a live session.
   const account = await pool.query({
-    name: 'active_role',
-    text: `select role from users where id = $1 and status = 'active'`,
-    values: [userId],
+    name: 'active_session_role',
+    text: `select u.role from users u
+    where u.id = $1 and u.status = 'active'
+      and exists (select 1 from refresh_tokens r
+                   where r.family_id = $2 and r.user_id = u.id and r.revoked_at is null and r.expires_at > $3)`,
+    values: [userId, sessionId, new Date()],
   });
   if (account.rowCount === 0) return { status: 401, body: { title: 'Unauthorized' } };
   const rows = await pool.query<Record<string, unknown>>({
@@ -52,8 +56,9 @@ const server = createServer((req, res) => {
   if (req.url === '/health') return send(res, 200, { status: 'ok' });
   const match = req.method === 'GET' ? CARD_PATH.exec(req.url ?? '') : null;
   const userId = req.headers['x-user-id'];
-  if (!match || typeof userId !== 'string') return send(res, 404, { title: 'Not Found' });
-  getCard(userId, match[1]).then(
+  const sessionId = req.headers['x-session-id'];
+  if (!match || typeof userId !== 'string' || typeof sessionId !== 'string') return send(res, 404, { title: 'Not Found' });
+  getCard(userId, sessionId, match[1]).then(
     (result) => send(res, result.status, result.body),
     (error: unknown) => send(res, 500, { title: 'Internal Server Error', detail: String(error) }),
   );

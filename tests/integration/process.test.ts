@@ -169,3 +169,23 @@ describe('npm run demo', () => {
     }
   }, 60_000);
 });
+
+describe('production settings', () => {
+  it('refuse to start without a mail server, naming the variable, before printing anything else (issue 15 §9)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cdc-prod-'));
+    try {
+      const result = await runAppToExit({
+        NODE_ENV: 'production',
+        DATA_DIR: dataDir,
+        PUBLIC_BASE_URL: 'https://carteira.rio',
+        JWT_SECRET: 'a-production-secret-of-at-least-32-characters',
+        FILE_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
+      });
+      expect(result.code).toBe(78);
+      expect(result.output).toMatch(/Invalid configuration: NODE_ENV=production requires SMTP_URL/);
+      expect(result.output).not.toContain('/docs');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

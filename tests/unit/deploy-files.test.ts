@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { PRODUCTION_REQUIREMENTS, loadConfig } from '../../src/config';
 
 /**
  * The deployment files (Dockerfile, .dockerignore, docker-compose.yml) checked by parsing them: no Docker engine or
@@ -10,16 +11,11 @@ import { parse } from 'yaml';
 const ROOT = join(__dirname, '..', '..');
 const read = (file: string): string => readFileSync(join(ROOT, file), 'utf8');
 
-/** What the app service must set to start in production on PostgreSQL with tracing. */
-const REQUIRED_APP_VARIABLES = [
-  'DATABASE_URL',
-  'NODE_ENV',
-  'PUBLIC_BASE_URL',
-  'JWT_SECRET',
-  'FILE_ENCRYPTION_KEY',
-  'OTEL_EXPORTER_OTLP_ENDPOINT',
-  'OTEL_SERVICE_NAME',
-];
+/**
+ * What the compose file's app sets beyond what production requires (src/config.ts PRODUCTION_REQUIREMENTS, checked
+ * entry by entry below): PostgreSQL and tracing.
+ */
+const COMPOSE_APP_VARIABLES = ['DATABASE_URL', 'NODE_ENV', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_SERVICE_NAME'];
 
 // ---- docker-compose.yml helpers ---------------------------------------------------------------------------------------
 
@@ -152,9 +148,19 @@ describe('docker-compose.yml', () => {
   const jaeger = services.jaeger;
   const appEnv = environmentOf(app);
 
-  it('follows the Compose Specification (no obsolete version key) and has postgres, jaeger and app', () => {
+  it('follows the Compose Specification (no obsolete version key) and has postgres, jaeger, a mail catcher and app', () => {
     expect(compose).not.toHaveProperty('version');
-    expect(Object.keys(services)).toEqual(expect.arrayContaining(['postgres', 'jaeger', 'app']));
+    expect(Object.keys(services)).toEqual(expect.arrayContaining(['postgres', 'jaeger', 'mailpit', 'app']));
+  });
+
+  it("sends the app's mail to the mail catcher, which shows it on 8025", () => {
+    expect(String(services.mailpit.image)).toMatch(/^axllent\/mailpit:v\d+\.\d+\.\d+$/);
+    expect(portsOf(services.mailpit)).toContainEqual({ published: 8025, target: 8025 });
+    const smtp = new URL(withDefaults(appEnv.SMTP_URL ?? ''));
+    expect(smtp.protocol).toBe('smtp:');
+    expect(smtp.hostname).toBe('mailpit');
+    expect(smtp.port).toBe('1025');
+    expect(dependenciesOf(app).mailpit).toBeDefined();
   });
 
   it('runs PostgreSQL 15 or newer with a pg_isready health check and a named volume for its data', () => {
@@ -199,9 +205,19 @@ describe('docker-compose.yml', () => {
     expect(command).not.toMatch(/\b(curl|wget)\b/);
   });
 
-  it('gives the app every variable it needs for production on PostgreSQL with tracing', () => {
-    for (const name of REQUIRED_APP_VARIABLES) expect(withDefaults(appEnv[name] ?? '')).not.toBe('');
+  it.each(PRODUCTION_REQUIREMENTS.map((requirement) => [requirement.variables.join(' + '), requirement] as const))(
+    'meets the production requirement %s',
+    (_name, requirement) => {
+      const env = Object.fromEntries(Object.entries(appEnv).map(([name, value]) => [name, withDefaults(value)]));
+      expect(requirement.satisfiedBy(env)).toBe(true);
+    },
+  );
+
+  it('gives the app every variable it needs for production on PostgreSQL with tracing, and the app accepts them', () => {
+    for (const name of COMPOSE_APP_VARIABLES) expect(withDefaults(appEnv[name] ?? '')).not.toBe('');
     expect(appEnv.NODE_ENV).toBe('production');
+    const env = Object.fromEntries(Object.entries(appEnv).map(([name, value]) => [name, withDefaults(value)]));
+    expect(loadConfig(env).nodeEnv).toBe('production');
     // The app refuses a JWT_SECRET shorter than 32 characters.
     expect(withDefaults(appEnv.JWT_SECRET).length).toBeGreaterThanOrEqual(32);
     expect(withDefaults(appEnv.PUBLIC_BASE_URL)).toMatch(/^https?:\/\//);

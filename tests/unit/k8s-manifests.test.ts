@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { loadConfig } from '../../src/config';
+import { PRODUCTION_REQUIREMENTS, loadConfig } from '../../src/config';
 
 /**
  * The Kubernetes manifests under deploy/kubernetes, checked by parsing them (no cluster on the CI machines): probes on
@@ -66,11 +66,21 @@ describe('deploy/kubernetes', () => {
     expect(envSources(app)).toEqual(expected);
     expect(envSources(job.spec.template.spec.containers[0])).toEqual(expected);
     // Secrets never sit in the ConfigMap.
-    for (const name of ['DATABASE_URL', 'JWT_SECRET', 'FILE_ENCRYPTION_KEY', 'METRICS_TOKEN']) {
+    for (const name of ['DATABASE_URL', 'JWT_SECRET', 'FILE_ENCRYPTION_KEY', 'METRICS_TOKEN', 'SMTP_URL']) {
       expect(configMap.data).not.toHaveProperty(name);
     }
-    expect(Object.keys(secret.stringData)).toEqual(expect.arrayContaining(['DATABASE_URL', 'JWT_SECRET', 'FILE_ENCRYPTION_KEY']));
+    expect(Object.keys(secret.stringData)).toEqual(
+      expect.arrayContaining(['DATABASE_URL', 'JWT_SECRET', 'FILE_ENCRYPTION_KEY', 'SMTP_URL']),
+    );
   });
+
+  it.each(PRODUCTION_REQUIREMENTS.map((requirement) => [requirement.variables.join(' + '), requirement] as const))(
+    'names the variables of the production requirement %s (ConfigMap or Secret)',
+    (_name, requirement) => {
+      const env = { ...configMap.data, ...secret.stringData } as Record<string, string>;
+      expect(requirement.satisfiedBy(env)).toBe(true);
+    },
+  );
 
   it('sets only variables documented in .env.example, with values the app accepts', () => {
     const documented = new Set([...read('.env.example').matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
