@@ -9,6 +9,7 @@ import { registerDocs } from './http/docs';
 import { registerHealth } from './http/health';
 import { createBearerAuthenticator } from './http/authentication';
 import { registerSocialLogin } from './http/social-login';
+import { registerAccountPages } from './http/account-pages';
 
 export interface ApiDependencies {
   services: AppServices;
@@ -18,7 +19,7 @@ export interface ApiDependencies {
   clock: Clock;
 }
 
-/** Mounts the REST edge: the tsoa controllers, health, readiness and the API docs. */
+/** Mounts the REST edge: the tsoa controllers, health, readiness, the API docs and the account page of e-mail notices. */
 export function registerApi(server: Server, { services, db, secrets, config, clock }: ApiDependencies): void {
   const authenticate = createBearerAuthenticator(config, secrets.jwtSecret, services.sessions, clock);
   server.use(function attachServices(req: Request, res: Response, next: () => void) {
@@ -30,4 +31,5 @@ export function registerApi(server: Server, { services, db, secrets, config, clo
   registerDocs(server);
   RegisterRoutes(server);
   registerSocialLogin(server, services, config.social, secrets.jwtSecret);
+  registerAccountPages(server);
 }

@@ -206,6 +206,14 @@ describe('my profile', () => {
     });
     // One use only.
     expect((await postJson(t, '/v1/auth/email-change/undo', { token: code })).status).toBe(422);
+    // The page of the link changes nothing by being opened (mail scanners open links); its script posts the code.
+    const page = await t.fetch('/conta/desfazer-email');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toMatch(/<script src="\/conta\/desfazer-email\.js" defer><\/script>/);
+    const script = await (await t.fetch('/conta/desfazer-email.js')).text();
+    expect(script).toContain("fetch('/v1/auth/email-change/undo'");
+    expect(script).toContain('location.hash');
     const audit = await t.app.db.em
       .fork()
       .execute(`select 1 from audit_events where event = 'email_change_undone' and subject_id = ?`, [citizen.id]);
