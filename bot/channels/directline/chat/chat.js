@@ -44,6 +44,9 @@
     primaryFont: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
   };
 
+  // The session the chat was opened with: "Sair" ends it, and with it the chat's Direct Line token.
+  let refreshToken = null;
+
   function setBusy(busy) {
     signInButton.disabled = busy;
     anonymousButton.disabled = busy;
@@ -104,6 +107,7 @@
       if (!otpField.hidden && otp.value.trim()) body.otp = otp.value.trim();
       const { status, data } = await postJson('/v1/auth/token', body);
       if (status === 200 && data && data.access_token) {
+        refreshToken = data.refresh_token;
         renderChat(await directLineToken(data.access_token), 'Você entrou na sua conta.');
         return;
       }
@@ -134,7 +138,10 @@
     }
   });
 
-  signOutButton.addEventListener('click', function () {
+  signOutButton.addEventListener('click', async function () {
+    signOutButton.disabled = true;
+    // Ending the session on the server ends the chat's token too (not only this page's copy of it).
+    if (refreshToken) await postJson('/v1/auth/revoke', { token: refreshToken }).catch(() => null);
     // A full reload drops the Web Chat instance and its token with it.
     location.reload();
   });
