@@ -20,7 +20,12 @@ describe('a TOTP code is single-use across concurrent sign-ins', () => {
     const enrolment = await postJson(t, '/v1/auth/mfa/totp', {}, citizen.auth);
     const { secret } = (await enrolment.json()) as { secret: string };
     const step = currentTimeStep(new Date());
-    const activated = await postJson(t, '/v1/auth/mfa/totp/activate', { code: totpCode(secret, step) }, citizen.auth);
+    const activated = await postJson(
+      t,
+      '/v1/auth/mfa/totp/activate',
+      { code: totpCode(secret, step), currentPassword: citizen.input.password },
+      citizen.auth,
+    );
     expect(activated.status).toBe(200);
 
     const code = totpCode(secret, step + 1);
