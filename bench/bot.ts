@@ -36,8 +36,9 @@ const APP_ENV = {
   FAQ_SEARCH_RATE_LIMIT: '1000000',
   LINK_MAX_FAILURES_OVERALL: '1000000',
   GLOBAL_RATE_LIMIT: '0',
-  // Required in production (src/config.ts PRODUCTION_REQUIREMENTS); never contacted: the benchmark sends no mail.
-  PUBLIC_BASE_URL: 'http://127.0.0.1:3978',
+  // Required in production (src/config.ts PRODUCTION_REQUIREMENTS). Port 0 as PORT: the start-up banner, which the
+  // benchmark reads, shows the bound port in its place. The mail server is never contacted: no benchmark sends mail.
+  PUBLIC_BASE_URL: 'http://127.0.0.1:0',
   SMTP_URL: 'smtp://127.0.0.1:2525',
 };
 

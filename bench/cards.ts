@@ -46,8 +46,9 @@ export const APP_ENV = {
   MAX_ACTIVE_CARDS: '1000',
   ARGON2_MEMORY_KIB: '19456',
   GLOBAL_RATE_LIMIT: '0',
-  // Required in production (src/config.ts PRODUCTION_REQUIREMENTS); never contacted: the benchmark sends no mail.
-  PUBLIC_BASE_URL: 'http://127.0.0.1:3978',
+  // Required in production (src/config.ts PRODUCTION_REQUIREMENTS). Port 0 as PORT: the start-up banner, which the
+  // benchmark reads, shows the bound port in its place. The mail server is never contacted: no benchmark sends mail.
+  PUBLIC_BASE_URL: 'http://127.0.0.1:0',
   SMTP_URL: 'smtp://127.0.0.1:2525',
 };
 
