@@ -368,7 +368,7 @@ describe('at 200% zoom (a 1280 × 1024 window: 640 × 512 CSS pixels), motion al
     return before;
   }
 
-  it('reflows through a whole save-document flow: send box on screen, nothing overlapping, no label cut', async () => {
+  it('reflows through a save-document flow (send box on screen, no overlap, no label cut); a failed send is said', async () => {
     await page.goto(`${t.baseUrl}/chat`);
     await expectReflow(page, 'signed out', { chat: false });
     await page.getByLabel('CPF ou e-mail').fill(citizen.input.cpf);
@@ -400,5 +400,17 @@ describe('at 200% zoom (a 1280 × 1024 window: 640 × 512 CSS pixels), motion al
     await expectReflow(page, 'summary with the file', { chat: true });
     await expectAnnounced(page, 'summary with the file');
     await page.screenshot({ path: join(SCREENSHOTS, 'a11y-200-3-summary.png') });
+
+    // A message the server refuses is said in the page's live region (Web Chat's own region, which said it, is hidden).
+    // A 4xx fails the send at once; a network error would only after Web Chat's 20 s send timeout.
+    await page.route('**/v3/directline/conversations/*/activities', (route) =>
+      route.request().method() === 'POST'
+        ? route.fulfill({ status: 400, contentType: 'application/problem+json', body: '{"status":400}' })
+        : route.continue(),
+    );
+    await send('Sim');
+    await page
+      .locator('#announcer p', { hasText: 'Sua mensagem não foi enviada. Tente de novo.' })
+      .waitFor({ state: 'attached' });
   });
 });
