@@ -42,8 +42,9 @@ export default tseslint.config(
     },
   },
   {
-    // The web chat page's script runs in the browser as plain JavaScript: no TypeScript project, browser globals.
-    files: ['bot/channels/directline/chat/**/*.js'],
+    // The web chat page's script, and the probes the browser tests inject into pages, run in the browser as plain
+    // JavaScript: no TypeScript project, browser globals.
+    files: ['bot/channels/directline/chat/**/*.js', 'tests/support/page-probes.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,

@@ -1,11 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { crc32, deflateSync } from 'node:zlib';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { findDocumentType } from '../../src/documents/document-types';
+import { openBrowser, type TestBrowser } from '../support/browser';
 import { registerCitizen, type SignedInCitizen } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { botBubbles, waitForBotMessage } from '../support/webchat-page';
 
 /**
  * The city's web chat in a real browser (Debian's chromium driven by playwright-core): sign in on /chat, ask the
@@ -13,14 +14,11 @@ import { startTestApp, type TestApp } from '../support/test-app';
  * and its file through the REST API. Screenshots go to test-results/screenshots/ for people to look at.
  */
 const SCREENSHOTS = join(__dirname, '..', '..', 'test-results', 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let t: TestApp;
 let citizen: SignedInCitizen;
-let profile: string;
-let context: BrowserContext;
+let browser: TestBrowser;
 let page: Page;
-const browserErrors: string[] = [];
 
 jest.setTimeout(120_000);
 
@@ -28,31 +26,12 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   t = await startTestApp();
   citizen = await registerCitizen(t);
-  profile = mkdtempSync(join(tmpdir(), 'cdc-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    viewport: { width: 390, height: 844 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('console', (message) => {
-    if (message.type() === 'error') browserErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => browserErrors.push(error.message));
+  browser = await openBrowser({ viewport: { width: 390, height: 844 } });
+  page = browser.page;
 });
 
 afterAll(async () => {
-  await context?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
   await t?.close();
 });
 
@@ -83,21 +62,13 @@ function solidPng(width: number, height: number): Buffer {
   ]);
 }
 
-const botBubbles = () => page.locator('.webchat__bubble:not(.webchat__bubble--from-user)');
-
 /** Waits for a bot bubble whose text matches, newer than the `after` bubbles already there. */
-async function botSays(pattern: RegExp, after: number): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const texts = (await botBubbles().allTextContents()).slice(after);
-    if (texts.some((text) => pattern.test(text))) return;
-    if (Date.now() > deadline) throw new Error(`no bot message matching ${pattern} after ${after}; got ${texts.join(' | ')}`);
-    await page.waitForTimeout(100);
-  }
+function botSays(pattern: RegExp, after: number): Promise<void> {
+  return waitForBotMessage(page, pattern, after);
 }
 
 async function type(text: string): Promise<number> {
-  const before = await botBubbles().count();
+  const before = await botBubbles(page).count();
   const input = page.locator('[data-id="webchat-sendbox-input"]');
   await input.fill(text);
   await input.press('Enter');
@@ -106,7 +77,7 @@ async function type(text: string): Promise<number> {
 
 /** Clicks the visible suggested action labelled `label` (each has a hidden duplicate for screen readers). */
 async function click(label: string): Promise<number> {
-  const before = await botBubbles().count();
+  const before = await botBubbles(page).count();
   await page.locator('.webchat__suggested-actions__button:visible', { hasText: label }).first().click();
   return before;
 }
@@ -133,7 +104,7 @@ describe('the web chat page in a browser', () => {
     await botSays(/anexar/i, await type('01/05/2030'));
     // The paper clip: Web Chat uploads the picked file to the app's Direct Line, and the flow receives it.
     const photo = solidPng(64, 40);
-    const before = await botBubbles().count();
+    const before = await botBubbles(page).count();
     await page.locator('input[type="file"]').setInputFiles({ name: 'minha-cnh.png', mimeType: 'image/png', buffer: photo });
     await botSays(/Arquivo: imagem PNG de \d/, before);
     await shot('4-summary');
@@ -152,13 +123,14 @@ describe('the web chat page in a browser', () => {
     expect(body.items).toEqual([expect.objectContaining({ type: 'cnh', expiresAt: '2030-05-01' })]);
     const file = await t.fetch(`/v1/documents/${body.items[0].id}/file`, { headers: citizen.auth });
     expect(Buffer.from(await file.arrayBuffer()).equals(photo)).toBe(true);
-    expect(browserErrors.filter((error) => /Content Security Policy|Refused to/i.test(error))).toEqual([]);
+    expect(browser.errors.filter((error) => /Content Security Policy|Refused to/i.test(error))).toEqual([]);
   });
 
   it('opens an anonymous chat over polling that answers questions and refuses link codes', async () => {
     await page.goto(`${t.baseUrl}/chat?polling=1`);
     await page.getByRole('button', { name: 'Entrar sem conta' }).click();
     await botSays(/IPlani/, 0);
+    expect(await page.title()).toBe('Conversa sem conta · IPlani · Carteira Digital Carioca');
     await botSays(/não é possível vincular/, await type('vincular ABCD2345'));
     await botSays(/saldo/i, await type('como vejo o saldo do meu cartão?'));
     await page.waitForTimeout(500);
