@@ -6,6 +6,7 @@ import type { AppServices } from '../src/services';
 import { RegisterRoutes } from './generated/routes';
 import { registerDocs } from './http/docs';
 import { registerHealth } from './http/health';
+import { registerHome } from './http/home';
 import { createBearerAuthenticator } from './http/authentication';
 import { registerSocialLogin } from './http/social-login';
 
@@ -16,7 +17,7 @@ export interface ApiDependencies {
   config: Config;
 }
 
-/** Mounts the REST edge: the tsoa controllers, health, readiness and the API docs. */
+/** Mounts the REST edge: the tsoa controllers, health, readiness, the API docs and the root page linking to them. */
 export function registerApi(server: Server, { services, db, secrets, config }: ApiDependencies): void {
   const authenticate = createBearerAuthenticator(config, secrets.jwtSecret, services.sessions);
   server.use(function attachServices(req: Request, res: Response, next: () => void) {
@@ -24,6 +25,7 @@ export function registerApi(server: Server, { services, db, secrets, config }: A
     req.authenticateBearer = () => authenticate(req, res);
     next();
   });
+  registerHome(server);
   registerHealth(server, db);
   registerDocs(server);
   RegisterRoutes(server);
