@@ -124,22 +124,24 @@ describe('process lifecycle on the embedded database', () => {
   }, 90_000);
 
   it('npm start refuses before building when the data directory is in use or the configuration is invalid', () => {
+    const ownDir = mkdtempSync(join(tmpdir(), 'cdc-prestart-'));
     const npmStart = (env: Record<string, string>) =>
       spawnSync('npm', ['start'], { cwd: join(__dirname, '..', '..'), env: { ...process.env, ...env }, encoding: 'utf8' });
     // This test's own process holds the lock, as a running app would.
-    const lock = DataDirLock.acquire(join(dataDir, 'pglite'));
+    const lock = DataDirLock.acquire(join(ownDir, 'pglite'));
     try {
-      const locked = npmStart({ DATA_DIR: dataDir });
+      const locked = npmStart({ DATA_DIR: ownDir });
       expect(locked.status).not.toBe(0);
       expect(locked.stderr).toMatch(/already in use by process \d+/);
       expect(locked.stdout).not.toContain('carteira-digital-carioca@0.1.0 build');
+      const misconfigured = npmStart({ DATA_DIR: ownDir, PORT: 'abc' });
+      expect(misconfigured.status).not.toBe(0);
+      expect(misconfigured.stderr).toContain('PORT');
+      expect(misconfigured.stdout).not.toContain('carteira-digital-carioca@0.1.0 build');
     } finally {
       lock.release();
+      rmSync(ownDir, { recursive: true, force: true });
     }
-    const misconfigured = npmStart({ DATA_DIR: dataDir, PORT: 'abc' });
-    expect(misconfigured.status).not.toBe(0);
-    expect(misconfigured.stderr).toContain('PORT');
-    expect(misconfigured.stdout).not.toContain('carteira-digital-carioca@0.1.0 build');
   }, 60_000);
 
   it('takes over a stale lock left by a process that died', async () => {
