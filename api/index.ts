@@ -7,6 +7,7 @@ import type { Clock } from '../src/shared/clock';
 import { RegisterRoutes } from './generated/routes';
 import { registerDocs } from './http/docs';
 import { registerHealth } from './http/health';
+import { registerHome } from './http/home';
 import { createBearerAuthenticator } from './http/authentication';
 import { registerSocialLogin } from './http/social-login';
 import { registerAccountPages } from './http/account-pages';
@@ -19,7 +20,10 @@ export interface ApiDependencies {
   clock: Clock;
 }
 
-/** Mounts the REST edge: the tsoa controllers, health, readiness, the API docs and the account page of e-mail notices. */
+/**
+ * Mounts the REST edge: the tsoa controllers, health, readiness, the API docs, the root page linking to them and the
+ * account page of e-mail notices.
+ */
 export function registerApi(server: Server, { services, db, secrets, config, clock }: ApiDependencies): void {
   const authenticate = createBearerAuthenticator(config, secrets.jwtSecret, services.sessions, clock);
   server.use(function attachServices(req: Request, res: Response, next: () => void) {
@@ -27,6 +31,7 @@ export function registerApi(server: Server, { services, db, secrets, config, clo
     req.authenticateBearer = () => authenticate(req, res);
     next();
   });
+  registerHome(server);
   registerHealth(server, db);
   registerDocs(server);
   RegisterRoutes(server);

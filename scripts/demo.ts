@@ -2,23 +2,32 @@
  * `npm run demo`: a demo citizen to try the wallet in a minute. Creates (or reuses) the account, gives its card a
  * balance and a short history, saves two documents, and prints the credentials and a fresh link code for the bot.
  * Uses the app's configuration (DATABASE_URL, or the embedded database in DATA_DIR: stop the app first, then start
- * it again after this).
+ * it again after this); the URLs it prints are the app's (PUBLIC_BASE_URL, or PORT).
  */
 import { DomainError } from '../src/shared/errors';
 import { INTERNAL_REQUEST } from '../src/shared/request-info';
+import { cpfWithCheckDigits, formatCpf } from '../src/shared/cpf';
 import { User } from '../src/accounts/user.entity';
 import { findDocumentType } from '../src/documents/document-types';
 import { formatBrl } from '../src/transport/money';
+import type { AppServices } from '../src/services';
+import type { Database } from '../src/db/orm';
 import { withServices } from './with-services';
 
 const DEMO = {
   fullName: 'Maria Carioca Demonstração',
   email: 'demo@carteira.rio',
-  cpf: '52998224725',
   birthDate: '1988-03-01',
   phone: '21987654321',
   password: 'Pao de Acucar ao entardecer',
 };
+
+/**
+ * The demo's CPF is the first of these that no other account holds: someone may already have registered with any CPF,
+ * the example Swagger UI fills in (529.982.247-25) included, which is why the sequence does not start there.
+ */
+const DEMO_CPF_BASE = 398_416_207;
+const DEMO_CPF_ATTEMPTS = 100;
 
 /** Runs a step that may already have happened on an earlier run (conflicts are fine). */
 async function once(step: () => Promise<unknown>): Promise<void> {
@@ -29,10 +38,25 @@ async function once(step: () => Promise<unknown>): Promise<void> {
   }
 }
 
+/** The demo account: the one an earlier run made, or a new one with the first CPF nobody holds. */
+async function demoAccount(services: AppServices, db: Database): Promise<User> {
+  const existing = await db.em.findOne(User, { email: DEMO.email, status: 'active' });
+  if (existing) return existing;
+  for (let attempt = 0; attempt < DEMO_CPF_ATTEMPTS; attempt++) {
+    const cpf = cpfWithCheckDigits(String(DEMO_CPF_BASE + attempt));
+    try {
+      return await services.accounts.register({ ...DEMO, cpf }, INTERNAL_REQUEST);
+    } catch (error) {
+      const cpfTaken = error instanceof DomainError && error.code === 'conflict' && error.errors.some((e) => e.field === 'cpf');
+      if (!cpfTaken) throw error;
+    }
+  }
+  throw new Error(`every one of the ${DEMO_CPF_ATTEMPTS} demo CPFs is taken by another account`);
+}
+
 async function main(): Promise<void> {
-  await withServices(async (services, db) => {
-    await once(() => services.accounts.register(DEMO, INTERNAL_REQUEST));
-    const user = await db.em.findOneOrFail(User, { email: DEMO.email, status: 'active' });
+  await withServices(async (services, db, config) => {
+    const user = await demoAccount(services, db);
     const actor = { id: user.id, role: user.role };
     const cards = await services.cards.listCards(actor, { limit: 10 });
     const card = cards.items.find((c) => c.status === 'active');
@@ -42,7 +66,7 @@ async function main(): Promise<void> {
       await services.cards.debit(actor, card.id, 470, `demo-${card.id}-fare-2`);
       await services.cards.recharge(actor, card.id, 2000, `demo-${card.id}-recharge-2`);
     }
-    await once(() => services.documents.create(actor, { type: 'cpf', number: DEMO.cpf }, INTERNAL_REQUEST));
+    await once(() => services.documents.create(actor, { type: 'cpf', number: user.cpf! }, INTERNAL_REQUEST));
     await once(() =>
       services.documents.create(
         actor,
@@ -54,17 +78,19 @@ async function main(): Promise<void> {
     const balance = (await services.cards.listCards(actor, { limit: 10 })).items.map(
       (c) => `${c.maskedNumber}: ${formatBrl(c.balanceCents)}`,
     );
+    const base = config.publicBaseUrl;
     process.stdout.write(
       [
         '',
         'Demo citizen ready',
-        `  Sign in (API /v1/auth/token or Swagger "Authorize"): username ${DEMO.email} or CPF ${DEMO.cpf}`,
+        `  Sign in (API /v1/auth/token or Swagger "Authorize"): username ${DEMO.email} or CPF ${formatCpf(user.cpf!)}`,
         `  Password: ${DEMO.password}`,
         `  Cards: ${balance.join('; ')}`,
         '  Documents: CPF and CNH',
         `  Bot link code: ${code} (valid until ${expiresAt.toISOString()}): say "vincular ${code}" to the bot`,
         '',
-        'Start the app (npm start) and open the Bot Framework Emulator at http://localhost:3978/api/messages (no app id).',
+        `Start the app (npm start), then open ${base}/docs, the web chat at ${base}/chat, or the Bot Framework Emulator`,
+        `at ${base}/api/messages (no app id).`,
         '',
       ].join('\n'),
     );

@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { evaluate, unmetThresholds, type EvalItem } from '../src/faq/evaluation';
+import { describeFailure, evaluate, unmetThresholds, type EvalItem } from '../src/faq/evaluation';
 import { FaqSearchEngine } from '../src/faq/search-engine';
 import { FAQ_SEED_ENTRIES } from '../src/faq/seed-entries';
 
@@ -14,12 +14,7 @@ const engine = new FaqSearchEngine(FAQ_SEED_ENTRIES.map((entry) => ({ ...entry, 
 const report = evaluate(items, (q, limit) => engine.search(q, limit));
 
 const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
-for (const failure of report.failures) {
-  const got = failure.got.map((hit) => `${hit.slug} ${hit.score.toFixed(2)}`).join(' | ') || '(nothing)';
-  console.log(
-    `${failure.kind.padEnd(15)} "${failure.q}" expected ${failure.expected ?? 'no answer'}${failure.confident ? ' [confident]' : ''}\n${' '.repeat(16)}got ${got}`,
-  );
-}
+for (const failure of report.failures) console.log(describeFailure(failure));
 console.log(`\nIn-scope items: ${report.inScope}, out-of-scope items: ${report.outOfScope}`);
 console.log(`Top-1 accuracy:        ${percent(report.top1)}`);
 console.log(`Top-3 accuracy:        ${percent(report.top3)}`);

@@ -5,7 +5,7 @@
  */
 import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/orm';
-import { verifyLedger } from '../src/transport/ledger-verification';
+import { summariseLedgerReport, verifyLedger } from '../src/transport/ledger-verification';
 
 async function main(): Promise<number> {
   const config = loadConfig();
@@ -15,10 +15,7 @@ async function main(): Promise<number> {
     for (const violation of report.violations) {
       process.stdout.write(`VIOLATION card ${violation.cardId} [${violation.rule}] ${violation.detail}\n`);
     }
-    process.stdout.write(
-      `Checked ${report.cardsChecked} cards and ${report.entriesChecked} ledger entries: ` +
-        `${report.violations.length === 0 ? 'all invariants hold' : `${report.violations.length} violation(s)`}.\n`,
-    );
+    process.stdout.write(`${summariseLedgerReport(report)}\n`);
     return report.violations.length === 0 ? 0 : 1;
   } finally {
     await db.close();

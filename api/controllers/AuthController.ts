@@ -1,7 +1,17 @@
-import { Body, Post, Res, Response, Route, SuccessResponse, Tags, type TsoaResponse } from '@tsoa/runtime';
+import { Body, Consumes, Post, Produces, Res, Response, Route, SuccessResponse, Tags, type TsoaResponse } from '@tsoa/runtime';
 import { BaseController } from './BaseController';
 import { presentUser, type UserView } from '../presenters/user.presenter';
-import type { Problem } from '../http/problems';
+import {
+  BODY_TOO_LARGE,
+  INTERNAL_ERROR,
+  MALFORMED_REQUEST,
+  MALFORMED_BODY,
+  PROBLEM_MEDIA_TYPE,
+  SERVICE_UNAVAILABLE,
+  TOO_MANY_REQUESTS,
+  UNSUPPORTED_BODY,
+  type Problem,
+} from '../http/problems';
 import { OAuthError, type TokenResponse } from '../../src/accounts/sessions.service';
 
 export interface RegisterRequest {
@@ -127,14 +137,22 @@ function text(value: unknown): string | undefined {
 
 @Route('v1/auth')
 @Tags('Autenticação')
+@Produces(PROBLEM_MEDIA_TYPE)
+@Response<Problem>(400, MALFORMED_REQUEST)
+@Response<Problem>(429, TOO_MANY_REQUESTS)
+@Response<Problem>(500, INTERNAL_ERROR)
+@Response<Problem>(503, SERVICE_UNAVAILABLE)
 export class AuthController extends BaseController {
   /**
    * Cria a conta de um cidadão e emite o seu primeiro cartão de transporte.
    * @summary Cadastro
    */
   @Post('register')
-  @SuccessResponse(201, 'Conta criada')
+  @SuccessResponse(201, 'Conta criada', 'application/json')
+  @Response<Problem>(400, MALFORMED_BODY)
   @Response<Problem>(409, 'CPF ou e-mail já cadastrado')
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
   @Response<Problem>(422, 'Dados inválidos')
   public async register(@Body() body: RegisterRequest): Promise<UserView> {
     const user = await this.services.accounts.register(body, this.info);
@@ -145,15 +163,28 @@ export class AuthController extends BaseController {
 
   /**
    * Emite tokens (OAuth 2.0): `grant_type=password` com CPF ou e-mail e senha (e `otp` com verificação em duas etapas),
-   * ou `grant_type=refresh_token`. Erros no formato OAuth 2.0 (`error`, `error_description`).
+   * ou `grant_type=refresh_token`. O corpo é um formulário (`application/x-www-form-urlencoded`, como manda a RFC 6749
+   * e como envia o "Authorize" do Swagger UI) ou JSON com os mesmos campos. Erros no formato OAuth 2.0 (`error`,
+   * `error_description`).
    * @summary Entrar / renovar sessão
+   * @param oauthError Erro OAuth 2.0 em `application/json`: 400 para credenciais inválidas, `grant_type` ausente ou
+   * desconhecido, ou código de verificação necessário (`mfa_required`); 429 (`slow_down`, com Retry-After) para muitas
+   * tentativas neste login; 400 (`invalid_request`) também para corpo malformado, grande demais ou de outro tipo de
+   * conteúdo (RFC 6749 §5.2). Em `application/problem+json`: 429 para muitas requisições deste endereço.
    */
   @Post('token')
-  @Response<OAuthErrorBody>(400, 'Credenciais inválidas, ou código de verificação necessário (`mfa_required`)')
-  @Response<OAuthErrorBody>(429, 'Muitas tentativas')
+  @Consumes('application/x-www-form-urlencoded')
+  @Produces('application/json')
+  @Response<Problem>(422, 'Parâmetro desconhecido ou que não é texto')
   public async token(
     @Body() body: TokenRequest,
-    @Res() oauthError: TsoaResponse<400 | 429, OAuthErrorBody, { 'Retry-After'?: string; 'Cache-Control': string }>,
+    // The Content-Type literal is what tells tsoa these answers are application/json, not the class's problem+json.
+    @Res()
+    oauthError: TsoaResponse<
+      400 | 429,
+      OAuthErrorBody,
+      { 'Content-Type': 'application/json'; 'Retry-After'?: string; 'Cache-Control': string }
+    >,
   ): Promise<TokenResponse> {
     this.setHeader('Cache-Control', 'no-store');
     this.setHeader('Pragma', 'no-cache');
@@ -177,8 +208,11 @@ export class AuthController extends BaseController {
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
       const status = error.error === 'slow_down' ? 429 : 400;
-      const headers: { 'Retry-After'?: string; 'Cache-Control': string } = { 'Cache-Control': 'no-store' };
-      if (error.retryAfterSeconds) headers['Retry-After'] = String(Math.ceil(error.retryAfterSeconds));
+      const headers = {
+        'Content-Type': 'application/json' as const,
+        'Cache-Control': 'no-store',
+        ...(error.retryAfterSeconds ? { 'Retry-After': String(Math.ceil(error.retryAfterSeconds)) } : {}),
+      };
       return oauthError(status, { error: error.error, error_description: error.description }, headers) as TokenResponse;
     }
   }
@@ -189,6 +223,10 @@ export class AuthController extends BaseController {
    */
   @Post('revoke')
   @SuccessResponse(204, 'Sessão encerrada')
+  @Response<Problem>(400, MALFORMED_BODY)
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
+  @Response<Problem>(422, 'Dados inválidos')
   public async revoke(@Body() body: RevokeRequest): Promise<void> {
     await this.services.sessions.revoke(body.token, this.info);
     this.setStatus(204);
@@ -200,6 +238,10 @@ export class AuthController extends BaseController {
    */
   @Post('password/forgot')
   @SuccessResponse(202, 'Pedido recebido')
+  @Response<Problem>(400, MALFORMED_BODY)
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
+  @Response<Problem>(422, 'Dados inválidos')
   @Response<Problem>(429, 'Muitos pedidos')
   public async forgotPassword(@Body() body: ForgotPasswordRequest): Promise<void> {
     await this.services.sessions.forgotPassword(body.login, this.info);
@@ -212,6 +254,9 @@ export class AuthController extends BaseController {
    */
   @Post('password/reset')
   @SuccessResponse(204, 'Senha redefinida')
+  @Response<Problem>(400, MALFORMED_BODY)
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
   @Response<Problem>(422, 'Código inválido ou expirado, ou senha fora da política')
   public async resetPassword(@Body() body: ResetPasswordRequest): Promise<void> {
     await this.services.sessions.resetPassword(body.token, body.newPassword, this.info);
@@ -227,7 +272,10 @@ export class AuthController extends BaseController {
    */
   @Post('email-change/undo')
   @SuccessResponse(204, 'E-mail antigo restaurado e sessões encerradas')
+  @Response<Problem>(400, MALFORMED_BODY)
   @Response<Problem>(409, 'O e-mail antigo já pertence a outra conta')
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
   @Response<Problem>(422, 'Código inválido, expirado ou já utilizado')
   public async undoEmailChange(@Body() body: UndoEmailChangeRequest): Promise<void> {
     await this.services.accounts.undoEmailChange(body.token, this.info);

@@ -4,7 +4,16 @@ import type { Actor } from '../../src/accounts/policies';
 import type { RequestInfo } from '../../src/shared/request-info';
 import { DomainError } from '../../src/shared/errors';
 
-/** Base of every REST controller: the request's services, caller and metadata, and tsoa's status/header plumbing. */
+/**
+ * Base of every REST controller: the request's services, caller and metadata, and tsoa's status/header plumbing.
+ *
+ * How a controller describes its answers in the spec (tsoa reads the decorators of each class itself, not of this
+ * base): the class has `@Produces(PROBLEM_MEDIA_TYPE)`, so every `@Response<Problem>` is `application/problem+json`,
+ * plus the problems every route can answer (400 for a NUL in the URL, 429, 500, 503; 401 when secured); each method
+ * declares its own success
+ * media type (`@Produces('application/json')` unless it returns nothing) and its own problems, and every POST, PUT,
+ * PATCH and DELETE also 400, 413 and 415 from the body parser. tests/integration/openapi.test.ts checks all of it.
+ */
 export abstract class BaseController extends Controller {
   constructor(protected readonly context: ControllerContext) {
     super();

@@ -1,4 +1,4 @@
-import { Body, Get, Header, Path, Post, Query, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Body, Get, Header, Path, Post, Produces, Query, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import { BaseController } from './BaseController';
 import {
   presentBalanceChange,
@@ -12,7 +12,17 @@ import {
   type CardView,
   type TransactionView,
 } from '../presenters/card.presenter';
-import type { Problem } from '../http/problems';
+import {
+  BODY_TOO_LARGE,
+  INTERNAL_ERROR,
+  MALFORMED_REQUEST,
+  MALFORMED_BODY,
+  PROBLEM_MEDIA_TYPE,
+  SERVICE_UNAVAILABLE,
+  TOO_MANY_REQUESTS,
+  UNSUPPORTED_BODY,
+  type Problem,
+} from '../http/problems';
 import { pageRequest } from '../../src/shared/pagination';
 import type { IdempotentResult } from '../../src/transport/idempotency';
 
@@ -43,8 +53,13 @@ export interface TransactionPage {
 
 @Route('v1/cards')
 @Tags('Cartões de transporte')
+@Produces(PROBLEM_MEDIA_TYPE)
 @Security('jwt')
 @Response<Problem>(401, 'Não autenticado')
+@Response<Problem>(400, MALFORMED_REQUEST)
+@Response<Problem>(429, TOO_MANY_REQUESTS)
+@Response<Problem>(500, INTERNAL_ERROR)
+@Response<Problem>(503, SERVICE_UNAVAILABLE)
 export class CardsController extends BaseController {
   /**
    * Meus cartões (ativos, bloqueados e cancelados), com o número mascarado. Paginado: `limit` até 100,
@@ -52,6 +67,8 @@ export class CardsController extends BaseController {
    * @summary Listar meus cartões
    */
   @Get()
+  @Produces('application/json')
+  @Response<Problem>(422, 'Paginação inválida')
   public async list(@Query() limit?: number, @Query() cursor?: string): Promise<CardPage> {
     const page = await this.services.cards.listCards(this.actor, pageRequest(limit, cursor));
     return { items: page.items.map(presentCardListItem), nextCursor: page.nextCursor };
@@ -62,8 +79,11 @@ export class CardsController extends BaseController {
    * @summary Pedir um novo cartão
    */
   @Post()
-  @SuccessResponse(201, 'Cartão emitido')
+  @SuccessResponse(201, 'Cartão emitido', 'application/json')
+  @Response<Problem>(400, MALFORMED_BODY)
   @Response<Problem>(409, 'Limite de cartões atingido')
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
   public async create(): Promise<CardView> {
     const card = await this.services.cards.requestCard(this.actor);
     this.setStatus(201);
@@ -76,6 +96,7 @@ export class CardsController extends BaseController {
    * @summary Ver cartão
    */
   @Get('{id}')
+  @Produces('application/json')
   @Response<Problem>(404, 'Não encontrado')
   public async get(@Path() id: string): Promise<CardView> {
     return presentCard(await this.services.cards.getCard(this.actor, id));
@@ -89,10 +110,12 @@ export class CardsController extends BaseController {
    * @param idempotencyKey Chave única desta operação (de 1 a 255 caracteres imprimíveis), por exemplo um UUID.
    */
   @Post('{id}/recharges')
-  @SuccessResponse(201, 'Recarga feita')
-  @Response<Problem>(400, 'Idempotency-Key ausente ou inválida')
+  @SuccessResponse(201, 'Recarga feita', 'application/json')
+  @Response<Problem>(400, 'Idempotency-Key ausente ou inválida, ou corpo malformado (JSON inválido)')
   @Response<Problem>(404, 'Não encontrado')
   @Response<Problem>(409, 'Cartão não está ativo, ou a mesma chave ainda está em andamento')
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
   @Response<Problem>(422, 'Valor fora dos limites, saldo máximo atingido, ou chave usada com outros dados')
   @Response<Problem>(429, 'Muitas recargas no cartão (veja Retry-After)')
   public async recharge(
@@ -111,10 +134,12 @@ export class CardsController extends BaseController {
    * @param idempotencyKey Chave única desta operação (de 1 a 255 caracteres imprimíveis), por exemplo um UUID.
    */
   @Post('{id}/debits')
-  @SuccessResponse(201, 'Débito feito')
-  @Response<Problem>(400, 'Idempotency-Key ausente ou inválida')
+  @SuccessResponse(201, 'Débito feito', 'application/json')
+  @Response<Problem>(400, 'Idempotency-Key ausente ou inválida, ou corpo malformado (JSON inválido)')
   @Response<Problem>(404, 'Não encontrado')
   @Response<Problem>(409, 'Cartão não está ativo, ou a mesma chave ainda está em andamento')
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
   @Response<Problem>(422, 'Saldo insuficiente, valor inválido, ou chave usada com outros dados')
   public async debit(
     @Path() id: string,
@@ -133,6 +158,7 @@ export class CardsController extends BaseController {
    * @param to Fim do período (inclusive), no mesmo formato.
    */
   @Get('{id}/transactions')
+  @Produces('application/json')
   @Response<Problem>(404, 'Não encontrado')
   @Response<Problem>(422, 'Filtro inválido')
   public async transactions(
@@ -154,8 +180,13 @@ export class CardsController extends BaseController {
    * @param idempotencyKey Opcional: repetir com a mesma chave devolve o mesmo protocolo.
    */
   @Post('{id}/block')
+  @Produces('application/json')
+  @Response<Problem>(400, MALFORMED_BODY)
   @Response<Problem>(404, 'Não encontrado')
   @Response<Problem>(409, 'O cartão já está bloqueado ou cancelado')
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
+  @Response<Problem>(422, 'Motivo inválido')
   public async block(
     @Path() id: string,
     @Body() body: BlockCardRequest,
@@ -170,9 +201,12 @@ export class CardsController extends BaseController {
    * @summary Pedir segunda via
    */
   @Post('{id}/replacement')
-  @SuccessResponse(201, 'Segunda via emitida')
+  @SuccessResponse(201, 'Segunda via emitida', 'application/json')
+  @Response<Problem>(400, MALFORMED_BODY)
   @Response<Problem>(404, 'Não encontrado')
   @Response<Problem>(409, 'O cartão não está bloqueado ou já foi substituído')
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
   public async replace(@Path() id: string): Promise<CardView> {
     const card = await this.services.cards.replace(this.actor, id, this.info);
     this.setStatus(201);

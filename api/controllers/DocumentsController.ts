@@ -16,7 +16,17 @@ import {
   Tags,
 } from '@tsoa/runtime';
 import { BaseController } from './BaseController';
-import type { Problem } from '../http/problems';
+import {
+  BODY_TOO_LARGE,
+  INTERNAL_ERROR,
+  MALFORMED_REQUEST,
+  MALFORMED_BODY,
+  PROBLEM_MEDIA_TYPE,
+  SERVICE_UNAVAILABLE,
+  TOO_MANY_REQUESTS,
+  UNSUPPORTED_BODY,
+  type Problem,
+} from '../http/problems';
 import { contentDisposition, presentDocument, type DocumentPage, type DocumentView } from '../presenters/document.presenter';
 import { pageRequest } from '../../src/shared/pagination';
 import { readMultipartFile } from '../../src/documents/upload-reader';
@@ -51,8 +61,13 @@ export interface UpdateDocumentRequest {
 
 @Route('v1/documents')
 @Tags('Documentos')
+@Produces(PROBLEM_MEDIA_TYPE)
 @Security('jwt')
 @Response<Problem>(401, 'Não autenticado')
+@Response<Problem>(400, MALFORMED_REQUEST)
+@Response<Problem>(429, TOO_MANY_REQUESTS)
+@Response<Problem>(500, INTERNAL_ERROR)
+@Response<Problem>(503, SERVICE_UNAVAILABLE)
 export class DocumentsController extends BaseController {
   /**
    * Meus documentos, do mais antigo ao mais novo, paginados (`limit` até 100, `cursor` = `nextCursor` da página anterior).
@@ -61,6 +76,7 @@ export class DocumentsController extends BaseController {
    * @param status `valid`, `expiring` (vence em até 30 dias, contando hoje) ou `expired` (vencido), no horário do Rio.
    */
   @Get()
+  @Produces('application/json')
   @Response<Problem>(422, 'Filtro ou paginação inválidos')
   public async list(
     @Query() type?: string,
@@ -78,8 +94,11 @@ export class DocumentsController extends BaseController {
    * @summary Guardar documento
    */
   @Post()
-  @SuccessResponse(201, 'Documento guardado')
+  @SuccessResponse(201, 'Documento guardado', 'application/json')
+  @Response<Problem>(400, MALFORMED_BODY)
   @Response<Problem>(409, 'Documento já guardado (mesmo tipo e número) ou limite de documentos atingido')
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
   @Response<Problem>(422, 'Dados inválidos')
   public async create(@Body() body: CreateDocumentRequest): Promise<DocumentView> {
     const details = await this.services.documents.create(this.actor, body, this.info);
@@ -90,6 +109,7 @@ export class DocumentsController extends BaseController {
 
   /** @summary Ver documento */
   @Get('{id}')
+  @Produces('application/json')
   @Response<Problem>(404, 'Não encontrado')
   public async get(@Path() id: string): Promise<DocumentView> {
     return presentDocument(await this.services.documents.get(this.actor, id));
@@ -100,8 +120,12 @@ export class DocumentsController extends BaseController {
    * @summary Alterar documento
    */
   @Patch('{id}')
+  @Produces('application/json')
+  @Response<Problem>(400, MALFORMED_BODY)
   @Response<Problem>(404, 'Não encontrado')
   @Response<Problem>(409, 'Documento já guardado (mesmo tipo e número)')
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
   @Response<Problem>(422, 'Dados inválidos')
   public async update(@Path() id: string, @Body() body: UpdateDocumentRequest): Promise<DocumentView> {
     return presentDocument(await this.services.documents.update(this.actor, id, body, this.info));
@@ -113,7 +137,10 @@ export class DocumentsController extends BaseController {
    */
   @Delete('{id}')
   @SuccessResponse(204, 'Documento excluído')
+  @Response<Problem>(400, MALFORMED_BODY)
   @Response<Problem>(404, 'Não encontrado')
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
   public async remove(@Path() id: string): Promise<void> {
     await this.services.documents.remove(this.actor, id, this.info);
     this.setStatus(204);
@@ -126,6 +153,8 @@ export class DocumentsController extends BaseController {
    * @summary Enviar arquivo do documento
    */
   @Put('{id}/file')
+  @Produces('application/json')
+  @Response<Problem>(400, 'Corpo multipart malformado')
   @Response<Problem>(404, 'Não encontrado')
   @Response<Problem>(409, 'Limite de armazenamento atingido')
   @Response<Problem>(413, 'Arquivo maior que 5 MiB')
@@ -169,7 +198,10 @@ export class DocumentsController extends BaseController {
    */
   @Delete('{id}/file')
   @SuccessResponse(204, 'Arquivo apagado')
+  @Response<Problem>(400, MALFORMED_BODY)
   @Response<Problem>(404, 'Não encontrado ou sem arquivo')
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
   public async removeFile(@Path() id: string): Promise<void> {
     await this.services.documents.removeFile(this.actor, id, this.info);
     this.setStatus(204);

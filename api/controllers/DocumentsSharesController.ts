@@ -1,6 +1,16 @@
-import { Body, Delete, Get, Path, Post, Query, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Body, Delete, Get, Path, Post, Produces, Query, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import { BaseController } from './BaseController';
-import type { Problem } from '../http/problems';
+import {
+  BODY_TOO_LARGE,
+  INTERNAL_ERROR,
+  MALFORMED_REQUEST,
+  MALFORMED_BODY,
+  PROBLEM_MEDIA_TYPE,
+  SERVICE_UNAVAILABLE,
+  TOO_MANY_REQUESTS,
+  UNSUPPORTED_BODY,
+  type Problem,
+} from '../http/problems';
 import { presentCreatedShare, presentShare, type CreatedShareView, type SharePage } from '../presenters/document-share.presenter';
 import { pageRequest } from '../../src/shared/pagination';
 
@@ -11,9 +21,14 @@ export interface CreateShareRequest {
 
 @Route('v1/documents/{id}/shares')
 @Tags('Documentos')
+@Produces(PROBLEM_MEDIA_TYPE)
 @Security('jwt')
 @Response<Problem>(401, 'Não autenticado')
 @Response<Problem>(404, 'Documento não encontrado')
+@Response<Problem>(400, MALFORMED_REQUEST)
+@Response<Problem>(429, TOO_MANY_REQUESTS)
+@Response<Problem>(500, INTERNAL_ERROR)
+@Response<Problem>(503, SERVICE_UNAVAILABLE)
 export class DocumentsSharesController extends BaseController {
   /**
    * Cria um link de verificação do documento, com QR code, válido por até 24 horas. Quem abre o link vê o tipo, o nome
@@ -22,7 +37,10 @@ export class DocumentsSharesController extends BaseController {
    * @summary Criar link de verificação
    */
   @Post()
-  @SuccessResponse(201, 'Link criado')
+  @SuccessResponse(201, 'Link criado', 'application/json')
+  @Response<Problem>(400, MALFORMED_BODY)
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
   @Response<Problem>(422, 'ttlMinutes fora de 1 a 1440')
   public async create(@Path() id: string, @Body() body: CreateShareRequest): Promise<CreatedShareView> {
     const created = await this.services.documentShares.create(this.actor, id, body.ttlMinutes, this.info);
@@ -36,6 +54,7 @@ export class DocumentsSharesController extends BaseController {
    * @summary Listar links de verificação
    */
   @Get()
+  @Produces('application/json')
   @Response<Problem>(422, 'Paginação inválida')
   public async list(@Path() id: string, @Query() limit?: number, @Query() cursor?: string): Promise<SharePage> {
     const page = await this.services.documentShares.list(this.actor, id, pageRequest(limit, cursor));
@@ -48,6 +67,9 @@ export class DocumentsSharesController extends BaseController {
    */
   @Delete('{shareId}')
   @SuccessResponse(204, 'Link revogado')
+  @Response<Problem>(400, MALFORMED_BODY)
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
   public async revoke(@Path() id: string, @Path() shareId: string): Promise<void> {
     await this.services.documentShares.revoke(this.actor, id, shareId, this.info);
     this.setStatus(204);

@@ -1,7 +1,31 @@
-import { Body, Delete, Get, Patch, Path, Post, Query, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import {
+  Body,
+  Delete,
+  Get,
+  Patch,
+  Path,
+  Post,
+  Produces,
+  Query,
+  Response,
+  Route,
+  Security,
+  SuccessResponse,
+  Tags,
+} from '@tsoa/runtime';
 import { BaseController } from './BaseController';
 import { presentFaqEntry, presentFaqSearch, type FaqEntryView, type FaqSearchView } from '../presenters/faq.presenter';
-import type { Problem } from '../http/problems';
+import {
+  BODY_TOO_LARGE,
+  INTERNAL_ERROR,
+  MALFORMED_REQUEST,
+  MALFORMED_BODY,
+  PROBLEM_MEDIA_TYPE,
+  SERVICE_UNAVAILABLE,
+  TOO_MANY_REQUESTS,
+  UNSUPPORTED_BODY,
+  type Problem,
+} from '../http/problems';
 import { pageRequest } from '../../src/shared/pagination';
 
 export interface CreateFaqEntryRequest {
@@ -35,6 +59,11 @@ export interface FaqEntryPage {
 
 @Route('v1/faq')
 @Tags('Perguntas frequentes')
+@Produces(PROBLEM_MEDIA_TYPE)
+@Response<Problem>(400, MALFORMED_REQUEST)
+@Response<Problem>(429, TOO_MANY_REQUESTS)
+@Response<Problem>(500, INTERNAL_ERROR)
+@Response<Problem>(503, SERVICE_UNAVAILABLE)
 export class FaqController extends BaseController {
   /**
    * Busca na base de perguntas frequentes (sem autenticação). Entende acentos, maiúsculas, variações das palavras,
@@ -44,6 +73,7 @@ export class FaqController extends BaseController {
    * @param q A pergunta, em texto livre.
    */
   @Get('search')
+  @Produces('application/json')
   @Response<Problem>(422, 'Pergunta ausente, vazia ou longa demais')
   @Response<Problem>(429, 'Muitas buscas; veja o cabeçalho Retry-After')
   public async search(@Query() q: string): Promise<FaqSearchView> {
@@ -58,9 +88,11 @@ export class FaqController extends BaseController {
    * @param tag Só as que têm esta etiqueta.
    */
   @Get()
+  @Produces('application/json')
   @Security('jwt', ['admin'])
   @Response<Problem>(401, 'Não autenticado')
   @Response<Problem>(403, 'Restrito a administradores')
+  @Response<Problem>(422, 'Filtro ou paginação inválidos')
   public async list(
     @Query() limit?: number,
     @Query() cursor?: string,
@@ -77,10 +109,13 @@ export class FaqController extends BaseController {
    */
   @Post()
   @Security('jwt', ['admin'])
-  @SuccessResponse(201, 'Pergunta criada')
+  @SuccessResponse(201, 'Pergunta criada', 'application/json')
+  @Response<Problem>(400, MALFORMED_BODY)
   @Response<Problem>(401, 'Não autenticado')
   @Response<Problem>(403, 'Restrito a administradores')
   @Response<Problem>(409, 'Identificador (slug) já usado')
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
   @Response<Problem>(422, 'Dados inválidos')
   public async create(@Body() body: CreateFaqEntryRequest): Promise<FaqEntryView> {
     const entry = await this.services.faq.create(this.actor, body);
@@ -91,6 +126,7 @@ export class FaqController extends BaseController {
 
   /** @summary Ver pergunta */
   @Get('{id}')
+  @Produces('application/json')
   @Security('jwt', ['admin'])
   @Response<Problem>(401, 'Não autenticado')
   @Response<Problem>(403, 'Restrito a administradores')
@@ -104,10 +140,14 @@ export class FaqController extends BaseController {
    * @summary Alterar pergunta
    */
   @Patch('{id}')
+  @Produces('application/json')
   @Security('jwt', ['admin'])
+  @Response<Problem>(400, MALFORMED_BODY)
   @Response<Problem>(401, 'Não autenticado')
   @Response<Problem>(403, 'Restrito a administradores')
   @Response<Problem>(404, 'Não encontrada')
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
   @Response<Problem>(422, 'Dados inválidos')
   public async update(@Path() id: string, @Body() body: UpdateFaqEntryRequest): Promise<FaqEntryView> {
     return presentFaqEntry(await this.services.faq.update(this.actor, id, body));
@@ -120,9 +160,12 @@ export class FaqController extends BaseController {
   @Delete('{id}')
   @Security('jwt', ['admin'])
   @SuccessResponse(204, 'Pergunta excluída')
+  @Response<Problem>(400, MALFORMED_BODY)
   @Response<Problem>(401, 'Não autenticado')
   @Response<Problem>(403, 'Restrito a administradores')
   @Response<Problem>(404, 'Não encontrada')
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
   public async delete(@Path() id: string): Promise<void> {
     await this.services.faq.delete(this.actor, id);
     this.setStatus(204);

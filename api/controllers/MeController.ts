@@ -1,7 +1,17 @@
-import { Body, Delete, Get, Patch, Post, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Body, Delete, Get, Patch, Post, Produces, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import { BaseController } from './BaseController';
 import { presentUser, type UserView } from '../presenters/user.presenter';
-import type { Problem } from '../http/problems';
+import {
+  BODY_TOO_LARGE,
+  INTERNAL_ERROR,
+  MALFORMED_REQUEST,
+  MALFORMED_BODY,
+  PROBLEM_MEDIA_TYPE,
+  SERVICE_UNAVAILABLE,
+  TOO_MANY_REQUESTS,
+  UNSUPPORTED_BODY,
+  type Problem,
+} from '../http/problems';
 
 /**
  * Reautenticação que acompanha uma alteração sensível (e-mail, senha, verificação em duas etapas): a senha atual, ou,
@@ -40,11 +50,17 @@ export interface ChangePasswordRequest extends Reauthentication {
 
 @Route('v1/me')
 @Tags('Minha conta')
+@Produces(PROBLEM_MEDIA_TYPE)
 @Security('jwt')
 @Response<Problem>(401, 'Não autenticado')
+@Response<Problem>(400, MALFORMED_REQUEST)
+@Response<Problem>(429, TOO_MANY_REQUESTS)
+@Response<Problem>(500, INTERNAL_ERROR)
+@Response<Problem>(503, SERVICE_UNAVAILABLE)
 export class MeController extends BaseController {
   /** @summary Meu perfil */
   @Get()
+  @Produces('application/json')
   public async get(): Promise<UserView> {
     return presentUser(await this.services.accounts.getProfile(this.actor));
   }
@@ -57,8 +73,12 @@ export class MeController extends BaseController {
    * @summary Alterar meu perfil
    */
   @Patch()
+  @Produces('application/json')
+  @Response<Problem>(400, MALFORMED_BODY)
   @Response<Problem>(403, 'Troca de e-mail sem reautenticação, ou com reautenticação incorreta')
   @Response<Problem>(409, 'E-mail já cadastrado')
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
   @Response<Problem>(422, 'Dados inválidos')
   @Response<Problem>(429, 'Muitas tentativas de reautenticação')
   public async update(@Body() body: UpdateProfileRequest): Promise<UserView> {
@@ -75,7 +95,10 @@ export class MeController extends BaseController {
    */
   @Post('password')
   @SuccessResponse(204, 'Senha alterada')
+  @Response<Problem>(400, MALFORMED_BODY)
   @Response<Problem>(403, 'Reautenticação ausente ou incorreta')
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
   @Response<Problem>(422, 'Nova senha fora da política')
   @Response<Problem>(429, 'Muitas tentativas de reautenticação')
   public async changePassword(@Body() body: ChangePasswordRequest): Promise<void> {
@@ -91,6 +114,9 @@ export class MeController extends BaseController {
    */
   @Delete()
   @SuccessResponse(204, 'Conta excluída')
+  @Response<Problem>(400, MALFORMED_BODY)
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
   public async erase(): Promise<void> {
     await this.services.accounts.erase(this.actor, this.actor.id, this.info);
     this.setStatus(204);
@@ -101,6 +127,7 @@ export class MeController extends BaseController {
    * @summary Exportar meus dados
    */
   @Get('export')
+  @Produces('application/json')
   public async export(): Promise<Record<string, unknown>> {
     this.setHeader('Content-Disposition', 'attachment; filename="meus-dados-carteira-carioca.json"');
     this.setHeader('Cache-Control', 'no-store');

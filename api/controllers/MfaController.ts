@@ -1,6 +1,16 @@
-import { Body, Get, Post, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Body, Get, Post, Produces, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import { BaseController } from './BaseController';
-import type { Problem } from '../http/problems';
+import {
+  BODY_TOO_LARGE,
+  INTERNAL_ERROR,
+  MALFORMED_REQUEST,
+  MALFORMED_BODY,
+  PROBLEM_MEDIA_TYPE,
+  SERVICE_UNAVAILABLE,
+  TOO_MANY_REQUESTS,
+  UNSUPPORTED_BODY,
+  type Problem,
+} from '../http/problems';
 import {
   presentEnrolment,
   presentMfaStatus,
@@ -38,11 +48,17 @@ export interface DisableTotpRequest {
 
 @Route('v1/auth/mfa')
 @Tags('Verificação em duas etapas')
+@Produces(PROBLEM_MEDIA_TYPE)
 @Security('jwt')
 @Response<Problem>(401, 'Não autenticado')
+@Response<Problem>(400, MALFORMED_REQUEST)
+@Response<Problem>(429, TOO_MANY_REQUESTS)
+@Response<Problem>(500, INTERNAL_ERROR)
+@Response<Problem>(503, SERVICE_UNAVAILABLE)
 export class MfaController extends BaseController {
   /** @summary Situação da verificação em duas etapas */
   @Get()
+  @Produces('application/json')
   public async status(): Promise<MfaStatusView> {
     return presentMfaStatus(await this.services.mfa.status(this.actor));
   }
@@ -53,8 +69,11 @@ export class MfaController extends BaseController {
    * @summary Iniciar a configuração do aplicativo autenticador
    */
   @Post('totp')
-  @SuccessResponse(201, 'Segredo gerado')
+  @SuccessResponse(201, 'Segredo gerado', 'application/json')
+  @Response<Problem>(400, MALFORMED_BODY)
   @Response<Problem>(409, 'A verificação em duas etapas já está ativa')
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
   public async startTotp(): Promise<TotpEnrolmentView> {
     const enrolment = await this.services.mfa.startEnrolment(this.actor);
     this.setStatus(201);
@@ -69,8 +88,12 @@ export class MfaController extends BaseController {
    * @summary Ativar a verificação em duas etapas
    */
   @Post('totp/activate')
+  @Produces('application/json')
+  @Response<Problem>(400, MALFORMED_BODY)
   @Response<Problem>(403, 'Reautenticação ausente ou incorreta (`/problems/reauthentication-required`)')
   @Response<Problem>(409, 'Nenhuma configuração em andamento, ou já ativa')
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
   @Response<Problem>(422, 'Código inválido')
   @Response<Problem>(429, 'Muitas tentativas')
   public async activateTotp(@Body() body: ActivateTotpRequest): Promise<RecoveryCodesView> {
@@ -87,8 +110,12 @@ export class MfaController extends BaseController {
    */
   @Post('totp/disable')
   @SuccessResponse(204, 'Verificação em duas etapas desativada')
+  @Response<Problem>(400, MALFORMED_BODY)
   @Response<Problem>(403, 'Reautenticação ausente ou incorreta (`/problems/reauthentication-required`)')
   @Response<Problem>(409, 'A verificação em duas etapas não está ativa')
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
+  @Response<Problem>(422, 'Código ou senha inválidos')
   @Response<Problem>(429, 'Muitas tentativas')
   public async disableTotp(@Body() body: DisableTotpRequest): Promise<void> {
     await this.services.mfa.disable(this.actor, body, this.info);

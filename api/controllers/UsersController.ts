@@ -1,7 +1,17 @@
-import { Body, Delete, Get, Patch, Path, Query, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Body, Delete, Get, Patch, Path, Produces, Query, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import { BaseController } from './BaseController';
 import { presentUser, type UserView } from '../presenters/user.presenter';
-import type { Problem } from '../http/problems';
+import {
+  BODY_TOO_LARGE,
+  INTERNAL_ERROR,
+  MALFORMED_REQUEST,
+  MALFORMED_BODY,
+  PROBLEM_MEDIA_TYPE,
+  SERVICE_UNAVAILABLE,
+  TOO_MANY_REQUESTS,
+  UNSUPPORTED_BODY,
+  type Problem,
+} from '../http/problems';
 import { pageRequest } from '../../src/shared/pagination';
 import type { Reauthentication } from './MeController';
 
@@ -27,9 +37,14 @@ export interface UserPage {
 
 @Route('v1/users')
 @Tags('Administração')
+@Produces(PROBLEM_MEDIA_TYPE)
 @Security('jwt', ['admin'])
 @Response<Problem>(401, 'Não autenticado')
 @Response<Problem>(403, 'Restrito a administradores')
+@Response<Problem>(400, MALFORMED_REQUEST)
+@Response<Problem>(429, TOO_MANY_REQUESTS)
+@Response<Problem>(500, INTERNAL_ERROR)
+@Response<Problem>(503, SERVICE_UNAVAILABLE)
 export class UsersController extends BaseController {
   /**
    * Lista as contas ativas e suspensas, paginadas (`limit` até 100, `cursor` = `nextCursor` da página anterior).
@@ -37,6 +52,8 @@ export class UsersController extends BaseController {
    * @param q Trecho do nome ou do e-mail.
    */
   @Get()
+  @Produces('application/json')
+  @Response<Problem>(422, 'Paginação inválida')
   public async list(@Query() limit?: number, @Query() cursor?: string, @Query() q?: string): Promise<UserPage> {
     const page = await this.services.accounts.listUsers(this.actor, pageRequest(limit, cursor), q);
     return { items: page.items.map(presentUser), nextCursor: page.nextCursor };
@@ -44,6 +61,7 @@ export class UsersController extends BaseController {
 
   /** @summary Ver usuário */
   @Get('{id}')
+  @Produces('application/json')
   @Response<Problem>(404, 'Não encontrado')
   public async get(@Path() id: string): Promise<UserView> {
     return presentUser(await this.services.accounts.getUser(this.actor, id));
@@ -56,8 +74,12 @@ export class UsersController extends BaseController {
    * @summary Alterar usuário (dados, papel ou situação)
    */
   @Patch('{id}')
+  @Produces('application/json')
+  @Response<Problem>(400, MALFORMED_BODY)
   @Response<Problem>(403, 'Troca de e-mail sem reautenticação do administrador')
   @Response<Problem>(404, 'Não encontrado')
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
   @Response<Problem>(422, 'Dados inválidos')
   public async update(@Path() id: string, @Body() body: AdminUpdateUserRequest): Promise<UserView> {
     const { currentPassword, secondFactorCode, ...patch } = body;
@@ -69,7 +91,10 @@ export class UsersController extends BaseController {
   /** Exclui a conta como no pedido do próprio titular (LGPD). @summary Excluir usuário */
   @Delete('{id}')
   @SuccessResponse(204, 'Conta excluída')
+  @Response<Problem>(400, MALFORMED_BODY)
   @Response<Problem>(404, 'Não encontrado')
+  @Response<Problem>(413, BODY_TOO_LARGE)
+  @Response<Problem>(415, UNSUPPORTED_BODY)
   public async erase(@Path() id: string): Promise<void> {
     await this.services.accounts.erase(this.actor, id, this.info);
     this.setStatus(204);

@@ -1,7 +1,14 @@
 import { Readable } from 'node:stream';
 import { Get, Path, Produces, Response, Route, Tags } from '@tsoa/runtime';
 import { BaseController } from './BaseController';
-import type { Problem } from '../http/problems';
+import {
+  INTERNAL_ERROR,
+  MALFORMED_REQUEST,
+  PROBLEM_MEDIA_TYPE,
+  SERVICE_UNAVAILABLE,
+  TOO_MANY_REQUESTS,
+  type Problem,
+} from '../http/problems';
 import {
   presentVerification,
   renderVerificationErrorPage,
@@ -28,6 +35,11 @@ const HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'no
 
 @Route('v1/verify')
 @Tags('Verificação de documentos')
+@Produces(PROBLEM_MEDIA_TYPE)
+@Response<Problem>(400, MALFORMED_REQUEST)
+@Response<Problem>(429, TOO_MANY_REQUESTS)
+@Response<Problem>(500, INTERNAL_ERROR)
+@Response<Problem>(503, SERVICE_UNAVAILABLE)
 export class VerifyController extends BaseController {
   /**
    * Página pública de um link de verificação: tipo do documento, nome do titular, número mascarado, validade e até
@@ -39,8 +51,14 @@ export class VerifyController extends BaseController {
   @Get('{token}')
   @Produces('text/html')
   @Produces('application/json')
-  @Response<Problem>(404, 'Link desconhecido')
-  @Response<Problem>(410, 'Link expirado ou revogado')
+  @Response<Problem>(404, 'Link desconhecido (página HTML, ou problema com Accept: application/json)', undefined, [
+    'text/html',
+    PROBLEM_MEDIA_TYPE,
+  ])
+  @Response<Problem>(410, 'Link expirado ou revogado (página HTML, ou problema com Accept: application/json)', undefined, [
+    'text/html',
+    PROBLEM_MEDIA_TYPE,
+  ])
   public async verify(@Path() token: string): Promise<VerificationView | Readable> {
     const json = wantsJson(this.context.request.headers.accept);
     for (const [name, value] of Object.entries(PRIVATE_HEADERS)) this.setHeader(name, value);

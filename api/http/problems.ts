@@ -63,6 +63,21 @@ const TITLES: Record<number, string> = {
   503: 'Serviço indisponível',
 };
 
+/** The media type of every problem answer; controllers declare it with `@Produces(PROBLEM_MEDIA_TYPE)`. */
+export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
+
+// How the OpenAPI spec describes the problems that do not depend on the route (texts for tsoa's @Response decorators).
+// Every route: the global per-address limit, a bug, the database out of reach or the request timeout.
+export const TOO_MANY_REQUESTS = 'Muitas requisições deste endereço (veja Retry-After)';
+export const INTERNAL_ERROR = 'Erro interno';
+export const SERVICE_UNAVAILABLE = 'Serviço indisponível: banco de dados fora do ar ou tempo de resposta esgotado';
+// Every POST, PUT, PATCH and DELETE: the body parser runs before the route, whether or not the route takes a body.
+/** Any route: a NUL character in the query string or path (the body's own problems are MALFORMED_BODY). */
+export const MALFORMED_REQUEST = 'Requisição malformada (por exemplo, um caractere NUL na URL)';
+export const MALFORMED_BODY = 'Corpo da requisição malformado (JSON inválido)';
+export const BODY_TOO_LARGE = 'Corpo da requisição maior que o limite (1 MiB)';
+export const UNSUPPORTED_BODY = 'Tipo de conteúdo não suportado: envie application/json';
+
 /** RFC 9457 problem details, as sent to clients. */
 export interface Problem {
   type: string;

@@ -24,49 +24,150 @@ function eventLabel(eventType: string): string {
   return eventType.replace(/^xstate\.done\.actor\./, 'done: ').replace(/^xstate\.error\.actor\./, 'error: ');
 }
 
-function renderNode(node: AnyStateNode, indent: string, lines: string[]): void {
-  const children = Object.values(node.states) as AnyStateNode[];
-  if (node.path.length > 0 && children.length > 0) lines.push(`${indent}state ${idOf(node)} {`);
-  const inner = node.path.length > 0 && children.length > 0 ? `${indent}  ` : indent;
-  if (children.length > 0 && node.initial) {
-    const initial = node.initial.target[0];
-    if (initial) lines.push(`${inner}[*] --> ${idOf(initial)}`);
-  }
-  for (const child of children) {
-    renderNode(child, inner, lines);
-    if (child.type === 'final') lines.push(`${inner}${idOf(child)} --> [*]`);
-    const transitions: Array<{ eventType: string; target?: readonly AnyStateNode[]; guard?: unknown }> = [
-      ...[
-        ...(
-          child.transitions as Map<string, Array<{ eventType: string; target?: readonly AnyStateNode[]; guard?: unknown }>>
-        ).values(),
-      ].flat(),
-      ...((child.always ?? []) as Array<{ eventType: string; target?: readonly AnyStateNode[]; guard?: unknown }>).map((t) => ({
-        ...t,
-        eventType: 'always',
-      })),
-    ];
-    for (const transition of transitions) {
-      for (const target of transition.target ?? []) {
-        const guard = guardName(transition.guard);
-        lines.push(
-          `${inner}${idOf(child)} --> ${idOf(target)}: ${eventLabel(transition.eventType)}${guard ? ` [${guard}]` : ''}`,
-        );
-      }
-    }
-  }
-  if (node.path.length > 0 && children.length > 0) lines.push(`${indent}}`);
+type Transition = { eventType: string; target?: readonly AnyStateNode[]; guard?: unknown };
+
+/** A transition drawn as an arrow: from a state to a target, with the event and the guard's name. */
+interface Edge {
+  from: AnyStateNode;
+  to: AnyStateNode;
+  label: string;
 }
 
-/** A Mermaid state diagram of one machine, generated from its definition (never written by hand). */
-export function mermaidOf(machine: AnyStateMachine): string {
-  const lines = ['stateDiagram-v2'];
-  renderNode(machine.root, '  ', lines);
+function childrenOf(node: AnyStateNode): AnyStateNode[] {
+  return Object.values(node.states) as AnyStateNode[];
+}
+
+function descendantsOf(node: AnyStateNode): AnyStateNode[] {
+  return childrenOf(node).flatMap((child) => [child, ...descendantsOf(child)]);
+}
+
+function isWithin(node: AnyStateNode, ancestor: AnyStateNode): boolean {
+  return node.path.length >= ancestor.path.length && ancestor.path.every((segment, i) => node.path[i] === segment);
+}
+
+function edgesOf(machine: AnyStateMachine): Edge[] {
+  return descendantsOf(machine.root).flatMap((node) => {
+    const transitions: Transition[] = [
+      ...[...(node.transitions as Map<string, Transition[]>).values()].flat(),
+      ...((node.always ?? []) as Transition[]).map((t) => ({ ...t, eventType: 'always' })),
+    ];
+    return transitions.flatMap((transition) =>
+      (transition.target ?? []).map((to) => {
+        const guard = guardName(transition.guard);
+        return { from: node, to, label: `${eventLabel(transition.eventType)}${guard ? ` [${guard}]` : ''}` };
+      }),
+    );
+  });
+}
+
+/**
+ * The states as Mermaid blocks (compound states as `state x { ... }` with their initial arrow), except `leaves`, and
+ * only the states `shown` keeps.
+ */
+function renderStates(
+  node: AnyStateNode,
+  leaves: ReadonlySet<AnyStateNode>,
+  indent: string,
+  lines: string[],
+  shown: (node: AnyStateNode) => boolean,
+): void {
+  const children = leaves.has(node) ? [] : childrenOf(node).filter(shown);
+  if (children.length === 0) return;
+  const nested = node.path.length > 0;
+  if (nested) lines.push(`${indent}state ${idOf(node)} {`);
+  const inner = nested ? `${indent}  ` : indent;
+  const initial = node.initial?.target[0];
+  if (initial) lines.push(`${inner}[*] --> ${idOf(initial)}`);
+  for (const child of children) {
+    // A state first named by an arrow at the top level would be drawn outside its parent: name it inside.
+    const leaf = leaves.has(child) || childrenOf(child).length === 0;
+    if (nested && leaf && child !== initial) lines.push(`${inner}${idOf(child)}`);
+    renderStates(child, leaves, inner, lines, shown);
+    if (child.type === 'final') lines.push(`${inner}${idOf(child)} --> [*]`);
+  }
+  if (nested) lines.push(`${indent}}`);
+}
+
+/**
+ * The arrows, one per pair of states: transitions between the same two states share an arrow, their labels one per
+ * line (two arrows between one pair are drawn on top of each other, labels and all).
+ */
+function renderEdges(edges: Edge[], lines: string[], returnTo?: AnyStateNode): void {
+  if (returnTo) lines.push(`  state "${idOf(returnTo)}" as ${idOf(returnTo)}_again`);
+  const byPair = new Map<string, string[]>();
+  for (const { from, to, label } of edges) {
+    const pair = `${idOf(from)} --> ${idOf(to)}${to === returnTo ? '_again' : ''}`;
+    const labels = byPair.get(pair) ?? [];
+    if (!labels.includes(label)) labels.push(label);
+    byPair.set(pair, labels);
+  }
+  for (const [pair, labels] of byPair) lines.push(`  ${pair}: ${labels.join('<br/>')}`);
+}
+
+/**
+ * What part of a machine a diagram shows (all of it by default). `collapse`: a compound state drawn as one state, the
+ * arrows into or out of its states going to or from it. `from` / `to`: only the arrows leaving / reaching these states
+ * (top-level state names; an arrow counts for a compound state when it leaves or reaches one of its states). A machine
+ * too dense for one readable diagram is drawn as a few of these.
+ */
+export interface DiagramView {
+  collapse?: string;
+  from?: readonly string[];
+  to?: readonly string[];
+  /**
+   * A state drawn twice: where the arrows leave it, and a second box of the same name where the arrows come back, so
+   * the label of an arrow out and of the arrow back are not drawn on top of each other.
+   */
+  returnTo?: string;
+  /** Left to right instead of top to bottom. */
+  leftToRight?: boolean;
+}
+
+/** A Mermaid state diagram of one machine (or of the part `view` shows), generated from its definition. */
+export function mermaidOf(machine: AnyStateMachine, view: DiagramView = {}): string {
+  const lines = ['stateDiagram-v2', ...(view.leftToRight ? ['  direction LR'] : [])];
+  const topLevel = (names: readonly string[] | undefined) => names?.map((name) => machine.root.states[name] as AnyStateNode);
+  const within = (node: AnyStateNode, states: AnyStateNode[] | undefined) =>
+    states === undefined || states.some((state) => isWithin(node, state));
+  const from = topLevel(view.from);
+  const to = topLevel(view.to);
+  let edges = edgesOf(machine).filter((edge) => within(edge.from, from) && within(edge.to, to));
+  const leaves = new Set<AnyStateNode>();
+  if (view.collapse !== undefined) {
+    const collapsed = machine.root.states[view.collapse] as AnyStateNode;
+    leaves.add(collapsed);
+    const shown = (node: AnyStateNode) => (isWithin(node, collapsed) ? collapsed : node);
+    edges = edges
+      .filter((edge) => !(isWithin(edge.from, collapsed) && isWithin(edge.to, collapsed)))
+      .map((edge) => ({ ...edge, from: shown(edge.from), to: shown(edge.to) }));
+  }
+  // Compound states are drawn as boxes only where an arrow reaches inside them.
+  const drawn = new Set(edges.flatMap((edge) => [edge.from, edge.to]));
+  renderStates(machine.root, leaves, '  ', lines, (node) => [...drawn].some((d) => isWithin(d, node)));
+  renderEdges(edges, lines, view.returnTo === undefined ? undefined : (machine.root.states[view.returnTo] as AnyStateNode));
   return lines.join('\n');
 }
 
-const TITLES: Array<[string, string, (ports: WalletPorts) => AnyStateMachine]> = [
-  ['Root: menu, commands, linking', 'root.machine.ts', createRootMachine],
+const TITLES: Array<[string, string, (ports: WalletPorts) => AnyStateMachine, DiagramView?]> = [
+  // The root in two diagrams: drawn as one, the arrows between the menu, the commands and each of the five flows had
+  // their labels drawn over each other (checked by rendering them with the Mermaid CLI).
+  [
+    'Root: menu, commands, linking (the menu on the right is the same state: where the commands come back)',
+    'root.machine.ts',
+    createRootMachine,
+    {
+      collapse: 'flow',
+      from: ['menu', 'answering', 'linking', 'afterLink', 'unlinking', 'notifying'],
+      returnTo: 'menu',
+      leftToRight: true,
+    },
+  ],
+  [
+    'Root: into and out of the flows',
+    'root.machine.ts',
+    createRootMachine,
+    { from: ['menu', 'flow', 'finished', 'gaveUp'], to: ['menu', 'flow', 'finished', 'gaveUp'], leftToRight: true },
+  ],
   ['1 · Consultar saldo', 'balance.machine.ts', createBalanceMachine],
   ['2 · Cancelar um cartão', 'cancel-card.machine.ts', createCancelCardMachine],
   ['3 · Salvar um documento', 'save-document.machine.ts', createSaveDocumentMachine],
@@ -78,8 +179,8 @@ const TITLES: Array<[string, string, (ports: WalletPorts) => AnyStateMachine]> =
 export function conversationDoc(): string {
   const ports = {} as WalletPorts;
   const sections = TITLES.map(
-    ([title, file, create]) =>
-      `## ${title}\n\nSource: \`bot/flows/${file}\`\n\n\`\`\`mermaid\n${mermaidOf(create(ports))}\n\`\`\`\n`,
+    ([title, file, create, view]) =>
+      `## ${title}\n\nSource: \`bot/flows/${file}\`\n\n\`\`\`mermaid\n${mermaidOf(create(ports), view)}\n\`\`\`\n`,
   );
   return [
     "# The conversation: IPlani's state machines",

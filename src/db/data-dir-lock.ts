@@ -32,6 +32,15 @@ export class DataDirLock {
     throw new DataDirLockedError(dir, undefined);
   }
 
+  /**
+   * Throws {@link DataDirLockedError} when a live process holds the lock, without taking it: for a quick refusal
+   * before slow work (`npm start` checks this before it builds). The open itself still takes the lock.
+   */
+  static ensureFree(dir: string): void {
+    const holder = readHolder(join(dir, '.lock'));
+    if (holder && isAlive(holder)) throw new DataDirLockedError(dir, holder.pid);
+  }
+
   release(): void {
     rmSync(this.path, { force: true });
   }

@@ -87,6 +87,19 @@ export function unmetThresholds(report: EvalReport): string[] {
   return problems;
 }
 
+/**
+ * A failure as two readable lines: what was asked and expected, then the engine's first hit and the runner-ups by
+ * score, highest first. The engine ranks by more than the score shown (BM25 and the closest phrasing count too), so
+ * its own order of the runner-ups would read as shuffled scores.
+ */
+export function describeFailure(failure: EvalFailure): string {
+  const shown = (hit: { slug: string; score: number }) => `${hit.slug} ${hit.score.toFixed(2)}`;
+  const [first, ...runnersUp] = failure.got;
+  const expected = `${failure.expected ?? 'no answer'}${failure.confident ? ' [confident]' : ''}`;
+  const got = first ? [shown(first), ...[...runnersUp].sort((a, b) => b.score - a.score).map(shown)].join(' | ') : '(nothing)';
+  return `${failure.kind.padEnd(15)} "${failure.q}" expected ${expected}\n${' '.repeat(16)}got ${got}`;
+}
+
 function ratio(part: number, whole: number): number {
   return whole === 0 ? 0 : part / whole;
 }

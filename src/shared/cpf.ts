@@ -11,6 +11,12 @@ function cpfCheckDigit(digits: string, length: number): number {
   return rest === 10 ? 0 : rest;
 }
 
+/** The CPF whose first nine digits are `base` (nine digits), with its two check digits. */
+export function cpfWithCheckDigits(base: string): string {
+  const first = `${base}${cpfCheckDigit(base, 9)}`;
+  return `${first}${cpfCheckDigit(first, 10)}`;
+}
+
 /** True for an 11-digit CPF whose two check digits are right and that is not one digit repeated. */
 export function isValidCpf(value: string): boolean {
   const digits = normaliseCpf(value);

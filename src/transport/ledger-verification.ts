@@ -13,6 +13,14 @@ export interface LedgerReport {
   violations: LedgerViolation[];
 }
 
+/** The closing line of `npm run ledger:verify`: what was checked and whether every invariant holds. */
+export function summariseLedgerReport(report: LedgerReport): string {
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const outcome =
+    report.violations.length === 0 ? 'all invariants hold' : count(report.violations.length, 'violation', 'violations');
+  return `Checked ${count(report.cardsChecked, 'card', 'cards')} and ${count(report.entriesChecked, 'ledger entry', 'ledger entries')}: ${outcome}.`;
+}
+
 /** Credits add to a card, debits take from it. */
 const SIGNED_AMOUNT = `case when l.type in ('recharge', 'transfer_in') then l.amount_cents else -l.amount_cents end`;
 

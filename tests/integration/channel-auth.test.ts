@@ -140,6 +140,20 @@ describe('channel authentication with an app id', () => {
     ],
   ];
 
+  // botframework-connector prints its own reason with console.error when a signature or expiry check fails (the
+  // expired token's error, or "Error finding key for token" followed by the public key it tried). Captured and checked
+  // here, so expected refusals print nothing and anything else the library prints still fails the test.
+  let printed: string[] = [];
+  beforeEach(() => {
+    printed = [];
+    jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+      printed.push(args.map(String).join(' '));
+    });
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
   it.each(bad)('refuses %s with a 401 problem and does not run the bot', async (_name, authorization) => {
     connector.take();
     const res = await post(authorization());
@@ -147,6 +161,7 @@ describe('channel authentication with an app id', () => {
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(((await res.json()) as { detail: string }).detail).toMatch(/token do canal/);
     expect(connector.take()).toHaveLength(0);
+    for (const line of printed) expect(line).toMatch(/^(TokenExpiredError: jwt expired|Error finding key for token\.)/);
   });
 
   it('accepts a valid token; the reply goes out with the token from the configured identity provider', async () => {
@@ -158,6 +173,7 @@ describe('channel authentication with an app id', () => {
     expect(replies.length).toBeGreaterThan(0);
     expect(replies[0].text).toMatch(/cancelar/);
     expect(authorizationsSeen).toContain('Bearer outbound-token-from-local-idp');
+    expect(printed).toEqual([]);
   });
 
   it('refuses a valid token when the activity names another serviceUrl than the token', async () => {

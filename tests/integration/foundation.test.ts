@@ -154,6 +154,27 @@ describe('request ids and access log', () => {
   });
 });
 
+describe('the root and the trailing slashes a newcomer types', () => {
+  it('GET / links to the API docs, the web chat and the health check, as a page or as JSON', async () => {
+    const page = await t.fetch('/');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await page.text();
+    for (const href of ['/docs/', '/chat', '/health']) expect(html).toContain(`href="${href}"`);
+    const json = await t.fetch('/', { headers: { accept: 'application/json' } });
+    const { links } = (await json.json()) as { links: Array<{ href: string }> };
+    expect(links.map((link) => link.href)).toEqual(expect.arrayContaining(['/docs/', '/chat', '/health']));
+    // Every link answers.
+    for (const { href } of links) expect((await t.fetch(href)).status).toBe(200);
+  });
+
+  it('/chat/ redirects to /chat as /docs does to /docs/', async () => {
+    const redirect = await t.fetch('/chat/', { redirect: 'manual' });
+    expect(redirect.status).toBe(301);
+    expect(redirect.headers.get('location')).toBe('/chat');
+  });
+});
+
 describe('API docs', () => {
   it('serves a valid OpenAPI 3 document', async () => {
     const res = await t.fetch('/openapi.json');

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAppToExit, spawnApp } from '../support/app-process';
 import { buildCitizen } from '../support/factories';
+import { cpfWithCheckDigits } from '../../src/shared/cpf';
+import { DataDirLock } from '../../src/db/data-dir-lock';
 
 async function post(baseUrl: string, path: string, body: unknown): Promise<Response> {
   return fetch(baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -48,7 +50,8 @@ describe('process lifecycle on the embedded database', () => {
     expect((await fetch(`${again.baseUrl}/ready`)).status).toBe(200);
     again.child.kill('SIGTERM');
     expect(await again.exited).toBe(0);
-  }, 60_000);
+    // Three starts, the first running initdb on a fresh directory: over a minute on a busy 2-core machine.
+  }, 120_000);
 
   it('on SIGTERM finishes the request in flight, refuses new connections, and exits 0', async () => {
     const app = await spawnApp({ DATA_DIR: dataDir });
@@ -121,6 +124,27 @@ describe('process lifecycle on the embedded database', () => {
     expect(await app.exited).toBe(0);
   }, 90_000);
 
+  it('npm start refuses before building when the data directory is in use or the configuration is invalid', () => {
+    const ownDir = mkdtempSync(join(tmpdir(), 'cdc-prestart-'));
+    const npmStart = (env: Record<string, string>) =>
+      spawnSync('npm', ['start'], { cwd: join(__dirname, '..', '..'), env: { ...process.env, ...env }, encoding: 'utf8' });
+    // This test's own process holds the lock, as a running app would.
+    const lock = DataDirLock.acquire(join(ownDir, 'pglite'));
+    try {
+      const locked = npmStart({ DATA_DIR: ownDir });
+      expect(locked.status).not.toBe(0);
+      expect(locked.stderr).toMatch(/already in use by process \d+/);
+      expect(locked.stdout).not.toContain('carteira-digital-carioca@0.1.0 build');
+      const misconfigured = npmStart({ DATA_DIR: ownDir, PORT: 'abc' });
+      expect(misconfigured.status).not.toBe(0);
+      expect(misconfigured.stderr).toContain('PORT');
+      expect(misconfigured.stdout).not.toContain('carteira-digital-carioca@0.1.0 build');
+    } finally {
+      lock.release();
+      rmSync(ownDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('takes over a stale lock left by a process that died', async () => {
     const app = await spawnApp({ DATA_DIR: dataDir });
     app.child.kill('SIGKILL');
@@ -151,23 +175,51 @@ describe('configuration is validated at start-up', () => {
 });
 
 describe('npm run demo', () => {
-  it('creates a demo citizen with a balance and two documents, prints a link code, and can run again', () => {
+  it('works whatever the database holds, prints the port the app will use, can run again, and its credentials sign in', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cdc-demo-'));
     try {
+      // Someone registered with the CPF Swagger UI fills in, and someone else with the demo's first choice.
+      const swaggerExample = buildCitizen({ cpf: '529.982.247-25' });
+      const demoFirstChoice = buildCitizen({ cpf: cpfWithCheckDigits('398416207') });
+      const app = await spawnApp({ DATA_DIR: dataDir });
+      for (const citizen of [swaggerExample, demoFirstChoice]) {
+        expect((await post(app.baseUrl, '/v1/auth/register', citizen)).status).toBe(201);
+      }
+      app.child.kill('SIGTERM');
+      expect(await app.exited).toBe(0);
+
+      const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '4101', LOG_LEVEL: 'warn' };
+      delete env.PUBLIC_BASE_URL;
+      delete env.DATABASE_URL;
       const run = () =>
         spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'scripts', 'demo.ts')], {
-          env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+          env,
           encoding: 'utf8',
         });
-      for (const result of [run(), run()]) {
+      const [first, second] = [run(), run()];
+      for (const result of [first, second]) {
+        expect(result.stderr).toBe('');
         expect(result.status).toBe(0);
         expect(result.stdout).toMatch(/Cards: •••• \d{4}: R\$ 60,60/);
         expect(result.stdout).toMatch(/Bot link code: [A-Z2-9]{8}/);
+        expect(result.stdout).toContain('http://localhost:4101/api/messages');
+        expect(result.stdout).not.toContain('3978');
       }
+      const cpf = /or CPF (\d{3}\.\d{3}\.\d{3}-\d{2})/.exec(first.stdout)![1];
+      expect(cpf).not.toBe('529.982.247-25');
+      expect(cpf.replace(/\D/g, '')).not.toBe(demoFirstChoice.cpf);
+      expect(second.stdout).toContain(`or CPF ${cpf}`);
+
+      const password = /Password: (.+)/.exec(first.stdout)![1];
+      const again = await spawnApp({ DATA_DIR: dataDir });
+      const signIn = await post(again.baseUrl, '/v1/auth/token', { grant_type: 'password', username: cpf, password });
+      expect(signIn.status).toBe(200);
+      again.child.kill('SIGTERM');
+      expect(await again.exited).toBe(0);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('production settings', () => {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Provider, { type Configuration } from 'oidc-provider';
+import Provider, { type Adapter, type AdapterFactory, type AdapterPayload, type Configuration } from 'oidc-provider';
 import { SignJWT, decodeJwt, exportJWK, generateKeyPair, type JWK, type JWTPayload } from 'jose';
 
 /** The person who signs in at the stand-in on the next interaction. */
@@ -25,6 +25,45 @@ export interface LocalGoogle {
   /** Registers the client's one redirect URI (known once the app listens) and starts answering. */
   register(redirectUri: string): void;
   close(): Promise<void>;
+}
+
+/**
+ * The stand-in's storage, one Map per provider: the adapter interface of oidc-provider (find, upsert, consume, ...),
+ * with expiry, since a real Google forgets a spent or expired code too.
+ */
+function memoryAdapter(): AdapterFactory {
+  const store = new Map<string, { payload: AdapterPayload; expiresAt?: number }>();
+  const live = (key: string): AdapterPayload | undefined => {
+    const entry = store.get(key);
+    if (entry?.expiresAt !== undefined && entry.expiresAt <= Date.now()) store.delete(key);
+    return store.get(key)?.payload;
+  };
+  return (model): Adapter => {
+    const key = (id: string) => `${model}:${id}`;
+    const findBy = (match: (payload: AdapterPayload) => boolean) =>
+      [...store.keys()]
+        .filter((k) => k.startsWith(`${model}:`))
+        .map(live)
+        .find((payload) => payload && match(payload));
+    return {
+      upsert: async (id, payload, expiresIn) => {
+        store.set(key(id), { payload, expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : undefined });
+      },
+      find: async (id) => live(key(id)),
+      findByUid: async (uid) => findBy((payload) => payload.uid === uid),
+      findByUserCode: async (userCode) => findBy((payload) => payload.userCode === userCode),
+      consume: async (id) => {
+        const payload = live(key(id));
+        if (payload) payload.consumed = Math.floor(Date.now() / 1000);
+      },
+      destroy: async (id) => {
+        store.delete(key(id));
+      },
+      revokeByGrantId: async (grantId) => {
+        for (const [k, entry] of store) if (entry.payload.grantId === grantId) store.delete(k);
+      },
+    };
+  };
 }
 
 /**
@@ -80,6 +119,8 @@ export async function startLocalGoogle(): Promise<LocalGoogle> {
       pkce: { required: () => true },
       claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
       conformIdTokenClaims: false,
+      // Said explicitly, the provider's state lives in memory (without an adapter it warns that its default one does).
+      adapter: memoryAdapter(),
       // Explicit lifetimes (Google's codes also live about a minute); the defaults print a notice per artifact.
       ttl: { AuthorizationCode: 60, AccessToken: 3600, IdToken: 3600, Interaction: 600, Session: 3600, Grant: 3600 },
       features: { devInteractions: { enabled: false } },

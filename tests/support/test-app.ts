@@ -5,11 +5,15 @@ import { createLogger, type Logger } from '../../src/shared/logger';
 import { createMailer, type Mailer } from '../../src/shared/mailer';
 import type { Clock } from '../../src/shared/clock';
 import { DUMP_ENV, TEMPLATE_ENV, adminQuery, testDatabaseUrl, uniqueName, withDatabase } from '../setup/database';
+import { checkedFetch } from './openapi-conformance';
 
 export interface TestApp {
   app: App;
   baseUrl: string;
-  /** fetch() against the running app; `path` starts with a slash. */
+  /**
+   * fetch() against the running app; `path` starts with a slash. Every answer is checked against the OpenAPI spec
+   * (tests/support/openapi-conformance.ts): an undescribed status or shape rejects, failing the test.
+   */
   fetch(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
@@ -70,7 +74,7 @@ export async function startTestApp(
   return {
     app,
     baseUrl,
-    fetch: (path, init) => fetch(baseUrl + path, init),
+    fetch: (path, init) => checkedFetch(baseUrl, path, init),
     async close() {
       await app.close();
       await testDatabase.drop();

@@ -50,6 +50,11 @@ const PAGES: Record<string, Asset> = {
  * and style, and the Web Chat bundle from node_modules. Files are read once, on first request.
  */
 export function registerChatPage(server: Server): void {
+  // As /docs sends the browser on to /docs/, /chat/ sends it on to /chat: a typed trailing slash still finds the page.
+  server.get('/chat/', async function chatRedirect(_req: Request, res: Response) {
+    res.writeHead(301, { Location: '/chat', 'Content-Length': 0 });
+    res.end();
+  });
   const loaded = new Map<string, Buffer>();
   for (const [path, asset] of Object.entries(PAGES)) {
     server.get(path, async function chatAsset(_req: Request, res: Response) {
