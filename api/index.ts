@@ -3,6 +3,7 @@ import type { Config } from '../src/config';
 import type { Database } from '../src/db/orm';
 import type { Secrets } from '../src/shared/secrets';
 import type { AppServices } from '../src/services';
+import type { OutboundHttp } from '../src/shared/outbound-http';
 import { RegisterRoutes } from './generated/routes';
 import { registerDocs } from './http/docs';
 import { registerHealth } from './http/health';
@@ -14,10 +15,12 @@ export interface ApiDependencies {
   db: Database;
   secrets: Secrets;
   config: Config;
+  /** The app's outbound calls (the sign-in providers'). */
+  outbound: OutboundHttp;
 }
 
 /** Mounts the REST edge: the tsoa controllers, health, readiness and the API docs. */
-export function registerApi(server: Server, { services, db, secrets, config }: ApiDependencies): void {
+export function registerApi(server: Server, { services, db, secrets, config, outbound }: ApiDependencies): void {
   const authenticate = createBearerAuthenticator(config, secrets.jwtSecret, services.sessions);
   server.use(function attachServices(req: Request, res: Response, next: () => void) {
     req.services = services;
@@ -27,5 +30,5 @@ export function registerApi(server: Server, { services, db, secrets, config }: A
   registerHealth(server, db);
   registerDocs(server);
   RegisterRoutes(server);
-  registerSocialLogin(server, services, config.social, secrets.jwtSecret);
+  registerSocialLogin(server, services, config.social, secrets.jwtSecret, outbound);
 }

@@ -9,6 +9,7 @@ import { Migration20261129060000_mfa } from './Migration20261129060000_mfa';
 import { Migration20261129070000_identities } from './Migration20261129070000_identities';
 import { Migration20261129080000_whatsapp } from './Migration20261129080000_whatsapp';
 import { Migration20261129090000_directline } from './Migration20261129090000_directline';
+import { Migration20261206000000_channel_trust } from './Migration20261206000000_channel_trust';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered by glob) so the same list runs from TypeScript in tests
@@ -26,4 +27,5 @@ export const migrationsList = [
   { name: 'Migration20261129080000_whatsapp', class: Migration20261129080000_whatsapp },
   { name: 'Migration20261129090000_directline', class: Migration20261129090000_directline },
   { name: 'Migration20261129100000_notifications', class: Migration20261129100000_notifications },
+  { name: 'Migration20261206000000_channel_trust', class: Migration20261206000000_channel_trust },
 ];

@@ -42,6 +42,20 @@ export interface Config {
   observability: ObservabilityConfig;
   directline: DirectLineSettings;
   social: SocialLoginConfig;
+  outbound: OutboundConfig;
+}
+
+/** Every call the app makes to another server (Bot Connector, Graph API, sign-in providers, attachments, SMTP). */
+export interface OutboundConfig {
+  /** Longest wait for a connection (DNS included). */
+  connectTimeoutMs: number;
+  /** Longest a whole call may take, answer included; its socket is closed then, whatever state it is in. */
+  totalTimeoutMs: number;
+  /**
+   * Test only (refused with NODE_ENV=production): exact `http://127.0.0.1:<port>` origins of local stand-ins that are
+   * accepted as Bot Connector service URLs and attachment hosts although they are loopback.
+   */
+  testLoopbackOrigins: string[];
 }
 
 /** Sign-in with Google (OpenID Connect) and Meta (Facebook Login). A provider is enabled only with its id and secret. */
@@ -114,7 +128,12 @@ export interface DocumentsConfig {
 }
 
 export interface BotConfig {
-  /** Bot Framework credentials (Azure Bot registration); all unset = no channel authentication, for local use. */
+  /** `off`: `/api/messages` answers 404 (no Bot Framework channel is served; the web chat and WhatsApp still are). */
+  endpoint: 'on' | 'off';
+  /**
+   * Bot Framework credentials (Azure Bot registration). Unset = Emulator mode: `/api/messages` accepts only the
+   * Emulator channel from a loopback client with a loopback serviceUrl; refused with NODE_ENV=production.
+   */
   appId?: string;
   appPassword?: string;
   appType?: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
@@ -124,6 +143,12 @@ export interface BotConfig {
   tokenIssuer?: string;
   /** Where the bot gets its outbound token (tests, private deployments); unset = Azure AD. */
   outboundTokenUrl?: string;
+  /**
+   * Host patterns (`*.botframework.com`, `smba.trafficmanager.net`) of the Bot Connector services: an activity's
+   * serviceUrl must be https on one of them (replies go there with the bot's token), and attachments are fetched only
+   * from them.
+   */
+  connectorHosts: string[];
   /** A conversation idle for this long in the middle of a flow goes back to the menu. */
   idleMinutes: number;
   /** Longest a bot turn waits for its service calls and attachment downloads. */
@@ -131,7 +156,7 @@ export interface BotConfig {
   links: {
     codeTtlMinutes: number;
     maxFailuresPerUser: number;
-    maxFailuresOverall: number;
+    maxFailuresPerSpace: number;
     lockSeconds: number;
     lockMaxSeconds: number;
   };
@@ -348,6 +373,53 @@ function originList(env: Env, name: string): string[] {
   return items;
 }
 
+/** Microsoft's documented Bot Connector hosts: every channel's `<channel>.botframework.com`, and Teams' service. */
+export const DEFAULT_CONNECTOR_HOSTS = ['*.botframework.com', 'smba.trafficmanager.net'];
+
+/** Comma-separated host names, each optionally starting with `*.` (any subdomain, never the bare domain itself). */
+function hostPatternList(env: Env, name: string, fallback: string[]): string[] {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const items = raw
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  for (const item of items) {
+    if (!/^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$/.test(item)) {
+      throw new ConfigError(`${name} must be a comma-separated list of host names such as *.botframework.com, got "${item}"`);
+    }
+  }
+  return items;
+}
+
+/** Test-only loopback origins: `http://127.0.0.1:<port>` exactly, never in production. */
+function testLoopbackOrigins(env: Env, name: string, nodeEnv: Config['nodeEnv']): string[] {
+  const items = originList(env, name);
+  if (items.length > 0 && nodeEnv === 'production') throw new ConfigError(`${name} must not be set when NODE_ENV=production`);
+  for (const item of items) {
+    if (new URL(item).hostname !== '127.0.0.1') {
+      throw new ConfigError(`${name} accepts only http://127.0.0.1:<port> origins (local stand-ins), got "${item}"`);
+    }
+  }
+  return items;
+}
+
+/**
+ * The refusals of NODE_ENV=production that concern the channels: the bot endpoint authenticates its channels or is
+ * off, and public URLs (stream URLs, links) have a real origin to come from.
+ */
+function checkProductionChannels(env: Env, config: Config): void {
+  if (config.nodeEnv !== 'production') return;
+  if (config.bot.endpoint === 'on' && !config.bot.appId) {
+    throw new ConfigError(
+      'MICROSOFT_APP_ID (with its password, type and tenant) must be set when NODE_ENV=production, or BOT_ENDPOINT=off: without credentials /api/messages cannot authenticate channels',
+    );
+  }
+  if (read(env, 'PUBLIC_BASE_URL') === undefined) {
+    throw new ConfigError('PUBLIC_BASE_URL must be set when NODE_ENV=production: stream URLs and links are built from it');
+  }
+}
+
 const WHATSAPP_SECRETS = [
   'WHATSAPP_VERIFY_TOKEN',
   'WHATSAPP_APP_SECRET',
@@ -383,7 +455,7 @@ export function loadConfig(env: Env = process.env): Config {
     ? { kind: 'postgresql', url: databaseUrl, poolMax }
     : { kind: 'pglite', dataDir: resolve(dataDir, 'pglite') };
   const publicBaseUrl = (url(env, 'PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
-  return {
+  const config: Config = {
     nodeEnv,
     host,
     port,
@@ -409,6 +481,7 @@ export function loadConfig(env: Env = process.env): Config {
       purgeIntervalMinutes: integer(env, 'IDEMPOTENCY_PURGE_INTERVAL_MINUTES', 10, 1, 1440),
     },
     bot: {
+      endpoint: oneOf(env, 'BOT_ENDPOINT', ['on', 'off'] as const, 'on'),
       appId: read(env, 'MICROSOFT_APP_ID'),
       appPassword: read(env, 'MICROSOFT_APP_PASSWORD'),
       appType: optionalOneOf(env, 'MICROSOFT_APP_TYPE', ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const),
@@ -416,12 +489,13 @@ export function loadConfig(env: Env = process.env): Config {
       openIdMetadataUrl: url(env, 'BOT_OPENID_METADATA_URL', ['http:', 'https:']),
       tokenIssuer: read(env, 'BOT_TOKEN_ISSUER'),
       outboundTokenUrl: url(env, 'BOT_OUTBOUND_TOKEN_URL', ['http:', 'https:']),
+      connectorHosts: hostPatternList(env, 'BOT_CONNECTOR_HOSTS', DEFAULT_CONNECTOR_HOSTS),
       idleMinutes: integer(env, 'BOT_IDLE_MINUTES', 30, 1, 1440),
       turnTimeoutMs: integer(env, 'BOT_TURN_TIMEOUT_MS', 20000, 1000, 120000),
       links: {
         codeTtlMinutes: integer(env, 'LINK_CODE_TTL_MINUTES', 10, 1, 60),
         maxFailuresPerUser: integer(env, 'LINK_MAX_FAILURES_PER_USER', 5, 1, 1000),
-        maxFailuresOverall: integer(env, 'LINK_MAX_FAILURES_OVERALL', 200, 1, 1_000_000),
+        maxFailuresPerSpace: integer(env, 'LINK_MAX_FAILURES_PER_SPACE', 100, 1, 1_000_000),
         lockSeconds: integer(env, 'LINK_LOCK_SECONDS', 60, 1, 86400),
         lockMaxSeconds: integer(env, 'LINK_LOCK_MAX_SECONDS', 3600, 1, 86400),
       },
@@ -476,5 +550,12 @@ export function loadConfig(env: Env = process.env): Config {
       metricsToken: secret(env, 'METRICS_TOKEN', 16),
     },
     social: socialLogin(env, nodeEnv, publicBaseUrl),
+    outbound: {
+      connectTimeoutMs: integer(env, 'OUTBOUND_CONNECT_TIMEOUT_MS', 5000, 10, 60000),
+      totalTimeoutMs: integer(env, 'OUTBOUND_TIMEOUT_MS', 10000, 10, 120000),
+      testLoopbackOrigins: testLoopbackOrigins(env, 'TEST_LOOPBACK_ORIGINS', nodeEnv),
+    },
   };
+  checkProductionChannels(env, config);
+  return config;
 }
