@@ -151,7 +151,7 @@ export interface BotConfig {
   connectorHosts: string[];
   /** A conversation idle for this long in the middle of a flow goes back to the menu. */
   idleMinutes: number;
-  /** Longest a bot turn waits for its service calls and attachment downloads. */
+  /** Longest a bot turn waits for its service calls (attachment reads included, each also bounded by OUTBOUND_*). */
   turnTimeoutMs: number;
   links: {
     codeTtlMinutes: number;

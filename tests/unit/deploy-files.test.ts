@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { loadConfig } from '../../src/config';
 
 /**
  * The deployment files (Dockerfile, .dockerignore, docker-compose.yml) checked by parsing them: no Docker engine or
@@ -205,6 +206,15 @@ describe('docker-compose.yml', () => {
     // The app refuses a JWT_SECRET shorter than 32 characters.
     expect(withDefaults(appEnv.JWT_SECRET).length).toBeGreaterThanOrEqual(32);
     expect(withDefaults(appEnv.PUBLIC_BASE_URL)).toMatch(/^https?:\/\//);
+  });
+
+  it('starts in production: the configuration production requires loads from the compose environment', () => {
+    const env = Object.fromEntries(Object.entries(appEnv).map(([name, value]) => [name, withDefaults(value)]));
+    const config = loadConfig(env);
+    expect(config.nodeEnv).toBe('production');
+    expect(config.database.kind).toBe('postgresql');
+    // The bot endpoint is either authenticated or explicitly off (production refuses the open Emulator mode).
+    expect(config.bot.endpoint === 'off' || config.bot.appId !== undefined).toBe(true);
   });
 
   it('points DATABASE_URL at the postgres service with its credentials', () => {
