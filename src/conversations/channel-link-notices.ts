@@ -104,9 +104,7 @@ export class ChannelLinkNotices {
     const firstName = notice.full_name.split(' ')[0];
     const channel = `${channelLabel(notice.channel)} (${notice.channel_user})`;
     const linkedAt = formatWhen(new Date(notice.linked_at));
-    const review =
-      `Para ver e desvincular os canais da sua conta: no app, em Minha conta > Canais vinculados, ` +
-      `ou diga "meus canais" no chat da Prefeitura (${this.publicBaseUrl}/chat).`;
+    const review = `Para ver e desvincular os canais da sua conta, entre no chat da Prefeitura (${this.publicBaseUrl}/chat) e diga "meus canais".`;
     if (notice.kind === 'linked') {
       return {
         subject: 'Carteira Digital Carioca: um canal foi vinculado à sua conta',
