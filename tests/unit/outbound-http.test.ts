@@ -204,8 +204,8 @@ describe('getFollowingRedirects', () => {
 
   it('checks every hop before requesting it: a redirect to an internal host costs no request there', async () => {
     const start = await server('127.0.0.1', (path, res) => {
-      if (path === '/loop') res.writeHead(302, { location: '/loop' }).end();
-      else res.writeHead(302, { location: `${internal.origin}/metadata` }).end();
+      res.writeHead(302, { location: path === '/loop' ? '/loop' : `${internal.origin}/metadata` });
+      res.end();
     });
     const client = new OutboundHttp(SHORT, { guardAddresses: true, exemptOrigins: new Set([start.origin]) });
     const policy = { allows: () => true, headersFor: () => ({}) };
