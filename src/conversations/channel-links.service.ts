@@ -8,7 +8,7 @@ import type { RequestInfo } from '../shared/request-info';
 import type { AccountParticipant } from '../accounts/accounts.service';
 import type { Actor } from '../accounts/policies';
 import { hashToken } from '../accounts/tokens';
-import { WHATSAPP_CHANNEL_KEY } from './channel-key';
+import { WHATSAPP_CHANNEL_KEY, channelLabel } from './channel-key';
 import type { ChannelLinkNotices } from './channel-link-notices';
 import { codeSpaceOf, generateLinkCode, normaliseLinkCode } from './link-codes';
 
@@ -198,6 +198,22 @@ export class ChannelLinksService implements AccountParticipant {
       }
       return rows.length > 0;
     });
+  }
+
+  /** The channel accounts linked to the citizen, in the data export (whole: the export is the citizen's own data). */
+  async exportSection(em: EntityManager, userId: string): Promise<[name: string, data: unknown]> {
+    const rows = await em.execute<{ channel: string; channel_user_id: string; created_at: Date | string }[]>(
+      'select channel, channel_user_id, created_at from channel_links where user_id = ? order by created_at, id',
+      [userId],
+    );
+    return [
+      'channels',
+      rows.map((row) => ({
+        channel: channelLabel(row.channel),
+        channelUser: row.channel_user_id,
+        linkedAt: new Date(row.created_at).toISOString(),
+      })),
+    ];
   }
 
   /**

@@ -84,6 +84,11 @@ describe('GET and DELETE /v1/me/channels', () => {
       },
     ]);
     expect((await channels(other)).map((item) => item.channelUser)).toEqual(['•••• 9999']);
+    // The data export has them whole: it is the citizen's own data.
+    const exported = (await (await t.fetch('/v1/me/export', { headers: other.auth })).json()) as { channels: unknown };
+    expect(exported.channels).toEqual([
+      { channel: 'Bot Framework Emulator', channelUser: 'emulator-user-9999', linkedAt: expect.any(String) },
+    ]);
   });
 
   it("answers 404 for another citizen's link (and leaves it), 204 for one's own; the conversation is then unlinked", async () => {
