@@ -38,6 +38,8 @@ export const APP_ENV = {
   LOG_LEVEL: 'warn',
   HOST: '127.0.0.1',
   PORT: '0',
+  // No Bot Framework channel here: production refuses the endpoint without credentials.
+  BOT_ENDPOINT: 'off',
   DB_POOL_MAX: String(POOL_MAX),
   JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123456789',
   FILE_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),

@@ -8,6 +8,7 @@ import {
   type ClaimsIdentity,
   type ConnectorFactory,
   type ServiceClientCredentials,
+  type ServiceClientCredentialsFactory,
   type UserTokenClient,
 } from 'botframework-connector';
 import {
@@ -16,17 +17,29 @@ import {
   type ConfigurationBotFrameworkAuthenticationOptions,
 } from 'botbuilder';
 import type { Activity } from 'botbuilder';
-import { ConnectorClientCache, LazyUserTokenClient } from './connector-clients';
+import type { OutboundHttp } from '../src/shared/outbound-http';
+import { ConnectorClientCache, LazyUserTokenClient, connectorHttpClient } from './connector-clients';
+import type { ConnectorPolicy } from './connector-policy';
 
 /** jsonwebtoken's error names: a token problem, whatever copy of the library threw it. */
 const TOKEN_ERRORS = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError']);
 
 /**
  * The SDK's configuration-based authentication, with connector clients reused across turns and the user-token client
- * made only when used (see connector-clients.ts): per turn, the SDK would build both from scratch.
+ * made only when used (see connector-clients.ts): per turn, the SDK would build both from scratch. Connector clients
+ * are made only for serviceUrls the policy allows, and send through the app's outbound module.
  */
 export class AppBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentication {
   private readonly clients = new ConnectorClientCache();
+
+  constructor(
+    options: ConfigurationBotFrameworkAuthenticationOptions,
+    private readonly policy: ConnectorPolicy,
+    outbound: OutboundHttp,
+    credentials?: ServiceClientCredentialsFactory,
+  ) {
+    super(options, credentials, undefined, undefined, { httpClient: connectorHttpClient(outbound) });
+  }
 
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
     const result = await super.authenticateRequest(activity, authHeader);
@@ -43,7 +56,9 @@ export class AppBotFrameworkAuthentication extends ConfigurationBotFrameworkAuth
   }
 
   private cached(factory: ConnectorFactory, claimsIdentity: ClaimsIdentity): ConnectorFactory {
-    return this.clients.factory(factory, JwtTokenValidation.getAppIdFromClaims(claimsIdentity.claims) ?? '');
+    return this.clients.factory(factory, JwtTokenValidation.getAppIdFromClaims(claimsIdentity.claims) ?? '', (serviceUrl) =>
+      this.policy.allowsServiceUrl(serviceUrl),
+    );
   }
 }
 
@@ -75,12 +90,13 @@ class TokenUrlCredentials extends AppCredentials {
     private readonly password: string,
     private readonly tokenUrl: string,
     scope: string,
+    private readonly outbound: OutboundHttp,
   ) {
     super(appId, undefined, scope);
   }
 
   protected override async refreshToken(): Promise<AuthenticatorResult> {
-    const response = await fetch(this.tokenUrl, {
+    const response = await this.outbound.request(this.tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
@@ -88,10 +104,10 @@ class TokenUrlCredentials extends AppCredentials {
         client_id: this.appId,
         client_secret: this.password,
         scope: `${this.oAuthScope}/.default`,
-      }),
+      }).toString(),
     });
-    if (!response.ok) throw new Error(`token endpoint answered ${response.status}`);
-    const body = (await response.json()) as { access_token: string; expires_in: number };
+    if (response.status !== 200) throw new Error(`token endpoint answered ${response.status}`);
+    const body = JSON.parse(response.body.toString('utf8')) as { access_token: string; expires_in: number };
     return { accessToken: body.access_token, expiresOn: new Date(Date.now() + body.expires_in * 1000) };
   }
 }
@@ -101,12 +117,19 @@ class TokenUrlCredentialFactory extends PasswordServiceClientCredentialFactory {
     appId: string,
     password: string,
     private readonly tokenUrl: string,
+    private readonly outbound: OutboundHttp,
   ) {
     super(appId, password);
   }
 
   override async createCredentials(appId: string, audience: string): Promise<ServiceClientCredentials> {
-    return new TokenUrlCredentials(appId, this.password ?? '', this.tokenUrl, audience || 'https://api.botframework.com');
+    return new TokenUrlCredentials(
+      appId,
+      this.password ?? '',
+      this.tokenUrl,
+      audience || 'https://api.botframework.com',
+      this.outbound,
+    );
   }
 }
 
@@ -124,21 +147,28 @@ export interface ChannelAuthSettings {
   outboundTokenUrl?: string;
 }
 
-/** The adapter's authentication: none without an app id (local use, the Emulator), strict channel checks with one. */
-export function createBotAuthentication(settings: ChannelAuthSettings): ConfigurationBotFrameworkAuthentication {
+/**
+ * The adapter's authentication: none without an app id (Emulator mode, where the endpoint itself admits only the
+ * Emulator from this machine), strict channel checks with one. Replies go only to serviceUrls the policy allows.
+ */
+export function createBotAuthentication(
+  settings: ChannelAuthSettings,
+  policy: ConnectorPolicy,
+  outbound: OutboundHttp,
+): ConfigurationBotFrameworkAuthentication {
   const options: ConfigurationBotFrameworkAuthenticationOptions = {
     MicrosoftAppId: settings.appId ?? '',
     MicrosoftAppPassword: settings.appPassword ?? '',
     MicrosoftAppType: settings.appType ?? (settings.appId ? 'MultiTenant' : ''),
     MicrosoftAppTenantId: settings.tenantId ?? '',
   };
-  if (!settings.appId) return new AppBotFrameworkAuthentication(options);
+  if (!settings.appId) return new AppBotFrameworkAuthentication(options, policy, outbound);
   if (settings.openIdMetadataUrl) {
     options.ToBotFromChannelOpenIdMetadataUrl = settings.openIdMetadataUrl;
     options.ToBotFromChannelTokenIssuer = settings.tokenIssuer ?? 'https://api.botframework.com';
   }
   const credentials = settings.outboundTokenUrl
-    ? new TokenUrlCredentialFactory(settings.appId, settings.appPassword ?? '', settings.outboundTokenUrl)
+    ? new TokenUrlCredentialFactory(settings.appId, settings.appPassword ?? '', settings.outboundTokenUrl, outbound)
     : undefined;
-  return new StrictBotFrameworkAuthentication(options, credentials);
+  return new StrictBotFrameworkAuthentication(options, policy, outbound, credentials);
 }

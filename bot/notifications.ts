@@ -2,15 +2,18 @@ import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import type { AppServices } from '../src/services';
 import type { DomainEvent } from '../src/shared/domain-events';
 import type { Logger } from '../src/shared/logger';
+import { channelKey } from '../src/conversations/channel-key';
 import { toActivity } from './render/activity';
 import { blockedNotice, rechargeNotice } from './render/messages.pt-BR';
 
 /**
- * Channels whose conversations this adapter can write to proactively (through their Bot Connector serviceUrl). The
- * app's own web chat delivers in process and WhatsApp needs template messages outside its 24-hour window: neither is
- * notified yet.
+ * Channels whose conversations this adapter can write to proactively (through their Bot Connector serviceUrl, which
+ * the connector policy checks again before any request). The app's own web chat delivers in process and WhatsApp
+ * needs template messages outside its 24-hour window: neither is notified yet.
  */
-export const NOTIFIABLE_CHANNELS: ReadonlySet<string> = new Set(['emulator', 'msteams', 'test']);
+export const NOTIFIABLE_CHANNELS: ReadonlySet<string> = new Set(
+  ['emulator', 'msteams', 'test'].map((channelId) => channelKey('botframework', channelId)),
+);
 
 /**
  * Proactive notifications: when a recharge is confirmed or a card blocked (through the REST API or the chat), every

@@ -5,9 +5,18 @@ import { findDocumentType, maskDocumentNumber } from '../src/documents/document-
 import { DOCUMENT_STATUS_LABELS } from '../src/documents/expiry';
 import type { RequestInfo } from '../src/shared/request-info';
 import { chatMessageFor } from './render/errors';
-import { LINK_INVALID, NOTIFICATIONS_UNAVAILABLE, SERVICE_ERROR, linkLocked } from './render/messages.pt-BR';
+import {
+  LINK_INVALID,
+  LINK_SPACE_LOCKED,
+  NOTIFICATIONS_UNAVAILABLE,
+  NO_SUCH_CHANNEL,
+  SERVICE_ERROR,
+  channelUnlinked,
+  linkLocked,
+} from './render/messages.pt-BR';
+import { channelLabel, maskChannelUser } from '../src/conversations/channel-key';
 import { NOTIFIABLE_CHANNELS } from './notifications';
-import { downloadAttachment } from './attachments';
+import { formatFileSize } from '../src/documents/file-size';
 import type { WalletPorts } from './flows/types';
 
 function citizen(id: string): Actor {
@@ -25,13 +34,16 @@ function idempotencyKey(raw: string): string {
 }
 
 /**
+ * One answer for every file that did not arrive, whatever the reason (not an allowed origin, unreachable, refused,
+ * timed out): the wording must not tell a client which addresses answer.
+ */
+const NOT_RECEIVED = 'Não consegui receber esse arquivo. Tente enviar de novo ou toque em Pular.';
+
+/**
  * The flows' view of the domain, implemented over the same services as the REST API (blocking a card or saving a
  * document here runs exactly the method the API runs, with the same checks).
  */
-export function createWalletPorts(
-  services: AppServices,
-  options: { maxFileBytes: number; downloadTimeoutMs: number },
-): WalletPorts {
+export function createWalletPorts(services: AppServices, options: { maxFileBytes: number }): WalletPorts {
   return {
     async listCards(citizenId) {
       const page = await services.cards.listCards(citizen(citizenId), { limit: 100 });
@@ -79,15 +91,18 @@ export function createWalletPorts(
     faqEntry: (id) => services.faq.publicAnswer(id),
 
     async stageAttachment(conversation, attachment) {
-      const download = await downloadAttachment(attachment, {
-        maxBytes: options.maxFileBytes,
-        timeoutMs: options.downloadTimeoutMs,
-      });
-      if (!download.ok) return download;
+      const file = await attachment.read(options.maxFileBytes);
+      if (!file.ok) {
+        const message =
+          file.reason === 'too-large'
+            ? `O arquivo passa do limite de ${formatFileSize(options.maxFileBytes)}. Envie um arquivo menor ou toque em Pular.`
+            : NOT_RECEIVED;
+        return { ok: false, message };
+      }
       const staged = await services.stagedFiles.stage(
         conversation.channel,
         conversation.conversationId,
-        download.bytes,
+        file.bytes,
         attachment.name,
       );
       return staged.ok ? { ok: true, stagedId: staged.id, description: staged.description } : staged;
@@ -122,10 +137,36 @@ export function createWalletPorts(
     async linkChannel(conversation, code) {
       const outcome = await services.channelLinks.redeem(conversation.channel, conversation.channelUserId, code);
       if (outcome.ok) return { ok: true, userId: outcome.userId };
-      return { ok: false, message: outcome.reason === 'locked' ? linkLocked(outcome.retryAfterSeconds ?? 60) : LINK_INVALID };
+      const message =
+        outcome.reason === 'locked'
+          ? linkLocked(outcome.retryAfterSeconds ?? 60)
+          : outcome.reason === 'space-locked'
+            ? LINK_SPACE_LOCKED
+            : LINK_INVALID;
+      return { ok: false, message };
     },
 
     unlinkChannel: (conversation) => services.channelLinks.unlink(conversation.channel, conversation.channelUserId),
+
+    async listChannels(citizenId) {
+      const links = await services.channelLinks.list(citizen(citizenId));
+      return links.map((link) => ({
+        label: channelLabel(link.channel),
+        masked: maskChannelUser(link.channelUserId),
+        since: link.linkedAt.toLocaleDateString('pt-BR', { timeZone: 'America/Sao_Paulo' }),
+      }));
+    },
+
+    async unlinkChannelAt(conversation, citizenId, position) {
+      const actor = citizen(citizenId);
+      const link = (await services.channelLinks.list(actor))[position - 1];
+      if (!link) return { message: NO_SUCH_CHANNEL, thisConversation: false };
+      await services.channelLinks.unlinkById(actor, link.id, chatRequest(conversation.channel));
+      return {
+        message: channelUnlinked(channelLabel(link.channel), maskChannelUser(link.channelUserId)),
+        thisConversation: link.channel === conversation.channel && link.channelUserId === conversation.channelUserId,
+      };
+    },
 
     async setNotifications(conversation, citizenId, on, replyAddress) {
       if (on && !NOTIFIABLE_CHANNELS.has(conversation.channel)) return { ok: false, message: NOTIFICATIONS_UNAVAILABLE };

@@ -10,6 +10,7 @@ import { Migration20261129070000_identities } from './Migration20261129070000_id
 import { Migration20261129080000_whatsapp } from './Migration20261129080000_whatsapp';
 import { Migration20261129090000_directline } from './Migration20261129090000_directline';
 import { Migration20261205010000_session_security } from './Migration20261205010000_session_security';
+import { Migration20261206000000_channel_trust } from './Migration20261206000000_channel_trust';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered by glob) so the same list runs from TypeScript in tests
@@ -28,4 +29,5 @@ export const migrationsList = [
   { name: 'Migration20261129090000_directline', class: Migration20261129090000_directline },
   { name: 'Migration20261129100000_notifications', class: Migration20261129100000_notifications },
   { name: 'Migration20261205010000_session_security', class: Migration20261205010000_session_security },
+  { name: 'Migration20261206000000_channel_trust', class: Migration20261206000000_channel_trust },
 ];

@@ -42,6 +42,20 @@ export interface Config {
   observability: ObservabilityConfig;
   directline: DirectLineSettings;
   social: SocialLoginConfig;
+  outbound: OutboundConfig;
+}
+
+/** Every call the app makes to another server (Bot Connector, Graph API, sign-in providers, attachments, SMTP). */
+export interface OutboundConfig {
+  /** Longest wait for a connection (DNS included). */
+  connectTimeoutMs: number;
+  /** Longest a whole call may take, answer included; its socket is closed then, whatever state it is in. */
+  totalTimeoutMs: number;
+  /**
+   * Test only (refused with NODE_ENV=production): exact `http://127.0.0.1:<port>` origins of local stand-ins that are
+   * accepted as Bot Connector service URLs and attachment hosts although they are loopback.
+   */
+  testLoopbackOrigins: string[];
 }
 
 /** Sign-in with Google (OpenID Connect) and Meta (Facebook Login). A provider is enabled only with its id and secret. */
@@ -116,7 +130,12 @@ export interface DocumentsConfig {
 }
 
 export interface BotConfig {
-  /** Bot Framework credentials (Azure Bot registration); all unset = no channel authentication, for local use. */
+  /** `off`: `/api/messages` answers 404 (no Bot Framework channel is served; the web chat and WhatsApp still are). */
+  endpoint: 'on' | 'off';
+  /**
+   * Bot Framework credentials (Azure Bot registration). Unset = Emulator mode: `/api/messages` accepts only the
+   * Emulator channel from a loopback client with a loopback serviceUrl; refused with NODE_ENV=production.
+   */
   appId?: string;
   appPassword?: string;
   appType?: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
@@ -126,14 +145,20 @@ export interface BotConfig {
   tokenIssuer?: string;
   /** Where the bot gets its outbound token (tests, private deployments); unset = Azure AD. */
   outboundTokenUrl?: string;
+  /**
+   * Host patterns (`*.botframework.com`, `smba.trafficmanager.net`) of the Bot Connector services: an activity's
+   * serviceUrl must be https on one of them (replies go there with the bot's token), and attachments are fetched only
+   * from them.
+   */
+  connectorHosts: string[];
   /** A conversation idle for this long in the middle of a flow goes back to the menu. */
   idleMinutes: number;
-  /** Longest a bot turn waits for its service calls and attachment downloads. */
+  /** Longest a bot turn waits for its service calls (attachment reads included, each also bounded by OUTBOUND_*). */
   turnTimeoutMs: number;
   links: {
     codeTtlMinutes: number;
     maxFailuresPerUser: number;
-    maxFailuresOverall: number;
+    maxFailuresPerSpace: number;
     lockSeconds: number;
     lockMaxSeconds: number;
   };
@@ -254,6 +279,11 @@ export const PRODUCTION_REQUIREMENTS: readonly ProductionRequirement[] = [
   allSet(['PUBLIC_BASE_URL'], 'links in e-mails and the token issuer must name the public origin, not localhost'),
   allSet(['JWT_SECRET', 'FILE_ENCRYPTION_KEY'], 'keys generated into DATA_DIR are for development only'),
   allSet(['SMTP_URL'], 'without a mail server, e-mails (password-reset codes, account notices) would be printed to the log'),
+  {
+    variables: ['MICROSOFT_APP_ID', 'BOT_ENDPOINT'],
+    why: 'without bot credentials /api/messages cannot authenticate its channels: set MICROSOFT_APP_ID (with its password, type and tenant) or BOT_ENDPOINT=off',
+    satisfiedBy: (env) => read(env, 'BOT_ENDPOINT') === 'off' || read(env, 'MICROSOFT_APP_ID') !== undefined,
+  },
 ];
 
 /** Throws a {@link ConfigError} naming every unmet production requirement. */
@@ -394,6 +424,37 @@ function originList(env: Env, name: string): string[] {
   return items;
 }
 
+/** Microsoft's documented Bot Connector hosts: every channel's `<channel>.botframework.com`, and Teams' service. */
+export const DEFAULT_CONNECTOR_HOSTS = ['*.botframework.com', 'smba.trafficmanager.net'];
+
+/** Comma-separated host names, each optionally starting with `*.` (any subdomain, never the bare domain itself). */
+function hostPatternList(env: Env, name: string, fallback: string[]): string[] {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const items = raw
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  for (const item of items) {
+    if (!/^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$/.test(item)) {
+      throw new ConfigError(`${name} must be a comma-separated list of host names such as *.botframework.com, got "${item}"`);
+    }
+  }
+  return items;
+}
+
+/** Test-only loopback origins: `http://127.0.0.1:<port>` exactly, never in production. */
+function testLoopbackOrigins(env: Env, name: string, nodeEnv: Config['nodeEnv']): string[] {
+  const items = originList(env, name);
+  if (items.length > 0 && nodeEnv === 'production') throw new ConfigError(`${name} must not be set when NODE_ENV=production`);
+  for (const item of items) {
+    if (new URL(item).hostname !== '127.0.0.1') {
+      throw new ConfigError(`${name} accepts only http://127.0.0.1:<port> origins (local stand-ins), got "${item}"`);
+    }
+  }
+  return items;
+}
+
 const WHATSAPP_SECRETS = [
   'WHATSAPP_VERIFY_TOKEN',
   'WHATSAPP_APP_SECRET',
@@ -455,6 +516,7 @@ export function loadConfig(env: Env = process.env): Config {
       purgeIntervalMinutes: integer(env, 'IDEMPOTENCY_PURGE_INTERVAL_MINUTES', 10, 1, 1440),
     },
     bot: {
+      endpoint: oneOf(env, 'BOT_ENDPOINT', ['on', 'off'] as const, 'on'),
       appId: read(env, 'MICROSOFT_APP_ID'),
       appPassword: read(env, 'MICROSOFT_APP_PASSWORD'),
       appType: optionalOneOf(env, 'MICROSOFT_APP_TYPE', ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const),
@@ -462,12 +524,13 @@ export function loadConfig(env: Env = process.env): Config {
       openIdMetadataUrl: url(env, 'BOT_OPENID_METADATA_URL', ['http:', 'https:']),
       tokenIssuer: read(env, 'BOT_TOKEN_ISSUER'),
       outboundTokenUrl: url(env, 'BOT_OUTBOUND_TOKEN_URL', ['http:', 'https:']),
+      connectorHosts: hostPatternList(env, 'BOT_CONNECTOR_HOSTS', DEFAULT_CONNECTOR_HOSTS),
       idleMinutes: integer(env, 'BOT_IDLE_MINUTES', 30, 1, 1440),
       turnTimeoutMs: integer(env, 'BOT_TURN_TIMEOUT_MS', 20000, 1000, 120000),
       links: {
         codeTtlMinutes: integer(env, 'LINK_CODE_TTL_MINUTES', 10, 1, 60),
         maxFailuresPerUser: integer(env, 'LINK_MAX_FAILURES_PER_USER', 5, 1, 1000),
-        maxFailuresOverall: integer(env, 'LINK_MAX_FAILURES_OVERALL', 200, 1, 1_000_000),
+        maxFailuresPerSpace: integer(env, 'LINK_MAX_FAILURES_PER_SPACE', 100, 1, 1_000_000),
         lockSeconds: integer(env, 'LINK_LOCK_SECONDS', 60, 1, 86400),
         lockMaxSeconds: integer(env, 'LINK_LOCK_MAX_SECONDS', 3600, 1, 86400),
       },
@@ -526,6 +589,11 @@ export function loadConfig(env: Env = process.env): Config {
       metricsToken: secret(env, 'METRICS_TOKEN', 16),
     },
     social: socialLogin(env, nodeEnv, publicBaseUrl),
+    outbound: {
+      connectTimeoutMs: integer(env, 'OUTBOUND_CONNECT_TIMEOUT_MS', 5000, 10, 60000),
+      totalTimeoutMs: integer(env, 'OUTBOUND_TIMEOUT_MS', 10000, 10, 120000),
+      testLoopbackOrigins: testLoopbackOrigins(env, 'TEST_LOOPBACK_ORIGINS', nodeEnv),
+    },
   };
   // After every value was validated, so a malformed value is reported as such first.
   if (nodeEnv === 'production') checkProductionRequirements(env);

@@ -22,7 +22,10 @@ import { traceRequests } from '../api/http/tracing';
 import { recordRequestDurations, registerMetrics } from '../api/http/metrics';
 import { applySecurity } from '../api/http/security';
 import { registerWhatsApp, type WhatsAppChannel } from '../bot/channels/whatsapp';
-import { directLineCitizenOf } from '../bot/channels/directline/bot-adapter';
+import { directLineEdge } from '../bot/channels/directline/bot-adapter';
+import { BotFrameworkEdge } from '../bot/channel-edge';
+import { ConnectorPolicy } from '../bot/connector-policy';
+import { OutboundHttp, type Resolver } from './shared/outbound-http';
 import { registerDirectLine } from '../bot/channels/directline/routes';
 import { registerChatPage } from '../bot/channels/directline/chat-page';
 import { systemClock, type Clock } from './shared/clock';
@@ -48,6 +51,20 @@ export interface BuildOptions {
   mailer?: Mailer;
   /** The clock of token lifetimes and expiries (src/shared/clock.ts); tests pass a TestClock. */
   clock?: Clock;
+  /** How outbound calls resolve host names (tests make a name resolve to any address); default: the system's. */
+  resolver?: Resolver;
+}
+
+/**
+ * The public origin (PUBLIC_BASE_URL) once the port is known: with PORT=0 (tests) a `:0` in it becomes the port the
+ * server was given. Never from a request's Host header.
+ */
+export function publicBaseUrlFor(config: Config, boundPort: number | undefined): string {
+  if (config.port !== 0 || boundPort === undefined) return config.publicBaseUrl;
+  const url = new URL(config.publicBaseUrl);
+  if (url.port !== '0') return config.publicBaseUrl;
+  url.port = String(boundPort);
+  return url.href.replace(/\/+$/, '');
 }
 
 /**
@@ -58,8 +75,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const logger = options.logger ?? createLogger(config.logLevel);
   const secrets = resolveSecrets(config, logger);
   const db = await openDatabase(config.database);
-  const mailer = options.mailer ?? createMailer(config.mail, logger);
+  const mailer = options.mailer ?? createMailer(config.mail, logger, undefined, config.outbound);
   const clock = options.clock ?? systemClock;
+  const outbound = new OutboundHttp(config.outbound, { resolver: options.resolver });
   const services = createServices({ config, em: db.em, logger, secrets, mailer, clock });
   if (config.adminEmails.length > 0) {
     await RequestContext.create(db.em, async () => {
@@ -74,9 +92,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   applySecurity(server, { config, logger, orm: db.orm });
   registerMetrics(server, metrics, config.observability.metricsToken);
   services.cards.metrics = metrics;
-  registerApi(server, { services, db, secrets, config, clock });
+  registerApi(server, { services, db, secrets, config, clock, outbound });
   const engine = new ConversationEngine(
-    createWalletPorts(services, { maxFileBytes: config.documents.maxFileBytes, downloadTimeoutMs: config.bot.turnTimeoutMs }),
+    createWalletPorts(services, { maxFileBytes: config.documents.maxFileBytes }),
     services.conversations,
     {
       idleMinutes: config.bot.idleMinutes,
@@ -85,8 +103,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
     logger,
   );
-  const bot = new WalletBot(engine, logger, directLineCitizenOf);
-  const adapter = registerBotEndpoint(server, bot, config.bot, logger);
+  const policy = new ConnectorPolicy({
+    authenticated: Boolean(config.bot.appId),
+    connectorHosts: config.bot.connectorHosts,
+    testOrigins: config.outbound.testLoopbackOrigins,
+  });
+  const adapter = registerBotEndpoint(
+    server,
+    new WalletBot(engine, logger, new BotFrameworkEdge(policy, outbound, logger)),
+    { endpoint: config.bot.endpoint, credentials: config.bot, policy, outbound },
+    logger,
+  );
   subscribeNotifications(services, adapter, config.bot.appId, logger);
   const whatsapp = registerWhatsApp(server, {
     config: config.whatsapp,
@@ -95,23 +122,29 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     logger,
     maxBodyBytes: config.maxJsonBodyBytes,
     maxFileBytes: config.documents.maxFileBytes,
-    timeoutMs: config.bot.turnTimeoutMs,
+    outbound,
+    exemptOrigins: policy.exemptOrigins,
   });
+  let boundPort: number | undefined;
   const directLine = registerDirectLine(server, {
     em: db.em,
-    bot,
+    bot: new WalletBot(engine, logger, directLineEdge),
     logger,
     jwtSecret: secrets.jwtSecret,
     issuer: config.auth.issuer,
+    publicBaseUrl: () => publicBaseUrlFor(config, boundPort),
     config: config.directline,
     maxUploadBytes: config.documents.maxFileBytes,
     sessions: services.sessions,
     clock,
   });
   registerChatPage(server);
+  // Channel link notices left by an earlier run or a migration go out now; the timer below retries failed ones.
+  services.channelLinkNotices.kick();
   // Expired idempotency keys and files staged by abandoned chat flows are purged in the background; every instance may
-  // run it (plain DELETEs by age).
+  // run it (plain DELETEs by age). Pending channel link notices are sent on the same beat (claimed, so once).
   const purgeTimer = setInterval(() => {
+    services.channelLinkNotices.kick();
     services.idempotency
       .purgeExpired()
       .catch((error: unknown) => logger.warn({ err: error }, 'purging expired idempotency keys failed'));
@@ -146,7 +179,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     listen() {
       return new Promise((resolve, reject) => {
         server.server.once('error', reject);
-        server.listen(config.port, config.host, () => resolve(server.address().port));
+        server.listen(config.port, config.host, () => {
+          boundPort = server.address().port;
+          resolve(boundPort);
+        });
       });
     },
     close() {
@@ -156,6 +192,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         if (server.server.listening) await stopServer();
         // Deliveries already answered 200 are finished before the database closes; Meta will not send them again.
         await whatsapp?.close();
+        await services.channelLinkNotices.idle();
         await db.close();
       })();
       return closing;
@@ -164,7 +201,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 }
 
 function printBanner(app: App, port: number): void {
-  const base = app.config.publicBaseUrl.replace(`:${app.config.port}`, `:${port}`);
+  const base = publicBaseUrlFor(app.config, port);
   const database =
     app.config.database.kind === 'postgresql' ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${app.config.dataDir}`;
   const lines = [

@@ -19,6 +19,7 @@ import { DocumentSharesService } from './documents/shares.service';
 import { FaqService } from './faq/faq.service';
 import { RateLimiter } from './shared/rate-limiter';
 import { ChannelLinksService } from './conversations/channel-links.service';
+import { ChannelLinkNotices } from './conversations/channel-link-notices';
 import { ConversationStore, NotificationSubscriptions } from './conversations/conversation-store';
 import { DomainEvents } from './shared/domain-events';
 import { StagedFilesService } from './conversations/staged-files.service';
@@ -52,6 +53,7 @@ export interface AppServices {
   documentShares: DocumentSharesService;
   faq: FaqService;
   channelLinks: ChannelLinksService;
+  channelLinkNotices: ChannelLinkNotices;
   conversations: ConversationStore;
   notificationSubscriptions: NotificationSubscriptions;
   events: DomainEvents;
@@ -140,7 +142,8 @@ export function createServices({ config, em, logger, secrets, mailer, clock = sy
     { queryMaxLength: config.faq.queryMaxLength },
     new RateLimiter('faq-search', { limit: config.faq.searchRateLimit, windowSeconds: config.faq.searchRateWindowSeconds }),
   );
-  const channelLinks = new ChannelLinksService(em, config.bot.links);
+  const channelLinkNotices = new ChannelLinkNotices(em, mailer, config.publicBaseUrl, logger);
+  const channelLinks = new ChannelLinksService(em, config.bot.links, channelLinkNotices, audit);
   accounts.addParticipant(channelLinks);
   const conversations = new ConversationStore(em);
   const notificationSubscriptions = new NotificationSubscriptions(em);
@@ -158,6 +161,7 @@ export function createServices({ config, em, logger, secrets, mailer, clock = sy
     documents,
     documentShares,
     channelLinks,
+    channelLinkNotices,
     conversations,
     notificationSubscriptions,
     events,

@@ -62,8 +62,8 @@ export interface HttpServerOptions {
 }
 
 /**
- * The restify server with everything that is the same for every route: request id, client address, one
- * EntityManager per request, the body parser, access log, request timeout and the problem+json error mapping.
+ * The restify server with everything that is the same for every route: request id, client address, access log,
+ * request timeout, one EntityManager per request, the body parser and the problem+json error mapping.
  * Routes are added by the caller.
  */
 export function createHttpServer({ config, logger, orm, isStreamingRoute = () => false }: HttpServerOptions): Server {
@@ -85,6 +85,14 @@ export function createHttpServer({ config, logger, orm, isStreamingRoute = () =>
     const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     req.meta = { requestId, startedAt: process.hrtime.bigint(), address: clientAddress(req, isTrustedProxy) };
     res.header('X-Request-Id', requestId);
+    next();
+  });
+
+  // The access log is written when the response is (its 'finish'), not when the handler chain ends: a request answered
+  // 503 by the timeout below while its handler is still waiting is logged then, like every other answer.
+  server.pre(function accessLog(req: Request, res: Response, next: restify.Next) {
+    // At info: below that level (production runs at warn) not even the listener is added.
+    if (logger.isLevelEnabled('info')) res.once('finish', () => logRequest(logger, req, res));
     next();
   });
 
@@ -113,22 +121,21 @@ export function createHttpServer({ config, logger, orm, isStreamingRoute = () =>
     callback();
   });
 
-  server.on('after', (req: Request, res: Response) => {
-    // The access log is at info: below that level (production runs at warn) not even its line is built.
-    if (!logger.isLevelEnabled('info')) return;
-    const durationMs = req.meta ? Number(process.hrtime.bigint() - req.meta.startedAt) / 1e6 : undefined;
-    logger.info(
-      {
-        requestId: req.meta?.requestId,
-        method: req.method,
-        route: req.getRoute?.()?.path ?? null,
-        path: loggablePath(pathOf(req)),
-        status: res.statusCode,
-        durationMs: durationMs === undefined ? undefined : Math.round(durationMs * 100) / 100,
-      },
-      'request',
-    );
-  });
-
   return server;
+}
+
+/** One access-log line per answered request. */
+function logRequest(logger: Logger, req: Request, res: Response): void {
+  const durationMs = req.meta ? Number(process.hrtime.bigint() - req.meta.startedAt) / 1e6 : undefined;
+  logger.info(
+    {
+      requestId: req.meta?.requestId,
+      method: req.method,
+      route: req.getRoute?.()?.path ?? null,
+      path: loggablePath(pathOf(req)),
+      status: res.statusCode,
+      durationMs: durationMs === undefined ? undefined : Math.round(durationMs * 100) / 100,
+    },
+    'request',
+  );
 }

@@ -10,6 +10,7 @@ import { DomainError } from '../../src/shared/errors';
 import type { RequestInfo } from '../../src/shared/request-info';
 import type { AppServices } from '../../src/services';
 import type { Actor } from '../../src/accounts/policies';
+import type { OutboundHttp } from '../../src/shared/outbound-http';
 import { PROVIDER_LABELS, SOCIAL_PROVIDERS, type SocialProvider } from '../../src/accounts/identities.service';
 
 /** What a provider vouched for, as the strategies hand it over. */
@@ -139,7 +140,13 @@ function translateLibraryError(error: unknown): DomainError {
  * `POST /v1/me/identities/{provider}` (a signed-in citizen starts a flow that links the provider). A provider without
  * credentials answers 404 on all of them.
  */
-export function registerSocialLogin(server: Server, services: AppServices, settings: SocialLoginConfig, jwtSecret: string): void {
+export function registerSocialLogin(
+  server: Server,
+  services: AppServices,
+  settings: SocialLoginConfig,
+  jwtSecret: string,
+  outbound: OutboundHttp,
+): void {
   // One passport instance per app, like the bearer authenticator: several apps with different settings share a process.
   const passport = new Passport();
   const callbackUrl = (provider: SocialProvider) => `${settings.callbackBaseUrl}/v1/auth/${provider}/callback`;
@@ -157,35 +164,32 @@ export function registerSocialLogin(server: Server, services: AppServices, setti
 
   if (settings.meta) {
     const meta = settings.meta;
-    passport.use(
-      'meta',
-      new FacebookStrategy(
-        {
-          clientID: meta.appId,
-          clientSecret: meta.appSecret,
-          callbackURL: callbackUrl('meta'),
-          authorizationURL: meta.dialogUrl,
-          tokenURL: `${meta.graphUrl}/oauth/access_token`,
-          profileURL: `${meta.graphUrl}/me`,
-          profileFields: ['id', 'displayName', 'emails'],
-          enableProof: true,
-          state: true,
-          sessionKey: 'meta',
-          scope: ['email', 'public_profile'],
-        },
-        (
-          _accessToken: string,
-          _refreshToken: string,
-          profile: FacebookProfile,
-          done: (error: unknown, user?: unknown) => void,
-        ) => {
-          const email = profile.emails?.[0]?.value ?? null;
-          // The Graph API only returns an e-mail address the person has confirmed with Meta.
-          const identity: ProviderIdentity = { subject: profile.id, email, emailVerified: email !== null };
-          done(null, identity);
-        },
-      ),
+    const strategy = new FacebookStrategy(
+      {
+        clientID: meta.appId,
+        clientSecret: meta.appSecret,
+        callbackURL: callbackUrl('meta'),
+        authorizationURL: meta.dialogUrl,
+        tokenURL: `${meta.graphUrl}/oauth/access_token`,
+        profileURL: `${meta.graphUrl}/me`,
+        profileFields: ['id', 'displayName', 'emails'],
+        enableProof: true,
+        state: true,
+        sessionKey: 'meta',
+        scope: ['email', 'public_profile'],
+      },
+      (_accessToken: string, _refreshToken: string, profile: FacebookProfile, done: (error: unknown, user?: unknown) => void) => {
+        const email = profile.emails?.[0]?.value ?? null;
+        // The Graph API only returns an e-mail address the person has confirmed with Meta.
+        const identity: ProviderIdentity = { subject: profile.id, email, emailVerified: email !== null };
+        done(null, identity);
+      },
     );
+    // The code exchange and the profile read go through the app's outbound timeouts (passport-oauth2 takes an agent).
+    (strategy as unknown as { _oauth2: { setAgent(agent: unknown): void } })._oauth2.setAgent(
+      outbound.agent(new URL(meta.graphUrl).protocol === 'http:' ? 'http:' : 'https:'),
+    );
+    passport.use('meta', strategy);
   }
 
   let google: Promise<void> | undefined;
@@ -199,6 +203,8 @@ export function registerSocialLogin(server: Server, services: AppServices, setti
         credentials.clientSecret,
         oidc.ClientSecretPost(credentials.clientSecret),
         {
+          // Discovery, code exchange and JWKS go through the app's outbound timeouts.
+          [oidc.customFetch]: outbound.fetch,
           // openid-client trusts TLS for ID tokens from the token endpoint unless asked to check their JWKS signature.
           execute: settings.allowInsecureHttp
             ? [oidc.allowInsecureRequests, oidc.enableNonRepudiationChecks]

@@ -9,7 +9,9 @@ export type Command =
   | { type: 'help' }
   | { type: 'back' }
   | { type: 'link'; code: string }
-  | { type: 'unlink' }
+  /** `position` (from "desvincular 2") names a channel of the "meus canais" list; without it, this conversation's. */
+  | { type: 'unlink'; position?: number }
+  | { type: 'channels' }
   | { type: 'notifications'; on: boolean };
 
 /**
@@ -28,7 +30,10 @@ function rememberLast<T>(detect: (text: string) => T): (text: string) => T {
   };
 }
 
-/** `cancelar`, `sair`, `menu`, `início`, `ajuda`, `voltar`, `vincular <código>`, `desvincular` (accents, case, one typo forgiven). */
+/**
+ * `cancelar`, `sair`, `menu`, `início`, `ajuda`, `voltar`, `vincular <código>`, `desvincular [número]`, `meus canais`
+ * (accents, case, one typo forgiven).
+ */
 export const detectCommand: (text: string) => Readonly<Command> | null = rememberLast(function detectCommand(text) {
   const simple = simplify(text);
   const words = simple.split(' ');
@@ -40,6 +45,12 @@ export const detectCommand: (text: string) => Readonly<Command> | null = remembe
   if (/^(ativar|receber|quero receber|ligar) (os )?avisos$/.test(simple)) return { type: 'notifications', on: true };
   if (/^(desativar|parar|nao quero|desligar)( de receber| receber)? (os )?avisos$/.test(simple))
     return { type: 'notifications', on: false };
+  const unlinkOne = /^(\S+) (?:o )?(?:canal )?(\d{1,2})$/.exec(simple);
+  if (unlinkOne && ['desvincular', 'desvincula'].some((w) => closeTo(unlinkOne[1], w))) {
+    return { type: 'unlink', position: Number(unlinkOne[2]) };
+  }
+  if (/^(meus|ver( os)?( meus)?|listar( os)?) canais( vinculados)?$|^canais vinculados$/.test(simple))
+    return { type: 'channels' };
   if (words.length > 2) return null;
   const phrase = simple;
   if (['cancelar', 'cancela', 'sair', 'parar', 'pare'].some((w) => closeTo(phrase, w))) return { type: 'cancel' };

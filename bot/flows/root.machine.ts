@@ -6,7 +6,17 @@ import { createDocumentsMachine } from './documents.machine';
 import { createQuestionMachine } from './question.machine';
 import { createSaveDocumentMachine } from './save-document.machine';
 import { detectCommand, detectMenuIntent, MENU, type Command } from './intents';
-import type { BotMessage, ConversationKey, FaqReply, FlowName, Outcome, SayEvent, TurnInput, WalletPorts } from './types';
+import type {
+  BotMessage,
+  ConversationKey,
+  FaqReply,
+  FlowName,
+  LinkedChannelSummary,
+  Outcome,
+  SayEvent,
+  TurnInput,
+  WalletPorts,
+} from './types';
 
 /** One citizen message, with the citizen the channel account is linked to at this moment (null = not linked). */
 export interface UserEvent {
@@ -83,6 +93,12 @@ export function createRootMachine(ports: WalletPorts) {
       isBack: ({ event }) => command(event)?.type === 'back',
       isLink: ({ event }) => command(event)?.type === 'link',
       isUnlink: ({ event }) => command(event)?.type === 'unlink',
+      isUnlinkOther: ({ event }) => {
+        const found = command(event);
+        return found?.type === 'unlink' && found.position !== undefined;
+      },
+      isChannels: ({ event }) => command(event)?.type === 'channels',
+      wasThisConversation: (_, params: { thisConversation: boolean }) => params.thisConversation,
       isNotifications: ({ event }) => command(event)?.type === 'notifications',
       isLinked: ({ event }) => event.type === 'USER' && event.citizenId !== null,
       wantsFlowWithoutLink: ({ event }) => {
@@ -108,6 +124,13 @@ export function createRootMachine(ports: WalletPorts) {
       unlinkChannel: fromPromise<boolean, { conversation: ConversationKey }>(({ input }) =>
         ports.unlinkChannel(input.conversation),
       ),
+      listChannels: fromPromise<LinkedChannelSummary[], { citizenId: string }>(({ input }) =>
+        ports.listChannels(input.citizenId),
+      ),
+      unlinkChannelAt: fromPromise<
+        { message: string; thisConversation: boolean },
+        { conversation: ConversationKey; citizenId: string; position: number }
+      >(({ input }) => ports.unlinkChannelAt(input.conversation, input.citizenId, input.position)),
       setNotifications: fromPromise<
         { on: boolean; outcome: Outcome<object> },
         { conversation: ConversationKey; citizenId: string; on: boolean; replyAddress: unknown }
@@ -132,7 +155,13 @@ export function createRootMachine(ports: WalletPorts) {
         on: {
           USER: [
             { guard: 'isLink', target: 'linking', actions: 'rememberCitizen' },
+            { guard: and(['isUnlinkOther', 'isLinked']), target: 'unlinkingOther', actions: 'rememberCitizen' },
             { guard: 'isUnlink', target: 'unlinking', actions: 'rememberCitizen' },
+            { guard: and(['isChannels', 'isLinked']), target: 'listingChannels', actions: 'rememberCitizen' },
+            {
+              guard: 'isChannels',
+              actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: say.CHANNELS_NEED_LINK } } }],
+            },
             { guard: and(['isNotifications', 'isLinked']), target: 'notifying', actions: 'rememberCitizen' },
             {
               guard: 'isNotifications',
@@ -281,6 +310,52 @@ export function createRootMachine(ports: WalletPorts) {
               { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output ? say.UNLINKED : say.NOT_LINKED } }) },
             ],
           },
+          onError: { target: 'menu', actions: { type: 'enqueue', params: { message: { text: say.SERVICE_ERROR } } } },
+        },
+      },
+      listingChannels: {
+        tags: ['busy'],
+        invoke: {
+          id: 'listChannels',
+          src: 'listChannels',
+          input: ({ context }) => ({ citizenId: context.citizenId ?? '' }),
+          onDone: {
+            target: 'menu',
+            actions: { type: 'enqueue', params: ({ event }) => ({ message: { text: say.channelList(event.output) } }) },
+          },
+          onError: { target: 'menu', actions: { type: 'enqueue', params: { message: { text: say.SERVICE_ERROR } } } },
+        },
+      },
+      unlinkingOther: {
+        tags: ['busy'],
+        invoke: {
+          id: 'unlinkChannelAt',
+          src: 'unlinkChannelAt',
+          input: ({ context, event }) => {
+            const found = command(event);
+            return {
+              conversation: context.conversation,
+              citizenId: context.citizenId ?? '',
+              position: found?.type === 'unlink' ? (found.position ?? 0) : 0,
+            };
+          },
+          onDone: [
+            {
+              guard: {
+                type: 'wasThisConversation',
+                params: ({ event }) => ({ thisConversation: event.output.thisConversation }),
+              },
+              target: 'menu',
+              actions: [
+                'forgetCitizen',
+                { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output.message } }) },
+              ],
+            },
+            {
+              target: 'menu',
+              actions: { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output.message } }) },
+            },
+          ],
           onError: { target: 'menu', actions: { type: 'enqueue', params: { message: { text: say.SERVICE_ERROR } } } },
         },
       },

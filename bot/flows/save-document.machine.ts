@@ -10,6 +10,7 @@ import {
 import * as say from '../render/messages.pt-BR';
 import { MAX_FAILURES } from './question.machine';
 import { closeTo, formatDate, matchChoice, parseDate, parseYesNo, simplify, YES_NO } from './text';
+import { unavailableFile } from '../attachments';
 import type { BotMessage, Choice, ConversationKey, FlowEvent, IncomingAttachment, Outcome, SayEvent, WalletPorts } from './types';
 
 interface SaveDocumentContext {
@@ -340,7 +341,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
           src: 'stageAttachment',
           input: ({ context, event }) => ({
             conversation: context.conversation,
-            attachment: event.type === 'INPUT' ? event.input.attachments[0] : { url: '' },
+            attachment: event.type === 'INPUT' ? event.input.attachments[0] : unavailableFile(),
           }),
           onDone: [
             {

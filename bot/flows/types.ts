@@ -13,11 +13,18 @@ export interface BotMessage {
   choices?: Choice[];
 }
 
-/** A file the citizen sent in the chat. */
+/** What reading a file gives: its bytes, or why not (the chat says the same for every kind of "not received"). */
+export type FileRead = { ok: true; bytes: Buffer } | { ok: false; reason: 'too-large' | 'unavailable' };
+
+/**
+ * A file the citizen sent in the chat. The channel edge decides how it is read (bytes already received, or a fetch
+ * from an allowed origin); the flow only asks for it, when it wants it. Never persisted in a snapshot.
+ */
 export interface IncomingAttachment {
-  url: string;
   name?: string;
   contentType?: string;
+  /** The file's bytes, or `too-large` as soon as it passes `maxBytes`. */
+  read(maxBytes: number): Promise<FileRead>;
 }
 
 /** What the citizen said in one turn. */
@@ -44,6 +51,16 @@ export interface DocumentSummary {
   maskedNumber: string;
   /** pt-BR status, e.g. "válido", "vence em breve", "vencido". */
   statusLabel: string;
+}
+
+/** A channel account linked to the citizen, as the chat lists it. */
+export interface LinkedChannelSummary {
+  /** pt-BR channel name ("WhatsApp", "Microsoft Teams"). */
+  label: string;
+  /** "•••• 0001" */
+  masked: string;
+  /** pt-BR date the link was made ("05/12/2026"). */
+  since: string;
 }
 
 export interface FaqReply {
@@ -85,7 +102,7 @@ export interface WalletPorts {
   listDocuments(citizenId: string): Promise<DocumentSummary[]>;
   askFaq(question: string, client: string): Promise<FaqReply>;
   faqEntry(id: string): Promise<{ question: string; answer: string } | null>;
-  /** Downloads a file sent in the chat (5 MiB, PDF/JPEG/PNG) and keeps it until the document is confirmed. */
+  /** Reads a file sent in the chat (5 MiB, PDF/JPEG/PNG) and keeps it until the document is confirmed. */
   stageAttachment(
     conversation: ConversationKey,
     attachment: IncomingAttachment,
@@ -93,6 +110,17 @@ export interface WalletPorts {
   saveDocument(conversation: ConversationKey, document: NewDocument): Promise<Outcome<{ id: string }>>;
   linkChannel(conversation: ConversationKey, code: string): Promise<Outcome<{ userId: string }>>;
   unlinkChannel(conversation: ConversationKey): Promise<boolean>;
+  /** The channel accounts linked to the citizen, in the order `unlinkChannelAt` counts them (oldest first). */
+  listChannels(citizenId: string): Promise<LinkedChannelSummary[]>;
+  /**
+   * Unlinks the citizen's channel at `position` (1-based) of that list; `thisConversation` says whether it was the link
+   * of the conversation asking.
+   */
+  unlinkChannelAt(
+    conversation: ConversationKey,
+    citizenId: string,
+    position: number,
+  ): Promise<{ message: string; thisConversation: boolean }>;
   /** Turns proactive notifications (recharges, blocked cards) on or off for this conversation of a linked citizen. */
   setNotifications(
     conversation: ConversationKey,

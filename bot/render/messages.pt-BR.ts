@@ -1,6 +1,6 @@
 import { formatBrl } from '../../src/transport/money';
 import { MENU } from '../flows/intents';
-import type { BotMessage, CardSummary, Choice, DocumentSummary } from '../flows/types';
+import type { BotMessage, CardSummary, Choice, DocumentSummary, LinkedChannelSummary } from '../flows/types';
 
 /** Every sentence IPlani says lives here, so tone and wording can be reviewed in one place. */
 
@@ -23,7 +23,8 @@ export function menu(lead = 'Posso ajudar em algo mais? Escolha uma opção:'): 
 export const MENU_HELP =
   'Você pode escolher pelo número (1 a 5), tocando no botão ou escrevendo o que precisa, por exemplo "qual meu saldo?", ' +
   '"perdi meu cartão" ou "quero guardar minha CNH". Em qualquer momento: "cancelar" para desistir, "menu" para voltar ao ' +
-  'início, "voltar" para corrigir a resposta anterior e "ajuda" para explicar o passo atual.';
+  'início, "voltar" para corrigir a resposta anterior e "ajuda" para explicar o passo atual. "Meus canais" mostra as ' +
+  'conversas (WhatsApp, Teams...) vinculadas à sua conta.';
 
 export const NOT_UNDERSTOOD = 'Desculpe, não entendi. 🤔';
 
@@ -51,8 +52,29 @@ export function linkLocked(seconds: number): string {
   const minutes = Math.max(1, Math.ceil(seconds / 60));
   return `Muitas tentativas de vinculação. Por segurança, tente de novo em ${minutes} minuto${minutes > 1 ? 's' : ''}.`;
 }
+export const LINK_SPACE_LOCKED =
+  'Por segurança, códigos parecidos com esse estão bloqueados por um tempo. Gere um novo código no app (o novo vai ' +
+  'funcionar) e envie: vincular SEU-CÓDIGO.';
 export const UNLINKED = 'Pronto, desvinculei sua conta desta conversa. Para vincular de novo, gere um código no app.';
 export const NOT_LINKED = 'Esta conversa não está vinculada a nenhuma conta.';
+export const CHANNELS_NEED_LINK =
+  'Para ver os canais vinculados à sua conta, primeiro vincule esta conversa: gere um código no app e envie "vincular SEU-CÓDIGO".';
+export const NO_SUCH_CHANNEL = 'Não encontrei um canal com esse número. Diga "meus canais" para ver a lista.';
+
+export function channelList(channels: LinkedChannelSummary[]): string {
+  if (channels.length === 0) {
+    return 'Nenhum canal está vinculado à sua conta. Para vincular um, gere um código no app e envie "vincular SEU-CÓDIGO" por ele.';
+  }
+  const lines = channels.map((channel, i) => `${i + 1}. ${channel.label} ${channel.masked} (desde ${channel.since})`);
+  return (
+    `Canais vinculados à sua conta:\n${lines.join('\n')}\n` +
+    'Para desvincular um deles, diga "desvincular" e o número (por exemplo: desvincular 1).'
+  );
+}
+
+export function channelUnlinked(label: string, masked: string): string {
+  return `Pronto, desvinculei o canal ${label} ${masked} da sua conta.`;
+}
 
 export function balances(cards: CardSummary[]): string {
   if (cards.length === 0) return 'Você não tem cartões de transporte na carteira.';

@@ -4,10 +4,23 @@ import { randomInt } from 'node:crypto';
 export const LINK_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 export const LINK_CODE_LENGTH = 8;
 
-/** A random 8-character one-time code (31^8 ≈ 8.5 × 10^11 possibilities, ~39.6 bits). */
-export function generateLinkCode(): string {
-  let code = '';
-  for (let i = 0; i < LINK_CODE_LENGTH; i++) code += LINK_CODE_ALPHABET[randomInt(LINK_CODE_ALPHABET.length)];
+/**
+ * The code space of a code: its first character (31 spaces of 31^7 codes each). Wrong codes are counted per space,
+ * so a flood locks only the spaces it fills (see ChannelLinksService).
+ */
+export function codeSpaceOf(code: string): string {
+  return code[0];
+}
+
+/**
+ * A random 8-character one-time code (31^8 ≈ 8.5 × 10^11 possibilities, ~39.6 bits), in a space that is not among
+ * `lockedSpaces` (when every space is locked, in any).
+ */
+export function generateLinkCode(lockedSpaces: ReadonlySet<string> = new Set()): string {
+  const open = [...LINK_CODE_ALPHABET].filter((c) => !lockedSpaces.has(c));
+  const first = open.length > 0 ? open : [...LINK_CODE_ALPHABET];
+  let code = first[randomInt(first.length)];
+  for (let i = 1; i < LINK_CODE_LENGTH; i++) code += LINK_CODE_ALPHABET[randomInt(LINK_CODE_ALPHABET.length)];
   return code;
 }
 

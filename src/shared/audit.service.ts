@@ -28,6 +28,8 @@ export type AuditEventName =
   | 'social_signup_started'
   | 'identity_linked'
   | 'identity_unlinked'
+  | 'channel_linked'
+  | 'channel_unlinked'
   | 'document_created'
   | 'document_updated'
   | 'document_deleted'

@@ -197,7 +197,7 @@ describe('2 · cancel a card', () => {
     const audited = await t.app.db.em
       .fork()
       .execute(`select address from audit_events where event = 'card_blocked' and subject_id = ?`, [citizen.cardId]);
-    expect(audited).toEqual([{ address: 'chat:test' }]);
+    expect(audited).toEqual([{ address: 'chat:botframework:test' }]);
     // The same service as REST: the API sees the block.
     const res = await t.fetch(`/v1/cards/${citizen.cardId}`, { headers: citizen.auth });
     expect(await res.json()).toMatchObject({ status: 'blocked' });

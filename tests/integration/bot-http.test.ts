@@ -104,8 +104,8 @@ describe('POST /api/messages', () => {
         [citizen.id],
       );
     expect(audited).toEqual([
-      { event: 'document_created', address: 'chat:emulator' },
-      { event: 'document_file_stored', address: 'chat:emulator' },
+      { event: 'document_created', address: 'chat:botframework:emulator' },
+      { event: 'document_file_stored', address: 'chat:botframework:emulator' },
     ]);
   });
 

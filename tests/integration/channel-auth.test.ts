@@ -2,7 +2,11 @@ import { createHmac, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
-import { FakeConnector } from '../support/fake-connector';
+import type { Resolver } from '../../src/shared/outbound-http';
+import { DirectLineClient } from '../support/directline-client';
+import { FakeConnector, type ConnectorActivity } from '../support/fake-connector';
+import { registerCitizen, type SignedInCitizen } from '../support/factories';
+import { InternalHost } from '../support/internal-host';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -24,8 +28,20 @@ let otherKey: KeyPair;
 let identity: Server;
 let identityUrl = '';
 let connector: FakeConnector;
+/** A second connector origin the installation also allows (a token names one of them). */
+let otherConnector: FakeConnector;
+let internal: InternalHost;
 let t: TestApp;
 const authorizationsSeen: string[] = [];
+
+/**
+ * Names as the app resolves them: an allowed connector host pattern (*.botframework.com) that resolves to an internal
+ * address, and one that does not resolve at all.
+ */
+const resolver: Resolver = (hostname) => {
+  if (hostname === 'files.botframework.com') return Promise.resolve([{ address: '127.0.0.2', family: 4 }]);
+  return Promise.reject(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }));
+};
 
 beforeAll(async () => {
   channelKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -40,7 +56,13 @@ beforeAll(async () => {
     } else if (req.url === '/v1/.well-known/keys') {
       send({
         keys: [
-          { ...channelKey.publicKey.export({ format: 'jwk' }), kid: KID, use: 'sig', endorsements: ['msteams', 'emulator'] },
+          {
+            ...channelKey.publicKey.export({ format: 'jwk' }),
+            kid: KID,
+            use: 'sig',
+            // The channels the Bot Connector vouches for with this key, the web chat's and WhatsApp's ids included.
+            endorsements: ['msteams', 'emulator', 'webchat', 'whatsapp'],
+          },
         ],
       });
     } else if (req.url === '/token' && req.method === 'POST') {
@@ -65,7 +87,11 @@ beforeAll(async () => {
   connector = new FakeConnector();
   connector.onAuthorization = (value) => authorizationsSeen.push(value);
   await connector.start();
+  otherConnector = new FakeConnector();
+  await otherConnector.start();
+  internal = await new InternalHost().start();
   t = await startTestApp({
+    resolver,
     env: {
       MICROSOFT_APP_ID: APP_ID,
       MICROSOFT_APP_PASSWORD: 'app-password',
@@ -73,6 +99,8 @@ beforeAll(async () => {
       BOT_OPENID_METADATA_URL: `${identityUrl}/v1/.well-known/openidconfiguration`,
       BOT_TOKEN_ISSUER: ISSUER,
       BOT_OUTBOUND_TOKEN_URL: `${identityUrl}/token`,
+      // The fake connector plays a Bot Connector host: replies may go to its loopback origin.
+      TEST_LOOPBACK_ORIGINS: `${new URL(connector.url).origin},${new URL(otherConnector.url).origin}`,
     },
   });
 });
@@ -80,6 +108,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
   await connector.stop();
+  await otherConnector.stop();
+  await internal.stop();
   await new Promise<void>((resolve) => identity.close(() => resolve()));
 });
 
@@ -176,8 +206,148 @@ describe('channel authentication with an app id', () => {
     expect(printed).toEqual([]);
   });
 
-  it('refuses a valid token when the activity names another serviceUrl than the token', async () => {
-    const res = await post(`Bearer ${sign(claims())}`, 'http://127.0.0.1:9/');
+  it('refuses a valid token when the activity names another (allowed) serviceUrl than the token', async () => {
+    const res = await post(`Bearer ${sign(claims())}`, otherConnector.url);
     expect(res.status).toBe(401);
+    expect(otherConnector.take()).toEqual([]);
+  });
+
+  it('refuses a serviceUrl outside the connector hosts even with a token naming it, and makes no request there', async () => {
+    for (const serviceUrl of [internal.origin + '/', 'https://smba.trafficmanager.net.evil.example/br/']) {
+      const res = await post(`Bearer ${sign(claims({ serviceurl: serviceUrl }))}`, serviceUrl);
+      expect([serviceUrl, res.status]).toEqual([serviceUrl, 403]);
+    }
+    expect(internal.connections).toBe(0);
+  });
+});
+
+/** A message as the Bot Connector delivers it, with a token it signed. */
+async function deliver(fields: {
+  channelId: string;
+  user: string;
+  conversation: string;
+  text: string;
+  attachments?: unknown[];
+}): Promise<ConnectorActivity[]> {
+  sequence += 1;
+  const res = await t.fetch('/api/messages', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${sign(claims())}` },
+    body: JSON.stringify({
+      type: 'message',
+      id: `d-${sequence}`,
+      channelId: fields.channelId,
+      serviceUrl: connector.url,
+      from: { id: fields.user, name: 'Usuária' },
+      recipient: { id: APP_ID, name: 'IPlani' },
+      conversation: { id: fields.conversation },
+      text: fields.text,
+      attachments: fields.attachments ?? [],
+    }),
+  });
+  expect(res.status).toBe(200);
+  return connector.take();
+}
+
+const textOf = (replies: ConnectorActivity[]) => replies.map((reply) => reply.text ?? '').join('\n');
+
+async function linkCode(citizen: SignedInCitizen): Promise<string> {
+  const res = await t.fetch('/v1/bot/link-codes', { method: 'POST', headers: citizen.auth });
+  return ((await res.json()) as { code: string }).code;
+}
+
+describe('channel keys: one adapter never reaches another', () => {
+  it("a channel vouched for as 'whatsapp' on /api/messages is not the WhatsApp webhook's channel", async () => {
+    const citizen = await registerCitizen(t);
+    // The number is linked through the WhatsApp webhook's channel (here directly, as the webhook would).
+    await t.app.services.channelLinks.redeem('whatsapp:whatsapp', '5521988887777', await linkCode(citizen));
+    const replies = textOf(
+      await deliver({ channelId: 'whatsapp', user: '5521988887777', conversation: '5521988887777', text: '1' }),
+    );
+    expect(replies).toMatch(/vincular/);
+    expect(replies).not.toMatch(/R\$/);
+  });
+
+  it("Azure's 'webchat' channel does not reach the city web chat's conversations", async () => {
+    const citizen = await registerCitizen(t);
+    const chat = await DirectLineClient.forCitizen(t, citizen.accessToken);
+    expect((await chat.start()).status).toBe(201);
+    await chat.next();
+    expect(await chat.ask('salvar documento')).toMatch(/Qual documento/);
+    const stateOf = async (channel: string) =>
+      (
+        await t.app.db.em
+          .fork()
+          .execute<{ snapshot: { value: unknown }; version: number }[]>(
+            'select snapshot, version from conversations where channel = ? and conversation_id = ?',
+            [channel, chat.conversationId],
+          )
+      )[0];
+    const before = await stateOf('directline:webchat');
+    const user = (jwt.decode(chat.token) as { user: string }).user;
+    // The same conversation id and user id, vouched for by the Bot Connector as its own web chat channel.
+    const replies = textOf(await deliver({ channelId: 'webchat', user, conversation: chat.conversationId, text: '1' }));
+    expect(replies).toMatch(/vincular/);
+    expect(await stateOf('directline:webchat')).toEqual(before);
+    expect((await stateOf('botframework:webchat')).snapshot.value).toBe('menu');
+    expect(await chat.ask('cnh')).toMatch(/número/i);
+  });
+});
+
+describe('files from Bot Framework channels', () => {
+  const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 3)]);
+  let citizen: SignedInCitizen;
+  const user = 'teams-user-files';
+  const say = (text: string, attachments?: unknown[]) =>
+    deliver({ channelId: 'msteams', user, conversation: 'teams-files', text, attachments }).then(textOf);
+  const file = (url: string) => [{ contentType: 'image/png', contentUrl: url, name: 'cnh.png' }];
+
+  async function toAttachmentStep(): Promise<void> {
+    for (const [text, expected] of [
+      ['salvar documento', /Qual documento/],
+      ['outro', /nome/i],
+      ['Crachá', /número/i],
+      ['1020', /validade/i],
+      ['pular', /anexar/i],
+    ] as const) {
+      expect(await say(text)).toMatch(expected);
+    }
+  }
+
+  beforeAll(async () => {
+    citizen = await registerCitizen(t);
+    expect(await say(`vincular ${await linkCode(citizen)}`)).toMatch(/vinculada/);
+  });
+
+  it("are fetched from an allowed connector origin with the bot's token", async () => {
+    connector.files.set('teams-cnh.png', { body: PNG, type: 'image/png' });
+    await toAttachmentStep();
+    expect(await say('', file(`${connector.url}files/teams-cnh.png`))).toMatch(/Confira/);
+    expect(connector.fileRequests.at(-1)).toEqual({
+      name: 'teams-cnh.png',
+      authorization: 'Bearer outbound-token-from-local-idp',
+    });
+    expect(await say('sim')).toMatch(/salvo/);
+  });
+
+  it('anywhere else, whatever answers there, the same "not received" and no request: an internal address after DNS, a redirect to one, a host outside the list, a name that does not resolve', async () => {
+    connector.files.set('to-internal.png', { redirect: `${internal.origin}/x.png` });
+    const answers: string[] = [];
+    for (const url of [
+      `https://files.botframework.com:${internal.port}/v3/attachments/1/views/original`,
+      `${connector.url}files/to-internal.png`,
+    ]) {
+      await toAttachmentStep();
+      answers.push((await say('', file(url))).split('\n')[0]);
+      expect(await say('cancelar')).toMatch(/cancelei/i);
+    }
+    for (const url of [`${internal.origin}/x.png`, 'https://nowhere.botframework.com/v3/attachments/2/views/original']) {
+      await toAttachmentStep();
+      answers.push((await say('', file(url))).split('\n')[0]);
+      expect(await say('cancelar')).toMatch(/cancelei/i);
+    }
+    expect(new Set(answers).size).toBe(1);
+    expect(answers[0]).toMatch(/Não consegui receber esse arquivo/);
+    expect(internal.connections).toBe(0);
   });
 });

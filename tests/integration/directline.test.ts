@@ -4,7 +4,7 @@ import { buildApp, type App } from '../../src/main';
 import { createHttpServer } from '../../api/http/server';
 import { createLogger } from '../../src/shared/logger';
 import { WalletBot } from '../../bot/wallet-bot';
-import { directLineCitizenOf } from '../../bot/channels/directline/bot-adapter';
+import { directLineEdge } from '../../bot/channels/directline/bot-adapter';
 import { registerDirectLine } from '../../bot/channels/directline/routes';
 import { DirectLineStore } from '../../bot/channels/directline/store';
 import { DirectLineTokens, type DirectLineClaims } from '../../bot/channels/directline/tokens';
@@ -70,7 +70,9 @@ describe('conversations and activities (polling)', () => {
     const body = (await started.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ conversationId: client.conversationId, expires_in: expect.any(Number) });
     expect(body.streamUrl).toMatch(
-      new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/v3/directline/conversations/${client.conversationId}/stream\\?t=`),
+      new RegExp(
+        `^ws://127\\.0\\.0\\.1:${new URL(t.baseUrl).port}/v3/directline/conversations/${client.conversationId}/stream\\?t=`,
+      ),
     );
     expect(typeof body.referenceGrammarId).toBe('string');
 
@@ -589,10 +591,11 @@ async function startOtherInstance(): Promise<{ baseUrl: string; close(): Promise
   const server = createHttpServer({ config, logger, orm: t.app.db.orm });
   const channel = registerDirectLine(server, {
     em: t.app.db.em,
-    bot: new WalletBot(t.app.engine, logger, directLineCitizenOf),
+    bot: new WalletBot(t.app.engine, logger, directLineEdge),
     logger,
     jwtSecret: JWT_SECRET,
     issuer: config.auth.issuer,
+    publicBaseUrl: () => t.baseUrl,
     config: config.directline,
     maxUploadBytes: config.documents.maxFileBytes,
     sessions: t.app.services.sessions,

@@ -4,6 +4,7 @@ import { createServices } from '../../src/services';
 import { createLogger } from '../../src/shared/logger';
 import { createMailer } from '../../src/shared/mailer';
 import { resolveSecrets } from '../../src/shared/secrets';
+import { OutboundHttp } from '../../src/shared/outbound-http';
 import { createHttpServer } from '../../api/http/server';
 import { isStreamingRoute } from '../../api/http/streaming-routes';
 import { registerApi } from '../../api';
@@ -139,7 +140,7 @@ async function startSecondInstance(): Promise<Instance & { close(): Promise<void
   const secrets = resolveSecrets(config, logger);
   const services = createServices({ config, em: db.em, logger, secrets, mailer });
   const server = createHttpServer({ config, logger, orm: db.orm, isStreamingRoute });
-  registerApi(server, { services, db, secrets, config, clock: systemClock });
+  registerApi(server, { services, db, secrets, config, clock: systemClock, outbound: new OutboundHttp(config.outbound) });
   const port = await new Promise<number>((resolve) => {
     server.listen(0, '127.0.0.1', () => resolve(server.address().port));
   });

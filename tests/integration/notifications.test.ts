@@ -1,6 +1,7 @@
 import type { ConnectorActivity, FakeConnector } from '../support/fake-connector';
 import { startBotTestSetup, type BotTestSetup } from '../support/bot-test-setup';
 import { postJson, type SignedInCitizen } from '../support/factories';
+import { DirectLineClient } from '../support/directline-client';
 import type { TestApp } from '../support/test-app';
 
 /** Proactive notifications through a fake Bot Connector: opt in by chat, then act through the REST API. */
@@ -16,11 +17,11 @@ beforeAll(async () => {
 });
 afterAll(() => setup.close());
 
-async function say(text: string, channelId = 'emulator'): Promise<ConnectorActivity[]> {
+async function say(text: string): Promise<ConnectorActivity[]> {
   const res = await postJson(
     t,
     '/api/messages',
-    connector.message({ conversation: `notify-conv-${channelId}`, user: `notify-user-${channelId}`, text, channelId }),
+    connector.message({ conversation: 'notify-conv-emulator', user: 'notify-user-emulator', text }),
   );
   expect(res.status).toBe(200);
   return connector.take();
@@ -83,12 +84,11 @@ describe('proactive notifications', () => {
     expect(owner).toEqual([{ user_id: null }]);
   });
 
-  it('says so on a channel it cannot write to later, instead of promising notices', async () => {
-    const code = (await (await t.fetch('/v1/bot/link-codes', { method: 'POST', headers: citizen.auth })).json()) as {
-      code: string;
-    };
-    expect((await say(`vincular ${code.code}`, 'slack'))[0].text).toMatch(/vinculada/);
-    expect((await say('ativar avisos', 'slack'))[0].text).toMatch(/ainda não funcionam neste canal/);
+  it('says so on a channel it cannot write to later (the city web chat), instead of promising notices', async () => {
+    const chat = await DirectLineClient.forCitizen(t, citizen.accessToken);
+    expect((await chat.start()).status).toBe(201);
+    await chat.next();
+    expect(await chat.ask('ativar avisos')).toMatch(/ainda não funcionam neste canal/);
     expect(await t.app.services.notificationSubscriptions.addressesOf(citizen.id)).toEqual([]);
   });
 });

@@ -30,6 +30,8 @@ beforeAll(async () => {
       WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN,
       WHATSAPP_PHONE_NUMBER_ID: PHONE_ID,
       WHATSAPP_GRAPH_URL: graph.graphUrl,
+      // Media URLs point at the stand-in, a loopback origin the address guard must let through.
+      TEST_LOOPBACK_ORIGINS: graph.url,
       DOCUMENT_MAX_FILE_BYTES: String(MAX_FILE_BYTES),
     },
   });

@@ -4,6 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { ConversationEngine } from '../../bot/conversation-engine';
 import { createWalletPorts } from '../../bot/ports';
 import { WalletBot } from '../../bot/wallet-bot';
+import { BotFrameworkEdge } from '../../bot/channel-edge';
+import { ConnectorPolicy } from '../../bot/connector-policy';
+import { OutboundHttp } from '../../src/shared/outbound-http';
 import type { TestApp } from './test-app';
 
 /**
@@ -30,7 +33,7 @@ export class BotHarness {
   restart(): void {
     const { app } = this.t;
     const engine = new ConversationEngine(
-      createWalletPorts(app.services, { maxFileBytes: app.config.documents.maxFileBytes, downloadTimeoutMs: 5000 }),
+      createWalletPorts(app.services, { maxFileBytes: app.config.documents.maxFileBytes }),
       app.services.conversations,
       {
         idleMinutes: app.config.bot.idleMinutes,
@@ -38,7 +41,13 @@ export class BotHarness {
       },
       app.logger,
     );
-    const bot = new WalletBot(engine, app.logger);
+    // The TestAdapter plays a Bot Framework channel ("test") in Emulator mode: files arrive as data: URLs.
+    const policy = new ConnectorPolicy({ authenticated: false, connectorHosts: [], testOrigins: [] });
+    const bot = new WalletBot(
+      engine,
+      app.logger,
+      new BotFrameworkEdge(policy, new OutboundHttp(app.config.outbound), app.logger),
+    );
     this.adapter = new TestAdapter((context) => RequestContext.create(app.db.em, () => bot.run(context)), {
       channelId: 'test',
       serviceUrl: 'https://test.localhost',

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { RegisterInput } from '../../src/accounts/accounts.service';
 import type { TestApp } from './test-app';
+import type { Mailer, MailMessage } from '../../src/shared/mailer';
 
 let sequence = 0;
 
@@ -134,4 +135,16 @@ export async function uploadDocumentFile(
   const form = new FormData();
   form.append(field, new Blob([new Uint8Array(bytes)]), fileName);
   return t.fetch(`/v1/documents/${documentId}/file`, { method: 'PUT', headers: citizen.auth, body: form });
+}
+
+/** A mailer that keeps what the app sends, for tests to read (`sent`). */
+export function capturingMailer(): Mailer & { sent: MailMessage[] } {
+  const sent: MailMessage[] = [];
+  return {
+    sent,
+    send(message) {
+      sent.push(message);
+      return Promise.resolve();
+    },
+  };
 }

@@ -11,11 +11,13 @@ export interface ConnectorActivity {
 
 /**
  * A local stand-in for the Bot Connector service (what the Emulator runs): the bot posts its replies to
- * `POST /v3/conversations/{id}/activities[/{replyToId}]` on the activity's serviceUrl. Also serves files at /files/*.
+ * `POST /v3/conversations/{id}/activities[/{replyToId}]` on the activity's serviceUrl. Also serves files at /files/*
+ * (or redirects from there), recording the Authorization header each file request carried.
  */
 export class FakeConnector {
   readonly received: ConnectorActivity[] = [];
-  readonly files = new Map<string, { body: Buffer; type: string }>();
+  readonly files = new Map<string, { body: Buffer; type: string } | { redirect: string }>();
+  readonly fileRequests: Array<{ name: string; authorization: string | undefined }> = [];
   private server!: Server;
   private sequence = 0;
   url = '';
@@ -52,9 +54,16 @@ export class FakeConnector {
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
       if (req.method === 'GET' && req.url?.startsWith('/files/')) {
-        const file = this.files.get(req.url.slice('/files/'.length));
+        const name = req.url.slice('/files/'.length);
+        this.fileRequests.push({ name, authorization: req.headers.authorization });
+        const file = this.files.get(name);
         if (!file) {
           res.writeHead(404);
+          res.end();
+          return;
+        }
+        if ('redirect' in file) {
+          res.writeHead(302, { location: file.redirect });
           res.end();
           return;
         }

@@ -4,6 +4,7 @@ import { loadConfig, type DatabaseConfig } from '../../src/config';
 import { createLogger, type Logger } from '../../src/shared/logger';
 import { createMailer, type Mailer } from '../../src/shared/mailer';
 import type { Clock } from '../../src/shared/clock';
+import type { Resolver } from '../../src/shared/outbound-http';
 import { DUMP_ENV, TEMPLATE_ENV, adminQuery, testDatabaseUrl, uniqueName, withDatabase } from '../setup/database';
 import { checkedFetch } from './openapi-conformance';
 
@@ -41,10 +42,11 @@ export async function createTestDatabase(): Promise<{ database: DatabaseConfig; 
 
 /**
  * Starts the real app on an ephemeral port against its own database. `env` overrides configuration variables exactly
- * as a deployment would set them; `clock` (a TestClock) replaces the real time for token lifetimes and expiries.
+ * as a deployment would set them; `clock` (a TestClock) replaces the real time for token lifetimes and expiries;
+ * `resolver` decides what host names resolve to for the app's outbound calls.
  */
 export async function startTestApp(
-  options: { env?: Record<string, string>; logger?: Logger; mailer?: Mailer; clock?: Clock } = {},
+  options: { env?: Record<string, string>; logger?: Logger; mailer?: Mailer; clock?: Clock; resolver?: Resolver } = {},
 ): Promise<TestApp> {
   const testDatabase = await createTestDatabase();
   const { database } = testDatabase;
@@ -54,6 +56,8 @@ export async function startTestApp(
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
+      // Public URLs (stream URLs, links) name the port the app is given (see publicBaseUrlFor).
+      PUBLIC_BASE_URL: 'http://127.0.0.1:0',
       // Keys are required with PostgreSQL; tests use fixed throwaway ones.
       JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
       FILE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
@@ -68,7 +72,7 @@ export async function startTestApp(
   const logger = options.logger ?? createLogger('silent');
   // Mail is dropped unless a test brings its own mailer or SMTP server.
   const mailer = options.mailer ?? (config.mail.smtpUrl ? undefined : createMailer(config.mail, logger, () => undefined));
-  const app = await buildApp(config, { logger, mailer, clock: options.clock });
+  const app = await buildApp(config, { logger, mailer, clock: options.clock, resolver: options.resolver });
   const port = await app.listen();
   const baseUrl = `http://127.0.0.1:${port}`;
   return {

@@ -16,16 +16,28 @@ class CountingFactory extends ConnectorFactory {
   }
 }
 
+const allowAll = () => true;
+
 describe('ConnectorClientCache', () => {
+  it('makes no client (so no request) for a serviceUrl the policy refuses', async () => {
+    const cache = new ConnectorClientCache();
+    const inner = new CountingFactory();
+    const onlyConnector = (serviceUrl: string) => serviceUrl.startsWith('https://smba.trafficmanager.net/');
+    await expect(cache.factory(inner, 'app', onlyConnector).create('http://10.0.0.5:8080/')).rejects.toThrow(/not an allowed/);
+    expect(inner.created).toEqual([]);
+    await expect(cache.factory(inner, 'app', onlyConnector).create('https://smba.trafficmanager.net/br/')).resolves.toBeDefined();
+    expect(inner.created).toHaveLength(1);
+  });
+
   it('builds one client per app id, service URL and audience, and reuses it for later turns', async () => {
     const cache = new ConnectorClientCache();
     const inner = new CountingFactory();
-    const first = await cache.factory(inner, 'app').create('https://smba.example/br/', 'aud');
-    const again = await cache.factory(inner, 'app').create('https://smba.example/br/', 'aud');
+    const first = await cache.factory(inner, 'app', allowAll).create('https://smba.example/br/', 'aud');
+    const again = await cache.factory(inner, 'app', allowAll).create('https://smba.example/br/', 'aud');
     expect(again).toBe(first);
-    const otherUrl = await cache.factory(inner, 'app').create('https://smba.example/us/', 'aud');
-    const otherApp = await cache.factory(inner, 'skill').create('https://smba.example/br/', 'aud');
-    const otherAudience = await cache.factory(inner, 'app').create('https://smba.example/br/');
+    const otherUrl = await cache.factory(inner, 'app', allowAll).create('https://smba.example/us/', 'aud');
+    const otherApp = await cache.factory(inner, 'skill', allowAll).create('https://smba.example/br/', 'aud');
+    const otherAudience = await cache.factory(inner, 'app', allowAll).create('https://smba.example/br/');
     expect(new Set([first, otherUrl, otherApp, otherAudience]).size).toBe(4);
     expect(inner.created).toHaveLength(4);
   });
@@ -34,19 +46,19 @@ describe('ConnectorClientCache', () => {
     const cache = new ConnectorClientCache();
     const inner = new CountingFactory();
     inner.failNext = true;
-    await expect(cache.factory(inner, 'app').create('https://a.example/')).rejects.toThrow('credentials unavailable');
-    await expect(cache.factory(inner, 'app').create('https://a.example/')).resolves.toBeDefined();
+    await expect(cache.factory(inner, 'app', allowAll).create('https://a.example/')).rejects.toThrow('credentials unavailable');
+    await expect(cache.factory(inner, 'app', allowAll).create('https://a.example/')).resolves.toBeDefined();
     expect(inner.created).toHaveLength(2);
   });
 
   it('keeps at most 64 clients, dropping the oldest (service URLs come from the activity)', async () => {
     const cache = new ConnectorClientCache();
     const inner = new CountingFactory();
-    for (let i = 0; i < 100; i++) await cache.factory(inner, 'app').create(`https://host${i}.example/`);
+    for (let i = 0; i < 100; i++) await cache.factory(inner, 'app', allowAll).create(`https://host${i}.example/`);
     expect(cache.size).toBe(64);
-    await cache.factory(inner, 'app').create('https://host99.example/');
+    await cache.factory(inner, 'app', allowAll).create('https://host99.example/');
     expect(inner.created).toHaveLength(100);
-    await cache.factory(inner, 'app').create('https://host0.example/');
+    await cache.factory(inner, 'app', allowAll).create('https://host0.example/');
     expect(inner.created).toHaveLength(101);
   });
 });

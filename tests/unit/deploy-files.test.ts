@@ -223,6 +223,15 @@ describe('docker-compose.yml', () => {
     expect(withDefaults(appEnv.PUBLIC_BASE_URL)).toMatch(/^https?:\/\//);
   });
 
+  it('starts in production: the configuration production requires loads from the compose environment', () => {
+    const env = Object.fromEntries(Object.entries(appEnv).map(([name, value]) => [name, withDefaults(value)]));
+    const config = loadConfig(env);
+    expect(config.nodeEnv).toBe('production');
+    expect(config.database.kind).toBe('postgresql');
+    // The bot endpoint is either authenticated or explicitly off (production refuses the open Emulator mode).
+    expect(config.bot.endpoint === 'off' || config.bot.appId !== undefined).toBe(true);
+  });
+
   it('points DATABASE_URL at the postgres service with its credentials', () => {
     const url = new URL(withDefaults(appEnv.DATABASE_URL));
     const env = environmentOf(postgres);

@@ -86,9 +86,11 @@ describe('deploy/kubernetes', () => {
     const documented = new Set([...read('.env.example').matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
     const env = { ...configMap.data, ...secret.stringData } as Record<string, string>;
     expect(Object.keys(env).filter((name) => !documented.has(name))).toEqual([]);
+    // loadConfig is where production refuses to start without what it requires: the manifests must pass it.
     const config = loadConfig(env);
     expect(config.database.kind).toBe('postgresql');
     expect(config.nodeEnv).toBe('production');
+    expect(config.bot.endpoint === 'off' || config.bot.appId !== undefined).toBe(true);
   });
 
   it('runs the migrations in a Job with the same image, before the app', () => {

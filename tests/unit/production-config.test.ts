@@ -7,6 +7,8 @@ const PRODUCTION = {
   JWT_SECRET: 'a-production-secret-of-at-least-32-characters',
   FILE_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
   SMTP_URL: 'smtps://relay:secret@smtp.example.gov.br:465',
+  // No Bot Framework channel: the endpoint is off (the alternative is an Azure Bot registration).
+  BOT_ENDPOINT: 'off',
 };
 
 describe('production requirements', () => {

@@ -9,10 +9,16 @@ import {
 import type { Logger } from '../../../src/shared/logger';
 import { DomainError } from '../../../src/shared/errors';
 import * as say from '../../render/messages.pt-BR';
+import { fileFromBytes } from '../../attachments';
+import type { ChannelEdge } from '../../channel-edge';
+import type { IncomingAttachment } from '../../flows/types';
 import type { DirectLineStore } from './store';
+import type { UploadedAttachment } from './upload';
 
 /** Turn-state key under which a Direct Line turn carries the citizen of its token (null = anonymous). */
-export const DIRECTLINE_CITIZEN = Symbol('directline-citizen');
+const DIRECTLINE_CITIZEN = Symbol('directline-citizen');
+/** Turn-state key under which a Direct Line turn carries the file uploaded with it (bytes, never a URL). */
+const DIRECTLINE_FILES = Symbol('directline-files');
 
 /** The bot of the app, as this adapter runs it. */
 export interface TurnLogic {
@@ -41,10 +47,12 @@ export class DirectLineBotAdapter extends BotAdapter {
 
   /**
    * Runs one turn for `activity`; `citizenId` comes from the verified token and is the only identity the bot trusts.
+   * `files` are the bytes uploaded with the activity: the only attachments a web chat turn has.
    */
-  async runTurn(activity: Partial<Activity>, citizenId: string | null): Promise<void> {
+  async runTurn(activity: Partial<Activity>, citizenId: string | null, files: UploadedAttachment[] = []): Promise<void> {
     const context = new TurnContext(this, activity);
     context.turnState.set(DIRECTLINE_CITIZEN, citizenId);
+    context.turnState.set(DIRECTLINE_FILES, files);
     await this.runMiddleware(context, (turn) => this.bot.run(turn));
   }
 
@@ -88,9 +96,14 @@ export class DirectLineBotAdapter extends BotAdapter {
 }
 
 /**
- * The citizen of a Direct Line turn, for WalletBot's `citizenOf`: the id from the verified token, null for an
- * anonymous chat, undefined for turns from any other adapter (they use `vincular` links).
+ * The city's web chat: the citizen is the one of the verified Direct Line token (null for an anonymous chat), and the
+ * turn's files are the bytes of its upload. Nothing the browser put in the activity's `attachments` is ever read.
  */
-export function directLineCitizenOf(context: TurnContext): string | null | undefined {
-  return context.turnState.get<string | null | undefined>(DIRECTLINE_CITIZEN);
-}
+export const directLineEdge: ChannelEdge = {
+  adapter: 'directline',
+  citizenOf: (context) => context.turnState.get<string | null>(DIRECTLINE_CITIZEN) ?? null,
+  attachmentsOf: (context): IncomingAttachment[] =>
+    (context.turnState.get<UploadedAttachment[] | undefined>(DIRECTLINE_FILES) ?? []).map((file) =>
+      fileFromBytes(file.bytes, file.name, file.contentType),
+    ),
+};

@@ -36,6 +36,8 @@ export interface DirectLineDependencies {
   logger: Logger;
   jwtSecret: string;
   issuer: string;
+  /** The app's public origin (PUBLIC_BASE_URL): stream URLs and the serviceUrl of turns are built from it. */
+  publicBaseUrl: () => string;
   config: DirectLineConfig;
   /** Largest file a citizen may upload in the chat (the documents' limit). */
   maxUploadBytes: number;
@@ -55,7 +57,10 @@ const BASE = '/v3/directline';
 const BOT = { id: 'iplani', name: 'IPlani', role: 'bot' };
 /** Activity types a client may post; conversationUpdate is the server's to send. */
 const CLIENT_TYPES = new Set(['message', 'typing', 'event']);
-/** Fields of a client's activity that are kept; identity and addressing are always the server's. */
+/**
+ * Fields of a client's activity that are kept; identity and addressing are always the server's, and so are files:
+ * `attachments` sent by the browser (URLs it chose) are dropped, only the upload route's bytes reach the bot.
+ */
 const CLIENT_FIELDS = [
   'type',
   'text',
@@ -63,7 +68,6 @@ const CLIENT_FIELDS = [
   'locale',
   'localTimestamp',
   'localTimezone',
-  'attachments',
   'value',
   'name',
   'channelData',
@@ -96,10 +100,6 @@ function conversationParam(req: Request): string {
   return typeof params.id === 'string' ? params.id : '';
 }
 
-function origin(req: Request | IncomingMessage, secure: boolean): string {
-  return `${secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
-}
-
 /**
  * The app's own Direct Line 3.0 (the subset Bot Framework Web Chat uses, see DIRECTLINE.md): tokens that carry the
  * citizen, conversations and activities stored in the database, polling and a WebSocket stream, token refresh, and
@@ -107,7 +107,8 @@ function origin(req: Request | IncomingMessage, secure: boolean): string {
  */
 export function registerDirectLine(server: Server, deps: DirectLineDependencies): DirectLineChannel {
   const { em, logger, config } = deps;
-  const secure = deps.issuer.startsWith('https:');
+  /** The serviceUrl of this channel's turns: never read from the request (a client picks its Host header). */
+  const serviceUrl = () => `${deps.publicBaseUrl()}${BASE}`;
   const tokens = new DirectLineTokens(
     deps.jwtSecret,
     deps.issuer,
@@ -170,9 +171,9 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
     return conversation;
   }
 
-  function started(req: Request, claims: DirectLineClaims) {
+  function started(claims: DirectLineClaims) {
     const issued = nextToken(claims);
-    const streamOrigin = origin(req, secure).replace(/^http/, 'ws');
+    const streamOrigin = deps.publicBaseUrl().replace(/^http/, 'ws');
     return {
       ...issued,
       streamUrl: `${streamOrigin}${BASE}/conversations/${claims.conv}/stream?t=${encodeURIComponent(issued.token)}`,
@@ -210,7 +211,7 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
         {
           type: 'conversationUpdate',
           channelId: 'webchat',
-          serviceUrl: origin(req, secure) + BASE,
+          serviceUrl: serviceUrl(),
           conversation: { id: claims.conv, isGroup: false, conversationType: 'personal', name: '' },
           from: { id: claims.user, role: 'user', name: '' },
           recipient: BOT,
@@ -221,13 +222,13 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
         claims.cid,
       );
     }
-    res.send(201, started(req, claims));
+    res.send(201, started(claims));
   });
 
   server.get(`${BASE}/conversations/:id`, async function reconnectConversation(req: Request, res: Response) {
     const claims = await claimsOf(bearer(req), conversationParam(req));
     await existingConversation(claims.conv);
-    res.send(200, started(req, claims));
+    res.send(200, started(claims));
   });
 
   server.get(`${BASE}/conversations/:id/activities`, async function pollActivities(req: Request, res: Response) {
@@ -241,10 +242,10 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
 
   /**
    * A client's activity: stored as the echo Web Chat waits for, then answered. `files` (from an upload) reach the bot as
-   * `data:` URLs on this turn only; the stored echo names them without their bytes, so a document photo is never kept
-   * in the transcript nor sent back to the page.
+   * bytes on this turn only; the stored echo names them without their bytes, so a document photo is never kept in the
+   * transcript nor sent back to the page.
    */
-  async function receive(req: Request, claims: DirectLineClaims, body: unknown, files: UploadedAttachment[] = []) {
+  async function receive(claims: DirectLineClaims, body: unknown, files: UploadedAttachment[] = []) {
     if (typeof body !== 'object' || body === null || Array.isArray(body) || !CLIENT_TYPES.has(String((body as Activity).type))) {
       throw new DomainError('malformed-request', 'Envie uma atividade com type "message", "typing" ou "event".');
     }
@@ -279,21 +280,13 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
       await adapter.runTurn(
         {
           ...echo,
-          ...(files.length > 0
-            ? {
-                attachments: files.map((file) => ({
-                  contentType: file.contentType,
-                  name: file.name,
-                  contentUrl: `data:${file.contentType};base64,${file.bytes.toString('base64')}`,
-                })),
-              }
-            : {}),
           id,
-          serviceUrl: origin(req, secure) + BASE,
+          serviceUrl: serviceUrl(),
           conversation: { id: claims.conv, isGroup: false, conversationType: 'personal', name: '' },
           timestamp: new Date(),
         },
         claims.cid,
+        files,
       );
     }
     return id;
@@ -302,7 +295,7 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
   server.post(`${BASE}/conversations/:id/activities`, async function postActivity(req: Request, res: Response) {
     const claims = await claimsOf(bearer(req), conversationParam(req));
     await existingConversation(claims.conv);
-    res.send(200, { id: await receive(req, claims, req.body) });
+    res.send(200, { id: await receive(claims, req.body) });
   });
 
   // Web Chat's paper clip: the activity and its file as multipart/form-data (the body parser leaves this route alone).
@@ -310,7 +303,7 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
     const claims = await claimsOf(bearer(req), conversationParam(req));
     await existingConversation(claims.conv);
     const upload = await readDirectLineUpload(req, req.headers, deps.maxUploadBytes);
-    res.send(200, { id: await receive(req, claims, { ...upload.activity, attachments: undefined }, [upload.file]) });
+    res.send(200, { id: await receive(claims, upload.activity, [upload.file]) });
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });

@@ -83,7 +83,7 @@ export function readDirectLineUpload(
         } else {
           file = {
             name: (info.filename ?? '').replace(/\p{C}/gu, '').slice(0, 120) || 'arquivo',
-            // A plain type/subtype only: the value ends up inside a data: URL, where `,` `;` or `%` would change its meaning.
+            // A plain type/subtype only: the value is echoed back to the page and handed to the flow as a label.
             contentType: MEDIA_TYPE.test(info.mimeType) ? info.mimeType : 'application/octet-stream',
             bytes: Buffer.concat(chunks),
           };

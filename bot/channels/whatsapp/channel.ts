@@ -1,5 +1,7 @@
 import type { Logger } from '../../../src/shared/logger';
 import type { ConversationEngine } from '../../conversation-engine';
+import { WHATSAPP_CHANNEL_KEY } from '../../../src/conversations/channel-key';
+import { fetchedFile } from '../../attachments';
 import type { BotMessage, ConversationKey, IncomingAttachment } from '../../flows/types';
 import { SERVICE_ERROR } from '../../render/messages.pt-BR';
 import type { GraphClient } from './graph-client';
@@ -8,8 +10,8 @@ import { renderForWhatsApp } from './render';
 import type { WhatsAppStore } from './store';
 import { isWithinServiceWindow } from './window';
 
-/** The channel id conversations, links and staged files are keyed by. */
-export const WHATSAPP_CHANNEL = 'whatsapp';
+/** The channel name in logs (conversations, links and staged files use WHATSAPP_CHANNEL_KEY). */
+const WHATSAPP_CHANNEL = 'whatsapp';
 
 /** Longest message text the bot reads, as on the Bot Framework edge. */
 const MAX_TEXT = 2000;
@@ -113,8 +115,8 @@ export class WhatsAppChannel {
       await this.sendTo(message.from, [{ text: UNSUPPORTED }]);
       return;
     }
-    const key: ConversationKey = { channel: WHATSAPP_CHANNEL, conversationId: message.from, channelUserId: message.from };
-    const attachments = message.media ? [await this.attachmentFor(message.media)] : [];
+    const key: ConversationKey = { channel: WHATSAPP_CHANNEL_KEY, conversationId: message.from, channelUserId: message.from };
+    const attachments = message.media ? [this.attachmentFor(message.media)] : [];
     let replies: BotMessage[];
     try {
       replies = await engine.handleTurn(key, { text: message.text.slice(0, MAX_TEXT), attachments }, message.id);
@@ -126,22 +128,23 @@ export class WhatsAppChannel {
   }
 
   /**
-   * Media is fetched here, through the Graph API with the access token, and handed to the engine as a `data:` URL so
-   * the shared attachment rules (size, file type) apply unchanged. A failed download becomes an empty URL, which the
-   * flow answers as "could not receive the file".
+   * Media is downloaded through the Graph API with the access token, only if a flow reads the file (a photo sent at the
+   * menu costs no download); the shared attachment rules (size, file type) apply as on every channel. A failed download
+   * reads as "not received".
    */
-  private async attachmentFor(media: InboundMedia): Promise<IncomingAttachment> {
-    const download = await this.options.graph.downloadMedia(media.id, this.options.maxFileBytes);
-    const declared = download.ok ? (download.mimeType ?? media.mimeType) : media.mimeType;
-    const contentType = declared && /^[\w.+-]+\/[\w.+-]+$/.test(declared) ? declared : 'application/octet-stream';
-    if (!download.ok) {
-      this.options.logger.warn({ channel: WHATSAPP_CHANNEL }, 'WhatsApp media download failed');
-      return { url: '', name: media.fileName, contentType };
-    }
-    return {
-      url: `data:${contentType};base64,${download.bytes.toString('base64')}`,
-      name: media.fileName,
+  private attachmentFor(media: InboundMedia): IncomingAttachment {
+    const contentType =
+      media.mimeType && /^[\w.+-]+\/[\w.+-]+$/.test(media.mimeType) ? media.mimeType : 'application/octet-stream';
+    return fetchedFile(
+      async (maxBytes) => {
+        const download = await this.options.graph.downloadMedia(media.id, maxBytes);
+        if (download.ok) return { ok: true, bytes: download.bytes };
+        if (download.reason === 'unavailable')
+          this.options.logger.warn({ channel: WHATSAPP_CHANNEL }, 'WhatsApp media download failed');
+        return download;
+      },
+      media.fileName,
       contentType,
-    };
+    );
   }
 }

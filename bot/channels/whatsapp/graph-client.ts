@@ -1,3 +1,4 @@
+import { OutboundError, type OutboundHttp } from '../../../src/shared/outbound-http';
 import type { OutgoingMessage } from './render';
 
 /** Where and how to reach the Graph API for one WhatsApp business phone number. */
@@ -6,17 +7,21 @@ export interface GraphOptions {
   baseUrl: string;
   accessToken: string;
   phoneNumberId: string;
-  timeoutMs: number;
+  /** The app's outbound calls (timeouts that release the socket). */
+  outbound: OutboundHttp;
+  /** The same, with the address guard: media URLs come in Graph's answers, and are checked like any other file URL. */
+  guarded: OutboundHttp;
 }
 
 export type SendResult = { ok: true; id: string | null } | { ok: false; status: number; code: number | null };
 
-export type MediaResult = { ok: true; bytes: Buffer; mimeType: string | null } | { ok: false };
+export type MediaResult =
+  { ok: true; bytes: Buffer; mimeType: string | null } | { ok: false; reason: 'too-large' | 'unavailable' };
 
 /**
  * The two Graph API calls the channel makes, authenticated with the access token as a Bearer token: sending a message
  * (`POST /{phone-number-id}/messages`) and downloading media a citizen sent (`GET /{media-id}` for a short-lived URL,
- * then `GET` that URL with the same token).
+ * then `GET` that URL with the same token, over https only).
  */
 export class GraphClient {
   private readonly baseUrl: string;
@@ -32,52 +37,49 @@ export class GraphClient {
   /** Sends one message to a WhatsApp user; Graph errors come back as values (with Meta's error code), never thrown. */
   async send(to: string, message: OutgoingMessage): Promise<SendResult> {
     try {
-      const response = await fetch(`${this.baseUrl}/${encodeURIComponent(this.options.phoneNumberId)}/messages`, {
-        method: 'POST',
-        headers: { ...this.authorization, 'content-type': 'application/json' },
-        body: JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to, ...message }),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-      const body = (await response.json().catch(() => null)) as {
-        messages?: Array<{ id?: string }>;
-        error?: { code?: number };
-      } | null;
-      if (!response.ok) return { ok: false, status: response.status, code: body?.error?.code ?? null };
+      const response = await this.options.outbound.request(
+        `${this.baseUrl}/${encodeURIComponent(this.options.phoneNumberId)}/messages`,
+        {
+          method: 'POST',
+          headers: { ...this.authorization, 'content-type': 'application/json' },
+          body: JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to, ...message }),
+        },
+      );
+      const body = parseJson(response.body) as { messages?: Array<{ id?: string }>; error?: { code?: number } } | null;
+      if (response.status < 200 || response.status > 299)
+        return { ok: false, status: response.status, code: body?.error?.code ?? null };
       return { ok: true, id: body?.messages?.[0]?.id ?? null };
     } catch {
       return { ok: false, status: 0, code: null };
     }
   }
 
-  /**
-   * Downloads a media object. Reads at most `maxBytes + 1` bytes: a larger file stops being read there, and the extra
-   * byte is enough for the document size rule downstream to refuse it with its usual message.
-   */
+  /** Downloads a media object, reading at most `maxBytes` (a larger file stops being read there: `too-large`). */
   async downloadMedia(mediaId: string, maxBytes: number): Promise<MediaResult> {
     try {
-      const signal = AbortSignal.timeout(this.options.timeoutMs);
-      const lookup = await fetch(`${this.baseUrl}/${encodeURIComponent(mediaId)}`, { headers: this.authorization, signal });
-      if (!lookup.ok) return { ok: false };
-      const info = (await lookup.json()) as { url?: unknown; mime_type?: unknown };
-      if (typeof info.url !== 'string' || !/^https?:\/\//i.test(info.url)) return { ok: false };
-      const file = await fetch(info.url, { headers: this.authorization, signal, redirect: 'error' });
-      if (!file.ok || !file.body) return { ok: false };
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of file.body) {
-        chunks.push(Buffer.from(chunk as Uint8Array));
-        size += (chunk as Uint8Array).length;
-        // Leaving the loop cancels the stream: the rest of an oversized file is never read.
-        if (size > maxBytes) break;
-      }
-      const bytes = Buffer.concat(chunks);
-      return {
-        ok: true,
-        bytes: bytes.length > maxBytes + 1 ? bytes.subarray(0, maxBytes + 1) : bytes,
-        mimeType: typeof info.mime_type === 'string' ? info.mime_type : null,
-      };
-    } catch {
-      return { ok: false };
+      const lookup = await this.options.outbound.request(`${this.baseUrl}/${encodeURIComponent(mediaId)}`, {
+        headers: this.authorization,
+        maxResponseBytes: 64 * 1024,
+      });
+      if (lookup.status !== 200) return { ok: false, reason: 'unavailable' };
+      const info = parseJson(lookup.body) as { url?: unknown; mime_type?: unknown } | null;
+      if (typeof info?.url !== 'string') return { ok: false, reason: 'unavailable' };
+      const url = new URL(info.url);
+      // The token goes only over TLS (or to the tests' exempt stand-in).
+      if (url.protocol !== 'https:' && !this.options.guarded.isExempt(url)) return { ok: false, reason: 'unavailable' };
+      const file = await this.options.guarded.request(url, { headers: this.authorization, maxResponseBytes: maxBytes });
+      if (file.status !== 200) return { ok: false, reason: 'unavailable' };
+      return { ok: true, bytes: file.body, mimeType: typeof info.mime_type === 'string' ? info.mime_type : null };
+    } catch (error) {
+      return { ok: false, reason: error instanceof OutboundError && error.reason === 'too-large' ? 'too-large' : 'unavailable' };
     }
+  }
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    return null;
   }
 }

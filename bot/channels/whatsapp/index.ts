@@ -3,6 +3,7 @@ import type { Server } from 'restify';
 import type { WhatsAppConfig } from '../../../src/config';
 import type { EntityManager } from '../../../src/db/orm';
 import type { Logger } from '../../../src/shared/logger';
+import type { OutboundHttp } from '../../../src/shared/outbound-http';
 import type { ConversationEngine } from '../../conversation-engine';
 import { WhatsAppChannel } from './channel';
 import { GraphClient } from './graph-client';
@@ -19,8 +20,10 @@ export interface WhatsAppDependencies {
   logger: Logger;
   maxBodyBytes: number;
   maxFileBytes: number;
-  /** Longest a Graph API call (send, media download) may take. */
-  timeoutMs: number;
+  /** The app's outbound calls (Graph API sends and media downloads). */
+  outbound: OutboundHttp;
+  /** Loopback origins of the tests' stand-ins, exempt from the address guard of media downloads. */
+  exemptOrigins: ReadonlySet<string>;
 }
 
 /**
@@ -40,7 +43,8 @@ export function registerWhatsApp(server: Server, deps: WhatsAppDependencies): Wh
       baseUrl: config.graphUrl,
       accessToken: config.accessToken,
       phoneNumberId: config.phoneNumberId,
-      timeoutMs: deps.timeoutMs,
+      outbound: deps.outbound,
+      guarded: deps.outbound.withOptions({ guardAddresses: true, exemptOrigins: deps.exemptOrigins }),
     }),
     logger: deps.logger,
     maxFileBytes: deps.maxFileBytes,
