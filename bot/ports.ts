@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AppServices } from '../src/services';
-import type { Actor } from '../src/accounts/policies';
+import type { Actor } from '../src/shared/access';
 import { findDocumentType, maskDocumentNumber } from '../src/documents/document-types';
 import { DOCUMENT_STATUS_LABELS } from '../src/documents/expiry';
 import type { RequestInfo } from '../src/shared/request-info';

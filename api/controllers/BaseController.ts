@@ -1,6 +1,6 @@
 import { Controller } from '@tsoa/runtime';
 import type { ControllerContext } from '../ioc';
-import type { Actor } from '../../src/accounts/policies';
+import type { Actor } from '../../src/shared/access';
 import type { RequestInfo } from '../../src/shared/request-info';
 import { DomainError } from '../../src/shared/errors';
 

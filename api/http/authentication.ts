@@ -3,7 +3,7 @@ import { ExtractJwt, Strategy as JwtStrategy, type VerifiedCallback } from 'pass
 import type { Request, Response } from 'restify';
 import type { Config } from '../../src/config';
 import { DomainError } from '../../src/shared/errors';
-import type { Actor } from '../../src/accounts/policies';
+import type { Actor } from '../../src/shared/access';
 import type { SessionsService } from '../../src/accounts/sessions.service';
 import { ACCESS_TOKEN_ALGORITHM, hmacKey, type AccessTokenClaims } from '../../src/accounts/tokens';
 import type { Clock } from '../../src/shared/clock';

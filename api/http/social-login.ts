@@ -9,7 +9,7 @@ import type { SocialLoginConfig } from '../../src/config';
 import { DomainError } from '../../src/shared/errors';
 import type { RequestInfo } from '../../src/shared/request-info';
 import type { AppServices } from '../../src/services';
-import type { Actor } from '../../src/accounts/policies';
+import type { Actor } from '../../src/shared/access';
 import type { OutboundHttp } from '../../src/shared/outbound-http';
 import { PROVIDER_LABELS, SOCIAL_PROVIDERS, type SocialProvider } from '../../src/accounts/identities.service';
 

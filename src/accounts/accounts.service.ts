@@ -7,7 +7,8 @@ import type { RequestInfo } from '../shared/request-info';
 import { type Page, type PageRequest, pageOf } from '../shared/pagination';
 import { isUuid, newId } from '../shared/ids';
 import { systemClock, type Clock } from '../shared/clock';
-import { User, type Role, type UserStatus } from './user.entity';
+import { User, type UserStatus } from './user.entity';
+import type { Role } from '../shared/access';
 import type { PasswordHasher } from './password-hashing';
 import { checkPassword } from './password-policy';
 import {

@@ -5,7 +5,7 @@ import { newId } from '../shared/ids';
 import type { AuditService } from '../shared/audit.service';
 import type { RequestInfo } from '../shared/request-info';
 import type { AccountParticipant } from './accounts.service';
-import type { Actor } from './policies';
+import type { Actor } from '../shared/access';
 import type { SessionsService, TokenResponse } from './sessions.service';
 import { normaliseEmail } from './registration-rules';
 import { hashToken, newOpaqueToken } from './tokens';

@@ -8,7 +8,7 @@ import { Throttle, type ThrottlePolicy } from '../shared/throttle';
 import type { AccountParticipant } from './accounts.service';
 import { hashRecoveryCode, openTotpSecret, sealTotpSecret, type MfaKeys } from './mfa-crypto';
 import type { PasswordHasher } from './password-hashing';
-import type { Actor } from './policies';
+import type { Actor } from '../shared/access';
 import { OAuthError, type SecondFactor } from './sessions.service';
 import type { Reauthenticator, ReauthenticationProof, SecondFactorCheck } from './reauthentication';
 import type { AccountNotices } from './account-notices';

@@ -1,12 +1,7 @@
 import { DomainError } from '../shared/errors';
-import type { Role } from './user.entity';
+import type { Actor } from '../shared/access';
 
-/** The authenticated caller, as services see it. `sessionId` is the refresh-token family of the access token. */
-export interface Actor {
-  id: string;
-  role: Role;
-  sessionId?: string;
-}
+export type { Actor } from '../shared/access';
 
 /** Admin-only operations: any other caller gets `forbidden`. */
 export function requireAdmin(actor: Actor): void {

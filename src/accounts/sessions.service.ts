@@ -14,7 +14,7 @@ import { checkPassword } from './password-policy';
 import { normaliseEmail } from './registration-rules';
 import { hashToken, newOpaqueToken, signAccessToken } from './tokens';
 import { User } from './user.entity';
-import type { Actor } from './policies';
+import type { Actor } from '../shared/access';
 import type { SessionRevoker } from './accounts.service';
 import { SignInLocked, type SignInAttempt, type SignInThrottle } from './sign-in-throttle';
 import { prepared, runPrepared } from '../db/prepared';

@@ -1,6 +1,6 @@
 import { createHash, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import type { Role } from './user.entity';
+import type { Role } from '../shared/access';
 import { newId } from '../shared/ids';
 
 /** The only algorithm accepted: pinned on both signing and verification, so `alg: none` or RS/HS confusion fail. */

@@ -1,8 +1,7 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { newId } from '../shared/ids';
+import type { Role } from '../shared/access';
 
-export const ROLES = ['citizen', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
 export type UserStatus = 'active' | 'suspended' | 'erased';
 
 /**

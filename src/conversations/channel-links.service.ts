@@ -6,7 +6,7 @@ import { newId, isUuid } from '../shared/ids';
 import type { AuditService } from '../shared/audit.service';
 import type { RequestInfo } from '../shared/request-info';
 import type { AccountParticipant } from '../accounts/accounts.service';
-import type { Actor } from '../accounts/policies';
+import type { Actor } from '../shared/access';
 import { hashToken } from '../accounts/tokens';
 import { WHATSAPP_CHANNEL_KEY, channelLabel } from './channel-key';
 import type { ChannelLinkNotices } from './channel-link-notices';

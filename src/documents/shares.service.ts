@@ -1,7 +1,7 @@
 import { qrCodeDataUrl } from '../shared/qr-code';
 import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '../db/orm';
-import type { Actor } from '../accounts/policies';
+import type { Actor } from '../shared/access';
 import { DomainError, validationError } from '../shared/errors';
 import { isUuid, newId } from '../shared/ids';
 import type { RequestInfo } from '../shared/request-info';

@@ -3,7 +3,7 @@ import type { CardsConfig } from '../config';
 import type { EntityManager } from '../db/orm';
 import type { User } from '../accounts/user.entity';
 import type { AccountParticipant } from '../accounts/accounts.service';
-import type { Actor } from '../accounts/policies';
+import type { Actor } from '../shared/access';
 import type { AuditService } from '../shared/audit.service';
 import type { RequestInfo } from '../shared/request-info';
 import { DomainError, validationError, type FieldError } from '../shared/errors';
