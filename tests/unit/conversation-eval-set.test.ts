@@ -16,7 +16,7 @@ import { FAQ_SEED_ENTRIES } from '../../src/faq/seed-entries';
  * To change it deliberately: edit the file, run `sha256sum tests/conversation-eval/heldout.json`, paste the hash here
  * and say why in the commit message.
  */
-const HELDOUT_SHA256 = '61d97b65bd80c45b8d06cf0db75634f4b5134317a079e703a59129da582b794a';
+const HELDOUT_SHA256 = 'ce1ad86d0b6b3f0fa9f16cfa35d8aed0f8646bc419c4ca9098c47f646590a376';
 
 // ---------------------------------------------------------------------------------------------------------- schema
 
