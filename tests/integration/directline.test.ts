@@ -1,7 +1,7 @@
 import jwt from 'jsonwebtoken';
 import WebSocket from 'ws';
 import { buildApp, type App } from '../../src/main';
-import { createHttpServer } from '../../api/http/server';
+import { createHttpServer } from '../../http/server';
 import { createLogger } from '../../src/shared/logger';
 import { WalletBot } from '../../bot/wallet-bot';
 import { directLineEdge } from '../../bot/channels/directline/bot-adapter';
@@ -588,7 +588,12 @@ async function startOtherInstance(): Promise<{ baseUrl: string; close(): Promise
     return { baseUrl: `http://127.0.0.1:${port}`, close: () => app.close() };
   }
   const logger = createLogger('silent');
-  const server = createHttpServer({ config, logger, orm: t.app.db.orm });
+  const server = createHttpServer({
+    config,
+    logger,
+    orm: t.app.db.orm,
+    bearer: { jwtSecret: JWT_SECRET, sessions: t.app.services.sessions, clock: systemClock },
+  });
   const channel = registerDirectLine(server, {
     em: t.app.db.em,
     bot: new WalletBot(t.app.engine, logger, directLineEdge),

@@ -5,8 +5,7 @@ import { createLogger } from '../../src/shared/logger';
 import { createMailer } from '../../src/shared/mailer';
 import { resolveSecrets } from '../../src/shared/secrets';
 import { OutboundHttp } from '../../src/shared/outbound-http';
-import { createHttpServer } from '../../api/http/server';
-import { isStreamingRoute } from '../../api/http/streaming-routes';
+import { createHttpServer } from '../../http/server';
 import { registerApi } from '../../api';
 import { FAQ_SEED_ENTRIES } from '../../src/faq/seed-entries';
 import { RateLimiter } from '../../src/shared/rate-limiter';
@@ -139,8 +138,13 @@ async function startSecondInstance(): Promise<Instance & { close(): Promise<void
   const { db } = t.app;
   const secrets = resolveSecrets(config, logger);
   const services = createServices({ config, em: db.em, logger, secrets, mailer });
-  const server = createHttpServer({ config, logger, orm: db.orm, isStreamingRoute });
-  registerApi(server, { services, db, secrets, config, clock: systemClock, outbound: new OutboundHttp(config.outbound) });
+  const server = createHttpServer({
+    config,
+    logger,
+    orm: db.orm,
+    bearer: { jwtSecret: secrets.jwtSecret, sessions: services.sessions, clock: systemClock },
+  });
+  registerApi(server, { services, db, secrets, config, outbound: new OutboundHttp(config.outbound) });
   const port = await new Promise<number>((resolve) => {
     server.listen(0, '127.0.0.1', () => resolve(server.address().port));
   });
