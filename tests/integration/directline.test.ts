@@ -55,6 +55,27 @@ describe('POST /v1/bot/directline/token', () => {
     expect(isProblem(bad)).toBe(true);
   });
 
+  it('reads the access token on a server where only Direct Line is registered (the server verifies bearers, not the API)', async () => {
+    const other = await startOtherInstance();
+    try {
+      const res = await fetch(`${other.baseUrl}/v1/bot/directline/token`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${citizen.accessToken}` },
+      });
+      expect(res.status).toBe(200);
+      const { token } = (await res.json()) as { token: string };
+      expect((jwt.decode(token) as { cid: string | null }).cid).toBe(citizen.id);
+
+      const bad = await fetch(`${other.baseUrl}/v1/bot/directline/token`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer nope' },
+      });
+      expect(bad.status).toBe(401);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('is not an access token: a Direct Line token is refused by the REST API', async () => {
     const client = await DirectLineClient.forCitizen(t, citizen.accessToken);
     const res = await t.fetch('/v1/cards', { headers: { authorization: `Bearer ${client.token}` } });
