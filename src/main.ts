@@ -8,8 +8,7 @@ import { resolveSecrets } from './shared/secrets';
 import { createMailer, type Mailer } from './shared/mailer';
 import { INTERNAL_REQUEST } from './shared/request-info';
 import { createServices, type AppServices } from './services';
-import { createHttpServer } from '../api/http/server';
-import { isStreamingRoute } from '../api/http/streaming-routes';
+import { createHttpServer } from '../http/server';
 import { registerApi } from '../api';
 import { ConversationEngine } from '../bot/conversation-engine';
 import { createWalletPorts } from '../bot/ports';
@@ -125,7 +124,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       for (const email of config.adminEmails) await services.accounts.grantAdminByEmail(email, INTERNAL_REQUEST);
     });
   }
-  const server = createHttpServer({ config, logger, orm: db.orm, isStreamingRoute });
+  const server = createHttpServer({
+    config,
+    logger,
+    orm: db.orm,
+    bearer: { jwtSecret: secrets.jwtSecret, sessions: services.sessions, clock },
+  });
   // Observability and protections run before routing, so refused and unknown requests are traced and counted too.
   const metrics = new AppMetrics(db, config.database);
   server.pre(traceRequests);
@@ -133,7 +137,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   applySecurity(server, { config, logger, orm: db.orm });
   registerMetrics(server, metrics, config.observability.metricsToken);
   services.cards.metrics = metrics;
-  registerApi(server, { services, db, secrets, config, clock, outbound });
+  registerApi(server, { services, db, secrets, config, outbound });
   const { engine, policy, bot } = createBotFrameworkBot({ config, services, logger, outbound, metrics });
   const adapter = registerBotEndpoint(
     server,
