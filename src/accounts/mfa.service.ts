@@ -9,7 +9,7 @@ import type { AccountParticipant } from './accounts.service';
 import { hashRecoveryCode, openTotpSecret, sealTotpSecret, type MfaKeys } from './mfa-crypto';
 import type { PasswordHasher } from './password-hashing';
 import type { Actor } from '../shared/access';
-import { OAuthError, type SecondFactor } from './sessions.service';
+import type { SecondFactor } from './sessions.service';
 import type { Reauthenticator, ReauthenticationProof, SecondFactorCheck } from './reauthentication';
 import type { AccountNotices } from './account-notices';
 import { generateRecoveryCodes, generateTotpSecret, normaliseRecoveryCode, otpauthUri, verifyTotp } from './totp';
@@ -181,21 +181,18 @@ export class MfaService implements SecondFactor, SecondFactorCheck, AccountParti
 
   /**
    * The password grant's second factor. Accounts without two-factor authentication pass. Otherwise `otp` must be a
-   * TOTP code newer than the last accepted one (±1 step) or an unused recovery code: missing -> `mfa_required`,
-   * wrong or replayed -> `invalid_grant` (which the sessions service counts toward the login throttle).
+   * TOTP code newer than the last accepted one (±1 step) or an unused recovery code: missing -> `second-factor-required`,
+   * wrong or replayed -> `invalid-credentials` (which the sessions service counts toward the login throttle).
    */
   async verify(em: EntityManager, user: User, otp: string | undefined, info: RequestInfo): Promise<void> {
     const row = await this.row(em, user.id);
     if (!row?.enabled_at) return;
     if (!otp?.trim()) {
-      throw new OAuthError(
-        'mfa_required',
-        'Verificação em duas etapas ativa: informe no campo otp o código do aplicativo autenticador ou um código de recuperação.',
-      );
+      throw new DomainError('second-factor-required');
     }
     if (!(await this.consumeCode(em, user.id, row, otp))) {
       await this.audit.record(em, 'sign_in_failed', info, { subjectId: user.id, details: { reason: 'second_factor' } });
-      throw new OAuthError('invalid_grant', INVALID_SECOND_FACTOR);
+      throw new DomainError('invalid-credentials', INVALID_SECOND_FACTOR);
     }
   }
 

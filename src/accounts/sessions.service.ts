@@ -41,27 +41,14 @@ export interface TokenResponse {
   refresh_token: string;
 }
 
-/**
- * Why a token request failed, in OAuth 2.0 terms (RFC 6749 §5.2). The REST edge answers these as
- * `{"error", "error_description"}` instead of problem+json.
- */
-export class OAuthError extends Error {
-  constructor(
-    readonly error: 'invalid_request' | 'invalid_grant' | 'unsupported_grant_type' | 'mfa_required' | 'slow_down',
-    readonly description: string,
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(description);
-    this.name = 'OAuthError';
-  }
-}
-
-const INVALID_CREDENTIALS = 'CPF/e-mail ou senha incorretos.';
 const TOO_MANY_ATTEMPTS = 'Muitas tentativas de acesso. Aguarde e tente novamente.';
 
 /** Extra checks a password grant may need (two-factor authentication plugs in here). */
 export interface SecondFactor {
-  /** Throws an OAuthError when the account needs a second factor that is missing or wrong. */
+  /**
+   * Throws `second-factor-required` when the account has a second factor and `otp` is missing, `invalid-credentials`
+   * when it is wrong or was used before.
+   */
   verify(em: EntityManager, user: User, otp: string | undefined, info: RequestInfo): Promise<void>;
 }
 
@@ -102,7 +89,8 @@ export class SessionsService implements SessionRevoker {
    * `grant_type=password` with CPF or e-mail as username. Unknown login and wrong password give the same error and
    * cost the same (an unknown login is verified against a dummy hash). Every attempt is counted before the password is
    * checked, per account and per address ({@link SignInThrottle}), so no burst gets more tries than the limit; a
-   * success clears the account's count.
+   * success clears the account's count. Refusals: `invalid-credentials`, `rate-limited` (with the seconds to wait),
+   * and the second factor's own ({@link SecondFactor.verify}).
    */
   async passwordGrant(username: string, password: string, otp: string | undefined, info: RequestInfo): Promise<TokenResponse> {
     const login = this.normaliseLogin(username);
@@ -122,15 +110,17 @@ export class SessionsService implements SessionRevoker {
     } catch (error) {
       if (!(error instanceof SignInLocked)) throw error;
       await this.audit.record(em, 'sign_in_throttled', info, {});
-      throw new OAuthError('slow_down', TOO_MANY_ATTEMPTS, error.retryAfterSeconds);
+      throw new DomainError('rate-limited', TOO_MANY_ATTEMPTS, { retryAfterSeconds: error.retryAfterSeconds });
     }
     const valid = user?.passwordHash
       ? await this.hasher.verifyPassword(user.passwordHash, password)
       : await this.hasher.verifyAgainstDummy(password);
     if (!user || !valid) {
       await this.audit.record(em, 'sign_in_failed', info, { subjectId: user?.id ?? null });
-      if (attempt.lockSeconds > 0) throw new OAuthError('slow_down', TOO_MANY_ATTEMPTS, attempt.lockSeconds);
-      throw new OAuthError('invalid_grant', INVALID_CREDENTIALS);
+      if (attempt.lockSeconds > 0) {
+        throw new DomainError('rate-limited', TOO_MANY_ATTEMPTS, { retryAfterSeconds: attempt.lockSeconds });
+      }
+      throw new DomainError('invalid-credentials');
     }
     // A missing or wrong second factor keeps the attempt counted (a wrong code is a failed sign-in).
     if (this.secondFactor) await this.secondFactor.verify(em, user, otp, info);
@@ -147,7 +137,8 @@ export class SessionsService implements SessionRevoker {
 
   /**
    * `grant_type=refresh_token`: rotates the token (the old one is spent). A spent or revoked token revokes its whole
-   * family. The family keeps its absolute lifetime from the first sign-in.
+   * family. The family keeps its absolute lifetime from the first sign-in. A token that cannot be used answers
+   * `session-ended`, saying why.
    */
   async refreshGrant(refreshToken: string, info: RequestInfo): Promise<TokenResponse> {
     const hash = hashToken(refreshToken);
@@ -193,7 +184,7 @@ export class SessionsService implements SessionRevoker {
       ]);
       return { tokens: this.tokenResponse(user, row.family_id, next.token) };
     });
-    if ('error' in outcome) throw new OAuthError('invalid_grant', outcome.error!);
+    if ('error' in outcome) throw new DomainError('session-ended', outcome.error);
     return outcome.tokens;
   }
 
