@@ -9,6 +9,7 @@ import { AccountsService } from './accounts/accounts.service';
 import { SessionsService } from './accounts/sessions.service';
 import { IdentitiesService } from './accounts/identities.service';
 import { MfaService } from './accounts/mfa.service';
+import { SecondFactor } from './accounts/second-factor';
 import { deriveMfaKeys } from './accounts/mfa-crypto';
 import { createPasswordHasher } from './accounts/password-hashing';
 import { loadCommonPasswords } from './accounts/password-policy';
@@ -60,7 +61,7 @@ export interface AppServices {
   stagedFiles: StagedFilesService;
 }
 
-/** Builds the domain services once per app and wires the modules that take part in each other's operations. */
+/** Builds the domain services once per app, each after what it depends on, everything through constructors. */
 export function createServices({ config, em, logger, secrets, mailer, clock = systemClock }: ServiceDependencies): AppServices {
   // Fail at start-up, not at the first registration, if the build lost the list.
   loadCommonPasswords();
@@ -87,6 +88,9 @@ export function createServices({ config, em, logger, secrets, mailer, clock = sy
     },
     clock,
   );
+  // The second factor's check comes first: sign-in, re-authentication and the MFA service all use it.
+  const mfaKeys = deriveMfaKeys(secrets.fileEncryptionKey);
+  const secondFactor = new SecondFactor(mfaKeys, audit);
   const sessions = new SessionsService(
     em,
     { ...config.auth, jwtSecret: secrets.jwtSecret },
@@ -95,28 +99,16 @@ export function createServices({ config, em, logger, secrets, mailer, clock = sy
     mailer,
     config.publicBaseUrl,
     signInThrottle,
+    secondFactor,
     clock,
   );
-  const reauth = new Reauthenticator(hasher, signInThrottle, audit);
+  const reauth = new Reauthenticator(hasher, signInThrottle, audit, secondFactor);
   const notices = new AccountNotices(mailer, config.publicBaseUrl);
-  const accounts = new AccountsService(
-    em,
-    hasher,
-    audit,
-    sessions,
-    reauth,
-    notices,
-    { emailChangeUndoTtlHours: config.auth.emailChangeUndoTtlHours },
-    clock,
-  );
   const identities = new IdentitiesService(em, sessions, audit);
-  accounts.addParticipant(identities);
-  accounts.useSignupTickets(identities);
   // Wrong codes when turning two-factor authentication on or off are throttled exactly like wrong passwords.
   const mfa = new MfaService(
     em,
-    deriveMfaKeys(secrets.fileEncryptionKey),
-    hasher,
+    mfaKeys,
     audit,
     {
       maxFailures: config.auth.loginMaxFailures,
@@ -126,16 +118,11 @@ export function createServices({ config, em, logger, secrets, mailer, clock = sy
     reauth,
     notices,
   );
-  sessions.useSecondFactor(mfa);
-  reauth.useSecondFactor(mfa);
-  accounts.addParticipant(mfa);
   const idempotency = new IdempotencyService(em, config.idempotency);
   const cards = new CardsService(em, config.cards, idempotency, audit);
   const events = new DomainEvents(logger);
   cards.events = events;
-  accounts.addParticipant(cards);
   const documents = new DocumentsService(em, { ...config.documents, fileKey: secrets.fileEncryptionKey }, logger, audit);
-  accounts.addParticipant(documents);
   const documentShares = new DocumentSharesService(em, documents, config.publicBaseUrl);
   const faq = new FaqService(
     em,
@@ -144,7 +131,19 @@ export function createServices({ config, em, logger, secrets, mailer, clock = sy
   );
   const channelLinkNotices = new ChannelLinkNotices(em, mailer, config.publicBaseUrl, logger);
   const channelLinks = new ChannelLinksService(em, config.bot.links, channelLinkNotices, audit);
-  accounts.addParticipant(channelLinks);
+  // Accounts come last: the modules that take part in registration, erasure and export are built first.
+  const accounts = new AccountsService(
+    em,
+    hasher,
+    audit,
+    sessions,
+    reauth,
+    notices,
+    { emailChangeUndoTtlHours: config.auth.emailChangeUndoTtlHours },
+    [identities, mfa, cards, documents, channelLinks],
+    identities,
+    clock,
+  );
   const conversations = new ConversationStore(em);
   const notificationSubscriptions = new NotificationSubscriptions(em);
   const stagedFiles = new StagedFilesService(em, config.documents.maxFileBytes);

@@ -75,9 +75,6 @@ export interface SessionRevoker {
 
 /** Registration, profile, password change, LGPD erasure and export, and the admin's user management. */
 export class AccountsService {
-  private participants: AccountParticipant[] = [];
-  private signupTickets?: SignupTicketRedeemer;
-
   constructor(
     private readonly em: EntityManager,
     private readonly hasher: PasswordHasher,
@@ -86,18 +83,12 @@ export class AccountsService {
     private readonly reauth: Reauthenticator,
     private readonly notices: AccountNotices,
     private readonly settings: AccountSettings,
+    /** The other modules that take part in registration, erasure and export, in the order they run. */
+    private readonly participants: readonly AccountParticipant[],
+    /** Redeems the signup tickets of first sign-ins with Google or Meta. */
+    private readonly signupTickets: SignupTicketRedeemer,
     private readonly clock: Clock = systemClock,
   ) {}
-
-  /** Lets another module take part in registration, erasure and export (wired once by the composition root). */
-  addParticipant(participant: AccountParticipant): void {
-    this.participants.push(participant);
-  }
-
-  /** Installs the redeemer of signup tickets from Google / Meta sign-ins (wired by the composition root). */
-  useSignupTickets(redeemer: SignupTicketRedeemer): void {
-    this.signupTickets = redeemer;
-  }
 
   /**
    * Creates a citizen account and, in the same transaction, whatever the participants add (the first transport card).
@@ -117,15 +108,12 @@ export class AccountsService {
     check('birthDate', validateBirthDate(input.birthDate, this.clock.now()));
     check('phone', validatePhone(input.phone));
     check('password', checkPassword(input.password, { cpf: input.cpf, birthDate: input.birthDate, email: input.email }));
-    if (input.signupTicket !== undefined && !this.signupTickets) {
-      check('signupTicket', 'O acesso com Google ou Meta não está disponível.');
-    }
     if (errors.length > 0) throw validationError(errors);
 
     const passwordHash = await this.hasher.hashPassword(input.password);
     try {
       return await this.em.transactional(async (em) => {
-        const identity = input.signupTicket ? await this.signupTickets!.redeem(em, input.signupTicket) : undefined;
+        const identity = input.signupTicket ? await this.signupTickets.redeem(em, input.signupTicket) : undefined;
         if (identity?.emailVerified && identity.email !== normaliseEmail(input.email)) {
           throw validationError([
             {
@@ -145,7 +133,7 @@ export class AccountsService {
           status: 'active',
         });
         await em.flush();
-        if (identity) await this.signupTickets!.attach(em, user, identity, info);
+        if (identity) await this.signupTickets.attach(em, user, identity, info);
         for (const participant of this.participants) await participant.onRegistered?.(em, user);
         await this.audit.record(em, 'account_registered', info, { actorId: user.id, subjectId: user.id });
         return user;

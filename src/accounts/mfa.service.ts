@@ -7,12 +7,11 @@ import type { RequestInfo } from '../shared/request-info';
 import { Throttle, type ThrottlePolicy } from '../shared/throttle';
 import type { AccountParticipant } from './accounts.service';
 import { hashRecoveryCode, openTotpSecret, sealTotpSecret, type MfaKeys } from './mfa-crypto';
-import type { PasswordHasher } from './password-hashing';
 import type { Actor } from '../shared/access';
-import type { SecondFactor } from './sessions.service';
-import type { Reauthenticator, ReauthenticationProof, SecondFactorCheck } from './reauthentication';
+import type { Reauthenticator, ReauthenticationProof } from './reauthentication';
+import { TOTP_WINDOW } from './second-factor';
 import type { AccountNotices } from './account-notices';
-import { generateRecoveryCodes, generateTotpSecret, normaliseRecoveryCode, otpauthUri, verifyTotp } from './totp';
+import { generateRecoveryCodes, generateTotpSecret, otpauthUri, verifyTotp } from './totp';
 import { User } from './user.entity';
 
 /** What a citizen needs to add the account to an authenticator app. The secret is shown this once. */
@@ -37,27 +36,21 @@ interface MfaRow {
 }
 
 const RECOVERY_CODE_COUNT = 10;
-/** TOTP steps accepted either side of the current one (clock drift and typing time), as RFC 6238 §5.2 suggests. */
-const TOTP_WINDOW = 1;
 const WRONG_CODE = 'Código inválido. Confira o código atual no aplicativo autenticador.';
-const INVALID_SECOND_FACTOR = 'Código de verificação inválido ou já utilizado.';
 const TOO_MANY_ATTEMPTS = 'Muitas tentativas com código inválido. Aguarde e tente novamente.';
 
 /**
- * Two-factor authentication with TOTP (RFC 6238) and single-use recovery codes: enrolment, activation, disabling,
- * and the second-factor check of the password grant.
+ * Two-factor authentication with TOTP (RFC 6238) and single-use recovery codes: enrolment, activation and disabling.
+ * Checking a code at sign-in or re-authentication is {@link SecondFactor}'s.
  *
- * Secrets are stored sealed with AES-256-GCM; recovery codes as keyed HMACs. Every accepted TOTP code advances the
- * account's last accepted time step in one conditional UPDATE, so a code (or an older one) never works twice, even
- * for two sign-ins racing on different instances.
+ * Secrets are stored sealed with AES-256-GCM; recovery codes as keyed HMACs.
  */
-export class MfaService implements SecondFactor, SecondFactorCheck, AccountParticipant {
+export class MfaService implements AccountParticipant {
   private readonly manageThrottle: Throttle;
 
   constructor(
     private readonly em: EntityManager,
     private readonly keys: MfaKeys,
-    private readonly hasher: PasswordHasher,
     private readonly audit: AuditService,
     throttlePolicy: ThrottlePolicy,
     private readonly reauth: Reauthenticator,
@@ -155,17 +148,6 @@ export class MfaService implements SecondFactor, SecondFactorCheck, AccountParti
     if (user.email) await this.notices.secondFactorChanged(user.email, user.fullName, false);
   }
 
-  /** Whether the account has two-factor authentication on (re-authentication then accepts a code). */
-  async isEnabled(em: EntityManager, userId: string): Promise<boolean> {
-    return Boolean((await this.row(em, userId))?.enabled_at);
-  }
-
-  /** Spends a current TOTP code or an unused recovery code of the account, as the password grant does. */
-  async consume(em: EntityManager, userId: string, code: string): Promise<boolean> {
-    const row = await this.row(em, userId);
-    return row?.enabled_at ? this.consumeCode(em, userId, row, code) : false;
-  }
-
   /** Whether two-factor authentication is on and how many recovery codes are still unused. */
   async status(actor: Actor): Promise<MfaStatus> {
     const em = this.em.fork();
@@ -177,23 +159,6 @@ export class MfaService implements SecondFactor, SecondFactorCheck, AccountParti
       [user.id],
     );
     return { totpEnabled: true, recoveryCodesLeft: Number(counted[0].unused) };
-  }
-
-  /**
-   * The password grant's second factor. Accounts without two-factor authentication pass. Otherwise `otp` must be a
-   * TOTP code newer than the last accepted one (±1 step) or an unused recovery code: missing -> `second-factor-required`,
-   * wrong or replayed -> `invalid-credentials` (which the sessions service counts toward the login throttle).
-   */
-  async verify(em: EntityManager, user: User, otp: string | undefined, info: RequestInfo): Promise<void> {
-    const row = await this.row(em, user.id);
-    if (!row?.enabled_at) return;
-    if (!otp?.trim()) {
-      throw new DomainError('second-factor-required');
-    }
-    if (!(await this.consumeCode(em, user.id, row, otp))) {
-      await this.audit.record(em, 'sign_in_failed', info, { subjectId: user.id, details: { reason: 'second_factor' } });
-      throw new DomainError('invalid-credentials', INVALID_SECOND_FACTOR);
-    }
   }
 
   /** LGPD erasure: the secrets and recovery codes go with the account. */
@@ -209,33 +174,6 @@ export class MfaService implements SecondFactor, SecondFactorCheck, AccountParti
     );
     const enabledAt = rows[0]?.enabled_at;
     return ['twoFactor', { totpEnabled: Boolean(enabledAt), enabledAt: enabledAt ? new Date(enabledAt).toISOString() : null }];
-  }
-
-  /**
-   * Spends a TOTP code or a recovery code, each in one conditional statement: of two concurrent uses of the same
-   * code, exactly one matches the `where` clause.
-   */
-  private async consumeCode(em: EntityManager, userId: string, row: MfaRow, input: string): Promise<boolean> {
-    const typed = input.replace(/\s/g, '');
-    if (/^\d{6}$/.test(typed)) {
-      const secret = openTotpSecret(this.keys.secretKey, userId, Buffer.from(row.totp_secret!));
-      const step = verifyTotp(secret, typed, new Date(), TOTP_WINDOW);
-      if (step === null) return false;
-      const accepted = await em.execute<{ user_id: string }[]>(
-        `update user_mfa set last_step = ?, updated_at = now()
-          where user_id = ? and enabled_at is not null and last_step < ? returning user_id`,
-        [step, userId, step],
-      );
-      return accepted.length === 1;
-    }
-    const recoveryCode = normaliseRecoveryCode(input);
-    if (!recoveryCode) return false;
-    const spent = await em.execute<{ id: string }[]>(
-      `update mfa_recovery_codes set used_at = now()
-        where user_id = ? and code_hash = ? and used_at is null returning id`,
-      [userId, hashRecoveryCode(this.keys.recoveryCodeKey, userId, recoveryCode)],
-    );
-    return spent.length === 1;
   }
 
   private async deleteMfaData(em: EntityManager, userId: string): Promise<void> {

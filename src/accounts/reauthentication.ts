@@ -5,19 +5,13 @@ import type { RequestInfo } from '../shared/request-info';
 import type { PasswordHasher } from './password-hashing';
 import { SignInLocked, type SignInThrottle } from './sign-in-throttle';
 import { User } from './user.entity';
+import type { SecondFactor } from './second-factor';
 
 /** What a sensitive change carries in its body to prove the account holder is making it. */
 export interface ReauthenticationProof {
   currentPassword?: string;
   /** A current code of the authenticator app, or an unused recovery code (accounts with a second factor). */
   secondFactorCode?: string;
-}
-
-/** The second factor as re-authentication needs it (MfaService implements it). */
-export interface SecondFactorCheck {
-  isEnabled(em: EntityManager, userId: string): Promise<boolean>;
-  /** Spends a current TOTP code or an unused recovery code; false when it is wrong or was used before. */
-  consume(em: EntityManager, userId: string, code: string): Promise<boolean>;
 }
 
 /**
@@ -36,18 +30,12 @@ const TOO_MANY_ATTEMPTS = 'Muitas tentativas com senha ou código inválido. Agu
  * failed sign-in, counted on the same per-account and per-address budget as the password grant ({@link SignInThrottle}).
  */
 export class Reauthenticator {
-  private secondFactor?: SecondFactorCheck;
-
   constructor(
     private readonly hasher: PasswordHasher,
     private readonly throttle: SignInThrottle,
     private readonly audit: AuditService,
+    private readonly secondFactor: SecondFactor,
   ) {}
-
-  /** Installs the second-factor check (wired by the composition root). */
-  useSecondFactor(check: SecondFactorCheck): void {
-    this.secondFactor = check;
-  }
 
   /**
    * Checks the proof for the active account `userId`; throws `reauthentication-required` (403) when it is missing or
@@ -64,7 +52,7 @@ export class Reauthenticator {
     if (!user) throw new DomainError('not-found', 'Usuário não encontrado.');
     const password = nonEmpty(proof.currentPassword);
     const code = nonEmpty(proof.secondFactorCode);
-    const codeUsable = code !== undefined && this.secondFactor !== undefined && (await this.secondFactor.isEnabled(em, userId));
+    const codeUsable = code !== undefined && (await this.secondFactor.isEnabled(em, userId));
     const usePassword = required === 'both' || password !== undefined;
     const useCode = required === 'both' || (!usePassword && codeUsable);
     if ((usePassword && password === undefined) || (useCode && !codeUsable) || (!usePassword && !useCode)) {
@@ -87,7 +75,7 @@ export class Reauthenticator {
       errors.push({ field: 'currentPassword', message: WRONG_PASSWORD });
     }
     // The code is spent only with a right password: a wrong password must not burn the citizen's next code.
-    if (useCode && errors.length === 0 && !(await this.secondFactor!.consume(em, userId, code!))) {
+    if (useCode && errors.length === 0 && !(await this.secondFactor.consume(em, userId, code!))) {
       errors.push({ field: 'secondFactorCode', message: WRONG_CODE });
     }
     if (errors.length > 0) {

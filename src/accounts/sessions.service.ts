@@ -18,6 +18,7 @@ import type { Actor } from '../shared/access';
 import type { SessionRevoker } from './accounts.service';
 import { SignInLocked, type SignInAttempt, type SignInThrottle } from './sign-in-throttle';
 import { prepared, runPrepared } from '../db/prepared';
+import type { SecondFactor } from './second-factor';
 
 /**
  * The bearer token's check, run for every authenticated request (prepared: src/db/prepared.ts): the account is active
@@ -43,15 +44,6 @@ export interface TokenResponse {
 
 const TOO_MANY_ATTEMPTS = 'Muitas tentativas de acesso. Aguarde e tente novamente.';
 
-/** Extra checks a password grant may need (two-factor authentication plugs in here). */
-export interface SecondFactor {
-  /**
-   * Throws `second-factor-required` when the account has a second factor and `otp` is missing, `invalid-credentials`
-   * when it is wrong or was used before.
-   */
-  verify(em: EntityManager, user: User, otp: string | undefined, info: RequestInfo): Promise<void>;
-}
-
 /**
  * Sign-in and sessions: the password and refresh-token grants, logout, password recovery, and turning an access
  * token's claims into an {@link Actor}.
@@ -61,7 +53,6 @@ export interface SecondFactor {
  */
 export class SessionsService implements SessionRevoker {
   private readonly forgotThrottle: Throttle;
-  private secondFactor?: SecondFactor;
 
   constructor(
     private readonly em: EntityManager,
@@ -71,6 +62,7 @@ export class SessionsService implements SessionRevoker {
     private readonly mailer: Mailer,
     private readonly publicBaseUrl: string,
     private readonly signInThrottle: SignInThrottle,
+    private readonly secondFactor: SecondFactor,
     private readonly clock: Clock,
   ) {
     this.forgotThrottle = new Throttle({
@@ -80,17 +72,12 @@ export class SessionsService implements SessionRevoker {
     });
   }
 
-  /** Installs the second-factor check (wired by the composition root when MFA is available). */
-  useSecondFactor(secondFactor: SecondFactor): void {
-    this.secondFactor = secondFactor;
-  }
-
   /**
    * `grant_type=password` with CPF or e-mail as username. Unknown login and wrong password give the same error and
    * cost the same (an unknown login is verified against a dummy hash). Every attempt is counted before the password is
    * checked, per account and per address ({@link SignInThrottle}), so no burst gets more tries than the limit; a
    * success clears the account's count. Refusals: `invalid-credentials`, `rate-limited` (with the seconds to wait),
-   * and the second factor's own ({@link SecondFactor.verify}).
+   * and the second factor's own ({@link SecondFactor.verifySignIn}).
    */
   async passwordGrant(username: string, password: string, otp: string | undefined, info: RequestInfo): Promise<TokenResponse> {
     const login = this.normaliseLogin(username);
@@ -123,7 +110,7 @@ export class SessionsService implements SessionRevoker {
       throw new DomainError('invalid-credentials');
     }
     // A missing or wrong second factor keeps the attempt counted (a wrong code is a failed sign-in).
-    if (this.secondFactor) await this.secondFactor.verify(em, user, otp, info);
+    await this.secondFactor.verifySignIn(em, user.id, otp, info);
     await attempt.succeeded(em);
     if (this.hasher.needsRehash(user.passwordHash!)) {
       await em.nativeUpdate(User, { id: user.id }, { passwordHash: await this.hasher.hashPassword(password) });
