@@ -4,6 +4,15 @@ import type { Logger } from './shared/logger';
 import type { Secrets } from './shared/secrets';
 import type { Mailer } from './shared/mailer';
 import { AuditService } from './shared/audit.service';
+import { AuditRepository } from './shared/audit.repository';
+import { ThrottlesRepository } from './shared/throttles.repository';
+import { Throttle } from './shared/throttle';
+import { Transactions } from './db/repository';
+import { UsersRepository } from './accounts/users.repository';
+import { SessionsRepository } from './accounts/sessions.repository';
+import { AccountCodesRepository } from './accounts/account-codes.repository';
+import { IdentitiesRepository } from './accounts/identities.repository';
+import { MfaRepository } from './accounts/mfa.repository';
 import { DocumentTypesService } from './documents/document-types.service';
 import { AccountsService } from './accounts/accounts.service';
 import { SessionsService } from './accounts/sessions.service';
@@ -65,7 +74,13 @@ export interface AppServices {
 export function createServices({ config, em, logger, secrets, mailer, clock = systemClock }: ServiceDependencies): AppServices {
   // Fail at start-up, not at the first registration, if the build lost the list.
   loadCommonPasswords();
-  const audit = new AuditService();
+  const transactions = new Transactions(em);
+  const audit = new AuditService(new AuditRepository(em));
+  const throttles = new ThrottlesRepository(em);
+  const users = new UsersRepository(em);
+  const sessionsStore = new SessionsRepository(em);
+  const accountCodes = new AccountCodesRepository(em);
+  const mfaStore = new MfaRepository(em);
   const hasher = createPasswordHasher({
     memoryCost: config.auth.argon2MemoryKib,
     timeCost: config.auth.argon2TimeCost,
@@ -86,35 +101,39 @@ export function createServices({ config, em, logger, secrets, mailer, clock = sy
         windowSeconds: config.auth.loginAddressWindowSeconds,
       },
     },
+    throttles,
     clock,
   );
+  const lock = { lockSeconds: config.auth.loginLockSeconds, lockMaxSeconds: config.auth.loginLockMaxSeconds };
   // The second factor's check comes first: sign-in, re-authentication and the MFA service all use it.
   const mfaKeys = deriveMfaKeys(secrets.fileEncryptionKey);
-  const secondFactor = new SecondFactor(mfaKeys, audit);
+  const secondFactor = new SecondFactor(mfaStore, mfaKeys, audit);
   const sessions = new SessionsService(
-    em,
+    transactions,
+    users,
+    sessionsStore,
+    accountCodes,
     { ...config.auth, jwtSecret: secrets.jwtSecret },
     hasher,
     audit,
     mailer,
     config.publicBaseUrl,
     signInThrottle,
+    new Throttle({ maxFailures: config.auth.forgotMaxRequests, ...lock }, throttles),
     secondFactor,
     clock,
   );
-  const reauth = new Reauthenticator(hasher, signInThrottle, audit, secondFactor);
+  const reauth = new Reauthenticator(users, hasher, signInThrottle, audit, secondFactor);
   const notices = new AccountNotices(mailer, config.publicBaseUrl);
-  const identities = new IdentitiesService(em, sessions, audit);
-  // Wrong codes when turning two-factor authentication on or off are throttled exactly like wrong passwords.
+  const identities = new IdentitiesService(transactions, new IdentitiesRepository(em), users, sessions, audit);
+  // Wrong codes when turning two-factor authentication on are throttled exactly like wrong passwords.
   const mfa = new MfaService(
-    em,
+    transactions,
+    mfaStore,
+    users,
     mfaKeys,
     audit,
-    {
-      maxFailures: config.auth.loginMaxFailures,
-      lockSeconds: config.auth.loginLockSeconds,
-      lockMaxSeconds: config.auth.loginLockMaxSeconds,
-    },
+    new Throttle({ maxFailures: config.auth.loginMaxFailures, ...lock }, throttles),
     reauth,
     notices,
   );
@@ -133,10 +152,12 @@ export function createServices({ config, em, logger, secrets, mailer, clock = sy
   const channelLinks = new ChannelLinksService(em, config.bot.links, channelLinkNotices, audit);
   // Accounts come last: the modules that take part in registration, erasure and export are built first.
   const accounts = new AccountsService(
-    em,
+    transactions,
+    users,
+    sessionsStore,
+    accountCodes,
     hasher,
     audit,
-    sessions,
     reauth,
     notices,
     { emailChangeUndoTtlHours: config.auth.emailChangeUndoTtlHours },
