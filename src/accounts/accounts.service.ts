@@ -7,7 +7,7 @@ import { type Page, type PageRequest, pageOf } from '../shared/pagination';
 import { isUuid } from '../shared/ids';
 import { systemClock, type Clock } from '../shared/clock';
 import type { User, UserStatus } from './user';
-import type { Role } from '../shared/access';
+import type { Actor, Role } from '../shared/access';
 import type { PasswordHasher } from './password-hashing';
 import { checkPassword } from './password-policy';
 import {
@@ -19,7 +19,7 @@ import {
   validateFullName,
   validatePhone,
 } from './registration-rules';
-import { type Actor, requireAdmin } from './policies';
+import { userAccess } from './user-access';
 import type { SignupTicketRedeemer } from './identities.service';
 import { PROVIDER_LABELS } from './identity';
 import type { Reauthenticator, ReauthenticationProof } from './reauthentication';
@@ -207,7 +207,7 @@ export class AccountsService {
    * pseudonymous id for the ledger and the audit trail.
    */
   async erase(actor: Actor, userId: string, info: RequestInfo): Promise<void> {
-    if (actor.id !== userId) requireAdmin(actor);
+    userAccess.check(actor, 'erase', userId);
     await this.findUser(userId, actor.id === userId ? ['active'] : MANAGED);
     await this.transactions.run(async (tx) => {
       for (const participant of this.participants) await participant.onErased?.(tx, userId);
@@ -246,14 +246,14 @@ export class AccountsService {
 
   /** Admin: users page by page (newest last), optionally filtered by a name/e-mail fragment; suspended ones included. */
   async listUsers(actor: Actor, page: PageRequest, search?: string): Promise<Page<User>> {
-    requireAdmin(actor);
+    userAccess.scope(actor, 'manage');
     const rows = await this.users.list(MANAGED, page, search?.trim() || undefined);
     return pageOf(rows, page.limit, (user) => user.id);
   }
 
   /** Admin: one user (active or suspended). */
   async getUser(actor: Actor, userId: string): Promise<User> {
-    requireAdmin(actor);
+    userAccess.check(actor, 'manage', userId);
     return this.findUser(userId, MANAGED);
   }
 
@@ -269,7 +269,7 @@ export class AccountsService {
     proof: ReauthenticationProof,
     info: RequestInfo,
   ): Promise<User> {
-    requireAdmin(actor);
+    userAccess.check(actor, 'manage', userId);
     if (patch.status !== undefined && userId === actor.id) {
       throw validationError([{ field: 'status', message: 'Um administrador não pode suspender a própria conta.' }]);
     }

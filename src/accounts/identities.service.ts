@@ -5,6 +5,7 @@ import type { RequestInfo } from '../shared/request-info';
 import type { AccountParticipant } from './accounts.service';
 import type { Actor } from '../shared/access';
 import { DuplicateIdentity, type IdentitiesRepository } from './identities.repository';
+import { identityAccess } from './identity-access';
 import { PROVIDER_LABELS, type LinkedIdentity, type SocialProvider, type TicketIdentity } from './identity';
 import type { SessionsService, TokenResponse } from './sessions.service';
 import { normaliseEmail } from './registration-rules';
@@ -109,11 +110,12 @@ export class IdentitiesService implements AccountParticipant, SignupTicketRedeem
     email: string | null,
     info: RequestInfo,
   ): Promise<LinkedIdentity> {
+    const ownerId = ownerFor(actor, 'link');
     const existing = await this.identities.find(provider, subject);
-    if (existing?.userId === actor.id) return { provider, email: existing.email, createdAt: existing.createdAt };
+    if (existing?.userId === ownerId) return { provider, email: existing.email, createdAt: existing.createdAt };
     if (existing) throw identityTaken(provider);
     return this.transactions.run(async (tx) => {
-      const identity = await this.insertIdentity(tx, actor.id, provider, subject, email ? normaliseEmail(email) : null);
+      const identity = await this.insertIdentity(tx, ownerId, provider, subject, email ? normaliseEmail(email) : null);
       await this.audit.record(tx, 'identity_linked', info, {
         actorId: actor.id,
         subjectId: actor.id,
@@ -128,8 +130,9 @@ export class IdentitiesService implements AccountParticipant, SignupTicketRedeem
    * out.
    */
   async unlink(actor: Actor, provider: SocialProvider, info: RequestInfo): Promise<void> {
+    const ownerId = ownerFor(actor, 'unlink');
     await this.transactions.run(async (tx) => {
-      if (!(await this.identities.remove(tx, actor.id, provider))) {
+      if (!(await this.identities.remove(tx, ownerId, provider))) {
         throw new DomainError('not-found', `Nenhuma conta ${PROVIDER_LABELS[provider]} vinculada.`);
       }
       await this.audit.record(tx, 'identity_unlinked', info, { actorId: actor.id, subjectId: actor.id, details: { provider } });
@@ -138,7 +141,7 @@ export class IdentitiesService implements AccountParticipant, SignupTicketRedeem
 
   /** The caller's linked providers, oldest first. */
   async list(actor: Actor): Promise<LinkedIdentity[]> {
-    return this.identities.listOf(actor.id);
+    return this.identities.listOf(ownerFor(actor, 'list'));
   }
 
   /** LGPD erasure: the links go (the provider's subject and e-mail are personal data). */
@@ -178,6 +181,11 @@ export class IdentitiesService implements AccountParticipant, SignupTicketRedeem
       );
     }
   }
+}
+
+/** The account whose links `action` touches, as the access rule decides it (the caller's own, for every action). */
+function ownerFor(actor: Actor, action: keyof typeof identityAccess.rules): string {
+  return identityAccess.scope(actor, action).ownerId ?? actor.id;
 }
 
 function identityTaken(provider: SocialProvider): DomainError {
