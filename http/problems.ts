@@ -20,6 +20,11 @@ export const STATUS_BY_CODE = {
   'method-not-allowed': 405,
   unauthorized: 401,
   forbidden: 403,
+  // Sign-in refusals (wrong password or second factor, a second factor missing, a spent or revoked refresh token). The
+  // token endpoint answers them in the OAuth 2.0 shape (api/http/oauth-errors.ts); any other route, as problems.
+  'invalid-credentials': 401,
+  'second-factor-required': 401,
+  'session-ended': 401,
   // A sensitive change (e-mail, password, second factor) made with an access token alone: proof of the password (or
   // second factor) is missing or wrong in the body.
   'reauthentication-required': 403,

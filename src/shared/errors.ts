@@ -9,6 +9,10 @@ export const ERROR_CATALOGUE = {
   'not-found': 'Recurso não encontrado.',
   unauthorized: 'É preciso autenticar-se para acessar este recurso.',
   forbidden: 'Você não tem permissão para esta operação.',
+  'invalid-credentials': 'CPF/e-mail ou senha incorretos.',
+  'second-factor-required':
+    'Verificação em duas etapas ativa: informe o código do aplicativo autenticador ou um código de recuperação.',
+  'session-ended': 'Sessão inválida. Entre novamente.',
   'reauthentication-required':
     'Para esta alteração, confirme que é você: informe a senha atual (currentPassword) ou, com a verificação em duas etapas ativa, um código do aplicativo autenticador (secondFactorCode).',
   conflict: 'A operação conflita com o estado atual do recurso.',

@@ -24,8 +24,8 @@ export const TransportCardSchema = defineEntity({
       .primary()
       .onCreate(() => newId()),
     owner: () => p.manyToOne(User).fieldName('user_id'),
-    number: p.string().length(16),
-    status: p.string().$type<CardStatus>().default('active'),
+    number: p.string().columnType('char(16)'),
+    status: p.string().length(16).$type<CardStatus>().default('active'),
     balanceCents: p.bigint('number').default(0),
     /** Number of ledger entries; bumped by the same statement that changes the balance (orders the entries). */
     ledgerSeq: p.bigint('number').default(0),
