@@ -134,7 +134,15 @@ export function createServices({ config, em, logger, secrets, mailer, clock = sy
   const events = new DomainEvents(logger);
   cards.events = events;
   accounts.addParticipant(cards);
-  const documents = new DocumentsService(em, { ...config.documents, fileKey: secrets.fileEncryptionKey }, logger, audit);
+  const stagedFiles = new StagedFilesService(em, config.documents.maxFileBytes);
+  const documents = new DocumentsService(
+    em,
+    { ...config.documents, fileKey: secrets.fileEncryptionKey },
+    logger,
+    audit,
+    idempotency,
+    stagedFiles,
+  );
   accounts.addParticipant(documents);
   const documentShares = new DocumentSharesService(em, documents, config.publicBaseUrl);
   const faq = new FaqService(
@@ -147,7 +155,6 @@ export function createServices({ config, em, logger, secrets, mailer, clock = sy
   accounts.addParticipant(channelLinks);
   const conversations = new ConversationStore(em);
   const notificationSubscriptions = new NotificationSubscriptions(em);
-  const stagedFiles = new StagedFilesService(em, config.documents.maxFileBytes);
   return {
     documentTypes: new DocumentTypesService(),
     accounts,

@@ -1,7 +1,15 @@
 import type { EntityManager } from '../db/orm';
+import type { Tx } from '../db/repository';
 import { newId } from '../shared/ids';
 import { detectFileKind, type FileContentType } from '../documents/file-kinds';
 import { formatFileSize } from '../documents/file-size';
+
+/** Where a staged file is: the conversation that staged it and its id there. */
+export interface StagedFileRef {
+  channel: string;
+  conversationId: string;
+  id: string;
+}
 
 export type StageOutcome =
   { ok: true; id: string; contentType: FileContentType; description: string } | { ok: false; message: string };
@@ -60,11 +68,14 @@ export class StagedFilesService {
     return rows.length;
   }
 
-  /** The staged file of this conversation (and removes it), or null when it is gone. */
-  async take(channel: string, conversationId: string, id: string): Promise<{ bytes: Buffer; fileName: string } | null> {
-    const rows = await this.em.execute<{ bytes: Buffer | Uint8Array; file_name: string }[]>(
+  /**
+   * The staged file (and removes it) in the caller's transaction, or null when it is gone. Taken in the transaction that
+   * stores the document, so a refused save rolls the removal back and the file stays for a retry.
+   */
+  async take(tx: Tx, ref: StagedFileRef): Promise<{ bytes: Buffer; fileName: string } | null> {
+    const rows = await tx.execute<{ bytes: Buffer | Uint8Array; file_name: string }[]>(
       'delete from bot_staged_files where id = ? and channel = ? and conversation_id = ? returning bytes, file_name',
-      [id, channel, conversationId],
+      [ref.id, ref.channel, ref.conversationId],
     );
     const row = rows[0];
     return row ? { bytes: Buffer.from(row.bytes), fileName: row.file_name } : null;

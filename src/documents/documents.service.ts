@@ -19,9 +19,11 @@ import {
 } from './document-input';
 import { DOCUMENT_STATUSES, EXPIRING_WINDOW_DAYS, addDays, documentStatus, todayInRio, type DocumentStatus } from './expiry';
 import { decryptFile, encryptFile } from './file-crypto';
-import { cleanFileName, detectFileKind, fileKindOf, type FileContentType } from './file-kinds';
+import { cleanFileName, detectFileKind, fileKindOf, type FileContentType, type FileKind } from './file-kinds';
 import { formatFileSize } from './file-size';
 import { fileTooLarge, unsupportedFileType, type UploadedFile } from './upload-reader';
+import { type IdempotencyService, type IdempotentResult, parseIdempotencyKey } from '../transport/idempotency';
+import type { StagedFileRef, StagedFilesService } from '../conversations/staged-files.service';
 
 export interface DocumentsOptions {
   quotaCount: number;
@@ -59,6 +61,16 @@ export interface DocumentFilters {
 }
 
 const NOT_FOUND = 'Documento não encontrado.';
+const STAGED_FILE_GONE = 'O arquivo que você enviou não está mais disponível. Envie o arquivo de novo ou siga sem arquivo.';
+
+/** A file's kind, decided by its content, once it is known to be non-empty and within the per-file limit. */
+function checkFile(upload: UploadedFile, maxBytes: number): FileKind {
+  if (upload.bytes.length === 0) throw validationError([{ field: 'file', message: 'O arquivo está vazio.' }]);
+  if (upload.bytes.length > maxBytes) throw fileTooLarge(maxBytes);
+  const kind = detectFileKind(upload.bytes);
+  if (!kind) throw unsupportedFileType();
+  return kind;
+}
 
 interface FileRow {
   document_id: string;
@@ -107,6 +119,8 @@ export class DocumentsService implements AccountParticipant {
     private readonly options: DocumentsOptions,
     private readonly logger: Logger,
     private readonly audit: AuditService,
+    private readonly idempotency: IdempotencyService,
+    private readonly stagedFiles: StagedFilesService,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -188,23 +202,43 @@ export class DocumentsService implements AccountParticipant {
   async create(actor: Actor, input: DocumentInput, info: RequestInfo): Promise<DocumentDetails> {
     const fields = validateDocumentInput(input, this.today());
     try {
-      const document = await this.em.transactional(async (em) => {
-        await this.lockCitizen(em, actor.id);
-        const [{ n }] = await em.execute<Array<{ n: number }>>('select count(*)::int as n from documents where user_id = ?', [
-          actor.id,
-        ]);
-        if (n >= this.options.quotaCount) {
-          throw new DomainError(
-            'quota-exceeded',
-            `Você atingiu o limite de ${this.options.quotaCount} documentos na carteira. Exclua um documento para guardar outro.`,
-          );
-        }
-        const created = em.create(Document, { userId: actor.id, ...fields });
-        await em.flush();
-        await this.recordChange(em, 'document_created', actor, created, info);
-        return created;
-      });
+      const document = await this.em.transactional((em) => this.insertDocument(em, actor, fields, info));
       return { document, status: documentStatus(document.expiresAt, this.today()), file: null };
+    } catch (error) {
+      throw this.duplicateError(error) ?? error;
+    }
+  }
+
+  /**
+   * Saves a new document together with a file staged in a conversation, as the chat's "salvar documento" confirms it:
+   * one transaction under the caller's idempotency key. Either the document and its encrypted file are both stored
+   * (the staged copy removed) or nothing is: a refused file (`quota-exceeded`, `file-too-large`...) leaves no document
+   * and keeps the staged file, so the citizen can try again. A repeated call with the same key (a redelivered chat
+   * turn) answers the first outcome with `replayed: true` and stores nothing twice. A staged file that is gone (purged
+   * after the idle time, replaced by a later one) answers `not-found` rather than saving the document without it.
+   */
+  async createWithStagedFile(
+    actor: Actor,
+    input: DocumentInput,
+    stagedFile: StagedFileRef | null,
+    idempotencyKey: string,
+    info: RequestInfo,
+  ): Promise<IdempotentResult<{ documentId: string }>> {
+    const key = parseIdempotencyKey(idempotencyKey);
+    const fields = validateDocumentInput(input, this.today());
+    try {
+      return await this.idempotency.run(
+        { userId: actor.id, route: 'document.create', key, request: { document: fields, stagedFile } },
+        async (em) => {
+          const document = await this.insertDocument(em, actor, fields, info);
+          if (stagedFile) {
+            const file = await this.stagedFiles.take(em, stagedFile);
+            if (!file) throw new DomainError('not-found', STAGED_FILE_GONE);
+            await this.writeFile(em, actor, document, file, info);
+          }
+          return { documentId: document.id };
+        },
+      );
     } catch (error) {
       throw this.duplicateError(error) ?? error;
     }
@@ -248,51 +282,10 @@ export class DocumentsService implements AccountParticipant {
    * replaced in place, so of concurrent uploads exactly one whole file remains.
    */
   async storeFile(actor: Actor, id: string, upload: UploadedFile, info: RequestInfo): Promise<DocumentDetails> {
-    const document = await this.findOwned(this.em, actor, id);
-    if (upload.bytes.length === 0) throw validationError([{ field: 'file', message: 'O arquivo está vazio.' }]);
-    if (upload.bytes.length > this.options.maxFileBytes) throw fileTooLarge(this.options.maxFileBytes);
-    const kind = detectFileKind(upload.bytes);
-    if (!kind) throw unsupportedFileType();
-    const fileName = cleanFileName(upload.fileName, kind, findDocumentType(document.type)?.shortLabel ?? 'documento');
-    const encrypted = encryptFile(this.options.fileKey, document.id, upload.bytes);
-
     await this.em.transactional(async (em) => {
       await this.lockCitizen(em, actor.id);
-      await this.findOwned(em, actor, id);
-      const [{ used }] = await em.execute<Array<{ used: string | number }>>(
-        'select coalesce(sum(size_bytes), 0) as used from document_files where user_id = ? and document_id <> ?',
-        [actor.id, document.id],
-      );
-      if (Number(used) + upload.bytes.length > this.options.quotaBytes) {
-        const limit = formatFileSize(this.options.quotaBytes);
-        throw new DomainError(
-          'quota-exceeded',
-          `Os arquivos da sua carteira passariam do limite de ${limit} (em uso: ${formatFileSize(Number(used))}). ` +
-            'Exclua ou substitua arquivos para liberar espaço.',
-        );
-      }
-      await em.execute(
-        `insert into document_files
-           (document_id, user_id, file_name, content_type, size_bytes, iv, auth_tag, ciphertext, created_at, updated_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, now(), now())
-         on conflict (document_id) do update set
-           file_name = excluded.file_name, content_type = excluded.content_type, size_bytes = excluded.size_bytes,
-           iv = excluded.iv, auth_tag = excluded.auth_tag, ciphertext = excluded.ciphertext, updated_at = now()`,
-        [
-          document.id,
-          actor.id,
-          fileName,
-          kind.contentType,
-          upload.bytes.length,
-          encrypted.iv,
-          encrypted.authTag,
-          encrypted.ciphertext,
-        ],
-      );
-      await this.recordChange(em, 'document_file_stored', actor, document, info, {
-        contentType: kind.contentType,
-        sizeBytes: upload.bytes.length,
-      });
+      const document = await this.findOwned(em, actor, id);
+      await this.writeFile(em, actor, document, upload, info);
     });
     return this.get(actor, id);
   }
@@ -383,6 +376,74 @@ export class DocumentsService implements AccountParticipant {
   /** Serialises this citizen's document writes (quota checks, uploads) across connections and instances. */
   async lockCitizen(em: EntityManager, userId: string): Promise<void> {
     await em.execute('select id from users where id = ? for no key update', [userId]);
+  }
+
+  /** Inserts a validated document in `em`'s transaction, within the count quota (the citizen's row locked first). */
+  private async insertDocument(em: EntityManager, actor: Actor, fields: DocumentFields, info: RequestInfo): Promise<Document> {
+    await this.lockCitizen(em, actor.id);
+    const [{ n }] = await em.execute<Array<{ n: number }>>('select count(*)::int as n from documents where user_id = ?', [
+      actor.id,
+    ]);
+    if (n >= this.options.quotaCount) {
+      throw new DomainError(
+        'quota-exceeded',
+        `Você atingiu o limite de ${this.options.quotaCount} documentos na carteira. Exclua um documento para guardar outro.`,
+      );
+    }
+    const created = em.create(Document, { userId: actor.id, ...fields });
+    await em.flush();
+    await this.recordChange(em, 'document_created', actor, created, info);
+    return created;
+  }
+
+  /**
+   * Encrypts and stores (or replaces) `document`'s file in `em`'s transaction, within the storage quota. The caller
+   * holds the citizen's lock (`lockCitizen`), so the quota sum and the write cannot interleave with another upload.
+   */
+  private async writeFile(
+    em: EntityManager,
+    actor: Actor,
+    document: Document,
+    upload: UploadedFile,
+    info: RequestInfo,
+  ): Promise<void> {
+    const kind = checkFile(upload, this.options.maxFileBytes);
+    const fileName = cleanFileName(upload.fileName, kind, findDocumentType(document.type)?.shortLabel ?? 'documento');
+    const [{ used }] = await em.execute<Array<{ used: string | number }>>(
+      'select coalesce(sum(size_bytes), 0) as used from document_files where user_id = ? and document_id <> ?',
+      [actor.id, document.id],
+    );
+    if (Number(used) + upload.bytes.length > this.options.quotaBytes) {
+      const limit = formatFileSize(this.options.quotaBytes);
+      throw new DomainError(
+        'quota-exceeded',
+        `Os arquivos da sua carteira passariam do limite de ${limit} (em uso: ${formatFileSize(Number(used))}). ` +
+          'Exclua ou substitua arquivos para liberar espaço.',
+      );
+    }
+    const encrypted = encryptFile(this.options.fileKey, document.id, upload.bytes);
+    await em.execute(
+      `insert into document_files
+         (document_id, user_id, file_name, content_type, size_bytes, iv, auth_tag, ciphertext, created_at, updated_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, now(), now())
+       on conflict (document_id) do update set
+         file_name = excluded.file_name, content_type = excluded.content_type, size_bytes = excluded.size_bytes,
+         iv = excluded.iv, auth_tag = excluded.auth_tag, ciphertext = excluded.ciphertext, updated_at = now()`,
+      [
+        document.id,
+        actor.id,
+        fileName,
+        kind.contentType,
+        upload.bytes.length,
+        encrypted.iv,
+        encrypted.authTag,
+        encrypted.ciphertext,
+      ],
+    );
+    await this.recordChange(em, 'document_file_stored', actor, document, info, {
+      contentType: kind.contentType,
+      sizeBytes: upload.bytes.length,
+    });
   }
 
   private async withDetails(em: EntityManager, documents: Document[]): Promise<DocumentDetails[]> {
