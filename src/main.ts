@@ -53,6 +53,47 @@ export interface BuildOptions {
   clock?: Clock;
   /** How outbound calls resolve host names (tests make a name resolve to any address); default: the system's. */
   resolver?: Resolver;
+  /**
+   * An open database to share instead of opening the configured one: a second instance over embedded PGlite, which is
+   * one process per database. The app does not close a database it was given.
+   */
+  database?: Database;
+}
+
+/** What the bot edge is built from: the same parts for the running app and for a test that restarts the bot. */
+export interface BotParts {
+  config: Config;
+  services: AppServices;
+  logger: Logger;
+  outbound: OutboundHttp;
+  metrics?: AppMetrics;
+}
+
+/** The bot edge's core: the conversation engine, the connector policy and the Bot Framework bot over them. */
+export interface BotFrameworkBot {
+  engine: ConversationEngine;
+  policy: ConnectorPolicy;
+  bot: WalletBot;
+}
+
+/**
+ * The conversation engine and the Bot Framework bot over the domain services. All conversation state lives in the
+ * database, so building them again is what a restarted instance does (the bot tests' `restart()`).
+ */
+export function createBotFrameworkBot({ config, services, logger, outbound, metrics }: BotParts): BotFrameworkBot {
+  const engine = new ConversationEngine(
+    createWalletPorts(services, { maxFileBytes: config.documents.maxFileBytes }),
+    services.conversations,
+    { idleMinutes: config.bot.idleMinutes, turnTimeoutMs: config.bot.turnTimeoutMs, metrics },
+    logger,
+  );
+  const policy = new ConnectorPolicy({
+    authenticated: Boolean(config.bot.appId),
+    connectorHosts: config.bot.connectorHosts,
+    testOrigins: config.outbound.testLoopbackOrigins,
+  });
+  const bot = new WalletBot(engine, logger, new BotFrameworkEdge(policy, outbound, logger));
+  return { engine, policy, bot };
 }
 
 /**
@@ -74,7 +115,7 @@ export function publicBaseUrlFor(config: Config, boundPort: number | undefined):
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const secrets = resolveSecrets(config, logger);
-  const db = await openDatabase(config.database);
+  const db = options.database ?? (await openDatabase(config.database));
   const mailer = options.mailer ?? createMailer(config.mail, logger, undefined, config.outbound);
   const clock = options.clock ?? systemClock;
   const outbound = new OutboundHttp(config.outbound, { resolver: options.resolver });
@@ -93,24 +134,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerMetrics(server, metrics, config.observability.metricsToken);
   services.cards.metrics = metrics;
   registerApi(server, { services, db, secrets, config, clock, outbound });
-  const engine = new ConversationEngine(
-    createWalletPorts(services, { maxFileBytes: config.documents.maxFileBytes }),
-    services.conversations,
-    {
-      idleMinutes: config.bot.idleMinutes,
-      turnTimeoutMs: config.bot.turnTimeoutMs,
-      metrics,
-    },
-    logger,
-  );
-  const policy = new ConnectorPolicy({
-    authenticated: Boolean(config.bot.appId),
-    connectorHosts: config.bot.connectorHosts,
-    testOrigins: config.outbound.testLoopbackOrigins,
-  });
+  const { engine, policy, bot } = createBotFrameworkBot({ config, services, logger, outbound, metrics });
   const adapter = registerBotEndpoint(
     server,
-    new WalletBot(engine, logger, new BotFrameworkEdge(policy, outbound, logger)),
+    bot,
     { endpoint: config.bot.endpoint, credentials: config.bot, policy, outbound },
     logger,
   );
@@ -193,7 +220,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         // Deliveries already answered 200 are finished before the database closes; Meta will not send them again.
         await whatsapp?.close();
         await services.channelLinkNotices.idle();
-        await db.close();
+        if (!options.database) await db.close();
       })();
       return closing;
     },
