@@ -16,6 +16,10 @@ import { CardsService } from './transport/cards.service';
 import { IdempotencyService } from './transport/idempotency';
 import { DocumentsService } from './documents/documents.service';
 import { DocumentSharesService } from './documents/shares.service';
+import { DocumentsRepository } from './documents/documents.repository';
+import { SharesRepository } from './documents/shares.repository';
+import { StagedFilesRepository } from './conversations/staged-files.repository';
+import { Transactions } from './db/repository';
 import { FaqService } from './faq/faq.service';
 import { RateLimiter } from './shared/rate-limiter';
 import { ChannelLinksService } from './conversations/channel-links.service';
@@ -134,9 +138,13 @@ export function createServices({ config, em, logger, secrets, mailer, clock = sy
   const events = new DomainEvents(logger);
   cards.events = events;
   accounts.addParticipant(cards);
-  const stagedFiles = new StagedFilesService(em, config.documents.maxFileBytes);
+  // Documents: a document saved from the chat takes its staged file in the same transaction.
+  const documentTransactions = new Transactions(em);
+  const documentsRepository = new DocumentsRepository(em);
+  const stagedFiles = new StagedFilesService(documentTransactions, new StagedFilesRepository(em), config.documents.maxFileBytes);
   const documents = new DocumentsService(
-    em,
+    documentTransactions,
+    documentsRepository,
     { ...config.documents, fileKey: secrets.fileEncryptionKey },
     logger,
     audit,
@@ -144,7 +152,13 @@ export function createServices({ config, em, logger, secrets, mailer, clock = sy
     stagedFiles,
   );
   accounts.addParticipant(documents);
-  const documentShares = new DocumentSharesService(em, documents, config.publicBaseUrl);
+  const documentShares = new DocumentSharesService(
+    documentTransactions,
+    new SharesRepository(em),
+    documentsRepository,
+    documents,
+    config.publicBaseUrl,
+  );
   const faq = new FaqService(
     em,
     { queryMaxLength: config.faq.queryMaxLength },
