@@ -50,16 +50,6 @@ function textProblem(value: string, max: number, what: string): string | null {
   return null;
 }
 
-/**
- * What is wrong with a document's name (label), or null when it is acceptable: some text, at most 80 characters, no
- * control characters. The one rule for the REST body and the chat's answer alike.
- */
-export function documentLabelProblem(label: string): string | null {
-  const text = optionalText(label);
-  if (text === null) return 'Informe o nome do documento.';
-  return textProblem(text, MAX_LABEL_LENGTH, 'O nome do documento');
-}
-
 function checkDate(
   errors: FieldError[],
   field: 'issuedAt' | 'expiresAt',
@@ -118,7 +108,7 @@ export function validateDocumentInput(input: DocumentInput, today: string): Docu
   if (label === null && type?.requiresLabel) {
     errors.push({ field: 'label', message: 'Informe o nome do documento (label): para o tipo Outro, diga que documento é.' });
   } else if (label !== null) {
-    const problem = documentLabelProblem(label);
+    const problem = textProblem(label, MAX_LABEL_LENGTH, 'O nome do documento');
     if (problem) errors.push({ field: 'label', message: problem });
   }
 
