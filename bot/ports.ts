@@ -109,11 +109,9 @@ export function createWalletPorts(services: AppServices, options: { maxFileBytes
     },
 
     async saveDocument(conversation, input) {
-      const actor = citizen(input.citizenId);
       try {
-        const info = chatRequest(conversation.channel);
-        const created = await services.documents.create(
-          actor,
+        const { result } = await services.documents.createWithStagedFile(
+          citizen(input.citizenId),
           {
             type: input.type,
             number: input.number,
@@ -121,14 +119,13 @@ export function createWalletPorts(services: AppServices, options: { maxFileBytes
             issuerState: input.issuerState ?? null,
             expiresAt: input.expiresAt ?? null,
           },
-          info,
+          input.stagedFileId
+            ? { channel: conversation.channel, conversationId: conversation.conversationId, id: input.stagedFileId }
+            : null,
+          idempotencyKey(input.idempotencyKey),
+          chatRequest(conversation.channel),
         );
-        if (input.stagedFileId) {
-          const file = await services.stagedFiles.take(conversation.channel, conversation.conversationId, input.stagedFileId);
-          if (file)
-            await services.documents.storeFile(actor, created.document.id, { fileName: file.fileName, bytes: file.bytes }, info);
-        }
-        return { ok: true, id: created.document.id };
+        return { ok: true, id: result.documentId };
       } catch (error) {
         return { ok: false, message: chatMessageFor(error) };
       }

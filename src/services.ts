@@ -26,6 +26,9 @@ import { CardsService } from './transport/cards.service';
 import { IdempotencyService } from './transport/idempotency';
 import { DocumentsService } from './documents/documents.service';
 import { DocumentSharesService } from './documents/shares.service';
+import { DocumentsRepository } from './documents/documents.repository';
+import { SharesRepository } from './documents/shares.repository';
+import { StagedFilesRepository } from './conversations/staged-files.repository';
 import { FaqService } from './faq/faq.service';
 import { RateLimiter } from './shared/rate-limiter';
 import { ChannelLinksService } from './conversations/channel-links.service';
@@ -141,8 +144,25 @@ export function createServices({ config, em, logger, secrets, mailer, clock = sy
   const cards = new CardsService(em, config.cards, idempotency, audit);
   const events = new DomainEvents(logger);
   cards.events = events;
-  const documents = new DocumentsService(em, { ...config.documents, fileKey: secrets.fileEncryptionKey }, logger, audit);
-  const documentShares = new DocumentSharesService(em, documents, config.publicBaseUrl);
+  // Documents: a document saved from the chat takes its staged file in the same transaction.
+  const documentsRepository = new DocumentsRepository(em);
+  const stagedFiles = new StagedFilesService(transactions, new StagedFilesRepository(em), config.documents.maxFileBytes);
+  const documents = new DocumentsService(
+    transactions,
+    documentsRepository,
+    { ...config.documents, fileKey: secrets.fileEncryptionKey },
+    logger,
+    audit,
+    idempotency,
+    stagedFiles,
+  );
+  const documentShares = new DocumentSharesService(
+    transactions,
+    new SharesRepository(em),
+    documentsRepository,
+    documents,
+    config.publicBaseUrl,
+  );
   const faq = new FaqService(
     em,
     { queryMaxLength: config.faq.queryMaxLength },
@@ -167,7 +187,6 @@ export function createServices({ config, em, logger, secrets, mailer, clock = sy
   );
   const conversations = new ConversationStore(em);
   const notificationSubscriptions = new NotificationSubscriptions(em);
-  const stagedFiles = new StagedFilesService(em, config.documents.maxFileBytes);
   return {
     documentTypes: new DocumentTypesService(),
     accounts,

@@ -185,6 +185,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       hasExpiry: ({ context }) => (typeOf(context)?.expiresAt ?? 'none') !== 'none',
       tooManyFailures: ({ context }) => context.failures + 1 >= MAX_FAILURES,
       succeeded: (_, params: { ok: boolean }) => params.ok,
+      hasStagedFile: ({ context }) => context.stagedFileId !== null,
     },
     actors: {
       stageAttachment: fromPromise<
@@ -407,6 +408,13 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
                 type: 'sayText',
                 params: { text: 'Documento salvo na sua carteira! ✅ Para ver seus documentos, escolha a opção 4.' },
               },
+            },
+            {
+              // Nothing was saved and the staged file was kept: the citizen can free space and confirm again, go back
+              // and change an answer or skip the file, or give up.
+              guard: 'hasStagedFile',
+              target: 'confirm',
+              actions: { type: 'sayText', params: ({ event }) => ({ text: event.output.ok ? '' : event.output.message }) },
             },
             {
               target: 'done',

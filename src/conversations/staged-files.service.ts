@@ -1,7 +1,10 @@
-import type { EntityManager } from '../db/orm';
+import type { Transactions, Tx } from '../db/repository';
 import { newId } from '../shared/ids';
 import { detectFileKind, type FileContentType } from '../documents/file-kinds';
 import { formatFileSize } from '../documents/file-size';
+import type { StagedFile, StagedFileRef, StagedFilesRepository } from './staged-files.repository';
+
+export type { StagedFile, StagedFileRef } from './staged-files.repository';
 
 export type StageOutcome =
   { ok: true; id: string; contentType: FileContentType; description: string } | { ok: false; message: string };
@@ -13,7 +16,8 @@ export type StageOutcome =
  */
 export class StagedFilesService {
   constructor(
-    private readonly em: EntityManager,
+    private readonly transactions: Transactions,
+    private readonly repository: StagedFilesRepository,
     private readonly maxBytes: number,
   ) {}
 
@@ -29,13 +33,9 @@ export class StagedFilesService {
       return { ok: false, message: 'Tipo de arquivo não aceito: envie uma foto (JPEG ou PNG) ou um PDF, ou toque em Pular.' };
     const id = newId();
     const fileName = (name ?? '').replace(/\p{C}/gu, '').slice(0, 120) || `documento.${kind.extension}`;
-    await this.em.transactional(async (em) => {
-      await em.execute('delete from bot_staged_files where channel = ? and conversation_id = ?', [channel, conversationId]);
-      await em.execute(
-        'insert into bot_staged_files (id, channel, conversation_id, content_type, file_name, bytes) values (?, ?, ?, ?, ?, ?)',
-        [id, channel, conversationId, kind.contentType, fileName, bytes],
-      );
-    });
+    await this.transactions.run((tx) =>
+      this.repository.replace(tx, { channel, conversationId, id }, { bytes, fileName, contentType: kind.contentType }),
+    );
     const label = kind.contentType === 'application/pdf' ? 'PDF' : kind.contentType === 'image/png' ? 'imagem PNG' : 'foto JPEG';
     return { ok: true, id, contentType: kind.contentType, description: `${label} de ${formatFileSize(bytes.length)}` };
   }
@@ -46,27 +46,15 @@ export class StagedFilesService {
    * no conversation at all. Such a flow cannot reach its confirmation any more, and the file (a photo of an identity
    * document, not yet encrypted) must not stay. Returns how many were deleted. Run periodically by the app.
    */
-  async purgeAbandoned(idleMinutes: number): Promise<number> {
-    // From a timer, outside any request: straight to the connection (no unit of work needed for one DELETE).
-    const rows = await this.em.getConnection().execute<{ id: string }[]>(
-      `delete from bot_staged_files f
-        where f.created_at < now() - make_interval(mins => ?)
-          and not exists (select 1 from conversations c
-                           where c.channel = f.channel and c.conversation_id = f.conversation_id
-                             and c.updated_at >= now() - make_interval(mins => ?))
-        returning f.id`,
-      [idleMinutes, idleMinutes],
-    );
-    return rows.length;
+  purgeAbandoned(idleMinutes: number): Promise<number> {
+    return this.repository.deleteAbandoned(idleMinutes);
   }
 
-  /** The staged file of this conversation (and removes it), or null when it is gone. */
-  async take(channel: string, conversationId: string, id: string): Promise<{ bytes: Buffer; fileName: string } | null> {
-    const rows = await this.em.execute<{ bytes: Buffer | Uint8Array; file_name: string }[]>(
-      'delete from bot_staged_files where id = ? and channel = ? and conversation_id = ? returning bytes, file_name',
-      [id, channel, conversationId],
-    );
-    const row = rows[0];
-    return row ? { bytes: Buffer.from(row.bytes), fileName: row.file_name } : null;
+  /**
+   * The staged file (and removes it) in the caller's transaction, or null when it is gone. Taken in the transaction that
+   * stores the document, so a refused save rolls the removal back and the file stays for a retry.
+   */
+  take(tx: Tx, ref: StagedFileRef): Promise<StagedFile | null> {
+    return this.repository.take(tx, ref);
   }
 }

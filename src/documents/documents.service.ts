@@ -1,15 +1,14 @@
-import { UniqueConstraintViolationException, type QueryResult } from '@mikro-orm/core';
-import type { EntityManager } from '../db/orm';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { AccountParticipant } from '../accounts/accounts.service';
-import { type Actor, requireOwner } from '../accounts/policies';
+import type { Transactions, Tx } from '../db/repository';
+import type { Actor } from '../shared/access';
 import { DomainError, validationError } from '../shared/errors';
-import { isUuid } from '../shared/ids';
+import { newId } from '../shared/ids';
 import type { Logger } from '../shared/logger';
 import type { AuditEventName, AuditService } from '../shared/audit.service';
 import type { RequestInfo } from '../shared/request-info';
 import { type Page, type PageRequest, pageOf } from '../shared/pagination';
-import { Document } from './document.entity';
-import { DOCUMENT_TYPE_CODES, findDocumentType } from './document-types';
+import { DOCUMENT_TYPE_CODES, findDocumentType, type DocumentTypeCode } from './document-types';
 import {
   applyDocumentPatch,
   validateDocumentInput,
@@ -17,11 +16,17 @@ import {
   type DocumentInput,
   type DocumentPatch,
 } from './document-input';
+import { documentAccess, type DocumentAction } from './document-access';
+import type { Document, DocumentsRepository, ExpiryFilter, StoredFileInfo } from './documents.repository';
 import { DOCUMENT_STATUSES, EXPIRING_WINDOW_DAYS, addDays, documentStatus, todayInRio, type DocumentStatus } from './expiry';
 import { decryptFile, encryptFile } from './file-crypto';
-import { cleanFileName, detectFileKind, fileKindOf, type FileContentType } from './file-kinds';
+import { cleanFileName, detectFileKind, fileKindOf, type FileContentType, type FileKind } from './file-kinds';
 import { formatFileSize } from './file-size';
 import { fileTooLarge, unsupportedFileType, type UploadedFile } from './uploaded-file';
+import { type IdempotencyService, type IdempotentResult, parseIdempotencyKey } from '../transport/idempotency';
+import type { StagedFileRef, StagedFilesService } from '../conversations/staged-files.service';
+
+export type { Document, StoredFileInfo } from './documents.repository';
 
 export interface DocumentsOptions {
   quotaCount: number;
@@ -29,14 +34,6 @@ export interface DocumentsOptions {
   maxFileBytes: number;
   /** 32-byte AES-256-GCM key for files. */
   fileKey: Buffer;
-}
-
-/** What a document's file looks like without its content. */
-export interface StoredFileInfo {
-  fileName: string;
-  contentType: FileContentType;
-  sizeBytes: number;
-  uploadedAt: Date;
 }
 
 /** A document as services hand it to the edges: the row, its status today and its file's metadata. */
@@ -58,55 +55,44 @@ export interface DocumentFilters {
   status?: string;
 }
 
-const NOT_FOUND = 'Documento não encontrado.';
+const STAGED_FILE_GONE = 'O arquivo que você enviou não está mais disponível. Envie o arquivo de novo ou siga sem arquivo.';
+const NO_FILE = 'Este documento não tem arquivo.';
 
-interface FileRow {
-  document_id: string;
-  file_name: string;
-  content_type: string;
-  size_bytes: number | string;
-  updated_at: Date | string;
-}
-
-/** Drivers return bytea as Buffer (pg) or Uint8Array (PGlite). */
-function asBuffer(value: unknown): Buffer {
-  if (Buffer.isBuffer(value)) return value;
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  throw new TypeError('expected bytea');
-}
-
-function fileInfo(row: FileRow): StoredFileInfo {
-  return {
-    fileName: row.file_name,
-    contentType: row.content_type as FileContentType,
-    sizeBytes: Number(row.size_bytes),
-    uploadedAt: new Date(row.updated_at),
-  };
+/** A file's kind, decided by its content, once it is known to be non-empty and within the per-file limit. */
+function checkFile(upload: UploadedFile, maxBytes: number): FileKind {
+  if (upload.bytes.length === 0) throw validationError([{ field: 'file', message: 'O arquivo está vazio.' }]);
+  if (upload.bytes.length > maxBytes) throw fileTooLarge(maxBytes);
+  const kind = detectFileKind(upload.bytes);
+  if (!kind) throw unsupportedFileType();
+  return kind;
 }
 
 function fieldsOf(document: Document): DocumentFields {
   return {
     type: document.type,
     number: document.number,
-    label: document.label ?? null,
-    issuer: document.issuer ?? null,
-    issuerState: document.issuerState ?? null,
-    issuedAt: document.issuedAt ?? null,
-    expiresAt: document.expiresAt ?? null,
+    label: document.label,
+    issuer: document.issuer,
+    issuerState: document.issuerState,
+    issuedAt: document.issuedAt,
+    expiresAt: document.expiresAt,
   };
 }
 
 /**
  * The citizen's documents and their encrypted files: always scoped to the caller (another citizen's document answers
- * `not-found`), with per-citizen quotas. Every write first locks the citizen's row, so quota checks and concurrent
- * uploads to one document are serialised per citizen and can never overshoot or leave a second file behind.
+ * `not-found`, documentAccess), with per-citizen quotas. Every write first locks the citizen's row, so quota checks and
+ * concurrent uploads to one document are serialised per citizen and can never overshoot or leave a second file behind.
  */
 export class DocumentsService implements AccountParticipant {
   constructor(
-    private readonly em: EntityManager,
+    private readonly transactions: Transactions,
+    private readonly repository: DocumentsRepository,
     private readonly options: DocumentsOptions,
     private readonly logger: Logger,
     private readonly audit: AuditService,
+    private readonly idempotency: IdempotencyService,
+    private readonly stagedFiles: StagedFilesService,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -115,14 +101,14 @@ export class DocumentsService implements AccountParticipant {
    * number or any other content of the document.
    */
   recordChange(
-    em: EntityManager,
+    tx: Tx,
     event: AuditEventName,
     actor: Actor,
     document: { id: string; type: string },
     info: RequestInfo,
     details: Record<string, unknown> = {},
   ): Promise<void> {
-    return this.audit.record(em, event, info, {
+    return this.audit.record(tx, event, info, {
       actorId: actor.id,
       subjectId: actor.id,
       details: { documentId: document.id, type: document.type, ...details },
@@ -144,41 +130,28 @@ export class DocumentsService implements AccountParticipant {
    * status (`expiring`: expiry date within the next 30 days, today included).
    */
   async list(actor: Actor, filters: DocumentFilters, page: PageRequest): Promise<Page<DocumentDetails>> {
-    const where: Record<string, unknown> = { userId: actor.id };
     const errors = [];
+    let type: DocumentTypeCode | undefined;
     if (filters.type !== undefined && filters.type !== '') {
-      if (findDocumentType(filters.type)) where.type = filters.type;
-      else
+      type = findDocumentType(filters.type)?.code;
+      if (!type)
         errors.push({ field: 'type', message: `Tipo desconhecido: use um destes códigos: ${DOCUMENT_TYPE_CODES.join(', ')}.` });
     }
+    let expiry: ExpiryFilter | undefined;
     if (filters.status !== undefined && filters.status !== '') {
-      const today = this.today();
-      const windowEnd = addDays(today, EXPIRING_WINDOW_DAYS);
-      switch (filters.status as DocumentStatus) {
-        case 'expired':
-          where.expiresAt = { $lt: today };
-          break;
-        case 'expiring':
-          where.expiresAt = { $gte: today, $lte: windowEnd };
-          break;
-        case 'valid':
-          where.$or = [{ expiresAt: null }, { expiresAt: { $gt: windowEnd } }];
-          break;
-        default:
-          errors.push({ field: 'status', message: `Situação desconhecida: use ${DOCUMENT_STATUSES.join(', ')}.` });
-      }
+      expiry = this.expiryFilter(filters.status);
+      if (!expiry) errors.push({ field: 'status', message: `Situação desconhecida: use ${DOCUMENT_STATUSES.join(', ')}.` });
     }
     if (errors.length > 0) throw validationError(errors);
-    if (page.cursor) where.id = { $gt: page.cursor };
-    const rows = await this.em.find(Document, where, { orderBy: { id: 'asc' }, limit: page.limit + 1 });
+    const rows = await this.repository.list({ ownerId: actor.id, type, expiry, after: page.cursor, limit: page.limit + 1 });
     const result = pageOf(rows, page.limit, (document) => document.id);
-    return { items: await this.withDetails(this.em, result.items), nextCursor: result.nextCursor };
+    return { items: await this.withDetails(result.items), nextCursor: result.nextCursor };
   }
 
   /** One of the caller's documents. */
   async get(actor: Actor, id: string): Promise<DocumentDetails> {
-    const document = await this.findOwned(this.em, actor, id);
-    return (await this.withDetails(this.em, [document]))[0];
+    const document = await this.findAllowed(actor, 'read', id);
+    return (await this.withDetails([document]))[0];
   }
 
   /**
@@ -188,23 +161,43 @@ export class DocumentsService implements AccountParticipant {
   async create(actor: Actor, input: DocumentInput, info: RequestInfo): Promise<DocumentDetails> {
     const fields = validateDocumentInput(input, this.today());
     try {
-      const document = await this.em.transactional(async (em) => {
-        await this.lockCitizen(em, actor.id);
-        const [{ n }] = await em.execute<Array<{ n: number }>>('select count(*)::int as n from documents where user_id = ?', [
-          actor.id,
-        ]);
-        if (n >= this.options.quotaCount) {
-          throw new DomainError(
-            'quota-exceeded',
-            `Você atingiu o limite de ${this.options.quotaCount} documentos na carteira. Exclua um documento para guardar outro.`,
-          );
-        }
-        const created = em.create(Document, { userId: actor.id, ...fields });
-        await em.flush();
-        await this.recordChange(em, 'document_created', actor, created, info);
-        return created;
-      });
+      const document = await this.transactions.run((tx) => this.insertDocument(tx, actor, fields, info));
       return { document, status: documentStatus(document.expiresAt, this.today()), file: null };
+    } catch (error) {
+      throw this.duplicateError(error) ?? error;
+    }
+  }
+
+  /**
+   * Saves a new document together with a file staged in a conversation, as the chat's "salvar documento" confirms it:
+   * one transaction under the caller's idempotency key. Either the document and its encrypted file are both stored
+   * (the staged copy removed) or nothing is: a refused file (`quota-exceeded`, `file-too-large`...) leaves no document
+   * and keeps the staged file, so the citizen can try again. A repeated call with the same key (a redelivered chat
+   * turn) answers the first outcome with `replayed: true` and stores nothing twice. A staged file that is gone (purged
+   * after the idle time, replaced by a later one) answers `not-found` rather than saving the document without it.
+   */
+  async createWithStagedFile(
+    actor: Actor,
+    input: DocumentInput,
+    stagedFile: StagedFileRef | null,
+    idempotencyKey: string,
+    info: RequestInfo,
+  ): Promise<IdempotentResult<{ documentId: string }>> {
+    const key = parseIdempotencyKey(idempotencyKey);
+    const fields = validateDocumentInput(input, this.today());
+    try {
+      return await this.idempotency.run(
+        { userId: actor.id, route: 'document.create', key, request: { document: fields, stagedFile } },
+        async (tx) => {
+          const document = await this.insertDocument(tx, actor, fields, info);
+          if (stagedFile) {
+            const file = await this.stagedFiles.take(tx, stagedFile);
+            if (!file) throw new DomainError('not-found', STAGED_FILE_GONE);
+            await this.writeFile(tx, actor, document, file, info);
+          }
+          return { documentId: document.id };
+        },
+      );
     } catch (error) {
       throw this.duplicateError(error) ?? error;
     }
@@ -212,21 +205,21 @@ export class DocumentsService implements AccountParticipant {
 
   /** Changes a document; the result is validated exactly like a new one (a type change re-checks number and dates). */
   async update(actor: Actor, id: string, patch: DocumentPatch, info: RequestInfo): Promise<DocumentDetails> {
+    const { ownerId } = documentAccess.scope(actor, 'change');
     try {
-      const document = await this.em.transactional(async (em) => {
-        await this.lockCitizen(em, actor.id);
-        const saved = await this.findOwned(em, actor, id);
+      const document = await this.transactions.run(async (tx) => {
+        await this.repository.lockCitizen(tx, actor.id);
+        const saved = await this.repository.find(id, ownerId, tx);
+        if (!saved) throw documentAccess.notFound();
         const fields = validateDocumentInput(applyDocumentPatch(fieldsOf(saved), patch), this.today());
-        const previousType = saved.type;
-        em.assign(saved, fields);
-        await em.flush();
-        await this.recordChange(em, 'document_updated', actor, saved, info, {
+        const updated = await this.repository.update(tx, saved.id, fields);
+        await this.recordChange(tx, 'document_updated', actor, updated, info, {
           fields: Object.keys(patch).sort(),
-          ...(previousType !== saved.type ? { previousType } : {}),
+          ...(saved.type !== updated.type ? { previousType: saved.type } : {}),
         });
-        return saved;
+        return updated;
       });
-      return (await this.withDetails(this.em, [document]))[0];
+      return (await this.withDetails([document]))[0];
     } catch (error) {
       throw this.duplicateError(error) ?? error;
     }
@@ -234,11 +227,13 @@ export class DocumentsService implements AccountParticipant {
 
   /** Deletes a document with its file and verification links (the database cascades them). */
   async remove(actor: Actor, id: string, info: RequestInfo): Promise<void> {
-    await this.em.transactional(async (em) => {
-      await this.lockCitizen(em, actor.id);
-      const document = await this.findOwned(em, actor, id);
-      await em.nativeDelete(Document, { id: document.id });
-      await this.recordChange(em, 'document_deleted', actor, document, info);
+    const { ownerId } = documentAccess.scope(actor, 'remove');
+    await this.transactions.run(async (tx) => {
+      await this.repository.lockCitizen(tx, actor.id);
+      const document = await this.repository.find(id, ownerId, tx);
+      if (!document) throw documentAccess.notFound();
+      await this.repository.delete(tx, document.id);
+      await this.recordChange(tx, 'document_deleted', actor, document, info);
     });
   }
 
@@ -248,51 +243,12 @@ export class DocumentsService implements AccountParticipant {
    * replaced in place, so of concurrent uploads exactly one whole file remains.
    */
   async storeFile(actor: Actor, id: string, upload: UploadedFile, info: RequestInfo): Promise<DocumentDetails> {
-    const document = await this.findOwned(this.em, actor, id);
-    if (upload.bytes.length === 0) throw validationError([{ field: 'file', message: 'O arquivo está vazio.' }]);
-    if (upload.bytes.length > this.options.maxFileBytes) throw fileTooLarge(this.options.maxFileBytes);
-    const kind = detectFileKind(upload.bytes);
-    if (!kind) throw unsupportedFileType();
-    const fileName = cleanFileName(upload.fileName, kind, findDocumentType(document.type)?.shortLabel ?? 'documento');
-    const encrypted = encryptFile(this.options.fileKey, document.id, upload.bytes);
-
-    await this.em.transactional(async (em) => {
-      await this.lockCitizen(em, actor.id);
-      await this.findOwned(em, actor, id);
-      const [{ used }] = await em.execute<Array<{ used: string | number }>>(
-        'select coalesce(sum(size_bytes), 0) as used from document_files where user_id = ? and document_id <> ?',
-        [actor.id, document.id],
-      );
-      if (Number(used) + upload.bytes.length > this.options.quotaBytes) {
-        const limit = formatFileSize(this.options.quotaBytes);
-        throw new DomainError(
-          'quota-exceeded',
-          `Os arquivos da sua carteira passariam do limite de ${limit} (em uso: ${formatFileSize(Number(used))}). ` +
-            'Exclua ou substitua arquivos para liberar espaço.',
-        );
-      }
-      await em.execute(
-        `insert into document_files
-           (document_id, user_id, file_name, content_type, size_bytes, iv, auth_tag, ciphertext, created_at, updated_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, now(), now())
-         on conflict (document_id) do update set
-           file_name = excluded.file_name, content_type = excluded.content_type, size_bytes = excluded.size_bytes,
-           iv = excluded.iv, auth_tag = excluded.auth_tag, ciphertext = excluded.ciphertext, updated_at = now()`,
-        [
-          document.id,
-          actor.id,
-          fileName,
-          kind.contentType,
-          upload.bytes.length,
-          encrypted.iv,
-          encrypted.authTag,
-          encrypted.ciphertext,
-        ],
-      );
-      await this.recordChange(em, 'document_file_stored', actor, document, info, {
-        contentType: kind.contentType,
-        sizeBytes: upload.bytes.length,
-      });
+    const { ownerId } = documentAccess.scope(actor, 'change');
+    await this.transactions.run(async (tx) => {
+      await this.repository.lockCitizen(tx, actor.id);
+      const document = await this.repository.find(id, ownerId, tx);
+      if (!document) throw documentAccess.notFound();
+      await this.writeFile(tx, actor, document, upload, info);
     });
     return this.get(actor, id);
   }
@@ -302,23 +258,14 @@ export class DocumentsService implements AccountParticipant {
    * fail authentication: altered bytes are never returned.
    */
   async readFile(actor: Actor, id: string): Promise<DocumentFileContent> {
-    const document = await this.findOwned(this.em, actor, id);
-    const rows = await this.em.execute<Array<FileRow & { iv: unknown; auth_tag: unknown; ciphertext: unknown }>>(
-      `select document_id, file_name, content_type, size_bytes, updated_at, iv, auth_tag, ciphertext
-         from document_files where document_id = ?`,
-      [document.id],
-    );
-    if (rows.length === 0) throw new DomainError('not-found', 'Este documento não tem arquivo.');
-    const row = rows[0];
-    const kind = fileKindOf(row.content_type);
+    const document = await this.findAllowed(actor, 'read', id);
+    const stored = await this.repository.encryptedFile(document.id);
+    if (!stored) throw new DomainError('not-found', NO_FILE);
+    const kind = fileKindOf(stored.contentType);
     try {
       if (!kind) throw new DomainError('file-corrupted');
-      const bytes = decryptFile(this.options.fileKey, document.id, {
-        iv: asBuffer(row.iv),
-        authTag: asBuffer(row.auth_tag),
-        ciphertext: asBuffer(row.ciphertext),
-      });
-      return { fileName: row.file_name, contentType: kind.contentType, bytes };
+      const bytes = decryptFile(this.options.fileKey, document.id, stored);
+      return { fileName: stored.fileName, contentType: kind.contentType, bytes };
     } catch (error) {
       if (error instanceof DomainError && error.code === 'file-corrupted') {
         this.logger.error({ documentId: document.id }, 'stored document file failed authentication');
@@ -329,25 +276,26 @@ export class DocumentsService implements AccountParticipant {
 
   /** Deletes the document's file (the document stays). `not-found` when it has none. */
   async removeFile(actor: Actor, id: string, info: RequestInfo): Promise<void> {
-    await this.em.transactional(async (em) => {
-      await this.lockCitizen(em, actor.id);
-      const document = await this.findOwned(em, actor, id);
-      const deleted = await em.execute<QueryResult>('delete from document_files where document_id = ?', [document.id], 'run');
-      if (deleted.affectedRows === 0) throw new DomainError('not-found', 'Este documento não tem arquivo.');
-      await this.recordChange(em, 'document_file_deleted', actor, document, info);
+    const { ownerId } = documentAccess.scope(actor, 'change');
+    await this.transactions.run(async (tx) => {
+      await this.repository.lockCitizen(tx, actor.id);
+      const document = await this.repository.find(id, ownerId, tx);
+      if (!document) throw documentAccess.notFound();
+      if (!(await this.repository.deleteFile(tx, document.id))) throw new DomainError('not-found', NO_FILE);
+      await this.recordChange(tx, 'document_file_deleted', actor, document, info);
     });
   }
 
   /** LGPD erasure: every document of the citizen goes, and with it (by cascade) files, links and their access log. */
-  async onErased(em: EntityManager, userId: string): Promise<void> {
-    await this.lockCitizen(em, userId);
-    await em.execute('delete from documents where user_id = ?', [userId]);
+  async onErased(tx: Tx, userId: string): Promise<void> {
+    await this.repository.lockCitizen(tx, userId);
+    await this.repository.deleteAllOf(tx, userId);
   }
 
   /** The documents' metadata for the data export (numbers included: it is the citizen's own data; no file content). */
-  async exportSection(em: EntityManager, userId: string): Promise<[string, unknown]> {
-    const documents = await em.find(Document, { userId }, { orderBy: { id: 'asc' } });
-    const details = await this.withDetails(em, documents);
+  async exportSection(tx: Tx, userId: string): Promise<[string, unknown]> {
+    const documents = await this.repository.list({ ownerId: userId }, tx);
+    const details = await this.withDetails(documents, tx);
     return [
       'documents',
       details.map(({ document, status, file }) => ({
@@ -355,11 +303,11 @@ export class DocumentsService implements AccountParticipant {
         type: document.type,
         typeLabel: findDocumentType(document.type)?.label ?? document.type,
         number: document.number,
-        label: document.label ?? null,
-        issuer: document.issuer ?? null,
-        issuerState: document.issuerState ?? null,
-        issuedAt: document.issuedAt ?? null,
-        expiresAt: document.expiresAt ?? null,
+        label: document.label,
+        issuer: document.issuer,
+        issuerState: document.issuerState,
+        issuedAt: document.issuedAt,
+        expiresAt: document.expiresAt,
         status,
         file: file && { ...file, uploadedAt: file.uploadedAt.toISOString() },
         createdAt: document.createdAt.toISOString(),
@@ -368,32 +316,80 @@ export class DocumentsService implements AccountParticipant {
     ];
   }
 
-  /**
-   * Loads a document and checks it is the caller's; someone else's answers exactly like a missing one. Reads the
-   * database even if the entity was loaded before, so a check inside a transaction sees the latest committed row.
-   */
-  async findOwned(em: EntityManager, actor: Actor, id: string): Promise<Document> {
-    if (!isUuid(id)) throw new DomainError('not-found', NOT_FOUND);
-    const document = await em.findOne(Document, { id }, { refresh: true });
-    if (!document) throw new DomainError('not-found', NOT_FOUND);
-    requireOwner(actor, document.userId, 'Documento');
+  /** The document `id` if `actor` may do `action` on it (outside any transaction); `not-found` otherwise. */
+  private async findAllowed(actor: Actor, action: DocumentAction, id: string): Promise<Document> {
+    const { ownerId } = documentAccess.scope(actor, action);
+    const document = await this.repository.find(id, ownerId);
+    if (!document) throw documentAccess.notFound();
     return document;
   }
 
-  /** Serialises this citizen's document writes (quota checks, uploads) across connections and instances. */
-  async lockCitizen(em: EntityManager, userId: string): Promise<void> {
-    await em.execute('select id from users where id = ? for no key update', [userId]);
+  /** The SQL form of a status on today's calendar in Rio; undefined for an unknown status. */
+  private expiryFilter(status: string): ExpiryFilter | undefined {
+    const today = this.today();
+    const windowEnd = addDays(today, EXPIRING_WINDOW_DAYS);
+    switch (status as DocumentStatus) {
+      case 'expired':
+        return { expiresBefore: today };
+      case 'expiring':
+        return { expiresFrom: today, expiresTo: windowEnd };
+      case 'valid':
+        return { noExpiryOrAfter: windowEnd };
+      default:
+        return undefined;
+    }
   }
 
-  private async withDetails(em: EntityManager, documents: Document[]): Promise<DocumentDetails[]> {
-    if (documents.length === 0) return [];
-    const ids = documents.map((document) => document.id);
-    const rows = await em.execute<FileRow[]>(
-      `select document_id, file_name, content_type, size_bytes, updated_at
-         from document_files where document_id in (${ids.map(() => '?').join(', ')})`,
-      ids,
+  /** Inserts a validated document in the transaction, within the count quota (the citizen's row locked first). */
+  private async insertDocument(tx: Tx, actor: Actor, fields: DocumentFields, info: RequestInfo): Promise<Document> {
+    await this.repository.lockCitizen(tx, actor.id);
+    if ((await this.repository.countOf(tx, actor.id)) >= this.options.quotaCount) {
+      throw new DomainError(
+        'quota-exceeded',
+        `Você atingiu o limite de ${this.options.quotaCount} documentos na carteira. Exclua um documento para guardar outro.`,
+      );
+    }
+    const created = await this.repository.insert(tx, newId(), actor.id, fields);
+    await this.recordChange(tx, 'document_created', actor, created, info);
+    return created;
+  }
+
+  /**
+   * Encrypts and stores (or replaces) `document`'s file in the transaction, within the storage quota. The caller holds
+   * the citizen's lock (`lockCitizen`), so the quota sum and the write cannot interleave with another upload.
+   */
+  private async writeFile(tx: Tx, actor: Actor, document: Document, upload: UploadedFile, info: RequestInfo): Promise<void> {
+    const kind = checkFile(upload, this.options.maxFileBytes);
+    const fileName = cleanFileName(upload.fileName, kind, findDocumentType(document.type)?.shortLabel ?? 'documento');
+    const used = await this.repository.fileBytesUsed(tx, actor.id, document.id);
+    if (used + upload.bytes.length > this.options.quotaBytes) {
+      const limit = formatFileSize(this.options.quotaBytes);
+      throw new DomainError(
+        'quota-exceeded',
+        `Os arquivos da sua carteira passariam do limite de ${limit} (em uso: ${formatFileSize(used)}). ` +
+          'Exclua ou substitua arquivos para liberar espaço.',
+      );
+    }
+    const encrypted = encryptFile(this.options.fileKey, document.id, upload.bytes);
+    await this.repository.upsertFile(tx, {
+      documentId: document.id,
+      userId: actor.id,
+      fileName,
+      contentType: kind.contentType,
+      sizeBytes: upload.bytes.length,
+      ...encrypted,
+    });
+    await this.recordChange(tx, 'document_file_stored', actor, document, info, {
+      contentType: kind.contentType,
+      sizeBytes: upload.bytes.length,
+    });
+  }
+
+  private async withDetails(documents: Document[], tx?: Tx): Promise<DocumentDetails[]> {
+    const files = await this.repository.filesOf(
+      documents.map((document) => document.id),
+      tx,
     );
-    const files = new Map(rows.map((row) => [row.document_id, fileInfo(row)]));
     const today = this.today();
     return documents.map((document) => ({
       document,

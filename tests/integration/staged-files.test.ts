@@ -1,4 +1,7 @@
-import { sampleFiles } from '../support/factories';
+import { RequestContext } from '@mikro-orm/core';
+import { registerCitizen, sampleFiles } from '../support/factories';
+import { INTERNAL_REQUEST } from '../../src/shared/request-info';
+import { DomainError } from '../../src/shared/errors';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -8,7 +11,7 @@ import { startTestApp, type TestApp } from '../support/test-app';
  */
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ env: { DOCUMENT_QUOTA_BYTES: String(100 * 1024) } });
 });
 afterAll(async () => {
   await t.close();
@@ -50,4 +53,63 @@ test('deletes the files of quiet or vanished conversations, keeps those of flows
   ]);
   expect(left.map((row) => row.id).sort()).toEqual([slowFlow, fresh].sort());
   expect(await t.app.services.stagedFiles.purgeAbandoned(30)).toBe(0);
+});
+
+describe('saving a document with its staged file (DocumentsService.createWithStagedFile)', () => {
+  const inContext = <T>(work: () => Promise<T>) => RequestContext.create(t.app.db.em, work);
+
+  async function documentsOf(userId: string): Promise<number> {
+    const rows = await sql<{ n: number }>('select count(*)::int as n from documents where user_id = ?', [userId]);
+    return rows[0].n;
+  }
+
+  test('a refused file stores nothing under the key; the same key runs for real once the file fits', async () => {
+    const citizen = await registerCitizen(t);
+    const actor = { id: citizen.id, role: 'citizen' as const };
+    const conversationId = `staged-save-${citizen.id}`;
+    const staged = await t.app.services.stagedFiles.stage('emulator', conversationId, sampleFiles.png(150 * 1024), 'cpf.png');
+    if (!staged.ok) throw new Error(staged.message);
+    const ref = { channel: 'emulator', conversationId, id: staged.id };
+    const save = () =>
+      inContext(() =>
+        t.app.services.documents.createWithStagedFile(
+          actor,
+          { type: 'cpf', number: citizen.input.cpf },
+          ref,
+          'turn-1',
+          INTERNAL_REQUEST,
+        ),
+      );
+
+    await expect(save()).rejects.toMatchObject({ code: 'quota-exceeded' });
+    expect(await documentsOf(citizen.id)).toBe(0);
+    expect(await sql('select id from bot_staged_files where id = ?', [staged.id])).toHaveLength(1);
+
+    await sql('update bot_staged_files set bytes = ? where id = ?', [sampleFiles.png(50 * 1024), staged.id]);
+    const first = await save();
+    expect(first.replayed).toBe(false);
+    const again = await save();
+    expect(again).toEqual({ result: first.result, replayed: true });
+    expect(await documentsOf(citizen.id)).toBe(1);
+    expect(await sql('select id from bot_staged_files where id = ?', [staged.id])).toHaveLength(0);
+    const saved = await inContext(() => t.app.services.documents.get(actor, first.result.documentId));
+    expect(saved.file).toMatchObject({ contentType: 'image/png', sizeBytes: 50 * 1024 });
+  });
+
+  test('a staged file that is gone saves no document without it', async () => {
+    const citizen = await registerCitizen(t);
+    const actor = { id: citizen.id, role: 'citizen' as const };
+    const error = await inContext(() =>
+      t.app.services.documents.createWithStagedFile(
+        actor,
+        { type: 'cpf', number: citizen.input.cpf },
+        { channel: 'emulator', conversationId: 'staged-gone', id: '0190a5b4-0000-7000-8000-000000000000' },
+        'turn-1',
+        INTERNAL_REQUEST,
+      ),
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ code: 'not-found', message: expect.stringMatching(/não está mais disponível/) });
+    expect(await documentsOf(citizen.id)).toBe(0);
+  });
 });

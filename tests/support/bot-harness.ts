@@ -45,9 +45,12 @@ export class BotHarness {
     });
   }
 
-  /** Sends a message (text and/or attachments); resolves with the text of every reply of the turn, in order. */
-  async say(text: string, attachments: Activity['attachments'] = []): Promise<string[]> {
-    await this.adapter.processActivity({ type: 'message', text, attachments, locale: 'pt-BR' });
+  /**
+   * Sends a message (text and/or attachments); resolves with the text of every reply of the turn, in order. `id` sets
+   * the activity id (a channel redelivering a turn sends the same one); by default the adapter numbers activities.
+   */
+  async say(text: string, attachments: Activity['attachments'] = [], id?: string): Promise<string[]> {
+    await this.adapter.processActivity({ type: 'message', text, attachments, locale: 'pt-BR', ...(id ? { id } : {}) });
     this.last = [];
     for (let reply = this.adapter.getNextReply(); reply; reply = this.adapter.getNextReply()) this.last.push(reply);
     return this.last.map((activity) => activity.text ?? '');

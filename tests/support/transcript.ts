@@ -1,0 +1,26 @@
+import type { BotHarness } from './bot-harness';
+
+/** One turn of a transcript: what the citizen says, and the parts IPlani's one reply must contain, in order. */
+export type Step = [say: string, replies: RegExp[]];
+
+/** Plays the steps; every turn must answer with exactly one message matching its patterns in order. */
+export async function play(bot: BotHarness, steps: Step[]): Promise<void> {
+  for (const [text, expected] of steps) {
+    const replies = await bot.say(text);
+    const context = `after "${text}" IPlani said:\n${replies.join('\n---\n')}`;
+    if (replies.length !== 1 || !inOrder(replies[0], expected)) {
+      throw new Error(`expected one reply matching ${expected.join(', ')} in order ${context}`);
+    }
+  }
+}
+
+/** Whether every pattern matches the text, each one after where the previous one matched. */
+export function inOrder(text: string, patterns: RegExp[]): boolean {
+  let rest = text;
+  for (const pattern of patterns) {
+    const match = pattern.exec(rest);
+    if (!match) return false;
+    rest = rest.slice(match.index + match[0].length);
+  }
+  return true;
+}
