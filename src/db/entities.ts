@@ -1,7 +1,6 @@
 import { AuditEvent } from './audit-event.entity';
 import { User } from '../accounts/user.entity';
-import { TransportCard } from '../transport/card.entity';
 import { Document, DocumentShare } from '../documents/document.entity';
 
 /** Every entity the ORM knows. Add new ones here. */
-export const entities = [AuditEvent, User, TransportCard, Document, DocumentShare];
+export const entities = [AuditEvent, User, Document, DocumentShare];
