@@ -1,4 +1,4 @@
-import { prepared } from '../db/prepared';
+import { prepared, type PreparedStatement } from '../db/prepared';
 import { Repository, isoOf, type Row, type Tx } from '../db/repository';
 import { newId } from '../shared/ids';
 import { generateCardNumber, maskCardNumber } from './card-number';
@@ -102,6 +102,38 @@ export interface BalanceStatement {
   balanceCapCents: number;
   velocityLimit: number;
   velocityWindowSeconds: number;
+}
+
+/**
+ * The money path's statement and its values for one change: what `changeBalance` runs (exported so the benchmark's
+ * write ceiling issues exactly the same statement through `pg`).
+ */
+export function balanceChangeQuery(change: BalanceStatement): { statement: PreparedStatement; values: unknown[] } {
+  const recharge = change.type === 'recharge';
+  const { scope } = change;
+  return {
+    statement: recharge ? RECHARGE : DEBIT,
+    values: [
+      scope.userId,
+      scope.operation,
+      scope.key,
+      ...(recharge ? [change.velocityWindowSeconds, change.velocityLimit, change.cardId] : []),
+      change.amountCents,
+      change.cardId,
+      change.ownerId,
+      ...(recharge ? [change.amountCents, change.balanceCapCents, change.velocityLimit] : [change.amountCents]),
+      newId(),
+      change.amountCents,
+      scope.key,
+      change.description,
+      newId(),
+      scope.userId,
+      scope.operation,
+      scope.key,
+      change.fingerprint,
+      newId(),
+    ],
+  };
 }
 
 /**
@@ -416,29 +448,7 @@ export class CardsRepository extends Repository {
    * then finds the key.
    */
   async changeBalance(change: BalanceStatement, tx?: Tx): Promise<BalanceStatementResult> {
-    const recharge = change.type === 'recharge';
-    const { scope } = change;
-    const values = [
-      scope.userId,
-      scope.operation,
-      scope.key,
-      ...(recharge ? [change.velocityWindowSeconds, change.velocityLimit, change.cardId] : []),
-      change.amountCents,
-      change.cardId,
-      change.ownerId,
-      ...(recharge ? [change.amountCents, change.balanceCapCents, change.velocityLimit] : [change.amountCents]),
-      newId(),
-      change.amountCents,
-      scope.key,
-      change.description,
-      newId(),
-      scope.userId,
-      scope.operation,
-      scope.key,
-      change.fingerprint,
-      newId(),
-    ];
-    const statement = recharge ? RECHARGE : DEBIT;
+    const { statement, values } = balanceChangeQuery(change);
     let rows: Row[];
     try {
       // Inside a transaction, under a savepoint: a lost key race must not abort the caller's transaction.
