@@ -1,3 +1,4 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { prepared, type PreparedStatement } from '../db/prepared';
 import { Repository, isoOf, type Row, type Tx } from '../db/repository';
 import { newId } from '../shared/ids';
@@ -200,10 +201,8 @@ function toEntry(row: Row): LedgerEntry {
 
 /** True for a unique-constraint violation, as the ORM or the bare `pg` pool (prepared statements) reports it. */
 function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (error.name === 'UniqueConstraintViolationException') return true;
-  const code = (error as { code?: unknown }).code;
-  return code === '23505';
+  if (error instanceof UniqueConstraintViolationException) return true;
+  return error instanceof Error && (error as { code?: unknown }).code === '23505';
 }
 
 /** Credits add to a card, debits take from it. */
@@ -443,7 +442,7 @@ export class CardsRepository extends Repository {
 
   /**
    * Runs the money path's single statement (see `balanceChangeSql`): on its own as a prepared statement (one round
-   * trip, its own atomic transaction), or inside `tx` after the caller locked the card (`lockForUpdate`).
+   * trip, its own atomic transaction), or inside `tx` after the caller locked the card (`lockOwned`).
    * A concurrent request with the same key that committed first surfaces as `unchanged`: the caller runs it again and
    * then finds the key.
    */
@@ -463,11 +462,6 @@ export class CardsRepository extends Repository {
     if (!row) return { kind: 'unchanged' };
     if (row.kind === 'applied') return { kind: 'applied', outcome: row.outcome };
     return { kind: 'existing', key: toStoredKey(row) };
-  }
-
-  /** Locks the card row until the transaction ends (the money path's fallback when the card is contended). */
-  async lockForUpdate(tx: Tx, cardId: string): Promise<void> {
-    await this.rows('select id from transport_cards where id = ? for update', [cardId], tx);
   }
 
   /** The card (if the owner's) with its recharges inside the velocity window: why a balance change matched nothing. */

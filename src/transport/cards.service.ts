@@ -266,7 +266,7 @@ export class CardsService implements AccountParticipant {
         attempt <= UNLOCKED_ATTEMPTS
           ? await this.cards.changeBalance(statement)
           : await this.transactions.run(async (tx) => {
-              await this.cards.lockForUpdate(tx, cardId);
+              await this.cards.lockOwned(tx, cardId, access.ownerId);
               return this.cards.changeBalance(statement, tx);
             });
       if (done.kind === 'applied') return { result: balanceChangeOf(done.outcome), replayed: false };
