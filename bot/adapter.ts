@@ -3,6 +3,7 @@ import { AuthenticationError } from 'botframework-connector';
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../src/shared/logger';
 import { DomainError } from '../src/shared/errors';
+import { HttpError } from '../http/errors';
 import type { OutboundHttp } from '../src/shared/outbound-http';
 import { MAX_CHANNEL_ID_LENGTH } from '../src/conversations/channel-key';
 import type { WalletBot } from './wallet-bot';
@@ -117,7 +118,7 @@ export function registerBotEndpoint(server: Server, bot: WalletBot, options: Bot
     if (options.endpoint === 'off')
       throw new DomainError('not-found', 'O endpoint do Bot Framework está desligado nesta instalação.');
     if (!isActivity(req.body)) {
-      throw new DomainError(
+      throw new HttpError(
         'malformed-request',
         'O corpo não é uma atividade válida do Bot Framework: envie type, channelId, serviceUrl, from.id e conversation.id.',
       );
@@ -141,7 +142,7 @@ export function registerBotEndpoint(server: Server, bot: WalletBot, options: Bot
       // the apology) could not be delivered to the channel's serviceUrl. Not a database outage, whatever socket code
       // the HTTP client reports.
       logger.error({ err: error, channel }, 'bot replies could not be delivered');
-      throw new DomainError('channel-unreachable');
+      throw new HttpError('channel-unreachable');
     }
     res.status(invokeResponse?.status ?? 200);
     if (invokeResponse?.body !== undefined) res.send(invokeResponse.body);

@@ -7,7 +7,8 @@
 import { DomainError } from '../src/shared/errors';
 import { INTERNAL_REQUEST } from '../src/shared/request-info';
 import { cpfWithCheckDigits, formatCpf } from '../src/shared/cpf';
-import { User } from '../src/accounts/user.entity';
+import type { User } from '../src/accounts/user';
+import { UsersRepository } from '../src/accounts/users.repository';
 import { findDocumentType } from '../src/documents/document-types';
 import { formatBrl } from '../src/transport/money';
 import type { AppServices } from '../src/services';
@@ -40,7 +41,7 @@ async function once(step: () => Promise<unknown>): Promise<void> {
 
 /** The demo account: the one an earlier run made, or a new one with the first CPF nobody holds. */
 async function demoAccount(services: AppServices, db: Database): Promise<User> {
-  const existing = await db.em.findOne(User, { email: DEMO.email, status: 'active' });
+  const existing = await new UsersRepository(db.em).findActiveByLogin({ email: DEMO.email });
   if (existing) return existing;
   for (let attempt = 0; attempt < DEMO_CPF_ATTEMPTS; attempt++) {
     const cpf = cpfWithCheckDigits(String(DEMO_CPF_BASE + attempt));

@@ -8,8 +8,7 @@ import { resolveSecrets } from './shared/secrets';
 import { createMailer, type Mailer } from './shared/mailer';
 import { INTERNAL_REQUEST } from './shared/request-info';
 import { createServices, type AppServices } from './services';
-import { createHttpServer } from '../api/http/server';
-import { isStreamingRoute } from '../api/http/streaming-routes';
+import { createHttpServer } from '../http/server';
 import { registerApi } from '../api';
 import { ConversationEngine } from '../bot/conversation-engine';
 import { createWalletPorts } from '../bot/ports';
@@ -53,6 +52,47 @@ export interface BuildOptions {
   clock?: Clock;
   /** How outbound calls resolve host names (tests make a name resolve to any address); default: the system's. */
   resolver?: Resolver;
+  /**
+   * An open database to share instead of opening the configured one: a second instance over embedded PGlite, which is
+   * one process per database. The app does not close a database it was given.
+   */
+  database?: Database;
+}
+
+/** What the bot edge is built from: the same parts for the running app and for a test that restarts the bot. */
+export interface BotParts {
+  config: Config;
+  services: AppServices;
+  logger: Logger;
+  outbound: OutboundHttp;
+  metrics?: AppMetrics;
+}
+
+/** The bot edge's core: the conversation engine, the connector policy and the Bot Framework bot over them. */
+export interface BotFrameworkBot {
+  engine: ConversationEngine;
+  policy: ConnectorPolicy;
+  bot: WalletBot;
+}
+
+/**
+ * The conversation engine and the Bot Framework bot over the domain services. All conversation state lives in the
+ * database, so building them again is what a restarted instance does (the bot tests' `restart()`).
+ */
+export function createBotFrameworkBot({ config, services, logger, outbound, metrics }: BotParts): BotFrameworkBot {
+  const engine = new ConversationEngine(
+    createWalletPorts(services, { maxFileBytes: config.documents.maxFileBytes }),
+    services.conversations,
+    { idleMinutes: config.bot.idleMinutes, turnTimeoutMs: config.bot.turnTimeoutMs, metrics },
+    logger,
+  );
+  const policy = new ConnectorPolicy({
+    authenticated: Boolean(config.bot.appId),
+    connectorHosts: config.bot.connectorHosts,
+    testOrigins: config.outbound.testLoopbackOrigins,
+  });
+  const bot = new WalletBot(engine, logger, new BotFrameworkEdge(policy, outbound, logger));
+  return { engine, policy, bot };
 }
 
 /**
@@ -74,7 +114,7 @@ export function publicBaseUrlFor(config: Config, boundPort: number | undefined):
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const secrets = resolveSecrets(config, logger);
-  const db = await openDatabase(config.database);
+  const db = options.database ?? (await openDatabase(config.database));
   const mailer = options.mailer ?? createMailer(config.mail, logger, undefined, config.outbound);
   const clock = options.clock ?? systemClock;
   const outbound = new OutboundHttp(config.outbound, { resolver: options.resolver });
@@ -84,7 +124,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       for (const email of config.adminEmails) await services.accounts.grantAdminByEmail(email, INTERNAL_REQUEST);
     });
   }
-  const server = createHttpServer({ config, logger, orm: db.orm, isStreamingRoute });
+  const server = createHttpServer({
+    config,
+    logger,
+    orm: db.orm,
+    bearer: { jwtSecret: secrets.jwtSecret, sessions: services.sessions, clock },
+  });
   // Observability and protections run before routing, so refused and unknown requests are traced and counted too.
   const metrics = new AppMetrics(db, config.database);
   server.pre(traceRequests);
@@ -92,25 +137,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   applySecurity(server, { config, logger, orm: db.orm });
   registerMetrics(server, metrics, config.observability.metricsToken);
   services.cards.metrics = metrics;
-  registerApi(server, { services, db, secrets, config, clock, outbound });
-  const engine = new ConversationEngine(
-    createWalletPorts(services, { maxFileBytes: config.documents.maxFileBytes }),
-    services.conversations,
-    {
-      idleMinutes: config.bot.idleMinutes,
-      turnTimeoutMs: config.bot.turnTimeoutMs,
-      metrics,
-    },
-    logger,
-  );
-  const policy = new ConnectorPolicy({
-    authenticated: Boolean(config.bot.appId),
-    connectorHosts: config.bot.connectorHosts,
-    testOrigins: config.outbound.testLoopbackOrigins,
-  });
+  registerApi(server, { services, db, secrets, config, outbound });
+  const { engine, policy, bot } = createBotFrameworkBot({ config, services, logger, outbound, metrics });
   const adapter = registerBotEndpoint(
     server,
-    new WalletBot(engine, logger, new BotFrameworkEdge(policy, outbound, logger)),
+    bot,
     { endpoint: config.bot.endpoint, credentials: config.bot, policy, outbound },
     logger,
   );
@@ -193,7 +224,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         // Deliveries already answered 200 are finished before the database closes; Meta will not send them again.
         await whatsapp?.close();
         await services.channelLinkNotices.idle();
-        await db.close();
+        if (!options.database) await db.close();
       })();
       return closing;
     },

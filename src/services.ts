@@ -4,11 +4,21 @@ import type { Logger } from './shared/logger';
 import type { Secrets } from './shared/secrets';
 import type { Mailer } from './shared/mailer';
 import { AuditService } from './shared/audit.service';
+import { AuditRepository } from './shared/audit.repository';
+import { ThrottlesRepository } from './shared/throttles.repository';
+import { Throttle } from './shared/throttle';
+import { Transactions } from './db/repository';
+import { UsersRepository } from './accounts/users.repository';
+import { SessionsRepository } from './accounts/sessions.repository';
+import { AccountCodesRepository } from './accounts/account-codes.repository';
+import { IdentitiesRepository } from './accounts/identities.repository';
+import { MfaRepository } from './accounts/mfa.repository';
 import { DocumentTypesService } from './documents/document-types.service';
 import { AccountsService } from './accounts/accounts.service';
 import { SessionsService } from './accounts/sessions.service';
 import { IdentitiesService } from './accounts/identities.service';
 import { MfaService } from './accounts/mfa.service';
+import { SecondFactor } from './accounts/second-factor';
 import { deriveMfaKeys } from './accounts/mfa-crypto';
 import { createPasswordHasher } from './accounts/password-hashing';
 import { loadCommonPasswords } from './accounts/password-policy';
@@ -16,7 +26,6 @@ import { CardsService } from './transport/cards.service';
 import { CardsRepository } from './transport/cards.repository';
 import { IdempotencyService } from './transport/idempotency';
 import { IdempotencyRepository } from './transport/idempotency.repository';
-import { Transactions } from './db/repository';
 import { DocumentsService } from './documents/documents.service';
 import { DocumentSharesService } from './documents/shares.service';
 import { FaqService } from './faq/faq.service';
@@ -63,11 +72,17 @@ export interface AppServices {
   stagedFiles: StagedFilesService;
 }
 
-/** Builds the domain services once per app and wires the modules that take part in each other's operations. */
+/** Builds the domain services once per app, each after what it depends on, everything through constructors. */
 export function createServices({ config, em, logger, secrets, mailer, clock = systemClock }: ServiceDependencies): AppServices {
   // Fail at start-up, not at the first registration, if the build lost the list.
   loadCommonPasswords();
-  const audit = new AuditService();
+  const transactions = new Transactions(em);
+  const audit = new AuditService(new AuditRepository(em));
+  const throttles = new ThrottlesRepository(em);
+  const users = new UsersRepository(em);
+  const sessionsStore = new SessionsRepository(em);
+  const accountCodes = new AccountCodesRepository(em);
+  const mfaStore = new MfaRepository(em);
   const hasher = createPasswordHasher({
     memoryCost: config.auth.argon2MemoryKib,
     timeCost: config.auth.argon2TimeCost,
@@ -88,57 +103,46 @@ export function createServices({ config, em, logger, secrets, mailer, clock = sy
         windowSeconds: config.auth.loginAddressWindowSeconds,
       },
     },
+    throttles,
     clock,
   );
+  const lock = { lockSeconds: config.auth.loginLockSeconds, lockMaxSeconds: config.auth.loginLockMaxSeconds };
+  // The second factor's check comes first: sign-in, re-authentication and the MFA service all use it.
+  const mfaKeys = deriveMfaKeys(secrets.fileEncryptionKey);
+  const secondFactor = new SecondFactor(mfaStore, mfaKeys, audit);
   const sessions = new SessionsService(
-    em,
+    transactions,
+    users,
+    sessionsStore,
+    accountCodes,
     { ...config.auth, jwtSecret: secrets.jwtSecret },
     hasher,
     audit,
     mailer,
     config.publicBaseUrl,
     signInThrottle,
+    new Throttle({ maxFailures: config.auth.forgotMaxRequests, ...lock }, throttles),
+    secondFactor,
     clock,
   );
-  const reauth = new Reauthenticator(hasher, signInThrottle, audit);
+  const reauth = new Reauthenticator(users, hasher, signInThrottle, audit, secondFactor);
   const notices = new AccountNotices(mailer, config.publicBaseUrl);
-  const accounts = new AccountsService(
-    em,
-    hasher,
-    audit,
-    sessions,
-    reauth,
-    notices,
-    { emailChangeUndoTtlHours: config.auth.emailChangeUndoTtlHours },
-    clock,
-  );
-  const identities = new IdentitiesService(em, sessions, audit);
-  accounts.addParticipant(identities);
-  accounts.useSignupTickets(identities);
-  // Wrong codes when turning two-factor authentication on or off are throttled exactly like wrong passwords.
+  const identities = new IdentitiesService(transactions, new IdentitiesRepository(em), users, sessions, audit);
+  // Wrong codes when turning two-factor authentication on are throttled exactly like wrong passwords.
   const mfa = new MfaService(
-    em,
-    deriveMfaKeys(secrets.fileEncryptionKey),
-    hasher,
+    transactions,
+    mfaStore,
+    users,
+    mfaKeys,
     audit,
-    {
-      maxFailures: config.auth.loginMaxFailures,
-      lockSeconds: config.auth.loginLockSeconds,
-      lockMaxSeconds: config.auth.loginLockMaxSeconds,
-    },
+    new Throttle({ maxFailures: config.auth.loginMaxFailures, ...lock }, throttles),
     reauth,
     notices,
   );
-  sessions.useSecondFactor(mfa);
-  reauth.useSecondFactor(mfa);
-  accounts.addParticipant(mfa);
   const events = new DomainEvents(logger);
-  const cardTransactions = new Transactions(em);
-  const idempotency = new IdempotencyService(new IdempotencyRepository(em), cardTransactions, config.idempotency);
-  const cards = new CardsService(new CardsRepository(em), cardTransactions, config.cards, idempotency, audit, events);
-  accounts.addParticipant(cards);
+  const idempotency = new IdempotencyService(new IdempotencyRepository(em), transactions, config.idempotency);
+  const cards = new CardsService(new CardsRepository(em), transactions, config.cards, idempotency, audit, events);
   const documents = new DocumentsService(em, { ...config.documents, fileKey: secrets.fileEncryptionKey }, logger, audit);
-  accounts.addParticipant(documents);
   const documentShares = new DocumentSharesService(em, documents, config.publicBaseUrl);
   const faq = new FaqService(
     em,
@@ -147,7 +151,21 @@ export function createServices({ config, em, logger, secrets, mailer, clock = sy
   );
   const channelLinkNotices = new ChannelLinkNotices(em, mailer, config.publicBaseUrl, logger);
   const channelLinks = new ChannelLinksService(em, config.bot.links, channelLinkNotices, audit);
-  accounts.addParticipant(channelLinks);
+  // Accounts come last: the modules that take part in registration, erasure and export are built first.
+  const accounts = new AccountsService(
+    transactions,
+    users,
+    sessionsStore,
+    accountCodes,
+    hasher,
+    audit,
+    reauth,
+    notices,
+    { emailChangeUndoTtlHours: config.auth.emailChangeUndoTtlHours },
+    [identities, mfa, cards, documents, channelLinks],
+    identities,
+    clock,
+  );
   const conversations = new ConversationStore(em);
   const notificationSubscriptions = new NotificationSubscriptions(em);
   const stagedFiles = new StagedFilesService(em, config.documents.maxFileBytes);

@@ -12,7 +12,8 @@ import {
   UNSUPPORTED_BODY,
   type Problem,
 } from '../http/problems';
-import { OAuthError, type TokenResponse } from '../../src/accounts/sessions.service';
+import { oauthFailureFor, type OAuthFailure } from '../http/oauth-errors';
+import type { TokenResponse } from '../../src/accounts/sessions.service';
 
 export interface RegisterRequest {
   /**
@@ -188,33 +189,43 @@ export class AuthController extends BaseController {
   ): Promise<TokenResponse> {
     this.setHeader('Cache-Control', 'no-store');
     this.setHeader('Pragma', 'no-cache');
+    const refuse = (failure: OAuthFailure): TokenResponse => {
+      const headers = {
+        'Content-Type': 'application/json' as const,
+        'Cache-Control': 'no-store',
+        ...(failure.retryAfterSeconds ? { 'Retry-After': String(Math.ceil(failure.retryAfterSeconds)) } : {}),
+      };
+      return oauthError(
+        failure.status,
+        { error: failure.error, error_description: failure.description },
+        headers,
+      ) as TokenResponse;
+    };
+    const grant = text(body.grant_type);
     try {
-      const grant = text(body.grant_type);
       if (grant === 'password') {
         const username = text(body.username);
         const password = text(body.password);
-        if (!username || !password) throw new OAuthError('invalid_request', 'Informe username (CPF ou e-mail) e password.');
+        if (!username || !password) {
+          return refuse({ status: 400, error: 'invalid_request', description: 'Informe username (CPF ou e-mail) e password.' });
+        }
         return await this.services.sessions.passwordGrant(username, password, text(body.otp), this.info);
       }
       if (grant === 'refresh_token') {
         const refreshToken = text(body.refresh_token);
-        if (!refreshToken) throw new OAuthError('invalid_request', 'Informe refresh_token.');
+        if (!refreshToken) return refuse({ status: 400, error: 'invalid_request', description: 'Informe refresh_token.' });
         return await this.services.sessions.refreshGrant(refreshToken, this.info);
       }
-      throw new OAuthError(
-        grant ? 'unsupported_grant_type' : 'invalid_request',
-        'Use grant_type=password ou grant_type=refresh_token.',
-      );
     } catch (error) {
-      if (!(error instanceof OAuthError)) throw error;
-      const status = error.error === 'slow_down' ? 429 : 400;
-      const headers = {
-        'Content-Type': 'application/json' as const,
-        'Cache-Control': 'no-store',
-        ...(error.retryAfterSeconds ? { 'Retry-After': String(Math.ceil(error.retryAfterSeconds)) } : {}),
-      };
-      return oauthError(status, { error: error.error, error_description: error.description }, headers) as TokenResponse;
+      const failure = oauthFailureFor(error);
+      if (!failure) throw error;
+      return refuse(failure);
     }
+    return refuse({
+      status: 400,
+      error: grant ? 'unsupported_grant_type' : 'invalid_request',
+      description: 'Use grant_type=password ou grant_type=refresh_token.',
+    });
   }
 
   /**

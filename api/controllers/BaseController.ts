@@ -2,6 +2,7 @@ import { Controller } from '@tsoa/runtime';
 import type { ControllerContext } from '../ioc';
 import type { Actor } from '../../src/shared/access';
 import type { RequestInfo } from '../../src/shared/request-info';
+import { requestInfo } from '../../http/request-meta';
 import { DomainError } from '../../src/shared/errors';
 
 /**
@@ -32,7 +33,6 @@ export abstract class BaseController extends Controller {
 
   /** Address and request id, for services that audit or throttle. */
   protected get info(): RequestInfo {
-    const meta = this.context.request.meta;
-    return { address: meta.address, requestId: meta.requestId };
+    return requestInfo(this.context.request);
   }
 }

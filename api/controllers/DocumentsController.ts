@@ -29,7 +29,8 @@ import {
 } from '../http/problems';
 import { contentDisposition, presentDocument, type DocumentPage, type DocumentView } from '../presenters/document.presenter';
 import { pageRequest } from '../../src/shared/pagination';
-import { readMultipartFile } from '../../src/documents/upload-reader';
+import { readMultipartFile } from '../../http/multipart';
+import { documentFileRules } from '../../src/documents/uploaded-file';
 
 export interface CreateDocumentRequest {
   /** Type code from `GET /v1/document-types`, e.g. `cnh`. */
@@ -166,7 +167,7 @@ export class DocumentsController extends BaseController {
     await this.services.documents.get(this.actor, id);
     const upload = await readMultipartFile(request, request.headers, {
       fieldName: 'file',
-      maxBytes: this.services.documents.maxFileBytes,
+      rules: documentFileRules(this.services.documents.maxFileBytes),
     });
     return presentDocument(await this.services.documents.storeFile(this.actor, id, upload, this.info));
   }

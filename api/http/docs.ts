@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Request, Response, Server } from 'restify';
-import { DomainError } from '../../src/shared/errors';
+import { HttpError } from '../../http/errors';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -83,7 +83,7 @@ export function registerDocs(server: Server): void {
   });
   server.get('/docs/:file', async function docsAsset(req: Request, res: Response) {
     const file = files.get(String((req.params as Record<string, unknown>).file));
-    if (!file) throw new DomainError('route-not-found');
+    if (!file) throw new HttpError('route-not-found');
     sendFile(res, file);
   });
 }

@@ -1,8 +1,8 @@
 import type { Request, Response, Server } from 'restify';
 import type { Database } from '../../src/db/orm';
 import { pendingMigrations } from '../../src/db/orm';
-import { problemFor } from './problems';
-import { sendProblem } from './server';
+import { problemFor } from '../../http/problems';
+import { sendProblem } from '../../http/server';
 
 const READY_TIMEOUT_MS = 2000;
 

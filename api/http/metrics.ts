@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Next, Request, Response, Server } from 'restify';
 import type { AppMetrics } from '../../src/shared/metrics';
-import { problemFor } from './problems';
-import { sendProblem } from './server';
+import { problemFor } from '../../http/problems';
+import { sendProblem } from '../../http/server';
 
 /**
  * A `pre` handler recording every request's duration by route pattern (`/v1/cards/:id`: the raw path would make one

@@ -4,9 +4,9 @@ import type { Config } from '../../src/config';
 import type { EntityManager } from '../../src/db/orm';
 import type { Logger } from '../../src/shared/logger';
 import { RateLimiter } from '../../src/shared/rate-limiter';
-import { problemFor } from './problems';
-import { sendProblem } from './server';
-import { isCanonicalPath, pathOf } from './paths';
+import { problemFor } from '../../http/problems';
+import { sendProblem } from '../../http/server';
+import { isCanonicalPath, pathOf } from '../../http/paths';
 
 /** Nothing may load, frame or submit from an API response: JSON needs none of it. */
 const API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";

@@ -7,7 +7,7 @@ import { Strategy as OidcStrategy, type AuthenticateOptions } from 'openid-clien
 import type { Request, Response, Server } from 'restify';
 import type { SocialLoginConfig } from '../../src/config';
 import { DomainError } from '../../src/shared/errors';
-import type { RequestInfo } from '../../src/shared/request-info';
+import { requestInfo } from '../../http/request-meta';
 import type { AppServices } from '../../src/services';
 import type { Actor } from '../../src/shared/access';
 import type { OutboundHttp } from '../../src/shared/outbound-http';
@@ -107,10 +107,6 @@ function sameText(a: string, b: string): boolean {
 function queryText(req: Request, name: string): string | undefined {
   const value = (req.query as Record<string, unknown> | undefined)?.[name];
   return typeof value === 'string' ? value : undefined;
-}
-
-function requestInfo(req: Request): RequestInfo {
-  return { address: req.meta.address, requestId: req.meta.requestId };
 }
 
 /** openid-client / passport-oauth2 errors: the provider refused (400) or its answer did not verify (401). */

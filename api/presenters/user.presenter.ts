@@ -1,4 +1,4 @@
-import type { User } from '../../src/accounts/user.entity';
+import type { User } from '../../src/accounts/user';
 
 /** A user account as the API shows it. Never includes the password hash or any token. */
 export interface UserView {

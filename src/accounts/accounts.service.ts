@@ -1,14 +1,13 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { EntityManager } from '../db/orm';
+import type { Transactions, Tx } from '../db/repository';
 import { DomainError, validationError, type FieldError } from '../shared/errors';
 import { isValidCpf, normaliseCpf } from '../shared/cpf';
 import type { AuditService } from '../shared/audit.service';
 import type { RequestInfo } from '../shared/request-info';
 import { type Page, type PageRequest, pageOf } from '../shared/pagination';
-import { isUuid, newId } from '../shared/ids';
+import { isUuid } from '../shared/ids';
 import { systemClock, type Clock } from '../shared/clock';
-import { User, type UserStatus } from './user.entity';
-import type { Role } from '../shared/access';
+import type { User, UserStatus } from './user';
+import type { Actor, Role } from '../shared/access';
 import type { PasswordHasher } from './password-hashing';
 import { checkPassword } from './password-policy';
 import {
@@ -20,11 +19,15 @@ import {
   validateFullName,
   validatePhone,
 } from './registration-rules';
-import { type Actor, requireAdmin } from './policies';
-import { PROVIDER_LABELS, type SignupTicketRedeemer } from './identities.service';
+import { userAccess } from './user-access';
+import type { SignupTicketRedeemer } from './identities.service';
+import { PROVIDER_LABELS } from './identity';
 import type { Reauthenticator, ReauthenticationProof } from './reauthentication';
 import type { AccountNotices } from './account-notices';
 import { hashToken, newOpaqueToken } from './tokens';
+import type { AccountCodesRepository } from './account-codes.repository';
+import type { SessionsRepository } from './sessions.repository';
+import { DuplicateAccount, type UserChanges, type UsersRepository } from './users.repository';
 
 export interface RegisterInput {
   fullName: string;
@@ -61,43 +64,31 @@ const MANAGED: UserStatus[] = ['active', 'suspended'];
 /** Something that must happen to a citizen's data in other modules when the account is created or erased. */
 export interface AccountParticipant {
   /** Runs inside the registration transaction (e.g. issue the first transport card). */
-  onRegistered?(em: EntityManager, user: User): Promise<void>;
+  onRegistered?(tx: Tx, user: Pick<User, 'id'>): Promise<void>;
   /** Runs inside the erasure transaction: delete or pseudonymise everything personal this module holds. */
-  onErased?(em: EntityManager, userId: string): Promise<void>;
-  /** Contributes a section to the citizen's data export. */
-  exportSection?(em: EntityManager, userId: string): Promise<[name: string, data: unknown]>;
-}
-
-/** Called by the sessions service when an account's sessions must end. */
-export interface SessionRevoker {
-  revokeAllSessions(em: EntityManager, userId: string, exceptSessionId?: string): Promise<void>;
+  onErased?(tx: Tx, userId: string): Promise<void>;
+  /** Contributes a section to the citizen's data export (read in the export's transaction). */
+  exportSection?(tx: Tx, userId: string): Promise<[name: string, data: unknown]>;
 }
 
 /** Registration, profile, password change, LGPD erasure and export, and the admin's user management. */
 export class AccountsService {
-  private participants: AccountParticipant[] = [];
-  private signupTickets?: SignupTicketRedeemer;
-
   constructor(
-    private readonly em: EntityManager,
+    private readonly transactions: Transactions,
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionsRepository,
+    private readonly codes: AccountCodesRepository,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditService,
-    private readonly sessions: SessionRevoker,
     private readonly reauth: Reauthenticator,
     private readonly notices: AccountNotices,
     private readonly settings: AccountSettings,
+    /** The other modules that take part in registration, erasure and export, in the order they run. */
+    private readonly participants: readonly AccountParticipant[],
+    /** Redeems the signup tickets of first sign-ins with Google or Meta. */
+    private readonly signupTickets: SignupTicketRedeemer,
     private readonly clock: Clock = systemClock,
   ) {}
-
-  /** Lets another module take part in registration, erasure and export (wired once by the composition root). */
-  addParticipant(participant: AccountParticipant): void {
-    this.participants.push(participant);
-  }
-
-  /** Installs the redeemer of signup tickets from Google / Meta sign-ins (wired by the composition root). */
-  useSignupTickets(redeemer: SignupTicketRedeemer): void {
-    this.signupTickets = redeemer;
-  }
 
   /**
    * Creates a citizen account and, in the same transaction, whatever the participants add (the first transport card).
@@ -117,15 +108,12 @@ export class AccountsService {
     check('birthDate', validateBirthDate(input.birthDate, this.clock.now()));
     check('phone', validatePhone(input.phone));
     check('password', checkPassword(input.password, { cpf: input.cpf, birthDate: input.birthDate, email: input.email }));
-    if (input.signupTicket !== undefined && !this.signupTickets) {
-      check('signupTicket', 'O acesso com Google ou Meta não está disponível.');
-    }
     if (errors.length > 0) throw validationError(errors);
 
     const passwordHash = await this.hasher.hashPassword(input.password);
     try {
-      return await this.em.transactional(async (em) => {
-        const identity = input.signupTicket ? await this.signupTickets!.redeem(em, input.signupTicket) : undefined;
+      return await this.transactions.run(async (tx) => {
+        const identity = input.signupTicket ? await this.signupTickets.redeem(tx, input.signupTicket) : undefined;
         if (identity?.emailVerified && identity.email !== normaliseEmail(input.email)) {
           throw validationError([
             {
@@ -134,7 +122,7 @@ export class AccountsService {
             },
           ]);
         }
-        const user = em.create(User, {
+        const user = await this.users.create(tx, {
           fullName: normaliseFullName(input.fullName),
           email: normaliseEmail(input.email),
           cpf: normaliseCpf(input.cpf),
@@ -142,16 +130,14 @@ export class AccountsService {
           phone: normalisePhone(input.phone),
           passwordHash,
           role: 'citizen',
-          status: 'active',
         });
-        await em.flush();
-        if (identity) await this.signupTickets!.attach(em, user, identity, info);
-        for (const participant of this.participants) await participant.onRegistered?.(em, user);
-        await this.audit.record(em, 'account_registered', info, { actorId: user.id, subjectId: user.id });
+        if (identity) await this.signupTickets.attach(tx, user, identity, info);
+        for (const participant of this.participants) await participant.onRegistered?.(tx, user);
+        await this.audit.record(tx, 'account_registered', info, { actorId: user.id, subjectId: user.id });
         return user;
       });
     } catch (error) {
-      throw this.uniquenessError(error) ?? error;
+      throw uniquenessError(error);
     }
   }
 
@@ -181,12 +167,12 @@ export class AccountsService {
       email: user.email ?? undefined,
     });
     if (policy) throw validationError([{ field: 'newPassword', message: policy }]);
-    await this.reauth.confirm(this.em, actor.id, proof, info);
+    await this.reauth.confirm(actor.id, proof, info);
     const hash = await this.hasher.hashPassword(newPassword);
-    await this.em.transactional(async (em) => {
-      await em.nativeUpdate(User, { id: user.id }, { passwordHash: hash });
-      await this.sessions.revokeAllSessions(em, user.id, actor.sessionId);
-      await this.audit.record(em, 'password_changed', info, { actorId: actor.id, subjectId: user.id });
+    await this.transactions.run(async (tx) => {
+      await this.users.setPasswordHash(user.id, hash, tx);
+      await this.sessions.revokeAllOf(tx, user.id, actor.sessionId);
+      await this.audit.record(tx, 'password_changed', info, { actorId: actor.id, subjectId: user.id });
     });
     if (user.email) await this.notices.passwordChanged(user.email, user.fullName);
   }
@@ -200,25 +186,18 @@ export class AccountsService {
   async undoEmailChange(code: string, info: RequestInfo): Promise<void> {
     const invalid = validationError([{ field: 'token', message: 'Código inválido, expirado ou já utilizado.' }]);
     try {
-      await this.em.transactional(async (em) => {
-        const rows = await em.execute<{ id: string; user_id: string; previous_email: string }[]>(
-          `update email_change_undo_tokens set used_at = ?
-            where token_hash = ? and used_at is null and expires_at > ?
-            returning id, user_id, previous_email`,
-          [this.clock.now(), hashToken(code), this.clock.now()],
-        );
-        const row = rows[0];
-        if (!row) throw invalid;
-        const user = await em.findOne(User, { id: row.user_id, status: { $in: MANAGED } });
+      await this.transactions.run(async (tx) => {
+        const undone = await this.codes.spendUndoCode(tx, hashToken(code), this.clock.now());
+        if (!undone) throw invalid;
+        const user = await this.users.find(undone.userId, MANAGED, tx);
         if (!user) throw invalid;
-        user.email = row.previous_email;
-        await em.flush();
-        await this.sessions.revokeAllSessions(em, user.id);
-        await em.execute('update password_reset_tokens set used_at = now() where user_id = ? and used_at is null', [user.id]);
-        await this.audit.record(em, 'email_change_undone', info, { subjectId: user.id });
+        await this.users.change(tx, user.id, { email: undone.previousEmail });
+        await this.sessions.revokeAllOf(tx, user.id);
+        await this.codes.cancelResetCodes(tx, user.id);
+        await this.audit.record(tx, 'email_change_undone', info, { subjectId: user.id });
       });
     } catch (error) {
-      throw this.uniquenessError(error) ?? error;
+      throw uniquenessError(error);
     }
   }
 
@@ -228,28 +207,14 @@ export class AccountsService {
    * pseudonymous id for the ledger and the audit trail.
    */
   async erase(actor: Actor, userId: string, info: RequestInfo): Promise<void> {
-    if (actor.id !== userId) requireAdmin(actor);
+    userAccess.check(actor, 'erase', userId);
     await this.findUser(userId, actor.id === userId ? ['active'] : MANAGED);
-    await this.em.transactional(async (em) => {
-      for (const participant of this.participants) await participant.onErased?.(em, userId);
-      await this.sessions.revokeAllSessions(em, userId);
-      await em.execute('delete from password_reset_tokens where user_id = ?', [userId]);
-      await em.execute('delete from email_change_undo_tokens where user_id = ?', [userId]);
-      await em.nativeUpdate(
-        User,
-        { id: userId },
-        {
-          fullName: 'Titular removido',
-          email: null,
-          cpf: null,
-          birthDate: null,
-          phone: null,
-          passwordHash: null,
-          status: 'erased',
-          erasedAt: this.clock.now(),
-        },
-      );
-      await this.audit.record(em, 'account_erased', info, { actorId: actor.id, subjectId: userId });
+    await this.transactions.run(async (tx) => {
+      for (const participant of this.participants) await participant.onErased?.(tx, userId);
+      await this.sessions.revokeAllOf(tx, userId);
+      await this.codes.deleteAllOf(tx, userId);
+      await this.users.erase(tx, userId, this.clock.now());
+      await this.audit.record(tx, 'account_erased', info, { actorId: actor.id, subjectId: userId });
     });
   }
 
@@ -269,30 +234,26 @@ export class AccountsService {
         createdAt: user.createdAt.toISOString(),
       },
     };
-    for (const participant of this.participants) {
-      if (!participant.exportSection) continue;
-      const [name, data] = await participant.exportSection(this.em, user.id);
-      result[name] = data;
-    }
+    await this.transactions.run(async (tx) => {
+      for (const participant of this.participants) {
+        if (!participant.exportSection) continue;
+        const [name, data] = await participant.exportSection(tx, user.id);
+        result[name] = data;
+      }
+    });
     return result;
   }
 
   /** Admin: users page by page (newest last), optionally filtered by a name/e-mail fragment; suspended ones included. */
   async listUsers(actor: Actor, page: PageRequest, search?: string): Promise<Page<User>> {
-    requireAdmin(actor);
-    const where: Record<string, unknown> = { status: { $in: MANAGED } };
-    if (page.cursor) where.id = { $gt: page.cursor };
-    if (search?.trim()) {
-      const like = `%${search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.$or = [{ fullName: { $ilike: like } }, { email: { $ilike: like } }];
-    }
-    const rows = await this.em.find(User, where, { orderBy: { id: 'asc' }, limit: page.limit + 1 });
+    userAccess.scope(actor, 'manage');
+    const rows = await this.users.list(MANAGED, page, search?.trim() || undefined);
     return pageOf(rows, page.limit, (user) => user.id);
   }
 
   /** Admin: one user (active or suspended). */
   async getUser(actor: Actor, userId: string): Promise<User> {
-    requireAdmin(actor);
+    userAccess.check(actor, 'manage', userId);
     return this.findUser(userId, MANAGED);
   }
 
@@ -308,7 +269,7 @@ export class AccountsService {
     proof: ReauthenticationProof,
     info: RequestInfo,
   ): Promise<User> {
-    requireAdmin(actor);
+    userAccess.check(actor, 'manage', userId);
     if (patch.status !== undefined && userId === actor.id) {
       throw validationError([{ field: 'status', message: 'Um administrador não pode suspender a própria conta.' }]);
     }
@@ -317,12 +278,12 @@ export class AccountsService {
 
   /** Grants the admin role to the active account with this e-mail (the first admin of a deployment). */
   async grantAdminByEmail(email: string, info: RequestInfo): Promise<boolean> {
-    return this.em.transactional(async (em) => {
-      const user = await em.findOne(User, { email: normaliseEmail(email), status: 'active' });
+    return this.transactions.run(async (tx) => {
+      const user = await this.users.findActiveByLogin({ email: normaliseEmail(email) }, tx);
       if (!user) return false;
       if (user.role !== 'admin') {
-        user.role = 'admin';
-        await this.audit.record(em, 'role_changed', info, { subjectId: user.id, details: { role: 'admin', via: 'bootstrap' } });
+        await this.users.change(tx, user.id, { role: 'admin' });
+        await this.audit.record(tx, 'role_changed', info, { subjectId: user.id, details: { role: 'admin', via: 'bootstrap' } });
       }
       return true;
     });
@@ -354,54 +315,48 @@ export class AccountsService {
     const newEmail = patch.email === undefined ? undefined : normaliseEmail(patch.email);
     const previousEmail = newEmail !== undefined && newEmail !== current.email ? current.email : undefined;
     // Only an actual change of address needs the proof: a client resending the whole profile is not asked for it.
-    if (newEmail !== undefined && newEmail !== current.email) await this.reauth.confirm(this.em, actor.id, proof, info);
+    if (newEmail !== undefined && newEmail !== current.email) await this.reauth.confirm(actor.id, proof, info);
     const undo = previousEmail ? newOpaqueToken() : undefined;
     let user: User;
     try {
-      user = await this.em.transactional(async (em) => {
-        const user = await em.findOne(User, { id: userId, status: { $in: statuses } });
-        if (!user) throw new DomainError('not-found', 'Usuário não encontrado.');
-        if (patch.fullName !== undefined) user.fullName = normaliseFullName(patch.fullName);
-        if (newEmail !== undefined) user.email = newEmail;
-        if (patch.phone !== undefined) user.phone = normalisePhone(patch.phone);
-        if (patch.role !== undefined && patch.role !== user.role) {
-          await this.audit.record(em, 'role_changed', info, {
+      user = await this.transactions.run(async (tx) => {
+        const found = await this.users.find(userId, statuses, tx);
+        if (!found) throw new DomainError('not-found', 'Usuário não encontrado.');
+        const changes: UserChanges = {
+          fullName: patch.fullName === undefined ? undefined : normaliseFullName(patch.fullName),
+          email: newEmail,
+          phone: patch.phone === undefined ? undefined : normalisePhone(patch.phone),
+        };
+        if (patch.role !== undefined && patch.role !== found.role) {
+          await this.audit.record(tx, 'role_changed', info, {
             actorId: actor.id,
-            subjectId: user.id,
-            details: { from: user.role, to: patch.role },
+            subjectId: found.id,
+            details: { from: found.role, to: patch.role },
           });
-          user.role = patch.role;
+          changes.role = patch.role;
         }
-        if (patch.status !== undefined && patch.status !== user.status) {
-          user.status = patch.status;
-          if (patch.status === 'suspended') await this.sessions.revokeAllSessions(em, user.id);
-          await this.audit.record(em, patch.status === 'suspended' ? 'account_suspended' : 'account_reactivated', info, {
+        if (patch.status !== undefined && patch.status !== found.status) {
+          changes.status = patch.status;
+          if (patch.status === 'suspended') await this.sessions.revokeAllOf(tx, found.id);
+          await this.audit.record(tx, patch.status === 'suspended' ? 'account_suspended' : 'account_reactivated', info, {
             actorId: actor.id,
-            subjectId: user.id,
+            subjectId: found.id,
           });
         }
-        await em.flush();
+        const changed = await this.users.change(tx, found.id, changes);
         if (undo && previousEmail) {
-          await em.execute(
-            `insert into email_change_undo_tokens (id, user_id, token_hash, previous_email, expires_at) values (?, ?, ?, ?, ?)`,
-            [
-              newId(),
-              user.id,
-              undo.hash,
-              previousEmail,
-              new Date(this.clock.now().getTime() + this.settings.emailChangeUndoTtlHours * 3_600_000),
-            ],
-          );
+          const expiresAt = new Date(this.clock.now().getTime() + this.settings.emailChangeUndoTtlHours * 3_600_000);
+          await this.codes.insertUndoCode(tx, changed.id, undo.hash, previousEmail, expiresAt);
         }
-        await this.audit.record(em, 'account_updated', info, {
+        await this.audit.record(tx, 'account_updated', info, {
           actorId: actor.id,
-          subjectId: user.id,
+          subjectId: changed.id,
           details: { fields: Object.keys(patch).filter((key) => patch[key as keyof AdminUserPatch] !== undefined) },
         });
-        return user;
+        return changed;
       });
     } catch (error) {
-      throw this.uniquenessError(error) ?? error;
+      throw uniquenessError(error);
     }
     if (undo && previousEmail) {
       await this.notices.emailChanged(
@@ -421,25 +376,24 @@ export class AccountsService {
 
   private async findUser(userId: string, statuses: UserStatus[]): Promise<User> {
     if (!isUuid(userId)) throw new DomainError('not-found', 'Usuário não encontrado.');
-    const user = await this.em.findOne(User, { id: userId, status: { $in: statuses } });
+    const user = await this.users.find(userId, statuses);
     if (!user) throw new DomainError('not-found', 'Usuário não encontrado.');
     return user;
   }
+}
 
-  /** Turns a unique-index violation into the pt-BR conflict the citizen can act on. */
-  private uniquenessError(error: unknown): DomainError | undefined {
-    if (!(error instanceof UniqueConstraintViolationException)) return undefined;
-    const text = error.message;
-    if (text.includes('users_cpf_key')) {
-      return new DomainError('conflict', 'Já existe uma conta com este CPF.', {
-        errors: [{ field: 'cpf', message: 'CPF já cadastrado.' }],
-      });
-    }
-    if (text.includes('users_email_key')) {
-      return new DomainError('conflict', 'Já existe uma conta com este e-mail.', {
-        errors: [{ field: 'email', message: 'E-mail já cadastrado.' }],
-      });
-    }
-    return new DomainError('conflict');
+/** A CPF or e-mail already taken becomes the pt-BR conflict the citizen can act on; anything else goes through. */
+function uniquenessError(error: unknown): unknown {
+  if (!(error instanceof DuplicateAccount)) return error;
+  if (error.field === 'cpf') {
+    return new DomainError('conflict', 'Já existe uma conta com este CPF.', {
+      errors: [{ field: 'cpf', message: 'CPF já cadastrado.' }],
+    });
   }
+  if (error.field === 'email') {
+    return new DomainError('conflict', 'Já existe uma conta com este e-mail.', {
+      errors: [{ field: 'email', message: 'E-mail já cadastrado.' }],
+    });
+  }
+  return new DomainError('conflict');
 }

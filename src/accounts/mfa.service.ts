@@ -1,19 +1,19 @@
 import { qrCodeDataUrl } from '../shared/qr-code';
-import type { EntityManager } from '../db/orm';
+import type { Transactions, Tx } from '../db/repository';
 import { DomainError, validationError } from '../shared/errors';
-import { newId } from '../shared/ids';
 import type { AuditService } from '../shared/audit.service';
 import type { RequestInfo } from '../shared/request-info';
-import { Throttle, type ThrottlePolicy } from '../shared/throttle';
+import type { Throttle } from '../shared/throttle';
 import type { AccountParticipant } from './accounts.service';
 import { hashRecoveryCode, openTotpSecret, sealTotpSecret, type MfaKeys } from './mfa-crypto';
-import type { PasswordHasher } from './password-hashing';
+import type { MfaRepository } from './mfa.repository';
 import type { Actor } from '../shared/access';
-import { OAuthError, type SecondFactor } from './sessions.service';
-import type { Reauthenticator, ReauthenticationProof, SecondFactorCheck } from './reauthentication';
+import type { Reauthenticator, ReauthenticationProof } from './reauthentication';
+import { TOTP_WINDOW } from './second-factor';
 import type { AccountNotices } from './account-notices';
-import { generateRecoveryCodes, generateTotpSecret, normaliseRecoveryCode, otpauthUri, verifyTotp } from './totp';
-import { User } from './user.entity';
+import { generateRecoveryCodes, generateTotpSecret, otpauthUri, verifyTotp } from './totp';
+import type { User } from './user';
+import type { UsersRepository } from './users.repository';
 
 /** What a citizen needs to add the account to an authenticator app. The secret is shown this once. */
 export interface TotpEnrolment {
@@ -30,59 +30,40 @@ export interface MfaStatus {
   recoveryCodesLeft: number;
 }
 
-interface MfaRow {
-  totp_secret: Uint8Array | null;
-  pending_secret: Uint8Array | null;
-  enabled_at: Date | string | null;
-}
-
 const RECOVERY_CODE_COUNT = 10;
-/** TOTP steps accepted either side of the current one (clock drift and typing time), as RFC 6238 §5.2 suggests. */
-const TOTP_WINDOW = 1;
 const WRONG_CODE = 'Código inválido. Confira o código atual no aplicativo autenticador.';
-const INVALID_SECOND_FACTOR = 'Código de verificação inválido ou já utilizado.';
 const TOO_MANY_ATTEMPTS = 'Muitas tentativas com código inválido. Aguarde e tente novamente.';
 
 /**
- * Two-factor authentication with TOTP (RFC 6238) and single-use recovery codes: enrolment, activation, disabling,
- * and the second-factor check of the password grant.
+ * Two-factor authentication with TOTP (RFC 6238) and single-use recovery codes: enrolment, activation and disabling.
+ * Checking a code at sign-in or re-authentication is {@link SecondFactor}'s.
  *
- * Secrets are stored sealed with AES-256-GCM; recovery codes as keyed HMACs. Every accepted TOTP code advances the
- * account's last accepted time step in one conditional UPDATE, so a code (or an older one) never works twice, even
- * for two sign-ins racing on different instances.
+ * Secrets are stored sealed with AES-256-GCM; recovery codes as keyed HMACs.
  */
-export class MfaService implements SecondFactor, SecondFactorCheck, AccountParticipant {
-  private readonly manageThrottle: Throttle;
-
+export class MfaService implements AccountParticipant {
   constructor(
-    private readonly em: EntityManager,
+    private readonly transactions: Transactions,
+    private readonly mfa: MfaRepository,
+    private readonly users: UsersRepository,
     private readonly keys: MfaKeys,
-    private readonly hasher: PasswordHasher,
     private readonly audit: AuditService,
-    throttlePolicy: ThrottlePolicy,
+    /** Wrong codes when turning two-factor authentication on, per account. */
+    private readonly manageThrottle: Throttle,
     private readonly reauth: Reauthenticator,
     private readonly notices: AccountNotices,
     private readonly issuer = 'Prefeitura do Rio',
-  ) {
-    this.manageThrottle = new Throttle(throttlePolicy);
-  }
+  ) {}
 
   /**
    * Starts (or restarts) enrolment: a new 160-bit secret from the CSPRNG is kept, sealed, as pending until
    * {@link activate} proves the app holds it. Refused while two-factor authentication is already on.
    */
   async startEnrolment(actor: Actor): Promise<TotpEnrolment> {
-    const em = this.em.fork();
-    const user = await this.activeUser(em, actor.id);
-    const current = await this.row(em, user.id);
-    if (current?.enabled_at) throw alreadyEnabled();
+    const user = await this.activeUser(actor.id);
+    const current = await this.mfa.stateOf(user.id);
+    if (current?.enabledAt) throw alreadyEnabled();
     const secret = generateTotpSecret();
-    await em.execute(
-      `insert into user_mfa (user_id, pending_secret, pending_started_at) values (?, ?, now())
-       on conflict (user_id) do update set pending_secret = excluded.pending_secret, pending_started_at = now(),
-         updated_at = now()`,
-      [user.id, sealTotpSecret(this.keys.secretKey, user.id, secret)],
-    );
+    await this.mfa.startEnrolment(user.id, sealTotpSecret(this.keys.secretKey, user.id, secret));
     const uri = otpauthUri({ secret, accountName: accountLabel(user), issuer: this.issuer });
     const qrCodePngDataUrl = await qrCodeDataUrl(uri, { type: 'image/png', errorCorrectionLevel: 'M', margin: 2 });
     return { secret, otpauthUri: uri, qrCodePngDataUrl };
@@ -95,44 +76,35 @@ export class MfaService implements SecondFactor, SecondFactorCheck, AccountParti
    * told by e-mail.
    */
   async activate(actor: Actor, code: string, proof: ReauthenticationProof, info: RequestInfo): Promise<string[]> {
-    const em = this.em.fork();
     const throttleKey = this.throttleKey(actor.id);
-    await this.refuseWhileLocked(em, throttleKey);
-    const user = await this.activeUser(em, actor.id);
-    const row = await this.row(em, user.id);
-    if (row?.enabled_at) throw alreadyEnabled();
-    if (!row?.pending_secret) {
+    await this.refuseWhileLocked(throttleKey);
+    const user = await this.activeUser(actor.id);
+    const state = await this.mfa.stateOf(user.id);
+    if (state?.enabledAt) throw alreadyEnabled();
+    if (!state?.pendingSecret) {
       throw new DomainError('conflict', 'Nenhuma configuração em andamento: comece gerando um novo código QR.');
     }
-    await this.reauth.confirm(em, user.id, proof, info);
-    const pending = Buffer.from(row.pending_secret);
+    await this.reauth.confirm(user.id, proof, info);
+    const pending = state.pendingSecret;
     const step = verifyTotp(openTotpSecret(this.keys.secretKey, user.id, pending), code, new Date(), TOTP_WINDOW);
     if (step === null) {
-      await this.countFailure(em, throttleKey);
+      await this.countFailure(throttleKey);
       throw validationError([{ field: 'code', message: WRONG_CODE }]);
     }
     const codes = generateRecoveryCodes(RECOVERY_CODE_COUNT);
-    await em.transactional(async (tem) => {
+    await this.transactions.run(async (tx) => {
       // Conditional on the very pending secret that was checked: a concurrent restart of enrolment wins instead.
-      const updated = await tem.execute<{ user_id: string }[]>(
-        `update user_mfa set totp_secret = pending_secret, pending_secret = null, pending_started_at = null,
-           enabled_at = now(), last_step = ?, updated_at = now()
-         where user_id = ? and enabled_at is null and pending_secret = ?
-         returning user_id`,
-        [step, user.id, pending],
-      );
-      if (updated.length === 0) throw new DomainError('conflict', 'A configuração mudou enquanto era ativada. Comece de novo.');
-      await tem.execute('delete from mfa_recovery_codes where user_id = ?', [user.id]);
-      for (const recoveryCode of codes) {
-        await tem.execute('insert into mfa_recovery_codes (id, user_id, code_hash) values (?, ?, ?)', [
-          newId(),
-          user.id,
-          hashRecoveryCode(this.keys.recoveryCodeKey, user.id, recoveryCode),
-        ]);
+      if (!(await this.mfa.activate(tx, user.id, pending, step))) {
+        throw new DomainError('conflict', 'A configuração mudou enquanto era ativada. Comece de novo.');
       }
-      await this.audit.record(tem, 'mfa_enabled', info, { actorId: actor.id, subjectId: user.id });
+      await this.mfa.replaceRecoveryCodes(
+        tx,
+        user.id,
+        codes.map((recoveryCode) => hashRecoveryCode(this.keys.recoveryCodeKey, user.id, recoveryCode)),
+      );
+      await this.audit.record(tx, 'mfa_enabled', info, { actorId: actor.id, subjectId: user.id });
     });
-    await this.manageThrottle.reset(em, throttleKey);
+    await this.manageThrottle.reset(throttleKey);
     if (user.email) await this.notices.secondFactorChanged(user.email, user.fullName, true);
     return codes;
   }
@@ -143,118 +115,38 @@ export class MfaService implements SecondFactor, SecondFactorCheck, AccountParti
    * recovery codes, and tells the citizen by e-mail.
    */
   async disable(actor: Actor, proof: ReauthenticationProof, info: RequestInfo): Promise<void> {
-    const em = this.em.fork();
-    const user = await this.activeUser(em, actor.id);
-    const row = await this.row(em, user.id);
-    if (!row?.enabled_at) throw new DomainError('conflict', 'A verificação em duas etapas não está ativa.');
-    await this.reauth.confirm(em, user.id, proof, info, 'both');
-    await em.transactional(async (tem) => {
-      await this.deleteMfaData(tem, user.id);
-      await this.audit.record(tem, 'mfa_disabled', info, { actorId: actor.id, subjectId: user.id });
+    const user = await this.activeUser(actor.id);
+    const state = await this.mfa.stateOf(user.id);
+    if (!state?.enabledAt) throw new DomainError('conflict', 'A verificação em duas etapas não está ativa.');
+    await this.reauth.confirm(user.id, proof, info, 'both');
+    await this.transactions.run(async (tx) => {
+      await this.mfa.deleteAllOf(tx, user.id);
+      await this.audit.record(tx, 'mfa_disabled', info, { actorId: actor.id, subjectId: user.id });
     });
     if (user.email) await this.notices.secondFactorChanged(user.email, user.fullName, false);
   }
 
-  /** Whether the account has two-factor authentication on (re-authentication then accepts a code). */
-  async isEnabled(em: EntityManager, userId: string): Promise<boolean> {
-    return Boolean((await this.row(em, userId))?.enabled_at);
-  }
-
-  /** Spends a current TOTP code or an unused recovery code of the account, as the password grant does. */
-  async consume(em: EntityManager, userId: string, code: string): Promise<boolean> {
-    const row = await this.row(em, userId);
-    return row?.enabled_at ? this.consumeCode(em, userId, row, code) : false;
-  }
-
   /** Whether two-factor authentication is on and how many recovery codes are still unused. */
   async status(actor: Actor): Promise<MfaStatus> {
-    const em = this.em.fork();
-    const user = await this.activeUser(em, actor.id);
-    const row = await this.row(em, user.id);
-    if (!row?.enabled_at) return { totpEnabled: false, recoveryCodesLeft: 0 };
-    const counted = await em.execute<{ unused: number | string }[]>(
-      'select count(*) as unused from mfa_recovery_codes where user_id = ? and used_at is null',
-      [user.id],
-    );
-    return { totpEnabled: true, recoveryCodesLeft: Number(counted[0].unused) };
-  }
-
-  /**
-   * The password grant's second factor. Accounts without two-factor authentication pass. Otherwise `otp` must be a
-   * TOTP code newer than the last accepted one (±1 step) or an unused recovery code: missing -> `mfa_required`,
-   * wrong or replayed -> `invalid_grant` (which the sessions service counts toward the login throttle).
-   */
-  async verify(em: EntityManager, user: User, otp: string | undefined, info: RequestInfo): Promise<void> {
-    const row = await this.row(em, user.id);
-    if (!row?.enabled_at) return;
-    if (!otp?.trim()) {
-      throw new OAuthError(
-        'mfa_required',
-        'Verificação em duas etapas ativa: informe no campo otp o código do aplicativo autenticador ou um código de recuperação.',
-      );
-    }
-    if (!(await this.consumeCode(em, user.id, row, otp))) {
-      await this.audit.record(em, 'sign_in_failed', info, { subjectId: user.id, details: { reason: 'second_factor' } });
-      throw new OAuthError('invalid_grant', INVALID_SECOND_FACTOR);
-    }
+    const user = await this.activeUser(actor.id);
+    const state = await this.mfa.stateOf(user.id);
+    if (!state?.enabledAt) return { totpEnabled: false, recoveryCodesLeft: 0 };
+    return { totpEnabled: true, recoveryCodesLeft: await this.mfa.unusedRecoveryCodes(user.id) };
   }
 
   /** LGPD erasure: the secrets and recovery codes go with the account. */
-  async onErased(em: EntityManager, userId: string): Promise<void> {
-    await this.deleteMfaData(em, userId);
+  async onErased(tx: Tx, userId: string): Promise<void> {
+    await this.mfa.deleteAllOf(tx, userId);
   }
 
   /** The export shows whether two-factor authentication is on, never a secret or a code. */
-  async exportSection(em: EntityManager, userId: string): Promise<[name: string, data: unknown]> {
-    const rows = await em.execute<{ enabled_at: Date | string | null }[]>(
-      'select enabled_at from user_mfa where user_id = ? and enabled_at is not null',
-      [userId],
-    );
-    const enabledAt = rows[0]?.enabled_at;
-    return ['twoFactor', { totpEnabled: Boolean(enabledAt), enabledAt: enabledAt ? new Date(enabledAt).toISOString() : null }];
+  async exportSection(tx: Tx, userId: string): Promise<[name: string, data: unknown]> {
+    const enabledAt = (await this.mfa.stateOf(userId, tx))?.enabledAt ?? null;
+    return ['twoFactor', { totpEnabled: Boolean(enabledAt), enabledAt: enabledAt ? enabledAt.toISOString() : null }];
   }
 
-  /**
-   * Spends a TOTP code or a recovery code, each in one conditional statement: of two concurrent uses of the same
-   * code, exactly one matches the `where` clause.
-   */
-  private async consumeCode(em: EntityManager, userId: string, row: MfaRow, input: string): Promise<boolean> {
-    const typed = input.replace(/\s/g, '');
-    if (/^\d{6}$/.test(typed)) {
-      const secret = openTotpSecret(this.keys.secretKey, userId, Buffer.from(row.totp_secret!));
-      const step = verifyTotp(secret, typed, new Date(), TOTP_WINDOW);
-      if (step === null) return false;
-      const accepted = await em.execute<{ user_id: string }[]>(
-        `update user_mfa set last_step = ?, updated_at = now()
-          where user_id = ? and enabled_at is not null and last_step < ? returning user_id`,
-        [step, userId, step],
-      );
-      return accepted.length === 1;
-    }
-    const recoveryCode = normaliseRecoveryCode(input);
-    if (!recoveryCode) return false;
-    const spent = await em.execute<{ id: string }[]>(
-      `update mfa_recovery_codes set used_at = now()
-        where user_id = ? and code_hash = ? and used_at is null returning id`,
-      [userId, hashRecoveryCode(this.keys.recoveryCodeKey, userId, recoveryCode)],
-    );
-    return spent.length === 1;
-  }
-
-  private async deleteMfaData(em: EntityManager, userId: string): Promise<void> {
-    await em.execute('delete from mfa_recovery_codes where user_id = ?', [userId]);
-    await em.execute('delete from user_mfa where user_id = ?', [userId]);
-  }
-
-  private async row(em: EntityManager, userId: string): Promise<MfaRow | undefined> {
-    const rows = await em.execute<MfaRow[]>('select totp_secret, pending_secret, enabled_at from user_mfa where user_id = ?', [
-      userId,
-    ]);
-    return rows[0];
-  }
-
-  private async activeUser(em: EntityManager, userId: string): Promise<User> {
-    const user = await em.findOne(User, { id: userId, status: 'active' });
+  private async activeUser(userId: string): Promise<User> {
+    const user = await this.users.find(userId, ['active']);
     if (!user) throw new DomainError('not-found', 'Usuário não encontrado.');
     return user;
   }
@@ -263,14 +155,14 @@ export class MfaService implements SecondFactor, SecondFactorCheck, AccountParti
     return `mfa-manage:${userId}`;
   }
 
-  private async refuseWhileLocked(em: EntityManager, key: string): Promise<void> {
-    const locked = await this.manageThrottle.secondsLocked(em, key);
+  private async refuseWhileLocked(key: string): Promise<void> {
+    const locked = await this.manageThrottle.secondsLocked(key);
     if (locked > 0) throw new DomainError('rate-limited', TOO_MANY_ATTEMPTS, { retryAfterSeconds: locked });
   }
 
   /** Counts a wrong code or password; the failure that reaches the limit already answers as throttled. */
-  private async countFailure(em: EntityManager, key: string): Promise<void> {
-    const lock = await this.manageThrottle.fail(em, key);
+  private async countFailure(key: string): Promise<void> {
+    const lock = await this.manageThrottle.fail(key);
     if (lock > 0) throw new DomainError('rate-limited', TOO_MANY_ATTEMPTS, { retryAfterSeconds: lock });
   }
 }

@@ -1,23 +1,16 @@
-import type { EntityManager } from '../db/orm';
 import type { AuditService } from '../shared/audit.service';
 import { DomainError, type FieldError } from '../shared/errors';
 import type { RequestInfo } from '../shared/request-info';
 import type { PasswordHasher } from './password-hashing';
 import { SignInLocked, type SignInThrottle } from './sign-in-throttle';
-import { User } from './user.entity';
+import type { SecondFactor } from './second-factor';
+import type { UsersRepository } from './users.repository';
 
 /** What a sensitive change carries in its body to prove the account holder is making it. */
 export interface ReauthenticationProof {
   currentPassword?: string;
   /** A current code of the authenticator app, or an unused recovery code (accounts with a second factor). */
   secondFactorCode?: string;
-}
-
-/** The second factor as re-authentication needs it (MfaService implements it). */
-export interface SecondFactorCheck {
-  isEnabled(em: EntityManager, userId: string): Promise<boolean>;
-  /** Spends a current TOTP code or an unused recovery code; false when it is wrong or was used before. */
-  consume(em: EntityManager, userId: string, code: string): Promise<boolean>;
 }
 
 /**
@@ -36,35 +29,29 @@ const TOO_MANY_ATTEMPTS = 'Muitas tentativas com senha ou código inválido. Agu
  * failed sign-in, counted on the same per-account and per-address budget as the password grant ({@link SignInThrottle}).
  */
 export class Reauthenticator {
-  private secondFactor?: SecondFactorCheck;
-
   constructor(
+    private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly throttle: SignInThrottle,
     private readonly audit: AuditService,
+    private readonly secondFactor: SecondFactor,
   ) {}
-
-  /** Installs the second-factor check (wired by the composition root). */
-  useSecondFactor(check: SecondFactorCheck): void {
-    this.secondFactor = check;
-  }
 
   /**
    * Checks the proof for the active account `userId`; throws `reauthentication-required` (403) when it is missing or
    * wrong, `rate-limited` (429) while the account or the address is locked out. Spends the second-factor code it used.
    */
   async confirm(
-    em: EntityManager,
     userId: string,
     proof: ReauthenticationProof,
     info: RequestInfo,
     required: ProofRequired = 'either',
   ): Promise<void> {
-    const user = await em.findOne(User, { id: userId, status: 'active' }, { populate: ['passwordHash'] });
-    if (!user) throw new DomainError('not-found', 'Usuário não encontrado.');
+    const credentials = await this.users.credentialsOf(userId);
+    if (!credentials) throw new DomainError('not-found', 'Usuário não encontrado.');
     const password = nonEmpty(proof.currentPassword);
     const code = nonEmpty(proof.secondFactorCode);
-    const codeUsable = code !== undefined && this.secondFactor !== undefined && (await this.secondFactor.isEnabled(em, userId));
+    const codeUsable = code !== undefined && (await this.secondFactor.isEnabled(userId));
     const usePassword = required === 'both' || password !== undefined;
     const useCode = required === 'both' || (!usePassword && codeUsable);
     if ((usePassword && password === undefined) || (useCode && !codeUsable) || (!usePassword && !useCode)) {
@@ -75,7 +62,7 @@ export class Reauthenticator {
 
     let attempt;
     try {
-      attempt = await this.throttle.begin(em, { userId }, info.address);
+      attempt = await this.throttle.begin({ userId }, info.address);
     } catch (error) {
       if (error instanceof SignInLocked) {
         throw new DomainError('rate-limited', TOO_MANY_ATTEMPTS, { retryAfterSeconds: error.retryAfterSeconds });
@@ -83,21 +70,22 @@ export class Reauthenticator {
       throw error;
     }
     const errors: FieldError[] = [];
-    if (usePassword && !(user.passwordHash && (await this.hasher.verifyPassword(user.passwordHash, password!)))) {
+    const { passwordHash } = credentials;
+    if (usePassword && !(passwordHash && (await this.hasher.verifyPassword(passwordHash, password!)))) {
       errors.push({ field: 'currentPassword', message: WRONG_PASSWORD });
     }
     // The code is spent only with a right password: a wrong password must not burn the citizen's next code.
-    if (useCode && errors.length === 0 && !(await this.secondFactor!.consume(em, userId, code!))) {
+    if (useCode && errors.length === 0 && !(await this.secondFactor.consume(userId, code!))) {
       errors.push({ field: 'secondFactorCode', message: WRONG_CODE });
     }
     if (errors.length > 0) {
-      await this.audit.record(em, 'reauthentication_failed', info, { actorId: userId, subjectId: userId });
+      await this.audit.recordAlone('reauthentication_failed', info, { actorId: userId, subjectId: userId });
       if (attempt.lockSeconds > 0) {
         throw new DomainError('rate-limited', TOO_MANY_ATTEMPTS, { retryAfterSeconds: attempt.lockSeconds });
       }
       throw new DomainError('reauthentication-required', errors[0].message, { errors });
     }
-    await attempt.succeeded(em);
+    await attempt.succeeded();
   }
 }
 

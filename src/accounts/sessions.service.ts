@@ -1,37 +1,24 @@
 import type { AuthConfig } from '../config';
-import type { EntityManager } from '../db/orm';
+import type { Transactions, Tx } from '../db/repository';
 import { DomainError } from '../shared/errors';
-import { newId } from '../shared/ids';
+import { newId, isUuid } from '../shared/ids';
 import type { AuditService } from '../shared/audit.service';
 import type { Mailer } from '../shared/mailer';
 import type { RequestInfo } from '../shared/request-info';
-import { Throttle } from '../shared/throttle';
+import type { Throttle } from '../shared/throttle';
 import { epochSeconds, type Clock } from '../shared/clock';
 import { normaliseCpf } from '../shared/cpf';
-import { isUuid } from '../shared/ids';
+import type { Actor } from '../shared/access';
+import type { AccountCodesRepository } from './account-codes.repository';
 import type { PasswordHasher } from './password-hashing';
 import { checkPassword } from './password-policy';
 import { normaliseEmail } from './registration-rules';
-import { hashToken, newOpaqueToken, signAccessToken } from './tokens';
-import { User } from './user.entity';
-import type { Actor } from '../shared/access';
-import type { SessionRevoker } from './accounts.service';
+import type { SecondFactor } from './second-factor';
+import type { SessionsRepository } from './sessions.repository';
 import { SignInLocked, type SignInAttempt, type SignInThrottle } from './sign-in-throttle';
-import { prepared, runPrepared } from '../db/prepared';
-
-/**
- * The bearer token's check, run for every authenticated request (prepared: src/db/prepared.ts): the account is active
- * and the token's session (refresh-token family) has not ended — not revoked by logout, a password change or reset,
- * refresh-token reuse, suspension or erasure, and within its absolute lifetime. One statement, one round trip. The
- * partial index refresh_tokens_live_family_idx holds only live tokens, so an ended session costs one empty probe.
- */
-const ACTIVE_SESSION_ROLE = prepared(
-  'active_session_role',
-  `select u.role from users u
-    where u.id = ? and u.status = 'active'
-      and exists (select 1 from refresh_tokens r
-                   where r.family_id = ? and r.user_id = u.id and r.revoked_at is null and r.expires_at > ?)`,
-);
+import { hashToken, newOpaqueToken, signAccessToken } from './tokens';
+import type { User } from './user';
+import type { Login, UsersRepository } from './users.repository';
 
 /** The OAuth 2.0 token response (RFC 6749 §5.1). */
 export interface TokenResponse {
@@ -41,29 +28,7 @@ export interface TokenResponse {
   refresh_token: string;
 }
 
-/**
- * Why a token request failed, in OAuth 2.0 terms (RFC 6749 §5.2). The REST edge answers these as
- * `{"error", "error_description"}` instead of problem+json.
- */
-export class OAuthError extends Error {
-  constructor(
-    readonly error: 'invalid_request' | 'invalid_grant' | 'unsupported_grant_type' | 'mfa_required' | 'slow_down',
-    readonly description: string,
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(description);
-    this.name = 'OAuthError';
-  }
-}
-
-const INVALID_CREDENTIALS = 'CPF/e-mail ou senha incorretos.';
 const TOO_MANY_ATTEMPTS = 'Muitas tentativas de acesso. Aguarde e tente novamente.';
-
-/** Extra checks a password grant may need (two-factor authentication plugs in here). */
-export interface SecondFactor {
-  /** Throws an OAuthError when the account needs a second factor that is missing or wrong. */
-  verify(em: EntityManager, user: User, otp: string | undefined, info: RequestInfo): Promise<void>;
-}
 
 /**
  * Sign-in and sessions: the password and refresh-token grants, logout, password recovery, and turning an access
@@ -72,154 +37,103 @@ export interface SecondFactor {
  * A session is a refresh-token family: every refresh rotates the token; presenting a spent one means it was stolen or
  * replayed, so the whole family is revoked.
  */
-export class SessionsService implements SessionRevoker {
-  private readonly forgotThrottle: Throttle;
-  private secondFactor?: SecondFactor;
-
+export class SessionsService {
   constructor(
-    private readonly em: EntityManager,
+    private readonly transactions: Transactions,
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionsRepository,
+    private readonly codes: AccountCodesRepository,
     private readonly settings: AuthConfig & { jwtSecret: string },
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditService,
     private readonly mailer: Mailer,
     private readonly publicBaseUrl: string,
     private readonly signInThrottle: SignInThrottle,
+    /** Password-recovery requests, per login and address. */
+    private readonly forgotThrottle: Throttle,
+    private readonly secondFactor: SecondFactor,
     private readonly clock: Clock,
-  ) {
-    this.forgotThrottle = new Throttle({
-      maxFailures: settings.forgotMaxRequests,
-      lockSeconds: settings.loginLockSeconds,
-      lockMaxSeconds: settings.loginLockMaxSeconds,
-    });
-  }
-
-  /** Installs the second-factor check (wired by the composition root when MFA is available). */
-  useSecondFactor(secondFactor: SecondFactor): void {
-    this.secondFactor = secondFactor;
-  }
+  ) {}
 
   /**
    * `grant_type=password` with CPF or e-mail as username. Unknown login and wrong password give the same error and
    * cost the same (an unknown login is verified against a dummy hash). Every attempt is counted before the password is
    * checked, per account and per address ({@link SignInThrottle}), so no burst gets more tries than the limit; a
-   * success clears the account's count.
+   * success clears the account's count. Refusals: `invalid-credentials`, `rate-limited` (with the seconds to wait),
+   * and the second factor's own ({@link SecondFactor.verifySignIn}).
    */
   async passwordGrant(username: string, password: string, otp: string | undefined, info: RequestInfo): Promise<TokenResponse> {
     const login = this.normaliseLogin(username);
-    const em = this.em.fork();
-    const user = login
-      ? await em.findOne(User, login.includes('@') ? { email: login, status: 'active' } : { cpf: login, status: 'active' }, {
-          populate: ['passwordHash'],
-        })
-      : null;
+    const credentials = login ? await this.users.credentialsByLogin(login) : null;
+    const user = credentials?.user;
     let attempt: SignInAttempt;
     try {
       attempt = await this.signInThrottle.begin(
-        em,
-        user ? { userId: user.id } : { unknownLogin: login || username },
+        user ? { userId: user.id } : { unknownLogin: loginText(login) || username },
         info.address,
       );
     } catch (error) {
       if (!(error instanceof SignInLocked)) throw error;
-      await this.audit.record(em, 'sign_in_throttled', info, {});
-      throw new OAuthError('slow_down', TOO_MANY_ATTEMPTS, error.retryAfterSeconds);
+      await this.audit.recordAlone('sign_in_throttled', info, {});
+      throw new DomainError('rate-limited', TOO_MANY_ATTEMPTS, { retryAfterSeconds: error.retryAfterSeconds });
     }
-    const valid = user?.passwordHash
-      ? await this.hasher.verifyPassword(user.passwordHash, password)
+    const passwordHash = credentials?.passwordHash;
+    const valid = passwordHash
+      ? await this.hasher.verifyPassword(passwordHash, password)
       : await this.hasher.verifyAgainstDummy(password);
-    if (!user || !valid) {
-      await this.audit.record(em, 'sign_in_failed', info, { subjectId: user?.id ?? null });
-      if (attempt.lockSeconds > 0) throw new OAuthError('slow_down', TOO_MANY_ATTEMPTS, attempt.lockSeconds);
-      throw new OAuthError('invalid_grant', INVALID_CREDENTIALS);
+    if (!user || !passwordHash || !valid) {
+      await this.audit.recordAlone('sign_in_failed', info, { subjectId: user?.id ?? null });
+      if (attempt.lockSeconds > 0) {
+        throw new DomainError('rate-limited', TOO_MANY_ATTEMPTS, { retryAfterSeconds: attempt.lockSeconds });
+      }
+      throw new DomainError('invalid-credentials');
     }
     // A missing or wrong second factor keeps the attempt counted (a wrong code is a failed sign-in).
-    if (this.secondFactor) await this.secondFactor.verify(em, user, otp, info);
-    await attempt.succeeded(em);
-    if (this.hasher.needsRehash(user.passwordHash!)) {
-      await em.nativeUpdate(User, { id: user.id }, { passwordHash: await this.hasher.hashPassword(password) });
+    await this.secondFactor.verifySignIn(user.id, otp, info);
+    await attempt.succeeded();
+    if (this.hasher.needsRehash(passwordHash)) {
+      await this.users.setPasswordHash(user.id, await this.hasher.hashPassword(password));
     }
-    return em.transactional(async (tem) => {
-      const tokens = await this.startSession(tem, user);
-      await this.audit.record(tem, 'sign_in_succeeded', info, { actorId: user.id, subjectId: user.id });
+    return this.transactions.run(async (tx) => {
+      const tokens = await this.startSession(tx, user);
+      await this.audit.record(tx, 'sign_in_succeeded', info, { actorId: user.id, subjectId: user.id });
       return tokens;
     });
   }
 
   /**
    * `grant_type=refresh_token`: rotates the token (the old one is spent). A spent or revoked token revokes its whole
-   * family. The family keeps its absolute lifetime from the first sign-in.
+   * family. The family keeps its absolute lifetime from the first sign-in. A token that cannot be used answers
+   * `session-ended`, saying why.
    */
   async refreshGrant(refreshToken: string, info: RequestInfo): Promise<TokenResponse> {
-    const hash = hashToken(refreshToken);
-    const outcome = await this.em.fork().transactional(async (em) => {
-      const rows = await em.execute<
-        {
-          id: string;
-          user_id: string;
-          family_id: string;
-          expires_at: string | Date;
-          used_at: unknown;
-          revoked_at: unknown;
-          expired: boolean;
-        }[]
-      >(
-        `select id, user_id, family_id, expires_at, used_at, revoked_at, expires_at <= now() as expired
-           from refresh_tokens where token_hash = ? for update`,
-        [hash],
-      );
-      const row = rows[0];
-      if (!row) return { error: 'Sessão inválida. Entre novamente.' };
-      if (row.used_at || row.revoked_at) {
-        await em.execute('update refresh_tokens set revoked_at = now() where family_id = ? and revoked_at is null', [
-          row.family_id,
-        ]);
-        await this.audit.record(em, 'refresh_token_reused', info, {
-          subjectId: row.user_id,
-          details: { sessionId: row.family_id },
+    const outcome = await this.transactions.run(async (tx) => {
+      const token = await this.sessions.lockByHash(tx, hashToken(refreshToken));
+      if (!token) return { error: 'Sessão inválida. Entre novamente.' };
+      if (token.spent) {
+        await this.sessions.revokeFamily(tx, token.familyId);
+        await this.audit.record(tx, 'refresh_token_reused', info, {
+          subjectId: token.userId,
+          details: { sessionId: token.familyId },
         });
         return { error: 'Sessão encerrada por segurança. Entre novamente.' };
       }
-      if (row.expired) return { error: 'Sessão expirada. Entre novamente.' };
-      const user = await em.findOne(User, { id: row.user_id, status: 'active' });
+      if (token.expired) return { error: 'Sessão expirada. Entre novamente.' };
+      const user = await this.users.find(token.userId, ['active'], tx);
       if (!user) return { error: 'Sessão inválida. Entre novamente.' };
-      await em.execute('update refresh_tokens set used_at = now() where id = ?', [row.id]);
       const next = newOpaqueToken();
-      await em.execute(`insert into refresh_tokens (id, user_id, family_id, token_hash, expires_at) values (?, ?, ?, ?, ?)`, [
-        newId(),
-        user.id,
-        row.family_id,
-        next.hash,
-        row.expires_at,
-      ]);
-      return { tokens: this.tokenResponse(user, row.family_id, next.token) };
+      await this.sessions.rotate(tx, token, next.hash);
+      return { tokens: this.tokenResponse(user, token.familyId, next.token) };
     });
-    if ('error' in outcome) throw new OAuthError('invalid_grant', outcome.error!);
+    // The reuse is recorded (committed above) before the refusal.
+    if ('error' in outcome) throw new DomainError('session-ended', outcome.error);
     return outcome.tokens;
   }
 
   /** Logout: revokes the session of a refresh token. Unknown tokens are ignored (RFC 7009). */
   async revoke(token: string, info: RequestInfo): Promise<void> {
-    const em = this.em.fork();
-    const rows = await em.execute<{ user_id: string; family_id: string }[]>(
-      `update refresh_tokens set revoked_at = now()
-        where family_id = (select family_id from refresh_tokens where token_hash = ?) and revoked_at is null
-        returning user_id, family_id`,
-      [hashToken(token)],
-    );
-    if (rows.length > 0)
-      await this.audit.record(em, 'signed_out', info, { actorId: rows[0].user_id, subjectId: rows[0].user_id });
-  }
-
-  /** Revokes every session of the user, except `exceptSessionId` (the one changing the password keeps working). */
-  async revokeAllSessions(em: EntityManager, userId: string, exceptSessionId?: string): Promise<void> {
-    if (exceptSessionId) {
-      await em.execute(
-        'update refresh_tokens set revoked_at = now() where user_id = ? and family_id <> ? and revoked_at is null',
-        [userId, exceptSessionId],
-      );
-    } else {
-      await em.execute('update refresh_tokens set revoked_at = now() where user_id = ? and revoked_at is null', [userId]);
-    }
+    const userId = await this.sessions.revokeByToken(hashToken(token));
+    if (userId) await this.audit.recordAlone('signed_out', info, { actorId: userId, subjectId: userId });
   }
 
   /**
@@ -228,31 +142,22 @@ export class SessionsService implements SessionRevoker {
    */
   async forgotPassword(loginInput: string, info: RequestInfo): Promise<void> {
     const login = this.normaliseLogin(loginInput);
-    const em = this.em.fork();
     // The login is hashed: no CPF or e-mail in the table, and any length fits the key.
-    const key = `forgot:${hashToken(login || loginInput)}:${info.address}`;
-    const locked = await this.forgotThrottle.secondsLocked(em, key);
+    const key = `forgot:${hashToken(loginText(login) || loginInput)}:${info.address}`;
+    const locked = await this.forgotThrottle.secondsLocked(key);
     if (locked > 0)
       throw new DomainError('rate-limited', 'Muitos pedidos de recuperação de senha. Aguarde e tente novamente.', {
         retryAfterSeconds: locked,
       });
-    await this.forgotThrottle.fail(em, key);
+    await this.forgotThrottle.fail(key);
     if (!login) return;
-    const user = await em.findOne(
-      User,
-      login.includes('@') ? { email: login, status: 'active' } : { cpf: login, status: 'active' },
-    );
+    const user = await this.users.findActiveByLogin(login);
     if (!user?.email) return;
     const reset = newOpaqueToken();
-    await em.transactional(async (tem) => {
+    await this.transactions.run(async (tx) => {
       // Only the newest link works.
-      await tem.execute('update password_reset_tokens set used_at = now() where user_id = ? and used_at is null', [user.id]);
-      await tem.execute(
-        `insert into password_reset_tokens (id, user_id, token_hash, expires_at)
-         values (?, ?, ?, now() + make_interval(mins => ?))`,
-        [newId(), user.id, reset.hash, this.settings.passwordResetTtlMinutes],
-      );
-      await this.audit.record(tem, 'password_reset_requested', info, { subjectId: user.id });
+      await this.codes.replaceResetCode(tx, user.id, reset.hash, this.settings.passwordResetTtlMinutes);
+      await this.audit.record(tx, 'password_reset_requested', info, { subjectId: user.id });
     });
     const link = `${this.publicBaseUrl}/redefinir-senha#token=${reset.token}`;
     try {
@@ -273,33 +178,25 @@ export class SessionsService implements SessionRevoker {
 
   /** Password recovery, step 2: a valid, unused, unexpired token sets the new password and ends every session. */
   async resetPassword(token: string, newPassword: string, info: RequestInfo): Promise<void> {
-    const em = this.em.fork();
-    await em.transactional(async (tem) => {
-      const rows = await tem.execute<{ id: string; user_id: string }[]>(
-        `select id, user_id from password_reset_tokens
-          where token_hash = ? and used_at is null and expires_at > now() for update`,
-        [hashToken(token)],
-      );
-      const row = rows[0];
-      if (!row)
-        throw new DomainError('validation-error', undefined, {
-          errors: [{ field: 'token', message: 'Código de redefinição inválido ou expirado.' }],
-        });
-      const user = await tem.findOne(User, { id: row.user_id, status: 'active' });
-      if (!user)
-        throw new DomainError('validation-error', undefined, {
-          errors: [{ field: 'token', message: 'Código de redefinição inválido ou expirado.' }],
-        });
+    const invalid = () =>
+      new DomainError('validation-error', undefined, {
+        errors: [{ field: 'token', message: 'Código de redefinição inválido ou expirado.' }],
+      });
+    await this.transactions.run(async (tx) => {
+      const code = await this.codes.lockResetCode(tx, hashToken(token));
+      if (!code) throw invalid();
+      const user = await this.users.find(code.userId, ['active'], tx);
+      if (!user) throw invalid();
       const policy = checkPassword(newPassword, {
         cpf: user.cpf ?? undefined,
         birthDate: user.birthDate ?? undefined,
         email: user.email ?? undefined,
       });
       if (policy) throw new DomainError('validation-error', undefined, { errors: [{ field: 'newPassword', message: policy }] });
-      await tem.execute('update password_reset_tokens set used_at = now() where id = ?', [row.id]);
-      await tem.nativeUpdate(User, { id: user.id }, { passwordHash: await this.hasher.hashPassword(newPassword) });
-      await this.revokeAllSessions(tem, user.id);
-      await this.audit.record(tem, 'password_reset_completed', info, { actorId: user.id, subjectId: user.id });
+      await this.codes.spendResetCode(tx, code.id);
+      await this.users.setPasswordHash(user.id, await this.hasher.hashPassword(newPassword), tx);
+      await this.sessions.revokeAllOf(tx, user.id);
+      await this.audit.record(tx, 'password_reset_completed', info, { actorId: user.id, subjectId: user.id });
     });
   }
 
@@ -311,24 +208,19 @@ export class SessionsService implements SessionRevoker {
    */
   async actorFor(userId: string, sessionId: string | undefined): Promise<Actor | null> {
     if (!isUuid(userId) || sessionId === undefined || !isUuid(sessionId)) return null;
-    // No unit of work needed for one read: no EntityManager fork.
-    const rows = await runPrepared<{ role: Actor['role'] }>(this.em, ACTIVE_SESSION_ROLE, [userId, sessionId, this.clock.now()]);
-    return rows[0] ? { id: userId, role: rows[0].role, sessionId } : null;
+    const role = await this.sessions.activeSessionRole(userId, sessionId, this.clock.now());
+    return role ? { id: userId, role, sessionId } : null;
   }
 
-  /** Starts a new session (refresh-token family) for a user who just proved who they are. */
-  async startSession(em: EntityManager, user: User): Promise<TokenResponse> {
+  /** Starts a new session (refresh-token family) in `tx` for a user who just proved who they are. */
+  async startSession(tx: Tx, user: Pick<User, 'id' | 'role'>): Promise<TokenResponse> {
     const familyId = newId();
     const refresh = newOpaqueToken();
-    await em.execute(
-      `insert into refresh_tokens (id, user_id, family_id, token_hash, expires_at)
-       values (?, ?, ?, ?, now() + make_interval(days => ?))`,
-      [newId(), user.id, familyId, refresh.hash, this.settings.refreshTokenTtlDays],
-    );
+    await this.sessions.start(tx, user.id, familyId, refresh.hash, this.settings.refreshTokenTtlDays);
     return this.tokenResponse(user, familyId, refresh.token);
   }
 
-  private tokenResponse(user: User, sessionId: string, refreshToken: string): TokenResponse {
+  private tokenResponse(user: Pick<User, 'id' | 'role'>, sessionId: string, refreshToken: string): TokenResponse {
     return {
       access_token: signAccessToken(
         {
@@ -347,11 +239,20 @@ export class SessionsService implements SessionRevoker {
     };
   }
 
-  /** CPF (any punctuation) or e-mail, in the form they are stored; empty when it can be neither. */
-  private normaliseLogin(username: string): string {
+  /** CPF (any punctuation) or e-mail, in the form they are stored; null when it can be neither. */
+  private normaliseLogin(username: string): Login | null {
     const trimmed = username.trim();
-    if (trimmed.includes('@')) return normaliseEmail(trimmed);
+    if (trimmed.includes('@')) {
+      const email = normaliseEmail(trimmed);
+      return email ? { email } : null;
+    }
     const cpf = normaliseCpf(trimmed);
-    return /^\d{11}$/.test(cpf) ? cpf : '';
+    return /^\d{11}$/.test(cpf) ? { cpf } : null;
   }
+}
+
+/** The login as typed after normalisation ('' for none): the key of its throttles. */
+function loginText(login: Login | null): string {
+  if (!login) return '';
+  return 'email' in login ? login.email : login.cpf;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { EntityManager } from '../db/orm';
 import type { Clock } from '../shared/clock';
 import { Throttle, type ThrottlePolicy } from '../shared/throttle';
+import type { ThrottlesRepository } from '../shared/throttles.repository';
 
 /** Limits of password guessing: per account (or unknown login) and per client address. */
 export interface SignInThrottlePolicy {
@@ -17,7 +17,7 @@ export interface SignInAttempt {
   /** > 0 when this attempt was the last one allowed: a failure now answers "locked for this long". */
   readonly lockSeconds: number;
   /** The attempt succeeded: the account's failures are forgotten and this attempt is taken off the address's count. */
-  succeeded(em: EntityManager): Promise<void>;
+  succeeded(): Promise<void>;
 }
 
 /** Every password attempt is refused for now; `retryAfterSeconds` says for how long. */
@@ -43,29 +43,33 @@ export class SignInThrottle {
 
   constructor(
     policy: SignInThrottlePolicy,
+    throttles: ThrottlesRepository,
     private readonly clock: Clock,
   ) {
-    this.perAccount = new Throttle(policy.perAccount);
-    this.perAddress = new Throttle(policy.perAddress);
+    this.perAccount = new Throttle(policy.perAccount, throttles);
+    this.perAddress = new Throttle(policy.perAddress, throttles);
   }
 
-  /** Counts an attempt on `subject` from `address`; throws {@link SignInLocked} when either is locked. */
-  async begin(em: EntityManager, subject: SignInSubject, address: string): Promise<SignInAttempt> {
+  /**
+   * Counts an attempt on `subject` from `address`; throws {@link SignInLocked} when either is locked. Counted outside
+   * any transaction: a failed attempt stays counted whatever the request does next.
+   */
+  async begin(subject: SignInSubject, address: string): Promise<SignInAttempt> {
     const now = this.clock.now();
     const addressKey = `login:address:${address}`;
     const accountKey =
       'userId' in subject
         ? `login:account:${subject.userId}`
         : `login:unknown:${digest(subject.unknownLogin.trim().toLowerCase())}`;
-    const byAddress = await this.perAddress.claim(em, addressKey, now);
+    const byAddress = await this.perAddress.claim(addressKey, now);
     if (!byAddress.allowed) throw new SignInLocked(byAddress.retryAfterSeconds);
-    const byAccount = await this.perAccount.claim(em, accountKey, now);
+    const byAccount = await this.perAccount.claim(accountKey, now);
     if (!byAccount.allowed) throw new SignInLocked(byAccount.retryAfterSeconds);
     return {
       lockSeconds: Math.max(byAddress.lockSeconds, byAccount.lockSeconds),
-      succeeded: async (tem) => {
-        await this.perAccount.reset(tem, accountKey);
-        await this.perAddress.refund(tem, addressKey);
+      succeeded: async () => {
+        await this.perAccount.reset(accountKey);
+        await this.perAddress.refund(addressKey);
       },
     };
   }

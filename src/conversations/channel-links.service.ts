@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '../db/orm';
 import { Throttle } from '../shared/throttle';
+import { ThrottlesRepository } from '../shared/throttles.repository';
 import { DomainError } from '../shared/errors';
 import { newId, isUuid } from '../shared/ids';
 import type { AuditService } from '../shared/audit.service';
@@ -62,8 +63,9 @@ export class ChannelLinksService implements AccountParticipant {
     private readonly audit: AuditService,
   ) {
     const lock = { lockSeconds: settings.lockSeconds, lockMaxSeconds: settings.lockMaxSeconds };
-    this.perUser = new Throttle({ maxFailures: settings.maxFailuresPerUser, ...lock });
-    this.perSpace = new Throttle({ maxFailures: settings.maxFailuresPerSpace, ...lock });
+    const throttles = new ThrottlesRepository(em);
+    this.perUser = new Throttle({ maxFailures: settings.maxFailuresPerUser, ...lock }, throttles);
+    this.perSpace = new Throttle({ maxFailures: settings.maxFailuresPerSpace, ...lock }, throttles);
   }
 
   /**
@@ -93,11 +95,11 @@ export class ChannelLinksService implements AccountParticipant {
   async redeem(channel: string, channelUserId: string, typed: string): Promise<RedeemOutcome> {
     const userKey = throttleKey(`link:${channel}:`, channelUserId);
     const em = this.em.fork();
-    const userLock = await this.perUser.secondsLocked(em, userKey);
+    const userLock = await this.perUser.secondsLocked(userKey, em);
     if (userLock > 0) return { ok: false, reason: 'locked', retryAfterSeconds: userLock };
     const code = normaliseLinkCode(typed);
     const spaceKey = code ? `${SPACE_PREFIX}${codeSpaceOf(code)}` : null;
-    const spaceLock = spaceKey ? await this.perSpace.secondsLocked(em, spaceKey) : 0;
+    const spaceLock = spaceKey ? await this.perSpace.secondsLocked(spaceKey, em) : 0;
     if (spaceLock > 0) return { ok: false, reason: 'space-locked', retryAfterSeconds: spaceLock };
     const userId = code
       ? await em.transactional(async (tem) => {
@@ -132,10 +134,10 @@ export class ChannelLinksService implements AccountParticipant {
       : null;
     if (!userId) {
       // A malformed code belongs to no space: only its sender pays for it.
-      const lock = Math.max(await this.perUser.fail(em, userKey), spaceKey ? await this.perSpace.fail(em, spaceKey) : 0);
+      const lock = Math.max(await this.perUser.fail(userKey, em), spaceKey ? await this.perSpace.fail(spaceKey, em) : 0);
       return lock > 0 ? { ok: false, reason: 'locked', retryAfterSeconds: lock } : { ok: false, reason: 'invalid' };
     }
-    await this.perUser.reset(em, userKey);
+    await this.perUser.reset(userKey, em);
     this.notices.kick();
     return { ok: true, userId };
   }

@@ -21,7 +21,7 @@ import { DOCUMENT_STATUSES, EXPIRING_WINDOW_DAYS, addDays, documentStatus, today
 import { decryptFile, encryptFile } from './file-crypto';
 import { cleanFileName, detectFileKind, fileKindOf, type FileContentType } from './file-kinds';
 import { formatFileSize } from './file-size';
-import { fileTooLarge, unsupportedFileType, type UploadedFile } from './upload-reader';
+import { fileTooLarge, unsupportedFileType, type UploadedFile } from './uploaded-file';
 
 export interface DocumentsOptions {
   quotaCount: number;

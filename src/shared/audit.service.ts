@@ -1,5 +1,5 @@
-import type { EntityManager } from '../db/orm';
-import { newId } from './ids';
+import type { Tx } from '../db/repository';
+import type { AuditRepository } from './audit.repository';
 import type { RequestInfo } from './request-info';
 
 /** Security-relevant events. Stable names: they are queried by operators. */
@@ -38,30 +38,41 @@ export type AuditEventName =
   | 'document_shared'
   | 'document_share_revoked';
 
+/** What an event is about: who did it, to whom, and anything else worth keeping (never a secret). */
+export interface AuditRefs {
+  actorId?: string | null;
+  subjectId?: string | null;
+  details?: Record<string, unknown>;
+}
+
 /**
- * Writes the audit trail. Never pass secrets in `details`: the table is read by operators. Uses the caller's entity
- * manager so an audit row commits or rolls back with the change it records.
+ * Writes the audit trail. Never pass secrets in `details`: the table is read by operators. An event that records a
+ * change is written in the change's transaction, so it commits or rolls back with it.
  */
 export class AuditService {
-  /** Records one event in the same transaction as `em`'s current work. */
-  async record(
-    em: EntityManager,
-    event: AuditEventName,
-    info: RequestInfo,
-    refs: { actorId?: string | null; subjectId?: string | null; details?: Record<string, unknown> } = {},
-  ): Promise<void> {
-    await em.execute(
-      `insert into audit_events (id, event, actor_id, subject_id, address, request_id, details, occurred_at)
-       values (?, ?, ?, ?, ?, ?, ?, now())`,
-      [
-        newId(),
-        event,
-        refs.actorId ?? null,
-        refs.subjectId ?? null,
-        info.address.slice(0, 64),
-        info.requestId?.slice(0, 128) ?? null,
-        refs.details ? JSON.stringify(refs.details) : null,
-      ],
-    );
+  constructor(private readonly trail: AuditRepository) {}
+
+  /** Records one event in `tx`, the transaction of the change it records. */
+  async record(tx: Tx, event: AuditEventName, info: RequestInfo, refs: AuditRefs = {}): Promise<void> {
+    await this.trail.append(this.recordOf(event, info, refs), tx);
+  }
+
+  /**
+   * Records one event on its own, committed at once: a refusal (a failed sign-in, a throttled one) changes nothing
+   * else, and must stay recorded whatever the request does next.
+   */
+  async recordAlone(event: AuditEventName, info: RequestInfo, refs: AuditRefs = {}): Promise<void> {
+    await this.trail.append(this.recordOf(event, info, refs));
+  }
+
+  private recordOf(event: AuditEventName, info: RequestInfo, refs: AuditRefs) {
+    return {
+      event,
+      actorId: refs.actorId ?? null,
+      subjectId: refs.subjectId ?? null,
+      address: info.address.slice(0, 64),
+      requestId: info.requestId?.slice(0, 128) ?? null,
+      details: refs.details ?? null,
+    };
   }
 }

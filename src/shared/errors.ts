@@ -1,25 +1,23 @@
 /**
  * The one catalogue of domain errors: a stable code and a pt-BR message, no HTTP.
- * api/ maps each code to a status and problem type (`/problems/<code>`); bot/ maps codes to chat text.
- * Add a code here first, then its status in api/http/problems.ts (the compiler insists).
+ * http/problems.ts maps each code to a status and problem type (`/problems/<code>`); bot/ maps codes to chat text.
+ * Add a code here first, then its status in http/problems.ts (the compiler insists). Codes about a request as HTTP
+ * (its body, route, method or duration) are not the domain's: they are in http/errors.ts.
  */
 export const ERROR_CATALOGUE = {
   'validation-error': 'Os dados enviados são inválidos.',
-  'malformed-request': 'O corpo da requisição não é um JSON válido.',
-  'payload-too-large': 'O corpo da requisição é grande demais.',
-  'unsupported-media-type': 'Tipo de conteúdo não suportado.',
   'not-found': 'Recurso não encontrado.',
-  'route-not-found': 'Rota não encontrada.',
-  'method-not-allowed': 'Método não permitido para esta rota.',
   unauthorized: 'É preciso autenticar-se para acessar este recurso.',
   forbidden: 'Você não tem permissão para esta operação.',
+  'invalid-credentials': 'CPF/e-mail ou senha incorretos.',
+  'second-factor-required':
+    'Verificação em duas etapas ativa: informe o código do aplicativo autenticador ou um código de recuperação.',
+  'session-ended': 'Sessão inválida. Entre novamente.',
   'reauthentication-required':
     'Para esta alteração, confirme que é você: informe a senha atual (currentPassword) ou, com a verificação em duas etapas ativa, um código do aplicativo autenticador (secondFactorCode).',
   conflict: 'A operação conflita com o estado atual do recurso.',
   'rate-limited': 'Muitas tentativas. Aguarde um pouco e tente novamente.',
   'service-unavailable': 'Serviço temporariamente indisponível. Tente novamente em instantes.',
-  'request-timeout': 'A requisição demorou demais para ser processada.',
-  'channel-unreachable': 'Não foi possível entregar a resposta do bot ao canal (serviceUrl). Tente de novo em instantes.',
   'internal-error': 'Ocorreu um erro inesperado. Se persistir, informe o código da requisição ao suporte.',
   'insufficient-funds': 'Saldo insuficiente no cartão.',
   'balance-limit': 'A recarga ultrapassaria o saldo máximo permitido no cartão.',

@@ -6,7 +6,7 @@ import { registerCitizen, type SignedInCitizen } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
- * Conversation transcripts: what the citizen says, what IPlani must answer, through botbuilder-testing's TestAdapter
+ * Conversation transcripts: what the citizen says, what IPlani must answer, through botbuilder's TestAdapter
  * and the app's real services and database. Every turn answers with exactly one message (IPlani joins a message
  * without options to the next one); each step lists the parts that message must contain, in order.
  */
@@ -193,7 +193,7 @@ describe('2 · cancel a card', () => {
     ]);
     const card = await t.app.db.em.fork().execute('select status from transport_cards where id = ?', [citizen.cardId]);
     expect(card[0].status).toBe('blocked');
-    // Audited as made through the conversation's channel (botbuilder-testing's is `test`).
+    // Audited as made through the conversation's channel (botbuilder's TestAdapter uses `test`).
     const audited = await t.app.db.em
       .fork()
       .execute(`select address from audit_events where event = 'card_blocked' and subject_id = ?`, [citizen.cardId]);

@@ -1,7 +1,7 @@
 import jwt from 'jsonwebtoken';
 import WebSocket from 'ws';
 import { buildApp, type App } from '../../src/main';
-import { createHttpServer } from '../../api/http/server';
+import { createHttpServer } from '../../http/server';
 import { createLogger } from '../../src/shared/logger';
 import { WalletBot } from '../../bot/wallet-bot';
 import { directLineEdge } from '../../bot/channels/directline/bot-adapter';
@@ -53,6 +53,27 @@ describe('POST /v1/bot/directline/token', () => {
     const bad = await t.fetch('/v1/bot/directline/token', { method: 'POST', headers: { authorization: 'Bearer nope' } });
     expect(bad.status).toBe(401);
     expect(isProblem(bad)).toBe(true);
+  });
+
+  it('reads the access token on a server where only Direct Line is registered (the server verifies bearers, not the API)', async () => {
+    const other = await startOtherInstance();
+    try {
+      const res = await fetch(`${other.baseUrl}/v1/bot/directline/token`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${citizen.accessToken}` },
+      });
+      expect(res.status).toBe(200);
+      const { token } = (await res.json()) as { token: string };
+      expect((jwt.decode(token) as { cid: string | null }).cid).toBe(citizen.id);
+
+      const bad = await fetch(`${other.baseUrl}/v1/bot/directline/token`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer nope' },
+      });
+      expect(bad.status).toBe(401);
+    } finally {
+      await other.close();
+    }
   });
 
   it('is not an access token: a Direct Line token is refused by the REST API', async () => {
@@ -588,7 +609,12 @@ async function startOtherInstance(): Promise<{ baseUrl: string; close(): Promise
     return { baseUrl: `http://127.0.0.1:${port}`, close: () => app.close() };
   }
   const logger = createLogger('silent');
-  const server = createHttpServer({ config, logger, orm: t.app.db.orm });
+  const server = createHttpServer({
+    config,
+    logger,
+    orm: t.app.db.orm,
+    bearer: { jwtSecret: JWT_SECRET, sessions: t.app.services.sessions, clock: systemClock },
+  });
   const channel = registerDirectLine(server, {
     em: t.app.db.em,
     bot: new WalletBot(t.app.engine, logger, directLineEdge),

@@ -1,13 +1,6 @@
-import { systemClock } from '../../src/shared/clock';
 import { buildApp } from '../../src/main';
-import { createServices } from '../../src/services';
 import { createLogger } from '../../src/shared/logger';
 import { createMailer } from '../../src/shared/mailer';
-import { resolveSecrets } from '../../src/shared/secrets';
-import { OutboundHttp } from '../../src/shared/outbound-http';
-import { createHttpServer } from '../../api/http/server';
-import { isStreamingRoute } from '../../api/http/streaming-routes';
-import { registerApi } from '../../api';
 import { FAQ_SEED_ENTRIES } from '../../src/faq/seed-entries';
 import { RateLimiter } from '../../src/shared/rate-limiter';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -123,35 +116,18 @@ async function createEntry(overrides: Record<string, unknown> = {}, instance: In
 
 /**
  * A second app instance on the same database as `t`, with its own services (and so its own in-memory FAQ index) and
- * its own HTTP server. With PostgreSQL it is a whole second app with its own connection pool, as in a multi-instance
- * deployment. Embedded PGlite is one process per database by design, so there the second instance shares `t`'s
- * database connection.
+ * its own HTTP server. With PostgreSQL it has its own connection pool, as in a multi-instance deployment. Embedded
+ * PGlite is one process per database by design, so there the second instance shares `t`'s open database.
  */
 async function startSecondInstance(): Promise<Instance & { close(): Promise<void> }> {
   const config = t.app.config;
   const logger = createLogger('silent');
   const mailer = createMailer(config.mail, logger, () => undefined);
-  if (config.database.kind === 'postgresql') {
-    const app = await buildApp(config, { logger, mailer });
-    const port = await app.listen();
-    return { fetch: (path, init) => fetch(`http://127.0.0.1:${port}${path}`, init), close: () => app.close() };
-  }
-  const { db } = t.app;
-  const secrets = resolveSecrets(config, logger);
-  const services = createServices({ config, em: db.em, logger, secrets, mailer });
-  const server = createHttpServer({ config, logger, orm: db.orm, isStreamingRoute });
-  registerApi(server, { services, db, secrets, config, clock: systemClock, outbound: new OutboundHttp(config.outbound) });
-  const port = await new Promise<number>((resolve) => {
-    server.listen(0, '127.0.0.1', () => resolve(server.address().port));
-  });
-  return {
-    fetch: (path, init) => fetch(`http://127.0.0.1:${port}${path}`, init),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  // Built by the app's own composition function. On PGlite the second instance shares t's open database.
+  const database = config.database.kind === 'postgresql' ? undefined : t.app.db;
+  const app = await buildApp(config, { logger, mailer, database });
+  const port = await app.listen();
+  return { fetch: (path, init) => fetch(`http://127.0.0.1:${port}${path}`, init), close: () => app.close() };
 }
 
 describe('the seeded knowledge base', () => {

@@ -3,7 +3,9 @@ import { Writable } from 'node:stream';
 import type { Request, Response } from 'restify';
 import { buildApp } from '../../src/main';
 import { createLogger } from '../../src/shared/logger';
-import { createHttpServer } from '../../api/http/server';
+import { resolveSecrets } from '../../src/shared/secrets';
+import { systemClock } from '../../src/shared/clock';
+import { createHttpServer } from '../../http/server';
 import { applySecurity } from '../../api/http/security';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { testDatabaseUrl } from '../setup/database';
@@ -120,7 +122,16 @@ describe('global rate limit per client address', () => {
         const port = await app.listen();
         return { baseUrl: `http://127.0.0.1:${port}`, close: () => app.close() };
       }
-      const server = createHttpServer({ config: t.app.config, logger, orm: t.app.db.orm });
+      const server = createHttpServer({
+        config: t.app.config,
+        logger,
+        orm: t.app.db.orm,
+        bearer: {
+          jwtSecret: resolveSecrets(t.app.config, logger).jwtSecret,
+          sessions: t.app.services.sessions,
+          clock: systemClock,
+        },
+      });
       applySecurity(server, { config: t.app.config, logger, orm: t.app.db.orm });
       server.get('/v1/document-types', async function types(_req: Request, res: Response) {
         res.json(200, { items: [] });

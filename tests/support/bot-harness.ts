@@ -1,16 +1,12 @@
 import { RequestContext } from '@mikro-orm/core';
 import { TestAdapter, type Activity } from 'botbuilder';
 import { randomUUID } from 'node:crypto';
-import { ConversationEngine } from '../../bot/conversation-engine';
-import { createWalletPorts } from '../../bot/ports';
-import { WalletBot } from '../../bot/wallet-bot';
-import { BotFrameworkEdge } from '../../bot/channel-edge';
-import { ConnectorPolicy } from '../../bot/connector-policy';
+import { createBotFrameworkBot } from '../../src/main';
 import { OutboundHttp } from '../../src/shared/outbound-http';
 import type { TestApp } from './test-app';
 
 /**
- * A conversation with IPlani through botbuilder-testing's TestAdapter, running the app's real services on the test
+ * A conversation with IPlani through botbuilder's TestAdapter, running the app's real services on the test
  * database. `restart()` builds a new bot and engine, as a restarted app would have: all state comes from the database.
  */
 export class BotHarness {
@@ -32,22 +28,14 @@ export class BotHarness {
   /** A fresh engine and bot over the same database (what a restarted or different app instance has). */
   restart(): void {
     const { app } = this.t;
-    const engine = new ConversationEngine(
-      createWalletPorts(app.services, { maxFileBytes: app.config.documents.maxFileBytes }),
-      app.services.conversations,
-      {
-        idleMinutes: app.config.bot.idleMinutes,
-        turnTimeoutMs: app.config.bot.turnTimeoutMs,
-      },
-      app.logger,
-    );
-    // The TestAdapter plays a Bot Framework channel ("test") in Emulator mode: files arrive as data: URLs.
-    const policy = new ConnectorPolicy({ authenticated: false, connectorHosts: [], testOrigins: [] });
-    const bot = new WalletBot(
-      engine,
-      app.logger,
-      new BotFrameworkEdge(policy, new OutboundHttp(app.config.outbound), app.logger),
-    );
+    // Built by the same function as the running app's bot; the TestAdapter plays a Bot Framework channel ("test") in
+    // Emulator mode (the test app has no bot credentials): files arrive as data: URLs.
+    const { bot } = createBotFrameworkBot({
+      config: app.config,
+      services: app.services,
+      logger: app.logger,
+      outbound: new OutboundHttp(app.config.outbound),
+    });
     this.adapter = new TestAdapter((context) => RequestContext.create(app.db.em, () => bot.run(context)), {
       channelId: 'test',
       serviceUrl: 'https://test.localhost',

@@ -1,4 +1,4 @@
-import { isCanonicalPath, loggablePath } from '../../api/http/paths';
+import { isCanonicalPath, loggablePath } from '../../http/paths';
 
 describe('isCanonicalPath', () => {
   it.each([

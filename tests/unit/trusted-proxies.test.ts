@@ -1,5 +1,5 @@
 import type { Request } from 'restify';
-import { clientAddress, trustedProxies } from '../../api/http/client-address';
+import { clientAddress, trustedProxies } from '../../http/client-address';
 import { ConfigError, loadConfig } from '../../src/config';
 
 function request(peer: string, forwardedFor?: string): Request {

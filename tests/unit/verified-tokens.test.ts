@@ -1,4 +1,4 @@
-import { VerifiedTokens } from '../../api/http/authentication';
+import { VerifiedTokens } from '../../http/authentication';
 
 const claims = (expiresAtMs: number) => ({ sub: 'user', sid: 'session', expiresAtMs });
 

@@ -7,7 +7,7 @@ import {
   type ResourceResponse,
 } from 'botbuilder';
 import type { Logger } from '../../../src/shared/logger';
-import { DomainError } from '../../../src/shared/errors';
+import { HttpError } from '../../../http/errors';
 import * as say from '../../render/messages.pt-BR';
 import { fileFromBytes } from '../../attachments';
 import type { ChannelEdge } from '../../channel-edge';
@@ -82,11 +82,11 @@ export class DirectLineBotAdapter extends BotAdapter {
 
   /** Web Chat through this server never edits or deletes activities; the bot does not either. */
   updateActivity(): Promise<void> {
-    return Promise.reject(new DomainError('method-not-allowed', 'Atividades do Direct Line não podem ser alteradas.'));
+    return Promise.reject(new HttpError('method-not-allowed', 'Atividades do Direct Line não podem ser alteradas.'));
   }
 
   deleteActivity(): Promise<void> {
-    return Promise.reject(new DomainError('method-not-allowed', 'Atividades do Direct Line não podem ser apagadas.'));
+    return Promise.reject(new HttpError('method-not-allowed', 'Atividades do Direct Line não podem ser apagadas.'));
   }
 
   /** Proactive messages would need a stored reference and token; this channel has none. */

@@ -13,7 +13,9 @@ import { DirectLineBotAdapter, type TurnLogic } from './bot-adapter';
 import { DirectLineStore } from './store';
 import { DirectLineTokenError, DirectLineTokens, type DirectLineClaims } from './tokens';
 import { readDirectLineUpload, type UploadedAttachment } from './upload';
-import { isCanonicalPath } from '../../../api/http/paths';
+import { isCanonicalPath } from '../../../http/paths';
+import { HttpError } from '../../../http/errors';
+import { streamingRoute } from '../../../http/routes';
 
 /** Direct Line settings (see `.env.example`). */
 export interface DirectLineConfig {
@@ -247,7 +249,7 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
    */
   async function receive(claims: DirectLineClaims, body: unknown, files: UploadedAttachment[] = []) {
     if (typeof body !== 'object' || body === null || Array.isArray(body) || !CLIENT_TYPES.has(String((body as Activity).type))) {
-      throw new DomainError('malformed-request', 'Envie uma atividade com type "message", "typing" ou "event".');
+      throw new HttpError('malformed-request', 'Envie uma atividade com type "message", "typing" ou "event".');
     }
     const fields = body as Record<string, unknown>;
     if (fields.type === 'typing') return '';
@@ -298,13 +300,16 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
     res.send(200, { id: await receive(claims, req.body) });
   });
 
-  // Web Chat's paper clip: the activity and its file as multipart/form-data (the body parser leaves this route alone).
-  server.post(`${BASE}/conversations/:id/upload`, async function uploadAttachment(req: Request, res: Response) {
+  // Web Chat's paper clip: the activity and its file as multipart/form-data, read as a stream (the body parser leaves
+  // this route alone).
+  const UPLOAD_PATH = `${BASE}/conversations/:id/upload`;
+  server.post(UPLOAD_PATH, async function uploadAttachment(req: Request, res: Response) {
     const claims = await claimsOf(bearer(req), conversationParam(req));
     await existingConversation(claims.conv);
     const upload = await readDirectLineUpload(req, req.headers, deps.maxUploadBytes);
     res.send(200, { id: await receive(claims, upload.activity, [upload.file]) });
   });
+  streamingRoute(server, 'POST', UPLOAD_PATH);
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   function refuse(socket: Duplex, status: string): void {

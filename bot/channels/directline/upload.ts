@@ -1,8 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import { DomainError } from '../../../src/shared/errors';
-import { fileTooLarge, multipartParser } from '../../../src/documents/upload-reader';
-import { rejectNulCharacters } from '../../../api/http/body';
+import type { DomainError } from '../../../src/shared/errors';
+import { fileTooLarge } from '../../../src/documents/uploaded-file';
+import { multipartParser } from '../../../http/multipart';
+import { rejectNulCharacters } from '../../../http/body';
+import { HttpError } from '../../../http/errors';
 
 /** A file sent with a Direct Line upload: the name and type the browser declared, and its bytes. */
 export interface UploadedAttachment {
@@ -24,7 +26,7 @@ const MULTIPART_OVERHEAD_BYTES = MAX_ACTIVITY_BYTES + 16 * 1024;
 
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/i;
 
-const malformed = (detail: string) => new DomainError('malformed-request', detail);
+const malformed = (detail: string) => new HttpError('malformed-request', detail);
 
 /**
  * Reads a Direct Line upload as Web Chat sends it (see botframework-directlinejs `postMessageWithAttachments`):
@@ -52,8 +54,8 @@ export function readDirectLineUpload(
   return new Promise((resolve, reject) => {
     let activityText: string | undefined;
     let file: UploadedAttachment | undefined;
-    let failure: DomainError | undefined;
-    const fail = (error: DomainError) => {
+    let failure: DomainError | HttpError | undefined;
+    const fail = (error: DomainError | HttpError) => {
       failure ??= error;
     };
 

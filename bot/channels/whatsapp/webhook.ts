@@ -1,6 +1,8 @@
 import type { Request, Response, Server } from 'restify';
 import { DomainError } from '../../../src/shared/errors';
-import { readBody } from '../../../api/http/body';
+import { readBody } from '../../../http/body';
+import { HttpError } from '../../../http/errors';
+import { streamingRoute } from '../../../http/routes';
 import type { WhatsAppChannel } from './channel';
 import { inboundMessages } from './payload';
 import { isSameSecret, isValidSignature } from './signature';
@@ -51,7 +53,7 @@ export function registerWhatsAppWebhook(server: Server, options: WhatsAppWebhook
       req.resume();
       throw new DomainError('not-found', NOT_CONFIGURED);
     }
-    // A streaming route (api/http/streaming-routes.ts): the body is read here, so nothing parses it before the check.
+    // A streaming route (declared below): the body is read here, so nothing parses it before the check.
     const raw = await readBody(req, options.maxBodyBytes);
     const header = req.headers['x-hub-signature-256'];
     if (!isValidSignature(raw, Array.isArray(header) ? header[0] : header, options.appSecret)) {
@@ -61,9 +63,11 @@ export function registerWhatsAppWebhook(server: Server, options: WhatsAppWebhook
     try {
       body = JSON.parse(raw.toString('utf8')) as unknown;
     } catch {
-      throw new DomainError('malformed-request', 'O corpo da requisição não é um JSON válido.');
+      throw new HttpError('malformed-request', 'O corpo da requisição não é um JSON válido.');
     }
     options.channel.accept(inboundMessages(body, options.phoneNumberId));
     res.send(200);
   });
+  // Deliveries are authenticated over their exact bytes before anything parses them.
+  streamingRoute(server, 'POST', WHATSAPP_WEBHOOK_PATH);
 }

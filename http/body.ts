@@ -1,14 +1,11 @@
 import type { Request, Response } from 'restify';
-import { DomainError } from '../../src/shared/errors';
+import { HttpError } from './errors';
 
 /** Request fields this module adds. */
 export interface BodyFields {
   /** The exact bytes received (JSON and form bodies), kept for signature checks such as WhatsApp's. */
   rawBody?: Buffer;
 }
-
-/** Routes that read their own body as a stream (file uploads); the parser leaves the stream untouched for them. */
-export type StreamingRoute = (req: Request) => boolean;
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -28,7 +25,7 @@ export function readBody(req: Request, limit: number): Promise<Buffer> {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limit) {
       req.resume();
-      reject(new DomainError('payload-too-large', `O corpo da requisição passa do limite de ${formatBytes(limit)}.`));
+      reject(new HttpError('payload-too-large', `O corpo da requisição passa do limite de ${formatBytes(limit)}.`));
       return;
     }
     const chunks: Buffer[] = [];
@@ -41,7 +38,7 @@ export function readBody(req: Request, limit: number): Promise<Buffer> {
         done = true;
         chunks.length = 0;
         req.resume();
-        reject(new DomainError('payload-too-large', `O corpo da requisição passa do limite de ${formatBytes(limit)}.`));
+        reject(new HttpError('payload-too-large', `O corpo da requisição passa do limite de ${formatBytes(limit)}.`));
         return;
       }
       chunks.push(chunk);
@@ -84,7 +81,7 @@ function nulIn(value: unknown, path: string, depth = 0): string | undefined {
 export function rejectNulCharacters(value: unknown, where: string): void {
   const field = nulIn(value, '');
   if (field === undefined) return;
-  throw new DomainError('malformed-request', `${where} contém um caractere nulo (U+0000), que não é aceito.`, {
+  throw new HttpError('malformed-request', `${where} contém um caractere nulo (U+0000), que não é aceito.`, {
     errors: [{ field, message: 'caractere nulo (U+0000) não é aceito' }],
   });
 }
@@ -98,7 +95,7 @@ export function formatBytes(bytes: number): string {
  * with a body -> 415, except on streaming routes which parse their own body. Raw bytes are kept on `req.rawBody`.
  * Text with a NUL character, in the body or in the query string, is refused with 400 ({@link rejectNulCharacters}).
  */
-export function bodyParser(limit: number, isStreamingRoute: StreamingRoute) {
+export function bodyParser(limit: number, isStreamingRoute: (req: Request) => boolean) {
   return async function parseBody(req: Request & BodyFields, _res: Response): Promise<void> {
     rejectNulCharacters(req.query, 'A query string');
     if (!METHODS_WITH_BODY.has(req.method ?? '') || isStreamingRoute(req)) return;
@@ -111,7 +108,7 @@ export function bodyParser(limit: number, isStreamingRoute: StreamingRoute) {
     const isForm = type === 'application/x-www-form-urlencoded';
     if (!isJson && !isForm) {
       req.resume();
-      throw new DomainError(
+      throw new HttpError(
         'unsupported-media-type',
         type
           ? `Tipo de conteúdo "${type}" não suportado; envie application/json.`
@@ -126,7 +123,7 @@ export function bodyParser(limit: number, isStreamingRoute: StreamingRoute) {
       try {
         req.body = JSON.parse(raw.toString('utf8')) as unknown;
       } catch {
-        throw new DomainError('malformed-request', 'O corpo da requisição não é um JSON válido.');
+        throw new HttpError('malformed-request', 'O corpo da requisição não é um JSON válido.');
       }
     }
     rejectNulCharacters(req.body, 'O corpo da requisição');

@@ -1,28 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { MikroORM } from '@mikro-orm/core';
-import type { Config } from '../../src/config';
-import type { Logger } from '../../src/shared/logger';
-import { bodyParser, type StreamingRoute } from './body';
-import { toProblem, problemFor, type Problem } from './problems';
-import { clientAddress, trustedProxies } from './client-address';
+import type { Config } from '../src/config';
+import type { Logger } from '../src/shared/logger';
+import { withLazyEntityManager } from '../src/db/request-context';
+import { bodyParser } from './body';
+import { toProblem, problemFor, PROBLEM_MEDIA_TYPE, type Problem } from './problems';
+import { trustedProxies } from './client-address';
+import { assignRequestMeta } from './request-meta';
+import { createBearerAuthenticator, type BearerDependencies } from './authentication';
+import { isStreamingRoute, problemWriterOf } from './routes';
 import { loggablePath, pathOf } from './paths';
-import { withLazyEntityManager } from '../../src/db/request-context';
-
-/** What every request carries once the `pre` handlers ran. */
-export interface RequestMeta {
-  requestId: string;
-  startedAt: bigint;
-  address: string;
-}
-
-declare module 'restify' {
-  interface Request {
-    meta: RequestMeta;
-  }
-}
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 function jsonFormatter(_req: Request, res: Response, body: unknown): string {
   const data = body === undefined ? '' : JSON.stringify(body);
@@ -30,43 +17,35 @@ function jsonFormatter(_req: Request, res: Response, body: unknown): string {
   return data;
 }
 
-/**
- * The route whose errors are OAuth 2.0 errors (RFC 6749 §5.2), whatever refuses the request: its own grant errors, and
- * the body parser's and the validation's too (a NUL byte, an oversized or mistyped field).
- */
-const OAUTH_TOKEN_ROUTE = '/v1/auth/token';
-
-/** Sends a problem+json response with the request id (an OAuth error body on the token route). */
+/** Sends a problem+json response with the request id. */
 export function sendProblem(req: Request, res: Response, problem: Problem, headers: Record<string, string> = {}): void {
-  if (req.getRoute?.()?.path === OAUTH_TOKEN_ROUTE && problem.status >= 400 && problem.status < 500) {
-    for (const [name, value] of Object.entries(headers)) res.header(name, value);
-    res.header('Cache-Control', 'no-store');
-    const field = problem.errors?.[0];
-    res.json(problem.status === 429 ? 429 : 400, {
-      error: problem.status === 429 ? 'slow_down' : 'invalid_request',
-      error_description: field ? `${field.field}: ${field.message}` : problem.detail,
-    });
-    return;
-  }
   const body: Problem = { ...problem, instance: req.url?.split('?')[0], requestId: req.meta?.requestId };
   for (const [name, value] of Object.entries(headers)) res.header(name, value);
-  res.header('Content-Type', 'application/problem+json; charset=utf-8');
+  res.header('Content-Type', `${PROBLEM_MEDIA_TYPE}; charset=utf-8`);
   res.send(problem.status, body);
+}
+
+/** Answers a problem the way the request's route declared (http/routes.ts), else as problem+json. */
+function answerProblem(server: Server, req: Request, res: Response, problem: Problem, headers: Record<string, string> = {}) {
+  if (problemWriterOf(server, req)?.(res, problem, headers)) return;
+  sendProblem(req, res, problem, headers);
 }
 
 export interface HttpServerOptions {
   config: Config;
   logger: Logger;
   orm: MikroORM;
-  isStreamingRoute?: StreamingRoute;
+  /** What `req.authenticateBearer()` needs to verify a citizen's access token. */
+  bearer: BearerDependencies;
 }
 
 /**
- * The restify server with everything that is the same for every route: request id, client address, access log,
- * request timeout, one EntityManager per request, the body parser and the problem+json error mapping.
- * Routes are added by the caller.
+ * The restify server with everything that is the same for every route, whichever edge registers it: request id,
+ * client address, access log, request timeout, one EntityManager per request, the body parser (streaming routes
+ * excepted, see http/routes.ts), `req.authenticateBearer()`, and the mapping of errors to problems.
+ * Routes are added by the edges.
  */
-export function createHttpServer({ config, logger, orm, isStreamingRoute = () => false }: HttpServerOptions): Server {
+export function createHttpServer({ config, logger, orm, bearer }: HttpServerOptions): Server {
   const server = restify.createServer({
     name: 'carteira-digital-carioca',
     handleUncaughtExceptions: false,
@@ -79,14 +58,7 @@ export function createHttpServer({ config, logger, orm, isStreamingRoute = () =>
   server.server.keepAliveTimeout = 5000;
   server.server.requestTimeout = 0;
 
-  const isTrustedProxy = trustedProxies(config.trustedProxies);
-  server.pre(function assignRequestMeta(req: Request, res: Response, next: restify.Next) {
-    const incoming = req.headers['x-request-id'];
-    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    req.meta = { requestId, startedAt: process.hrtime.bigint(), address: clientAddress(req, isTrustedProxy) };
-    res.header('X-Request-Id', requestId);
-    next();
-  });
+  server.pre(assignRequestMeta(trustedProxies(config.trustedProxies)));
 
   // The access log is written when the response is (its 'finish'), not when the handler chain ends: a request answered
   // 503 by the timeout below while its handler is still waiting is logged then, like every other answer.
@@ -98,7 +70,7 @@ export function createHttpServer({ config, logger, orm, isStreamingRoute = () =>
 
   server.pre(function requestTimeout(req: Request, res: Response, next: restify.Next) {
     const timer = setTimeout(() => {
-      if (!res.headersSent) sendProblem(req, res, problemFor('request-timeout'));
+      if (!res.headersSent) answerProblem(server, req, res, problemFor('request-timeout'));
     }, config.requestTimeoutMs);
     timer.unref();
     res.once('finish', () => clearTimeout(timer));
@@ -107,9 +79,16 @@ export function createHttpServer({ config, logger, orm, isStreamingRoute = () =>
   });
 
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(bodyParser(config.maxJsonBodyBytes, isStreamingRoute));
+  server.use(bodyParser(config.maxJsonBodyBytes, (req) => isStreamingRoute(server, req)));
   server.use(function entityManagerPerRequest(_req: Request, _res: Response, next: restify.Next) {
     withLazyEntityManager(orm.em, next);
+  });
+  // Installed here, not by an edge: a route of either edge may read the citizen's bearer token, whatever the order
+  // in which the edges registered their routes.
+  const authenticate = createBearerAuthenticator(config, bearer);
+  server.use(function bearerAuthentication(req: Request, res: Response, next: restify.Next) {
+    req.authenticateBearer = () => authenticate(req, res);
+    next();
   });
 
   server.on('restifyError', (req: Request, res: Response, error: unknown, callback: () => void) => {
@@ -117,7 +96,7 @@ export function createHttpServer({ config, logger, orm, isStreamingRoute = () =>
     if (unexpected) {
       logger.error({ err: error, requestId: req.meta?.requestId, route: req.getRoute?.()?.path }, 'unexpected error');
     }
-    if (!res.headersSent) sendProblem(req, res, problem, headers);
+    if (!res.headersSent) answerProblem(server, req, res, problem, headers);
     callback();
   });
 
