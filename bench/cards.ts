@@ -2,6 +2,8 @@
  * Transport-card benchmark (issue acceptance 8), against one PostgreSQL server:
  * - recharges/s through HTTP (the real app, its own process) next to the same SQL issued directly through `pg` with the
  *   same concurrency and pool size (the ceiling), and the ratio;
+ * - the same recharges next to the minimal recharge (bench/recharge-reference-server.ts: one transaction through pg
+ *   behind bare node:http), a fixed reference measured in the same rounds;
  * - GET /v1/cards/{id} requests/s with p50/p99;
  * - history page latency on a card with 100 entries and one with 100 000 entries (keyset pagination keeps them close).
  * Uses a scratch database (created and dropped here) on BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
@@ -9,6 +11,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
+import { balanceChangeQuery } from '../src/transport/cards.repository';
+import { requestFingerprint } from '../src/transport/idempotency';
 import {
   SERVER_URL,
   admin,
@@ -74,53 +78,27 @@ async function json<T>(res: Response, expected: number): Promise<T> {
 }
 
 /**
- * The recharge exactly as the app issues it (see CardsService.recharge and IdempotencyService.run): the token's
- * account lookup, the key claim, then one transaction with the atomic update + ledger insert, the velocity count and
- * the key's completion. The lookup and the claim are named prepared statements, as in the app (src/db/prepared.ts).
+ * The recharge exactly as the app issues it (see CardsService.recharge): the token's account lookup, then the money
+ * path's one statement (key, conditional update, ledger entry, stored outcome), both as the named prepared statements
+ * the app runs (src/db/prepared.ts). The statement and its values come from the app's own repository.
  */
 async function directRecharge(pool: Pool, userId: string, sessionId: string, cardId: string, amount: number): Promise<boolean> {
-  const client = await pool.connect();
-  try {
-    await client.query({ ...ACTIVE_SESSION_ROLE, values: [userId, sessionId, new Date()] });
-    const keyId = randomUUID();
-    const token = randomUUID();
-    const key = randomUUID();
-    await client.query({
-      name: 'idempotency_claim',
-      text: `insert into idempotency_keys (id, user_id, route, key, fingerprint, state, claim_token, locked_until)
-       values ($1, $2, $3, $4, $5, 'in_flight', $6, now() + make_interval(secs => $7))
-       on conflict (user_id, route, key) do nothing returning id`,
-      values: [keyId, userId, 'bench', key, 'f'.repeat(64), token, 60],
-    });
-    await client.query('begin');
-    const rows = await client.query(
-      `with c as (
-         update transport_cards set balance_cents = balance_cents + $1, ledger_seq = ledger_seq + 1, updated_at = now()
-          where id = $2 and user_id = $3 and status = 'active' and balance_cents + $1 <= $4
-          returning id, balance_cents, ledger_seq)
-       insert into card_ledger (id, card_id, seq, type, amount_cents, balance_after_cents, idempotency_key, description)
-       select $5::uuid, c.id, c.ledger_seq, 'recharge', $1, c.balance_cents, $6::varchar, 'Recarga' from c
-       returning id, card_id, type, amount_cents, balance_after_cents, description, idempotency_key, counterpart_card_id, created_at`,
-      [amount, cardId, userId, APP_ENV.CARD_BALANCE_CAP_CENTS, randomUUID(), key],
-    );
-    await client.query(
-      `select count(*)::int as n, extract(epoch from (min(created_at) + make_interval(secs => 3600) - now()))::float8 as wait
-         from card_ledger where card_id = $1 and type = 'recharge' and created_at > now() - make_interval(secs => 3600)`,
-      [cardId],
-    );
-    await client.query(
-      `update idempotency_keys set state = 'completed', outcome = $1::jsonb, completed_at = now()
-        where id = $2 and claim_token = $3 and state = 'in_flight'`,
-      [JSON.stringify({ ok: true, result: rows.rows[0] }), keyId, token],
-    );
-    await client.query('commit');
-    return rows.rowCount === 1;
-  } catch (error) {
-    await client.query('rollback');
-    throw error;
-  } finally {
-    client.release();
-  }
+  await pool.query({ ...ACTIVE_SESSION_ROLE, values: [userId, sessionId, new Date()] });
+  const request = { cardId, amountCents: amount };
+  const { statement, values } = balanceChangeQuery({
+    type: 'recharge',
+    cardId,
+    ownerId: userId,
+    amountCents: amount,
+    description: 'Recarga',
+    scope: { userId, operation: 'card.recharge', key: randomUUID() },
+    fingerprint: requestFingerprint(request),
+    balanceCapCents: Number(APP_ENV.CARD_BALANCE_CAP_CENTS),
+    velocityLimit: Number(APP_ENV.RECHARGE_VELOCITY_PER_HOUR),
+    velocityWindowSeconds: 3600,
+  });
+  const rows = await pool.query<{ kind: string }>({ name: statement.name, text: statement.text, values });
+  return rows.rows[0]?.kind === 'applied';
 }
 
 /** Fills a card's ledger with `count` consistent entries (alternating R$ 1,00 recharge and debit) in one statement. */
@@ -147,6 +125,7 @@ export async function run(): Promise<Record<string, unknown>> {
   const databaseUrl = withDatabase(SERVER_URL, database);
   let app: ChildProcess | undefined;
   let ceilingServer: ChildProcess | undefined;
+  let referenceServer: ChildProcess | undefined;
   const pool = new Pool({ connectionString: databaseUrl, max: POOL_MAX });
   try {
     const started = await startApp({ ...APP_ENV, DATABASE_URL: databaseUrl });
@@ -187,6 +166,10 @@ export async function run(): Promise<Record<string, unknown>> {
     while (cards.length < CONCURRENCY + 2)
       cards.push((await json<{ id: string }>(await post('/v1/cards', undefined, auth), 201)).id);
     const [smallHistoryCard, bigHistoryCard] = cards.splice(CONCURRENCY, 2);
+    // The minimal reference recharges cards of its own, so its ledger rows never weigh on the app's velocity count.
+    const referenceCards: string[] = [];
+    while (referenceCards.length < CONCURRENCY)
+      referenceCards.push((await json<{ id: string }>(await post('/v1/cards', undefined, auth), 201)).id);
 
     const client = httpClient(base, CONCURRENCY);
     const httpRecharge = async (worker: number) => {
@@ -199,21 +182,34 @@ export async function run(): Promise<Record<string, unknown>> {
       return res.status === 201;
     };
     const pgRecharge = (worker: number) => directRecharge(pool, user.id, sessionId, cards[worker], 100);
+    const minimal = await startApp(
+      { DATABASE_URL: databaseUrl, DB_POOL_MAX: String(POOL_MAX) },
+      'bench/recharge-reference-server.ts',
+    );
+    referenceServer = minimal.child;
+    const minimalClient = httpClient(minimal.baseUrl, CONCURRENCY);
+    const minimalRecharge = async (worker: number) =>
+      (await minimalClient('POST', `/cards/${referenceCards[worker]}/recharges`, { 'x-user-id': user.id }, { amountCents: 100 }))
+        .status === 201;
 
-    // Warm-up: JIT, connection pools, caches on both paths.
+    // Warm-up: JIT, connection pools, caches on every path.
     await load(400, CONCURRENCY, httpRecharge);
     await load(400, CONCURRENCY, pgRecharge);
+    await load(400, CONCURRENCY, minimalRecharge);
 
     const appPid = app.pid!;
     const appCpu = () => cpuMicros(appPid);
-    const [http, ceiling] = await compare(
+    const [http, ceiling, reference] = await compare(
       [
         { op: httpRecharge, cpu: appCpu },
         { op: pgRecharge, cpu: ownCpu },
+        { op: minimalRecharge, cpu: () => cpuMicros(minimal.child.pid!) },
       ],
       RECHARGES,
       CONCURRENCY,
     );
+    referenceServer.kill('SIGTERM');
+    referenceServer = undefined;
 
     // The read ceiling: the same account lookup + SELECT from a bare node:http server through pg, same load.
     const bare = await startApp({ DATABASE_URL: databaseUrl, DB_POOL_MAX: String(POOL_MAX) }, 'bench/read-ceiling-server.ts');
@@ -263,6 +259,7 @@ export async function run(): Promise<Record<string, unknown>> {
 
     const appPeakRssMiB = peakRssMiB(appPid);
     const ratio = round(http.perSecond / ceiling.perSecond);
+    const referenceRatio = round(http.perSecond / reference.perSecond);
     const settings = {
       concurrency: CONCURRENCY,
       poolMax: POOL_MAX,
@@ -274,7 +271,10 @@ export async function run(): Promise<Record<string, unknown>> {
       app: 'dist/src/main.js (the built app) in its own process, NODE_ENV=production, LOG_LEVEL=warn',
       limits: LIMITS,
       ceiling:
-        'same statements through pg (account lookup, key claim, begin, update+ledger CTE, velocity count, key completion, commit)',
+        "same statements through pg (account lookup, then the money path's one statement: key + update + ledger + outcome)",
+      reference:
+        'bench/recharge-reference-server.ts: bare node:http + pg Pool, one transaction (begin, lock the card row, update the ' +
+        'balance, insert the ledger row, commit), no auth, no idempotency, no limits (built, dist/bench)',
       readCeiling:
         'bench/read-ceiling-server.ts: bare node:http + pg Pool, account lookup + the getCard SELECT, same JSON (built, dist/bench)',
       cpu:
@@ -284,7 +284,7 @@ export async function run(): Promise<Record<string, unknown>> {
     };
     const results = {
       settings,
-      recharge: { http, ceiling, ratio },
+      recharge: { http, ceiling, ratio, reference, referenceRatio },
       getCard: { app: reads, ceiling: readCeiling, ratio: readRatio },
       appPeakRssMiB,
       readCeilingPeakRssMiB,
@@ -303,6 +303,8 @@ export async function run(): Promise<Record<string, unknown>> {
       row(`recharge via HTTP (${RECHARGES})`, http),
       row(`recharge via pg, same SQL (ceiling)*`, ceiling),
       `${'recharge HTTP / ceiling'.padEnd(40)} ${ratio.toFixed(2).padStart(8)}   (aim >= 0.50)`,
+      row('recharge, minimal (node:http + pg, 1 tx)', reference),
+      `${'recharge HTTP / minimal recharge'.padEnd(40)} ${referenceRatio.toFixed(2).padStart(8)}   (aim >= 0.60)`,
       row(`GET /v1/cards/{id} (${READS})`, reads),
       row('GET via bare node:http + pg (ceiling)', readCeiling),
       `${'GET app / read ceiling'.padEnd(40)} ${readRatio.toFixed(2).padStart(8)}   (aim >= 0.60)`,
@@ -318,6 +320,7 @@ export async function run(): Promise<Record<string, unknown>> {
   } finally {
     app?.kill('SIGTERM');
     ceilingServer?.kill('SIGTERM');
+    referenceServer?.kill('SIGTERM');
     await pool.end();
     await admin(`drop database if exists ${database} with (force)`);
   }

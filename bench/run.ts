@@ -61,6 +61,13 @@ function summarize(results: Record<string, Any>): SummaryRow[] {
       min: 0.5,
     });
     ratioRow(
+      'recharge req/s',
+      c.recharge.http.perSecond,
+      'minimal recharge (node:http+pg, 1 tx)',
+      c.recharge.reference.perSecond,
+      { min: 0.6 },
+    );
+    ratioRow(
       'recharge CPU µs/req (app)',
       c.recharge.http.cpuMicrosPerRequest,
       'write ceiling CPU µs/req (bench process*)',

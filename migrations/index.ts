@@ -11,6 +11,7 @@ import { Migration20261129080000_whatsapp } from './Migration20261129080000_what
 import { Migration20261129090000_directline } from './Migration20261129090000_directline';
 import { Migration20261205010000_session_security } from './Migration20261205010000_session_security';
 import { Migration20261206000000_channel_trust } from './Migration20261206000000_channel_trust';
+import { Migration20261207030000_idempotency_operations } from './Migration20261207030000_idempotency_operations';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered by glob) so the same list runs from TypeScript in tests
@@ -30,4 +31,5 @@ export const migrationsList = [
   { name: 'Migration20261129100000_notifications', class: Migration20261129100000_notifications },
   { name: 'Migration20261205010000_session_security', class: Migration20261205010000_session_security },
   { name: 'Migration20261206000000_channel_trust', class: Migration20261206000000_channel_trust },
+  { name: 'Migration20261207030000_idempotency_operations', class: Migration20261207030000_idempotency_operations },
 ];

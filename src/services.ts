@@ -23,7 +23,9 @@ import { deriveMfaKeys } from './accounts/mfa-crypto';
 import { createPasswordHasher } from './accounts/password-hashing';
 import { loadCommonPasswords } from './accounts/password-policy';
 import { CardsService } from './transport/cards.service';
+import { CardsRepository } from './transport/cards.repository';
 import { IdempotencyService } from './transport/idempotency';
+import { IdempotencyRepository } from './transport/idempotency.repository';
 import { DocumentsService } from './documents/documents.service';
 import { DocumentSharesService } from './documents/shares.service';
 import { DocumentsRepository } from './documents/documents.repository';
@@ -140,10 +142,9 @@ export function createServices({ config, em, logger, secrets, mailer, clock = sy
     reauth,
     notices,
   );
-  const idempotency = new IdempotencyService(em, config.idempotency);
-  const cards = new CardsService(em, config.cards, idempotency, audit);
   const events = new DomainEvents(logger);
-  cards.events = events;
+  const idempotency = new IdempotencyService(new IdempotencyRepository(em), transactions, config.idempotency);
+  const cards = new CardsService(new CardsRepository(em), transactions, config.cards, idempotency, audit, events);
   // Documents: a document saved from the chat takes its staged file in the same transaction.
   const documentsRepository = new DocumentsRepository(em);
   const stagedFiles = new StagedFilesService(transactions, new StagedFilesRepository(em), config.documents.maxFileBytes);

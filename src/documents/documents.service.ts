@@ -187,7 +187,7 @@ export class DocumentsService implements AccountParticipant {
     const fields = validateDocumentInput(input, this.today());
     try {
       return await this.idempotency.run(
-        { userId: actor.id, route: 'document.create', key, request: { document: fields, stagedFile } },
+        { userId: actor.id, operation: 'document.create', key, request: { document: fields, stagedFile } },
         async (tx) => {
           const document = await this.insertDocument(tx, actor, fields, info);
           if (stagedFile) {

@@ -1,18 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { IdempotencyConfig } from '../config';
-import type { EntityManager } from '../db/orm';
+import type { Transactions, Tx } from '../db/repository';
 import { DomainError, type ErrorCode } from '../shared/errors';
-import { newId } from '../shared/ids';
-import { prepared, runPrepared } from '../db/prepared';
-
-/** The claim every money-moving request starts with, outside its transaction: prepared (src/db/prepared.ts). */
-const CLAIM = prepared(
-  'idempotency_claim',
-  `insert into idempotency_keys (id, user_id, route, key, fingerprint, state, claim_token, locked_until)
-   values (?, ?, ?, ?, ?, 'in_flight', ?, now() + make_interval(secs => ?))
-   on conflict (user_id, route, key) do nothing
-   returning id`,
-);
+import type { Claim, IdempotencyRepository, KeyScope, StoredKey } from './idempotency.repository';
 
 /** What a completed key remembers: the result of the first request, or the refusal it got. */
 export type StoredOutcome<T> = { ok: true; result: T } | { ok: false; code: ErrorCode; message: string };
@@ -24,18 +14,9 @@ export interface IdempotentResult<T> {
 }
 
 /** Which operation of which citizen a key belongs to, and what the request asked for. */
-export interface IdempotencyScope {
-  userId: string;
-  /** Stable operation name, e.g. `POST /v1/cards/{id}/recharges`: a key is scoped to citizen + route. */
-  route: string;
-  key: string;
-  /** Everything that identifies the request (path parameters and body); the same key with other values is refused. */
+export interface IdempotencyScope extends KeyScope {
+  /** Everything that identifies the request (its target and values); the same key with other values is refused. */
   request: unknown;
-}
-
-interface Claim {
-  id: string;
-  token: string;
 }
 
 /**
@@ -94,39 +75,40 @@ function parseOutcome<T>(value: unknown): StoredOutcome<T> {
 
 /**
  * Idempotent operations (Stripe's idempotent requests, the IETF Idempotency-Key draft), shared by the REST edge and the
- * bot.
+ * bot. A key belongs to one citizen and one operation (`card.recharge`, `card.block`...), never to a transport route.
  *
- * A key is claimed with INSERT ... ON CONFLICT DO NOTHING in its own short statement, so a concurrent request with the
- * same key sees the claim at once and gets `idempotency-key-in-flight` instead of queueing behind it. The effect and
- * the stored outcome then commit in ONE transaction: either both exist or neither does. A claim whose process died
- * expires after `claimTimeoutSeconds` and a retry takes it over; the late first request then fails its completion
- * (its claim token is no longer the key's), which rolls its effect back, so there is exactly one effect either way.
+ * `run` is the general form: a key is claimed with INSERT ... ON CONFLICT DO NOTHING in its own short statement, so a
+ * concurrent request with the same key sees the claim at once and gets `idempotency-key-in-flight` instead of queueing
+ * behind it. The effect and the stored outcome then commit in ONE transaction: either both exist or neither does. A
+ * claim whose process died expires after `claimTimeoutSeconds` and a retry takes it over; the late first request then
+ * fails its completion (its claim token is no longer the key's), which rolls its effect back, so there is exactly one
+ * effect either way. The money path (recharges and debits) stores its key in the same statement as its effect instead
+ * (CardsRepository.changeBalance) and uses `answer` and `settleRefusal` for the rest.
  */
 export class IdempotencyService {
   constructor(
-    private readonly em: EntityManager,
+    private readonly keys: IdempotencyRepository,
+    private readonly transactions: Transactions,
     private readonly config: IdempotencyConfig,
   ) {}
 
   /**
-   * Runs `effect` at most once per scope. `effect` receives the transaction's entity manager and must do all its
-   * writes through it. The first outcome (result or state refusal) is stored and answered again, with
-   * `replayed: true`, to every later request with the same key and the same request; a stored refusal is thrown again
-   * as a DomainError with `replayed` set.
+   * Runs `effect` at most once per scope. `effect` receives the transaction and must do all its writes in it. The first
+   * outcome (result or state refusal) is stored and answered again, with `replayed: true`, to every later request with
+   * the same key and the same request; a stored refusal is thrown again as a DomainError with `replayed` set.
    */
-  async run<T>(scope: IdempotencyScope, effect: (em: EntityManager) => Promise<T>): Promise<IdempotentResult<T>> {
+  async run<T>(scope: IdempotencyScope, effect: (tx: Tx) => Promise<T>): Promise<IdempotentResult<T>> {
     const fingerprint = requestFingerprint(scope.request);
     const claimed = await this.claim<T>(scope, fingerprint);
-    if ('outcome' in claimed) {
-      const { outcome } = claimed;
-      if (outcome.ok) return { result: outcome.result, replayed: true };
-      throw new DomainError(outcome.code, outcome.message, { replayed: true });
-    }
+    if ('outcome' in claimed) return replay(claimed.outcome);
     const { claim } = claimed;
     try {
-      const result = await this.em.transactional(async (em) => {
-        const value = await effect(em);
-        await this.complete(em, claim, { ok: true, result: value });
+      const result = await this.transactions.run(async (tx) => {
+        const value = await effect(tx);
+        if (!(await this.keys.complete(claim, JSON.stringify({ ok: true, result: value }), tx))) {
+          // A lost claim aborts the transaction: no second effect.
+          throw new DomainError('idempotency-key-in-flight');
+        }
         return value;
       });
       return { result, replayed: false };
@@ -137,21 +119,42 @@ export class IdempotencyService {
     }
   }
 
+  /**
+   * The answer to a request whose key is already stored: the stored outcome (replayed), `idempotency-key-reused` for
+   * other values, `idempotency-key-in-flight` while its first request runs. Null when that first request's claim expired
+   * and was dropped: the caller runs the operation afresh.
+   */
+  async answer<T>(key: StoredKey, fingerprint: string): Promise<IdempotentResult<T> | null> {
+    if (key.fingerprint !== fingerprint) throw new DomainError('idempotency-key-reused');
+    if (key.state === 'completed') return replay(parseOutcome<T>(key.outcome));
+    if (!key.expired) throw new DomainError('idempotency-key-in-flight');
+    await this.keys.dropExpiredClaim(key.id);
+    return null;
+  }
+
+  /**
+   * Stores a refusal about the resource's state as the key's answer (other refusals are not stored) and throws it.
+   * When another request with the key stored its outcome first, that outcome is the answer instead.
+   */
+  async settleRefusal<T>(scope: IdempotencyScope, refusal: DomainError): Promise<IdempotentResult<T>> {
+    if (!STORED_REFUSALS.has(refusal.code)) throw refusal;
+    const fingerprint = requestFingerprint(scope.request);
+    const outcome = JSON.stringify({ ok: false, code: refusal.code, message: refusal.message });
+    if (await this.keys.storeCompleted(scope, fingerprint, outcome)) throw refusal;
+    const stored = await this.keys.find(scope);
+    const answered = stored ? await this.answer<T>(stored, fingerprint) : null;
+    if (!answered) throw refusal;
+    return answered;
+  }
+
   /** Deletes keys (and their stored responses) older than the TTL; returns how many. Called periodically by the app. */
-  async purgeExpired(): Promise<number> {
-    const result = await this.em
-      .fork()
-      .execute<{ affectedRows: number }>(
-        'delete from idempotency_keys where created_at < now() - make_interval(hours => ?)',
-        [this.config.ttlHours],
-        'run',
-      );
-    return result.affectedRows;
+  purgeExpired(): Promise<number> {
+    return this.keys.purgeOlderThan(this.config.ttlHours);
   }
 
   /** LGPD erasure: stored responses are personal data of the citizen. */
-  async eraseUser(em: EntityManager, userId: string): Promise<void> {
-    await em.execute('delete from idempotency_keys where user_id = ?', [userId]);
+  eraseUser(tx: Tx, userId: string): Promise<void> {
+    return this.keys.eraseUser(tx, userId);
   }
 
   private async claim<T>(
@@ -161,66 +164,31 @@ export class IdempotencyService {
     const timeout = this.config.claimTimeoutSeconds;
     // A key can vanish between two statements (released by a failed first request, or purged): then try again.
     for (let attempt = 0; attempt < 5; attempt++) {
-      const token = newId();
-      const inserted = await runPrepared<{ id: string }>(this.em, CLAIM, [
-        newId(),
-        scope.userId,
-        scope.route,
-        scope.key,
-        fingerprint,
-        token,
-        timeout,
-      ]);
-      if (inserted[0]) return { claim: { id: inserted[0].id, token } };
-
-      const rows = await this.em.execute<
-        { id: string; fingerprint: string; state: 'in_flight' | 'completed'; outcome: unknown; expired: boolean }[]
-      >(
-        `select id, fingerprint, state, outcome, locked_until < now() as expired
-           from idempotency_keys where user_id = ? and route = ? and key = ?`,
-        [scope.userId, scope.route, scope.key],
-      );
-      const existing = rows[0];
+      const claim = await this.keys.claim(scope, fingerprint, timeout);
+      if (claim) return { claim };
+      const existing = await this.keys.find(scope);
       if (!existing) continue;
       if (existing.fingerprint !== fingerprint) throw new DomainError('idempotency-key-reused');
       if (existing.state === 'completed') return { outcome: parseOutcome<T>(existing.outcome) };
       if (!existing.expired) throw new DomainError('idempotency-key-in-flight');
-      const taken = await this.em.execute<{ id: string }[]>(
-        `update idempotency_keys set claim_token = ?, locked_until = now() + make_interval(secs => ?)
-          where id = ? and state = 'in_flight' and locked_until < now()
-          returning id`,
-        [token, timeout, existing.id],
-      );
-      if (taken[0]) return { claim: { id: existing.id, token } };
+      const taken = await this.keys.takeOver(existing.id, timeout);
+      if (taken) return { claim: taken };
     }
     throw new DomainError('idempotency-key-in-flight');
-  }
-
-  /** Marks the claim completed inside the effect's transaction; a lost claim aborts the transaction (no second effect). */
-  private async complete<T>(em: EntityManager, claim: Claim, outcome: StoredOutcome<T>): Promise<void> {
-    const result = await em.execute<{ affectedRows: number }>(
-      `update idempotency_keys set state = 'completed', outcome = ?::jsonb, completed_at = now()
-        where id = ? and claim_token = ? and state = 'in_flight'`,
-      [JSON.stringify(outcome), claim.id, claim.token],
-      'run',
-    );
-    if (result.affectedRows !== 1) throw new DomainError('idempotency-key-in-flight');
   }
 
   /** After a failed effect (rolled back, nothing changed): store a state refusal as the key's answer, else free the key. */
   private async settleFailure(claim: Claim, error: unknown): Promise<void> {
     if (error instanceof DomainError && STORED_REFUSALS.has(error.code)) {
-      await this.em.execute(
-        `update idempotency_keys set state = 'completed', outcome = ?::jsonb, completed_at = now()
-          where id = ? and claim_token = ? and state = 'in_flight'`,
-        [JSON.stringify({ ok: false, code: error.code, message: error.message }), claim.id, claim.token],
-        'run',
-      );
+      await this.keys.complete(claim, JSON.stringify({ ok: false, code: error.code, message: error.message }));
       return;
     }
-    await this.em.execute(`delete from idempotency_keys where id = ? and claim_token = ? and state = 'in_flight'`, [
-      claim.id,
-      claim.token,
-    ]);
+    await this.keys.release(claim);
   }
+}
+
+/** A stored outcome answered again: the result, or the stored refusal thrown with `replayed` set. */
+function replay<T>(outcome: StoredOutcome<T>): IdempotentResult<T> {
+  if (outcome.ok) return { result: outcome.result, replayed: true };
+  throw new DomainError(outcome.code, outcome.message, { replayed: true });
 }

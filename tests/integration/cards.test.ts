@@ -274,7 +274,7 @@ describe('idempotency', () => {
     // A claim exactly as a request that is still running (or whose process died) leaves it.
     await em.execute(
       `insert into idempotency_keys (id, user_id, route, key, fingerprint, state, claim_token, locked_until)
-       values (?, ?, 'POST /v1/cards/{id}/recharges', ?, ?, 'in_flight', ?, now() + interval '1 minute')`,
+       values (?, ?, 'card.recharge', ?, ?, 'in_flight', ?, now() + interval '1 minute')`,
       [randomUUID(), c.id, key, requestFingerprint({ cardId, amountCents: 700 }), randomUUID()],
     );
     await problem(await recharge(c, cardId, 700, key), 409, 'idempotency-key-in-flight');
