@@ -16,6 +16,9 @@ import { evaluate, unmetThresholds, type EvalItem } from '../src/faq/evaluation'
 import { FaqService, type FaqAnswer } from '../src/faq/faq.service';
 import type { FaqHit, FaqSearchResult } from '../src/faq/search-engine';
 import { RateLimiter } from '../src/shared/rate-limiter';
+import { RateLimitWindowsRepository } from '../src/shared/rate-limit-windows.repository';
+import { FaqEntriesRepository } from '../src/faq/faq-entries.repository';
+import { Transactions } from '../src/db/repository';
 
 const rounds = Number(process.argv[2] ?? 20);
 const items = JSON.parse(readFileSync(join(__dirname, '..', 'tests', 'faq-eval', 'eval-set.json'), 'utf8')) as EvalItem[];
@@ -48,7 +51,12 @@ async function main(): Promise<void> {
   const db = await openDatabase(url ? { kind: 'postgresql', url, poolMax: 2 } : { kind: 'pglite', dataDir: 'memory://' });
   try {
     await RequestContext.create(db.em, async () => {
-      const faq = new FaqService(db.em, { queryMaxLength: 200 }, new RateLimiter('bench-faq', { limit: 1e9, windowSeconds: 60 }));
+      const faq = new FaqService(
+        new Transactions(db.em),
+        new FaqEntriesRepository(db.em),
+        { queryMaxLength: 200 },
+        new RateLimiter('bench-faq', { limit: 1e9, windowSeconds: 60 }, new RateLimitWindowsRepository(db.em)),
+      );
 
       // The first search builds the index; the quality pass also warms the JIT up before anything is timed.
       const answers = new Map<string, FaqAnswer>();

@@ -32,10 +32,18 @@ import { DocumentsRepository } from './documents/documents.repository';
 import { SharesRepository } from './documents/shares.repository';
 import { StagedFilesRepository } from './conversations/staged-files.repository';
 import { FaqService } from './faq/faq.service';
+import { FaqEntriesRepository } from './faq/faq-entries.repository';
 import { RateLimiter } from './shared/rate-limiter';
+import { RateLimitWindowsRepository } from './shared/rate-limit-windows.repository';
 import { ChannelLinksService } from './conversations/channel-links.service';
+import { ChannelLinksRepository } from './conversations/channel-links.repository';
+import { LinkCodesRepository } from './conversations/link-codes.repository';
 import { ChannelLinkNotices } from './conversations/channel-link-notices';
+import { ChannelLinkNoticesRepository } from './conversations/channel-link-notices.repository';
 import { ConversationStore, NotificationSubscriptions } from './conversations/conversation-store';
+import { ConversationsRepository } from './conversations/conversations.repository';
+import { DirectLineRepository } from './conversations/directline.repository';
+import { WhatsAppRepository } from './conversations/whatsapp.repository';
 import { DomainEvents } from './shared/domain-events';
 import { StagedFilesService } from './conversations/staged-files.service';
 import { SignInThrottle } from './accounts/sign-in-throttle';
@@ -147,7 +155,8 @@ export function createServices({ config, em, logger, secrets, mailer, clock = sy
   const cards = new CardsService(new CardsRepository(em), transactions, config.cards, idempotency, audit, events);
   // Documents: a document saved from the chat takes its staged file in the same transaction.
   const documentsRepository = new DocumentsRepository(em);
-  const stagedFiles = new StagedFilesService(transactions, new StagedFilesRepository(em), config.documents.maxFileBytes);
+  const stagedFilesRepository = new StagedFilesRepository(em);
+  const stagedFiles = new StagedFilesService(transactions, stagedFilesRepository, config.documents.maxFileBytes);
   const documents = new DocumentsService(
     transactions,
     documentsRepository,
@@ -165,12 +174,32 @@ export function createServices({ config, em, logger, secrets, mailer, clock = sy
     config.publicBaseUrl,
   );
   const faq = new FaqService(
-    em,
+    transactions,
+    new FaqEntriesRepository(em),
     { queryMaxLength: config.faq.queryMaxLength },
-    new RateLimiter('faq-search', { limit: config.faq.searchRateLimit, windowSeconds: config.faq.searchRateWindowSeconds }),
+    new RateLimiter(
+      'faq-search',
+      { limit: config.faq.searchRateLimit, windowSeconds: config.faq.searchRateWindowSeconds },
+      new RateLimitWindowsRepository(em),
+    ),
   );
-  const channelLinkNotices = new ChannelLinkNotices(em, mailer, config.publicBaseUrl, logger);
-  const channelLinks = new ChannelLinksService(em, config.bot.links, channelLinkNotices, audit);
+  const conversationsRepository = new ConversationsRepository(em);
+  const channelLinkNotices = new ChannelLinkNotices(new ChannelLinkNoticesRepository(em), mailer, config.publicBaseUrl, logger);
+  const channelLinks = new ChannelLinksService(
+    transactions,
+    {
+      links: new ChannelLinksRepository(em),
+      codes: new LinkCodesRepository(em),
+      throttles,
+      conversations: conversationsRepository,
+      stagedFiles: stagedFilesRepository,
+      directLine: new DirectLineRepository(em),
+      whatsapp: new WhatsAppRepository(em),
+    },
+    config.bot.links,
+    channelLinkNotices,
+    audit,
+  );
   // Accounts come last: the modules that take part in registration, erasure and export are built first.
   const accounts = new AccountsService(
     transactions,
@@ -186,8 +215,8 @@ export function createServices({ config, em, logger, secrets, mailer, clock = sy
     identities,
     clock,
   );
-  const conversations = new ConversationStore(em);
-  const notificationSubscriptions = new NotificationSubscriptions(em);
+  const conversations = new ConversationStore(conversationsRepository);
+  const notificationSubscriptions = new NotificationSubscriptions(conversationsRepository);
   return {
     documentTypes: new DocumentTypesService(),
     accounts,

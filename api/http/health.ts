@@ -36,7 +36,7 @@ export function registerHealth(server: Server, db: Database): void {
     try {
       const pending = await withTimeout(
         (async () => {
-          await db.em.fork().execute('select 1');
+          await db.ping();
           return pendingMigrations(db.orm);
         })(),
         READY_TIMEOUT_MS,

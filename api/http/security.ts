@@ -4,6 +4,7 @@ import type { Config } from '../../src/config';
 import type { EntityManager } from '../../src/db/orm';
 import type { Logger } from '../../src/shared/logger';
 import { RateLimiter } from '../../src/shared/rate-limiter';
+import { RateLimitWindowsRepository } from '../../src/shared/rate-limit-windows.repository';
 import { problemFor } from '../../http/problems';
 import { sendProblem } from '../../http/server';
 import { isCanonicalPath, pathOf } from '../../http/paths';
@@ -108,7 +109,11 @@ export function applySecurity(server: Server, { config, logger, orm }: SecurityO
   const { corsAllowedOrigins, globalRateLimit, globalRateWindowSeconds } = config.security;
   const hsts = config.publicBaseUrl.startsWith('https:');
   const allowed = new Set(corsAllowedOrigins);
-  const limiter = new RateLimiter('global', { limit: globalRateLimit, windowSeconds: globalRateWindowSeconds });
+  const limiter = new RateLimiter(
+    'global',
+    { limit: globalRateLimit, windowSeconds: globalRateWindowSeconds },
+    new RateLimitWindowsRepository(orm.em as EntityManager),
+  );
 
   server.pre(refuseNonCanonicalPaths);
 
@@ -158,7 +163,7 @@ export function applySecurity(server: Server, { config, logger, orm }: SecurityO
       return;
     }
     // One upsert on the connection: no unit of work (and no EntityManager fork) for a request that may be refused.
-    limiter.hit(orm.em as EntityManager, req.meta.address).then(
+    limiter.hit(req.meta.address).then(
       (retryAfterSeconds) => {
         if (retryAfterSeconds === 0) {
           next();

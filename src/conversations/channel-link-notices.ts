@@ -1,11 +1,10 @@
-import type { EntityManager } from '../db/orm';
-import { newId } from '../shared/ids';
+import type { Tx } from '../db/repository';
 import type { Logger } from '../shared/logger';
 import type { Mailer } from '../shared/mailer';
 import { channelLabel, maskChannelUser } from './channel-key';
+import type { ChannelLinkNoticesRepository, ChannelNoticeKind, PendingNotice } from './channel-link-notices.repository';
 
-/** `linked`: a channel account was linked to the citizen. `removed`: a link was removed for security (a migration). */
-export type ChannelNoticeKind = 'linked' | 'removed';
+export type { ChannelNoticeKind } from './channel-link-notices.repository';
 
 /** How long one instance holds a notice it is sending before another may take it (a crashed sender). */
 const CLAIM_MINUTES = 5;
@@ -14,16 +13,6 @@ const BATCH = 50;
 
 function formatWhen(date: Date): string {
   return date.toLocaleString('pt-BR', { timeZone: 'America/Sao_Paulo', dateStyle: 'short', timeStyle: 'short' });
-}
-
-interface PendingNotice {
-  id: string;
-  kind: ChannelNoticeKind;
-  channel: string;
-  channel_user: string;
-  linked_at: Date | string;
-  email: string;
-  full_name: string;
 }
 
 /**
@@ -36,7 +25,7 @@ export class ChannelLinkNotices {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly em: EntityManager,
+    private readonly notices: ChannelLinkNoticesRepository,
     private readonly mailer: Mailer,
     private readonly publicBaseUrl: string,
     private readonly logger: Logger,
@@ -44,13 +33,16 @@ export class ChannelLinkNotices {
 
   /** Records a notice inside the caller's transaction; the channel user is kept masked only. */
   async record(
-    em: EntityManager,
+    tx: Tx,
     notice: { userId: string; kind: ChannelNoticeKind; channel: string; channelUserId: string; linkedAt: Date },
   ): Promise<void> {
-    await em.execute(
-      `insert into channel_link_notices (id, user_id, kind, channel, channel_user, linked_at) values (?, ?, ?, ?, ?, ?)`,
-      [newId(), notice.userId, notice.kind, notice.channel, maskChannelUser(notice.channelUserId), notice.linkedAt],
-    );
+    const { channelUserId, ...rest } = notice;
+    await this.notices.insert(tx, { ...rest, channelUser: maskChannelUser(channelUserId) });
+  }
+
+  /** LGPD erasure: the citizen's notices, inside the erasure's transaction. */
+  forget(tx: Tx, userId: string): Promise<void> {
+    return this.notices.deleteAllOf(tx, userId);
   }
 
   /**
@@ -74,23 +66,12 @@ export class ChannelLinkNotices {
   }
 
   private async runOnce(): Promise<number> {
-    const connection = this.em.getConnection();
-    const claimed = await connection.execute<PendingNotice[]>(
-      `with picked as (
-         select n.id from channel_link_notices n join users u on u.id = n.user_id
-          where n.sent_at is null and (n.claimed_until is null or n.claimed_until < now()) and u.email is not null
-          order by n.created_at limit ? for update of n skip locked)
-       update channel_link_notices n set claimed_until = now() + make_interval(mins => ?)
-         from picked, users u
-        where n.id = picked.id and u.id = n.user_id
-        returning n.id, n.kind, n.channel, n.channel_user, n.linked_at, u.email, u.full_name`,
-      [BATCH, CLAIM_MINUTES],
-    );
+    const claimed = await this.notices.claimPending(BATCH, CLAIM_MINUTES);
     let sent = 0;
     for (const notice of claimed) {
       try {
         await this.mailer.send({ to: notice.email, ...this.message(notice) });
-        await connection.execute('update channel_link_notices set sent_at = now() where id = ?', [notice.id]);
+        await this.notices.markSent(notice.id);
         sent += 1;
       } catch (error) {
         // Left claimed: another run takes it again once the claim ends.
@@ -101,9 +82,9 @@ export class ChannelLinkNotices {
   }
 
   private message(notice: PendingNotice): { subject: string; text: string } {
-    const firstName = notice.full_name.split(' ')[0];
-    const channel = `${channelLabel(notice.channel)} (${notice.channel_user})`;
-    const linkedAt = formatWhen(new Date(notice.linked_at));
+    const firstName = notice.fullName.split(' ')[0];
+    const channel = `${channelLabel(notice.channel)} (${notice.channelUser})`;
+    const linkedAt = formatWhen(notice.linkedAt);
     const review = `Para ver e desvincular os canais da sua conta, entre no chat da Prefeitura (${this.publicBaseUrl}/chat) e diga "meus canais".`;
     if (notice.kind === 'linked') {
       return {

@@ -1,17 +1,25 @@
 import { createHash } from 'node:crypto';
-import type { EntityManager } from '../db/orm';
+import type { Transactions, Tx } from '../db/repository';
 import { Throttle } from '../shared/throttle';
-import { ThrottlesRepository } from '../shared/throttles.repository';
+import type { ThrottlesRepository } from '../shared/throttles.repository';
 import { DomainError } from '../shared/errors';
-import { newId, isUuid } from '../shared/ids';
+import { isUuid } from '../shared/ids';
 import type { AuditService } from '../shared/audit.service';
 import type { RequestInfo } from '../shared/request-info';
 import type { AccountParticipant } from '../accounts/accounts.service';
 import type { Actor } from '../shared/access';
 import { hashToken } from '../accounts/tokens';
-import { WHATSAPP_CHANNEL_KEY, channelLabel } from './channel-key';
+import { channelLabel } from './channel-key';
 import type { ChannelLinkNotices } from './channel-link-notices';
+import type { ChannelLinksRepository, LinkedChannel } from './channel-links.repository';
+import type { ConversationsRepository } from './conversations.repository';
+import type { DirectLineRepository } from './directline.repository';
+import type { LinkCodesRepository } from './link-codes.repository';
+import type { StagedFilesRepository } from './staged-files.repository';
+import type { WhatsAppRepository } from './whatsapp.repository';
 import { codeSpaceOf, generateLinkCode, normaliseLinkCode } from './link-codes';
+
+export type { LinkedChannel } from './channel-links.repository';
 
 export interface LinkSettings {
   codeTtlMinutes: number;
@@ -28,13 +36,19 @@ export type RedeemOutcome =
   /** `locked`: this channel user tried too often; `space-locked`: the code's space is under a guessing flood. */
   | { ok: false; reason: 'invalid' | 'locked' | 'space-locked'; retryAfterSeconds?: number };
 
-/** A channel account linked to a citizen. */
-export interface LinkedChannel {
-  id: string;
-  /** The channel key (`whatsapp:whatsapp`, `botframework:msteams`...). */
-  channel: string;
-  channelUserId: string;
-  linkedAt: Date;
+/**
+ * Where the links and everything kept about the linked channel accounts live: the links and their codes, the
+ * throttles of `vincular`, and what erasure deletes with them (conversations, chat files, transcripts, WhatsApp
+ * contacts).
+ */
+export interface ChannelLinkStores {
+  links: ChannelLinksRepository;
+  codes: LinkCodesRepository;
+  throttles: ThrottlesRepository;
+  conversations: ConversationsRepository;
+  stagedFiles: StagedFilesRepository;
+  directLine: DirectLineRepository;
+  whatsapp: WhatsAppRepository;
 }
 
 /** Longest throttle key the table holds; longer channel user ids are hashed into it. */
@@ -57,15 +71,15 @@ export class ChannelLinksService implements AccountParticipant {
   private readonly perSpace: Throttle;
 
   constructor(
-    private readonly em: EntityManager,
+    private readonly transactions: Transactions,
+    private readonly stores: ChannelLinkStores,
     private readonly settings: LinkSettings,
     private readonly notices: ChannelLinkNotices,
     private readonly audit: AuditService,
   ) {
     const lock = { lockSeconds: settings.lockSeconds, lockMaxSeconds: settings.lockMaxSeconds };
-    const throttles = new ThrottlesRepository(em);
-    this.perUser = new Throttle({ maxFailures: settings.maxFailuresPerUser, ...lock }, throttles);
-    this.perSpace = new Throttle({ maxFailures: settings.maxFailuresPerSpace, ...lock }, throttles);
+    this.perUser = new Throttle({ maxFailures: settings.maxFailuresPerUser, ...lock }, stores.throttles);
+    this.perSpace = new Throttle({ maxFailures: settings.maxFailuresPerSpace, ...lock }, stores.throttles);
   }
 
   /**
@@ -73,18 +87,13 @@ export class ChannelLinksService implements AccountParticipant {
    * earlier unused codes stop working.
    */
   async createCode(actor: Actor): Promise<{ code: string; expiresAt: Date }> {
-    return this.em.transactional(async (em) => {
-      const locked = await em.execute<{ key: string }[]>(
-        `select key from throttles where starts_with(key, ?) and locked_until > now()`,
-        [SPACE_PREFIX],
-      );
-      const code = generateLinkCode(new Set(locked.map((row) => row.key.slice(SPACE_PREFIX.length))));
-      await em.execute('update link_codes set used_at = now() where user_id = ? and used_at is null', [actor.id]);
-      const rows = await em.execute<{ expires_at: Date | string }[]>(
-        `insert into link_codes (code_hash, user_id, expires_at) values (?, ?, now() + make_interval(mins => ?)) returning expires_at`,
-        [hashToken(code), actor.id, this.settings.codeTtlMinutes],
-      );
-      return { code, expiresAt: new Date(rows[0].expires_at) };
+    const { codes, throttles } = this.stores;
+    return this.transactions.run(async (tx) => {
+      const locked = await throttles.lockedKeys(SPACE_PREFIX, tx);
+      const code = generateLinkCode(new Set(locked.map((key) => key.slice(SPACE_PREFIX.length))));
+      await codes.retireUnused(tx, actor.id);
+      const expiresAt = await codes.insert(tx, hashToken(code), actor.id, this.settings.codeTtlMinutes);
+      return { code, expiresAt };
     });
   }
 
@@ -94,66 +103,26 @@ export class ChannelLinksService implements AccountParticipant {
    */
   async redeem(channel: string, channelUserId: string, typed: string): Promise<RedeemOutcome> {
     const userKey = throttleKey(`link:${channel}:`, channelUserId);
-    const em = this.em.fork();
-    const userLock = await this.perUser.secondsLocked(userKey, em);
+    const userLock = await this.perUser.secondsLocked(userKey);
     if (userLock > 0) return { ok: false, reason: 'locked', retryAfterSeconds: userLock };
     const code = normaliseLinkCode(typed);
     const spaceKey = code ? `${SPACE_PREFIX}${codeSpaceOf(code)}` : null;
-    const spaceLock = spaceKey ? await this.perSpace.secondsLocked(spaceKey, em) : 0;
+    const spaceLock = spaceKey ? await this.perSpace.secondsLocked(spaceKey) : 0;
     if (spaceLock > 0) return { ok: false, reason: 'space-locked', retryAfterSeconds: spaceLock };
-    const userId = code
-      ? await em.transactional(async (tem) => {
-          const rows = await tem.execute<{ user_id: string }[]>(
-            `update link_codes set used_at = now()
-              where code_hash = ? and used_at is null and expires_at > now()
-              returning user_id`,
-            [hashToken(code)],
-          );
-          const found = rows[0]?.user_id;
-          if (!found) return null;
-          const linked = await tem.execute<{ created_at: Date | string }[]>(
-            `insert into channel_links (id, channel, channel_user_id, user_id) values (?, ?, ?, ?)
-             on conflict (channel, channel_user_id) do update set user_id = excluded.user_id, created_at = now()
-             returning created_at`,
-            [newId(), channel, channelUserId, found],
-          );
-          await this.notices.record(tem, {
-            userId: found,
-            kind: 'linked',
-            channel,
-            channelUserId,
-            linkedAt: new Date(linked[0].created_at),
-          });
-          await this.audit.record(tem, 'channel_linked', chatInfo(channel), {
-            actorId: found,
-            subjectId: found,
-            details: { channel },
-          });
-          return found;
-        })
-      : null;
+    const userId = code ? await this.transactions.run((tx) => this.link(tx, { channel, channelUserId }, code)) : null;
     if (!userId) {
       // A malformed code belongs to no space: only its sender pays for it.
-      const lock = Math.max(await this.perUser.fail(userKey, em), spaceKey ? await this.perSpace.fail(spaceKey, em) : 0);
+      const lock = Math.max(await this.perUser.fail(userKey), spaceKey ? await this.perSpace.fail(spaceKey) : 0);
       return lock > 0 ? { ok: false, reason: 'locked', retryAfterSeconds: lock } : { ok: false, reason: 'invalid' };
     }
-    await this.perUser.reset(userKey, em);
+    await this.perUser.reset(userKey);
     this.notices.kick();
     return { ok: true, userId };
   }
 
   /** The channel accounts linked to the caller, oldest first. */
   async list(actor: Actor): Promise<LinkedChannel[]> {
-    const rows = await this.em.execute<{ id: string; channel: string; channel_user_id: string; created_at: Date | string }[]>(
-      'select id, channel, channel_user_id, created_at from channel_links where user_id = ? order by created_at, id',
-      [actor.id],
-    );
-    return rows.map((row) => ({
-      id: row.id,
-      channel: row.channel,
-      channelUserId: row.channel_user_id,
-      linkedAt: new Date(row.created_at),
-    }));
+    return this.stores.links.listOf(actor.id);
   }
 
   /**
@@ -162,15 +131,11 @@ export class ChannelLinksService implements AccountParticipant {
    */
   async unlinkById(actor: Actor, id: string, info: RequestInfo): Promise<void> {
     if (!isUuid(id)) throw new DomainError('not-found', 'Canal vinculado não encontrado.');
-    await this.em.transactional(async (em) => {
-      const rows = await em.execute<{ channel: string; channel_user_id: string }[]>(
-        'delete from channel_links where id = ? and user_id = ? returning channel, channel_user_id',
-        [id, actor.id],
-      );
-      const removed = rows[0];
+    await this.transactions.run(async (tx) => {
+      const removed = await this.stores.links.removeOwned(tx, id, actor.id);
       if (!removed) throw new DomainError('not-found', 'Canal vinculado não encontrado.');
-      await this.stopNotices(em, removed.channel, removed.channel_user_id);
-      await this.audit.record(em, 'channel_unlinked', info, {
+      await this.stores.conversations.stopNotices(tx, removed.channel, removed.channelUserId);
+      await this.audit.record(tx, 'channel_unlinked', info, {
         actorId: actor.id,
         subjectId: actor.id,
         details: { channel: removed.channel },
@@ -184,67 +149,63 @@ export class ChannelLinksService implements AccountParticipant {
    * Returns whether there was a link.
    */
   async unlink(channel: string, channelUserId: string): Promise<boolean> {
-    return this.em.transactional(async (em) => {
-      const rows = await em.execute<{ user_id: string }[]>(
-        'delete from channel_links where channel = ? and channel_user_id = ? returning user_id',
-        [channel, channelUserId],
-      );
-      await this.stopNotices(em, channel, channelUserId);
-      const userId = rows[0]?.user_id;
+    return this.transactions.run(async (tx) => {
+      const userId = await this.stores.links.removeAccount(tx, { channel, channelUserId });
+      await this.stores.conversations.stopNotices(tx, channel, channelUserId);
       if (userId) {
-        await this.audit.record(em, 'channel_unlinked', chatInfo(channel), {
+        await this.audit.record(tx, 'channel_unlinked', chatInfo(channel), {
           actorId: userId,
           subjectId: userId,
           details: { channel },
         });
       }
-      return rows.length > 0;
+      return userId !== null;
     });
   }
 
   /** The channel accounts linked to the citizen, in the data export (whole: the export is the citizen's own data). */
-  async exportSection(em: EntityManager, userId: string): Promise<[name: string, data: unknown]> {
-    const rows = await em.execute<{ channel: string; channel_user_id: string; created_at: Date | string }[]>(
-      'select channel, channel_user_id, created_at from channel_links where user_id = ? order by created_at, id',
-      [userId],
-    );
+  async exportSection(tx: Tx, userId: string): Promise<[name: string, data: unknown]> {
+    const links = await this.stores.links.listOf(userId, tx);
     return [
       'channels',
-      rows.map((row) => ({
-        channel: channelLabel(row.channel),
-        channelUser: row.channel_user_id,
-        linkedAt: new Date(row.created_at).toISOString(),
+      links.map((link) => ({
+        channel: channelLabel(link.channel),
+        channelUser: link.channelUserId,
+        linkedAt: link.linkedAt.toISOString(),
       })),
     ];
   }
 
   /**
    * LGPD erasure: links, codes, link notices, conversation snapshots, web chat transcripts, files attached in the chat
-   * and the WhatsApp contact record.
+   * and the WhatsApp contact record. Files and contacts go first: they are found through the conversations and links.
    */
-  async onErased(em: EntityManager, userId: string): Promise<void> {
-    await em.execute(
-      `delete from bot_staged_files f using conversations c
-        where c.user_id = ? and f.channel = c.channel and f.conversation_id = c.conversation_id`,
-      [userId],
-    );
-    await em.execute(
-      `delete from whatsapp_contacts where wa_id in (select channel_user_id from channel_links where channel = ? and user_id = ?)`,
-      [WHATSAPP_CHANNEL_KEY, userId],
-    );
-    await em.execute('delete from conversations where user_id = ?', [userId]);
-    // Web chat transcripts (their activities go with them).
-    await em.execute('delete from directline_conversations where citizen_id = ?', [userId]);
-    await em.execute('delete from channel_links where user_id = ?', [userId]);
-    await em.execute('delete from link_codes where user_id = ?', [userId]);
-    await em.execute('delete from channel_link_notices where user_id = ?', [userId]);
+  async onErased(tx: Tx, userId: string): Promise<void> {
+    const { stagedFiles, whatsapp, conversations, directLine, links, codes } = this.stores;
+    await stagedFiles.deleteAllOfCitizen(tx, userId);
+    await whatsapp.deleteContactsOfCitizen(tx, userId);
+    await conversations.deleteAllOf(tx, userId);
+    await directLine.deleteAllOfCitizen(tx, userId);
+    await links.deleteAllOf(tx, userId);
+    await codes.deleteAllOf(tx, userId);
+    await this.notices.forget(tx, userId);
   }
 
-  private async stopNotices(em: EntityManager, channel: string, channelUserId: string): Promise<void> {
-    await em.execute(
-      'update conversations set notify = false, reply_address = null where channel = ? and channel_user_id = ? and notify',
-      [channel, channelUserId],
-    );
+  /**
+   * Spends the code and links the channel account to its citizen, recording the e-mail notice and the audit event in
+   * the same transaction. Returns the citizen, or null when the code is not valid.
+   */
+  private async link(tx: Tx, account: { channel: string; channelUserId: string }, code: string): Promise<string | null> {
+    const userId = await this.stores.codes.spend(tx, hashToken(code));
+    if (!userId) return null;
+    const linkedAt = await this.stores.links.link(tx, account, userId);
+    await this.notices.record(tx, { userId, kind: 'linked', ...account, linkedAt });
+    await this.audit.record(tx, 'channel_linked', chatInfo(account.channel), {
+      actorId: userId,
+      subjectId: userId,
+      details: { channel: account.channel },
+    });
+    return userId;
   }
 }
 

@@ -56,4 +56,14 @@ export class StagedFilesRepository extends Repository {
     );
     return rows.length;
   }
+
+  /** LGPD erasure: the files staged in the citizen's conversations (before the conversations go). */
+  async deleteAllOfCitizen(tx: Tx, userId: string): Promise<void> {
+    await this.run(
+      `delete from bot_staged_files f using conversations c
+        where c.user_id = ? and f.channel = c.channel and f.conversation_id = c.conversation_id`,
+      [userId],
+      tx,
+    );
+  }
 }

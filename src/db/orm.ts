@@ -16,6 +16,8 @@ export type EntityManager = SqlEntityManager;
 export interface Database {
   orm: PgMikroORM;
   em: EntityManager;
+  /** Resolves when the database answers a trivial query (the readiness probe), on a unit of work of its own. */
+  ping(): Promise<void>;
   /** Closes the connections and releases the data-directory lock (if any). */
   close(): Promise<void>;
 }
@@ -92,6 +94,9 @@ export async function openDatabase(database: DatabaseConfig, options: { migrate?
     return {
       orm,
       em: orm.em,
+      async ping() {
+        await orm.em.fork().execute('select 1');
+      },
       async close() {
         try {
           await orm.close(true);

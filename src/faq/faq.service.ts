@@ -1,26 +1,14 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { EntityManager } from '../db/orm';
+import type { Transactions } from '../db/repository';
 import { DomainError, validationError, type FieldError } from '../shared/errors';
 import { isUuid, newId } from '../shared/ids';
 import { type Page, type PageRequest, pageOf } from '../shared/pagination';
 import type { RateLimiter } from '../shared/rate-limiter';
 import { type Actor, requireAdmin } from '../accounts/policies';
-import { FaqSearchEngine, type FaqEntryInput, type FaqHit } from './search-engine';
+import type { FaqEntriesRepository, FaqEntry } from './faq-entries.repository';
+import { FaqSearchEngine, type FaqHit } from './search-engine';
 
-/** One entry of the knowledge base, as stored. */
-export interface FaqEntry {
-  id: string;
-  /** kebab-case, unique and never renamed: the evaluation set and the seed refer to entries by slug. */
-  slug: string;
-  question: string;
-  answer: string;
-  alternatives: string[];
-  tags: string[];
-  /** Inactive entries are kept for the admins but never answered. */
-  active: boolean;
-  createdAt: Date;
-  updatedAt: Date;
-}
+export type { FaqEntry } from './faq-entries.repository';
 
 export interface FaqEntryCreate {
   slug: string;
@@ -97,23 +85,6 @@ const FALLBACK_NOTHING =
   'Não encontrei nada sobre isso. Tente perguntar com outras palavras ou fale com a Central 1746 da Prefeitura: ligue ' +
   '1746 ou use o site ou o app oficiais do 1746.';
 
-/** Columns of an entry, with instants as ISO 8601 UTC text: both drivers then return the same thing. */
-const ENTRY_COLUMNS = `id, slug, question, answer, alternatives, tags, active,
-  to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_at,
-  to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as updated_at`;
-
-interface EntryRow {
-  id: string;
-  slug: string;
-  question: string;
-  answer: string;
-  alternatives: string[];
-  tags: string[];
-  active: boolean;
-  created_at: string;
-  updated_at: string;
-}
-
 interface SearchIndex {
   revision: number;
   engine: FaqSearchEngine;
@@ -132,7 +103,8 @@ export class FaqService {
   private loading: Promise<void> | undefined;
 
   constructor(
-    private readonly em: EntityManager,
+    private readonly transactions: Transactions,
+    private readonly entries: FaqEntriesRepository,
     private readonly settings: FaqSettings,
     private readonly rateLimiter: RateLimiter,
   ) {}
@@ -144,7 +116,6 @@ export class FaqService {
    */
   async search(query: string, client: string): Promise<FaqAnswer> {
     await this.rateLimiter.consume(
-      this.em,
       client,
       (seconds) => `Muitas perguntas em pouco tempo. Aguarde ${seconds} segundos e tente novamente.`,
     );
@@ -162,45 +133,27 @@ export class FaqService {
   /** The question and answer of one active entry, for anyone (the bot's "did you mean" suggestions); null otherwise. */
   async publicAnswer(id: string): Promise<{ question: string; answer: string } | null> {
     if (!isUuid(id)) return null;
-    const rows = await this.em.execute<{ question: string; answer: string }[]>(
-      'select question, answer from faq_entries where id = ? and active',
-      [id],
-    );
-    return rows[0] ?? null;
+    return this.entries.findActiveAnswer(id);
   }
 
   /** Admin: entries in creation order, page by page, optionally only active or inactive ones, or one tag's. */
   async list(actor: Actor, page: PageRequest, filter: FaqListFilter = {}): Promise<Page<FaqEntry>> {
     requireAdmin(actor);
-    const conditions: string[] = [];
-    const params: unknown[] = [];
-    if (filter.active !== undefined) {
-      conditions.push('active = ?');
-      params.push(filter.active);
-    }
-    if (filter.tag !== undefined && filter.tag.trim() !== '') {
-      conditions.push('tags @> ?::jsonb');
-      params.push(JSON.stringify([filter.tag.trim().toLowerCase()]));
-    }
-    if (page.cursor) {
-      conditions.push('id > ?');
-      params.push(page.cursor);
-    }
-    const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
-    const rows = await this.em.execute<EntryRow[]>(`select ${ENTRY_COLUMNS} from faq_entries ${where} order by id limit ?`, [
-      ...params,
+    const tag = filter.tag?.trim().toLowerCase();
+    const entries = await this.entries.list(
+      { active: filter.active, tag: tag === '' ? undefined : tag, cursor: page.cursor },
       page.limit + 1,
-    ]);
-    return pageOf(rows.map(toEntry), page.limit, (entry) => entry.id);
+    );
+    return pageOf(entries, page.limit, (entry) => entry.id);
   }
 
   /** Admin: one entry, active or not. */
   async get(actor: Actor, id: string): Promise<FaqEntry> {
     requireAdmin(actor);
     if (!isUuid(id)) throw notFound();
-    const rows = await this.em.execute<EntryRow[]>(`select ${ENTRY_COLUMNS} from faq_entries where id = ?`, [id]);
-    if (rows.length === 0) throw notFound();
-    return toEntry(rows[0]);
+    const entry = await this.entries.find(id);
+    if (!entry) throw notFound();
+    return entry;
   }
 
   /** Admin: adds an entry (all field errors at once); a slug already in use is a `conflict`. */
@@ -217,23 +170,18 @@ export class FaqService {
     const fields = normaliseFields(input, errors);
     if (errors.length > 0) throw validationError(errors);
     try {
-      return await this.em.transactional(async (em) => {
-        const rows = await em.execute<EntryRow[]>(
-          `insert into faq_entries (id, slug, question, answer, alternatives, tags, active)
-           values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)
-           returning ${ENTRY_COLUMNS}`,
-          [
-            newId(),
-            slug,
-            fields.question,
-            fields.answer,
-            JSON.stringify(fields.alternatives ?? []),
-            JSON.stringify(fields.tags ?? []),
-            input.active ?? true,
-          ],
-        );
-        await bumpRevision(em);
-        return toEntry(rows[0]);
+      return await this.transactions.run(async (tx) => {
+        const entry = await this.entries.insert(tx, {
+          id: newId(),
+          slug,
+          question: fields.question!,
+          answer: fields.answer!,
+          alternatives: fields.alternatives ?? [],
+          tags: fields.tags ?? [],
+          active: input.active ?? true,
+        });
+        await this.entries.bumpRevision(tx);
+        return entry;
       });
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) {
@@ -252,26 +200,13 @@ export class FaqService {
     const errors: FieldError[] = [];
     const fields = normaliseFields(patch, errors);
     if (errors.length > 0) throw validationError(errors);
-    const assignments: string[] = [];
-    const params: unknown[] = [];
-    const assign = (column: string, value: unknown, cast = '') => {
-      assignments.push(`${column} = ?${cast}`);
-      params.push(value);
-    };
-    if (fields.question !== undefined) assign('question', fields.question);
-    if (fields.answer !== undefined) assign('answer', fields.answer);
-    if (fields.alternatives !== undefined) assign('alternatives', JSON.stringify(fields.alternatives), '::jsonb');
-    if (fields.tags !== undefined) assign('tags', JSON.stringify(fields.tags), '::jsonb');
-    if (patch.active !== undefined) assign('active', patch.active);
-    if (assignments.length === 0) return this.get(actor, id);
-    return this.em.transactional(async (em) => {
-      const rows = await em.execute<EntryRow[]>(
-        `update faq_entries set ${assignments.join(', ')}, updated_at = now() where id = ? returning ${ENTRY_COLUMNS}`,
-        [...params, id],
-      );
-      if (rows.length === 0) throw notFound();
-      await bumpRevision(em);
-      return toEntry(rows[0]);
+    const changes = { ...fields, ...(patch.active !== undefined ? { active: patch.active } : {}) };
+    if (Object.keys(changes).length === 0) return this.get(actor, id);
+    return this.transactions.run(async (tx) => {
+      const entry = await this.entries.update(tx, id, changes);
+      if (!entry) throw notFound();
+      await this.entries.bumpRevision(tx);
+      return entry;
     });
   }
 
@@ -279,10 +214,9 @@ export class FaqService {
   async delete(actor: Actor, id: string): Promise<void> {
     requireAdmin(actor);
     if (!isUuid(id)) throw notFound();
-    await this.em.transactional(async (em) => {
-      const rows = await em.execute<{ id: string }[]>('delete from faq_entries where id = ? returning id', [id]);
-      if (rows.length === 0) throw notFound();
-      await bumpRevision(em);
+    await this.transactions.run(async (tx) => {
+      if (!(await this.entries.delete(tx, id))) throw notFound();
+      await this.entries.bumpRevision(tx);
     });
   }
 
@@ -300,8 +234,7 @@ export class FaqService {
 
   /** The index for the database's current revision, rebuilt first when an admin changed the base since it was built. */
   private async currentEngine(): Promise<FaqSearchEngine> {
-    const rows = await this.em.execute<{ revision: number | string }[]>('select revision from faq_revision');
-    const revision = Number(rows[0].revision);
+    const revision = await this.entries.revision();
     // A rebuild that started before this revision was committed may finish with older data: wait for a newer one.
     while (this.index === undefined || this.index.revision < revision) {
       this.loading ??= this.rebuild().finally(() => {
@@ -313,41 +246,14 @@ export class FaqService {
   }
 
   private async rebuild(): Promise<void> {
-    // One statement, so the revision and the entries come from the same snapshot.
-    const rows = await this.em.execute<Array<Omit<EntryRow, 'active' | 'created_at' | 'updated_at'> & { revision: number }>>(
-      `select r.revision, e.id, e.slug, e.question, e.answer, e.alternatives, e.tags
-         from faq_revision r left join faq_entries e on e.active
-        order by e.id`,
-    );
-    const revision = Number(rows[0].revision);
+    const { revision, entries } = await this.entries.activeEntries();
     if (this.index !== undefined && this.index.revision >= revision) return;
-    const entries: FaqEntryInput[] = rows
-      .filter((row) => row.id !== null)
-      .map(({ id, slug, question, answer, alternatives, tags }) => ({ id, slug, question, answer, alternatives, tags }));
     this.index = { revision, engine: new FaqSearchEngine(entries) };
   }
 }
 
 function notFound(): DomainError {
   return new DomainError('not-found', 'Pergunta não encontrada.');
-}
-
-async function bumpRevision(em: EntityManager): Promise<void> {
-  await em.execute('update faq_revision set revision = revision + 1');
-}
-
-function toEntry(row: EntryRow): FaqEntry {
-  return {
-    id: row.id,
-    slug: row.slug,
-    question: row.question,
-    answer: row.answer,
-    alternatives: row.alternatives,
-    tags: row.tags,
-    active: row.active,
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-  };
 }
 
 /** Trims and checks the editable fields that are present, adding pt-BR field errors; returns the normalised values. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { EntityManager } from '../db/orm';
 import { DomainError } from './errors';
+import type { RateLimitWindowsRepository } from './rate-limit-windows.repository';
 
 /** At most `limit` hits per key in each fixed window of `windowSeconds`. */
 export interface RateLimitPolicy {
@@ -12,9 +12,9 @@ export interface RateLimitPolicy {
 const MAX_KEY_LENGTH = 300;
 
 /**
- * Fixed-window hit counters kept in the database (`rate_limit_windows`), so a limit holds across every app instance.
- * Each hit is one atomic upsert that returns the window's count: concurrent hits are all counted, with no lock held.
- * Windows are aligned on the database clock, so instances with skewed clocks still share the same window.
+ * Fixed-window hit counters kept in the database ({@link RateLimitWindowsRepository}), so a limit holds across every
+ * app instance. Each hit is one atomic upsert that returns the window's count: concurrent hits are all counted, with no
+ * lock held. Windows are aligned on the database clock, so instances with skewed clocks still share the same window.
  *
  * A fixed window lets a client burst up to twice the limit around a window boundary; for abuse protection of public
  * routes that is an acceptable price for one statement per hit.
@@ -27,50 +27,36 @@ export class RateLimiter {
   constructor(
     private readonly name: string,
     private readonly policy: RateLimitPolicy,
+    private readonly windows: RateLimitWindowsRepository,
     private readonly clock: () => number = Date.now,
   ) {}
 
   /** Counts one hit for `key`. Returns 0 while within the limit, else the seconds until the window ends (at least 1). */
-  async hit(em: EntityManager, key: string): Promise<number> {
-    await this.purgeIfDue(em);
-    const { windowSeconds, limit } = this.policy;
-    const rows = await em.execute<{ count: number | string; retry: number | string }[]>(
-      `insert into rate_limit_windows (key, window_start, count)
-       values (?, to_timestamp(floor(extract(epoch from now()) / ?::int) * ?::int), 1)
-       on conflict (key, window_start) do update set count = rate_limit_windows.count + 1
-       returning count, ceil(extract(epoch from (window_start + make_interval(secs => ?::int) - clock_timestamp())))::int as retry`,
-      [this.bucket(key), windowSeconds, windowSeconds, windowSeconds],
-    );
-    if (Number(rows[0].count) <= limit) return 0;
-    return Math.max(1, Number(rows[0].retry));
+  async hit(key: string): Promise<number> {
+    await this.purgeIfDue();
+    const { count, secondsLeft } = await this.windows.hit(this.bucket(key), this.policy.windowSeconds);
+    if (count <= this.policy.limit) return 0;
+    return Math.max(1, secondsLeft);
   }
 
   /** Counts one hit and throws `rate-limited` (with the seconds to wait) once `key` is over the limit. */
-  async consume(em: EntityManager, key: string, detail?: (retryAfterSeconds: number) => string): Promise<void> {
-    const retryAfterSeconds = await this.hit(em, key);
+  async consume(key: string, detail?: (retryAfterSeconds: number) => string): Promise<void> {
+    const retryAfterSeconds = await this.hit(key);
     if (retryAfterSeconds > 0) {
       throw new DomainError('rate-limited', detail?.(retryAfterSeconds), { retryAfterSeconds });
     }
   }
 
   /** Deletes this limiter's windows that have ended; returns how many went. */
-  async purgeExpired(em: EntityManager): Promise<number> {
-    const rows = await em.execute<{ n: number }[]>(
-      `with gone as (
-         delete from rate_limit_windows
-          where window_start < now() - make_interval(secs => ?::int) and starts_with(key, ?)
-          returning 1)
-       select count(*)::int as n from gone`,
-      [this.policy.windowSeconds, `${this.name}:`],
-    );
-    return Number(rows[0].n);
+  purgeExpired(): Promise<number> {
+    return this.windows.deleteEnded(`${this.name}:`, this.policy.windowSeconds);
   }
 
-  private async purgeIfDue(em: EntityManager): Promise<void> {
+  private async purgeIfDue(): Promise<void> {
     const now = this.clock();
     if (now < this.nextPurgeAt) return;
     this.nextPurgeAt = now + this.policy.windowSeconds * 1000;
-    await this.purgeExpired(em);
+    await this.purgeExpired();
   }
 
   private bucket(key: string): string {

@@ -30,6 +30,16 @@ export class ThrottlesRepository extends Repository {
     return row ? Number(row.seconds ?? 0) : 0;
   }
 
+  /** The keys starting with `prefix` that are locked now (by the database's clock). */
+  async lockedKeys(prefix: string, tx?: Tx): Promise<string[]> {
+    const rows = await this.rows<{ key: string }>(
+      'select key from throttles where starts_with(key, ?) and locked_until > now()',
+      [prefix],
+      tx,
+    );
+    return rows.map((row) => row.key);
+  }
+
   /** Counts one failure of `key` (the count starts again after `windowSeconds` without one); returns the count. */
   async countFailure(key: string, windowSeconds: number, tx?: Tx): Promise<number> {
     const row = await this.row<{ failures: number }>(

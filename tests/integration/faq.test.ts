@@ -3,6 +3,7 @@ import { createLogger } from '../../src/shared/logger';
 import { createMailer } from '../../src/shared/mailer';
 import { FAQ_SEED_ENTRIES } from '../../src/faq/seed-entries';
 import { RateLimiter } from '../../src/shared/rate-limiter';
+import { RateLimitWindowsRepository } from '../../src/shared/rate-limit-windows.repository';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { registerAdmin, registerCitizen, type SignedInCitizen } from '../support/factories';
 
@@ -214,40 +215,41 @@ describe('GET /v1/faq/search', () => {
 
 describe('the database rate limiter', () => {
   const em = () => t.app.db.em.fork();
+  const windows = () => new RateLimitWindowsRepository(t.app.db.em);
 
   it('counts hits per key within a window and says how long to wait once over the limit', async () => {
-    const limiter = new RateLimiter('test-count', { limit: 2, windowSeconds: RATE_WINDOW_SECONDS });
-    expect(await limiter.hit(em(), 'a')).toBe(0);
-    expect(await limiter.hit(em(), 'a')).toBe(0);
-    const wait = await limiter.hit(em(), 'a');
+    const limiter = new RateLimiter('test-count', { limit: 2, windowSeconds: RATE_WINDOW_SECONDS }, windows());
+    expect(await limiter.hit('a')).toBe(0);
+    expect(await limiter.hit('a')).toBe(0);
+    const wait = await limiter.hit('a');
     expect(wait).toBeGreaterThanOrEqual(1);
     expect(wait).toBeLessThanOrEqual(RATE_WINDOW_SECONDS);
-    expect(await limiter.hit(em(), 'b')).toBe(0);
-    await expect(limiter.consume(em(), 'a')).rejects.toMatchObject({
+    expect(await limiter.hit('b')).toBe(0);
+    await expect(limiter.consume('a')).rejects.toMatchObject({
       code: 'rate-limited',
       retryAfterSeconds: expect.any(Number),
     });
     // Another limiter never shares a bucket, even for the same key.
-    expect(await new RateLimiter('test-other', { limit: 1, windowSeconds: 60 }).hit(em(), 'a')).toBe(0);
+    expect(await new RateLimiter('test-other', { limit: 1, windowSeconds: 60 }, windows()).hit('a')).toBe(0);
   });
 
   it('keeps keys longer than the column apart by hashing them', async () => {
-    const limiter = new RateLimiter('test-long', { limit: 1, windowSeconds: RATE_WINDOW_SECONDS });
+    const limiter = new RateLimiter('test-long', { limit: 1, windowSeconds: RATE_WINDOW_SECONDS }, windows());
     const long = 'k'.repeat(400);
-    expect(await limiter.hit(em(), `${long}1`)).toBe(0);
-    expect(await limiter.hit(em(), `${long}2`)).toBe(0);
-    expect(await limiter.hit(em(), `${long}1`)).toBeGreaterThan(0);
+    expect(await limiter.hit(`${long}1`)).toBe(0);
+    expect(await limiter.hit(`${long}2`)).toBe(0);
+    expect(await limiter.hit(`${long}1`)).toBeGreaterThan(0);
   });
 
   it("purges only its own windows that have ended, on the first hit of each window's length", async () => {
     let now = Date.now();
-    const limiter = new RateLimiter('test-purge', { limit: 5, windowSeconds: 60 }, () => now);
+    const limiter = new RateLimiter('test-purge', { limit: 5, windowSeconds: 60 }, windows(), () => now);
     await em().execute(
       `insert into rate_limit_windows (key, window_start, count) values
          ('test-purge:old', now() - interval '2 minutes', 3),
          ('test-keep:old', now() - interval '2 minutes', 3)`,
     );
-    expect(await limiter.hit(em(), 'fresh')).toBe(0);
+    expect(await limiter.hit('fresh')).toBe(0);
     const keys = async () =>
       (
         await em().execute<Array<{ key: string }>>(`select key from rate_limit_windows where key like 'test-%:%' order by key`)
@@ -259,10 +261,10 @@ describe('the database rate limiter', () => {
     await em().execute(
       `insert into rate_limit_windows (key, window_start, count) values ('test-purge:old', now() - interval '2 minutes', 1)`,
     );
-    await limiter.hit(em(), 'fresh');
+    await limiter.hit('fresh');
     expect(await keys()).toContain('test-purge:old');
     now += 61_000;
-    await limiter.hit(em(), 'fresh');
+    await limiter.hit('fresh');
     expect(await keys()).not.toContain('test-purge:old');
   });
 });

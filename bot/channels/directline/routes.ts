@@ -9,6 +9,8 @@ import { DomainError } from '../../../src/shared/errors';
 import type { Clock } from '../../../src/shared/clock';
 import type { SessionsService } from '../../../src/accounts/sessions.service';
 import { RateLimiter } from '../../../src/shared/rate-limiter';
+import { RateLimitWindowsRepository } from '../../../src/shared/rate-limit-windows.repository';
+import { DirectLineRepository } from '../../../src/conversations/directline.repository';
 import { DirectLineBotAdapter, type TurnLogic } from './bot-adapter';
 import { DirectLineStore } from './store';
 import { DirectLineTokenError, DirectLineTokens, type DirectLineClaims } from './tokens';
@@ -118,15 +120,18 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
     config.tokenMaxLifetimeHours * 3600,
     deps.clock,
   );
-  const store = new DirectLineStore(em);
-  const pollLimiter = new RateLimiter('directline-poll', {
-    limit: config.pollRateLimit,
-    windowSeconds: config.rateWindowSeconds,
-  });
-  const startLimiter = new RateLimiter('directline-start', {
-    limit: config.startRateLimit,
-    windowSeconds: config.rateWindowSeconds,
-  });
+  const store = new DirectLineStore(new DirectLineRepository(em));
+  const windows = new RateLimitWindowsRepository(em);
+  const pollLimiter = new RateLimiter(
+    'directline-poll',
+    { limit: config.pollRateLimit, windowSeconds: config.rateWindowSeconds },
+    windows,
+  );
+  const startLimiter = new RateLimiter(
+    'directline-start',
+    { limit: config.startRateLimit, windowSeconds: config.rateWindowSeconds },
+    windows,
+  );
   /** Wakers of this instance's open streams, by conversation. */
   const streams = new Map<string, Set<() => void>>();
   function wake(conversationId: string): void {
@@ -205,7 +210,7 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
 
   server.post(`${BASE}/conversations`, async function startConversation(req: Request, res: Response) {
     const claims = await claimsOf(bearer(req));
-    await startLimiter.consume(em.fork(), req.meta.address);
+    await startLimiter.consume(req.meta.address);
     const created = await store.create({ id: claims.conv, userId: claims.user, citizenId: claims.cid });
     if (created) {
       // The welcome: Web Chat expects the bot to speak first; the channel tells the bot the user joined.
@@ -235,7 +240,7 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
 
   server.get(`${BASE}/conversations/:id/activities`, async function pollActivities(req: Request, res: Response) {
     const claims = await claimsOf(bearer(req), conversationParam(req));
-    await pollLimiter.consume(em.fork(), claims.conv);
+    await pollLimiter.consume(claims.conv);
     await existingConversation(claims.conv);
     const query = req.query as Record<string, unknown> | undefined;
     const watermark = typeof query?.watermark === 'string' ? query.watermark : undefined;

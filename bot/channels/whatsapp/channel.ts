@@ -1,13 +1,13 @@
 import type { Logger } from '../../../src/shared/logger';
 import type { ConversationEngine } from '../../conversation-engine';
 import { WHATSAPP_CHANNEL_KEY } from '../../../src/conversations/channel-key';
+import type { WhatsAppRepository } from '../../../src/conversations/whatsapp.repository';
 import { fetchedFile } from '../../attachments';
 import type { BotMessage, ConversationKey, IncomingAttachment } from '../../flows/types';
 import { SERVICE_ERROR } from '../../render/messages.pt-BR';
 import type { GraphClient } from './graph-client';
 import type { InboundMedia, InboundMessage } from './payload';
 import { renderForWhatsApp } from './render';
-import type { WhatsAppStore } from './store';
 import { isWithinServiceWindow } from './window';
 
 /** The channel name in logs (conversations, links and staged files use WHATSAPP_CHANNEL_KEY). */
@@ -27,7 +27,8 @@ export type SendOutcome = 'sent' | 'outside-window' | 'failed';
 
 export interface WhatsAppChannelOptions {
   engine: ConversationEngine;
-  store: WhatsAppStore;
+  /** Processed message ids and each user's last inbound message (the service window). */
+  store: WhatsAppRepository;
   graph: GraphClient;
   logger: Logger;
   /** Largest file a citizen may send (the document file limit). */
@@ -48,7 +49,7 @@ export class WhatsAppChannel {
   constructor(private readonly options: WhatsAppChannelOptions) {
     this.purgeTimer = setInterval(() => {
       options
-        .inContext(() => options.store.purgeProcessed(PROCESSED_RETENTION_DAYS))
+        .inContext(() => options.store.deleteProcessedBefore(PROCESSED_RETENTION_DAYS))
         .catch((error: unknown) => options.logger.warn({ err: error }, 'purging processed WhatsApp message ids failed'));
     }, PURGE_INTERVAL_MS);
     this.purgeTimer.unref();

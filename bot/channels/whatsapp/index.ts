@@ -2,12 +2,12 @@ import { RequestContext } from '@mikro-orm/core';
 import type { Server } from 'restify';
 import type { WhatsAppConfig } from '../../../src/config';
 import type { EntityManager } from '../../../src/db/orm';
+import { WhatsAppRepository } from '../../../src/conversations/whatsapp.repository';
 import type { Logger } from '../../../src/shared/logger';
 import type { OutboundHttp } from '../../../src/shared/outbound-http';
 import type { ConversationEngine } from '../../conversation-engine';
 import { WhatsAppChannel } from './channel';
 import { GraphClient } from './graph-client';
-import { WhatsAppStore } from './store';
 import { registerWhatsAppWebhook } from './webhook';
 
 export { WhatsAppChannel } from './channel';
@@ -38,7 +38,7 @@ export function registerWhatsApp(server: Server, deps: WhatsAppDependencies): Wh
   }
   const channel = new WhatsAppChannel({
     engine: deps.engine,
-    store: new WhatsAppStore(deps.em),
+    store: new WhatsAppRepository(deps.em),
     graph: new GraphClient({
       baseUrl: config.graphUrl,
       accessToken: config.accessToken,

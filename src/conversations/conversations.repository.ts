@@ -1,0 +1,146 @@
+import { prepared } from '../db/prepared';
+import { Repository, type Tx } from '../db/repository';
+
+/** A stored conversation: the root machine's snapshot, its version, and who its last saved turn belonged to. */
+export interface StoredConversation {
+  snapshot: unknown;
+  version: number;
+  updatedAt: Date;
+  /** The channel account and citizen the last saved turn belonged to. */
+  channelUserId: string | null;
+  userId: string | null;
+}
+
+/** What a turn starts from: the stored conversation (null = new) and the citizen its channel account is linked to now. */
+export interface TurnStart {
+  conversation: StoredConversation | null;
+  linkedUserId: string | null;
+}
+
+/** Where a saved turn's conversation belongs: its channel account and the citizen linked to it then. */
+export interface ConversationOwner {
+  channelUserId: string;
+  userId: string | null;
+}
+
+const LOAD = prepared(
+  'conversation_load',
+  `select c.snapshot, c.version, c.updated_at, c.channel_user_id, c.user_id,
+          (select l.user_id from channel_links l join users u on u.id = l.user_id
+            where l.channel = ? and l.channel_user_id = ? and u.status = 'active') as linked_user_id
+     from (select 1) as one
+     left join conversations c on c.channel = ? and c.conversation_id = ?`,
+);
+const INSERT = prepared(
+  'conversation_insert',
+  `insert into conversations (channel, conversation_id, snapshot, version, channel_user_id, user_id)
+   values (?, ?, ?::jsonb, 1, ?, ?) on conflict (channel, conversation_id) do nothing returning version`,
+);
+const UPDATE = prepared(
+  'conversation_update',
+  `update conversations set snapshot = ?::jsonb, version = version + 1, updated_at = now(), channel_user_id = ?, user_id = ?
+    where channel = ? and conversation_id = ? and version = ? returning version`,
+);
+const SUBSCRIBED = prepared(
+  'conversation_subscribed',
+  `select channel, reply_address from conversations where user_id = ? and notify and reply_address is not null`,
+);
+
+/** A jsonb column as the drivers return it: parsed already, or as text. */
+function jsonOf(value: unknown): unknown {
+  return typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+}
+
+/**
+ * Persisted conversations (`conversations`), one row per (channel, conversation): the root machine's snapshot with a
+ * version for optimistic concurrency, and the opt-in to proactive notifications with the channel's reply address.
+ *
+ * The turn's reads and writes (`load`, `insert`, `update`, `subscribedAddresses`) are prepared statements straight on
+ * the connection: every bot turn runs them, they need no identity map and never run inside a transaction.
+ */
+export class ConversationsRepository extends Repository {
+  /**
+   * The stored conversation and the citizen the channel account is linked to (active accounts only), in one round
+   * trip: every bot turn starts here, so it is the hottest read of the bot.
+   */
+  async load(channel: string, conversationId: string, channelUserId: string): Promise<TurnStart> {
+    const rows = await this.prepared<{
+      snapshot: unknown;
+      version: number | null;
+      updated_at: Date | string | null;
+      channel_user_id: string | null;
+      user_id: string | null;
+      linked_user_id: string | null;
+    }>(LOAD, [channel, channelUserId, channel, conversationId]);
+    const row = rows[0];
+    const linkedUserId = row?.linked_user_id ?? null;
+    if (!row || row.version === null) return { conversation: null, linkedUserId };
+    return {
+      conversation: {
+        snapshot: jsonOf(row.snapshot),
+        version: Number(row.version),
+        updatedAt: new Date(row.updated_at!),
+        channelUserId: row.channel_user_id,
+        userId: row.user_id,
+      },
+      linkedUserId,
+    };
+  }
+
+  /** Stores a new conversation at version 1; false when another turn stored it first. */
+  async insert(channel: string, conversationId: string, json: string, owner: ConversationOwner): Promise<boolean> {
+    const rows = await this.prepared(INSERT, [channel, conversationId, json, owner.channelUserId, owner.userId]);
+    return rows.length === 1;
+  }
+
+  /** Stores a snapshot over version `expectedVersion`; false when another turn saved a newer one first. */
+  async update(
+    channel: string,
+    conversationId: string,
+    json: string,
+    expectedVersion: number,
+    owner: ConversationOwner,
+  ): Promise<boolean> {
+    const rows = await this.prepared(UPDATE, [json, owner.channelUserId, owner.userId, channel, conversationId, expectedVersion]);
+    return rows.length === 1;
+  }
+
+  /**
+   * Turns notifications on (storing where to write) or off for a conversation, on behalf of `userId`. False when the
+   * conversation is not stored yet.
+   */
+  async setNotifications(
+    channel: string,
+    conversationId: string,
+    userId: string,
+    on: boolean,
+    replyAddress: unknown,
+  ): Promise<boolean> {
+    const rows = await this.rows(
+      `update conversations set notify = ?, reply_address = ?::jsonb, user_id = ?
+        where channel = ? and conversation_id = ? returning notify`,
+      [on, on ? JSON.stringify(replyAddress ?? null) : null, userId, channel, conversationId],
+    );
+    return rows.length > 0;
+  }
+
+  /** The reply addresses of the citizen's conversations that opted in to notifications. */
+  async subscribedAddresses(userId: string): Promise<Array<{ channel: string; replyAddress: unknown }>> {
+    const rows = await this.prepared<{ channel: string; reply_address: unknown }>(SUBSCRIBED, [userId]);
+    return rows.map((row) => ({ channel: row.channel, replyAddress: jsonOf(row.reply_address) }));
+  }
+
+  /** Switches off the notices of every conversation of a channel account (it was unlinked). */
+  async stopNotices(tx: Tx, channel: string, channelUserId: string): Promise<void> {
+    await this.run(
+      'update conversations set notify = false, reply_address = null where channel = ? and channel_user_id = ? and notify',
+      [channel, channelUserId],
+      tx,
+    );
+  }
+
+  /** LGPD erasure: the citizen's conversation snapshots. */
+  async deleteAllOf(tx: Tx, userId: string): Promise<void> {
+    await this.run('delete from conversations where user_id = ?', [userId], tx);
+  }
+}
