@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { Transactions, Tx } from '../db/repository';
 import { Throttle } from '../shared/throttle';
 import type { ThrottlesRepository } from '../shared/throttles.repository';
-import { DomainError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
 import type { AuditService } from '../shared/audit.service';
 import type { RequestInfo } from '../shared/request-info';
@@ -10,6 +9,7 @@ import type { AccountParticipant } from '../accounts/accounts.service';
 import type { Actor } from '../shared/access';
 import { hashToken } from '../accounts/tokens';
 import { channelLabel } from './channel-key';
+import { channelLinkAccess } from './channel-link-access';
 import type { ChannelLinkNotices } from './channel-link-notices';
 import type { ChannelLinksRepository, LinkedChannel } from './channel-links.repository';
 import type { ConversationsRepository } from './conversations.repository';
@@ -127,13 +127,14 @@ export class ChannelLinksService implements AccountParticipant {
 
   /**
    * Removes one of the caller's links (and the notices its conversations were getting). Another citizen's link, or
-   * one that does not exist, is `not-found`.
+   * one that does not exist, is `not-found` (channelLinkAccess).
    */
   async unlinkById(actor: Actor, id: string, info: RequestInfo): Promise<void> {
-    if (!isUuid(id)) throw new DomainError('not-found', 'Canal vinculado não encontrado.');
+    const { ownerId } = channelLinkAccess.scope(actor, 'unlink');
+    if (!isUuid(id)) throw channelLinkAccess.notFound();
     await this.transactions.run(async (tx) => {
-      const removed = await this.stores.links.removeOwned(tx, id, actor.id);
-      if (!removed) throw new DomainError('not-found', 'Canal vinculado não encontrado.');
+      const removed = await this.stores.links.removeOwned(tx, id, ownerId);
+      if (!removed) throw channelLinkAccess.notFound();
       await this.stores.conversations.stopNotices(tx, removed.channel, removed.channelUserId);
       await this.audit.record(tx, 'channel_unlinked', info, {
         actorId: actor.id,

@@ -4,7 +4,8 @@ import { DomainError, validationError, type FieldError } from '../shared/errors'
 import { isUuid, newId } from '../shared/ids';
 import { type Page, type PageRequest, pageOf } from '../shared/pagination';
 import type { RateLimiter } from '../shared/rate-limiter';
-import { type Actor, requireAdmin } from '../accounts/policies';
+import type { Actor } from '../shared/access';
+import { faqAccess } from './faq-access';
 import type { FaqEntriesRepository, FaqEntry } from './faq-entries.repository';
 import { FaqSearchEngine, type FaqHit } from './search-engine';
 
@@ -138,7 +139,7 @@ export class FaqService {
 
   /** Admin: entries in creation order, page by page, optionally only active or inactive ones, or one tag's. */
   async list(actor: Actor, page: PageRequest, filter: FaqListFilter = {}): Promise<Page<FaqEntry>> {
-    requireAdmin(actor);
+    faqAccess.scope(actor, 'read');
     const tag = filter.tag?.trim().toLowerCase();
     const entries = await this.entries.list(
       { active: filter.active, tag: tag === '' ? undefined : tag, cursor: page.cursor },
@@ -149,16 +150,16 @@ export class FaqService {
 
   /** Admin: one entry, active or not. */
   async get(actor: Actor, id: string): Promise<FaqEntry> {
-    requireAdmin(actor);
-    if (!isUuid(id)) throw notFound();
+    faqAccess.scope(actor, 'read');
+    if (!isUuid(id)) throw faqAccess.notFound();
     const entry = await this.entries.find(id);
-    if (!entry) throw notFound();
+    if (!entry) throw faqAccess.notFound();
     return entry;
   }
 
   /** Admin: adds an entry (all field errors at once); a slug already in use is a `conflict`. */
   async create(actor: Actor, input: FaqEntryCreate): Promise<FaqEntry> {
-    requireAdmin(actor);
+    faqAccess.scope(actor, 'create');
     const errors: FieldError[] = [];
     const slug = input.slug.trim();
     if (slug.length < FAQ_LIMITS.slug.min || slug.length > FAQ_LIMITS.slug.max || !SLUG.test(slug)) {
@@ -195,8 +196,8 @@ export class FaqService {
 
   /** Admin: changes the given fields (validated like creation); `active: false` withdraws the entry from the search. */
   async update(actor: Actor, id: string, patch: FaqEntryPatch): Promise<FaqEntry> {
-    requireAdmin(actor);
-    if (!isUuid(id)) throw notFound();
+    faqAccess.scope(actor, 'change');
+    if (!isUuid(id)) throw faqAccess.notFound();
     const errors: FieldError[] = [];
     const fields = normaliseFields(patch, errors);
     if (errors.length > 0) throw validationError(errors);
@@ -204,7 +205,7 @@ export class FaqService {
     if (Object.keys(changes).length === 0) return this.get(actor, id);
     return this.transactions.run(async (tx) => {
       const entry = await this.entries.update(tx, id, changes);
-      if (!entry) throw notFound();
+      if (!entry) throw faqAccess.notFound();
       await this.entries.bumpRevision(tx);
       return entry;
     });
@@ -212,10 +213,10 @@ export class FaqService {
 
   /** Admin: removes an entry for good (to only withdraw it, set `active: false`). */
   async delete(actor: Actor, id: string): Promise<void> {
-    requireAdmin(actor);
-    if (!isUuid(id)) throw notFound();
+    faqAccess.scope(actor, 'remove');
+    if (!isUuid(id)) throw faqAccess.notFound();
     await this.transactions.run(async (tx) => {
-      if (!(await this.entries.delete(tx, id))) throw notFound();
+      if (!(await this.entries.delete(tx, id))) throw faqAccess.notFound();
       await this.entries.bumpRevision(tx);
     });
   }
@@ -250,10 +251,6 @@ export class FaqService {
     if (this.index !== undefined && this.index.revision >= revision) return;
     this.index = { revision, engine: new FaqSearchEngine(entries) };
   }
-}
-
-function notFound(): DomainError {
-  return new DomainError('not-found', 'Pergunta não encontrada.');
 }
 
 /** Trims and checks the editable fields that are present, adding pt-BR field errors; returns the normalised values. */
