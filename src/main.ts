@@ -118,7 +118,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const mailer = options.mailer ?? createMailer(config.mail, logger, undefined, config.outbound);
   const clock = options.clock ?? systemClock;
   const outbound = new OutboundHttp(config.outbound, { resolver: options.resolver });
-  const services = createServices({ config, em: db.em, logger, secrets, mailer, clock });
+  // The metrics come first: the services count into them from construction on.
+  const metrics = new AppMetrics(db, config.database);
+  const services = createServices({ config, em: db.em, logger, secrets, mailer, clock, cardOperations: metrics });
   if (config.adminEmails.length > 0) {
     await RequestContext.create(db.em, async () => {
       for (const email of config.adminEmails) await services.accounts.grantAdminByEmail(email, INTERNAL_REQUEST);
@@ -131,12 +133,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     bearer: { jwtSecret: secrets.jwtSecret, sessions: services.sessions, clock },
   });
   // Observability and protections run before routing, so refused and unknown requests are traced and counted too.
-  const metrics = new AppMetrics(db, config.database);
   server.pre(traceRequests);
   server.pre(recordRequestDurations(metrics));
   applySecurity(server, { config, logger, orm: db.orm });
   registerMetrics(server, metrics, config.observability.metricsToken);
-  services.cards.metrics = metrics;
   registerApi(server, { services, db, secrets, config, outbound });
   const { engine, policy, bot } = createBotFrameworkBot({ config, services, logger, outbound, metrics });
   const adapter = registerBotEndpoint(

@@ -50,6 +50,7 @@ import { SignInThrottle } from './accounts/sign-in-throttle';
 import { Reauthenticator } from './accounts/reauthentication';
 import { AccountNotices } from './accounts/account-notices';
 import { systemClock, type Clock } from './shared/clock';
+import type { CardOperationCounter } from './shared/metrics';
 
 /** Everything a service may depend on. The entity manager is the root one: inside a request it resolves to the request's fork. */
 export interface ServiceDependencies {
@@ -60,6 +61,8 @@ export interface ServiceDependencies {
   mailer: Mailer;
   /** The app's clock (src/shared/clock.ts); the real one unless a test sets its own. */
   clock?: Clock;
+  /** Where card recharges and debits are counted (the app's metrics); absent where nothing counts them (scripts). */
+  cardOperations?: CardOperationCounter;
 }
 
 /** The domain services, shared by the REST edge and the bot edge. */
@@ -84,7 +87,15 @@ export interface AppServices {
 }
 
 /** Builds the domain services once per app, each after what it depends on, everything through constructors. */
-export function createServices({ config, em, logger, secrets, mailer, clock = systemClock }: ServiceDependencies): AppServices {
+export function createServices({
+  config,
+  em,
+  logger,
+  secrets,
+  mailer,
+  clock = systemClock,
+  cardOperations,
+}: ServiceDependencies): AppServices {
   // Fail at start-up, not at the first registration, if the build lost the list.
   loadCommonPasswords();
   const transactions = new Transactions(em);
@@ -152,7 +163,15 @@ export function createServices({ config, em, logger, secrets, mailer, clock = sy
   );
   const events = new DomainEvents(logger);
   const idempotency = new IdempotencyService(new IdempotencyRepository(em), transactions, config.idempotency);
-  const cards = new CardsService(new CardsRepository(em), transactions, config.cards, idempotency, audit, events);
+  const cards = new CardsService(
+    new CardsRepository(em),
+    transactions,
+    config.cards,
+    idempotency,
+    audit,
+    events,
+    cardOperations ?? null,
+  );
   // Documents: a document saved from the chat takes its staged file in the same transaction.
   const documentsRepository = new DocumentsRepository(em);
   const stagedFilesRepository = new StagedFilesRepository(em);

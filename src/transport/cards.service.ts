@@ -91,10 +91,9 @@ export class CardsService implements AccountParticipant {
     private readonly audit: AuditService,
     /** Where confirmed recharges and blocks are announced (proactive chat notifications). */
     private readonly events: DomainEvents,
+    /** Where recharge and debit outcomes are counted (the app's metrics); null where nothing counts them (scripts). */
+    private readonly metrics: CardOperationCounter | null = null,
   ) {}
-
-  /** Where recharge and debit outcomes are counted; the composition root plugs the app's metrics in. */
-  metrics: CardOperationCounter | null = null;
 
   /** Issues a new active card with zero balance for the user, inside the caller's transaction (registration). */
   async issueCard(tx: Tx, userId: string): Promise<string> {
