@@ -1,6 +1,6 @@
 import { assign, fromPromise, sendParent, setup } from 'xstate';
 import * as say from '../render/messages.pt-BR';
-import { MAX_FAILURES } from './question.machine';
+import { MAX_FAILURES, promptState } from './prompt';
 import { matchChoice, parseYesNo, YES_NO } from './text';
 import type { BlockReason, BotMessage, CardSummary, Choice, FlowEvent, Outcome, SayEvent, WalletPorts } from './types';
 
@@ -158,65 +158,33 @@ export function createCancelCardMachine(ports: WalletPorts) {
           { target: 'pick' },
         ],
       },
-      pick: {
-        entry: 'askPick',
-        on: {
-          INPUT: [
-            { guard: 'validCard', target: 'reason', actions: 'pickCard' },
-            { guard: 'tooManyFailures', target: 'gaveUp' },
-            {
-              actions: [
-                'countFailure',
-                { type: 'sayText', params: { text: 'Não reconheci esse cartão. Escolha uma das opções.' } },
-                'askPick',
-              ],
-            },
-          ],
-          HELP: { actions: [{ type: 'sayText', params: { text: HELP.pick } }, 'askPick'] },
-          BACK: { actions: 'askPick' },
-        },
-      },
-      reason: {
-        entry: 'askReason',
-        on: {
-          INPUT: [
-            { guard: 'validReason', target: 'confirm', actions: 'pickReason' },
-            { guard: 'tooManyFailures', target: 'gaveUp' },
-            {
-              actions: [
-                'countFailure',
-                { type: 'sayText', params: { text: 'Motivo não reconhecido. Escolha uma das opções.' } },
-                'askReason',
-              ],
-            },
-          ],
-          HELP: { actions: [{ type: 'sayText', params: { text: HELP.reason } }, 'askReason'] },
-          BACK: [{ guard: 'severalCards', target: 'pick' }, { actions: 'askReason' }],
-        },
-      },
-      confirm: {
-        entry: 'askConfirm',
-        on: {
-          INPUT: [
-            { guard: 'saidYes', target: 'blocking' },
-            {
-              guard: 'saidNo',
-              target: 'done',
-              actions: { type: 'sayText', params: { text: 'Tudo bem, o cartão continua ativo. Nada foi alterado.' } },
-            },
-            { guard: 'tooManyFailures', target: 'gaveUp' },
-            {
-              actions: [
-                'countFailure',
-                { type: 'sayText', params: { text: 'Responda "sim" para bloquear ou "não" para desistir.' } },
-                'askConfirm',
-              ],
-            },
-          ],
-          HELP: { actions: [{ type: 'sayText', params: { text: HELP.confirm } }, 'askConfirm'] },
-          BACK: { target: 'reason' },
-        },
-      },
+      pick: promptState({
+        ask: 'askPick',
+        answers: [{ guard: 'validCard', target: 'reason', actions: 'pickCard' }],
+        invalid: { type: 'sayText', params: { text: 'Não reconheci esse cartão. Escolha uma das opções.' } },
+        help: { type: 'sayText', params: { text: HELP.pick } },
+      }),
+      reason: promptState({
+        ask: 'askReason',
+        answers: [{ guard: 'validReason', target: 'confirm', actions: 'pickReason' }],
+        invalid: { type: 'sayText', params: { text: 'Motivo não reconhecido. Escolha uma das opções.' } },
+        help: { type: 'sayText', params: { text: HELP.reason } },
+        back: [{ guard: 'severalCards', target: 'pick' }, { actions: 'askReason' }],
+      }),
+      confirm: promptState({
+        ask: 'askConfirm',
+        answers: [
+          { guard: 'saidYes', target: 'blocking' },
+          {
+            guard: 'saidNo',
+            target: 'done',
+            actions: { type: 'sayText', params: { text: 'Tudo bem, o cartão continua ativo. Nada foi alterado.' } },
+          },
+        ],
+        invalid: { type: 'sayText', params: { text: 'Responda "sim" para bloquear ou "não" para desistir.' } },
+        help: { type: 'sayText', params: { text: HELP.confirm } },
+        back: { target: 'reason' },
+      }),
       blocking: {
         tags: ['busy'],
         invoke: {

@@ -1,8 +1,8 @@
 import { assign, fromPromise, sendParent, setup } from 'xstate';
 import type { BotMessage, FaqReply, FlowEvent, SayEvent, WalletPorts } from './types';
 import { matchChoice } from './text';
+import { MAX_FAILURES, promptState } from './prompt';
 
-export const MAX_FAILURES = 3;
 const NONE = 'nenhuma';
 
 interface QuestionContext {
@@ -84,24 +84,12 @@ export function createQuestionMachine(ports: WalletPorts) {
     context: ({ input }) => ({ client: input.client, suggestions: [], failures: 0, gaveUp: false }),
     initial: 'asking',
     states: {
-      asking: {
-        entry: 'ask',
-        on: {
-          INPUT: [
-            { guard: 'hasText', target: 'searching', actions: 'resetFailures' },
-            { guard: 'tooManyFailures', target: 'gaveUp' },
-            {
-              actions: [
-                'countFailure',
-                { type: 'sayReason', params: { reason: 'Escreva a sua pergunta em texto, por favor.' } },
-                'ask',
-              ],
-            },
-          ],
-          HELP: { actions: ['explain', 'ask'] },
-          BACK: { actions: 'ask' },
-        },
-      },
+      asking: promptState({
+        ask: 'ask',
+        answers: [{ guard: 'hasText', target: 'searching', actions: 'resetFailures' }],
+        invalid: { type: 'sayReason', params: { reason: 'Escreva a sua pergunta em texto, por favor.' } },
+        help: 'explain',
+      }),
       searching: {
         tags: ['busy'],
         invoke: {
@@ -124,30 +112,16 @@ export function createQuestionMachine(ports: WalletPorts) {
           onError: { target: 'done', actions: 'sayServiceError' },
         },
       },
-      suggesting: {
-        entry: 'saySuggestions',
-        on: {
-          INPUT: [
-            { guard: 'choseNone', target: 'done', actions: 'say1746' },
-            { guard: 'choseSuggestion', target: 'loadingEntry' },
-            { guard: 'tooManyFailures', target: 'gaveUp' },
-            {
-              actions: [
-                'countFailure',
-                { type: 'sayReason', params: { reason: 'Escolha uma das opções pelo número ou pelo botão.' } },
-                'saySuggestions',
-              ],
-            },
-          ],
-          HELP: {
-            actions: [
-              { type: 'sayReason', params: { reason: 'Escolha a pergunta mais parecida com a sua, ou "Nenhuma destas".' } },
-              'saySuggestions',
-            ],
-          },
-          BACK: { target: 'asking' },
-        },
-      },
+      suggesting: promptState({
+        ask: 'saySuggestions',
+        answers: [
+          { guard: 'choseNone', target: 'done', actions: 'say1746' },
+          { guard: 'choseSuggestion', target: 'loadingEntry' },
+        ],
+        invalid: { type: 'sayReason', params: { reason: 'Escolha uma das opções pelo número ou pelo botão.' } },
+        help: { type: 'sayReason', params: { reason: 'Escolha a pergunta mais parecida com a sua, ou "Nenhuma destas".' } },
+        back: { target: 'asking' },
+      }),
       loadingEntry: {
         tags: ['busy'],
         invoke: {

@@ -1,4 +1,4 @@
-import { and, assign, fromPromise, sendParent, setup } from 'xstate';
+import { assign, fromPromise, sendParent, setup } from 'xstate';
 import {
   DOCUMENT_TYPES,
   UF_CODES,
@@ -8,7 +8,7 @@ import {
   type DocumentTypeCode,
 } from '../../src/documents/document-types';
 import * as say from '../render/messages.pt-BR';
-import { MAX_FAILURES } from './question.machine';
+import { MAX_FAILURES, promptState } from './prompt';
 import { closeTo, formatDate, matchChoice, parseDate, parseYesNo, simplify, YES_NO } from './text';
 import { unavailableFile } from '../attachments';
 import type { BotMessage, Choice, ConversationKey, FlowEvent, IncomingAttachment, Outcome, SayEvent, WalletPorts } from './types';
@@ -30,6 +30,8 @@ interface SaveDocumentContext {
 
 const TYPE_CHOICES: Choice[] = DOCUMENT_TYPES.map((type) => ({ label: type.shortLabel, value: type.code }));
 const SKIP: Choice = { label: 'Pular', value: 'pular' };
+/** What people say to skip an optional step. */
+const SKIP_WORDS = ['pular', 'nao', 'nao sei', 'nenhum', 'sem'];
 const STATE_CHOICES: Choice[] = [{ label: 'RJ', value: 'RJ' }, { label: 'SP', value: 'SP' }, SKIP];
 
 /** Words people use for each type ("identidade", "carteira de motorista", "cartão do SUS"...). */
@@ -168,7 +170,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
     guards: {
       validType: ({ event }) => matchDocumentType(inputText(event)) !== null,
       validState: ({ event }) => UF_CODES.includes(simplify(inputText(event)).toUpperCase()),
-      skipped: ({ event }) => ['pular', 'nao', 'nao sei', 'nenhum', 'sem'].includes(simplify(inputText(event))),
+      skipped: ({ event }) => SKIP_WORDS.includes(simplify(inputText(event))),
       validLabel: ({ event }) => {
         const length = inputText(event).trim().length;
         return length >= 2 && length <= 60;
@@ -176,7 +178,8 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       validNumber: ({ context, event }) =>
         context.type !== null && validateDocumentNumber(context.type, inputText(event), { issuerState: context.issuerState }).ok,
       validDate: ({ event }) => parseDate(inputText(event)) !== null,
-      expiryOptional: ({ context }) => typeOf(context)?.expiresAt === 'optional',
+      skippedOptionalExpiry: ({ context, event }) =>
+        typeOf(context)?.expiresAt === 'optional' && SKIP_WORDS.includes(simplify(inputText(event))),
       hasAttachment: ({ event }) => event.type === 'INPUT' && event.input.attachments.length > 0,
       saidYes: ({ event }) => parseYesNo(inputText(event)) === true,
       saidNo: ({ event }) => parseYesNo(inputText(event)) === false,
@@ -224,117 +227,62 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
     }),
     initial: 'type',
     states: {
-      type: {
-        entry: 'askType',
-        on: {
-          INPUT: [
-            { guard: 'validType', target: 'afterType', actions: 'setType' },
-            { guard: 'tooManyFailures', target: 'gaveUp' },
-            {
-              actions: [
-                'countFailure',
-                { type: 'sayText', params: { text: 'Não reconheci esse tipo de documento.' } },
-                'askType',
-              ],
-            },
-          ],
-          HELP: { actions: [{ type: 'sayText', params: { text: HELP.type } }, 'askType'] },
-          BACK: { actions: 'askType' },
-        },
-      },
+      type: promptState({
+        ask: 'askType',
+        answers: [{ guard: 'validType', target: 'afterType', actions: 'setType' }],
+        invalid: { type: 'sayText', params: { text: 'Não reconheci esse tipo de documento.' } },
+        help: { type: 'sayText', params: { text: HELP.type } },
+      }),
       afterType: {
         always: [{ guard: 'isRg', target: 'issuerState' }, { guard: 'needsLabel', target: 'label' }, { target: 'number' }],
       },
-      issuerState: {
-        entry: 'askIssuerState',
-        on: {
-          INPUT: [
-            { guard: 'skipped', target: 'number', actions: 'clearIssuerState' },
-            { guard: 'validState', target: 'number', actions: 'setIssuerState' },
-            { guard: 'tooManyFailures', target: 'gaveUp' },
-            {
-              actions: [
-                'countFailure',
-                { type: 'sayText', params: { text: 'Estado inválido: use a sigla com duas letras, como RJ.' } },
-                'askIssuerState',
-              ],
-            },
-          ],
-          HELP: { actions: [{ type: 'sayText', params: { text: HELP.issuerState } }, 'askIssuerState'] },
-          BACK: { target: 'type' },
-        },
-      },
-      label: {
-        entry: 'askLabel',
-        on: {
-          INPUT: [
-            { guard: 'validLabel', target: 'number', actions: 'setLabel' },
-            { guard: 'tooManyFailures', target: 'gaveUp' },
-            {
-              actions: [
-                'countFailure',
-                { type: 'sayText', params: { text: 'O nome deve ter de 2 a 60 caracteres.' } },
-                'askLabel',
-              ],
-            },
-          ],
-          HELP: { actions: [{ type: 'sayText', params: { text: HELP.label } }, 'askLabel'] },
-          BACK: { target: 'type' },
-        },
-      },
-      number: {
-        entry: 'askNumber',
-        on: {
-          INPUT: [
-            { guard: 'validNumber', target: 'afterNumber', actions: 'setNumber' },
-            { guard: 'tooManyFailures', target: 'gaveUp' },
-            { actions: ['countFailure', 'sayNumberError', 'askNumber'] },
-          ],
-          HELP: { actions: [{ type: 'sayText', params: { text: HELP.number } }, 'askNumber'] },
-          BACK: [{ guard: 'isRg', target: 'issuerState' }, { guard: 'needsLabel', target: 'label' }, { target: 'type' }],
-        },
-      },
+      issuerState: promptState({
+        ask: 'askIssuerState',
+        answers: [
+          { guard: 'skipped', target: 'number', actions: 'clearIssuerState' },
+          { guard: 'validState', target: 'number', actions: 'setIssuerState' },
+        ],
+        invalid: { type: 'sayText', params: { text: 'Estado inválido: use a sigla com duas letras, como RJ.' } },
+        help: { type: 'sayText', params: { text: HELP.issuerState } },
+        back: { target: 'type' },
+      }),
+      label: promptState({
+        ask: 'askLabel',
+        answers: [{ guard: 'validLabel', target: 'number', actions: 'setLabel' }],
+        invalid: { type: 'sayText', params: { text: 'O nome deve ter de 2 a 60 caracteres.' } },
+        help: { type: 'sayText', params: { text: HELP.label } },
+        back: { target: 'type' },
+      }),
+      number: promptState({
+        ask: 'askNumber',
+        answers: [{ guard: 'validNumber', target: 'afterNumber', actions: 'setNumber' }],
+        invalid: 'sayNumberError',
+        help: { type: 'sayText', params: { text: HELP.number } },
+        back: [{ guard: 'isRg', target: 'issuerState' }, { guard: 'needsLabel', target: 'label' }, { target: 'type' }],
+      }),
       afterNumber: {
         always: [{ guard: 'hasExpiry', target: 'expiresAt' }, { target: 'attachment' }],
       },
-      expiresAt: {
-        entry: 'askExpiresAt',
-        on: {
-          INPUT: [
-            { guard: 'validDate', target: 'attachment', actions: 'setExpiresAt' },
-            { guard: and(['skipped', 'expiryOptional']), target: 'attachment', actions: 'clearExpiresAt' },
-            { guard: 'tooManyFailures', target: 'gaveUp' },
-            {
-              actions: [
-                'countFailure',
-                { type: 'sayText', params: { text: 'Data inválida: use dia/mês/ano, por exemplo 01/05/2030.' } },
-                'askExpiresAt',
-              ],
-            },
-          ],
-          HELP: { actions: [{ type: 'sayText', params: { text: HELP.expiresAt } }, 'askExpiresAt'] },
-          BACK: { target: 'number' },
-        },
-      },
-      attachment: {
-        entry: 'askAttachment',
-        on: {
-          INPUT: [
-            { guard: 'hasAttachment', target: 'staging' },
-            { guard: 'skipped', target: 'confirm', actions: 'clearFile' },
-            { guard: 'tooManyFailures', target: 'gaveUp' },
-            {
-              actions: [
-                'countFailure',
-                { type: 'sayText', params: { text: 'Envie o arquivo (foto ou PDF) ou toque em Pular.' } },
-                'askAttachment',
-              ],
-            },
-          ],
-          HELP: { actions: [{ type: 'sayText', params: { text: HELP.attachment } }, 'askAttachment'] },
-          BACK: [{ guard: 'hasExpiry', target: 'expiresAt' }, { target: 'number' }],
-        },
-      },
+      expiresAt: promptState({
+        ask: 'askExpiresAt',
+        answers: [
+          { guard: 'validDate', target: 'attachment', actions: 'setExpiresAt' },
+          { guard: 'skippedOptionalExpiry', target: 'attachment', actions: 'clearExpiresAt' },
+        ],
+        invalid: { type: 'sayText', params: { text: 'Data inválida: use dia/mês/ano, por exemplo 01/05/2030.' } },
+        help: { type: 'sayText', params: { text: HELP.expiresAt } },
+        back: { target: 'number' },
+      }),
+      attachment: promptState({
+        ask: 'askAttachment',
+        answers: [
+          { guard: 'hasAttachment', target: 'staging' },
+          { guard: 'skipped', target: 'confirm', actions: 'clearFile' },
+        ],
+        invalid: { type: 'sayText', params: { text: 'Envie o arquivo (foto ou PDF) ou toque em Pular.' } },
+        help: { type: 'sayText', params: { text: HELP.attachment } },
+        back: [{ guard: 'hasExpiry', target: 'expiresAt' }, { target: 'number' }],
+      }),
       staging: {
         tags: ['busy'],
         invoke: {
@@ -375,25 +323,16 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
           ],
         },
       },
-      confirm: {
-        entry: 'askConfirm',
-        on: {
-          INPUT: [
-            { guard: 'saidYes', target: 'saving' },
-            { guard: 'saidNo', target: 'done', actions: { type: 'sayText', params: { text: say.CANCELLED } } },
-            { guard: 'tooManyFailures', target: 'gaveUp' },
-            {
-              actions: [
-                'countFailure',
-                { type: 'sayText', params: { text: 'Responda "sim" para salvar ou "não" para desistir.' } },
-                'askConfirm',
-              ],
-            },
-          ],
-          HELP: { actions: [{ type: 'sayText', params: { text: HELP.confirm } }, 'askConfirm'] },
-          BACK: { target: 'attachment' },
-        },
-      },
+      confirm: promptState({
+        ask: 'askConfirm',
+        answers: [
+          { guard: 'saidYes', target: 'saving' },
+          { guard: 'saidNo', target: 'done', actions: { type: 'sayText', params: { text: say.CANCELLED } } },
+        ],
+        invalid: { type: 'sayText', params: { text: 'Responda "sim" para salvar ou "não" para desistir.' } },
+        help: { type: 'sayText', params: { text: HELP.confirm } },
+        back: { target: 'attachment' },
+      }),
       saving: {
         tags: ['busy'],
         invoke: {
