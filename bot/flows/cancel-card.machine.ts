@@ -1,7 +1,7 @@
 import { assign, fromPromise, sendParent, setup } from 'xstate';
 import * as say from '../render/messages.pt-BR';
 import { MAX_FAILURES, promptState } from './prompt';
-import { matchChoice, parseYesNo, YES_NO } from './text';
+import { chooseFrom } from '../understanding';
 import type { BlockReason, BotMessage, CardSummary, Choice, FlowEvent, Outcome, SayEvent, WalletPorts } from './types';
 
 interface CancelCardContext {
@@ -50,7 +50,7 @@ const PROMPTS = {
     text:
       `Confirma o bloqueio do cartão ${selected(context)?.masked ?? ''} por ${reasonLabel(context.reason)}? ` +
       'Depois de bloqueado ele não pode ser usado nem recarregado; o saldo fica guardado para um cartão novo.',
-    choices: YES_NO,
+    choices: say.YES_NO,
   }),
 };
 
@@ -90,14 +90,13 @@ export function createCancelCardMachine(ports: WalletPorts) {
       pickOnlyCard: assign({ cardId: ({ context }) => context.cards[0]?.id ?? null }),
       pickCard: assign({
         cardId: ({ context, event }) => {
-          const choice = event.type === 'INPUT' ? matchChoice(event.input.text, cardChoices(context.cards)) : null;
+          const choice = event.type === 'INPUT' ? chooseFrom(event.utterance, cardChoices(context.cards)) : null;
           return context.cards.find((card) => card.masked.endsWith(choice?.value ?? '∅'))?.id ?? null;
         },
         failures: 0,
       }),
       pickReason: assign({
-        reason: ({ event }) =>
-          event.type === 'INPUT' ? ((matchChoice(event.input.text, REASONS)?.value as BlockReason | undefined) ?? null) : null,
+        reason: ({ event }) => (event.type === 'INPUT' ? (chooseFrom(event.utterance, REASONS)?.value ?? null) : null),
         failures: 0,
       }),
       countFailure: assign({ failures: ({ context }) => context.failures + 1 }),
@@ -108,10 +107,10 @@ export function createCancelCardMachine(ports: WalletPorts) {
       oneActiveCard: ({ context }) => context.cards.length === 1,
       severalCards: ({ context }) => context.cards.length > 1,
       validCard: ({ context, event }) =>
-        event.type === 'INPUT' && matchChoice(event.input.text, cardChoices(context.cards)) !== null,
-      validReason: ({ event }) => event.type === 'INPUT' && matchChoice(event.input.text, REASONS) !== null,
-      saidYes: ({ event }) => event.type === 'INPUT' && parseYesNo(event.input.text) === true,
-      saidNo: ({ event }) => event.type === 'INPUT' && parseYesNo(event.input.text) === false,
+        event.type === 'INPUT' && chooseFrom(event.utterance, cardChoices(context.cards)) !== null,
+      validReason: ({ event }) => event.type === 'INPUT' && chooseFrom(event.utterance, REASONS) !== null,
+      saidYes: ({ event }) => event.type === 'INPUT' && event.utterance.yesNo === true,
+      saidNo: ({ event }) => event.type === 'INPUT' && event.utterance.yesNo === false,
       tooManyFailures: ({ context }) => context.failures + 1 >= MAX_FAILURES,
       blocked: (_, params: { outcome: Outcome<{ protocol: string }> }) => params.outcome.ok,
     },

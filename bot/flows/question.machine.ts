@@ -1,6 +1,6 @@
 import { assign, fromPromise, sendParent, setup } from 'xstate';
 import type { BotMessage, FaqReply, FlowEvent, SayEvent, WalletPorts } from './types';
-import { matchChoice } from './text';
+import { chooseFrom } from '../understanding';
 import { MAX_FAILURES, promptState } from './prompt';
 
 const NONE = 'nenhuma';
@@ -62,13 +62,13 @@ export function createQuestionMachine(ports: WalletPorts) {
       resetFailures: assign({ failures: 0 }),
     },
     guards: {
-      hasText: ({ event }) => event.type === 'INPUT' && event.input.text.trim().length > 0,
+      hasText: ({ event }) => event.type === 'INPUT' && event.utterance.text.trim().length > 0,
       isConfident: (_, params: { reply: FaqReply }) => params.reply.confident && params.reply.answer !== null,
       hasSuggestions: (_, params: { reply: FaqReply }) => params.reply.suggestions.length > 0,
       choseNone: ({ context, event }) =>
-        event.type === 'INPUT' && matchChoice(event.input.text, suggestionsMessage(context.suggestions).choices!)?.value === NONE,
+        event.type === 'INPUT' && chooseFrom(event.utterance, suggestionsMessage(context.suggestions).choices!)?.value === NONE,
       choseSuggestion: ({ context, event }) =>
-        event.type === 'INPUT' && matchChoice(event.input.text, suggestionsMessage(context.suggestions).choices!) !== null,
+        event.type === 'INPUT' && chooseFrom(event.utterance, suggestionsMessage(context.suggestions).choices!) !== null,
       hasEntry: (_, params: { entry: unknown }) => params.entry !== null,
       tooManyFailures: ({ context }) => context.failures + 1 >= MAX_FAILURES,
     },
@@ -95,7 +95,10 @@ export function createQuestionMachine(ports: WalletPorts) {
         invoke: {
           id: 'askFaq',
           src: 'askFaq',
-          input: ({ context, event }) => ({ question: event.type === 'INPUT' ? event.input.text : '', client: context.client }),
+          input: ({ context, event }) => ({
+            question: event.type === 'INPUT' ? event.utterance.text : '',
+            client: context.client,
+          }),
           onDone: [
             {
               guard: { type: 'isConfident', params: ({ event }) => ({ reply: event.output }) },
@@ -128,8 +131,8 @@ export function createQuestionMachine(ports: WalletPorts) {
           id: 'faqEntry',
           src: 'faqEntry',
           input: ({ context, event }) => {
-            const text = event.type === 'INPUT' ? event.input.text : '';
-            const chosen = matchChoice(text, suggestionsMessage(context.suggestions).choices!);
+            const chosen =
+              event.type === 'INPUT' ? chooseFrom(event.utterance, suggestionsMessage(context.suggestions).choices!) : null;
             return { id: context.suggestions.find((s) => s.question === chosen?.value)?.id ?? '' };
           },
           onDone: [

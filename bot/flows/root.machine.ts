@@ -5,7 +5,7 @@ import { createCancelCardMachine } from './cancel-card.machine';
 import { createDocumentsMachine } from './documents.machine';
 import { createQuestionMachine } from './question.machine';
 import { createSaveDocumentMachine } from './save-document.machine';
-import { detectCommand, detectMenuIntent, MENU, type Command } from './intents';
+import type { Command, Utterance } from '../understanding';
 import type {
   BotMessage,
   ConversationKey,
@@ -18,10 +18,14 @@ import type {
   WalletPorts,
 } from './types';
 
-/** One citizen message, with the citizen the channel account is linked to at this moment (null = not linked). */
+/**
+ * One citizen message, as received and as understood, with the citizen the channel account is linked to at this moment
+ * (null = not linked).
+ */
 export interface UserEvent {
   type: 'USER';
   input: TurnInput;
+  utterance: Utterance;
   citizenId: string | null;
   turnId: string;
 }
@@ -40,16 +44,16 @@ export interface RootContext {
 /** Flows that need to know who the citizen is. */
 const NEEDS_CITIZEN: ReadonlySet<FlowName> = new Set(['balance', 'cancelCard', 'saveDocument', 'documents']);
 
-function command(event: RootEvent): Command | null {
-  return event.type === 'USER' ? detectCommand(event.input.text) : null;
+function command(event: RootEvent): Readonly<Command> | null {
+  return event.type === 'USER' ? event.utterance.command : null;
 }
 
 function intent(event: RootEvent): FlowName | null {
-  return event.type === 'USER' ? detectMenuIntent(event.input.text) : null;
+  return event.type === 'USER' ? event.utterance.intent : null;
 }
 
 function labelOf(flow: FlowName): string {
-  return MENU.find((item) => item.flow === flow)?.label ?? '';
+  return say.MENU.find((item) => item.flow === flow)?.label ?? '';
 }
 
 /**
@@ -81,7 +85,9 @@ export function createRootMachine(ports: WalletPorts) {
         outbox: ({ context, event }) => [...context.outbox, { text: say.needsLink(labelOf(intent(event) ?? 'balance')) }],
       }),
       forwardInput: sendTo('flow', ({ event }) =>
-        event.type === 'USER' ? { type: 'INPUT' as const, input: event.input, turnId: event.turnId } : { type: 'HELP' as const },
+        event.type === 'USER'
+          ? { type: 'INPUT' as const, input: event.input, utterance: event.utterance, turnId: event.turnId }
+          : { type: 'HELP' as const },
       ),
       forwardHelp: sendTo('flow', { type: 'HELP' as const }),
       forwardBack: sendTo('flow', { type: 'BACK' as const }),
@@ -107,7 +113,7 @@ export function createRootMachine(ports: WalletPorts) {
       },
       wants: ({ event }, params: { flow: FlowName }) => intent(event) === params.flow,
       pending: ({ context }, params: { flow: FlowName }) => context.pendingFlow === params.flow,
-      hasText: ({ event }) => event.type === 'USER' && event.input.text.trim().length > 0,
+      hasText: ({ event }) => event.type === 'USER' && event.utterance.text.trim().length > 0,
       succeeded: (_, params: { ok: boolean }) => params.ok,
       confident: (_, params: { reply: FaqReply }) => params.reply.confident && params.reply.answer !== null,
       gaveUp: (_, params: { output: unknown }) => (params.output as { gaveUp?: boolean } | undefined)?.gaveUp === true,
@@ -230,7 +236,7 @@ export function createRootMachine(ports: WalletPorts) {
           id: 'askFaq',
           src: 'askFaq',
           input: ({ context, event }) => ({
-            question: event.type === 'USER' ? event.input.text : '',
+            question: event.type === 'USER' ? event.utterance.text : '',
             client: `${context.conversation.channel}:${context.conversation.channelUserId}`,
           }),
           onDone: [

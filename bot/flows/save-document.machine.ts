@@ -9,7 +9,7 @@ import {
 } from '../../src/documents/document-types';
 import * as say from '../render/messages.pt-BR';
 import { MAX_FAILURES, promptState } from './prompt';
-import { closeTo, formatDate, matchChoice, parseDate, parseYesNo, simplify, YES_NO } from './text';
+import { chooseFrom, type Utterance } from '../understanding';
 import { unavailableFile } from '../attachments';
 import type { BotMessage, Choice, ConversationKey, FlowEvent, IncomingAttachment, Outcome, SayEvent, WalletPorts } from './types';
 
@@ -28,36 +28,29 @@ interface SaveDocumentContext {
   gaveUp: boolean;
 }
 
-const TYPE_CHOICES: Choice[] = DOCUMENT_TYPES.map((type) => ({ label: type.shortLabel, value: type.code }));
+const TYPE_CHOICES: Array<Choice & { value: DocumentTypeCode }> = DOCUMENT_TYPES.map((type) => ({
+  label: type.shortLabel,
+  value: type.code,
+}));
 const SKIP: Choice = { label: 'Pular', value: 'pular' };
-/** What people say to skip an optional step. */
-const SKIP_WORDS = ['pular', 'nao', 'nao sei', 'nenhum', 'sem'];
 const STATE_CHOICES: Choice[] = [{ label: 'RJ', value: 'RJ' }, { label: 'SP', value: 'SP' }, SKIP];
 
-/** Words people use for each type ("identidade", "carteira de motorista", "cartão do SUS"...). */
-const TYPE_WORDS: Record<DocumentTypeCode, string[]> = {
-  cpf: ['cpf'],
-  rg: ['rg', 'identidade', 'registro geral'],
-  cnh: ['cnh', 'habilitacao', 'carteira de motorista', 'motorista', 'carteira de habilitacao'],
-  titulo_eleitor: ['titulo', 'eleitor', 'titulo de eleitor'],
-  cns: ['sus', 'cns', 'cartao sus', 'cartao do sus'],
-  certidao_nascimento: ['certidao', 'nascimento', 'certidao de nascimento'],
-  passaporte: ['passaporte'],
-  comprovante_vacinacao: ['vacina', 'vacinacao', 'comprovante de vacinacao'],
-  outro: ['outro', 'outros'],
-};
+/** What the citizen said in this event; null for HELP and BACK. */
+function heard(event: FlowEvent): Utterance | null {
+  return event.type === 'INPUT' ? event.utterance : null;
+}
 
-/** The type a message names, by option, short label, code or everyday words. */
-export function matchDocumentType(text: string): DocumentTypeCode | null {
-  const choice = matchChoice(text, TYPE_CHOICES);
-  if (choice) return choice.value as DocumentTypeCode;
-  const simple = simplify(text);
-  const words = simple.split(' ');
-  for (const [code, phrases] of Object.entries(TYPE_WORDS) as Array<[DocumentTypeCode, string[]]>) {
-    if (phrases.some((phrase) => (phrase.includes(' ') ? simple.includes(phrase) : words.some((w) => closeTo(w, phrase)))))
-      return code;
-  }
-  return null;
+/** The type a message names: one of the options shown (number, button, short label), else everyday words. */
+function documentTypeOf(event: FlowEvent): DocumentTypeCode | null {
+  const utterance = heard(event);
+  if (!utterance) return null;
+  return chooseFrom(utterance, TYPE_CHOICES)?.value ?? utterance.documentType;
+}
+
+/** The UF the citizen typed, when it is one. */
+function issuerStateOf(event: FlowEvent): string | null {
+  const candidate = heard(event)?.simple.toUpperCase() ?? '';
+  return UF_CODES.includes(candidate) ? candidate : null;
 }
 
 function typeOf(context: SaveDocumentContext) {
@@ -65,7 +58,7 @@ function typeOf(context: SaveDocumentContext) {
 }
 
 function inputText(event: FlowEvent): string {
-  return event.type === 'INPUT' ? event.input.text : '';
+  return heard(event)?.text ?? '';
 }
 
 function summary(context: SaveDocumentContext): BotMessage {
@@ -76,10 +69,10 @@ function summary(context: SaveDocumentContext): BotMessage {
     `• Número: ${context.type && context.number ? maskDocumentNumber(context.type, context.number) : ''}`,
   ];
   if (context.issuerState) lines.push(`• Estado emissor: ${context.issuerState}`);
-  if (context.expiresAt) lines.push(`• Validade: ${formatDate(context.expiresAt)}`);
+  if (context.expiresAt) lines.push(`• Validade: ${say.formatDate(context.expiresAt)}`);
   lines.push(`• Arquivo: ${context.fileDescription ?? 'nenhum'}`);
   lines.push('Posso salvar?');
-  return { text: lines.join('\n'), choices: YES_NO };
+  return { text: lines.join('\n'), choices: say.YES_NO };
 }
 
 const PROMPTS = {
@@ -139,14 +132,8 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
           : null;
         return { type: 'SAY', message: { text: result && !result.ok ? result.message : 'Número inválido.' } };
       }),
-      setType: assign({ type: ({ event }) => matchDocumentType(inputText(event)), failures: 0 }),
-      setIssuerState: assign({
-        issuerState: ({ event }) => {
-          const simple = simplify(inputText(event)).toUpperCase();
-          return UF_CODES.includes(simple) ? simple : null;
-        },
-        failures: 0,
-      }),
+      setType: assign({ type: ({ event }) => documentTypeOf(event), failures: 0 }),
+      setIssuerState: assign({ issuerState: ({ event }) => issuerStateOf(event), failures: 0 }),
       clearIssuerState: assign({ issuerState: null, failures: 0 }),
       setLabel: assign({ label: ({ event }) => inputText(event).trim().replace(/\s+/g, ' '), failures: 0 }),
       setNumber: assign({
@@ -156,7 +143,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         },
         failures: 0,
       }),
-      setExpiresAt: assign({ expiresAt: ({ event }) => parseDate(inputText(event)), failures: 0 }),
+      setExpiresAt: assign({ expiresAt: ({ event }) => heard(event)?.date ?? null, failures: 0 }),
       clearExpiresAt: assign({ expiresAt: null, failures: 0 }),
       setStagedFile: assign({
         stagedFileId: (_, params: { stagedId: string; description: string }) => params.stagedId,
@@ -168,21 +155,20 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       markGaveUp: assign({ gaveUp: true }),
     },
     guards: {
-      validType: ({ event }) => matchDocumentType(inputText(event)) !== null,
-      validState: ({ event }) => UF_CODES.includes(simplify(inputText(event)).toUpperCase()),
-      skipped: ({ event }) => SKIP_WORDS.includes(simplify(inputText(event))),
+      validType: ({ event }) => documentTypeOf(event) !== null,
+      validState: ({ event }) => issuerStateOf(event) !== null,
+      skipped: ({ event }) => heard(event)?.skip === true,
       validLabel: ({ event }) => {
         const length = inputText(event).trim().length;
         return length >= 2 && length <= 60;
       },
       validNumber: ({ context, event }) =>
         context.type !== null && validateDocumentNumber(context.type, inputText(event), { issuerState: context.issuerState }).ok,
-      validDate: ({ event }) => parseDate(inputText(event)) !== null,
-      skippedOptionalExpiry: ({ context, event }) =>
-        typeOf(context)?.expiresAt === 'optional' && SKIP_WORDS.includes(simplify(inputText(event))),
+      validDate: ({ event }) => (heard(event)?.date ?? null) !== null,
+      skippedOptionalExpiry: ({ context, event }) => typeOf(context)?.expiresAt === 'optional' && heard(event)?.skip === true,
       hasAttachment: ({ event }) => event.type === 'INPUT' && event.input.attachments.length > 0,
-      saidYes: ({ event }) => parseYesNo(inputText(event)) === true,
-      saidNo: ({ event }) => parseYesNo(inputText(event)) === false,
+      saidYes: ({ event }) => heard(event)?.yesNo === true,
+      saidNo: ({ event }) => heard(event)?.yesNo === false,
       isRg: ({ context }) => typeOf(context)?.usesIssuerState === true,
       needsLabel: ({ context }) => typeOf(context)?.requiresLabel === true,
       hasExpiry: ({ context }) => (typeOf(context)?.expiresAt ?? 'none') !== 'none',

@@ -1,8 +1,16 @@
 import { formatBrl } from '../../src/transport/money';
-import { MENU } from '../flows/intents';
-import type { BotMessage, CardSummary, Choice, DocumentSummary, LinkedChannelSummary } from '../flows/types';
+import type { BotMessage, CardSummary, Choice, DocumentSummary, FlowName, LinkedChannelSummary } from '../flows/types';
 
 /** Every sentence IPlani says lives here, so tone and wording can be reviewed in one place. */
+
+/** The menu, in the numbering citizens already know. */
+export const MENU: ReadonlyArray<{ flow: FlowName; label: string }> = [
+  { flow: 'balance', label: 'Consultar saldo' },
+  { flow: 'cancelCard', label: 'Cancelar um cartão' },
+  { flow: 'saveDocument', label: 'Salvar um documento' },
+  { flow: 'documents', label: 'Ver meus documentos' },
+  { flow: 'question', label: 'Fazer uma pergunta' },
+];
 
 export const MENU_CHOICES: Choice[] = MENU.map((item) => ({ label: item.label, value: item.label }));
 
@@ -25,6 +33,17 @@ export const MENU_HELP =
   '"perdi meu cartão" ou "quero guardar minha CNH". Em qualquer momento: "cancelar" para desistir, "menu" para voltar ao ' +
   'início, "voltar" para corrigir a resposta anterior e "ajuda" para explicar o passo atual. "Meus canais" mostra as ' +
   'conversas (WhatsApp, Teams...) vinculadas à sua conta.';
+
+export const YES_NO: Choice[] = [
+  { label: 'Sim', value: 'sim' },
+  { label: 'Não', value: 'nao' },
+];
+
+/** "2030-05-01" -> "01/05/2030". */
+export function formatDate(iso: string): string {
+  const [year, month, day] = iso.split('-');
+  return `${day}/${month}/${year}`;
+}
 
 export const NOT_UNDERSTOOD = 'Desculpe, não entendi. 🤔';
 
