@@ -135,7 +135,7 @@ export class ConversationEngine {
         const fresh = await this.run(key, undefined, null);
         if (fresh && (await this.persist(key, stored, fresh.persisted))) {
           this.observeTurn(span, fresh.persisted, 'reset');
-          return coalesce([{ text: say.SERVICE_ERROR }, say.menu('Escolha uma opção:')]);
+          return coalesce([{ text: say.SERVICE_ERROR }, say.menu(say.MENU_LEADS.choose)]);
         }
         continue;
       }

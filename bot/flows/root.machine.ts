@@ -183,15 +183,15 @@ export function createRootMachine(ports: WalletPorts) {
             },
             {
               guard: 'isCancel',
-              actions: ['rememberCitizen', 'clearPending', { type: 'sayMenu', params: { lead: 'Certo. Escolha uma opção:' } }],
+              actions: ['rememberCitizen', 'clearPending', { type: 'sayMenu', params: { lead: say.MENU_LEADS.afterCancel } }],
             },
             {
               guard: 'isMenu',
-              actions: ['rememberCitizen', 'clearPending', { type: 'sayMenu', params: { lead: 'Escolha uma opção:' } }],
+              actions: ['rememberCitizen', 'clearPending', { type: 'sayMenu', params: { lead: say.MENU_LEADS.choose } }],
             },
             {
               guard: 'isBack',
-              actions: ['rememberCitizen', { type: 'sayMenu', params: { lead: 'Estamos no início. Escolha uma opção:' } }],
+              actions: ['rememberCitizen', { type: 'sayMenu', params: { lead: say.MENU_LEADS.atStart } }],
             },
             { guard: 'wantsFlowWithoutLink', actions: ['rememberCitizen', 'rememberPending', 'sayNeedsLink'] },
             {
@@ -224,7 +224,7 @@ export function createRootMachine(ports: WalletPorts) {
               actions: [
                 'rememberCitizen',
                 { type: 'enqueue', params: { message: { text: say.NOT_UNDERSTOOD } } },
-                { type: 'sayMenu', params: { lead: 'Escolha uma opção:' } },
+                { type: 'sayMenu', params: { lead: say.MENU_LEADS.choose } },
               ],
             },
           ],
@@ -245,14 +245,14 @@ export function createRootMachine(ports: WalletPorts) {
               target: 'menu',
               actions: [
                 { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output.answer!.answer } }) },
-                { type: 'sayMenu', params: { lead: 'Posso ajudar em algo mais?' } },
+                { type: 'sayMenu', params: { lead: say.MENU_LEADS.afterAnswer } },
               ],
             },
             {
               target: 'menu',
               actions: [
                 { type: 'enqueue', params: { message: { text: say.NOT_UNDERSTOOD } } },
-                { type: 'sayMenu', params: { lead: 'Escolha uma opção:' } },
+                { type: 'sayMenu', params: { lead: say.MENU_LEADS.choose } },
               ],
             },
           ],
@@ -300,7 +300,7 @@ export function createRootMachine(ports: WalletPorts) {
           { guard: { type: 'pending', params: { flow: 'cancelCard' } }, target: 'flow.cancelCard', actions: 'clearPending' },
           { guard: { type: 'pending', params: { flow: 'saveDocument' } }, target: 'flow.saveDocument', actions: 'clearPending' },
           { guard: { type: 'pending', params: { flow: 'documents' } }, target: 'flow.documents', actions: 'clearPending' },
-          { target: 'menu', actions: { type: 'sayMenu', params: { lead: 'O que você quer fazer?' } } },
+          { target: 'menu', actions: { type: 'sayMenu', params: { lead: say.MENU_LEADS.afterLink } } },
         ],
       },
       unlinking: {
@@ -407,13 +407,13 @@ export function createRootMachine(ports: WalletPorts) {
               target: 'menu',
               actions: [
                 { type: 'enqueue', params: { message: { text: say.CANCELLED } } },
-                { type: 'sayMenu', params: { lead: 'Escolha uma opção:' } },
+                { type: 'sayMenu', params: { lead: say.MENU_LEADS.choose } },
               ],
             },
             {
               guard: 'isMenu',
               target: 'menu',
-              actions: { type: 'sayMenu', params: { lead: 'Voltamos ao início. Escolha uma opção:' } },
+              actions: { type: 'sayMenu', params: { lead: say.MENU_LEADS.backToStart } },
             },
             { guard: 'isHelp', actions: 'forwardHelp' },
             { guard: 'isBack', actions: 'forwardBack' },

@@ -8,6 +8,7 @@ import {
   type DocumentTypeCode,
 } from '../../src/documents/document-types';
 import * as say from '../render/messages.pt-BR';
+import * as text from '../render/save-document.pt-BR';
 import { MAX_FAILURES, promptState } from './prompt';
 import { chooseFrom, type Utterance } from '../understanding';
 import { unavailableFile } from '../attachments';
@@ -32,8 +33,6 @@ const TYPE_CHOICES: Array<Choice & { value: DocumentTypeCode }> = DOCUMENT_TYPES
   label: type.shortLabel,
   value: type.code,
 }));
-const SKIP: Choice = { label: 'Pular', value: 'pular' };
-const STATE_CHOICES: Choice[] = [{ label: 'RJ', value: 'RJ' }, { label: 'SP', value: 'SP' }, SKIP];
 
 /** What the citizen said in this event; null for HELP and BACK. */
 function heard(event: FlowEvent): Utterance | null {
@@ -62,48 +61,15 @@ function inputText(event: FlowEvent): string {
 }
 
 function summary(context: SaveDocumentContext): BotMessage {
-  const type = typeOf(context);
-  const lines = [
-    'Confira os dados:',
-    `• Documento: ${type?.label ?? ''}${context.label ? ` (${context.label})` : ''}`,
-    `• Número: ${context.type && context.number ? maskDocumentNumber(context.type, context.number) : ''}`,
-  ];
-  if (context.issuerState) lines.push(`• Estado emissor: ${context.issuerState}`);
-  if (context.expiresAt) lines.push(`• Validade: ${say.formatDate(context.expiresAt)}`);
-  lines.push(`• Arquivo: ${context.fileDescription ?? 'nenhum'}`);
-  lines.push('Posso salvar?');
-  return { text: lines.join('\n'), choices: say.YES_NO };
+  return text.summary({
+    typeLabel: typeOf(context)?.label ?? '',
+    label: context.label,
+    maskedNumber: context.type && context.number ? maskDocumentNumber(context.type, context.number) : '',
+    issuerState: context.issuerState,
+    expiresAt: context.expiresAt,
+    fileDescription: context.fileDescription,
+  });
 }
-
-const PROMPTS = {
-  type: (): BotMessage => ({ text: 'Qual documento você quer salvar?', choices: TYPE_CHOICES }),
-  issuerState: (): BotMessage => ({
-    text: 'De qual estado é o RG? Envie a sigla (por exemplo, RJ) ou "pular" se não souber.',
-    choices: STATE_CHOICES,
-  }),
-  label: (): BotMessage => ({ text: 'Qual é o nome desse documento? (por exemplo: carteira do conselho profissional)' }),
-  number: (context: SaveDocumentContext): BotMessage => ({
-    text: `Qual é o número do documento (${typeOf(context)?.shortLabel ?? ''})? Regra: ${typeOf(context)?.numberRule ?? ''}.`,
-  }),
-  expiresAt: (context: SaveDocumentContext): BotMessage =>
-    typeOf(context)?.expiresAt === 'required'
-      ? { text: 'Qual é a data de validade? (por exemplo: 01/05/2030)' }
-      : { text: 'Qual é a data de validade? (por exemplo: 01/05/2030) Se não tiver, toque em Pular.', choices: [SKIP] },
-  attachment: (): BotMessage => ({
-    text: 'Quer anexar uma foto ou PDF do documento? Envie o arquivo agora (até 5 MiB) ou toque em Pular.',
-    choices: [SKIP],
-  }),
-};
-
-const HELP = {
-  type: 'Escolha o tipo do documento pelo número, pelo botão ou pelo nome (por exemplo, "CNH" ou "identidade").',
-  issuerState: 'O estado emissor ajuda a conferir o número do RG. Envie a sigla com duas letras, como RJ ou SP, ou "pular".',
-  label: 'Como o tipo é "outro", preciso de um nome curto para reconhecer o documento depois.',
-  number: 'Digite o número como aparece no documento; pontos, traços e espaços podem ficar. Eu confiro os dígitos.',
-  expiresAt: 'A data de validade serve para eu avisar quando o documento estiver perto de vencer. Use dia/mês/ano.',
-  attachment: 'Você pode enviar uma foto (JPEG ou PNG) ou um PDF do documento, com até 5 MiB. Não é obrigatório.',
-  confirm: 'Responda "sim" para salvar, "não" para desistir, ou "voltar" para corrigir a resposta anterior.',
-};
 
 /**
  * 3 · Salvar um documento: type -> number validated for that type (with the issuing state for RG and a name for
@@ -118,19 +84,25 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       events: {} as FlowEvent,
     },
     actions: {
-      askType: sendParent((): SayEvent => ({ type: 'SAY', message: PROMPTS.type() })),
-      askIssuerState: sendParent((): SayEvent => ({ type: 'SAY', message: PROMPTS.issuerState() })),
-      askLabel: sendParent((): SayEvent => ({ type: 'SAY', message: PROMPTS.label() })),
-      askNumber: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: PROMPTS.number(context) })),
-      askExpiresAt: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: PROMPTS.expiresAt(context) })),
-      askAttachment: sendParent((): SayEvent => ({ type: 'SAY', message: PROMPTS.attachment() })),
+      askType: sendParent((): SayEvent => ({ type: 'SAY', message: text.askType(TYPE_CHOICES) })),
+      askIssuerState: sendParent((): SayEvent => ({ type: 'SAY', message: text.askIssuerState() })),
+      askLabel: sendParent((): SayEvent => ({ type: 'SAY', message: text.askLabel() })),
+      askNumber: sendParent(({ context }): SayEvent => ({
+        type: 'SAY',
+        message: text.askNumber(typeOf(context)?.shortLabel ?? '', typeOf(context)?.numberRule ?? ''),
+      })),
+      askExpiresAt: sendParent(({ context }): SayEvent => ({
+        type: 'SAY',
+        message: text.askExpiresAt(typeOf(context)?.expiresAt === 'required'),
+      })),
+      askAttachment: sendParent((): SayEvent => ({ type: 'SAY', message: text.askAttachment() })),
       askConfirm: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: summary(context) })),
       sayText: sendParent((_, params: { text: string }): SayEvent => ({ type: 'SAY', message: { text: params.text } })),
       sayNumberError: sendParent(({ context, event }): SayEvent => {
         const result = context.type
           ? validateDocumentNumber(context.type, inputText(event), { issuerState: context.issuerState })
           : null;
-        return { type: 'SAY', message: { text: result && !result.ok ? result.message : 'Número inválido.' } };
+        return { type: 'SAY', message: { text: result && !result.ok ? result.message : text.INVALID.number } };
       }),
       setType: assign({ type: ({ event }) => documentTypeOf(event), failures: 0 }),
       setIssuerState: assign({ issuerState: ({ event }) => issuerStateOf(event), failures: 0 }),
@@ -216,8 +188,8 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       type: promptState({
         ask: 'askType',
         answers: [{ guard: 'validType', target: 'afterType', actions: 'setType' }],
-        invalid: { type: 'sayText', params: { text: 'Não reconheci esse tipo de documento.' } },
-        help: { type: 'sayText', params: { text: HELP.type } },
+        invalid: { type: 'sayText', params: { text: text.INVALID.type } },
+        help: { type: 'sayText', params: { text: text.HELP.type } },
       }),
       afterType: {
         always: [{ guard: 'isRg', target: 'issuerState' }, { guard: 'needsLabel', target: 'label' }, { target: 'number' }],
@@ -228,22 +200,22 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
           { guard: 'skipped', target: 'number', actions: 'clearIssuerState' },
           { guard: 'validState', target: 'number', actions: 'setIssuerState' },
         ],
-        invalid: { type: 'sayText', params: { text: 'Estado inválido: use a sigla com duas letras, como RJ.' } },
-        help: { type: 'sayText', params: { text: HELP.issuerState } },
+        invalid: { type: 'sayText', params: { text: text.INVALID.issuerState } },
+        help: { type: 'sayText', params: { text: text.HELP.issuerState } },
         back: { target: 'type' },
       }),
       label: promptState({
         ask: 'askLabel',
         answers: [{ guard: 'validLabel', target: 'number', actions: 'setLabel' }],
-        invalid: { type: 'sayText', params: { text: 'O nome deve ter de 2 a 60 caracteres.' } },
-        help: { type: 'sayText', params: { text: HELP.label } },
+        invalid: { type: 'sayText', params: { text: text.INVALID.label } },
+        help: { type: 'sayText', params: { text: text.HELP.label } },
         back: { target: 'type' },
       }),
       number: promptState({
         ask: 'askNumber',
         answers: [{ guard: 'validNumber', target: 'afterNumber', actions: 'setNumber' }],
         invalid: 'sayNumberError',
-        help: { type: 'sayText', params: { text: HELP.number } },
+        help: { type: 'sayText', params: { text: text.HELP.number } },
         back: [{ guard: 'isRg', target: 'issuerState' }, { guard: 'needsLabel', target: 'label' }, { target: 'type' }],
       }),
       afterNumber: {
@@ -255,8 +227,8 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
           { guard: 'validDate', target: 'attachment', actions: 'setExpiresAt' },
           { guard: 'skippedOptionalExpiry', target: 'attachment', actions: 'clearExpiresAt' },
         ],
-        invalid: { type: 'sayText', params: { text: 'Data inválida: use dia/mês/ano, por exemplo 01/05/2030.' } },
-        help: { type: 'sayText', params: { text: HELP.expiresAt } },
+        invalid: { type: 'sayText', params: { text: text.INVALID.expiresAt } },
+        help: { type: 'sayText', params: { text: text.HELP.expiresAt } },
         back: { target: 'number' },
       }),
       attachment: promptState({
@@ -265,8 +237,8 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
           { guard: 'hasAttachment', target: 'staging' },
           { guard: 'skipped', target: 'confirm', actions: 'clearFile' },
         ],
-        invalid: { type: 'sayText', params: { text: 'Envie o arquivo (foto ou PDF) ou toque em Pular.' } },
-        help: { type: 'sayText', params: { text: HELP.attachment } },
+        invalid: { type: 'sayText', params: { text: text.INVALID.attachment } },
+        help: { type: 'sayText', params: { text: text.HELP.attachment } },
         back: [{ guard: 'hasExpiry', target: 'expiresAt' }, { target: 'number' }],
       }),
       staging: {
@@ -315,8 +287,8 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
           { guard: 'saidYes', target: 'saving' },
           { guard: 'saidNo', target: 'done', actions: { type: 'sayText', params: { text: say.CANCELLED } } },
         ],
-        invalid: { type: 'sayText', params: { text: 'Responda "sim" para salvar ou "não" para desistir.' } },
-        help: { type: 'sayText', params: { text: HELP.confirm } },
+        invalid: { type: 'sayText', params: { text: text.INVALID.confirm } },
+        help: { type: 'sayText', params: { text: text.HELP.confirm } },
         back: { target: 'attachment' },
       }),
       saving: {
@@ -331,7 +303,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
               target: 'done',
               actions: {
                 type: 'sayText',
-                params: { text: 'Documento salvo na sua carteira! ✅ Para ver seus documentos, escolha a opção 4.' },
+                params: { text: text.SAVED },
               },
             },
             {

@@ -24,6 +24,16 @@ export function welcome(): BotMessage {
   };
 }
 
+/** What is said before the menu's options, by situation. */
+export const MENU_LEADS = {
+  choose: 'Escolha uma opção:',
+  afterCancel: 'Certo. Escolha uma opção:',
+  atStart: 'Estamos no início. Escolha uma opção:',
+  backToStart: 'Voltamos ao início. Escolha uma opção:',
+  afterAnswer: 'Posso ajudar em algo mais?',
+  afterLink: 'O que você quer fazer?',
+};
+
 export function menu(lead = 'Posso ajudar em algo mais? Escolha uma opção:'): BotMessage {
   return { text: lead, choices: MENU_CHOICES };
 }
@@ -106,6 +116,16 @@ export function documentList(documents: DocumentSummary[]): string {
   if (documents.length === 0) return 'Você ainda não tem documentos salvos. Para salvar um, escolha a opção 3.';
   const lines = documents.map((doc) => `• ${doc.typeLabel}: ${doc.maskedNumber} (${doc.statusLabel})`);
   return `Seus documentos:\n${lines.join('\n')}`;
+}
+
+/**
+ * One answer for every file that did not arrive, whatever the reason (not an allowed origin, unreachable, refused,
+ * timed out): the wording must not tell a client which addresses answer.
+ */
+export const FILE_NOT_RECEIVED = 'Não consegui receber esse arquivo. Tente enviar de novo ou toque em Pular.';
+
+export function fileTooLarge(limit: string): string {
+  return `O arquivo passa do limite de ${limit}. Envie um arquivo menor ou toque em Pular.`;
 }
 
 export const NOTIFICATIONS_ON =
