@@ -1,12 +1,12 @@
 import { assign, fromPromise, sendParent, setup } from 'xstate';
 import {
   DOCUMENT_TYPES,
-  UF_CODES,
   findDocumentType,
   maskDocumentNumber,
   validateDocumentNumber,
   type DocumentTypeCode,
 } from '../../src/documents/document-types';
+import { checkDocumentLabel, checkIssuerState } from '../../src/documents/document-input';
 import * as say from '../render/messages.pt-BR';
 import * as text from '../render/save-document.pt-BR';
 import { MAX_FAILURES, promptState } from './prompt';
@@ -46,10 +46,9 @@ function documentTypeOf(event: FlowEvent): DocumentTypeCode | null {
   return chooseFrom(utterance, TYPE_CHOICES)?.value ?? utterance.documentType;
 }
 
-/** The UF the citizen typed, when it is one. */
-function issuerStateOf(event: FlowEvent): string | null {
-  const candidate = heard(event)?.simple.toUpperCase() ?? '';
-  return UF_CODES.includes(candidate) ? candidate : null;
+/** The issuing state as the citizen typed it, without punctuation ("R.J." is "R J", "rj." is "RJ"). */
+function issuerStateIn(event: FlowEvent): string {
+  return heard(event)?.simple.toUpperCase() ?? '';
 }
 
 function typeOf(context: SaveDocumentContext) {
@@ -104,8 +103,16 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
           : null;
         return { type: 'SAY', message: { text: result && !result.ok ? result.message : text.INVALID.number } };
       }),
+      sayIssuerStateProblem: sendParent(({ event }): SayEvent => ({
+        type: 'SAY',
+        message: { text: checkIssuerState(issuerStateIn(event)) ?? '' },
+      })),
+      sayLabelProblem: sendParent(({ event }): SayEvent => ({
+        type: 'SAY',
+        message: { text: checkDocumentLabel(inputText(event)) ?? '' },
+      })),
       setType: assign({ type: ({ event }) => documentTypeOf(event), failures: 0 }),
-      setIssuerState: assign({ issuerState: ({ event }) => issuerStateOf(event), failures: 0 }),
+      setIssuerState: assign({ issuerState: ({ event }) => issuerStateIn(event), failures: 0 }),
       clearIssuerState: assign({ issuerState: null, failures: 0 }),
       setLabel: assign({ label: ({ event }) => inputText(event).trim().replace(/\s+/g, ' '), failures: 0 }),
       setNumber: assign({
@@ -128,12 +135,9 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
     },
     guards: {
       validType: ({ event }) => documentTypeOf(event) !== null,
-      validState: ({ event }) => issuerStateOf(event) !== null,
+      validState: ({ event }) => checkIssuerState(issuerStateIn(event)) === null,
       skipped: ({ event }) => heard(event)?.skip === true,
-      validLabel: ({ event }) => {
-        const length = inputText(event).trim().length;
-        return length >= 2 && length <= 60;
-      },
+      validLabel: ({ event }) => checkDocumentLabel(inputText(event)) === null,
       validNumber: ({ context, event }) =>
         context.type !== null && validateDocumentNumber(context.type, inputText(event), { issuerState: context.issuerState }).ok,
       validDate: ({ event }) => (heard(event)?.date ?? null) !== null,
@@ -200,14 +204,14 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
           { guard: 'skipped', target: 'number', actions: 'clearIssuerState' },
           { guard: 'validState', target: 'number', actions: 'setIssuerState' },
         ],
-        invalid: { type: 'sayText', params: { text: text.INVALID.issuerState } },
+        invalid: 'sayIssuerStateProblem',
         help: { type: 'sayText', params: { text: text.HELP.issuerState } },
         back: { target: 'type' },
       }),
       label: promptState({
         ask: 'askLabel',
         answers: [{ guard: 'validLabel', target: 'number', actions: 'setLabel' }],
-        invalid: { type: 'sayText', params: { text: text.INVALID.label } },
+        invalid: 'sayLabelProblem',
         help: { type: 'sayText', params: { text: text.HELP.label } },
         back: { target: 'type' },
       }),

@@ -66,11 +66,12 @@ export const HELP = {
   confirm: 'Responda "sim" para salvar, "não" para desistir, ou "voltar" para corrigir a resposta anterior.',
 };
 
-/** Why an answer was not taken, before the question is asked again. */
+/**
+ * Why an answer was not taken, before the question is asked again. The name and the issuing state are refused with
+ * the domain's own words (src/documents/document-input.ts), the number with its type's rule.
+ */
 export const INVALID = {
   type: 'Não reconheci esse tipo de documento.',
-  issuerState: 'Estado inválido: use a sigla com duas letras, como RJ.',
-  label: 'O nome deve ter de 2 a 60 caracteres.',
   number: 'Número inválido.',
   expiresAt: 'Data inválida: use dia/mês/ano, por exemplo 01/05/2030.',
   attachment: 'Envie o arquivo (foto ou PDF) ou toque em Pular.',
