@@ -8,6 +8,7 @@ import type { BotTurnCounter } from '../src/shared/metrics';
 import * as say from './render/messages.pt-BR';
 import { createRootMachine, type RootMachine } from './flows/root.machine';
 import type { BotMessage, ConversationKey, TurnInput, WalletPorts } from './flows/types';
+import type { Understanding } from './understanding';
 
 export interface EngineOptions {
   /** Idle minutes after which a conversation in the middle of a flow goes back to the menu. */
@@ -73,7 +74,8 @@ function isBusy(snapshot: TaggedSnapshot): boolean {
 }
 
 /**
- * Runs one citizen turn through the persisted conversation machine: load the snapshot, send the message, wait until
+ * Runs one citizen turn through the persisted conversation machine: understand the message (once, whatever the
+ * retries), load the snapshot, send the message, wait until
  * every service call settled, collect what IPlani says, and save the new snapshot with optimistic concurrency. A turn
  * that loses a race reloads and runs again; service calls carry idempotency keys derived from the turn, so a rerun
  * replays instead of repeating an effect. Only settled snapshots are ever stored.
@@ -83,6 +85,7 @@ export class ConversationEngine {
 
   constructor(
     ports: WalletPorts,
+    private readonly understanding: Understanding,
     private readonly store: ConversationStore,
     private readonly options: EngineOptions,
     private readonly logger: Logger,
@@ -116,6 +119,7 @@ export class ConversationEngine {
     turnId: string,
     knownCitizen?: string | null,
   ): Promise<BotMessage[]> {
+    const utterance = await this.understanding.parse(input.text);
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const { conversation: stored, linkedUserId } = await this.store.load(key.channel, key.conversationId, key.channelUserId);
       const citizenId = knownCitizen !== undefined ? knownCitizen : linkedUserId;
@@ -125,13 +129,13 @@ export class ConversationEngine {
         snapshot = undefined;
         prefix.push({ text: say.IDLE_RESET });
       }
-      const outcome = await this.run(key, snapshot, { type: 'USER', input, citizenId, turnId });
+      const outcome = await this.run(key, snapshot, { type: 'USER', input, utterance, citizenId, turnId });
       if (!outcome) {
         // The machine failed (a bug, not bad input): apologise and start the conversation over.
         const fresh = await this.run(key, undefined, null);
         if (fresh && (await this.persist(key, stored, fresh.persisted))) {
           this.observeTurn(span, fresh.persisted, 'reset');
-          return coalesce([{ text: say.SERVICE_ERROR }, say.menu('Escolha uma opção:')]);
+          return coalesce([{ text: say.SERVICE_ERROR }, say.menu(say.MENU_LEADS.choose)]);
         }
         continue;
       }

@@ -6,12 +6,14 @@ import { DOCUMENT_STATUS_LABELS } from '../src/documents/expiry';
 import type { RequestInfo } from '../src/shared/request-info';
 import { chatMessageFor } from './render/errors';
 import {
+  FILE_NOT_RECEIVED,
   LINK_INVALID,
   LINK_SPACE_LOCKED,
   NOTIFICATIONS_UNAVAILABLE,
   NO_SUCH_CHANNEL,
   SERVICE_ERROR,
   channelUnlinked,
+  fileTooLarge,
   linkLocked,
 } from './render/messages.pt-BR';
 import { channelLabel, maskChannelUser } from '../src/conversations/channel-key';
@@ -32,12 +34,6 @@ function chatRequest(channel: string): RequestInfo {
 function idempotencyKey(raw: string): string {
   return `bot-${createHash('sha256').update(raw).digest('hex')}`;
 }
-
-/**
- * One answer for every file that did not arrive, whatever the reason (not an allowed origin, unreachable, refused,
- * timed out): the wording must not tell a client which addresses answer.
- */
-const NOT_RECEIVED = 'Não consegui receber esse arquivo. Tente enviar de novo ou toque em Pular.';
 
 /**
  * The flows' view of the domain, implemented over the same services as the REST API (blocking a card or saving a
@@ -93,10 +89,7 @@ export function createWalletPorts(services: AppServices, options: { maxFileBytes
     async stageAttachment(conversation, attachment) {
       const file = await attachment.read(options.maxFileBytes);
       if (!file.ok) {
-        const message =
-          file.reason === 'too-large'
-            ? `O arquivo passa do limite de ${formatFileSize(options.maxFileBytes)}. Envie um arquivo menor ou toque em Pular.`
-            : NOT_RECEIVED;
+        const message = file.reason === 'too-large' ? fileTooLarge(formatFileSize(options.maxFileBytes)) : FILE_NOT_RECEIVED;
         return { ok: false, message };
       }
       const staged = await services.stagedFiles.stage(

@@ -13,6 +13,7 @@ import { registerApi } from '../api';
 import { ConversationEngine } from '../bot/conversation-engine';
 import { createWalletPorts } from '../bot/ports';
 import { WalletBot } from '../bot/wallet-bot';
+import { RulesUnderstanding, type Understanding } from '../bot/understanding';
 import { registerBotEndpoint } from '../bot/adapter';
 import { subscribeNotifications } from '../bot/notifications';
 import { AppMetrics } from './shared/metrics';
@@ -66,6 +67,8 @@ export interface BotParts {
   logger: Logger;
   outbound: OutboundHttp;
   metrics?: AppMetrics;
+  /** How citizen messages are understood; default: the hand-written pt-BR rules. */
+  understanding?: Understanding;
 }
 
 /** The bot edge's core: the conversation engine, the connector policy and the Bot Framework bot over them. */
@@ -79,9 +82,17 @@ export interface BotFrameworkBot {
  * The conversation engine and the Bot Framework bot over the domain services. All conversation state lives in the
  * database, so building them again is what a restarted instance does (the bot tests' `restart()`).
  */
-export function createBotFrameworkBot({ config, services, logger, outbound, metrics }: BotParts): BotFrameworkBot {
+export function createBotFrameworkBot({
+  config,
+  services,
+  logger,
+  outbound,
+  metrics,
+  understanding = new RulesUnderstanding(),
+}: BotParts): BotFrameworkBot {
   const engine = new ConversationEngine(
     createWalletPorts(services, { maxFileBytes: config.documents.maxFileBytes }),
+    understanding,
     services.conversations,
     { idleMinutes: config.bot.idleMinutes, turnTimeoutMs: config.bot.turnTimeoutMs, metrics },
     logger,

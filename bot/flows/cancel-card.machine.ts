@@ -1,8 +1,9 @@
 import { assign, fromPromise, sendParent, setup } from 'xstate';
 import * as say from '../render/messages.pt-BR';
-import { MAX_FAILURES } from './question.machine';
-import { matchChoice, parseYesNo, YES_NO } from './text';
-import type { BlockReason, BotMessage, CardSummary, Choice, FlowEvent, Outcome, SayEvent, WalletPorts } from './types';
+import * as text from '../render/cancel-card.pt-BR';
+import { MAX_FAILURES, promptState } from './prompt';
+import { chooseFrom } from '../understanding';
+import type { BlockReason, CardSummary, Choice, FlowEvent, Outcome, SayEvent, WalletPorts } from './types';
 
 interface CancelCardContext {
   citizenId: string;
@@ -18,47 +19,13 @@ interface CancelCardContext {
   gaveUp: boolean;
 }
 
-const REASONS: Array<Choice & { value: BlockReason }> = [
-  { label: 'Perda', value: 'lost' },
-  { label: 'Roubo ou furto', value: 'stolen' },
-  { label: 'Cartão danificado', value: 'damaged' },
-  { label: 'Outro motivo', value: 'other' },
-];
-
 function cardChoices(cards: CardSummary[]): Choice[] {
-  return cards.map((card) => ({ label: `Cartão ${card.masked}`, value: card.masked.slice(-4) }));
+  return cards.map((card) => ({ label: text.cardLabel(card.masked), value: card.masked.slice(-4) }));
 }
 
-function selected(context: CancelCardContext): CardSummary | undefined {
-  return context.cards.find((card) => card.id === context.cardId);
+function selectedMasked(context: CancelCardContext): string {
+  return context.cards.find((card) => card.id === context.cardId)?.masked ?? '';
 }
-
-function reasonLabel(reason: BlockReason | null): string {
-  return REASONS.find((r) => r.value === reason)?.label.toLowerCase() ?? '';
-}
-
-const PROMPTS = {
-  pick: (context: CancelCardContext): BotMessage => ({
-    text: 'Qual cartão você quer cancelar?',
-    choices: cardChoices(context.cards),
-  }),
-  reason: (context: CancelCardContext): BotMessage => ({
-    text: `Qual o motivo do cancelamento do cartão ${selected(context)?.masked ?? ''}?`,
-    choices: REASONS,
-  }),
-  confirm: (context: CancelCardContext): BotMessage => ({
-    text:
-      `Confirma o bloqueio do cartão ${selected(context)?.masked ?? ''} por ${reasonLabel(context.reason)}? ` +
-      'Depois de bloqueado ele não pode ser usado nem recarregado; o saldo fica guardado para um cartão novo.',
-    choices: YES_NO,
-  }),
-};
-
-const HELP = {
-  pick: 'Escolha o cartão que você quer bloquear, pelo número da opção ou pelos 4 últimos dígitos.',
-  reason: 'Diga por que o cartão vai ser bloqueado: perda, roubo ou furto, dano ou outro motivo.',
-  confirm: 'Responda "sim" para bloquear agora o cartão, ou "não" para desistir. "voltar" corrige o motivo.',
-};
 
 /**
  * 2 · Cancelar um cartão: choose the card (when there are several active ones), the reason, an explicit confirmation,
@@ -72,17 +39,16 @@ export function createCancelCardMachine(ports: WalletPorts) {
       events: {} as FlowEvent,
     },
     actions: {
-      askPick: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: PROMPTS.pick(context) })),
-      askReason: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: PROMPTS.reason(context) })),
-      askConfirm: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: PROMPTS.confirm(context) })),
+      askPick: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: text.pickCard(cardChoices(context.cards)) })),
+      askReason: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: text.askReason(selectedMasked(context)) })),
+      askConfirm: sendParent(({ context }): SayEvent => ({
+        type: 'SAY',
+        message: text.confirmBlock(selectedMasked(context), context.reason),
+      })),
       sayText: sendParent((_, params: { text: string }): SayEvent => ({ type: 'SAY', message: { text: params.text } })),
       sayBlocked: sendParent(({ context }, params: { protocol: string }): SayEvent => ({
         type: 'SAY',
-        message: {
-          text:
-            `Cartão ${selected(context)?.masked ?? ''} bloqueado. ✅ Protocolo: ${params.protocol}.\n` +
-            'Guarde esse número. Para ter um cartão novo com o mesmo saldo, peça a 2ª via no app da Carteira Digital Carioca.',
-        },
+        message: { text: text.blocked(selectedMasked(context), params.protocol) },
       })),
       rememberCards: assign({
         cards: (_, params: { cards: CardSummary[] }) => params.cards.filter((card) => card.status === 'active'),
@@ -90,14 +56,13 @@ export function createCancelCardMachine(ports: WalletPorts) {
       pickOnlyCard: assign({ cardId: ({ context }) => context.cards[0]?.id ?? null }),
       pickCard: assign({
         cardId: ({ context, event }) => {
-          const choice = event.type === 'INPUT' ? matchChoice(event.input.text, cardChoices(context.cards)) : null;
+          const choice = event.type === 'INPUT' ? chooseFrom(event.utterance, cardChoices(context.cards)) : null;
           return context.cards.find((card) => card.masked.endsWith(choice?.value ?? '∅'))?.id ?? null;
         },
         failures: 0,
       }),
       pickReason: assign({
-        reason: ({ event }) =>
-          event.type === 'INPUT' ? ((matchChoice(event.input.text, REASONS)?.value as BlockReason | undefined) ?? null) : null,
+        reason: ({ event }) => (event.type === 'INPUT' ? (chooseFrom(event.utterance, text.REASONS)?.value ?? null) : null),
         failures: 0,
       }),
       countFailure: assign({ failures: ({ context }) => context.failures + 1 }),
@@ -108,10 +73,10 @@ export function createCancelCardMachine(ports: WalletPorts) {
       oneActiveCard: ({ context }) => context.cards.length === 1,
       severalCards: ({ context }) => context.cards.length > 1,
       validCard: ({ context, event }) =>
-        event.type === 'INPUT' && matchChoice(event.input.text, cardChoices(context.cards)) !== null,
-      validReason: ({ event }) => event.type === 'INPUT' && matchChoice(event.input.text, REASONS) !== null,
-      saidYes: ({ event }) => event.type === 'INPUT' && parseYesNo(event.input.text) === true,
-      saidNo: ({ event }) => event.type === 'INPUT' && parseYesNo(event.input.text) === false,
+        event.type === 'INPUT' && chooseFrom(event.utterance, cardChoices(context.cards)) !== null,
+      validReason: ({ event }) => event.type === 'INPUT' && chooseFrom(event.utterance, text.REASONS) !== null,
+      saidYes: ({ event }) => event.type === 'INPUT' && event.utterance.yesNo === true,
+      saidNo: ({ event }) => event.type === 'INPUT' && event.utterance.yesNo === false,
       tooManyFailures: ({ context }) => context.failures + 1 >= MAX_FAILURES,
       blocked: (_, params: { outcome: Outcome<{ protocol: string }> }) => params.outcome.ok,
     },
@@ -152,71 +117,39 @@ export function createCancelCardMachine(ports: WalletPorts) {
           {
             guard: 'noActiveCards',
             target: 'done',
-            actions: { type: 'sayText', params: { text: 'Você não tem cartões ativos para cancelar.' } },
+            actions: { type: 'sayText', params: { text: text.NO_ACTIVE_CARDS } },
           },
           { guard: 'oneActiveCard', target: 'reason', actions: 'pickOnlyCard' },
           { target: 'pick' },
         ],
       },
-      pick: {
-        entry: 'askPick',
-        on: {
-          INPUT: [
-            { guard: 'validCard', target: 'reason', actions: 'pickCard' },
-            { guard: 'tooManyFailures', target: 'gaveUp' },
-            {
-              actions: [
-                'countFailure',
-                { type: 'sayText', params: { text: 'Não reconheci esse cartão. Escolha uma das opções.' } },
-                'askPick',
-              ],
-            },
-          ],
-          HELP: { actions: [{ type: 'sayText', params: { text: HELP.pick } }, 'askPick'] },
-          BACK: { actions: 'askPick' },
-        },
-      },
-      reason: {
-        entry: 'askReason',
-        on: {
-          INPUT: [
-            { guard: 'validReason', target: 'confirm', actions: 'pickReason' },
-            { guard: 'tooManyFailures', target: 'gaveUp' },
-            {
-              actions: [
-                'countFailure',
-                { type: 'sayText', params: { text: 'Motivo não reconhecido. Escolha uma das opções.' } },
-                'askReason',
-              ],
-            },
-          ],
-          HELP: { actions: [{ type: 'sayText', params: { text: HELP.reason } }, 'askReason'] },
-          BACK: [{ guard: 'severalCards', target: 'pick' }, { actions: 'askReason' }],
-        },
-      },
-      confirm: {
-        entry: 'askConfirm',
-        on: {
-          INPUT: [
-            { guard: 'saidYes', target: 'blocking' },
-            {
-              guard: 'saidNo',
-              target: 'done',
-              actions: { type: 'sayText', params: { text: 'Tudo bem, o cartão continua ativo. Nada foi alterado.' } },
-            },
-            { guard: 'tooManyFailures', target: 'gaveUp' },
-            {
-              actions: [
-                'countFailure',
-                { type: 'sayText', params: { text: 'Responda "sim" para bloquear ou "não" para desistir.' } },
-                'askConfirm',
-              ],
-            },
-          ],
-          HELP: { actions: [{ type: 'sayText', params: { text: HELP.confirm } }, 'askConfirm'] },
-          BACK: { target: 'reason' },
-        },
-      },
+      pick: promptState({
+        ask: 'askPick',
+        answers: [{ guard: 'validCard', target: 'reason', actions: 'pickCard' }],
+        invalid: { type: 'sayText', params: { text: text.INVALID.pick } },
+        help: { type: 'sayText', params: { text: text.HELP.pick } },
+      }),
+      reason: promptState({
+        ask: 'askReason',
+        answers: [{ guard: 'validReason', target: 'confirm', actions: 'pickReason' }],
+        invalid: { type: 'sayText', params: { text: text.INVALID.reason } },
+        help: { type: 'sayText', params: { text: text.HELP.reason } },
+        back: [{ guard: 'severalCards', target: 'pick' }, { actions: 'askReason' }],
+      }),
+      confirm: promptState({
+        ask: 'askConfirm',
+        answers: [
+          { guard: 'saidYes', target: 'blocking' },
+          {
+            guard: 'saidNo',
+            target: 'done',
+            actions: { type: 'sayText', params: { text: text.KEPT_ACTIVE } },
+          },
+        ],
+        invalid: { type: 'sayText', params: { text: text.INVALID.confirm } },
+        help: { type: 'sayText', params: { text: text.HELP.confirm } },
+        back: { target: 'reason' },
+      }),
       blocking: {
         tags: ['busy'],
         invoke: {

@@ -5,7 +5,8 @@ import { createDocumentsMachine } from './documents.machine';
 import { createQuestionMachine } from './question.machine';
 import { createRootMachine } from './root.machine';
 import { createSaveDocumentMachine } from './save-document.machine';
-import type { WalletPorts } from './types';
+import { MENU } from '../render/messages.pt-BR';
+import type { FlowName, WalletPorts } from './types';
 
 /** Mermaid ids cannot contain dots or dashes. */
 function idOf(node: AnyStateNode): string {
@@ -148,6 +149,12 @@ export function mermaidOf(machine: AnyStateMachine, view: DiagramView = {}): str
   return lines.join('\n');
 }
 
+/** A flow's section title: its menu number and label, as the citizen sees them ("1 · Consultar saldo"). */
+function menuTitle(flow: FlowName): string {
+  const index = MENU.findIndex((item) => item.flow === flow);
+  return `${index + 1} · ${MENU[index].label}`;
+}
+
 const TITLES: Array<[string, string, (ports: WalletPorts) => AnyStateMachine, DiagramView?]> = [
   // The root in two diagrams: drawn as one, the arrows between the menu, the commands and each of the five flows had
   // their labels drawn over each other (checked by rendering them with the Mermaid CLI).
@@ -168,11 +175,11 @@ const TITLES: Array<[string, string, (ports: WalletPorts) => AnyStateMachine, Di
     createRootMachine,
     { from: ['menu', 'flow', 'finished', 'gaveUp'], to: ['menu', 'flow', 'finished', 'gaveUp'], leftToRight: true },
   ],
-  ['1 · Consultar saldo', 'balance.machine.ts', createBalanceMachine],
-  ['2 · Cancelar um cartão', 'cancel-card.machine.ts', createCancelCardMachine],
-  ['3 · Salvar um documento', 'save-document.machine.ts', createSaveDocumentMachine],
-  ['4 · Ver meus documentos', 'documents.machine.ts', createDocumentsMachine],
-  ['5 · Fazer uma pergunta', 'question.machine.ts', createQuestionMachine],
+  [menuTitle('balance'), 'balance.machine.ts', createBalanceMachine],
+  [menuTitle('cancelCard'), 'cancel-card.machine.ts', createCancelCardMachine],
+  [menuTitle('saveDocument'), 'save-document.machine.ts', createSaveDocumentMachine],
+  [menuTitle('documents'), 'documents.machine.ts', createDocumentsMachine],
+  [menuTitle('question'), 'question.machine.ts', createQuestionMachine],
 ];
 
 /** docs/conversation.md: one diagram per machine. `npm run docs:flows` writes it; a test keeps it current. */

@@ -1,8 +1,9 @@
 import { assign, fromPromise, sendParent, setup } from 'xstate';
+import * as text from '../render/question.pt-BR';
 import type { BotMessage, FaqReply, FlowEvent, SayEvent, WalletPorts } from './types';
-import { matchChoice } from './text';
+import { chooseFrom } from '../understanding';
+import { MAX_FAILURES, promptState } from './prompt';
 
-export const MAX_FAILURES = 3;
 const NONE = 'nenhuma';
 
 interface QuestionContext {
@@ -14,21 +15,11 @@ interface QuestionContext {
   gaveUp: boolean;
 }
 
-const ASK: BotMessage = { text: 'Qual é a sua dúvida? Pode escrever do seu jeito.' };
-const HELP =
-  'Escreva sua pergunta sobre a Carteira Digital Carioca ou os serviços da Prefeitura, por exemplo "como recarregar meu cartão?".';
-const FALLBACK_1746 =
-  'Não encontrei uma resposta segura para isso. Para falar com uma pessoa, ligue 1746 (Central de Atendimento da Prefeitura).';
-
 function suggestionsMessage(suggestions: QuestionContext['suggestions']): BotMessage {
-  return {
-    text: 'Não tenho certeza do que você quis dizer. Alguma destas perguntas ajuda?',
-    choices: [...suggestions.map((s) => ({ label: s.question, value: s.question })), { label: 'Nenhuma destas', value: NONE }],
-  };
-}
-
-function answerMessage(answer: { question: string; answer: string }): BotMessage {
-  return { text: `${answer.answer}` };
+  return text.suggestions(
+    suggestions.map((s) => s.question),
+    NONE,
+  );
 }
 
 /** 5 · Fazer uma pergunta: free text -> FAQ answer, or the three closest questions, or the 1746 central. */
@@ -40,19 +31,16 @@ export function createQuestionMachine(ports: WalletPorts) {
       events: {} as FlowEvent,
     },
     actions: {
-      ask: sendParent((): SayEvent => ({ type: 'SAY', message: ASK })),
-      explain: sendParent((): SayEvent => ({ type: 'SAY', message: { text: HELP } })),
+      ask: sendParent((): SayEvent => ({ type: 'SAY', message: text.ASK })),
+      explain: sendParent((): SayEvent => ({ type: 'SAY', message: { text: text.HELP } })),
       sayAnswer: sendParent((_, params: { answer: { question: string; answer: string } }): SayEvent => ({
         type: 'SAY',
-        message: answerMessage(params.answer),
+        message: { text: params.answer.answer },
       })),
       saySuggestions: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: suggestionsMessage(context.suggestions) })),
-      say1746: sendParent((): SayEvent => ({ type: 'SAY', message: { text: FALLBACK_1746 } })),
+      say1746: sendParent((): SayEvent => ({ type: 'SAY', message: { text: text.FALLBACK_1746 } })),
       sayReason: sendParent((_, params: { reason: string }): SayEvent => ({ type: 'SAY', message: { text: params.reason } })),
-      sayServiceError: sendParent((): SayEvent => ({
-        type: 'SAY',
-        message: { text: 'Desculpe, não consegui consultar as respostas agora. Tente de novo em instantes ou ligue 1746.' },
-      })),
+      sayServiceError: sendParent((): SayEvent => ({ type: 'SAY', message: { text: text.SEARCH_FAILED } })),
       rememberSuggestions: assign({
         suggestions: (_, params: { reply: FaqReply }) => params.reply.suggestions.slice(0, 3),
         failures: 0,
@@ -62,13 +50,13 @@ export function createQuestionMachine(ports: WalletPorts) {
       resetFailures: assign({ failures: 0 }),
     },
     guards: {
-      hasText: ({ event }) => event.type === 'INPUT' && event.input.text.trim().length > 0,
+      hasText: ({ event }) => event.type === 'INPUT' && event.utterance.text.trim().length > 0,
       isConfident: (_, params: { reply: FaqReply }) => params.reply.confident && params.reply.answer !== null,
       hasSuggestions: (_, params: { reply: FaqReply }) => params.reply.suggestions.length > 0,
       choseNone: ({ context, event }) =>
-        event.type === 'INPUT' && matchChoice(event.input.text, suggestionsMessage(context.suggestions).choices!)?.value === NONE,
+        event.type === 'INPUT' && chooseFrom(event.utterance, suggestionsMessage(context.suggestions).choices!)?.value === NONE,
       choseSuggestion: ({ context, event }) =>
-        event.type === 'INPUT' && matchChoice(event.input.text, suggestionsMessage(context.suggestions).choices!) !== null,
+        event.type === 'INPUT' && chooseFrom(event.utterance, suggestionsMessage(context.suggestions).choices!) !== null,
       hasEntry: (_, params: { entry: unknown }) => params.entry !== null,
       tooManyFailures: ({ context }) => context.failures + 1 >= MAX_FAILURES,
     },
@@ -84,30 +72,21 @@ export function createQuestionMachine(ports: WalletPorts) {
     context: ({ input }) => ({ client: input.client, suggestions: [], failures: 0, gaveUp: false }),
     initial: 'asking',
     states: {
-      asking: {
-        entry: 'ask',
-        on: {
-          INPUT: [
-            { guard: 'hasText', target: 'searching', actions: 'resetFailures' },
-            { guard: 'tooManyFailures', target: 'gaveUp' },
-            {
-              actions: [
-                'countFailure',
-                { type: 'sayReason', params: { reason: 'Escreva a sua pergunta em texto, por favor.' } },
-                'ask',
-              ],
-            },
-          ],
-          HELP: { actions: ['explain', 'ask'] },
-          BACK: { actions: 'ask' },
-        },
-      },
+      asking: promptState({
+        ask: 'ask',
+        answers: [{ guard: 'hasText', target: 'searching', actions: 'resetFailures' }],
+        invalid: { type: 'sayReason', params: { reason: text.INVALID.asking } },
+        help: 'explain',
+      }),
       searching: {
         tags: ['busy'],
         invoke: {
           id: 'askFaq',
           src: 'askFaq',
-          input: ({ context, event }) => ({ question: event.type === 'INPUT' ? event.input.text : '', client: context.client }),
+          input: ({ context, event }) => ({
+            question: event.type === 'INPUT' ? event.utterance.text : '',
+            client: context.client,
+          }),
           onDone: [
             {
               guard: { type: 'isConfident', params: ({ event }) => ({ reply: event.output }) },
@@ -124,38 +103,24 @@ export function createQuestionMachine(ports: WalletPorts) {
           onError: { target: 'done', actions: 'sayServiceError' },
         },
       },
-      suggesting: {
-        entry: 'saySuggestions',
-        on: {
-          INPUT: [
-            { guard: 'choseNone', target: 'done', actions: 'say1746' },
-            { guard: 'choseSuggestion', target: 'loadingEntry' },
-            { guard: 'tooManyFailures', target: 'gaveUp' },
-            {
-              actions: [
-                'countFailure',
-                { type: 'sayReason', params: { reason: 'Escolha uma das opções pelo número ou pelo botão.' } },
-                'saySuggestions',
-              ],
-            },
-          ],
-          HELP: {
-            actions: [
-              { type: 'sayReason', params: { reason: 'Escolha a pergunta mais parecida com a sua, ou "Nenhuma destas".' } },
-              'saySuggestions',
-            ],
-          },
-          BACK: { target: 'asking' },
-        },
-      },
+      suggesting: promptState({
+        ask: 'saySuggestions',
+        answers: [
+          { guard: 'choseNone', target: 'done', actions: 'say1746' },
+          { guard: 'choseSuggestion', target: 'loadingEntry' },
+        ],
+        invalid: { type: 'sayReason', params: { reason: text.INVALID.suggesting } },
+        help: { type: 'sayReason', params: { reason: text.HELP_SUGGESTIONS } },
+        back: { target: 'asking' },
+      }),
       loadingEntry: {
         tags: ['busy'],
         invoke: {
           id: 'faqEntry',
           src: 'faqEntry',
           input: ({ context, event }) => {
-            const text = event.type === 'INPUT' ? event.input.text : '';
-            const chosen = matchChoice(text, suggestionsMessage(context.suggestions).choices!);
+            const chosen =
+              event.type === 'INPUT' ? chooseFrom(event.utterance, suggestionsMessage(context.suggestions).choices!) : null;
             return { id: context.suggestions.find((s) => s.question === chosen?.value)?.id ?? '' };
           },
           onDone: [

@@ -5,7 +5,7 @@ import { createCancelCardMachine } from './cancel-card.machine';
 import { createDocumentsMachine } from './documents.machine';
 import { createQuestionMachine } from './question.machine';
 import { createSaveDocumentMachine } from './save-document.machine';
-import { detectCommand, detectMenuIntent, MENU, type Command } from './intents';
+import type { Command, Utterance } from '../understanding';
 import type {
   BotMessage,
   ConversationKey,
@@ -18,10 +18,14 @@ import type {
   WalletPorts,
 } from './types';
 
-/** One citizen message, with the citizen the channel account is linked to at this moment (null = not linked). */
+/**
+ * One citizen message, as received and as understood, with the citizen the channel account is linked to at this moment
+ * (null = not linked).
+ */
 export interface UserEvent {
   type: 'USER';
   input: TurnInput;
+  utterance: Utterance;
   citizenId: string | null;
   turnId: string;
 }
@@ -40,16 +44,16 @@ export interface RootContext {
 /** Flows that need to know who the citizen is. */
 const NEEDS_CITIZEN: ReadonlySet<FlowName> = new Set(['balance', 'cancelCard', 'saveDocument', 'documents']);
 
-function command(event: RootEvent): Command | null {
-  return event.type === 'USER' ? detectCommand(event.input.text) : null;
+function command(event: RootEvent): Readonly<Command> | null {
+  return event.type === 'USER' ? event.utterance.command : null;
 }
 
 function intent(event: RootEvent): FlowName | null {
-  return event.type === 'USER' ? detectMenuIntent(event.input.text) : null;
+  return event.type === 'USER' ? event.utterance.intent : null;
 }
 
 function labelOf(flow: FlowName): string {
-  return MENU.find((item) => item.flow === flow)?.label ?? '';
+  return say.MENU.find((item) => item.flow === flow)?.label ?? '';
 }
 
 /**
@@ -81,7 +85,9 @@ export function createRootMachine(ports: WalletPorts) {
         outbox: ({ context, event }) => [...context.outbox, { text: say.needsLink(labelOf(intent(event) ?? 'balance')) }],
       }),
       forwardInput: sendTo('flow', ({ event }) =>
-        event.type === 'USER' ? { type: 'INPUT' as const, input: event.input, turnId: event.turnId } : { type: 'HELP' as const },
+        event.type === 'USER'
+          ? { type: 'INPUT' as const, input: event.input, utterance: event.utterance, turnId: event.turnId }
+          : { type: 'HELP' as const },
       ),
       forwardHelp: sendTo('flow', { type: 'HELP' as const }),
       forwardBack: sendTo('flow', { type: 'BACK' as const }),
@@ -107,7 +113,7 @@ export function createRootMachine(ports: WalletPorts) {
       },
       wants: ({ event }, params: { flow: FlowName }) => intent(event) === params.flow,
       pending: ({ context }, params: { flow: FlowName }) => context.pendingFlow === params.flow,
-      hasText: ({ event }) => event.type === 'USER' && event.input.text.trim().length > 0,
+      hasText: ({ event }) => event.type === 'USER' && event.utterance.text.trim().length > 0,
       succeeded: (_, params: { ok: boolean }) => params.ok,
       confident: (_, params: { reply: FaqReply }) => params.reply.confident && params.reply.answer !== null,
       gaveUp: (_, params: { output: unknown }) => (params.output as { gaveUp?: boolean } | undefined)?.gaveUp === true,
@@ -177,15 +183,15 @@ export function createRootMachine(ports: WalletPorts) {
             },
             {
               guard: 'isCancel',
-              actions: ['rememberCitizen', 'clearPending', { type: 'sayMenu', params: { lead: 'Certo. Escolha uma opção:' } }],
+              actions: ['rememberCitizen', 'clearPending', { type: 'sayMenu', params: { lead: say.MENU_LEADS.afterCancel } }],
             },
             {
               guard: 'isMenu',
-              actions: ['rememberCitizen', 'clearPending', { type: 'sayMenu', params: { lead: 'Escolha uma opção:' } }],
+              actions: ['rememberCitizen', 'clearPending', { type: 'sayMenu', params: { lead: say.MENU_LEADS.choose } }],
             },
             {
               guard: 'isBack',
-              actions: ['rememberCitizen', { type: 'sayMenu', params: { lead: 'Estamos no início. Escolha uma opção:' } }],
+              actions: ['rememberCitizen', { type: 'sayMenu', params: { lead: say.MENU_LEADS.atStart } }],
             },
             { guard: 'wantsFlowWithoutLink', actions: ['rememberCitizen', 'rememberPending', 'sayNeedsLink'] },
             {
@@ -218,7 +224,7 @@ export function createRootMachine(ports: WalletPorts) {
               actions: [
                 'rememberCitizen',
                 { type: 'enqueue', params: { message: { text: say.NOT_UNDERSTOOD } } },
-                { type: 'sayMenu', params: { lead: 'Escolha uma opção:' } },
+                { type: 'sayMenu', params: { lead: say.MENU_LEADS.choose } },
               ],
             },
           ],
@@ -230,7 +236,7 @@ export function createRootMachine(ports: WalletPorts) {
           id: 'askFaq',
           src: 'askFaq',
           input: ({ context, event }) => ({
-            question: event.type === 'USER' ? event.input.text : '',
+            question: event.type === 'USER' ? event.utterance.text : '',
             client: `${context.conversation.channel}:${context.conversation.channelUserId}`,
           }),
           onDone: [
@@ -239,14 +245,14 @@ export function createRootMachine(ports: WalletPorts) {
               target: 'menu',
               actions: [
                 { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output.answer!.answer } }) },
-                { type: 'sayMenu', params: { lead: 'Posso ajudar em algo mais?' } },
+                { type: 'sayMenu', params: { lead: say.MENU_LEADS.afterAnswer } },
               ],
             },
             {
               target: 'menu',
               actions: [
                 { type: 'enqueue', params: { message: { text: say.NOT_UNDERSTOOD } } },
-                { type: 'sayMenu', params: { lead: 'Escolha uma opção:' } },
+                { type: 'sayMenu', params: { lead: say.MENU_LEADS.choose } },
               ],
             },
           ],
@@ -294,7 +300,7 @@ export function createRootMachine(ports: WalletPorts) {
           { guard: { type: 'pending', params: { flow: 'cancelCard' } }, target: 'flow.cancelCard', actions: 'clearPending' },
           { guard: { type: 'pending', params: { flow: 'saveDocument' } }, target: 'flow.saveDocument', actions: 'clearPending' },
           { guard: { type: 'pending', params: { flow: 'documents' } }, target: 'flow.documents', actions: 'clearPending' },
-          { target: 'menu', actions: { type: 'sayMenu', params: { lead: 'O que você quer fazer?' } } },
+          { target: 'menu', actions: { type: 'sayMenu', params: { lead: say.MENU_LEADS.afterLink } } },
         ],
       },
       unlinking: {
@@ -401,13 +407,13 @@ export function createRootMachine(ports: WalletPorts) {
               target: 'menu',
               actions: [
                 { type: 'enqueue', params: { message: { text: say.CANCELLED } } },
-                { type: 'sayMenu', params: { lead: 'Escolha uma opção:' } },
+                { type: 'sayMenu', params: { lead: say.MENU_LEADS.choose } },
               ],
             },
             {
               guard: 'isMenu',
               target: 'menu',
-              actions: { type: 'sayMenu', params: { lead: 'Voltamos ao início. Escolha uma opção:' } },
+              actions: { type: 'sayMenu', params: { lead: say.MENU_LEADS.backToStart } },
             },
             { guard: 'isHelp', actions: 'forwardHelp' },
             { guard: 'isBack', actions: 'forwardBack' },

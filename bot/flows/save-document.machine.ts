@@ -1,15 +1,16 @@
-import { and, assign, fromPromise, sendParent, setup } from 'xstate';
+import { assign, fromPromise, sendParent, setup } from 'xstate';
 import {
   DOCUMENT_TYPES,
-  UF_CODES,
   findDocumentType,
   maskDocumentNumber,
   validateDocumentNumber,
   type DocumentTypeCode,
 } from '../../src/documents/document-types';
+import { checkDocumentLabel, checkIssuerState } from '../../src/documents/document-input';
 import * as say from '../render/messages.pt-BR';
-import { MAX_FAILURES } from './question.machine';
-import { closeTo, formatDate, matchChoice, parseDate, parseYesNo, simplify, YES_NO } from './text';
+import * as text from '../render/save-document.pt-BR';
+import { MAX_FAILURES, promptState } from './prompt';
+import { chooseFrom, type Utterance } from '../understanding';
 import { unavailableFile } from '../attachments';
 import type { BotMessage, Choice, ConversationKey, FlowEvent, IncomingAttachment, Outcome, SayEvent, WalletPorts } from './types';
 
@@ -28,34 +29,26 @@ interface SaveDocumentContext {
   gaveUp: boolean;
 }
 
-const TYPE_CHOICES: Choice[] = DOCUMENT_TYPES.map((type) => ({ label: type.shortLabel, value: type.code }));
-const SKIP: Choice = { label: 'Pular', value: 'pular' };
-const STATE_CHOICES: Choice[] = [{ label: 'RJ', value: 'RJ' }, { label: 'SP', value: 'SP' }, SKIP];
+const TYPE_CHOICES: Array<Choice & { value: DocumentTypeCode }> = DOCUMENT_TYPES.map((type) => ({
+  label: type.shortLabel,
+  value: type.code,
+}));
 
-/** Words people use for each type ("identidade", "carteira de motorista", "cartão do SUS"...). */
-const TYPE_WORDS: Record<DocumentTypeCode, string[]> = {
-  cpf: ['cpf'],
-  rg: ['rg', 'identidade', 'registro geral'],
-  cnh: ['cnh', 'habilitacao', 'carteira de motorista', 'motorista', 'carteira de habilitacao'],
-  titulo_eleitor: ['titulo', 'eleitor', 'titulo de eleitor'],
-  cns: ['sus', 'cns', 'cartao sus', 'cartao do sus'],
-  certidao_nascimento: ['certidao', 'nascimento', 'certidao de nascimento'],
-  passaporte: ['passaporte'],
-  comprovante_vacinacao: ['vacina', 'vacinacao', 'comprovante de vacinacao'],
-  outro: ['outro', 'outros'],
-};
+/** What the citizen said in this event; null for HELP and BACK. */
+function heard(event: FlowEvent): Utterance | null {
+  return event.type === 'INPUT' ? event.utterance : null;
+}
 
-/** The type a message names, by option, short label, code or everyday words. */
-export function matchDocumentType(text: string): DocumentTypeCode | null {
-  const choice = matchChoice(text, TYPE_CHOICES);
-  if (choice) return choice.value as DocumentTypeCode;
-  const simple = simplify(text);
-  const words = simple.split(' ');
-  for (const [code, phrases] of Object.entries(TYPE_WORDS) as Array<[DocumentTypeCode, string[]]>) {
-    if (phrases.some((phrase) => (phrase.includes(' ') ? simple.includes(phrase) : words.some((w) => closeTo(w, phrase)))))
-      return code;
-  }
-  return null;
+/** The type a message names: one of the options shown (number, button, short label), else everyday words. */
+function documentTypeOf(event: FlowEvent): DocumentTypeCode | null {
+  const utterance = heard(event);
+  if (!utterance) return null;
+  return chooseFrom(utterance, TYPE_CHOICES)?.value ?? utterance.documentType;
+}
+
+/** The issuing state as the citizen typed it, without punctuation ("R.J." is "R J", "rj." is "RJ"). */
+function issuerStateIn(event: FlowEvent): string {
+  return heard(event)?.simple.toUpperCase() ?? '';
 }
 
 function typeOf(context: SaveDocumentContext) {
@@ -63,52 +56,19 @@ function typeOf(context: SaveDocumentContext) {
 }
 
 function inputText(event: FlowEvent): string {
-  return event.type === 'INPUT' ? event.input.text : '';
+  return heard(event)?.text ?? '';
 }
 
 function summary(context: SaveDocumentContext): BotMessage {
-  const type = typeOf(context);
-  const lines = [
-    'Confira os dados:',
-    `• Documento: ${type?.label ?? ''}${context.label ? ` (${context.label})` : ''}`,
-    `• Número: ${context.type && context.number ? maskDocumentNumber(context.type, context.number) : ''}`,
-  ];
-  if (context.issuerState) lines.push(`• Estado emissor: ${context.issuerState}`);
-  if (context.expiresAt) lines.push(`• Validade: ${formatDate(context.expiresAt)}`);
-  lines.push(`• Arquivo: ${context.fileDescription ?? 'nenhum'}`);
-  lines.push('Posso salvar?');
-  return { text: lines.join('\n'), choices: YES_NO };
+  return text.summary({
+    typeLabel: typeOf(context)?.label ?? '',
+    label: context.label,
+    maskedNumber: context.type && context.number ? maskDocumentNumber(context.type, context.number) : '',
+    issuerState: context.issuerState,
+    expiresAt: context.expiresAt,
+    fileDescription: context.fileDescription,
+  });
 }
-
-const PROMPTS = {
-  type: (): BotMessage => ({ text: 'Qual documento você quer salvar?', choices: TYPE_CHOICES }),
-  issuerState: (): BotMessage => ({
-    text: 'De qual estado é o RG? Envie a sigla (por exemplo, RJ) ou "pular" se não souber.',
-    choices: STATE_CHOICES,
-  }),
-  label: (): BotMessage => ({ text: 'Qual é o nome desse documento? (por exemplo: carteira do conselho profissional)' }),
-  number: (context: SaveDocumentContext): BotMessage => ({
-    text: `Qual é o número do documento (${typeOf(context)?.shortLabel ?? ''})? Regra: ${typeOf(context)?.numberRule ?? ''}.`,
-  }),
-  expiresAt: (context: SaveDocumentContext): BotMessage =>
-    typeOf(context)?.expiresAt === 'required'
-      ? { text: 'Qual é a data de validade? (por exemplo: 01/05/2030)' }
-      : { text: 'Qual é a data de validade? (por exemplo: 01/05/2030) Se não tiver, toque em Pular.', choices: [SKIP] },
-  attachment: (): BotMessage => ({
-    text: 'Quer anexar uma foto ou PDF do documento? Envie o arquivo agora (até 5 MiB) ou toque em Pular.',
-    choices: [SKIP],
-  }),
-};
-
-const HELP = {
-  type: 'Escolha o tipo do documento pelo número, pelo botão ou pelo nome (por exemplo, "CNH" ou "identidade").',
-  issuerState: 'O estado emissor ajuda a conferir o número do RG. Envie a sigla com duas letras, como RJ ou SP, ou "pular".',
-  label: 'Como o tipo é "outro", preciso de um nome curto para reconhecer o documento depois.',
-  number: 'Digite o número como aparece no documento; pontos, traços e espaços podem ficar. Eu confiro os dígitos.',
-  expiresAt: 'A data de validade serve para eu avisar quando o documento estiver perto de vencer. Use dia/mês/ano.',
-  attachment: 'Você pode enviar uma foto (JPEG ou PNG) ou um PDF do documento, com até 5 MiB. Não é obrigatório.',
-  confirm: 'Responda "sim" para salvar, "não" para desistir, ou "voltar" para corrigir a resposta anterior.',
-};
 
 /**
  * 3 · Salvar um documento: type -> number validated for that type (with the issuing state for RG and a name for
@@ -123,28 +83,36 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       events: {} as FlowEvent,
     },
     actions: {
-      askType: sendParent((): SayEvent => ({ type: 'SAY', message: PROMPTS.type() })),
-      askIssuerState: sendParent((): SayEvent => ({ type: 'SAY', message: PROMPTS.issuerState() })),
-      askLabel: sendParent((): SayEvent => ({ type: 'SAY', message: PROMPTS.label() })),
-      askNumber: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: PROMPTS.number(context) })),
-      askExpiresAt: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: PROMPTS.expiresAt(context) })),
-      askAttachment: sendParent((): SayEvent => ({ type: 'SAY', message: PROMPTS.attachment() })),
+      askType: sendParent((): SayEvent => ({ type: 'SAY', message: text.askType(TYPE_CHOICES) })),
+      askIssuerState: sendParent((): SayEvent => ({ type: 'SAY', message: text.askIssuerState() })),
+      askLabel: sendParent((): SayEvent => ({ type: 'SAY', message: text.askLabel() })),
+      askNumber: sendParent(({ context }): SayEvent => ({
+        type: 'SAY',
+        message: text.askNumber(typeOf(context)?.shortLabel ?? '', typeOf(context)?.numberRule ?? ''),
+      })),
+      askExpiresAt: sendParent(({ context }): SayEvent => ({
+        type: 'SAY',
+        message: text.askExpiresAt(typeOf(context)?.expiresAt === 'required'),
+      })),
+      askAttachment: sendParent((): SayEvent => ({ type: 'SAY', message: text.askAttachment() })),
       askConfirm: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: summary(context) })),
       sayText: sendParent((_, params: { text: string }): SayEvent => ({ type: 'SAY', message: { text: params.text } })),
       sayNumberError: sendParent(({ context, event }): SayEvent => {
         const result = context.type
           ? validateDocumentNumber(context.type, inputText(event), { issuerState: context.issuerState })
           : null;
-        return { type: 'SAY', message: { text: result && !result.ok ? result.message : 'Número inválido.' } };
+        return { type: 'SAY', message: { text: result && !result.ok ? result.message : text.INVALID.number } };
       }),
-      setType: assign({ type: ({ event }) => matchDocumentType(inputText(event)), failures: 0 }),
-      setIssuerState: assign({
-        issuerState: ({ event }) => {
-          const simple = simplify(inputText(event)).toUpperCase();
-          return UF_CODES.includes(simple) ? simple : null;
-        },
-        failures: 0,
-      }),
+      sayIssuerStateProblem: sendParent(({ event }): SayEvent => ({
+        type: 'SAY',
+        message: { text: checkIssuerState(issuerStateIn(event)) ?? '' },
+      })),
+      sayLabelProblem: sendParent(({ event }): SayEvent => ({
+        type: 'SAY',
+        message: { text: checkDocumentLabel(inputText(event)) ?? '' },
+      })),
+      setType: assign({ type: ({ event }) => documentTypeOf(event), failures: 0 }),
+      setIssuerState: assign({ issuerState: ({ event }) => issuerStateIn(event), failures: 0 }),
       clearIssuerState: assign({ issuerState: null, failures: 0 }),
       setLabel: assign({ label: ({ event }) => inputText(event).trim().replace(/\s+/g, ' '), failures: 0 }),
       setNumber: assign({
@@ -154,7 +122,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         },
         failures: 0,
       }),
-      setExpiresAt: assign({ expiresAt: ({ event }) => parseDate(inputText(event)), failures: 0 }),
+      setExpiresAt: assign({ expiresAt: ({ event }) => heard(event)?.date ?? null, failures: 0 }),
       clearExpiresAt: assign({ expiresAt: null, failures: 0 }),
       setStagedFile: assign({
         stagedFileId: (_, params: { stagedId: string; description: string }) => params.stagedId,
@@ -166,20 +134,17 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       markGaveUp: assign({ gaveUp: true }),
     },
     guards: {
-      validType: ({ event }) => matchDocumentType(inputText(event)) !== null,
-      validState: ({ event }) => UF_CODES.includes(simplify(inputText(event)).toUpperCase()),
-      skipped: ({ event }) => ['pular', 'nao', 'nao sei', 'nenhum', 'sem'].includes(simplify(inputText(event))),
-      validLabel: ({ event }) => {
-        const length = inputText(event).trim().length;
-        return length >= 2 && length <= 60;
-      },
+      validType: ({ event }) => documentTypeOf(event) !== null,
+      validState: ({ event }) => checkIssuerState(issuerStateIn(event)) === null,
+      skipped: ({ event }) => heard(event)?.skip === true,
+      validLabel: ({ event }) => checkDocumentLabel(inputText(event)) === null,
       validNumber: ({ context, event }) =>
         context.type !== null && validateDocumentNumber(context.type, inputText(event), { issuerState: context.issuerState }).ok,
-      validDate: ({ event }) => parseDate(inputText(event)) !== null,
-      expiryOptional: ({ context }) => typeOf(context)?.expiresAt === 'optional',
+      validDate: ({ event }) => (heard(event)?.date ?? null) !== null,
+      skippedOptionalExpiry: ({ context, event }) => typeOf(context)?.expiresAt === 'optional' && heard(event)?.skip === true,
       hasAttachment: ({ event }) => event.type === 'INPUT' && event.input.attachments.length > 0,
-      saidYes: ({ event }) => parseYesNo(inputText(event)) === true,
-      saidNo: ({ event }) => parseYesNo(inputText(event)) === false,
+      saidYes: ({ event }) => heard(event)?.yesNo === true,
+      saidNo: ({ event }) => heard(event)?.yesNo === false,
       isRg: ({ context }) => typeOf(context)?.usesIssuerState === true,
       needsLabel: ({ context }) => typeOf(context)?.requiresLabel === true,
       hasExpiry: ({ context }) => (typeOf(context)?.expiresAt ?? 'none') !== 'none',
@@ -224,117 +189,62 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
     }),
     initial: 'type',
     states: {
-      type: {
-        entry: 'askType',
-        on: {
-          INPUT: [
-            { guard: 'validType', target: 'afterType', actions: 'setType' },
-            { guard: 'tooManyFailures', target: 'gaveUp' },
-            {
-              actions: [
-                'countFailure',
-                { type: 'sayText', params: { text: 'Não reconheci esse tipo de documento.' } },
-                'askType',
-              ],
-            },
-          ],
-          HELP: { actions: [{ type: 'sayText', params: { text: HELP.type } }, 'askType'] },
-          BACK: { actions: 'askType' },
-        },
-      },
+      type: promptState({
+        ask: 'askType',
+        answers: [{ guard: 'validType', target: 'afterType', actions: 'setType' }],
+        invalid: { type: 'sayText', params: { text: text.INVALID.type } },
+        help: { type: 'sayText', params: { text: text.HELP.type } },
+      }),
       afterType: {
         always: [{ guard: 'isRg', target: 'issuerState' }, { guard: 'needsLabel', target: 'label' }, { target: 'number' }],
       },
-      issuerState: {
-        entry: 'askIssuerState',
-        on: {
-          INPUT: [
-            { guard: 'skipped', target: 'number', actions: 'clearIssuerState' },
-            { guard: 'validState', target: 'number', actions: 'setIssuerState' },
-            { guard: 'tooManyFailures', target: 'gaveUp' },
-            {
-              actions: [
-                'countFailure',
-                { type: 'sayText', params: { text: 'Estado inválido: use a sigla com duas letras, como RJ.' } },
-                'askIssuerState',
-              ],
-            },
-          ],
-          HELP: { actions: [{ type: 'sayText', params: { text: HELP.issuerState } }, 'askIssuerState'] },
-          BACK: { target: 'type' },
-        },
-      },
-      label: {
-        entry: 'askLabel',
-        on: {
-          INPUT: [
-            { guard: 'validLabel', target: 'number', actions: 'setLabel' },
-            { guard: 'tooManyFailures', target: 'gaveUp' },
-            {
-              actions: [
-                'countFailure',
-                { type: 'sayText', params: { text: 'O nome deve ter de 2 a 60 caracteres.' } },
-                'askLabel',
-              ],
-            },
-          ],
-          HELP: { actions: [{ type: 'sayText', params: { text: HELP.label } }, 'askLabel'] },
-          BACK: { target: 'type' },
-        },
-      },
-      number: {
-        entry: 'askNumber',
-        on: {
-          INPUT: [
-            { guard: 'validNumber', target: 'afterNumber', actions: 'setNumber' },
-            { guard: 'tooManyFailures', target: 'gaveUp' },
-            { actions: ['countFailure', 'sayNumberError', 'askNumber'] },
-          ],
-          HELP: { actions: [{ type: 'sayText', params: { text: HELP.number } }, 'askNumber'] },
-          BACK: [{ guard: 'isRg', target: 'issuerState' }, { guard: 'needsLabel', target: 'label' }, { target: 'type' }],
-        },
-      },
+      issuerState: promptState({
+        ask: 'askIssuerState',
+        answers: [
+          { guard: 'skipped', target: 'number', actions: 'clearIssuerState' },
+          { guard: 'validState', target: 'number', actions: 'setIssuerState' },
+        ],
+        invalid: 'sayIssuerStateProblem',
+        help: { type: 'sayText', params: { text: text.HELP.issuerState } },
+        back: { target: 'type' },
+      }),
+      label: promptState({
+        ask: 'askLabel',
+        answers: [{ guard: 'validLabel', target: 'number', actions: 'setLabel' }],
+        invalid: 'sayLabelProblem',
+        help: { type: 'sayText', params: { text: text.HELP.label } },
+        back: { target: 'type' },
+      }),
+      number: promptState({
+        ask: 'askNumber',
+        answers: [{ guard: 'validNumber', target: 'afterNumber', actions: 'setNumber' }],
+        invalid: 'sayNumberError',
+        help: { type: 'sayText', params: { text: text.HELP.number } },
+        back: [{ guard: 'isRg', target: 'issuerState' }, { guard: 'needsLabel', target: 'label' }, { target: 'type' }],
+      }),
       afterNumber: {
         always: [{ guard: 'hasExpiry', target: 'expiresAt' }, { target: 'attachment' }],
       },
-      expiresAt: {
-        entry: 'askExpiresAt',
-        on: {
-          INPUT: [
-            { guard: 'validDate', target: 'attachment', actions: 'setExpiresAt' },
-            { guard: and(['skipped', 'expiryOptional']), target: 'attachment', actions: 'clearExpiresAt' },
-            { guard: 'tooManyFailures', target: 'gaveUp' },
-            {
-              actions: [
-                'countFailure',
-                { type: 'sayText', params: { text: 'Data inválida: use dia/mês/ano, por exemplo 01/05/2030.' } },
-                'askExpiresAt',
-              ],
-            },
-          ],
-          HELP: { actions: [{ type: 'sayText', params: { text: HELP.expiresAt } }, 'askExpiresAt'] },
-          BACK: { target: 'number' },
-        },
-      },
-      attachment: {
-        entry: 'askAttachment',
-        on: {
-          INPUT: [
-            { guard: 'hasAttachment', target: 'staging' },
-            { guard: 'skipped', target: 'confirm', actions: 'clearFile' },
-            { guard: 'tooManyFailures', target: 'gaveUp' },
-            {
-              actions: [
-                'countFailure',
-                { type: 'sayText', params: { text: 'Envie o arquivo (foto ou PDF) ou toque em Pular.' } },
-                'askAttachment',
-              ],
-            },
-          ],
-          HELP: { actions: [{ type: 'sayText', params: { text: HELP.attachment } }, 'askAttachment'] },
-          BACK: [{ guard: 'hasExpiry', target: 'expiresAt' }, { target: 'number' }],
-        },
-      },
+      expiresAt: promptState({
+        ask: 'askExpiresAt',
+        answers: [
+          { guard: 'validDate', target: 'attachment', actions: 'setExpiresAt' },
+          { guard: 'skippedOptionalExpiry', target: 'attachment', actions: 'clearExpiresAt' },
+        ],
+        invalid: { type: 'sayText', params: { text: text.INVALID.expiresAt } },
+        help: { type: 'sayText', params: { text: text.HELP.expiresAt } },
+        back: { target: 'number' },
+      }),
+      attachment: promptState({
+        ask: 'askAttachment',
+        answers: [
+          { guard: 'hasAttachment', target: 'staging' },
+          { guard: 'skipped', target: 'confirm', actions: 'clearFile' },
+        ],
+        invalid: { type: 'sayText', params: { text: text.INVALID.attachment } },
+        help: { type: 'sayText', params: { text: text.HELP.attachment } },
+        back: [{ guard: 'hasExpiry', target: 'expiresAt' }, { target: 'number' }],
+      }),
       staging: {
         tags: ['busy'],
         invoke: {
@@ -375,25 +285,16 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
           ],
         },
       },
-      confirm: {
-        entry: 'askConfirm',
-        on: {
-          INPUT: [
-            { guard: 'saidYes', target: 'saving' },
-            { guard: 'saidNo', target: 'done', actions: { type: 'sayText', params: { text: say.CANCELLED } } },
-            { guard: 'tooManyFailures', target: 'gaveUp' },
-            {
-              actions: [
-                'countFailure',
-                { type: 'sayText', params: { text: 'Responda "sim" para salvar ou "não" para desistir.' } },
-                'askConfirm',
-              ],
-            },
-          ],
-          HELP: { actions: [{ type: 'sayText', params: { text: HELP.confirm } }, 'askConfirm'] },
-          BACK: { target: 'attachment' },
-        },
-      },
+      confirm: promptState({
+        ask: 'askConfirm',
+        answers: [
+          { guard: 'saidYes', target: 'saving' },
+          { guard: 'saidNo', target: 'done', actions: { type: 'sayText', params: { text: say.CANCELLED } } },
+        ],
+        invalid: { type: 'sayText', params: { text: text.INVALID.confirm } },
+        help: { type: 'sayText', params: { text: text.HELP.confirm } },
+        back: { target: 'attachment' },
+      }),
       saving: {
         tags: ['busy'],
         invoke: {
@@ -406,7 +307,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
               target: 'done',
               actions: {
                 type: 'sayText',
-                params: { text: 'Documento salvo na sua carteira! ✅ Para ver seus documentos, escolha a opção 4.' },
+                params: { text: text.SAVED },
               },
             },
             {

@@ -1,4 +1,5 @@
 import type { DocumentTypeCode } from '../../src/documents/document-types';
+import type { Utterance } from '../understanding';
 
 /** One option offered to the citizen: shown as a button and as a numbered line of text. */
 export interface Choice {
@@ -140,7 +141,8 @@ export interface ConversationKey {
 export type FlowName = 'balance' | 'cancelCard' | 'saveDocument' | 'documents' | 'question';
 
 /** Events the root machine sends to the flow it runs. */
-export type FlowEvent = { type: 'INPUT'; input: TurnInput; turnId: string } | { type: 'HELP' } | { type: 'BACK' };
+export type FlowEvent =
+  { type: 'INPUT'; input: TurnInput; utterance: Utterance; turnId: string } | { type: 'HELP' } | { type: 'BACK' };
 
 /** What a flow tells the root: something to say. */
 export interface SayEvent {

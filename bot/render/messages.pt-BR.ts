@@ -1,8 +1,16 @@
 import { formatBrl } from '../../src/transport/money';
-import { MENU } from '../flows/intents';
-import type { BotMessage, CardSummary, Choice, DocumentSummary, LinkedChannelSummary } from '../flows/types';
+import type { BotMessage, CardSummary, Choice, DocumentSummary, FlowName, LinkedChannelSummary } from '../flows/types';
 
 /** Every sentence IPlani says lives here, so tone and wording can be reviewed in one place. */
+
+/** The menu, in the numbering citizens already know. */
+export const MENU: ReadonlyArray<{ flow: FlowName; label: string }> = [
+  { flow: 'balance', label: 'Consultar saldo' },
+  { flow: 'cancelCard', label: 'Cancelar um cartão' },
+  { flow: 'saveDocument', label: 'Salvar um documento' },
+  { flow: 'documents', label: 'Ver meus documentos' },
+  { flow: 'question', label: 'Fazer uma pergunta' },
+];
 
 export const MENU_CHOICES: Choice[] = MENU.map((item) => ({ label: item.label, value: item.label }));
 
@@ -16,6 +24,16 @@ export function welcome(): BotMessage {
   };
 }
 
+/** What is said before the menu's options, by situation. */
+export const MENU_LEADS = {
+  choose: 'Escolha uma opção:',
+  afterCancel: 'Certo. Escolha uma opção:',
+  atStart: 'Estamos no início. Escolha uma opção:',
+  backToStart: 'Voltamos ao início. Escolha uma opção:',
+  afterAnswer: 'Posso ajudar em algo mais?',
+  afterLink: 'O que você quer fazer?',
+};
+
 export function menu(lead = 'Posso ajudar em algo mais? Escolha uma opção:'): BotMessage {
   return { text: lead, choices: MENU_CHOICES };
 }
@@ -25,6 +43,17 @@ export const MENU_HELP =
   '"perdi meu cartão" ou "quero guardar minha CNH". Em qualquer momento: "cancelar" para desistir, "menu" para voltar ao ' +
   'início, "voltar" para corrigir a resposta anterior e "ajuda" para explicar o passo atual. "Meus canais" mostra as ' +
   'conversas (WhatsApp, Teams...) vinculadas à sua conta.';
+
+export const YES_NO: Choice[] = [
+  { label: 'Sim', value: 'sim' },
+  { label: 'Não', value: 'nao' },
+];
+
+/** "2030-05-01" -> "01/05/2030". */
+export function formatDate(iso: string): string {
+  const [year, month, day] = iso.split('-');
+  return `${day}/${month}/${year}`;
+}
 
 export const NOT_UNDERSTOOD = 'Desculpe, não entendi. 🤔';
 
@@ -87,6 +116,16 @@ export function documentList(documents: DocumentSummary[]): string {
   if (documents.length === 0) return 'Você ainda não tem documentos salvos. Para salvar um, escolha a opção 3.';
   const lines = documents.map((doc) => `• ${doc.typeLabel}: ${doc.maskedNumber} (${doc.statusLabel})`);
   return `Seus documentos:\n${lines.join('\n')}`;
+}
+
+/**
+ * One answer for every file that did not arrive, whatever the reason (not an allowed origin, unreachable, refused,
+ * timed out): the wording must not tell a client which addresses answer.
+ */
+export const FILE_NOT_RECEIVED = 'Não consegui receber esse arquivo. Tente enviar de novo ou toque em Pular.';
+
+export function fileTooLarge(limit: string): string {
+  return `O arquivo passa do limite de ${limit}. Envie um arquivo menor ou toque em Pular.`;
 }
 
 export const NOTIFICATIONS_ON =

@@ -50,6 +50,24 @@ function textProblem(value: string, max: number, what: string): string | null {
   return null;
 }
 
+/**
+ * Why `text` cannot be a document's name (label), in pt-BR; null when it can. Spaces at the ends and runs of spaces
+ * do not count, as when the document is saved. The one rule for every edge that asks for a name.
+ */
+export function checkDocumentLabel(text: string): string | null {
+  const label = optionalText(text);
+  if (label === null) return 'Informe o nome do documento.';
+  return textProblem(label, MAX_LABEL_LENGTH, 'O nome do documento');
+}
+
+/** Why `text` is not an issuing state (the UF of one of the 27 states, any case), in pt-BR; null when it is one. */
+export function checkIssuerState(text: string): string | null {
+  const uf = optionalText(text)?.toUpperCase();
+  return uf !== undefined && UF_CODES.includes(uf)
+    ? null
+    : 'UF emissora inválida: informe a sigla de um dos 27 estados, como RJ ou SP.';
+}
+
 function checkDate(
   errors: FieldError[],
   field: 'issuedAt' | 'expiresAt',
@@ -92,8 +110,9 @@ export function validateDocumentInput(input: DocumentInput, today: string): Docu
   }
 
   let issuerState = optionalText(input.issuerState)?.toUpperCase() ?? null;
-  if (issuerState !== null && !UF_CODES.includes(issuerState)) {
-    errors.push({ field: 'issuerState', message: 'UF emissora inválida: informe a sigla de um dos 27 estados, como RJ ou SP.' });
+  const issuerStateProblem = issuerState === null ? null : checkIssuerState(issuerState);
+  if (issuerStateProblem !== null) {
+    errors.push({ field: 'issuerState', message: issuerStateProblem });
     issuerState = null;
   }
 
@@ -108,7 +127,7 @@ export function validateDocumentInput(input: DocumentInput, today: string): Docu
   if (label === null && type?.requiresLabel) {
     errors.push({ field: 'label', message: 'Informe o nome do documento (label): para o tipo Outro, diga que documento é.' });
   } else if (label !== null) {
-    const problem = textProblem(label, MAX_LABEL_LENGTH, 'O nome do documento');
+    const problem = checkDocumentLabel(label);
     if (problem) errors.push({ field: 'label', message: problem });
   }
 

@@ -124,3 +124,28 @@ describe('3 · save a document with its file', () => {
     expect(documents[0].file).toMatchObject({ contentType: 'image/png', sizeBytes: 10 * 1024 });
   });
 });
+
+describe('3 · the chat asks with the domain’s rules', () => {
+  it('takes a name of 80 characters and refuses 81 with the domain’s words; refuses an unknown issuing state likewise', async () => {
+    const citizen = await registerCitizen(t);
+    const bot = await linkedBot(citizen.id);
+    const longest = `Carteira do conselho ${'x'.repeat(59)}`;
+    expect(Array.from(longest)).toHaveLength(80);
+    await play(bot, [
+      ['3', [/Qual documento/]],
+      ['outro', [/nome desse documento/]],
+      [`${longest}y`, [/O nome do documento pode ter no máximo 80 caracteres\./, /nome desse documento/]],
+      [longest, [/número do documento/]],
+      ['CREA-123', [/data de validade/]],
+      ['pular', [/anexar/]],
+      ['pular', [new RegExp(`Confira[\\s\\S]*\\(${longest}\\)`)]],
+      ['sim', [/Documento salvo/, /Posso ajudar/]],
+      ['3', [/Qual documento/]],
+      ['identidade', [/De qual estado/]],
+      ['XX', [/UF emissora inválida: informe a sigla de um dos 27 estados/, /De qual estado/]],
+      ['rj.', [/número do documento \(RG\)/]],
+    ]);
+    const saved = await savedDocuments(citizen);
+    expect(saved.map((details) => details.document.label)).toEqual([longest]);
+  });
+});

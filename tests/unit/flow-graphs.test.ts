@@ -8,6 +8,7 @@ import { createRootMachine } from '../../bot/flows/root.machine';
 import { createSaveDocumentMachine } from '../../bot/flows/save-document.machine';
 import type { CardSummary, ConversationKey, WalletPorts } from '../../bot/flows/types';
 import { findDocumentType } from '../../src/documents/document-types';
+import { utteranceOf } from '../../bot/understanding/rules';
 
 /**
  * Model-based tests: xstate/graph walks every machine and lists the shortest path to each reachable state; each path
@@ -26,11 +27,13 @@ const conversation: ConversationKey = { channel: 'test', conversationId: 'c1', c
 const input = (text: string, attachments: Array<{ url: string }> = []) => ({
   type: 'INPUT',
   input: { text, attachments },
+  utterance: utteranceOf(text),
   turnId: `t-${text}`,
 });
 const user = (text: string, citizenId: string | null = 'citizen-1') => ({
   type: 'USER',
   input: { text, attachments: [] },
+  utterance: utteranceOf(text),
   citizenId,
   turnId: `t-${text}`,
 });

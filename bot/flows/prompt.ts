@@ -1,0 +1,36 @@
+/** Invalid answers in a row after which a flow stops asking and gives up (the root then says so). */
+export const MAX_FAILURES = 3;
+
+/**
+ * A step that asks the citizen something, as an XState state config. Every question of every flow has this shape:
+ * - on entry, `ask`;
+ * - INPUT: the first of `answers` whose guard holds; otherwise, after MAX_FAILURES misses in a row, the flow ends in
+ *   `gaveUp`; otherwise the miss is counted, `invalid` says why and the question is asked again;
+ * - HELP: `help` explains the step, then the question is asked again;
+ * - BACK: `back` (an earlier step), or by default the same question again.
+ *
+ * The machine provides what the shape names: the action `countFailure`, the guard `tooManyFailures` (true when this
+ * miss would be the MAX_FAILURES-th) and the final state `gaveUp`. The names are checked against the machine's
+ * `setup` where the config is used, like any hand-written state.
+ */
+export function promptState<
+  const Ask extends string,
+  const Answers extends readonly object[],
+  const Invalid,
+  const Help,
+  const Back = { readonly actions: Ask },
+>(options: { ask: Ask; answers: Answers; invalid: Invalid; help: Help; back?: Back }) {
+  const back = (options.back ?? { actions: options.ask }) as Back;
+  return {
+    entry: options.ask,
+    on: {
+      INPUT: [
+        ...options.answers,
+        { guard: 'tooManyFailures', target: 'gaveUp' },
+        { actions: ['countFailure', options.invalid, options.ask] },
+      ],
+      HELP: { actions: [options.help, options.ask] },
+      BACK: back,
+    },
+  } as const;
+}

@@ -1,0 +1,57 @@
+import type { BlockReason, BotMessage, Choice } from '../flows/types';
+import { YES_NO } from './messages.pt-BR';
+
+/** What IPlani says in "2 · Cancelar um cartão". */
+
+export const REASONS: ReadonlyArray<Choice & { value: BlockReason }> = [
+  { label: 'Perda', value: 'lost' },
+  { label: 'Roubo ou furto', value: 'stolen' },
+  { label: 'Cartão danificado', value: 'damaged' },
+  { label: 'Outro motivo', value: 'other' },
+];
+
+/** A card as an option ("Cartão •••• 1234"). */
+export function cardLabel(masked: string): string {
+  return `Cartão ${masked}`;
+}
+
+export function pickCard(choices: Choice[]): BotMessage {
+  return { text: 'Qual cartão você quer cancelar?', choices };
+}
+
+export function askReason(masked: string): BotMessage {
+  return { text: `Qual o motivo do cancelamento do cartão ${masked}?`, choices: [...REASONS] };
+}
+
+export function confirmBlock(masked: string, reason: BlockReason | null): BotMessage {
+  const reasonLabel = REASONS.find((r) => r.value === reason)?.label.toLowerCase() ?? '';
+  return {
+    text:
+      `Confirma o bloqueio do cartão ${masked} por ${reasonLabel}? ` +
+      'Depois de bloqueado ele não pode ser usado nem recarregado; o saldo fica guardado para um cartão novo.',
+    choices: YES_NO,
+  };
+}
+
+export const HELP = {
+  pick: 'Escolha o cartão que você quer bloquear, pelo número da opção ou pelos 4 últimos dígitos.',
+  reason: 'Diga por que o cartão vai ser bloqueado: perda, roubo ou furto, dano ou outro motivo.',
+  confirm: 'Responda "sim" para bloquear agora o cartão, ou "não" para desistir. "voltar" corrige o motivo.',
+};
+
+/** Why an answer was not taken, before the question is asked again. */
+export const INVALID = {
+  pick: 'Não reconheci esse cartão. Escolha uma das opções.',
+  reason: 'Motivo não reconhecido. Escolha uma das opções.',
+  confirm: 'Responda "sim" para bloquear ou "não" para desistir.',
+};
+
+export const NO_ACTIVE_CARDS = 'Você não tem cartões ativos para cancelar.';
+export const KEPT_ACTIVE = 'Tudo bem, o cartão continua ativo. Nada foi alterado.';
+
+export function blocked(masked: string, protocol: string): string {
+  return (
+    `Cartão ${masked} bloqueado. ✅ Protocolo: ${protocol}.\n` +
+    'Guarde esse número. Para ter um cartão novo com o mesmo saldo, peça a 2ª via no app da Carteira Digital Carioca.'
+  );
+}

@@ -1,0 +1,81 @@
+import type { BotMessage, Choice } from '../flows/types';
+import { formatDate, YES_NO } from './messages.pt-BR';
+
+/** What IPlani says in "3 · Salvar um documento". */
+
+export const SKIP: Choice = { label: 'Pular', value: 'pular' };
+const STATE_CHOICES: Choice[] = [{ label: 'RJ', value: 'RJ' }, { label: 'SP', value: 'SP' }, SKIP];
+
+export function askType(choices: Choice[]): BotMessage {
+  return { text: 'Qual documento você quer salvar?', choices };
+}
+
+export function askIssuerState(): BotMessage {
+  return { text: 'De qual estado é o RG? Envie a sigla (por exemplo, RJ) ou "pular" se não souber.', choices: STATE_CHOICES };
+}
+
+export function askLabel(): BotMessage {
+  return { text: 'Qual é o nome desse documento? (por exemplo: carteira do conselho profissional)' };
+}
+
+export function askNumber(shortLabel: string, numberRule: string): BotMessage {
+  return { text: `Qual é o número do documento (${shortLabel})? Regra: ${numberRule}.` };
+}
+
+export function askExpiresAt(required: boolean): BotMessage {
+  return required
+    ? { text: 'Qual é a data de validade? (por exemplo: 01/05/2030)' }
+    : { text: 'Qual é a data de validade? (por exemplo: 01/05/2030) Se não tiver, toque em Pular.', choices: [SKIP] };
+}
+
+export function askAttachment(): BotMessage {
+  return {
+    text: 'Quer anexar uma foto ou PDF do documento? Envie o arquivo agora (até 5 MiB) ou toque em Pular.',
+    choices: [SKIP],
+  };
+}
+
+/** What the citizen is about to save, before the confirmation. */
+export function summary(document: {
+  typeLabel: string;
+  label: string | null;
+  maskedNumber: string;
+  issuerState: string | null;
+  expiresAt: string | null;
+  fileDescription: string | null;
+}): BotMessage {
+  const lines = [
+    'Confira os dados:',
+    `• Documento: ${document.typeLabel}${document.label ? ` (${document.label})` : ''}`,
+    `• Número: ${document.maskedNumber}`,
+  ];
+  if (document.issuerState) lines.push(`• Estado emissor: ${document.issuerState}`);
+  if (document.expiresAt) lines.push(`• Validade: ${formatDate(document.expiresAt)}`);
+  lines.push(`• Arquivo: ${document.fileDescription ?? 'nenhum'}`);
+  lines.push('Posso salvar?');
+  return { text: lines.join('\n'), choices: YES_NO };
+}
+
+export const HELP = {
+  type: 'Escolha o tipo do documento pelo número, pelo botão ou pelo nome (por exemplo, "CNH" ou "identidade").',
+  issuerState: 'O estado emissor ajuda a conferir o número do RG. Envie a sigla com duas letras, como RJ ou SP, ou "pular".',
+  label: 'Como o tipo é "outro", preciso de um nome curto para reconhecer o documento depois.',
+  number: 'Digite o número como aparece no documento; pontos, traços e espaços podem ficar. Eu confiro os dígitos.',
+  expiresAt: 'A data de validade serve para eu avisar quando o documento estiver perto de vencer. Use dia/mês/ano.',
+  attachment: 'Você pode enviar uma foto (JPEG ou PNG) ou um PDF do documento, com até 5 MiB. Não é obrigatório.',
+  confirm: 'Responda "sim" para salvar, "não" para desistir, ou "voltar" para corrigir a resposta anterior.',
+};
+
+/**
+ * Why an answer was not taken, before the question is asked again. The name and the issuing state are refused with
+ * the domain's own words (src/documents/document-input.ts), the number with its type's rule.
+ */
+export const INVALID = {
+  type: 'Não reconheci esse tipo de documento.',
+  number: 'Número inválido.',
+  expiresAt: 'Data inválida: use dia/mês/ano, por exemplo 01/05/2030.',
+  attachment: 'Envie o arquivo (foto ou PDF) ou toque em Pular.',
+  confirm: 'Responda "sim" para salvar ou "não" para desistir.',
+};
+
+export const SAVED = 'Documento salvo na sua carteira! ✅ Para ver seus documentos, escolha a opção 4.';

@@ -1,0 +1,52 @@
+import type { DocumentTypeCode } from '../../src/documents/document-types';
+import type { FlowName } from '../flows/types';
+
+/** Words that work anywhere in any flow. */
+export type Command =
+  | { type: 'cancel' }
+  | { type: 'menu' }
+  | { type: 'help' }
+  | { type: 'back' }
+  | { type: 'link'; code: string }
+  /** `position` (from "desvincular 2") names a channel of the "meus canais" list; without it, this conversation's. */
+  | { type: 'unlink'; position?: number }
+  | { type: 'channels' }
+  | { type: 'notifications'; on: boolean };
+
+/**
+ * One citizen message as the conversation machines read it: the text and everything understood from it, found once
+ * per message. Plain data, so a machine's guards only compare fields and never parse text themselves.
+ */
+export interface Utterance {
+  /** What the citizen wrote (already cut to the bot's maximum length). */
+  text: string;
+  /** Lower case, no accents, no punctuation at the ends, single spaces: how answers are compared with the options. */
+  simple: string;
+  /** A word that works anywhere (`cancelar`, `menu`, `ajuda`, `voltar`, `vincular <código>`...), or null. */
+  command: Readonly<Command> | null;
+  /** The flow the message asks for (menu number, menu label or plain words), or null. */
+  intent: FlowName | null;
+  /** Yes (`sim`, `s`, `pode`...), no (`não`, `n`...), or null when it is neither. */
+  yesNo: boolean | null;
+  /** The message is just a number ("2", "2."): a position in the options shown. */
+  number: number | null;
+  /** A date as people type it in Brazil, as YYYY-MM-DD; null when there is none or it does not exist. */
+  date: string | null;
+  /** A document type named in everyday words ("identidade", "carteira de motorista", "cartão do SUS"...). */
+  documentType: DocumentTypeCode | null;
+  /** The citizen skips an optional step ("pular", "não sei", "nenhum"...). */
+  skip: boolean;
+}
+
+/**
+ * The one seam where a citizen message becomes what the machines read. The conversation engine calls `parse` once per
+ * message; the implementation is chosen by the composition root (rules today), so it can be replaced without touching
+ * the machines.
+ */
+export interface Understanding {
+  /** What the message says. Asynchronous, since an implementation may consult a model. */
+  parse(text: string): Promise<Utterance>;
+}
+
+export { chooseFrom } from './choices';
+export { RulesUnderstanding } from './rules';
