@@ -79,6 +79,8 @@ export interface TrainingCorpus {
 
 /** Below this probability the network's best intent is not acted on (out_of_scope at the menu). */
 export const CONFIDENCE_THRESHOLD = 0.5;
+/** The least a second-best intent needs when the best one is a stray answer word in a sentence. */
+const SENTENCE_THRESHOLD = 0.15;
 /** A command or a new request overrides the step's own reading only with this much confidence. */
 const OVERRIDE_THRESHOLD = 0.7;
 
@@ -102,6 +104,8 @@ const ANYWHERE: ReadonlySet<IntentName> = new Set([
 ]);
 /** Answers that only mean something when a question was asked: at the menu they are out of context. */
 const ANSWERS: ReadonlySet<IntentName> = new Set(['yes', 'no', 'skip', 'inform']);
+/** Words that act on the conversation itself: they win over free text. */
+const COMMANDS: ReadonlySet<IntentName> = new Set(['cancel', 'back', 'help']);
 const YES_NO_STEPS: ReadonlySet<PromptStep> = new Set(['block.confirm', 'save.confirm']);
 const SKIPPABLE_STEPS: ReadonlySet<PromptStep> = new Set([
   'save.state',
@@ -110,6 +114,75 @@ const SKIPPABLE_STEPS: ReadonlySet<PromptStep> = new Set([
   'faq.suggestions',
 ]);
 const CARD_INTENTS: ReadonlySet<IntentName> = new Set(['balance', 'card_history', 'block_card']);
+
+/** Chat shorthand spelled out, so "qto" and "quanto" are the same word to the network. */
+const SHORTHAND: Readonly<Record<string, string>> = {
+  vc: 'voce',
+  vcs: 'voces',
+  q: 'que',
+  oq: 'o que',
+  qto: 'quanto',
+  qnt: 'quanto',
+  qnto: 'quanto',
+  tb: 'tambem',
+  tbm: 'tambem',
+  pfv: 'por favor',
+  pf: 'por favor',
+  pfvr: 'por favor',
+  hj: 'hoje',
+  td: 'tudo',
+  tds: 'todos',
+  blz: 'beleza',
+  vlw: 'valeu',
+  obg: 'obrigado',
+  obgd: 'obrigado',
+  msm: 'mesmo',
+  mt: 'muito',
+  mto: 'muito',
+  agr: 'agora',
+  pq: 'porque',
+  cmg: 'comigo',
+  ngm: 'ninguem',
+  n: 'nao',
+  naum: 'nao',
+  nn: 'nao',
+  eae: 'eai',
+  iae: 'eai',
+  doc: 'documento',
+  docs: 'documentos',
+  tava: 'estava',
+  ta: 'esta',
+  to: 'estou',
+  tao: 'estao',
+};
+/** Words that carry no intent of their own; left in, their weights are noise learnt from whichever intent used them. */
+const FILLER = new Set(
+  'a o os as um uma uns umas no na nos nas do da dos das de em pra pro pras pros para e eu meu minha meus minhas ai ae la aqui ele ela isso esse essa ja ate com por favor'.split(
+    ' ',
+  ),
+);
+
+/**
+ * What the network sees: accent-free lower case, letters stretched for emphasis brought back ("saldooo", "oiii"),
+ * shorthand spelled out and filler dropped. Applied to the corpus and to every message alike.
+ */
+export function prepareForNetwork(text: string): string {
+  const tokens = simplifyText(text)
+    .replace(/(\p{L})\1{2,}/gu, '$1')
+    .replace(/\be a[ie]\b/g, 'eai')
+    .split(' ')
+    .map((word) => word.replace(/([aeiou])\1$/, '$1'))
+    .flatMap((word) => (SHORTHAND[word] ?? word).split(' '))
+    .filter((word) => word !== '' && !FILLER.has(word));
+  return tokens.join(' ');
+}
+
+const words = (simple: string): number => (simple === '' ? 0 : simple.split(' ').length);
+
+/** A question mark, or a question word first ("quanto custa a passagem", "como faço pra..."). */
+function looksLikeQuestion(text: string): boolean {
+  return text.includes('?') || /^(como|quanto|quanta|qual|quais|onde|quando|porque|por que|pq|o que|oq|cade|posso|da pra|tem como)\b/.test(simplifyText(text));
+}
 
 /**
  * The pt-BR intent classifier: an nlp.js neural classifier (Portuguese stemmer and normaliser, spell check at one edit)
@@ -142,7 +215,7 @@ export class IntentClassifier {
     container.use(LangPt);
     const nlu = new NluNeural({ locale: 'pt', log: false, useNoneFeature: true, spellCheck: true }, container);
     const examples = Object.entries(corpus.intents).flatMap(([intent, texts]) =>
-      (texts ?? []).map((utterance) => ({ utterance, intent })),
+      (texts ?? []).map((utterance) => ({ utterance: prepareForNetwork(utterance), intent })),
     );
     await nlu.train(examples);
     const classifier = new IntentClassifier(nlu, recognizers);
@@ -164,18 +237,26 @@ export class IntentClassifier {
     const simple = simplifyText(text);
     const { at } = expecting;
 
-    const option = /^(\d{1,2})$/.exec(simple);
-    if (option && text.trim().length <= 3) {
+    const option = /^(\d+)$/.exec(simple);
+    if (option && /^\s*\d+\s*\.?\s*$/.test(text)) {
       const picked = expecting.options?.[Number(option[1]) - 1];
       if (picked) return decided(picked.intent, { ...picked.slots, optionNumber: Number(option[1]) });
       if (at === 'menu') return decided('out_of_context');
     }
 
-    const sureCommand = best.score >= OVERRIDE_THRESHOLD && ANYWHERE.has(best.intent) && best.intent !== 'out_of_scope';
-    const stepValue = sureCommand && !this.valueWins(best.intent, at) ? null : this.stepValue(text, at);
-    if (stepValue) return decided('inform', stepValue);
+    const sure = best.score >= OVERRIDE_THRESHOLD;
+    // A command wins over free text; a question or a new request too, but only when it reads as one ("quanto custa a
+    // passagem?" typed at the name step is not a name). Only an explicit cancel or back stops a recognised value from
+    // answering its step ("o que termina com 0312" is a card, whatever the network thinks of "o que").
+    const command = sure && COMMANDS.has(best.intent);
+    const digression = sure && ANYWHERE.has(best.intent) && best.intent !== 'out_of_scope' && looksLikeQuestion(text);
+    const stopsValue = sure && (best.intent === 'cancel' || best.intent === 'back');
+    if (!stopsValue) {
+      const stepValue = this.stepValue(text, at);
+      if (stepValue) return decided('inform', stepValue);
+    }
 
-    if (YES_NO_STEPS.has(at) && !(best.intent === 'cancel' && best.score >= OVERRIDE_THRESHOLD)) {
+    if (YES_NO_STEPS.has(at) && !(best.intent === 'cancel' && sure)) {
       const yes = this.recognizers.yesNo(text);
       if (yes !== null) return decided(yes ? 'yes' : 'no');
     }
@@ -183,32 +264,38 @@ export class IntentClassifier {
     // Only emoji or punctuation, and not a yes/no being asked: nothing to act on.
     if (simple === '') return decided('out_of_context');
 
-    let intent = best.intent;
+    if (at === 'save.label' && !command && !digression) return decided('inform', { documentLabel: text.trim() });
+
+    let { intent, score } = best;
+    // Declining a value the step lets the citizen skip ("nao quero anexar", "nao vence") is a skip.
+    if (intent === 'no' && SKIPPABLE_STEPS.has(at)) intent = 'skip';
     if (ANSWERS.has(intent)) {
       const fits = (intent === 'skip' && SKIPPABLE_STEPS.has(at)) || (intent !== 'skip' && YES_NO_STEPS.has(at));
-      if (!fits) intent = 'out_of_context';
+      // A sentence is more than an answer: "coloquei 20 reais e nao caiu" is a question, not a stray "não".
+      const alternative = ranked.find((r) => !ANSWERS.has(r.intent) && r.intent !== 'out_of_context');
+      if (!fits && alternative && words(simple) > 3 && alternative.score >= SENTENCE_THRESHOLD) {
+        // Its confidence among the readings that are not answers.
+        const rest = ranked.filter((r) => !ANSWERS.has(r.intent)).reduce((sum, r) => sum + r.score, 0);
+        intent = alternative.intent;
+        score = alternative.score / rest;
+      } else if (!fits) {
+        intent = 'out_of_context';
+      }
     }
-    if (at === 'save.label' && !sureCommand && intent !== 'cancel' && intent !== 'back') {
-      return decided('inform', { documentLabel: text.trim() });
-    }
-    const confident = best.score >= CONFIDENCE_THRESHOLD && best.intent !== 'out_of_scope';
+    const confident = score >= CONFIDENCE_THRESHOLD && intent !== 'out_of_scope';
     if (!confident && at === 'menu' && intent !== 'out_of_context') intent = 'out_of_scope';
-    return { intent, score: best.score, confident, ranked, slots: this.slotsFor(text, intent) };
+    return { intent, score, confident, ranked, slots: this.slotsFor(text, intent) };
   }
 
   /** The network's ranking; the "None" intent and words it never saw are out_of_scope. */
   private async rank(text: string): Promise<Array<{ intent: IntentName; score: number }>> {
-    const { classifications } = await this.nlu.process(text);
+    const prepared = prepareForNetwork(text);
+    if (prepared === '') return [{ intent: 'out_of_context', score: 1 }];
+    const { classifications } = await this.nlu.process(prepared);
     const ranked = classifications
       .filter((c) => c.score > 0)
       .map((c) => ({ intent: (c.intent === 'None' ? 'out_of_scope' : c.intent) as IntentName, score: c.score }));
     return ranked.length > 0 ? ranked : [{ intent: 'out_of_scope', score: 1 }];
-  }
-
-  /** Steps whose value is recognised even when the words also read as a request ("perdi ele no onibus" at the reason). */
-  private valueWins(intent: IntentName, at: PromptStep): boolean {
-    if (intent === 'cancel' || intent === 'back' || intent === 'help' || intent === 'faq') return false;
-    return at === 'block.reason' || at === 'block.card' || at === 'save.type';
   }
 
   /** The value the step waits for, when the message carries it. */
