@@ -155,7 +155,12 @@ function rulesReading(text: string, at: PromptStep): Reading {
       return date ? read('inform', { date }) : read('out_of_context');
     }
     case 'save.number':
-      return read('inform', { documentNumber: text.trim().replace(/[.\-\s/]/g, '').toUpperCase() });
+      return read('inform', {
+        documentNumber: text
+          .trim()
+          .replace(/[.\-\s/]/g, '')
+          .toUpperCase(),
+      });
     case 'save.label':
       return read('inform', { documentLabel: text.trim() });
     case 'block.card':

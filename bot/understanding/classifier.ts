@@ -107,12 +107,7 @@ const ANSWERS: ReadonlySet<IntentName> = new Set(['yes', 'no', 'skip', 'inform']
 /** Words that act on the conversation itself: they win over free text. */
 const COMMANDS: ReadonlySet<IntentName> = new Set(['cancel', 'back', 'help']);
 const YES_NO_STEPS: ReadonlySet<PromptStep> = new Set(['block.confirm', 'save.confirm']);
-const SKIPPABLE_STEPS: ReadonlySet<PromptStep> = new Set([
-  'save.state',
-  'save.expiry',
-  'save.attachment',
-  'faq.suggestions',
-]);
+const SKIPPABLE_STEPS: ReadonlySet<PromptStep> = new Set(['save.state', 'save.expiry', 'save.attachment', 'faq.suggestions']);
 const CARD_INTENTS: ReadonlySet<IntentName> = new Set(['balance', 'card_history', 'block_card']);
 
 /** Chat shorthand spelled out, so "qto" and "quanto" are the same word to the network. */
@@ -171,7 +166,7 @@ export function prepareForNetwork(text: string): string {
     .replace(/(\p{L})\1{2,}/gu, '$1')
     .replace(/\be a[ie]\b/g, 'eai')
     .split(' ')
-    .map((word) => word.replace(/([aeiou])\1$/, '$1'))
+    .map((word) => word.replace(/(\p{L})\1$/u, '$1'))
     .flatMap((word) => (SHORTHAND[word] ?? word).split(' '))
     .filter((word) => word !== '' && !FILLER.has(word));
   return tokens.join(' ');
@@ -181,7 +176,12 @@ const words = (simple: string): number => (simple === '' ? 0 : simple.split(' ')
 
 /** A question mark, or a question word first ("quanto custa a passagem", "como faço pra..."). */
 function looksLikeQuestion(text: string): boolean {
-  return text.includes('?') || /^(como|quanto|quanta|qual|quais|onde|quando|porque|por que|pq|o que|oq|cade|posso|da pra|tem como)\b/.test(simplifyText(text));
+  return (
+    text.includes('?') ||
+    /^(como|quanto|quanta|qual|quais|onde|quando|porque|por que|pq|o que|oq|cade|posso|da pra|tem como)\b/.test(
+      simplifyText(text),
+    )
+  );
 }
 
 /**
@@ -208,7 +208,7 @@ export class IntentClassifier {
 
   /** Trains on `corpus` (the committed one by default) and warms the recognizers; tens of milliseconds. */
   static async create(
-    corpus: TrainingCorpus = committedCorpus as TrainingCorpus,
+    corpus: TrainingCorpus = committedCorpus,
     recognizers: Recognizers = new Recognizers(),
   ): Promise<IntentClassifier> {
     const container = await containerBootstrap();
@@ -282,8 +282,11 @@ export class IntentClassifier {
         intent = 'out_of_context';
       }
     }
+    // A link code typed with nothing asked is a request to link ("meu codigo é HJ3K8MZQ").
+    if (at === 'menu' && intent !== 'save_document' && !looksLikeQuestion(text) && this.recognizers.linkCode(text)) {
+      return decided('link_account', { linkCode: this.recognizers.linkCode(text) ?? undefined });
+    }
     const confident = score >= CONFIDENCE_THRESHOLD && intent !== 'out_of_scope';
-    if (!confident && at === 'menu' && intent !== 'out_of_context') intent = 'out_of_scope';
     return { intent, score, confident, ranked, slots: this.slotsFor(text, intent) };
   }
 

@@ -312,7 +312,10 @@ export class Recognizers {
 
   /** Money in the text in centavos: "20 reais" -> 2000, "R$ 15,50" -> 1550, "cinquenta reais" -> 5000. */
   amountCents(text: string): number | null {
-    const simple = text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+    const simple = text
+      .normalize('NFD')
+      .replace(/\p{M}+/gu, '')
+      .toLowerCase();
     const digits = /r\$\s*(\d{1,6})(?:,(\d{1,2}))?|\b(\d{1,6})(?:,(\d{1,2}))?\s*(reais|real|conto|pila)\b/.exec(simple);
     if (digits) {
       const whole = Number(digits[1] ?? digits[3]);
