@@ -1,0 +1,380 @@
+import { containerBootstrap } from '@nlpjs/core';
+import { LangPt } from '@nlpjs/lang-pt';
+import { NluNeural } from '@nlpjs/nlu';
+import committedCorpus from './corpus/intents.pt-BR.json';
+import { Recognizers, simplifyText, type Slots } from './recognizers';
+
+/** What a citizen's message means (the labels of tests/conversation-eval). */
+export const INTENT_NAMES = [
+  'greeting',
+  'thanks',
+  'goodbye',
+  'help',
+  'back',
+  'balance',
+  'list_cards',
+  'card_history',
+  'block_card',
+  'list_documents',
+  'save_document',
+  'faq',
+  'link_account',
+  'cancel',
+  'yes',
+  'no',
+  'skip',
+  'inform',
+  'out_of_scope',
+  'out_of_context',
+] as const;
+export type IntentName = (typeof INTENT_NAMES)[number];
+
+/** The prompt a message answers: "menu" when nothing was asked, else the flow step being asked. */
+export type PromptStep =
+  | 'menu'
+  | 'block.card'
+  | 'block.reason'
+  | 'block.confirm'
+  | 'save.type'
+  | 'save.state'
+  | 'save.label'
+  | 'save.number'
+  | 'save.expiry'
+  | 'save.attachment'
+  | 'save.confirm'
+  | 'faq.suggestions';
+
+/** One numbered option shown with the prompt: typing its number means this intent with these slots. */
+export interface PromptOption {
+  intent: IntentName;
+  slots?: Slots;
+}
+
+/**
+ * What the bot is waiting for when the message arrives. `at` is the step; `options` are the numbered options it
+ * displayed, in order (option n is `options[n - 1]`), so "1" at "1. Pular" is a skip and "3" at "1. RJ 2. SP 3. Pular"
+ * too. Without `options`, a bare number is read as data of the step (a document number) or, at the menu, as nothing.
+ */
+export interface Expecting {
+  at: PromptStep;
+  options?: readonly PromptOption[];
+}
+
+/** The classifier's reading of one message. */
+export interface Understood {
+  intent: IntentName;
+  /** 0..1: the classifier's probability, or 1 when a recognizer or a displayed option decided. */
+  score: number;
+  /** False when the best guess is too weak to act on: the caller asks again or offers the menu, never guesses. */
+  confident: boolean;
+  /** Every intent the network considered, best first (intent "None" is reported as out_of_scope). */
+  ranked: ReadonlyArray<{ intent: IntentName; score: number }>;
+  slots: Slots;
+}
+
+/** The committed training corpus: `intents` maps an intent to the citizen messages that mean it. */
+export interface TrainingCorpus {
+  intents: Partial<Record<IntentName, string[]>>;
+}
+
+/** Below this probability the network's best intent is not acted on (out_of_scope at the menu). */
+export const CONFIDENCE_THRESHOLD = 0.5;
+/** The least a second-best intent needs when the best one is a stray answer word in a sentence. */
+const SENTENCE_THRESHOLD = 0.15;
+/** A command or a new request overrides the step's own reading only with this much confidence. */
+const OVERRIDE_THRESHOLD = 0.7;
+
+/** Intents that make sense at any step: commands, questions and new requests (the step is resumed afterwards). */
+const ANYWHERE: ReadonlySet<IntentName> = new Set([
+  'cancel',
+  'back',
+  'help',
+  'faq',
+  'balance',
+  'list_cards',
+  'card_history',
+  'block_card',
+  'list_documents',
+  'save_document',
+  'link_account',
+  'greeting',
+  'thanks',
+  'goodbye',
+  'out_of_scope',
+]);
+/** Answers that only mean something when a question was asked: at the menu they are out of context. */
+const ANSWERS: ReadonlySet<IntentName> = new Set(['yes', 'no', 'skip', 'inform']);
+/** Words that act on the conversation itself: they win over free text. */
+const COMMANDS: ReadonlySet<IntentName> = new Set(['cancel', 'back', 'help']);
+const YES_NO_STEPS: ReadonlySet<PromptStep> = new Set(['block.confirm', 'save.confirm']);
+const SKIPPABLE_STEPS: ReadonlySet<PromptStep> = new Set(['save.state', 'save.expiry', 'save.attachment', 'faq.suggestions']);
+const CARD_INTENTS: ReadonlySet<IntentName> = new Set(['balance', 'card_history', 'block_card']);
+
+/** Chat shorthand spelled out, so "qto" and "quanto" are the same word to the network. */
+const SHORTHAND: Readonly<Record<string, string>> = {
+  vc: 'voce',
+  vcs: 'voces',
+  q: 'que',
+  oq: 'o que',
+  qto: 'quanto',
+  qnt: 'quanto',
+  qnto: 'quanto',
+  tb: 'tambem',
+  tbm: 'tambem',
+  pfv: 'por favor',
+  pf: 'por favor',
+  pfvr: 'por favor',
+  hj: 'hoje',
+  td: 'tudo',
+  tds: 'todos',
+  blz: 'beleza',
+  vlw: 'valeu',
+  obg: 'obrigado',
+  obgd: 'obrigado',
+  msm: 'mesmo',
+  mt: 'muito',
+  mto: 'muito',
+  agr: 'agora',
+  pq: 'porque',
+  cmg: 'comigo',
+  ngm: 'ninguem',
+  n: 'nao',
+  naum: 'nao',
+  nn: 'nao',
+  eae: 'eai',
+  iae: 'eai',
+  doc: 'documento',
+  docs: 'documentos',
+  tava: 'estava',
+  ta: 'esta',
+  to: 'estou',
+  tao: 'estao',
+};
+/** Words that carry no intent of their own; left in, their weights are noise learnt from whichever intent used them. */
+const FILLER = new Set(
+  'a o os as um uma uns umas no na nos nas do da dos das de em pra pro pras pros para e eu meu minha meus minhas ai ae la aqui ele ela isso esse essa ja ate com por favor'.split(
+    ' ',
+  ),
+);
+
+/**
+ * What the network sees: accent-free lower case, letters stretched for emphasis brought back ("saldooo", "oiii"),
+ * shorthand spelled out and filler dropped. Applied to the corpus and to every message alike.
+ */
+export function prepareForNetwork(text: string): string {
+  const tokens = simplifyText(text)
+    .replace(/(\p{L})\1{2,}/gu, '$1')
+    .replace(/\be a[ie]\b/g, 'eai')
+    .split(' ')
+    .map((word) => word.replace(/(\p{L})\1$/u, '$1'))
+    .flatMap((word) => (SHORTHAND[word] ?? word).split(' '))
+    .filter((word) => word !== '' && !FILLER.has(word));
+  return tokens.join(' ');
+}
+
+const words = (simple: string): number => (simple === '' ? 0 : simple.split(' ').length);
+
+/** A question mark, or a question word first ("quanto custa a passagem", "como faço pra..."). */
+function looksLikeQuestion(text: string): boolean {
+  return (
+    text.includes('?') ||
+    /^(como|quanto|quanta|qual|quais|onde|quando|porque|por que|pq|o que|oq|cade|posso|da pra|tem como)\b/.test(
+      simplifyText(text),
+    )
+  );
+}
+
+/**
+ * The pt-BR intent classifier: an nlp.js neural classifier (Portuguese stemmer and normaliser, spell check at one edit)
+ * trained from the committed corpus when it is created, and the Recognizers for the values. Training is deterministic
+ * (the network starts from zero weights): the same corpus always gives the same model.
+ *
+ * Context feeds in through `expecting`, the prompt being asked. The rules, in order:
+ * 1. A bare number that is one of the displayed options is that option ("1" at "1. Pular" is skip).
+ * 2. At a step that waits for a value (a card, a reason, a type, a state, a number, a date), the value found by the
+ *    recognizers is the answer (intent inform), unless the network is sure the message is a command or a new request
+ *    ("cancelar", "volta", "quanto custa a passagem?").
+ * 3. At a yes/no prompt, a yes or a no (Recognizers-Text's Boolean model plus informal forms: "pode salvar", "s",
+ *    "deixa pra lá") is the answer, unless the network is sure it is a cancel.
+ * 4. Otherwise the network decides; an answer intent (yes, no, skip) where nothing of the kind was asked becomes
+ *    out_of_context ("sim", "valeu" at the menu is never a confident FAQ answer), and at the menu a weak or "None" best
+ *    guess is out_of_scope, not confident.
+ */
+export class IntentClassifier {
+  private constructor(
+    private readonly nlu: NluNeural,
+    private readonly recognizers: Recognizers,
+  ) {}
+
+  /** Trains on `corpus` (the committed one by default) and warms the recognizers; tens of milliseconds. */
+  static async create(
+    corpus: TrainingCorpus = committedCorpus,
+    recognizers: Recognizers = new Recognizers(),
+  ): Promise<IntentClassifier> {
+    const container = await containerBootstrap();
+    container.use(LangPt);
+    const nlu = new NluNeural({ locale: 'pt', log: false, useNoneFeature: true, spellCheck: true }, container);
+    const examples = Object.entries(corpus.intents).flatMap(([intent, texts]) =>
+      (texts ?? []).map((utterance) => ({ utterance: prepareForNetwork(utterance), intent })),
+    );
+    await nlu.train(examples);
+    const classifier = new IntentClassifier(nlu, recognizers);
+    await classifier.classify('oi');
+    return classifier;
+  }
+
+  /** The intent and values of `text` read at the prompt `expecting` (the menu when nothing was asked). */
+  async classify(text: string, expecting: Expecting = { at: 'menu' }): Promise<Understood> {
+    const ranked = await this.rank(text);
+    const [best] = ranked;
+    const decided = (intent: IntentName, slots: Slots = {}): Understood => ({
+      intent,
+      score: 1,
+      confident: true,
+      ranked,
+      slots,
+    });
+    const simple = simplifyText(text);
+    const { at } = expecting;
+
+    const option = /^(\d+)$/.exec(simple);
+    if (option && /^\s*\d+\s*\.?\s*$/.test(text)) {
+      const picked = expecting.options?.[Number(option[1]) - 1];
+      if (picked) return decided(picked.intent, { ...picked.slots, optionNumber: Number(option[1]) });
+      if (at === 'menu') return decided('out_of_context');
+    }
+
+    const sure = best.score >= OVERRIDE_THRESHOLD;
+    // A command wins over free text; a question or a new request too, but only when it reads as one ("quanto custa a
+    // passagem?" typed at the name step is not a name). Only an explicit cancel or back stops a recognised value from
+    // answering its step ("o que termina com 0312" is a card, whatever the network thinks of "o que").
+    const command = sure && COMMANDS.has(best.intent);
+    const digression = sure && ANYWHERE.has(best.intent) && best.intent !== 'out_of_scope' && looksLikeQuestion(text);
+    const stopsValue = sure && (best.intent === 'cancel' || best.intent === 'back');
+    if (!stopsValue) {
+      const stepValue = this.stepValue(text, at);
+      if (stepValue) return decided('inform', stepValue);
+    }
+
+    if (YES_NO_STEPS.has(at) && !(best.intent === 'cancel' && sure)) {
+      const yes = this.recognizers.yesNo(text);
+      if (yes !== null) return decided(yes ? 'yes' : 'no');
+    }
+
+    // Only emoji or punctuation, and not a yes/no being asked: nothing to act on.
+    if (simple === '') return decided('out_of_context');
+
+    if (at === 'save.label' && !command && !digression) return decided('inform', { documentLabel: text.trim() });
+
+    let { intent, score } = best;
+    // Declining a value the step lets the citizen skip ("nao quero anexar", "nao vence") is a skip.
+    if (intent === 'no' && SKIPPABLE_STEPS.has(at)) intent = 'skip';
+    if (ANSWERS.has(intent)) {
+      const fits = (intent === 'skip' && SKIPPABLE_STEPS.has(at)) || (intent !== 'skip' && YES_NO_STEPS.has(at));
+      // A sentence is more than an answer: "coloquei 20 reais e nao caiu" is a question, not a stray "não".
+      const alternative = ranked.find((r) => !ANSWERS.has(r.intent) && r.intent !== 'out_of_context');
+      if (!fits && alternative && words(simple) > 3 && alternative.score >= SENTENCE_THRESHOLD) {
+        // Its confidence among the readings that are not answers.
+        const rest = ranked.filter((r) => !ANSWERS.has(r.intent)).reduce((sum, r) => sum + r.score, 0);
+        intent = alternative.intent;
+        score = alternative.score / rest;
+      } else if (!fits) {
+        intent = 'out_of_context';
+      }
+    }
+    // A link code typed with nothing asked is a request to link ("meu codigo é HJ3K8MZQ").
+    if (at === 'menu' && intent !== 'save_document' && !looksLikeQuestion(text) && this.recognizers.linkCode(text)) {
+      return decided('link_account', { linkCode: this.recognizers.linkCode(text) ?? undefined });
+    }
+    const confident = score >= CONFIDENCE_THRESHOLD && intent !== 'out_of_scope';
+    return { intent, score, confident, ranked, slots: this.slotsFor(text, intent) };
+  }
+
+  /** The network's ranking; the "None" intent and words it never saw are out_of_scope. */
+  private async rank(text: string): Promise<Array<{ intent: IntentName; score: number }>> {
+    const prepared = prepareForNetwork(text);
+    if (prepared === '') return [{ intent: 'out_of_context', score: 1 }];
+    const { classifications } = await this.nlu.process(prepared);
+    const ranked = classifications
+      .filter((c) => c.score > 0)
+      .map((c) => ({ intent: (c.intent === 'None' ? 'out_of_scope' : c.intent) as IntentName, score: c.score }));
+    return ranked.length > 0 ? ranked : [{ intent: 'out_of_scope', score: 1 }];
+  }
+
+  /** The value the step waits for, when the message carries it. */
+  private stepValue(text: string, at: PromptStep): Slots | null {
+    const r = this.recognizers;
+    switch (at) {
+      case 'block.card': {
+        const card = r.card(text);
+        return card ? { card } : null;
+      }
+      case 'block.reason': {
+        const blockReason = r.blockReason(text);
+        return blockReason ? { blockReason } : null;
+      }
+      case 'save.type': {
+        const found = r.documentType(text);
+        return found ? { documentType: found.type, ...(found.label ? { documentLabel: found.label } : {}) } : null;
+      }
+      case 'save.state': {
+        const state = r.state(text);
+        return state ? { state } : null;
+      }
+      case 'save.number': {
+        const documentNumber = r.documentNumber(text);
+        if (!documentNumber) return null;
+        return /\bcpf\b/.test(simplifyText(text)) ? { documentType: 'cpf', documentNumber } : { documentNumber };
+      }
+      case 'save.expiry': {
+        const date = r.date(text);
+        return date ? { date } : null;
+      }
+      case 'menu':
+      case 'block.confirm':
+      case 'save.label':
+      case 'save.attachment':
+      case 'save.confirm':
+      case 'faq.suggestions':
+        return null;
+    }
+  }
+
+  /** The values a request carries ("perdi meu cartão final 4868": the card and the reason). */
+  private slotsFor(text: string, intent: IntentName): Slots {
+    const r = this.recognizers;
+    const slots: Slots = {};
+    if (CARD_INTENTS.has(intent)) {
+      const card = r.card(text);
+      if (card) slots.card = card;
+    }
+    if (intent === 'block_card') {
+      const reason = r.blockReason(text);
+      if (reason) slots.blockReason = reason;
+    }
+    if (intent === 'save_document' || intent === 'list_documents') {
+      const found = r.documentType(text);
+      if (found) {
+        slots.documentType = found.type;
+        if (found.label) slots.documentLabel = found.label;
+      }
+    }
+    if (intent === 'save_document') {
+      const documentNumber = r.documentNumber(text);
+      if (documentNumber) slots.documentNumber = documentNumber;
+      const date = r.date(text);
+      if (date) slots.date = date;
+      const state = r.state(text);
+      if (state) slots.state = state;
+    }
+    if (intent === 'link_account') {
+      const linkCode = r.linkCode(text);
+      if (linkCode) slots.linkCode = linkCode;
+    }
+    if (intent === 'faq') {
+      const amountCents = r.amountCents(text);
+      if (amountCents !== null) slots.amountCents = amountCents;
+    }
+    return slots;
+  }
+}

@@ -1,0 +1,332 @@
+import { ChoiceRecognizer } from '@microsoft/recognizers-text-choice';
+import { Culture, NumberRecognizer } from '@microsoft/recognizers-text-number';
+import { UF_CODES, type DocumentTypeCode } from '../../src/documents/document-types';
+import { normaliseLinkCode } from '../../src/conversations/link-codes';
+import { parseDate } from '../flows/text';
+
+/** Why a card is blocked, in the codes of the evaluation set and the block flow. */
+export type BlockReason = 'lost' | 'stolen' | 'damaged' | 'other';
+
+/** A card named by its last four digits, or by its place in the list IPlani shows (1-based, or the last one). */
+export type CardRef = { last4: string } | { position: number | 'last' };
+
+/** Values a message carries (tests/conversation-eval/README.md names and normalises them the same way). */
+export interface Slots {
+  documentType?: DocumentTypeCode;
+  /** Separators removed, upper case: "174.063.966-94" -> "17406396694". */
+  documentNumber?: string;
+  /** The citizen's own name for a document of type "outro", as typed. */
+  documentLabel?: string;
+  card?: CardRef;
+  blockReason?: BlockReason;
+  /** YYYY-MM-DD, or YYYY-MM when only a month was given. */
+  date?: string;
+  /** UF code. */
+  state?: string;
+  amountCents?: number;
+  yesNo?: boolean;
+  /** The number of a displayed option the citizen typed. */
+  optionNumber?: number;
+  linkCode?: string;
+}
+
+/** Lower case, no accents, emoji and punctuation turned into spaces, single spaces. */
+export function simplifyText(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+const words = (simple: string): string[] => (simple === '' ? [] : simple.split(' '));
+
+/** A loaded Recognizers-Text model (the type lives in a package that is not a direct dependency). */
+type Model = ReturnType<ChoiceRecognizer['getBooleanModel']>;
+
+// ---------------------------------------------------------------------------------------------------------- yes / no
+
+// What Recognizers-Text's Portuguese Boolean model misses: chat shorthand, "pode <verbo>", Rio slang and emoji.
+const INFORMAL_YES =
+  /^(s+|si+m+|ss+|pode|pode (sim|ser|salvar|bloquear|confirmar|mandar|seguir|continuar|fazer|cancelar)|beleza|blz|ok+|okay|ta ok|ta bom|ta certo|ta certinho|bora|manda|manda ver|manda bala|aham|uhum|confirma|confirmo|confirmar|confirmado|correto|positivo|afirmativo|com certeza|fechado|yes|yep|isso pode|salva|salva ai|bloqueia|bloqueia ai|quero sim|sim quero|exato|exatamente|certo)$/;
+const INFORMAL_NO =
+  /^(n+|nn+|nem|naum|nops|nope|negativo|deixa pra la|deixa|esquece|ta errado|esta errado|errado|nem pensar|de jeito nenhum)$|\b(nao|naum|nem|errado|deixa pra la)\b/;
+const YES_EMOJI = /^(\s|👍|👍🏻|👍🏼|👍🏽|👍🏾|👍🏿|✅|👌|🆗|☑️|✔️)+$/u;
+const NO_EMOJI = /^(\s|👎|❌|🚫)+$/u;
+
+// ------------------------------------------------------------------------------------------------------- block reason
+
+const STOLEN = /\b(roub\w*|rob(ad|ar|aram|o)\w*|furt\w*|assalt\w*|levaram|levarao|bateram|batera|saidinha|arrastao)\b/;
+const LOST =
+  /\b(perd\w*|sumiu|sumido|extravi\w*|nao acho|nao encontro|deixei cair|caiu|esqueci|nao sei onde)\b|\bdeixei (ele|o cartao|meu cartao) no\b/;
+const DAMAGED =
+  /\b(quebr\w*|danific\w*|estrag\w*|rachad\w*|rachou|partiu|partido|zoado|molhou|molhado|dobrou|amassad\w*|defeito|nao passa|nao funciona|parou de funcionar|nao le)\b/;
+const OTHER = /\b(outro motivo|nao uso mais|nao vou usar|nao preciso mais|nao quero mais esse|outro)\b/;
+
+// ---------------------------------------------------------------------------------------------------- document types
+
+/** Accent-free patterns per type, most specific first (the CNS before the generic "cartao", the CNH before "carteira"). */
+const DOCUMENT_TYPE_PATTERNS: ReadonlyArray<[DocumentTypeCode, RegExp]> = [
+  ['comprovante_vacinacao', /\b(vacina\w*|vacinacao|covid)\b/],
+  ['cns', /\b(sus|cns|cartao nacional de saude)\b/],
+  ['cnh', /\b(cnh|habilita\w*|carteira de motorista|carta de motorista|carteira de habilitacao)\b/],
+  ['titulo_eleitor', /\b(titulo|eleitor\w*)\b/],
+  ['certidao_nascimento', /\b(certidao|certidao de nascimento)\b/],
+  ['passaporte', /\b(passaporte)\b/],
+  ['rg', /\b(rg|identidade|cin|carteira de identidade|registro geral)\b/],
+  ['cpf', /\b(cpf)\b/],
+];
+/** Named documents with no type of their own: type "outro", the name kept as typed. */
+const OTHER_DOCUMENT =
+  /\b(carteira|carteirinha|cartao|certificado|diploma|reservista|cracha|crea|crm|oab)\b(\s+(de|da|do|dos|das)\s+[\p{L}\d]+(\s+[\p{L}\d]+)*)?/iu;
+const REQUEST_WORDS =
+  /^((ola|oi|bom dia|boa tarde|boa noite|quero|queria|gostaria de|preciso|salvar|salva|guardar|guarda|colocar|coloca|adicionar|add|incluir|cadastrar|por|bota|botar|minha|meu|a|o|um|uma|uns|umas|de|aqui)\s+)+/i;
+
+// ---------------------------------------------------------------------------------------------------------- states
+
+const STATE_NAMES: ReadonlyArray<[string, string]> = [
+  ['acre', 'AC'],
+  ['alagoas', 'AL'],
+  ['amapa', 'AP'],
+  ['amazonas', 'AM'],
+  ['bahia', 'BA'],
+  ['ceara', 'CE'],
+  ['distrito federal', 'DF'],
+  ['brasilia', 'DF'],
+  ['espirito santo', 'ES'],
+  ['goias', 'GO'],
+  ['maranhao', 'MA'],
+  ['mato grosso do sul', 'MS'],
+  ['mato grosso', 'MT'],
+  ['minas gerais', 'MG'],
+  ['minas', 'MG'],
+  ['para', 'PA'],
+  ['paraiba', 'PB'],
+  ['parana', 'PR'],
+  ['pernambuco', 'PE'],
+  ['piaui', 'PI'],
+  ['rio de janeiro', 'RJ'],
+  ['rio grande do norte', 'RN'],
+  ['rio grande do sul', 'RS'],
+  ['rondonia', 'RO'],
+  ['roraima', 'RR'],
+  ['santa catarina', 'SC'],
+  ['sao paulo', 'SP'],
+  ['sergipe', 'SE'],
+  ['tocantins', 'TO'],
+];
+/** UF codes that are also everyday words ("to", "pa", "se", "es"...): only read as a state when nothing else is said. */
+const AMBIGUOUS_UFS = new Set(['AC', 'AL', 'AM', 'CE', 'ES', 'GO', 'MA', 'PA', 'PI', 'SE', 'TO']);
+
+// ------------------------------------------------------------------------------------------------------------ dates
+
+const MONTHS: ReadonlyArray<[RegExp, number]> = [
+  [/^jan(eiro)?$/, 1],
+  [/^fev(ereiro)?$/, 2],
+  [/^mar(co)?$/, 3],
+  [/^abr(il)?$/, 4],
+  [/^mai(o)?$/, 5],
+  [/^jun(ho)?$/, 6],
+  [/^jul(ho)?$/, 7],
+  [/^ago(sto)?$/, 8],
+  [/^set(embro)?$/, 9],
+  [/^out(ubro)?$/, 10],
+  [/^nov(embro)?$/, 11],
+  [/^dez(embro)?$/, 12],
+];
+
+function monthOf(word: string): number | null {
+  return MONTHS.find(([pattern]) => pattern.test(word))?.[1] ?? null;
+}
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+const fullYear = (year: string): number => (year.length === 2 ? 2000 + Number(year) : Number(year));
+
+function isoDay(year: number, month: number, day: number): string | null {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (month < 1 || month > 12 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
+  return `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
+}
+
+/** The text a document number must not be taken from: dates, so "vence 5/8/29" is never part of a number. */
+const NUMERIC_DATE = /\b\d{1,2}[/.-]\d{1,2}[/.-](\d{4}|\d{2})\b|\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}\/\d{4}\b/g;
+
+/**
+ * The pt-BR understanding recognizers. Yes/no and numbers come from Microsoft Recognizers-Text (culture pt-br: the
+ * Bot Framework's own), with the informal answers it misses added; dates, CPF and other document numbers, cards, block
+ * reasons, states and link codes are our own code, because the JavaScript port has no Portuguese dates and no such
+ * domain entities. Only the Boolean, Number and Ordinal models are loaded, and each is called once at construction so
+ * its first real call is not the slow one (the models compile their patterns lazily).
+ */
+export class Recognizers {
+  private readonly booleanModel: Model;
+  private readonly numberModel: Model;
+  private readonly ordinalModel: Model;
+
+  constructor() {
+    this.booleanModel = new ChoiceRecognizer(Culture.Portuguese).getBooleanModel();
+    const numbers = new NumberRecognizer(Culture.Portuguese);
+    this.numberModel = numbers.getNumberModel();
+    this.ordinalModel = numbers.getOrdinalModel();
+    this.booleanModel.parse('sim, pode');
+    this.numberModel.parse('vinte e dois');
+    this.ordinalModel.parse('o segundo');
+  }
+
+  /** "sim", "isso", "claro", "pode salvar", "s", "beleza", "👍" -> true; "não", "nao quero", "deixa pra lá" -> false. */
+  yesNo(text: string): boolean | null {
+    if (YES_EMOJI.test(text.trim())) return true;
+    if (NO_EMOJI.test(text.trim())) return false;
+    const simple = simplifyText(text);
+    if (simple === '') return null;
+    if (INFORMAL_NO.test(simple)) return false;
+    if (INFORMAL_YES.test(simple)) return true;
+    const [first] = this.booleanModel.parse(simple);
+    const value = (first?.resolution as { value?: unknown } | undefined)?.value;
+    if (typeof value === 'boolean') return value;
+    // "sim salva", "isso pode bloquear": a leading yes word followed by the action asked about.
+    if (/^(sim|isso|pode|beleza|ok|claro|confirmo|ta ok)\b/.test(simple)) return true;
+    return null;
+  }
+
+  /** A number written in digits or words ("vinte" -> 20), the first one in the text. */
+  number(text: string): number | null {
+    const [first] = this.numberModel.parse(simplifyText(text));
+    const value = Number((first?.resolution as { value?: string } | undefined)?.value);
+    return first && Number.isFinite(value) ? value : null;
+  }
+
+  /** "o segundo" -> 2, "o último" / "o de baixo" -> "last", "o de cima" -> 1. */
+  position(text: string): number | 'last' | null {
+    const simple = simplifyText(text).replace(/\bsegunda (via|feira)\b/g, ' ');
+    if (/\b(ultimo|ultima|de baixo|debaixo|do fim|mais novo)\b/.test(simple)) return 'last';
+    if (/\b(de cima|do topo)\b/.test(simple)) return 1;
+    const [first] = this.ordinalModel.parse(simple);
+    const value = Number((first?.resolution as { value?: string } | undefined)?.value);
+    return first && Number.isInteger(value) && value >= 1 && value <= 20 ? value : null;
+  }
+
+  /** A card by its last four digits ("final 4868", "o que termina com 0312", "o 9780") or by its position. */
+  card(text: string): CardRef | null {
+    const simple = simplifyText(text);
+    const digits = /(?:^|\s)(\d{4})(?:\s|$)/.exec(simple);
+    if (digits) return { last4: digits[1] };
+    const position = this.position(text);
+    return position === null ? null : { position };
+  }
+
+  /** "perdi", "sumiu" -> lost; "roubaram", "fui assaltado" -> stolen; "quebrou" -> damaged; "nao uso mais" -> other. */
+  blockReason(text: string): BlockReason | null {
+    const simple = simplifyText(text);
+    if (STOLEN.test(simple)) return 'stolen';
+    if (LOST.test(simple)) return 'lost';
+    if (DAMAGED.test(simple)) return 'damaged';
+    if (/^(perda|roubo|furto|dano)$/.test(simple)) return simple === 'dano' ? 'damaged' : 'stolen';
+    if (OTHER.test(simple)) return 'other';
+    return null;
+  }
+
+  /** The document type named in the text, with the citizen's name for it when it has no type of its own. */
+  documentType(text: string): { type: DocumentTypeCode; label?: string } | null {
+    const simple = simplifyText(text);
+    for (const [type, pattern] of DOCUMENT_TYPE_PATTERNS) if (pattern.test(simple)) return { type };
+    const other = OTHER_DOCUMENT.exec(text.normalize('NFC').replace(REQUEST_WORDS, '').trim());
+    if (other) return { type: 'outro', label: other[0].replace(/[?!.,]+$/, '').trim() };
+    if (/\boutro (documento|doc|tipo)\b/.test(simple)) return { type: 'outro' };
+    return null;
+  }
+
+  /**
+   * A document number inside a sentence, normalised as the document rules store it: CPF with or without punctuation
+   * ("174.063.966-94" -> "17406396694"), RG ("12.345.678-9", "24.681.357-X"), numbers typed in groups
+   * ("035 595 863 65"), and letters with digits (passport "GK123456"). Dates are never read as numbers.
+   */
+  documentNumber(text: string): string | null {
+    const withoutDates = text.replace(NUMERIC_DATE, ' ');
+    const grouped = /(?<![\w.-])\d[\d.\- ]{3,}[\dxX](?![\w])/.exec(withoutDates);
+    if (grouped) {
+      const value = grouped[0].replace(/[.\- ]/g, '').toUpperCase();
+      if (value.replace(/X$/, '').length >= 5) return value;
+    }
+    const mixed = /(?<![\w])(?=[A-Za-z]{0,4}\d)[A-Za-z]{1,4}\d{5,10}(?![\w])/.exec(withoutDates);
+    return mixed ? mixed[0].toUpperCase() : null;
+  }
+
+  /**
+   * A date as Brazilians write it, anywhere in the text: 10/04/2031, 5/8/29, 01-05-2030, 2031-09-15, "12 de março de
+   * 2030", "dia 7 do 10 de 2030"; a month alone ("março de 2030", "mar/2030", "03/2030") gives YYYY-MM. Two-digit years
+   * are 20xx. Recognizers-Text's JavaScript port has no Portuguese dates (it reads "12/08/2031" as 8 December).
+   */
+  date(text: string): string | null {
+    const whole = parseDate(text);
+    if (whole) return whole;
+    const simple = simplifyText(text.replace(/[/.-]/g, ' / '));
+    const spaced = simple.replace(/\s+/g, ' ');
+    const iso = /\b(\d{4}) (\d{1,2}) (\d{1,2})\b/.exec(spaced);
+    if (iso) return isoDay(Number(iso[1]), Number(iso[2]), Number(iso[3]));
+    const numeric = /\b(\d{1,2}) (\d{1,2}) (\d{4}|\d{2})\b/.exec(spaced);
+    if (numeric) return isoDay(fullYear(numeric[3]), Number(numeric[2]), Number(numeric[1]));
+    const written = /\b(\d{1,2})(?: o)? d[eo] ([a-z]+|\d{1,2}) d[eo] (\d{4})\b/.exec(spaced);
+    if (written) {
+      const month = /^\d+$/.test(written[2]) ? Number(written[2]) : monthOf(written[2]);
+      if (month) return isoDay(Number(written[3]), month, Number(written[1]));
+    }
+    const monthYear = /\b([a-z]{3,9}|\d{1,2})(?: de| do)? (\d{4})\b/.exec(spaced);
+    if (monthYear) {
+      const month = /^\d+$/.test(monthYear[1]) ? Number(monthYear[1]) : monthOf(monthYear[1]);
+      if (month && month >= 1 && month <= 12) return `${monthYear[2]}-${pad(month)}`;
+    }
+    return null;
+  }
+
+  /** A Brazilian state by name or UF code ("rio de janeiro", "RJ", "de sao paulo"). */
+  state(text: string): string | null {
+    const simple = simplifyText(text);
+    for (const [name, code] of STATE_NAMES) if (new RegExp(`\\b${name}\\b`).test(simple)) return code;
+    const tokens = words(simple);
+    for (const token of tokens) {
+      const code = token.toUpperCase();
+      if (!UF_CODES.includes(code)) continue;
+      if (!AMBIGUOUS_UFS.has(code) || tokens.length === 1 || text.includes(code)) return code;
+    }
+    return null;
+  }
+
+  /** A link code ("K7MP2QRT", "k7mp-2qrt", "ABCD 2345"), upper case without separators. */
+  linkCode(text: string): string | null {
+    const tokens = text
+      .normalize('NFC')
+      .split(/[\s:,.;!?]+/)
+      .filter((t) => t !== '');
+    for (let i = 0; i < tokens.length; i++) {
+      const alone = normaliseLinkCode(tokens[i]);
+      if (alone && /\d/.test(alone)) return alone;
+      if (i + 1 < tokens.length) {
+        const pair = normaliseLinkCode(tokens[i] + tokens[i + 1]);
+        if (pair && /\d/.test(pair) && tokens[i].length === 4) return pair;
+      }
+    }
+    return null;
+  }
+
+  /** Money in the text in centavos: "20 reais" -> 2000, "R$ 15,50" -> 1550, "cinquenta reais" -> 5000. */
+  amountCents(text: string): number | null {
+    const simple = text
+      .normalize('NFD')
+      .replace(/\p{M}+/gu, '')
+      .toLowerCase();
+    const digits = /r\$\s*(\d{1,6})(?:,(\d{1,2}))?|\b(\d{1,6})(?:,(\d{1,2}))?\s*(reais|real|conto|pila)\b/.exec(simple);
+    if (digits) {
+      const whole = Number(digits[1] ?? digits[3]);
+      const cents = digits[2] ?? digits[4];
+      return whole * 100 + (cents ? Number(cents.padEnd(2, '0')) : 0);
+    }
+    const worded = /\b([a-z]+(?: e [a-z]+)*) (reais|conto|pila)\b/.exec(simplifyText(text));
+    if (worded) {
+      const value = this.number(worded[1]);
+      if (value !== null && value > 0) return Math.round(value * 100);
+    }
+    return null;
+  }
+}

@@ -1,0 +1,132 @@
+import { Recognizers } from '../../bot/understanding/recognizers';
+
+/** The values read from citizen text: Recognizers-Text (pt-br) for yes/no and numbers, our own code for the rest. */
+
+const recognizers = new Recognizers();
+
+describe('yes / no', () => {
+  it.each([
+    'sim',
+    'isso',
+    'claro',
+    'sim pode bloquear',
+    'pode salvar',
+    's',
+    'ss',
+    'beleza',
+    'blz',
+    'isso mesmo',
+    '👍',
+    'sim salva',
+  ])('"%s" is yes', (text) => expect(recognizers.yesNo(text)).toBe(true));
+  it.each(['não', 'nao quero', 'n', 'deixa pra lá', 'nao bloqueia nao', 'melhor não', 'tá errado nao salva', '👎'])(
+    '"%s" is no',
+    (text) => expect(recognizers.yesNo(text)).toBe(false),
+  );
+  it.each(['quanto custa a passagem', 'RJ', ''])('"%s" is neither', (text) => expect(recognizers.yesNo(text)).toBeNull());
+});
+
+describe('numbers and positions', () => {
+  it('reads numbers in digits and words', () => {
+    expect(recognizers.number('vinte')).toBe(20);
+    expect(recognizers.number('tenho 3 cartoes')).toBe(3);
+  });
+  it.each([
+    ['o segundo', 2],
+    ['o primeiro', 1],
+    ['terceiro', 3],
+    ['segunda opção', 2],
+    ['o último', 'last'],
+    ['esse ai de baixo', 'last'],
+    ['o de cima', 1],
+  ])('"%s" is position %s', (text, position) => expect(recognizers.position(text)).toBe(position));
+  it('"segunda via" is not a position', () => expect(recognizers.position('como peço segunda via')).toBeNull());
+});
+
+describe('cards', () => {
+  it.each(['final 4868', 'o de final 4868', 'perdi meu cartão final 4868', 'o que termina com 4868', 'bloqueia o 4868'])(
+    '"%s" is the card ending 4868',
+    (text) => expect(recognizers.card(text)).toEqual({ last4: '4868' }),
+  );
+  it('"o segundo" is the second card', () => expect(recognizers.card('o segundo')).toEqual({ position: 2 }));
+});
+
+describe('block reasons', () => {
+  it.each([
+    ['perdi', 'lost'],
+    ['sumiu meu cartao', 'lost'],
+    ['deixei cair no onibus', 'lost'],
+    ['roubaram', 'stolen'],
+    ['fui roubado levaram meu cartao', 'stolen'],
+    ['fui assaltado', 'stolen'],
+    ['me furtaram no metro', 'stolen'],
+    ['robaram meu passe', 'stolen'],
+    ['quebrou', 'damaged'],
+    ['ta todo estragado', 'damaged'],
+    ['nao uso mais', 'other'],
+  ])('"%s" is %s', (text, reason) => expect(recognizers.blockReason(text)).toBe(reason));
+  it('a text with no reason has none', () => expect(recognizers.blockReason('quero ver meu saldo')).toBeNull());
+});
+
+describe('Brazilian dates', () => {
+  it.each([
+    ['10/04/2031', '2031-04-10'],
+    ['5/8/29', '2029-08-05'],
+    ['01-05-2030', '2030-05-01'],
+    ['01.05.2030', '2030-05-01'],
+    ['2031-09-15', '2031-09-15'],
+    ['12 de março de 2030', '2030-03-12'],
+    ['vence dia 3 de janeiro de 2028', '2028-01-03'],
+    ['dia 7 do 10 de 2030', '2030-10-07'],
+    ['validade 22/11/2032', '2032-11-22'],
+    ['vence em março de 2030', '2030-03'],
+    ['mar/2030', '2030-03'],
+    ['salvar cnh 45733270661 vence 5/8/29', '2029-08-05'],
+  ])('"%s" is %s (day first, never read as an English date)', (text, iso) => expect(recognizers.date(text)).toBe(iso));
+  it.each(['31/02/2030', '13/13/2030', 'amanha'])('"%s" is no date', (text) => expect(recognizers.date(text)).toBeNull());
+});
+
+describe('document numbers and types', () => {
+  it.each([
+    ['meu cpf é 174.063.966-94', '17406396694'],
+    ['174.063.966-94', '17406396694'],
+    ['o numero é 035 595 863 65', '03559586365'],
+    ['numero 12.345.678-9', '123456789'],
+    ['24.681.357-X', '24681357X'],
+    ['quero guardar meu passaporte GK123456', 'GK123456'],
+    ['salvar cnh 45733270661 vence 5/8/29', '45733270661'],
+  ])('"%s" has number %s', (text, number) => expect(recognizers.documentNumber(text)).toBe(number));
+  it('a date alone is not a document number', () => expect(recognizers.documentNumber('vence 10/04/2031')).toBeNull());
+  it.each([
+    ['quero guardar minha CNH', 'cnh'],
+    ['carteira de motorista', 'cnh'],
+    ['cartao do sus', 'cns'],
+    ['minha identidade', 'rg'],
+    ['titulo de eleitor', 'titulo_eleitor'],
+    ['comprovante de vacina', 'comprovante_vacinacao'],
+  ])('"%s" is type %s', (text, type) => expect(recognizers.documentType(text)).toEqual({ type }));
+  it('a document with no type of its own is "outro" with its name as typed', () => {
+    expect(recognizers.documentType('quero salvar minha carteira da OAB')).toEqual({ type: 'outro', label: 'carteira da OAB' });
+  });
+});
+
+describe('states, link codes and money', () => {
+  it.each([
+    ['rio de janeiro', 'RJ'],
+    ['RJ', 'RJ'],
+    ['rj mesmo', 'RJ'],
+    ['de são paulo', 'SP'],
+    ['minas gerais', 'MG'],
+  ])('"%s" is %s', (text, uf) => expect(recognizers.state(text)).toBe(uf));
+  it('"to" in a sentence is not Tocantins', () => expect(recognizers.state('to sem tempo agora')).toBeNull());
+  it.each([
+    ['vincular k7mp-2qrt', 'K7MP2QRT'],
+    ['VINCULAR ABCD 2345', 'ABCD2345'],
+    ['meu codigo é HJ3K8MZQ', 'HJ3K8MZQ'],
+  ])('"%s" has link code %s', (text, code) => expect(recognizers.linkCode(text)).toBe(code));
+  it.each([
+    ['coloquei 20 reais ontem', 2000],
+    ['R$ 15,50', 1550],
+    ['recarga de cinquenta reais', 5000],
+  ])('"%s" is %i centavos', (text, cents) => expect(recognizers.amountCents(text)).toBe(cents));
+});
