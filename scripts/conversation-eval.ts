@@ -2,7 +2,7 @@
  * Measures IPlani's language understanding on the frozen conversation evaluation set (tests/conversation-eval):
  * `npm run conversation:eval` (add `-- --failures` to list the tuning part's misses; the held-out part is only ever
  * scored, never inspected). For each part it prints, for the classifier (bot/understanding) and, side by side, for
- * today's rule-based parsers (bot/flows/intents.ts and text.ts): intent top-1 accuracy, slot F1 and the false-confident
+ * today's rule-based parsers (bot/understanding/rules.ts): intent top-1 accuracy, slot F1 and the false-confident
  * rate on out-of-context messages, over the single messages; then the classifier's mean latency per message.
  * Scenarios need the bot wired to the classifier: they are not scored yet. Exits 0: CI gates on the aims once the bot
  * is wired.
@@ -12,8 +12,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DOCUMENT_TYPES } from '../src/documents/document-types';
-import { detectCommand, detectMenuIntent } from '../bot/flows/intents';
-import { matchChoice, parseDate, parseYesNo } from '../bot/flows/text';
+import { detectCommand, detectMenuIntent, parseDate, parseYesNo, utteranceOf } from '../bot/understanding/rules';
+import { chooseFrom } from '../bot/understanding/choices';
+import type { Choice } from '../bot/flows/types';
 import type { FlowName } from '../bot/flows/types';
 import {
   IntentClassifier,
@@ -23,6 +24,11 @@ import {
   type PromptStep,
 } from '../bot/understanding/classifier';
 import type { BlockReason, Slots } from '../bot/understanding/recognizers';
+
+/** The option a step's rules pick for a text, as the machines do (parse once, then choose among the shown options). */
+function matchChoice<T extends Choice>(text: string, choices: readonly T[]): T | null {
+  return chooseFrom(utteranceOf(text), choices);
+}
 
 interface EvalMessage {
   id: string;

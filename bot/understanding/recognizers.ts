@@ -2,7 +2,7 @@ import { ChoiceRecognizer } from '@microsoft/recognizers-text-choice';
 import { Culture, NumberRecognizer } from '@microsoft/recognizers-text-number';
 import { UF_CODES, type DocumentTypeCode } from '../../src/documents/document-types';
 import { normaliseLinkCode } from '../../src/conversations/link-codes';
-import { parseDate } from '../flows/text';
+import { parseDate } from './rules';
 
 /** Why a card is blocked, in the codes of the evaluation set and the block flow. */
 export type BlockReason = 'lost' | 'stolen' | 'damaged' | 'other';
