@@ -8,7 +8,8 @@ import type { BotTurnCounter } from '../src/shared/metrics';
 import * as say from './render/messages.pt-BR';
 import { createRootMachine, type RootMachine } from './flows/root.machine';
 import type { BotMessage, ConversationKey, TurnInput, WalletPorts } from './flows/types';
-import type { Understanding } from './understanding';
+import type { Expecting, IntentName, Understanding, Utterance } from './understanding';
+import type { FlowName } from './flows/types';
 
 export interface EngineOptions {
   /** Idle minutes after which a conversation in the middle of a flow goes back to the menu. */
@@ -20,6 +21,29 @@ export interface EngineOptions {
 }
 
 const MAX_ATTEMPTS = 5;
+
+/** What each menu option asks for, in the menu's order: "2" at the menu is a card block. */
+const MENU_INTENTS: Readonly<Record<FlowName, IntentName>> = {
+  balance: 'balance',
+  cancelCard: 'block_card',
+  saveDocument: 'save_document',
+  documents: 'list_documents',
+  question: 'faq',
+};
+const AT_MENU: Expecting = { at: 'menu', options: say.MENU.map((item) => ({ intent: MENU_INTENTS[item.flow] })) };
+
+/**
+ * What the conversation is waiting for: the menu's options, or the step the running flow asks (prompt states declare
+ * it in their meta, see bot/flows/prompt.ts). A flow step that declares nothing is read as free text at no menu.
+ */
+function expectingOf(actor: ReturnType<typeof createActor<RootMachine>>): Expecting {
+  const root = actor.getSnapshot();
+  if (root.value === 'menu') return AT_MENU;
+  const flow = (root.children as TaggedSnapshot['children'])?.flow?.getSnapshot() as
+    { getMeta?: () => Record<string, { expecting?: Expecting } | undefined> } | undefined;
+  const declared = Object.values(flow?.getMeta?.() ?? {}).find((meta) => meta?.expecting)?.expecting;
+  return declared ?? { at: 'menu' };
+}
 
 interface TaggedSnapshot {
   hasTag?: (tag: string) => boolean;
@@ -119,7 +143,13 @@ export class ConversationEngine {
     turnId: string,
     knownCitizen?: string | null,
   ): Promise<BotMessage[]> {
-    const utterance = await this.understanding.parse(input.text);
+    // Understood once per step it could answer: a turn rerun after a lost race usually finds the same step.
+    const understood = new Map<string, Promise<Utterance>>();
+    const understand = (expecting: Expecting): Promise<Utterance> => {
+      const key = JSON.stringify(expecting);
+      if (!understood.has(key)) understood.set(key, this.understanding.parse(input.text, expecting));
+      return understood.get(key)!;
+    };
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const { conversation: stored, linkedUserId } = await this.store.load(key.channel, key.conversationId, key.channelUserId);
       const citizenId = knownCitizen !== undefined ? knownCitizen : linkedUserId;
@@ -129,7 +159,13 @@ export class ConversationEngine {
         snapshot = undefined;
         prefix.push({ text: say.IDLE_RESET });
       }
-      const outcome = await this.run(key, snapshot, { type: 'USER', input, utterance, citizenId, turnId });
+      const outcome = await this.run(key, snapshot, async (expecting) => ({
+        type: 'USER',
+        input,
+        utterance: await understand(expecting),
+        citizenId,
+        turnId,
+      }));
       if (!outcome) {
         // The machine failed (a bug, not bad input): apologise and start the conversation over.
         const fresh = await this.run(key, undefined, null);
@@ -184,7 +220,7 @@ export class ConversationEngine {
   private async run(
     key: ConversationKey,
     snapshot: Snapshot<unknown> | undefined,
-    event: Parameters<ReturnType<typeof createActor<RootMachine>>['send']>[0] | null,
+    eventFor: ((expecting: Expecting) => Promise<Parameters<ReturnType<typeof createActor<RootMachine>>['send']>[0]>) | null,
   ): Promise<{ messages: BotMessage[]; persisted: unknown } | null> {
     const actor = createActor(this.machine, {
       input: { conversation: key },
@@ -194,7 +230,7 @@ export class ConversationEngine {
     actor.subscribe({ error: (error) => (failure = error) });
     actor.start();
     try {
-      if (event) actor.send(event);
+      if (eventFor) actor.send(await eventFor(expectingOf(actor)));
       await this.settle(actor);
       if (failure || actor.getSnapshot().status === 'error') {
         this.logger.error({ err: failure, channel: key.channel }, 'conversation machine failed');

@@ -13,7 +13,7 @@ import { registerApi } from '../api';
 import { ConversationEngine } from '../bot/conversation-engine';
 import { createWalletPorts } from '../bot/ports';
 import { WalletBot } from '../bot/wallet-bot';
-import { RulesUnderstanding, type Understanding } from '../bot/understanding';
+import { createUnderstanding, type Understanding } from '../bot/understanding';
 import { registerBotEndpoint } from '../bot/adapter';
 import { subscribeNotifications } from '../bot/notifications';
 import { AppMetrics } from './shared/metrics';
@@ -67,8 +67,8 @@ export interface BotParts {
   logger: Logger;
   outbound: OutboundHttp;
   metrics?: AppMetrics;
-  /** How citizen messages are understood; default: the hand-written pt-BR rules. */
-  understanding?: Understanding;
+  /** How citizen messages are understood: `createUnderstanding()` (the trained pt-BR classifier), built once at start. */
+  understanding: Understanding;
 }
 
 /** The bot edge's core: the conversation engine, the connector policy and the Bot Framework bot over them. */
@@ -82,14 +82,7 @@ export interface BotFrameworkBot {
  * The conversation engine and the Bot Framework bot over the domain services. All conversation state lives in the
  * database, so building them again is what a restarted instance does (the bot tests' `restart()`).
  */
-export function createBotFrameworkBot({
-  config,
-  services,
-  logger,
-  outbound,
-  metrics,
-  understanding = new RulesUnderstanding(),
-}: BotParts): BotFrameworkBot {
+export function createBotFrameworkBot({ config, services, logger, outbound, metrics, understanding }: BotParts): BotFrameworkBot {
   const engine = new ConversationEngine(
     createWalletPorts(services, { maxFileBytes: config.documents.maxFileBytes }),
     understanding,
@@ -149,7 +142,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   applySecurity(server, { config, logger, orm: db.orm });
   registerMetrics(server, metrics, config.observability.metricsToken);
   registerApi(server, { services, db, secrets, config, outbound });
-  const { engine, policy, bot } = createBotFrameworkBot({ config, services, logger, outbound, metrics });
+  const understanding = await createUnderstanding();
+  const { engine, policy, bot } = createBotFrameworkBot({ config, services, logger, outbound, metrics, understanding });
   const adapter = registerBotEndpoint(
     server,
     bot,

@@ -1,8 +1,8 @@
-import { assign, fromPromise, sendParent, setup } from 'xstate';
+import { and, assign, fromPromise, sendParent, setup } from 'xstate';
 import * as say from '../render/messages.pt-BR';
 import * as text from '../render/cancel-card.pt-BR';
 import { MAX_FAILURES, promptState } from './prompt';
-import { chooseFrom } from '../understanding';
+import { chooseFrom, type CardRef, type Utterance } from '../understanding';
 import type { BlockReason, CardSummary, Choice, FlowEvent, Outcome, SayEvent, WalletPorts } from './types';
 
 interface CancelCardContext {
@@ -11,7 +11,12 @@ interface CancelCardContext {
   keyPrefix: string;
   /** The channel the citizen is talking on: the block is audited as made through it. */
   channel: string;
+  /** The active cards, in the order the pick step lists them. */
   cards: CardSummary[];
+  /** Every card of the citizen, so a card named by its digits that is not active is reported, never replaced. */
+  allCards: CardSummary[];
+  /** The card the citizen named when asking ("perdi meu cartão final 4868"), until it is looked up. */
+  named: CardRef | null;
   cardId: string | null;
   reason: BlockReason | null;
   failures: number;
@@ -21,6 +26,32 @@ interface CancelCardContext {
 
 function cardChoices(cards: CardSummary[]): Choice[] {
   return cards.map((card) => ({ label: text.cardLabel(card.masked), value: card.masked.slice(-4) }));
+}
+
+/** The card an answer names among the active ones: an option shown, its last four digits, or its place in the list. */
+function cardIn(context: CancelCardContext, utterance: Utterance): CardSummary | null {
+  const choice = chooseFrom(utterance, cardChoices(context.cards));
+  if (choice) return context.cards.find((card) => card.masked.endsWith(choice.value)) ?? null;
+  return cardNamed(context.cards, utterance.slots.card ?? null);
+}
+
+/** The card `ref` names in `cards`: by its last four digits, or by its place (1-based, or the last). */
+function cardNamed(cards: CardSummary[], ref: CardRef | null): CardSummary | null {
+  if (!ref) return null;
+  if ('last4' in ref) return cards.find((card) => card.masked.endsWith(ref.last4)) ?? null;
+  return (ref.position === 'last' ? cards.at(-1) : cards[ref.position - 1]) ?? null;
+}
+
+/** A card named by its digits that exists but is not active: blocked or cancelled. */
+function namedInactive(context: CancelCardContext, ref: CardRef | null): CardSummary | null {
+  if (!ref || !('last4' in ref)) return null;
+  const card = cardNamed(context.allCards ?? [], ref);
+  return card && card.status !== 'active' ? card : null;
+}
+
+/** The reason an answer gives: an option shown, or everyday words ("roubaram", "quebrou"). */
+function reasonIn(utterance: Utterance): BlockReason | null {
+  return chooseFrom(utterance, text.REASONS)?.value ?? utterance.slots.blockReason ?? null;
 }
 
 function selectedMasked(context: CancelCardContext): string {
@@ -35,7 +66,7 @@ export function createCancelCardMachine(ports: WalletPorts) {
   return setup({
     types: {
       context: {} as CancelCardContext,
-      input: {} as { citizenId: string; keyPrefix: string; channel: string },
+      input: {} as { citizenId: string; keyPrefix: string; channel: string; card?: CardRef; reason?: BlockReason },
       events: {} as FlowEvent,
     },
     actions: {
@@ -52,17 +83,28 @@ export function createCancelCardMachine(ports: WalletPorts) {
       })),
       rememberCards: assign({
         cards: (_, params: { cards: CardSummary[] }) => params.cards.filter((card) => card.status === 'active'),
+        allCards: (_, params: { cards: CardSummary[] }) => params.cards,
+      }),
+      pickNamedCard: assign({ cardId: ({ context }) => cardNamed(context.cards, context.named)?.id ?? null }),
+      sayNamedNotActive: sendParent(({ context }): SayEvent => {
+        const card = namedInactive(context, context.named);
+        return { type: 'SAY', message: { text: text.cardNotActive(card?.masked ?? '', card?.status ?? 'blocked') } };
+      }),
+      sayNamedNotFound: sendParent(({ context }): SayEvent => ({
+        type: 'SAY',
+        message: { text: text.cardNotFound(context.named && 'last4' in context.named ? context.named.last4 : null) },
+      })),
+      sayAnswerNotActive: sendParent(({ context, event }): SayEvent => {
+        const card = event.type === 'INPUT' ? namedInactive(context, event.utterance.slots.card ?? null) : null;
+        return { type: 'SAY', message: { text: text.cardNotActive(card?.masked ?? '', card?.status ?? 'blocked') } };
       }),
       pickOnlyCard: assign({ cardId: ({ context }) => context.cards[0]?.id ?? null }),
       pickCard: assign({
-        cardId: ({ context, event }) => {
-          const choice = event.type === 'INPUT' ? chooseFrom(event.utterance, cardChoices(context.cards)) : null;
-          return context.cards.find((card) => card.masked.endsWith(choice?.value ?? '∅'))?.id ?? null;
-        },
+        cardId: ({ context, event }) => (event.type === 'INPUT' ? (cardIn(context, event.utterance)?.id ?? null) : null),
         failures: 0,
       }),
       pickReason: assign({
-        reason: ({ event }) => (event.type === 'INPUT' ? (chooseFrom(event.utterance, text.REASONS)?.value ?? null) : null),
+        reason: ({ event }) => (event.type === 'INPUT' ? reasonIn(event.utterance) : null),
         failures: 0,
       }),
       countFailure: assign({ failures: ({ context }) => context.failures + 1 }),
@@ -72,9 +114,14 @@ export function createCancelCardMachine(ports: WalletPorts) {
       noActiveCards: ({ context }) => context.cards.length === 0,
       oneActiveCard: ({ context }) => context.cards.length === 1,
       severalCards: ({ context }) => context.cards.length > 1,
-      validCard: ({ context, event }) =>
-        event.type === 'INPUT' && chooseFrom(event.utterance, cardChoices(context.cards)) !== null,
-      validReason: ({ event }) => event.type === 'INPUT' && chooseFrom(event.utterance, text.REASONS) !== null,
+      validCard: ({ context, event }) => event.type === 'INPUT' && cardIn(context, event.utterance) !== null,
+      answerNamesInactiveCard: ({ context, event }) =>
+        event.type === 'INPUT' && namedInactive(context, event.utterance.slots.card ?? null) !== null,
+      namedCard: ({ context }) => context.named !== null,
+      namedInactive: ({ context }) => namedInactive(context, context.named) !== null,
+      namedActive: ({ context }) => cardNamed(context.cards, context.named) !== null,
+      reasonKnown: ({ context }) => context.reason !== null,
+      validReason: ({ event }) => event.type === 'INPUT' && reasonIn(event.utterance) !== null,
       saidYes: ({ event }) => event.type === 'INPUT' && event.utterance.yesNo === true,
       saidNo: ({ event }) => event.type === 'INPUT' && event.utterance.yesNo === false,
       tooManyFailures: ({ context }) => context.failures + 1 >= MAX_FAILURES,
@@ -95,8 +142,10 @@ export function createCancelCardMachine(ports: WalletPorts) {
       keyPrefix: input.keyPrefix,
       channel: input.channel,
       cards: [],
+      allCards: [],
+      named: input.card ?? null,
       cardId: null,
-      reason: null,
+      reason: input.reason ?? null,
       failures: 0,
       gaveUp: false,
     }),
@@ -113,24 +162,42 @@ export function createCancelCardMachine(ports: WalletPorts) {
         },
       },
       routing: {
+        // A card the citizen named is that card or none: one that is not active, or that they do not have, is said so
+        // and the active ones are offered as a choice, never silently put in its place.
         always: [
+          { guard: and(['namedInactive', 'noActiveCards']), target: 'done', actions: 'sayNamedNotActive' },
+          { guard: 'namedInactive', target: 'pick', actions: 'sayNamedNotActive' },
+          { guard: 'namedActive', target: 'afterCard', actions: 'pickNamedCard' },
+          { guard: and(['namedCard', 'noActiveCards']), target: 'done', actions: 'sayNamedNotFound' },
+          { guard: 'namedCard', target: 'pick', actions: 'sayNamedNotFound' },
           {
             guard: 'noActiveCards',
             target: 'done',
             actions: { type: 'sayText', params: { text: text.NO_ACTIVE_CARDS } },
           },
-          { guard: 'oneActiveCard', target: 'reason', actions: 'pickOnlyCard' },
+          { guard: 'oneActiveCard', target: 'afterCard', actions: 'pickOnlyCard' },
           { target: 'pick' },
         ],
       },
+      afterCard: {
+        always: [{ guard: 'reasonKnown', target: 'confirm' }, { target: 'reason' }],
+      },
       pick: promptState({
         ask: 'askPick',
-        answers: [{ guard: 'validCard', target: 'reason', actions: 'pickCard' }],
+        expecting: { at: 'block.card' },
+        answers: [
+          { guard: 'validCard', target: 'afterCard', actions: 'pickCard' },
+          { guard: 'answerNamesInactiveCard', actions: ['sayAnswerNotActive', 'askPick'] },
+        ],
         invalid: { type: 'sayText', params: { text: text.INVALID.pick } },
         help: { type: 'sayText', params: { text: text.HELP.pick } },
       }),
       reason: promptState({
         ask: 'askReason',
+        expecting: {
+          at: 'block.reason',
+          options: text.REASONS.map((r) => ({ intent: 'inform', slots: { blockReason: r.value } })),
+        },
         answers: [{ guard: 'validReason', target: 'confirm', actions: 'pickReason' }],
         invalid: { type: 'sayText', params: { text: text.INVALID.reason } },
         help: { type: 'sayText', params: { text: text.HELP.reason } },
@@ -138,6 +205,7 @@ export function createCancelCardMachine(ports: WalletPorts) {
       }),
       confirm: promptState({
         ask: 'askConfirm',
+        expecting: { at: 'block.confirm', options: [{ intent: 'yes' }, { intent: 'no' }] },
         answers: [
           { guard: 'saidYes', target: 'blocking' },
           {

@@ -1,3 +1,5 @@
+import type { Expecting } from '../understanding';
+
 /** Invalid answers in a row after which a flow stops asking and gives up (the root then says so). */
 export const MAX_FAILURES = 3;
 
@@ -9,6 +11,9 @@ export const MAX_FAILURES = 3;
  * - HELP: `help` explains the step, then the question is asked again;
  * - BACK: `back` (an earlier step), or by default the same question again.
  *
+ * `expecting` (the step's name and the numbered options it shows) goes into the state's meta: the engine reads it to
+ * tell the understanding what the message answers ("1" at "1. Pular" is a skip).
+ *
  * The machine provides what the shape names: the action `countFailure`, the guard `tooManyFailures` (true when this
  * miss would be the MAX_FAILURES-th) and the final state `gaveUp`. The names are checked against the machine's
  * `setup` where the config is used, like any hand-written state.
@@ -19,9 +24,10 @@ export function promptState<
   const Invalid,
   const Help,
   const Back = { readonly actions: Ask },
->(options: { ask: Ask; answers: Answers; invalid: Invalid; help: Help; back?: Back }) {
+>(options: { ask: Ask; answers: Answers; invalid: Invalid; help: Help; back?: Back; expecting?: Expecting }) {
   const back = (options.back ?? { actions: options.ask }) as Back;
   return {
+    ...(options.expecting ? { meta: { expecting: options.expecting } } : {}),
     entry: options.ask,
     on: {
       INPUT: [

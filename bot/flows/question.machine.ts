@@ -105,6 +105,7 @@ export function createQuestionMachine(ports: WalletPorts) {
       },
       suggesting: promptState({
         ask: 'saySuggestions',
+        expecting: { at: 'faq.suggestions' },
         answers: [
           { guard: 'choseNone', target: 'done', actions: 'say1746' },
           { guard: 'choseSuggestion', target: 'loadingEntry' },

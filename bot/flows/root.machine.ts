@@ -1,11 +1,12 @@
 import { and, assign, fromPromise, sendTo, setup } from 'xstate';
 import * as say from '../render/messages.pt-BR';
+import { NOT_BLOCKED } from '../render/cancel-card.pt-BR';
 import { createBalanceMachine } from './balance.machine';
 import { createCancelCardMachine } from './cancel-card.machine';
 import { createDocumentsMachine } from './documents.machine';
 import { createQuestionMachine } from './question.machine';
 import { createSaveDocumentMachine } from './save-document.machine';
-import type { Command, Utterance } from '../understanding';
+import type { Command, IntentName, Slots, Utterance } from '../understanding';
 import type {
   BotMessage,
   ConversationKey,
@@ -39,6 +40,11 @@ export interface RootContext {
   outbox: BotMessage[];
   /** A flow asked for before linking; it starts right after a successful `vincular`. */
   pendingFlow: FlowName | null;
+  /**
+   * What the request that started (or is waiting to start) a flow already said: the card and the reason of "perdi meu
+   * cartão final 4868", the type of "quero guardar minha CNH". The flow asks only what is missing.
+   */
+  request?: Slots;
 }
 
 /** Flows that need to know who the citizen is. */
@@ -78,7 +84,12 @@ export function createRootMachine(ports: WalletPorts) {
       }),
       forgetCitizen: assign({ citizenId: null }),
       rememberLinked: assign({ citizenId: (_, params: { userId: string }) => params.userId }),
-      rememberPending: assign({ pendingFlow: ({ event }) => intent(event) }),
+      rememberPending: assign({
+        pendingFlow: ({ event }) => intent(event),
+        request: ({ event }) => (event.type === 'USER' ? event.utterance.slots : {}),
+      }),
+      rememberRequest: assign({ request: ({ event }) => (event.type === 'USER' ? event.utterance.slots : {}) }),
+      forgetRequest: assign({ request: {} }),
       clearPending: assign({ pendingFlow: null }),
       sayMenu: assign({ outbox: ({ context }, params: { lead?: string }) => [...context.outbox, say.menu(params.lead)] }),
       sayNeedsLink: assign({
@@ -112,6 +123,8 @@ export function createRootMachine(ports: WalletPorts) {
         return flow !== null && NEEDS_CITIZEN.has(flow) && event.type === 'USER' && event.citizenId === null;
       },
       wants: ({ event }, params: { flow: FlowName }) => intent(event) === params.flow,
+      says: ({ event }, params: { acts: IntentName[] }) =>
+        event.type === 'USER' && event.utterance.act !== null && params.acts.includes(event.utterance.act),
       pending: ({ context }, params: { flow: FlowName }) => context.pendingFlow === params.flow,
       hasText: ({ event }) => event.type === 'USER' && event.utterance.text.trim().length > 0,
       succeeded: (_, params: { ok: boolean }) => params.ok,
@@ -150,7 +163,7 @@ export function createRootMachine(ports: WalletPorts) {
     },
   }).createMachine({
     id: 'root',
-    context: ({ input }) => ({ conversation: input.conversation, citizenId: null, outbox: [], pendingFlow: null }),
+    context: ({ input }) => ({ conversation: input.conversation, citizenId: null, outbox: [], pendingFlow: null, request: {} }),
     on: {
       SAY: { actions: 'collect' },
       FLUSHED: { actions: 'flush' },
@@ -202,12 +215,12 @@ export function createRootMachine(ports: WalletPorts) {
             {
               guard: { type: 'wants', params: { flow: 'cancelCard' } },
               target: 'flow.cancelCard',
-              actions: ['rememberCitizen', 'clearPending'],
+              actions: ['rememberCitizen', 'clearPending', 'rememberRequest'],
             },
             {
               guard: { type: 'wants', params: { flow: 'saveDocument' } },
               target: 'flow.saveDocument',
-              actions: ['rememberCitizen', 'clearPending'],
+              actions: ['rememberCitizen', 'clearPending', 'rememberRequest'],
             },
             {
               guard: { type: 'wants', params: { flow: 'documents' } },
@@ -218,6 +231,27 @@ export function createRootMachine(ports: WalletPorts) {
               guard: { type: 'wants', params: { flow: 'question' } },
               target: 'flow.question',
               actions: ['rememberCitizen', 'clearPending'],
+            },
+            {
+              guard: { type: 'says', params: { acts: ['greeting'] } },
+              actions: ['rememberCitizen', { type: 'enqueue', params: { message: say.greeting() } }],
+            },
+            {
+              guard: { type: 'says', params: { acts: ['thanks'] } },
+              actions: ['rememberCitizen', { type: 'enqueue', params: { message: say.thanks() } }],
+            },
+            {
+              guard: { type: 'says', params: { acts: ['goodbye'] } },
+              actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: say.GOODBYE } } }],
+            },
+            {
+              guard: { type: 'says', params: { acts: ['out_of_scope'] } },
+              actions: ['rememberCitizen', { type: 'enqueue', params: { message: say.outOfScope() } }],
+            },
+            {
+              // "sim", "ok", "kkk" with nothing asked: never a confident FAQ answer to a question nobody asked.
+              guard: { type: 'says', params: { acts: ['out_of_context', 'yes', 'no', 'skip', 'inform'] } },
+              actions: ['rememberCitizen', { type: 'enqueue', params: { message: say.outOfContext() } }],
             },
             { guard: 'hasText', target: 'answering', actions: 'rememberCitizen' },
             {
@@ -449,6 +483,17 @@ export function createRootMachine(ports: WalletPorts) {
             },
           },
           cancelCard: {
+            on: {
+              USER: {
+                // Leaving the block flow: "cancelei" would read as if the card had been cancelled.
+                guard: 'isCancel',
+                target: '#root.menu',
+                actions: [
+                  { type: 'enqueue', params: { message: { text: NOT_BLOCKED } } },
+                  { type: 'sayMenu', params: { lead: say.MENU_LEADS.choose } },
+                ],
+              },
+            },
             invoke: {
               id: 'flow',
               src: 'cancelCard',
@@ -456,6 +501,8 @@ export function createRootMachine(ports: WalletPorts) {
                 citizenId: context.citizenId ?? '',
                 keyPrefix: `${context.conversation.channel}:${context.conversation.conversationId}`,
                 channel: context.conversation.channel,
+                card: context.request?.card,
+                reason: context.request?.blockReason,
               }),
               onDone: [
                 { guard: { type: 'gaveUp', params: ({ event }) => ({ output: event.output }) }, target: '#root.gaveUp' },
@@ -467,7 +514,12 @@ export function createRootMachine(ports: WalletPorts) {
             invoke: {
               id: 'flow',
               src: 'saveDocument',
-              input: ({ context }) => ({ citizenId: context.citizenId ?? '', conversation: context.conversation }),
+              input: ({ context }) => ({
+                citizenId: context.citizenId ?? '',
+                conversation: context.conversation,
+                type: context.request?.documentType,
+                label: context.request?.documentLabel,
+              }),
               onDone: [
                 { guard: { type: 'gaveUp', params: ({ event }) => ({ output: event.output }) }, target: '#root.gaveUp' },
                 { target: '#root.finished' },
@@ -477,10 +529,13 @@ export function createRootMachine(ports: WalletPorts) {
         },
       },
       finished: {
-        always: { target: 'menu', actions: { type: 'sayMenu', params: {} } },
+        always: { target: 'menu', actions: ['forgetRequest', { type: 'sayMenu', params: {} }] },
       },
       gaveUp: {
-        always: { target: 'menu', actions: { type: 'enqueue', params: { message: { text: say.GAVE_UP } } } },
+        always: {
+          target: 'menu',
+          actions: ['forgetRequest', { type: 'enqueue', params: { message: { text: say.GAVE_UP } } }],
+        },
       },
     },
   });

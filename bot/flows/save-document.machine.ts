@@ -46,9 +46,28 @@ function documentTypeOf(event: FlowEvent): DocumentTypeCode | null {
   return chooseFrom(utterance, TYPE_CHOICES)?.value ?? utterance.documentType;
 }
 
-/** The issuing state as the citizen typed it, without punctuation ("R.J." is "R J", "rj." is "RJ"). */
+/**
+ * The issuing state: an option shown ("1" is RJ), a state named in words ("rio de janeiro"), else as the citizen typed
+ * it, without punctuation ("R.J." is "R J", "rj." is "RJ").
+ */
 function issuerStateIn(event: FlowEvent): string {
-  return heard(event)?.simple.toUpperCase() ?? '';
+  const utterance = heard(event);
+  if (!utterance) return '';
+  const choice = chooseFrom(utterance, text.STATE_CHOICES);
+  if (choice && choice !== text.SKIP) return choice.value;
+  return utterance.slots.state ?? utterance.simple.toUpperCase();
+}
+
+/** The citizen skips an optional step: "pular", "nao tenho foto agora", or the number of the Pular option. */
+function skips(event: FlowEvent, choices: readonly Choice[] = [text.SKIP]): boolean {
+  const utterance = heard(event);
+  return utterance !== null && (utterance.skip || chooseFrom(utterance, choices) === text.SKIP);
+}
+
+/** The document number: found inside a sentence ("meu cpf é 174.063.966-94"), else the message as typed. */
+function numberText(event: FlowEvent): string {
+  const utterance = heard(event);
+  return utterance?.slots.documentNumber ?? utterance?.text ?? '';
 }
 
 function typeOf(context: SaveDocumentContext) {
@@ -79,7 +98,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
   return setup({
     types: {
       context: {} as SaveDocumentContext,
-      input: {} as { citizenId: string; conversation: ConversationKey },
+      input: {} as { citizenId: string; conversation: ConversationKey; type?: DocumentTypeCode; label?: string },
       events: {} as FlowEvent,
     },
     actions: {
@@ -99,7 +118,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       sayText: sendParent((_, params: { text: string }): SayEvent => ({ type: 'SAY', message: { text: params.text } })),
       sayNumberError: sendParent(({ context, event }): SayEvent => {
         const result = context.type
-          ? validateDocumentNumber(context.type, inputText(event), { issuerState: context.issuerState })
+          ? validateDocumentNumber(context.type, numberText(event), { issuerState: context.issuerState })
           : null;
         return { type: 'SAY', message: { text: result && !result.ok ? result.message : text.INVALID.number } };
       }),
@@ -117,7 +136,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       setLabel: assign({ label: ({ event }) => inputText(event).trim().replace(/\s+/g, ' '), failures: 0 }),
       setNumber: assign({
         number: ({ context, event }) => {
-          const result = validateDocumentNumber(context.type!, inputText(event), { issuerState: context.issuerState });
+          const result = validateDocumentNumber(context.type!, numberText(event), { issuerState: context.issuerState });
           return result.ok ? result.number : null;
         },
         failures: 0,
@@ -136,12 +155,19 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
     guards: {
       validType: ({ event }) => documentTypeOf(event) !== null,
       validState: ({ event }) => checkIssuerState(issuerStateIn(event)) === null,
-      skipped: ({ event }) => heard(event)?.skip === true,
+      skipped: ({ event }) => skips(event),
+      skippedState: ({ event }) => skips(event, text.STATE_CHOICES),
+      // A question or a request typed at the name step is not a name: it is never stored as one.
+      notAName: ({ event }) => {
+        const act = heard(event)?.act ?? null;
+        return act !== null && act !== 'inform';
+      },
       validLabel: ({ event }) => checkDocumentLabel(inputText(event)) === null,
       validNumber: ({ context, event }) =>
-        context.type !== null && validateDocumentNumber(context.type, inputText(event), { issuerState: context.issuerState }).ok,
+        context.type !== null && validateDocumentNumber(context.type, numberText(event), { issuerState: context.issuerState }).ok,
       validDate: ({ event }) => (heard(event)?.date ?? null) !== null,
-      skippedOptionalExpiry: ({ context, event }) => typeOf(context)?.expiresAt === 'optional' && heard(event)?.skip === true,
+      skippedOptionalExpiry: ({ context, event }) => typeOf(context)?.expiresAt === 'optional' && skips(event),
+      typeKnown: ({ context }) => context.type !== null,
       hasAttachment: ({ event }) => event.type === 'INPUT' && event.input.attachments.length > 0,
       saidYes: ({ event }) => heard(event)?.yesNo === true,
       saidNo: ({ event }) => heard(event)?.yesNo === false,
@@ -177,9 +203,10 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
     context: ({ input }) => ({
       citizenId: input.citizenId,
       conversation: input.conversation,
-      type: null,
+      type: input.type ?? null,
       issuerState: null,
-      label: null,
+      // Only a name that came with the type ("salvar minha carteira do clube"): it shows in the summary to confirm.
+      label: input.type === 'outro' ? (input.label ?? null) : null,
       number: null,
       expiresAt: null,
       stagedFileId: null,
@@ -187,10 +214,18 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       failures: 0,
       gaveUp: false,
     }),
-    initial: 'type',
+    initial: 'start',
     states: {
+      start: {
+        // "quero guardar minha CNH" named the type already: it is not asked again.
+        always: [{ guard: 'typeKnown', target: 'afterType' }, { target: 'type' }],
+      },
       type: promptState({
         ask: 'askType',
+        expecting: {
+          at: 'save.type',
+          options: TYPE_CHOICES.map((c) => ({ intent: 'inform', slots: { documentType: c.value } })),
+        },
         answers: [{ guard: 'validType', target: 'afterType', actions: 'setType' }],
         invalid: { type: 'sayText', params: { text: text.INVALID.type } },
         help: { type: 'sayText', params: { text: text.HELP.type } },
@@ -200,8 +235,14 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       },
       issuerState: promptState({
         ask: 'askIssuerState',
+        expecting: {
+          at: 'save.state',
+          options: text.STATE_CHOICES.map((c) =>
+            c === text.SKIP ? { intent: 'skip' } : { intent: 'inform', slots: { state: c.value } },
+          ),
+        },
         answers: [
-          { guard: 'skipped', target: 'number', actions: 'clearIssuerState' },
+          { guard: 'skippedState', target: 'number', actions: 'clearIssuerState' },
           { guard: 'validState', target: 'number', actions: 'setIssuerState' },
         ],
         invalid: 'sayIssuerStateProblem',
@@ -210,13 +251,18 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       }),
       label: promptState({
         ask: 'askLabel',
-        answers: [{ guard: 'validLabel', target: 'number', actions: 'setLabel' }],
+        expecting: { at: 'save.label' },
+        answers: [
+          { guard: 'notAName', actions: [{ type: 'sayText', params: { text: text.NOT_A_NAME } }, 'askLabel'] },
+          { guard: 'validLabel', target: 'number', actions: 'setLabel' },
+        ],
         invalid: 'sayLabelProblem',
         help: { type: 'sayText', params: { text: text.HELP.label } },
         back: { target: 'type' },
       }),
       number: promptState({
         ask: 'askNumber',
+        expecting: { at: 'save.number' },
         answers: [{ guard: 'validNumber', target: 'afterNumber', actions: 'setNumber' }],
         invalid: 'sayNumberError',
         help: { type: 'sayText', params: { text: text.HELP.number } },
@@ -227,6 +273,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       },
       expiresAt: promptState({
         ask: 'askExpiresAt',
+        expecting: { at: 'save.expiry', options: [{ intent: 'skip' }] },
         answers: [
           { guard: 'validDate', target: 'attachment', actions: 'setExpiresAt' },
           { guard: 'skippedOptionalExpiry', target: 'attachment', actions: 'clearExpiresAt' },
@@ -237,6 +284,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       }),
       attachment: promptState({
         ask: 'askAttachment',
+        expecting: { at: 'save.attachment', options: [{ intent: 'skip' }] },
         answers: [
           { guard: 'hasAttachment', target: 'staging' },
           { guard: 'skipped', target: 'confirm', actions: 'clearFile' },
@@ -287,6 +335,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       },
       confirm: promptState({
         ask: 'askConfirm',
+        expecting: { at: 'save.confirm', options: [{ intent: 'yes' }, { intent: 'no' }] },
         answers: [
           { guard: 'saidYes', target: 'saving' },
           { guard: 'saidNo', target: 'done', actions: { type: 'sayText', params: { text: say.CANCELLED } } },

@@ -1,4 +1,4 @@
-import type { BlockReason, BotMessage, Choice } from '../flows/types';
+import type { BlockReason, BotMessage, CardStatus, Choice } from '../flows/types';
 import { YES_NO } from './messages.pt-BR';
 
 /** What IPlani says in "2 · Cancelar um cartão". */
@@ -55,3 +55,19 @@ export function blocked(masked: string, protocol: string): string {
     'Guarde esse número. Para ter um cartão novo com o mesmo saldo, peça a 2ª via no app da Carteira Digital Carioca.'
   );
 }
+
+/** A card the citizen named that is not active: said plainly, and nothing else is done to it. */
+export function cardNotActive(masked: string, status: CardStatus): string {
+  const state = status === 'cancelled' ? 'já está cancelado' : 'já está bloqueado';
+  return `O cartão ${masked} ${state}, então não há o que bloquear nele. Nada foi alterado.`;
+}
+
+/** A card the citizen named by digits that is not theirs (or does not exist). */
+export function cardNotFound(last4: string | null): string {
+  return last4
+    ? `Não encontrei um cartão seu com final ${last4}. Nada foi alterado.`
+    : 'Não encontrei esse cartão entre os seus. Nada foi alterado.';
+}
+
+/** Leaving the block flow before confirming: the card was not touched. */
+export const NOT_BLOCKED = 'Tudo bem, parei por aqui: o cartão NÃO foi bloqueado e continua ativo.';

@@ -57,6 +57,36 @@ export function formatDate(iso: string): string {
 
 export const NOT_UNDERSTOOD = 'Desculpe, não entendi. 🤔';
 
+/** A greeting ("oi", "bom dia") at the menu: greeted back, with the menu. */
+export function greeting(): BotMessage {
+  return {
+    text: 'Olá! 😊 Eu sou a IPlani. Como posso ajudar? Escolha uma opção ou escreva do seu jeito:',
+    choices: MENU_CHOICES,
+  };
+}
+
+/** Thanks ("obrigado", "valeu") at the menu. */
+export function thanks(): BotMessage {
+  return { text: 'Por nada! 😊 Se precisar de mais alguma coisa, é só escolher:', choices: MENU_CHOICES };
+}
+
+export const GOODBYE = 'Até mais! 👋 Quando precisar, é só mandar uma mensagem.';
+
+/** Something IPlani does not do: declined, saying what it does. */
+export function outOfScope(): BotMessage {
+  return {
+    text:
+      'Isso eu não sei responder. 😅 Eu ajudo com os cartões de transporte (saldo e bloqueio), os documentos da sua ' +
+      'carteira digital e dúvidas sobre a Carteira Digital Carioca. Escolha uma opção:',
+    choices: MENU_CHOICES,
+  };
+}
+
+/** An answer ("sim", "ok", "kkk") when nothing was asked: no guess, the menu. */
+export function outOfContext(): BotMessage {
+  return { text: 'Desculpe, não entendi o que você quer fazer. 🤔 Escolha uma opção:', choices: MENU_CHOICES };
+}
+
 export const CANCELLED = 'Tudo bem, cancelei. Nada foi salvo.';
 
 export const IDLE_RESET = 'Sua conversa ficou parada por mais de 30 minutos, então voltei ao início por segurança.';

@@ -4,7 +4,7 @@ import { formatDate, YES_NO } from './messages.pt-BR';
 /** What IPlani says in "3 · Salvar um documento". */
 
 export const SKIP: Choice = { label: 'Pular', value: 'pular' };
-const STATE_CHOICES: Choice[] = [{ label: 'RJ', value: 'RJ' }, { label: 'SP', value: 'SP' }, SKIP];
+export const STATE_CHOICES: Choice[] = [{ label: 'RJ', value: 'RJ' }, { label: 'SP', value: 'SP' }, SKIP];
 
 export function askType(choices: Choice[]): BotMessage {
   return { text: 'Qual documento você quer salvar?', choices };
@@ -77,5 +77,9 @@ export const INVALID = {
   attachment: 'Envie o arquivo (foto ou PDF) ou toque em Pular.',
   confirm: 'Responda "sim" para salvar ou "não" para desistir.',
 };
+
+/** A question or a request typed where the document's name was asked: not taken as the name. */
+export const NOT_A_NAME =
+  'Isso parece uma pergunta ou um pedido, não o nome do documento, então não guardei. Para sair do cadastro, diga "cancelar".';
 
 export const SAVED = 'Documento salvo na sua carteira! ✅ Para ver seus documentos, escolha a opção 4.';

@@ -1,5 +1,7 @@
 import type { DocumentTypeCode } from '../../src/documents/document-types';
 import type { FlowName } from '../flows/types';
+import type { Expecting, IntentName } from './classifier';
+import type { Slots } from './recognizers';
 
 /** Words that work anywhere in any flow. */
 export type Command =
@@ -36,7 +38,21 @@ export interface Utterance {
   documentType: DocumentTypeCode | null;
   /** The citizen skips an optional step ("pular", "não sei", "nenhum"...). */
   skip: boolean;
+  /**
+   * What the message does in the conversation, beyond the flows: a greeting, thanks, a goodbye, a question (`faq`), an
+   * answer (`inform`, `yes`, `no`, `skip`), something IPlani does not do (`out_of_scope`) or an answer to nothing asked
+   * (`out_of_context`). Null when the implementation does not tell (the rules).
+   */
+  act: IntentName | null;
+  /** False when the reading is too weak to act on: the bot never guesses from it. */
+  confident: boolean;
+  /** Values the message carries: a card, a block reason, a document type, number or name, a date, a state. */
+  slots: Slots;
 }
+
+/** What a step is waiting for: the menu when nothing was asked, else the step and the numbered options it showed. */
+export type { Expecting, IntentName, PromptOption, PromptStep } from './classifier';
+export type { Slots, CardRef } from './recognizers';
 
 /**
  * The one seam where a citizen message becomes what the machines read. The conversation engine calls `parse` once per
@@ -44,9 +60,13 @@ export interface Utterance {
  * the machines.
  */
 export interface Understanding {
-  /** What the message says. Asynchronous, since an implementation may consult a model. */
-  parse(text: string): Promise<Utterance>;
+  /**
+   * What the message says, read at the step `expecting` (the menu when absent): "1" means the first option shown, a
+   * lone "sim" answers a yes/no question or is out of context. Asynchronous, since an implementation may consult a model.
+   */
+  parse(text: string, expecting?: Expecting): Promise<Utterance>;
 }
 
 export { chooseFrom } from './choices';
 export { RulesUnderstanding } from './rules';
+export { ClassifierUnderstanding, createUnderstanding } from './classifier-understanding';

@@ -190,6 +190,9 @@ export function utteranceOf(text: string): Utterance {
     date: parseDate(text),
     documentType: detectDocumentType(text),
     skip: SKIP_WORDS.includes(simple),
+    act: null,
+    confident: true,
+    slots: {},
   };
 }
 

@@ -2,6 +2,7 @@ import { RequestContext } from '@mikro-orm/core';
 import { TestAdapter, type Activity } from 'botbuilder';
 import { randomUUID } from 'node:crypto';
 import { createBotFrameworkBot } from '../../src/main';
+import { createUnderstanding } from '../../bot/understanding';
 import { OutboundHttp } from '../../src/shared/outbound-http';
 import type { TestApp } from './test-app';
 
@@ -10,7 +11,7 @@ import type { TestApp } from './test-app';
  * database. `restart()` builds a new bot and engine, as a restarted app would have: all state comes from the database.
  */
 export class BotHarness {
-  private adapter!: TestAdapter;
+  private adapter!: Promise<TestAdapter>;
   readonly conversationId: string;
   readonly userId: string;
   /** Replies of the last turn, as activities (buttons included). */
@@ -27,6 +28,10 @@ export class BotHarness {
 
   /** A fresh engine and bot over the same database (what a restarted or different app instance has). */
   restart(): void {
+    this.adapter = createUnderstanding().then((understanding) => this.build(understanding));
+  }
+
+  private build(understanding: Awaited<ReturnType<typeof createUnderstanding>>): TestAdapter {
     const { app } = this.t;
     // Built by the same function as the running app's bot; the TestAdapter plays a Bot Framework channel ("test") in
     // Emulator mode (the test app has no bot credentials): files arrive as data: URLs.
@@ -35,8 +40,9 @@ export class BotHarness {
       services: app.services,
       logger: app.logger,
       outbound: new OutboundHttp(app.config.outbound),
+      understanding,
     });
-    this.adapter = new TestAdapter((context) => RequestContext.create(app.db.em, () => bot.run(context)), {
+    return new TestAdapter((context) => RequestContext.create(app.db.em, () => bot.run(context)), {
       channelId: 'test',
       serviceUrl: 'https://test.localhost',
       conversation: { id: this.conversationId, isGroup: false, conversationType: 'personal', name: this.conversationId },
@@ -50,9 +56,10 @@ export class BotHarness {
    * the activity id (a channel redelivering a turn sends the same one); by default the adapter numbers activities.
    */
   async say(text: string, attachments: Activity['attachments'] = [], id?: string): Promise<string[]> {
-    await this.adapter.processActivity({ type: 'message', text, attachments, locale: 'pt-BR', ...(id ? { id } : {}) });
+    const adapter = await this.adapter;
+    await adapter.processActivity({ type: 'message', text, attachments, locale: 'pt-BR', ...(id ? { id } : {}) });
     this.last = [];
-    for (let reply = this.adapter.getNextReply(); reply; reply = this.adapter.getNextReply()) this.last.push(reply);
+    for (let reply = adapter.getNextReply(); reply; reply = adapter.getNextReply()) this.last.push(reply);
     return this.last.map((activity) => activity.text ?? '');
   }
 

@@ -1,0 +1,77 @@
+import { MENU, MENU_CHOICES } from '../render/messages.pt-BR';
+import type { FlowName } from '../flows/types';
+import { chooseFrom } from './choices';
+import { IntentClassifier, type Expecting, type IntentName } from './classifier';
+import type { Command, Understanding, Utterance } from './index';
+import { utteranceOf } from './rules';
+
+/** The flow a request intent starts. Questions are not here: the menu sends them to the FAQ. */
+const FLOW_OF: Partial<Record<IntentName, FlowName>> = {
+  balance: 'balance',
+  list_cards: 'balance',
+  card_history: 'balance',
+  block_card: 'cancelCard',
+  save_document: 'saveDocument',
+  list_documents: 'documents',
+};
+
+/** Intents that act on the conversation itself, as the words `cancelar`, `voltar` and `ajuda` do. */
+const COMMAND_OF: Partial<Record<IntentName, Command>> = {
+  cancel: { type: 'cancel' },
+  back: { type: 'back' },
+  help: { type: 'help' },
+};
+
+/**
+ * The bot's understanding: the nlp.js intent classifier and the recognizers read each message at the step being
+ * asked. A few exact words stay with the rules, because the classifier has no intent for them: the link code after
+ * `vincular`, `desvincular`, `meus canais`, the notification switches and `menu`. The menu's own numbers and labels
+ * are read against the options shown, never guessed.
+ */
+export class ClassifierUnderstanding implements Understanding {
+  constructor(private readonly classifier: IntentClassifier) {}
+
+  /** Trains the classifier from the committed corpus and warms the recognizers (a few seconds, once at start). */
+  static async create(): Promise<ClassifierUnderstanding> {
+    return new ClassifierUnderstanding(await IntentClassifier.create());
+  }
+
+  async parse(text: string, expecting: Expecting = { at: 'menu' }): Promise<Utterance> {
+    const rules = utteranceOf(text);
+    const understood = await this.classifier.classify(text, expecting);
+    const { intent: act, confident, slots } = understood;
+    // The menu's options by number, label or one distinctive word ("saldo"): what the citizen sees is never guessed.
+    const menuChoice = expecting.at === 'menu' ? chooseFrom(rules, MENU_CHOICES) : null;
+    const chosenFlow = MENU.find((item) => item.label === menuChoice?.value)?.flow ?? null;
+    const linkCode = act === 'link_account' && slots.linkCode ? slots.linkCode : null;
+    const command: Readonly<Command> | null =
+      rules.command ?? (linkCode ? { type: 'link', code: linkCode } : null) ?? (confident ? (COMMAND_OF[act] ?? null) : null);
+    return {
+      text,
+      simple: rules.simple,
+      command,
+      // A weak reading falls back to the rules' typo-forgiving words ("qual meu sado"); a confident one, a question
+      // included, is never overridden by a keyword.
+      intent: chosenFlow ?? (confident ? (FLOW_OF[act] ?? null) : rules.intent),
+      yesNo: act === 'yes' ? true : act === 'no' ? false : null,
+      number: rules.number,
+      date: slots.date && /^\d{4}-\d{2}-\d{2}$/.test(slots.date) ? slots.date : rules.date,
+      documentType: slots.documentType ?? null,
+      skip: act === 'skip',
+      act,
+      confident,
+      slots,
+    };
+  }
+}
+
+let shared: Promise<ClassifierUnderstanding> | null = null;
+
+/**
+ * The understanding the bot is built with. The trained model never changes after training and training is
+ * deterministic, so one per process serves every bot built in it (a test that restarts the bot, several test apps).
+ */
+export function createUnderstanding(): Promise<ClassifierUnderstanding> {
+  shared ??= ClassifierUnderstanding.create();
+  return shared;
+}
