@@ -1,0 +1,174 @@
+import { RequestContext } from '@mikro-orm/core';
+import { INTERNAL_REQUEST } from '../../src/shared/request-info';
+import { BotHarness } from '../support/bot-harness';
+import { registerCitizen, type SignedInCitizen } from '../support/factories';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { play } from '../support/transcript';
+
+/**
+ * Issue 17: IPlani reads citizens as they write (informal, no accents, typos) through the trained classifier, the bot's
+ * own understanding. Every outcome that matters (a card blocked or not, a document saved or not) is checked through
+ * the services, not only in the replies.
+ */
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ env: { FAQ_SEARCH_RATE_LIMIT: '100000' } });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+function inContext<T>(work: () => Promise<T>): Promise<T> {
+  return RequestContext.create(t.app.db.em, work);
+}
+
+const MENU = /Escolha uma opção|Posso ajudar/;
+
+/** A citizen with `count` cards, as the transport service lists them (masked numbers end with the last 4 digits). */
+async function citizenWithCards(count: number): Promise<SignedInCitizen & { cards: Array<{ id: string; last4: string }> }> {
+  const citizen = await registerCitizen(t);
+  const actor = { id: citizen.id, role: 'citizen' as const };
+  for (let i = 1; i < count; i++) await inContext(() => t.app.services.cards.requestCard(actor));
+  const page = await inContext(() => t.app.services.cards.listCards(actor, { limit: 10 }));
+  return { ...citizen, cards: page.items.map((card) => ({ id: card.id, last4: card.maskedNumber.slice(-4) })) };
+}
+
+async function statusOf(citizen: SignedInCitizen, cardId: string): Promise<string> {
+  const page = await inContext(() => t.app.services.cards.listCards({ id: citizen.id, role: 'citizen' }, { limit: 10 }));
+  return page.items.find((card) => card.id === cardId)!.status;
+}
+
+async function blockByService(citizen: SignedInCitizen, cardId: string): Promise<void> {
+  await inContext(() => t.app.services.cards.block({ id: citizen.id, role: 'citizen' }, cardId, 'lost', INTERNAL_REQUEST));
+}
+
+async function documentsOf(citizen: SignedInCitizen) {
+  const page = await inContext(() => t.app.services.documents.list({ id: citizen.id, role: 'citizen' }, {}, { limit: 100 }));
+  return page.items;
+}
+
+async function linkedBot(citizenId: string): Promise<BotHarness> {
+  const bot = new BotHarness(t);
+  await bot.link(citizenId);
+  return bot;
+}
+
+describe('small talk at the menu', () => {
+  it('greets, thanks and says goodbye; declines what IPlani does not do; never answers "sim" or "kkk" from the FAQ', async () => {
+    const bot = new BotHarness(t);
+    await play(bot, [
+      ['oi', [/Olá/, MENU]],
+      ['bom diaa', [/Olá/, MENU]],
+      ['brigadao', [/Por nada/]],
+      ['valeu', [/Por nada/]],
+      ['tchau', [/Até mais/]],
+      ['sim', [/^Desculpe, não entendi o que você quer fazer/, MENU]],
+      ['kkk', [/^Desculpe, não entendi o que você quer fazer/, MENU]],
+      ['ok', [/^Desculpe, não entendi o que você quer fazer/, MENU]],
+      ['qual a previsao do tempo amanha?', [/não sei responder/, /cartões de transporte.*documentos/, MENU]],
+    ]);
+  });
+});
+
+describe('2 · block a card from one sentence', () => {
+  it('"perdi meu cartao final <digits>" asks only the confirmation for that card; nothing is blocked before "sim pode bloquear"', async () => {
+    const citizen = await citizenWithCards(2);
+    const [first, second] = citizen.cards;
+    const bot = await linkedBot(citizen.id);
+    await play(bot, [[`perdi meu cartao final ${second.last4}`, [new RegExp(`cartão •••• ${second.last4} por perda\\?`)]]]);
+    expect(await statusOf(citizen, second.id)).toBe('active');
+    await play(bot, [['sim pode bloquear', [new RegExp(`Cartão •••• ${second.last4} bloqueado`), /Protocolo/, MENU]]]);
+    expect(await statusOf(citizen, second.id)).toBe('blocked');
+    expect(await statusOf(citizen, first.id)).toBe('active');
+  });
+
+  it('"roubaram" answers the reason; "deixa pra la" at the confirmation keeps the card active', async () => {
+    const citizen = await citizenWithCards(1);
+    const bot = await linkedBot(citizen.id);
+    await play(bot, [
+      ['qro bloquear meu cartao', [/Qual o motivo/]],
+      ['roubaram', [/por roubo ou furto\?/]],
+      ['deixa pra la', [/continua ativo/, MENU]],
+    ]);
+    expect(await statusOf(citizen, citizen.cards[0].id)).toBe('active');
+  });
+
+  it('a named card that is already blocked is said so and never replaced by the other card', async () => {
+    const citizen = await citizenWithCards(2);
+    const [blocked, other] = citizen.cards;
+    await blockByService(citizen, blocked.id);
+    const bot = await linkedBot(citizen.id);
+    await play(bot, [
+      [`quero bloquear o cartao ${blocked.last4}`, [new RegExp(`${blocked.last4} já está bloqueado`), /Qual cartão/]],
+    ]);
+    expect(bot.buttons()).toEqual([`Cartão •••• ${other.last4}`]);
+    await play(bot, [['cancela', [/NÃO foi bloqueado/, MENU]]]);
+    expect(await statusOf(citizen, other.id)).toBe('active');
+  });
+
+  it('with no other active card, a named blocked card ends the flow without touching anything', async () => {
+    const citizen = await citizenWithCards(1);
+    const [card] = citizen.cards;
+    await blockByService(citizen, card.id);
+    const bot = await linkedBot(citizen.id);
+    await play(bot, [[`roubaram meu cartao final ${card.last4}`, [/já está bloqueado/, /Nada foi alterado/, MENU]]]);
+    expect(await statusOf(citizen, card.id)).toBe('blocked');
+  });
+
+  it('cancelling inside the block flow says plainly the card was NOT blocked', async () => {
+    const citizen = await citizenWithCards(1);
+    const bot = await linkedBot(citizen.id);
+    await play(bot, [
+      ['perdi meu cartao', [/Confirma o bloqueio/]],
+      ['cancelar', [/o cartão NÃO foi bloqueado e continua ativo/, MENU]],
+    ]);
+    expect(await statusOf(citizen, citizen.cards[0].id)).toBe('active');
+  });
+});
+
+describe('3 · save a document the way citizens answer', () => {
+  it('"quero guardar meu cpf" skips the type; the CPF inside a sentence with punctuation; "nao tenho foto agora"; "pode salvar"', async () => {
+    const citizen = await citizenWithCards(1);
+    const bot = await linkedBot(citizen.id);
+    await play(bot, [
+      ['quero guardar meu cpf', [/número do documento \(CPF\)/]],
+      ['meu cpf é 529.982.247-25', [/anexar/]],
+      ['nao tenho foto agora', [/Confira os dados/, /CPF/, /Posso salvar\?/]],
+    ]);
+    expect(await documentsOf(citizen)).toHaveLength(0);
+    await play(bot, [['pode salvar', [/Documento salvo/, MENU]]]);
+    const saved = await documentsOf(citizen);
+    expect(saved).toHaveLength(1);
+    expect(saved[0].document).toMatchObject({ type: 'cpf', number: '52998224725' });
+  });
+
+  it('every prompt takes the numbers it shows: "1" is RJ, "3" skips the state, "1" skips the expiry and the file', async () => {
+    const citizen = await citizenWithCards(1);
+    const bot = await linkedBot(citizen.id);
+    await play(bot, [
+      ['quero salvar minha identidade', [/De qual estado/]],
+      ['3', [/número do documento \(RG\)/]],
+      ['voltar', [/De qual estado/]],
+      ['1', [/número do documento \(RG\)/]],
+      ['24.681.357-X', [/data de validade/]],
+      ['1', [/anexar/]],
+      ['1', [/Estado emissor: RJ/, /Posso salvar\?/]],
+      ['isso', [/Documento salvo/]],
+    ]);
+    const saved = await documentsOf(citizen);
+    expect(saved).toHaveLength(1);
+    expect(saved[0].document).toMatchObject({ type: 'rg', issuerState: 'RJ', expiresAt: null });
+  });
+
+  it('a question typed at the name step of "outro" is not stored as the name', async () => {
+    const citizen = await citizenWithCards(1);
+    const bot = await linkedBot(citizen.id);
+    await play(bot, [
+      ['salvar um documento', [/Qual documento/]],
+      ['outro', [/Qual é o nome/]],
+      ['quanto custa a passagem?', [/não o nome do documento/, /Qual é o nome/]],
+      ['nao quero mais, cancela', [/Nada foi salvo/, MENU]],
+    ]);
+    expect(await documentsOf(citizen)).toHaveLength(0);
+  });
+});
