@@ -41,6 +41,10 @@ function idempotencyKey(raw: string): string {
  */
 export function createWalletPorts(services: AppServices, options: { maxFileBytes: number }): WalletPorts {
   return {
+    async firstName(citizenId) {
+      const user = await services.accounts.getProfile(citizen(citizenId));
+      return user.fullName.trim().split(/\s+/)[0] || null;
+    },
     async listCards(citizenId) {
       const page = await services.cards.listCards(citizen(citizenId), { limit: 100 });
       return page.items.map((card) => ({

@@ -157,6 +157,9 @@ export function createRootMachine(ports: WalletPorts) {
         on: input.on,
         outcome: await ports.setNotifications(input.conversation, input.citizenId, input.on, input.replyAddress),
       })),
+      firstName: fromPromise<{ name: string | null; thanks: boolean }, { citizenId: string; thanks: boolean }>(
+        async ({ input }) => ({ name: await ports.firstName(input.citizenId), thanks: input.thanks }),
+      ),
       askFaq: fromPromise<FaqReply, { question: string; client: string }>(({ input }) =>
         ports.askFaq(input.question, input.client),
       ),
@@ -233,6 +236,12 @@ export function createRootMachine(ports: WalletPorts) {
               actions: ['rememberCitizen', 'clearPending'],
             },
             {
+              // A linked citizen is greeted and thanked by first name.
+              guard: and([{ type: 'says', params: { acts: ['greeting', 'thanks'] as IntentName[] } }, 'isLinked']),
+              target: 'greetingByName',
+              actions: 'rememberCitizen',
+            },
+            {
               guard: { type: 'says', params: { acts: ['greeting'] } },
               actions: ['rememberCitizen', { type: 'enqueue', params: { message: say.greeting() } }],
             },
@@ -262,6 +271,28 @@ export function createRootMachine(ports: WalletPorts) {
               ],
             },
           ],
+        },
+      },
+      greetingByName: {
+        tags: ['busy'],
+        invoke: {
+          id: 'firstName',
+          src: 'firstName',
+          input: ({ context, event }) => ({
+            citizenId: context.citizenId ?? '',
+            thanks: event.type === 'USER' && event.utterance.act === 'thanks',
+          }),
+          onDone: {
+            target: 'menu',
+            actions: {
+              type: 'enqueue',
+              params: ({ event }) => ({
+                message: event.output.thanks ? say.thanks(event.output.name) : say.greeting(event.output.name),
+              }),
+            },
+          },
+          // The name is a courtesy: without it the citizen is still greeted.
+          onError: { target: 'menu', actions: { type: 'enqueue', params: { message: say.greeting() } } },
         },
       },
       answering: {

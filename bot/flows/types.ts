@@ -88,6 +88,8 @@ export type Outcome<T> = ({ ok: true } & T) | { ok: false; message: string };
  * the database or HTTP themselves.
  */
 export interface WalletPorts {
+  /** The citizen's first name, for a friendly greeting; null when the account has none. */
+  firstName(citizenId: string): Promise<string | null>;
   listCards(citizenId: string): Promise<CardSummary[]>;
   /**
    * Blocks through the same service method as REST; the key makes a repeated turn replay instead of blocking twice.

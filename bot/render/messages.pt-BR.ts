@@ -58,16 +58,19 @@ export function formatDate(iso: string): string {
 export const NOT_UNDERSTOOD = 'Desculpe, não entendi. 🤔';
 
 /** A greeting ("oi", "bom dia") at the menu: greeted back, with the menu. */
-export function greeting(): BotMessage {
+export function greeting(firstName: string | null = null): BotMessage {
   return {
-    text: 'Olá! 😊 Eu sou a IPlani. Como posso ajudar? Escolha uma opção ou escreva do seu jeito:',
+    text: `Olá${firstName ? `, ${firstName}` : ''}! 😊 Eu sou a IPlani. Como posso ajudar? Escolha uma opção ou escreva do seu jeito:`,
     choices: MENU_CHOICES,
   };
 }
 
 /** Thanks ("obrigado", "valeu") at the menu. */
-export function thanks(): BotMessage {
-  return { text: 'Por nada! 😊 Se precisar de mais alguma coisa, é só escolher:', choices: MENU_CHOICES };
+export function thanks(firstName: string | null = null): BotMessage {
+  return {
+    text: `Por nada${firstName ? `, ${firstName}` : ''}! 😊 Se precisar de mais alguma coisa, é só escolher:`,
+    choices: MENU_CHOICES,
+  };
 }
 
 export const GOODBYE = 'Até mais! 👋 Quando precisar, é só mandar uma mensagem.';

@@ -68,6 +68,15 @@ describe('small talk at the menu', () => {
       ['qual a previsao do tempo amanha?', [/não sei responder/, /cartões de transporte.*documentos/, MENU]],
     ]);
   });
+
+  it('greets and thanks a linked citizen by first name', async () => {
+    const citizen = await citizenWithCards(1);
+    const bot = await linkedBot(citizen.id);
+    await play(bot, [
+      ['eae', [/Olá, Maria!/, MENU]],
+      ['obrigada', [/Por nada, Maria!/]],
+    ]);
+  });
 });
 
 describe('2 · block a card from one sentence', () => {
