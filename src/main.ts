@@ -84,7 +84,10 @@ export interface BotFrameworkBot {
  */
 export function createBotFrameworkBot({ config, services, logger, outbound, metrics, understanding }: BotParts): BotFrameworkBot {
   const engine = new ConversationEngine(
-    createWalletPorts(services, { maxFileBytes: config.documents.maxFileBytes }),
+    createWalletPorts(services, {
+      maxFileBytes: config.documents.maxFileBytes,
+      faqQueryMaxLength: config.faq.queryMaxLength,
+    }),
     understanding,
     services.conversations,
     { idleMinutes: config.bot.idleMinutes, turnTimeoutMs: config.bot.turnTimeoutMs, metrics },

@@ -254,10 +254,6 @@ export function createRootMachine(ports: WalletPorts) {
               actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: say.GOODBYE } } }],
             },
             {
-              guard: { type: 'says', params: { acts: ['out_of_scope'] } },
-              actions: ['rememberCitizen', { type: 'enqueue', params: { message: say.outOfScope() } }],
-            },
-            {
               // "sim", "ok", "kkk" with nothing asked: never a confident FAQ answer to a question nobody asked.
               guard: { type: 'says', params: { acts: ['out_of_context', 'yes', 'no', 'skip', 'inform'] } },
               actions: ['rememberCitizen', { type: 'enqueue', params: { message: say.outOfContext() } }],
@@ -314,11 +310,10 @@ export function createRootMachine(ports: WalletPorts) {
               ],
             },
             {
+              // Neither a request nor a question the FAQ answers (the classifier's out_of_scope comes here first, since
+              // a long story ending in a question reads as off-topic to it): declined, saying what IPlani does.
               target: 'menu',
-              actions: [
-                { type: 'enqueue', params: { message: { text: say.NOT_UNDERSTOOD } } },
-                { type: 'sayMenu', params: { lead: say.MENU_LEADS.choose } },
-              ],
+              actions: { type: 'enqueue', params: { message: say.outOfScope() } },
             },
           ],
           onError: {

@@ -69,6 +69,20 @@ describe('small talk at the menu', () => {
     ]);
   });
 
+  it('a long message (past the FAQ search limit) is narrowed down to its question, never a service error', async () => {
+    const story =
+      'bom dia moça tudo bem, entao eu to aqui porque semana passada eu fui no terminal e a maquininha tava quebrada e o ' +
+      'moço da bilheteria falou pra eu ver pelo celular mas eu nao entendo muito dessas coisas de aplicativo e minha ' +
+      'neta que mexe nisso ta viajando, ai eu queria saber uma coisa. ';
+    const message = `${story.repeat(2)}como faço pra recarregar o cartão?`;
+    expect(message.length).toBeGreaterThan(600);
+    const bot = new BotHarness(t);
+    const replies = await bot.say(message);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toMatch(/recarg/i);
+    expect(replies[0]).not.toMatch(/problema para concluir|não consegui consultar/);
+  });
+
   it('greets and thanks a linked citizen by first name', async () => {
     const citizen = await citizenWithCards(1);
     const bot = await linkedBot(citizen.id);
