@@ -56,7 +56,8 @@ export type { Slots, CardRef } from './recognizers';
 
 /**
  * The one seam where a citizen message becomes what the machines read. The conversation engine calls `parse` once per
- * message; the implementation is chosen by the composition root (rules today), so it can be replaced without touching
+ * message; the implementation is chosen by the composition root (the trained classifier, `createUnderstanding()`; the rules
+ * remain for unit tests), so it can be replaced without touching
  * the machines.
  */
 export interface Understanding {
