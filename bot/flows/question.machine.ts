@@ -27,7 +27,8 @@ export function createQuestionMachine(ports: WalletPorts) {
   return setup({
     types: {
       context: {} as QuestionContext,
-      input: {} as { client: string },
+      /** `suggestions`: the closest questions the menu already found for a question the FAQ could not answer. */
+      input: {} as { client: string; suggestions?: QuestionContext['suggestions'] },
       events: {} as FlowEvent,
     },
     actions: {
@@ -57,6 +58,7 @@ export function createQuestionMachine(ports: WalletPorts) {
         event.type === 'INPUT' && chooseFrom(event.utterance, suggestionsMessage(context.suggestions).choices!)?.value === NONE,
       choseSuggestion: ({ context, event }) =>
         event.type === 'INPUT' && chooseFrom(event.utterance, suggestionsMessage(context.suggestions).choices!) !== null,
+      hasSuggestionsToOffer: ({ context }) => context.suggestions.length > 0,
       hasEntry: (_, params: { entry: unknown }) => params.entry !== null,
       tooManyFailures: ({ context }) => context.failures + 1 >= MAX_FAILURES,
     },
@@ -69,9 +71,17 @@ export function createQuestionMachine(ports: WalletPorts) {
   }).createMachine({
     output: ({ context }) => ({ gaveUp: context.gaveUp }),
     id: 'question',
-    context: ({ input }) => ({ client: input.client, suggestions: [], failures: 0, gaveUp: false }),
-    initial: 'asking',
+    context: ({ input }) => ({
+      client: input.client,
+      suggestions: (input.suggestions ?? []).slice(0, 3),
+      failures: 0,
+      gaveUp: false,
+    }),
+    initial: 'start',
     states: {
+      start: {
+        always: [{ guard: 'hasSuggestionsToOffer', target: 'suggesting' }, { target: 'asking' }],
+      },
       asking: promptState({
         ask: 'ask',
         answers: [{ guard: 'hasText', target: 'searching', actions: 'resetFailures' }],

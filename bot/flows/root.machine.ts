@@ -45,6 +45,8 @@ export interface RootContext {
    * cartão final 4868", the type of "quero guardar minha CNH". The flow asks only what is missing.
    */
   request?: Slots;
+  /** The closest FAQ questions to a question asked at the menu that the FAQ could not answer, offered by the question flow. */
+  faqSuggestions?: FaqReply['suggestions'];
 }
 
 /** Flows that need to know who the citizen is. */
@@ -89,7 +91,8 @@ export function createRootMachine(ports: WalletPorts) {
         request: ({ event }) => (event.type === 'USER' ? event.utterance.slots : {}),
       }),
       rememberRequest: assign({ request: ({ event }) => (event.type === 'USER' ? event.utterance.slots : {}) }),
-      forgetRequest: assign({ request: {} }),
+      forgetRequest: assign({ request: {}, faqSuggestions: [] }),
+      rememberSuggestions: assign({ faqSuggestions: (_, params: { reply: FaqReply }) => params.reply.suggestions }),
       clearPending: assign({ pendingFlow: null }),
       sayMenu: assign({ outbox: ({ context }, params: { lead?: string }) => [...context.outbox, say.menu(params.lead)] }),
       sayNeedsLink: assign({
@@ -129,6 +132,8 @@ export function createRootMachine(ports: WalletPorts) {
       hasText: ({ event }) => event.type === 'USER' && event.utterance.text.trim().length > 0,
       succeeded: (_, params: { ok: boolean }) => params.ok,
       confident: (_, params: { reply: FaqReply }) => params.reply.confident && params.reply.answer !== null,
+      offersSuggestions: (_, params: { reply: FaqReply & { question: boolean } }) =>
+        params.reply.question && params.reply.suggestions.length > 0,
       gaveUp: (_, params: { output: unknown }) => (params.output as { gaveUp?: boolean } | undefined)?.gaveUp === true,
     },
     actors: {
@@ -160,8 +165,8 @@ export function createRootMachine(ports: WalletPorts) {
       firstName: fromPromise<{ name: string | null; thanks: boolean }, { citizenId: string; thanks: boolean }>(
         async ({ input }) => ({ name: await ports.firstName(input.citizenId), thanks: input.thanks }),
       ),
-      askFaq: fromPromise<FaqReply, { question: string; client: string }>(({ input }) =>
-        ports.askFaq(input.question, input.client),
+      askFaq: fromPromise<FaqReply & { question: boolean }, { question: string; client: string; isQuestion: boolean }>(
+        async ({ input }) => ({ ...(await ports.askFaq(input.question, input.client)), question: input.isQuestion }),
       ),
     },
   }).createMachine({
@@ -233,7 +238,7 @@ export function createRootMachine(ports: WalletPorts) {
             {
               guard: { type: 'wants', params: { flow: 'question' } },
               target: 'flow.question',
-              actions: ['rememberCitizen', 'clearPending'],
+              actions: ['rememberCitizen', 'clearPending', 'forgetRequest'],
             },
             {
               // A linked citizen is greeted and thanked by first name.
@@ -299,6 +304,7 @@ export function createRootMachine(ports: WalletPorts) {
           input: ({ context, event }) => ({
             question: event.type === 'USER' ? event.utterance.text : '',
             client: `${context.conversation.channel}:${context.conversation.channelUserId}`,
+            isQuestion: event.type === 'USER' && event.utterance.act === 'faq',
           }),
           onDone: [
             {
@@ -308,6 +314,12 @@ export function createRootMachine(ports: WalletPorts) {
                 { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output.answer!.answer } }) },
                 { type: 'sayMenu', params: { lead: say.MENU_LEADS.afterAnswer } },
               ],
+            },
+            {
+              // A question the FAQ is not sure about: the closest questions are offered instead of "não entendi".
+              guard: { type: 'offersSuggestions', params: ({ event }) => ({ reply: event.output }) },
+              target: 'flow.question',
+              actions: { type: 'rememberSuggestions', params: ({ event }) => ({ reply: event.output }) },
             },
             {
               // Neither a request nor a question the FAQ answers (the classifier's out_of_scope comes here first, since
@@ -501,7 +513,10 @@ export function createRootMachine(ports: WalletPorts) {
             invoke: {
               id: 'flow',
               src: 'question',
-              input: ({ context }) => ({ client: `${context.conversation.channel}:${context.conversation.channelUserId}` }),
+              input: ({ context }) => ({
+                client: `${context.conversation.channel}:${context.conversation.channelUserId}`,
+                suggestions: context.faqSuggestions ?? [],
+              }),
               onDone: [
                 { guard: { type: 'gaveUp', params: ({ event }) => ({ output: event.output }) }, target: '#root.gaveUp' },
                 { target: '#root.finished' },

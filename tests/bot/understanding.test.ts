@@ -83,6 +83,13 @@ describe('small talk at the menu', () => {
     expect(replies[0]).not.toMatch(/problema para concluir|não consegui consultar/);
   });
 
+  it('a question the FAQ is not sure about offers the closest questions instead of "não entendi"', async () => {
+    const bot = new BotHarness(t);
+    await play(bot, [['duvida sobre o cartao, como funciona?', [/Alguma destas perguntas ajuda\?/]]]);
+    expect(bot.buttons().at(-1)).toBe('Nenhuma destas');
+    await play(bot, [['1', [/.{20,}/, MENU]]]);
+  });
+
   it('greets and thanks a linked citizen by first name', async () => {
     const citizen = await citizenWithCards(1);
     const bot = await linkedBot(citizen.id);
