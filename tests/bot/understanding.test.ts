@@ -112,6 +112,18 @@ describe('2 · block a card from one sentence', () => {
     expect(await statusOf(citizen, first.id)).toBe('active');
   });
 
+  it('a card by its place ("o segundo"), the reason in everyday words ("quebrou"), and "nao quero" changes nothing', async () => {
+    const citizen = await citizenWithCards(2);
+    const bot = await linkedBot(citizen.id);
+    await play(bot, [
+      ['preciso bloquear um cartao', [/Qual cartão/]],
+      ['o segundo', [new RegExp(`cartão •••• ${citizen.cards[1].last4}\\?`)]],
+      ['quebrou', [/por cartão danificado\?/]],
+      ['nao quero', [/continua ativo/, MENU]],
+    ]);
+    for (const card of citizen.cards) expect(await statusOf(citizen, card.id)).toBe('active');
+  });
+
   it('"roubaram" answers the reason; "deixa pra la" at the confirmation keeps the card active', async () => {
     const citizen = await citizenWithCards(1);
     const bot = await linkedBot(citizen.id);
