@@ -1,4 +1,4 @@
-import { assign, fromPromise, sendParent, setup } from 'xstate';
+import { and, assign, fromPromise, sendParent, setup } from 'xstate';
 import {
   DOCUMENT_TYPES,
   findDocumentType,
@@ -168,6 +168,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       validDate: ({ event }) => (heard(event)?.date ?? null) !== null,
       skippedOptionalExpiry: ({ context, event }) => typeOf(context)?.expiresAt === 'optional' && skips(event),
       typeKnown: ({ context }) => context.type !== null,
+      noLabelYet: ({ context }) => context.label === null,
       hasAttachment: ({ event }) => event.type === 'INPUT' && event.input.attachments.length > 0,
       saidYes: ({ event }) => heard(event)?.yesNo === true,
       saidNo: ({ event }) => heard(event)?.yesNo === false,
@@ -206,7 +207,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       type: input.type ?? null,
       issuerState: null,
       // Only a name that came with the type ("salvar minha carteira do clube"): it shows in the summary to confirm.
-      label: input.type === 'outro' ? (input.label ?? null) : null,
+      label: input.type === 'outro' && input.label && checkDocumentLabel(input.label) === null ? input.label : null,
       number: null,
       expiresAt: null,
       stagedFileId: null,
@@ -231,7 +232,11 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         help: { type: 'sayText', params: { text: text.HELP.type } },
       }),
       afterType: {
-        always: [{ guard: 'isRg', target: 'issuerState' }, { guard: 'needsLabel', target: 'label' }, { target: 'number' }],
+        always: [
+          { guard: 'isRg', target: 'issuerState' },
+          { guard: and(['needsLabel', 'noLabelYet']), target: 'label' },
+          { target: 'number' },
+        ],
       },
       issuerState: promptState({
         ask: 'askIssuerState',

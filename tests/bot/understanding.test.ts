@@ -202,6 +202,21 @@ describe('3 · save a document the way citizens answer', () => {
     expect(saved[0].document).toMatchObject({ type: 'rg', issuerState: 'RJ', expiresAt: null });
   });
 
+  it('"quero salvar minha carteira do clube" keeps the name, shown in the summary before anything is saved', async () => {
+    const citizen = await citizenWithCards(1);
+    const bot = await linkedBot(citizen.id);
+    await play(bot, [
+      ['quero salvar minha carteira do clube', [/número do documento \(Outro\)/]],
+      ['12345', [/data de validade/]],
+      ['pula', [/anexar/]],
+      ['pula', [/Documento: Outro documento \(carteira do clube\)/, /Posso salvar\?/]],
+    ]);
+    expect(await documentsOf(citizen)).toHaveLength(0);
+    await play(bot, [['claro', [/Documento salvo/]]]);
+    const saved = await documentsOf(citizen);
+    expect(saved[0].document).toMatchObject({ type: 'outro', label: 'carteira do clube', number: '12345' });
+  });
+
   it('a question typed at the name step of "outro" is not stored as the name', async () => {
     const citizen = await citizenWithCards(1);
     const bot = await linkedBot(citizen.id);
