@@ -1,5 +1,6 @@
 import { RequestContext } from '@mikro-orm/core';
 import { TestAdapter, type Activity } from 'botbuilder';
+import { DialogTestLogger } from 'botbuilder-testing';
 import { randomUUID } from 'node:crypto';
 import { createBotFrameworkBot } from '../../src/main';
 import { OutboundHttp } from '../../src/shared/outbound-http';
@@ -15,6 +16,12 @@ export class BotHarness {
   readonly userId: string;
   /** Replies of the last turn, as activities (buttons included). */
   last: Array<Partial<Activity>> = [];
+  /**
+   * The conversation so far as botbuilder-testing's DialogTestLogger writes it on the adapter (what the citizen said;
+   * each reply's text, speak and input hint), for a failing transcript to show. Its clock lines are left out: a
+   * failure message should read the same on every run.
+   */
+  readonly log: string[] = [];
 
   constructor(
     private readonly t: TestApp,
@@ -43,6 +50,14 @@ export class BotHarness {
       from: { id: this.userId, name: 'Cidadã' },
       recipient: { id: 'iplani', name: 'IPlani' },
     });
+    this.adapter.use(
+      new DialogTestLogger({
+        log: (...parts: unknown[]) => {
+          const line = parts.map(String).join(' ');
+          if (!line.startsWith('-> ts:')) this.log.push(line);
+        },
+      }),
+    );
   }
 
   /**
