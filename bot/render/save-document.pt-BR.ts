@@ -79,4 +79,5 @@ export const INVALID = {
   confirm: 'Responda "sim" para salvar ou "não" para desistir.',
 };
 
-export const SAVED = 'Documento salvo na sua carteira! ✅ Para ver seus documentos, escolha a opção 4.';
+/** The menu option is named, not numbered: where the menu is buttons no number is shown. */
+export const SAVED = 'Documento salvo na sua carteira! ✅ Para ver seus documentos, escolha "Ver meus documentos".';
