@@ -39,7 +39,7 @@ export function subscribeNotifications(
     for (const { replyAddress } of addresses) {
       try {
         await adapter.continueConversationAsync(appId ?? '', replyAddress as Partial<ConversationReference>, async (context) => {
-          await context.sendActivity(toActivity({ text }));
+          await context.sendActivity(toActivity({ text }, context.activity.channelId));
         });
       } catch (error) {
         logger.warn({ err: error, event: event.type }, 'proactive notification failed');

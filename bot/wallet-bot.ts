@@ -30,7 +30,7 @@ export class WalletBot extends ActivityHandler {
     this.onMembersAdded(async (context, next) => {
       const botId = context.activity.recipient?.id;
       if ((context.activity.membersAdded ?? []).some((member) => member.id !== botId)) {
-        await context.sendActivity(toActivity(say.welcome()));
+        await context.sendActivity(toActivity(say.welcome(), context.activity.channelId));
       }
       await next();
     });
@@ -50,7 +50,7 @@ export class WalletBot extends ActivityHandler {
       replyAddress: TurnContext.getConversationReference(activity),
     };
     const replies = await this.engine.handleTurn(key, input, activity.id ?? randomUUID(), this.edge.citizenOf(context));
-    for (const reply of replies) await context.sendActivity(toActivity(reply));
+    for (const reply of replies) await context.sendActivity(toActivity(reply, activity.channelId));
     this.logger.debug({ channel: key.channel, replies: replies.length }, 'bot turn');
   }
 }

@@ -1,4 +1,5 @@
 import type { BlockReason, BotMessage, CardStatus, Choice } from '../flows/types';
+import { strong } from './format';
 import { YES_NO } from './messages.pt-BR';
 
 /** What IPlani says in "2 · Cancelar um cartão". */
@@ -51,7 +52,7 @@ export const KEPT_ACTIVE = 'Tudo bem, o cartão continua ativo. Nada foi alterad
 
 export function blocked(masked: string, protocol: string): string {
   return (
-    `Cartão ${masked} bloqueado. ✅ Protocolo: ${protocol}.\n` +
+    `Cartão ${masked} bloqueado. ✅ Protocolo: ${strong(protocol)}.\n` +
     'Guarde esse número. Para ter um cartão novo com o mesmo saldo, peça a 2ª via no app da Carteira Digital Carioca.'
   );
 }

@@ -19,7 +19,8 @@ export function welcome(): BotMessage {
     text:
       'Olá! Eu sou a IPlani, a assistente virtual da Prefeitura do Rio. 😊\n' +
       'Posso ajudar com seus cartões de transporte, seus documentos digitais e dúvidas sobre a Carteira Digital Carioca.\n' +
-      'Escolha uma opção (pode digitar o número ou escrever do seu jeito):',
+      // Said the same on every channel: where the menu is buttons no number is shown (typing one still works).
+      'Escolha uma opção ou escreva do seu jeito:',
     choices: MENU_CHOICES,
   };
 }
@@ -146,7 +147,8 @@ export function balances(cards: CardSummary[]): string {
 }
 
 export function documentList(documents: DocumentSummary[]): string {
-  if (documents.length === 0) return 'Você ainda não tem documentos salvos. Para salvar um, escolha a opção 3.';
+  // The menu option is named, not numbered: where the menu is buttons no number is shown.
+  if (documents.length === 0) return 'Você ainda não tem documentos salvos. Para salvar um, escolha "Salvar um documento".';
   const lines = documents.map((doc) => `• ${doc.typeLabel}: ${doc.maskedNumber} (${doc.statusLabel})`);
   return `Seus documentos:\n${lines.join('\n')}`;
 }

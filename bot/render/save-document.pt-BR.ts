@@ -1,4 +1,5 @@
 import type { BotMessage, Choice } from '../flows/types';
+import { strong } from './format';
 import { formatDate, YES_NO } from './messages.pt-BR';
 
 /** What IPlani says in "3 · Salvar um documento". */
@@ -46,12 +47,12 @@ export function summary(document: {
 }): BotMessage {
   const lines = [
     'Confira os dados:',
-    `• Documento: ${document.typeLabel}${document.label ? ` (${document.label})` : ''}`,
-    `• Número: ${document.maskedNumber}`,
+    `• ${strong('Documento:')} ${document.typeLabel}${document.label ? ` (${document.label})` : ''}`,
+    `• ${strong('Número:')} ${document.maskedNumber}`,
   ];
-  if (document.issuerState) lines.push(`• Estado emissor: ${document.issuerState}`);
-  if (document.expiresAt) lines.push(`• Validade: ${formatDate(document.expiresAt)}`);
-  lines.push(`• Arquivo: ${document.fileDescription ?? 'nenhum'}`);
+  if (document.issuerState) lines.push(`• ${strong('Estado emissor:')} ${document.issuerState}`);
+  if (document.expiresAt) lines.push(`• ${strong('Validade:')} ${formatDate(document.expiresAt)}`);
+  lines.push(`• ${strong('Arquivo:')} ${document.fileDescription ?? 'nenhum'}`);
   lines.push('Posso salvar?');
   return { text: lines.join('\n'), choices: YES_NO };
 }
@@ -82,4 +83,5 @@ export const INVALID = {
 export const NOT_A_NAME =
   'Isso parece uma pergunta ou um pedido, não o nome do documento, então não guardei. Para sair do cadastro, diga "cancelar".';
 
-export const SAVED = 'Documento salvo na sua carteira! ✅ Para ver seus documentos, escolha a opção 4.';
+/** The menu option is named, not numbered: where the menu is buttons no number is shown. */
+export const SAVED = 'Documento salvo na sua carteira! ✅ Para ver seus documentos, escolha "Ver meus documentos".';

@@ -6,7 +6,7 @@ import { findDocumentType } from '../../src/documents/document-types';
 import { openBrowser, type TestBrowser } from '../support/browser';
 import { registerCitizen, type SignedInCitizen } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { botBubbles, waitForBotMessage } from '../support/webchat-page';
+import { botBubbles, bubbleText, waitForBotMessage } from '../support/webchat-page';
 
 /**
  * The city's web chat in a real browser (Debian's chromium driven by playwright-core): sign in on /chat, ask the
@@ -93,6 +93,14 @@ describe('the web chat page in a browser', () => {
     await botSays(/IPlani/, 0);
     await page.locator('.webchat__connectivityStatus', { hasText: /Connecting|Conectando/i }).waitFor({ state: 'detached' });
     await shot('2-welcome');
+    // The menu appears once: as buttons, not also as a numbered list in the bubble.
+    const welcome = await bubbleText(botBubbles(page).first());
+    expect(welcome).toMatch(/Escolha uma opção/);
+    expect(welcome).not.toMatch(/\d\.\s*(Consultar saldo|Cancelar um cartão|Salvar um documento)/);
+    for (const label of ['Consultar saldo', 'Cancelar um cartão', 'Salvar um documento', 'Ver meus documentos']) {
+      expect(welcome).not.toContain(label);
+      expect(await page.locator('.webchat__suggested-actions__button:visible', { hasText: label }).count()).toBe(1);
+    }
 
     await botSays(/R\$ \d/, await type('qual meu saldo?'));
     await shot('3-balance');
@@ -108,6 +116,13 @@ describe('the web chat page in a browser', () => {
     await page.locator('input[type="file"]').setInputFiles({ name: 'minha-cnh.png', mimeType: 'image/png', buffer: photo });
     await botSays(/Arquivo: imagem PNG de \d/, before);
     await shot('4-summary');
+    // Web Chat renders Markdown: the field names are bold, and no markup or escape shows as text.
+    const summary = botBubbles(page).last();
+    expect(await summary.locator('strong').allTextContents()).toEqual(['Documento:', 'Número:', 'Validade:', 'Arquivo:']);
+    expect(await bubbleText(summary)).toMatch(
+      /^Confira os dados: • Documento: Carteira Nacional de Habilitação \(CNH\) • Número: /,
+    );
+    expect(await bubbleText(summary)).not.toMatch(/[*\\]/);
     // The citizen's bubble names the file, readable on its blue (Web Chat draws the name in the accent colour).
     const fileName = page.locator('.webchat__bubble--from-user .webchat__fileContent__fileName').last();
     expect(await fileName.textContent()).toBe('minha-cnh.png');

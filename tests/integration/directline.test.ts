@@ -101,7 +101,9 @@ describe('conversations and activities (polling)', () => {
     const welcome = await client.next();
     expect(welcome).toHaveLength(1);
     expect(welcome[0].text).toMatch(/IPlani/);
-    expect(welcome[0].suggestedActions?.actions.length).toBeGreaterThan(0);
+    // Web Chat draws the options as buttons: the bubble does not repeat them as a numbered list.
+    expect(welcome[0].suggestedActions?.actions.map((action) => action.title)).toContain('Consultar saldo');
+    expect(welcome[0].text).not.toMatch(/^\s*\d+\.\s/m);
     expect(client.watermark).toBe('1');
     expect(await client.next()).toHaveLength(0);
 
@@ -287,8 +289,11 @@ describe('files sent with the paper clip (upload)', () => {
     };
     expect(echo.attachments).toEqual([{ contentType: 'image/png', name: 'minha cnh.png' }]);
     expect(JSON.stringify(activities)).not.toContain(png.toString('base64').slice(0, 40));
-    const replies = activities.filter((activity) => activity.from.role === 'bot').map((activity) => activity.text ?? '');
-    expect(replies.join('\n')).toMatch(/Arquivo: imagem PNG de 3 KiB/);
+    // The summary has bold field names: Markdown, with the same words unmarked in `speak` for the live region.
+    const summary = activities.find((activity) => activity.from.role === 'bot' && /Confira/.test(activity.text ?? ''))!;
+    expect(summary.textFormat).toBe('markdown');
+    expect(summary.text).toMatch(/• \*\*Arquivo\\:\*\* imagem PNG de 3 KiB/);
+    expect(summary.speak).toMatch(/• Arquivo: imagem PNG de 3 KiB/);
 
     expect(await client.ask('sim')).toMatch(/salvo/i);
     const documents = (await (await t.fetch('/v1/documents', { headers: citizen.auth })).json()) as {
@@ -310,7 +315,7 @@ describe('files sent with the paper clip (upload)', () => {
     };
     expect(echo.attachments).toEqual([{ contentType: 'application/octet-stream', name: 'doc.pdf' }]);
     // The flow judges the file by its content: a PDF.
-    expect(activities.map((activity) => activity.text ?? '').join('\n')).toMatch(/Arquivo: PDF de/);
+    expect(activities.map((activity) => activity.speak ?? '').join('\n')).toMatch(/Arquivo: PDF de/);
   });
 
   it('refuses a file over the limit, two files, no activity part or a token of another conversation, storing nothing', async () => {

@@ -189,14 +189,22 @@ describe('a conversation on WhatsApp', () => {
     const linked = await text(waId, `vincular ${await linkCode()}`);
     expect(read(linked)).toMatch(/vinculada/);
     expect(read(linked)).toMatch(/R\$ 0,00/);
-    // The menu that follows has 5 options: a list, with the numbered text kept in the body.
+    // The menu that follows has 5 options: a list message; its body does not repeat them as a numbered list.
     const menu = linked.at(-1)!;
     expect(menu).toMatchObject({ messaging_product: 'whatsapp', to: waId, type: 'interactive' });
     expect(menu.interactive?.type).toBe('list');
-    expect(menu.interactive?.body.text).toMatch(/1\. Consultar saldo/);
+    expect(menu.interactive?.body.text).toMatch(/Escolha uma opção:$/);
+    expect(menu.interactive?.body.text).not.toMatch(/^\s*\d+\.\s/m);
     const rows = menu.interactive!.action.sections![0].rows;
-    expect(rows).toHaveLength(5);
+    expect(rows.map((row) => row.title)).toEqual([
+      'Consultar saldo',
+      'Cancelar um cartão',
+      'Salvar um documento',
+      'Ver meus documentos',
+      'Fazer uma pergunta',
+    ]);
 
+    // A number typed still picks the option it would have had, though no number is shown.
     expect(read(await text(waId, '1'))).toMatch(/R\$ 0,00/);
     expect(read(await listReply(waId, rows[0].id, rows[0].title))).toMatch(/R\$ 0,00/);
 
@@ -221,7 +229,8 @@ describe('a conversation on WhatsApp', () => {
     const summary = await deliver(waId, [
       { ...base(waId, 'image'), image: { id: '1037543291543636', mime_type: 'image/png', sha256: 'x' } },
     ]);
-    expect(read(summary)).toMatch(/Confira/);
+    // WhatsApp's own bold, no Markdown escapes.
+    expect(read(summary)).toMatch(/Confira os dados:\n• \*Documento:\* Carteira Nacional[\s\S]*• \*Arquivo:\* imagem PNG/);
     // Yes / no: two reply buttons whose ids are the values the flow understands.
     const confirm = summary.at(-1)!.interactive!;
     expect(confirm.type).toBe('button');

@@ -1,5 +1,6 @@
 import { RequestContext } from '@mikro-orm/core';
 import { TestAdapter, type Activity } from 'botbuilder';
+import { DialogTestLogger } from 'botbuilder-testing';
 import { randomUUID } from 'node:crypto';
 import { createBotFrameworkBot } from '../../src/main';
 import { createUnderstanding } from '../../bot/understanding';
@@ -16,6 +17,12 @@ export class BotHarness {
   readonly userId: string;
   /** Replies of the last turn, as activities (buttons included). */
   last: Array<Partial<Activity>> = [];
+  /**
+   * The conversation so far as botbuilder-testing's DialogTestLogger writes it on the adapter (what the citizen said;
+   * each reply's text, speak and input hint), for a failing transcript to show. Its clock lines are left out: a
+   * failure message should read the same on every run.
+   */
+  readonly log: string[] = [];
 
   constructor(
     private readonly t: TestApp,
@@ -42,13 +49,22 @@ export class BotHarness {
       outbound: new OutboundHttp(app.config.outbound),
       understanding,
     });
-    return new TestAdapter((context) => RequestContext.create(app.db.em, () => bot.run(context)), {
+    const adapter = new TestAdapter((context) => RequestContext.create(app.db.em, () => bot.run(context)), {
       channelId: 'test',
       serviceUrl: 'https://test.localhost',
       conversation: { id: this.conversationId, isGroup: false, conversationType: 'personal', name: this.conversationId },
       from: { id: this.userId, name: 'Cidadã' },
       recipient: { id: 'iplani', name: 'IPlani' },
     });
+    adapter.use(
+      new DialogTestLogger({
+        log: (...parts: unknown[]) => {
+          const line = parts.map(String).join(' ');
+          if (!line.startsWith('-> ts:')) this.log.push(line);
+        },
+      }),
+    );
+    return adapter;
   }
 
   /**

@@ -5,6 +5,8 @@ export interface DirectLineActivity {
   id: string;
   type: string;
   text?: string;
+  textFormat?: string;
+  speak?: string;
   from: { id: string; role?: string };
   channelData?: { clientActivityID?: string };
   suggestedActions?: { actions: Array<{ title: string; value: string }> };

@@ -3,11 +3,19 @@ import type { BotHarness } from './bot-harness';
 /** One turn of a transcript: what the citizen says, and the parts IPlani's one reply must contain, in order. */
 export type Step = [say: string, replies: RegExp[]];
 
-/** Plays the steps; every turn must answer with exactly one message matching its patterns in order. */
+/** How many lines of the harness's DialogTestLogger transcript a failure shows (the last turns before it). */
+const LOG_LINES_SHOWN = 40;
+
+/**
+ * Plays the steps; every turn must answer with exactly one message matching its patterns in order. A failure shows
+ * what was said, and the conversation before it as botbuilder-testing's DialogTestLogger recorded it.
+ */
 export async function play(bot: BotHarness, steps: Step[]): Promise<void> {
   for (const [text, expected] of steps) {
     const replies = await bot.say(text);
-    const context = `after "${text}" IPlani said:\n${replies.join('\n---\n')}`;
+    const context =
+      `after "${text}" IPlani said:\n${replies.join('\n---\n')}\n` +
+      `conversation so far (DialogTestLogger):\n${bot.log.slice(-LOG_LINES_SHOWN).join('\n')}`;
     if (replies.length !== 1 || !inOrder(replies[0], expected)) {
       throw new Error(`expected one reply matching ${expected.join(', ')} in order ${context}`);
     }

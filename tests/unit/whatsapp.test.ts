@@ -12,7 +12,7 @@ describe('renderForWhatsApp', () => {
     expect(renderForWhatsApp({ text: 'Olá' })).toEqual([{ type: 'text', text: { body: 'Olá', preview_url: false } }]);
   });
 
-  it('turns 2 or 3 short options into reply buttons whose ids are the option values, keeping the numbered text', () => {
+  it('turns 2 or 3 short options into reply buttons whose ids are the option values, without a numbered list', () => {
     for (const labels of [
       ['Sim', 'Não'],
       ['RJ', 'SP', 'Pular'],
@@ -21,7 +21,7 @@ describe('renderForWhatsApp', () => {
       expect(message.type).toBe('interactive');
       if (message.type !== 'interactive') throw new Error('expected interactive');
       expect(message.interactive.type).toBe('button');
-      expect(message.interactive.body.text).toBe(`Escolha:\n${labels.map((l, i) => `${i + 1}. ${l}`).join('\n')}`);
+      expect(message.interactive.body.text).toBe('Escolha:');
       if (message.interactive.type !== 'button') throw new Error('expected buttons');
       expect(message.interactive.action.buttons).toEqual(
         labels.map((title, i) => ({ type: 'reply', reply: { id: `v${i + 1}`, title } })),
@@ -38,6 +38,7 @@ describe('renderForWhatsApp', () => {
     ]) {
       const [message] = renderForWhatsApp({ text: 'Escolha:', choices: options(labels) });
       if (message.type !== 'interactive' || message.interactive.type !== 'list') throw new Error('expected a list');
+      expect(message.interactive.body.text).toBe('Escolha:');
       const { action } = message.interactive;
       expect(Array.from(action.button).length).toBeLessThanOrEqual(LIMITS.listButton);
       expect(action.sections).toHaveLength(1);

@@ -1,4 +1,5 @@
 import type { BotMessage, Choice } from '../../flows/types';
+import { whatsappText, withNumberedOptions } from '../../render/format';
 
 /** WhatsApp Cloud API limits for the messages the bot sends (Meta's interactive messages and text docs). */
 export const LIMITS = {
@@ -77,24 +78,25 @@ function textMessages(text: string): OutgoingMessage[] {
 }
 
 /**
- * One IPlani message as WhatsApp messages. The numbered list of options is always in the text (the flows accept the
- * number, so the meaning survives on any client); on top of it, up to 3 options whose labels fit become reply
- * buttons, up to 10 become a list (a label longer than a row title is shortened there and shown whole in the row's
- * description), and anything beyond WhatsApp's limits stays plain numbered text.
+ * One IPlani message as WhatsApp messages, with WhatsApp's own *bold*. Up to 3 options whose labels fit become reply
+ * buttons and up to 10 become a list (a label longer than a row title is shortened there and shown whole in the row's
+ * description); the options are then tapped, not read, so the text does not repeat them as a numbered list. Anything
+ * beyond WhatsApp's limits is plain text with the numbered list. A tapped option comes back as its id (the option's
+ * value, or its number: both pick it), and a typed number picks it as on every channel.
  */
 export function renderForWhatsApp(message: BotMessage): OutgoingMessage[] {
   const choices = message.choices ?? [];
-  if (choices.length === 0) return textMessages(message.text);
-  const numbered = `${message.text}\n${choices.map((choice, index) => `${index + 1}. ${choice.label}`).join('\n')}`;
+  const text = whatsappText(message.text);
+  if (choices.length === 0) return textMessages(text);
   const labels = choices.map((choice) => length(choice.label));
-  const bodyFits = length(numbered) <= LIMITS.interactiveBody;
+  const bodyFits = length(text) > 0 && length(text) <= LIMITS.interactiveBody;
   if (bodyFits && choices.length <= LIMITS.buttons && labels.every((n) => n > 0 && n <= LIMITS.buttonTitle)) {
     return [
       {
         type: 'interactive',
         interactive: {
           type: 'button',
-          body: { text: numbered },
+          body: { text },
           action: {
             buttons: choices.map((choice, index) => ({
               type: 'reply',
@@ -111,7 +113,7 @@ export function renderForWhatsApp(message: BotMessage): OutgoingMessage[] {
         type: 'interactive',
         interactive: {
           type: 'list',
-          body: { text: numbered },
+          body: { text },
           action: {
             button: LIST_BUTTON,
             sections: [
@@ -129,5 +131,5 @@ export function renderForWhatsApp(message: BotMessage): OutgoingMessage[] {
       },
     ];
   }
-  return textMessages(numbered);
+  return textMessages(withNumberedOptions(text, choices));
 }

@@ -205,7 +205,8 @@
         return action.title || action.value;
       })
       .filter(Boolean);
-    const text = (activity.text || '').trim();
+    // A message with emphasis comes as Markdown, with the same words in `speak` without markup (bot/render/activity.ts).
+    const text = (activity.textFormat === 'markdown' && activity.speak ? activity.speak : activity.text || '').trim();
     if (!text && labels.length === 0) return;
     say('IPlani: ' + text + (labels.length ? ' Botões: ' + labels.join('; ') + '.' : ''));
   }
