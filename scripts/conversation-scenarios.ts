@@ -15,6 +15,7 @@ import { formatBrl } from '../src/transport/money';
 import { luhnCheckDigit } from '../src/transport/card-number';
 import { channelKey } from '../src/conversations/channel-key';
 import { FAQ_SEED_ENTRIES } from '../src/faq/seed-entries';
+import { maskDocumentNumber, type DocumentTypeCode } from '../src/documents/document-types';
 import type { ConversationKey, IncomingAttachment } from '../bot/flows/types';
 import { buildCitizen, sampleFiles } from '../tests/support/factories';
 
@@ -290,8 +291,14 @@ export class ScenarioRunner {
       (reply) => cards.every((card) => reply.includes(card.last4)) && /\bativo|bloquead|cancelad/.test(reply),
     );
     if (outcome.cardsListed && !cardsListed) misses.push('cards not listed');
+    // A listing names every document the citizen had (masked as the domain masks them), or says there is none.
+    const masked = start.documents.map((doc) =>
+      simplify(maskDocumentNumber(doc.documentType as DocumentTypeCode, doc.documentNumber)),
+    );
     const documentsListed = text.some((reply) =>
-      /seus documentos|documentos salvos|nao tem documentos|nenhum documento/.test(reply),
+      masked.length > 0
+        ? /documentos/.test(reply) && masked.every((number) => reply.includes(number))
+        : /nao tem (nenhum )?documentos?|nenhum documento/.test(reply),
     );
     if (outcome.documentsListed && !documentsListed) misses.push('documents not listed');
     if (!outcome.documentsListed && documentsListed) wrong.push('documents listed');

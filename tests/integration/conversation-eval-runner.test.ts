@@ -108,6 +108,60 @@ describe('conversation evaluation: scenario scorer', () => {
     });
   });
 
+  it('checks saved documents field by field, the file included; a save not asked for is a wrong action', async () => {
+    const start = {
+      linked: true,
+      cards: [twoCards[0]],
+      documents: [{ documentType: 'cnh', documentNumber: '03559586365', expiresAt: '2031-04-10' }],
+    };
+    // Menu option 3 (save a document), the type, the number, a PDF at the attachment step, option 1 (yes).
+    const turns = [
+      { text: '3' },
+      { text: 'CPF' },
+      { text: '17406396694' },
+      { text: '', attachment: { name: 'cpf.pdf', contentType: 'application/pdf' } },
+      { text: '1' },
+    ];
+    const saved = await runner.run(
+      scenario('save-asked', {
+        start,
+        turns,
+        outcome: { blocked: [], saved: [{ documentType: 'cpf', documentNumber: '17406396694', hasFile: true }] },
+      }),
+    );
+    const unasked = await runner.run(scenario('save-unasked', { start, turns, outcome: { blocked: [], saved: [] } }));
+    expect(saved).toMatchObject({ completed: true, misses: [], wrongActions: [] });
+    // The document of the start state is not counted as saved during the conversation.
+    expect(unasked.wrongActions).toEqual([
+      'document saved: {"type":"cpf","number":"17406396694","label":null,"issuerState":null,"expiresAt":null,"file":true}',
+    ]);
+  });
+
+  it('sees a documents listing only when it names the documents the citizen has', async () => {
+    const start = {
+      linked: true,
+      cards: [twoCards[0]],
+      documents: [{ documentType: 'passaporte', documentNumber: 'GK123456', expiresAt: '2034-06-30' }],
+    };
+    // Menu option 4 lists the documents; option 1 shows balances, which name no document.
+    const listed = await runner.run(
+      scenario('documents-asked', { start, turns: [{ text: '4' }], outcome: { blocked: [], saved: [], documentsListed: true } }),
+    );
+    const unasked = await runner.run(
+      scenario('documents-unasked', { start, turns: [{ text: '4' }], outcome: { blocked: [], saved: [] } }),
+    );
+    const balance = await runner.run(
+      scenario('balance-not-documents', {
+        start,
+        turns: [{ text: '1' }],
+        outcome: { blocked: [], saved: [], documentsListed: true, balanceShown: ['1118'] },
+      }),
+    );
+    expect(listed).toMatchObject({ completed: true, wrongActions: [] });
+    expect(unasked.wrongActions).toEqual(['documents listed']);
+    expect(balance).toMatchObject({ completed: false, misses: ['documents not listed'] });
+  });
+
   it('links with a real code typed the way the scenario writes its placeholder', async () => {
     expect(withLinkCode('vincular k7mp-2qrt', 'K7MP2QRT', 'ABCD2345')).toBe('vincular abcd-2345');
     expect(withLinkCode('meu codigo: K7MP2QRT', 'K7MP2QRT', 'ABCD2345')).toBe('meu codigo: ABCD2345');
