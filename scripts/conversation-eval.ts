@@ -312,6 +312,28 @@ async function main(): Promise<void> {
       `wrong actions                     ${String(played.wrongActions).padStart(8)}  ` +
         `(in ${played.scenariosWithWrongActions} scenarios)`,
     );
+    // Per-turn intent: each labelled turn read at the prompt the bot was really at before it (turns at a state the set
+    // has no label for, such as the free-text question, are left out).
+    let turnsScored = 0;
+    let turnsRightClassifier = 0;
+    let turnsRightRules = 0;
+    let turnsLabelled = 0;
+    for (const [i, result] of results.entries()) {
+      for (const [t, turn] of scenarios[i].turns.entries()) {
+        const at = result.steps[t] as PromptStep | null;
+        if (!turn.intent) continue;
+        turnsLabelled++;
+        if (!at) continue;
+        turnsScored++;
+        const understood = await classifier.classify(turn.text, { at, options: OPTIONS[at] });
+        if (understood.intent === turn.intent) turnsRightClassifier++;
+        if (rulesReading(turn.text, at).intent === turn.intent) turnsRightRules++;
+      }
+    }
+    console.log(
+      `turn intent at the bot's prompt     ${pct(turnsRightClassifier / Math.max(turnsScored, 1))} ` +
+        `${pct(turnsRightRules / Math.max(turnsScored, 1))}  (classifier, rules; ${turnsScored} of ${turnsLabelled} labelled turns)`,
+    );
     if (name === 'heldout') {
       if (ours.intentAccuracy < AIMS.intent) missedAims.push(`intent top-1 ${pct(ours.intentAccuracy).trim()} < 95%`);
       if (ours.slotF1 < AIMS.slotF1) missedAims.push(`slot F1 ${pct(ours.slotF1).trim()} < 93%`);

@@ -76,6 +76,8 @@ export interface ScenarioResult {
   wrongActions: string[];
   /** Every reply of every turn, in order (for the tuning part's failure listing only). */
   replies: string[][];
+  /** The prompt the bot was at before each turn (the set's `at` names), or null where no prompt of the set was open. */
+  steps: Array<string | null>;
 }
 
 export interface ScenarioScore {
@@ -139,7 +141,10 @@ export class ScenarioRunner {
     if (scenario.start.linkCode) code = (await services.channelLinks.createCode(citizen.actor)).code;
 
     const replies: string[][] = [];
+    const steps: Array<string | null> = [];
     for (const turn of scenario.turns) {
+      const { conversation } = await services.conversations.load(key.channel, key.conversationId, key.channelUserId);
+      steps.push(conversation ? stepOf(conversation.snapshot) : 'menu');
       const text = scenario.start.linkCode ? withLinkCode(turn.text, scenario.start.linkCode, code) : turn.text;
       const attachments = turn.attachment ? [fileOf(turn.attachment)] : [];
       const said = await engine.handleTurn(key, { text, attachments }, randomUUID());
@@ -154,6 +159,7 @@ export class ScenarioRunner {
       misses,
       wrongActions,
       replies,
+      steps,
     };
   }
 
@@ -308,6 +314,42 @@ export class ScenarioRunner {
     if (outcome.declined && !declined) misses.push('out-of-scope request not declined');
     return { misses, wrongActions: wrong };
   }
+}
+
+/** The machines' prompt states, by flow, as the evaluation set names them (`at`). */
+const STEPS: Record<string, Record<string, string>> = {
+  cancelCard: { pick: 'block.card', reason: 'block.reason', confirm: 'block.confirm' },
+  saveDocument: {
+    type: 'save.type',
+    issuerState: 'save.state',
+    label: 'save.label',
+    number: 'save.number',
+    expiresAt: 'save.expiry',
+    attachment: 'save.attachment',
+    confirm: 'save.confirm',
+  },
+  question: { suggesting: 'faq.suggestions' },
+};
+
+/** The first state name of an XState state value ("menu", { flow: "cancelCard" } -> "flow"). */
+function stateName(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') return Object.keys(value)[0] ?? null;
+  return null;
+}
+
+/**
+ * Where a stored conversation waits: `menu`, a flow's prompt, or null (a state the set has no label for, such as the
+ * free-text question being asked). Read from the persisted snapshot, as the engine's own diagnostics do.
+ */
+function stepOf(snapshot: unknown): string | null {
+  const root = snapshot as { value?: unknown; children?: Record<string, { snapshot?: { value?: unknown } }> };
+  const top = stateName(root.value);
+  if (top === 'menu' || top === 'finished') return 'menu';
+  if (top !== 'flow') return null;
+  const flow = stateName((root.value as Record<string, unknown>).flow);
+  const state = stateName(root.children?.flow?.snapshot?.value);
+  return (flow && state && STEPS[flow]?.[state]) ?? null;
 }
 
 /** An out-of-scope decline: the bot says it cannot help with that (and, elsewhere in the reply, what it can do). */
