@@ -149,6 +149,48 @@ const SHORTHAND: Readonly<Record<string, string>> = {
   ta: 'esta',
   to: 'estou',
   tao: 'estao',
+  qdo: 'quando',
+  qnd: 'quando',
+  qndo: 'quando',
+  cm: 'como',
+  cmo: 'como',
+  kd: 'cade',
+  ctz: 'certeza',
+  dps: 'depois',
+  dnv: 'de novo',
+  vdd: 'verdade',
+  pls: 'por favor',
+  plz: 'por favor',
+  qr: 'quero',
+  qro: 'quero',
+  kero: 'quero',
+  keria: 'queria',
+  vo: 'vou',
+  xau: 'tchau',
+  chau: 'tchau',
+  flw: 'tchau',
+  fwl: 'tchau',
+  bjs: 'beijos',
+  bjo: 'beijo',
+  abs: 'abraco',
+  obgda: 'obrigada',
+  obgdo: 'obrigado',
+  brigado: 'obrigado',
+  brigada: 'obrigada',
+  sla: 'sei la',
+  mds: 'meu deus',
+  msg: 'mensagem',
+  cel: 'celular',
+  info: 'informacao',
+  infos: 'informacoes',
+  add: 'adicionar',
+  tmj: 'tamo junto',
+  eh: 'e',
+  neh: 'ne',
+  p: 'para',
+  cartaum: 'cartao',
+  catao: 'cartao',
+  riocard: 'cartao',
 };
 /** Words that carry no intent of their own; left in, their weights are noise learnt from whichever intent used them. */
 const FILLER = new Set(
@@ -166,7 +208,11 @@ export function prepareForNetwork(text: string): string {
     .replace(/(\p{L})\1{2,}/gu, '$1')
     .replace(/\be a[ie]\b/g, 'eai')
     .split(' ')
+    // A number or a code carries no intent (the recognizers read it): "termina com 5590", "vence 5/8/29", "65 anos".
+    .filter((word) => !/\d/.test(word))
     .map((word) => word.replace(/(\p{L})\1$/u, '$1'))
+    // Diminutives are the same word to the network: "tchauzinho", "cartaozinho".
+    .map((word) => (word.length > 7 ? word.replace(/zinh[oa]s?$/, '') : word))
     .flatMap((word) => (SHORTHAND[word] ?? word).split(' '))
     .filter((word) => word !== '' && !FILLER.has(word));
   return tokens.join(' ');
@@ -269,6 +315,11 @@ export class IntentClassifier {
     let { intent, score } = best;
     // Declining a value the step lets the citizen skip ("nao quero anexar", "nao vence") is a skip.
     if (intent === 'no' && SKIPPABLE_STEPS.has(at)) intent = 'skip';
+    // A reaction ("kkk", "ta bom", "serio") is a word or three: a longer message is more than that.
+    if (intent === 'out_of_context' && words(simple) > 3) {
+      const alternative = ranked.find((r) => r.intent !== 'out_of_context' && !ANSWERS.has(r.intent));
+      if (alternative) ({ intent, score } = alternative);
+    }
     if (ANSWERS.has(intent)) {
       const fits = (intent === 'skip' && SKIPPABLE_STEPS.has(at)) || (intent !== 'skip' && YES_NO_STEPS.has(at));
       // A sentence is more than an answer: "coloquei 20 reais e nao caiu" is a question, not a stray "não".
@@ -295,6 +346,8 @@ export class IntentClassifier {
     const prepared = prepareForNetwork(text);
     if (prepared === '') return [{ intent: 'out_of_context', score: 1 }];
     const { classifications } = await this.nlu.process(prepared);
+    // One or two words none of which the network knows ("uai", "vish", "afe"): a reaction, not a topic to decline.
+    if (classifications[0]?.intent === 'None' && words(prepared) <= 2) return [{ intent: 'out_of_context', score: 1 }];
     const ranked = classifications
       .filter((c) => c.score > 0)
       .map((c) => ({ intent: (c.intent === 'None' ? 'out_of_scope' : c.intent) as IntentName, score: c.score }));
