@@ -77,6 +77,20 @@ export interface TrainingCorpus {
   intents: Partial<Record<IntentName, string[]>>;
 }
 
+/**
+ * The network's settings. nlp.js's defaults (learning rate 0.6, output slope 0.07) fit the training wording closely;
+ * a gentler slope and rate generalise better: 5-fold cross-validation over the corpus and the tuning part
+ * (`npm run understanding:cv`) went from 91.9% to 94.3% on the tuning messages and from 81.8% to 85.8% on the corpus.
+ */
+const NETWORK_SETTINGS = {
+  locale: 'pt',
+  log: false,
+  useNoneFeature: true,
+  spellCheck: true,
+  alpha: 0.01,
+  learningRate: 0.1,
+} as const;
+
 /** Below this probability the network's best intent is not acted on (out_of_scope at the menu). */
 export const CONFIDENCE_THRESHOLD = 0.5;
 /** The least a second-best intent needs when the best one is a stray answer word in a sentence. */
@@ -259,7 +273,7 @@ export class IntentClassifier {
   ): Promise<IntentClassifier> {
     const container = await containerBootstrap();
     container.use(LangPt);
-    const nlu = new NluNeural({ locale: 'pt', log: false, useNoneFeature: true, spellCheck: true }, container);
+    const nlu = new NluNeural(NETWORK_SETTINGS, container);
     const examples = Object.entries(corpus.intents).flatMap(([intent, texts]) =>
       (texts ?? []).map((utterance) => ({ utterance: prepareForNetwork(utterance), intent })),
     );
