@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { containerBootstrap } from '@nlpjs/core';
 import { LangPt } from '@nlpjs/lang-pt';
 import { NluNeural } from '@nlpjs/nlu';
 import committedCorpus from './corpus/intents.pt-BR.json';
+import committedModel from './corpus/model.pt-BR.json';
 import { Recognizers, simplifyText, type Slots } from './recognizers';
 
 /** What a citizen's message means (the labels of tests/conversation-eval). */
@@ -90,6 +92,17 @@ const NETWORK_SETTINGS = {
   alpha: 0.01,
   learningRate: 0.1,
 } as const;
+
+/**
+ * A trained network as committed in `corpus/model.pt-BR.json` (`npm run understanding:train` writes it). `trainedOn`
+ * is the sha256 of the settings and the prepared corpus it was trained on, so a model older than the corpus, the
+ * settings or the text preparation is never used for them.
+ */
+export interface TrainedModel {
+  trainedOn: string;
+  /** nlp.js's own export of the network (`NluNeural.toJSON`), weights rounded to 6 significant digits. */
+  network: unknown;
+}
 
 /** Below this probability the network's best intent is not acted on (out_of_scope at the menu). */
 export const CONFIDENCE_THRESHOLD = 0.5;
@@ -244,10 +257,52 @@ function looksLikeQuestion(text: string): boolean {
   );
 }
 
+/** What the network learns from: every corpus message prepared as the messages will be. */
+function examplesOf(corpus: TrainingCorpus): Array<{ utterance: string; intent: string }> {
+  return Object.entries(corpus.intents).flatMap(([intent, texts]) =>
+    (texts ?? []).map((utterance) => ({ utterance: prepareForNetwork(utterance), intent })),
+  );
+}
+
+/** Identifies a training run: the settings and the prepared examples. */
+function trainingHash(corpus: TrainingCorpus): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ settings: NETWORK_SETTINGS, examples: examplesOf(corpus) }))
+    .digest('hex');
+}
+
+async function newNetwork(): Promise<NluNeural> {
+  const container = await containerBootstrap();
+  container.use(LangPt);
+  return new NluNeural(NETWORK_SETTINGS, container);
+}
+
+async function trainNetwork(corpus: TrainingCorpus): Promise<NluNeural> {
+  const nlu = await newNetwork();
+  await nlu.train(examplesOf(corpus));
+  return nlu;
+}
+
+async function loadNetwork(network: unknown): Promise<NluNeural> {
+  const nlu = await newNetwork();
+  nlu.fromJSON(network);
+  return nlu;
+}
+
+/** Six significant digits: the committed file stays small and reads the same on every machine. */
+function roundWeights(network: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(network, (_key, value: unknown) =>
+      typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(6)) : value,
+    ),
+  );
+}
+
 /**
  * The pt-BR intent classifier: an nlp.js neural classifier (Portuguese stemmer and normaliser, spell check at one edit)
- * trained from the committed corpus when it is created, and the Recognizers for the values. Training is deterministic
- * (the network starts from zero weights): the same corpus always gives the same model.
+ * trained from the committed corpus (the trained model is committed beside it and loaded at start), and the
+ * Recognizers for the values. Training is deterministic (the network starts from zero weights): the same corpus always
+ * gives the same model, and a unit test rebuilds it and compares it with the committed one.
  *
  * Context feeds in through `expecting`, the prompt being asked. The rules, in order:
  * 1. A bare number that is one of the displayed options is that option ("1" at "1. Pular" is skip).
@@ -266,21 +321,29 @@ export class IntentClassifier {
     private readonly recognizers: Recognizers,
   ) {}
 
-  /** Trains on `corpus` (the committed one by default) and warms the recognizers; tens of milliseconds. */
+  /**
+   * The classifier for `corpus` (the committed one by default), with the recognizers warmed. The committed model is
+   * loaded when it was trained on exactly this corpus, these settings and this text preparation (milliseconds);
+   * otherwise the network is trained now (seconds).
+   */
   static async create(
     corpus: TrainingCorpus = committedCorpus,
     recognizers: Recognizers = new Recognizers(),
   ): Promise<IntentClassifier> {
-    const container = await containerBootstrap();
-    container.use(LangPt);
-    const nlu = new NluNeural(NETWORK_SETTINGS, container);
-    const examples = Object.entries(corpus.intents).flatMap(([intent, texts]) =>
-      (texts ?? []).map((utterance) => ({ utterance: prepareForNetwork(utterance), intent })),
-    );
-    await nlu.train(examples);
+    const model = committedModel as TrainedModel;
+    const nlu = model.trainedOn === trainingHash(corpus) ? await loadNetwork(model.network) : await trainNetwork(corpus);
     const classifier = new IntentClassifier(nlu, recognizers);
     await classifier.classify('oi');
     return classifier;
+  }
+
+  /**
+   * Trains the network on `corpus` and exports it, as `npm run understanding:train` commits it. Deterministic: the
+   * network starts from zero weights and sees the examples in corpus order, so the same corpus gives the same model.
+   */
+  static async train(corpus: TrainingCorpus = committedCorpus): Promise<TrainedModel> {
+    const nlu = await trainNetwork(corpus);
+    return { trainedOn: trainingHash(corpus), network: roundWeights(nlu.toJSON()) };
   }
 
   /** The intent and values of `text` read at the prompt `expecting` (the menu when nothing was asked). */

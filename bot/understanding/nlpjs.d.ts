@@ -44,5 +44,9 @@ declare module '@nlpjs/nlu' {
     constructor(settings: NluSettings, container: Container);
     train(corpus: ReadonlyArray<{ utterance: string; intent: string }>): Promise<unknown>;
     process(utterance: string): Promise<{ classifications: NluClassification[] }>;
+    /** The trained network as plain data (settings, features, intents and weights). */
+    toJSON(): unknown;
+    /** Loads a network exported by `toJSON`. */
+    fromJSON(json: unknown): void;
   }
 }
