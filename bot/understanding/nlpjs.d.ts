@@ -28,6 +28,10 @@ declare module '@nlpjs/nlu' {
     /** Replaces an unknown word by a known one at this edit distance. */
     spellCheck?: boolean;
     spellCheckDistance?: number;
+    /** The network's learning rate (0.6 by default). */
+    learningRate?: number;
+    /** The slope of the output activation for positive sums (0.07 by default). */
+    alpha?: number;
   }
 
   export interface NluClassification {
@@ -40,5 +44,9 @@ declare module '@nlpjs/nlu' {
     constructor(settings: NluSettings, container: Container);
     train(corpus: ReadonlyArray<{ utterance: string; intent: string }>): Promise<unknown>;
     process(utterance: string): Promise<{ classifications: NluClassification[] }>;
+    /** The trained network as plain data (settings, features, intents and weights). */
+    toJSON(): unknown;
+    /** Loads a network exported by `toJSON`. */
+    fromJSON(json: unknown): void;
   }
 }
