@@ -45,7 +45,10 @@ export class ClassifierUnderstanding implements Understanding {
     const chosenFlow = MENU.find((item) => item.label === menuChoice?.value)?.flow ?? null;
     const linkCode = act === 'link_account' && slots.linkCode ? slots.linkCode : null;
     const command: Readonly<Command> | null =
-      rules.command ?? (linkCode ? { type: 'link', code: linkCode } : null) ?? (confident ? (COMMAND_OF[act] ?? null) : null);
+      rules.command ??
+      (linkCode ? { type: 'link', code: linkCode } : null) ??
+      // A menu option the citizen picked by its label is that option, whatever the classifier makes of its words.
+      (confident && !menuChoice ? (COMMAND_OF[act] ?? null) : null);
     return {
       text,
       simple: rules.simple,

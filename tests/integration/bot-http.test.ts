@@ -75,8 +75,8 @@ describe('POST /api/messages', () => {
 
     const cnh = findDocumentType('cnh')!;
     const steps: Array<[string, RegExp, unknown[]?]> = [
-      ['quero guardar minha CNH', /Qual documento/],
-      ['CNH', /número/],
+      // The request names the type, so the flow goes straight to the number.
+      ['quero guardar minha CNH', /número/],
       [cnh.numberExample, /validade/],
       ['1 de maio de 2030', /anexar/],
       [
