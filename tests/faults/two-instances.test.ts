@@ -71,7 +71,7 @@ it('one bot conversation alternating between the instances saves a document the 
 
   const cnh = findDocumentType('cnh')!;
   const steps: Array<[string, RegExp, unknown[]?]> = [
-    ['quero guardar minha CNH', /Qual documento/],
+    ['quero guardar um documento', /Qual documento/],
     ['CNH', /número/],
     [cnh.numberExample, /validade/],
     ['1 de maio de 2030', /anexar/],

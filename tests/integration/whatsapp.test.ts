@@ -250,7 +250,6 @@ describe('a conversation on WhatsApp', () => {
     const other = '5521977776666';
     expect(read(await text(other, `vincular ${await linkCode()}`))).toMatch(/vinculada/);
     await text(other, 'quero guardar minha CNH');
-    await text(other, 'CNH');
     await text(other, findDocumentType('cnh')!.numberExample);
     expect(read(await text(other, '1 de maio de 2030'))).toMatch(/anexar/);
     const large = Buffer.concat([PNG, Buffer.alloc(4 * MAX_FILE_BYTES, 2)]);
