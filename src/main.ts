@@ -27,7 +27,9 @@ import { BotFrameworkEdge } from '../bot/channel-edge';
 import { ConnectorPolicy } from '../bot/connector-policy';
 import { OutboundHttp, type Resolver } from './shared/outbound-http';
 import { registerDirectLine } from '../bot/channels/directline/routes';
-import { registerChatPage } from '../bot/channels/directline/chat-page';
+import { chatLinks, registerChatPage } from '../bot/channels/directline/chat-page';
+import { restLinks } from '../api/http/public-links';
+import type { PublicLinks } from './shared/public-links';
 import { systemClock, type Clock } from './shared/clock';
 
 /** A running (or ready to run) instance of the whole application. */
@@ -127,7 +129,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const outbound = new OutboundHttp(config.outbound, { resolver: options.resolver });
   // The metrics come first: the services count into them from construction on.
   const metrics = new AppMetrics(db, config.database);
-  const services = createServices({ config, em: db.em, logger, secrets, mailer, clock, cardOperations: metrics });
+  // The links the domain sends citizens name routes the edges own: each edge builds its own.
+  const links: PublicLinks = { ...restLinks(config.publicBaseUrl), ...chatLinks(config.publicBaseUrl) };
+  const services = createServices({ config, em: db.em, logger, secrets, mailer, clock, cardOperations: metrics, links });
   if (config.adminEmails.length > 0) {
     await RequestContext.create(db.em, async () => {
       for (const email of config.adminEmails) await services.accounts.grantAdminByEmail(email, INTERNAL_REQUEST);

@@ -3,6 +3,7 @@ import type { EntityManager } from './db/orm';
 import type { Logger } from './shared/logger';
 import type { Secrets } from './shared/secrets';
 import type { Mailer } from './shared/mailer';
+import { NO_PUBLIC_LINKS, type PublicLinks } from './shared/public-links';
 import { AuditService } from './shared/audit.service';
 import { AuditRepository } from './shared/audit.repository';
 import { ThrottlesRepository } from './shared/throttles.repository';
@@ -63,6 +64,8 @@ export interface ServiceDependencies {
   clock?: Clock;
   /** Where card recharges and debits are counted (the app's metrics); absent where nothing counts them (scripts). */
   cardOperations?: CardOperationCounter;
+  /** The links put in e-mails and shares, built from the edges (src/main.ts); absent in the operator commands, which send none. */
+  links?: PublicLinks;
 }
 
 /** The domain services, shared by the REST edge and the bot edge. */
@@ -95,6 +98,7 @@ export function createServices({
   mailer,
   clock = systemClock,
   cardOperations,
+  links = NO_PUBLIC_LINKS,
 }: ServiceDependencies): AppServices {
   // Fail at start-up, not at the first registration, if the build lost the list.
   loadCommonPasswords();
@@ -141,14 +145,14 @@ export function createServices({
     hasher,
     audit,
     mailer,
-    config.publicBaseUrl,
+    links,
     signInThrottle,
     new Throttle({ maxFailures: config.auth.forgotMaxRequests, ...lock }, throttles),
     secondFactor,
     clock,
   );
   const reauth = new Reauthenticator(users, hasher, signInThrottle, audit, secondFactor);
-  const notices = new AccountNotices(mailer, config.publicBaseUrl);
+  const notices = new AccountNotices(mailer, links);
   const identities = new IdentitiesService(transactions, new IdentitiesRepository(em), users, sessions, audit);
   // Wrong codes when turning two-factor authentication on are throttled exactly like wrong passwords.
   const mfa = new MfaService(
@@ -185,13 +189,7 @@ export function createServices({
     idempotency,
     stagedFiles,
   );
-  const documentShares = new DocumentSharesService(
-    transactions,
-    new SharesRepository(em),
-    documentsRepository,
-    documents,
-    config.publicBaseUrl,
-  );
+  const documentShares = new DocumentSharesService(transactions, new SharesRepository(em), documentsRepository, documents, links);
   const faq = new FaqService(
     transactions,
     new FaqEntriesRepository(em),
@@ -203,7 +201,7 @@ export function createServices({
     ),
   );
   const conversationsRepository = new ConversationsRepository(em);
-  const channelLinkNotices = new ChannelLinkNotices(new ChannelLinkNoticesRepository(em), mailer, config.publicBaseUrl, logger);
+  const channelLinkNotices = new ChannelLinkNotices(new ChannelLinkNoticesRepository(em), mailer, links, logger);
   const channelLinks = new ChannelLinksService(
     transactions,
     {

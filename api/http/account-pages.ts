@@ -1,5 +1,7 @@
 import type { Request, Response, Server } from 'restify';
-import { UNDO_EMAIL_PAGE } from '../../src/accounts/account-notices';
+
+/** Where an e-mail change can be undone (the link of the e-mail-change notice, see ./public-links). */
+export const UNDO_EMAIL_PAGE = '/conta/desfazer-email';
 
 /**
  * The page the e-mail-change notice links to. Opening a link must change nothing (mail scanners open links too), so

@@ -1,7 +1,5 @@
 import type { Mailer } from '../shared/mailer';
-
-/** Where an e-mail change can be undone: the page reads the code from the fragment (never sent to a server log). */
-export const UNDO_EMAIL_PAGE = '/conta/desfazer-email';
+import type { PublicLinks } from '../shared/public-links';
 
 const SIGNATURE = '\n\nPrefeitura da Cidade do Rio de Janeiro';
 const NOT_YOU =
@@ -15,12 +13,12 @@ const NOT_YOU =
 export class AccountNotices {
   constructor(
     private readonly mailer: Mailer,
-    private readonly publicBaseUrl: string,
+    private readonly links: PublicLinks,
   ) {}
 
   /** To the address being replaced: the change, the new address masked, and the one-time code that undoes it. */
   async emailChanged(to: string, fullName: string, newEmail: string, undoCode: string, validHours: number): Promise<void> {
-    const link = `${this.publicBaseUrl}${UNDO_EMAIL_PAGE}#token=${undoCode}`;
+    const link = this.links.undoEmail(undoCode);
     await this.send(
       to,
       'Carteira Digital Carioca: o e-mail da sua conta foi alterado',

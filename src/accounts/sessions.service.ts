@@ -4,6 +4,7 @@ import { DomainError } from '../shared/errors';
 import { newId, isUuid } from '../shared/ids';
 import type { AuditService } from '../shared/audit.service';
 import type { Mailer } from '../shared/mailer';
+import type { PublicLinks } from '../shared/public-links';
 import type { RequestInfo } from '../shared/request-info';
 import type { Throttle } from '../shared/throttle';
 import { epochSeconds, type Clock } from '../shared/clock';
@@ -47,7 +48,7 @@ export class SessionsService {
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditService,
     private readonly mailer: Mailer,
-    private readonly publicBaseUrl: string,
+    private readonly links: PublicLinks,
     private readonly signInThrottle: SignInThrottle,
     /** Password-recovery requests, per login and address. */
     private readonly forgotThrottle: Throttle,
@@ -159,7 +160,7 @@ export class SessionsService {
       await this.codes.replaceResetCode(tx, user.id, reset.hash, this.settings.passwordResetTtlMinutes);
       await this.audit.record(tx, 'password_reset_requested', info, { subjectId: user.id });
     });
-    const link = `${this.publicBaseUrl}/redefinir-senha#token=${reset.token}`;
+    const link = this.links.passwordReset(reset.token);
     try {
       await this.mailer.send({
         to: user.email,

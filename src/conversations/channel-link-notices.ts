@@ -1,6 +1,7 @@
 import type { Tx } from '../db/repository';
 import type { Logger } from '../shared/logger';
 import type { Mailer } from '../shared/mailer';
+import type { PublicLinks } from '../shared/public-links';
 import { channelLabel, maskChannelUser } from './channel-key';
 import type { ChannelLinkNoticesRepository, ChannelNoticeKind, PendingNotice } from './channel-link-notices.repository';
 
@@ -27,7 +28,7 @@ export class ChannelLinkNotices {
   constructor(
     private readonly notices: ChannelLinkNoticesRepository,
     private readonly mailer: Mailer,
-    private readonly publicBaseUrl: string,
+    private readonly links: PublicLinks,
     private readonly logger: Logger,
   ) {}
 
@@ -85,7 +86,7 @@ export class ChannelLinkNotices {
     const firstName = notice.fullName.split(' ')[0];
     const channel = `${channelLabel(notice.channel)} (${notice.channelUser})`;
     const linkedAt = formatWhen(notice.linkedAt);
-    const review = `Para ver e desvincular os canais da sua conta, entre no chat da Prefeitura (${this.publicBaseUrl}/chat) e diga "meus canais".`;
+    const review = `Para ver e desvincular os canais da sua conta, entre no chat da Prefeitura (${this.links.chat()}) e diga "meus canais".`;
     if (notice.kind === 'linked') {
       return {
         subject: 'Carteira Digital Carioca: um canal foi vinculado à sua conta',

@@ -4,6 +4,7 @@ import type { Transactions } from '../db/repository';
 import type { Actor } from '../shared/access';
 import { DomainError, validationError } from '../shared/errors';
 import type { RequestInfo } from '../shared/request-info';
+import type { PublicLinks } from '../shared/public-links';
 import { type Page, type PageRequest, pageOf } from '../shared/pagination';
 import { findDocumentType, maskDocumentNumber, type DocumentTypeCode } from './document-types';
 import { documentAccess } from './document-access';
@@ -80,7 +81,7 @@ export class DocumentSharesService {
     private readonly shares: SharesRepository,
     private readonly documentsRepository: DocumentsRepository,
     private readonly documents: DocumentsService,
-    private readonly publicBaseUrl: string,
+    private readonly links: PublicLinks,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -109,7 +110,7 @@ export class DocumentSharesService {
       await this.documents.recordChange(tx, 'document_shared', actor, document, info, { shareId: created.id, ttlMinutes });
       return created;
     });
-    const url = `${this.publicBaseUrl}/v1/verify/${token}`;
+    const url = this.links.verifyShare(token);
     const qrCodePng = await qrCodeDataUrl(url, { errorCorrectionLevel: 'M', margin: 2, width: 320 });
     return { share, url, qrCodePng };
   }

@@ -188,6 +188,7 @@ describe('my profile', () => {
     expect((await postJson(t, '/v1/auth/password/forgot', { login: newEmail })).status).toBe(202);
     expect(mailTo(newEmail)).toHaveLength(1);
     const resetToken = /digo: ([A-Za-z0-9_-]{20,})/.exec(mailTo(newEmail)[0].text)![1];
+    expect(mailTo(newEmail)[0].text).toContain(`Link: ${t.app.config.publicBaseUrl}/redefinir-senha#token=${resetToken}\n`);
 
     // ...and the owner undoes the change from the old address.
     expect((await postJson(t, '/v1/auth/email-change/undo', { token: 'not-a-code' })).status).toBe(422);

@@ -64,6 +64,7 @@ describe('a new channel link', () => {
     expect(mail[0].text).toContain('Bot Framework Emulator (•••• 4321)');
     expect(mail[0].text).toMatch(/Se não foi você, desvincule agora/);
     expect(mail[0].text).not.toContain('emulator-user-4321');
+    expect(mail[0].text).toContain(`entre no chat da Prefeitura (${t.app.config.publicBaseUrl}/chat) e diga "meus canais"`);
     // Sent once: later runs find nothing to send.
     expect(await t.app.services.channelLinkNotices.sendPending()).toBe(0);
     expect(mail).toHaveLength(1);

@@ -479,6 +479,7 @@ describe('verification links', () => {
     expect(res.status).toBe(201);
     const share = (await res.json()) as Json;
     expect(share.url).toMatch(/\/v1\/verify\/[A-Za-z0-9_-]{43}$/);
+    expect(String(share.url).startsWith(`${t.app.config.publicBaseUrl}/v1/verify/`)).toBe(true);
     expect(share.qrCodePng).toMatch(/^data:image\/png;base64,/);
     const png = Buffer.from(String(share.qrCodePng).split(',')[1], 'base64');
     expect(png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true);

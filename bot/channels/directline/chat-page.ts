@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Request, Response, Server } from 'restify';
+import type { PublicLinks } from '../../../src/shared/public-links';
 
 /** The page's own files, next to this module (copied into dist by `npm run build`). */
 const ASSETS = join(__dirname, 'chat');
@@ -26,6 +27,9 @@ const CONTENT_SECURITY_POLICY = [
   "object-src 'none'",
 ].join('; ');
 
+/** The web chat page's route (the e-mails about channel links send citizens there, see {@link chatLinks}). */
+export const CHAT_PAGE = '/chat';
+
 interface Asset {
   file: string;
   type: string;
@@ -33,7 +37,7 @@ interface Asset {
 }
 
 const PAGES: Record<string, Asset> = {
-  '/chat': { file: join(ASSETS, 'index.html'), type: 'text/html; charset=utf-8', cache: 'no-cache' },
+  [CHAT_PAGE]: { file: join(ASSETS, 'index.html'), type: 'text/html; charset=utf-8', cache: 'no-cache' },
   '/chat/chat.js': { file: join(ASSETS, 'chat.js'), type: 'text/javascript; charset=utf-8', cache: 'no-cache' },
   '/chat/chat.css': { file: join(ASSETS, 'chat.css'), type: 'text/css; charset=utf-8', cache: 'no-cache' },
   '/chat/webchat.js': {
@@ -52,7 +56,7 @@ const PAGES: Record<string, Asset> = {
 export function registerChatPage(server: Server): void {
   // As /docs sends the browser on to /docs/, /chat/ sends it on to /chat: a typed trailing slash still finds the page.
   server.get('/chat/', async function chatRedirect(_req: Request, res: Response) {
-    res.writeHead(301, { Location: '/chat', 'Content-Length': 0 });
+    res.writeHead(301, { Location: CHAT_PAGE, 'Content-Length': 0 });
     res.end();
   });
   const loaded = new Map<string, Buffer>();
@@ -74,4 +78,9 @@ export function registerChatPage(server: Server): void {
       res.end(body);
     });
   }
+}
+
+/** The chat edge's part of the domain's {@link PublicLinks}: the web chat page under the public base URL. */
+export function chatLinks(publicBaseUrl: string): Pick<PublicLinks, 'chat'> {
+  return { chat: () => `${publicBaseUrl}${CHAT_PAGE}` };
 }
