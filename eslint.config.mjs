@@ -16,8 +16,9 @@ const NO_EDGES_FROM_SRC = boundary(
   'The domain (src/) imports neither api/, bot/ nor http/: only the composition root, src/main.ts, knows the edges.',
 );
 const NO_HTTP_LIBRARIES = {
-  regex: '^(restify|busboy|botbuilder(-[a-z-]+)?|botframework-[a-z-]+|passport(-[a-z-]+)?|tsoa|@tsoa/.+|ws|cookie-session)(/|$)',
-  message: 'The domain (src/) uses no HTTP server or chat channel library: that belongs in http/, api/ or bot/.',
+  regex:
+    '^(restify|busboy|botbuilder(-[a-z-]+)?|botframework-[a-z-]+|passport(-[a-z-]+)?|tsoa|@tsoa/.+|ws|cookie-session|(node:)?(https?|http2)|undici)(/|$)',
+  message: 'The domain (src/) uses no HTTP server, HTTP client or chat channel library: that belongs in http/, api/ or bot/.',
 };
 const FLOWS_NO_DATABASE = 'The conversation machines (bot/flows) never reach the database: only the ports they are given.';
 const NO_DATABASE = [boundary(['src/db'], FLOWS_NO_DATABASE), { regex: '^(@mikro-orm/.+|pg)(/|$)', message: FLOWS_NO_DATABASE }];

@@ -3,7 +3,7 @@ import type { Config } from '../src/config';
 import type { Database } from '../src/db/orm';
 import type { Secrets } from '../src/shared/secrets';
 import type { AppServices } from '../src/services';
-import type { OutboundHttp } from '../src/shared/outbound-http';
+import type { OutboundHttp } from '../http/outbound-http';
 import { RegisterRoutes } from './generated/routes';
 import { registerDocs } from './http/docs';
 import { registerHealth } from './http/health';

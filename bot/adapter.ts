@@ -4,7 +4,7 @@ import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../src/shared/logger';
 import { DomainError } from '../src/shared/errors';
 import { HttpError } from '../http/errors';
-import type { OutboundHttp } from '../src/shared/outbound-http';
+import type { OutboundHttp } from '../http/outbound-http';
 import { MAX_CHANNEL_ID_LENGTH } from '../src/conversations/channel-key';
 import type { WalletBot } from './wallet-bot';
 import * as say from './render/messages.pt-BR';

@@ -17,7 +17,7 @@ import {
   type ConfigurationBotFrameworkAuthenticationOptions,
 } from 'botbuilder';
 import type { Activity } from 'botbuilder';
-import type { OutboundHttp } from '../src/shared/outbound-http';
+import type { OutboundHttp } from '../http/outbound-http';
 import { ConnectorClientCache, LazyUserTokenClient, connectorHttpClient } from './connector-clients';
 import type { ConnectorPolicy } from './connector-policy';
 

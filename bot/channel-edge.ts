@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { AppCredentials, ConnectorClient } from 'botframework-connector';
 import type { ChannelAdapter } from '../src/conversations/channel-key';
-import { OutboundError, getFollowingRedirects, type OutboundHttp } from '../src/shared/outbound-http';
+import { OutboundError, getFollowingRedirects, type OutboundHttp } from '../http/outbound-http';
 import type { Logger } from '../src/shared/logger';
 import { fetchedFile, fileFromDataUrl, unavailableFile } from './attachments';
 import type { ConnectorPolicy } from './connector-policy';

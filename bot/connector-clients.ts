@@ -1,6 +1,6 @@
 import { ConnectorFactory, UserTokenClient, type ConnectorClient, type ConnectorClientOptions } from 'botframework-connector';
 import type { Activity, SignInUrlResponse, TokenExchangeRequest, TokenResponse, TokenStatus } from 'botbuilder';
-import type { OutboundHttp } from '../src/shared/outbound-http';
+import type { OutboundHttp } from '../http/outbound-http';
 
 /** Connector clients kept at most; channel service URLs are few (a region per channel), but a client picks them. */
 const MAX_CLIENTS = 64;

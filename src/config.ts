@@ -45,12 +45,16 @@ export interface Config {
   outbound: OutboundConfig;
 }
 
-/** Every call the app makes to another server (Bot Connector, Graph API, sign-in providers, attachments, SMTP). */
-export interface OutboundConfig {
+/** How long an outbound call may take: to connect (DNS included), and in all (until the last byte of the answer). */
+export interface OutboundTimeouts {
   /** Longest wait for a connection (DNS included). */
   connectTimeoutMs: number;
   /** Longest a whole call may take, answer included; its socket is closed then, whatever state it is in. */
   totalTimeoutMs: number;
+}
+
+/** Every call the app makes to another server (Bot Connector, Graph API, sign-in providers, attachments, SMTP). */
+export interface OutboundConfig extends OutboundTimeouts {
   /**
    * Test only (refused with NODE_ENV=production): exact `http://127.0.0.1:<port>` origins of local stand-ins that are
    * accepted as Bot Connector service URLs and attachment hosts although they are loopback.

@@ -25,7 +25,7 @@ import { registerWhatsApp, type WhatsAppChannel } from '../bot/channels/whatsapp
 import { directLineEdge } from '../bot/channels/directline/bot-adapter';
 import { BotFrameworkEdge } from '../bot/channel-edge';
 import { ConnectorPolicy } from '../bot/connector-policy';
-import { OutboundHttp, type Resolver } from './shared/outbound-http';
+import { OutboundHttp, type Resolver } from '../http/outbound-http';
 import { registerDirectLine } from '../bot/channels/directline/routes';
 import { chatLinks, registerChatPage } from '../bot/channels/directline/chat-page';
 import { restLinks } from '../api/http/public-links';

@@ -10,7 +10,7 @@ import { DomainError } from '../../src/shared/errors';
 import { requestInfo } from '../../http/request-meta';
 import type { AppServices } from '../../src/services';
 import type { Actor } from '../../src/shared/access';
-import type { OutboundHttp } from '../../src/shared/outbound-http';
+import type { OutboundHttp } from '../../http/outbound-http';
 import { PROVIDER_LABELS, SOCIAL_PROVIDERS, type SocialProvider } from '../../src/accounts/identities.service';
 
 /** What a provider vouched for, as the strategies hand it over. */

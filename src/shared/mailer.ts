@@ -1,8 +1,7 @@
 import type * as Nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
-import type { MailConfig } from '../config';
+import type { MailConfig, OutboundTimeouts } from '../config';
 import type { Logger } from './logger';
-import type { OutboundTimeouts } from './outbound-http';
 
 export interface MailMessage {
   to: string;

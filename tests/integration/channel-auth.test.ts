@@ -2,7 +2,7 @@ import { createHmac, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
-import type { Resolver } from '../../src/shared/outbound-http';
+import type { Resolver } from '../../http/outbound-http';
 import { DirectLineClient } from '../support/directline-client';
 import { FakeConnector, type ConnectorActivity } from '../support/fake-connector';
 import { registerCitizen, type SignedInCitizen } from '../support/factories';

@@ -4,7 +4,7 @@ import { DialogTestLogger } from 'botbuilder-testing';
 import { randomUUID } from 'node:crypto';
 import { createBotFrameworkBot } from '../../src/main';
 import { createUnderstanding } from '../../bot/understanding';
-import { OutboundHttp } from '../../src/shared/outbound-http';
+import { OutboundHttp } from '../../http/outbound-http';
 import type { TestApp } from './test-app';
 
 /**

@@ -4,7 +4,7 @@ import { loadConfig, type DatabaseConfig } from '../../src/config';
 import { createLogger, type Logger } from '../../src/shared/logger';
 import { createMailer, type Mailer } from '../../src/shared/mailer';
 import type { Clock } from '../../src/shared/clock';
-import type { Resolver } from '../../src/shared/outbound-http';
+import type { Resolver } from '../../http/outbound-http';
 import { DUMP_ENV, TEMPLATE_ENV, adminQuery, testDatabaseUrl, uniqueName, withDatabase } from '../setup/database';
 import { checkedFetch } from './openapi-conformance';
 

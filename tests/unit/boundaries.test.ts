@@ -26,6 +26,8 @@ describe('import boundaries (npm run lint)', () => {
     ['src/documents/x.ts', "import busboy from 'busboy';"],
     ['src/x.ts', "import type { Server } from 'restify';"],
     ['src/x.ts', "export { CloudAdapter } from 'botbuilder';"],
+    ['src/shared/x.ts', "import http from 'node:http';"],
+    ['src/shared/x.ts', "import { request } from 'undici';"],
     ['api/controllers/x.ts', "import { createWalletPorts } from '../../bot/ports';"],
     ['bot/channels/whatsapp/x.ts', "import { readBody } from '../../../api/http/body';"],
     ['bot/flows/x.ts', "import type { EntityManager } from '../../src/db/orm';"],

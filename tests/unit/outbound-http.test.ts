@@ -6,7 +6,7 @@ import {
   getFollowingRedirects,
   isForbiddenAddress,
   type Resolver,
-} from '../../src/shared/outbound-http';
+} from '../../http/outbound-http';
 import { Tarpit } from '../support/tarpit';
 
 /**

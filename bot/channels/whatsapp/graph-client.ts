@@ -1,4 +1,4 @@
-import { OutboundError, type OutboundHttp } from '../../../src/shared/outbound-http';
+import { OutboundError, type OutboundHttp } from '../../../http/outbound-http';
 import type { OutgoingMessage } from './render';
 
 /** Where and how to reach the Graph API for one WhatsApp business phone number. */

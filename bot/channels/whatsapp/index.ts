@@ -4,7 +4,7 @@ import type { WhatsAppConfig } from '../../../src/config';
 import type { EntityManager } from '../../../src/db/orm';
 import { WhatsAppRepository } from '../../../src/conversations/whatsapp.repository';
 import type { Logger } from '../../../src/shared/logger';
-import type { OutboundHttp } from '../../../src/shared/outbound-http';
+import type { OutboundHttp } from '../../../http/outbound-http';
 import type { ConversationEngine } from '../../conversation-engine';
 import { WhatsAppChannel } from './channel';
 import { GraphClient } from './graph-client';

@@ -2,12 +2,8 @@ import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP, type Socket } from 'node:net';
+import type { OutboundTimeouts } from '../src/config';
 
-/** How long an outbound call may take: to connect (DNS included), and in all (until the last byte of the answer). */
-export interface OutboundTimeouts {
-  connectTimeoutMs: number;
-  totalTimeoutMs: number;
-}
 
 export interface ResolvedAddress {
   address: string;
