@@ -285,7 +285,7 @@ export const PRODUCTION_REQUIREMENTS: readonly ProductionRequirement[] = [
   allSet(['SMTP_URL'], 'without a mail server, e-mails (password-reset codes, account notices) would be printed to the log'),
   {
     variables: ['MICROSOFT_APP_ID', 'BOT_ENDPOINT'],
-    why: 'without bot credentials /api/messages cannot authenticate its channels: set MICROSOFT_APP_ID (with its password, type and tenant) or BOT_ENDPOINT=off',
+    why: 'without bot credentials the Bot Framework endpoint (BOT_ENDPOINT) cannot authenticate its channels: set MICROSOFT_APP_ID (with its password, type and tenant) or BOT_ENDPOINT=off',
     satisfiedBy: (env) => read(env, 'BOT_ENDPOINT') === 'off' || read(env, 'MICROSOFT_APP_ID') !== undefined,
   },
 ];
