@@ -1,6 +1,7 @@
 import { CloudAdapter, type Activity, type TurnContext } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
 import type { Request, Response, Server } from 'restify';
+import { exemptFromGlobalRateLimit } from '../http/routes';
 import type { Logger } from '../src/shared/logger';
 import { DomainError } from '../src/shared/errors';
 import { HttpError } from '../http/errors';
@@ -114,6 +115,9 @@ export function registerBotEndpoint(server: Server, bot: WalletBot, options: Bot
     await context.sendActivity({ type: 'message', text: say.SERVICE_ERROR, locale: 'pt-BR' });
   };
 
+  // Every Teams or Emulator message arrives from a few Microsoft addresses, each authenticated by a signed token: the
+  // global per-address budget would refuse the channel, not a client.
+  exemptFromGlobalRateLimit(server, { path: '/api/messages' });
   server.post('/api/messages', async function botMessages(req: Request, res: Response) {
     if (options.endpoint === 'off')
       throw new DomainError('not-found', 'O endpoint do Bot Framework está desligado nesta instalação.');

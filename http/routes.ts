@@ -65,3 +65,71 @@ export function routeProblemWriter(server: Server, method: string, path: string,
 export function problemWriterOf(server: Server, req: Request): ProblemWriter | undefined {
   return traitsOf(server, req)?.writeProblem;
 }
+
+/**
+ * A path, and with `subtree` every path under it too (`/v3/directline` and `/v3/directline/...`). Matched against the
+ * request's path before routing, so it is a plain path, not a route pattern.
+ */
+export interface PathScope {
+  path: string;
+  subtree?: boolean;
+}
+
+/** Paths of one server, split for the per-request lookup: exact ones in a set, subtrees in a short list. */
+class PathSet<T> {
+  private readonly exact = new Map<string, T>();
+  private readonly subtrees: Array<[path: string, value: T]> = [];
+
+  add({ path, subtree }: PathScope, value: T): void {
+    this.exact.set(path, value);
+    if (subtree) this.subtrees.push([`${path}/`, value]);
+  }
+
+  find(path: string): T | undefined {
+    return this.exact.get(path) ?? this.subtrees.find(([prefix]) => path.startsWith(prefix))?.[1];
+  }
+}
+
+/** What edges declared about their paths, read before routing by the protections every request goes through. */
+interface PathTraits {
+  rateLimitExempt: PathSet<true>;
+  pagePolicies: PathSet<string>;
+}
+
+const pathTraitsByServer = new WeakMap<Server, PathTraits>();
+
+function pathTraits(server: Server): PathTraits {
+  let traits = pathTraitsByServer.get(server);
+  if (!traits) {
+    traits = { rateLimitExempt: new PathSet(), pagePolicies: new PathSet() };
+    pathTraitsByServer.set(server, traits);
+  }
+  return traits;
+}
+
+/**
+ * Declares paths outside the global per-address request budget (api/http/security.ts): the edge that registers them
+ * knows why its clients must not be told to back off by it (a probe, a channel with its own budget or a few servers'
+ * addresses). Read per request, so it may be declared after the protection was installed.
+ */
+export function exemptFromGlobalRateLimit(server: Server, scope: PathScope): void {
+  pathTraits(server).rateLimitExempt.add(scope, true);
+}
+
+/** Whether the global rate limit skips this path (see {@link exemptFromGlobalRateLimit}). */
+export function isGlobalRateLimitExempt(server: Server, path: string): boolean {
+  return pathTraitsByServer.get(server)?.rateLimitExempt.find(path) === true;
+}
+
+/**
+ * Declares the default Content-Security-Policy of a page the edge serves, for the responses under it that set none
+ * (a redirect, an unknown asset); a response may still send its own. Other paths get the API's policy.
+ */
+export function pagePolicy(server: Server, scope: PathScope, policy: string): void {
+  pathTraits(server).pagePolicies.add(scope, policy);
+}
+
+/** The page policy declared for this path (see {@link pagePolicy}), if any. */
+export function pagePolicyOf(server: Server, path: string): string | undefined {
+  return pathTraitsByServer.get(server)?.pagePolicies.find(path);
+}

@@ -1,4 +1,5 @@
 import type { Request, Response, Server } from 'restify';
+import { exemptFromGlobalRateLimit } from '../../http/routes';
 import type { Database } from '../../src/db/orm';
 import { pendingMigrations } from '../../src/db/orm';
 import { problemFor } from '../../http/problems';
@@ -28,6 +29,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  * sending traffic here.
  */
 export function registerHealth(server: Server, db: Database): void {
+  // A load balancer's probes must never be told to back off.
+  exemptFromGlobalRateLimit(server, { path: '/health' });
+  exemptFromGlobalRateLimit(server, { path: '/ready' });
   server.get('/health', async function health(_req: Request, res: Response) {
     res.json(200, { status: 'ok' });
   });

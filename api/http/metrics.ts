@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Next, Request, Response, Server } from 'restify';
+import { exemptFromGlobalRateLimit } from '../../http/routes';
 import type { AppMetrics } from '../../src/shared/metrics';
 import { problemFor } from '../../http/problems';
 import { sendProblem } from '../../http/server';
@@ -28,6 +29,8 @@ function sameToken(given: string, expected: string): boolean {
 
 /** `GET /metrics`: Prometheus text exposition; with a token configured, only for `Authorization: Bearer <token>`. */
 export function registerMetrics(server: Server, metrics: AppMetrics, token: string | undefined): void {
+  // Prometheus scrapes from one address and must never be told to back off.
+  exemptFromGlobalRateLimit(server, { path: '/metrics' });
   server.get('/metrics', async function prometheusMetrics(req: Request, res: Response) {
     if (token !== undefined) {
       const header = req.headers.authorization ?? '';

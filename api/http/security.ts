@@ -8,41 +8,15 @@ import { RateLimitWindowsRepository } from '../../src/shared/rate-limit-windows.
 import { problemFor } from '../../http/problems';
 import { sendProblem } from '../../http/server';
 import { isCanonicalPath, pathOf } from '../../http/paths';
+import { isGlobalRateLimitExempt, pagePolicyOf } from '../../http/routes';
 
 /** Nothing may load, frame or submit from an API response: JSON needs none of it. */
 const API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-
-/**
- * Pages the app serves itself, each with what it needs and nothing more. Swagger UI loads its own scripts and styles
- * from 'self' and sets inline styles; the web chat also talks to Direct Line (fetch, WebSocket) and shows pictures
- * citizens send. A route may still send its own Content-Security-Policy: the one set here is only the default.
- */
-const PAGE_POLICIES: ReadonlyArray<readonly [prefix: string, policy: string]> = [
-  [
-    '/docs',
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-      "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-  ],
-  [
-    '/chat',
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-      "media-src 'self' blob:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-  ],
-];
 
 /** Methods and request headers a browser on an allowed origin may use. */
 const CORS_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
 const CORS_HEADERS = 'Authorization, Content-Type, Idempotency-Key, X-Request-Id';
 const CORS_EXPOSED = 'X-Request-Id, Retry-After, Location, Content-Disposition';
-
-/**
- * Paths outside the global per-address budget: probes and scraping (a load balancer or Prometheus must never be told to
- * back off), Direct Line polling (Web Chat polls about once a second; it has its own per-conversation budget, see
- * DirectLineSettings), and the server-to-server channel endpoints (every Teams or WhatsApp message arrives from a few
- * Microsoft or Meta addresses, and each request is authenticated by a signed token or signature).
- */
-const EXEMPT_EXACT = new Set(['/health', '/ready', '/metrics', '/api/messages', '/webhooks/whatsapp']);
-const EXEMPT_PREFIXES = ['/v3/directline/'];
 
 /** Whether `writeHead`'s own headers (an object or a flat [name, value, ...] list) include `name`. */
 function passesHeader(args: unknown[], name: string): boolean {
@@ -64,11 +38,6 @@ function defaultPolicyUnlessSet(res: Response, policy: string): void {
     }
     return writeHead(...args);
   };
-}
-
-/** Whether the global rate limit skips this path (see {@link EXEMPT_EXACT}). */
-export function isRateLimitExempt(path: string): boolean {
-  return EXEMPT_EXACT.has(path) || path === '/v3/directline' || EXEMPT_PREFIXES.some((prefix) => path.startsWith(prefix));
 }
 
 /**
@@ -103,7 +72,9 @@ export interface SecurityOptions {
  * Registers, as `pre` handlers (before routing and body parsing, so a refused request costs little): the refusal of
  * non-canonical paths (first, so every later decision reads the path the router reads), the security headers, CORS
  * for the allow-listed origins (preflights answered here), and the global per-address rate limit, counted in the
- * database so it holds across every instance. Must come after the handler that resolves the client address.
+ * database so it holds across every instance. Must come after the handler that resolves the client address. Which
+ * paths skip the global limit and which pages get their own default policy, each edge declares where it registers
+ * them (http/routes.ts), so this file names none of the other edge's paths.
  */
 export function applySecurity(server: Server, { config, logger, orm }: SecurityOptions): void {
   const { corsAllowedOrigins, globalRateLimit, globalRateWindowSeconds } = config.security;
@@ -118,9 +89,7 @@ export function applySecurity(server: Server, { config, logger, orm }: SecurityO
   server.pre(refuseNonCanonicalPaths);
 
   server.pre(function securityHeaders(req: Request, res: Response, next: Next) {
-    const path = pathOf(req);
-    const page = PAGE_POLICIES.find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`));
-    defaultPolicyUnlessSet(res, page ? page[1] : API_POLICY);
+    defaultPolicyUnlessSet(res, pagePolicyOf(server, pathOf(req)) ?? API_POLICY);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Referrer-Policy', 'no-referrer');
@@ -158,7 +127,7 @@ export function applySecurity(server: Server, { config, logger, orm }: SecurityO
   // 0 turns the global limit off (an edge proxy limits instead), and with it the upsert each request would cost.
   if (globalRateLimit === 0) return;
   server.pre(function globalRateLimitHandler(req: Request, res: Response, next: Next) {
-    if (isRateLimitExempt(pathOf(req))) {
+    if (isGlobalRateLimitExempt(server, pathOf(req))) {
       next();
       return;
     }

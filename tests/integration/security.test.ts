@@ -8,6 +8,7 @@ import { systemClock } from '../../src/shared/clock';
 import { createHttpServer } from '../../http/server';
 import { applySecurity } from '../../api/http/security';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { postJson } from '../support/factories';
 import { testDatabaseUrl } from '../setup/database';
 
 /**
@@ -58,6 +59,16 @@ describe('security headers and CORS', () => {
     expect(policy).toContain("style-src 'self' 'unsafe-inline'");
     expect(policy).toContain("frame-ancestors 'none'");
     expect(policy).not.toContain("'unsafe-eval'");
+  });
+
+  it("gives the web chat's responses that set no policy of their own the chat page's default", async () => {
+    const redirect = await t.fetch('/chat/', { redirect: 'manual' });
+    expect(redirect.status).toBe(301);
+    expect(redirect.headers.get('content-security-policy')).toContain("connect-src 'self' ws: wss:");
+    // A path that only starts like the page's is not under it.
+    expect((await t.fetch('/chatter')).headers.get('content-security-policy')).toBe(
+      "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    );
   });
 
   it('keeps a policy a route sets itself', async () => {
@@ -171,11 +182,16 @@ describe('global rate limit per client address', () => {
       await expectRateLimited(await t.fetch('/v1/document-types', { headers: { 'x-forwarded-for': '198.51.100.7' } }));
     });
 
-    it('never limits probes, scraping or Direct Line polling', async () => {
+    it('never limits probes, scraping, Direct Line polling or the channel endpoints', async () => {
       expect((await t.fetch('/health')).status).toBe(200);
       expect((await t.fetch('/ready')).status).toBe(200);
       expect((await t.fetch('/metrics')).status).toBe(200);
       expect((await t.fetch('/v3/directline/conversations/x/activities')).status).not.toBe(429);
+      // Refused for what they are (not an activity, WhatsApp not configured), never for the global budget.
+      expect((await postJson(t, '/api/messages', {})).status).toBe(400);
+      expect((await t.fetch('/webhooks/whatsapp')).status).toBe(404);
+      // The Direct Line token route is an API route like any other: it stays in the budget.
+      await expectRateLimited(await t.fetch('/v1/bot/directline/token', { method: 'POST' }));
     });
   });
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import type { PublicLinks } from '../../../src/shared/public-links';
+import { pagePolicy } from '../../../http/routes';
 
 /** The page's own files, next to this module (copied into dist by `npm run build`). */
 const ASSETS = join(__dirname, 'chat');
@@ -30,6 +31,14 @@ const CONTENT_SECURITY_POLICY = [
 /** The web chat page's route (the e-mails about channel links send citizens there, see {@link chatLinks}). */
 export const CHAT_PAGE = '/chat';
 
+/**
+ * The default policy of the responses under /chat that send none of their own (the /chat/ redirect, an unknown file):
+ * the page's needs, Direct Line over fetch and WebSocket included.
+ */
+const DEFAULT_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+  "media-src 'self' blob:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
 interface Asset {
   file: string;
   type: string;
@@ -54,6 +63,7 @@ const PAGES: Record<string, Asset> = {
  * and style, and the Web Chat bundle from node_modules. Files are read once, on first request.
  */
 export function registerChatPage(server: Server): void {
+  pagePolicy(server, { path: CHAT_PAGE, subtree: true }, DEFAULT_POLICY);
   // As /docs sends the browser on to /docs/, /chat/ sends it on to /chat: a typed trailing slash still finds the page.
   server.get('/chat/', async function chatRedirect(_req: Request, res: Response) {
     res.writeHead(301, { Location: CHAT_PAGE, 'Content-Length': 0 });

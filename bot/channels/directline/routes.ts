@@ -17,7 +17,7 @@ import { DirectLineTokenError, DirectLineTokens, type DirectLineClaims } from '.
 import { readDirectLineUpload, type UploadedAttachment } from './upload';
 import { isCanonicalPath } from '../../../http/paths';
 import { HttpError } from '../../../http/errors';
-import { streamingRoute } from '../../../http/routes';
+import { exemptFromGlobalRateLimit, streamingRoute } from '../../../http/routes';
 
 /** Direct Line settings (see `.env.example`). */
 export interface DirectLineConfig {
@@ -188,6 +188,9 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
     };
   }
 
+  // Web Chat polls about once a second: the conversation's own budget (DirectLineSettings) limits it, not the global
+  // per-address one. The token route, under /v1, stays in the global budget.
+  exemptFromGlobalRateLimit(server, { path: BASE, subtree: true });
   server.post('/v1/bot/directline/token', async function directLineToken(req: Request, res: Response) {
     // A bearer access token makes it the citizen's chat, bound to that token's session; without one the chat is
     // anonymous (FAQ only).

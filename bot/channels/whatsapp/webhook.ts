@@ -2,7 +2,7 @@ import type { Request, Response, Server } from 'restify';
 import { DomainError } from '../../../src/shared/errors';
 import { readBody } from '../../../http/body';
 import { HttpError } from '../../../http/errors';
-import { streamingRoute } from '../../../http/routes';
+import { exemptFromGlobalRateLimit, streamingRoute } from '../../../http/routes';
 import type { WhatsAppChannel } from './channel';
 import { inboundMessages } from './payload';
 import { isSameSecret, isValidSignature } from './signature';
@@ -34,6 +34,8 @@ function queryParam(req: Request, name: string): string {
  * with the messages processed in the background. Without configuration both answer 404.
  */
 export function registerWhatsAppWebhook(server: Server, options: WhatsAppWebhookOptions | null): void {
+  // Every delivery arrives from a few Meta addresses, each signed: the global per-address budget would refuse Meta.
+  exemptFromGlobalRateLimit(server, { path: WHATSAPP_WEBHOOK_PATH });
   server.get(WHATSAPP_WEBHOOK_PATH, async function whatsappVerify(req: Request, res: Response) {
     if (!options) throw new DomainError('not-found', NOT_CONFIGURED);
     const challenge = queryParam(req, 'hub.challenge');
