@@ -149,6 +149,9 @@ export function mermaidOf(machine: AnyStateMachine, view: DiagramView = {}): str
   return lines.join('\n');
 }
 
+/** The root as drawn: the link resume window changes no state or arrow. */
+const rootMachine = (ports: WalletPorts) => createRootMachine(ports, { linkResumeMinutes: 10 });
+
 /** A flow's section title: its menu number and label, as the citizen sees them ("1 · Consultar saldo"). */
 function menuTitle(flow: FlowName): string {
   const index = MENU.findIndex((item) => item.flow === flow);
@@ -161,7 +164,7 @@ const TITLES: Array<[string, string, (ports: WalletPorts) => AnyStateMachine, Di
   [
     'Root: menu, commands, linking (the menu on the right is the same state: where the commands come back)',
     'root.machine.ts',
-    createRootMachine,
+    rootMachine,
     {
       collapse: 'flow',
       from: ['menu', 'answering', 'linking', 'afterLink', 'unlinking', 'notifying'],
@@ -172,7 +175,7 @@ const TITLES: Array<[string, string, (ports: WalletPorts) => AnyStateMachine, Di
   [
     'Root: into and out of the flows',
     'root.machine.ts',
-    createRootMachine,
+    rootMachine,
     { from: ['menu', 'flow', 'finished', 'gaveUp'], to: ['menu', 'flow', 'finished', 'gaveUp'], leftToRight: true },
   ],
   [menuTitle('balance'), 'balance.machine.ts', createBalanceMachine],
