@@ -8,11 +8,13 @@ import { join } from 'node:path';
 import * as bot from './bot';
 import * as cards from './cards';
 import * as startup from './startup';
+import * as understanding from './understanding';
 import { IMAGE_ENV } from './support';
 
 const BENCHES: Record<string, { run(): Promise<Record<string, unknown>> }> = {
   cards,
   bot,
+  understanding,
   startup,
 };
 
@@ -81,6 +83,26 @@ function summarize(results: Record<string, Any>): SummaryRow[] {
     ratioRow('bot CPU µs/turn', b.iplani.cpuMicrosPerTurn, 'echo bot CPU µs/turn', b.echo.cpuMicrosPerTurn);
     ratioRow('bot peak RSS MiB', b.iplani.peakRssMiB, 'echo bot peak RSS MiB', b.echo.peakRssMiB, { max: 1.25 });
   }
+  const u = results.understanding;
+  if (u && b) {
+    // The share of a bot turn's CPU that understanding the message takes (both measured in this run).
+    ratioRow(
+      'understanding CPU µs/message',
+      u.cpuMicrosPerMessage,
+      'bot CPU µs/turn (IPlani, whole turn)',
+      b.iplani.cpuMicrosPerTurn,
+    );
+  } else if (u) {
+    rows.push({
+      figure: 'understanding CPU µs/message',
+      value: u.cpuMicrosPerMessage,
+      baseline: 'bot bench not run: no share of a turn',
+      baselineValue: null,
+      ratio: null,
+      aim: '',
+      met: null,
+    });
+  }
   const s = results.startup;
   if (s) {
     rows.push({
@@ -112,6 +134,13 @@ function printSummary(rows: SummaryRow[], results: Record<string, Any>): void {
     );
   }
   if (results.bot) lines.push(`limits (bot): ${results.bot.settings.limits}`);
+  if (results.understanding) {
+    const u = results.understanding;
+    lines.push(
+      `understanding: Understanding.parse mean ${u.meanMs} ms, p99 ${u.p99Ms} ms over ${u.calls} calls (bench process); ` +
+        "its ratio above is the share of a bot turn's CPU",
+    );
+  }
   lines.push(`environment of every server started (as the Dockerfile sets it): ${JSON.stringify(IMAGE_ENV)}`);
   if (results.startup) lines.push(`cold start measured with: ${results.startup.how}`);
   process.stdout.write(lines.join('\n') + '\n');

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { createActor, type AnyActorRef, type Snapshot } from 'xstate';
 import type { Logger } from '../src/shared/logger';
+import type { Clock } from '../src/shared/clock';
 import type { ConversationStore, StoredConversation } from '../src/conversations/conversation-store';
 import type { Span } from '@opentelemetry/api';
 import { traced } from '../src/shared/telemetry';
@@ -14,10 +15,14 @@ import type { FlowName } from './flows/types';
 export interface EngineOptions {
   /** Idle minutes after which a conversation in the middle of a flow goes back to the menu. */
   idleMinutes: number;
+  /** Minutes within which a request made before linking is resumed by a successful `vincular`. */
+  linkResumeMinutes: number;
   /** Longest a turn may wait for its service calls. */
   turnTimeoutMs: number;
   /** Where turns are counted by flow and outcome (the app's metrics); absent = not counted. */
   metrics?: BotTurnCounter;
+  /** When each turn arrives (the app's clock, src/shared/clock.ts). */
+  clock: Clock;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -114,7 +119,7 @@ export class ConversationEngine {
     private readonly options: EngineOptions,
     private readonly logger: Logger,
   ) {
-    this.machine = createRootMachine(ports);
+    this.machine = createRootMachine(ports, { linkResumeMinutes: options.linkResumeMinutes });
   }
 
   /** Handles one message; returns the replies in order. */
@@ -145,6 +150,7 @@ export class ConversationEngine {
   ): Promise<BotMessage[]> {
     // Understood once per step it could answer: a turn rerun after a lost race usually finds the same step.
     const understood = new Map<string, Promise<Utterance>>();
+    const at = this.options.clock.now().getTime();
     const understand = (expecting: Expecting): Promise<Utterance> => {
       const key = JSON.stringify(expecting);
       if (!understood.has(key)) understood.set(key, this.understanding.parse(input.text, expecting));
@@ -165,6 +171,7 @@ export class ConversationEngine {
         utterance: await understand(expecting),
         citizenId,
         turnId,
+        at,
       }));
       if (!outcome) {
         // The machine failed (a bug, not bad input): apologise and start the conversation over.

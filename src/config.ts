@@ -157,6 +157,11 @@ export interface BotConfig {
   connectorHosts: string[];
   /** A conversation idle for this long in the middle of a flow goes back to the menu. */
   idleMinutes: number;
+  /**
+   * A request made before linking ("qual meu saldo?" -> "vincule primeiro") is resumed by a successful `vincular` only
+   * within this many minutes of it, and only when nothing else was asked in between.
+   */
+  linkResumeMinutes: number;
   /** Longest a bot turn waits for its service calls (attachment reads included, each also bounded by OUTBOUND_*). */
   turnTimeoutMs: number;
   links: {
@@ -530,6 +535,7 @@ export function loadConfig(env: Env = process.env): Config {
       outboundTokenUrl: url(env, 'BOT_OUTBOUND_TOKEN_URL', ['http:', 'https:']),
       connectorHosts: hostPatternList(env, 'BOT_CONNECTOR_HOSTS', DEFAULT_CONNECTOR_HOSTS),
       idleMinutes: integer(env, 'BOT_IDLE_MINUTES', 30, 1, 1440),
+      linkResumeMinutes: integer(env, 'BOT_LINK_RESUME_MINUTES', 10, 1, 1440),
       turnTimeoutMs: integer(env, 'BOT_TURN_TIMEOUT_MS', 20000, 1000, 120000),
       links: {
         codeTtlMinutes: integer(env, 'LINK_CODE_TTL_MINUTES', 10, 1, 60),

@@ -40,6 +40,8 @@ export interface App {
   services: AppServices;
   server: Server;
   engine: ConversationEngine;
+  /** The app's clock (BuildOptions.clock): the bot harness builds its engine on the same one. */
+  clock: Clock;
   /** The WhatsApp channel, or null when it is not configured. */
   whatsapp: WhatsAppChannel | null;
   /** Starts listening; resolves with the bound port (useful with PORT=0). */
@@ -71,6 +73,8 @@ export interface BotParts {
   metrics?: AppMetrics;
   /** How citizen messages are understood: `createUnderstanding()` (the trained pt-BR classifier), built once at start. */
   understanding: Understanding;
+  /** When each citizen turn arrives (a request waiting for a link expires by it); default: the real time. */
+  clock?: Clock;
 }
 
 /** The bot edge's core: the conversation engine, the connector policy and the Bot Framework bot over them. */
@@ -84,7 +88,15 @@ export interface BotFrameworkBot {
  * The conversation engine and the Bot Framework bot over the domain services. All conversation state lives in the
  * database, so building them again is what a restarted instance does (the bot tests' `restart()`).
  */
-export function createBotFrameworkBot({ config, services, logger, outbound, metrics, understanding }: BotParts): BotFrameworkBot {
+export function createBotFrameworkBot({
+  config,
+  services,
+  logger,
+  outbound,
+  metrics,
+  understanding,
+  clock = systemClock,
+}: BotParts): BotFrameworkBot {
   const engine = new ConversationEngine(
     createWalletPorts(services, {
       maxFileBytes: config.documents.maxFileBytes,
@@ -92,7 +104,13 @@ export function createBotFrameworkBot({ config, services, logger, outbound, metr
     }),
     understanding,
     services.conversations,
-    { idleMinutes: config.bot.idleMinutes, turnTimeoutMs: config.bot.turnTimeoutMs, metrics },
+    {
+      idleMinutes: config.bot.idleMinutes,
+      linkResumeMinutes: config.bot.linkResumeMinutes,
+      turnTimeoutMs: config.bot.turnTimeoutMs,
+      metrics,
+      clock,
+    },
     logger,
   );
   const policy = new ConnectorPolicy({
@@ -150,7 +168,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerMetrics(server, metrics, config.observability.metricsToken);
   registerApi(server, { services, db, secrets, config, outbound });
   const understanding = await createUnderstanding();
-  const { engine, policy, bot } = createBotFrameworkBot({ config, services, logger, outbound, metrics, understanding });
+  const { engine, policy, bot } = createBotFrameworkBot({ config, services, logger, outbound, metrics, understanding, clock });
   const adapter = registerBotEndpoint(
     server,
     bot,
@@ -218,6 +236,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     services,
     server,
     engine,
+    clock,
     whatsapp,
     listen() {
       return new Promise((resolve, reject) => {

@@ -13,11 +13,99 @@ function idOf(node: AnyStateNode): string {
   return node.path.length === 0 ? 'root' : node.path.join('_');
 }
 
-function guardName(guard: unknown): string {
+/** The flows as the guards' labels name them. */
+const FLOW_WORDS: Readonly<Record<FlowName, string>> = {
+  balance: 'the balance',
+  cancelCard: 'a card block',
+  saveDocument: 'saving a document',
+  documents: 'the document list',
+  question: 'the FAQ',
+};
+
+/** A label, or one built from the guard's static parameters (absent when they are computed from the event). */
+type GuardLabel = string | ((params: Record<string, unknown> | undefined) => string);
+
+/**
+ * What each guard of the machines tests, in words, as the diagrams label their arrows. A guard drawn without an entry
+ * here stops `npm run docs:flows` (and fails tests/unit/docs-flows.test.ts): add the words when adding a guard.
+ */
+export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
+  // root.machine.ts
+  isCancel: 'the citizen said cancelar',
+  isMenu: 'the citizen said menu',
+  isHelp: 'the citizen asked for help',
+  isBack: 'the citizen said voltar',
+  isLink: 'the citizen sent vincular with a code',
+  isUnlink: 'the citizen said desvincular',
+  isUnlinkOther: 'the citizen named another linked channel to unlink',
+  isChannels: 'the citizen asked for the linked channels',
+  wasThisConversation: 'the channel unlinked was this conversation',
+  isNotifications: 'the citizen turned notices on or off',
+  isLinked: 'the conversation is linked to a citizen',
+  wantsFlowWithoutLink: 'an unlinked citizen asked for a flow that needs linking',
+  wants: (params) => `the citizen asked for ${FLOW_WORDS[params?.flow as FlowName] ?? 'a flow'}`,
+  says: (params) => `the message reads as ${((params?.acts as string[] | undefined) ?? ['a given act']).join(' or ')}`,
+  pending: (params) =>
+    `${FLOW_WORDS[params?.flow as FlowName] ?? 'a flow'} is waiting for the link (asked for recently, nothing else since)`,
+  hasText: 'the message has text',
+  succeeded: 'the service call succeeded',
+  confident: 'the FAQ is sure of its answer',
+  offersSuggestions: 'a question the FAQ has close questions for',
+  gaveUp: 'the flow gave up after repeated misses',
+  // cancel-card.machine.ts
+  noActiveCards: 'the citizen has no active card',
+  oneActiveCard: 'the citizen has exactly one active card',
+  severalCards: 'the citizen has several active cards',
+  validCard: 'the answer names one of the active cards',
+  answerNamesInactiveCard: 'the answer names a card that is not active',
+  namedCard: 'the request named a card',
+  namedInactive: 'the card named is not active',
+  namedActive: 'the card named is active',
+  reasonKnown: 'the request said the reason',
+  validReason: 'the answer is a block reason',
+  saidYes: 'the citizen confirmed',
+  saidNo: 'the citizen declined',
+  tooManyFailures: 'this was the last miss allowed',
+  blocked: 'the card was blocked',
+  // question.machine.ts
+  isConfident: 'the FAQ is sure of its answer',
+  hasSuggestions: 'the FAQ has close questions',
+  choseNone: 'the citizen chose none of them',
+  choseSuggestion: 'the citizen chose one of the questions offered',
+  hasSuggestionsToOffer: 'close questions came with the question',
+  hasEntry: 'the question chosen still exists',
+  // save-document.machine.ts
+  validType: 'the answer is a document type',
+  validState: 'the answer is a Brazilian state',
+  skipped: 'the citizen skipped',
+  skippedState: 'the citizen skipped the state',
+  notAName: 'the text is a question or a request, not a name',
+  validLabel: 'the name is within the limits',
+  validNumber: 'the number is valid for the type',
+  validDate: 'the answer is a date',
+  skippedOptionalExpiry: 'the citizen skipped an optional expiry date',
+  typeKnown: 'the request said the type',
+  noLabelYet: 'no name was given yet',
+  hasAttachment: 'the message has a file',
+  isRg: 'the type needs the issuing state',
+  needsLabel: 'the type needs a name',
+  hasExpiry: 'the type has an expiry date',
+  hasStagedFile: 'a file is staged',
+};
+
+/** A guard in words: its label (`and(...)` joins its parts'); throws for a guard without one, naming it. */
+export function guardLabel(guard: unknown): string {
   if (!guard) return '';
-  if (typeof guard === 'string') return guard;
-  if (typeof guard === 'object' && guard !== null && 'type' in guard) return String(guard.type);
-  return 'guard';
+  if (typeof guard === 'function' && Array.isArray((guard as { guards?: unknown }).guards)) {
+    const joiner = guard.name === 'or' ? ' or ' : ' and ';
+    if (guard.name === 'not') return `not: ${(guard as unknown as { guards: unknown[] }).guards.map(guardLabel).join(joiner)}`;
+    return (guard as unknown as { guards: unknown[] }).guards.map(guardLabel).join(joiner);
+  }
+  const name = typeof guard === 'string' ? guard : typeof guard === 'object' && 'type' in guard ? String(guard.type) : '';
+  const params = typeof guard === 'object' && 'params' in guard ? guard.params : undefined;
+  const label = GUARD_LABELS[name];
+  if (label === undefined) throw new Error(`guard "${name || typeof guard}" has no label in GUARD_LABELS (bot/flows/diagram.ts)`);
+  return typeof label === 'string' ? label : label(typeof params === 'object' ? (params as Record<string, unknown>) : undefined);
 }
 
 /** "xstate.done.actor.listCards" -> "done: listCards"; user events as they are. */
@@ -54,7 +142,7 @@ function edgesOf(machine: AnyStateMachine): Edge[] {
     ];
     return transitions.flatMap((transition) =>
       (transition.target ?? []).map((to) => {
-        const guard = guardName(transition.guard);
+        const guard = guardLabel(transition.guard);
         return { from: node, to, label: `${eventLabel(transition.eventType)}${guard ? ` [${guard}]` : ''}` };
       }),
     );
@@ -149,6 +237,9 @@ export function mermaidOf(machine: AnyStateMachine, view: DiagramView = {}): str
   return lines.join('\n');
 }
 
+/** The root as drawn: the link resume window changes no state or arrow. */
+const rootMachine = (ports: WalletPorts) => createRootMachine(ports, { linkResumeMinutes: 10 });
+
 /** A flow's section title: its menu number and label, as the citizen sees them ("1 · Consultar saldo"). */
 function menuTitle(flow: FlowName): string {
   const index = MENU.findIndex((item) => item.flow === flow);
@@ -161,7 +252,7 @@ const TITLES: Array<[string, string, (ports: WalletPorts) => AnyStateMachine, Di
   [
     'Root: menu, commands, linking (the menu on the right is the same state: where the commands come back)',
     'root.machine.ts',
-    createRootMachine,
+    rootMachine,
     {
       collapse: 'flow',
       from: ['menu', 'answering', 'linking', 'afterLink', 'unlinking', 'notifying'],
@@ -172,7 +263,7 @@ const TITLES: Array<[string, string, (ports: WalletPorts) => AnyStateMachine, Di
   [
     'Root: into and out of the flows',
     'root.machine.ts',
-    createRootMachine,
+    rootMachine,
     { from: ['menu', 'flow', 'finished', 'gaveUp'], to: ['menu', 'flow', 'finished', 'gaveUp'], leftToRight: true },
   ],
   [menuTitle('balance'), 'balance.machine.ts', createBalanceMachine],

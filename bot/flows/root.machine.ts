@@ -29,6 +29,8 @@ export interface UserEvent {
   utterance: Utterance;
   citizenId: string | null;
   turnId: string;
+  /** When the turn arrived, by the app's clock (milliseconds since the epoch). */
+  at: number;
 }
 
 export type RootEvent = UserEvent | SayEvent | { type: 'FLUSHED' };
@@ -38,8 +40,13 @@ export interface RootContext {
   citizenId: string | null;
   /** Messages to send at the end of this turn; emptied by FLUSHED once they are sent. */
   outbox: BotMessage[];
-  /** A flow asked for before linking; it starts right after a successful `vincular`. */
+  /**
+   * A flow asked for before linking; it starts right after a successful `vincular` made within `linkResumeMinutes` of
+   * the request with nothing else asked in between (see `stillPending`).
+   */
   pendingFlow: FlowName | null;
+  /** When that request was made (the turn's `at`); absent in conversations stored before it was recorded. */
+  pendingSince?: number | null;
   /**
    * What the request that started (or is waiting to start) a flow already said: the card and the reason of "perdi meu
    * cartão final 4868", the type of "quero guardar minha CNH". The flow asks only what is missing.
@@ -47,6 +54,11 @@ export interface RootContext {
   request?: Slots;
   /** The closest FAQ questions to a question asked at the menu that the FAQ could not answer, offered by the question flow. */
   faqSuggestions?: FaqReply['suggestions'];
+}
+
+export interface RootOptions {
+  /** Minutes within which a request made before linking is resumed by a successful `vincular`. */
+  linkResumeMinutes: number;
 }
 
 /** Flows that need to know who the citizen is. */
@@ -60,6 +72,16 @@ function intent(event: RootEvent): FlowName | null {
   return event.type === 'USER' ? event.utterance.intent : null;
 }
 
+/**
+ * Whether a request waiting for a link still waits once this turn arrives: only `vincular` attempts (a mistyped code
+ * included) may come between the request and the link, within `minutes` of the request. A request made many turns or
+ * minutes earlier is not resumed by surprise after linking; the menu is shown instead.
+ */
+function stillPending(context: RootContext, event: UserEvent, minutes: number): boolean {
+  if (event.utterance.command?.type !== 'link') return false;
+  return typeof context.pendingSince === 'number' && event.at - context.pendingSince <= minutes * 60_000;
+}
+
 function labelOf(flow: FlowName): string {
   return say.MENU.find((item) => item.flow === flow)?.label ?? '';
 }
@@ -68,7 +90,7 @@ function labelOf(flow: FlowName): string {
  * The conversation: the menu, global commands, linking, and one child machine per flow. Children talk through SAY
  * events; the root collects them in `outbox` for the engine to send. The whole tree is persisted as one snapshot.
  */
-export function createRootMachine(ports: WalletPorts) {
+export function createRootMachine(ports: WalletPorts, options: RootOptions) {
   return setup({
     types: {
       context: {} as RootContext,
@@ -81,19 +103,27 @@ export function createRootMachine(ports: WalletPorts) {
         outbox: ({ context, event }) => (event.type === 'SAY' ? [...context.outbox, event.message] : context.outbox),
       }),
       flush: assign({ outbox: [] }),
-      rememberCitizen: assign({
-        citizenId: ({ context, event }) => (event.type === 'USER' ? event.citizenId : context.citizenId),
-      }),
+      // Every citizen turn passes here (each menu transition and the flows' input), so it is also where a request
+      // waiting for a link expires: the turn that does not keep it waiting drops it.
+      rememberCitizen: assign(({ context, event }) =>
+        event.type !== 'USER'
+          ? {}
+          : {
+              citizenId: event.citizenId,
+              ...(stillPending(context, event, options.linkResumeMinutes) ? {} : { pendingFlow: null, pendingSince: null }),
+            },
+      ),
       forgetCitizen: assign({ citizenId: null }),
       rememberLinked: assign({ citizenId: (_, params: { userId: string }) => params.userId }),
       rememberPending: assign({
         pendingFlow: ({ event }) => intent(event),
+        pendingSince: ({ event }) => (event.type === 'USER' ? event.at : null),
         request: ({ event }) => (event.type === 'USER' ? event.utterance.slots : {}),
       }),
       rememberRequest: assign({ request: ({ event }) => (event.type === 'USER' ? event.utterance.slots : {}) }),
       forgetRequest: assign({ request: {}, faqSuggestions: [] }),
       rememberSuggestions: assign({ faqSuggestions: (_, params: { reply: FaqReply }) => params.reply.suggestions }),
-      clearPending: assign({ pendingFlow: null }),
+      clearPending: assign({ pendingFlow: null, pendingSince: null }),
       sayMenu: assign({ outbox: ({ context }, params: { lead?: string }) => [...context.outbox, say.menu(params.lead)] }),
       sayNeedsLink: assign({
         outbox: ({ context, event }) => [...context.outbox, { text: say.needsLink(labelOf(intent(event) ?? 'balance')) }],

@@ -4,13 +4,14 @@ import { findDocumentType } from '../../src/documents/document-types';
 import { BotHarness } from '../support/bot-harness';
 import { registerCitizen, type SignedInCitizen } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { inOrder, play, type Step } from '../support/transcript';
 
 /**
  * Conversation transcripts: what the citizen says, what IPlani must answer, through botbuilder's TestAdapter
  * and the app's real services and database. Every turn answers with exactly one message (IPlani joins a message
- * without options to the next one); each step lists the parts that message must contain, in order.
+ * without options to the next one); each step lists the parts that message must contain, in order. A failing step
+ * shows the conversation before it as the harness's DialogTestLogger recorded it (tests/support/transcript.ts).
  */
-type Step = [say: string, replies: RegExp[]];
 
 let t: TestApp;
 beforeAll(async () => {
@@ -19,27 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-async function play(bot: BotHarness, steps: Step[]): Promise<void> {
-  for (const [text, expected] of steps) {
-    const replies = await bot.say(text);
-    const context = `after "${text}" IPlani said:\n${replies.join('\n---\n')}`;
-    if (replies.length !== 1 || !inOrder(replies[0], expected)) {
-      throw new Error(`expected one reply matching ${expected.join(', ')} in order ${context}`);
-    }
-  }
-}
-
-/** Whether every pattern matches the text, each one after where the previous one matched. */
-function inOrder(text: string, patterns: RegExp[]): boolean {
-  let rest = text;
-  for (const pattern of patterns) {
-    const match = pattern.exec(rest);
-    if (!match) return false;
-    rest = rest.slice(match.index + match[0].length);
-  }
-  return true;
-}
 
 function inContext<T>(work: () => Promise<T>): Promise<T> {
   return RequestContext.create(t.app.db.em, work);

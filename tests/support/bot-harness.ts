@@ -48,6 +48,7 @@ export class BotHarness {
       logger: app.logger,
       outbound: new OutboundHttp(app.config.outbound),
       understanding,
+      clock: app.clock,
     });
     const adapter = new TestAdapter((context) => RequestContext.create(app.db.em, () => bot.run(context)), {
       channelId: 'test',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { conversationDoc } from '../../bot/flows/diagram';
+import { createMachine } from 'xstate';
+import { conversationDoc, GUARD_LABELS, mermaidOf } from '../../bot/flows/diagram';
 
 describe('docs/conversation.md', () => {
   it('is what the machines generate (run `npm run docs:flows` after changing a flow)', () => {
@@ -26,17 +27,39 @@ describe('docs/conversation.md', () => {
   it('splits the root machine in two diagrams that together keep every arrow', () => {
     const [, commands, flows] = conversationDoc().split('```mermaid');
     // The commands, with the flows as one state and the menu drawn again where the commands return.
-    expect(commands).toContain('menu --> flow: USER [wants]');
-    expect(commands).toContain('afterLink --> flow: always [pending]');
-    expect(commands).toContain('answering --> menu_again: done: askFaq [confident]<br/>done: askFaq<br/>error: askFaq');
+    expect(commands).toContain('menu --> flow: USER [the citizen asked for the balance]<br/>USER [the citizen asked for a card');
+    expect(commands).toContain('afterLink --> flow: always [the balance is waiting for the link (asked for recently, nothing');
+    expect(commands).toContain(
+      'answering --> menu_again: done: askFaq [the FAQ is sure of its answer]<br/>done: askFaq<br/>error: askFaq',
+    );
     expect(commands).not.toContain('flow_balance');
     // Each flow: how it starts and how it ends.
     for (const flow of ['flow_balance', 'flow_cancelCard', 'flow_saveDocument', 'flow_documents', 'flow_question']) {
-      expect(flows).toContain(`menu --> ${flow}: USER [wants]`);
+      expect(flows).toMatch(new RegExp(`menu --> ${flow}: USER \\[the citizen asked for [^\\]]+\\]`));
       expect(flows).toContain(`${flow} --> finished: done: flow`);
     }
-    expect(flows).toContain('flow --> menu: USER [isCancel]<br/>USER [isMenu]');
+    expect(flows).toContain('flow --> menu: USER [the citizen said cancelar]<br/>USER [the citizen said menu]');
     expect(flows).toContain('gaveUp --> menu: always');
     expect(flows).not.toContain('linking');
+  });
+
+  it('labels every guard with what it tests in words, never with its name in the code', () => {
+    const labels = [...conversationDoc().matchAll(/ \[([^\]*]+)\]/g)].map((match) => match[1]);
+    expect(labels.length).toBeGreaterThan(40);
+    // A code name (isRg, saidYes, tooManyFailures) is one camelCase word; a label is words separated by spaces.
+    expect(labels.filter((label) => !label.includes(' '))).toEqual([]);
+    expect(conversationDoc()).toContain('[the citizen confirmed]');
+    expect(conversationDoc()).toContain('[the request named a card and the citizen has no active card]');
+  });
+
+  it('refuses to draw a guard that has no label, naming it', () => {
+    const machine = createMachine({
+      initial: 'a',
+      states: { a: { on: { GO: { guard: 'isSomethingNew', target: 'b' } } }, b: {} },
+    });
+    expect(() => mermaidOf(machine.provide({ guards: { isSomethingNew: () => true } }))).toThrow(
+      /guard "isSomethingNew" has no label in GUARD_LABELS/,
+    );
+    expect(GUARD_LABELS.saidYes).toBe('the citizen confirmed');
   });
 });

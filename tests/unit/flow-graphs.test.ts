@@ -167,7 +167,7 @@ function rootWithStandInFlows(): AnyStateMachine {
     initial: 'waiting',
     states: { waiting: { on: { INPUT: 'finished' } }, finished: { type: 'final' } },
   });
-  const root = isolate(createRootMachine(unused));
+  const root = isolate(createRootMachine(unused, { linkResumeMinutes: 10 }));
   return root.provide({
     actors: { balance: standIn, documents: standIn, question: standIn, cancelCard: standIn, saveDocument: standIn },
   } as never);

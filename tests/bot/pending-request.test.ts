@@ -1,0 +1,85 @@
+import { RequestContext } from '@mikro-orm/core';
+import { TestClock } from '../../src/shared/clock';
+import type { CardSummary } from '../../src/transport/card';
+import { BotHarness } from '../support/bot-harness';
+import { registerCitizen } from '../support/factories';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { play } from '../support/transcript';
+
+/**
+ * A request made before linking ("perdi meu cartão final 4868" -> "vincule primeiro") is resumed by a successful
+ * `vincular` only when it is recent (BOT_LINK_RESUME_MINUTES, 10 by default) and nothing else was asked in between;
+ * resumed, it keeps what the request said. Time is the app's TestClock, moved forward instead of waited for.
+ */
+const clock = new TestClock();
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ clock });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const MINUTE = 60_000;
+
+/** A citizen with two active cards (so a card not named would be asked for) and the second card's last digits. */
+async function citizenWithTwoCards(): Promise<{ id: string; named: CardSummary; other: CardSummary }> {
+  const citizen = await registerCitizen(t);
+  const actor = { id: citizen.id, role: 'citizen' as const };
+  const named = await RequestContext.create(t.app.db.em, () => t.app.services.cards.requestCard(actor));
+  const cards = await RequestContext.create(t.app.db.em, () => t.app.services.cards.listCards(actor, { limit: 10 }));
+  const other = cards.items.find((card) => card.id !== named.id)!;
+  return { id: citizen.id, named, other };
+}
+
+/** Each card's status, read through the cards service. */
+async function statuses(citizenId: string): Promise<Record<string, string>> {
+  const actor = { id: citizenId, role: 'citizen' as const };
+  const cards = await RequestContext.create(t.app.db.em, () => t.app.services.cards.listCards(actor, { limit: 10 }));
+  return Object.fromEntries(cards.items.map((card) => [card.id, card.status]));
+}
+
+const last4 = (card: CardSummary) => card.number.slice(-4);
+
+describe('a request waiting for the citizen to link', () => {
+  it('is resumed within the window with what it said: the card and the reason go straight to the confirmation', async () => {
+    const { id, named, other } = await citizenWithTwoCards();
+    const bot = new BotHarness(t);
+    await play(bot, [[`perdi meu cartão final ${last4(named)}`, [/vincular SEU-CÓDIGO/]]]);
+    clock.advance(9 * MINUTE);
+    const replies = await bot.link(id);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toMatch(/vinculada/);
+    expect(replies[0]).toMatch(new RegExp(`Confirma o bloqueio do cartão •••• ${last4(named)} por perda\\?`));
+    expect(replies[0]).not.toMatch(/Qual cartão/);
+    await play(bot, [['sim', [/bloqueado\. ✅ Protocolo/]]]);
+    expect(await statuses(id)).toEqual({ [named.id]: 'blocked', [other.id]: 'active' });
+  });
+
+  it('is not resumed after the window: linking shows the menu and nothing is blocked', async () => {
+    const { id, named, other } = await citizenWithTwoCards();
+    const bot = new BotHarness(t);
+    await play(bot, [[`perdi meu cartão final ${last4(named)}`, [/vincular SEU-CÓDIGO/]]]);
+    clock.advance(11 * MINUTE);
+    const replies = await bot.link(id);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toMatch(/vinculada[\s\S]*O que você quer fazer\?/);
+    expect(replies[0]).not.toMatch(/Confirma|Qual cartão/);
+    // The menu, not a confirmation: "sim" is not an answer to anything.
+    await play(bot, [['sim', [/Escolha uma opção|não entendi/i]]]);
+    expect(await statuses(id)).toEqual({ [named.id]: 'active', [other.id]: 'active' });
+  });
+
+  it('is not resumed when something else was said in between (a mistyped code in between does not count: tests/bot/conversation.test.ts)', async () => {
+    const { id, named, other } = await citizenWithTwoCards();
+    const bot = new BotHarness(t);
+    await play(bot, [
+      [`perdi meu cartão final ${last4(named)}`, [/vincular SEU-CÓDIGO/]],
+      ['oi', [/./]],
+    ]);
+    const replies = await bot.link(id);
+    expect(replies[0]).toMatch(/vinculada[\s\S]*O que você quer fazer\?/);
+    expect(replies[0]).not.toMatch(/Confirma|Qual cartão/);
+    expect(await statuses(id)).toEqual({ [named.id]: 'active', [other.id]: 'active' });
+  });
+});
