@@ -147,7 +147,7 @@ describe('the web chat page in a browser', () => {
     await botSays(/IPlani/, 0);
     expect(await page.title()).toBe('Conversa sem conta · IPlani · Carteira Digital Carioca');
     await botSays(/não é possível vincular/, await type('vincular ABCD2345'));
-    await botSays(/saldo/i, await type('como vejo o saldo do meu cartão?'));
+    await botSays(/recarreg|recarga/i, await type('Como recarrego meu cartão de transporte?'));
     await page.waitForTimeout(500);
     await shot('6-anonymous-polling');
     // Without the echo of the user's own activity Web Chat would mark it "Falha ao enviar" (see DIRECTLINE.md).
