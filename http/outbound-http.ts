@@ -4,7 +4,6 @@ import { lookup } from 'node:dns/promises';
 import { BlockList, isIP, type Socket } from 'node:net';
 import type { OutboundTimeouts } from '../src/config';
 
-
 export interface ResolvedAddress {
   address: string;
   family: 4 | 6;

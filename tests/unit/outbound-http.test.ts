@@ -1,12 +1,6 @@
 import { createServer, get, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  OutboundError,
-  OutboundHttp,
-  getFollowingRedirects,
-  isForbiddenAddress,
-  type Resolver,
-} from '../../http/outbound-http';
+import { OutboundError, OutboundHttp, getFollowingRedirects, isForbiddenAddress, type Resolver } from '../../http/outbound-http';
 import { Tarpit } from '../support/tarpit';
 
 /**
