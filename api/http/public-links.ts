@@ -1,14 +1,8 @@
 import type { PublicLinks } from '../../src/shared/public-links';
-import { UNDO_EMAIL_PAGE } from './account-pages';
+import { PASSWORD_RESET_PAGE, UNDO_EMAIL_PAGE } from './account-pages';
 
 /** `GET /v1/verify/{token}` (api/controllers/VerifyController.ts): the share's token is the last path segment. */
 const VERIFY_SHARE = '/v1/verify/';
-
-/**
- * The page meant to take a reset token from its fragment and post it to `POST /v1/auth/password/reset`. Unlike the
- * e-mail-change page, no route of this server serves it; the e-mail carries the code itself too.
- */
-const PASSWORD_RESET_PAGE = '/redefinir-senha';
 
 /** The REST edge's part of the domain's {@link PublicLinks}: its pages and endpoints under the public base URL. */
 export function restLinks(publicBaseUrl: string): Omit<PublicLinks, 'chat'> {

@@ -23,12 +23,11 @@ const HTTP_LIBRARY =
   /^(restify|busboy|botbuilder(-[a-z-]+)?|botframework-[a-z-]+|passport(-[a-z-]+)?|tsoa|@tsoa\/.+|ws|cookie-session|(node:)?(https?|http2)|undici|node-fetch|axios|got|superagent)(\/|$)/;
 
 /**
- * Route families the scan of the edges cannot see, each with why: registered from a table in a loop, or linked to
- * without being served here.
+ * Route families the scan of the edges cannot see, each with why: registered from a table in a loop.
  */
 const UNSEEN_FAMILIES: ReadonlyArray<readonly [family: string, why: string]> = [
   ['/conta', 'api/http/account-pages.ts registers its pages from a table'],
-  ['/redefinir-senha', 'the password-reset link (api/http/public-links.ts) names a page this server does not serve'],
+  ['/redefinir-senha', 'api/http/account-pages.ts registers its pages from a table'],
 ];
 
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'del', 'head', 'opts']);
