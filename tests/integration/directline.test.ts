@@ -650,3 +650,36 @@ async function startOtherInstance(): Promise<{ baseUrl: string; close(): Promise
     },
   };
 }
+
+describe('LGPD erasure', () => {
+  it("deletes the citizen's web chat conversations and their transcripts, and the token no longer reaches them", async () => {
+    const leaving = await registerCitizen(t);
+    const staying = await registerCitizen(t);
+    const chats = [
+      await DirectLineClient.forCitizen(t, leaving.accessToken),
+      await DirectLineClient.forCitizen(t, staying.accessToken),
+    ];
+    for (const chat of chats) {
+      expect((await chat.start()).status).toBe(201);
+      expect(await chat.ask('qual meu saldo?')).toMatch(/R\$/);
+    }
+    const count = async (sql: string, id: string) => (await t.app.db.em.fork().execute<Array<{ n: number }>>(sql, [id]))[0].n;
+    const conversations = 'select count(*)::int as n from directline_conversations where citizen_id = ?';
+    const transcript = 'select count(*)::int as n from directline_activities where conversation_id = ?';
+    expect(await count(transcript, chats[0].conversationId)).toBeGreaterThan(0);
+
+    expect((await t.fetch('/v1/me', { method: 'DELETE', headers: leaving.auth })).status).toBe(204);
+
+    expect(await count(conversations, leaving.id)).toBe(0);
+    expect(await count(transcript, chats[0].conversationId)).toBe(0);
+    // The other citizen's chat is untouched.
+    expect(await count(conversations, staying.id)).toBe(1);
+    expect(await count(transcript, chats[1].conversationId)).toBeGreaterThan(0);
+    // The erased citizen's token finds no conversation to read.
+    const read = await t.fetch(`/v3/directline/conversations/${chats[0].conversationId}/activities`, {
+      headers: { authorization: `Bearer ${chats[0].token}` },
+    });
+    expect(read.status).toBeGreaterThanOrEqual(400);
+    expect(read.status).toBeLessThan(500);
+  });
+});

@@ -268,6 +268,29 @@ describe('a conversation on WhatsApp', () => {
   });
 });
 
+describe('LGPD erasure', () => {
+  it('deletes the WhatsApp contact record and the link of the erased citizen, and the number must link again', async () => {
+    const leaving = await registerCitizen(t);
+    const waId = '5521966665555';
+    const code = (
+      (await (await t.fetch('/v1/bot/link-codes', { method: 'POST', headers: leaving.auth })).json()) as { code: string }
+    ).code;
+    expect(read(await text(waId, `vincular ${code}`))).toMatch(/vinculada/);
+    const count = async (sql: string, id: string) => (await t.app.db.em.fork().execute<Array<{ n: number }>>(sql, [id]))[0].n;
+    const contacts = 'select count(*)::int as n from whatsapp_contacts where wa_id = ?';
+    expect(await count(contacts, waId)).toBe(1);
+    // Another citizen's contact stays.
+    expect(await count(contacts, '5521988887777')).toBe(1);
+
+    expect((await t.fetch('/v1/me', { method: 'DELETE', headers: leaving.auth })).status).toBe(204);
+
+    expect(await count(contacts, waId)).toBe(0);
+    expect(await count('select count(*)::int as n from channel_links where user_id = ?', leaving.id)).toBe(0);
+    expect(await count(contacts, '5521988887777')).toBe(1);
+    expect(read(await text(waId, 'qual meu saldo?'))).toMatch(/vincular/i);
+  });
+});
+
 describe('the 24-hour customer-service window', () => {
   it('sends inside the window and skips (without calling the Graph API) 24 hours after the last message', async () => {
     const waId = '5521966665555';
