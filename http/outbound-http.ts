@@ -51,6 +51,13 @@ export interface OutboundResponse {
 const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 /**
+ * How long a configured service's idle connection is kept for the next call. Well under the idle timeouts of the
+ * load balancers in front of those services (minutes), so the app closes an idle socket before the peer does and a
+ * call rarely meets a connection the peer already dropped.
+ */
+const KEEP_ALIVE_IDLE_MS = 30_000;
+
+/**
  * Addresses a server-side fetch of a URL that a channel named must never reach: unspecified, "this network",
  * private (RFC 1918), shared (CGNAT), loopback, link-local, IETF protocol assignments, benchmarking, multicast and
  * reserved IPv4; unspecified, loopback, unique-local, site-local, link-local and multicast IPv6. IPv4-mapped IPv6
@@ -105,20 +112,36 @@ export interface OutboundOptions {
 
 /**
  * Every outbound HTTP call of the app goes through here: to the Bot Connector, the Graph API, the sign-in providers and
- * attachment hosts. Each call has a connect timeout (DNS included) and a total timeout, and whatever ends it (answer,
- * error, timeout, abort, an answer that is too long) destroys its socket: no connection outlives its call. The name is
+ * attachment hosts. Each call has a connect timeout (DNS included) and a total timeout, and whatever ends it badly (error,
+ * timeout, abort, an answer that is too long) destroys its socket. Calls to URLs someone outside the app chose (the
+ * address guard on) never share a connection: no socket outlives its call. Calls to the configured services (guard
+ * off: the Bot Connector, the Graph API, token endpoints) keep a completed call's socket for the next one (see
+ * {@link KEEP_ALIVE_IDLE_MS}): every bot turn posts its replies to the same connector, and a new connection per
+ * reply (a TLS handshake in production) cost more CPU than the rest of the reply. The name is
  * resolved here, through the injectable resolver, and the socket connects to the address that was checked, so a
  * second DNS answer can never slip another address in. Redirects are never followed here (see
  * `followRedirects`); each hop is a new call that is checked again.
  */
 export class OutboundHttp {
   private readonly resolver: Resolver;
+  /** Keep-alive agents for the configured services; null when the address guard is on (one socket per call). */
+  private readonly pool: { 'http:': http.Agent; 'https:': https.Agent } | null;
 
   constructor(
     readonly timeouts: OutboundTimeouts,
     private readonly options: OutboundOptions = {},
   ) {
     this.resolver = options.resolver ?? systemResolver;
+    // An idle pooled socket is unref'd by the agent (it never holds the process open) and destroyed after
+    // KEEP_ALIVE_IDLE_MS, or sooner when the server announced a shorter keep-alive timeout.
+    const pooled = { keepAlive: true, timeout: KEEP_ALIVE_IDLE_MS };
+    this.pool = options.guardAddresses ? null : { 'http:': new http.Agent(pooled), 'https:': new https.Agent(pooled) };
+  }
+
+  /** Closes the idle pooled sockets (at shutdown); calls made afterwards open new ones. */
+  closeIdle(): void {
+    this.pool?.['http:'].destroy();
+    this.pool?.['https:'].destroy();
   }
 
   /** The same calls with the address guard on (or off), sharing timeouts and resolver. */
@@ -181,15 +204,18 @@ export class OutboundHttp {
             port: target.port || (secure ? 443 : 80),
             path: `${target.pathname}${target.search}`,
             method: init.method ?? 'GET',
-            // No pooling: the socket serves this call only and goes with it.
-            agent: false,
+            // Guarded calls: no pooling, the socket serves this call only and goes with it. Configured services: the
+            // agent keeps the socket of a call that completed; one that failed is destroyed by `finish`.
+            agent: this.pool?.[target.protocol as 'http:' | 'https:'] ?? false,
             setHost: false,
             headers: { host: target.host, ...init.headers },
             // TLS checks the certificate against the name, while the socket goes to the address checked above.
             ...(secure && isIP(hostname) === 0 ? { servername: hostname } : {}),
           });
           request.once('socket', (socket: Socket) => {
-            socket.once(secure ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
+            // A pooled socket is connected already and fires no connect event again.
+            if (!socket.connecting) clearTimeout(connectTimer);
+            else socket.once(secure ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
           });
           request.once('error', (error) => finish(new OutboundError('unreachable', error.message)));
           request.once('response', (response) => {

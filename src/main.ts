@@ -256,6 +256,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await whatsapp?.close();
         await services.channelLinkNotices.idle();
         if (!options.database) await db.close();
+        outbound.closeIdle();
       })();
       return closing;
     },

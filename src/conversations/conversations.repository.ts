@@ -43,7 +43,8 @@ const UPDATE = prepared(
 );
 const SUBSCRIBED = prepared(
   'conversation_subscribed',
-  `select channel, reply_address from conversations where user_id = ? and notify and reply_address is not null`,
+  `select user_id, channel, reply_address from conversations
+    where user_id in (select value::uuid from jsonb_array_elements_text(?::jsonb)) and notify and reply_address is not null`,
 );
 
 /** A jsonb column as the drivers return it: parsed already, or as text. */
@@ -124,10 +125,19 @@ export class ConversationsRepository extends Repository {
     return rows.length > 0;
   }
 
-  /** The reply addresses of the citizen's conversations that opted in to notifications. */
-  async subscribedAddresses(userId: string): Promise<Array<{ channel: string; replyAddress: unknown }>> {
-    const rows = await this.prepared<{ channel: string; reply_address: unknown }>(SUBSCRIBED, [userId]);
-    return rows.map((row) => ({ channel: row.channel, replyAddress: jsonOf(row.reply_address) }));
+  /** The reply addresses of the conversations that opted in to notifications, of any of these citizens, by citizen. */
+  async subscribedAddresses(userIds: string[]): Promise<Map<string, Array<{ channel: string; replyAddress: unknown }>>> {
+    const rows = await this.prepared<{ user_id: string; channel: string; reply_address: unknown }>(SUBSCRIBED, [
+      // The ids as one JSON text: both drivers (pg and the embedded PGlite) pass it alike, where an array is not.
+      JSON.stringify(userIds),
+    ]);
+    const byUser = new Map<string, Array<{ channel: string; replyAddress: unknown }>>();
+    for (const row of rows) {
+      const list = byUser.get(row.user_id) ?? [];
+      list.push({ channel: row.channel, replyAddress: jsonOf(row.reply_address) });
+      byUser.set(row.user_id, list);
+    }
+    return byUser;
   }
 
   /** Switches off the notices of every conversation of a channel account (it was unlinked). */
