@@ -1,7 +1,7 @@
 import { assign, fromPromise, sendParent, setup } from 'xstate';
 import * as text from '../render/question.pt-BR';
-import type { BotMessage, FaqReply, FlowEvent, SayEvent, WalletPorts } from './types';
-import { chooseFrom } from '../understanding';
+import type { BotMessage, Choice, FaqReply, FlowEvent, SayEvent, WalletPorts } from './types';
+import { chooseByWords, chooseFrom, type Utterance } from '../understanding';
 import { MAX_FAILURES, promptState } from './prompt';
 
 const NONE = 'nenhuma';
@@ -20,6 +20,15 @@ function suggestionsMessage(suggestions: QuestionContext['suggestions']): BotMes
     suggestions.map((s) => s.question),
     NONE,
   );
+}
+
+/**
+ * The option an answer picks among the suggestions: by number, button or label, or else by its words ("a dos idosos"
+ * picks "Idosos têm gratuidade no transporte?" when no other question shares as many of them).
+ */
+function chosenOption(context: QuestionContext, utterance: Utterance): Choice | null {
+  const choices = suggestionsMessage(context.suggestions).choices!;
+  return chooseFrom(utterance, choices) ?? chooseByWords(utterance, choices);
 }
 
 /** 5 · Fazer uma pergunta: free text -> FAQ answer, or the three closest questions, or the 1746 central. */
@@ -54,10 +63,8 @@ export function createQuestionMachine(ports: WalletPorts) {
       hasText: ({ event }) => event.type === 'INPUT' && event.utterance.text.trim().length > 0,
       isConfident: (_, params: { reply: FaqReply }) => params.reply.confident && params.reply.answer !== null,
       hasSuggestions: (_, params: { reply: FaqReply }) => params.reply.suggestions.length > 0,
-      choseNone: ({ context, event }) =>
-        event.type === 'INPUT' && chooseFrom(event.utterance, suggestionsMessage(context.suggestions).choices!)?.value === NONE,
-      choseSuggestion: ({ context, event }) =>
-        event.type === 'INPUT' && chooseFrom(event.utterance, suggestionsMessage(context.suggestions).choices!) !== null,
+      choseNone: ({ context, event }) => event.type === 'INPUT' && chosenOption(context, event.utterance)?.value === NONE,
+      choseSuggestion: ({ context, event }) => event.type === 'INPUT' && chosenOption(context, event.utterance) !== null,
       hasSuggestionsToOffer: ({ context }) => context.suggestions.length > 0,
       hasEntry: (_, params: { entry: unknown }) => params.entry !== null,
       tooManyFailures: ({ context }) => context.failures + 1 >= MAX_FAILURES,
@@ -130,8 +137,7 @@ export function createQuestionMachine(ports: WalletPorts) {
           id: 'faqEntry',
           src: 'faqEntry',
           input: ({ context, event }) => {
-            const chosen =
-              event.type === 'INPUT' ? chooseFrom(event.utterance, suggestionsMessage(context.suggestions).choices!) : null;
+            const chosen = event.type === 'INPUT' ? chosenOption(context, event.utterance) : null;
             return { id: context.suggestions.find((s) => s.question === chosen?.value)?.id ?? '' };
           },
           onDone: [

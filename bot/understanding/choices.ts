@@ -52,14 +52,32 @@ function sameTerm(a: string, b: string): boolean {
  * nothing with what the citizen wrote is left out rather than offered at random.
  */
 export function closestByWords<T extends { question: string }>(message: string, suggestions: readonly T[]): T[] {
-  const asked = topicWords(message);
   return suggestions
     .map((suggestion, order) => ({
       suggestion,
       order,
-      shared: topicWords(suggestion.question).filter((term) => asked.some((word) => sameTerm(word, term))).length,
+      shared: sharedWords(message, suggestion.question),
     }))
     .filter((candidate) => candidate.shared > 0)
     .sort((a, b) => b.shared - a.shared || a.order - b.order)
     .map((candidate) => candidate.suggestion);
+}
+
+/**
+ * The option an answer names by its words when it is not the option's number or label: "a dos idosos" among
+ * "Pessoa com deficiência tem gratuidade…", "Idosos têm gratuidade…" is the second. Only the one option sharing
+ * the most meaningful words with the answer, and only when no other shares as many: a tie is no choice.
+ */
+export function chooseByWords<T extends Choice>(utterance: Utterance, choices: readonly T[]): T | null {
+  const [best, second] = choices
+    .map((choice) => ({ choice, shared: sharedWords(utterance.text, choice.label) }))
+    .filter((candidate) => candidate.shared > 0)
+    .sort((a, b) => b.shared - a.shared);
+  if (!best || (second && second.shared === best.shared)) return null;
+  return best.choice;
+}
+
+function sharedWords(message: string, question: string): number {
+  const asked = topicWords(message);
+  return topicWords(question).filter((term) => asked.some((word) => sameTerm(word, term))).length;
 }

@@ -184,3 +184,20 @@ describe('small talk around the cards', () => {
     expect(bot.last[0].text).not.toMatch(/não entendi/);
   });
 });
+
+describe('FAQ suggestions', () => {
+  it('offers only questions that share words with the message, and the citizen picks one by its words', async () => {
+    const bot = new BotHarness(t);
+    await play(bot, [
+      ['5', [/Qual é a sua dúvida/]],
+      ['e a gratuidade como que fica', [/Alguma destas perguntas ajuda\?/]],
+    ]);
+    const offered = bot.buttons();
+    expect(offered.at(-1)).toBe('Nenhuma destas');
+    expect(offered.slice(0, -1).length).toBeGreaterThan(0);
+    for (const question of offered.slice(0, -1)) expect(question).toMatch(/gratuidade/i);
+    expect(offered).toContain('Idosos têm gratuidade no transporte?');
+    await play(bot, [['a dos idosos', [/idos/i, MENU]]]);
+    expect(bot.last[0].text).not.toMatch(/Escolha uma das opções pelo número/);
+  });
+});

@@ -1,4 +1,5 @@
-import { closestByWords, topicWords } from '../../bot/understanding/choices';
+import { closestByWords, chooseByWords, topicWords } from '../../bot/understanding/choices';
+import { RulesUnderstanding } from '../../bot/understanding';
 
 const q = (question: string) => ({ id: question, question });
 
@@ -28,5 +29,19 @@ describe('FAQ suggestions picked by the words the citizen used (bot/understandin
     expect(topicWords('tenho uma dúvida')).toEqual([]);
     expect(topicWords('quero fazer uma pergunta')).toEqual([]);
     expect(topicWords('tenho uma duvida sobre a recarga')).not.toEqual([]);
+  });
+
+  it('picks the one option an answer names by its words, and none on a tie', async () => {
+    const rules = new RulesUnderstanding();
+    const options = [
+      'Pessoa com deficiência tem gratuidade no transporte?',
+      'Idosos têm gratuidade no transporte?',
+      'Estudante tem gratuidade no transporte?',
+      'Nenhuma destas',
+    ].map((label) => ({ label, value: label }));
+    expect(chooseByWords(await rules.parse('a dos idosos'), options)?.label).toBe('Idosos têm gratuidade no transporte?');
+    expect(chooseByWords(await rules.parse('a do estudante'), options)?.label).toBe('Estudante tem gratuidade no transporte?');
+    expect(chooseByWords(await rules.parse('gratuidade'), options)).toBeNull();
+    expect(chooseByWords(await rules.parse('quanto custa'), options)).toBeNull();
   });
 });
