@@ -1,7 +1,7 @@
 import { assign, fromPromise, sendParent, setup } from 'xstate';
 import * as text from '../render/question.pt-BR';
 import type { BotMessage, Choice, FaqReply, FlowEvent, SayEvent, WalletPorts } from './types';
-import { chooseByWords, chooseFrom, type Utterance } from '../understanding';
+import { chooseByWords, chooseFrom, type IntentName, type Utterance } from '../understanding';
 import { MAX_FAILURES, promptState } from './prompt';
 
 const NONE = 'nenhuma';
@@ -22,13 +22,22 @@ function suggestionsMessage(suggestions: QuestionContext['suggestions']): BotMes
   );
 }
 
+/** What a short reply at the suggestions can be besides a pick: "valeu, vou olhar o extrato" picks nothing. */
+const NOT_A_PICK: ReadonlySet<IntentName> = new Set(['thanks', 'goodbye', 'greeting', 'no', 'cancel', 'back', 'help']);
+/** A reply that names an option by its words is short ("a dos idosos", "essa do extrato"); a longer one says more. */
+const PICK_MAX_WORDS = 5;
+
 /**
- * The option an answer picks among the suggestions: by number, button or label, or else by its words ("a dos idosos"
- * picks "Idosos têm gratuidade no transporte?" when no other question shares as many of them).
+ * The option an answer picks among the suggestions: by number, button or label, or else, for a short reply that is
+ * not thanks or a goodbye, by its words ("a dos idosos" picks "Idosos têm gratuidade no transporte?" when no other
+ * question shares as many of them).
  */
 function chosenOption(context: QuestionContext, utterance: Utterance): Choice | null {
   const choices = suggestionsMessage(context.suggestions).choices!;
-  return chooseFrom(utterance, choices) ?? chooseByWords(utterance, choices);
+  const exact = chooseFrom(utterance, choices);
+  if (exact) return exact;
+  const short = utterance.simple.split(' ').length <= PICK_MAX_WORDS;
+  return short && !(utterance.act && NOT_A_PICK.has(utterance.act)) ? chooseByWords(utterance, choices) : null;
 }
 
 /** 5 · Fazer uma pergunta: free text -> FAQ answer, or the three closest questions, or the 1746 central. */
