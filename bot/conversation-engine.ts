@@ -27,13 +27,15 @@ export interface EngineOptions {
 
 const MAX_ATTEMPTS = 5;
 
-/** What each menu option asks for, in the menu's order: "2" at the menu is a card block. */
+/** What each flow's menu option asks for ("2" at the menu is a card block); only the menu's flows are options. */
 const MENU_INTENTS: Readonly<Record<FlowName, IntentName>> = {
   balance: 'balance',
   cancelCard: 'block_card',
   saveDocument: 'save_document',
   documents: 'list_documents',
   question: 'faq',
+  cardHistory: 'card_history',
+  cards: 'list_cards',
 };
 const AT_MENU: Expecting = { at: 'menu', options: say.MENU.map((item) => ({ intent: MENU_INTENTS[item.flow] })) };
 

@@ -20,6 +20,7 @@ import { channelLabel, maskChannelUser } from '../src/conversations/channel-key'
 import { NOTIFIABLE_CHANNELS } from './notifications';
 import { formatFileSize } from '../src/documents/file-size';
 import type { WalletPorts } from './flows/types';
+import { closestByWords } from './understanding/choices';
 
 function citizen(id: string): Actor {
   return { id, role: 'citizen' };
@@ -76,6 +77,11 @@ export function createWalletPorts(
       }));
     },
 
+    async cardHistory(citizenId, cardId, limit) {
+      const page = await services.cards.history(citizen(citizenId), cardId, {}, { limit });
+      return page.items.map((entry) => ({ at: entry.createdAt, type: entry.type, amountCents: entry.amountCents }));
+    },
+
     async blockCard(citizenId, cardId, reason, key, channel) {
       try {
         const { result } = await services.cards.block(
@@ -105,7 +111,8 @@ export function createWalletPorts(
       return {
         confident: reply.confident,
         answer: reply.answer ? { id: reply.answer.id, question: reply.answer.question, answer: reply.answer.answer } : null,
-        suggestions: reply.suggestions.map((s) => ({ id: s.id, question: s.question })),
+        // Only questions that share words with what the citizen wrote: a suggestion about nothing they said is noise.
+        suggestions: closestByWords(question, reply.suggestions).map((s) => ({ id: s.id, question: s.question })),
       };
     },
 

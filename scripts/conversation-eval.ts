@@ -121,6 +121,7 @@ const OPTIONS: Partial<Record<PromptStep, PromptOption[]>> = {
     { intent: 'faq' },
   ],
   'block.card': [1, 2, 3].map((position) => ({ intent: 'inform', slots: { card: { position } } })),
+  'history.card': [1, 2, 3].map((position) => ({ intent: 'inform', slots: { card: { position } } })),
   'block.reason': REASONS.map((blockReason) => ({ intent: 'inform', slots: { blockReason } })),
   'block.confirm': [{ intent: 'yes' }, { intent: 'no' }],
   'save.type': DOCUMENT_TYPES.map((type) => ({ intent: 'inform', slots: { documentType: type.code } })),
@@ -137,6 +138,8 @@ const FLOW_INTENTS: Record<FlowName, IntentName> = {
   saveDocument: 'save_document',
   documents: 'list_documents',
   question: 'faq',
+  cardHistory: 'card_history',
+  cards: 'list_cards',
 };
 
 /**
@@ -214,6 +217,7 @@ function rulesReading(text: string, at: PromptStep): Reading {
     case 'save.label':
       return read('inform', { documentLabel: text.trim() });
     case 'block.card':
+    case 'history.card':
     case 'save.type':
     case 'faq.suggestions':
       return read('inform');

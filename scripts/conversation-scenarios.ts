@@ -204,18 +204,21 @@ export class ScenarioRunner {
   }
 
   /**
-   * Brings a new card to `cents` with recharges, as a citizen tops up; a balance below the smallest recharge gets a
-   * fare debited after it (the ledger stays one a real card could have).
+   * Gives a new card the ledger of a card in use that ends at `cents`: recharges (each within the per-operation range,
+   * never passing the balance cap) and fares paid, whose sum is the balance, then checks the balance through the
+   * service: the history the bot shows and the balance always agree. No single movement equals the balance, so a
+   * history reply (amounts with the card's digits) is never read as the balance shown.
    */
   private async giveBalance(actor: Actor, cardId: string, cents: number): Promise<void> {
     const { cards } = this.app.services;
-    const { rechargeMinCents: min, rechargeMaxCents: max } = this.app.config.cards;
-    if (cents === 0) return;
-    const excess = cents < min ? min : 0;
-    for (let left = cents + excess; left > 0; left -= Math.min(left, max)) {
-      await cards.recharge(actor, cardId, Math.min(left, max), randomUUID());
+    if (cents > 0) {
+      for (const movement of seedMovements(cents, this.app.config.cards)) {
+        if (movement.type === 'recharge') await cards.recharge(actor, cardId, movement.amountCents, randomUUID());
+        else await cards.debit(actor, cardId, movement.amountCents, randomUUID());
+      }
     }
-    if (excess > 0) await cards.debit(actor, cardId, excess, randomUUID());
+    const { balanceCents } = await cards.getCard(actor, cardId);
+    if (balanceCents !== cents) throw new Error(`seeding gave the card ${balanceCents} centavos instead of ${cents}`);
   }
 
   private async documentsOf(actor: Actor) {
@@ -316,9 +319,33 @@ export class ScenarioRunner {
   }
 }
 
+/** A bus fare, debited from seeded cards as a citizen's tap would (R$ 4,70). */
+const FARE_CENTS = 470;
+
+/**
+ * The movements that take a new card to `cents` (> 0): recharges of `cents` plus the fares (as even as the
+ * per-operation range allows, at least two when one would pass the range), the fares debited after the first
+ * recharge, so the balance never passes `cents` plus one recharge's fares nor the cap. None is worth `cents` itself.
+ */
+export function seedMovements(
+  cents: number,
+  limits: { rechargeMinCents: number; rechargeMaxCents: number },
+): Array<{ type: 'recharge' | 'debit'; amountCents: number }> {
+  const fare = cents === FARE_CENTS ? FARE_CENTS - 40 : FARE_CENTS;
+  let fares = 1;
+  while (cents + fares * fare < limits.rechargeMinCents) fares++;
+  const total = cents + fares * fare;
+  const count = Math.ceil(total / limits.rechargeMaxCents);
+  const recharges = Array.from({ length: count }, (_, i) => Math.floor(total / count) + (i < total % count ? 1 : 0));
+  const debits = Array.from({ length: fares }, () => ({ type: 'debit' as const, amountCents: fare }));
+  const [first, ...rest] = recharges.map((amountCents) => ({ type: 'recharge' as const, amountCents }));
+  return [first, ...debits, ...rest];
+}
+
 /** The machines' prompt states, by flow, as the evaluation set names them (`at`). */
 const STEPS: Record<string, Record<string, string>> = {
   cancelCard: { pick: 'block.card', reason: 'block.reason', confirm: 'block.confirm' },
+  cardHistory: { pick: 'history.card' },
   saveDocument: {
     type: 'save.type',
     issuerState: 'save.state',

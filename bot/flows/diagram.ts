@@ -1,6 +1,8 @@
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import { createBalanceMachine } from './balance.machine';
 import { createCancelCardMachine } from './cancel-card.machine';
+import { createCardHistoryMachine } from './card-history.machine';
+import { createCardsMachine } from './cards.machine';
 import { createDocumentsMachine } from './documents.machine';
 import { createQuestionMachine } from './question.machine';
 import { createRootMachine } from './root.machine';
@@ -20,6 +22,8 @@ const FLOW_WORDS: Readonly<Record<FlowName, string>> = {
   saveDocument: 'saving a document',
   documents: 'the document list',
   question: 'the FAQ',
+  cardHistory: "a card's statement",
+  cards: 'the list of cards',
 };
 
 /** A label, or one built from the guard's static parameters (absent when they are computed from the event). */
@@ -67,6 +71,11 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   saidNo: 'the citizen declined',
   tooManyFailures: 'this was the last miss allowed',
   blocked: 'the card was blocked',
+  // card-history.machine.ts
+  noCards: 'the citizen has no card',
+  oneCard: 'the citizen has exactly one card',
+  namedOwnCard: "the card named is one of the citizen's",
+  answerNamesOwnCard: "the answer names one of the citizen's cards",
   // question.machine.ts
   isConfident: 'the FAQ is sure of its answer',
   hasSuggestions: 'the FAQ has close questions',
@@ -271,6 +280,9 @@ const TITLES: Array<[string, string, (ports: WalletPorts) => AnyStateMachine, Di
   [menuTitle('saveDocument'), 'save-document.machine.ts', createSaveDocumentMachine],
   [menuTitle('documents'), 'documents.machine.ts', createDocumentsMachine],
   [menuTitle('question'), 'question.machine.ts', createQuestionMachine],
+  // Flows not on the menu: the citizen asks for them in words.
+  ["A card's statement (asked for in words, not on the menu)", 'card-history.machine.ts', createCardHistoryMachine],
+  ['The list of cards (asked for in words, not on the menu)', 'cards.machine.ts', createCardsMachine],
 ];
 
 /** docs/conversation.md: one diagram per machine. `npm run docs:flows` writes it; a test keeps it current. */

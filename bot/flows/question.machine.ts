@@ -1,7 +1,7 @@
 import { assign, fromPromise, sendParent, setup } from 'xstate';
 import * as text from '../render/question.pt-BR';
-import type { BotMessage, FaqReply, FlowEvent, SayEvent, WalletPorts } from './types';
-import { chooseFrom } from '../understanding';
+import type { BotMessage, Choice, FaqReply, FlowEvent, SayEvent, WalletPorts } from './types';
+import { chooseByWords, chooseFrom, type IntentName, type Utterance } from '../understanding';
 import { MAX_FAILURES, promptState } from './prompt';
 
 const NONE = 'nenhuma';
@@ -20,6 +20,24 @@ function suggestionsMessage(suggestions: QuestionContext['suggestions']): BotMes
     suggestions.map((s) => s.question),
     NONE,
   );
+}
+
+/** What a short reply at the suggestions can be besides a pick: "valeu, vou olhar o extrato" picks nothing. */
+const NOT_A_PICK: ReadonlySet<IntentName> = new Set(['thanks', 'goodbye', 'greeting', 'no', 'cancel', 'back', 'help']);
+/** A reply that names an option by its words is short ("a dos idosos", "essa do extrato"); a longer one says more. */
+const PICK_MAX_WORDS = 5;
+
+/**
+ * The option an answer picks among the suggestions: by number, button or label, or else, for a short reply that is
+ * not thanks or a goodbye, by its words ("a dos idosos" picks "Idosos têm gratuidade no transporte?" when no other
+ * question shares as many of them).
+ */
+function chosenOption(context: QuestionContext, utterance: Utterance): Choice | null {
+  const choices = suggestionsMessage(context.suggestions).choices!;
+  const exact = chooseFrom(utterance, choices);
+  if (exact) return exact;
+  const short = utterance.simple.split(' ').length <= PICK_MAX_WORDS;
+  return short && !(utterance.act && NOT_A_PICK.has(utterance.act)) ? chooseByWords(utterance, choices) : null;
 }
 
 /** 5 · Fazer uma pergunta: free text -> FAQ answer, or the three closest questions, or the 1746 central. */
@@ -54,10 +72,8 @@ export function createQuestionMachine(ports: WalletPorts) {
       hasText: ({ event }) => event.type === 'INPUT' && event.utterance.text.trim().length > 0,
       isConfident: (_, params: { reply: FaqReply }) => params.reply.confident && params.reply.answer !== null,
       hasSuggestions: (_, params: { reply: FaqReply }) => params.reply.suggestions.length > 0,
-      choseNone: ({ context, event }) =>
-        event.type === 'INPUT' && chooseFrom(event.utterance, suggestionsMessage(context.suggestions).choices!)?.value === NONE,
-      choseSuggestion: ({ context, event }) =>
-        event.type === 'INPUT' && chooseFrom(event.utterance, suggestionsMessage(context.suggestions).choices!) !== null,
+      choseNone: ({ context, event }) => event.type === 'INPUT' && chosenOption(context, event.utterance)?.value === NONE,
+      choseSuggestion: ({ context, event }) => event.type === 'INPUT' && chosenOption(context, event.utterance) !== null,
       hasSuggestionsToOffer: ({ context }) => context.suggestions.length > 0,
       hasEntry: (_, params: { entry: unknown }) => params.entry !== null,
       tooManyFailures: ({ context }) => context.failures + 1 >= MAX_FAILURES,
@@ -130,8 +146,7 @@ export function createQuestionMachine(ports: WalletPorts) {
           id: 'faqEntry',
           src: 'faqEntry',
           input: ({ context, event }) => {
-            const chosen =
-              event.type === 'INPUT' ? chooseFrom(event.utterance, suggestionsMessage(context.suggestions).choices!) : null;
+            const chosen = event.type === 'INPUT' ? chosenOption(context, event.utterance) : null;
             return { id: context.suggestions.find((s) => s.question === chosen?.value)?.id ?? '' };
           },
           onDone: [

@@ -3,6 +3,8 @@ import * as say from '../render/messages.pt-BR';
 import { NOT_BLOCKED } from '../render/cancel-card.pt-BR';
 import { createBalanceMachine } from './balance.machine';
 import { createCancelCardMachine } from './cancel-card.machine';
+import { createCardHistoryMachine } from './card-history.machine';
+import { createCardsMachine } from './cards.machine';
 import { createDocumentsMachine } from './documents.machine';
 import { createQuestionMachine } from './question.machine';
 import { createSaveDocumentMachine } from './save-document.machine';
@@ -62,7 +64,14 @@ export interface RootOptions {
 }
 
 /** Flows that need to know who the citizen is. */
-const NEEDS_CITIZEN: ReadonlySet<FlowName> = new Set(['balance', 'cancelCard', 'saveDocument', 'documents']);
+const NEEDS_CITIZEN: ReadonlySet<FlowName> = new Set([
+  'balance',
+  'cancelCard',
+  'saveDocument',
+  'documents',
+  'cardHistory',
+  'cards',
+]);
 
 function command(event: RootEvent): Readonly<Command> | null {
   return event.type === 'USER' ? event.utterance.command : null;
@@ -83,7 +92,7 @@ function stillPending(context: RootContext, event: UserEvent, minutes: number): 
 }
 
 function labelOf(flow: FlowName): string {
-  return say.MENU.find((item) => item.flow === flow)?.label ?? '';
+  return say.MENU.find((item) => item.flow === flow)?.label ?? say.FLOW_LABELS[flow] ?? '';
 }
 
 /**
@@ -171,6 +180,8 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
       documents: createDocumentsMachine(ports),
       question: createQuestionMachine(ports),
       cancelCard: createCancelCardMachine(ports),
+      cardHistory: createCardHistoryMachine(ports),
+      cards: createCardsMachine(ports),
       saveDocument: createSaveDocumentMachine(ports),
       linkChannel: fromPromise<Outcome<{ userId: string }>, { conversation: ConversationKey; code: string }>(({ input }) =>
         ports.linkChannel(input.conversation, input.code),
@@ -263,6 +274,16 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             {
               guard: { type: 'wants', params: { flow: 'documents' } },
               target: 'flow.documents',
+              actions: ['rememberCitizen', 'clearPending'],
+            },
+            {
+              guard: { type: 'wants', params: { flow: 'cardHistory' } },
+              target: 'flow.cardHistory',
+              actions: ['rememberCitizen', 'clearPending', 'rememberRequest'],
+            },
+            {
+              guard: { type: 'wants', params: { flow: 'cards' } },
+              target: 'flow.cards',
               actions: ['rememberCitizen', 'clearPending'],
             },
             {
@@ -402,6 +423,8 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
           { guard: { type: 'pending', params: { flow: 'cancelCard' } }, target: 'flow.cancelCard', actions: 'clearPending' },
           { guard: { type: 'pending', params: { flow: 'saveDocument' } }, target: 'flow.saveDocument', actions: 'clearPending' },
           { guard: { type: 'pending', params: { flow: 'documents' } }, target: 'flow.documents', actions: 'clearPending' },
+          { guard: { type: 'pending', params: { flow: 'cardHistory' } }, target: 'flow.cardHistory', actions: 'clearPending' },
+          { guard: { type: 'pending', params: { flow: 'cards' } }, target: 'flow.cards', actions: 'clearPending' },
           { target: 'menu', actions: { type: 'sayMenu', params: { lead: say.MENU_LEADS.afterLink } } },
         ],
       },
@@ -537,6 +560,25 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               src: 'documents',
               input: ({ context }) => ({ citizenId: context.citizenId ?? '' }),
               onDone: '#root.finished',
+            },
+          },
+          cards: {
+            invoke: {
+              id: 'flow',
+              src: 'cards',
+              input: ({ context }) => ({ citizenId: context.citizenId ?? '' }),
+              onDone: '#root.finished',
+            },
+          },
+          cardHistory: {
+            invoke: {
+              id: 'flow',
+              src: 'cardHistory',
+              input: ({ context }) => ({ citizenId: context.citizenId ?? '', card: context.request?.card }),
+              onDone: [
+                { guard: { type: 'gaveUp', params: ({ event }) => ({ output: event.output }) }, target: '#root.gaveUp' },
+                { target: '#root.finished' },
+              ],
             },
           },
           question: {

@@ -47,6 +47,15 @@ export interface CardSummary {
   status: CardStatus;
 }
 
+/** One movement of a card's ledger, as the chat shows it. */
+export interface CardMovement {
+  /** When it happened (ISO 8601 instant). */
+  at: string;
+  type: 'recharge' | 'debit' | 'transfer_in' | 'transfer_out';
+  /** Always positive: the type says whether it came in or went out. */
+  amountCents: number;
+}
+
 export interface DocumentSummary {
   typeLabel: string;
   maskedNumber: string;
@@ -91,6 +100,11 @@ export interface WalletPorts {
   /** The citizen's first name, for a friendly greeting; null when the account has none. */
   firstName(citizenId: string): Promise<string | null>;
   listCards(citizenId: string): Promise<CardSummary[]>;
+  /**
+   * The last `limit` movements of one of the citizen's cards, newest first, through the same service method as the
+   * REST history; another citizen's card fails as not found, exactly like a missing one.
+   */
+  cardHistory(citizenId: string, cardId: string, limit: number): Promise<CardMovement[]>;
   /**
    * Blocks through the same service method as REST; the key makes a repeated turn replay instead of blocking twice.
    * Audited as made through `channel`.
@@ -140,7 +154,7 @@ export interface ConversationKey {
   channelUserId: string;
 }
 
-export type FlowName = 'balance' | 'cancelCard' | 'saveDocument' | 'documents' | 'question';
+export type FlowName = 'balance' | 'cancelCard' | 'saveDocument' | 'documents' | 'question' | 'cardHistory' | 'cards';
 
 /** Events the root machine sends to the flow it runs. */
 export type FlowEvent =

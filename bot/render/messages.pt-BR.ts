@@ -12,6 +12,12 @@ export const MENU: ReadonlyArray<{ flow: FlowName; label: string }> = [
   { flow: 'question', label: 'Fazer uma pergunta' },
 ];
 
+/** Flows reached by asking, not from the menu, as "preciso saber quem é você" names them. */
+export const FLOW_LABELS: Readonly<Partial<Record<FlowName, string>>> = {
+  cardHistory: 'Ver o extrato do cartão',
+  cards: 'Ver meus cartões',
+};
+
 export const MENU_CHOICES: Choice[] = MENU.map((item) => ({ label: item.label, value: item.label }));
 
 export function welcome(): BotMessage {
@@ -80,8 +86,11 @@ export const GOODBYE = 'Até mais! 👋 Quando precisar, é só mandar uma mensa
 export function outOfScope(): BotMessage {
   return {
     text:
-      'Isso eu não sei responder. 😅 Eu ajudo com os cartões de transporte (saldo e bloqueio), os documentos da sua ' +
-      'carteira digital e dúvidas sobre a Carteira Digital Carioca. Escolha uma opção:',
+      'Com isso eu não consigo ajudar. 😅 Aqui eu posso:\n' +
+      '• consultar o saldo, o extrato e os seus cartões de transporte, e bloquear um cartão;\n' +
+      '• salvar e mostrar os documentos da sua carteira digital;\n' +
+      '• tirar dúvidas sobre a Carteira Digital Carioca.\n' +
+      'Escolha uma opção:',
     choices: MENU_CHOICES,
   };
 }

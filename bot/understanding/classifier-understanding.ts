@@ -1,6 +1,6 @@
 import { MENU, MENU_CHOICES } from '../render/messages.pt-BR';
 import type { FlowName } from '../flows/types';
-import { chooseFrom } from './choices';
+import { chooseFrom, topicWords } from './choices';
 import { IntentClassifier, type Expecting, type IntentName } from './classifier';
 import type { Command, Understanding, Utterance } from './index';
 import { utteranceOf } from './rules';
@@ -8,12 +8,21 @@ import { utteranceOf } from './rules';
 /** The flow a request intent starts. Questions are not here: the menu sends them to the FAQ. */
 const FLOW_OF: Partial<Record<IntentName, FlowName>> = {
   balance: 'balance',
-  list_cards: 'balance',
-  card_history: 'balance',
+  list_cards: 'cards',
+  card_history: 'cardHistory',
   block_card: 'cancelCard',
   save_document: 'saveDocument',
   list_documents: 'documents',
 };
+
+/**
+ * The flow a confident reading starts. A question with no topic ("tenho uma dúvida", "quero perguntar") opens
+ * "Fazer uma pergunta", which asks for it, instead of searching the FAQ for nothing.
+ */
+function flowOf(act: IntentName, text: string): FlowName | null {
+  if (act === 'faq') return topicWords(text).length === 0 ? 'question' : null;
+  return FLOW_OF[act] ?? null;
+}
 
 /** Intents that act on the conversation itself, as the words `cancelar`, `voltar` and `ajuda` do. */
 const COMMAND_OF: Partial<Record<IntentName, Command>> = {
@@ -55,7 +64,7 @@ export class ClassifierUnderstanding implements Understanding {
       command,
       // A weak reading falls back to the rules' typo-forgiving words ("qual meu sado"); a confident one, a question
       // included, is never overridden by a keyword.
-      intent: chosenFlow ?? (confident ? (FLOW_OF[act] ?? null) : rules.intent),
+      intent: chosenFlow ?? (confident ? flowOf(act, text) : rules.intent),
       yesNo: act === 'yes' ? true : act === 'no' ? false : null,
       number: rules.number,
       date: slots.date && /^\d{4}-\d{2}-\d{2}$/.test(slots.date) ? slots.date : rules.date,

@@ -44,7 +44,8 @@ export type PromptStep =
   | 'save.expiry'
   | 'save.attachment'
   | 'save.confirm'
-  | 'faq.suggestions';
+  | 'faq.suggestions'
+  | 'history.card';
 
 /** One numbered option shown with the prompt: typing its number means this intent with these slots. */
 export interface PromptOption {
@@ -435,7 +436,8 @@ export class IntentClassifier {
   private stepValue(text: string, at: PromptStep): Slots | null {
     const r = this.recognizers;
     switch (at) {
-      case 'block.card': {
+      case 'block.card':
+      case 'history.card': {
         const card = r.card(text);
         return card ? { card } : null;
       }

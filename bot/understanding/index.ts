@@ -68,6 +68,6 @@ export interface Understanding {
   parse(text: string, expecting?: Expecting): Promise<Utterance>;
 }
 
-export { chooseFrom } from './choices';
+export { chooseByWords, chooseFrom } from './choices';
 export { RulesUnderstanding } from './rules';
 export { ClassifierUnderstanding, createUnderstanding } from './classifier-understanding';

@@ -64,7 +64,7 @@ describe('menu, intents and the FAQ fallback', () => {
     await play(bot, [
       ['como faço pra recarregar o cartão?', [/recarg/i, /Posso ajudar/]],
       // Issue 17: what IPlani does not do is declined saying what it does.
-      ['xablau pirilampo quântico', [/não sei responder/, /cartões de transporte/, MENU]],
+      ['xablau pirilampo quântico', [/Com isso eu não consigo ajudar/, /cartões de transporte/, MENU]],
       ['', [/não entendi/, MENU]],
     ]);
   });

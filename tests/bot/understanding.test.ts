@@ -65,7 +65,7 @@ describe('small talk at the menu', () => {
       ['sim', [/^Desculpe, não entendi o que você quer fazer/, MENU]],
       ['kkk', [/^Desculpe, não entendi o que você quer fazer/, MENU]],
       ['ok', [/^Desculpe, não entendi o que você quer fazer/, MENU]],
-      ['qual a previsao do tempo amanha?', [/não sei responder/, /cartões de transporte.*documentos/, MENU]],
+      ['qual a previsao do tempo amanha?', [/Com isso eu não consigo ajudar/, /cartões de transporte/, /documentos/, MENU]],
     ]);
   });
 

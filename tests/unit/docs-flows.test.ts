@@ -11,8 +11,17 @@ describe('docs/conversation.md', () => {
 
   it('has one Mermaid diagram per machine with the states of each flow', () => {
     const doc = conversationDoc();
-    expect(doc.match(/```mermaid/g)).toHaveLength(7);
-    for (const state of ['flow_saveDocument', 'issuerState', 'expiresAt', 'attachment', 'staging', 'blocking', 'suggesting']) {
+    expect(doc.match(/```mermaid/g)).toHaveLength(9);
+    for (const state of [
+      'flow_saveDocument',
+      'issuerState',
+      'expiresAt',
+      'attachment',
+      'staging',
+      'blocking',
+      'suggesting',
+      'loadingHistory',
+    ]) {
       expect(doc).toContain(state);
     }
   });
