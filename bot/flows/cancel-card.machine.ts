@@ -35,11 +35,16 @@ function cardIn(context: CancelCardContext, utterance: Utterance): CardSummary |
   return cardNamed(context.cards, utterance.slots.card ?? null);
 }
 
-/** The card `ref` names in `cards`: by its last four digits, or by its place (1-based, or the last). */
+/**
+ * The card `ref` names in `cards`: by its last four digits, or by its place (1-based, the last, or the middle one, which
+ * a list of even length does not have).
+ */
 function cardNamed(cards: CardSummary[], ref: CardRef | null): CardSummary | null {
   if (!ref) return null;
   if ('last4' in ref) return cards.find((card) => card.masked.endsWith(ref.last4)) ?? null;
-  return (ref.position === 'last' ? cards.at(-1) : cards[ref.position - 1]) ?? null;
+  if (ref.position === 'last') return cards.at(-1) ?? null;
+  if (ref.position === 'middle') return cards.length % 2 === 1 ? cards[(cards.length - 1) / 2] : null;
+  return cards[ref.position - 1] ?? null;
 }
 
 /** A card named by its digits that exists but is not active: blocked or cancelled. */

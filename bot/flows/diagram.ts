@@ -92,6 +92,8 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   validLabel: 'the name is within the limits',
   validNumber: 'the number is valid for the type',
   validDate: 'the answer is a date',
+  dayOfKeptMonth: 'the answer is a day of the month given before',
+  monthOnly: 'the answer is a month without its day',
   skippedOptionalExpiry: 'the citizen skipped an optional expiry date',
   typeKnown: 'the request said the type',
   noLabelYet: 'no name was given yet',

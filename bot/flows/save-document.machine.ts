@@ -11,6 +11,7 @@ import * as say from '../render/messages.pt-BR';
 import * as text from '../render/save-document.pt-BR';
 import { MAX_FAILURES, promptState } from './prompt';
 import { chooseFrom, type Utterance } from '../understanding';
+import { dayAlone, dayOfMonth } from '../understanding/recognizers';
 import { unavailableFile } from '../attachments';
 import type { BotMessage, Choice, ConversationKey, FlowEvent, IncomingAttachment, Outcome, SayEvent, WalletPorts } from './types';
 
@@ -22,6 +23,8 @@ interface SaveDocumentContext {
   label: string | null;
   number: string | null;
   expiresAt: string | null;
+  /** The month of the expiry (YYYY-MM) when the citizen gave only that ("09/2033"), until the day is given. */
+  expiryMonth: string | null;
   stagedFileId: string | null;
   fileDescription: string | null;
   failures: number;
@@ -70,6 +73,19 @@ function numberText(event: FlowEvent): string {
   return utterance?.slots.documentNumber ?? utterance?.text ?? '';
 }
 
+/** A month without its day ("09/2033", "setembro de 2033"), as YYYY-MM. */
+function monthOnly(event: FlowEvent): string | null {
+  const date = heard(event)?.slots.date ?? null;
+  return date !== null && /^\d{4}-\d{2}$/.test(date) ? date : null;
+}
+
+/** The expiry the answer completes: the day ("dia 18") of the month given before. */
+function dayOfKeptMonth(context: SaveDocumentContext, event: FlowEvent): string | null {
+  const utterance = heard(event);
+  const day = utterance ? dayAlone(utterance.text) : null;
+  return context.expiryMonth && day !== null ? dayOfMonth(context.expiryMonth, day) : null;
+}
+
 function typeOf(context: SaveDocumentContext) {
   return context.type ? findDocumentType(context.type) : undefined;
 }
@@ -113,6 +129,10 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         type: 'SAY',
         message: text.askExpiresAt(typeOf(context)?.expiresAt === 'required'),
       })),
+      askExpiryDay: sendParent(({ context }): SayEvent => ({
+        type: 'SAY',
+        message: text.askExpiryDay(context.expiryMonth ?? ''),
+      })),
       askAttachment: sendParent((): SayEvent => ({ type: 'SAY', message: text.askAttachment() })),
       askConfirm: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: summary(context) })),
       sayText: sendParent((_, params: { text: string }): SayEvent => ({ type: 'SAY', message: { text: params.text } })),
@@ -141,8 +161,14 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         },
         failures: 0,
       }),
-      setExpiresAt: assign({ expiresAt: ({ event }) => heard(event)?.date ?? null, failures: 0 }),
-      clearExpiresAt: assign({ expiresAt: null, failures: 0 }),
+      setExpiresAt: assign({ expiresAt: ({ event }) => heard(event)?.date ?? null, expiryMonth: null, failures: 0 }),
+      setExpiryMonth: assign({ expiryMonth: ({ event }) => monthOnly(event), failures: 0 }),
+      setExpiryDay: assign({
+        expiresAt: ({ context, event }) => dayOfKeptMonth(context, event),
+        expiryMonth: null,
+        failures: 0,
+      }),
+      clearExpiresAt: assign({ expiresAt: null, expiryMonth: null, failures: 0 }),
       setStagedFile: assign({
         stagedFileId: (_, params: { stagedId: string; description: string }) => params.stagedId,
         fileDescription: (_, params: { stagedId: string; description: string }) => params.description,
@@ -166,6 +192,8 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       validNumber: ({ context, event }) =>
         context.type !== null && validateDocumentNumber(context.type, numberText(event), { issuerState: context.issuerState }).ok,
       validDate: ({ event }) => (heard(event)?.date ?? null) !== null,
+      monthOnly: ({ event }) => monthOnly(event) !== null,
+      dayOfKeptMonth: ({ context, event }) => dayOfKeptMonth(context, event) !== null,
       skippedOptionalExpiry: ({ context, event }) => typeOf(context)?.expiresAt === 'optional' && skips(event),
       typeKnown: ({ context }) => context.type !== null,
       noLabelYet: ({ context }) => context.label === null,
@@ -210,6 +238,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       label: input.type === 'outro' && input.label && checkDocumentLabel(input.label) === null ? input.label : null,
       number: null,
       expiresAt: null,
+      expiryMonth: null,
       stagedFileId: null,
       fileDescription: null,
       failures: 0,
@@ -281,6 +310,9 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         expecting: { at: 'save.expiry', options: [{ intent: 'skip' }] },
         answers: [
           { guard: 'validDate', target: 'attachment', actions: 'setExpiresAt' },
+          { guard: 'dayOfKeptMonth', target: 'attachment', actions: 'setExpiryDay' },
+          // Only the month: the day is asked, the month kept; not a miss.
+          { guard: 'monthOnly', actions: ['setExpiryMonth', 'askExpiryDay'] },
           { guard: 'skippedOptionalExpiry', target: 'attachment', actions: 'clearExpiresAt' },
         ],
         invalid: { type: 'sayText', params: { text: text.INVALID.expiresAt } },

@@ -29,6 +29,27 @@ export function askExpiresAt(required: boolean): BotMessage {
     : { text: 'Qual é a data de validade? (por exemplo: 01/05/2030) Se não tiver, toque em Pular.', choices: [SKIP] };
 }
 
+const MONTH_NAMES = [
+  'janeiro',
+  'fevereiro',
+  'março',
+  'abril',
+  'maio',
+  'junho',
+  'julho',
+  'agosto',
+  'setembro',
+  'outubro',
+  'novembro',
+  'dezembro',
+];
+
+/** Only a month was given ("09/2033", "setembro de 2033"): the day is asked, the month kept. `month` is YYYY-MM. */
+export function askExpiryDay(month: string): BotMessage {
+  const [year, number] = month.split('-');
+  return { text: `Qual é o dia da validade em ${MONTH_NAMES[Number(number) - 1] ?? number} de ${year}? (por exemplo: dia 18)` };
+}
+
 export function askAttachment(): BotMessage {
   return {
     text: 'Quer anexar uma foto ou PDF do documento? Envie o arquivo agora (até 5 MiB) ou toque em Pular.',

@@ -4,7 +4,7 @@ import { LangPt } from '@nlpjs/lang-pt';
 import { NluNeural } from '@nlpjs/nlu';
 import committedCorpus from './corpus/intents.pt-BR.json';
 import committedModel from './corpus/model.pt-BR.json';
-import { Recognizers, simplifyText, type Slots } from './recognizers';
+import { dayAlone, Recognizers, simplifyText, type Slots } from './recognizers';
 
 /** What a citizen's message means (the labels of tests/conversation-eval). */
 export const INTENT_NAMES = [
@@ -258,6 +258,14 @@ function looksLikeQuestion(text: string): boolean {
   );
 }
 
+/**
+ * Words that ask to stop or go back. A value the step waits for ("deixei cair no trem e nao achei mais" is a loss) is
+ * only overridden by a cancel or back reading when the message says so in words: the network alone leans on "nao",
+ * "deixei" or "mais", which citizens use to describe what happened.
+ */
+const STOP_WORDS =
+  /\b(cancel\w*|desist\w*|esquece\w*|deixa (pra|para) la|deixa quieto|parar|pare|sair|voltar|anterior|nao quero|melhor nao|mudei de ideia|nao precisa)\b/;
+
 /** What the network learns from: every corpus message prepared as the messages will be. */
 function examplesOf(corpus: TrainingCorpus): Array<{ utterance: string; intent: string }> {
   return Object.entries(corpus.intents).flatMap(([intent, texts]) =>
@@ -374,9 +382,9 @@ export class IntentClassifier {
     // answering its step ("o que termina com 0312" is a card, whatever the network thinks of "o que").
     const command = sure && COMMANDS.has(best.intent);
     const digression = sure && ANYWHERE.has(best.intent) && best.intent !== 'out_of_scope' && looksLikeQuestion(text);
-    const stopsValue = sure && (best.intent === 'cancel' || best.intent === 'back');
+    const stopsValue = sure && (best.intent === 'cancel' || best.intent === 'back') && STOP_WORDS.test(simple);
     if (!stopsValue) {
-      const stepValue = this.stepValue(text, at);
+      const stepValue = this.stepValue(text, expecting);
       if (stepValue) return decided('inform', stepValue);
     }
 
@@ -433,12 +441,15 @@ export class IntentClassifier {
   }
 
   /** The value the step waits for, when the message carries it. */
-  private stepValue(text: string, at: PromptStep): Slots | null {
+  private stepValue(text: string, { at, options }: Expecting): Slots | null {
     const r = this.recognizers;
     switch (at) {
       case 'block.card':
       case 'history.card': {
         const card = r.card(text);
+        // "o do meio" among the options shown is their middle one when there is one; else the flow decides.
+        if (card && 'position' in card && card.position === 'middle' && options && options.length % 2 === 1)
+          return { card: { position: (options.length + 1) / 2 } };
         return card ? { card } : null;
       }
       case 'block.reason': {
@@ -460,7 +471,8 @@ export class IntentClassifier {
       }
       case 'save.expiry': {
         const date = r.date(text);
-        return date ? { date } : null;
+        // A day alone ("dia 18") answers the step when the month was given before; the flow keeps the month.
+        return date ? { date } : dayAlone(text) !== null ? {} : null;
       }
       case 'menu':
       case 'block.confirm':

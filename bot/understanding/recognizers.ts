@@ -16,8 +16,11 @@ import { parseDate } from './rules';
 /** Why a card is blocked, in the codes of the evaluation set and the block flow. */
 export type BlockReason = 'lost' | 'stolen' | 'damaged' | 'other';
 
-/** A card named by its last four digits, or by its place in the list IPlani shows (1-based, or the last one). */
-export type CardRef = { last4: string } | { position: number | 'last' };
+/**
+ * A card named by its last four digits, or by its place in the list IPlani shows (1-based, the last one, or the one in
+ * the middle, which only names a card when the list has an odd length).
+ */
+export type CardRef = { last4: string } | { position: number | 'last' | 'middle' };
 
 /** Values a message carries (tests/conversation-eval/README.md names and normalises them the same way). */
 export interface Slots {
@@ -66,11 +69,15 @@ const NO_EMOJI = /^(\s|👎|❌|🚫)+$/u;
 
 // ------------------------------------------------------------------------------------------------------- block reason
 
-const STOLEN = /\b(roub\w*|rob(ad|ar|aram|o)\w*|furt\w*|assalt\w*|levaram|levarao|bateram|batera|saidinha|arrastao)\b/;
+// Checked in this order: a theft, then words that can only mean a loss, then damage, then what usually means a loss
+// but also starts a story of damage ("caiu no chão e rachou" is damage; "caiu do bolso" a loss).
+const STOLEN =
+  /\b(roub\w*|rob(ad|ar|aram|o)\w*|furt\w*|assalt\w*|levaram|levarao|pegaram|bateram|batera|saidinha|arrastao|meteram a mao|passaram a mao)\b/;
 const LOST =
-  /\b(perd\w*|sumiu|sumido|extravi\w*|nao acho|nao encontro|deixei cair|caiu|esqueci|nao sei onde)\b|\bdeixei (ele|o cartao|meu cartao) no\b/;
+  /\b(perd\w*|sumiu|sumido|sumida|desapareceu|extravi\w*|nao (acho|achei|encontro|encontrei|sei onde|sei cade)|cade (ele|o cartao|meu cartao))\b/;
 const DAMAGED =
-  /\b(quebr\w*|danific\w*|estrag\w*|rachad\w*|rachou|partiu|partido|zoado|molhou|molhado|dobrou|amassad\w*|defeito|nao passa|nao funciona|parou de funcionar|nao le)\b/;
+  /\b(quebr\w*|danific\w*|estrag\w*|rachad\w*|rachou|trincou|trincado|partiu|partido|zoado|molhou|molhado|dobrou|dobrado|entortou|torto|amassad\w*|rasgou|rasgado|queimou|queimado|derreteu|desmagnetiz\w*|defeito|com problema|nao (ta |esta )?(passa|passando|funciona|funcionando|le|lendo|reconhece|pega|pegando)|parou de funcionar)\b/;
+const LOST_MAYBE = /\b(deixei cair|caiu|esqueci|ficou n[oa]|deixei (ele|o cartao|meu cartao|\w+) n[oa])\b/;
 const OTHER = /\b(outro motivo|nao uso mais|nao vou usar|nao preciso mais|nao quero mais esse|outro)\b/;
 
 // ---------------------------------------------------------------------------------------------------- document types
@@ -162,6 +169,22 @@ function isoDay(year: number, month: number, day: number): string | null {
 const NUMERIC_DATE = /\b\d{1,2}[/.-]\d{1,2}[/.-](\d{4}|\d{2})\b|\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}\/\d{4}\b/g;
 
 /**
+ * The day of a date given alone, once its month is known: "18", "dia 18", "é dia 5", "no dia 31". Null when the message
+ * says more than a day (another number, a month).
+ */
+export function dayAlone(text: string): number | null {
+  const found = /^(?:(?:e|eh|vence|vence no|vence em|acho que e|no|o|em)\s+)?(?:dia\s+)?(\d{1,2})$/.exec(simplifyText(text));
+  const day = found ? Number(found[1]) : NaN;
+  return day >= 1 && day <= 31 ? day : null;
+}
+
+/** `month` (YYYY-MM) with the day `day`, as YYYY-MM-DD; null when that day does not exist in that month. */
+export function dayOfMonth(month: string, day: number): string | null {
+  const [year, number] = month.split('-').map(Number);
+  return isoDay(year, number, day);
+}
+
+/**
  * The pt-BR understanding recognizers. Yes/no and numbers come from Microsoft Recognizers-Text (culture pt-br: the
  * Bot Framework's own), with the informal answers it misses added; dates, CPF and other document numbers, cards, block
  * reasons, states and link codes are our own code, because the JavaScript port has no Portuguese dates and no such
@@ -218,19 +241,25 @@ export class Recognizers {
     return first && Number.isFinite(value) ? value : null;
   }
 
-  /** "o segundo" -> 2, "o último" / "o de baixo" -> "last", "o de cima" -> 1. */
-  position(text: string): number | 'last' | null {
+  /** "o segundo" -> 2, "o último" / "o de baixo" -> "last", "o de cima" -> 1, "o do meio" -> "middle". */
+  position(text: string): number | 'last' | 'middle' | null {
     const simple = simplifyText(text).replace(/\bsegunda (via|feira)\b/g, ' ');
     if (/\b(ultimo|ultima|de baixo|debaixo|do fim|mais novo)\b/.test(simple)) return 'last';
+    if (/\b(o|cartao|aquele|esse) do meio\b|^(o |do |no )?meio$/.test(simple)) return 'middle';
     if (/\b(de cima|do topo)\b/.test(simple)) return 1;
     const [first] = this.ordinalModel.parse(simple);
     const value = Number((first?.resolution as { value?: string } | undefined)?.value);
     return first && Number.isInteger(value) && value >= 1 && value <= 20 ? value : null;
   }
 
-  /** A card by its last four digits ("final 4868", "o que termina com 0312", "o 9780") or by its position. */
+  /**
+   * A card by its last four digits ("final 4868", "o que termina com 0312", "o 9780", or the whole 16-digit number,
+   * in groups of four or in one run) or by its position.
+   */
   card(text: string): CardRef | null {
     const simple = simplifyText(text);
+    const whole = /(?:^|\s)(\d{4}(?: \d{4}){3}|\d{16})(?:\s|$)/.exec(simple);
+    if (whole) return { last4: whole[1].slice(-4) };
     const digits = /(?:^|\s)(\d{4})(?:\s|$)/.exec(simple);
     if (digits) return { last4: digits[1] };
     const position = this.position(text);
@@ -243,6 +272,7 @@ export class Recognizers {
     if (STOLEN.test(simple)) return 'stolen';
     if (LOST.test(simple)) return 'lost';
     if (DAMAGED.test(simple)) return 'damaged';
+    if (LOST_MAYBE.test(simple)) return 'lost';
     if (/^(perda|roubo|furto|dano)$/.test(simple)) return simple === 'dano' ? 'damaged' : 'stolen';
     if (OTHER.test(simple)) return 'other';
     return null;
@@ -264,14 +294,26 @@ export class Recognizers {
    * ("035 595 863 65"), and letters with digits (passport "GK123456"). Dates are never read as numbers.
    */
   documentNumber(text: string): string | null {
-    const withoutDates = text.replace(NUMERIC_DATE, ' ');
-    const grouped = /(?<![\w.-])\d[\d.\- ]{3,}[\dxX](?![\w])/.exec(withoutDates);
-    if (grouped) {
-      const value = grouped[0].replace(/[.\- ]/g, '').toUpperCase();
-      if (value.replace(/X$/, '').length >= 5) return value;
+    const withoutDates = text.replace(NUMERIC_DATE, (date) => ' '.repeat(date.length));
+    const grouped = /(?<![\w./-])\d[\d.\- ]{3,}[\dxX](?![\w])/.exec(withoutDates);
+    const groupedValue = grouped ? grouped[0].replace(/[.\- ]/g, '').toUpperCase() : null;
+    const digitsFound = groupedValue !== null && groupedValue.replace(/X$/, '').length >= 5;
+    // A code of letters and digits joined by "-", "/" or "." ("CNV-2023/004512", "GK123456") is kept whole, as typed:
+    // the types that allow it store it so. At least four digits, so "covid-19" or "2a via" is not a number.
+    // A slash inside digits is kept too ("2021/000123"), unless it only separates a check digit or a date.
+    for (const code of text.matchAll(/(?<![\w./-])[A-Za-z0-9][A-Za-z0-9./-]{3,39}/g)) {
+      const value = code[0].replace(/[./-]+$/, '');
+      const letters = value.replace(/[xX]$/, '').replace(/[^A-Za-z]/g, '').length;
+      const slashCode = /\d\/\d{4,}/.test(value);
+      if ((letters === 0 && !slashCode) || letters > 6 || value.replace(/\D/g, '').length < 4) continue;
+      if (!/^[A-Za-z]{0,6}[./-]?\d/.test(value)) continue;
+      // Letters then digits with one separator ("FZ-123456"): a passport or the like, stored without it.
+      if (/^[A-Za-z]{1,4}[.-]?\d+$/.test(value)) return value.replace(/[.-]/g, '').toUpperCase();
+      if (digitsFound && grouped && grouped.index < (code.index ?? 0)) break;
+      if (this.date(value) !== null) continue;
+      return value.toUpperCase();
     }
-    const mixed = /(?<![\w])(?=[A-Za-z]{0,4}\d)[A-Za-z]{1,4}\d{5,10}(?![\w])/.exec(withoutDates);
-    return mixed ? mixed[0].toUpperCase() : null;
+    return digitsFound ? groupedValue : null;
   }
 
   /**
@@ -282,22 +324,38 @@ export class Recognizers {
   date(text: string): string | null {
     const whole = parseDate(text);
     if (whole) return whole;
-    const simple = simplifyText(text.replace(/[/.-]/g, ' / '));
+    // Eight digits alone, as typed on a phone keypad without separators: "05082029".
+    const packed = /^\s*(\d{2})(\d{2})(\d{4})\s*$/.exec(text);
+    if (packed && Number(packed[3]) >= 1900) return isoDay(Number(packed[3]), Number(packed[2]), Number(packed[1]));
+    const simple = simplifyText(text.replace(/[/.-]/g, ' / '))
+      .replace(/\bprimeiro\b/g, '1')
+      .replace(/\b(\d{1,2}) o\b/g, '$1');
     const spaced = simple.replace(/\s+/g, ' ');
     const iso = /\b(\d{4}) (\d{1,2}) (\d{1,2})\b/.exec(spaced);
     if (iso) return isoDay(Number(iso[1]), Number(iso[2]), Number(iso[3]));
     const numeric = /\b(\d{1,2}) (\d{1,2}) (\d{4}|\d{2})\b/.exec(spaced);
     if (numeric) return isoDay(fullYear(numeric[3]), Number(numeric[2]), Number(numeric[1]));
-    const written = /\b(\d{1,2})(?: o)? d[eo] ([a-z]+|\d{1,2}) d[eo] (\d{4})\b/.exec(spaced);
+    const written = /\b(\d{1,2}) d[eo] ([a-z]+|\d{1,2}) d[eo] (\d{4}|\d{2})\b/.exec(spaced);
     if (written) {
       const month = /^\d+$/.test(written[2]) ? Number(written[2]) : monthOf(written[2]);
-      if (month) return isoDay(Number(written[3]), month, Number(written[1]));
+      if (month) return isoDay(fullYear(written[3]), month, Number(written[1]));
     }
+    // "5 agosto 2029", "05/ago/2029", "5 de agosto 2029": the month by name, "de" left out.
+    const named = /\b(\d{1,2})(?: de)? ([a-z]{3,9})(?: de)? (\d{4})\b/.exec(spaced);
+    if (named && monthOf(named[2])) return isoDay(Number(named[3]), monthOf(named[2])!, Number(named[1]));
     const monthYear = /\b([a-z]{3,9}|\d{1,2})(?: de| do)? (\d{4})\b/.exec(spaced);
     if (monthYear) {
       const month = /^\d+$/.test(monthYear[1]) ? Number(monthYear[1]) : monthOf(monthYear[1]);
       if (month && month >= 1 && month <= 12) return `${monthYear[2]}-${pad(month)}`;
     }
+    // "ago/29", "agosto/29": a month by name with a two-digit year after a slash.
+    const shortYear = /\b([a-z]{3,9}) ?[/.-] ?(\d{2})\b/.exec(
+      text
+        .normalize('NFD')
+        .replace(/\p{M}+/gu, '')
+        .toLowerCase(),
+    );
+    if (shortYear && monthOf(shortYear[1])) return `${fullYear(shortYear[2])}-${pad(monthOf(shortYear[1])!)}`;
     return null;
   }
 

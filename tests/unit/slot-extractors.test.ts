@@ -1,0 +1,53 @@
+import { dayAlone, dayOfMonth, Recognizers } from '../../bot/understanding/recognizers';
+
+const r = new Recognizers();
+
+describe('slot extractors (issue 17 point 2)', () => {
+  it.each([
+    ['pegaram meu cartao no onibus', 'stolen'],
+    ['deixei cair no trem e nao achei mais', 'lost'],
+    ['caiu no chao e parou de funcionar', 'damaged'],
+    ['nao ta passando na catraca', 'damaged'],
+    ['ficou no uber', 'lost'],
+  ])('block reason of %j is %s', (text, reason) => {
+    expect(r.blockReason(text)).toBe(reason);
+  });
+
+  it('reads a card by its whole number, by "o do meio", and not from words about a middle', () => {
+    expect(r.card('o cartao 1234 5678 9012 4868')).toEqual({ last4: '4868' });
+    expect(r.card('o do meio')).toEqual({ position: 'middle' });
+    expect(r.card('como volto pro menu quando to no meio de uma coisa')).toBeNull();
+    expect(r.card('salvar cnh 45733270661')).toBeNull();
+  });
+
+  it('keeps codes whole where they carry letters or a slash, and strips a single separator after letters', () => {
+    expect(r.documentNumber('CNV-2023/004512')).toBe('CNV-2023/004512');
+    expect(r.documentNumber('vacina covid 2021/000123')).toBe('2021/000123');
+    expect(r.documentNumber('passaporte FZ-123456')).toBe('FZ123456');
+    expect(r.documentNumber('meu comprovante covid-19 numero 123456')).toBe('123456');
+    expect(r.documentNumber('meu cpf é 174.063.966-94')).toBe('17406396694');
+    expect(r.documentNumber('5/ago/2029')).toBeNull();
+  });
+
+  it.each([
+    ['5 agosto 2029', '2029-08-05'],
+    ['5 de agosto de 29', '2029-08-05'],
+    ['5/ago/2029', '2029-08-05'],
+    ['primeiro de maio de 2030', '2030-05-01'],
+    ['05082029', '2029-08-05'],
+    ['ago/29', '2029-08'],
+    ['vence dia 18 de setembro de 2033', '2033-09-18'],
+    ['18/09/33', '2033-09-18'],
+    ['30/02/2030', null],
+  ])('date of %j is %s', (text, date) => {
+    expect(r.date(text)).toBe(date);
+  });
+
+  it('completes a kept month with a day given alone', () => {
+    expect(dayAlone('dia 18')).toBe(18);
+    expect(dayAlone('18')).toBe(18);
+    expect(dayAlone('dia 18 de setembro')).toBeNull();
+    expect(dayOfMonth('2033-09', 18)).toBe('2033-09-18');
+    expect(dayOfMonth('2033-02', 30)).toBeNull();
+  });
+});
