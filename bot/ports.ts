@@ -37,31 +37,10 @@ function idempotencyKey(raw: string): string {
 }
 
 /**
- * A chat message cut to what the FAQ search takes (`max` characters): the last sentence that asks something, since
- * citizens tell what happened first and ask last; else the end of the message, from a word boundary. A long message is
- * narrowed down, never refused as a service error.
- */
-export function faqQueryOf(text: string, max: number): string {
-  const trimmed = text.trim();
-  if (trimmed.length <= max) return trimmed;
-  const sentences = trimmed.match(/[^.!?\n]+[.!?]*/g) ?? [];
-  const question = sentences
-    .map((sentence) => sentence.trim())
-    .filter((sentence) => sentence.endsWith('?') && sentence.length <= max)
-    .at(-1);
-  if (question) return question;
-  const tail = trimmed.slice(-max);
-  return tail.slice(tail.indexOf(' ') + 1).trim();
-}
-
-/**
  * The flows' view of the domain, implemented over the same services as the REST API (blocking a card or saving a
  * document here runs exactly the method the API runs, with the same checks).
  */
-export function createWalletPorts(
-  services: AppServices,
-  options: { maxFileBytes: number; faqQueryMaxLength: number },
-): WalletPorts {
+export function createWalletPorts(services: AppServices, options: { maxFileBytes: number }): WalletPorts {
   return {
     async firstName(citizenId) {
       const user = await services.accounts.getProfile(citizen(citizenId));
@@ -107,12 +86,13 @@ export function createWalletPorts(
     },
 
     async askFaq(question, client) {
-      const reply = await services.faq.search(faqQueryOf(question, options.faqQueryMaxLength), `bot:${client}`);
+      const reply = await services.faq.answerMessage(question, `bot:${client}`);
       return {
         confident: reply.confident,
         answer: reply.answer ? { id: reply.answer.id, question: reply.answer.question, answer: reply.answer.answer } : null,
         // Only questions that share words with what the citizen wrote: a suggestion about nothing they said is noise.
         suggestions: closestByWords(question, reply.suggestions).map((s) => ({ id: s.id, question: s.question })),
+        close: reply.suggestionsClose,
       };
     },
 

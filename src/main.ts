@@ -100,7 +100,6 @@ export function createBotFrameworkBot({
   const engine = new ConversationEngine(
     createWalletPorts(services, {
       maxFileBytes: config.documents.maxFileBytes,
-      faqQueryMaxLength: config.faq.queryMaxLength,
     }),
     understanding,
     services.conversations,

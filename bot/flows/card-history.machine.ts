@@ -21,10 +21,14 @@ function cardChoices(cards: CardSummary[]): Choice[] {
   return cards.map((card) => ({ label: text.cardLabel(card.masked, card.status), value: card.masked.slice(-4) }));
 }
 
-/** The card `ref` names in `cards`: by its last four digits, or by its place (1-based, or the last). */
+/**
+ * The card `ref` names in `cards`: by its last four digits, or by its place (1-based, the last, or the middle one, which
+ * only an odd number of cards has).
+ */
 function cardNamed(cards: CardSummary[], ref: CardRef | null): CardSummary | null {
   if (!ref) return null;
   if ('last4' in ref) return cards.find((card) => card.masked.endsWith(ref.last4)) ?? null;
+  if (ref.position === 'middle') return cards.length % 2 === 1 ? cards[(cards.length - 1) / 2] : null;
   return (ref.position === 'last' ? cards.at(-1) : cards[ref.position - 1]) ?? null;
 }
 

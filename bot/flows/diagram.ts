@@ -54,7 +54,9 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   hasText: 'the message has text',
   succeeded: 'the service call succeeded',
   confident: 'the FAQ is sure of its answer',
-  offersSuggestions: 'a question the FAQ has close questions for',
+  offersSuggestions: 'a question, or a message close to FAQ questions, the FAQ has suggestions for',
+  readsAsQuestionFirst: 'a request worded as a question (the FAQ is asked first)',
+  hasHeldRequest: 'a request is held while the FAQ is asked',
   gaveUp: 'the flow gave up after repeated misses',
   // cancel-card.machine.ts
   noActiveCards: 'the citizen has no active card',

@@ -1,4 +1,4 @@
-import { and, assign, fromPromise, sendTo, setup } from 'xstate';
+import { and, assign, fromPromise, raise, sendTo, setup } from 'xstate';
 import * as say from '../render/messages.pt-BR';
 import { NOT_BLOCKED } from '../render/cancel-card.pt-BR';
 import { createBalanceMachine } from './balance.machine';
@@ -56,6 +56,11 @@ export interface RootContext {
   request?: Slots;
   /** The closest FAQ questions to a question asked at the menu that the FAQ could not answer, offered by the question flow. */
   faqSuggestions?: FaqReply['suggestions'];
+  /**
+   * A request worded as a question, held while the FAQ is asked first (`answeringFirst`): served as a request when the
+   * FAQ has no sure answer. Only set within one turn.
+   */
+  heldRequest?: UserEvent | null;
 }
 
 export interface RootOptions {
@@ -133,6 +138,13 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
       forgetRequest: assign({ request: {}, faqSuggestions: [] }),
       rememberSuggestions: assign({ faqSuggestions: (_, params: { reply: FaqReply }) => params.reply.suggestions }),
       clearPending: assign({ pendingFlow: null, pendingSince: null }),
+      holdRequest: assign({ heldRequest: ({ event }) => (event.type === 'USER' ? event : null) }),
+      // The held message comes back to the menu as a request: `faqFirst` is cleared so it is not put to the FAQ again.
+      serveHeldRequest: raise(({ context }): RootEvent => {
+        const held = context.heldRequest!;
+        return { ...held, utterance: { ...held.utterance, faqFirst: false } };
+      }),
+      forgetHeldRequest: assign({ heldRequest: null }),
       sayMenu: assign({ outbox: ({ context }, params: { lead?: string }) => [...context.outbox, say.menu(params.lead)] }),
       sayNeedsLink: assign({
         outbox: ({ context, event }) => [...context.outbox, { text: say.needsLink(labelOf(intent(event) ?? 'balance')) }],
@@ -169,10 +181,12 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         event.type === 'USER' && event.utterance.act !== null && params.acts.includes(event.utterance.act),
       pending: ({ context }, params: { flow: FlowName }) => context.pendingFlow === params.flow,
       hasText: ({ event }) => event.type === 'USER' && event.utterance.text.trim().length > 0,
+      readsAsQuestionFirst: ({ event }) => event.type === 'USER' && event.utterance.faqFirst === true,
+      hasHeldRequest: ({ context }) => context.heldRequest !== null && context.heldRequest !== undefined,
       succeeded: (_, params: { ok: boolean }) => params.ok,
       confident: (_, params: { reply: FaqReply }) => params.reply.confident && params.reply.answer !== null,
       offersSuggestions: (_, params: { reply: FaqReply & { question: boolean } }) =>
-        params.reply.question && params.reply.suggestions.length > 0,
+        (params.reply.question || params.reply.close === true) && params.reply.suggestions.length > 0,
       gaveUp: (_, params: { output: unknown }) => (params.output as { gaveUp?: boolean } | undefined)?.gaveUp === true,
     },
     actors: {
@@ -234,6 +248,12 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             {
               guard: 'isNotifications',
               actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: say.NOTIFICATIONS_NEED_LINK } } }],
+            },
+            {
+              // "quais documentos preciso levar pra tirar a identidade?": a question before any keyword or request.
+              guard: 'readsAsQuestionFirst',
+              target: 'answeringFirst',
+              actions: ['rememberCitizen', 'holdRequest'],
             },
             {
               guard: 'isHelp',
@@ -386,6 +406,36 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               { type: 'sayMenu', params: {} },
             ],
           },
+        },
+      },
+      answeringFirst: {
+        tags: ['busy'],
+        invoke: {
+          id: 'askFaqFirst',
+          src: 'askFaq',
+          input: ({ context }) => ({
+            question: context.heldRequest?.utterance.text ?? '',
+            client: `${context.conversation.channel}:${context.conversation.channelUserId}`,
+            isQuestion: true,
+          }),
+          onDone: [
+            {
+              guard: { type: 'confident', params: ({ event }) => ({ reply: event.output }) },
+              target: 'menu',
+              actions: [
+                'forgetHeldRequest',
+                { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output.answer!.answer } }) },
+                { type: 'sayMenu', params: { lead: say.MENU_LEADS.afterAnswer } },
+              ],
+            },
+            // Not a question the FAQ answers: the request it also reads as is served as usual.
+            { guard: 'hasHeldRequest', target: 'menu', actions: ['serveHeldRequest', 'forgetHeldRequest'] },
+            { target: 'menu' },
+          ],
+          onError: [
+            { guard: 'hasHeldRequest', target: 'menu', actions: ['serveHeldRequest', 'forgetHeldRequest'] },
+            { target: 'menu' },
+          ],
         },
       },
       linking: {

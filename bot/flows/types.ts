@@ -77,6 +77,8 @@ export interface FaqReply {
   confident: boolean;
   answer: { id: string; question: string; answer: string } | null;
   suggestions: Array<{ id: string; question: string }>;
+  /** Not confident, but the closest question is reasonably close: worth offering even for what is not a question. */
+  close?: boolean;
 }
 
 export interface NewDocument {

@@ -1,7 +1,7 @@
 import { MENU, MENU_CHOICES } from '../render/messages.pt-BR';
 import type { FlowName } from '../flows/types';
 import { chooseFrom, topicWords } from './choices';
-import { IntentClassifier, type Expecting, type IntentName } from './classifier';
+import { IntentClassifier, looksLikeQuestion, type Expecting, type IntentName } from './classifier';
 import type { Command, Understanding, Utterance } from './index';
 import { utteranceOf } from './rules';
 
@@ -23,6 +23,24 @@ function flowOf(act: IntentName, text: string): FlowName | null {
   if (act === 'faq') return topicWords(text).length === 0 ? 'question' : null;
   return FLOW_OF[act] ?? null;
 }
+
+/**
+ * The least weight the network must give the question reading for a question-shaped request to be put to the FAQ
+ * first: "quais documentos preciso levar pra tirar a identidade?" (faq 0.12 next to list_documents) is, "qual meu
+ * saldo?" (balance 1.00, nothing else) is not.
+ */
+const FAQ_IN_THE_RUNNING = 0.05;
+
+/**
+ * Readings a question-shaped message is put to the FAQ before: the documents requests, whose words ("documentos",
+ * "identidade", "CNH") are also the words of the questions about getting documents, and help, whose words ("comandos",
+ * "como funciona") are also the FAQ's. A question about the citizen's own cards is a request: "quanto tem no cartão?"
+ * wants the balance, not how to see it.
+ */
+const FAQ_FIRST_READINGS: ReadonlySet<IntentName> = new Set(['list_documents', 'save_document', 'help']);
+
+/** The citizen's own things ("meus documentos", "eu tenho salvo"): a request for them, not a general question. */
+const OWN = /\b(meu|meus|minha|minhas|tenho|comigo)\b/;
 
 /** Intents that act on the conversation itself, as the words `cancelar`, `voltar` and `ajuda` do. */
 const COMMAND_OF: Partial<Record<IntentName, Command>> = {
@@ -58,10 +76,22 @@ export class ClassifierUnderstanding implements Understanding {
       (linkCode ? { type: 'link', code: linkCode } : null) ??
       // A menu option the citizen picked by its label is that option, whatever the classifier makes of its words.
       (confident && !menuChoice ? (COMMAND_OF[act] ?? null) : null);
+    const faqScore = understood.ranked.find((r) => r.intent === 'faq')?.score ?? 0;
+    const faqFirst =
+      expecting.at === 'menu' &&
+      !menuChoice &&
+      !rules.command &&
+      !linkCode &&
+      confident &&
+      FAQ_FIRST_READINGS.has(act) &&
+      (act === 'help' || !OWN.test(rules.simple)) &&
+      faqScore >= FAQ_IN_THE_RUNNING &&
+      looksLikeQuestion(text);
     return {
       text,
       simple: rules.simple,
       command,
+      faqFirst,
       // A weak reading falls back to the rules' typo-forgiving words ("qual meu sado"); a confident one, a question
       // included, is never overridden by a keyword.
       intent: chosenFlow ?? (confident ? flowOf(act, text) : rules.intent),

@@ -249,7 +249,7 @@ export function prepareForNetwork(text: string): string {
 const words = (simple: string): number => (simple === '' ? 0 : simple.split(' ').length);
 
 /** A question mark, or a question word first ("quanto custa a passagem", "como faço pra..."). */
-function looksLikeQuestion(text: string): boolean {
+export function looksLikeQuestion(text: string): boolean {
   return (
     text.includes('?') ||
     /^(como|quanto|quanta|qual|quais|onde|quando|porque|por que|pq|o que|oq|cade|posso|da pra|tem como)\b/.test(

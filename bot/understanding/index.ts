@@ -44,6 +44,12 @@ export interface Utterance {
    * (`out_of_context`). Null when the implementation does not tell (the rules).
    */
   act: IntentName | null;
+  /**
+   * At the menu, a message that reads as a question although its best reading is a request or a call for help, with
+   * the question also in the running ("quais documentos preciso levar pra tirar a identidade?", "quais comandos vc
+   * entende"): the menu asks the FAQ first and acts on the request only when the FAQ has no sure answer. Absent: no.
+   */
+  faqFirst?: boolean;
   /** False when the reading is too weak to act on: the bot never guesses from it. */
   confident: boolean;
   /** Values the message carries: a card, a block reason, a document type, number or name, a date, a state. */

@@ -53,6 +53,11 @@ export interface FaqAnswer {
   answer: FaqHit | null;
   /** When confident, the next best entries (related questions); otherwise the three closest questions. */
   suggestions: FaqSuggestion[];
+  /**
+   * When not confident: whether the closest question is reasonably close (it explains CLOSE_SUGGESTION of the text), so
+   * the suggestions are worth offering for a message that did not read as a question; always false when confident.
+   */
+  suggestionsClose: boolean;
   /** pt-BR: where to turn when the answer (or its absence) does not solve the citizen's problem. */
   fallback: string;
 }
@@ -71,6 +76,15 @@ const FAQ_LIMITS = {
   tag: { min: 2, max: 40 },
   tags: 10,
 } as const;
+
+/** The longest chat message the bot's FAQ search reads (the bot cuts messages at this length too). */
+export const CHAT_MESSAGE_MAX_LENGTH = 2000;
+
+/**
+ * A suggestion explaining this share of a message is close to it. Chosen on the conversation evaluation's tuning part
+ * and the FAQ evaluation set: off-topic chat ("quanto ta o dolar", "o vasco vai cair") scores below 0.3 there.
+ */
+const CLOSE_SUGGESTION = 0.3;
 
 /** Entries the search ranks for one question: the answer plus the related or closest questions. */
 const RANKED = 4;
@@ -115,12 +129,12 @@ export class FaqService {
    * questions, and always the fallback text. `client` is the rate-limit key of whoever asks (the client address on the
    * REST edge, the channel user on the bot edge); over the limit the call fails with `rate-limited`.
    */
-  async search(query: string, client: string): Promise<FaqAnswer> {
+  async search(query: string, client: string, maxLength = this.settings.queryMaxLength): Promise<FaqAnswer> {
     await this.rateLimiter.consume(
       client,
       (seconds) => `Muitas perguntas em pouco tempo. Aguarde ${seconds} segundos e tente novamente.`,
     );
-    const question = this.validateQuery(query);
+    const question = this.validateQuery(query, maxLength);
     const engine = await this.currentEngine();
     const result = engine.search(question, RANKED);
     const suggestions = (result.confident ? result.hits.slice(1) : result.hits).map(
@@ -128,7 +142,19 @@ export class FaqService {
     );
     let fallback = FALLBACK_CONFIDENT;
     if (!result.confident) fallback = suggestions.length > 0 ? FALLBACK_SUGGESTIONS : FALLBACK_NOTHING;
-    return { confident: result.confident, answer: result.best, suggestions, fallback };
+    const suggestionsClose = !result.confident && (suggestions[0]?.score ?? 0) >= CLOSE_SUGGESTION;
+    return { confident: result.confident, answer: result.best, suggestions, suggestionsClose, fallback };
+  }
+
+  /**
+   * Answers a chat message the way {@link search} answers a question, for the bot: a message is never refused for its
+   * length (citizens voice-type whole stories ending in the question). Up to CHAT_MESSAGE_MAX_LENGTH characters are
+   * searched, which is more than any channel delivers; the engine reads a long message window by window.
+   */
+  async answerMessage(text: string, client: string): Promise<FaqAnswer> {
+    const trimmed = text.trim();
+    if (trimmed.length === 0) throw validationError([{ field: 'q', message: 'Escreva a sua pergunta.' }]);
+    return this.search(trimmed.slice(0, CHAT_MESSAGE_MAX_LENGTH), client, CHAT_MESSAGE_MAX_LENGTH);
   }
 
   /** The question and answer of one active entry, for anyone (the bot's "did you mean" suggestions); null otherwise. */
@@ -221,9 +247,8 @@ export class FaqService {
     });
   }
 
-  private validateQuery(query: string): string {
+  private validateQuery(query: string, max: number): string {
     const question = query.trim();
-    const max = this.settings.queryMaxLength;
     if (question.length === 0) {
       throw validationError([{ field: 'q', message: 'Escreva a sua pergunta.' }]);
     }

@@ -66,6 +66,16 @@ const BM25_SHARE = 5;
 /** Weight of the closest single phrasing's cosine similarity in the ranking. */
 const PHRASING_SHARE = 1;
 
+/**
+ * Long messages: above this many meaningful words the message is also read in windows of WINDOW_WORDS known words,
+ * WINDOW_STEP apart, counting WINDOW_WEIGHT of a whole-message match. A typed question has a dozen meaningful words at
+ * most; five words hold the core of one ("fiz recarga app apareceu saldo").
+ */
+const LONG_QUERY_WORDS = 12;
+const WINDOW_WORDS = 5;
+const WINDOW_STEP = 2;
+const WINDOW_WEIGHT = 0.9;
+
 /** Suggestions offered when there is no confident answer. */
 const SUGGESTIONS = 3;
 
@@ -79,6 +89,13 @@ interface IndexedEntry {
   strongTerms: Set<string>;
   /** The distinct terms of the question and of each alternative, for matching the query against one phrasing. */
   phrasings: Array<Set<string>>;
+}
+
+/** An entry's reading for one query: `score` as shown to callers, `rank` to order the entries. */
+interface RankedEntry {
+  indexed: IndexedEntry;
+  score: number;
+  rank: number;
 }
 
 /** One query word and the index terms that may stand for it, each with a weight in (0, 1]. */
@@ -111,13 +128,76 @@ export class FaqSearchEngine {
     this.averageLength = n === 0 ? 1 : this.entries.reduce((sum, e) => sum + e.length, 0) / n;
   }
 
-  /** Ranks the entries for a free-text question; `limit` bounds the hits (default 3). */
+  /**
+   * Ranks the entries for a free-text question; `limit` bounds the hits (default 3). A long message (a voice-typed story
+   * ending in the question) is also read window by window: each entry keeps its best reading, so the words of the story
+   * around the question do not dilute the part that asks it.
+   */
   search(query: string, limit = SUGGESTIONS): FaqSearchResult {
     const slots = this.querySlots(analyze(query));
-    const totalIdf = slots.reduce((sum, slot) => sum + slot.idf, 0);
-    if (totalIdf === 0) return { confident: false, best: null, hits: [] };
+    // Only typo corrections and nothing read as typed ("valeu" -> "vale"): a guess, never a confident answer.
+    const typedAsIs = slots.some((slot) => slot.candidates.some((c) => c.weight !== TYPO_WEIGHT));
+    const ranked = this.rank(slots);
+    if (slots.length > LONG_QUERY_WORDS) {
+      ranked.splice(0, ranked.length, ...this.rankByWindows(slots, this.withQuestionSentences(query, ranked)));
+    }
 
-    const ranked = this.entries
+    const top = ranked[0];
+    const runnerUp = ranked[1];
+    const lead = top === undefined ? 0 : (top.rank - (runnerUp?.rank ?? 0)) / top.rank;
+    const confident = typedAsIs && top !== undefined && top.score >= this.threshold && lead >= MIN_LEAD;
+    const hits = ranked.slice(0, confident ? limit : SUGGESTIONS).map(({ indexed, score }) => toHit(indexed.entry, score));
+    return { confident, best: confident ? (hits[0] ?? null) : null, hits };
+  }
+
+  /**
+   * A long message read window by window. In a story, words the base never uses are narrative ("vizinha", "semana",
+   * "trabalho"), not an off-topic question, so the windows are made of the words the base knows. Each entry is
+   * credited with the mean of its two best windows (neighbouring windows overlap, so a question spans both) at a
+   * discount: one window that happens to meet an entry's words by chance is not enough to answer confidently.
+   */
+  private rankByWindows(slots: QuerySlot[], whole: RankedEntry[]): RankedEntry[] {
+    const known = slots.filter((slot) => slot.candidates.length > 0);
+    const windows = new Map<IndexedEntry, RankedEntry[]>();
+    for (let start = 0; start === 0 || start + WINDOW_WORDS - WINDOW_STEP < known.length; start += WINDOW_STEP) {
+      for (const reading of this.rank(known.slice(start, start + WINDOW_WORDS))) {
+        const list = windows.get(reading.indexed) ?? [];
+        list.push(reading);
+        windows.set(reading.indexed, list);
+      }
+    }
+    const best = new Map(whole.map((r) => [r.indexed, r]));
+    for (const [indexed, readings] of windows) {
+      const [first, second] = readings.sort((a, b) => b.rank - a.rank);
+      const mean = (value: (r: RankedEntry) => number): number =>
+        (WINDOW_WEIGHT * (value(first) + (second === undefined ? 0 : value(second)))) / 2;
+      const combined = { indexed, score: mean((r) => r.score), rank: mean((r) => r.rank) };
+      const current = best.get(indexed);
+      if (current === undefined || combined.rank > current.rank) best.set(indexed, combined);
+    }
+    return [...best.values()].sort((a, b) => b.rank - a.rank || b.score - a.score);
+  }
+
+  /**
+   * The sentences of a long message that ask something ("...ai eu queria saber uma coisa. Como faço pra recarregar o
+   * cartão?") are read as questions of their own, at full weight: the citizen marked them as the question.
+   */
+  private withQuestionSentences(query: string, whole: RankedEntry[]): RankedEntry[] {
+    const best = new Map(whole.map((r) => [r.indexed, r]));
+    for (const sentence of query.match(/[^.!?\n]+\?/g) ?? []) {
+      for (const reading of this.rank(this.querySlots(analyze(sentence)))) {
+        const current = best.get(reading.indexed);
+        if (current === undefined || reading.rank > current.rank) best.set(reading.indexed, reading);
+      }
+    }
+    return [...best.values()];
+  }
+
+  /** Every entry that matches the query words at all, best first, with its score and ranking value. */
+  private rank(slots: QuerySlot[]): RankedEntry[] {
+    const totalIdf = slots.reduce((sum, slot) => sum + slot.idf, 0);
+    if (totalIdf === 0) return [];
+    return this.entries
       .map((indexed) => {
         const score = this.coverage(indexed, slots) / totalIdf;
         const bm25 = this.bm25(indexed, slots) / (totalIdf * (K1 + 1));
@@ -125,13 +205,6 @@ export class FaqSearchEngine {
       })
       .filter((r) => r.rank > 0)
       .sort((a, b) => b.rank - a.rank || b.score - a.score);
-
-    const top = ranked[0];
-    const runnerUp = ranked[1];
-    const lead = top === undefined ? 0 : (top.rank - (runnerUp?.rank ?? 0)) / top.rank;
-    const confident = top !== undefined && top.score >= this.threshold && lead >= MIN_LEAD;
-    const hits = ranked.slice(0, confident ? limit : SUGGESTIONS).map(({ indexed, score }) => toHit(indexed.entry, score));
-    return { confident, best: confident ? (hits[0] ?? null) : null, hits };
   }
 
   private indexEntry(entry: FaqEntryInput): IndexedEntry {

@@ -147,6 +147,58 @@ describe('FaqSearchEngine', () => {
     expect(rebuilt.search('quero adotar um cachorro').best?.slug).toBe('feira-de-adocao');
   });
 
+  it.each(['sim', 'ok', 'okk', 'valeu', 'blz', 'kkkkk', 'rsrs', 'hahaha', '👍', 'ah ta', 'valeu obrigado', 'ss'])(
+    'never answers the reaction "%s" confidently',
+    (text) => {
+      expect(engine.search(text).confident).toBe(false);
+    },
+  );
+
+  it('offers a word known only through a typo correction as a suggestion, never as a confident answer', () => {
+    const result = engine.search('sneha');
+    expect(result.confident).toBe(false);
+    expect(result.hits.map((hit) => hit.slug)).toContain('recuperar-senha');
+    expect(engine.search('esqueci minha sneha').confident).toBe(true);
+  });
+
+  // Voice-typed: no punctuation, the question at the end of a story.
+  const story =
+    'boa tarde entao eu sai do trabalho ontem bem cansada la pelas seis horas e peguei aquele onibus lotado que vai ' +
+    'pra zona oeste e quando cheguei em casa a minha filha perguntou do jantar e eu fui procurar a bolsa e vi que ';
+
+  it('narrows a long message down to its question: the story around it does not push the entry out', () => {
+    const message = `${story.repeat(2)}perdi meu cartao como bloqueio`;
+    expect(message.length).toBeGreaterThan(400);
+    const whole = engine.search(message);
+    expect(whole.hits[0].slug).toBe('bloquear-cartao-perdido');
+    // Read as a whole, the question's four words would explain under a tenth of the message.
+    expect(whole.hits[0].score).toBeGreaterThan(0.3);
+  });
+
+  it('reads a question sentence of a long message as a question of its own', () => {
+    const result = engine.search(`${story}ai eu queria saber uma coisa. Como faço pra recarregar o cartão?`);
+    expect(result.confident).toBe(true);
+    expect(result.best?.slug).toBe('recarregar-cartao');
+  });
+
+  it('gives no confident answer to a long off-topic story, whatever words of the base it meets by chance', () => {
+    const result = engine.search(
+      'oi bom dia tudo bem com voce espero que sim entao eu queria te contar que ontem meu time perdeu de novo no ' +
+        'maracana e eu fiquei muito chateado porque eu fui no estadio com meu filho e a gente pegou chuva na volta e o ' +
+        'onibus demorou muito e chegamos tarde em casa, voce acha que o flamengo vai ganhar o campeonato esse ano',
+    );
+    expect(result.confident).toBe(false);
+  });
+
+  it('narrows a long story with no clear question down to the closest entries', () => {
+    const result = engine.search(
+      'ola tudo bem eu sou aposentada tenho 67 anos e moro em campo grande e toda semana eu pego o onibus pra ir no ' +
+        'medico la no centro e o motorista falou que eu nao preciso pagar mas minha filha disse que tem que ter um ' +
+        'cartao especial de idoso e eu nao sei como conseguir a gratuidade',
+    );
+    expect(result.hits.map((hit) => hit.slug)).toContain('gratuidade-idosos');
+  });
+
   it('respects a custom threshold', () => {
     const strict = new FaqSearchEngine(entries, { threshold: 1.01 });
     const result = strict.search('Perdi meu cartão, como bloqueio?');
