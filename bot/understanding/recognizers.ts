@@ -196,6 +196,9 @@ export function dayOfMonth(month: string, day: number): string | null {
  * about 0.3 s for the Cardinal one. Each model is called at construction with text that compiles the patterns real
  * messages use, so no citizen's first message pays for it.
  */
+/** What may come before a yes or no that opens an answer: nothing, or filler words. */
+const ANSWER_OPENING = /^((ah|ahn|eh|bom|entao|olha|hum|hmm|opa|ola|oi)\s+)*$/;
+
 export class Recognizers {
   private readonly booleanModel: Model;
   private readonly numberModel: Model;
@@ -226,9 +229,11 @@ export class Recognizers {
     if (simple === '') return null;
     if (INFORMAL_NO.test(simple)) return false;
     if (INFORMAL_YES.test(simple)) return true;
+    // The boolean model finds its words anywhere ("na verdade quero ver meu saldo" -> "verdade", "depois eu vejo isso
+    // tchau" -> "isso"): an answer counts only when it opens the message, after at most a filler word ("ah", "bom").
     const [first] = this.booleanModel.parse(simple);
     const value = (first?.resolution as { value?: unknown } | undefined)?.value;
-    if (typeof value === 'boolean') return value;
+    if (typeof value === 'boolean' && ANSWER_OPENING.test(simple.slice(0, first.start))) return value;
     // "sim salva", "isso pode bloquear": a leading yes word followed by the action asked about.
     if (/^(sim|isso|pode|beleza|ok|claro|confirmo|ta ok)\b/.test(simple)) return true;
     return null;

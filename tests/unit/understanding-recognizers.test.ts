@@ -18,12 +18,17 @@ describe('yes / no', () => {
     'isso mesmo',
     '👍',
     'sim salva',
+    'ah sim pode',
   ])('"%s" is yes', (text) => expect(recognizers.yesNo(text)).toBe(true));
   it.each(['não', 'nao quero', 'n', 'deixa pra lá', 'nao bloqueia nao', 'melhor não', 'tá errado nao salva', '👎'])(
     '"%s" is no',
     (text) => expect(recognizers.yesNo(text)).toBe(false),
   );
-  it.each(['quanto custa a passagem', 'RJ', ''])('"%s" is neither', (text) => expect(recognizers.yesNo(text)).toBeNull());
+  // A yes word inside a request or a goodbye is no answer: it would block a card or save a document unasked.
+  it.each(['quanto custa a passagem', 'RJ', '', 'na verdade quero ver meu saldo', 'tenho q ir depois eu vejo isso tchau'])(
+    '"%s" is neither',
+    (text) => expect(recognizers.yesNo(text)).toBeNull(),
+  );
 });
 
 describe('numbers and positions', () => {
