@@ -1,6 +1,7 @@
 import { and, assign, fromPromise, sendParent, setup } from 'xstate';
 import * as say from '../render/messages.pt-BR';
 import * as text from '../render/cancel-card.pt-BR';
+import { cardNamed } from './card-ref';
 import { MAX_FAILURES, promptState } from './prompt';
 import { chooseFrom, type CardRef, type Utterance } from '../understanding';
 import type { BlockReason, CardSummary, Choice, FlowEvent, Outcome, SayEvent, WalletPorts } from './types';
@@ -33,18 +34,6 @@ function cardIn(context: CancelCardContext, utterance: Utterance): CardSummary |
   const choice = chooseFrom(utterance, cardChoices(context.cards));
   if (choice) return context.cards.find((card) => card.masked.endsWith(choice.value)) ?? null;
   return cardNamed(context.cards, utterance.slots.card ?? null);
-}
-
-/**
- * The card `ref` names in `cards`: by its last four digits, or by its place (1-based, the last, or the middle one, which
- * a list of even length does not have).
- */
-function cardNamed(cards: CardSummary[], ref: CardRef | null): CardSummary | null {
-  if (!ref) return null;
-  if ('last4' in ref) return cards.find((card) => card.masked.endsWith(ref.last4)) ?? null;
-  if (ref.position === 'last') return cards.at(-1) ?? null;
-  if (ref.position === 'middle') return cards.length % 2 === 1 ? cards[(cards.length - 1) / 2] : null;
-  return cards[ref.position - 1] ?? null;
 }
 
 /** A card named by its digits that exists but is not active: blocked or cancelled. */

@@ -1,6 +1,7 @@
 import { assign, fromPromise, sendParent, setup } from 'xstate';
 import * as say from '../render/messages.pt-BR';
 import * as text from '../render/card-history.pt-BR';
+import { cardNamed } from './card-ref';
 import { MAX_FAILURES, promptState } from './prompt';
 import { chooseFrom, type CardRef, type Utterance } from '../understanding';
 import type { CardMovement, CardSummary, Choice, FlowEvent, SayEvent, WalletPorts } from './types';
@@ -19,17 +20,6 @@ interface CardHistoryContext {
 
 function cardChoices(cards: CardSummary[]): Choice[] {
   return cards.map((card) => ({ label: text.cardLabel(card.masked, card.status), value: card.masked.slice(-4) }));
-}
-
-/**
- * The card `ref` names in `cards`: by its last four digits, or by its place (1-based, the last, or the middle one, which
- * only an odd number of cards has).
- */
-function cardNamed(cards: CardSummary[], ref: CardRef | null): CardSummary | null {
-  if (!ref) return null;
-  if ('last4' in ref) return cards.find((card) => card.masked.endsWith(ref.last4)) ?? null;
-  if (ref.position === 'middle') return cards.length % 2 === 1 ? cards[(cards.length - 1) / 2] : null;
-  return (ref.position === 'last' ? cards.at(-1) : cards[ref.position - 1]) ?? null;
 }
 
 /** The card an answer names: an option shown, its last four digits, or its place in the list. */
