@@ -20,7 +20,8 @@ import { startTestApp, type TestApp } from '../support/test-app';
  * sample request below (and so is checked) or listed as an exception with the reason.
  *
  * Each sample is then sent by the record's owner (or the admin), who must get a success: the refusal above came from
- * the access rule, not from a malformed sample.
+ * the access rule, not from a malformed sample. Routes registered on the server outside the spec are found in its route
+ * table, so one taking an id cannot ship unchecked either.
  */
 
 type Ids = { cardId: string; documentId: string; shareId: string; channelId: string; faqId: string; userId: string };
@@ -69,10 +70,25 @@ const EXCEPTIONS: Record<string, string> = {
   'POST /v1/me/identities/{provider}':
     'the parameter names a sign-in provider of the caller, not a record id (tests/integration/social-login.test.ts)',
 };
-// Routes outside the spec that take ids with other credentials have their own tests: verification tokens
-// (GET /v1/verify/{token}: tests/integration/documents.test.ts), Direct Line conversation ids (a Direct Line token, not
-// a citizen's bearer: tests/integration/directline.test.ts), the WhatsApp webhook (a signature:
-// tests/integration/whatsapp.test.ts).
+/**
+ * Every other route the running server registers with a path parameter: its credential is not a citizen's bearer on
+ * another citizen's record, so it is not tried above. Each says why and where its own credential is tested. Read
+ * against the server's route table, so a route added outside the spec (straight on restify) fails this test too until
+ * it is listed here or described in the spec.
+ */
+const OTHER_CREDENTIALS: Record<string, string> = {
+  'GET /v1/verify/:token':
+    'the verification token is the credential, no bearer (tests/integration/documents.test.ts: verification links)',
+  'GET /v3/directline/conversations/:id':
+    'a Direct Line token bound to the conversation, not a bearer (tests/integration/directline.test.ts: a token of another conversation -> 403)',
+  'GET /v3/directline/conversations/:id/activities':
+    'a Direct Line token bound to the conversation, not a bearer (tests/integration/directline.test.ts: a token of another conversation -> 403)',
+  'POST /v3/directline/conversations/:id/activities':
+    'a Direct Line token bound to the conversation, not a bearer (tests/integration/directline.test.ts: a token of another conversation -> 403)',
+  'POST /v3/directline/conversations/:id/upload':
+    'a Direct Line token bound to the conversation, not a bearer (tests/integration/directline.test.ts: an upload with a token of another conversation stores nothing)',
+  'GET /docs/:file': 'a static asset of the API documentation, no record and no credential',
+};
 
 interface Operation {
   key: string;
@@ -197,6 +213,18 @@ describe('every id route with a citizen bearer is checked against another citize
     expect(unchecked).toEqual([]);
     const stale = [...Object.keys(SAMPLES), ...Object.keys(EXCEPTIONS)].filter((key) => !operations.some((o) => o.key === key));
     expect(stale).toEqual([]);
+  });
+
+  it('finds every route of the running server that takes a path parameter among the routes above or the other credentials', () => {
+    const checked = new Set(operations.map((o) => `${o.method} ${o.path.replace(/\{(\w+)\}/g, ':$1')}`));
+    // restify's route table, by route name: the routes as registered, whichever edge registered them.
+    const table = t.app.server.router.getDebugInfo() as Record<string, { method: string; path: string }>;
+    const registered = Object.values(table)
+      .filter((route) => route.path.includes(':'))
+      .map((route) => `${route.method.toUpperCase()} ${route.path}`);
+    expect(registered.length).toBeGreaterThan(checked.size);
+    expect(registered.filter((key) => !checked.has(key) && !(key in OTHER_CREDENTIALS))).toEqual([]);
+    expect(Object.keys(OTHER_CREDENTIALS).filter((key) => !registered.includes(key))).toEqual([]);
   });
 
   it("answers another citizen 404 (403 on admin-only routes) and leaves the owner's records as they were", async () => {
