@@ -1,3 +1,4 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from './orm';
 import { type PreparedStatement, runPrepared } from './prepared';
 
@@ -54,6 +55,25 @@ export abstract class Repository {
   /** Runs a hot read declared with `prepared()` (never inside a transaction). */
   protected prepared<R = Row>(statement: PreparedStatement, values: unknown[]): Promise<R[]> {
     return runPrepared<R>(this.em, statement, values);
+  }
+}
+
+/** True for a unique-constraint violation, as the ORM or the bare `pg` pool (prepared statements) reports it. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (error instanceof UniqueConstraintViolationException) return true;
+  return error instanceof Error && (error as { code?: unknown }).code === '23505';
+}
+
+/**
+ * `statement`'s result, with a unique rule's refusal turned into the repository's own error (`refusal`), so that
+ * services act on what was duplicated and never on a database exception.
+ */
+export async function refusingDuplicates<T>(statement: Promise<T>, refusal: () => Error): Promise<T> {
+  try {
+    return await statement;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw refusal();
+    throw error;
   }
 }
 

@@ -1,4 +1,4 @@
-import { Repository, type Row, type Tx } from '../db/repository';
+import { Repository, refusingDuplicates, type Row, type Tx } from '../db/repository';
 import { isUuid } from '../shared/ids';
 import type { DocumentTypeCode } from './document-types';
 import type { DocumentFields } from './document-input';
@@ -42,6 +42,14 @@ export interface NewFile extends StoredFile {
   documentId: string;
   userId: string;
   sizeBytes: number;
+}
+
+/** The citizen already keeps a document of this type with this number (the unique index on owner, type and number). */
+export class DuplicateDocument extends Error {
+  constructor() {
+    super('duplicate document (owner, type, number)');
+    this.name = 'DuplicateDocument';
+  }
 }
 
 /** Which expiry dates a listing keeps: the SQL form of a document status on a given day (see expiry.ts). */
@@ -153,37 +161,43 @@ export class DocumentsRepository extends Repository {
     return row?.n ?? 0;
   }
 
-  /** Inserts a document; the unique index on (owner, type, number) refuses a duplicate. */
+  /** Inserts a document; {@link DuplicateDocument} when the citizen keeps one of this type and number already. */
   async insert(tx: Tx, id: string, userId: string, fields: DocumentFields): Promise<Document> {
-    const row = await this.row(
-      `insert into documents (id, user_id, type, number, label, issuer, issuer_state, issued_at, expires_at)
+    const row = await refusingDuplicates(
+      this.row(
+        `insert into documents (id, user_id, type, number, label, issuer, issuer_state, issued_at, expires_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?)
        returning ${DOCUMENT_COLUMNS}`,
-      [
-        id,
-        userId,
-        fields.type,
-        fields.number,
-        fields.label,
-        fields.issuer,
-        fields.issuerState,
-        fields.issuedAt,
-        fields.expiresAt,
-      ],
-      tx,
+        [
+          id,
+          userId,
+          fields.type,
+          fields.number,
+          fields.label,
+          fields.issuer,
+          fields.issuerState,
+          fields.issuedAt,
+          fields.expiresAt,
+        ],
+        tx,
+      ),
+      () => new DuplicateDocument(),
     );
     return documentOf(row!);
   }
 
-  /** Replaces a document's fields (all of them, already validated); the unique index refuses a duplicate. */
+  /** Replaces a document's fields (all of them, already validated); {@link DuplicateDocument} as for an insert. */
   async update(tx: Tx, id: string, fields: DocumentFields): Promise<Document> {
-    const row = await this.row(
-      `update documents set type = ?, number = ?, label = ?, issuer = ?, issuer_state = ?, issued_at = ?, expires_at = ?,
+    const row = await refusingDuplicates(
+      this.row(
+        `update documents set type = ?, number = ?, label = ?, issuer = ?, issuer_state = ?, issued_at = ?, expires_at = ?,
               updated_at = now()
         where id = ?
        returning ${DOCUMENT_COLUMNS}`,
-      [fields.type, fields.number, fields.label, fields.issuer, fields.issuerState, fields.issuedAt, fields.expiresAt, id],
-      tx,
+        [fields.type, fields.number, fields.label, fields.issuer, fields.issuerState, fields.issuedAt, fields.expiresAt, id],
+        tx,
+      ),
+      () => new DuplicateDocument(),
     );
     return documentOf(row!);
   }

@@ -1,4 +1,3 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { AccountParticipant } from '../accounts/accounts.service';
 import type { Transactions, Tx } from '../db/repository';
 import type { Actor } from '../shared/access';
@@ -17,7 +16,13 @@ import {
   type DocumentPatch,
 } from './document-input';
 import { documentAccess, type DocumentAction } from './document-access';
-import type { Document, DocumentsRepository, ExpiryFilter, StoredFileInfo } from './documents.repository';
+import {
+  DuplicateDocument,
+  type Document,
+  type DocumentsRepository,
+  type ExpiryFilter,
+  type StoredFileInfo,
+} from './documents.repository';
 import { DOCUMENT_STATUSES, EXPIRING_WINDOW_DAYS, addDays, documentStatus, todayInRio, type DocumentStatus } from './expiry';
 import { decryptFile, encryptFile } from './file-crypto';
 import { cleanFileName, detectFileKind, fileKindOf, type FileContentType, type FileKind } from './file-kinds';
@@ -398,9 +403,9 @@ export class DocumentsService implements AccountParticipant {
     }));
   }
 
-  /** The unique index on (owner, type, number) -> the conflict the citizen can act on. */
+  /** A document the citizen keeps already (same type and number) -> the conflict the citizen can act on. */
   private duplicateError(error: unknown): DomainError | undefined {
-    if (!(error instanceof UniqueConstraintViolationException)) return undefined;
+    if (!(error instanceof DuplicateDocument)) return undefined;
     return new DomainError('conflict', 'Você já guardou um documento deste tipo com este número.', {
       errors: [{ field: 'number', message: 'Documento já guardado na carteira.' }],
     });

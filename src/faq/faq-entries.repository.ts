@@ -1,4 +1,4 @@
-import { Repository, type Tx } from '../db/repository';
+import { Repository, refusingDuplicates, type Tx } from '../db/repository';
 import type { FaqEntryInput } from './search-engine';
 
 /** One entry of the knowledge base, as stored. */
@@ -14,6 +14,14 @@ export interface FaqEntry {
   active: boolean;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** Another entry has this slug already (the unique index on `slug`). */
+export class DuplicateSlug extends Error {
+  constructor() {
+    super('duplicate FAQ slug');
+    this.name = 'DuplicateSlug';
+  }
 }
 
 /** A new entry's values, validated and normalised. */
@@ -112,22 +120,25 @@ export class FaqEntriesRepository extends Repository {
     return row ? toEntry(row) : null;
   }
 
-  /** Adds an entry; a slug already in use fails with the database's unique violation. */
+  /** Adds an entry; {@link DuplicateSlug} when another entry has its slug. */
   async insert(tx: Tx, entry: NewFaqEntry): Promise<FaqEntry> {
-    const row = await this.row<EntryRow>(
-      `insert into faq_entries (id, slug, question, answer, alternatives, tags, active)
+    const row = await refusingDuplicates(
+      this.row<EntryRow>(
+        `insert into faq_entries (id, slug, question, answer, alternatives, tags, active)
        values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)
        returning ${ENTRY_COLUMNS}`,
-      [
-        entry.id,
-        entry.slug,
-        entry.question,
-        entry.answer,
-        JSON.stringify(entry.alternatives),
-        JSON.stringify(entry.tags),
-        entry.active,
-      ],
-      tx,
+        [
+          entry.id,
+          entry.slug,
+          entry.question,
+          entry.answer,
+          JSON.stringify(entry.alternatives),
+          JSON.stringify(entry.tags),
+          entry.active,
+        ],
+        tx,
+      ),
+      () => new DuplicateSlug(),
     );
     return toEntry(row!);
   }

@@ -1,4 +1,3 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Transactions } from '../db/repository';
 import { DomainError, validationError, type FieldError } from '../shared/errors';
 import { isUuid, newId } from '../shared/ids';
@@ -6,7 +5,7 @@ import { type Page, type PageRequest, pageOf } from '../shared/pagination';
 import type { RateLimiter } from '../shared/rate-limiter';
 import type { Actor } from '../shared/access';
 import { faqAccess } from './faq-access';
-import type { FaqEntriesRepository, FaqEntry } from './faq-entries.repository';
+import { DuplicateSlug, type FaqEntriesRepository, type FaqEntry } from './faq-entries.repository';
 import { FaqSearchEngine, type FaqHit } from './search-engine';
 
 export type { FaqEntry } from './faq-entries.repository';
@@ -211,7 +210,7 @@ export class FaqService {
         return entry;
       });
     } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) {
+      if (error instanceof DuplicateSlug) {
         throw new DomainError('conflict', 'Já existe uma pergunta com este identificador (slug).', {
           errors: [{ field: 'slug', message: 'Identificador já usado por outra pergunta.' }],
         });

@@ -1,6 +1,5 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { prepared, type PreparedStatement } from '../db/prepared';
-import { Repository, isoOf, type Row, type Tx } from '../db/repository';
+import { Repository, isUniqueViolation, isoOf, type Row, type Tx } from '../db/repository';
 import { newId } from '../shared/ids';
 import { generateCardNumber, maskCardNumber } from './card-number';
 import type { BlockReason, CardExport, CardStatus, CardSummary, LedgerEntry, LedgerEntryType } from './card';
@@ -197,12 +196,6 @@ function toEntry(row: Row): LedgerEntry {
     counterpartCardId: (row.counterpart_card_id as string | null) ?? null,
     createdAt: isoOf(row.created_at),
   };
-}
-
-/** True for a unique-constraint violation, as the ORM or the bare `pg` pool (prepared statements) reports it. */
-function isUniqueViolation(error: unknown): boolean {
-  if (error instanceof UniqueConstraintViolationException) return true;
-  return error instanceof Error && (error as { code?: unknown }).code === '23505';
 }
 
 /** Credits add to a card, debits take from it. */

@@ -5,7 +5,8 @@ import ts from 'typescript';
 /**
  * One data-access path (issue 16, point 2): SQL lives in repositories (`*.repository.ts`) and in `src/db/`, nowhere
  * else. A service, an edge or the HTTP plumbing that runs a statement, reaches for a connection or holds SQL text fails
- * here, naming the file and what was found.
+ * here, naming the file and what was found. A service imports nothing of the ORM either: a database exception (a unique
+ * rule's refusal) reaches it as its repository's own error (`DuplicateDocument`, `DuplicateSlug`...).
  */
 const ROOT = join(__dirname, '..', '..');
 const SCANNED = ['src', 'api', 'bot', 'http'];
@@ -43,6 +44,15 @@ function dataAccessIn(path: string, source: string): string[] {
   const file = ts.createSourceFile(path, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const found = new Set<string>();
   const visit = (node: ts.Node): void => {
+    if (
+      path.endsWith('.service.ts') &&
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier) &&
+      node.moduleSpecifier.text.startsWith('@mikro-orm/')
+    ) {
+      found.add('ORM import in a service');
+    }
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
       const { name, expression } = node.expression;
       if (name.text === 'execute') found.add('.execute(');
@@ -100,6 +110,11 @@ describe('one data-access path', () => {
     ['http/x.ts', "const q = 'insert into throttles (key) values (?)';", 'SQL text (insert into)'],
     ['src/x.ts', "const q = 'update channel_link_notices n set sent_at = now()';", 'SQL text (update ... set)'],
     ['bot/x.ts', 'const q = `DELETE FROM whatsapp_contacts WHERE wa_id = ?`;', 'SQL text (delete from)'],
+    [
+      'src/faq/faq.service.ts',
+      "import { UniqueConstraintViolationException } from '@mikro-orm/core';",
+      'ORM import in a service',
+    ],
   ])('catches, in %s: %s', (path, source, expected) => {
     expect(dataAccessIn(path, source)).toContain(expected);
   });
@@ -110,6 +125,8 @@ describe('one data-access path', () => {
     ['src/x.ts', "const text = 'Selecione o cartão da lista e atualize seus dados.';"],
     ['src/x.ts', '// select id from users (a comment is not SQL that runs)\nconst x = 1;'],
     ['bot/x.ts', 'const forked = this.machine.fork();'],
+    ['src/faq/faq.service.ts', "import { DuplicateSlug } from './faq-entries.repository';"],
+    ['src/documents/documents.repository.ts', "import { UniqueConstraintViolationException } from '@mikro-orm/core';"],
   ])('lets through, in %s: %s', (path, source) => {
     expect(dataAccessIn(path, source)).toEqual([]);
   });
