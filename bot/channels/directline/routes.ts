@@ -15,6 +15,7 @@ import { DirectLineBotAdapter, type TurnLogic } from './bot-adapter';
 import { DirectLineStore } from './store';
 import { DirectLineTokenError, DirectLineTokens, type DirectLineClaims } from './tokens';
 import { readDirectLineUpload, type UploadedAttachment } from './upload';
+import { WEBCHAT_LINK_NOT_ALLOWED, WEBCHAT_LINK_NOT_NEEDED } from '../../render/channels.pt-BR';
 import { isCanonicalPath } from '../../../http/paths';
 import { HttpError } from '../../../http/errors';
 import { exemptFromGlobalRateLimit, streamingRoute } from '../../../http/routes';
@@ -83,15 +84,11 @@ const CLIENT_FIELDS = [
  */
 const STREAM_RECHECK_MS = 1000;
 const LINK_COMMAND = /^\s*vincular\b/i;
-const LINK_NOT_NEEDED = 'Aqui no chat da Prefeitura você já entrou na sua conta: não é preciso vincular com código.';
-const LINK_NOT_ALLOWED =
-  'Na conversa sem conta não é possível vincular com código. Para ver saldo, cartões e documentos, saia e entre com seu CPF ou e-mail nesta página.';
 const STREAM_PATH = /^\/v3\/directline\/conversations\/([A-Za-z0-9_-]{1,64})\/stream$/;
 /** An open stream re-checks, this often by the app's clock, that the session behind its token has not ended. */
 const STREAM_SESSION_RECHECK_MS = 30_000;
 /** WebSocket close code of a stream whose token expired or whose session ended (4000-4999: the application's own). */
 const CLOSE_TOKEN_ENDED = 4401;
-const SESSION_ENDED = 'A sessão que abriu esta conversa foi encerrada (saída, troca de senha ou outro motivo). Entre novamente.';
 
 function bearer(req: Request): string | undefined {
   const header = req.headers.authorization ?? '';
@@ -159,7 +156,11 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
     if (conversationId !== undefined && claims.conv !== conversationId) {
       throw new DomainError('forbidden', 'Este token não dá acesso a esta conversa.');
     }
-    if (!(await sessionOn(claims))) throw new DomainError('forbidden', SESSION_ENDED);
+    if (!(await sessionOn(claims)))
+      throw new DomainError(
+        'forbidden',
+        'A sessão que abriu esta conversa foi encerrada (saída, troca de senha ou outro motivo). Entre novamente.',
+      );
     return claims;
   }
 
@@ -281,7 +282,7 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
         from: BOT,
         recipient: from,
         replyToId: id,
-        text: claims.cid ? LINK_NOT_NEEDED : LINK_NOT_ALLOWED,
+        text: claims.cid ? WEBCHAT_LINK_NOT_NEEDED : WEBCHAT_LINK_NOT_ALLOWED,
         textFormat: 'plain',
         locale: 'pt-BR',
       });

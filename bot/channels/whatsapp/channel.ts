@@ -5,6 +5,7 @@ import type { WhatsAppRepository } from '../../../src/conversations/whatsapp.rep
 import { fetchedFile } from '../../attachments';
 import type { BotMessage, ConversationKey, IncomingAttachment } from '../../flows/types';
 import { SERVICE_ERROR } from '../../render/messages.pt-BR';
+import { WHATSAPP_UNSUPPORTED_MESSAGE } from '../../render/channels.pt-BR';
 import type { GraphClient } from './graph-client';
 import type { InboundMedia, InboundMessage } from './payload';
 import { renderForWhatsApp } from './render';
@@ -19,9 +20,6 @@ const MAX_TEXT = 2000;
 /** Meta redelivers an unanswered webhook for up to 7 days; processed ids are kept a little longer than that. */
 const PROCESSED_RETENTION_DAYS = 8;
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
-
-const UNSUPPORTED =
-  'Por enquanto eu só consigo ler mensagens de texto, fotos e PDFs. Escreva o que você precisa ou digite "menu".';
 
 export type SendOutcome = 'sent' | 'outside-window' | 'failed';
 
@@ -113,7 +111,7 @@ export class WhatsAppChannel {
     }
     await store.recordInbound(message.from);
     if (message.unsupported) {
-      await this.sendTo(message.from, [{ text: UNSUPPORTED }]);
+      await this.sendTo(message.from, [{ text: WHATSAPP_UNSUPPORTED_MESSAGE }]);
       return;
     }
     const key: ConversationKey = { channel: WHATSAPP_CHANNEL_KEY, conversationId: message.from, channelUserId: message.from };

@@ -1,5 +1,6 @@
 import type { BotMessage, Choice } from '../../flows/types';
 import { whatsappText, withNumberedOptions } from '../../render/format';
+import { WHATSAPP_LIST_BUTTON, WHATSAPP_LIST_SECTION } from '../../render/channels.pt-BR';
 
 /** WhatsApp Cloud API limits for the messages the bot sends (Meta's interactive messages and text docs). */
 export const LIMITS = {
@@ -15,10 +16,6 @@ export const LIMITS = {
   listButton: 20,
   sectionTitle: 24,
 } as const;
-
-/** Text of the button that opens a list message. */
-const LIST_BUTTON = 'Ver opções';
-const SECTION_TITLE = 'Opções';
 
 export type OutgoingMessage =
   | { type: 'text'; text: { body: string; preview_url: false } }
@@ -115,10 +112,10 @@ export function renderForWhatsApp(message: BotMessage): OutgoingMessage[] {
           type: 'list',
           body: { text },
           action: {
-            button: LIST_BUTTON,
+            button: WHATSAPP_LIST_BUTTON,
             sections: [
               {
-                title: SECTION_TITLE,
+                title: WHATSAPP_LIST_SECTION,
                 rows: choices.map((choice, index) => ({
                   id: replyId(choice, index, LIMITS.rowId),
                   title: truncate(choice.label, LIMITS.rowTitle),
