@@ -21,7 +21,12 @@ const NO_HTTP_LIBRARIES = {
   message: 'The domain (src/) uses no HTTP server, HTTP client or chat channel library: that belongs in http/, api/ or bot/.',
 };
 const FLOWS_NO_DATABASE = 'The conversation machines (bot/flows) never reach the database: only the ports they are given.';
-const NO_DATABASE = [boundary(['src/db'], FLOWS_NO_DATABASE), { regex: '^(@mikro-orm/.+|pg)(/|$)', message: FLOWS_NO_DATABASE }];
+const NO_DATABASE = [
+  boundary(['src/db'], FLOWS_NO_DATABASE),
+  // A module's repository or entity is the database too, wherever its folder is.
+  { regex: '^(\\.\\./)+src/.+\\.(repository|entity)(\\.ts)?$', message: FLOWS_NO_DATABASE },
+  { regex: '^(@mikro-orm/.+|pg)(/|$)', message: FLOWS_NO_DATABASE },
+];
 
 export default tseslint.config(
   {
