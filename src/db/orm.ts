@@ -116,3 +116,19 @@ export async function pendingMigrations(orm: PgMikroORM): Promise<string[]> {
   const pending = await orm.migrator.getPending();
   return pending.map((m) => m.name);
 }
+
+/** The pool counters of a PostgreSQL `pg.Pool` (the only fields read). */
+export interface PgPoolStats {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+}
+
+/** The `pg` pool behind MikroORM's PostgreSQL connection, or null when it cannot be reached. */
+export async function poolStats(db: Database): Promise<PgPoolStats | null> {
+  const connection = db.orm.driver.getConnection() as { getNativeClient?: () => Promise<unknown> };
+  if (typeof connection.getNativeClient !== 'function') return null;
+  const pool = (await connection.getNativeClient()) as Partial<PgPoolStats>;
+  if (typeof pool.totalCount !== 'number') return null;
+  return { totalCount: pool.totalCount, idleCount: pool.idleCount ?? 0, waitingCount: pool.waitingCount ?? 0 };
+}

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DatabaseConfig } from '../config';
-import type { Database } from '../db/orm';
+import { poolStats, type Database } from '../db/orm';
 import { DomainError } from './errors';
 
 /** Counts recharges and debits; the cards service reports each outcome here. */
@@ -16,13 +16,6 @@ export interface BotTurnCounter {
 /** What an operation ended as, with bounded cardinality: `ok`, `replayed`, a catalogue error code, or `error`. */
 export function outcomeOf(error: unknown): string {
   return error instanceof DomainError ? error.code : 'error';
-}
-
-/** The pool counters of a PostgreSQL `pg.Pool` (the only fields read). */
-interface PgPoolStats {
-  totalCount: number;
-  idleCount: number;
-  waitingCount: number;
 }
 
 /**
@@ -85,13 +78,4 @@ export class AppMetrics implements CardOperationCounter, BotTurnCounter {
   botTurn(flow: string, outcome: 'ok' | 'reset' | 'failed'): void {
     this.botTurns.inc({ flow, outcome });
   }
-}
-
-/** The `pg` pool behind MikroORM's PostgreSQL connection, or null when it cannot be reached. */
-async function poolStats(db: Database): Promise<PgPoolStats | null> {
-  const connection = db.orm.driver.getConnection() as { getNativeClient?: () => Promise<unknown> };
-  if (typeof connection.getNativeClient !== 'function') return null;
-  const pool = (await connection.getNativeClient()) as Partial<PgPoolStats>;
-  if (typeof pool.totalCount !== 'number') return null;
-  return { totalCount: pool.totalCount, idleCount: pool.idleCount ?? 0, waitingCount: pool.waitingCount ?? 0 };
 }

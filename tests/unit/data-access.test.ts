@@ -59,6 +59,8 @@ function dataAccessIn(path: string, source: string): string[] {
       if ((name.text === 'getConnection' || name.text === 'fork') && lastName(expression) === 'em') {
         found.add(`em.${name.text}`);
       }
+      // The ORM's driver hands out connections too (db.orm.driver.getConnection()).
+      if (name.text === 'getConnection' && lastName(expression) === 'driver') found.add('driver.getConnection');
     }
     if (ts.isIdentifier(node) && node.text === 'runPrepared') found.add('runPrepared');
     const text = literalText(node);
@@ -105,6 +107,7 @@ describe('one data-access path', () => {
     ['src/x.ts', 'const rows = await em.execute<Row[]>(sql, []);', '.execute('],
     ['bot/channels/x/store.ts', 'await this.em.fork().find(User, {});', 'em.fork'],
     ['api/http/x.ts', 'const connection = db.em.getConnection();', 'em.getConnection'],
+    ['src/shared/x.ts', 'const connection = db.orm.driver.getConnection();', 'driver.getConnection'],
     ['src/x.ts', "import { runPrepared } from './db/prepared';", 'runPrepared'],
     ['src/x.ts', 'const q = `select ${COLUMNS} from transport_cards where id = ?`;', 'SQL text (select ... from)'],
     ['http/x.ts', "const q = 'insert into throttles (key) values (?)';", 'SQL text (insert into)'],
