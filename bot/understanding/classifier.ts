@@ -264,7 +264,15 @@ export function looksLikeQuestion(text: string): boolean {
  * "deixei" or "mais", which citizens use to describe what happened.
  */
 const STOP_WORDS =
-  /\b(cancel\w*|desist\w*|esquece\w*|deixa (pra|para) la|deixa quieto|parar|pare|sair|voltar|anterior|nao quero|melhor nao|mudei de ideia|nao precisa)\b/;
+  /\b(cancel\w*|desist\w*|esquece\w*|deixa (pra|para) la|deixa quieto|parar|pare|sair|voltar|anterior|nao quero|melhor nao|mudei de ideia|nao precisa|chega|stop|interromp\w*|abort\w*|encerr\w*|larga isso|nao continua|nao vou mais|deixa (isso )?(pra|para) (depois|outra hora)|outro dia eu faco|para (tudo|ai|com isso|de \w+))\b|^(para( para)*|sai( daqui| disso)?)$/;
+
+/**
+ * Whether the message says, in words, to stop: "cancelar", "desisto", "deixa pra lá", "para tudo". The network alone
+ * is not enough to cancel a flow: its Portuguese stemmer makes "parada" (a bus stop) the word "parar".
+ */
+export function saysStop(text: string): boolean {
+  return STOP_WORDS.test(simplifyText(text));
+}
 
 /** What the network learns from: every corpus message prepared as the messages will be. */
 function examplesOf(corpus: TrainingCorpus): Array<{ utterance: string; intent: string }> {
@@ -380,7 +388,7 @@ export class IntentClassifier {
     // A command wins over free text; a question or a new request too, but only when it reads as one ("quanto custa a
     // passagem?" typed at the name step is not a name). Only an explicit cancel or back stops a recognised value from
     // answering its step ("o que termina com 0312" is a card, whatever the network thinks of "o que").
-    const command = sure && COMMANDS.has(best.intent);
+    const command = sure && COMMANDS.has(best.intent) && (best.intent !== 'cancel' || STOP_WORDS.test(simple));
     const digression = sure && ANYWHERE.has(best.intent) && best.intent !== 'out_of_scope' && looksLikeQuestion(text);
     const stopsValue = sure && (best.intent === 'cancel' || best.intent === 'back') && STOP_WORDS.test(simple);
     if (!stopsValue) {

@@ -1,4 +1,6 @@
 import { dayAlone, dayOfMonth, Recognizers } from '../../bot/understanding/recognizers';
+import { saysStop } from '../../bot/understanding/classifier';
+import { detectCommand } from '../../bot/understanding/rules';
 
 const r = new Recognizers();
 
@@ -49,5 +51,17 @@ describe('slot extractors (issue 17 point 2)', () => {
     expect(dayAlone('dia 18 de setembro')).toBeNull();
     expect(dayOfMonth('2033-09', 18)).toBe('2033-09-18');
     expect(dayOfMonth('2033-02', 30)).toBeNull();
+  });
+});
+
+describe('cancel words (issue 17 point 4: only a cancel word cancels)', () => {
+  it.each(['cancelar', 'cancela isso ai', 'desisto', 'deixa pra la', 'para tudo', 'sai daqui', 'para', 'chega nao quero mais'])(
+    '%j says stop',
+    (text) => expect(saysStop(text)).toBe(true),
+  );
+  // Transport words: "parada" stems to "parar" for the network, "pagar" is one letter away from "parar".
+  it.each(['parada', 'pagar', 'ponto de onibus', 'vou para casa', 'passar na catraca', 'brt'])('%j does not', (text) => {
+    expect(saysStop(text)).toBe(false);
+    expect(detectCommand(text)).toBeNull();
   });
 });
