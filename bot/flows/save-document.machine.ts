@@ -9,7 +9,7 @@ import {
 import { checkDocumentLabel, checkIssuerState } from '../../src/documents/document-input';
 import * as say from '../render/messages.pt-BR';
 import * as text from '../render/save-document.pt-BR';
-import { MAX_FAILURES, promptState } from './prompt';
+import { MAX_FAILURES, promptState, YES_NO_OPTIONS } from './prompt';
 import { chooseFrom, type Utterance } from '../understanding';
 import { dayAlone, dayOfMonth } from '../understanding/recognizers';
 import { unavailableFile } from '../attachments';
@@ -254,7 +254,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         ask: 'askType',
         expecting: {
           at: 'save.type',
-          options: TYPE_CHOICES.map((c) => ({ intent: 'inform', slots: { documentType: c.value } })),
+          options: TYPE_CHOICES.map((c) => ({ intent: 'inform', slots: { documentType: c.value }, label: c.label })),
         },
         answers: [{ guard: 'validType', target: 'afterType', actions: 'setType' }],
         invalid: { type: 'sayText', params: { text: text.INVALID.type } },
@@ -272,7 +272,9 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         expecting: {
           at: 'save.state',
           options: text.STATE_CHOICES.map((c) =>
-            c === text.SKIP ? { intent: 'skip' } : { intent: 'inform', slots: { state: c.value } },
+            c === text.SKIP
+              ? { intent: 'skip', label: c.label }
+              : { intent: 'inform', slots: { state: c.value }, label: c.label },
           ),
         },
         answers: [
@@ -307,7 +309,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       },
       expiresAt: promptState({
         ask: 'askExpiresAt',
-        expecting: { at: 'save.expiry', options: [{ intent: 'skip' }] },
+        expecting: { at: 'save.expiry', options: [{ intent: 'skip', label: text.SKIP.label }] },
         answers: [
           { guard: 'validDate', target: 'attachment', actions: 'setExpiresAt' },
           { guard: 'dayOfKeptMonth', target: 'attachment', actions: 'setExpiryDay' },
@@ -321,7 +323,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       }),
       attachment: promptState({
         ask: 'askAttachment',
-        expecting: { at: 'save.attachment', options: [{ intent: 'skip' }] },
+        expecting: { at: 'save.attachment', options: [{ intent: 'skip', label: text.SKIP.label }] },
         answers: [
           { guard: 'hasAttachment', target: 'staging' },
           { guard: 'skipped', target: 'confirm', actions: 'clearFile' },
@@ -372,7 +374,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       },
       confirm: promptState({
         ask: 'askConfirm',
-        expecting: { at: 'save.confirm', options: [{ intent: 'yes' }, { intent: 'no' }] },
+        expecting: { at: 'save.confirm', options: YES_NO_OPTIONS },
         answers: [
           { guard: 'saidYes', target: 'saving' },
           { guard: 'saidNo', target: 'done', actions: { type: 'sayText', params: { text: say.CANCELLED } } },

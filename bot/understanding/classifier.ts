@@ -4,6 +4,7 @@ import { LangPt } from '@nlpjs/lang-pt';
 import { NluNeural } from '@nlpjs/nlu';
 import committedCorpus from './corpus/intents.pt-BR.json';
 import committedModel from './corpus/model.pt-BR.json';
+import { AFTER_NUMBER_FILLER, labelIndex, numberedAnswer } from './choices';
 import { dayAlone, Recognizers, simplifyText, type Slots } from './recognizers';
 
 /** What a citizen's message means (the labels of tests/conversation-eval). */
@@ -51,6 +52,8 @@ export type PromptStep =
 export interface PromptOption {
   intent: IntentName;
   slots?: Slots;
+  /** The option's label as shown ("Pular", "Roubo ou furto"): words typed after its number must agree with it. */
+  label?: string;
 }
 
 /**
@@ -383,6 +386,9 @@ export class IntentClassifier {
       if (picked) return decided(picked.intent, { ...picked.slots, optionNumber: Number(option[1]) });
       if (at === 'menu') return decided('out_of_context');
     }
+    const numbered = await this.numberedOption(simple, expecting);
+    if (numbered === 'mismatch') return decided('inform');
+    if (numbered) return decided(numbered.option.intent, { ...numbered.option.slots, optionNumber: numbered.number });
 
     const sure = best.score >= OVERRIDE_THRESHOLD;
     // A command wins over free text; a question or a new request too, but only when it reads as one ("quanto custa a
@@ -433,6 +439,36 @@ export class IntentClassifier {
     }
     const confident = score >= CONFIDENCE_THRESHOLD && intent !== 'out_of_scope';
     return { intent, score, confident, ranked, slots: this.slotsFor(text, intent) };
+  }
+
+  /**
+   * An option shown, by its number with words after it ("1 pular", "3 - cartao danificado", "opcao 2"), when the words
+   * agree with it: its label, what the step reads in them, or nothing but filler. "mismatch" when they name another
+   * option ("1 roubo" where 1 is "Perda"): the answer answers nothing and the step is asked again. Null when the
+   * message does not start with an option's number, or its words say something else (read as a whole).
+   */
+  private async numberedOption(
+    simple: string,
+    { at, options }: Expecting,
+  ): Promise<{ option: PromptOption; number: number } | 'mismatch' | null> {
+    const numbered = options ? numberedAnswer(simple) : null;
+    const option = numbered ? options?.[numbered.number - 1] : undefined;
+    if (!numbered || !options || !option) return null;
+    if (numbered.rest === '' || AFTER_NUMBER_FILLER.test(numbered.rest)) return { option, number: numbered.number };
+    const byLabel = labelIndex(
+      numbered.rest,
+      options.map((o) => o.label ?? ''),
+    );
+    const reading = await this.classify(numbered.rest, { at });
+    const byReading = options.findIndex(
+      (o) =>
+        o.intent === reading.intent &&
+        Object.entries(o.slots ?? {}).every(([slot, value]) => reading.slots[slot as keyof Slots] === value),
+    );
+    const index = numbered.number - 1;
+    if (byLabel === index || (byLabel < 0 && byReading === index)) return { option, number: numbered.number };
+    if (byLabel >= 0 || (byReading >= 0 && reading.confident)) return 'mismatch';
+    return null;
   }
 
   /** The network's ranking; the "None" intent and words it never saw are out_of_scope. */

@@ -1,6 +1,7 @@
 import { dayAlone, dayOfMonth, Recognizers } from '../../bot/understanding/recognizers';
+import { chooseFrom } from '../../bot/understanding/choices';
 import { saysStop } from '../../bot/understanding/classifier';
-import { detectCommand } from '../../bot/understanding/rules';
+import { detectCommand, utteranceOf } from '../../bot/understanding/rules';
 
 const r = new Recognizers();
 
@@ -64,4 +65,23 @@ describe('cancel words (issue 17 point 4: only a cancel word cancels)', () => {
     expect(saysStop(text)).toBe(false);
     expect(detectCommand(text)).toBeNull();
   });
+});
+
+describe('numbered options with words (issue 17 point 4)', () => {
+  const reasons = [
+    { label: 'Perda', value: 'lost' },
+    { label: 'Roubo ou furto', value: 'stolen' },
+    { label: 'Cartão danificado', value: 'damaged' },
+  ];
+  const answer = (text: string) => utteranceOf(text);
+  it.each([
+    ['3 - cartao danificado', 'damaged'],
+    ['opcao 2', 'stolen'],
+    ['1. perda', 'lost'],
+    ['2 por favor', 'stolen'],
+    ['danificado', 'damaged'],
+  ])('%j chooses %s', (text, value) => expect(chooseFrom(answer(text), reasons)?.value).toBe(value));
+  it.each(['1 roubo', '3 perda', '2 cartao danificado'])('%j, a number contradicted by its words, chooses nothing', (text) =>
+    expect(chooseFrom(answer(text), reasons)).toBeNull(),
+  );
 });
