@@ -41,6 +41,7 @@ export type PromptStep =
   | 'save.type'
   | 'save.state'
   | 'save.label'
+  | 'save.labelConfirm'
   | 'save.number'
   | 'save.expiry'
   | 'save.attachment'
@@ -137,7 +138,7 @@ const ANYWHERE: ReadonlySet<IntentName> = new Set([
 const ANSWERS: ReadonlySet<IntentName> = new Set(['yes', 'no', 'skip', 'inform']);
 /** Words that act on the conversation itself: they win over free text. */
 const COMMANDS: ReadonlySet<IntentName> = new Set(['cancel', 'back', 'help']);
-const YES_NO_STEPS: ReadonlySet<PromptStep> = new Set(['block.confirm', 'save.confirm']);
+const YES_NO_STEPS: ReadonlySet<PromptStep> = new Set(['block.confirm', 'save.confirm', 'save.labelConfirm']);
 const SKIPPABLE_STEPS: ReadonlySet<PromptStep> = new Set(['save.state', 'save.expiry', 'save.attachment', 'faq.suggestions']);
 const CARD_INTENTS: ReadonlySet<IntentName> = new Set(['balance', 'card_history', 'block_card']);
 
@@ -410,7 +411,12 @@ export class IntentClassifier {
     // Only emoji or punctuation, and not a yes/no being asked: nothing to act on.
     if (simple === '') return decided('out_of_context');
 
-    if (at === 'save.label' && !command && !digression) return decided('inform', { documentLabel: text.trim() });
+    if (at === 'save.label' && !command && !digression) {
+      // "sim", "não", "ok" where a name is asked answer nothing asked: never a document's name.
+      const yes = words(simple) <= 3 ? this.recognizers.yesNo(text) : null;
+      if (yes !== null) return decided(yes ? 'yes' : 'no');
+      return decided('inform', { documentLabel: text.trim() });
+    }
 
     let { intent, score } = best;
     // Declining a value the step lets the citizen skip ("nao quero anexar", "nao vence") is a skip.
@@ -521,6 +527,7 @@ export class IntentClassifier {
       case 'menu':
       case 'block.confirm':
       case 'save.label':
+      case 'save.labelConfirm':
       case 'save.attachment':
       case 'save.confirm':
       case 'faq.suggestions':
