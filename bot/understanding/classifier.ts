@@ -270,6 +270,10 @@ export function looksLikeQuestion(text: string): boolean {
 const STOP_WORDS =
   /\b(cancel\w*|desist\w*|esquece\w*|deixa (pra|para) la|deixa quieto|parar|pare|sair|voltar|anterior|nao quero|melhor nao|mudei de ideia|nao precisa|chega|stop|interromp\w*|abort\w*|encerr\w*|larga isso|nao continua|nao vou mais|deixa (isso )?(pra|para) (depois|outra hora)|outro dia eu faco|para (tudo|ai|com isso|de \w+))\b|^(para( para)*|sai( daqui| disso)?)$/;
 
+/** Words that ask for help, where a free-text answer could otherwise be read as a call for help. */
+const HELP_WORDS =
+  /\b(ajuda\w*|socorro|help|nao entendi|como (funciona|faco|assim)|o que (eu )?(faco|escrevo|coloco|ponho)|explica\w*)\b/;
+
 /**
  * Whether the message says, in words, to stop: "cancelar", "desisto", "deixa pra lá", "para tudo". The network alone
  * is not enough to cancel a flow: its Portuguese stemmer makes "parada" (a bus stop) the word "parar".
@@ -395,7 +399,13 @@ export class IntentClassifier {
     // A command wins over free text; a question or a new request too, but only when it reads as one ("quanto custa a
     // passagem?" typed at the name step is not a name). Only an explicit cancel or back stops a recognised value from
     // answering its step ("o que termina com 0312" is a card, whatever the network thinks of "o que").
-    const command = sure && COMMANDS.has(best.intent) && (best.intent !== 'cancel' || STOP_WORDS.test(simple));
+    // A free-text answer is a command only with words that say so: "é a carteirinha que eu uso pra entrar no clube"
+    // is a name, whatever the network makes of "uso".
+    const command =
+      sure &&
+      COMMANDS.has(best.intent) &&
+      (best.intent !== 'cancel' || STOP_WORDS.test(simple)) &&
+      (at !== 'save.label' || STOP_WORDS.test(simple) || HELP_WORDS.test(simple));
     const digression = sure && ANYWHERE.has(best.intent) && best.intent !== 'out_of_scope' && looksLikeQuestion(text);
     const stopsValue = sure && (best.intent === 'cancel' || best.intent === 'back') && STOP_WORDS.test(simple);
     if (!stopsValue) {
