@@ -449,6 +449,16 @@ export class IntentClassifier {
         intent = 'out_of_context';
       }
     }
+    // "salvar outro", "guardar cnh": a request to save that names the type, however unsure the network is of so few words.
+    if (
+      at === 'menu' &&
+      intent !== 'save_document' &&
+      !looksLikeQuestion(text) &&
+      /^(quero )?(salvar|guardar)\b/.test(simple) &&
+      this.recognizers.documentType(text)
+    ) {
+      return decided('save_document', this.slotsFor(text, 'save_document'));
+    }
     // A link code typed with nothing asked is a request to link ("meu codigo é HJ3K8MZQ").
     if (at === 'menu' && intent !== 'save_document' && !looksLikeQuestion(text) && this.recognizers.linkCode(text)) {
       return decided('link_account', { linkCode: this.recognizers.linkCode(text) ?? undefined });

@@ -305,7 +305,9 @@ export class Recognizers {
     for (const [type, pattern] of DOCUMENT_TYPE_PATTERNS) if (pattern.test(simple)) return { type };
     const other = OTHER_DOCUMENT.exec(text.normalize('NFC').replace(REQUEST_WORDS, '').trim());
     if (other) return { type: 'outro', label: other[0].replace(/[?!.,]+$/, '').trim() };
-    if (/\boutro (documento|doc|tipo)\b/.test(simple)) return { type: 'outro' };
+    // "salvar outro": the type "outro" named last, with nothing after it.
+    if (/\boutro (documento|doc|tipo)\b|^(salvar|guardar|quero salvar|quero guardar) (um )?outro$/.test(simple))
+      return { type: 'outro' };
     return null;
   }
 
