@@ -1,4 +1,5 @@
 import { dayAlone, dayOfMonth, Recognizers } from '../../bot/understanding/recognizers';
+import { readsAsSentence } from '../../bot/understanding/free-text';
 import { chooseFrom } from '../../bot/understanding/choices';
 import { saysStop } from '../../bot/understanding/classifier';
 import { detectCommand, utteranceOf } from '../../bot/understanding/rules';
@@ -84,4 +85,18 @@ describe('numbered options with words (issue 17 point 4)', () => {
   it.each(['1 roubo', '3 perda', '2 cartao danificado'])('%j, a number contradicted by its words, chooses nothing', (text) =>
     expect(chooseFrom(answer(text), reasons)).toBeNull(),
   );
+});
+
+describe('free-text names (issue 17 point 5)', () => {
+  it.each([
+    'é a carteirinha que eu uso pra entrar no clube',
+    'quero ver meu saldo',
+    'quanto custa a passagem?',
+    'sim é esse nome mesmo',
+  ])('%j reads as a sentence: kept only once confirmed', (text) => expect(readsAsSentence(text)).toBe(true));
+  it.each(['carteira de trabalho', 'carteira do conselho regional de medicina', 'Crachá da empresa'])(
+    '%j reads as a name',
+    (text) => expect(readsAsSentence(text)).toBe(false),
+  );
+  it('"salvar outro" names the type "outro"', () => expect(r.documentType('salvar outro')).toEqual({ type: 'outro' }));
 });

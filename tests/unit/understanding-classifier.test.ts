@@ -114,6 +114,12 @@ describe('answers at a prompt', () => {
     expect((await classifier.classify(text, REASON)).slots.blockReason).toBe(reason);
   });
 
+  it('at the name step a sentence is a name (help needs a help word) and a lone yes is no name', async () => {
+    const label = await classifier.classify('é a carteirinha que eu uso pra entrar no clube', { at: 'save.label' });
+    expect(label).toMatchObject({ intent: 'inform', slots: { documentLabel: 'é a carteirinha que eu uso pra entrar no clube' } });
+    expect((await classifier.classify('sim', { at: 'save.label' })).intent).toBe('yes');
+  });
+
   // The number and the words disagree: neither is taken, so the step is asked again and nothing is blocked for it.
   it.each([
     ['1 roubo', REASON],
