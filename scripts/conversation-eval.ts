@@ -175,6 +175,7 @@ function rulesReading(text: string, at: PromptStep): Reading {
       return read(FLOW_INTENTS[flow], option ? { optionNumber: Number(option[1]) } : {});
     }
     case 'block.confirm':
+    case 'save.labelConfirm':
     case 'save.confirm': {
       const yes = parseYesNo(text);
       return yes === null ? read('out_of_context') : read(yes ? 'yes' : 'no');

@@ -2,7 +2,7 @@ import { and, assign, fromPromise, sendParent, setup } from 'xstate';
 import * as say from '../render/messages.pt-BR';
 import * as text from '../render/cancel-card.pt-BR';
 import { cardNamed } from './card-ref';
-import { MAX_FAILURES, promptState } from './prompt';
+import { MAX_FAILURES, promptState, YES_NO_OPTIONS } from './prompt';
 import { chooseFrom, type CardRef, type Utterance } from '../understanding';
 import type { BlockReason, CardSummary, Choice, FlowEvent, Outcome, SayEvent, WalletPorts } from './types';
 
@@ -190,7 +190,7 @@ export function createCancelCardMachine(ports: WalletPorts) {
         ask: 'askReason',
         expecting: {
           at: 'block.reason',
-          options: text.REASONS.map((r) => ({ intent: 'inform', slots: { blockReason: r.value } })),
+          options: text.REASONS.map((r) => ({ intent: 'inform', slots: { blockReason: r.value }, label: r.label })),
         },
         answers: [{ guard: 'validReason', target: 'confirm', actions: 'pickReason' }],
         invalid: { type: 'sayText', params: { text: text.INVALID.reason } },
@@ -199,7 +199,7 @@ export function createCancelCardMachine(ports: WalletPorts) {
       }),
       confirm: promptState({
         ask: 'askConfirm',
-        expecting: { at: 'block.confirm', options: [{ intent: 'yes' }, { intent: 'no' }] },
+        expecting: { at: 'block.confirm', options: YES_NO_OPTIONS },
         answers: [
           { guard: 'saidYes', target: 'blocking' },
           {

@@ -1,4 +1,11 @@
-import type { Expecting } from '../understanding';
+import type { Expecting, PromptOption } from '../understanding';
+import { YES_NO } from '../render/messages.pt-BR';
+
+/** The options of a yes/no confirmation, as shown ("1. Sim", "2. Não"): "1 sim" is a yes, "1 não" answers nothing. */
+export const YES_NO_OPTIONS: readonly PromptOption[] = YES_NO.map((choice, index) => ({
+  intent: index === 0 ? 'yes' : 'no',
+  label: choice.label,
+}));
 
 /** Invalid answers in a row after which a flow stops asking and gives up (the root then says so). */
 export const MAX_FAILURES = 3;

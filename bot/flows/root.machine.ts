@@ -682,6 +682,8 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
                 conversation: context.conversation,
                 type: context.request?.documentType,
                 label: context.request?.documentLabel,
+                number: context.request?.documentNumber,
+                expiresAt: context.request?.date,
               }),
               onDone: [
                 { guard: { type: 'gaveUp', params: ({ event }) => ({ output: event.output }) }, target: '#root.gaveUp' },

@@ -1,4 +1,4 @@
-import { and, assign, fromPromise, sendParent, setup } from 'xstate';
+import { and, assign, fromPromise, not, sendParent, setup } from 'xstate';
 import {
   DOCUMENT_TYPES,
   findDocumentType,
@@ -9,9 +9,10 @@ import {
 import { checkDocumentLabel, checkIssuerState } from '../../src/documents/document-input';
 import * as say from '../render/messages.pt-BR';
 import * as text from '../render/save-document.pt-BR';
-import { MAX_FAILURES, promptState } from './prompt';
+import { MAX_FAILURES, promptState, YES_NO_OPTIONS } from './prompt';
 import { chooseFrom, type Utterance } from '../understanding';
 import { dayAlone, dayOfMonth } from '../understanding/recognizers';
+import { readsAsSentence } from '../understanding/free-text';
 import { unavailableFile } from '../attachments';
 import type { BotMessage, Choice, ConversationKey, FlowEvent, IncomingAttachment, Outcome, SayEvent, WalletPorts } from './types';
 
@@ -21,7 +22,13 @@ interface SaveDocumentContext {
   type: DocumentTypeCode | null;
   issuerState: string | null;
   label: string | null;
+  /** A name that reads as a sentence, until the citizen confirms it. */
+  heldLabel: string | null;
   number: string | null;
+  /** The number typed in the first message ("salvar cnh 45733270661"), until it is checked against the type. */
+  offeredNumber: string | null;
+  /** The date typed in the first message ("vence 5/8/29": YYYY-MM-DD, or YYYY-MM), until the type's expiry is known. */
+  offeredExpiry: string | null;
   expiresAt: string | null;
   /** The month of the expiry (YYYY-MM) when the citizen gave only that ("09/2033"), until the day is given. */
   expiryMonth: string | null;
@@ -67,11 +74,22 @@ function skips(event: FlowEvent, choices: readonly Choice[] = [text.SKIP]): bool
   return utterance !== null && (utterance.skip || chooseFrom(utterance, choices) === text.SKIP);
 }
 
-/** The document number: found inside a sentence ("meu cpf é 174.063.966-94"), else the message as typed. */
-function numberText(event: FlowEvent): string {
+/**
+ * The document number: found inside a sentence ("meu cpf é 174.063.966-94"), else the message as typed. A document of
+ * type "outro" has no number rule to find it by, so its number is the answer as typed ("1234567 serie 0020").
+ */
+function numberText(context: SaveDocumentContext, event: FlowEvent): string {
   const utterance = heard(event);
+  if (context.type === 'outro') return utterance?.text.trim() ?? '';
   return utterance?.slots.documentNumber ?? utterance?.text ?? '';
 }
+
+function checkNumber(context: SaveDocumentContext, number: string) {
+  return validateDocumentNumber(context.type!, number, { issuerState: context.issuerState });
+}
+
+const FULL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const MONTH = /^\d{4}-\d{2}$/;
 
 /** A month without its day ("09/2033", "setembro de 2033"), as YYYY-MM. */
 function monthOnly(event: FlowEvent): string | null {
@@ -114,7 +132,14 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
   return setup({
     types: {
       context: {} as SaveDocumentContext,
-      input: {} as { citizenId: string; conversation: ConversationKey; type?: DocumentTypeCode; label?: string },
+      input: {} as {
+        citizenId: string;
+        conversation: ConversationKey;
+        type?: DocumentTypeCode;
+        label?: string;
+        number?: string;
+        expiresAt?: string;
+      },
       events: {} as FlowEvent,
     },
     actions: {
@@ -125,21 +150,26 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         type: 'SAY',
         message: text.askNumber(typeOf(context)?.shortLabel ?? '', typeOf(context)?.numberRule ?? ''),
       })),
+      // A month given without its day (in the first message) asks only for the day.
       askExpiresAt: sendParent(({ context }): SayEvent => ({
         type: 'SAY',
-        message: text.askExpiresAt(typeOf(context)?.expiresAt === 'required'),
+        message: context.expiryMonth
+          ? text.askExpiryDay(context.expiryMonth)
+          : text.askExpiresAt(typeOf(context)?.expiresAt === 'required'),
       })),
       askExpiryDay: sendParent(({ context }): SayEvent => ({
         type: 'SAY',
         message: text.askExpiryDay(context.expiryMonth ?? ''),
       })),
       askAttachment: sendParent((): SayEvent => ({ type: 'SAY', message: text.askAttachment() })),
+      askLabelConfirm: sendParent(({ context }): SayEvent => ({
+        type: 'SAY',
+        message: text.confirmLabel(context.heldLabel ?? ''),
+      })),
       askConfirm: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: summary(context) })),
       sayText: sendParent((_, params: { text: string }): SayEvent => ({ type: 'SAY', message: { text: params.text } })),
       sayNumberError: sendParent(({ context, event }): SayEvent => {
-        const result = context.type
-          ? validateDocumentNumber(context.type, numberText(event), { issuerState: context.issuerState })
-          : null;
+        const result = context.type ? checkNumber(context, numberText(context, event)) : null;
         return { type: 'SAY', message: { text: result && !result.ok ? result.message : text.INVALID.number } };
       }),
       sayIssuerStateProblem: sendParent(({ event }): SayEvent => ({
@@ -154,9 +184,26 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       setIssuerState: assign({ issuerState: ({ event }) => issuerStateIn(event), failures: 0 }),
       clearIssuerState: assign({ issuerState: null, failures: 0 }),
       setLabel: assign({ label: ({ event }) => inputText(event).trim().replace(/\s+/g, ' '), failures: 0 }),
+      holdLabel: assign({ heldLabel: ({ event }) => inputText(event).trim().replace(/\s+/g, ' '), failures: 0 }),
+      keepHeldLabel: assign({ label: ({ context }) => context.heldLabel, heldLabel: null, failures: 0 }),
+      dropHeldLabel: assign({ heldLabel: null, failures: 0 }),
+      takeOfferedNumber: assign({
+        number: ({ context }) => {
+          const result = checkNumber(context, context.offeredNumber ?? '');
+          return result.ok ? result.number : null;
+        },
+        offeredNumber: null,
+      }),
+      sayOfferedNumberProblem: sendParent(({ context }): SayEvent => {
+        const result = checkNumber(context, context.offeredNumber ?? '');
+        return { type: 'SAY', message: { text: text.offeredNumberRefused(result.ok ? '' : result.message) } };
+      }),
+      dropOfferedNumber: assign({ offeredNumber: null }),
+      takeOfferedExpiry: assign({ expiresAt: ({ context }) => context.offeredExpiry, offeredExpiry: null }),
+      takeOfferedMonth: assign({ expiryMonth: ({ context }) => context.offeredExpiry, offeredExpiry: null }),
       setNumber: assign({
         number: ({ context, event }) => {
-          const result = validateDocumentNumber(context.type!, numberText(event), { issuerState: context.issuerState });
+          const result = checkNumber(context, numberText(context, event));
           return result.ok ? result.number : null;
         },
         failures: 0,
@@ -188,9 +235,16 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         const act = heard(event)?.act ?? null;
         return act !== null && act !== 'inform';
       },
+      // "sim" or "não" typed where the name is asked.
+      answeredYesNo: ({ event }) => (heard(event)?.yesNo ?? null) !== null,
       validLabel: ({ event }) => checkDocumentLabel(inputText(event)) === null,
-      validNumber: ({ context, event }) =>
-        context.type !== null && validateDocumentNumber(context.type, numberText(event), { issuerState: context.issuerState }).ok,
+      readsAsSentence: ({ event }) => readsAsSentence(inputText(event)),
+      validNumber: ({ context, event }) => context.type !== null && checkNumber(context, numberText(context, event)).ok,
+      offeredNumber: ({ context }) => context.offeredNumber !== null,
+      offeredNumberValid: ({ context }) =>
+        context.offeredNumber !== null && context.type !== null && checkNumber(context, context.offeredNumber).ok,
+      offeredFullDate: ({ context }) => FULL_DATE.test(context.offeredExpiry ?? ''),
+      offeredMonth: ({ context }) => MONTH.test(context.offeredExpiry ?? ''),
       validDate: ({ event }) => (heard(event)?.date ?? null) !== null,
       monthOnly: ({ event }) => monthOnly(event) !== null,
       dayOfKeptMonth: ({ context, event }) => dayOfKeptMonth(context, event) !== null,
@@ -236,7 +290,12 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       issuerState: null,
       // Only a name that came with the type ("salvar minha carteira do clube"): it shows in the summary to confirm.
       label: input.type === 'outro' && input.label && checkDocumentLabel(input.label) === null ? input.label : null,
+      heldLabel: null,
       number: null,
+      // The number and the date of "salvar cnh 45733270661 vence 5/8/29": the flow asks only what is missing. A number
+      // of type "outro" is kept as typed at its step, not as a request's words normalised it.
+      offeredNumber: input.type === 'outro' ? null : (input.number ?? null),
+      offeredExpiry: input.expiresAt ?? null,
       expiresAt: null,
       expiryMonth: null,
       stagedFileId: null,
@@ -254,7 +313,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         ask: 'askType',
         expecting: {
           at: 'save.type',
-          options: TYPE_CHOICES.map((c) => ({ intent: 'inform', slots: { documentType: c.value } })),
+          options: TYPE_CHOICES.map((c) => ({ intent: 'inform', slots: { documentType: c.value }, label: c.label })),
         },
         answers: [{ guard: 'validType', target: 'afterType', actions: 'setType' }],
         invalid: { type: 'sayText', params: { text: text.INVALID.type } },
@@ -264,6 +323,15 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         always: [
           { guard: 'isRg', target: 'issuerState' },
           { guard: and(['needsLabel', 'noLabelYet']), target: 'label' },
+          { target: 'numberGiven' },
+        ],
+      },
+      numberGiven: {
+        // A number typed in the first message is checked once the type (and the RG's state) is known: taken when it
+        // holds, else refused saying why and asked again.
+        always: [
+          { guard: 'offeredNumberValid', target: 'afterNumber', actions: 'takeOfferedNumber' },
+          { guard: 'offeredNumber', target: 'number', actions: ['sayOfferedNumberProblem', 'dropOfferedNumber'] },
           { target: 'number' },
         ],
       },
@@ -272,12 +340,14 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         expecting: {
           at: 'save.state',
           options: text.STATE_CHOICES.map((c) =>
-            c === text.SKIP ? { intent: 'skip' } : { intent: 'inform', slots: { state: c.value } },
+            c === text.SKIP
+              ? { intent: 'skip', label: c.label }
+              : { intent: 'inform', slots: { state: c.value }, label: c.label },
           ),
         },
         answers: [
-          { guard: 'skippedState', target: 'number', actions: 'clearIssuerState' },
-          { guard: 'validState', target: 'number', actions: 'setIssuerState' },
+          { guard: 'skippedState', target: 'numberGiven', actions: 'clearIssuerState' },
+          { guard: 'validState', target: 'numberGiven', actions: 'setIssuerState' },
         ],
         invalid: 'sayIssuerStateProblem',
         help: { type: 'sayText', params: { text: text.HELP.issuerState } },
@@ -287,12 +357,27 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         ask: 'askLabel',
         expecting: { at: 'save.label' },
         answers: [
+          { guard: 'answeredYesNo', actions: [{ type: 'sayText', params: { text: text.YES_NO_NOT_A_NAME } }, 'askLabel'] },
           { guard: 'notAName', actions: [{ type: 'sayText', params: { text: text.NOT_A_NAME } }, 'askLabel'] },
-          { guard: 'validLabel', target: 'number', actions: 'setLabel' },
+          { guard: and(['validLabel', 'readsAsSentence']), target: 'labelConfirm', actions: 'holdLabel' },
+          { guard: 'validLabel', target: 'numberGiven', actions: 'setLabel' },
         ],
         invalid: 'sayLabelProblem',
         help: { type: 'sayText', params: { text: text.HELP.label } },
         back: { target: 'type' },
+      }),
+      labelConfirm: promptState({
+        ask: 'askLabelConfirm',
+        expecting: { at: 'save.labelConfirm', options: YES_NO_OPTIONS },
+        answers: [
+          { guard: 'saidYes', target: 'numberGiven', actions: 'keepHeldLabel' },
+          { guard: 'saidNo', target: 'label', actions: 'dropHeldLabel' },
+          // Another name instead of a yes or a no: that one, when it reads as a name.
+          { guard: and(['validLabel', not('readsAsSentence')]), target: 'numberGiven', actions: ['dropHeldLabel', 'setLabel'] },
+        ],
+        invalid: { type: 'sayText', params: { text: text.INVALID.labelConfirm } },
+        help: { type: 'sayText', params: { text: text.HELP.labelConfirm } },
+        back: { target: 'label', actions: 'dropHeldLabel' },
       }),
       number: promptState({
         ask: 'askNumber',
@@ -303,11 +388,17 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         back: [{ guard: 'isRg', target: 'issuerState' }, { guard: 'needsLabel', target: 'label' }, { target: 'type' }],
       }),
       afterNumber: {
-        always: [{ guard: 'hasExpiry', target: 'expiresAt' }, { target: 'attachment' }],
+        // The date of the first message is the expiry when the type has one: a whole date is taken, a month asks the day.
+        always: [
+          { guard: and(['hasExpiry', 'offeredFullDate']), target: 'attachment', actions: 'takeOfferedExpiry' },
+          { guard: and(['hasExpiry', 'offeredMonth']), target: 'expiresAt', actions: 'takeOfferedMonth' },
+          { guard: 'hasExpiry', target: 'expiresAt' },
+          { target: 'attachment' },
+        ],
       },
       expiresAt: promptState({
         ask: 'askExpiresAt',
-        expecting: { at: 'save.expiry', options: [{ intent: 'skip' }] },
+        expecting: { at: 'save.expiry', options: [{ intent: 'skip', label: text.SKIP.label }] },
         answers: [
           { guard: 'validDate', target: 'attachment', actions: 'setExpiresAt' },
           { guard: 'dayOfKeptMonth', target: 'attachment', actions: 'setExpiryDay' },
@@ -321,7 +412,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       }),
       attachment: promptState({
         ask: 'askAttachment',
-        expecting: { at: 'save.attachment', options: [{ intent: 'skip' }] },
+        expecting: { at: 'save.attachment', options: [{ intent: 'skip', label: text.SKIP.label }] },
         answers: [
           { guard: 'hasAttachment', target: 'staging' },
           { guard: 'skipped', target: 'confirm', actions: 'clearFile' },
@@ -372,7 +463,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       },
       confirm: promptState({
         ask: 'askConfirm',
-        expecting: { at: 'save.confirm', options: [{ intent: 'yes' }, { intent: 'no' }] },
+        expecting: { at: 'save.confirm', options: YES_NO_OPTIONS },
         answers: [
           { guard: 'saidYes', target: 'saving' },
           { guard: 'saidNo', target: 'done', actions: { type: 'sayText', params: { text: say.CANCELLED } } },

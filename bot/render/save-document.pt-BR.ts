@@ -86,6 +86,7 @@ export const HELP = {
   expiresAt: 'A data de validade serve para eu avisar quando o documento estiver perto de vencer. Use dia/mês/ano.',
   attachment: 'Você pode enviar uma foto (JPEG ou PNG) ou um PDF do documento, com até 5 MiB. Não é obrigatório.',
   confirm: 'Responda "sim" para salvar, "não" para desistir, ou "voltar" para corrigir a resposta anterior.',
+  labelConfirm: 'Responda "sim" para usar esse nome, "não" para escrever outro, ou envie o nome que prefere.',
 };
 
 /**
@@ -98,7 +99,21 @@ export const INVALID = {
   expiresAt: 'Data inválida: use dia/mês/ano, por exemplo 01/05/2030.',
   attachment: 'Envie o arquivo (foto ou PDF) ou toque em Pular.',
   confirm: 'Responda "sim" para salvar ou "não" para desistir.',
+  labelConfirm: 'Responda "sim" para usar esse nome ou "não" para escrever outro.',
 };
+
+/** A name that reads as a sentence ("é a carteirinha que eu uso pra entrar no clube"): kept only if the citizen says so. */
+export function confirmLabel(label: string): BotMessage {
+  return { text: `Guardar com o nome "${label}"?`, choices: YES_NO };
+}
+
+/** "sim" or "não" where the document's name was asked: not a name. */
+export const YES_NO_NOT_A_NAME = 'Preciso do nome do documento (por exemplo: carteira do clube), não de um "sim" ou "não".';
+
+/** The document number typed in the first message did not pass its type's check: said before asking for it again. */
+export function offeredNumberRefused(problem: string): string {
+  return `${problem} Não guardei esse número.`;
+}
 
 /** A question or a request typed where the document's name was asked: not taken as the name. */
 export const NOT_A_NAME =

@@ -12,6 +12,18 @@ export function chooseFrom<T extends Choice>(utterance: Utterance, choices: read
   const simple = utterance.simple;
   if (simple === '') return null;
   if (utterance.number !== null) return choices[utterance.number - 1] ?? null;
+  const numbered = numberedAnswer(simple);
+  const numberedChoice = numbered ? choices[numbered.number - 1] : undefined;
+  if (numbered && numberedChoice) {
+    if (numbered.rest === '' || AFTER_NUMBER_FILLER.test(numbered.rest)) return numberedChoice;
+    const named = labelIndex(
+      numbered.rest,
+      choices.map((c) => c.label),
+    );
+    if (named === numbered.number - 1) return numberedChoice;
+    // "1 roubo" where 1 is "Perda": the number and the words disagree, so neither is taken.
+    if (named >= 0) return null;
+  }
   const byValue = choices.find((c) => simplify(c.value) === simple);
   if (byValue) return byValue;
   const byLabel = choices.find((c) => simplify(c.label) === simple);
@@ -28,6 +40,38 @@ export function chooseFrom<T extends Choice>(utterance: Utterance, choices: read
     if (byWord.length === 1) return byWord[0];
   }
   return null;
+}
+
+/** What may follow an option's number without naming anything: "2 por favor", "1 essa", "3 mesmo". */
+export const AFTER_NUMBER_FILLER = /^((e|a|o|essa|esse|isso|mesmo|ai|por favor|pfv|pf|pls|opcao|numero|ne)( |$))+$/;
+
+/**
+ * An answer that starts with an option's number: "1", "1.", "1 pular", "3 - cartao danificado", "opcao 2", "a 2". The
+ * number and the words after it (simplified, empty when none); null when the answer does not start with a number.
+ */
+export function numberedAnswer(simple: string): { number: number; rest: string } | null {
+  const found = /^(?:(?:opcao|numero|alternativa|a|o)\s+)?(\d{1,2})(?:\s*[-.):,]+\s*|\s+|$)(.*)$/.exec(simple);
+  return found ? { number: Number(found[1]), rest: found[2].trim() } : null;
+}
+
+/**
+ * The option whose label `words` name: the label itself (one typo forgiven), or a distinctive word of one label only
+ * ("danificado", "roubo"). -1 when they name none, or more than one.
+ */
+export function labelIndex(words: string, labels: readonly string[]): number {
+  const simple = simplify(words);
+  if (simple === '') return -1;
+  const simpleLabels = labels.map((label) => simplify(label));
+  const exact = simpleLabels.findIndex((label) => label === simple || closeTo(simple, label));
+  if (exact >= 0) return exact;
+  const answerWords = simple.split(' ').filter((word) => word.length >= 4);
+  const named = simpleLabels
+    .map((label, index) => ({
+      index,
+      hit: label.split(' ').some((w) => w.length >= 4 && answerWords.some((a) => closeTo(a, w))),
+    }))
+    .filter((candidate) => candidate.hit);
+  return named.length === 1 ? named[0].index : -1;
 }
 
 /** Words in almost every citizen's question: sharing one of them says nothing about which question is meant. */

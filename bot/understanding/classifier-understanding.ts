@@ -1,7 +1,7 @@
 import { MENU, MENU_CHOICES } from '../render/messages.pt-BR';
 import type { FlowName } from '../flows/types';
 import { chooseFrom, topicWords } from './choices';
-import { IntentClassifier, looksLikeQuestion, type Expecting, type IntentName } from './classifier';
+import { IntentClassifier, looksLikeQuestion, saysStop, type Expecting, type IntentName } from './classifier';
 import type { Command, Understanding, Utterance } from './index';
 import { utteranceOf } from './rules';
 
@@ -75,7 +75,11 @@ export class ClassifierUnderstanding implements Understanding {
       rules.command ??
       (linkCode ? { type: 'link', code: linkCode } : null) ??
       // A menu option the citizen picked by its label is that option, whatever the classifier makes of its words.
-      (confident && !menuChoice ? (COMMAND_OF[act] ?? null) : null);
+      // Inside a flow a cancel needs a word that says so ("parada", a bus stop, reads as "parar" to the network); at the
+      // menu there is nothing to lose, and a cancel only shows the menu again.
+      (confident && !menuChoice && (act !== 'cancel' || expecting.at === 'menu' || saysStop(text))
+        ? (COMMAND_OF[act] ?? null)
+        : null);
     const faqScore = understood.ranked.find((r) => r.intent === 'faq')?.score ?? 0;
     const faqFirst =
       expecting.at === 'menu' &&

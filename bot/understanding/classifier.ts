@@ -4,6 +4,7 @@ import { LangPt } from '@nlpjs/lang-pt';
 import { NluNeural } from '@nlpjs/nlu';
 import committedCorpus from './corpus/intents.pt-BR.json';
 import committedModel from './corpus/model.pt-BR.json';
+import { AFTER_NUMBER_FILLER, labelIndex, numberedAnswer } from './choices';
 import { dayAlone, Recognizers, simplifyText, type Slots } from './recognizers';
 
 /** What a citizen's message means (the labels of tests/conversation-eval). */
@@ -40,6 +41,7 @@ export type PromptStep =
   | 'save.type'
   | 'save.state'
   | 'save.label'
+  | 'save.labelConfirm'
   | 'save.number'
   | 'save.expiry'
   | 'save.attachment'
@@ -51,6 +53,8 @@ export type PromptStep =
 export interface PromptOption {
   intent: IntentName;
   slots?: Slots;
+  /** The option's label as shown ("Pular", "Roubo ou furto"): words typed after its number must agree with it. */
+  label?: string;
 }
 
 /**
@@ -134,7 +138,7 @@ const ANYWHERE: ReadonlySet<IntentName> = new Set([
 const ANSWERS: ReadonlySet<IntentName> = new Set(['yes', 'no', 'skip', 'inform']);
 /** Words that act on the conversation itself: they win over free text. */
 const COMMANDS: ReadonlySet<IntentName> = new Set(['cancel', 'back', 'help']);
-const YES_NO_STEPS: ReadonlySet<PromptStep> = new Set(['block.confirm', 'save.confirm']);
+const YES_NO_STEPS: ReadonlySet<PromptStep> = new Set(['block.confirm', 'save.confirm', 'save.labelConfirm']);
 const SKIPPABLE_STEPS: ReadonlySet<PromptStep> = new Set(['save.state', 'save.expiry', 'save.attachment', 'faq.suggestions']);
 const CARD_INTENTS: ReadonlySet<IntentName> = new Set(['balance', 'card_history', 'block_card']);
 
@@ -264,7 +268,19 @@ export function looksLikeQuestion(text: string): boolean {
  * "deixei" or "mais", which citizens use to describe what happened.
  */
 const STOP_WORDS =
-  /\b(cancel\w*|desist\w*|esquece\w*|deixa (pra|para) la|deixa quieto|parar|pare|sair|voltar|anterior|nao quero|melhor nao|mudei de ideia|nao precisa)\b/;
+  /\b(cancel\w*|desist\w*|esquece\w*|deixa (pra|para) la|deixa quieto|parar|pare|sair|voltar|anterior|nao quero|melhor nao|mudei de ideia|nao precisa|chega|stop|interromp\w*|abort\w*|encerr\w*|larga isso|nao continua|nao vou mais|deixa (isso )?(pra|para) (depois|outra hora)|outro dia eu faco|para (tudo|ai|com isso|de \w+))\b|^(para( para)*|sai( daqui| disso)?)$/;
+
+/** Words that ask for help, where a free-text answer could otherwise be read as a call for help. */
+const HELP_WORDS =
+  /\b(ajuda\w*|socorro|help|nao entendi|como (funciona|faco|assim)|o que (eu )?(faco|escrevo|coloco|ponho)|explica\w*)\b/;
+
+/**
+ * Whether the message says, in words, to stop: "cancelar", "desisto", "deixa pra lá", "para tudo". The network alone
+ * is not enough to cancel a flow: its Portuguese stemmer makes "parada" (a bus stop) the word "parar".
+ */
+export function saysStop(text: string): boolean {
+  return STOP_WORDS.test(simplifyText(text));
+}
 
 /** What the network learns from: every corpus message prepared as the messages will be. */
 function examplesOf(corpus: TrainingCorpus): Array<{ utterance: string; intent: string }> {
@@ -375,12 +391,21 @@ export class IntentClassifier {
       if (picked) return decided(picked.intent, { ...picked.slots, optionNumber: Number(option[1]) });
       if (at === 'menu') return decided('out_of_context');
     }
+    const numbered = await this.numberedOption(simple, expecting);
+    if (numbered === 'mismatch') return decided('inform');
+    if (numbered) return decided(numbered.option.intent, { ...numbered.option.slots, optionNumber: numbered.number });
 
     const sure = best.score >= OVERRIDE_THRESHOLD;
     // A command wins over free text; a question or a new request too, but only when it reads as one ("quanto custa a
     // passagem?" typed at the name step is not a name). Only an explicit cancel or back stops a recognised value from
     // answering its step ("o que termina com 0312" is a card, whatever the network thinks of "o que").
-    const command = sure && COMMANDS.has(best.intent);
+    // A free-text answer is a command only with words that say so: "é a carteirinha que eu uso pra entrar no clube"
+    // is a name, whatever the network makes of "uso".
+    const command =
+      sure &&
+      COMMANDS.has(best.intent) &&
+      (best.intent !== 'cancel' || STOP_WORDS.test(simple)) &&
+      (at !== 'save.label' || STOP_WORDS.test(simple) || HELP_WORDS.test(simple));
     const digression = sure && ANYWHERE.has(best.intent) && best.intent !== 'out_of_scope' && looksLikeQuestion(text);
     const stopsValue = sure && (best.intent === 'cancel' || best.intent === 'back') && STOP_WORDS.test(simple);
     if (!stopsValue) {
@@ -396,7 +421,12 @@ export class IntentClassifier {
     // Only emoji or punctuation, and not a yes/no being asked: nothing to act on.
     if (simple === '') return decided('out_of_context');
 
-    if (at === 'save.label' && !command && !digression) return decided('inform', { documentLabel: text.trim() });
+    if (at === 'save.label' && !command && !digression) {
+      // "sim", "não", "ok" where a name is asked answer nothing asked: never a document's name.
+      const yes = words(simple) <= 3 ? this.recognizers.yesNo(text) : null;
+      if (yes !== null) return decided(yes ? 'yes' : 'no');
+      return decided('inform', { documentLabel: text.trim() });
+    }
 
     let { intent, score } = best;
     // Declining a value the step lets the citizen skip ("nao quero anexar", "nao vence") is a skip.
@@ -419,12 +449,52 @@ export class IntentClassifier {
         intent = 'out_of_context';
       }
     }
+    // "salvar outro", "guardar cnh": a request to save that names the type, however unsure the network is of so few words.
+    if (
+      at === 'menu' &&
+      intent !== 'save_document' &&
+      !looksLikeQuestion(text) &&
+      /^(quero )?(salvar|guardar)\b/.test(simple) &&
+      this.recognizers.documentType(text)
+    ) {
+      return decided('save_document', this.slotsFor(text, 'save_document'));
+    }
     // A link code typed with nothing asked is a request to link ("meu codigo é HJ3K8MZQ").
     if (at === 'menu' && intent !== 'save_document' && !looksLikeQuestion(text) && this.recognizers.linkCode(text)) {
       return decided('link_account', { linkCode: this.recognizers.linkCode(text) ?? undefined });
     }
     const confident = score >= CONFIDENCE_THRESHOLD && intent !== 'out_of_scope';
     return { intent, score, confident, ranked, slots: this.slotsFor(text, intent) };
+  }
+
+  /**
+   * An option shown, by its number with words after it ("1 pular", "3 - cartao danificado", "opcao 2"), when the words
+   * agree with it: its label, what the step reads in them, or nothing but filler. "mismatch" when they name another
+   * option ("1 roubo" where 1 is "Perda"): the answer answers nothing and the step is asked again. Null when the
+   * message does not start with an option's number, or its words say something else (read as a whole).
+   */
+  private async numberedOption(
+    simple: string,
+    { at, options }: Expecting,
+  ): Promise<{ option: PromptOption; number: number } | 'mismatch' | null> {
+    const numbered = options ? numberedAnswer(simple) : null;
+    const option = numbered ? options?.[numbered.number - 1] : undefined;
+    if (!numbered || !options || !option) return null;
+    if (numbered.rest === '' || AFTER_NUMBER_FILLER.test(numbered.rest)) return { option, number: numbered.number };
+    const byLabel = labelIndex(
+      numbered.rest,
+      options.map((o) => o.label ?? ''),
+    );
+    const reading = await this.classify(numbered.rest, { at });
+    const byReading = options.findIndex(
+      (o) =>
+        o.intent === reading.intent &&
+        Object.entries(o.slots ?? {}).every(([slot, value]) => reading.slots[slot as keyof Slots] === value),
+    );
+    const index = numbered.number - 1;
+    if (byLabel === index || (byLabel < 0 && byReading === index)) return { option, number: numbered.number };
+    if (byLabel >= 0 || (byReading >= 0 && reading.confident)) return 'mismatch';
+    return null;
   }
 
   /** The network's ranking; the "None" intent and words it never saw are out_of_scope. */
@@ -477,6 +547,7 @@ export class IntentClassifier {
       case 'menu':
       case 'block.confirm':
       case 'save.label':
+      case 'save.labelConfirm':
       case 'save.attachment':
       case 'save.confirm':
       case 'faq.suggestions':

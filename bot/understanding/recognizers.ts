@@ -64,6 +64,19 @@ const INFORMAL_YES =
   /^(s+|si+m+|ss+|pode|pode (sim|ser|salvar|bloquear|confirmar|mandar|seguir|continuar|fazer|cancelar)|beleza|blz|ok+|okay|ta ok|ta bom|ta certo|ta certinho|bora|manda|manda ver|manda bala|aham|uhum|confirma|confirmo|confirmar|confirmado|correto|positivo|afirmativo|com certeza|fechado|yes|yep|isso pode|salva|salva ai|bloqueia|bloqueia ai|quero sim|sim quero|exato|exatamente|certo)$/;
 const INFORMAL_NO =
   /^(n+|nn+|nem|naum|nops|nope|negativo|deixa pra la|deixa|esquece|ta errado|esta errado|errado|nem pensar|de jeito nenhum)$|\b(nao|naum|nem|errado|deixa pra la)\b/;
+/** The action asked about, alone or with a filler word: answers "Posso salvar?" or "Confirma o bloqueio?". */
+const ACTION_YES =
+  /^(pode )?(salva|salvar|salve|guarda|guardar|bloqueia|bloquear|bloqueie|confirma|confirmar)( (ai|sim|logo|agora|por favor|pfv|entao|isso))*$/;
+/**
+ * Letters stretched for emphasis brought back, word by word: "issoo" -> "isso", "simmm" -> "sim", "naaao" -> "nao".
+ * Three or more of a letter become one; a doubled last letter becomes one ("isso", "ss" in the middle, is kept).
+ */
+function unstretched(simple: string): string {
+  return simple
+    .split(' ')
+    .map((word) => word.replace(/([a-z])\1{2,}/g, '$1').replace(/([a-z])\1$/, '$1'))
+    .join(' ');
+}
 const YES_EMOJI = /^(\s|👍|👍🏻|👍🏼|👍🏽|👍🏾|👍🏿|✅|👌|🆗|☑️|✔️)+$/u;
 const NO_EMOJI = /^(\s|👎|❌|🚫)+$/u;
 
@@ -225,7 +238,7 @@ export class Recognizers {
   yesNo(text: string): boolean | null {
     if (YES_EMOJI.test(text.trim())) return true;
     if (NO_EMOJI.test(text.trim())) return false;
-    const simple = simplifyText(text);
+    const simple = unstretched(simplifyText(text));
     if (simple === '') return null;
     if (INFORMAL_NO.test(simple)) return false;
     if (INFORMAL_YES.test(simple)) return true;
@@ -234,8 +247,11 @@ export class Recognizers {
     const [first] = this.booleanModel.parse(simple);
     const value = (first?.resolution as { value?: unknown } | undefined)?.value;
     if (typeof value === 'boolean' && ANSWER_OPENING.test(simple.slice(0, first.start))) return value;
-    // "sim salva", "isso pode bloquear": a leading yes word followed by the action asked about.
-    if (/^(sim|isso|pode|beleza|ok|claro|confirmo|ta ok)\b/.test(simple)) return true;
+    // "sim salva", "isso pode bloquear", "perfeito salva": a leading yes word followed by the action asked about.
+    if (/^(sim|isso|pode|beleza|ok|claro|confirmo|ta ok|perfeito|certo|exato|show|bora|fechou|tudo certo)\b/.test(simple))
+      return true;
+    // The action alone ("salvar", "bloqueia ai"): never with more words, which could name another card or document.
+    if (ACTION_YES.test(simple)) return true;
     return null;
   }
 
@@ -289,7 +305,9 @@ export class Recognizers {
     for (const [type, pattern] of DOCUMENT_TYPE_PATTERNS) if (pattern.test(simple)) return { type };
     const other = OTHER_DOCUMENT.exec(text.normalize('NFC').replace(REQUEST_WORDS, '').trim());
     if (other) return { type: 'outro', label: other[0].replace(/[?!.,]+$/, '').trim() };
-    if (/\boutro (documento|doc|tipo)\b/.test(simple)) return { type: 'outro' };
+    // "salvar outro": the type "outro" named last, with nothing after it.
+    if (/\boutro (documento|doc|tipo)\b|^(salvar|guardar|quero salvar|quero guardar) (um )?outro$/.test(simple))
+      return { type: 'outro' };
     return null;
   }
 

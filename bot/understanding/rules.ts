@@ -28,7 +28,9 @@ export function detectCommand(text: string): Readonly<Command> | null {
     return { type: 'channels' };
   if (words.length > 2) return null;
   const phrase = simple;
-  if (['cancelar', 'cancela', 'sair', 'parar', 'pare'].some((w) => closeTo(phrase, w))) return { type: 'cancel' };
+  // Only "cancelar" forgives a typo: one letter turns "parar" into "pagar" or "para", words of a fare or a stop.
+  if (['cancelar', 'cancela'].some((w) => closeTo(phrase, w)) || ['sair', 'parar', 'pare', 'para'].includes(phrase))
+    return { type: 'cancel' };
   if (['menu', 'inicio', 'comecar', 'menu principal', 'voltar ao inicio', 'voltar ao menu'].some((w) => closeTo(phrase, w)))
     return { type: 'menu' };
   if (['ajuda', 'help', 'socorro', 'nao entendi'].some((w) => closeTo(phrase, w))) return { type: 'help' };

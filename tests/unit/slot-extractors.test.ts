@@ -1,4 +1,8 @@
 import { dayAlone, dayOfMonth, Recognizers } from '../../bot/understanding/recognizers';
+import { readsAsSentence } from '../../bot/understanding/free-text';
+import { chooseFrom } from '../../bot/understanding/choices';
+import { saysStop } from '../../bot/understanding/classifier';
+import { detectCommand, utteranceOf } from '../../bot/understanding/rules';
 
 const r = new Recognizers();
 
@@ -50,4 +54,49 @@ describe('slot extractors (issue 17 point 2)', () => {
     expect(dayOfMonth('2033-09', 18)).toBe('2033-09-18');
     expect(dayOfMonth('2033-02', 30)).toBeNull();
   });
+});
+
+describe('cancel words (issue 17 point 4: only a cancel word cancels)', () => {
+  it.each(['cancelar', 'cancela isso ai', 'desisto', 'deixa pra la', 'para tudo', 'sai daqui', 'para', 'chega nao quero mais'])(
+    '%j says stop',
+    (text) => expect(saysStop(text)).toBe(true),
+  );
+  // Transport words: "parada" stems to "parar" for the network, "pagar" is one letter away from "parar".
+  it.each(['parada', 'pagar', 'ponto de onibus', 'vou para casa', 'passar na catraca', 'brt'])('%j does not', (text) => {
+    expect(saysStop(text)).toBe(false);
+    expect(detectCommand(text)).toBeNull();
+  });
+});
+
+describe('numbered options with words (issue 17 point 4)', () => {
+  const reasons = [
+    { label: 'Perda', value: 'lost' },
+    { label: 'Roubo ou furto', value: 'stolen' },
+    { label: 'Cartão danificado', value: 'damaged' },
+  ];
+  const answer = (text: string) => utteranceOf(text);
+  it.each([
+    ['3 - cartao danificado', 'damaged'],
+    ['opcao 2', 'stolen'],
+    ['1. perda', 'lost'],
+    ['2 por favor', 'stolen'],
+    ['danificado', 'damaged'],
+  ])('%j chooses %s', (text, value) => expect(chooseFrom(answer(text), reasons)?.value).toBe(value));
+  it.each(['1 roubo', '3 perda', '2 cartao danificado'])('%j, a number contradicted by its words, chooses nothing', (text) =>
+    expect(chooseFrom(answer(text), reasons)).toBeNull(),
+  );
+});
+
+describe('free-text names (issue 17 point 5)', () => {
+  it.each([
+    'é a carteirinha que eu uso pra entrar no clube',
+    'quero ver meu saldo',
+    'quanto custa a passagem?',
+    'sim é esse nome mesmo',
+  ])('%j reads as a sentence: kept only once confirmed', (text) => expect(readsAsSentence(text)).toBe(true));
+  it.each(['carteira de trabalho', 'carteira do conselho regional de medicina', 'Crachá da empresa'])(
+    '%j reads as a name',
+    (text) => expect(readsAsSentence(text)).toBe(false),
+  );
+  it('"salvar outro" names the type "outro"', () => expect(r.documentType('salvar outro')).toEqual({ type: 'outro' }));
 });

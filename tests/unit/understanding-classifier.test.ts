@@ -88,6 +88,58 @@ describe('answers at a prompt', () => {
     expect((await classifier.classify(text, ATTACHMENT)).intent).toBe('skip');
   });
 
+  const LABELLED_ATTACHMENT: Expecting = { at: 'save.attachment', options: [{ intent: 'skip', label: 'Pular' }] };
+  it.each(['1 pular', '1 - pular', 'opcao 1', 'opção 1', '1 por favor', 'pular', 'depois mando', 'sem foto'])(
+    'at the attachment prompt showing "1. Pular", "%s" skips it',
+    async (text) => {
+      expect((await classifier.classify(text, LABELLED_ATTACHMENT)).intent).toBe('skip');
+    },
+  );
+
+  const REASON: Expecting = {
+    at: 'block.reason',
+    options: [
+      { intent: 'inform', slots: { blockReason: 'lost' }, label: 'Perda' },
+      { intent: 'inform', slots: { blockReason: 'stolen' }, label: 'Roubo ou furto' },
+      { intent: 'inform', slots: { blockReason: 'damaged' }, label: 'Cartão danificado' },
+      { intent: 'inform', slots: { blockReason: 'other' }, label: 'Outro motivo' },
+    ],
+  };
+  it.each([
+    ['3 - cartao danificado', 'damaged'],
+    ['opcao 2', 'stolen'],
+    ['2 roubo ou furto', 'stolen'],
+    ['1 perdi', 'lost'],
+  ])('a reason by its number and label: "%s" is %s', async (text, reason) => {
+    expect((await classifier.classify(text, REASON)).slots.blockReason).toBe(reason);
+  });
+
+  it('at the name step a sentence is a name (help needs a help word) and a lone yes is no name', async () => {
+    const label = await classifier.classify('é a carteirinha que eu uso pra entrar no clube', { at: 'save.label' });
+    expect(label).toMatchObject({ intent: 'inform', slots: { documentLabel: 'é a carteirinha que eu uso pra entrar no clube' } });
+    expect((await classifier.classify('sim', { at: 'save.label' })).intent).toBe('yes');
+  });
+
+  // The number and the words disagree: neither is taken, so the step is asked again and nothing is blocked for it.
+  it.each([
+    ['1 roubo', REASON],
+    ['2 perdi', REASON],
+    [
+      '1 não',
+      {
+        at: 'block.confirm',
+        options: [
+          { intent: 'yes', label: 'Sim' },
+          { intent: 'no', label: 'Não' },
+        ],
+      },
+    ],
+  ] as const)('"%s" answers nothing', async (text, expecting) => {
+    const understood = await classifier.classify(text, expecting);
+    expect(understood.intent).toBe('inform');
+    expect(understood.slots).toEqual({});
+  });
+
   it('"3" at "1. RJ 2. SP 3. Pular" skips the state, "2" is SP', async () => {
     expect((await classifier.classify('3', STATE)).intent).toBe('skip');
     expect(await classifier.classify('2', STATE)).toMatchObject({ intent: 'inform', slots: { state: 'SP', optionNumber: 2 } });

@@ -19,16 +19,27 @@ describe('yes / no', () => {
     '👍',
     'sim salva',
     'ah sim pode',
+    'issoo',
+    'simmm',
+    'perfeito salva',
+    'salvar',
+    'bloqueia ai',
   ])('"%s" is yes', (text) => expect(recognizers.yesNo(text)).toBe(true));
   it.each(['não', 'nao quero', 'n', 'deixa pra lá', 'nao bloqueia nao', 'melhor não', 'tá errado nao salva', '👎'])(
     '"%s" is no',
     (text) => expect(recognizers.yesNo(text)).toBe(false),
   );
   // A yes word inside a request or a goodbye is no answer: it would block a card or save a document unasked.
-  it.each(['quanto custa a passagem', 'RJ', '', 'na verdade quero ver meu saldo', 'tenho q ir depois eu vejo isso tchau'])(
-    '"%s" is neither',
-    (text) => expect(recognizers.yesNo(text)).toBeNull(),
-  );
+  // The action alone is a yes; with more words it may name another card ("bloquear o outro cartao").
+  it.each([
+    'quanto custa a passagem',
+    'RJ',
+    '',
+    'na verdade quero ver meu saldo',
+    'tenho q ir depois eu vejo isso tchau',
+    'bloquear o outro cartao',
+    'salvar outro documento',
+  ])('"%s" is neither', (text) => expect(recognizers.yesNo(text)).toBeNull());
 });
 
 describe('numbers and positions', () => {
