@@ -27,6 +27,66 @@ export interface EngineOptions {
 
 const MAX_ATTEMPTS = 5;
 
+/** Conversations whose actor is kept between turns (see {@link ConversationEngine}); the oldest goes first. */
+const MAX_IDLE_ACTORS = 500;
+
+type RootActor = ReturnType<typeof createActor<RootMachine>>;
+
+/**
+ * A started actor at the menu, kept after its turn: its state is exactly the stored snapshot `persisted` (the JSON text
+ * of `snapshot`, already parsed) at `version`, so the next turn on that snapshot can go on with it instead of
+ * building the actor and restoring the snapshot again.
+ */
+interface IdleActor {
+  actor: RootActor;
+  version: number;
+  json: string;
+  snapshot: unknown;
+}
+
+/** A turn run through the machine: what to send, the snapshot to store (and its text), its still running actor. */
+interface TurnOutcome {
+  actor: RootActor;
+  messages: BotMessage[];
+  persisted: unknown;
+  json: string;
+  /** The kept actor the turn went on with, or null when it was restored or new. */
+  from: IdleActor | null;
+}
+
+function isIdleActor(start: Snapshot<unknown> | IdleActor | undefined): start is IdleActor {
+  return start !== undefined && 'actor' in start && 'json' in start;
+}
+
+/**
+ * True when `value` is exactly what its JSON text parses back to: strings, finite numbers, booleans, null, arrays and
+ * plain objects of those (no undefined, Date, class instance or function, which the text would change or drop).
+ */
+function isJsonData(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!(i in value) || !isJsonData(value[i])) return false;
+    return true;
+  }
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  if (Object.getOwnPropertySymbols(value).length > 0) return false;
+  return Object.values(value).every(isJsonData);
+}
+
+/** A persisted snapshot that restoring from its JSON text gives back unchanged (`output` and `error` unset are absent). */
+function isPlainSnapshot(persisted: unknown): boolean {
+  if (persisted === null || typeof persisted !== 'object') return false;
+  const { output, error, ...rest } = persisted as Record<string, unknown>;
+  return output === undefined && error === undefined && isJsonData(rest);
+}
+
+function idleKey(key: ConversationKey): string {
+  return `${key.channel}\n${key.conversationId}`;
+}
+
 /** What each flow's menu option asks for ("2" at the menu is a card block); only the menu's flows are options. */
 const MENU_INTENTS: Readonly<Record<FlowName, IntentName>> = {
   balance: 'balance',
@@ -43,7 +103,7 @@ const AT_MENU: Expecting = { at: 'menu', options: say.MENU.map((item) => ({ inte
  * What the conversation is waiting for: the menu's options, or the step the running flow asks (prompt states declare
  * it in their meta, see bot/flows/prompt.ts). A flow step that declares nothing is read as free text at no menu.
  */
-function expectingOf(actor: ReturnType<typeof createActor<RootMachine>>): Expecting {
+function expectingOf(actor: RootActor): Expecting {
   const root = actor.getSnapshot();
   if (root.value === 'menu') return AT_MENU;
   const flow = (root.children as TaggedSnapshot['children'])?.flow?.getSnapshot() as
@@ -110,9 +170,17 @@ function isBusy(snapshot: TaggedSnapshot): boolean {
  * every service call settled, collect what IPlani says, and save the new snapshot with optimistic concurrency. A turn
  * that loses a race reloads and runs again; service calls carry idempotency keys derived from the turn, so a rerun
  * replays instead of repeating an effect. Only settled snapshots are ever stored.
+ *
+ * Building an actor and restoring its snapshot is a large share of a turn's CPU, and most turns start at the menu with
+ * the snapshot the previous turn left. So an actor that ends its turn at the menu (no flow running, nothing scheduled)
+ * is kept, with the stored version and content it equals; a later turn whose loaded conversation has that same
+ * version and content takes it instead of restoring one. Anything else (another instance saved, the conversation was
+ * erased and started again, a lost race) finds no match and restores from the database as before.
  */
 export class ConversationEngine {
   private readonly machine: RootMachine;
+  /** Kept actors by conversation (channel and conversation id), oldest first. */
+  private readonly idle = new Map<string, IdleActor>();
 
   constructor(
     ports: WalletPorts,
@@ -167,7 +235,9 @@ export class ConversationEngine {
         snapshot = undefined;
         prefix.push({ text: say.IDLE_RESET });
       }
-      const outcome = await this.run(key, snapshot, async (expecting) => ({
+      // A conversation reset for idleness restarts from nothing; any other takes the kept actor if it still matches.
+      const kept = stored && snapshot !== undefined ? this.takeIdle(key, stored) : undefined;
+      const outcome = await this.run(key, kept ?? snapshot, async (expecting) => ({
         type: 'USER',
         input,
         utterance: await understand(expecting),
@@ -178,16 +248,22 @@ export class ConversationEngine {
       if (!outcome) {
         // The machine failed (a bug, not bad input): apologise and start the conversation over.
         const fresh = await this.run(key, undefined, null);
-        if (fresh && (await this.persist(key, stored, fresh.persisted))) {
+        const version = fresh && (await this.persist(key, stored, fresh));
+        if (fresh && version) {
+          this.keepIdle(key, fresh, version);
           this.observeTurn(span, fresh.persisted, 'reset');
           return coalesce([{ text: say.SERVICE_ERROR }, say.menu(say.MENU_LEADS.choose)]);
         }
+        fresh?.actor.stop();
         continue;
       }
-      if (await this.persist(key, stored, outcome.persisted)) {
+      const version = await this.persist(key, stored, outcome);
+      if (version) {
+        this.keepIdle(key, outcome, version);
         this.observeTurn(span, outcome.persisted, 'ok');
         return coalesce([...prefix, ...outcome.messages]);
       }
+      outcome.actor.stop();
       this.logger.info({ channel: key.channel, attempt }, 'conversation turn lost a race; retrying');
     }
     throw new Error('conversation turn could not be saved after several attempts');
@@ -198,22 +274,65 @@ export class ConversationEngine {
    * menu (a balance or documents look-up, a question): then there is nothing to save, and the turn orders before any
    * racing one. Mid-flow turns always save, since their time stamp drives the idle reset. The conversation is stored
    * as the citizen's as the machine knows it after the turn: linked by this turn's `vincular`, nobody's after
-   * `desvincular`.
+   * `desvincular`. Returns the version stored now, or 0 when another turn saved first.
    */
-  private async persist(key: ConversationKey, stored: StoredConversation | null, persisted: unknown): Promise<boolean> {
+  private async persist(key: ConversationKey, stored: StoredConversation | null, outcome: TurnOutcome): Promise<number> {
+    const { persisted, json, from } = outcome;
     const citizenId = (persisted as { context?: { citizenId?: string | null } }).context?.citizenId ?? null;
-    const json = JSON.stringify(persisted);
     const unchanged =
       stored !== null &&
       (persisted as { value?: unknown }).value === 'menu' &&
       stored.userId === citizenId &&
       stored.channelUserId === key.channelUserId &&
-      isDeepStrictEqual(JSON.parse(json), stored.snapshot);
-    if (unchanged) return true;
-    return this.store.save(key.channel, key.conversationId, json, stored?.version ?? 0, {
+      // A kept actor equals the stored snapshot (see takeIdle): the same text after the turn is the same content.
+      ((from !== null && json === from.json) || isDeepStrictEqual(JSON.parse(json), stored.snapshot));
+    if (unchanged) return stored.version;
+    const saved = await this.store.save(key.channel, key.conversationId, json, stored?.version ?? 0, {
       channelUserId: key.channelUserId,
       userId: citizenId,
     });
+    return saved ? (stored?.version ?? 0) + 1 : 0;
+  }
+
+  /** The kept actor of this conversation if its state is the loaded one (same version and content); taken, never shared. */
+  private takeIdle(key: ConversationKey, stored: StoredConversation): IdleActor | undefined {
+    const id = idleKey(key);
+    const kept = this.idle.get(id);
+    if (!kept) return undefined;
+    this.idle.delete(id);
+    // The version alone is not enough: an erased conversation starts again at version 1.
+    if (kept.version === stored.version && isDeepStrictEqual(kept.snapshot, stored.snapshot)) return kept;
+    kept.actor.stop();
+    return undefined;
+  }
+
+  /**
+   * Keeps the turn's actor for the next turn when it is at the menu with nothing running (no flow, so no service call
+   * or scheduled event can change it while it waits) and its snapshot is plain JSON data, so that going on with it is
+   * exactly restoring the stored text; otherwise stops it.
+   */
+  private keepIdle(key: ConversationKey, outcome: TurnOutcome, version: number): void {
+    const { actor, json, persisted, from } = outcome;
+    const state = actor.getSnapshot();
+    if (
+      state.status !== 'active' ||
+      state.value !== 'menu' ||
+      Object.keys(state.children).length > 0 ||
+      !isPlainSnapshot(persisted)
+    ) {
+      actor.stop();
+      return;
+    }
+    const snapshot = from !== null && json === from.json ? from.snapshot : (JSON.parse(json) as unknown);
+    const id = idleKey(key);
+    this.idle.get(id)?.actor.stop();
+    this.idle.delete(id);
+    this.idle.set(id, { actor, version, json, snapshot });
+    if (this.idle.size > MAX_IDLE_ACTORS) {
+      const [oldest, entry] = this.idle.entries().next().value!;
+      this.idle.delete(oldest);
+      entry.actor.stop();
+    }
   }
 
   /** The state name of a stored conversation (for tests and diagnostics). */
@@ -226,18 +345,26 @@ export class ConversationEngine {
     return Date.now() - updatedAt.getTime() > this.options.idleMinutes * 60_000;
   }
 
+  /**
+   * Runs one event through the conversation's actor: the kept one, or one restored from `start` (a fresh one when
+   * undefined). On success the actor is returned still running: the caller keeps it or stops it.
+   */
   private async run(
     key: ConversationKey,
-    snapshot: Snapshot<unknown> | undefined,
-    eventFor: ((expecting: Expecting) => Promise<Parameters<ReturnType<typeof createActor<RootMachine>>['send']>[0]>) | null,
-  ): Promise<{ messages: BotMessage[]; persisted: unknown } | null> {
-    const actor = createActor(this.machine, {
-      input: { conversation: key },
-      ...(snapshot ? { snapshot: snapshot } : {}),
-    });
+    start: Snapshot<unknown> | IdleActor | undefined,
+    eventFor: ((expecting: Expecting) => Promise<Parameters<RootActor['send']>[0]>) | null,
+  ): Promise<TurnOutcome | null> {
+    const from = isIdleActor(start) ? start : null;
+    const actor =
+      from?.actor ??
+      createActor(this.machine, {
+        input: { conversation: key },
+        ...(start ? { snapshot: start as Snapshot<unknown> } : {}),
+      });
     let failure: unknown = null;
-    actor.subscribe({ error: (error) => (failure = error) });
-    actor.start();
+    const errors = actor.subscribe({ error: (error) => (failure = error) });
+    if (!from) actor.start();
+    let outcome: TurnOutcome | null = null;
     try {
       if (eventFor) actor.send(await eventFor(expectingOf(actor)));
       await this.settle(actor);
@@ -247,14 +374,17 @@ export class ConversationEngine {
       }
       const messages = [...actor.getSnapshot().context.outbox];
       actor.send({ type: 'FLUSHED' });
-      return { messages, persisted: actor.getPersistedSnapshot() };
+      const persisted = actor.getPersistedSnapshot();
+      outcome = { actor, messages, persisted, json: JSON.stringify(persisted), from };
+      return outcome;
     } finally {
-      actor.stop();
+      errors.unsubscribe();
+      if (!outcome) actor.stop();
     }
   }
 
   /** Resolves when no machine in the tree is busy; children's changes are observed through the actor system. */
-  private settle(actor: ReturnType<typeof createActor<RootMachine>>): Promise<void> {
+  private settle(actor: RootActor): Promise<void> {
     if (!isBusy(actor.getSnapshot())) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
