@@ -139,3 +139,39 @@ describe('blocking a card is safe', () => {
     expect(await cardsOf(citizen)).toEqual({ '6161': { status: 'blocked', reason: 'stolen' } });
   });
 });
+
+describe('small talk is never answered from the FAQ (issue 17, point 6)', () => {
+  const NOT_UNDERSTOOD = /^Desculpe, não entendi o que você quer fazer/;
+  const THANKS_MENU = /é só escolher:\n1\. Consultar saldo/;
+
+  it.each([false, true])(
+    '"sim", "ok", "kkk" with nothing asked are not understood (linked: %s); thanks and goodbyes are',
+    async (linked) => {
+      const citizen = await citizenWithCards(['2020']);
+      const bot = linked ? await linkedBot(citizen) : new BotHarness(t);
+      const name = linked ? ', Maria' : '';
+      for (const text of ['sim', 'ok', 'kkk', 'blz']) {
+        await play(bot, [[text, [NOT_UNDERSTOOD, MENU]]]);
+        expect(bot.last[0].text).not.toMatch(/Alguma destas perguntas|gratuidade|código/);
+      }
+      await play(bot, [
+        ['valeu', [new RegExp(`^Por nada${name}! 😊`), THANKS_MENU]],
+        ['vlw', [new RegExp(`^Por nada${name}! 😊`), THANKS_MENU]],
+        ['oi', [new RegExp(`^Olá${name}! 😊 Eu sou a IPlani`), MENU]],
+        ['tchau', [new RegExp(`^Até mais${name}! 👋`)]],
+      ]);
+    },
+  );
+
+  it('"ta bom vou olhar o extrato entao obrigada" after an answer is thanks, not a request for the statement', async () => {
+    const citizen = await citizenWithCards(['3030', '4040']);
+    const bot = await linkedBot(citizen);
+    await play(bot, [
+      ['como faço pra recarregar o cartão?', [/Recarregar/, MENU]],
+      ['ta bom vou olhar o extrato entao obrigada', [/^Por nada, Maria! 😊/, THANKS_MENU]],
+    ]);
+    expect(bot.last[0].text).not.toMatch(/extrato|Qual cartão|movimenta|Alguma destas/);
+    // A request that says thanks too is still the request.
+    await play(bot, [['quero ver o extrato obrigada', [/Qual cartão você quer consultar\?/]]]);
+  });
+});
