@@ -140,6 +140,27 @@ describe('blocking a card is safe', () => {
   });
 });
 
+describe('saving a document is safe', () => {
+  it('nothing is saved without an explicit yes: "pode ser?" or "talvez" at "Posso salvar?" ask again', async () => {
+    const citizen = await citizenWithCards(['9090']);
+    const bot = await linkedBot(citizen);
+    const documents = async () =>
+      (await inContext(() => t.app.services.documents.list({ id: citizen, role: 'citizen' }, {}, { limit: 100 }))).items;
+    await play(bot, [
+      ['quero guardar meu cpf', [/número do documento \(CPF\)/]],
+      ['529.982.247-25', [/anexar/]],
+      ['pula', [/Confira os dados/, /Posso salvar\?/]],
+      ['pode ser?', [/Responda "sim" para salvar/, /Posso salvar\?/]],
+      ['talvez', [/Responda "sim" para salvar/, /Posso salvar\?/]],
+    ]);
+    expect(await documents()).toHaveLength(0);
+    await play(bot, [['pode salvar', [/Documento salvo/, MENU]]]);
+    const saved = await documents();
+    expect(saved).toHaveLength(1);
+    expect(saved[0].document).toMatchObject({ type: 'cpf', number: '52998224725' });
+  });
+});
+
 describe('small talk is never answered from the FAQ (issue 17, point 6)', () => {
   const NOT_UNDERSTOOD = /^Desculpe, não entendi o que você quer fazer/;
   const THANKS_MENU = /é só escolher:\n1\. Consultar saldo/;
