@@ -78,6 +78,14 @@ const NEEDS_CITIZEN: ReadonlySet<FlowName> = new Set([
   'cards',
 ]);
 
+/** What a greeting, thanks or goodbye is answered with (bot/render/messages.pt-BR.ts `courtesy`). */
+const COURTESY_ACTS = ['greeting', 'thanks', 'goodbye'] as const satisfies readonly IntentName[];
+type CourtesyAct = (typeof COURTESY_ACTS)[number];
+
+function courtesyAct(act: IntentName | null): CourtesyAct {
+  return COURTESY_ACTS.find((courtesy) => courtesy === act) ?? 'greeting';
+}
+
 function command(event: RootEvent): Readonly<Command> | null {
   return event.type === 'USER' ? event.utterance.command : null;
 }
@@ -217,8 +225,9 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         on: input.on,
         outcome: await ports.setNotifications(input.conversation, input.citizenId, input.on, input.replyAddress),
       })),
-      firstName: fromPromise<{ name: string | null; thanks: boolean }, { citizenId: string; thanks: boolean }>(
-        async ({ input }) => ({ name: await ports.firstName(input.citizenId), thanks: input.thanks }),
+      firstName: fromPromise<{ name: string | null; act: CourtesyAct }, { citizenId: string; act: CourtesyAct }>(
+        // The name is a courtesy: without it the citizen is still greeted, thanked or said goodbye to.
+        async ({ input }) => ({ name: await ports.firstName(input.citizenId).catch(() => null), act: input.act }),
       ),
       askFaq: fromPromise<FaqReply & { question: boolean }, { question: string; client: string; isQuestion: boolean }>(
         async ({ input }) => ({ ...(await ports.askFaq(input.question, input.client)), question: input.isQuestion }),
@@ -312,8 +321,8 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               actions: ['rememberCitizen', 'clearPending', 'forgetRequest'],
             },
             {
-              // A linked citizen is greeted and thanked by first name.
-              guard: and([{ type: 'says', params: { acts: ['greeting', 'thanks'] as IntentName[] } }, 'isLinked']),
+              // A linked citizen is greeted, thanked and said goodbye to by first name.
+              guard: and([{ type: 'says', params: { acts: [...COURTESY_ACTS] } }, 'isLinked']),
               target: 'greetingByName',
               actions: 'rememberCitizen',
             },
@@ -327,7 +336,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             },
             {
               guard: { type: 'says', params: { acts: ['goodbye'] } },
-              actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: say.GOODBYE } } }],
+              actions: ['rememberCitizen', { type: 'enqueue', params: { message: say.goodbye() } }],
             },
             {
               // "sim", "ok", "kkk" with nothing asked: never a confident FAQ answer to a question nobody asked.
@@ -352,19 +361,17 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
           src: 'firstName',
           input: ({ context, event }) => ({
             citizenId: context.citizenId ?? '',
-            thanks: event.type === 'USER' && event.utterance.act === 'thanks',
+            act: courtesyAct(event.type === 'USER' ? event.utterance.act : null),
           }),
           onDone: {
             target: 'menu',
             actions: {
               type: 'enqueue',
               params: ({ event }) => ({
-                message: event.output.thanks ? say.thanks(event.output.name) : say.greeting(event.output.name),
+                message: say.courtesy(event.output.act, event.output.name),
               }),
             },
           },
-          // The name is a courtesy: without it the citizen is still greeted.
-          onError: { target: 'menu', actions: { type: 'enqueue', params: { message: say.greeting() } } },
         },
       },
       answering: {

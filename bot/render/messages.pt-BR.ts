@@ -80,7 +80,17 @@ export function thanks(firstName: string | null = null): BotMessage {
   };
 }
 
-export const GOODBYE = 'Até mais! 👋 Quando precisar, é só mandar uma mensagem.';
+/** A goodbye ("tchau", "falou"): no menu, the conversation is ending. */
+export function goodbye(firstName: string | null = null): BotMessage {
+  return { text: `Até mais${firstName ? `, ${firstName}` : ''}! 👋 Quando precisar, é só mandar uma mensagem.` };
+}
+
+/** The reply to a greeting, thanks or goodbye, by first name when IPlani knows it. */
+export function courtesy(act: 'greeting' | 'thanks' | 'goodbye', firstName: string | null = null): BotMessage {
+  if (act === 'thanks') return thanks(firstName);
+  if (act === 'goodbye') return goodbye(firstName);
+  return greeting(firstName);
+}
 
 /** Something IPlani does not do: declined, saying what it does. */
 export function outOfScope(): BotMessage {

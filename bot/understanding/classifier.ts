@@ -413,9 +413,12 @@ export class IntentClassifier {
       if (stepValue) return decided('inform', stepValue);
     }
 
+    // A confirmation blocks a card or saves a document: a yes asked back as a question ("pode ser?", "ok?", "sim, mas
+    // perco o saldo?") is not one. A no stays a no, whatever its punctuation: declining is always safe.
+    const asked = text.includes('?');
     if (YES_NO_STEPS.has(at) && !(best.intent === 'cancel' && sure)) {
       const yes = this.recognizers.yesNo(text);
-      if (yes !== null) return decided(yes ? 'yes' : 'no');
+      if (yes === false || (yes === true && !asked)) return decided(yes ? 'yes' : 'no');
     }
 
     // Only emoji or punctuation, and not a yes/no being asked: nothing to act on.
@@ -437,7 +440,9 @@ export class IntentClassifier {
       if (alternative) ({ intent, score } = alternative);
     }
     if (ANSWERS.has(intent)) {
-      const fits = (intent === 'skip' && SKIPPABLE_STEPS.has(at)) || (intent !== 'skip' && YES_NO_STEPS.has(at));
+      const fits =
+        (intent === 'skip' && SKIPPABLE_STEPS.has(at)) ||
+        (intent !== 'skip' && YES_NO_STEPS.has(at) && !(intent === 'yes' && asked));
       // A sentence is more than an answer: "coloquei 20 reais e nao caiu" is a question, not a stray "não".
       const alternative = ranked.find((r) => !ANSWERS.has(r.intent) && r.intent !== 'out_of_context');
       if (!fits && alternative && words(simple) > 3 && alternative.score >= SENTENCE_THRESHOLD) {

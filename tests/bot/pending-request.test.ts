@@ -33,10 +33,8 @@ async function citizenWithTwoCards(): Promise<{ id: string; named: CardSummary; 
 }
 
 /** Each card's status, read through the cards service. */
-async function statuses(citizenId: string): Promise<Record<string, string>> {
-  const actor = { id: citizenId, role: 'citizen' as const };
-  const cards = await RequestContext.create(t.app.db.em, () => t.app.services.cards.listCards(actor, { limit: 10 }));
-  return Object.fromEntries(cards.items.map((card) => [card.id, card.status]));
+function statuses(citizenId: string): Promise<Record<string, string>> {
+  return statusesIn(t, citizenId);
 }
 
 const last4 = (card: CardSummary) => card.number.slice(-4);
@@ -83,3 +81,47 @@ describe('a request waiting for the citizen to link', () => {
     expect(await statuses(id)).toEqual({ [named.id]: 'active', [other.id]: 'active' });
   });
 });
+
+describe('the resume window is BOT_LINK_RESUME_MINUTES', () => {
+  const longClock = new TestClock();
+  let long: TestApp;
+  beforeAll(async () => {
+    long = await startTestApp({ clock: longClock, env: { BOT_LINK_RESUME_MINUTES: '30' } });
+  });
+  afterAll(async () => {
+    await long.close();
+  });
+
+  /** A citizen of `app` with one active card, and its last digits. */
+  async function citizenWithCard(app: TestApp): Promise<{ id: string; last4: string }> {
+    const citizen = await registerCitizen(app);
+    const actor = { id: citizen.id, role: 'citizen' as const };
+    const cards = await RequestContext.create(app.app.db.em, () => app.app.services.cards.listCards(actor, { limit: 10 }));
+    return { id: citizen.id, last4: last4(cards.items[0]) };
+  }
+
+  it('set to 30: a request 20 minutes old (past the default 10) is resumed, one 31 minutes old is not', async () => {
+    const resumed = await citizenWithCard(long);
+    const bot = new BotHarness(long);
+    await play(bot, [[`perdi meu cartão final ${resumed.last4}`, [/vincular SEU-CÓDIGO/]]]);
+    longClock.advance(20 * MINUTE);
+    expect((await bot.link(resumed.id))[0]).toMatch(/vinculada[\s\S]*Confirma o bloqueio do cartão •••• \d{4} por perda\?/);
+    await play(bot, [['nao', [/continua ativo/]]]);
+
+    const expired = await citizenWithCard(long);
+    const late = new BotHarness(long);
+    await play(late, [[`perdi meu cartão final ${expired.last4}`, [/vincular SEU-CÓDIGO/]]]);
+    longClock.advance(31 * MINUTE);
+    const replies = await late.link(expired.id);
+    expect(replies[0]).toMatch(/vinculada[\s\S]*O que você quer fazer\?/);
+    expect(replies[0]).not.toMatch(/Confirma|Qual cartão/);
+    expect(Object.values(await statusesIn(long, expired.id))).toEqual(['active']);
+  });
+});
+
+/** Each card's status in `app`, read through its cards service. */
+async function statusesIn(app: TestApp, citizenId: string): Promise<Record<string, string>> {
+  const actor = { id: citizenId, role: 'citizen' as const };
+  const cards = await RequestContext.create(app.app.db.em, () => app.app.services.cards.listCards(actor, { limit: 10 }));
+  return Object.fromEntries(cards.items.map((card) => [card.id, card.status]));
+}

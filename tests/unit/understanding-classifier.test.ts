@@ -80,6 +80,19 @@ describe('answers at a prompt', () => {
     expect((await classifier.classify(text, { at: 'block.confirm', options: YES_NO })).intent).toBe(intent);
   });
 
+  it.each(['pode ser?', 'ok?', 'sim?', 'pode?', 'sim, mas perco o saldo?', 'isso é seguro?'])(
+    'at a yes/no prompt "%s" asks back: it is never a yes',
+    async (text) => {
+      for (const at of ['block.confirm', 'save.confirm'] as const) {
+        expect((await classifier.classify(text, { at, options: YES_NO })).intent).not.toBe('yes');
+      }
+    },
+  );
+
+  it('"nao?" at a yes/no prompt is still a no: declining changes nothing', async () => {
+    expect((await classifier.classify('nao?', { at: 'block.confirm', options: YES_NO })).intent).toBe('no');
+  });
+
   it('"cancelar" at a confirmation is a cancel, not a no', async () => {
     expect((await classifier.classify('cancelar', { at: 'block.confirm', options: YES_NO })).intent).toBe('cancel');
   });
