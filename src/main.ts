@@ -147,8 +147,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const outbound = new OutboundHttp(config.outbound, { resolver: options.resolver });
   // The metrics come first: the services count into them from construction on.
   const metrics = new AppMetrics(db, config.database);
-  // The links the domain sends citizens name routes the edges own: each edge builds its own.
-  const links: PublicLinks = { ...restLinks(config.publicBaseUrl), ...chatLinks(config.publicBaseUrl) };
+  const links = publicLinksFor(config);
   const services = createServices({ config, em: db.em, logger, secrets, mailer, clock, cardOperations: metrics, links });
   if (config.adminEmails.length > 0) {
     await RequestContext.create(db.em, async () => {
@@ -255,6 +254,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       return closing;
     },
   };
+}
+
+/** The links the domain sends citizens (e-mails, shares) name routes the edges own: each edge builds its own. */
+export function publicLinksFor(config: Config): PublicLinks {
+  return { ...restLinks(config.publicBaseUrl), ...chatLinks(config.publicBaseUrl) };
 }
 
 /**
