@@ -94,7 +94,10 @@ export class JobRunner {
       // Schedules, maintenance and supervision are the workers' business: an app that only sends jobs stays quiet.
       schedule: workers,
       supervise: workers,
-      useListenNotify: true,
+      // LISTEN/NOTIFY wakes workers at once on PostgreSQL. On embedded PGlite it stalled the app's requests behind
+      // pg-boss's listener on the one shared connection (tests/integration/access-by-route.test.ts timed out), so the
+      // workers there find new jobs by polling (JOBS_POLLING_INTERVAL_SECONDS).
+      useListenNotify: this.database.kind === 'postgresql',
     });
     boss.on('error', (error: unknown) => this.logger.warn({ err: error }, 'job runner error'));
     await boss.start();
