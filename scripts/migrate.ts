@@ -8,6 +8,7 @@
  */
 import { ConfigError, loadConfig, type Config } from '../src/config';
 import { openDatabase, pendingMigrations } from '../src/db/orm';
+import { installJobsSchema, jobsDatabaseOf } from '../src/jobs/job-runner';
 
 async function main(): Promise<number> {
   let config: Config;
@@ -25,11 +26,15 @@ async function main(): Promise<number> {
     const pending = await pendingMigrations(db.orm);
     if (pending.length === 0) {
       process.stdout.write('Database schema is up to date: no pending migrations.\n');
-      return 0;
+    } else {
+      process.stdout.write(`Applying ${pending.length} migration(s): ${pending.join(', ')}\n`);
+      await db.orm.migrator.up();
+      process.stdout.write('Migrations applied.\n');
     }
-    process.stdout.write(`Applying ${pending.length} migration(s): ${pending.join(', ')}\n`);
-    await db.orm.migrator.up();
-    process.stdout.write('Migrations applied.\n');
+    // pg-boss keeps its own schema and versions (it would also install it at the first start); done here so replicas
+    // starting together do not each do it.
+    await installJobsSchema(jobsDatabaseOf(config.database, db.em));
+    process.stdout.write('Job queue schema is up to date.\n');
     return 0;
   } finally {
     await db.close();

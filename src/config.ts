@@ -28,6 +28,7 @@ export interface Config {
   auth: AuthConfig;
   cards: CardsConfig;
   idempotency: IdempotencyConfig;
+  jobs: JobsConfig;
   faq: FaqConfig;
   bot: BotConfig;
   mail: MailConfig;
@@ -230,6 +231,27 @@ export interface IdempotencyConfig {
   claimTimeoutSeconds: number;
   /** How often the app purges keys older than the TTL. */
   purgeIntervalMinutes: number;
+}
+
+/** The background job runner (src/jobs, pg-boss). */
+export interface JobsConfig {
+  /** Workers and schedules run inside the app (default); false when they run apart (`npm run worker`, PostgreSQL only). */
+  inApp: boolean;
+  /** Attempts after the first before a job is failed for good (the dead-letter state). */
+  retryLimit: number;
+  /** First retry delay; it doubles with each attempt (with jitter) up to retryDelayMaxSeconds. */
+  retryDelaySeconds: number;
+  retryDelayMaxSeconds: number;
+  /** An attempt running longer than this is considered lost and retried. */
+  expireSeconds: number;
+  /** How long a failed job's dead-letter copy is kept. */
+  deadLetterRetentionDays: number;
+  /** How often an idle worker looks for jobs when no notification woke it (LISTEN/NOTIFY wakes it at once). */
+  pollingIntervalSeconds: number;
+  /** Connections of pg-boss's own pool on PostgreSQL (PGlite shares the app's one connection). */
+  poolMax: number;
+  /** How long a stop waits for jobs in progress. */
+  stopTimeoutMs: number;
 }
 
 export interface MailConfig {
@@ -498,6 +520,12 @@ export function loadConfig(env: Env = process.env): Config {
   const database: DatabaseConfig = databaseUrl
     ? { kind: 'postgresql', url: databaseUrl, poolMax }
     : { kind: 'pglite', dataDir: resolve(dataDir, 'pglite') };
+  if (read(env, 'JOBS_IN_APP') === 'false' && !databaseUrl) {
+    // The embedded database is one process per directory: a separate worker could not open it.
+    throw new ConfigError(
+      'JOBS_IN_APP=false needs DATABASE_URL (PostgreSQL): with the embedded database the workers run in the app',
+    );
+  }
   const publicBaseUrl = (url(env, 'PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
   const config: Config = {
     nodeEnv,
@@ -523,6 +551,17 @@ export function loadConfig(env: Env = process.env): Config {
       ttlHours: integer(env, 'IDEMPOTENCY_TTL_HOURS', 24, 24, 24 * 365),
       claimTimeoutSeconds: integer(env, 'IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS', 60, 1, 3600),
       purgeIntervalMinutes: integer(env, 'IDEMPOTENCY_PURGE_INTERVAL_MINUTES', 10, 1, 1440),
+    },
+    jobs: {
+      inApp: oneOf(env, 'JOBS_IN_APP', ['true', 'false'] as const, 'true') === 'true',
+      retryLimit: integer(env, 'JOBS_RETRY_LIMIT', 5, 0, 100),
+      retryDelaySeconds: integer(env, 'JOBS_RETRY_DELAY_SECONDS', 30, 1, 86_400),
+      retryDelayMaxSeconds: integer(env, 'JOBS_RETRY_DELAY_MAX_SECONDS', 3600, 1, 7 * 86_400),
+      expireSeconds: integer(env, 'JOBS_EXPIRE_SECONDS', 900, 1, 86_400),
+      deadLetterRetentionDays: integer(env, 'JOBS_DEAD_LETTER_RETENTION_DAYS', 30, 1, 365),
+      pollingIntervalSeconds: integer(env, 'JOBS_POLLING_INTERVAL_SECONDS', 2, 1, 600),
+      poolMax: integer(env, 'JOBS_POOL_MAX', 3, 2, 100),
+      stopTimeoutMs: integer(env, 'JOBS_STOP_TIMEOUT_MS', 10_000, 0, 600_000),
     },
     bot: {
       endpoint: oneOf(env, 'BOT_ENDPOINT', ['on', 'off'] as const, 'on'),

@@ -31,6 +31,7 @@ import { chatLinks, registerChatPage } from '../bot/channels/directline/chat-pag
 import { restLinks } from '../api/http/public-links';
 import type { PublicLinks } from './shared/public-links';
 import { systemClock, type Clock } from './shared/clock';
+import { defineMaintenanceJobs } from './jobs/maintenance-jobs';
 
 /** A running (or ready to run) instance of the whole application. */
 export interface App {
@@ -146,8 +147,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const outbound = new OutboundHttp(config.outbound, { resolver: options.resolver });
   // The metrics come first: the services count into them from construction on.
   const metrics = new AppMetrics(db, config.database);
-  // The links the domain sends citizens name routes the edges own: each edge builds its own.
-  const links: PublicLinks = { ...restLinks(config.publicBaseUrl), ...chatLinks(config.publicBaseUrl) };
+  const links = publicLinksFor(config);
   const services = createServices({ config, em: db.em, logger, secrets, mailer, clock, cardOperations: metrics, links });
   if (config.adminEmails.length > 0) {
     await RequestContext.create(db.em, async () => {
@@ -199,20 +199,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     clock,
   });
   registerChatPage(server);
-  // Channel link notices left by an earlier run or a migration go out now; the timer below retries failed ones.
+  // Channel link notices left by an earlier run or a migration go out now; the send-channel-link-notices job retries
+  // failed ones.
   services.channelLinkNotices.kick();
-  // Expired idempotency keys and files staged by abandoned chat flows are purged in the background; every instance may
-  // run it (plain DELETEs by age). Pending channel link notices are sent on the same beat (claimed, so once).
-  const purgeTimer = setInterval(() => {
-    services.channelLinkNotices.kick();
-    services.idempotency
-      .purgeExpired()
-      .catch((error: unknown) => logger.warn({ err: error }, 'purging expired idempotency keys failed'));
-    services.stagedFiles
-      .purgeAbandoned(config.bot.idleMinutes)
-      .catch((error: unknown) => logger.warn({ err: error }, 'purging abandoned chat files failed'));
-  }, config.idempotency.purgeIntervalMinutes * 60_000);
-  purgeTimer.unref();
+  // Purges and retries are pg-boss schedules (src/jobs): one run per occurrence across every instance. The workers run
+  // here unless JOBS_IN_APP=false (then `npm run worker` runs them); the app still connects to queue jobs and for the
+  // admin view.
+  await startJobs(services, { config, db, clock });
 
   let closing: Promise<void> | undefined;
   async function stopServer(): Promise<void> {
@@ -248,18 +241,36 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
     close() {
       closing ??= (async () => {
-        clearInterval(purgeTimer);
         await directLine.close();
         if (server.server.listening) await stopServer();
         // Deliveries already answered 200 are finished before the database closes; Meta will not send them again.
         await whatsapp?.close();
         await services.channelLinkNotices.idle();
+        // Jobs in progress finish before the database closes.
+        await services.jobRunner.stop();
         if (!options.database) await db.close();
         outbound.closeIdle();
       })();
       return closing;
     },
   };
+}
+
+/** The links the domain sends citizens (e-mails, shares) name routes the edges own: each edge builds its own. */
+export function publicLinksFor(config: Config): PublicLinks {
+  return { ...restLinks(config.publicBaseUrl), ...chatLinks(config.publicBaseUrl) };
+}
+
+/**
+ * Defines the app's jobs and starts the runner: with the workers in this process when `config.jobs.inApp` (or `workers`
+ * says so: the separate worker), otherwise only to queue jobs and serve the admin view.
+ */
+export async function startJobs(
+  services: AppServices,
+  { config, db, clock, workers = config.jobs.inApp }: { config: Config; db: Database; clock: Clock; workers?: boolean },
+): Promise<void> {
+  defineMaintenanceJobs(services.jobRunner, { config, services, em: db.em, clock });
+  await services.jobRunner.start({ workers });
 }
 
 function printBanner(app: App, port: number): void {

@@ -52,6 +52,8 @@ import { Reauthenticator } from './accounts/reauthentication';
 import { AccountNotices } from './accounts/account-notices';
 import { systemClock, type Clock } from './shared/clock';
 import type { CardOperationCounter } from './shared/metrics';
+import { JobRunner, jobsDatabaseOf } from './jobs/job-runner';
+import { JobsService } from './jobs/jobs.service';
 
 /** Everything a service may depend on. The entity manager is the root one: inside a request it resolves to the request's fork. */
 export interface ServiceDependencies {
@@ -87,6 +89,10 @@ export interface AppServices {
   notificationSubscriptions: NotificationSubscriptions;
   events: DomainEvents;
   stagedFiles: StagedFilesService;
+  /** The background job runner (pg-boss): jobs are defined and the runner started by the composition root. */
+  jobRunner: JobRunner;
+  /** The admin view of the jobs. */
+  jobs: JobsService;
 }
 
 /** Builds the domain services once per app, each after what it depends on, everything through constructors. */
@@ -234,6 +240,8 @@ export function createServices({
   );
   const conversations = new ConversationStore(conversationsRepository);
   const notificationSubscriptions = new NotificationSubscriptions(conversationsRepository);
+  // Built here, connected only when started (src/main.ts, the worker): the operator commands never connect it.
+  const jobRunner = new JobRunner(jobsDatabaseOf(config.database, em), config.jobs, em, logger);
   return {
     documentTypes: new DocumentTypesService(),
     accounts,
@@ -252,5 +260,7 @@ export function createServices({
     notificationSubscriptions,
     events,
     stagedFiles,
+    jobRunner,
+    jobs: new JobsService(jobRunner),
   };
 }

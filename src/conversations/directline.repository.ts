@@ -73,13 +73,13 @@ export class DirectLineRepository extends Repository {
     }));
   }
 
-  /** Deletes conversations (and their activities) with nothing new for `idleHours`; returns how many went. */
-  async deleteIdle(idleHours: number): Promise<number> {
+  /** Deletes conversations (and their activities) with nothing new for `idleHours` before `now`; returns how many went. */
+  async deleteIdle(idleHours: number, now: Date): Promise<number> {
     const row = await this.row<{ n: number }>(
       `with gone as (
-         delete from directline_conversations where updated_at < now() - make_interval(hours => ?::int) returning 1)
+         delete from directline_conversations where updated_at < ?::timestamptz - make_interval(hours => ?::int) returning 1)
        select count(*)::int as n from gone`,
-      [idleHours],
+      [now, idleHours],
     );
     return Number(row!.n);
   }

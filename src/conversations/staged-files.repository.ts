@@ -41,18 +41,18 @@ export class StagedFilesRepository extends Repository {
   }
 
   /**
-   * Deletes files staged more than `idleMinutes` ago whose conversation has had no saved turn for as long (or has no
+   * Deletes files staged more than `idleMinutes` before `now` (the app's clock) whose conversation has had no saved turn for as long (or has no
    * conversation at all); returns how many. Reads the bot's `conversations` table, whose time stamp says a flow is idle.
    */
-  async deleteAbandoned(idleMinutes: number): Promise<number> {
+  async deleteAbandoned(idleMinutes: number, now: Date): Promise<number> {
     const rows = await this.rows<{ id: string }>(
       `delete from bot_staged_files f
-        where f.created_at < now() - make_interval(mins => ?)
+        where f.created_at < ?::timestamptz - make_interval(mins => ?)
           and not exists (select 1 from conversations c
                            where c.channel = f.channel and c.conversation_id = f.conversation_id
-                             and c.updated_at >= now() - make_interval(mins => ?))
+                             and c.updated_at >= ?::timestamptz - make_interval(mins => ?))
         returning f.id`,
-      [idleMinutes, idleMinutes],
+      [now, idleMinutes, now, idleMinutes],
     );
     return rows.length;
   }

@@ -44,10 +44,10 @@ export class StagedFilesService {
    * Deletes files left by flows that ended without a confirmation (cancelled, given up, reset after the idle time, an
    * instance gone mid-turn): staged more than `idleMinutes` ago in a conversation with no saved turn for as long, or
    * no conversation at all. Such a flow cannot reach its confirmation any more, and the file (a photo of an identity
-   * document, not yet encrypted) must not stay. Returns how many were deleted. Run periodically by the app.
+   * document, not yet encrypted) must not stay. Returns how many were deleted. Run by the `purge-staged-files` job (src/jobs); `now` is the app's clock.
    */
-  purgeAbandoned(idleMinutes: number): Promise<number> {
-    return this.repository.deleteAbandoned(idleMinutes);
+  purgeAbandoned(idleMinutes: number, now: Date): Promise<number> {
+    return this.repository.deleteAbandoned(idleMinutes, now);
   }
 
   /**

@@ -1,6 +1,9 @@
 import { Repository, type Tx } from '../db/repository';
 import { WHATSAPP_CHANNEL_KEY } from './channel-key';
 
+/** Meta redelivers an unanswered webhook for up to 7 days; processed ids are kept a little longer than that. */
+export const PROCESSED_RETENTION_DAYS = 8;
+
 /**
  * What the WhatsApp channel keeps in PostgreSQL, so every instance agrees: message ids already taken
  * (`whatsapp_processed_messages`: Meta redelivers a webhook until it is answered 200, possibly to another instance) and
@@ -35,9 +38,12 @@ export class WhatsAppRepository extends Repository {
     return row ? new Date(row.last_inbound_at) : null;
   }
 
-  /** Forgets processed message ids older than `days`. */
-  async deleteProcessedBefore(days: number): Promise<void> {
-    await this.run(`delete from whatsapp_processed_messages where processed_at < now() - make_interval(days => ?)`, [days]);
+  /** Forgets processed message ids older than `days` before `now` (the app's clock); returns how many. */
+  deleteProcessedBefore(days: number, now: Date): Promise<number> {
+    return this.run(`delete from whatsapp_processed_messages where processed_at < ?::timestamptz - make_interval(days => ?)`, [
+      now,
+      days,
+    ]);
   }
 
   /** LGPD erasure: the contact records of the WhatsApp numbers linked to the citizen (before the links go). */

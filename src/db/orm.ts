@@ -1,4 +1,5 @@
 import type * as PgliteDriver from '@mikro-orm/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { MikroORM as PgMikroORM, defineConfig as definePgConfig } from '@mikro-orm/postgresql';
 import type { EntityManager as SqlEntityManager } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
@@ -109,6 +110,15 @@ export async function openDatabase(database: DatabaseConfig, options: { migrate?
     lock?.release();
     throw error;
   }
+}
+
+/**
+ * The PGlite instance under an embedded database's entity manager: the job runner (pg-boss) shares its one connection,
+ * and the tests dump it. Only for a database opened with `kind: 'pglite'`.
+ */
+export async function pgliteClientOf(em: EntityManager): Promise<PGlite> {
+  const connection = em.getConnection() as unknown as { getNativeClient(): Promise<PGlite> };
+  return connection.getNativeClient();
 }
 
 /** Names of migrations not yet applied (used by /ready). */

@@ -134,9 +134,9 @@ export class IdempotencyRepository extends Repository {
     return inserted !== null;
   }
 
-  /** Deletes keys created more than `hours` ago; returns how many. */
-  purgeOlderThan(hours: number): Promise<number> {
-    return this.run('delete from idempotency_keys where created_at < now() - make_interval(hours => ?)', [hours]);
+  /** Deletes keys created more than `hours` before `now` (the app's clock); returns how many. */
+  purgeOlderThan(hours: number, now: Date): Promise<number> {
+    return this.run('delete from idempotency_keys where created_at < ?::timestamptz - make_interval(hours => ?)', [now, hours]);
   }
 
   /** Deletes every key of the citizen (their stored responses are personal data), inside the erasure's transaction. */

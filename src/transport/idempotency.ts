@@ -147,9 +147,12 @@ export class IdempotencyService {
     return answered;
   }
 
-  /** Deletes keys (and their stored responses) older than the TTL; returns how many. Called periodically by the app. */
-  purgeExpired(): Promise<number> {
-    return this.keys.purgeOlderThan(this.config.ttlHours);
+  /**
+   * Deletes keys (and their stored responses) older than the TTL at `now` (the app's clock); returns how many. Run by
+   * the `purge-idempotency-keys` job (src/jobs).
+   */
+  purgeExpired(now: Date): Promise<number> {
+    return this.keys.purgeOlderThan(this.config.ttlHours, now);
   }
 
   /** LGPD erasure: stored responses are personal data of the citizen. */

@@ -65,6 +65,10 @@ const SAMPLES: Record<string, Sample> = {
 
 /** Id routes with a citizen's bearer that are not about another citizen's record, and where that is tested instead. */
 const EXCEPTIONS: Record<string, string> = {
+  'POST /v1/admin/jobs/{id}/retry':
+    "a background job is no citizen's record; the admin-only rule (403 for a citizen, 404 for an unknown id) is tested in tests/integration/jobs.test.ts",
+  'POST /v1/admin/jobs/{id}/discard':
+    "a background job is no citizen's record; the admin-only rule (403 for a citizen, 404 for an unknown id) is tested in tests/integration/jobs.test.ts",
   'DELETE /v1/me/identities/{provider}':
     'the parameter names a sign-in provider of the caller, not a record id (tests/integration/social-login.test.ts)',
   'POST /v1/me/identities/{provider}':

@@ -298,7 +298,7 @@ describe('idempotency', () => {
     const em = t.app.db.em.fork();
     await em.execute(`update idempotency_keys set created_at = now() - interval '25 hours' where key = ?`, [oldKey]);
     await em.execute(`update idempotency_keys set created_at = now() - interval '23 hours' where key = ?`, [recentKey]);
-    expect(await t.app.services.idempotency.purgeExpired()).toBeGreaterThanOrEqual(1);
+    expect(await t.app.services.idempotency.purgeExpired(t.app.clock.now())).toBeGreaterThanOrEqual(1);
     const left = await em.execute<{ key: string }[]>('select key from idempotency_keys where key in (?, ?)', [oldKey, recentKey]);
     expect(left.map((r) => r.key)).toEqual([recentKey]);
   });

@@ -6,7 +6,6 @@ import { createLogger } from '../../src/shared/logger';
 import { WalletBot } from '../../bot/wallet-bot';
 import { directLineEdge } from '../../bot/channels/directline/bot-adapter';
 import { registerDirectLine } from '../../bot/channels/directline/routes';
-import { DirectLineStore } from '../../bot/channels/directline/store';
 import { DirectLineRepository } from '../../src/conversations/directline.repository';
 import { DirectLineTokens, type DirectLineClaims } from '../../bot/channels/directline/tokens';
 import { TestClock, systemClock } from '../../src/shared/clock';
@@ -242,8 +241,7 @@ describe('conversations and activities (polling)', () => {
       .execute(`update directline_conversations set updated_at = now() - interval '25 hours' where id = ?`, [
         client.conversationId,
       ]);
-    const store = new DirectLineStore(new DirectLineRepository(t.app.db.em));
-    expect(await store.purgeIdle(24)).toBeGreaterThanOrEqual(1);
+    expect(await new DirectLineRepository(t.app.db.em).deleteIdle(24, t.app.clock.now())).toBeGreaterThanOrEqual(1);
     expect((await client.poll()).status).toBe(404);
   });
 

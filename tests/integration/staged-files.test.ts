@@ -43,7 +43,7 @@ test('deletes the files of quiet or vanished conversations, keeps those of flows
   await conversation('staged-fresh', 45);
   const fresh = await stageIn('staged-fresh', 2);
 
-  expect(await t.app.services.stagedFiles.purgeAbandoned(30)).toBe(2);
+  expect(await t.app.services.stagedFiles.purgeAbandoned(30, t.app.clock.now())).toBe(2);
 
   const left = await sql<{ id: string }>(`select id from bot_staged_files where id in (?, ?, ?, ?)`, [
     quiet,
@@ -52,7 +52,7 @@ test('deletes the files of quiet or vanished conversations, keeps those of flows
     fresh,
   ]);
   expect(left.map((row) => row.id).sort()).toEqual([slowFlow, fresh].sort());
-  expect(await t.app.services.stagedFiles.purgeAbandoned(30)).toBe(0);
+  expect(await t.app.services.stagedFiles.purgeAbandoned(30, t.app.clock.now())).toBe(0);
 });
 
 describe('saving a document with its staged file (DocumentsService.createWithStagedFile)', () => {

@@ -2,6 +2,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/db/orm';
+import { installJobsSchema } from '../../src/jobs/job-runner';
 import { DUMP_ENV, TEMPLATE_ENV, adminQuery, testDatabaseUrl, uniqueName, withDatabase } from './database';
 
 /** Migrates one template database (PostgreSQL) or one dump (PGlite) that every test file starts from. */
@@ -11,12 +12,15 @@ export default async function globalSetup(): Promise<void> {
     const template = uniqueName('cdc_tmpl');
     await adminQuery(url, `create database ${template}`);
     const db = await openDatabase({ kind: 'postgresql', url: withDatabase(url, template), poolMax: 2 });
+    // The job queue's schema too, so no test app installs it again.
+    await installJobsSchema({ kind: 'postgresql', url: withDatabase(url, template) });
     // Every connection to the template must be gone before it can be copied.
     await db.close();
     process.env[TEMPLATE_ENV] = template;
     return;
   }
   const db = await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
+  await installJobsSchema({ kind: 'pglite', em: db.em });
   const pglite = await pgliteOf(db.em);
   const dump = await pglite.dumpDataDir('none');
   const folder = mkdtempSync(join(tmpdir(), 'cdc-pglite-'));

@@ -116,6 +116,25 @@ describe('deploy/kubernetes', () => {
     expect(hpa.spec.maxReplicas).toBeGreaterThan(hpa.spec.minReplicas);
   });
 
+  it('offers the job workers in pods of their own (worker/): same image and settings, the app leaving them the jobs', () => {
+    const overlay = manifest('worker/kustomization.yaml');
+    expect(overlay.resources).toEqual(['..', 'worker-deployment.yaml']);
+    const patch = parse(overlay.patches[0].patch as string) as Obj[];
+    expect(overlay.patches[0].target).toEqual({ kind: 'ConfigMap', name: configMap.metadata.name });
+    expect(patch).toEqual([{ op: 'add', path: '/data/JOBS_IN_APP', value: 'false' }]);
+    const worker = manifest('worker/worker-deployment.yaml');
+    const container = worker.spec.template.spec.containers[0] as Obj;
+    expect(container.image).toBe(app.image);
+    expect(container.command).toEqual(['node', 'dist/src/worker.js']);
+    expect(envSources(container)).toEqual(envSources(app));
+    expect((JSON.parse(read('package.json')) as Obj).scripts.worker).toContain('dist/src/worker.js');
+    // Worker pods never receive traffic: the Service and the disruption budget select the app's pods only.
+    expect(worker.spec.template.metadata.labels).not.toMatchObject(service.spec.selector);
+    // The app accepts the overlay's settings (JOBS_IN_APP=false needs PostgreSQL, which production has).
+    const env = { ...configMap.data, ...secret.stringData, JOBS_IN_APP: 'false' } as Record<string, string>;
+    expect(loadConfig(env).jobs.inApp).toBe(false);
+  });
+
   it('lets a pod finish its requests before it is killed', () => {
     const preStopSeconds = Number(app.lifecycle.preStop.exec.command[1]);
     const shutdownMs = Number(configMap.data.SHUTDOWN_TIMEOUT_MS);

@@ -30,9 +30,6 @@ export interface DirectLineConfig {
   /** Conversation starts per client address per window. */
   startRateLimit: number;
   rateWindowSeconds: number;
-  /** Conversations with nothing new for this long are deleted with their activities. */
-  retentionHours: number;
-  purgeIntervalMinutes: number;
 }
 
 export interface DirectLineDependencies {
@@ -425,18 +422,10 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
   }
   server.server.on('upgrade', onUpgrade);
 
-  const purgeTimer = setInterval(() => {
-    store
-      .purgeIdle(config.retentionHours)
-      .catch((error: unknown) => logger.warn({ err: error }, 'purging idle Direct Line conversations failed'));
-  }, config.purgeIntervalMinutes * 60_000);
-  purgeTimer.unref();
-
   return {
     store,
     tokens,
     async close() {
-      clearInterval(purgeTimer);
       server.server.off('upgrade', onUpgrade);
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

@@ -45,9 +45,4 @@ export class DirectLineStore {
       watermark: String(last ? last.seq : after),
     };
   }
-
-  /** Deletes conversations (and their activities) with nothing new for `idleHours`; returns how many went. */
-  purgeIdle(idleHours: number): Promise<number> {
-    return this.repository.deleteIdle(idleHours);
-  }
 }

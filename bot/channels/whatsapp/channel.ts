@@ -17,10 +17,6 @@ const WHATSAPP_CHANNEL = 'whatsapp';
 /** Longest message text the bot reads, as on the Bot Framework edge. */
 const MAX_TEXT = 2000;
 
-/** Meta redelivers an unanswered webhook for up to 7 days; processed ids are kept a little longer than that. */
-const PROCESSED_RETENTION_DAYS = 8;
-const PURGE_INTERVAL_MS = 60 * 60 * 1000;
-
 export type SendOutcome = 'sent' | 'outside-window' | 'failed';
 
 export interface WhatsAppChannelOptions {
@@ -42,16 +38,9 @@ export interface WhatsAppChannelOptions {
  */
 export class WhatsAppChannel {
   private readonly queues = new Map<string, Promise<void>>();
-  private readonly purgeTimer: NodeJS.Timeout;
 
-  constructor(private readonly options: WhatsAppChannelOptions) {
-    this.purgeTimer = setInterval(() => {
-      options
-        .inContext(() => options.store.deleteProcessedBefore(PROCESSED_RETENTION_DAYS))
-        .catch((error: unknown) => options.logger.warn({ err: error }, 'purging processed WhatsApp message ids failed'));
-    }, PURGE_INTERVAL_MS);
-    this.purgeTimer.unref();
-  }
+  // Processed message ids are purged by the `purge-whatsapp-message-ids` job (src/jobs), once across instances.
+  constructor(private readonly options: WhatsAppChannelOptions) {}
 
   /** Queues the messages of one webhook delivery; each citizen's messages run in the order received. */
   accept(messages: InboundMessage[]): void {
@@ -73,7 +62,6 @@ export class WhatsAppChannel {
 
   /** Stops background work after the queued messages are done. */
   async close(): Promise<void> {
-    clearInterval(this.purgeTimer);
     await this.idle();
   }
 

@@ -1,0 +1,85 @@
+import { loadConfig, ConfigError, type Config } from './config';
+import { openDatabase, type Database } from './db/orm';
+import { createLogger, type Logger } from './shared/logger';
+import { resolveSecrets } from './shared/secrets';
+import { createMailer, type Mailer } from './shared/mailer';
+import { createServices, type AppServices } from './services';
+import { publicLinksFor, startJobs } from './main';
+import { systemClock, type Clock } from './shared/clock';
+
+/** A running separate worker: the job runner's workers and schedules, with no HTTP server. */
+export interface Worker {
+  services: AppServices;
+  db: Database;
+  /** Stops taking jobs, lets the ones in progress finish, closes the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root of `npm run worker`: the same domain services as the app, the jobs and their schedules, and no
+ * HTTP. For operators who run the workers apart from the app (JOBS_IN_APP=false there); PostgreSQL only, since the
+ * embedded database is one process per directory.
+ */
+export async function buildWorker(
+  config: Config,
+  options: { logger?: Logger; mailer?: Mailer; clock?: Clock } = {},
+): Promise<Worker> {
+  if (config.database.kind !== 'postgresql') {
+    throw new ConfigError(
+      'npm run worker needs DATABASE_URL (PostgreSQL): with the embedded database the workers run in the app',
+    );
+  }
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const secrets = resolveSecrets(config, logger);
+  const db = await openDatabase(config.database);
+  const mailer = options.mailer ?? createMailer(config.mail, logger, undefined, config.outbound);
+  const clock = options.clock ?? systemClock;
+  const services = createServices({ config, em: db.em, logger, secrets, mailer, clock, links: publicLinksFor(config) });
+  await startJobs(services, { config, db, clock, workers: true });
+  return {
+    services,
+    db,
+    async close() {
+      await services.jobRunner.stop();
+      await services.channelLinkNotices.idle();
+      await db.close();
+    },
+  };
+}
+
+/** Entry point of `npm run worker`: exits 78 on bad configuration, stops gracefully on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  let config: Config;
+  let worker: Worker;
+  try {
+    config = loadConfig();
+    worker = await buildWorker(config);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Invalid configuration: ${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  process.stdout.write(`Carteira Digital Carioca worker is running: ${worker.services.jobRunner.queues.join(', ')}\n`);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    const hardStop = setTimeout(() => process.exit(1), config.jobs.stopTimeoutMs + 1500);
+    hardStop.unref();
+    worker.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`Worker failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

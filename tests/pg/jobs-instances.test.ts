@@ -1,0 +1,116 @@
+import { Writable } from 'node:stream';
+import { buildApp, type App } from '../../src/main';
+import { buildWorker, type Worker } from '../../src/worker';
+import { loadConfig, type Config } from '../../src/config';
+import { createLogger } from '../../src/shared/logger';
+import { createMailer } from '../../src/shared/mailer';
+import { TestClock } from '../../src/shared/clock';
+import { MAINTENANCE_JOBS } from '../../src/jobs/maintenance-jobs';
+import { requirePostgres } from '../support/require-postgres';
+import { createTestDatabase } from '../support/test-app';
+
+/**
+ * Background jobs across processes on one PostgreSQL database (PGlite is one process per directory): two app instances
+ * that both run workers and register the schedules, and an app that leaves its jobs to a separate worker
+ * (JOBS_IN_APP=false + `npm run worker`, built here through the same composition function).
+ */
+requirePostgres();
+jest.setTimeout(60_000);
+
+/** A debug logger that counts, per queue, the jobs this instance ran ('job done'). */
+function countingLogger() {
+  const runs = new Map<string, number>();
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+        const entry = JSON.parse(line) as { msg?: string; job?: string };
+        if (entry.msg === 'job done' && entry.job) runs.set(entry.job, (runs.get(entry.job) ?? 0) + 1);
+      }
+      done();
+    },
+  });
+  return { logger: createLogger('debug', stream), runs: (queue: string) => runs.get(queue) ?? 0 };
+}
+
+function configFor(url: string, env: Record<string, string> = {}): Config {
+  return {
+    ...loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+      FILE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+      JOBS_POLLING_INTERVAL_SECONDS: '1',
+      DATABASE_URL: url,
+      ...env,
+    }),
+    database: { kind: 'postgresql', url, poolMax: 5 },
+  };
+}
+
+let drop: () => Promise<void>;
+let url: string;
+let closing: Array<() => Promise<void>> = [];
+
+beforeAll(async () => {
+  const database = await createTestDatabase();
+  if (database.database.kind !== 'postgresql') throw new Error('expected PostgreSQL');
+  url = database.database.url;
+  drop = () => database.drop();
+});
+// Each test's instances stop before the next test starts: their workers would take its jobs.
+afterEach(async () => {
+  for (const close of closing.reverse()) await close();
+  closing = [];
+});
+afterAll(async () => {
+  await drop();
+});
+
+async function start(env: Record<string, string>, clock: TestClock) {
+  const counter = countingLogger();
+  const config = configFor(url, env);
+  const app: App = await buildApp(config, {
+    logger: counter.logger,
+    clock,
+    mailer: createMailer(config.mail, counter.logger, () => undefined),
+  });
+  closing.push(() => app.close());
+  return { app, runs: counter.runs };
+}
+
+it('two instances register each schedule once and run each occurrence of a purge once', async () => {
+  const clock = new TestClock();
+  const a = await start({}, clock);
+  const b = await start({}, clock);
+  const sql = <T>(query: string, params: unknown[] = []) => a.app.db.em.fork().execute<T[]>(query, params);
+
+  const schedules = await sql<{ name: string; n: number }>('select name, count(*)::int as n from pgboss.schedule group by name');
+  expect(schedules.map((s) => s.name).sort()).toEqual(Object.values(MAINTENANCE_JOBS).sort());
+  expect(schedules.every((s) => s.n === 1)).toBe(true);
+
+  // Occurrences of the idempotency purge's schedule, queued by both instances as their cron passes forward them; both
+  // instances' workers compete for them.
+  const queue = MAINTENANCE_JOBS.idempotencyKeys;
+  const ids = await Promise.all([0, 1, 2, 3, 4, 5].map((n) => (n % 2 ? a : b).app.services.jobRunner.send(queue)));
+  const jobs = await Promise.all(ids.map((id) => a.app.services.jobRunner.waitFor(queue, id)));
+  expect(jobs.map((job) => [job.state, job.retryCount])).toEqual(ids.map(() => ['completed', 0]));
+  expect(a.runs(queue) + b.runs(queue)).toBe(ids.length);
+});
+
+it('an app with JOBS_IN_APP=false queues jobs and a separate worker runs them', async () => {
+  const clock = new TestClock();
+  const app = await start({ JOBS_IN_APP: 'false' }, clock);
+  const counter = countingLogger();
+  const worker: Worker = await buildWorker(configFor(url), { logger: counter.logger, clock });
+  closing.push(() => worker.close());
+  expect(app.app.services.jobRunner.working).toBe(false);
+  expect(worker.services.jobRunner.working).toBe(true);
+
+  const queue = MAINTENANCE_JOBS.stagedFiles;
+  const id = await app.app.services.jobRunner.send(queue);
+  const job = await worker.services.jobRunner.waitFor(queue, id);
+  expect(job.state).toBe('completed');
+  expect(counter.runs(queue)).toBe(1);
+  expect(app.runs(queue)).toBe(0);
+});
