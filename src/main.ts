@@ -148,7 +148,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // The metrics come first: the services count into them from construction on.
   const metrics = new AppMetrics(db, config.database);
   const links = publicLinksFor(config);
-  const services = createServices({ config, em: db.em, logger, secrets, mailer, clock, cardOperations: metrics, links });
+  const services = createServices({
+    config,
+    em: db.em,
+    logger,
+    secrets,
+    mailer,
+    clock,
+    cardOperations: metrics,
+    jobRuns: metrics,
+    links,
+  });
+  metrics.watchJobQueues(services.jobRunner);
   if (config.adminEmails.length > 0) {
     await RequestContext.create(db.em, async () => {
       for (const email of config.adminEmails) await services.accounts.grantAdminByEmail(email, INTERNAL_REQUEST);

@@ -51,7 +51,7 @@ import { SignInThrottle } from './accounts/sign-in-throttle';
 import { Reauthenticator } from './accounts/reauthentication';
 import { AccountNotices } from './accounts/account-notices';
 import { systemClock, type Clock } from './shared/clock';
-import type { CardOperationCounter } from './shared/metrics';
+import type { CardOperationCounter, JobRunCounter } from './shared/metrics';
 import { JobRunner, jobsDatabaseOf } from './jobs/job-runner';
 import { JobsService } from './jobs/jobs.service';
 
@@ -66,6 +66,8 @@ export interface ServiceDependencies {
   clock?: Clock;
   /** Where card recharges and debits are counted (the app's metrics); absent where nothing counts them (scripts). */
   cardOperations?: CardOperationCounter;
+  /** Where job runs are counted and timed (the app's metrics); absent where nothing counts them (the worker, scripts). */
+  jobRuns?: JobRunCounter;
   /** The links put in e-mails and shares, built from the edges (src/main.ts); absent in the operator commands, which send none. */
   links?: PublicLinks;
 }
@@ -104,6 +106,7 @@ export function createServices({
   mailer,
   clock = systemClock,
   cardOperations,
+  jobRuns,
   links = NO_PUBLIC_LINKS,
 }: ServiceDependencies): AppServices {
   // Fail at start-up, not at the first registration, if the build lost the list.
@@ -241,7 +244,7 @@ export function createServices({
   const conversations = new ConversationStore(conversationsRepository);
   const notificationSubscriptions = new NotificationSubscriptions(conversationsRepository);
   // Built here, connected only when started (src/main.ts, the worker): the operator commands never connect it.
-  const jobRunner = new JobRunner(jobsDatabaseOf(config.database, em), config.jobs, em, logger);
+  const jobRunner = new JobRunner(jobsDatabaseOf(config.database, em), config.jobs, em, logger, jobRuns);
   return {
     documentTypes: new DocumentTypesService(),
     accounts,

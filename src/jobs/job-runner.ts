@@ -4,6 +4,8 @@ import type { DatabaseConfig, JobsConfig } from '../config';
 import { pgliteClientOf, type EntityManager } from '../db/orm';
 import { JOBS_SCHEMA, JobsRepository } from './jobs.repository';
 import type { Logger } from '../shared/logger';
+import type { JobRunCounter } from '../shared/metrics';
+import { currentTraceContext, tracedLinked } from '../shared/telemetry';
 
 /** The states of a job, as pg-boss names them; `failed` is the dead-letter state (retries used up). */
 export const JOB_STATES = ['created', 'retry', 'active', 'completed', 'cancelled', 'failed'] as const;
@@ -35,6 +37,23 @@ export interface JobSummary {
   /** The handler's result, or the error of the last attempt for a failed job. */
   output: unknown;
 }
+
+/** A queue's figures for the metrics, read from pg-boss's tables (the same on every instance). */
+export interface QueueFigures {
+  queue: string;
+  /** Jobs due to run and not yet taken (new, or waiting for a retry whose backoff has passed). */
+  waiting: number;
+  /** Seconds since the oldest waiting job became due; 0 when none waits. */
+  oldestWaitingSeconds: number;
+  /** Jobs in the dead-letter state (retries used up). */
+  failed: number;
+}
+
+/**
+ * Key of a job's data holding the trace context of the span that queued it (a request's), so the job's span links to
+ * it; the runner adds and removes it, a job's `run` never sees it.
+ */
+const TRACE_CONTEXT_KEY = 'traceContext';
 
 /** Where pg-boss finds the database: its own pool on PostgreSQL, the app's one connection on embedded PGlite. */
 export type JobsDatabase = { kind: 'postgresql'; url: string } | { kind: 'pglite'; em: EntityManager };
@@ -69,6 +88,7 @@ export class JobRunner {
     private readonly config: JobsConfig,
     private readonly em: EntityManager,
     private readonly logger: Logger,
+    private readonly runs?: JobRunCounter,
   ) {}
 
   /** Declares a kind of work; call before {@link start}. */
@@ -138,9 +158,13 @@ export class JobRunner {
     return this.workersRunning;
   }
 
-  /** Queues one job of `name` now (what an occurrence of its schedule does); resolves to its id. */
+  /**
+   * Queues one job of `name` now (what an occurrence of its schedule does); resolves to its id. Queued while a span is
+   * active (a request), the job carries that span's trace context and its run's span links to it.
+   */
   async send(name: string, data: Record<string, unknown> = {}): Promise<string> {
-    const id = await this.started().send(name, data);
+    const traceContext = currentTraceContext();
+    const id = await this.started().send(name, traceContext ? { ...data, [TRACE_CONTEXT_KEY]: traceContext } : data);
     if (!id) throw new Error(`job ${name} was not queued`);
     return id;
   }
@@ -159,6 +183,11 @@ export class JobRunner {
       }
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
+  }
+
+  /** Waiting and failed jobs of each of the app's queues, for the metrics; none before the runner starts or after it stops. */
+  async queueFigures(): Promise<QueueFigures[]> {
+    return this.boss ? this.store.queueFigures(this.queues) : [];
   }
 
   /** One job of the app's queues by id, or null. */
@@ -204,14 +233,23 @@ export class JobRunner {
   }
 
   private async handle(definition: JobDefinition, jobs: Job<Record<string, unknown>>[]): Promise<unknown> {
-    // pg-boss hands one job per call with the default batch size; each runs in a unit of work of its own, as a request does.
+    // pg-boss hands one job per call with the default batch size; each runs in a unit of work of its own, as a request
+    // does, inside a span of its own linked to the request that queued it.
     const outputs: unknown[] = [];
     for (const job of jobs) {
-      const started = Date.now();
+      const { [TRACE_CONTEXT_KEY]: origin, ...data } = job.data ?? {};
+      const attributes = { 'messaging.system': 'pg-boss', 'messaging.destination.name': definition.name, 'app.job.id': job.id };
+      const started = process.hrtime.bigint();
+      const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
       try {
-        outputs.push(await RequestContext.create(this.em, () => definition.run(job.data ?? {})));
-        this.logger.debug({ job: definition.name, id: job.id, ms: Date.now() - started }, 'job done');
+        const output = await tracedLinked(`job ${definition.name}`, attributes, traceContextOf(origin), () =>
+          RequestContext.create(this.em, () => definition.run(data)),
+        );
+        this.runs?.jobRun(definition.name, 'completed', seconds());
+        this.logger.debug({ job: definition.name, id: job.id, ms: Math.round(seconds() * 1000) }, 'job done');
+        outputs.push(output);
       } catch (error) {
+        this.runs?.jobRun(definition.name, 'failed', seconds());
         this.logger.warn({ err: error, job: definition.name, id: job.id }, 'job failed');
         throw error;
       }
@@ -247,6 +285,13 @@ async function connectionOf(
 /** The job runner's database: the app's PostgreSQL server, or the embedded PGlite behind the app's entity manager. */
 export function jobsDatabaseOf(database: DatabaseConfig, em: EntityManager): JobsDatabase {
   return database.kind === 'postgresql' ? { kind: 'postgresql', url: database.url } : { kind: 'pglite', em };
+}
+
+/** The trace context a job's data carries, when it is one (string fields only: job data is JSON anyone could write). */
+function traceContextOf(value: unknown): Record<string, string> | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const entries = Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+  return entries.length > 0 ? Object.fromEntries(entries) : null;
 }
 
 /** How many jobs a command changed (pg-boss 12 answers it at run time; its types declare an empty CommandResponse). */

@@ -1,5 +1,5 @@
 import type { Db } from 'pg-boss';
-import type { JobState, JobSummary } from './job-runner';
+import type { JobState, JobSummary, QueueFigures } from './job-runner';
 
 /** The schema pg-boss installs its tables into, beside the app's own (public) tables. */
 export const JOBS_SCHEMA = 'pgboss';
@@ -55,6 +55,31 @@ export class JobsRepository {
       [state, queues, limit],
     );
     return rows.map(summaryOf);
+  }
+
+  /**
+   * Per queue of `queues`: the jobs due and not taken (`created` or `retry` with `start_after` passed), how long the
+   * oldest of them has been due (by the database's clock, which stamps pg-boss's rows), and the `failed` ones. Only
+   * rows in those states are read (pg-boss indexes jobs by queue and state), never the finished history.
+   */
+  async queueFigures(queues: string[]): Promise<QueueFigures[]> {
+    const { rows } = await this.db().executeSql(
+      `select q.name,
+              count(j.id) filter (where j.state <> 'failed' and j.start_after <= now())::int as waiting,
+              coalesce(extract(epoch from now() - min(j.start_after) filter (where j.state <> 'failed' and j.start_after <= now())), 0)::float8 as oldest,
+              count(j.id) filter (where j.state = 'failed')::int as failed
+         from unnest($1::text[]) as q(name)
+         left join ${JOBS_SCHEMA}.job j on j.name = q.name and j.state in ('created', 'retry', 'failed')
+        group by q.name
+        order by q.name`,
+      [queues],
+    );
+    return (rows as Array<{ name: string; waiting: number; oldest: number; failed: number }>).map((row) => ({
+      queue: row.name,
+      waiting: Number(row.waiting),
+      oldestWaitingSeconds: Number(row.oldest),
+      failed: Number(row.failed),
+    }));
   }
 
   /** Deletes the copies of job `sourceId` in dead-letter queue `deadLetter`. */

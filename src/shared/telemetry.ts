@@ -1,4 +1,14 @@
-import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  context,
+  propagation,
+  trace,
+  type Attributes,
+  type Link,
+  type Span,
+} from '@opentelemetry/api';
 import { DefaultLogger, type LogContext, type LoggerOptions } from '@mikro-orm/core';
 import { DomainError } from './errors';
 
@@ -29,6 +39,42 @@ function recordFailure(span: Span, error: unknown): void {
  */
 export async function traced<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>): Promise<T> {
   return trace.getTracer(TRACER_NAME).startActiveSpan(name, { attributes }, async (span) => {
+    try {
+      return await fn(span);
+    } catch (error) {
+      recordFailure(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/**
+ * The active span's context as W3C trace-context fields (`traceparent`, `tracestate`), for work that outlives the
+ * request (a queued job carries it in its data); null when no span is active or no SDK is registered.
+ */
+export function currentTraceContext(): Record<string, string> | null {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier.traceparent ? carrier : null;
+}
+
+/**
+ * Runs `fn` inside a new root span (a trace of its own: a job runs later, maybe elsewhere, and must not lengthen the
+ * request's trace) that links to the span `origin` names (from {@link currentTraceContext}), when there is one.
+ */
+export async function tracedLinked<T>(
+  name: string,
+  attributes: Attributes,
+  origin: Record<string, string> | null,
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
+  const links: Link[] = [];
+  const linked = origin ? trace.getSpanContext(propagation.extract(ROOT_CONTEXT, origin)) : undefined;
+  if (linked && trace.isSpanContextValid(linked)) links.push({ context: linked });
+  const options = { root: true, kind: SpanKind.CONSUMER, attributes, links };
+  return trace.getTracer(TRACER_NAME).startActiveSpan(name, options, async (span) => {
     try {
       return await fn(span);
     } catch (error) {

@@ -3,6 +3,7 @@ import { TestClock } from '../../src/shared/clock';
 import { MAINTENANCE_JOBS } from '../../src/jobs/maintenance-jobs';
 import { firstCardId, postJson, registerAdmin, registerCitizen, type SignedInCitizen } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { valueOf } from '../support/prometheus';
 
 /**
  * The job runner (pg-boss) on the database the tests run on (embedded PGlite, or PostgreSQL with TEST_DATABASE_URL):
@@ -35,6 +36,13 @@ afterAll(async () => {
 });
 
 const sql = <T>(query: string, params: unknown[] = []) => t.app.db.em.fork().execute<T[]>(query, params);
+
+/** `GET /metrics` over HTTP, as Prometheus scrapes it. */
+async function scrape(): Promise<string> {
+  const res = await t.fetch('/metrics');
+  expect(res.status).toBe(200);
+  return res.text();
+}
 
 async function run(name: string) {
   const runner = t.app.services.jobRunner;
@@ -120,6 +128,20 @@ describe('failed jobs and the admin view', () => {
     expect(dead[0].n).toBe(1);
   });
 
+  it('shows the failure in /metrics: failed attempts timed by queue, and the job failed for good', async () => {
+    const text = await scrape();
+    const queue = MAINTENANCE_JOBS.whatsAppIds;
+    // The first attempt and its one retry failed.
+    expect(valueOf(text, 'job_run_duration_seconds_count', { queue, outcome: 'failed' })).toBeGreaterThanOrEqual(2);
+    expect(valueOf(text, 'job_run_duration_seconds_sum', { queue, outcome: 'failed' })).toBeGreaterThan(0);
+    expect(valueOf(text, 'job_run_duration_seconds_bucket', { queue, outcome: 'failed', le: '+Inf' })).toBeGreaterThanOrEqual(2);
+    expect(valueOf(text, 'jobs_failed', { queue })).toBe(1);
+    // The purges run above completed.
+    const idempotency = { queue: MAINTENANCE_JOBS.idempotencyKeys, outcome: 'completed' };
+    expect(valueOf(text, 'job_run_duration_seconds_count', idempotency)).toBeGreaterThanOrEqual(2);
+    expect(valueOf(text, 'jobs_failed', { queue: MAINTENANCE_JOBS.idempotencyKeys })).toBe(0);
+  });
+
   it('lists failed jobs for admins', async () => {
     const res = await t.fetch('/v1/admin/jobs?state=failed', { headers: admin.auth });
     expect(res.status).toBe(200);
@@ -167,5 +189,25 @@ describe('failed jobs and the admin view', () => {
     expect((await postJson(t, `/v1/admin/jobs/${job.id}/discard`, {}, admin.auth)).status).toBe(204);
     expect(await t.app.services.jobRunner.find(job.id)).toBeNull();
     expect((await postJson(t, `/v1/admin/jobs/${job.id}/discard`, {}, admin.auth)).status).toBe(404);
+  });
+});
+
+describe('waiting jobs in /metrics', () => {
+  it('shows the queue depth and the age of the oldest waiting job, growing while nobody works the queue', async () => {
+    const runner = t.app.services.jobRunner;
+    const queue = MAINTENANCE_JOBS.stagedFiles;
+    expect(valueOf(await scrape(), 'jobs_waiting', { queue })).toBe(0);
+    expect(valueOf(await scrape(), 'jobs_oldest_waiting_seconds', { queue })).toBe(0);
+    // The app goes on queuing jobs but stops working them (what JOBS_IN_APP=false does): the jobs wait.
+    await runner.stop();
+    await runner.start({ workers: false });
+    await runner.send(queue);
+    await runner.send(queue);
+    const first = await scrape();
+    expect(valueOf(first, 'jobs_waiting', { queue })).toBe(2);
+    const age = valueOf(first, 'jobs_oldest_waiting_seconds', { queue })!;
+    expect(age).toBeGreaterThan(0);
+    expect(valueOf(await scrape(), 'jobs_oldest_waiting_seconds', { queue })).toBeGreaterThan(age);
+    expect(valueOf(first, 'jobs_waiting', { queue: MAINTENANCE_JOBS.directLine })).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { postJson, registerCitizen, type SignedInCitizen, firstCardId } from '../support/factories';
+import { valueOf } from '../support/prometheus';
 
 /** `GET /metrics` through the real app: what operators scrape, in Prometheus text format. */
 
@@ -22,17 +23,6 @@ async function scrape(app: TestApp = t, headers: Record<string, string> = {}): P
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
   return res.text();
-}
-
-/** The value of one series, found by its name and labels (in any order); undefined when absent. */
-function valueOf(text: string, name: string, labels: Record<string, string>): number | undefined {
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const present = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([key, value]) => present[key] === value)) return Number(match[3]);
-  }
-  return undefined;
 }
 
 const recharge = (key: string, amountCents = 1000) =>

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { trace } from '@opentelemetry/api';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { startTracing, type Tracing } from '../../src/telemetry-setup';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { MAINTENANCE_JOBS } from '../../src/jobs/maintenance-jobs';
+import { traced } from '../../src/shared/telemetry';
 import { postJson, registerCitizen, type SignedInCitizen, firstCardId } from '../support/factories';
 
 /**
@@ -17,7 +19,8 @@ let citizen: SignedInCitizen;
 
 beforeAll(async () => {
   tracing = startTracing({ serviceName: 'carteira-digital-carioca-test' }, exporter)!;
-  t = await startTestApp();
+  // A failing job fails for good at once (the jobs test covers retries), and workers look for jobs every second.
+  t = await startTestApp({ env: { JOBS_RETRY_LIMIT: '0', JOBS_POLLING_INTERVAL_SECONDS: '1' } });
   citizen = await registerCitizen(t);
 });
 afterAll(async () => {
@@ -102,5 +105,56 @@ describe('bot turns', () => {
     // Loading and saving the conversation are statements of the turn.
     const statements = exporter.getFinishedSpans().filter((s) => parentOf(s) === turn.spanContext().spanId);
     expect(statements.some((s) => s.name === 'db select')).toBe(true);
+  });
+});
+
+describe('jobs', () => {
+  it('run in a span of their own that links to the span that queued them, with their statements under it', async () => {
+    const runner = t.app.services.jobRunner;
+    const queue = MAINTENANCE_JOBS.stagedFiles;
+    exporter.reset();
+    // What a request handler that queues a job does: send while its span is active.
+    const { id, origin } = await traced('test.request', {}, async (span) => ({
+      id: await runner.send(queue),
+      origin: span.spanContext(),
+    }));
+    expect((await runner.waitFor(queue, id)).state).toBe('completed');
+
+    const job = (await traceOf((s) => s.name === `job ${queue}` && s.attributes['app.job.id'] === id)).find(
+      (s) => s.name === `job ${queue}`,
+    )!;
+    expect(job.attributes).toMatchObject({ 'messaging.system': 'pg-boss', 'messaging.destination.name': queue });
+    // A trace of its own (the job runs later, maybe on another instance), linked to the request's span.
+    expect(parentOf(job)).toBeUndefined();
+    expect(job.spanContext().traceId).not.toBe(origin.traceId);
+    expect(job.links.map((link) => link.context)).toEqual([
+      expect.objectContaining({ traceId: origin.traceId, spanId: origin.spanId }),
+    ]);
+    const statements = exporter.getFinishedSpans().filter((s) => parentOf(s) === job.spanContext().spanId);
+    expect(statements.some((s) => s.name === 'db delete' || s.name === 'db select')).toBe(true);
+  });
+
+  it('queued outside any span (a schedule) run unlinked, and a failing run is an error span', async () => {
+    const runner = t.app.services.jobRunner;
+    const queue = MAINTENANCE_JOBS.whatsAppIds;
+    const sql = (query: string) => t.app.db.em.fork().execute(query);
+    exporter.reset();
+    const id = await runner.send(queue);
+    expect((await runner.waitFor(queue, id)).state).toBe('completed');
+    const job = (await traceOf((s) => s.attributes['app.job.id'] === id)).find((s) => s.name === `job ${queue}`)!;
+    expect(job.links).toEqual([]);
+    expect(job.status.code).toBe(SpanStatusCode.UNSET);
+
+    await sql('alter table whatsapp_processed_messages rename to whatsapp_processed_messages_away');
+    let failedId: string;
+    try {
+      failedId = await runner.send(queue);
+      expect((await runner.waitFor(queue, failedId)).state).toBe('failed');
+    } finally {
+      await sql('alter table whatsapp_processed_messages_away rename to whatsapp_processed_messages');
+    }
+    const failed = (await traceOf((s) => s.attributes['app.job.id'] === failedId)).find((s) => s.name === `job ${queue}`)!;
+    expect(failed.status.code).toBe(SpanStatusCode.ERROR);
+    expect(failed.events.map((event) => event.name)).toContain('exception');
   });
 });
