@@ -6,6 +6,7 @@ import { createMailer, type Mailer } from './shared/mailer';
 import { createServices, type AppServices } from './services';
 import { publicLinksFor, startJobs } from './main';
 import { systemClock, type Clock } from './shared/clock';
+import { startTracing, type Tracing } from './telemetry-setup';
 
 /** A running separate worker: the job runner's workers and schedules, with no HTTP server. */
 export interface Worker {
@@ -51,8 +52,11 @@ export async function buildWorker(
 async function main(): Promise<void> {
   let config: Config;
   let worker: Worker;
+  let tracing: Tracing | null;
   try {
     config = loadConfig();
+    // Registered before the jobs start, as in the app, so each job run is a span exported like the app's.
+    tracing = startTracing(config.observability);
     worker = await buildWorker(config);
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -68,10 +72,18 @@ async function main(): Promise<void> {
     stopping = true;
     const hardStop = setTimeout(() => process.exit(1), config.jobs.stopTimeoutMs + 1500);
     hardStop.unref();
-    worker.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    worker
+      .close()
+      // Spans still buffered are flushed last; a collector that cannot be reached loses them but fails no stop.
+      .then(() =>
+        tracing?.shutdown().catch((error: unknown) => {
+          process.stderr.write(`Spans not flushed: ${error instanceof Error ? error.message : String(error)}\n`);
+        }),
+      )
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
