@@ -175,7 +175,8 @@ function rulesReading(text: string, at: PromptStep): Reading {
       return read(FLOW_INTENTS[flow], option ? { optionNumber: Number(option[1]) } : {});
     }
     case 'block.confirm':
-    case 'save.confirm': {
+    case 'save.confirm':
+    case 'resume.offer': {
       const yes = parseYesNo(text);
       return yes === null ? read('out_of_context') : read(yes ? 'yes' : 'no');
     }

@@ -251,7 +251,7 @@ export function mermaidOf(machine: AnyStateMachine, view: DiagramView = {}): str
 }
 
 /** The root as drawn: the link resume window changes no state or arrow. */
-const rootMachine = (ports: WalletPorts) => createRootMachine(ports, { linkResumeMinutes: 10 });
+const rootMachine = (ports: WalletPorts) => createRootMachine(ports, { linkResumeMinutes: 10, pausedMinutes: 30 });
 
 /** A flow's section title: its menu number and label, as the citizen sees them ("1 · Consultar saldo"). */
 function menuTitle(flow: FlowName): string {

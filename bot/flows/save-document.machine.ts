@@ -10,10 +10,21 @@ import { checkDocumentLabel, checkIssuerState } from '../../src/documents/docume
 import * as say from '../render/messages.pt-BR';
 import * as text from '../render/save-document.pt-BR';
 import { MAX_FAILURES, promptState } from './prompt';
+import type { ResumeInput } from './pause';
 import { chooseFrom, type Utterance } from '../understanding';
 import { dayAlone, dayOfMonth } from '../understanding/recognizers';
 import { unavailableFile } from '../attachments';
-import type { BotMessage, Choice, ConversationKey, FlowEvent, IncomingAttachment, Outcome, SayEvent, WalletPorts } from './types';
+import type {
+  BotMessage,
+  Choice,
+  ConversationKey,
+  FlowEvent,
+  GiveUpEvent,
+  IncomingAttachment,
+  Outcome,
+  SayEvent,
+  WalletPorts,
+} from './types';
 
 interface SaveDocumentContext {
   citizenId: string;
@@ -28,7 +39,7 @@ interface SaveDocumentContext {
   stagedFileId: string | null;
   fileDescription: string | null;
   failures: number;
-  /** Set when the flow ended after too many invalid answers. */
+  /** Set when the flow ended after repeated failures to receive the file (the service's, not the citizen's). */
   gaveUp: boolean;
 }
 
@@ -114,7 +125,8 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
   return setup({
     types: {
       context: {} as SaveDocumentContext,
-      input: {} as { citizenId: string; conversation: ConversationKey; type?: DocumentTypeCode; label?: string },
+      // `resume`: read by `resumable` (bot/flows/pause.ts), which starts the flow at a paused step.
+      input: {} as { citizenId: string; conversation: ConversationKey; type?: DocumentTypeCode; label?: string } & ResumeInput,
       events: {} as FlowEvent,
     },
     actions: {
@@ -177,6 +189,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       clearFile: assign({ stagedFileId: null, fileDescription: null, failures: 0 }),
       countFailure: assign({ failures: ({ context }) => context.failures + 1 }),
       markGaveUp: assign({ gaveUp: true }),
+      giveUp: sendParent((): GiveUpEvent => ({ type: 'GIVE_UP' })),
     },
     guards: {
       validType: ({ event }) => documentTypeOf(event) !== null,
