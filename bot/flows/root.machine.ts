@@ -71,7 +71,7 @@ export interface RootContext {
   paused?: PausedFlow | null;
   /** The paused flow being resumed: read by that flow's invoke, then forgotten. */
   resumeFrom?: PausedFlow | null;
-  /** When the current turn arrived (its `at`): the time a flow pauses at. */
+  /** When the last turn inside a flow arrived (its `at`): the time a flow paused after three misses pauses at. */
   turnAt?: number;
 }
 
@@ -171,16 +171,19 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
           ? {}
           : {
               citizenId: event.citizenId,
-              turnAt: event.at,
               ...(stillPending(context, event, options.linkResumeMinutes) ? {} : { pendingFlow: null, pendingSince: null }),
               // A paused flow past the idle window, or another citizen's, is dropped.
-              ...(stillPaused(context.paused, event.at, event.citizenId, options.pausedMinutes) ? {} : { paused: null }),
+              ...(context.paused && !stillPaused(context.paused, event.at, event.citizenId, options.pausedMinutes)
+                ? { paused: null }
+                : {}),
             },
       ),
       // The running flow's step and values, read from its snapshot as it is before this event: the flow is stopped by
       // the transition that pauses it, and restarted from them by `resumable`.
+      // Only inside a flow, where every turn is saved anyway: a look-up at the menu still changes nothing stored.
+      noteTurnAt: assign({ turnAt: ({ context, event }) => (event.type === 'USER' ? event.at : context.turnAt) }),
       pauseFlow: assign({
-        paused: ({ context, self }) => {
+        paused: ({ context, event, self }) => {
           const root = self.getSnapshot() as
             { value?: unknown; children?: Record<string, { getSnapshot(): unknown } | undefined> } | undefined;
           const flow = (root?.value as { flow?: string } | undefined)?.flow;
@@ -192,7 +195,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             step: child.value,
             context: child.context,
             citizenId: context.citizenId,
-            since: context.turnAt ?? 0,
+            since: event.type === 'USER' ? event.at : (context.turnAt ?? 0),
           };
         },
       }),
@@ -253,16 +256,19 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
     guards: {
       isCancel: ({ event }) => command(event)?.type === 'cancel',
       digresses: ({ event }, params: { kind: Digression }) => event.type === 'USER' && event.utterance.digression === params.kind,
+      // Within a turn (a flow finished), a paused flow still there is fresh: this turn's `rememberCitizen` drops a stale one.
       hasPaused: ({ context, event }) =>
         event.type === 'USER'
           ? stillPaused(context.paused, event.at, event.citizenId, options.pausedMinutes)
-          : stillPaused(context.paused, context.turnAt ?? 0, context.citizenId, options.pausedMinutes),
+          : !!context.paused && context.paused.citizenId === context.citizenId,
       pausedIs: ({ context }, params: { flow: PausedFlowName }) => context.paused?.flow === params.flow,
       choseContinue: ({ event }) =>
         event.type === 'USER' &&
         (chooseFrom(event.utterance, OFFER_CHOICES) === pause.CONTINUE || event.utterance.yesNo === true),
       choseDrop: ({ event }) =>
         event.type === 'USER' && (chooseFrom(event.utterance, OFFER_CHOICES) === pause.DROP || event.utterance.yesNo === false),
+      // At the menu no offer is shown, so its numbers are the menu's ("1" is the balance): only the word resumes.
+      saysContinue: ({ event }) => event.type === 'USER' && /^(quero )?continu(ar|a)\b/.test(event.utterance.simple),
       asksNothingNew: ({ event }) =>
         event.type === 'USER' &&
         event.utterance.intent === null &&
@@ -348,7 +354,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
           USER: [
             // A paused flow first: "continuar" resumes it; a message that asks nothing new gets it offered back.
             {
-              guard: and(['hasPaused', 'choseContinue']),
+              guard: and(['hasPaused', 'saysContinue']),
               target: 'resuming',
               actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: pause.RESUMING } } }],
             },
@@ -788,7 +794,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             },
             { guard: 'isHelp', actions: 'forwardHelp' },
             { guard: 'isBack', actions: 'forwardBack' },
-            { actions: ['rememberCitizen', 'forwardInput'] },
+            { actions: ['rememberCitizen', 'noteTurnAt', 'forwardInput'] },
           ],
           // Three misses in a row at a step of a pausable flow: paused with its data, not discarded.
           GIVE_UP: { target: 'menu', actions: ['pauseFlow', { type: 'sayPaused', params: { why: 'misses' } }] },

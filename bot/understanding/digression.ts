@@ -36,6 +36,10 @@ const OWN_REQUEST: Partial<Record<string, IntentName>> = {
   history: 'card_history',
 };
 
+/** Steps that pick one of the citizen's cards. */
+const CARD_STEPS: ReadonlySet<PromptStep> = new Set(['block.card', 'history.card']);
+const CARD_LOOKUPS: ReadonlySet<IntentName> = new Set(['balance', 'list_cards']);
+
 /** Steps where a digression is not one: the menu, the FAQ's own suggestions and the offer to resume a paused flow. */
 const NOT_A_FLOW_STEP: ReadonlySet<PromptStep> = new Set(['menu', 'faq.suggestions', 'resume.offer']);
 
@@ -48,12 +52,25 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   if (NOT_A_FLOW_STEP.has(expecting.at)) return null;
   const { intent, score } = understood;
   if (ANSWERS.has(intent)) return null;
-  // A question-shaped message the network reads best as a question ("qual o horario de atendimento?", faq 0.45) is
-  // one even below the threshold: taking it for a question costs nothing, the same step is asked again right after.
-  if (intent === 'faq' && (score >= DIGRESSION_THRESHOLD || looksLikeQuestion(text))) return 'question';
+  // Only a message shaped as a question is answered as one: "nao tenho pdf agora" at the file step reads as the FAQ's
+  // "can I send a PDF" but says the citizen has none. Shaped as one, a question the network reads best as a question
+  // ("qual o horario de atendimento?", faq 0.45) is one even below the threshold: taking it for a question costs
+  // nothing, the same step is asked again right after.
+  if (intent === 'faq') return looksLikeQuestion(text) ? 'question' : null;
   if (score < DIGRESSION_THRESHOLD) return null;
-  if (REQUESTS.has(intent)) return OWN_REQUEST[expecting.at.split('.')[0]] === intent ? null : 'request';
-  // A lone "tchau" or "falou" may be a slip; "depois eu vejo isso", "tchau ate mais" is leaving.
-  if (intent === 'goodbye' && text.trim().split(/\s+/).length >= 2) return 'goodbye';
-  return null;
+  // One word is too little to leave a step for: a mistyped answer reads as a request too ("peraí" as "perda", a block).
+  // "extrato do cartao", "na verdade quero ver meu saldo" say it. Likewise a lone "tchau" may be a slip; "depois eu
+  // vejo isso", "tchau ate mais" is leaving.
+  if (words(text) < 2) return null;
+  if (!REQUESTS.has(intent)) return intent === 'goodbye' ? 'goodbye' : null;
+  if (OWN_REQUEST[expecting.at.split('.')[0]] === intent) return null;
+  // Where a card is being picked, words about cards describe the card: "o que tem mais saldo", "qual cartao?".
+  if (CARD_STEPS.has(expecting.at) && CARD_LOOKUPS.has(intent)) return null;
+  // Blocking is asked for, not asked about: "qual a diferenca de perda e roubo?" wants no card blocked.
+  if (intent === 'block_card' && looksLikeQuestion(text)) return null;
+  return 'request';
+}
+
+function words(text: string): number {
+  return text.trim().split(/\s+/).filter(Boolean).length;
 }
