@@ -64,8 +64,10 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   if (words(text) < 2) return null;
   if (!REQUESTS.has(intent)) return intent === 'goodbye' ? 'goodbye' : null;
   if (OWN_REQUEST[expecting.at.split('.')[0]] === intent) return null;
-  // Where a card is being picked, words about cards describe the card: "o que tem mais saldo", "qual cartao?".
+  // Words about what the flow is about describe the answer: where a card is picked, "o que tem mais saldo" or "qual
+  // cartao?" name a card; while a document is saved, "nao tenho a cnh aqui comigo" talks about it, not to list them.
   if (CARD_STEPS.has(expecting.at) && CARD_LOOKUPS.has(intent)) return null;
+  if (expecting.at.startsWith('save.') && intent === 'list_documents') return null;
   // Blocking is asked for, not asked about: "qual a diferenca de perda e roubo?" wants no card blocked.
   if (intent === 'block_card' && looksLikeQuestion(text)) return null;
   return 'request';
