@@ -29,6 +29,8 @@ const ASKS_EXPIRY = /Qual é a data de validade\?/;
 const ASKS_ATTACHMENT = /Quer anexar uma foto ou PDF/;
 const OFFER = /Quer continuar salvando sua CNH de onde parou\?/;
 const MENU = /Escolha uma opção|Posso ajudar/;
+/** Shaped as a question, read as one by the network, and answered by no FAQ entry with certainty. */
+const VAGUE_QUESTION = 'como funciona o negocio do beneficio?';
 
 function inContext<T>(work: () => Promise<T>): Promise<T> {
   return RequestContext.create(t.app.db.em, work);
@@ -62,6 +64,20 @@ async function finishFromExpiry(bot: BotHarness): Promise<void> {
 }
 
 describe('a question in the middle of a flow', () => {
+  it('that the FAQ is not sure of shows no answer: it says so, asks the same step again, and it is no miss', async () => {
+    const { citizen, bot } = await linkedCitizen();
+    await play(bot, [
+      ['quero salvar minha cnh', [ASKS_NUMBER]],
+      ['abc', [/Número de CNH inválido/, ASKS_NUMBER]],
+      [VAGUE_QUESTION, [/Não encontrei uma resposta certa/, ASKS_NUMBER]],
+      // Had the question counted as a miss, this third one would pause the flow.
+      ['xyz', [/Número de CNH inválido/, ASKS_NUMBER]],
+      [cnh.numberExample, [ASKS_EXPIRY]],
+    ]);
+    await finishFromExpiry(bot);
+    expect(await savedDocuments(citizen)).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
+  });
+
   it('at the CNH number step is answered from the FAQ, the same step is asked again, and it is no miss', async () => {
     const { citizen, bot } = await linkedCitizen();
     await play(bot, [
@@ -169,5 +185,65 @@ describe('nothing typed is lost', () => {
     const replies = await bot.say('oi');
     expect(replies.join('\n')).not.toMatch(OFFER);
     expect(await savedDocuments(citizen)).toEqual([]);
+  });
+});
+
+describe('words that leave a flow or do not', () => {
+  it('"continuar" alone at a step cancels nothing: the step is asked again and the document is saved after', async () => {
+    const { citizen, bot } = await linkedCitizen();
+    await play(bot, [
+      ['quero salvar minha cnh', [ASKS_NUMBER]],
+      ['continuar', [ASKS_NUMBER]],
+      [cnh.numberExample, [ASKS_EXPIRY]],
+    ]);
+    await finishFromExpiry(bot);
+    expect(await savedDocuments(citizen)).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
+  });
+
+  it('"continuar" at a block confirmation is no yes and no cancel: the card stays active until "sim"', async () => {
+    const { citizen, bot } = await linkedCitizen();
+    await play(bot, [
+      ['quero bloquear meu cartao', [/Qual o motivo/]],
+      ['perda', [/Confirma o bloqueio/]],
+      ['continuar', [/Responda "sim" para bloquear/, /Confirma o bloqueio/]],
+    ]);
+    expect((await cardsOf(citizen)).map((card) => card.status)).toEqual(['active']);
+    await play(bot, [['sim', [/bloqueado\. ✅ Protocolo/]]]);
+    expect((await cardsOf(citizen)).map((card) => card.status)).toEqual(['blocked']);
+  });
+
+  it('"depois eu vejo isso" pauses the flow with its data; "continuar" resumes it at the same step', async () => {
+    const { citizen, bot } = await linkedCitizen();
+    await play(bot, [
+      ['quero salvar minha cnh', [ASKS_NUMBER]],
+      [cnh.numberExample, [ASKS_EXPIRY]],
+      ['depois eu vejo isso', [/salvando sua CNH/, /guardei o que já informou/]],
+    ]);
+    expect(await savedDocuments(citizen)).toEqual([]);
+    await play(bot, [
+      ['oi', [OFFER]],
+      ['continuar', [/vamos continuar/, ASKS_EXPIRY]],
+    ]);
+    await finishFromExpiry(bot);
+    expect(await savedDocuments(citizen)).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
+  });
+
+  it('the confirmation of a sentence-like name pauses and resumes like any step, the name kept until confirmed', async () => {
+    const { citizen, bot } = await linkedCitizen();
+    const name = 'é a carteirinha que eu uso pra entrar no clube';
+    const CONFIRMS_NAME = new RegExp(`Guardar com o nome "${name}"\\?`);
+    await play(bot, [
+      ['salvar outro documento', [/Qual é o nome desse documento\?/]],
+      [name, [CONFIRMS_NAME]],
+      ['depois eu vejo isso', [/salvando seu documento/, /guardei o que já informou/]],
+      ['oi', [/Quer continuar salvando seu documento de onde parou\?/]],
+      ['continuar', [/vamos continuar/, CONFIRMS_NAME]],
+      ['sim', [/número do documento \(Outro\)/]],
+      ['88213', [/data de validade/]],
+      ['pular', [ASKS_ATTACHMENT]],
+      ['pula', [/Confira os dados:/]],
+      ['sim', [/Documento salvo/]],
+    ]);
+    expect(await savedDocuments(citizen)).toMatchObject([{ type: 'outro', label: name, number: '88213' }]);
   });
 });
