@@ -106,6 +106,11 @@ const AT_MENU: Expecting = { at: 'menu', options: say.MENU.map((item) => ({ inte
 function expectingOf(actor: RootActor): Expecting {
   const root = actor.getSnapshot();
   if (root.value === 'menu') return AT_MENU;
+  // A question the root asks itself (the offer to resume a paused flow).
+  const own = Object.values(root.getMeta() as Record<string, { expecting?: Expecting } | undefined>).find(
+    (meta) => meta?.expecting,
+  )?.expecting;
+  if (own) return own;
   const flow = (root.children as TaggedSnapshot['children'])?.flow?.getSnapshot() as
     { getMeta?: () => Record<string, { expecting?: Expecting } | undefined> } | undefined;
   const declared = Object.values(flow?.getMeta?.() ?? {}).find((meta) => meta?.expecting)?.expecting;
@@ -189,7 +194,11 @@ export class ConversationEngine {
     private readonly options: EngineOptions,
     private readonly logger: Logger,
   ) {
-    this.machine = createRootMachine(ports, { linkResumeMinutes: options.linkResumeMinutes });
+    this.machine = createRootMachine(ports, {
+      linkResumeMinutes: options.linkResumeMinutes,
+      // A paused flow lives as long as a conversation left in the middle of a flow: the idle window.
+      pausedMinutes: options.idleMinutes,
+    });
   }
 
   /** Handles one message; returns the replies in order. */

@@ -176,7 +176,8 @@ function rulesReading(text: string, at: PromptStep): Reading {
     }
     case 'block.confirm':
     case 'save.labelConfirm':
-    case 'save.confirm': {
+    case 'save.confirm':
+    case 'resume.offer': {
       const yes = parseYesNo(text);
       return yes === null ? read('out_of_context') : read(yes ? 'yes' : 'no');
     }

@@ -3,8 +3,9 @@ import * as say from '../render/messages.pt-BR';
 import * as text from '../render/cancel-card.pt-BR';
 import { cardNamed } from './card-ref';
 import { MAX_FAILURES, promptState, YES_NO_OPTIONS } from './prompt';
+import type { ResumeInput } from './pause';
 import { chooseFrom, type CardRef, type Utterance } from '../understanding';
-import type { BlockReason, CardSummary, Choice, FlowEvent, Outcome, SayEvent, WalletPorts } from './types';
+import type { BlockReason, CardSummary, Choice, FlowEvent, Outcome, SayEvent, WalletPorts, GiveUpEvent } from './types';
 
 interface CancelCardContext {
   citizenId: string;
@@ -21,8 +22,6 @@ interface CancelCardContext {
   cardId: string | null;
   reason: BlockReason | null;
   failures: number;
-  /** Set when the flow ended after too many invalid answers. */
-  gaveUp: boolean;
 }
 
 function cardChoices(cards: CardSummary[]): Choice[] {
@@ -60,7 +59,8 @@ export function createCancelCardMachine(ports: WalletPorts) {
   return setup({
     types: {
       context: {} as CancelCardContext,
-      input: {} as { citizenId: string; keyPrefix: string; channel: string; card?: CardRef; reason?: BlockReason },
+      // `resume`: read by `resumable` (bot/flows/pause.ts), which starts the flow at a paused step.
+      input: {} as { citizenId: string; keyPrefix: string; channel: string; card?: CardRef; reason?: BlockReason } & ResumeInput,
       events: {} as FlowEvent,
     },
     actions: {
@@ -102,7 +102,7 @@ export function createCancelCardMachine(ports: WalletPorts) {
         failures: 0,
       }),
       countFailure: assign({ failures: ({ context }) => context.failures + 1 }),
-      markGaveUp: assign({ gaveUp: true }),
+      giveUp: sendParent((): GiveUpEvent => ({ type: 'GIVE_UP' })),
     },
     guards: {
       noActiveCards: ({ context }) => context.cards.length === 0,
@@ -129,7 +129,6 @@ export function createCancelCardMachine(ports: WalletPorts) {
       >(({ input }) => ports.blockCard(input.citizenId, input.cardId, input.reason, input.key, input.channel)),
     },
   }).createMachine({
-    output: ({ context }) => ({ gaveUp: context.gaveUp }),
     id: 'cancelCard',
     context: ({ input }) => ({
       citizenId: input.citizenId,
@@ -141,7 +140,6 @@ export function createCancelCardMachine(ports: WalletPorts) {
       cardId: null,
       reason: input.reason ?? null,
       failures: 0,
-      gaveUp: false,
     }),
     initial: 'loading',
     states: {
@@ -242,7 +240,6 @@ export function createCancelCardMachine(ports: WalletPorts) {
           onError: { target: 'done', actions: { type: 'sayText', params: { text: say.SERVICE_ERROR } } },
         },
       },
-      gaveUp: { type: 'final', entry: 'markGaveUp' },
       done: { type: 'final' },
     },
   });

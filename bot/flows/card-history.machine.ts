@@ -3,8 +3,9 @@ import * as say from '../render/messages.pt-BR';
 import * as text from '../render/card-history.pt-BR';
 import { cardNamed } from './card-ref';
 import { MAX_FAILURES, promptState } from './prompt';
+import type { ResumeInput } from './pause';
 import { chooseFrom, type CardRef, type Utterance } from '../understanding';
-import type { CardMovement, CardSummary, Choice, FlowEvent, SayEvent, WalletPorts } from './types';
+import type { CardMovement, CardSummary, Choice, FlowEvent, SayEvent, WalletPorts, GiveUpEvent } from './types';
 
 interface CardHistoryContext {
   citizenId: string;
@@ -14,8 +15,6 @@ interface CardHistoryContext {
   named: CardRef | null;
   cardId: string | null;
   failures: number;
-  /** Set when the flow ended after too many invalid answers. */
-  gaveUp: boolean;
 }
 
 function cardChoices(cards: CardSummary[]): Choice[] {
@@ -42,7 +41,8 @@ export function createCardHistoryMachine(ports: WalletPorts) {
   return setup({
     types: {
       context: {} as CardHistoryContext,
-      input: {} as { citizenId: string; card?: CardRef },
+      // `resume`: read by `resumable` (bot/flows/pause.ts), which starts the flow at a paused step.
+      input: {} as { citizenId: string; card?: CardRef } & ResumeInput,
       events: {} as FlowEvent,
     },
     actions: {
@@ -64,7 +64,7 @@ export function createCardHistoryMachine(ports: WalletPorts) {
         failures: 0,
       }),
       countFailure: assign({ failures: ({ context }) => context.failures + 1 }),
-      markGaveUp: assign({ gaveUp: true }),
+      giveUp: sendParent((): GiveUpEvent => ({ type: 'GIVE_UP' })),
     },
     guards: {
       noCards: ({ context }) => context.cards.length === 0,
@@ -81,7 +81,6 @@ export function createCardHistoryMachine(ports: WalletPorts) {
       ),
     },
   }).createMachine({
-    output: ({ context }) => ({ gaveUp: context.gaveUp }),
     id: 'cardHistory',
     context: ({ input }) => ({
       citizenId: input.citizenId,
@@ -89,7 +88,6 @@ export function createCardHistoryMachine(ports: WalletPorts) {
       named: input.card ?? null,
       cardId: null,
       failures: 0,
-      gaveUp: false,
     }),
     initial: 'loading',
     states: {
@@ -130,7 +128,6 @@ export function createCardHistoryMachine(ports: WalletPorts) {
           onError: { target: 'done', actions: { type: 'sayText', params: { text: say.SERVICE_ERROR } } },
         },
       },
-      gaveUp: { type: 'final', entry: 'markGaveUp' },
       done: { type: 'final' },
     },
   });

@@ -58,6 +58,18 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   readsAsQuestionFirst: 'a request worded as a question (the FAQ is asked first)',
   hasHeldRequest: 'a request is held while the FAQ is asked',
   gaveUp: 'the flow gave up after repeated misses',
+  digresses: (params) =>
+    ({
+      question: 'the message is a question, not an answer to the step',
+      request: 'the message is a new request, not an answer to the step',
+      goodbye: 'the citizen takes leave in the middle of the flow',
+    })[params?.kind as string] ?? 'the message is a digression',
+  hasPaused: "a paused flow of this citizen's is within the idle window",
+  pausedIs: (params) => `the paused flow is ${FLOW_WORDS[params?.flow as FlowName] ?? 'a flow'}`,
+  choseContinue: 'the citizen chose to continue the paused flow',
+  saysContinue: 'the citizen says continuar',
+  choseDrop: 'the citizen declined to continue the paused flow',
+  asksNothingNew: 'the message asks for nothing new (no request, command or question)',
   // cancel-card.machine.ts
   noActiveCards: 'the citizen has no active card',
   oneActiveCard: 'the citizen has exactly one active card',
@@ -257,7 +269,7 @@ export function mermaidOf(machine: AnyStateMachine, view: DiagramView = {}): str
 }
 
 /** The root as drawn: the link resume window changes no state or arrow. */
-const rootMachine = (ports: WalletPorts) => createRootMachine(ports, { linkResumeMinutes: 10 });
+const rootMachine = (ports: WalletPorts) => createRootMachine(ports, { linkResumeMinutes: 10, pausedMinutes: 30 });
 
 /** A flow's section title: its menu number and label, as the citizen sees them ("1 · Consultar saldo"). */
 function menuTitle(flow: FlowName): string {

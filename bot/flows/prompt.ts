@@ -7,22 +7,24 @@ export const YES_NO_OPTIONS: readonly PromptOption[] = YES_NO.map((choice, index
   label: choice.label,
 }));
 
-/** Invalid answers in a row after which a flow stops asking and gives up (the root then says so). */
+/** Invalid answers in a row after which a flow stops asking and gives up (the root pauses it with its data). */
 export const MAX_FAILURES = 3;
 
 /**
  * A step that asks the citizen something, as an XState state config. Every question of every flow has this shape:
  * - on entry, `ask`;
- * - INPUT: the first of `answers` whose guard holds; otherwise, after MAX_FAILURES misses in a row, the flow ends in
- *   `gaveUp`; otherwise the miss is counted, `invalid` says why and the question is asked again;
+ * - INPUT: the first of `answers` whose guard holds; otherwise, after MAX_FAILURES misses in a row, `giveUp` tells the
+ *   root, which pauses the flow at this step with its data (bot/flows/pause.ts) instead of discarding what was typed;
+ *   otherwise the miss is counted, `invalid` says why and the question is asked again;
  * - HELP: `help` explains the step, then the question is asked again;
- * - BACK: `back` (an earlier step), or by default the same question again.
+ * - BACK: `back` (an earlier step), or by default the same question again;
+ * - REASK: the same question again (a paused flow resumed, a question answered in between).
  *
  * `expecting` (the step's name and the numbered options it shows) goes into the state's meta: the engine reads it to
  * tell the understanding what the message answers ("1" at "1. Pular" is a skip).
  *
- * The machine provides what the shape names: the action `countFailure`, the guard `tooManyFailures` (true when this
- * miss would be the MAX_FAILURES-th) and the final state `gaveUp`. The names are checked against the machine's
+ * The machine provides what the shape names: the actions `countFailure` and `giveUp` (a GIVE_UP to the root) and the
+ * guard `tooManyFailures` (true when this miss would be the MAX_FAILURES-th). The names are checked against the machine's
  * `setup` where the config is used, like any hand-written state.
  */
 export function promptState<
@@ -39,11 +41,12 @@ export function promptState<
     on: {
       INPUT: [
         ...options.answers,
-        { guard: 'tooManyFailures', target: 'gaveUp' },
+        { guard: 'tooManyFailures', actions: 'giveUp' },
         { actions: ['countFailure', options.invalid, options.ask] },
       ],
       HELP: { actions: [options.help, options.ask] },
       BACK: back,
+      REASK: { actions: options.ask },
     },
   } as const;
 }

@@ -1,6 +1,6 @@
 import { assign, fromPromise, sendParent, setup } from 'xstate';
 import * as text from '../render/question.pt-BR';
-import type { BotMessage, Choice, FaqReply, FlowEvent, SayEvent, WalletPorts } from './types';
+import type { BotMessage, Choice, FaqReply, FlowEvent, SayEvent, WalletPorts, GiveUpEvent } from './types';
 import { chooseByWords, chooseFrom, type IntentName, type Utterance } from '../understanding';
 import { MAX_FAILURES, promptState } from './prompt';
 
@@ -11,8 +11,6 @@ interface QuestionContext {
   client: string;
   suggestions: Array<{ id: string; question: string }>;
   failures: number;
-  /** Set when the flow ended after too many invalid answers. */
-  gaveUp: boolean;
 }
 
 function suggestionsMessage(suggestions: QuestionContext['suggestions']): BotMessage {
@@ -65,7 +63,7 @@ export function createQuestionMachine(ports: WalletPorts) {
         failures: 0,
       }),
       countFailure: assign({ failures: ({ context }) => context.failures + 1 }),
-      markGaveUp: assign({ gaveUp: true }),
+      giveUp: sendParent((): GiveUpEvent => ({ type: 'GIVE_UP' })),
       resetFailures: assign({ failures: 0 }),
     },
     guards: {
@@ -85,13 +83,11 @@ export function createQuestionMachine(ports: WalletPorts) {
       faqEntry: fromPromise<{ question: string; answer: string } | null, { id: string }>(({ input }) => ports.faqEntry(input.id)),
     },
   }).createMachine({
-    output: ({ context }) => ({ gaveUp: context.gaveUp }),
     id: 'question',
     context: ({ input }) => ({
       client: input.client,
       suggestions: (input.suggestions ?? []).slice(0, 3),
       failures: 0,
-      gaveUp: false,
     }),
     initial: 'start',
     states: {
@@ -160,7 +156,6 @@ export function createQuestionMachine(ports: WalletPorts) {
           onError: { target: 'done', actions: 'sayServiceError' },
         },
       },
-      gaveUp: { type: 'final', entry: 'markGaveUp' },
       done: { type: 'final' },
     },
   });

@@ -1,6 +1,8 @@
 import { and, assign, fromPromise, raise, sendTo, setup } from 'xstate';
 import * as say from '../render/messages.pt-BR';
 import { NOT_BLOCKED } from '../render/cancel-card.pt-BR';
+import * as pause from '../render/pause.pt-BR';
+import { PAUSABLE, resumable, stillPaused, type PausedFlow, type PausedFlowName } from './pause';
 import { createBalanceMachine } from './balance.machine';
 import { createCancelCardMachine } from './cancel-card.machine';
 import { createCardHistoryMachine } from './card-history.machine';
@@ -8,12 +10,13 @@ import { createCardsMachine } from './cards.machine';
 import { createDocumentsMachine } from './documents.machine';
 import { createQuestionMachine } from './question.machine';
 import { createSaveDocumentMachine } from './save-document.machine';
-import type { Command, IntentName, Slots, Utterance } from '../understanding';
+import { chooseFrom, type Command, type Digression, type IntentName, type Slots, type Utterance } from '../understanding';
 import type {
   BotMessage,
   ConversationKey,
   FaqReply,
   FlowName,
+  GiveUpEvent,
   LinkedChannelSummary,
   Outcome,
   SayEvent,
@@ -35,7 +38,7 @@ export interface UserEvent {
   at: number;
 }
 
-export type RootEvent = UserEvent | SayEvent | { type: 'FLUSHED' };
+export type RootEvent = UserEvent | SayEvent | GiveUpEvent | { type: 'FLUSHED' } | { type: 'RESUMED' };
 
 export interface RootContext {
   conversation: ConversationKey;
@@ -61,11 +64,22 @@ export interface RootContext {
    * FAQ has no sure answer. Only set within one turn.
    */
   heldRequest?: UserEvent | null;
+  /**
+   * A flow paused with what the citizen typed (three misses, a goodbye, a digression): offered back at the next
+   * message or after the request served in between, within `pausedMinutes`. Absent in conversations stored before.
+   */
+  paused?: PausedFlow | null;
+  /** The paused flow being resumed: read by that flow's invoke, then forgotten. */
+  resumeFrom?: PausedFlow | null;
+  /** When the last turn inside a flow arrived (its `at`): the time a flow paused after three misses pauses at. */
+  turnAt?: number;
 }
 
 export interface RootOptions {
   /** Minutes within which a request made before linking is resumed by a successful `vincular`. */
   linkResumeMinutes: number;
+  /** Minutes a paused flow is kept and offered back (the conversation's idle window, BOT_IDLE_MINUTES). */
+  pausedMinutes: number;
 }
 
 /** Flows that need to know who the citizen is. */
@@ -104,6 +118,39 @@ function stillPending(context: RootContext, event: UserEvent, minutes: number): 
   return typeof context.pendingSince === 'number' && event.at - context.pendingSince <= minutes * 60_000;
 }
 
+/** "salvando sua CNH": what the paused flow was doing, as the citizen is reminded of it. */
+function doing(paused: PausedFlow | null | undefined): string {
+  if (!paused) return '';
+  const type = paused.flow === 'saveDocument' ? paused.context.type : null;
+  return pause.doing(paused.flow, typeof type === 'string' ? (type as Parameters<typeof pause.doing>[1]) : null);
+}
+
+/** The choices of the offer to resume a paused flow. */
+const OFFER_CHOICES = [pause.CONTINUE, pause.DROP];
+
+/**
+ * While a flow waits for an answer: a question is answered from the FAQ and the same step asked again; a new request
+ * is served with the flow paused, and offered back after; a goodbye pauses it. None counts as a miss. Only the
+ * pausable flows (bot/flows/pause.ts) have these.
+ */
+const DIGRESSIONS = [
+  {
+    guard: { type: 'digresses', params: { kind: 'question' } },
+    target: '#root.digressing',
+    actions: ['rememberCitizen', 'pauseFlow'],
+  },
+  {
+    guard: { type: 'digresses', params: { kind: 'request' } },
+    target: '#root.menu',
+    actions: ['rememberCitizen', 'pauseFlow', 'serveRequest'],
+  },
+  {
+    guard: { type: 'digresses', params: { kind: 'goodbye' } },
+    target: '#root.menu',
+    actions: ['rememberCitizen', 'pauseFlow', { type: 'sayPaused', params: { why: 'goodbye' } }],
+  },
+] as const;
+
 function labelOf(flow: FlowName): string {
   return say.MENU.find((item) => item.flow === flow)?.label ?? say.FLOW_LABELS[flow] ?? '';
 }
@@ -133,8 +180,57 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
           : {
               citizenId: event.citizenId,
               ...(stillPending(context, event, options.linkResumeMinutes) ? {} : { pendingFlow: null, pendingSince: null }),
+              // A paused flow past the idle window, or another citizen's, is dropped.
+              ...(context.paused && !stillPaused(context.paused, event.at, event.citizenId, options.pausedMinutes)
+                ? { paused: null }
+                : {}),
             },
       ),
+      // The running flow's step and values, read from its snapshot as it is before this event: the flow is stopped by
+      // the transition that pauses it, and restarted from them by `resumable`.
+      // Only inside a flow, where every turn is saved anyway: a look-up at the menu still changes nothing stored.
+      noteTurnAt: assign({ turnAt: ({ context, event }) => (event.type === 'USER' ? event.at : context.turnAt) }),
+      pauseFlow: assign({
+        paused: ({ context, event, self }) => {
+          const root = self.getSnapshot() as
+            { value?: unknown; children?: Record<string, { getSnapshot(): unknown } | undefined> } | undefined;
+          const flow = (root?.value as { flow?: string } | undefined)?.flow;
+          const child = root?.children?.flow?.getSnapshot() as
+            { value: PausedFlow['step']; context: PausedFlow['context'] } | undefined;
+          if (!child || !flow || !PAUSABLE.has(flow)) return context.paused ?? null;
+          return {
+            flow: flow as PausedFlowName,
+            step: child.value,
+            context: child.context,
+            citizenId: context.citizenId,
+            since: event.type === 'USER' ? event.at : (context.turnAt ?? 0),
+          };
+        },
+      }),
+      sayPaused: assign({
+        outbox: ({ context }, params: { why: 'misses' | 'goodbye' }) => [
+          ...context.outbox,
+          {
+            text:
+              params.why === 'misses'
+                ? pause.pausedAfterMisses(doing(context.paused))
+                : pause.pausedGoodbye(doing(context.paused)),
+          },
+        ],
+      }),
+      sayOffer: assign({ outbox: ({ context }) => [...context.outbox, pause.offer(doing(context.paused))] }),
+      sayDropped: assign({
+        outbox: ({ context }) => [...context.outbox, { text: pause.dropped(context.paused?.flow ?? 'saveDocument') }],
+      }),
+      dropPaused: assign({ paused: null }),
+      takePaused: assign({ resumeFrom: ({ context }) => context.paused ?? null, paused: null }),
+      // The request made in the middle of a flow comes back to the menu and is served there like any other.
+      serveRequest: raise(({ event }): RootEvent =>
+        event.type === 'USER' ? { ...event, utterance: { ...event.utterance, digression: null, faqFirst: false } } : event,
+      ),
+      announceResumed: raise({ type: 'RESUMED' }),
+      reask: sendTo('flow', { type: 'REASK' as const }),
+      forgetResume: assign({ resumeFrom: null }),
       forgetCitizen: assign({ citizenId: null }),
       rememberLinked: assign({ citizenId: (_, params: { userId: string }) => params.userId }),
       rememberPending: assign({
@@ -167,6 +263,26 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
     },
     guards: {
       isCancel: ({ event }) => command(event)?.type === 'cancel',
+      digresses: ({ event }, params: { kind: Digression }) => event.type === 'USER' && event.utterance.digression === params.kind,
+      // Within a turn (a flow finished), a paused flow still there is fresh: this turn's `rememberCitizen` drops a stale one.
+      hasPaused: ({ context, event }) =>
+        event.type === 'USER'
+          ? stillPaused(context.paused, event.at, event.citizenId, options.pausedMinutes)
+          : !!context.paused && context.paused.citizenId === context.citizenId,
+      pausedIs: ({ context }, params: { flow: PausedFlowName }) => context.paused?.flow === params.flow,
+      choseContinue: ({ event }) =>
+        event.type === 'USER' &&
+        (chooseFrom(event.utterance, OFFER_CHOICES) === pause.CONTINUE || event.utterance.yesNo === true),
+      choseDrop: ({ event }) =>
+        event.type === 'USER' && (chooseFrom(event.utterance, OFFER_CHOICES) === pause.DROP || event.utterance.yesNo === false),
+      // At the menu no offer is shown, so its numbers are the menu's ("1" is the balance): only the word resumes.
+      saysContinue: ({ event }) => event.type === 'USER' && /^(quero )?continu(ar|a)\b/.test(event.utterance.simple),
+      asksNothingNew: ({ event }) =>
+        event.type === 'USER' &&
+        event.utterance.intent === null &&
+        event.utterance.command === null &&
+        event.utterance.act !== 'faq' &&
+        event.utterance.faqFirst !== true,
       isMenu: ({ event }) => command(event)?.type === 'menu',
       isHelp: ({ event }) => command(event)?.type === 'help',
       isBack: ({ event }) => command(event)?.type === 'back',
@@ -201,10 +317,10 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
       balance: createBalanceMachine(ports),
       documents: createDocumentsMachine(ports),
       question: createQuestionMachine(ports),
-      cancelCard: createCancelCardMachine(ports),
-      cardHistory: createCardHistoryMachine(ports),
+      cancelCard: resumable(createCancelCardMachine(ports)),
+      cardHistory: resumable(createCardHistoryMachine(ports)),
       cards: createCardsMachine(ports),
-      saveDocument: createSaveDocumentMachine(ports),
+      saveDocument: resumable(createSaveDocumentMachine(ports)),
       linkChannel: fromPromise<Outcome<{ userId: string }>, { conversation: ConversationKey; code: string }>(({ input }) =>
         ports.linkChannel(input.conversation, input.code),
       ),
@@ -245,6 +361,13 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
       menu: {
         on: {
           USER: [
+            // A paused flow first: "continuar" resumes it; a message that asks nothing new gets it offered back.
+            {
+              guard: and(['hasPaused', 'saysContinue']),
+              target: 'resuming',
+              actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: pause.RESUMING } } }],
+            },
+            { guard: and(['hasPaused', 'asksNothingNew']), target: 'offering', actions: ['rememberCitizen', 'sayOffer'] },
             { guard: 'isLink', target: 'linking', actions: 'rememberCitizen' },
             { guard: and(['isUnlinkOther', 'isLinked']), target: 'unlinkingOther', actions: 'rememberCitizen' },
             { guard: 'isUnlink', target: 'unlinking', actions: 'rememberCitizen' },
@@ -353,6 +476,85 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             },
           ],
         },
+      },
+      offering: {
+        meta: { expecting: { at: 'resume.offer', options: [{ intent: 'yes' }, { intent: 'no' }] } },
+        on: {
+          USER: [
+            {
+              guard: 'choseContinue',
+              target: 'resuming',
+              actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: pause.RESUMING } } }],
+            },
+            {
+              guard: 'choseDrop',
+              target: 'menu',
+              actions: [
+                'rememberCitizen',
+                'sayDropped',
+                'dropPaused',
+                { type: 'sayMenu', params: { lead: say.MENU_LEADS.choose } },
+              ],
+            },
+            {
+              guard: 'isCancel',
+              target: 'menu',
+              actions: [
+                'rememberCitizen',
+                'sayDropped',
+                'dropPaused',
+                { type: 'sayMenu', params: { lead: say.MENU_LEADS.choose } },
+              ],
+            },
+            // Anything else is read at the menu, the paused flow still kept (offered again after what it asks).
+            { target: 'menu', actions: 'serveRequest' },
+          ],
+        },
+      },
+      digressing: {
+        tags: ['busy'],
+        invoke: {
+          id: 'askFaqDigression',
+          src: 'askFaq',
+          input: ({ context, event }) => ({
+            question: event.type === 'USER' ? event.utterance.text : '',
+            client: `${context.conversation.channel}:${context.conversation.channelUserId}`,
+            isQuestion: true,
+          }),
+          onDone: [
+            {
+              guard: { type: 'confident', params: ({ event }) => ({ reply: event.output }) },
+              target: 'resuming',
+              actions: [
+                { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output.answer!.answer } }) },
+                { type: 'enqueue', params: { message: { text: pause.BACK_TO_STEP } } },
+              ],
+            },
+            { target: 'resuming', actions: { type: 'enqueue', params: { message: { text: pause.NO_SURE_ANSWER } } } },
+          ],
+          onError: { target: 'resuming', actions: { type: 'enqueue', params: { message: { text: pause.NO_SURE_ANSWER } } } },
+        },
+      },
+      resuming: {
+        // Restarts the paused flow at its step with its values (see `resumable`); RESUMED then asks that step again.
+        always: [
+          {
+            guard: { type: 'pausedIs', params: { flow: 'saveDocument' } },
+            target: 'flow.saveDocument',
+            actions: ['takePaused', 'announceResumed'],
+          },
+          {
+            guard: { type: 'pausedIs', params: { flow: 'cancelCard' } },
+            target: 'flow.cancelCard',
+            actions: ['takePaused', 'announceResumed'],
+          },
+          {
+            guard: { type: 'pausedIs', params: { flow: 'cardHistory' } },
+            target: 'flow.cardHistory',
+            actions: ['takePaused', 'announceResumed'],
+          },
+          { target: 'menu', actions: { type: 'sayMenu', params: {} } },
+        ],
       },
       greetingByName: {
         tags: ['busy'],
@@ -599,8 +801,11 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             },
             { guard: 'isHelp', actions: 'forwardHelp' },
             { guard: 'isBack', actions: 'forwardBack' },
-            { actions: ['rememberCitizen', 'forwardInput'] },
+            { actions: ['rememberCitizen', 'noteTurnAt', 'forwardInput'] },
           ],
+          // Three misses in a row at a step of a pausable flow: paused with its data, not discarded.
+          GIVE_UP: { target: 'menu', actions: ['pauseFlow', { type: 'sayPaused', params: { why: 'misses' } }] },
+          RESUMED: { actions: ['reask', 'forgetResume'] },
         },
         states: {
           balance: {
@@ -628,17 +833,21 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             },
           },
           cardHistory: {
+            on: { USER: DIGRESSIONS },
             invoke: {
               id: 'flow',
               src: 'cardHistory',
-              input: ({ context }) => ({ citizenId: context.citizenId ?? '', card: context.request?.card }),
-              onDone: [
-                { guard: { type: 'gaveUp', params: ({ event }) => ({ output: event.output }) }, target: '#root.gaveUp' },
-                { target: '#root.finished' },
-              ],
+              input: ({ context }) => ({
+                citizenId: context.citizenId ?? '',
+                card: context.request?.card,
+                resume: context.resumeFrom?.flow === 'cardHistory' ? context.resumeFrom : undefined,
+              }),
+              onDone: '#root.finished',
             },
           },
           question: {
+            // The FAQ's suggestions are not worth pausing: after three misses the question is let go.
+            on: { GIVE_UP: '#root.gaveUp' },
             invoke: {
               id: 'flow',
               src: 'question',
@@ -646,23 +855,24 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
                 client: `${context.conversation.channel}:${context.conversation.channelUserId}`,
                 suggestions: context.faqSuggestions ?? [],
               }),
-              onDone: [
-                { guard: { type: 'gaveUp', params: ({ event }) => ({ output: event.output }) }, target: '#root.gaveUp' },
-                { target: '#root.finished' },
-              ],
+              onDone: '#root.finished',
             },
           },
           cancelCard: {
             on: {
-              USER: {
-                // Leaving the block flow: "cancelei" would read as if the card had been cancelled.
-                guard: 'isCancel',
-                target: '#root.menu',
-                actions: [
-                  { type: 'enqueue', params: { message: { text: NOT_BLOCKED } } },
-                  { type: 'sayMenu', params: { lead: say.MENU_LEADS.choose } },
-                ],
-              },
+              USER: [
+                {
+                  // Leaving the block flow: "cancelei" would read as if the card had been cancelled.
+                  guard: 'isCancel',
+                  target: '#root.menu',
+                  actions: [
+                    { type: 'enqueue', params: { message: { text: NOT_BLOCKED } } },
+                    { type: 'sayMenu', params: { lead: say.MENU_LEADS.choose } },
+                  ],
+                },
+                // A request at the confirmation is served with the flow paused: never taken as a yes.
+                ...DIGRESSIONS,
+              ],
             },
             invoke: {
               id: 'flow',
@@ -673,14 +883,13 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
                 channel: context.conversation.channel,
                 card: context.request?.card,
                 reason: context.request?.blockReason,
+                resume: context.resumeFrom?.flow === 'cancelCard' ? context.resumeFrom : undefined,
               }),
-              onDone: [
-                { guard: { type: 'gaveUp', params: ({ event }) => ({ output: event.output }) }, target: '#root.gaveUp' },
-                { target: '#root.finished' },
-              ],
+              onDone: '#root.finished',
             },
           },
           saveDocument: {
+            on: { USER: DIGRESSIONS },
             invoke: {
               id: 'flow',
               src: 'saveDocument',
@@ -691,6 +900,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
                 label: context.request?.documentLabel,
                 number: context.request?.documentNumber,
                 expiresAt: context.request?.date,
+                resume: context.resumeFrom?.flow === 'saveDocument' ? context.resumeFrom : undefined,
               }),
               onDone: [
                 { guard: { type: 'gaveUp', params: ({ event }) => ({ output: event.output }) }, target: '#root.gaveUp' },
@@ -701,7 +911,11 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         },
       },
       finished: {
-        always: { target: 'menu', actions: ['forgetRequest', { type: 'sayMenu', params: {} }] },
+        always: [
+          // The request served while a flow was paused is done: the paused flow is offered back instead of the menu.
+          { guard: 'hasPaused', target: 'offering', actions: ['forgetRequest', 'sayOffer'] },
+          { target: 'menu', actions: ['forgetRequest', { type: 'sayMenu', params: {} }] },
+        ],
       },
       gaveUp: {
         always: {

@@ -10,11 +10,22 @@ import { checkDocumentLabel, checkIssuerState } from '../../src/documents/docume
 import * as say from '../render/messages.pt-BR';
 import * as text from '../render/save-document.pt-BR';
 import { MAX_FAILURES, promptState, YES_NO_OPTIONS } from './prompt';
+import type { ResumeInput } from './pause';
 import { chooseFrom, type Utterance } from '../understanding';
 import { dayAlone, dayOfMonth } from '../understanding/recognizers';
 import { readsAsSentence } from '../understanding/free-text';
 import { unavailableFile } from '../attachments';
-import type { BotMessage, Choice, ConversationKey, FlowEvent, IncomingAttachment, Outcome, SayEvent, WalletPorts } from './types';
+import type {
+  BotMessage,
+  Choice,
+  ConversationKey,
+  FlowEvent,
+  GiveUpEvent,
+  IncomingAttachment,
+  Outcome,
+  SayEvent,
+  WalletPorts,
+} from './types';
 
 interface SaveDocumentContext {
   citizenId: string;
@@ -35,7 +46,7 @@ interface SaveDocumentContext {
   stagedFileId: string | null;
   fileDescription: string | null;
   failures: number;
-  /** Set when the flow ended after too many invalid answers. */
+  /** Set when the flow ended after repeated failures to receive the file (the service's, not the citizen's). */
   gaveUp: boolean;
 }
 
@@ -132,6 +143,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
   return setup({
     types: {
       context: {} as SaveDocumentContext,
+      // `resume`: read by `resumable` (bot/flows/pause.ts), which starts the flow at a paused step.
       input: {} as {
         citizenId: string;
         conversation: ConversationKey;
@@ -139,7 +151,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         label?: string;
         number?: string;
         expiresAt?: string;
-      },
+      } & ResumeInput,
       events: {} as FlowEvent,
     },
     actions: {
@@ -224,6 +236,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       clearFile: assign({ stagedFileId: null, fileDescription: null, failures: 0 }),
       countFailure: assign({ failures: ({ context }) => context.failures + 1 }),
       markGaveUp: assign({ gaveUp: true }),
+      giveUp: sendParent((): GiveUpEvent => ({ type: 'GIVE_UP' })),
     },
     guards: {
       validType: ({ event }) => documentTypeOf(event) !== null,

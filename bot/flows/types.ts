@@ -160,10 +160,19 @@ export type FlowName = 'balance' | 'cancelCard' | 'saveDocument' | 'documents' |
 
 /** Events the root machine sends to the flow it runs. */
 export type FlowEvent =
-  { type: 'INPUT'; input: TurnInput; utterance: Utterance; turnId: string } | { type: 'HELP' } | { type: 'BACK' };
+  | { type: 'INPUT'; input: TurnInput; utterance: Utterance; turnId: string }
+  | { type: 'HELP' }
+  | { type: 'BACK' }
+  /** Ask the current step again: the flow was resumed, or a question was answered in between. */
+  | { type: 'REASK' };
 
 /** What a flow tells the root: something to say. */
 export interface SayEvent {
   type: 'SAY';
   message: BotMessage;
+}
+
+/** What a flow tells the root after MAX_FAILURES misses in a row at a step: pause me here. */
+export interface GiveUpEvent {
+  type: 'GIVE_UP';
 }

@@ -2,6 +2,7 @@ import { MENU, MENU_CHOICES } from '../render/messages.pt-BR';
 import type { FlowName } from '../flows/types';
 import { chooseFrom, topicWords } from './choices';
 import { IntentClassifier, looksLikeQuestion, saysStop, type Expecting, type IntentName } from './classifier';
+import { digressionOf } from './digression';
 import type { Command, Understanding, Utterance } from './index';
 import { utteranceOf } from './rules';
 
@@ -96,6 +97,8 @@ export class ClassifierUnderstanding implements Understanding {
       simple: rules.simple,
       command,
       faqFirst,
+      // A word that works anywhere ("cancelar", "menu") is that word, never a digression.
+      digression: command ? null : digressionOf(understood, expecting, text),
       // A weak reading falls back to the rules' typo-forgiving words ("qual meu sado"); a confident one, a question
       // included, is never overridden by a keyword.
       intent: chosenFlow ?? (confident ? flowOf(act, text) : rules.intent),

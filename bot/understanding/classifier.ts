@@ -47,7 +47,9 @@ export type PromptStep =
   | 'save.attachment'
   | 'save.confirm'
   | 'faq.suggestions'
-  | 'history.card';
+  | 'history.card'
+  /** "Quer continuar ... de onde parou?" after a flow was paused (bot/flows/pause.ts). */
+  | 'resume.offer';
 
 /** One numbered option shown with the prompt: typing its number means this intent with these slots. */
 export interface PromptOption {
@@ -138,7 +140,7 @@ const ANYWHERE: ReadonlySet<IntentName> = new Set([
 const ANSWERS: ReadonlySet<IntentName> = new Set(['yes', 'no', 'skip', 'inform']);
 /** Words that act on the conversation itself: they win over free text. */
 const COMMANDS: ReadonlySet<IntentName> = new Set(['cancel', 'back', 'help']);
-const YES_NO_STEPS: ReadonlySet<PromptStep> = new Set(['block.confirm', 'save.confirm', 'save.labelConfirm']);
+const YES_NO_STEPS: ReadonlySet<PromptStep> = new Set(['block.confirm', 'save.confirm', 'save.labelConfirm', 'resume.offer']);
 const SKIPPABLE_STEPS: ReadonlySet<PromptStep> = new Set(['save.state', 'save.expiry', 'save.attachment', 'faq.suggestions']);
 const CARD_INTENTS: ReadonlySet<IntentName> = new Set(['balance', 'card_history', 'block_card']);
 
@@ -556,6 +558,7 @@ export class IntentClassifier {
       case 'save.attachment':
       case 'save.confirm':
       case 'faq.suggestions':
+      case 'resume.offer':
         return null;
     }
   }

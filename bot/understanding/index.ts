@@ -1,6 +1,7 @@
 import type { DocumentTypeCode } from '../../src/documents/document-types';
 import type { FlowName } from '../flows/types';
 import type { Expecting, IntentName } from './classifier';
+import type { Digression } from './digression';
 import type { Slots } from './recognizers';
 
 /** Words that work anywhere in any flow. */
@@ -50,6 +51,11 @@ export interface Utterance {
    * entende"): the menu asks the FAQ first and acts on the request only when the FAQ has no sure answer. Absent: no.
    */
   faqFirst?: boolean;
+  /**
+   * At a flow's step, a sure reading of the message as something other than an answer: a question, a new request or
+   * a goodbye (see digression.ts). Absent or null: an answer to the step, right or wrong.
+   */
+  digression?: Digression | null;
   /** False when the reading is too weak to act on: the bot never guesses from it. */
   confident: boolean;
   /** Values the message carries: a card, a block reason, a document type, number or name, a date, a state. */
@@ -59,6 +65,7 @@ export interface Utterance {
 /** What a step is waiting for: the menu when nothing was asked, else the step and the numbered options it showed. */
 export type { Expecting, IntentName, PromptOption, PromptStep } from './classifier';
 export type { Slots, CardRef } from './recognizers';
+export type { Digression } from './digression';
 
 /**
  * The one seam where a citizen message becomes what the machines read. The conversation engine calls `parse` once per

@@ -185,7 +185,7 @@ describe('2 · cancel a card', () => {
     await play(bot, [['2', [/não tem cartões ativos/, /Posso ajudar/]]]);
   });
 
-  it('asks which card when there are several; "não" changes nothing; 3 invalid answers end politely', async () => {
+  it('asks which card when there are several; "não" changes nothing; 3 invalid answers pause the flow, offered back after the next request', async () => {
     const citizen = await citizenWithBalance(0);
     await inContext(() => t.app.services.cards.requestCard({ id: citizen.id, role: 'citizen' }));
     const bot = await linkedBot(citizen.id);
@@ -206,8 +206,8 @@ describe('2 · cancel a card', () => {
       ['2', [/Qual cartão/]],
       ['banana', [/Não reconheci/, /Qual cartão/]],
       ['maçã', [/Não reconheci/, /Qual cartão/]],
-      ['pera', [/não estamos nos entendendo/]],
-      ['1', [/R\$/, /Posso ajudar/]],
+      ['pera', [/pausei/, /bloqueando seu cartão/]],
+      ['1', [/R\$/, /Quer continuar bloqueando seu cartão de onde parou\?/]],
     ]);
   });
 

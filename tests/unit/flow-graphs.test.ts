@@ -9,6 +9,7 @@ import { createSaveDocumentMachine } from '../../bot/flows/save-document.machine
 import type { CardSummary, ConversationKey, WalletPorts } from '../../bot/flows/types';
 import { findDocumentType } from '../../src/documents/document-types';
 import { utteranceOf } from '../../bot/understanding/rules';
+import type { Digression } from '../../bot/understanding';
 
 /**
  * Model-based tests: xstate/graph walks every machine and lists the shortest path to each reachable state; each path
@@ -30,12 +31,13 @@ const input = (text: string, attachments: Array<{ url: string }> = []) => ({
   utterance: utteranceOf(text),
   turnId: `t-${text}`,
 });
-const user = (text: string, citizenId: string | null = 'citizen-1') => ({
+const user = (text: string, citizenId: string | null = 'citizen-1', digression: Digression | null = null) => ({
   type: 'USER',
   input: { text, attachments: [] },
-  utterance: utteranceOf(text),
+  utterance: { ...utteranceOf(text), digression },
   citizenId,
   turnId: `t-${text}`,
+  at: 0,
 });
 const done = (id: string, output: unknown) => ({ type: `xstate.done.actor.${id}`, output });
 const failed = (id: string) => ({ type: `xstate.error.actor.${id}`, error: new Error('down') });
@@ -47,7 +49,7 @@ function isolate(machine: AnyStateMachine): AnyStateMachine {
   const implementations = machine.implementations;
   const actions = Object.fromEntries(
     Object.keys(implementations.actions)
-      .filter((name) => /^(say|ask|explain|forward)/.test(name))
+      .filter((name) => /^(say|ask|explain|forward|giveUp)/.test(name))
       .map((name) => [name, () => undefined]),
   );
   const pending = fromPromise(() => new Promise<never>(() => undefined));
@@ -99,7 +101,7 @@ const cases: GraphCase[] = [
       done('faqEntry', null),
       failed('askFaq'),
     ],
-    mustReach: ['asking', 'searching', 'suggesting', 'loadingEntry', 'done', 'gaveUp'],
+    mustReach: ['asking', 'searching', 'suggesting', 'loadingEntry', 'done'],
   },
   {
     name: 'cancel card',
@@ -119,7 +121,7 @@ const cases: GraphCase[] = [
       done('blockCard', { ok: true, protocol: '2026-000001' }),
       done('blockCard', { ok: false, message: 'Cartão não está ativo.' }),
     ],
-    mustReach: ['pick', 'reason', 'confirm', 'blocking', 'done', 'gaveUp'],
+    mustReach: ['pick', 'reason', 'confirm', 'blocking', 'done'],
   },
   {
     name: 'save document',
@@ -167,7 +169,7 @@ function rootWithStandInFlows(): AnyStateMachine {
     initial: 'waiting',
     states: { waiting: { on: { INPUT: 'finished' } }, finished: { type: 'final' } },
   });
-  const root = isolate(createRootMachine(unused, { linkResumeMinutes: 10 }));
+  const root = isolate(createRootMachine(unused, { linkResumeMinutes: 10, pausedMinutes: 30 }));
   return root.provide({
     actors: { balance: standIn, documents: standIn, question: standIn, cancelCard: standIn, saveDocument: standIn },
   } as never);
@@ -206,9 +208,19 @@ cases.push({
     done('unlinkChannelAt', { message: 'desvinculado', thisConversation: false }),
     done('askFaq', { confident: true, answer: { id: 'f', question: 'q', answer: 'a' }, suggestions: [] }),
     done('askFaq', { confident: false, answer: null, suggestions: [] }),
+    // Digressions inside a flow, the pause after three misses, and the offer to resume.
+    user('quanto custa a passagem?', 'citizen-1', 'question'),
+    user('1', 'citizen-1', 'request'),
+    user('tchau ate mais', 'citizen-1', 'goodbye'),
+    { type: 'GIVE_UP' },
+    user('continuar'),
+    user('nao'),
+    done('askFaqDigression', { confident: true, answer: { id: 'f', question: 'q', answer: 'a' }, suggestions: [] }),
+    done('askFaqDigression', { confident: false, answer: null, suggestions: [] }),
   ],
   mustReach: [
     'menu',
+    'digressing',
     'answering',
     'linking',
     'unlinking',
@@ -235,7 +247,11 @@ describe.each(cases)('$name machine', ({ machine, input: machineInput, events, m
     input: machineInput,
     // Conversation contexts differ only by text; the state value and failure count identify a node.
     serializeState: (snapshot) =>
-      JSON.stringify({ value: snapshot.value, failures: (snapshot.context as { failures?: number }).failures ?? 0 }),
+      JSON.stringify({
+        value: snapshot.value,
+        failures: (snapshot.context as { failures?: number }).failures ?? 0,
+        paused: Boolean((snapshot.context as { paused?: unknown }).paused),
+      }),
   });
 
   it('reaches every state that matters', () => {

@@ -1,0 +1,78 @@
+import { looksLikeQuestion, type Expecting, type IntentName, type PromptStep, type Understood } from './classifier';
+
+/**
+ * What a message typed while a flow waits for an answer does instead of answering it: asks a question (answered from
+ * the FAQ, then the same step is asked again), makes a new request (served, then the paused flow is offered back) or
+ * takes leave ("depois eu vejo isso": the flow is paused with its data).
+ */
+export type Digression = 'question' | 'request' | 'goodbye';
+
+/**
+ * The least probability the network must give a reading for the message to be taken as a digression. Below it the
+ * message stays an answer to the step (a miss when it is not one): a wrong digression would drop the citizen out of
+ * the step they were answering.
+ */
+export const DIGRESSION_THRESHOLD = 0.7;
+
+/** Readings that answer the step: a value, yes/no or skip is never a digression, whatever else it reads as. */
+const ANSWERS: ReadonlySet<IntentName> = new Set(['inform', 'yes', 'no', 'skip']);
+
+const REQUESTS: ReadonlySet<IntentName> = new Set([
+  'balance',
+  'list_cards',
+  'card_history',
+  'block_card',
+  'list_documents',
+  'save_document',
+]);
+
+/**
+ * The request each flow's steps already serve: "quero bloquear o cartão 4868" at a block step is that flow's business
+ * (its step reads the card), not a new request that would pause it to start it again.
+ */
+const OWN_REQUEST: Partial<Record<string, IntentName>> = {
+  block: 'block_card',
+  save: 'save_document',
+  history: 'card_history',
+};
+
+/** Steps that pick one of the citizen's cards. */
+const CARD_STEPS: ReadonlySet<PromptStep> = new Set(['block.card', 'history.card']);
+const CARD_LOOKUPS: ReadonlySet<IntentName> = new Set(['balance', 'list_cards']);
+
+/** Steps where a digression is not one: the menu, the FAQ's own suggestions and the offer to resume a paused flow. */
+const NOT_A_FLOW_STEP: ReadonlySet<PromptStep> = new Set(['menu', 'faq.suggestions', 'resume.offer']);
+
+/**
+ * Whether `understood` (the classifier's reading of `text` at the step `expecting`) is a digression, and which. Only a
+ * sure reading counts: the value the step awaits, once recognised, has already made the reading `inform` (or yes/no,
+ * skip) with the recogniser's certainty, so a CNH number, a date or a name that parses is never declined as off-topic.
+ */
+export function digressionOf(understood: Understood, expecting: Expecting, text: string): Digression | null {
+  if (NOT_A_FLOW_STEP.has(expecting.at)) return null;
+  const { intent, score } = understood;
+  if (ANSWERS.has(intent)) return null;
+  // Only a message shaped as a question is answered as one: "nao tenho pdf agora" at the file step reads as the FAQ's
+  // "can I send a PDF" but says the citizen has none. Shaped as one, a question the network reads best as a question
+  // ("qual o horario de atendimento?", faq 0.45) is one even below the threshold: taking it for a question costs
+  // nothing, the same step is asked again right after.
+  if (intent === 'faq') return looksLikeQuestion(text) ? 'question' : null;
+  if (score < DIGRESSION_THRESHOLD) return null;
+  // One word is too little to leave a step for: a mistyped answer reads as a request too ("peraí" as "perda", a block).
+  // "extrato do cartao", "na verdade quero ver meu saldo" say it. Likewise a lone "tchau" may be a slip; "depois eu
+  // vejo isso", "tchau ate mais" is leaving.
+  if (words(text) < 2) return null;
+  if (!REQUESTS.has(intent)) return intent === 'goodbye' ? 'goodbye' : null;
+  if (OWN_REQUEST[expecting.at.split('.')[0]] === intent) return null;
+  // Words about what the flow is about describe the answer: where a card is picked, "o que tem mais saldo" or "qual
+  // cartao?" name a card; while a document is saved, "nao tenho a cnh aqui comigo" talks about it, not to list them.
+  if (CARD_STEPS.has(expecting.at) && CARD_LOOKUPS.has(intent)) return null;
+  if (expecting.at.startsWith('save.') && intent === 'list_documents') return null;
+  // Blocking is asked for, not asked about: "qual a diferenca de perda e roubo?" wants no card blocked.
+  if (intent === 'block_card' && looksLikeQuestion(text)) return null;
+  return 'request';
+}
+
+function words(text: string): number {
+  return text.trim().split(/\s+/).filter(Boolean).length;
+}

@@ -1,0 +1,37 @@
+import { ClassifierUnderstanding } from '../../bot/understanding/classifier-understanding';
+import type { Expecting } from '../../bot/understanding';
+
+/**
+ * What a message typed at a flow's step does to the flow, as the understanding reads it (trained from the committed
+ * corpus, as in production): "continuar" never stops a flow, "depois eu vejo isso" takes leave (the flow is paused).
+ */
+
+const STEPS: Expecting[] = [
+  { at: 'block.reason' },
+  { at: 'block.confirm', options: [{ intent: 'yes' }, { intent: 'no' }] },
+  { at: 'save.number' },
+  { at: 'save.expiry', options: [{ intent: 'skip' }] },
+  { at: 'save.attachment', options: [{ intent: 'skip' }] },
+  { at: 'save.confirm', options: [{ intent: 'yes' }, { intent: 'no' }] },
+];
+
+let understanding: ClassifierUnderstanding;
+beforeAll(async () => {
+  understanding = await ClassifierUnderstanding.create();
+});
+
+describe.each(STEPS)('at $at', (expecting) => {
+  it.each(['continuar', 'quero continuar', 'continua'])('"%s" is no cancel, no leave and no yes', async (text) => {
+    const utterance = await understanding.parse(text, expecting);
+    expect(utterance.command).toBeNull();
+    expect(utterance.act).not.toBe('cancel');
+    expect(utterance.yesNo).toBeNull();
+    expect(utterance.digression ?? null).toBeNull();
+  });
+
+  it.each(['depois eu vejo isso', 'vou ver isso depois'])('"%s" takes leave: a goodbye that pauses the flow', async (text) => {
+    const utterance = await understanding.parse(text, expecting);
+    expect(utterance.command).toBeNull();
+    expect(utterance.digression).toBe('goodbye');
+  });
+});
