@@ -585,7 +585,8 @@ export class IntentClassifier {
     if (intent === 'save_document') {
       const documentNumber = r.documentNumber(text);
       if (documentNumber) slots.documentNumber = documentNumber;
-      const date = r.date(text);
+      // Only a date worded as the validity fills the expiry step; an issue or birth date leaves it to be asked.
+      const date = r.expiryDate(text);
       if (date) slots.date = date;
       const state = r.state(text);
       if (state) slots.state = state;

@@ -31,7 +31,7 @@ export interface Slots {
   documentLabel?: string;
   card?: CardRef;
   blockReason?: BlockReason;
-  /** YYYY-MM-DD, or YYYY-MM when only a month was given. */
+  /** YYYY-MM-DD, or YYYY-MM when only a month was given. In a request to save a document, only its validity. */
   date?: string;
   /** UF code. */
   state?: string;
@@ -180,6 +180,13 @@ function isoDay(year: number, month: number, day: number): string | null {
 
 /** The text a document number must not be taken from: dates, so "vence 5/8/29" is never part of a number. */
 const NUMERIC_DATE = /\b\d{1,2}[/.-]\d{1,2}[/.-](\d{4}|\d{2})\b|\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}\/\d{4}\b/g;
+
+/**
+ * Words that give the date after them as a validity, lower case without accents, with the slips citizens make:
+ * "validade" ("validadi", "valiade", "val."), "valida/valido ate", "vale ate", "vence/vencimento/venc." ("vense",
+ * "vencimeto", "vcto"), "expira/expiracao".
+ */
+const EXPIRY_WORDING = /\b(?:vali?a?d\w*|vld|val|vale ate|venc\w*|vens\w*|vecim\w*|vcto|vto|expir\w*|espir\w*|exp)\b/g;
 
 /**
  * The day of a date given alone, once its month is known: "18", "dia 18", "é dia 5", "no dia 31". Null when the message
@@ -379,6 +386,24 @@ export class Recognizers {
         .toLowerCase(),
     );
     if (shortYear && monthOf(shortYear[1])) return `${fullYear(shortYear[2])}-${pad(monthOf(shortYear[1])!)}`;
+    return null;
+  }
+
+  /**
+   * The date a message gives as a document's validity: the first date after a word that says so ("validade 10/2030",
+   * "valida ate 5/8/29", "vence em março de 2030", "vencimento", "expira", typed without accents or with a slip). Null
+   * when no such word precedes a date: an issue date ("emitida em 10/05/2020") or a birth date ("nasci em 03/04/1990")
+   * in a request to save a document is no expiry, and the flow asks for the validity instead.
+   */
+  expiryDate(text: string): string | null {
+    const plain = text
+      .normalize('NFD')
+      .replace(/\p{M}+/gu, '')
+      .toLowerCase();
+    for (const wording of plain.matchAll(EXPIRY_WORDING)) {
+      const date = this.date(plain.slice(wording.index + wording[0].length));
+      if (date) return date;
+    }
     return null;
   }
 

@@ -72,6 +72,32 @@ describe('the first message fills the save flow', () => {
     ]);
   });
 
+  it('an issue or birth date in the first message is no expiry: the validity is asked; "validade" in it is taken', async () => {
+    const { id, bot } = await linkedCitizen();
+    await play(bot, [
+      [`quero salvar minha cnh ${cnh.numberExample} emitida em 10/05/2020`, [/Qual é a data de validade\?/]],
+      ['05/10/2031', [/anexar/]],
+      ['1 pular', [/Confira os dados:[\s\S]*Validade: 05\/10\/2031/]],
+      ['pode salvar', [/Documento salvo/, MENU]],
+    ]);
+    expect((await savedDocuments(id)).map((d) => d.document)).toMatchObject([
+      { type: 'cnh', number: cnh.numberExample, expiresAt: '2031-10-05' },
+    ]);
+
+    const other = await linkedCitizen();
+    await play(other.bot, [
+      [`minha cnh ${cnh.numberExample} nasci em 03/04/1990`, [/Qual é a data de validade\?/]],
+      ['cancelar', [/Nada foi salvo/, MENU]],
+      [`salvar cnh ${cnh.numberExample} emitida em 10/05/2020 validade 10/2030`, [/dia da validade em outubro de 2030/]],
+      ['dia 18', [/anexar/]],
+      ['1 pular', [/Confira os dados:[\s\S]*Validade: 18\/10\/2030/]],
+      ['pode salvar', [/Documento salvo/, MENU]],
+    ]);
+    expect((await savedDocuments(other.id)).map((d) => d.document)).toMatchObject([
+      { type: 'cnh', number: cnh.numberExample, expiresAt: '2030-10-18' },
+    ]);
+  });
+
   it('a CPF typed with punctuation is taken when its check digits hold, and refused saying why when they do not', async () => {
     const refused = await linkedCitizen();
     await play(refused.bot, [

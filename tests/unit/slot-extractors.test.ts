@@ -47,6 +47,26 @@ describe('slot extractors (issue 17 point 2)', () => {
     expect(r.date(text)).toBe(date);
   });
 
+  it.each([
+    ['quero salvar minha cnh 12345678900 validade 10/05/2030', '2030-05-10'],
+    ['salvar cnh 12345678900 validade 10/2030', '2030-10'],
+    ['cnh valida ate 5/8/29', '2029-08-05'],
+    ['minha cnh válida até 05/08/2029', '2029-08-05'],
+    ['salvar minha cnh q vence em março de 2030', '2030-03'],
+    ['cnh com vencimento em 12/03/2030', '2030-03-12'],
+    ['identidade que expira dia 12 de março de 2030', '2030-03-12'],
+    ['cnh validadi 10/05/2030', '2030-05-10'],
+    ['cnh vencimeto 10/05/2030', '2030-05-10'],
+    ['cnh vense 10/05/2030', '2030-05-10'],
+    ['cnh emitida em 10/05/2020 validade 10/05/2030', '2030-05-10'],
+    ['quero salvar minha cnh 12345678900 emitida em 10/05/2020', null],
+    ['minha cnh 12345678900 nasci em 03/04/1990', null],
+    ['salvar rg expedido em 01/02/2015', null],
+    ['cnh 12345678900', null],
+  ])('the validity given in %j is %s', (text, date) => {
+    expect(r.expiryDate(text)).toBe(date);
+  });
+
   it('completes a kept month with a day given alone', () => {
     expect(dayAlone('dia 18')).toBe(18);
     expect(dayAlone('18')).toBe(18);
