@@ -17,7 +17,7 @@ import { createUnderstanding, type Understanding } from '../bot/understanding';
 import { registerBotEndpoint } from '../bot/adapter';
 import { subscribeNotifications } from '../bot/notifications';
 import { AppMetrics } from './shared/metrics';
-import { startTracing } from './telemetry-setup';
+import { startTracing, stopTracing } from './telemetry-setup';
 import { traceRequests } from '../api/http/tracing';
 import { recordRequestDurations, registerMetrics } from '../api/http/metrics';
 import { applySecurity } from '../api/http/security';
@@ -336,15 +336,18 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     app.logger.info({ signal }, 'shutting down');
+    const hardStopMs = config.shutdownTimeoutMs + 1500;
+    const hardStopAt = Date.now() + hardStopMs;
     const hardStop = setTimeout(() => {
       app.logger.error('shutdown took too long; exiting');
       process.exit(1);
-    }, config.shutdownTimeoutMs + 1500);
+    }, hardStopMs);
     hardStop.unref();
     app
       .close()
-      // Spans still buffered are flushed last, so the shutdown itself is traced.
-      .then(() => tracing?.shutdown())
+      // Spans still buffered are flushed last, so the shutdown itself is traced; a collector that cannot be reached
+      // loses them but fails no stop.
+      .then(() => stopTracing(tracing, hardStopAt - 500))
       .then(
         () => process.exit(0),
         (error: unknown) => {

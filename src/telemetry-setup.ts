@@ -36,3 +36,25 @@ export function startTracing(config: ObservabilityConfig, exporter?: SpanExporte
   provider.register();
   return { provider, shutdown: () => provider.shutdown() };
 }
+
+/**
+ * Stops tracing as the last step of a graceful stop (the app's and the worker's): flushes the spans still buffered,
+ * giving up at `deadline` (epoch ms) so the flush never runs into the process's hard stop (the OTLP exporter retries an
+ * unreachable collector for up to 10 s). A collector that cannot be reached loses the spans, said on stderr, but fails
+ * no stop: the process did stop cleanly, and exit code 1 would tell the orchestrator otherwise.
+ */
+export async function stopTracing(tracing: Tracing | null, deadline: number): Promise<void> {
+  if (!tracing) return;
+  let timer: NodeJS.Timeout | undefined;
+  const giveUp = new Promise<never>((_, reject) => {
+    const ms = Math.max(deadline - Date.now(), 0);
+    timer = setTimeout(() => reject(new Error(`the collector did not answer within ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([tracing.shutdown(), giveUp]);
+  } catch (error) {
+    process.stderr.write(`Spans not flushed: ${error instanceof Error ? error.message : String(error)}\n`);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -6,7 +6,7 @@ import { createMailer, type Mailer } from './shared/mailer';
 import { createServices, type AppServices } from './services';
 import { publicLinksFor, startJobs } from './main';
 import { systemClock, type Clock } from './shared/clock';
-import { startTracing, type Tracing } from './telemetry-setup';
+import { startTracing, stopTracing, type Tracing } from './telemetry-setup';
 
 /** A running separate worker: the job runner's workers and schedules, with no HTTP server. */
 export interface Worker {
@@ -70,16 +70,14 @@ async function main(): Promise<void> {
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    const hardStop = setTimeout(() => process.exit(1), config.jobs.stopTimeoutMs + 1500);
+    const hardStopMs = config.jobs.stopTimeoutMs + 1500;
+    const hardStopAt = Date.now() + hardStopMs;
+    const hardStop = setTimeout(() => process.exit(1), hardStopMs);
     hardStop.unref();
     worker
       .close()
       // Spans still buffered are flushed last; a collector that cannot be reached loses them but fails no stop.
-      .then(() =>
-        tracing?.shutdown().catch((error: unknown) => {
-          process.stderr.write(`Spans not flushed: ${error instanceof Error ? error.message : String(error)}\n`);
-        }),
-      )
+      .then(() => stopTracing(tracing, hardStopAt - 500))
       .then(
         () => process.exit(0),
         () => process.exit(1),

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAppToExit, spawnApp } from '../support/app-process';
@@ -15,6 +16,15 @@ async function post(baseUrl: string, path: string, body: unknown): Promise<Respo
 async function accessToken(baseUrl: string, username: string, password: string): Promise<string> {
   const res = await post(baseUrl, '/v1/auth/token', { grant_type: 'password', username, password });
   return ((await res.json()) as { access_token: string }).access_token;
+}
+
+/** A loopback port nothing listens on: bound by the system, then released. */
+async function closedLoopbackPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 /** The real entry point as its own process, on an embedded database in a temporary directory. */
@@ -91,6 +101,35 @@ describe('process lifecycle on the embedded database', () => {
     });
     expect(await response).toBe(201);
     expect(await app.exited).toBe(0);
+  }, 60_000);
+
+  it('on SIGTERM exits 0 when the trace collector cannot be reached, saying the spans were lost', async () => {
+    const app = await spawnApp({
+      DATA_DIR: dataDir,
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await closedLoopbackPort()}`,
+      // No batch goes out before the stop: the request's span is still buffered when the stop flushes it.
+      OTEL_BSP_SCHEDULE_DELAY: '600000',
+    });
+    expect((await fetch(`${app.baseUrl}/ready`)).status).toBe(200);
+    app.child.kill('SIGTERM');
+    expect(await app.exited).toBe(0);
+    // The exporter's retries end with the refused connection or, if they would outlast the stop, with the give-up.
+    expect(app.output()).toMatch(/Spans not flushed: (connect ECONNREFUSED|the collector did not answer within)/);
+  }, 60_000);
+
+  it('gives up on an unreachable trace collector before the hard stop, and still exits 0', async () => {
+    const app = await spawnApp({
+      DATA_DIR: dataDir,
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await closedLoopbackPort()}`,
+      OTEL_BSP_SCHEDULE_DELAY: '600000',
+      // A hard stop 3.5 s after SIGTERM: well before the exporter's retries (6.5 s at the least) end on their own.
+      SHUTDOWN_TIMEOUT_MS: '2000',
+    });
+    expect((await fetch(`${app.baseUrl}/ready`)).status).toBe(200);
+    app.child.kill('SIGTERM');
+    expect(await app.exited).toBe(0);
+    expect(app.output()).toMatch(/Spans not flushed: the collector did not answer within \d+ ms/);
+    expect(app.output()).not.toContain('shutdown took too long');
   }, 60_000);
 
   it('grants the first admin with npm run admin:grant or ADMIN_EMAILS', async () => {
