@@ -33,21 +33,24 @@ function recordFailure(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR });
 }
 
+/** Runs `fn` in `span`, recording a failure on it, and ends the span when `fn` settles. */
+async function inSpan<T>(span: Span, fn: (span: Span) => Promise<T>): Promise<T> {
+  try {
+    return await fn(span);
+  } catch (error) {
+    recordFailure(span, error);
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
 /**
  * Runs `fn` inside a new span named `name`, child of whatever span is active (the HTTP request, the bot turn), and ends
  * it when `fn` settles. `fn` receives the span to add attributes learnt on the way (the state a flow ended in).
  */
 export async function traced<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>): Promise<T> {
-  return trace.getTracer(TRACER_NAME).startActiveSpan(name, { attributes }, async (span) => {
-    try {
-      return await fn(span);
-    } catch (error) {
-      recordFailure(span, error);
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+  return trace.getTracer(TRACER_NAME).startActiveSpan(name, { attributes }, (span) => inSpan(span, fn));
 }
 
 /**
@@ -74,16 +77,7 @@ export async function tracedLinked<T>(
   const linked = origin ? trace.getSpanContext(propagation.extract(ROOT_CONTEXT, origin)) : undefined;
   if (linked && trace.isSpanContextValid(linked)) links.push({ context: linked });
   const options = { root: true, kind: SpanKind.CONSUMER, attributes, links };
-  return trace.getTracer(TRACER_NAME).startActiveSpan(name, options, async (span) => {
-    try {
-      return await fn(span);
-    } catch (error) {
-      recordFailure(span, error);
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+  return trace.getTracer(TRACER_NAME).startActiveSpan(name, options, (span) => inSpan(span, fn));
 }
 
 /** First word of a statement (`select`, `insert`, `begin`...): a low-cardinality span name with no values in it. */
