@@ -89,6 +89,11 @@ export interface DirectLineSettings {
   /** Conversations idle this long are deleted with their activities. */
   retentionHours: number;
   purgeIntervalMinutes: number;
+  /**
+   * An open WebSocket stream re-reads its conversation this often even when nothing woke it. Streams are woken at once
+   * by activities (in process, and across instances by PostgreSQL's LISTEN/NOTIFY): this is only the safety net.
+   */
+  streamRecheckSeconds: number;
 }
 
 /** HTTP protections applied to every route (api/http/security.ts). */
@@ -621,6 +626,7 @@ export function loadConfig(env: Env = process.env): Config {
       rateWindowSeconds: integer(env, 'DIRECTLINE_RATE_WINDOW_SECONDS', 60, 1, 86400),
       retentionHours: integer(env, 'DIRECTLINE_RETENTION_HOURS', 24, 1, 24 * 365),
       purgeIntervalMinutes: integer(env, 'DIRECTLINE_PURGE_INTERVAL_MINUTES', 30, 1, 1440),
+      streamRecheckSeconds: integer(env, 'DIRECTLINE_STREAM_RECHECK_SECONDS', 30, 1, 3600),
     },
     documents: {
       quotaCount: integer(env, 'DOCUMENT_QUOTA_COUNT', 50, 1, 10000),

@@ -208,7 +208,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     maxUploadBytes: config.documents.maxFileBytes,
     sessions: services.sessions,
     clock,
+    listen: (channel, handlers) => db.listen(channel, handlers, logger),
   });
+  await directLine.ready;
   registerChatPage(server);
   // Channel link notices left by an earlier run or a migration go out now; the send-channel-link-notices job retries
   // failed ones.

@@ -1,5 +1,21 @@
 import { Repository, type Tx } from '../db/repository';
 
+/** The PostgreSQL notification channel told of every appended activity (see {@link DirectLineRepository.append}). */
+export const DIRECTLINE_ACTIVITY_CHANNEL = 'directline_activity';
+
+/** What a notification on {@link DIRECTLINE_ACTIVITY_CHANNEL} says: which conversation got activities, written by whom. */
+export interface ActivityNotice {
+  conversationId: string;
+  /** The writing instance's own name (see DirectLineStore). */
+  origin: string;
+}
+
+/** Reads a payload of {@link DIRECTLINE_ACTIVITY_CHANNEL} (`{conversationId} {origin}`); null when malformed. */
+export function activityNotice(payload: string): ActivityNotice | null {
+  const [conversationId, origin, ...rest] = payload.split(' ');
+  return conversationId && origin && rest.length === 0 ? { conversationId, origin } : null;
+}
+
 /** A stored Direct Line conversation: the channel user of its token and the citizen signed in to it (if any). */
 export interface DirectLineConversation {
   id: string;
@@ -42,21 +58,27 @@ export class DirectLineRepository extends Repository {
    * Appends an activity and returns its id (`{conversation}|{number}`), or null when the conversation does not exist.
    * Numbering and insert are one statement: the row lock taken by the update orders concurrent appends from any
    * instance. The stored activity gets its id, conversation and timestamp from the database.
+   *
+   * The same statement (so the same transaction) notifies {@link DIRECTLINE_ACTIVITY_CHANNEL} with
+   * {@link activityNotice}: PostgreSQL delivers it to every listening instance once the activity is committed, never
+   * before, and not at all if it rolls back. `origin` names the writing instance, which wakes its own streams itself.
    */
-  async append(conversationId: string, activity: object): Promise<string | null> {
+  async append(conversationId: string, activity: object, origin: string): Promise<string | null> {
     const row = await this.row<{ id: string }>(
       `with next as (
          update directline_conversations set last_seq = last_seq + 1, updated_at = now()
-          where id = ? returning id, last_seq)
-       insert into directline_activities (conversation_id, seq, activity)
-       select next.id, next.last_seq,
-              ?::jsonb || jsonb_build_object(
-                'id', next.id || '|' || lpad(next.last_seq::text, 7, '0'),
-                'conversation', jsonb_build_object('id', next.id),
-                'timestamp', to_char(now() at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
-         from next
-       returning activity->>'id' as id`,
-      [conversationId, JSON.stringify(activity)],
+          where id = ? returning id, last_seq),
+       appended as (
+         insert into directline_activities (conversation_id, seq, activity)
+         select next.id, next.last_seq,
+                ?::jsonb || jsonb_build_object(
+                  'id', next.id || '|' || lpad(next.last_seq::text, 7, '0'),
+                  'conversation', jsonb_build_object('id', next.id),
+                  'timestamp', to_char(now() at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+           from next
+         returning conversation_id, activity->>'id' as id)
+       select appended.id, pg_notify(?, appended.conversation_id || ' ' || ?::text) as notified from appended`,
+      [conversationId, JSON.stringify(activity), DIRECTLINE_ACTIVITY_CHANNEL, origin],
     );
     return row ? row.id : null;
   }

@@ -9,6 +9,8 @@ import { migrationsList } from '../../migrations';
 import { entities } from './entities';
 import { TracingQueryLogger } from '../shared/telemetry';
 import { DataDirLock } from './data-dir-lock';
+import { listenToChannel, type NotificationHandlers, type NotificationListener } from './notifications';
+import type { Logger } from '../shared/logger';
 import { currentEntityManager } from './request-context';
 
 /** The entity manager type every service receives. PGlite and PostgreSQL share the PostgreSQL platform. */
@@ -19,6 +21,11 @@ export interface Database {
   em: EntityManager;
   /** Resolves when the database answers a trivial query (the readiness probe), on a unit of work of its own. */
   ping(): Promise<void>;
+  /**
+   * Listens to a notification channel on a connection of its own, reconnecting when it is lost (notifications.ts).
+   * Null on embedded PGlite: one process, whose parts wake each other in process.
+   */
+  listen(channel: string, handlers: NotificationHandlers, logger: Logger): Promise<NotificationListener | null>;
   /** Closes the connections and releases the data-directory lock (if any). */
   close(): Promise<void>;
 }
@@ -97,6 +104,9 @@ export async function openDatabase(database: DatabaseConfig, options: { migrate?
       em: orm.em,
       async ping() {
         await orm.em.fork().execute('select 1');
+      },
+      async listen(channel, handlers, logger) {
+        return database.kind === 'postgresql' ? listenToChannel(database.url, channel, handlers, logger) : null;
       },
       async close() {
         try {

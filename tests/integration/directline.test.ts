@@ -630,6 +630,7 @@ async function startOtherInstance(): Promise<{ baseUrl: string; close(): Promise
     maxUploadBytes: config.documents.maxFileBytes,
     sessions: t.app.services.sessions,
     clock: systemClock,
+    listen: (channel, handlers) => t.app.db.listen(channel, handlers, logger),
   });
   const port = await new Promise<number>((resolve) => {
     server.listen(0, '127.0.0.1', () => {

@@ -10,9 +10,11 @@ import type { Clock } from '../../../src/shared/clock';
 import type { SessionsService } from '../../../src/accounts/sessions.service';
 import { RateLimiter } from '../../../src/shared/rate-limiter';
 import { RateLimitWindowsRepository } from '../../../src/shared/rate-limit-windows.repository';
-import { DirectLineRepository } from '../../../src/conversations/directline.repository';
+import { DIRECTLINE_ACTIVITY_CHANNEL, DirectLineRepository } from '../../../src/conversations/directline.repository';
+import type { NotificationHandlers, NotificationListener } from '../../../src/db/notifications';
 import { DirectLineBotAdapter, type TurnLogic } from './bot-adapter';
 import { DirectLineStore } from './store';
+import { StreamWakeups } from './stream-wakeups';
 import { DirectLineTokenError, DirectLineTokens, type DirectLineClaims } from './tokens';
 import { readDirectLineUpload, type UploadedAttachment } from './upload';
 import { WEBCHAT_LINK_NOT_ALLOWED, WEBCHAT_LINK_NOT_NEEDED } from '../../render/channels.pt-BR';
@@ -30,6 +32,11 @@ export interface DirectLineConfig {
   /** Conversation starts per client address per window. */
   startRateLimit: number;
   rateWindowSeconds: number;
+  /**
+   * An open stream re-reads its conversation this often even when nothing woke it: the safety net for a notification
+   * that never came (see {@link DirectLineDependencies.listen}).
+   */
+  streamRecheckSeconds: number;
 }
 
 export interface DirectLineDependencies {
@@ -46,12 +53,20 @@ export interface DirectLineDependencies {
   /** Whether the session behind a citizen's token is still on (the access tokens' own check). */
   sessions: Pick<SessionsService, 'actorFor'>;
   clock: Clock;
+  /**
+   * Listens to a database notification channel across instances (PostgreSQL's LISTEN on a connection of its own,
+   * src/db/notifications.ts); resolves to null on the embedded database, one process, where the wake in process is
+   * all there is.
+   */
+  listen(channel: string, handlers: NotificationHandlers): Promise<NotificationListener | null>;
 }
 
-/** The running Direct Line channel; `close()` ends its streams and its retention timer. */
+/** The running Direct Line channel; `close()` ends its streams and its listener. */
 export interface DirectLineChannel {
   store: DirectLineStore;
   tokens: DirectLineTokens;
+  /** Resolves once the channel listens to other instances' activities (or its first attempt to failed). */
+  ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -75,15 +90,12 @@ const CLIENT_FIELDS = [
   'channelData',
   'entities',
 ] as const;
-/**
- * A stream also re-reads the database this often: the activity that wakes it may have been appended by another
- * instance (a poll-free notification across instances would need LISTEN/NOTIFY, which PGlite in tests lacks).
- */
-const STREAM_RECHECK_MS = 1000;
 const LINK_COMMAND = /^\s*vincular\b/i;
 const STREAM_PATH = /^\/v3\/directline\/conversations\/([A-Za-z0-9_-]{1,64})\/stream$/;
 /** An open stream re-checks, this often by the app's clock, that the session behind its token has not ended. */
 const STREAM_SESSION_RECHECK_MS = 30_000;
+/** How often an open stream compares its token's end with the app's clock (no database read). */
+const STREAM_VALIDITY_TICK_MS = 1000;
 /** WebSocket close code of a stream whose token expired or whose session ended (4000-4999: the application's own). */
 const CLOSE_TOKEN_ENDED = 4401;
 
@@ -114,7 +126,19 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
     config.tokenMaxLifetimeHours * 3600,
     deps.clock,
   );
-  const store = new DirectLineStore(new DirectLineRepository(em));
+  // Activities appended here wake this instance's streams at once; those appended by another instance, on the
+  // database's notification (sent by the append's own statement, so only once committed).
+  const wakeups = new StreamWakeups();
+  const store = new DirectLineStore(new DirectLineRepository(em), wakeups.origin);
+  const listening = deps
+    .listen(DIRECTLINE_ACTIVITY_CHANNEL, {
+      onNotification: (payload) => wakeups.heard(payload),
+      onResumed: () => wakeups.wakeAll(),
+    })
+    .catch((error: unknown) => {
+      logger.error({ err: error }, 'Direct Line streams cannot listen to other instances; they re-read on their timer only');
+      return null;
+    });
   const windows = new RateLimitWindowsRepository(em);
   const pollLimiter = new RateLimiter(
     'directline-poll',
@@ -126,11 +150,7 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
     { limit: config.startRateLimit, windowSeconds: config.rateWindowSeconds },
     windows,
   );
-  /** Wakers of this instance's open streams, by conversation. */
-  const streams = new Map<string, Set<() => void>>();
-  function wake(conversationId: string): void {
-    for (const pump of streams.get(conversationId) ?? []) pump();
-  }
+  const wake = (conversationId: string) => wakeups.wake(conversationId);
   const adapter = new DirectLineBotAdapter(store, deps.bot, logger, wake);
 
   /** Whether the citizen's session behind a token is still on (an anonymous chat has none to end). */
@@ -363,9 +383,10 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
   }
 
   /**
-   * Sends every activity after the watermark as frames, whenever woken and at least every STREAM_RECHECK_MS. The
-   * stream lives no longer than its token: it closes once the token expires (Web Chat then reconnects with its
-   * refreshed one, through the checks) or, re-checked every STREAM_SESSION_RECHECK_MS, once the citizen's session ends.
+   * Sends every activity after the watermark as frames, whenever woken (by {@link StreamWakeups}) and at least every
+   * `streamRecheckSeconds` (the safety net). The stream lives no longer than its token: checked every
+   * STREAM_VALIDITY_TICK_MS, it closes once the token expires (Web Chat then reconnects with its refreshed one, through
+   * the checks) or, re-checked every STREAM_SESSION_RECHECK_MS of the app's clock, once the citizen's session ends.
    */
   function stream(ws: WebSocket, claims: DirectLineClaims & { exp: number }, initialWatermark: string | undefined): void {
     const conversationId = claims.conv;
@@ -407,16 +428,21 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
           running = false;
         });
     };
-    const wakers = streams.get(conversationId) ?? new Set<() => void>();
-    streams.set(conversationId, wakers.add(pump));
-    const timer = setInterval(pump, STREAM_RECHECK_MS);
+    const unsubscribe = wakeups.subscribe(conversationId, pump);
+    const timer = setInterval(pump, config.streamRecheckSeconds * 1000);
     timer.unref();
+    // The token's end is a comparison with the clock; the session is read from the database only every
+    // STREAM_SESSION_RECHECK_MS.
+    const validity = setInterval(() => {
+      stillValid().catch((error: unknown) => logger.warn({ err: error }, 'Direct Line stream session check failed'));
+    }, STREAM_VALIDITY_TICK_MS);
+    validity.unref();
     // The client pings with an empty message every 20 s; nothing it sends on the stream is an activity.
     ws.on('message', () => undefined);
     ws.on('close', () => {
       clearInterval(timer);
-      wakers.delete(pump);
-      if (wakers.size === 0) streams.delete(conversationId);
+      clearInterval(validity);
+      unsubscribe();
     });
     pump();
   }
@@ -425,10 +451,12 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
   return {
     store,
     tokens,
+    ready: listening.then(() => undefined),
     async close() {
       server.server.off('upgrade', onUpgrade);
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await (await listening)?.close();
     },
   };
 }

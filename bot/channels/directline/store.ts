@@ -17,7 +17,11 @@ const PAGE_SIZE = 100;
  * watermark. The data lives in {@link DirectLineRepository}; this keeps the protocol's side (watermarks, pages).
  */
 export class DirectLineStore {
-  constructor(private readonly repository: DirectLineRepository) {}
+  constructor(
+    private readonly repository: DirectLineRepository,
+    /** This instance's name in the notifications of appended activities (StreamWakeups.origin). */
+    private readonly origin: string,
+  ) {}
 
   /** Creates the conversation; false when it already exists (a second start of the same token's conversation). */
   create(conversation: DirectLineConversation): Promise<boolean> {
@@ -30,7 +34,7 @@ export class DirectLineStore {
 
   /** Appends an activity and returns its id (`{conversation}|{number}`). */
   async append(conversationId: string, activity: Partial<Activity>): Promise<string> {
-    const id = await this.repository.append(conversationId, activity);
+    const id = await this.repository.append(conversationId, activity, this.origin);
     if (id === null) throw new Error(`Direct Line conversation ${conversationId} does not exist`);
     return id;
   }
