@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as bot from './bot';
 import * as cards from './cards';
+import * as jobs from './jobs';
 import * as startup from './startup';
 import * as understanding from './understanding';
 import { IMAGE_ENV } from './support';
@@ -16,6 +17,7 @@ const BENCHES: Record<string, { run(): Promise<Record<string, unknown>> }> = {
   bot,
   understanding,
   startup,
+  jobs,
 };
 
 interface SummaryRow {
@@ -102,6 +104,18 @@ function summarize(results: Record<string, Any>): SummaryRow[] {
       aim: '',
       met: null,
     });
+  }
+  const j = results.jobs;
+  if (j) {
+    ratioRow(
+      'jobs worked/s (app JobRunner)',
+      j.worked.app.perSecond,
+      'pg-boss minimal producer/consumer',
+      j.worked.minimal.perSecond,
+      {
+        min: 0.8,
+      },
+    );
   }
   const s = results.startup;
   if (s) {
