@@ -5,7 +5,8 @@ import { NluNeural } from '@nlpjs/nlu';
 import committedCorpus from './corpus/intents.pt-BR.json';
 import committedModel from './corpus/model.pt-BR.json';
 import { AFTER_NUMBER_FILLER, labelIndex, numberedAnswer } from './choices';
-import { dayAlone, Recognizers, simplifyText, type Slots } from './recognizers';
+import { normalizeText } from '../../src/faq/text';
+import { dayAlone, Recognizers, type Slots } from './recognizers';
 
 /** What a citizen's message means (the labels of tests/conversation-eval). */
 export const INTENT_NAMES = [
@@ -238,7 +239,7 @@ const FILLER = new Set(
  * shorthand spelled out and filler dropped. Applied to the corpus and to every message alike.
  */
 export function prepareForNetwork(text: string): string {
-  const tokens = simplifyText(text)
+  const tokens = normalizeText(text)
     .replace(/(\p{L})\1{2,}/gu, '$1')
     .replace(/\be a[ie]\b/g, 'eai')
     .split(' ')
@@ -259,7 +260,7 @@ export function looksLikeQuestion(text: string): boolean {
   return (
     text.includes('?') ||
     /^(como|quanto|quanta|qual|quais|onde|quando|porque|por que|pq|o que|oq|cade|posso|da pra|tem como)\b/.test(
-      simplifyText(text),
+      normalizeText(text),
     )
   );
 }
@@ -281,7 +282,7 @@ const HELP_WORDS =
  * is not enough to cancel a flow: its Portuguese stemmer makes "parada" (a bus stop) the word "parar".
  */
 export function saysStop(text: string): boolean {
-  return STOP_WORDS.test(simplifyText(text));
+  return STOP_WORDS.test(normalizeText(text));
 }
 
 /** What the network learns from: every corpus message prepared as the messages will be. */
@@ -384,7 +385,7 @@ export class IntentClassifier {
       ranked,
       slots,
     });
-    const simple = simplifyText(text);
+    const simple = normalizeText(text);
     const { at } = expecting;
 
     const option = /^(\d+)$/.exec(simple);
@@ -544,7 +545,7 @@ export class IntentClassifier {
       case 'save.number': {
         const documentNumber = r.documentNumber(text);
         if (!documentNumber) return null;
-        return /\bcpf\b/.test(simplifyText(text)) ? { documentType: 'cpf', documentNumber } : { documentNumber };
+        return /\bcpf\b/.test(normalizeText(text)) ? { documentType: 'cpf', documentNumber } : { documentNumber };
       }
       case 'save.expiry': {
         const date = r.date(text);
