@@ -82,6 +82,36 @@ export interface Understood {
   slots: Slots;
 }
 
+/** Readings that say nothing beyond a greeting: "oi boa tarde tudo bem" is a greeting, not two things. */
+const COURTESY_OR_NOTHING: ReadonlySet<IntentName> = new Set(['greeting', 'thanks', 'out_of_context', 'out_of_scope']);
+
+/**
+ * Greeting words a message may open with, and the courtesies that follow them ("oi boa tarde tudo bem iplani"). Each
+ * alternative is whole words of normalised text.
+ */
+const GREETING_OPENING =
+  /^((oi+e*|ola+|opa|ei|hey|hello|alo|salve+|coe|fala|e ?ai|iae|eae|bo+m+ dia+|boa+ tarde+|boa+ noite+|bdia|tudo (bem|bom|certo|joia|tranquilo)|td (bem|bom|certo|joia)|blz|beleza|iplani|moca|querida|amiga|gente|pessoal|com (voce|vc))( |$))+/;
+
+/**
+ * What a message says after the greeting it opens with, or null when it does not open with one or says nothing else:
+ * "bom diaa queria saber meu sado" -> "queria saber meu sado".
+ */
+export function afterGreeting(text: string): string | null {
+  const opening = GREETING_OPENING.exec(normalizeText(text));
+  if (!opening) return null;
+  const openingWords = opening[0].trim().split(' ').length;
+  // The rest as typed (its question mark, accents and digits kept): the typed words after the opening's.
+  const typed = text.trim().split(/\s+/);
+  for (let i = 1; i <= typed.length; i++) {
+    const read = normalizeText(typed.slice(0, i).join(' '));
+    if (read !== '' && read.split(' ').length >= openingWords) {
+      const rest = typed.slice(i).join(' ').trim();
+      return normalizeText(rest) === '' ? null : rest;
+    }
+  }
+  return null;
+}
+
 /** The committed training corpus: `intents` maps an intent to the citizen messages that mean it. */
 export interface TrainingCorpus {
   intents: Partial<Record<IntentName, string[]>>;
@@ -119,6 +149,12 @@ const SENTENCE_THRESHOLD = 0.15;
 /** A command or a new request overrides the step's own reading only with this much confidence. */
 const OVERRIDE_THRESHOLD = 0.7;
 
+/**
+ * At the name step a card request must be this sure: a name of a card-like document ("cartão do plano de saúde") reads
+ * as a block request at 0.66.
+ */
+const LABEL_OVERRIDE_THRESHOLD = 0.9;
+
 /** Intents that make sense at any step: commands, questions and new requests (the step is resumed afterwards). */
 const ANYWHERE: ReadonlySet<IntentName> = new Set([
   'cancel',
@@ -143,6 +179,7 @@ const ANSWERS: ReadonlySet<IntentName> = new Set(['yes', 'no', 'skip', 'inform']
 const COMMANDS: ReadonlySet<IntentName> = new Set(['cancel', 'back', 'help']);
 const YES_NO_STEPS: ReadonlySet<PromptStep> = new Set(['block.confirm', 'save.confirm', 'save.labelConfirm', 'resume.offer']);
 const SKIPPABLE_STEPS: ReadonlySet<PromptStep> = new Set(['save.state', 'save.expiry', 'save.attachment', 'faq.suggestions']);
+const CARD_REQUESTS: ReadonlySet<IntentName> = new Set(['balance', 'list_cards', 'card_history', 'block_card']);
 const CARD_INTENTS: ReadonlySet<IntentName> = new Set(['balance', 'card_history', 'block_card']);
 
 /** Chat shorthand spelled out, so "qto" and "quanto" are the same word to the network. */
@@ -273,6 +310,10 @@ export function looksLikeQuestion(text: string): boolean {
 const STOP_WORDS =
   /\b(cancel\w*|desist\w*|esquece\w*|deixa (pra|para) la|deixa quieto|parar|pare|sair|voltar|anterior|nao quero|melhor nao|mudei de ideia|nao precisa|chega|stop|interromp\w*|abort\w*|encerr\w*|larga isso|nao continua|nao vou mais|deixa (isso )?(pra|para) (depois|outra hora)|outro dia eu faco|para (tudo|ai|com isso|de \w+))\b|^(para( para)*|sai( daqui| disso)?)$/;
 
+/** Not knowing, as a whole short answer: "sei la", "sla", "nem sei", "nao lembro agora". */
+const DONT_KNOW =
+  /^(ah |hmm |po |poxa )?(sei la|sla|nem sei|sei nao|nao sei|nao lembro|nao faco ideia|sei la eu)( (agora|nao|po|viu|mano|moca))?$/;
+
 /** Words that ask for help, where a free-text answer could otherwise be read as a call for help. */
 const HELP_WORDS =
   /\b(ajuda\w*|socorro|help|nao entendi|como (funciona|faco|assim)|o que (eu )?(faco|escrevo|coloco|ponho)|explica\w*)\b/;
@@ -376,6 +417,17 @@ export class IntentClassifier {
 
   /** The intent and values of `text` read at the prompt `expecting` (the menu when nothing was asked). */
   async classify(text: string, expecting: Expecting = { at: 'menu' }): Promise<Understood> {
+    // "bom dia queria saber meu saldo": the greeting opens the message, what follows it is what the citizen wants. Not
+    // at the name step, where the whole text may be the name.
+    const rest = expecting.at === 'save.label' ? null : afterGreeting(text);
+    if (rest) {
+      const inner = await this.read(rest, expecting);
+      if (!COURTESY_OR_NOTHING.has(inner.intent)) return inner;
+    }
+    return this.read(text, expecting);
+  }
+
+  private async read(text: string, expecting: Expecting): Promise<Understood> {
     const ranked = await this.rank(text);
     const [best] = ranked;
     const decided = (intent: IntentName, slots: Slots = {}): Understood => ({
@@ -427,7 +479,10 @@ export class IntentClassifier {
     // Only emoji or punctuation, and not a yes/no being asked: nothing to act on.
     if (simple === '') return decided('out_of_context');
 
-    if (at === 'save.label' && !command && !digression) {
+    // A request about the citizen's cards where a document's name is asked ("mostra meu saldo") is that request, served
+    // with the flow paused; document words ("carteira do clube") stay a name.
+    const request = best.score >= LABEL_OVERRIDE_THRESHOLD && CARD_REQUESTS.has(best.intent) && words(simple) >= 2;
+    if (at === 'save.label' && !command && !digression && !request) {
       // "sim", "não", "ok" where a name is asked answer nothing asked: never a document's name.
       const yes = words(simple) <= 3 ? this.recognizers.yesNo(text) : null;
       if (yes !== null) return decided(yes ? 'yes' : 'no');
@@ -437,6 +492,8 @@ export class IntentClassifier {
     let { intent, score } = best;
     // Declining a value the step lets the citizen skip ("nao quero anexar", "nao vence") is a skip.
     if (intent === 'no' && SKIPPABLE_STEPS.has(at)) intent = 'skip';
+    // Not knowing the answer to an optional step is skipping it: "sei la", "nem sei", "nao lembro agora".
+    if (SKIPPABLE_STEPS.has(at) && DONT_KNOW.test(simple)) ({ intent, score } = { intent: 'skip', score: 1 });
     // A reaction ("kkk", "ta bom", "serio") is a word or three: a longer message is more than that.
     if (intent === 'out_of_context' && words(simple) > 3) {
       const alternative = ranked.find((r) => r.intent !== 'out_of_context' && !ANSWERS.has(r.intent));

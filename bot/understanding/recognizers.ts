@@ -52,7 +52,7 @@ type Model = ReturnType<ChoiceRecognizer['getBooleanModel']>;
 
 // What Recognizers-Text's Portuguese Boolean model misses: chat shorthand, "pode <verbo>", Rio slang and emoji.
 const INFORMAL_YES =
-  /^(s+|si+m+|ss+|pode|pode (sim|ser|salvar|bloquear|confirmar|mandar|seguir|continuar|fazer|cancelar)|beleza|blz|ok+|okay|ta ok|ta bom|ta certo|ta certinho|bora|manda|manda ver|manda bala|aham|uhum|confirma|confirmo|confirmar|confirmado|correto|positivo|afirmativo|com certeza|fechado|yes|yep|isso pode|salva|salva ai|bloqueia|bloqueia ai|quero sim|sim quero|exato|exatamente|certo)$/;
+  /^(s+|si+m+|ss+|pode|pode (sim|ser|salvar|bloquear|confirmar|mandar|seguir|continuar|fazer|cancelar)|beleza|blz|ok+|okay|ta ok|ta bom|ta certo|ta certinho|bora|manda|manda ver|manda bala|aham|uhum|confirma|confirmo|confirmar|confirmado|correto|positivo|afirmativo|com certeza|fechado|yes|yep|isso pode|salva|salva ai|bloqueia|bloqueia ai|quero sim|sim quero|exato|exatamente|certo|e isso|e isso ai|e isso mesmo|isso ai|perfeito|ta perfeito|suave|tranquilo|demorou|pode pa|bora la|partiu|vai|vai la|pode fazer|faz isso)$/;
 const INFORMAL_NO =
   /^(n+|nn+|nem|naum|nops|nope|negativo|deixa pra la|deixa|esquece|ta errado|esta errado|errado|nem pensar|de jeito nenhum)$|\b(nao|naum|nem|errado|deixa pra la)\b/;
 /** The action asked about, alone or with a filler word: answers "Posso salvar?" or "Confirma o bloqueio?". */
@@ -135,6 +135,9 @@ const STATE_NAMES: ReadonlyArray<[string, string]> = [
   ['sao paulo', 'SP'],
   ['sergipe', 'SE'],
   ['tocantins', 'TO'],
+  ['sampa', 'SP'],
+  // "rio", "do rio", "estado do rio": Rio de Janeiro ("rio grande" alone names neither of the two).
+  ['rio(?! grande)', 'RJ'],
 ];
 /** UF codes that are also everyday words ("to", "pa", "se", "es"...): only read as a state when nothing else is said. */
 const AMBIGUOUS_UFS = new Set(['AC', 'AL', 'AM', 'CE', 'ES', 'GO', 'MA', 'PA', 'PI', 'SE', 'TO']);
