@@ -1,3 +1,4 @@
+import { normalizeText } from '../../src/faq/text';
 import { looksLikeQuestion, type Expecting, type IntentName, type PromptStep, type Understood } from './classifier';
 
 /**
@@ -13,6 +14,9 @@ export type Digression = 'question' | 'request' | 'goodbye';
  * the step they were answering.
  */
 export const DIGRESSION_THRESHOLD = 0.7;
+
+/** The citizen's own things ("meus documentos", "eu tenho salvo"): a request for them, not a general question. */
+export const OWN = /\b(meu|meus|minha|minhas|tenho|comigo)\b/;
 
 /** Readings that answer the step: a value, yes/no or skip is never a digression, whatever else it reads as. */
 const ANSWERS: ReadonlySet<IntentName> = new Set(['inform', 'yes', 'no', 'skip']);
@@ -63,13 +67,19 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   // vejo isso", "tchau ate mais" is leaving.
   if (words(text) < 2) return null;
   if (!REQUESTS.has(intent)) return intent === 'goodbye' ? 'goodbye' : null;
-  if (OWN_REQUEST[expecting.at.split('.')[0]] === intent) return null;
   // Words about what the flow is about describe the answer: where a card is picked, "o que tem mais saldo" or "qual
   // cartao?" name a card; while a document is saved, "nao tenho a cnh aqui comigo" talks about it, not to list them.
   if (CARD_STEPS.has(expecting.at) && CARD_LOOKUPS.has(intent)) return null;
   if (expecting.at.startsWith('save.') && intent === 'list_documents') return null;
-  // Blocking is asked for, not asked about: "qual a diferenca de perda e roubo?" wants no card blocked.
-  if (intent === 'block_card' && looksLikeQuestion(text)) return null;
+  // A request worded as a question, about nothing of the citizen's own, is a question: "depois consigo pegar outro cartao
+  // com o mesmo saldo?" asks how things work, not for the balance; "qual a diferenca de perda e roubo?" wants no card
+  // blocked. "quanto tem no meu cartao?" is the citizen's own balance: a request. Blocking is asked for, not asked
+  // about: "posso bloquear meu cartao?" leaves no step.
+  if (looksLikeQuestion(text)) {
+    if (!OWN.test(normalizeText(text))) return 'question';
+    if (intent === 'block_card') return null;
+  }
+  if (OWN_REQUEST[expecting.at.split('.')[0]] === intent) return null;
   return 'request';
 }
 
