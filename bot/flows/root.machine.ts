@@ -125,6 +125,12 @@ function doing(paused: PausedFlow | null | undefined): string {
   return pause.doing(paused.flow, typeof type === 'string' ? (type as Parameters<typeof pause.doing>[1]) : null);
 }
 
+/** The FAQ's reply as suggestions: its answer first, then the related questions, three at most. */
+function unsure(reply: FaqReply): FaqReply['suggestions'] {
+  const { id, question } = reply.answer!;
+  return [{ id, question }, ...reply.suggestions.filter((s) => s.id !== id)].slice(0, 3);
+}
+
 /** The choices of the offer to resume a paused flow. */
 const OFFER_CHOICES = [pause.CONTINUE, pause.DROP];
 
@@ -345,9 +351,15 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         // The name is a courtesy: without it the citizen is still greeted, thanked or said goodbye to.
         async ({ input }) => ({ name: await ports.firstName(input.citizenId).catch(() => null), act: input.act }),
       ),
-      askFaq: fromPromise<FaqReply & { question: boolean }, { question: string; client: string; isQuestion: boolean }>(
-        async ({ input }) => ({ ...(await ports.askFaq(input.question, input.client)), question: input.isQuestion }),
-      ),
+      askFaq: fromPromise<
+        FaqReply & { question: boolean },
+        { question: string; client: string; isQuestion: boolean; vague: boolean }
+      >(async ({ input }) => {
+        const reply = await ports.askFaq(input.question, input.client);
+        // A vague follow-up ("e o valor como fica?"): the answer found is offered among the suggestions, not given.
+        const offered = input.vague && reply.answer ? { confident: false, answer: null, suggestions: unsure(reply) } : {};
+        return { ...reply, ...offered, question: input.isQuestion };
+      }),
     },
   }).createMachine({
     id: 'root',
@@ -520,6 +532,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             question: event.type === 'USER' ? event.utterance.text : '',
             client: `${context.conversation.channel}:${context.conversation.channelUserId}`,
             isQuestion: true,
+            vague: event.type === 'USER' && event.utterance.vague === true,
           }),
           onDone: [
             {
@@ -585,6 +598,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             question: event.type === 'USER' ? event.utterance.text : '',
             client: `${context.conversation.channel}:${context.conversation.channelUserId}`,
             isQuestion: event.type === 'USER' && event.utterance.act === 'faq',
+            vague: event.type === 'USER' && event.utterance.vague === true,
           }),
           onDone: [
             {
@@ -626,6 +640,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             question: context.heldRequest?.utterance.text ?? '',
             client: `${context.conversation.channel}:${context.conversation.channelUserId}`,
             isQuestion: true,
+            vague: context.heldRequest?.utterance.vague === true,
           }),
           onDone: [
             {
@@ -846,8 +861,23 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             },
           },
           question: {
-            // The FAQ's suggestions are not worth pausing: after three misses the question is let go.
-            on: { GIVE_UP: '#root.gaveUp' },
+            // The FAQ's suggestions are not worth pausing: after three misses the question is let go, and a new request
+            // or a new question made at them is served at the menu.
+            on: {
+              GIVE_UP: '#root.gaveUp',
+              USER: [
+                {
+                  guard: { type: 'digresses', params: { kind: 'request' } },
+                  target: '#root.menu',
+                  actions: ['rememberCitizen', 'forgetRequest', 'serveRequest'],
+                },
+                {
+                  guard: { type: 'digresses', params: { kind: 'question' } },
+                  target: '#root.menu',
+                  actions: ['rememberCitizen', 'forgetRequest', 'serveRequest'],
+                },
+              ],
+            },
             invoke: {
               id: 'flow',
               src: 'question',

@@ -1,7 +1,7 @@
 import { MENU, MENU_CHOICES } from '../render/messages.pt-BR';
 import type { FlowName } from '../flows/types';
 import { chooseFrom, topicWords } from './choices';
-import { IntentClassifier, looksLikeQuestion, saysStop, type Expecting, type IntentName } from './classifier';
+import { IntentClassifier, looksLikeQuestion, readsAsVague, saysStop, type Expecting, type IntentName } from './classifier';
 import { digressionOf, OWN } from './digression';
 import type { Command, Understanding, Utterance } from './index';
 import { utteranceOf } from './rules';
@@ -103,6 +103,7 @@ export class ClassifierUnderstanding implements Understanding {
       simple: rules.simple,
       command,
       faqFirst,
+      vague: readsAsVague(text),
       // A word that works anywhere ("cancelar", "menu") is that word, never a digression.
       digression: command ? null : digressionOf(understood, expecting, text),
       // A weak reading falls back to the rules' typo-forgiving words ("qual meu sado"); a confident one, a question

@@ -303,6 +303,18 @@ export function looksLikeQuestion(text: string): boolean {
 }
 
 /**
+ * A follow-up that points back at something said before and names at most one thing: "e o valor como fica?", "e a
+ * gratuidade como que fica", "como fica isso?". Which fare, which benefit? No FAQ answer is sure for it.
+ */
+const VAGUE_FOLLOW_UP =
+  /^((e|mas|tipo)( (o|a|os|as|isso|esse|essa|no|na|do|da))?( [a-z]+)? (como (e )?(que )?(fica|faz|funciona)|fica como|e ai)|(e|mas) (o|a|os|as) [a-z]+|(e )?(como (e )?(que )?fica|e agora|e ai)( isso| entao| ai| agora)?)$/;
+
+/** Whether the message is a vague follow-up question (`VAGUE_FOLLOW_UP`): it gets suggestions, never a sure answer. */
+export function readsAsVague(text: string): boolean {
+  return VAGUE_FOLLOW_UP.test(normalizeText(text));
+}
+
+/**
  * Words that ask to stop or go back. A value the step waits for ("deixei cair no trem e nao achei mais" is a loss) is
  * only overridden by a cancel or back reading when the message says so in words: the network alone leans on "nao",
  * "deixei" or "mais", which citizens use to describe what happened.

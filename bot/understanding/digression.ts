@@ -53,8 +53,9 @@ const NOT_A_FLOW_STEP: ReadonlySet<PromptStep> = new Set(['menu', 'faq.suggestio
  * skip) with the recogniser's certainty, so a CNH number, a date or a name that parses is never declined as off-topic.
  */
 export function digressionOf(understood: Understood, expecting: Expecting, text: string): Digression | null {
-  if (NOT_A_FLOW_STEP.has(expecting.at)) return null;
   const { intent, score } = understood;
+  if (expecting.at === 'faq.suggestions') return leavesSuggestions(understood, text);
+  if (NOT_A_FLOW_STEP.has(expecting.at)) return null;
   if (ANSWERS.has(intent)) return null;
   // Only a message shaped as a question is answered as one: "nao tenho pdf agora" at the file step reads as the FAQ's
   // "can I send a PDF" but says the citizen has none. Shaped as one, a question the network reads best as a question
@@ -81,6 +82,18 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   }
   if (OWN_REQUEST[expecting.at.split('.')[0]] === intent) return null;
   return 'request';
+}
+
+/** A reply at the FAQ's suggestions that names one of them is short ("a dos idosos"); a new question says more. */
+const PICK_MAX_WORDS = 5;
+
+/**
+ * At the FAQ's suggestions, what is not a pick leaves them: a sure new request ("ta e qual meu saldo agora") or a new
+ * question worded in full. Nothing is paused: the suggestions are worth nothing once the citizen moved on.
+ */
+function leavesSuggestions({ intent, score }: Understood, text: string): Digression | null {
+  if (intent === 'faq') return looksLikeQuestion(text) && words(text) > PICK_MAX_WORDS ? 'question' : null;
+  return REQUESTS.has(intent) && score >= DIGRESSION_THRESHOLD && words(text) >= 2 ? 'request' : null;
 }
 
 function words(text: string): number {
