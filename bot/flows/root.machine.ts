@@ -930,6 +930,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
                 label: context.request?.documentLabel,
                 number: context.request?.documentNumber,
                 expiresAt: context.request?.date,
+                issuerState: context.request?.state,
                 resume: context.resumeFrom?.flow === 'saveDocument' ? context.resumeFrom : undefined,
               }),
               onDone: [

@@ -325,6 +325,9 @@ const STOP_WORDS =
 /** Not knowing, as a whole short answer: "sei la", "sla", "nem sei", "nao lembro agora". */
 const DONT_KNOW =
   /^(ah |hmm |po |poxa )?(sei la|sla|nem sei|sei nao|nao sei|nao lembro|nao faco ideia|sei la eu)( (agora|nao|po|viu|mano|moca))?$/;
+/** Leaving an optional step for later: "depois", "mando depois", "outra hora eu anexo". */
+const LATER =
+  /^((eu )?(mando|envio|anexo|coloco) )?(depois|mais tarde|outra hora|outro dia)( (eu )?(mando|envio|anexo|coloco))?$/;
 
 /** Words that ask for help, where a free-text answer could otherwise be read as a call for help. */
 const HELP_WORDS =
@@ -505,7 +508,8 @@ export class IntentClassifier {
     // Declining a value the step lets the citizen skip ("nao quero anexar", "nao vence") is a skip.
     if (intent === 'no' && SKIPPABLE_STEPS.has(at)) intent = 'skip';
     // Not knowing the answer to an optional step is skipping it: "sei la", "nem sei", "nao lembro agora".
-    if (SKIPPABLE_STEPS.has(at) && DONT_KNOW.test(simple)) ({ intent, score } = { intent: 'skip', score: 1 });
+    if (SKIPPABLE_STEPS.has(at) && (DONT_KNOW.test(simple) || LATER.test(simple)))
+      ({ intent, score } = { intent: 'skip', score: 1 });
     // A reaction ("kkk", "ta bom", "serio") is a word or three: a longer message is more than that.
     if (intent === 'out_of_context' && words(simple) > 3) {
       const alternative = ranked.find((r) => r.intent !== 'out_of_context' && !ANSWERS.has(r.intent));
@@ -517,7 +521,9 @@ export class IntentClassifier {
         (intent !== 'skip' && YES_NO_STEPS.has(at) && !(intent === 'yes' && asked));
       // A sentence is more than an answer: "coloquei 20 reais e nao caiu" is a question, not a stray "não".
       const alternative = ranked.find((r) => !ANSWERS.has(r.intent) && r.intent !== 'out_of_context');
-      if (!fits && alternative && words(simple) > 3 && alternative.score >= SENTENCE_THRESHOLD) {
+      // A question is never a bare answer: "da pra mandar a foto por aqui?" asks, whatever "mandar" suggests.
+      const question = looksLikeQuestion(text) && !YES_NO_STEPS.has(at);
+      if (!fits && alternative && words(simple) > 3 && (alternative.score >= SENTENCE_THRESHOLD || question)) {
         // Its confidence among the readings that are not answers.
         const rest = ranked.filter((r) => !ANSWERS.has(r.intent)).reduce((sum, r) => sum + r.score, 0);
         intent = alternative.intent;

@@ -15,8 +15,14 @@ export type Digression = 'question' | 'request' | 'goodbye';
  */
 export const DIGRESSION_THRESHOLD = 0.7;
 
-/** The citizen's own things ("meus documentos", "eu tenho salvo"): a request for them, not a general question. */
-export const OWN = /\b(meu|meus|minha|minhas|tenho|comigo)\b/;
+/**
+ * The citizen's own things ("meus documentos", "eu tenho salvo", "quanto tem nele" about the card being blocked): a
+ * request for them, not a general question.
+ */
+export const OWN = /\b(meu|meus|minha|minhas|tenho|comigo|nele|nela|dele|dela)\b/;
+
+/** The least weight of the question reading for a message asked with a question mark to be taken as one. */
+const QUESTION_IN_THE_RUNNING = 0.25;
 
 /** Readings that answer the step: a value, yes/no or skip is never a digression, whatever else it reads as. */
 const ANSWERS: ReadonlySet<IntentName> = new Set(['inform', 'yes', 'no', 'skip']);
@@ -62,6 +68,10 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   // ("qual o horario de atendimento?", faq 0.45) is one even below the threshold: taking it for a question costs
   // nothing, the same step is asked again right after.
   if (intent === 'faq') return looksLikeQuestion(text) ? 'question' : null;
+  // Asked with a question mark, about nothing of the citizen's own, with the question reading well in the running:
+  // "depois consigo pegar outro cartao com o mesmo saldo?" (balance 0.60, faq 0.39) is a question.
+  const faq = understood.ranked.find((r) => r.intent === 'faq')?.score ?? 0;
+  if (text.includes('?') && faq >= QUESTION_IN_THE_RUNNING && !OWN.test(normalizeText(text))) return 'question';
   if (score < DIGRESSION_THRESHOLD) return null;
   // One word is too little to leave a step for: a mistyped answer reads as a request too ("peraí" as "perda", a block).
   // "extrato do cartao", "na verdade quero ver meu saldo" say it. Likewise a lone "tchau" may be a slip; "depois eu
