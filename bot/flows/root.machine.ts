@@ -151,6 +151,11 @@ const DIGRESSIONS = [
     actions: ['rememberCitizen', 'pauseFlow', 'serveRequest'],
   },
   {
+    guard: { type: 'digresses', params: { kind: 'aside' } },
+    target: '#root.resuming',
+    actions: ['rememberCitizen', 'pauseFlow', { type: 'enqueue', params: { message: { text: pause.ASIDE } } }],
+  },
+  {
     guard: { type: 'digresses', params: { kind: 'goodbye' } },
     target: '#root.menu',
     actions: ['rememberCitizen', 'pauseFlow', { type: 'sayPaused', params: { why: 'goodbye' } }],

@@ -4,9 +4,10 @@ import { looksLikeQuestion, type Expecting, type IntentName, type PromptStep, ty
 /**
  * What a message typed while a flow waits for an answer does instead of answering it: asks a question (answered from
  * the FAQ, then the same step is asked again), makes a new request (served, then the paused flow is offered back) or
- * takes leave ("depois eu vejo isso": the flow is paused with its data).
+ * takes leave ("depois eu vejo isso": the flow is paused with its data) or makes a remark about something IPlani does not
+ * do ("nossa o transito hoje ta horrivel": declined in a word, the same step asked again).
  */
-export type Digression = 'question' | 'request' | 'goodbye';
+export type Digression = 'question' | 'request' | 'goodbye' | 'aside';
 
 /**
  * The least probability the network must give a reading for the message to be taken as a digression. Below it the
@@ -68,6 +69,9 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   // ("qual o horario de atendimento?", faq 0.45) is one even below the threshold: taking it for a question costs
   // nothing, the same step is asked again right after.
   if (intent === 'faq') return looksLikeQuestion(text) ? 'question' : null;
+  // A sentence about something else, holding no answer to the step (a value would have made it `inform`): declined in
+  // a word and the step asked again, not counted as a miss. A word or two may be a mistyped answer.
+  if (intent === 'out_of_scope' && words(text) >= 3 && !looksLikeQuestion(text)) return 'aside';
   // Asked with a question mark, about nothing of the citizen's own, with the question reading well in the running:
   // "depois consigo pegar outro cartao com o mesmo saldo?" (balance 0.60, faq 0.39) is a question.
   const faq = understood.ranked.find((r) => r.intent === 'faq')?.score ?? 0;

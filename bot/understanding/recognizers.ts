@@ -422,7 +422,9 @@ export class Recognizers {
       .filter((t) => t !== '');
     for (let i = 0; i < tokens.length; i++) {
       const alone = normaliseLinkCode(tokens[i]);
-      if (alone && /\d/.test(alone)) return alone;
+      // Codes are drawn at random and about one in eleven has no digit ("KMPQRSTA"): sent alone and in capitals as the
+      // app shows it, that is a code too; in a sentence, or in lower case, letters only are a word ("SEGUNDAS").
+      if (alone && (/\d/.test(alone) || (tokens.length === 1 && /^[A-Z]{8}$/.test(tokens[i])))) return alone;
       if (i + 1 < tokens.length) {
         const pair = normaliseLinkCode(tokens[i] + tokens[i + 1]);
         if (pair && /\d/.test(pair) && tokens[i].length === 4) return pair;
