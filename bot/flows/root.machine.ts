@@ -234,6 +234,11 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         outbox: ({ context }) => [...context.outbox, { text: pause.dropped(context.paused?.flow ?? 'saveDocument') }],
       }),
       dropPaused: assign({ paused: null }),
+      // The same flow asked for afresh replaces its paused copy: it would be offered back after the new one otherwise.
+      dropPausedOf: assign({
+        paused: ({ context }, params: { flow: PausedFlowName }) =>
+          context.paused?.flow === params.flow ? null : (context.paused ?? null),
+      }),
       takePaused: assign({ resumeFrom: ({ context }) => context.paused ?? null, paused: null }),
       // The request made in the middle of a flow comes back to the menu and is served there like any other.
       serveRequest: raise(({ event }): RootEvent =>
@@ -433,12 +438,22 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             {
               guard: { type: 'wants', params: { flow: 'cancelCard' } },
               target: 'flow.cancelCard',
-              actions: ['rememberCitizen', 'clearPending', 'rememberRequest'],
+              actions: [
+                'rememberCitizen',
+                'clearPending',
+                'rememberRequest',
+                { type: 'dropPausedOf', params: { flow: 'cancelCard' } },
+              ],
             },
             {
               guard: { type: 'wants', params: { flow: 'saveDocument' } },
               target: 'flow.saveDocument',
-              actions: ['rememberCitizen', 'clearPending', 'rememberRequest'],
+              actions: [
+                'rememberCitizen',
+                'clearPending',
+                'rememberRequest',
+                { type: 'dropPausedOf', params: { flow: 'saveDocument' } },
+              ],
             },
             {
               guard: { type: 'wants', params: { flow: 'documents' } },
@@ -448,7 +463,12 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             {
               guard: { type: 'wants', params: { flow: 'cardHistory' } },
               target: 'flow.cardHistory',
-              actions: ['rememberCitizen', 'clearPending', 'rememberRequest'],
+              actions: [
+                'rememberCitizen',
+                'clearPending',
+                'rememberRequest',
+                { type: 'dropPausedOf', params: { flow: 'cardHistory' } },
+              ],
             },
             {
               guard: { type: 'wants', params: { flow: 'cards' } },
