@@ -891,6 +891,8 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             on: {
               GIVE_UP: '#root.gaveUp',
               USER: [
+                // "vincular ABCD2345" is the command wherever it is typed, never a pick among questions about codes.
+                { guard: 'isLink', target: '#root.linking', actions: ['rememberCitizen', 'forgetRequest'] },
                 {
                   guard: { type: 'digresses', params: { kind: 'request' } },
                   target: '#root.menu',

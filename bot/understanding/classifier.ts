@@ -322,6 +322,9 @@ export function readsAsVague(text: string): boolean {
 const STOP_WORDS =
   /\b(cancel\w*|desist\w*|esquece\w*|deixa (pra|para) la|deixa quieto|parar|pare|sair|voltar|anterior|nao quero|melhor nao|mudei de ideia|nao precisa|chega|stop|interromp\w*|abort\w*|encerr\w*|larga isso|nao continua|nao vou mais|deixa (isso )?(pra|para) (depois|outra hora)|outro dia eu faco|para (tudo|ai|com isso|de \w+))\b|^(para( para)*|sai( daqui| disso)?)$/;
 
+/** Words of a block request besides its reason and its card. */
+const BLOCK_WORDS = /\b(bloq\w*|desbloq\w*|cancel\w*|cartao|cartoes|cartaum|catao|riocard\w*|passe|passes|bilhete\w*|jae)\b/;
+
 /** Not knowing, as a whole short answer: "sei la", "sla", "nem sei", "nao lembro agora". */
 const DONT_KNOW =
   /^(ah |hmm |po |poxa )?(sei la|sla|nem sei|sei nao|nao sei|nao lembro|nao faco ideia|sei la eu)( (agora|nao|po|viu|mano|moca))?$/;
@@ -532,6 +535,12 @@ export class IntentClassifier {
         intent = 'out_of_context';
       }
     }
+    // Blocking needs words about blocking or a card: a reason ("perdi", "roubaram"), a card, or the verb. The spell check
+    // alone ("lerda" -> "perda") never starts a block: the next reading is taken.
+    if (intent === 'block_card' && !this.talksAboutBlocking(text)) {
+      const next = ranked.find((r) => r.intent !== 'block_card' && !ANSWERS.has(r.intent) && r.intent !== 'out_of_context');
+      ({ intent, score } = next ?? { intent: 'out_of_scope', score: 1 });
+    }
     // "salvar outro", "guardar cnh": a request to save that names the type, however unsure the network is of so few words.
     if (
       at === 'menu' &&
@@ -578,6 +587,13 @@ export class IntentClassifier {
     if (byLabel === index || (byLabel < 0 && byReading === index)) return { option, number: numbered.number };
     if (byLabel >= 0 || (byReading >= 0 && reading.confident)) return 'mismatch';
     return null;
+  }
+
+  /** Whether the text says something about blocking: a block or cancel word, a card, or a reason the recognizer reads. */
+  private talksAboutBlocking(text: string): boolean {
+    return (
+      BLOCK_WORDS.test(normalizeText(text)) || this.recognizers.blockReason(text) !== null || this.recognizers.card(text) !== null
+    );
   }
 
   /** The network's ranking; the "None" intent and words it never saw are out_of_scope. */

@@ -17,10 +17,10 @@ export type Digression = 'question' | 'request' | 'goodbye' | 'aside';
 export const DIGRESSION_THRESHOLD = 0.7;
 
 /**
- * The citizen's own things ("meus documentos", "eu tenho salvo", "quanto tem nele" about the card being blocked): a
- * request for them, not a general question.
+ * The citizen's own things ("meus documentos", "eu tenho salvo", "quais eu ja salvei", "quanto tem nele" about the card
+ * being blocked): a request for them, not a general question.
  */
-export const OWN = /\b(meu|meus|minha|minhas|tenho|comigo|nele|nela|dele|dela)\b/;
+export const OWN = /\b(meu|meus|minha|minhas|tenho|comigo|nele|nela|dele|dela|salvei|guardei|cadastrei)\b/;
 
 /** The least weight of the question reading for a message asked with a question mark to be taken as one. */
 const QUESTION_IN_THE_RUNNING = 0.25;
@@ -71,7 +71,8 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   if (intent === 'faq') return looksLikeQuestion(text) ? 'question' : null;
   // A sentence about something else, holding no answer to the step (a value would have made it `inform`): declined in
   // a word and the step asked again, not counted as a miss. A word or two may be a mistyped answer.
-  if (intent === 'out_of_scope' && words(text) >= 3 && !looksLikeQuestion(text)) return 'aside';
+  // Asked as a question, it is put to the FAQ as any question is: "no sure answer" then, if nothing fits.
+  if (intent === 'out_of_scope' && words(text) >= 3) return looksLikeQuestion(text) ? 'question' : 'aside';
   // Asked with a question mark, about nothing of the citizen's own, with the question reading well in the running:
   // "depois consigo pegar outro cartao com o mesmo saldo?" (balance 0.60, faq 0.39) is a question.
   const faq = understood.ranked.find((r) => r.intent === 'faq')?.score ?? 0;
@@ -85,7 +86,7 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   // Words about what the flow is about describe the answer: where a card is picked, "o que tem mais saldo" or "qual
   // cartao?" name a card; while a document is saved, "nao tenho a cnh aqui comigo" talks about it, not to list them.
   if (CARD_STEPS.has(expecting.at) && CARD_LOOKUPS.has(intent)) return null;
-  if (expecting.at.startsWith('save.') && intent === 'list_documents') return null;
+  if (expecting.at.startsWith('save.') && intent === 'list_documents' && !looksLikeQuestion(text)) return null;
   // A request worded as a question, about nothing of the citizen's own, is a question: "depois consigo pegar outro cartao
   // com o mesmo saldo?" asks how things work, not for the balance; "qual a diferenca de perda e roubo?" wants no card
   // blocked. "quanto tem no meu cartao?" is the citizen's own balance: a request. Blocking is asked for, not asked

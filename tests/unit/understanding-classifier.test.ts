@@ -223,6 +223,11 @@ describe('answers at a prompt', () => {
     expect(readsAsVague(text)).toBe(false),
   );
 
+  it('a block needs words about blocking: "vc é muito lerda" is no block request ("lerda" is one edit from "perda")', async () => {
+    expect((await classifier.classify('vc é muito lerda')).intent).not.toBe('block_card');
+    expect((await classifier.classify('perdi')).intent).toBe('block_card');
+  });
+
   it('training is deterministic: two classifiers rank a message the same', async () => {
     const other = await IntentClassifier.create();
     const text = 'po mermao bloqueia meu passe q roubaram';
