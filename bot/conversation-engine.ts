@@ -242,7 +242,7 @@ export class ConversationEngine {
       let snapshot = stored?.snapshot as Snapshot<unknown> | undefined;
       if (stored && this.isIdle(stored.updatedAt) && (snapshot as { value?: unknown } | undefined)?.value !== 'menu') {
         snapshot = undefined;
-        prefix.push({ text: say.IDLE_RESET });
+        prefix.push({ text: say.idleReset(this.options.idleMinutes) });
       }
       // A conversation reset for idleness restarts from nothing; any other takes the kept actor if it still matches.
       const kept = stored && snapshot !== undefined ? this.takeIdle(key, stored) : undefined;

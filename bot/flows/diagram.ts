@@ -119,6 +119,7 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   noLabelYet: 'no name was given yet',
   hasAttachment: 'the message has a file',
   isRg: 'the type needs the issuing state',
+  stateKnown: 'the request named the issuing state',
   needsLabel: 'the type needs a name',
   hasExpiry: 'the type has an expiry date',
   hasStagedFile: 'a file is staged',

@@ -125,6 +125,12 @@ function doing(paused: PausedFlow | null | undefined): string {
   return pause.doing(paused.flow, typeof type === 'string' ? (type as Parameters<typeof pause.doing>[1]) : null);
 }
 
+/** The FAQ's reply as suggestions: its answer first, then the related questions, three at most. */
+function unsure(reply: FaqReply): FaqReply['suggestions'] {
+  const { id, question } = reply.answer!;
+  return [{ id, question }, ...reply.suggestions.filter((s) => s.id !== id)].slice(0, 3);
+}
+
 /** The choices of the offer to resume a paused flow. */
 const OFFER_CHOICES = [pause.CONTINUE, pause.DROP];
 
@@ -143,6 +149,11 @@ const DIGRESSIONS = [
     guard: { type: 'digresses', params: { kind: 'request' } },
     target: '#root.menu',
     actions: ['rememberCitizen', 'pauseFlow', 'serveRequest'],
+  },
+  {
+    guard: { type: 'digresses', params: { kind: 'aside' } },
+    target: '#root.resuming',
+    actions: ['rememberCitizen', 'pauseFlow', { type: 'enqueue', params: { message: { text: pause.ASIDE } } }],
   },
   {
     guard: { type: 'digresses', params: { kind: 'goodbye' } },
@@ -223,6 +234,11 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         outbox: ({ context }) => [...context.outbox, { text: pause.dropped(context.paused?.flow ?? 'saveDocument') }],
       }),
       dropPaused: assign({ paused: null }),
+      // The same flow asked for afresh replaces its paused copy: it would be offered back after the new one otherwise.
+      dropPausedOf: assign({
+        paused: ({ context }, params: { flow: PausedFlowName }) =>
+          context.paused?.flow === params.flow ? null : (context.paused ?? null),
+      }),
       takePaused: assign({ resumeFrom: ({ context }) => context.paused ?? null, paused: null }),
       // The request made in the middle of a flow comes back to the menu and is served there like any other.
       serveRequest: raise(({ event }): RootEvent =>
@@ -345,9 +361,15 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         // The name is a courtesy: without it the citizen is still greeted, thanked or said goodbye to.
         async ({ input }) => ({ name: await ports.firstName(input.citizenId).catch(() => null), act: input.act }),
       ),
-      askFaq: fromPromise<FaqReply & { question: boolean }, { question: string; client: string; isQuestion: boolean }>(
-        async ({ input }) => ({ ...(await ports.askFaq(input.question, input.client)), question: input.isQuestion }),
-      ),
+      askFaq: fromPromise<
+        FaqReply & { question: boolean },
+        { question: string; client: string; isQuestion: boolean; vague: boolean }
+      >(async ({ input }) => {
+        const reply = await ports.askFaq(input.question, input.client);
+        // A vague follow-up ("e o valor como fica?"): the answer found is offered among the suggestions, not given.
+        const offered = input.vague && reply.answer ? { confident: false, answer: null, suggestions: unsure(reply) } : {};
+        return { ...reply, ...offered, question: input.isQuestion };
+      }),
     },
   }).createMachine({
     id: 'root',
@@ -416,12 +438,22 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             {
               guard: { type: 'wants', params: { flow: 'cancelCard' } },
               target: 'flow.cancelCard',
-              actions: ['rememberCitizen', 'clearPending', 'rememberRequest'],
+              actions: [
+                'rememberCitizen',
+                'clearPending',
+                'rememberRequest',
+                { type: 'dropPausedOf', params: { flow: 'cancelCard' } },
+              ],
             },
             {
               guard: { type: 'wants', params: { flow: 'saveDocument' } },
               target: 'flow.saveDocument',
-              actions: ['rememberCitizen', 'clearPending', 'rememberRequest'],
+              actions: [
+                'rememberCitizen',
+                'clearPending',
+                'rememberRequest',
+                { type: 'dropPausedOf', params: { flow: 'saveDocument' } },
+              ],
             },
             {
               guard: { type: 'wants', params: { flow: 'documents' } },
@@ -431,7 +463,12 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             {
               guard: { type: 'wants', params: { flow: 'cardHistory' } },
               target: 'flow.cardHistory',
-              actions: ['rememberCitizen', 'clearPending', 'rememberRequest'],
+              actions: [
+                'rememberCitizen',
+                'clearPending',
+                'rememberRequest',
+                { type: 'dropPausedOf', params: { flow: 'cardHistory' } },
+              ],
             },
             {
               guard: { type: 'wants', params: { flow: 'cards' } },
@@ -520,6 +557,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             question: event.type === 'USER' ? event.utterance.text : '',
             client: `${context.conversation.channel}:${context.conversation.channelUserId}`,
             isQuestion: true,
+            vague: event.type === 'USER' && event.utterance.vague === true,
           }),
           onDone: [
             {
@@ -585,6 +623,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             question: event.type === 'USER' ? event.utterance.text : '',
             client: `${context.conversation.channel}:${context.conversation.channelUserId}`,
             isQuestion: event.type === 'USER' && event.utterance.act === 'faq',
+            vague: event.type === 'USER' && event.utterance.vague === true,
           }),
           onDone: [
             {
@@ -626,6 +665,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             question: context.heldRequest?.utterance.text ?? '',
             client: `${context.conversation.channel}:${context.conversation.channelUserId}`,
             isQuestion: true,
+            vague: context.heldRequest?.utterance.vague === true,
           }),
           onDone: [
             {
@@ -846,8 +886,25 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             },
           },
           question: {
-            // The FAQ's suggestions are not worth pausing: after three misses the question is let go.
-            on: { GIVE_UP: '#root.gaveUp' },
+            // The FAQ's suggestions are not worth pausing: after three misses the question is let go, and a new request
+            // or a new question made at them is served at the menu.
+            on: {
+              GIVE_UP: '#root.gaveUp',
+              USER: [
+                // "vincular ABCD2345" is the command wherever it is typed, never a pick among questions about codes.
+                { guard: 'isLink', target: '#root.linking', actions: ['rememberCitizen', 'forgetRequest'] },
+                {
+                  guard: { type: 'digresses', params: { kind: 'request' } },
+                  target: '#root.menu',
+                  actions: ['rememberCitizen', 'forgetRequest', 'serveRequest'],
+                },
+                {
+                  guard: { type: 'digresses', params: { kind: 'question' } },
+                  target: '#root.menu',
+                  actions: ['rememberCitizen', 'forgetRequest', 'serveRequest'],
+                },
+              ],
+            },
             invoke: {
               id: 'flow',
               src: 'question',
@@ -900,6 +957,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
                 label: context.request?.documentLabel,
                 number: context.request?.documentNumber,
                 expiresAt: context.request?.date,
+                issuerState: context.request?.state,
                 resume: context.resumeFrom?.flow === 'saveDocument' ? context.resumeFrom : undefined,
               }),
               onDone: [

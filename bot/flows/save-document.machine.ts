@@ -151,6 +151,8 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         label?: string;
         number?: string;
         expiresAt?: string;
+        /** The issuing state the request named ("salvar meu rg do rio"), for a type that has one. */
+        issuerState?: string;
       } & ResumeInput,
       events: {} as FlowEvent,
     },
@@ -268,6 +270,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       saidYes: ({ event }) => heard(event)?.yesNo === true,
       saidNo: ({ event }) => heard(event)?.yesNo === false,
       isRg: ({ context }) => typeOf(context)?.usesIssuerState === true,
+      stateKnown: ({ context }) => context.issuerState !== null,
       needsLabel: ({ context }) => typeOf(context)?.requiresLabel === true,
       hasExpiry: ({ context }) => (typeOf(context)?.expiresAt ?? 'none') !== 'none',
       tooManyFailures: ({ context }) => context.failures + 1 >= MAX_FAILURES,
@@ -300,7 +303,10 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       citizenId: input.citizenId,
       conversation: input.conversation,
       type: input.type ?? null,
-      issuerState: null,
+      issuerState:
+        input.type && findDocumentType(input.type)?.usesIssuerState && input.issuerState && !checkIssuerState(input.issuerState)
+          ? input.issuerState
+          : null,
       // Only a name that came with the type ("salvar minha carteira do clube"): it shows in the summary to confirm.
       label: input.type === 'outro' && input.label && checkDocumentLabel(input.label) === null ? input.label : null,
       heldLabel: null,
@@ -334,7 +340,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       }),
       afterType: {
         always: [
-          { guard: 'isRg', target: 'issuerState' },
+          { guard: and(['isRg', not('stateKnown')]), target: 'issuerState' },
           { guard: and(['needsLabel', 'noLabelYet']), target: 'label' },
           { target: 'numberGiven' },
         ],

@@ -112,7 +112,11 @@ export function outOfContext(): BotMessage {
 
 export const CANCELLED = 'Tudo bem, cancelei. Nada foi salvo.';
 
-export const IDLE_RESET = 'Sua conversa ficou parada por mais de 30 minutos, então voltei ao início por segurança.';
+/** Said when a conversation left in the middle of a flow for longer than the idle window (BOT_IDLE_MINUTES) restarts. */
+export function idleReset(minutes: number): string {
+  const span = minutes === 1 ? '1 minuto' : `${minutes} minutos`;
+  return `Sua conversa ficou parada por mais de ${span}, então voltei ao início por segurança.`;
+}
 
 export const GAVE_UP =
   'Parece que não estamos nos entendendo. Vamos deixar para depois: quando quiser, é só escrever "menu". ' +

@@ -59,3 +59,6 @@ export const NO_SURE_ANSWER =
   'Não encontrei uma resposta certa para essa pergunta. Depois, você pode perguntar de novo pela opção "Fazer uma pergunta" do menu.';
 
 export const BACK_TO_STEP = 'Voltando ao que estávamos fazendo:';
+
+/** A remark about something IPlani does not do, made in the middle of a flow: declined in a word, then the step. */
+export const ASIDE = 'Com isso eu não consigo ajudar. 😅 Voltando ao que estávamos fazendo:';

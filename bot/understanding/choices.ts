@@ -50,7 +50,7 @@ export const AFTER_NUMBER_FILLER = /^((e|a|o|essa|esse|isso|mesmo|ai|por favor|p
  * number and the words after it (simplified, empty when none); null when the answer does not start with a number.
  */
 export function numberedAnswer(simple: string): { number: number; rest: string } | null {
-  const found = /^(?:(?:opcao|numero|alternativa|a|o)\s+)?(\d{1,2})(?:\s*[-.):,]+\s*|\s+|$)(.*)$/.exec(simple);
+  const found = /^(?:(?:opcao|numero|alternativa|a|o)\s+){0,2}(\d{1,2})(?:\s*[-.):,]+\s*|\s+|$)(.*)$/.exec(simple);
   return found ? { number: Number(found[1]), rest: found[2].trim() } : null;
 }
 

@@ -1,8 +1,8 @@
 import { MENU, MENU_CHOICES } from '../render/messages.pt-BR';
 import type { FlowName } from '../flows/types';
 import { chooseFrom, topicWords } from './choices';
-import { IntentClassifier, looksLikeQuestion, saysStop, type Expecting, type IntentName } from './classifier';
-import { digressionOf } from './digression';
+import { IntentClassifier, looksLikeQuestion, readsAsVague, saysStop, type Expecting, type IntentName } from './classifier';
+import { digressionOf, OWN } from './digression';
 import type { Command, Understanding, Utterance } from './index';
 import { utteranceOf } from './rules';
 
@@ -33,15 +33,21 @@ function flowOf(act: IntentName, text: string): FlowName | null {
 const FAQ_IN_THE_RUNNING = 0.05;
 
 /**
- * Readings a question-shaped message is put to the FAQ before: the documents requests, whose words ("documentos",
- * "identidade", "CNH") are also the words of the questions about getting documents, and help, whose words ("comandos",
- * "como funciona") are also the FAQ's. A question about the citizen's own cards is a request: "quanto tem no cartão?"
- * wants the balance, not how to see it.
+ * Readings a question-shaped message is put to the FAQ before, when the network gives the question reading some weight
+ * and the message is about nothing of the citizen's own: every request ("depois consigo pegar outro cartão com o mesmo
+ * saldo?" reads as a balance request, "onde vejo o extrato?" as a history one; the documents words are also the words of
+ * the questions about getting documents) and help, whose words ("comandos", "como funciona") are also the FAQ's. A
+ * question about the citizen's own cards is a request: "quanto tem no meu cartão?" wants the balance, not how to see it.
  */
-const FAQ_FIRST_READINGS: ReadonlySet<IntentName> = new Set(['list_documents', 'save_document', 'help']);
-
-/** The citizen's own things ("meus documentos", "eu tenho salvo"): a request for them, not a general question. */
-const OWN = /\b(meu|meus|minha|minhas|tenho|comigo)\b/;
+const FAQ_FIRST_READINGS: ReadonlySet<IntentName> = new Set([
+  'balance',
+  'list_cards',
+  'card_history',
+  'block_card',
+  'list_documents',
+  'save_document',
+  'help',
+]);
 
 /** Intents that act on the conversation itself, as the words `cancelar`, `voltar` and `ajuda` do. */
 const COMMAND_OF: Partial<Record<IntentName, Command>> = {
@@ -97,6 +103,7 @@ export class ClassifierUnderstanding implements Understanding {
       simple: rules.simple,
       command,
       faqFirst,
+      vague: readsAsVague(text),
       // A word that works anywhere ("cancelar", "menu") is that word, never a digression.
       digression: command ? null : digressionOf(understood, expecting, text),
       // A weak reading falls back to the rules' typo-forgiving words ("qual meu sado"); a confident one, a question

@@ -5,7 +5,8 @@ import { NluNeural } from '@nlpjs/nlu';
 import committedCorpus from './corpus/intents.pt-BR.json';
 import committedModel from './corpus/model.pt-BR.json';
 import { AFTER_NUMBER_FILLER, labelIndex, numberedAnswer } from './choices';
-import { dayAlone, Recognizers, simplifyText, type Slots } from './recognizers';
+import { normalizeText } from '../../src/faq/text';
+import { dayAlone, Recognizers, type Slots } from './recognizers';
 
 /** What a citizen's message means (the labels of tests/conversation-eval). */
 export const INTENT_NAMES = [
@@ -81,6 +82,36 @@ export interface Understood {
   slots: Slots;
 }
 
+/** Readings that say nothing beyond a greeting: "oi boa tarde tudo bem" is a greeting, not two things. */
+const COURTESY_OR_NOTHING: ReadonlySet<IntentName> = new Set(['greeting', 'thanks', 'out_of_context', 'out_of_scope']);
+
+/**
+ * Greeting words a message may open with, and the courtesies that follow them ("oi boa tarde tudo bem iplani"). Each
+ * alternative is whole words of normalised text.
+ */
+const GREETING_OPENING =
+  /^((oi+e*|ola+|opa|ei|hey|hello|alo|salve+|coe|fala|e ?ai|iae|eae|bo+m+ dia+|boa+ tarde+|boa+ noite+|bdia|tudo (bem|bom|certo|joia|tranquilo)|td (bem|bom|certo|joia)|blz|beleza|iplani|moca|querida|amiga|gente|pessoal|com (voce|vc))( |$))+/;
+
+/**
+ * What a message says after the greeting it opens with, or null when it does not open with one or says nothing else:
+ * "bom diaa queria saber meu sado" -> "queria saber meu sado".
+ */
+export function afterGreeting(text: string): string | null {
+  const opening = GREETING_OPENING.exec(normalizeText(text));
+  if (!opening) return null;
+  const openingWords = opening[0].trim().split(' ').length;
+  // The rest as typed (its question mark, accents and digits kept): the typed words after the opening's.
+  const typed = text.trim().split(/\s+/);
+  for (let i = 1; i <= typed.length; i++) {
+    const read = normalizeText(typed.slice(0, i).join(' '));
+    if (read !== '' && read.split(' ').length >= openingWords) {
+      const rest = typed.slice(i).join(' ').trim();
+      return normalizeText(rest) === '' ? null : rest;
+    }
+  }
+  return null;
+}
+
 /** The committed training corpus: `intents` maps an intent to the citizen messages that mean it. */
 export interface TrainingCorpus {
   intents: Partial<Record<IntentName, string[]>>;
@@ -118,6 +149,12 @@ const SENTENCE_THRESHOLD = 0.15;
 /** A command or a new request overrides the step's own reading only with this much confidence. */
 const OVERRIDE_THRESHOLD = 0.7;
 
+/**
+ * At the name step a card request must be this sure: a name of a card-like document ("cartão do plano de saúde") reads
+ * as a block request at 0.66.
+ */
+const LABEL_OVERRIDE_THRESHOLD = 0.9;
+
 /** Intents that make sense at any step: commands, questions and new requests (the step is resumed afterwards). */
 const ANYWHERE: ReadonlySet<IntentName> = new Set([
   'cancel',
@@ -142,6 +179,7 @@ const ANSWERS: ReadonlySet<IntentName> = new Set(['yes', 'no', 'skip', 'inform']
 const COMMANDS: ReadonlySet<IntentName> = new Set(['cancel', 'back', 'help']);
 const YES_NO_STEPS: ReadonlySet<PromptStep> = new Set(['block.confirm', 'save.confirm', 'save.labelConfirm', 'resume.offer']);
 const SKIPPABLE_STEPS: ReadonlySet<PromptStep> = new Set(['save.state', 'save.expiry', 'save.attachment', 'faq.suggestions']);
+const CARD_REQUESTS: ReadonlySet<IntentName> = new Set(['balance', 'list_cards', 'card_history', 'block_card']);
 const CARD_INTENTS: ReadonlySet<IntentName> = new Set(['balance', 'card_history', 'block_card']);
 
 /** Chat shorthand spelled out, so "qto" and "quanto" are the same word to the network. */
@@ -238,7 +276,7 @@ const FILLER = new Set(
  * shorthand spelled out and filler dropped. Applied to the corpus and to every message alike.
  */
 export function prepareForNetwork(text: string): string {
-  const tokens = simplifyText(text)
+  const tokens = normalizeText(text)
     .replace(/(\p{L})\1{2,}/gu, '$1')
     .replace(/\be a[ie]\b/g, 'eai')
     .split(' ')
@@ -259,9 +297,21 @@ export function looksLikeQuestion(text: string): boolean {
   return (
     text.includes('?') ||
     /^(como|quanto|quanta|qual|quais|onde|quando|porque|por que|pq|o que|oq|cade|posso|da pra|tem como)\b/.test(
-      simplifyText(text),
+      normalizeText(text),
     )
   );
+}
+
+/**
+ * A follow-up that points back at something said before and names at most one thing: "e o valor como fica?", "e a
+ * gratuidade como que fica", "como fica isso?". Which fare, which benefit? No FAQ answer is sure for it.
+ */
+const VAGUE_FOLLOW_UP =
+  /^((e|mas|tipo)( (o|a|os|as|isso|esse|essa|no|na|do|da))?( [a-z]+)? (como (e )?(que )?(fica|faz|funciona)|fica como|e ai)|(e|mas) (o|a|os|as) [a-z]+|(e )?(como (e )?(que )?fica|e agora|e ai)( isso| entao| ai| agora)?)$/;
+
+/** Whether the message is a vague follow-up question (`VAGUE_FOLLOW_UP`): it gets suggestions, never a sure answer. */
+export function readsAsVague(text: string): boolean {
+  return VAGUE_FOLLOW_UP.test(normalizeText(text));
 }
 
 /**
@@ -272,6 +322,16 @@ export function looksLikeQuestion(text: string): boolean {
 const STOP_WORDS =
   /\b(cancel\w*|desist\w*|esquece\w*|deixa (pra|para) la|deixa quieto|parar|pare|sair|voltar|anterior|nao quero|melhor nao|mudei de ideia|nao precisa|chega|stop|interromp\w*|abort\w*|encerr\w*|larga isso|nao continua|nao vou mais|deixa (isso )?(pra|para) (depois|outra hora)|outro dia eu faco|para (tudo|ai|com isso|de \w+))\b|^(para( para)*|sai( daqui| disso)?)$/;
 
+/** Words of a block request besides its reason and its card. */
+const BLOCK_WORDS = /\b(bloq\w*|desbloq\w*|cancel\w*|cartao|cartoes|cartaum|catao|riocard\w*|passe|passes|bilhete\w*|jae)\b/;
+
+/** Not knowing, as a whole short answer: "sei la", "sla", "nem sei", "nao lembro agora". */
+const DONT_KNOW =
+  /^(ah |hmm |po |poxa )?(sei la|sla|nem sei|sei nao|nao sei|nao lembro|nao faco ideia|sei la eu)( (agora|nao|po|viu|mano|moca))?$/;
+/** Leaving an optional step for later: "depois", "mando depois", "outra hora eu anexo". */
+const LATER =
+  /^((eu )?(mando|envio|anexo|coloco) )?(depois|mais tarde|outra hora|outro dia)( (eu )?(mando|envio|anexo|coloco))?$/;
+
 /** Words that ask for help, where a free-text answer could otherwise be read as a call for help. */
 const HELP_WORDS =
   /\b(ajuda\w*|socorro|help|nao entendi|como (funciona|faco|assim)|o que (eu )?(faco|escrevo|coloco|ponho)|explica\w*)\b/;
@@ -281,7 +341,7 @@ const HELP_WORDS =
  * is not enough to cancel a flow: its Portuguese stemmer makes "parada" (a bus stop) the word "parar".
  */
 export function saysStop(text: string): boolean {
-  return STOP_WORDS.test(simplifyText(text));
+  return STOP_WORDS.test(normalizeText(text));
 }
 
 /** What the network learns from: every corpus message prepared as the messages will be. */
@@ -375,6 +435,17 @@ export class IntentClassifier {
 
   /** The intent and values of `text` read at the prompt `expecting` (the menu when nothing was asked). */
   async classify(text: string, expecting: Expecting = { at: 'menu' }): Promise<Understood> {
+    // "bom dia queria saber meu saldo": the greeting opens the message, what follows it is what the citizen wants. Not
+    // at the name step, where the whole text may be the name.
+    const rest = expecting.at === 'save.label' ? null : afterGreeting(text);
+    if (rest) {
+      const inner = await this.read(rest, expecting);
+      if (!COURTESY_OR_NOTHING.has(inner.intent)) return inner;
+    }
+    return this.read(text, expecting);
+  }
+
+  private async read(text: string, expecting: Expecting): Promise<Understood> {
     const ranked = await this.rank(text);
     const [best] = ranked;
     const decided = (intent: IntentName, slots: Slots = {}): Understood => ({
@@ -384,7 +455,7 @@ export class IntentClassifier {
       ranked,
       slots,
     });
-    const simple = simplifyText(text);
+    const simple = normalizeText(text);
     const { at } = expecting;
 
     const option = /^(\d+)$/.exec(simple);
@@ -426,7 +497,10 @@ export class IntentClassifier {
     // Only emoji or punctuation, and not a yes/no being asked: nothing to act on.
     if (simple === '') return decided('out_of_context');
 
-    if (at === 'save.label' && !command && !digression) {
+    // A request about the citizen's cards where a document's name is asked ("mostra meu saldo") is that request, served
+    // with the flow paused; document words ("carteira do clube") stay a name.
+    const request = best.score >= LABEL_OVERRIDE_THRESHOLD && CARD_REQUESTS.has(best.intent) && words(simple) >= 2;
+    if (at === 'save.label' && !command && !digression && !request) {
       // "sim", "não", "ok" where a name is asked answer nothing asked: never a document's name.
       const yes = words(simple) <= 3 ? this.recognizers.yesNo(text) : null;
       if (yes !== null) return decided(yes ? 'yes' : 'no');
@@ -436,6 +510,9 @@ export class IntentClassifier {
     let { intent, score } = best;
     // Declining a value the step lets the citizen skip ("nao quero anexar", "nao vence") is a skip.
     if (intent === 'no' && SKIPPABLE_STEPS.has(at)) intent = 'skip';
+    // Not knowing the answer to an optional step is skipping it: "sei la", "nem sei", "nao lembro agora".
+    if (SKIPPABLE_STEPS.has(at) && (DONT_KNOW.test(simple) || LATER.test(simple)))
+      ({ intent, score } = { intent: 'skip', score: 1 });
     // A reaction ("kkk", "ta bom", "serio") is a word or three: a longer message is more than that.
     if (intent === 'out_of_context' && words(simple) > 3) {
       const alternative = ranked.find((r) => r.intent !== 'out_of_context' && !ANSWERS.has(r.intent));
@@ -447,7 +524,9 @@ export class IntentClassifier {
         (intent !== 'skip' && YES_NO_STEPS.has(at) && !(intent === 'yes' && asked));
       // A sentence is more than an answer: "coloquei 20 reais e nao caiu" is a question, not a stray "não".
       const alternative = ranked.find((r) => !ANSWERS.has(r.intent) && r.intent !== 'out_of_context');
-      if (!fits && alternative && words(simple) > 3 && alternative.score >= SENTENCE_THRESHOLD) {
+      // A question is never a bare answer: "da pra mandar a foto por aqui?" asks, whatever "mandar" suggests.
+      const question = looksLikeQuestion(text) && !YES_NO_STEPS.has(at);
+      if (!fits && alternative && words(simple) > 3 && (alternative.score >= SENTENCE_THRESHOLD || question)) {
         // Its confidence among the readings that are not answers.
         const rest = ranked.filter((r) => !ANSWERS.has(r.intent)).reduce((sum, r) => sum + r.score, 0);
         intent = alternative.intent;
@@ -455,6 +534,12 @@ export class IntentClassifier {
       } else if (!fits) {
         intent = 'out_of_context';
       }
+    }
+    // Blocking needs words about blocking or a card: a reason ("perdi", "roubaram"), a card, or the verb. The spell check
+    // alone ("lerda" -> "perda") never starts a block: the next reading is taken.
+    if (intent === 'block_card' && !this.talksAboutBlocking(text)) {
+      const next = ranked.find((r) => r.intent !== 'block_card' && !ANSWERS.has(r.intent) && r.intent !== 'out_of_context');
+      ({ intent, score } = next ?? { intent: 'out_of_scope', score: 1 });
     }
     // "salvar outro", "guardar cnh": a request to save that names the type, however unsure the network is of so few words.
     if (
@@ -504,6 +589,13 @@ export class IntentClassifier {
     return null;
   }
 
+  /** Whether the text says something about blocking: a block or cancel word, a card, or a reason the recognizer reads. */
+  private talksAboutBlocking(text: string): boolean {
+    return (
+      BLOCK_WORDS.test(normalizeText(text)) || this.recognizers.blockReason(text) !== null || this.recognizers.card(text) !== null
+    );
+  }
+
   /** The network's ranking; the "None" intent and words it never saw are out_of_scope. */
   private async rank(text: string): Promise<Array<{ intent: IntentName; score: number }>> {
     const prepared = prepareForNetwork(text);
@@ -544,7 +636,7 @@ export class IntentClassifier {
       case 'save.number': {
         const documentNumber = r.documentNumber(text);
         if (!documentNumber) return null;
-        return /\bcpf\b/.test(simplifyText(text)) ? { documentType: 'cpf', documentNumber } : { documentNumber };
+        return /\bcpf\b/.test(normalizeText(text)) ? { documentType: 'cpf', documentNumber } : { documentNumber };
       }
       case 'save.expiry': {
         const date = r.date(text);

@@ -1,11 +1,13 @@
+import { normalizeText } from '../../src/faq/text';
 import { looksLikeQuestion, type Expecting, type IntentName, type PromptStep, type Understood } from './classifier';
 
 /**
  * What a message typed while a flow waits for an answer does instead of answering it: asks a question (answered from
  * the FAQ, then the same step is asked again), makes a new request (served, then the paused flow is offered back) or
- * takes leave ("depois eu vejo isso": the flow is paused with its data).
+ * takes leave ("depois eu vejo isso": the flow is paused with its data) or makes a remark about something IPlani does not
+ * do ("nossa o transito hoje ta horrivel": declined in a word, the same step asked again).
  */
-export type Digression = 'question' | 'request' | 'goodbye';
+export type Digression = 'question' | 'request' | 'goodbye' | 'aside';
 
 /**
  * The least probability the network must give a reading for the message to be taken as a digression. Below it the
@@ -13,6 +15,15 @@ export type Digression = 'question' | 'request' | 'goodbye';
  * the step they were answering.
  */
 export const DIGRESSION_THRESHOLD = 0.7;
+
+/**
+ * The citizen's own things ("meus documentos", "eu tenho salvo", "quais eu ja salvei", "quanto tem nele" about the card
+ * being blocked): a request for them, not a general question.
+ */
+export const OWN = /\b(meu|meus|minha|minhas|tenho|comigo|nele|nela|dele|dela|salvei|guardei|cadastrei)\b/;
+
+/** The least weight of the question reading for a message asked with a question mark to be taken as one. */
+const QUESTION_IN_THE_RUNNING = 0.25;
 
 /** Readings that answer the step: a value, yes/no or skip is never a digression, whatever else it reads as. */
 const ANSWERS: ReadonlySet<IntentName> = new Set(['inform', 'yes', 'no', 'skip']);
@@ -49,28 +60,55 @@ const NOT_A_FLOW_STEP: ReadonlySet<PromptStep> = new Set(['menu', 'faq.suggestio
  * skip) with the recogniser's certainty, so a CNH number, a date or a name that parses is never declined as off-topic.
  */
 export function digressionOf(understood: Understood, expecting: Expecting, text: string): Digression | null {
-  if (NOT_A_FLOW_STEP.has(expecting.at)) return null;
   const { intent, score } = understood;
+  if (expecting.at === 'faq.suggestions') return leavesSuggestions(understood, text);
+  if (NOT_A_FLOW_STEP.has(expecting.at)) return null;
   if (ANSWERS.has(intent)) return null;
   // Only a message shaped as a question is answered as one: "nao tenho pdf agora" at the file step reads as the FAQ's
   // "can I send a PDF" but says the citizen has none. Shaped as one, a question the network reads best as a question
   // ("qual o horario de atendimento?", faq 0.45) is one even below the threshold: taking it for a question costs
   // nothing, the same step is asked again right after.
   if (intent === 'faq') return looksLikeQuestion(text) ? 'question' : null;
+  // A sentence about something else, holding no answer to the step (a value would have made it `inform`): declined in
+  // a word and the step asked again, not counted as a miss. A word or two may be a mistyped answer.
+  // Asked as a question, it is put to the FAQ as any question is: "no sure answer" then, if nothing fits.
+  if (intent === 'out_of_scope' && words(text) >= 3) return looksLikeQuestion(text) ? 'question' : 'aside';
+  // Asked with a question mark, about nothing of the citizen's own, with the question reading well in the running:
+  // "depois consigo pegar outro cartao com o mesmo saldo?" (balance 0.60, faq 0.39) is a question.
+  const faq = understood.ranked.find((r) => r.intent === 'faq')?.score ?? 0;
+  if (text.includes('?') && faq >= QUESTION_IN_THE_RUNNING && !OWN.test(normalizeText(text))) return 'question';
   if (score < DIGRESSION_THRESHOLD) return null;
   // One word is too little to leave a step for: a mistyped answer reads as a request too ("peraí" as "perda", a block).
   // "extrato do cartao", "na verdade quero ver meu saldo" say it. Likewise a lone "tchau" may be a slip; "depois eu
   // vejo isso", "tchau ate mais" is leaving.
   if (words(text) < 2) return null;
   if (!REQUESTS.has(intent)) return intent === 'goodbye' ? 'goodbye' : null;
-  if (OWN_REQUEST[expecting.at.split('.')[0]] === intent) return null;
   // Words about what the flow is about describe the answer: where a card is picked, "o que tem mais saldo" or "qual
   // cartao?" name a card; while a document is saved, "nao tenho a cnh aqui comigo" talks about it, not to list them.
   if (CARD_STEPS.has(expecting.at) && CARD_LOOKUPS.has(intent)) return null;
-  if (expecting.at.startsWith('save.') && intent === 'list_documents') return null;
-  // Blocking is asked for, not asked about: "qual a diferenca de perda e roubo?" wants no card blocked.
-  if (intent === 'block_card' && looksLikeQuestion(text)) return null;
+  if (expecting.at.startsWith('save.') && intent === 'list_documents' && !looksLikeQuestion(text)) return null;
+  // A request worded as a question, about nothing of the citizen's own, is a question: "depois consigo pegar outro cartao
+  // com o mesmo saldo?" asks how things work, not for the balance; "qual a diferenca de perda e roubo?" wants no card
+  // blocked. "quanto tem no meu cartao?" is the citizen's own balance: a request. Blocking is asked for, not asked
+  // about: "posso bloquear meu cartao?" leaves no step.
+  if (looksLikeQuestion(text)) {
+    if (!OWN.test(normalizeText(text))) return 'question';
+    if (intent === 'block_card') return null;
+  }
+  if (OWN_REQUEST[expecting.at.split('.')[0]] === intent) return null;
   return 'request';
+}
+
+/** A reply at the FAQ's suggestions that names one of them is short ("a dos idosos"); a new question says more. */
+const PICK_MAX_WORDS = 5;
+
+/**
+ * At the FAQ's suggestions, what is not a pick leaves them: a sure new request ("ta e qual meu saldo agora") or a new
+ * question worded in full. Nothing is paused: the suggestions are worth nothing once the citizen moved on.
+ */
+function leavesSuggestions({ intent, score }: Understood, text: string): Digression | null {
+  if (intent === 'faq') return looksLikeQuestion(text) && words(text) > PICK_MAX_WORDS ? 'question' : null;
+  return REQUESTS.has(intent) && score >= DIGRESSION_THRESHOLD && words(text) >= 2 ? 'request' : null;
 }
 
 function words(text: string): number {

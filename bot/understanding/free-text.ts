@@ -1,5 +1,5 @@
 import { looksLikeQuestion } from './classifier';
-import { simplifyText } from './recognizers';
+import { normalizeText } from '../../src/faq/text';
 
 /** How many words a name usually has at most ("carteira do conselho regional de medicina" has six). */
 const NAME_WORDS = 6;
@@ -10,7 +10,7 @@ const NAME_WORDS = 6;
  * answer may still be the name the citizen wants, so the flow asks before keeping it instead of refusing it.
  */
 export function readsAsSentence(text: string): boolean {
-  const simple = simplifyText(text);
+  const simple = normalizeText(text);
   if (simple === '') return false;
   return (
     simple.split(' ').length > NAME_WORDS ||

@@ -56,6 +56,11 @@ export interface Utterance {
    * a goodbye (see digression.ts). Absent or null: an answer to the step, right or wrong.
    */
   digression?: Digression | null;
+  /**
+   * A follow-up question that names at most one thing and points back ("e o valor como fica?"): the FAQ's closest
+   * questions are offered, never one answer as if sure. Absent: no.
+   */
+  vague?: boolean;
   /** False when the reading is too weak to act on: the bot never guesses from it. */
   confident: boolean;
   /** Values the message carries: a card, a block reason, a document type, number or name, a date, a state. */

@@ -12,6 +12,7 @@ import {
 import { UF_CODES, type DocumentTypeCode } from '../../src/documents/document-types';
 import { normaliseLinkCode } from '../../src/conversations/link-codes';
 import { parseDate } from './rules';
+import { normalizeText } from '../../src/faq/text';
 
 /** Why a card is blocked, in the codes of the evaluation set and the block flow. */
 export type BlockReason = 'lost' | 'stolen' | 'damaged' | 'other';
@@ -42,16 +43,6 @@ export interface Slots {
   linkCode?: string;
 }
 
-/** Lower case, no accents, emoji and punctuation turned into spaces, single spaces. */
-export function simplifyText(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
-}
-
 const words = (simple: string): string[] => (simple === '' ? [] : simple.split(' '));
 
 /** A loaded Recognizers-Text model (the type lives in a package that is not a direct dependency). */
@@ -61,7 +52,7 @@ type Model = ReturnType<ChoiceRecognizer['getBooleanModel']>;
 
 // What Recognizers-Text's Portuguese Boolean model misses: chat shorthand, "pode <verbo>", Rio slang and emoji.
 const INFORMAL_YES =
-  /^(s+|si+m+|ss+|pode|pode (sim|ser|salvar|bloquear|confirmar|mandar|seguir|continuar|fazer|cancelar)|beleza|blz|ok+|okay|ta ok|ta bom|ta certo|ta certinho|bora|manda|manda ver|manda bala|aham|uhum|confirma|confirmo|confirmar|confirmado|correto|positivo|afirmativo|com certeza|fechado|yes|yep|isso pode|salva|salva ai|bloqueia|bloqueia ai|quero sim|sim quero|exato|exatamente|certo)$/;
+  /^(s+|si+m+|ss+|pode|pode (sim|ser|salvar|bloquear|confirmar|mandar|seguir|continuar|fazer|cancelar)|beleza|blz|ok+|okay|ta ok|ta bom|ta certo|ta certinho|bora|manda|manda ver|manda bala|aham|uhum|confirma|confirmo|confirmar|confirmado|correto|positivo|afirmativo|com certeza|fechado|yes|yep|isso pode|salva|salva ai|bloqueia|bloqueia ai|quero sim|sim quero|exato|exatamente|certo|e isso|e isso ai|e isso mesmo|isso ai|perfeito|ta perfeito|suave|tranquilo|demorou|pode pa|bora la|partiu|vai|vai la|pode fazer|faz isso)$/;
 const INFORMAL_NO =
   /^(n+|nn+|nem|naum|nops|nope|negativo|deixa pra la|deixa|esquece|ta errado|esta errado|errado|nem pensar|de jeito nenhum)$|\b(nao|naum|nem|errado|deixa pra la)\b/;
 /** The action asked about, alone or with a filler word: answers "Posso salvar?" or "Confirma o bloqueio?". */
@@ -144,6 +135,9 @@ const STATE_NAMES: ReadonlyArray<[string, string]> = [
   ['sao paulo', 'SP'],
   ['sergipe', 'SE'],
   ['tocantins', 'TO'],
+  ['sampa', 'SP'],
+  // "rio", "do rio", "estado do rio": Rio de Janeiro ("rio grande" alone names neither of the two).
+  ['rio(?! grande)', 'RJ'],
 ];
 /** UF codes that are also everyday words ("to", "pa", "se", "es"...): only read as a state when nothing else is said. */
 const AMBIGUOUS_UFS = new Set(['AC', 'AL', 'AM', 'CE', 'ES', 'GO', 'MA', 'PA', 'PI', 'SE', 'TO']);
@@ -193,7 +187,7 @@ const EXPIRY_WORDING = /\b(?:vali?a?d\w*|vld|val|vale ate|venc\w*|vens\w*|vecim\
  * says more than a day (another number, a month).
  */
 export function dayAlone(text: string): number | null {
-  const found = /^(?:(?:e|eh|vence|vence no|vence em|acho que e|no|o|em)\s+)?(?:dia\s+)?(\d{1,2})$/.exec(simplifyText(text));
+  const found = /^(?:(?:e|eh|vence|vence no|vence em|acho que e|no|o|em)\s+)?(?:dia\s+)?(\d{1,2})$/.exec(normalizeText(text));
   const day = found ? Number(found[1]) : NaN;
   return day >= 1 && day <= 31 ? day : null;
 }
@@ -245,7 +239,7 @@ export class Recognizers {
   yesNo(text: string): boolean | null {
     if (YES_EMOJI.test(text.trim())) return true;
     if (NO_EMOJI.test(text.trim())) return false;
-    const simple = unstretched(simplifyText(text));
+    const simple = unstretched(normalizeText(text));
     if (simple === '') return null;
     if (INFORMAL_NO.test(simple)) return false;
     if (INFORMAL_YES.test(simple)) return true;
@@ -264,14 +258,14 @@ export class Recognizers {
 
   /** A number written in digits or words ("vinte" -> 20), the first one in the text. */
   number(text: string): number | null {
-    const [first] = this.numberModel.parse(simplifyText(text));
+    const [first] = this.numberModel.parse(normalizeText(text));
     const value = Number((first?.resolution as { value?: string } | undefined)?.value);
     return first && Number.isFinite(value) ? value : null;
   }
 
   /** "o segundo" -> 2, "o último" / "o de baixo" -> "last", "o de cima" -> 1, "o do meio" -> "middle". */
   position(text: string): number | 'last' | 'middle' | null {
-    const simple = simplifyText(text).replace(/\bsegunda (via|feira)\b/g, ' ');
+    const simple = normalizeText(text).replace(/\bsegunda (via|feira)\b/g, ' ');
     if (/\b(ultimo|ultima|de baixo|debaixo|do fim|mais novo)\b/.test(simple)) return 'last';
     if (/\b(o|cartao|aquele|esse) do meio\b|^(o |do |no )?meio$/.test(simple)) return 'middle';
     if (/\b(de cima|do topo)\b/.test(simple)) return 1;
@@ -285,7 +279,7 @@ export class Recognizers {
    * in groups of four or in one run) or by its position.
    */
   card(text: string): CardRef | null {
-    const simple = simplifyText(text);
+    const simple = normalizeText(text);
     const whole = /(?:^|\s)(\d{4}(?: \d{4}){3}|\d{16})(?:\s|$)/.exec(simple);
     if (whole) return { last4: whole[1].slice(-4) };
     const digits = /(?:^|\s)(\d{4})(?:\s|$)/.exec(simple);
@@ -296,7 +290,7 @@ export class Recognizers {
 
   /** "perdi", "sumiu" -> lost; "roubaram", "fui assaltado" -> stolen; "quebrou" -> damaged; "nao uso mais" -> other. */
   blockReason(text: string): BlockReason | null {
-    const simple = simplifyText(text);
+    const simple = normalizeText(text);
     if (STOLEN.test(simple)) return 'stolen';
     if (LOST.test(simple)) return 'lost';
     if (DAMAGED.test(simple)) return 'damaged';
@@ -308,7 +302,7 @@ export class Recognizers {
 
   /** The document type named in the text, with the citizen's name for it when it has no type of its own. */
   documentType(text: string): { type: DocumentTypeCode; label?: string } | null {
-    const simple = simplifyText(text);
+    const simple = normalizeText(text);
     for (const [type, pattern] of DOCUMENT_TYPE_PATTERNS) if (pattern.test(simple)) return { type };
     const other = OTHER_DOCUMENT.exec(text.normalize('NFC').replace(REQUEST_WORDS, '').trim());
     if (other) return { type: 'outro', label: other[0].replace(/[?!.,]+$/, '').trim() };
@@ -357,7 +351,7 @@ export class Recognizers {
     // Eight digits alone, as typed on a phone keypad without separators: "05082029".
     const packed = /^\s*(\d{2})(\d{2})(\d{4})\s*$/.exec(text);
     if (packed && Number(packed[3]) >= 1900) return isoDay(Number(packed[3]), Number(packed[2]), Number(packed[1]));
-    const simple = simplifyText(text.replace(/[/.-]/g, ' / '))
+    const simple = normalizeText(text.replace(/[/.-]/g, ' / '))
       .replace(/\bprimeiro\b/g, '1')
       .replace(/\b(\d{1,2}) o\b/g, '$1');
     const spaced = simple.replace(/\s+/g, ' ');
@@ -409,7 +403,7 @@ export class Recognizers {
 
   /** A Brazilian state by name or UF code ("rio de janeiro", "RJ", "de sao paulo"). */
   state(text: string): string | null {
-    const simple = simplifyText(text);
+    const simple = normalizeText(text);
     for (const [name, code] of STATE_NAMES) if (new RegExp(`\\b${name}\\b`).test(simple)) return code;
     const tokens = words(simple);
     for (const token of tokens) {
@@ -428,7 +422,9 @@ export class Recognizers {
       .filter((t) => t !== '');
     for (let i = 0; i < tokens.length; i++) {
       const alone = normaliseLinkCode(tokens[i]);
-      if (alone && /\d/.test(alone)) return alone;
+      // Codes are drawn at random and about one in eleven has no digit ("KMPQRSTA"): sent alone and in capitals as the
+      // app shows it, that is a code too; in a sentence, or in lower case, letters only are a word ("SEGUNDAS").
+      if (alone && (/\d/.test(alone) || (tokens.length === 1 && /^[A-Z]{8}$/.test(tokens[i])))) return alone;
       if (i + 1 < tokens.length) {
         const pair = normaliseLinkCode(tokens[i] + tokens[i + 1]);
         if (pair && /\d/.test(pair) && tokens[i].length === 4) return pair;
@@ -449,7 +445,7 @@ export class Recognizers {
       const cents = digits[2] ?? digits[4];
       return whole * 100 + (cents ? Number(cents.padEnd(2, '0')) : 0);
     }
-    const worded = /\b([a-z]+(?: e [a-z]+)*) (reais|conto|pila)\b/.exec(simplifyText(text));
+    const worded = /\b([a-z]+(?: e [a-z]+)*) (reais|conto|pila)\b/.exec(normalizeText(text));
     if (worded) {
       const value = this.number(worded[1]);
       if (value !== null && value > 0) return Math.round(value * 100);

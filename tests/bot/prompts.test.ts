@@ -123,8 +123,11 @@ describe('the name of a document of type "outro"', () => {
       ['salvar outro documento', [/Qual é o nome desse documento\?/]],
       ['quanto custa a passagem?', [/Qual é o nome desse documento\?/]],
       ['sim', [/não de um "sim" ou "não"/, /Qual é o nome desse documento\?/]],
-      ['quero ver meu saldo', [/Guardar com o nome "quero ver meu saldo"\?/]],
-      ['nao', [/Qual é o nome desse documento\?/]],
+      // A sure request is served with the flow paused, never proposed as the name; "continuar" asks the name again.
+      ['quero ver meu saldo', [/Saldo do seu cartão:[\s\S]*Quer continuar salvando seu documento/]],
+      ['continuar', [/Qual é o nome desse documento\?/]],
+      ['mostra meus cartao ai', [/Cartão •••• \d{4}[\s\S]*Quer continuar salvando seu documento/]],
+      ['1', [/Qual é o nome desse documento\?/]],
       ['carteira de trabalho', [/número do documento \(Outro\)/]],
       ['1234567 serie 0020', [/data de validade/]],
       ['pular', [/anexar/]],

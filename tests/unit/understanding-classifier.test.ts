@@ -1,4 +1,4 @@
-import { IntentClassifier, type Expecting, type PromptOption } from '../../bot/understanding/classifier';
+import { IntentClassifier, readsAsVague, type Expecting, type PromptOption } from '../../bot/understanding/classifier';
 
 /**
  * The intent classifier on citizen texts from issue 17, read at the prompt they answer. Each case is one the rules of
@@ -190,6 +190,42 @@ describe('answers at a prompt', () => {
   it('"cancelar" inside a flow and "volta" are commands at any step', async () => {
     expect((await classifier.classify('cancelar', { at: 'save.number' })).intent).toBe('cancel');
     expect((await classifier.classify('volta', { at: 'save.expiry' })).intent).toBe('back');
+  });
+
+  it.each([
+    ['bom diaa queria saber meu saldo', 'balance'],
+    ['oi boa tarde, perdi meu cartao', 'block_card'],
+    ['ola, quanto custa a passagem?', 'faq'],
+    ['oi boa tarde tudo bem', 'greeting'],
+  ])('a greeting that opens "%s" gives way to what follows it (%s)', async (text, intent) => {
+    expect((await classifier.classify(text)).intent).toBe(intent);
+  });
+
+  it.each(['sei la', 'nao lembro', 'depois', 'mando depois'])('"%s" at an optional step skips it', async (text) => {
+    expect((await classifier.classify(text, ATTACHMENT)).intent).toBe('skip');
+    expect((await classifier.classify(text, STATE)).intent).toBe('skip');
+  });
+
+  it('a question is never a bare answer: "da pra mandar a foto da identidade por aqui?" at the menu', async () => {
+    expect((await classifier.classify('da pra mandar a foto da identidade por aqui?')).intent).toBe('faq');
+  });
+
+  it('a sure card request at the name step is that request; a card-like name stays a name', async () => {
+    expect((await classifier.classify('mostra meu saldo', { at: 'save.label' })).intent).toBe('balance');
+    expect((await classifier.classify('cartao do plano de saude', { at: 'save.label' })).intent).toBe('inform');
+  });
+
+  it.each(['e o valor como fica?', 'e a gratuidade como que fica', 'como fica isso?'])(
+    '"%s" is a vague follow-up: never one FAQ answer as if sure',
+    (text) => expect(readsAsVague(text)).toBe(true),
+  );
+  it.each(['e como peço a segunda via entao', 'quanto custa a passagem?'])('"%s" is not vague', (text) =>
+    expect(readsAsVague(text)).toBe(false),
+  );
+
+  it('a block needs words about blocking: "vc é muito lerda" is no block request ("lerda" is one edit from "perda")', async () => {
+    expect((await classifier.classify('vc é muito lerda')).intent).not.toBe('block_card');
+    expect((await classifier.classify('perdi')).intent).toBe('block_card');
   });
 
   it('training is deterministic: two classifiers rank a message the same', async () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INTENT_NAMES } from '../../bot/understanding/classifier';
 import corpus from '../../bot/understanding/corpus/intents.pt-BR.json';
-import { simplifyText } from '../../bot/understanding/recognizers';
+import { normalizeText } from '../../src/faq/text';
 
 /**
  * The classifier's training corpus (bot/understanding/corpus/intents.pt-BR.json) keeps the evaluation honest: it never
@@ -12,7 +12,7 @@ import { simplifyText } from '../../bot/understanding/recognizers';
 
 const intents = corpus.intents as Record<string, string[]>;
 /** The comparison key: lower case, no accents or punctuation; a message of emoji only is compared as typed. */
-const key = (text: string): string => simplifyText(text) || text.trim();
+const key = (text: string): string => normalizeText(text) || text.trim();
 const entries = Object.entries(intents).flatMap(([intent, texts]) => texts.map((text) => ({ intent, text })));
 
 it('holds no text of the held-out evaluation part', () => {

@@ -133,13 +133,22 @@ describe('states, link codes and money', () => {
     ['rj mesmo', 'RJ'],
     ['de são paulo', 'SP'],
     ['minas gerais', 'MG'],
+    ['rio', 'RJ'],
+    ['é do rio', 'RJ'],
+    ['sampa', 'SP'],
+    ['rio grande do sul', 'RS'],
   ])('"%s" is %s', (text, uf) => expect(recognizers.state(text)).toBe(uf));
+  it('"rio grande" alone names no state', () => expect(recognizers.state('rio grande')).toBeNull());
   it('"to" in a sentence is not Tocantins', () => expect(recognizers.state('to sem tempo agora')).toBeNull());
   it.each([
     ['vincular k7mp-2qrt', 'K7MP2QRT'],
     ['VINCULAR ABCD 2345', 'ABCD2345'],
     ['meu codigo é HJ3K8MZQ', 'HJ3K8MZQ'],
+    ['KMPQRSTA', 'KMPQRSTA'],
   ])('"%s" has link code %s', (text, code) => expect(recognizers.linkCode(text)).toBe(code));
+  it.each(['kmpqrsta', 'QUERO VER AS SEGUNDAS'])('"%s" (letters only, lower case or in a sentence) is no link code', (text) =>
+    expect(recognizers.linkCode(text)).toBeNull(),
+  );
   it.each([
     ['coloquei 20 reais ontem', 2000],
     ['R$ 15,50', 1550],
