@@ -20,8 +20,11 @@ export interface RechargeOrderView {
   /** Instant (ISO 8601 UTC) after which the code can no longer be paid. */
   expiresAt: string;
   paidAt: string | null;
-  /** Why a payment was given back, when it was. */
-  refundReason: 'late' | 'card-not-active' | 'balance-limit' | 'amount-mismatch' | null;
+  /**
+   * Why a payment was given back, when it was: `late` (after `expiresAt`), `card-not-active`, `balance-limit` or
+   * `amount-mismatch`.
+   */
+  refundReason: string | null;
   createdAt: string;
 }
 

@@ -386,6 +386,8 @@ export function postJson(
         method: 'POST',
         headers: { 'content-type': 'application/json', 'content-length': payload.length },
         ...tls,
+        // A fresh connection per call: nothing kept alive outlives the stand-in.
+        agent: false,
         timeout: 10_000,
       },
       (res) => {
