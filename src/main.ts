@@ -32,6 +32,7 @@ import { restLinks } from '../api/http/public-links';
 import type { PublicLinks } from './shared/public-links';
 import { systemClock, type Clock } from './shared/clock';
 import { defineMaintenanceJobs } from './jobs/maintenance-jobs';
+import { definePixJobs } from './payments/pix-jobs';
 import { createPixWebhookServer } from '../api/http/pix-webhook';
 import { PspClient } from '../http/psp-client';
 
@@ -152,7 +153,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // The metrics come first: the services count into them from construction on.
   const metrics = new AppMetrics(db, config.database);
   const links = publicLinksFor(config);
-  const psp = config.pix ? new PspClient(config.pix, config.outbound) : undefined;
+  const psp = pspClientFor(config);
   const services = createServices({
     config,
     em: db.em,
@@ -293,6 +294,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   };
 }
 
+/** The Pix provider's client (mutual TLS, OAuth2), or undefined when Pix is not configured; the caller closes it. */
+export function pspClientFor(config: Config): PspClient | undefined {
+  return config.pix ? new PspClient(config.pix, config.outbound) : undefined;
+}
+
 /** The links the domain sends citizens (e-mails, shares) name routes the edges own: each edge builds its own. */
 export function publicLinksFor(config: Config): PublicLinks {
   return { ...restLinks(config.publicBaseUrl), ...chatLinks(config.publicBaseUrl) };
@@ -307,6 +313,7 @@ export async function startJobs(
   { config, db, clock, workers = config.jobs.inApp }: { config: Config; db: Database; clock: Clock; workers?: boolean },
 ): Promise<void> {
   defineMaintenanceJobs(services.jobRunner, { config, services, em: db.em, clock });
+  if (config.pix) definePixJobs(services.jobRunner, services.rechargeOrders);
   await services.jobRunner.start({ workers });
 }
 

@@ -171,15 +171,20 @@ export class PixPspStandIn {
     return pix;
   }
 
-  /** Settles a refund in processing and notifies it (the payment with its `devolucoes`). */
-  async settleRefund(e2eid: string, id: string, status: 'DEVOLVIDO' | 'NAO_REALIZADO'): Promise<void> {
+  /** Settles a refund in processing and notifies it (the payment with its `devolucoes`) unless `notify` is false. */
+  async settleRefund(
+    e2eid: string,
+    id: string,
+    status: 'DEVOLVIDO' | 'NAO_REALIZADO',
+    { notify = true }: { notify?: boolean } = {},
+  ): Promise<void> {
     const pix = this.received.find((p) => p.endToEndId === e2eid);
     const refund = pix?.devolucoes?.find((d) => d.id === id);
     if (!pix || !refund) throw new Error(`no refund ${id} of ${e2eid}`);
     refund.status = status;
     if (status === 'DEVOLVIDO') refund.horario.liquidacao = new Date().toISOString();
     else refund.motivo = 'Devolução não realizada pelo PSP do pagador.';
-    await this.notify([pix]);
+    if (notify) await this.notify([pix]);
   }
 
   /** POSTs `{pix: payments}` to `{webhookUrl}/pix` with the PSP's client certificate; records the answer. */

@@ -144,7 +144,7 @@ export class RechargeOrdersRepository extends Repository {
     await this.run(
       `update recharge_orders
           set status = 'paid', e2eid = ?, paid_cents = ?, paid_at = ?, ledger_entry_id = ?, updated_at = ?
-        where id = ? and status = 'pending'`,
+        where id = ? and status in ('pending', 'expired')`,
       [payment.e2eid, payment.amountCents, payment.paidAt.toISOString(), entryId, payment.paidAt.toISOString(), order.id],
       tx,
     );

@@ -192,8 +192,9 @@ export class RechargeOrdersService implements AccountParticipant {
       if (!order) return { kind: 'unknown-txid' };
       if (order.e2eid === payment.e2eid) return { kind: 'already-settled', order };
       if (order.e2eid !== null) return { kind: 'conflicting-payment', order };
+      // Paid in time is paid, even when the expiry job already marked the order `expired` before the webhook came.
       let reason: RefundReason | null = null;
-      if (order.status !== 'pending' || new Date(payment.paidAt) > new Date(order.expiresAt)) reason = 'late';
+      if (payment.paidAt > new Date(order.expiresAt)) reason = 'late';
       else if (payment.amountCents !== order.amountCents) reason = 'amount-mismatch';
       if (reason === null) {
         const credited = await this.orders.credit(tx, order, payment, this.cardsConfig.balanceCapCents, 'Recarga por Pix');
@@ -216,6 +217,34 @@ export class RechargeOrdersService implements AccountParticipant {
     this.logSettlement(payment, settlement);
     if (settlement.kind === 'refunding') await this.askRefund(settlement.e2eid, settlement.refundId, settlement.amountCents);
     return settlement;
+  }
+
+  /** Unpaid orders whose expiry passed (on the app's clock) become `expired`; returns how many. Run by a job. */
+  expireDue(): Promise<number> {
+    return this.orders.expireDue(this.clock.now());
+  }
+
+  /**
+   * Every order in `refunding`: asks the PSP for its refund again (the same refund id, so never a second refund) and
+   * records the state the PSP answers once it is final. Run by a job, so a failed request or a lost webhook is
+   * followed to the end.
+   */
+  async followRefunds(): Promise<{ asked: number; settled: number }> {
+    const { psp } = this;
+    if (!psp) return { asked: 0, settled: 0 };
+    let settled = 0;
+    const pending = await this.orders.refunding(100);
+    for (const refund of pending) {
+      try {
+        const answer = await psp.requestRefund(refund.e2eid, refund.refundId, valorOf(refund.paidCents));
+        if (answer.status === 'EM_PROCESSAMENTO') continue;
+        const status = answer.status === 'DEVOLVIDO' ? 'refunded' : 'refund_failed';
+        if (await this.orders.settleRefund(refund.e2eid, refund.refundId, status, this.clock.now())) settled += 1;
+      } catch (error) {
+        this.logger.warn({ err: error, e2eid: refund.e2eid, refundId: refund.refundId }, 'pix refund not followed; next run');
+      }
+    }
+    return { asked: pending.length, settled };
   }
 
   /** Asks the PSP to give a payment back; a failure is logged and left to the refund job, which asks again. */

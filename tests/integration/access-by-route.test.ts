@@ -204,7 +204,8 @@ beforeAll(async () => {
     userId: owner.id,
     orderId: ((await order.json()) as { id: string }).id,
   };
-});
+  // Registering three accounts (argon2), a channel link and a Pix charge over mutual TLS: slow on a busy machine.
+}, 90_000);
 afterAll(async () => {
   await t.close();
   await pix.close();

@@ -4,6 +4,7 @@ import { createTestPki } from '../../scripts/pix-psp/test-pki';
 import { createLogger } from '../../src/shared/logger';
 import { TestClock } from '../../src/shared/clock';
 import { verifyLedger } from '../../src/transport/ledger-verification';
+import { PIX_JOBS } from '../../src/payments/pix-jobs';
 import { firstCardId, postJson, registerCitizen, type SignedInCitizen } from '../support/factories';
 import { capturedLogs, startPixEnvironment, type PixEnvironment } from '../support/pix';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -277,6 +278,44 @@ describe('the Pix webhook', () => {
     await pix.psp.settleRefund(paid.endToEndId, paid.devolucoes![0].id, 'NAO_REALIZADO');
     expect((await getOrder(created.id, other)).status).toBe('refund_failed');
     expect(await balance(otherCard, other)).toBe(0);
+  });
+});
+
+async function runJob(name: string) {
+  const runner = t.app.services.jobRunner;
+  return runner.waitFor(name, await runner.send(name));
+}
+
+describe('the Pix jobs', () => {
+  it('expire unpaid orders at their expiry on the app clock, and a payment made before it still credits the order', async () => {
+    const before = await balance();
+    const [unpaid, paidInTime] = [await order(600), await order(700)];
+    const payment = await pix.psp.pay(paidInTime.txid, { notify: false });
+    const now = clock.now();
+    clock.set(new Date(new Date(unpaid.expiresAt).getTime() - 1000));
+    expect((await runJob(PIX_JOBS.expireOrders)).state).toBe('completed');
+    clock.set(new Date(new Date(unpaid.expiresAt).getTime() + 1000));
+    expect((await runJob(PIX_JOBS.expireOrders)).state).toBe('completed');
+    clock.set(now);
+    expect((await getOrder(unpaid.id)).status).toBe('expired');
+    expect((await getOrder(paidInTime.id)).status).toBe('expired');
+    // The webhook of the payment made in time arrives after the expiry job ran.
+    expect(await pix.psp.notify([payment])).toBe(200);
+    expect(await getOrder(paidInTime.id)).toMatchObject({ status: 'paid', refundReason: null });
+    expect(await balance()).toBe(before + 700);
+  });
+
+  it("follow a refund to its end when the PSP's webhook about it is lost", async () => {
+    const created = await order(800);
+    const paid = await pix.psp.pay(created.txid, { at: new Date(new Date(created.expiresAt).getTime() + 1000) });
+    expect((await getOrder(created.id)).status).toBe('refunding');
+    await runJob(PIX_JOBS.followRefunds);
+    expect((await getOrder(created.id)).status).toBe('refunding');
+    await pix.psp.settleRefund(paid.endToEndId, paid.devolucoes![0].id, 'DEVOLVIDO', { notify: false });
+    await runJob(PIX_JOBS.followRefunds);
+    expect((await getOrder(created.id)).status).toBe('refunded');
+    // Asked again with the same id: still one refund at the PSP.
+    expect(paid.devolucoes).toHaveLength(1);
   });
 });
 
