@@ -149,6 +149,10 @@ export interface PixConfig {
   /** Per-order limits, in centavos. */
   orderMinCents: number;
   orderMaxCents: number;
+  /** Per citizen: the sum of orders not expired nor given back, per Rio calendar day and month; orders awaiting payment. */
+  dailyLimitCents: number;
+  monthlyLimitCents: number;
+  maxPendingOrders: number;
   /** The webhook receiver; undefined = no webhook port (payments then arrive only through reconciliation). */
   webhook?: PixWebhookConfig;
 }
@@ -594,6 +598,9 @@ function pix(env: Env, host: string, trustedProxies: string[]): PixConfig | unde
     chargeExpirySeconds: integer(env, 'PIX_CHARGE_EXPIRY_SECONDS', 1800, 60, 7 * 86_400),
     orderMinCents,
     orderMaxCents,
+    dailyLimitCents: integer(env, 'PIX_DAILY_LIMIT_CENTS', 100_000, 1, 1_000_000_000_000),
+    monthlyLimitCents: integer(env, 'PIX_MONTHLY_LIMIT_CENTS', 300_000, 1, 1_000_000_000_000),
+    maxPendingOrders: integer(env, 'PIX_MAX_PENDING_ORDERS', 3, 1, 1000),
     webhook: pixWebhook(env, host, trustedProxies),
   };
 }

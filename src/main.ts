@@ -328,6 +328,9 @@ function printBanner(app: App, port: number): void {
     `  API docs:       ${base}/docs`,
     `  Health:         ${base}/health  (readiness: ${base}/ready)`,
     `  Bot endpoint:   ${base}/api/messages`,
+    ...(app.pixWebhookPort() === null
+      ? []
+      : [`  Pix webhook:    port ${app.pixWebhookPort()} (${app.config.pix?.webhook?.mode})`]),
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');

@@ -78,6 +78,30 @@ export class RechargeOrdersRepository extends Repository {
     return toOrder(row!);
   }
 
+  /**
+   * What the citizen's orders add up to, for the limits: orders awaiting payment at `now`, and the amounts of orders
+   * since `dayStart` and `monthStart` that are not expired nor given back. Read after the caller locked the citizen
+   * (CardsRepository.lockActiveOwner), so two concurrent orders cannot both pass a limit.
+   */
+  async usage(
+    tx: Tx,
+    userId: string,
+    now: Date,
+    dayStart: Date,
+    monthStart: Date,
+  ): Promise<{ pending: number; day: number; month: number }> {
+    const row = await this.row<{ pending: string; day: string; month: string }>(
+      `select count(*) filter (where status = 'pending' and expires_at > ?)::text as pending,
+              coalesce(sum(amount_cents) filter (where created_at >= ?), 0)::text as day,
+              coalesce(sum(amount_cents), 0)::text as month
+         from recharge_orders
+        where user_id = ? and created_at >= ? and status in ('pending', 'paid')`,
+      [now.toISOString(), dayStart.toISOString(), userId, monthStart.toISOString()],
+      tx,
+    );
+    return { pending: Number(row?.pending ?? 0), day: Number(row?.day ?? 0), month: Number(row?.month ?? 0) };
+  }
+
   /** One order, if it exists and (with `ownerId`) is that owner's. */
   async find(orderId: string, ownerId: string | null): Promise<RechargeOrder | null> {
     const row = await this.row(

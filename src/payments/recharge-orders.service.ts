@@ -95,6 +95,8 @@ export class RechargeOrdersService implements AccountParticipant {
       async (tx) => {
         const card = await this.cards.findIn(tx, cardId, ownerId);
         if (!card) throw cardAccess.notFound();
+        const now = this.clock.now();
+        await this.checkLimits(tx, actor.id, amountCents, now, config);
         if (card.status !== 'active') {
           throw new DomainError('card-not-active', `O cartão ${card.maskedNumber} não está ativo e não aceita recargas.`);
         }
@@ -107,7 +109,6 @@ export class RechargeOrdersService implements AccountParticipant {
         }
         const id = newId();
         const txid = txidOf(id);
-        const now = this.clock.now();
         // The charge is made inside the transaction: if the order is not committed, the charge was never shown to
         // anyone (no code was answered) and it expires unpaid at the PSP.
         const charge = await psp.createCharge(txid, {
@@ -129,6 +130,37 @@ export class RechargeOrdersService implements AccountParticipant {
       },
     );
     return { result: await withQrCode(outcome.result), replayed: outcome.replayed };
+  }
+
+  /**
+   * The per-citizen limits, with the citizen's row locked first (concurrent orders wait, then count each other): orders
+   * awaiting payment, and the amounts ordered in the Rio day and month (expired and given-back orders do not count).
+   * Each refusal is `quota-exceeded` with a pt-BR message saying which limit and what is left.
+   */
+  private async checkLimits(tx: Tx, userId: string, amountCents: number, now: Date, config: PixConfig): Promise<void> {
+    if (!(await this.cards.lockActiveOwner(tx, userId))) throw cardAccess.notFound();
+    const { dayStart, monthStart } = rioPeriods(now);
+    const usage = await this.orders.usage(tx, userId, now, dayStart, monthStart);
+    if (usage.pending >= config.maxPendingOrders) {
+      throw new DomainError(
+        'quota-exceeded',
+        `Você já tem ${usage.pending} recargas por Pix aguardando pagamento, o máximo permitido. ` +
+          'Pague uma delas ou espere que expirem para pedir outra.',
+      );
+    }
+    const limits = [
+      { used: usage.day, limit: config.dailyLimitCents, period: 'hoje', name: 'diário' },
+      { used: usage.month, limit: config.monthlyLimitCents, period: 'neste mês', name: 'mensal' },
+    ];
+    for (const { used, limit, period, name } of limits) {
+      if (used + amountCents > limit) {
+        throw new DomainError(
+          'quota-exceeded',
+          `A recarga de ${formatBrl(amountCents)} passaria o limite ${name} de ${formatBrl(limit)} em recargas por Pix ` +
+            `(você ainda pode recarregar ${formatBrl(Math.max(0, limit - used))} ${period}).`,
+        );
+      }
+    }
   }
 
   /** One of the caller's orders; another citizen's is `not-found`, like a missing one. */
@@ -278,6 +310,14 @@ function receivedPayment(item: PspPayment | null | undefined): ReceivedPayment |
   if (typeof item.txid !== 'string' || !TXID.test(item.txid)) return null;
   if (amountCents === null || amountCents <= 0 || !paidAt || Number.isNaN(paidAt.getTime())) return null;
   return { e2eid: item.endToEndId, txid: item.txid, amountCents, paidAt };
+}
+
+/** Rio has been on UTC-3 all year since 2019: the start of `now`'s calendar day and month in Rio, as instants. */
+function rioPeriods(now: Date): { dayStart: Date; monthStart: Date } {
+  const rio = new Date(now.getTime() - 3 * 3_600_000);
+  const dayStart = new Date(Date.UTC(rio.getUTCFullYear(), rio.getUTCMonth(), rio.getUTCDate(), 3));
+  const monthStart = new Date(Date.UTC(rio.getUTCFullYear(), rio.getUTCMonth(), 1, 3));
+  return { dayStart, monthStart };
 }
 
 async function withQrCode(order: RechargeOrder): Promise<RechargeOrderDetails> {

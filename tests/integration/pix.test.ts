@@ -39,7 +39,7 @@ interface OrderView {
 beforeAll(async () => {
   pix = await startPixEnvironment();
   t = await startTestApp({
-    env: { ...pix.env, CARD_BALANCE_CAP_CENTS: '10000' },
+    env: { ...pix.env, CARD_BALANCE_CAP_CENTS: '10000', PIX_MAX_PENDING_ORDERS: '1000' },
     clock,
     logger: createLogger('info', logs.stream),
   });

@@ -16,7 +16,7 @@ let t: TestApp;
 
 beforeAll(async () => {
   pix = await startPixEnvironment();
-  t = await startTestApp({ env: { ...pix.env, DB_POOL_MAX: '10' } });
+  t = await startTestApp({ env: { ...pix.env, DB_POOL_MAX: '10', PIX_MAX_PENDING_ORDERS: '100' } });
   pix.registerWebhook(t.app.pixWebhookPort());
 });
 afterAll(async () => {
