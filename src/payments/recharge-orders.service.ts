@@ -251,6 +251,27 @@ export class RechargeOrdersService implements AccountParticipant {
     return settlement;
   }
 
+  /**
+   * Reconciliation: every payment the PSP received in the last `windowHours` (`GET /pix`, on the app's clock) is
+   * settled like a webhook's, so a payment whose webhook was lost is credited (once: settling is idempotent).
+   * Returns how many payments were read and how many were credited or refunded by this run.
+   */
+  async reconcile(windowHours: number): Promise<{ read: number; settled: number }> {
+    if (!this.psp) return { read: 0, settled: 0 };
+    const now = this.clock.now();
+    const received = await this.psp.listReceived(new Date(now.getTime() - windowHours * 3_600_000), now);
+    let settled = 0;
+    for (const item of received) {
+      const payment = receivedPayment(item);
+      // A payment to the key without a charge (no txid) is no order's: an operator sees it at the PSP.
+      if (!payment) continue;
+      const outcome = await this.settle(payment);
+      if (outcome.kind === 'credited' || outcome.kind === 'refunding') settled += 1;
+    }
+    if (settled > 0) this.logger.warn({ settled }, 'pix reconciliation settled payments whose webhook did not arrive');
+    return { read: received.length, settled };
+  }
+
   /** Unpaid orders whose expiry passed (on the app's clock) become `expired`; returns how many. Run by a job. */
   expireDue(): Promise<number> {
     return this.orders.expireDue(this.clock.now());

@@ -305,6 +305,20 @@ describe('the Pix jobs', () => {
     expect(await balance()).toBe(before + 700);
   });
 
+  it('credit a payment whose webhook was lost, by reconciliation with the PSP, once', async () => {
+    const before = await balance();
+    const created = await order(1100);
+    const lost = await pix.psp.pay(created.txid, { notify: false });
+    expect((await getOrder(created.id)).status).toBe('pending');
+    // Reconciliation reads up to the app's now: the test clock is brought to the time the payment was made.
+    clock.set(new Date(lost.horario));
+    expect((await runJob(PIX_JOBS.reconcile)).state).toBe('completed');
+    expect((await getOrder(created.id)).status).toBe('paid');
+    expect(await balance()).toBe(before + 1100);
+    expect((await runJob(PIX_JOBS.reconcile)).state).toBe('completed');
+    expect(await balance()).toBe(before + 1100);
+  });
+
   it("follow a refund to its end when the PSP's webhook about it is lost", async () => {
     const created = await order(800);
     const paid = await pix.psp.pay(created.txid, { at: new Date(new Date(created.expiresAt).getTime() + 1000) });
