@@ -178,6 +178,18 @@ describe('GET recharge orders', () => {
   });
 });
 
+describe('the data export (LGPD)', () => {
+  it("includes the citizen's recharge orders, without payment identifiers", async () => {
+    const created = await order(350);
+    const data = (await (await t.fetch('/v1/me/export', { headers: citizen.auth })).json()) as {
+      rechargeOrders: Array<Record<string, unknown>>;
+    };
+    const exported = data.rechargeOrders.find((o) => o.id === created.id);
+    expect(exported).toMatchObject({ txid: created.txid, amountCents: 350, status: 'pending' });
+    expect(exported).not.toHaveProperty('e2eid');
+  });
+});
+
 describe('the Pix webhook', () => {
   it('credits the card once when the charge is paid, in the same transaction as the order becomes paid', async () => {
     const before = await balance();
