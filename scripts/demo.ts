@@ -3,6 +3,9 @@
  * balance and a short history, saves two documents, and prints the credentials and a fresh link code for the bot.
  * Uses the app's configuration (DATABASE_URL, or the embedded database in DATA_DIR: stop the app first, then start
  * it again after this); the URLs it prints are the app's (PUBLIC_BASE_URL, or PORT).
+ *
+ * `npm run demo -- --pix` then also starts the stand-in Pix provider (scripts/pix-psp) and keeps it running until
+ * Ctrl+C, for trying recharges by Pix (`npm run pix:pay -- <txid>` pays one).
  */
 import { DomainError } from '../src/shared/errors';
 import { INTERNAL_REQUEST } from '../src/shared/request-info';
@@ -14,6 +17,7 @@ import { formatBrl } from '../src/transport/money';
 import type { AppServices } from '../src/services';
 import type { Database } from '../src/db/orm';
 import { withServices } from './with-services';
+import { pixDevDir, preparePixDev, runPixDevPsp } from './pix-psp/dev';
 
 const DEMO = {
   fullName: 'Maria Carioca Demonstração',
@@ -98,7 +102,11 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+main()
+  .then(async () => {
+    if (process.argv.includes('--pix')) await runPixDevPsp(await preparePixDev(pixDevDir()));
+  })
+  .catch((error: unknown) => {
+    process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });

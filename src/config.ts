@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
@@ -38,6 +39,8 @@ export interface Config {
   adminEmails: string[];
   /** WhatsApp Cloud API channel; undefined (none of its variables set) = disabled, the webhook answers 404. */
   whatsapp?: WhatsAppConfig;
+  /** Recharges paid by Pix through a payment provider (PSP); undefined (PIX_PSP_URL unset) = off. */
+  pix?: PixConfig;
   documents: DocumentsConfig;
   security: SecurityConfig;
   observability: ObservabilityConfig;
@@ -129,6 +132,44 @@ export interface WhatsAppConfig {
   /** Graph API base URL including the version. */
   graphUrl: string;
 }
+
+/** Pix recharges: the PSP's API (mutual TLS + OAuth2 client credentials), the charges, and the webhook receiver. */
+export interface PixConfig {
+  /** Base URL of the PSP's API Pix (https), e.g. https://pix.psp.com.br/api/v2. */
+  pspUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** PEM contents of the app's client certificate and key for the PSP (read from the files the variables name). */
+  clientCert: string;
+  clientKey: string;
+  /** PEM of the CA that issued the PSP's server certificate; undefined = the system's trust store. */
+  pspCa?: string;
+  /** The city's Pix key (chave) charges are made to. */
+  pixKey: string;
+  /** Merchant name and city in the BR Code (EMV tags 59 and 60; at most 25 and 15 characters). */
+  merchantName: string;
+  merchantCity: string;
+  /** `calendario.expiracao` of each charge: seconds it can be paid for. */
+  chargeExpirySeconds: number;
+  /** Per-order limits, in centavos. */
+  orderMinCents: number;
+  orderMaxCents: number;
+  /** Per citizen: the sum of orders not expired nor given back, per Rio calendar day and month; orders awaiting payment. */
+  dailyLimitCents: number;
+  monthlyLimitCents: number;
+  maxPendingOrders: number;
+  /** The webhook receiver; undefined = no webhook port (payments then arrive only through reconciliation). */
+  webhook?: PixWebhookConfig;
+}
+
+/**
+ * Where the PSP's webhook calls are received: the app's own port, either terminating mutual TLS itself (`mtls`: its
+ * certificate and key, and the CA the PSP's client certificate must chain to), or behind an ingress that terminates it
+ * (`proxy`: plain HTTP accepted only from TRUSTED_PROXIES, with the ingress's verified-certificate header).
+ */
+export type PixWebhookConfig = { port: number; host: string } & (
+  { mode: 'mtls'; cert: string; key: string; clientCa: string } | { mode: 'proxy'; verifiedHeader: string; verifiedValue: string }
+);
 
 export interface DocumentsConfig {
   /** Documents one citizen may keep. */
@@ -514,6 +555,84 @@ function whatsapp(env: Env): WhatsAppConfig | undefined {
   };
 }
 
+/** The PEM contents of the file a variable names; the variable is required when `required`. */
+function pemFile(env: Env, name: string, required: boolean): string | undefined {
+  const path = read(env, name);
+  if (path === undefined) {
+    if (required) throw new ConfigError(`${name} must name a PEM file`);
+    return undefined;
+  }
+  let text: string;
+  try {
+    text = readFileSync(resolve(path), 'utf8');
+  } catch {
+    throw new ConfigError(`${name} must name a readable PEM file, got "${path}"`);
+  }
+  if (!text.includes('-----BEGIN ')) throw new ConfigError(`${name} must name a PEM file, "${path}" is not one`);
+  return text;
+}
+
+const PIX_REQUIRED = ['PIX_CLIENT_ID', 'PIX_CLIENT_SECRET', 'PIX_CLIENT_CERT_FILE', 'PIX_CLIENT_KEY_FILE', 'PIX_KEY'] as const;
+
+/** Pix is on with PIX_PSP_URL and its credentials, off with none of them; a partial set is a deployment mistake. */
+function pix(env: Env, host: string, trustedProxies: string[]): PixConfig | undefined {
+  const pspUrl = url(env, 'PIX_PSP_URL', ['https:']);
+  const missing = PIX_REQUIRED.filter((name) => read(env, name) === undefined);
+  if (pspUrl === undefined) {
+    if (missing.length < PIX_REQUIRED.length) throw new ConfigError('PIX_PSP_URL must be set too to enable Pix recharges');
+    return undefined;
+  }
+  if (missing.length > 0) throw new ConfigError(`${missing.join(', ')} must be set too to enable Pix recharges`);
+  const merchantName = read(env, 'PIX_MERCHANT_NAME') ?? 'PREFEITURA DO RIO';
+  const merchantCity = read(env, 'PIX_MERCHANT_CITY') ?? 'RIO DE JANEIRO';
+  if (merchantName.length > 25) throw new ConfigError('PIX_MERCHANT_NAME must have at most 25 characters');
+  if (merchantCity.length > 15) throw new ConfigError('PIX_MERCHANT_CITY must have at most 15 characters');
+  const orderMinCents = integer(env, 'PIX_ORDER_MIN_CENTS', 100, 1, 1_000_000_000);
+  const orderMaxCents = integer(env, 'PIX_ORDER_MAX_CENTS', 50_000, 1, 1_000_000_000);
+  if (orderMinCents > orderMaxCents) throw new ConfigError('PIX_ORDER_MIN_CENTS must not be above PIX_ORDER_MAX_CENTS');
+  return {
+    pspUrl: pspUrl.replace(/\/+$/, ''),
+    clientId: read(env, 'PIX_CLIENT_ID')!,
+    clientSecret: read(env, 'PIX_CLIENT_SECRET')!,
+    clientCert: pemFile(env, 'PIX_CLIENT_CERT_FILE', true)!,
+    clientKey: pemFile(env, 'PIX_CLIENT_KEY_FILE', true)!,
+    pspCa: pemFile(env, 'PIX_PSP_CA_FILE', false),
+    pixKey: read(env, 'PIX_KEY')!,
+    merchantName,
+    merchantCity,
+    chargeExpirySeconds: integer(env, 'PIX_CHARGE_EXPIRY_SECONDS', 1800, 60, 7 * 86_400),
+    orderMinCents,
+    orderMaxCents,
+    dailyLimitCents: integer(env, 'PIX_DAILY_LIMIT_CENTS', 100_000, 1, 1_000_000_000_000),
+    monthlyLimitCents: integer(env, 'PIX_MONTHLY_LIMIT_CENTS', 300_000, 1, 1_000_000_000_000),
+    maxPendingOrders: integer(env, 'PIX_MAX_PENDING_ORDERS', 3, 1, 1000),
+    webhook: pixWebhook(env, host, trustedProxies),
+  };
+}
+
+function pixWebhook(env: Env, host: string, trustedProxies: string[]): PixWebhookConfig | undefined {
+  if (read(env, 'PIX_WEBHOOK_PORT') === undefined) return undefined;
+  const port = integer(env, 'PIX_WEBHOOK_PORT', 0, 0, 65535);
+  const where = { port, host: read(env, 'PIX_WEBHOOK_HOST') ?? host };
+  if (oneOf(env, 'PIX_WEBHOOK_MODE', ['mtls', 'proxy'] as const, 'mtls') === 'proxy') {
+    if (trustedProxies.length === 0) {
+      throw new ConfigError(
+        'PIX_WEBHOOK_MODE=proxy needs TRUSTED_PROXIES: the verified-certificate header is accepted only from them',
+      );
+    }
+    const verifiedHeader = (read(env, 'PIX_WEBHOOK_VERIFIED_HEADER') ?? 'x-ssl-client-verify').toLowerCase();
+    if (!/^[a-z0-9-]+$/.test(verifiedHeader)) throw new ConfigError('PIX_WEBHOOK_VERIFIED_HEADER must be a header name');
+    return { ...where, mode: 'proxy', verifiedHeader, verifiedValue: read(env, 'PIX_WEBHOOK_VERIFIED_VALUE') ?? 'SUCCESS' };
+  }
+  return {
+    ...where,
+    mode: 'mtls',
+    cert: pemFile(env, 'PIX_WEBHOOK_TLS_CERT_FILE', true)!,
+    key: pemFile(env, 'PIX_WEBHOOK_TLS_KEY_FILE', true)!,
+    clientCa: pemFile(env, 'PIX_WEBHOOK_CLIENT_CA_FILE', true)!,
+  };
+}
+
 /** Reads and validates the configuration; throws {@link ConfigError} naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
@@ -618,6 +737,7 @@ export function loadConfig(env: Env = process.env): Config {
     fileEncryptionKey: read(env, 'FILE_ENCRYPTION_KEY'),
     adminEmails: emailList(env, 'ADMIN_EMAILS'),
     whatsapp: whatsapp(env),
+    pix: pix(env, host, ipList(env, 'TRUSTED_PROXIES')),
     directline: {
       tokenTtlSeconds: integer(env, 'DIRECTLINE_TOKEN_TTL_SECONDS', 1800, 60, 86400),
       tokenMaxLifetimeHours: integer(env, 'DIRECTLINE_TOKEN_MAX_LIFETIME_HOURS', 12, 1, 24 * 7),

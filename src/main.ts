@@ -32,6 +32,9 @@ import { restLinks } from '../api/http/public-links';
 import type { PublicLinks } from './shared/public-links';
 import { systemClock, type Clock } from './shared/clock';
 import { defineMaintenanceJobs } from './jobs/maintenance-jobs';
+import { definePixJobs } from './payments/pix-jobs';
+import { createPixWebhookServer } from '../api/http/pix-webhook';
+import { PspClient } from '../http/psp-client';
 
 /** A running (or ready to run) instance of the whole application. */
 export interface App {
@@ -47,6 +50,8 @@ export interface App {
   whatsapp: WhatsAppChannel | null;
   /** Starts listening; resolves with the bound port (useful with PORT=0). */
   listen(): Promise<number>;
+  /** The Pix webhook's bound port once listening; null when it is not configured (or not yet listening). */
+  pixWebhookPort(): number | null;
   /** Graceful stop: refuse new connections, let in-flight requests finish (up to the configured timeout), close the database. */
   close(): Promise<void>;
 }
@@ -148,6 +153,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // The metrics come first: the services count into them from construction on.
   const metrics = new AppMetrics(db, config.database);
   const links = publicLinksFor(config);
+  const psp = pspClientFor(config);
   const services = createServices({
     config,
     em: db.em,
@@ -158,6 +164,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     cardOperations: metrics,
     jobRuns: metrics,
     links,
+    psp,
   });
   metrics.watchJobQueues(services.jobRunner);
   if (config.adminEmails.length > 0) {
@@ -219,6 +226,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // here unless JOBS_IN_APP=false (then `npm run worker` runs them); the app still connects to queue jobs and for the
   // admin view.
   await startJobs(services, { config, db, clock });
+  // The PSP's webhook has a port of its own (mutual TLS, or behind an ingress that terminates it): see docs/payments.md.
+  const pixWebhook = config.pix?.webhook
+    ? createPixWebhookServer({
+        config: config.pix.webhook,
+        trusted: config.trustedProxies,
+        orders: services.rechargeOrders,
+        em: db.em,
+        logger,
+        maxBodyBytes: config.maxJsonBodyBytes,
+      })
+    : null;
+  let pixWebhookPort: number | null = null;
 
   let closing: Promise<void> | undefined;
   async function stopServer(): Promise<void> {
@@ -248,14 +267,21 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         server.server.once('error', reject);
         server.listen(config.port, config.host, () => {
           boundPort = server.address().port;
-          resolve(boundPort);
+          if (!pixWebhook) return resolve(boundPort);
+          pixWebhook.listen().then((port) => {
+            pixWebhookPort = port;
+            resolve(boundPort!);
+          }, reject);
         });
       });
     },
+    pixWebhookPort: () => pixWebhookPort,
     close() {
       closing ??= (async () => {
         await directLine.close();
         if (server.server.listening) await stopServer();
+        // Webhook calls in progress finish before the database closes; unanswered ones the PSP delivers again.
+        await pixWebhook?.close();
         // Deliveries already answered 200 are finished before the database closes; Meta will not send them again.
         await whatsapp?.close();
         await services.channelLinkNotices.idle();
@@ -263,10 +289,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await services.jobRunner.stop();
         if (!options.database) await db.close();
         outbound.closeIdle();
+        psp?.close();
       })();
       return closing;
     },
   };
+}
+
+/** The Pix provider's client (mutual TLS, OAuth2), or undefined when Pix is not configured; the caller closes it. */
+export function pspClientFor(config: Config): PspClient | undefined {
+  return config.pix ? new PspClient(config.pix, config.outbound) : undefined;
 }
 
 /** The links the domain sends citizens (e-mails, shares) name routes the edges own: each edge builds its own. */
@@ -283,6 +315,7 @@ export async function startJobs(
   { config, db, clock, workers = config.jobs.inApp }: { config: Config; db: Database; clock: Clock; workers?: boolean },
 ): Promise<void> {
   defineMaintenanceJobs(services.jobRunner, { config, services, em: db.em, clock });
+  if (config.pix) definePixJobs(services.jobRunner, services.rechargeOrders);
   await services.jobRunner.start({ workers });
 }
 
@@ -297,6 +330,9 @@ function printBanner(app: App, port: number): void {
     `  API docs:       ${base}/docs`,
     `  Health:         ${base}/health  (readiness: ${base}/ready)`,
     `  Bot endpoint:   ${base}/api/messages`,
+    ...(app.pixWebhookPort() === null
+      ? []
+      : [`  Pix webhook:    port ${app.pixWebhookPort()} (${app.config.pix?.webhook?.mode})`]),
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');

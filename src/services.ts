@@ -54,6 +54,9 @@ import { systemClock, type Clock } from './shared/clock';
 import type { CardOperationCounter, JobRunCounter } from './shared/metrics';
 import { JobRunner, jobsDatabaseOf } from './jobs/job-runner';
 import { JobsService } from './jobs/jobs.service';
+import { RechargeOrdersService } from './payments/recharge-orders.service';
+import { RechargeOrdersRepository } from './payments/recharge-orders.repository';
+import type { PixProvider } from './payments/psp';
 
 /** Everything a service may depend on. The entity manager is the root one: inside a request it resolves to the request's fork. */
 export interface ServiceDependencies {
@@ -70,6 +73,8 @@ export interface ServiceDependencies {
   jobRuns?: JobRunCounter;
   /** The links put in e-mails and shares, built from the edges (src/main.ts); absent in the operator commands, which send none. */
   links?: PublicLinks;
+  /** The Pix payment provider's client (http/psp-client.ts); absent when Pix is not configured and in operator commands. */
+  psp?: PixProvider;
 }
 
 /** The domain services, shared by the REST edge and the bot edge. */
@@ -95,6 +100,8 @@ export interface AppServices {
   jobRunner: JobRunner;
   /** The admin view of the jobs. */
   jobs: JobsService;
+  /** Pix recharge orders and the PSP's payments. */
+  rechargeOrders: RechargeOrdersService;
 }
 
 /** Builds the domain services once per app, each after what it depends on, everything through constructors. */
@@ -108,6 +115,7 @@ export function createServices({
   cardOperations,
   jobRuns,
   links = NO_PUBLIC_LINKS,
+  psp,
 }: ServiceDependencies): AppServices {
   // Fail at start-up, not at the first registration, if the build lost the list.
   loadCommonPasswords();
@@ -185,6 +193,17 @@ export function createServices({
     events,
     cardOperations ?? null,
   );
+  const rechargeOrders = new RechargeOrdersService(
+    new RechargeOrdersRepository(em),
+    new CardsRepository(em),
+    transactions,
+    idempotency,
+    psp ?? null,
+    config.pix,
+    config.cards,
+    clock,
+    logger,
+  );
   // Documents: a document saved from the chat takes its staged file in the same transaction.
   const documentsRepository = new DocumentsRepository(em);
   const stagedFilesRepository = new StagedFilesRepository(em);
@@ -237,7 +256,7 @@ export function createServices({
     reauth,
     notices,
     { emailChangeUndoTtlHours: config.auth.emailChangeUndoTtlHours },
-    [identities, mfa, cards, documents, channelLinks],
+    [identities, mfa, cards, rechargeOrders, documents, channelLinks],
     identities,
     clock,
   );
@@ -265,5 +284,6 @@ export function createServices({
     stagedFiles,
     jobRunner,
     jobs: new JobsService(jobRunner),
+    rechargeOrders,
   };
 }

@@ -4,7 +4,7 @@ import { createLogger, type Logger } from './shared/logger';
 import { resolveSecrets } from './shared/secrets';
 import { createMailer, type Mailer } from './shared/mailer';
 import { createServices, type AppServices } from './services';
-import { publicLinksFor, startJobs } from './main';
+import { publicLinksFor, pspClientFor, startJobs } from './main';
 import { systemClock, type Clock } from './shared/clock';
 import { startTracing, stopTracing, type Tracing } from './telemetry-setup';
 
@@ -35,13 +35,16 @@ export async function buildWorker(
   const db = await openDatabase(config.database);
   const mailer = options.mailer ?? createMailer(config.mail, logger, undefined, config.outbound);
   const clock = options.clock ?? systemClock;
-  const services = createServices({ config, em: db.em, logger, secrets, mailer, clock, links: publicLinksFor(config) });
+  // The Pix jobs ask the PSP for refunds: the worker has its own client.
+  const psp = pspClientFor(config);
+  const services = createServices({ config, em: db.em, logger, secrets, mailer, clock, links: publicLinksFor(config), psp });
   await startJobs(services, { config, db, clock, workers: true });
   return {
     services,
     db,
     async close() {
       await services.jobRunner.stop();
+      psp?.close();
       await services.channelLinkNotices.idle();
       await db.close();
     },

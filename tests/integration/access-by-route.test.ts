@@ -12,6 +12,7 @@ import {
   type SignedInCitizen,
 } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { startPixEnvironment, type PixEnvironment } from '../support/pix';
 
 /**
  * Every route of the OpenAPI description that takes a record's id and a citizen's bearer token is tried with another
@@ -24,7 +25,15 @@ import { startTestApp, type TestApp } from '../support/test-app';
  * table, so one taking an id cannot ship unchecked either.
  */
 
-type Ids = { cardId: string; documentId: string; shareId: string; channelId: string; faqId: string; userId: string };
+type Ids = {
+  cardId: string;
+  documentId: string;
+  shareId: string;
+  channelId: string;
+  faqId: string;
+  userId: string;
+  orderId: string;
+};
 
 interface Sample {
   body?: unknown;
@@ -43,6 +52,9 @@ const SAMPLES: Record<string, Sample> = {
   'GET /v1/cards/{id}/transactions': { ok: 200 },
   'POST /v1/cards/{id}/recharges': { body: { amountCents: 500 }, headers: { 'idempotency-key': 'k-recharge' }, ok: 201 },
   'POST /v1/cards/{id}/debits': { body: { amountCents: 100 }, headers: { 'idempotency-key': 'k-debit' }, ok: 201 },
+  'POST /v1/cards/{id}/recharge-orders': { body: { amountCents: 500 }, headers: { 'idempotency-key': 'k-order' }, ok: 201 },
+  'GET /v1/cards/{id}/recharge-orders': { ok: 200 },
+  'GET /v1/recharge-orders/{id}': { ok: 200 },
   'POST /v1/cards/{id}/block': { body: { reason: 'lost' }, headers: { 'idempotency-key': 'k-block' }, ok: 200 },
   'POST /v1/cards/{id}/replacement': { ok: 201 },
   'GET /v1/documents/{id}': { ok: 200 },
@@ -123,6 +135,7 @@ function idRoutesWithBearer(): Operation[] {
 }
 
 let t: TestApp;
+let pix: PixEnvironment;
 let connector: FakeConnector;
 let owner: SignedInCitizen;
 let other: SignedInCitizen;
@@ -148,7 +161,9 @@ async function linkChannel(citizen: SignedInCitizen): Promise<string> {
 beforeAll(async () => {
   connector = new FakeConnector();
   await connector.start();
-  t = await startTestApp();
+  // Pix recharge orders need a payment provider: the stand-in, over mutual TLS.
+  pix = await startPixEnvironment();
+  t = await startTestApp({ env: pix.env });
   owner = await registerCitizen(t);
   other = await registerCitizen(t);
   admin = await registerAdmin(t);
@@ -169,23 +184,38 @@ beforeAll(async () => {
   );
   expect(created.status).toBe(201);
   const faq = (await created.json()) as { id: string };
+  const cardId = await firstCardId(t, owner);
+  const order = await postJson(
+    t,
+    `/v1/cards/${cardId}/recharge-orders`,
+    { amountCents: 300 },
+    {
+      ...owner.auth,
+      'idempotency-key': 'access-order',
+    },
+  );
+  expect(order.status).toBe(201);
   ids = {
-    cardId: await firstCardId(t, owner),
+    cardId,
     documentId,
     shareId: share.id,
     channelId: await linkChannel(owner),
     faqId: faq.id,
     userId: owner.id,
+    orderId: ((await order.json()) as { id: string }).id,
   };
-});
+  // Registering three accounts (argon2), a channel link and a Pix charge over mutual TLS: slow on a busy machine.
+}, 90_000);
 afterAll(async () => {
   await t.close();
+  await pix.close();
   await connector.stop();
 });
 
 function pathFor(path: string): string {
   return path
     .replace('/cards/{id}', `/cards/${ids.cardId}`)
+    .replace('/recharge-orders/{id}', `/recharge-orders/${ids.orderId}`)
     .replace('/documents/{id}', `/documents/${ids.documentId}`)
     .replace('{shareId}', ids.shareId)
     .replace('/channels/{id}', `/channels/${ids.channelId}`)

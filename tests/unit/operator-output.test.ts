@@ -3,18 +3,19 @@ import { summariseLedgerReport } from '../../src/transport/ledger-verification';
 
 describe('npm run ledger:verify says what it checked', () => {
   it('in the singular for one card and one entry', () => {
-    expect(summariseLedgerReport({ cardsChecked: 1, entriesChecked: 1, violations: [] })).toBe(
-      'Checked 1 card and 1 ledger entry: all invariants hold.',
-    );
+    expect(
+      summariseLedgerReport({ cardsChecked: 1, entriesChecked: 1, pixCreditsChecked: 1, paidOrdersChecked: 1, violations: [] }),
+    ).toBe('Checked 1 card, 1 ledger entry (1 Pix credit) and 1 paid Pix order: all invariants hold.');
   });
 
   it('in the plural otherwise, with the number of violations', () => {
     const violation = { cardId: 'c', rule: 'chain-broken', detail: 'x' } as const;
-    expect(summariseLedgerReport({ cardsChecked: 3, entriesChecked: 0, violations: [violation] })).toBe(
-      'Checked 3 cards and 0 ledger entries: 1 violation.',
+    const pix = { pixCreditsChecked: 2, paidOrdersChecked: 0 };
+    expect(summariseLedgerReport({ cardsChecked: 3, entriesChecked: 0, ...pix, violations: [violation] })).toBe(
+      'Checked 3 cards, 0 ledger entries (2 Pix credits) and 0 paid Pix orders: 1 violation.',
     );
-    expect(summariseLedgerReport({ cardsChecked: 0, entriesChecked: 7, violations: [violation, violation] })).toBe(
-      'Checked 0 cards and 7 ledger entries: 2 violations.',
+    expect(summariseLedgerReport({ cardsChecked: 0, entriesChecked: 7, ...pix, violations: [violation, violation] })).toBe(
+      'Checked 0 cards, 7 ledger entries (2 Pix credits) and 0 paid Pix orders: 2 violations.',
     );
   });
 });
