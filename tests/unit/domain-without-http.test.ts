@@ -67,12 +67,17 @@ function parse(path: string, source: string): ts.SourceFile {
   return ts.createSourceFile(path, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
 }
 
+/** tsoa's method decorators. */
+const TSOA_METHODS: ReadonlySet<string> = new Set(['Get', 'Post', 'Put', 'Patch', 'Delete']);
+
 /** The route paths an edge's file registers, as far as they can be read from its source. */
 function routesIn(path: string, source: string): string[] {
   const file = parse(path, source);
   const constants = new Map<string, ts.Expression>();
   const calls: ts.Expression[] = [];
   const routes: string[] = [];
+  const methodPaths: string[] = [];
+  let routePrefix = '';
   const visit = (node: ts.Node): void => {
     if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
       constants.set(node.name.text, node.initializer);
@@ -81,13 +86,21 @@ function routesIn(path: string, source: string): string[] {
       const callee = node.expression;
       // tsoa's @Route('v1/verify') is relative to the root.
       if (ts.isIdentifier(callee) && callee.text === 'Route' && ts.isStringLiteral(node.arguments[0])) {
-        routes.push(`/${node.arguments[0].text}`);
+        routePrefix = node.arguments[0].text;
+        routes.push(`/${routePrefix}`);
+      }
+      // A controller routed at a bare version (@Route('v1')) names its resources in its method decorators.
+      if (ts.isIdentifier(callee) && TSOA_METHODS.has(callee.text) && ts.isStringLiteral(node.arguments[0])) {
+        methodPaths.push(node.arguments[0].text);
       }
       if (ts.isPropertyAccessExpression(callee) && ROUTE_METHODS.has(callee.name.text)) calls.push(node.arguments[0]);
     }
     ts.forEachChild(node, visit);
   };
   visit(file);
+  if (/^v\d+$/.test(routePrefix)) {
+    routes.splice(routes.indexOf(`/${routePrefix}`), 1, ...methodPaths.map((path) => `/${routePrefix}/${path}`));
+  }
   for (const argument of calls) {
     const value = stringValue(argument, constants);
     if (value?.startsWith('/')) routes.push(value);
