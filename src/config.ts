@@ -30,6 +30,7 @@ export interface Config {
   cards: CardsConfig;
   idempotency: IdempotencyConfig;
   jobs: JobsConfig;
+  notifications: NotificationsConfig;
   faq: FaqConfig;
   bot: BotConfig;
   mail: MailConfig;
@@ -131,6 +132,24 @@ export interface WhatsAppConfig {
   phoneNumberId: string;
   /** Graph API base URL including the version. */
   graphUrl: string;
+  /**
+   * The approved message template (WHATSAPP_NOTICE_TEMPLATE; one body parameter, the notice's text, language pt_BR)
+   * that carries a notification outside the 24-hour window; unset, such a notification is not sent on WhatsApp.
+   */
+  noticeTemplate: string | undefined;
+}
+
+/** Notifications (src/notifications): the transactional outbox and its dispatcher. */
+export interface NotificationsConfig {
+  /** How often the `dispatch-notifications` job sweeps the outbox for what a crash or a failed channel left. */
+  sweepIntervalMinutes: number;
+  /** How long a dispatcher's claim on an event lasts before another run may take it (a crashed run's events). */
+  claimSeconds: number;
+  /**
+   * Test only (NOTIFICATIONS_TEST_HOLD_DISPATCH=true, refused with NODE_ENV=production): events are written but never
+   * dispatched by this process, so a fault test can kill it between the commit and the dispatch.
+   */
+  testHoldDispatch: boolean;
 }
 
 /** Pix recharges: the PSP's API (mutual TLS + OAuth2 client credentials), the charges, and the webhook receiver. */
@@ -552,6 +571,7 @@ function whatsapp(env: Env): WhatsAppConfig | undefined {
     accessToken: read(env, 'WHATSAPP_ACCESS_TOKEN')!,
     phoneNumberId: read(env, 'WHATSAPP_PHONE_NUMBER_ID')!,
     graphUrl,
+    noticeTemplate: read(env, 'WHATSAPP_NOTICE_TEMPLATE'),
   };
 }
 
@@ -633,6 +653,18 @@ function pixWebhook(env: Env, host: string, trustedProxies: string[]): PixWebhoo
   };
 }
 
+function notifications(env: Env, nodeEnv: Config['nodeEnv']): NotificationsConfig {
+  const testHoldDispatch = oneOf(env, 'NOTIFICATIONS_TEST_HOLD_DISPATCH', ['true', 'false'] as const, 'false') === 'true';
+  if (testHoldDispatch && nodeEnv === 'production') {
+    throw new ConfigError('NOTIFICATIONS_TEST_HOLD_DISPATCH must not be set when NODE_ENV=production');
+  }
+  return {
+    sweepIntervalMinutes: integer(env, 'NOTIFICATIONS_SWEEP_INTERVAL_MINUTES', 5, 1, 1440),
+    claimSeconds: integer(env, 'NOTIFICATIONS_CLAIM_SECONDS', 60, 5, 3600),
+    testHoldDispatch,
+  };
+}
+
 /** Reads and validates the configuration; throws {@link ConfigError} naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
@@ -687,6 +719,7 @@ export function loadConfig(env: Env = process.env): Config {
       poolMax: integer(env, 'JOBS_POOL_MAX', 3, 2, 100),
       stopTimeoutMs: integer(env, 'JOBS_STOP_TIMEOUT_MS', 10_000, 0, 600_000),
     },
+    notifications: notifications(env, nodeEnv),
     bot: {
       endpoint: oneOf(env, 'BOT_ENDPOINT', ['on', 'off'] as const, 'on'),
       appId: read(env, 'MICROSOFT_APP_ID'),

@@ -15,7 +15,10 @@ import { createWalletPorts } from '../bot/ports';
 import { WalletBot } from '../bot/wallet-bot';
 import { createUnderstanding, type Understanding } from '../bot/understanding';
 import { registerBotEndpoint } from '../bot/adapter';
-import { subscribeNotifications } from '../bot/notifications';
+import { createNoticeSender } from '../bot/notifications';
+import { NotificationDispatcher } from './notifications/notification-dispatcher';
+import { OUTBOX_CHANNEL } from './notifications/outbox.repository';
+import { defineNotificationJobs } from './notifications/notification-jobs';
 import { AppMetrics } from './shared/metrics';
 import { startTracing, stopTracing } from './telemetry-setup';
 import { traceRequests } from '../api/http/tracing';
@@ -192,7 +195,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     { endpoint: config.bot.endpoint, credentials: config.bot, policy, outbound },
     logger,
   );
-  subscribeNotifications(services, adapter, config.bot.appId, logger);
   const whatsapp = registerWhatsApp(server, {
     config: config.whatsapp,
     engine,
@@ -219,13 +221,38 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   await directLine.ready;
   registerChatPage(server);
+  // Notifications: the outbox's events go out through the channels of this edge. A commit here wakes this
+  // instance's dispatcher; a commit in a process that cannot send (the separate worker) wakes it through the database.
+  const dispatcher = new NotificationDispatcher(
+    services.outboxEvents,
+    services.notificationSubscriptions,
+    createNoticeSender({
+      adapter,
+      appId: config.bot.appId,
+      whatsapp,
+      whatsappTemplate: config.whatsapp?.noticeTemplate,
+      directLine,
+    }),
+    db.em,
+    clock,
+    logger,
+    { claimSeconds: config.notifications.claimSeconds, hold: config.notifications.testHoldDispatch },
+  );
+  services.outbox.wakeWith(() => dispatcher.kick());
+  const outboxListener = await db.listen(
+    OUTBOX_CHANNEL,
+    { onNotification: () => dispatcher.kick(), onResumed: () => dispatcher.kick() },
+    logger,
+  );
+  // Events a crash left between their commit and their dispatch go out now, not at the next sweep.
+  dispatcher.kick();
   // Channel link notices left by an earlier run or a migration go out now; the send-channel-link-notices job retries
   // failed ones.
   services.channelLinkNotices.kick();
   // Purges and retries are pg-boss schedules (src/jobs): one run per occurrence across every instance. The workers run
   // here unless JOBS_IN_APP=false (then `npm run worker` runs them); the app still connects to queue jobs and for the
   // admin view.
-  await startJobs(services, { config, db, clock });
+  await startJobs(services, { config, db, clock, sweep: () => dispatcher.dispatchPending() });
   // The PSP's webhook has a port of its own (mutual TLS, or behind an ingress that terminates it): see docs/payments.md.
   const pixWebhook = config.pix?.webhook
     ? createPixWebhookServer({
@@ -285,6 +312,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         // Deliveries already answered 200 are finished before the database closes; Meta will not send them again.
         await whatsapp?.close();
         await services.channelLinkNotices.idle();
+        await outboxListener?.close();
+        await dispatcher.idle();
         // Jobs in progress finish before the database closes.
         await services.jobRunner.stop();
         if (!options.database) await db.close();
@@ -312,9 +341,23 @@ export function publicLinksFor(config: Config): PublicLinks {
  */
 export async function startJobs(
   services: AppServices,
-  { config, db, clock, workers = config.jobs.inApp }: { config: Config; db: Database; clock: Clock; workers?: boolean },
+  {
+    config,
+    db,
+    clock,
+    workers = config.jobs.inApp,
+    sweep = () => services.outboxEvents.announce(),
+  }: {
+    config: Config;
+    db: Database;
+    clock: Clock;
+    workers?: boolean;
+    /** The notification sweep: the app's dispatcher; by default (the worker, which cannot send) a wake of the apps'. */
+    sweep?: () => Promise<unknown>;
+  },
 ): Promise<void> {
   defineMaintenanceJobs(services.jobRunner, { config, services, em: db.em, clock });
+  defineNotificationJobs(services.jobRunner, config.notifications, sweep);
   if (config.pix) definePixJobs(services.jobRunner, services.rechargeOrders);
   await services.jobRunner.start({ workers });
 }

@@ -45,7 +45,8 @@ import { ConversationStore, NotificationSubscriptions } from './conversations/co
 import { ConversationsRepository } from './conversations/conversations.repository';
 import { DirectLineRepository } from './conversations/directline.repository';
 import { WhatsAppRepository } from './conversations/whatsapp.repository';
-import { DomainEvents } from './shared/domain-events';
+import { Outbox } from './notifications/outbox';
+import { OutboxRepository } from './notifications/outbox.repository';
 import { StagedFilesService } from './conversations/staged-files.service';
 import { SignInThrottle } from './accounts/sign-in-throttle';
 import { Reauthenticator } from './accounts/reauthentication';
@@ -94,7 +95,10 @@ export interface AppServices {
   channelLinkNotices: ChannelLinkNotices;
   conversations: ConversationStore;
   notificationSubscriptions: NotificationSubscriptions;
-  events: DomainEvents;
+  /** The transactional outbox of notification events (delivered by the dispatcher the composition root builds). */
+  outbox: Outbox;
+  /** The outbox's tables, for the dispatcher. */
+  outboxEvents: OutboxRepository;
   stagedFiles: StagedFilesService;
   /** The background job runner (pg-boss): jobs are defined and the runner started by the composition root. */
   jobRunner: JobRunner;
@@ -182,7 +186,8 @@ export function createServices({
     reauth,
     notices,
   );
-  const events = new DomainEvents(logger);
+  const outboxEvents = new OutboxRepository(em);
+  const outbox = new Outbox(outboxEvents, logger);
   const idempotency = new IdempotencyService(new IdempotencyRepository(em), transactions, config.idempotency);
   const cards = new CardsService(
     new CardsRepository(em),
@@ -190,7 +195,7 @@ export function createServices({
     config.cards,
     idempotency,
     audit,
-    events,
+    outbox,
     cardOperations ?? null,
   );
   const rechargeOrders = new RechargeOrdersService(
@@ -203,6 +208,7 @@ export function createServices({
     config.cards,
     clock,
     logger,
+    outbox,
   );
   // Documents: a document saved from the chat takes its staged file in the same transaction.
   const documentsRepository = new DocumentsRepository(em);
@@ -256,7 +262,7 @@ export function createServices({
     reauth,
     notices,
     { emailChangeUndoTtlHours: config.auth.emailChangeUndoTtlHours },
-    [identities, mfa, cards, rechargeOrders, documents, channelLinks],
+    [identities, mfa, cards, rechargeOrders, documents, channelLinks, outbox],
     identities,
     clock,
   );
@@ -280,7 +286,8 @@ export function createServices({
     channelLinkNotices,
     conversations,
     notificationSubscriptions,
-    events,
+    outbox,
+    outboxEvents,
     stagedFiles,
     jobRunner,
     jobs: new JobsService(jobRunner),

@@ -189,15 +189,7 @@ export function fileTooLarge(limit: string): string {
 export const NOTIFICATIONS_ON =
   'Pronto! Vou avisar aqui quando uma recarga for confirmada ou um cartão for bloqueado. Para parar, diga "desativar avisos".';
 export const NOTIFICATIONS_UNAVAILABLE =
-  'Os avisos ainda não funcionam neste canal. Você pode ativá-los numa conversa pelo Teams ou pelo app da Carteira.';
+  'Os avisos ainda não funcionam neste canal. Você pode ativá-los no chat da Prefeitura, no WhatsApp ou no Teams.';
 export const NOTIFICATIONS_OFF = 'Tudo bem, não vou mais mandar avisos nesta conversa.';
 export const NOTIFICATIONS_NEED_LINK =
   'Para receber avisos, primeiro vincule sua conta: gere um código no app e envie "vincular SEU-CÓDIGO".';
-
-export function rechargeNotice(maskedNumber: string, amountCents: number, balanceCents: number): string {
-  return `Recarga confirmada: ${formatBrl(amountCents)} no cartão ${maskedNumber}. Saldo atual: ${formatBrl(balanceCents)}.`;
-}
-
-export function blockedNotice(maskedNumber: string, protocol: string): string {
-  return `O cartão ${maskedNumber} foi bloqueado. Protocolo: ${protocol}. Se não foi você, ligue 1746.`;
-}

@@ -1,4 +1,4 @@
-import type { ConversationOwner, ConversationsRepository, TurnStart } from './conversations.repository';
+import type { ConversationOwner, ConversationsRepository, SubscribedAddress, TurnStart } from './conversations.repository';
 
 export type { StoredConversation, TurnStart } from './conversations.repository';
 
@@ -33,7 +33,7 @@ export class ConversationStore {
   }
 }
 
-type ReplyAddresses = Array<{ channel: string; replyAddress: unknown }>;
+type ReplyAddresses = SubscribedAddress[];
 
 /** A caller of `addressesOf` waiting for the next read. */
 interface Waiter {

@@ -43,9 +43,16 @@ const UPDATE = prepared(
 );
 const SUBSCRIBED = prepared(
   'conversation_subscribed',
-  `select user_id, channel, reply_address from conversations
+  `select user_id, channel, conversation_id, reply_address from conversations
     where user_id in (select value::uuid from jsonb_array_elements_text(?::jsonb)) and notify and reply_address is not null`,
 );
+
+/** A conversation that opted in to notifications: where to write (the reply address is the channel's own). */
+export interface SubscribedAddress {
+  channel: string;
+  conversationId: string;
+  replyAddress: unknown;
+}
 
 /** A jsonb column as the drivers return it: parsed already, or as text. */
 function jsonOf(value: unknown): unknown {
@@ -126,15 +133,18 @@ export class ConversationsRepository extends Repository {
   }
 
   /** The reply addresses of the conversations that opted in to notifications, of any of these citizens, by citizen. */
-  async subscribedAddresses(userIds: string[]): Promise<Map<string, Array<{ channel: string; replyAddress: unknown }>>> {
-    const rows = await this.prepared<{ user_id: string; channel: string; reply_address: unknown }>(SUBSCRIBED, [
-      // The ids as one JSON text: both drivers (pg and the embedded PGlite) pass it alike, where an array is not.
-      JSON.stringify(userIds),
-    ]);
-    const byUser = new Map<string, Array<{ channel: string; replyAddress: unknown }>>();
+  async subscribedAddresses(userIds: string[]): Promise<Map<string, SubscribedAddress[]>> {
+    const rows = await this.prepared<{ user_id: string; channel: string; conversation_id: string; reply_address: unknown }>(
+      SUBSCRIBED,
+      [
+        // The ids as one JSON text: both drivers (pg and the embedded PGlite) pass it alike, where an array is not.
+        JSON.stringify(userIds),
+      ],
+    );
+    const byUser = new Map<string, SubscribedAddress[]>();
     for (const row of rows) {
       const list = byUser.get(row.user_id) ?? [];
-      list.push({ channel: row.channel, replyAddress: jsonOf(row.reply_address) });
+      list.push({ channel: row.channel, conversationId: row.conversation_id, replyAddress: jsonOf(row.reply_address) });
       byUser.set(row.user_id, list);
     }
     return byUser;

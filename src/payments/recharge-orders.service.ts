@@ -2,6 +2,7 @@ import type { CardsConfig, PixConfig } from '../config';
 import type { Transactions, Tx } from '../db/repository';
 import type { AccountParticipant } from '../accounts/accounts.service';
 import type { Actor } from '../shared/access';
+import type { Outbox } from '../notifications/outbox';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { DomainError, validationError } from '../shared/errors';
@@ -56,6 +57,8 @@ export class RechargeOrdersService implements AccountParticipant {
     private readonly cardsConfig: CardsConfig,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    /** The transactional outbox: a paid order's credit records its 'recharge-confirmed' notice there. */
+    private readonly outbox: Outbox,
   ) {}
 
   /**
@@ -231,8 +234,16 @@ export class RechargeOrdersService implements AccountParticipant {
       if (reason === null) {
         const credited = await this.orders.credit(tx, order, payment, this.cardsConfig.balanceCapCents, 'Recarga por Pix');
         if (credited) {
-          // Outbox: the 'pix-paid' event (userId, cardId, amountCents, balanceCents) is to be recorded HERE, in this
-          // transaction, by the transactional outbox (built on its own branch); nothing is delivered from this module.
+          // The notice goes through the outbox, in this transaction: a credit that commits is always announced.
+          const card = await this.cards.findIn(tx, order.cardId, null);
+          await this.outbox.add(tx, `recharge-confirmed:${credited.entryId}`, {
+            type: 'recharge-confirmed',
+            userId: order.userId,
+            cardId: order.cardId,
+            maskedNumber: card?.maskedNumber ?? '',
+            amountCents: order.amountCents,
+            balanceCents: credited.balanceCents,
+          });
           return {
             kind: 'credited',
             order: { ...order, status: 'paid', paidAt: payment.paidAt.toISOString(), ledgerEntryId: credited.entryId },
@@ -247,6 +258,7 @@ export class RechargeOrdersService implements AccountParticipant {
       return { kind: 'refunding', order, reason, e2eid: payment.e2eid, refundId, amountCents: payment.amountCents };
     });
     this.logSettlement(payment, settlement);
+    if (settlement.kind === 'credited') this.outbox.committed();
     if (settlement.kind === 'refunding') await this.askRefund(settlement.e2eid, settlement.refundId, settlement.amountCents);
     return settlement;
   }

@@ -1,33 +1,39 @@
-import type { Logger } from './logger';
-
-/** Things that happened, for whoever wants to react (proactive chat notifications). Never carry secrets. */
-export type DomainEvent =
-  | { type: 'recharge-confirmed'; userId: string; cardId: string; amountCents: number; balanceCents: number }
-  | { type: 'card-blocked'; userId: string; cardId: string; protocol: string };
-
-type Listener = (event: DomainEvent) => Promise<void> | void;
-
 /**
- * An in-process publish/subscribe of domain events. Services publish after their transaction committed (so a listener
- * never reports something that rolled back); listeners run in the background and their failures are logged, never
- * propagated to the operation that published.
+ * Things that happened, as the transactional outbox stores them (src/notifications/outbox.ts) and the notification
+ * dispatcher delivers them. Each carries what its notice shows, so rendering it needs no read of the change. Never
+ * carry secrets: an event is kept after delivery and shows in the citizen's data export.
+ *
+ * Adding a variant: add it here, write it with `Outbox.add` in the transaction of the change, and give it a text in
+ * bot/render/notices.pt-BR.ts (keyed by type: the compiler asks for it).
  */
-export class DomainEvents {
-  private readonly listeners: Listener[] = [];
-
-  constructor(private readonly logger: Logger) {}
-
-  /** Adds a listener for every event. */
-  subscribe(listener: Listener): void {
-    this.listeners.push(listener);
-  }
-
-  /** Hands the event to every listener without waiting for them. */
-  publish(event: DomainEvent): void {
-    for (const listener of this.listeners) {
-      Promise.resolve()
-        .then(() => listener(event))
-        .catch((error: unknown) => this.logger.error({ err: error, event: event.type }, 'domain event listener failed'));
+export type DomainEvent =
+  | {
+      type: 'recharge-confirmed';
+      userId: string;
+      cardId: string;
+      maskedNumber: string;
+      amountCents: number;
+      balanceCents: number;
     }
-  }
+  | { type: 'card-blocked'; userId: string; cardId: string; maskedNumber: string; protocol: string }
+  | {
+      type: 'card-replaced';
+      userId: string;
+      cardId: string;
+      maskedNumber: string;
+      newCardId: string;
+      newMaskedNumber: string;
+      movedCents: number;
+    };
+
+/** The names of the events. */
+export type DomainEventType = DomainEvent['type'];
+
+/** The event of one type. */
+export type DomainEventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
+
+/** An event as the outbox holds it: its row id (the delivery log's key) besides what happened. */
+export interface StoredEvent {
+  id: string;
+  event: DomainEvent;
 }

@@ -39,6 +39,21 @@ const ENTRY_JSON = `jsonb_build_object(
  * A concurrent request with the same key that committed first makes this statement's key INSERT fail (unique
  * violation), which undoes the whole statement.
  */
+/**
+ * The recharge's notification event (DomainEvent 'recharge-confirmed'), written to the transactional outbox by the
+ * money path's own statement: same transaction, no extra round trip. Keyed by the ledger entry, so it is one event
+ * per recharge; a replayed request writes no ledger entry and so no event. Kept in step with src/shared/domain-events.ts.
+ */
+const RECHARGE_OUTBOX_CTE = `
+     o as (
+       insert into outbox_events (type, key, user_id, payload)
+       select 'recharge-confirmed', 'recharge-confirmed:' || l.id, c.user_id,
+              jsonb_build_object('type', 'recharge-confirmed', 'userId', c.user_id, 'cardId', c.id,
+                'maskedNumber', '•••• ' || right(c.number, 4), 'amountCents', l.amount_cents,
+                'balanceCents', l.balance_after_cents)
+         from l, c
+     ),`;
+
 function balanceChangeSql(type: 'recharge' | 'debit'): string {
   const recharge = type === 'recharge';
   return `with existing as materialized (
@@ -62,13 +77,13 @@ function balanceChangeSql(type: 'recharge' | 'debit'): string {
           and ${recharge ? 'balance_cents + ?::bigint <= ?::bigint' : 'balance_cents >= ?::bigint'}
           ${recharge ? 'and ledger_seq = (select ledger_seq from snap) and (select recent from snap) < ?::bigint' : ''}
           and not exists (select 1 from existing)
-        returning id, balance_cents, ledger_seq
+        returning id, user_id, number, balance_cents, ledger_seq
      ),
      l as (
        insert into card_ledger (id, card_id, seq, type, amount_cents, balance_after_cents, idempotency_key, description)
        select ?::uuid, c.id, c.ledger_seq, '${type}', ?::bigint, c.balance_cents, ?::varchar, ?::varchar from c
        returning ${LEDGER_COLUMNS}
-     ),
+     ),${recharge ? RECHARGE_OUTBOX_CTE : ''}
      k as (
        insert into idempotency_keys (id, user_id, route, key, fingerprint, state, claim_token, locked_until, outcome, completed_at)
        select ?::uuid, ?::uuid, ?::text, ?::text, ?::text, 'completed', ?::uuid, now(),

@@ -8,7 +8,7 @@ import type { RequestInfo } from '../shared/request-info';
 import { DomainError, validationError, type FieldError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
 import { type Page, type PageRequest, pageOf } from '../shared/pagination';
-import type { DomainEvents } from '../shared/domain-events';
+import type { Outbox } from '../notifications/outbox';
 import { traced } from '../shared/telemetry';
 import { outcomeOf, type CardOperationCounter } from '../shared/metrics';
 import {
@@ -89,8 +89,8 @@ export class CardsService implements AccountParticipant {
     private readonly config: CardsConfig,
     private readonly idempotency: IdempotencyService,
     private readonly audit: AuditService,
-    /** Where confirmed recharges and blocks are announced (proactive chat notifications). */
-    private readonly events: DomainEvents,
+    /** The transactional outbox: recharges, blocks and replacements record their notification events in it. */
+    private readonly outbox: Outbox,
     /** Where recharge and debit outcomes are counted (the app's metrics); null where nothing counts them (scripts). */
     private readonly metrics: CardOperationCounter | null = null,
   ) {}
@@ -174,16 +174,8 @@ export class CardsService implements AccountParticipant {
       if (!isUuid(cardId)) throw cardAccess.notFound();
       return this.changeBalance(actor, access, 'recharge', cardId, amountCents, key);
     });
-    // Announced after the commit and once: a replay is the same recharge, not a new one.
-    if (!outcome.replayed) {
-      this.events.publish({
-        type: 'recharge-confirmed',
-        userId: actor.id,
-        cardId,
-        amountCents,
-        balanceCents: outcome.result.balanceCents,
-      });
-    }
+    // The money path's statement wrote the 'recharge-confirmed' event with the ledger entry; a replay wrote none.
+    if (!outcome.replayed) this.outbox.committed();
     return outcome;
   }
 
@@ -369,9 +361,7 @@ export class CardsService implements AccountParticipant {
       key === undefined
         ? { result: await this.transactions.run(effect), replayed: false }
         : await this.idempotency.run({ userId: actor.id, operation: 'card.block', key, request: { cardId, reason } }, effect);
-    if (!outcome.replayed) {
-      this.events.publish({ type: 'card-blocked', userId: actor.id, cardId, protocol: outcome.result.protocol });
-    }
+    if (!outcome.replayed) this.outbox.committed();
     return outcome;
   }
 
@@ -383,7 +373,7 @@ export class CardsService implements AccountParticipant {
   async replace(actor: Actor, cardId: string, info: RequestInfo): Promise<CardSummary> {
     const { ownerId } = cardAccess.scope(actor, 'replace');
     if (!isUuid(cardId)) throw cardAccess.notFound();
-    return this.transactions.run(async (tx) => {
+    const replacement = await this.transactions.run(async (tx) => {
       // The row lock makes a concurrent second replacement wait and then see `cancelled`. A blocked card's balance
       // cannot change (recharges and debits require `active`), so the value read under the lock is the one moved.
       const old = await this.cards.lockOwned(tx, cardId, ownerId);
@@ -414,8 +404,19 @@ export class CardsService implements AccountParticipant {
         subjectId: cardId,
         details: { newCardId: fresh.id, movedCents: moved },
       });
+      await this.outbox.add(tx, `card-replaced:${cardId}`, {
+        type: 'card-replaced',
+        userId: actor.id,
+        cardId,
+        maskedNumber: old.maskedNumber,
+        newCardId: fresh.id,
+        newMaskedNumber: fresh.maskedNumber,
+        movedCents: moved,
+      });
       return fresh;
     });
+    this.outbox.committed();
+    return replacement;
   }
 
   private async applyBlock(
@@ -438,6 +439,13 @@ export class CardsService implements AccountParticipant {
       actorId: actor.id,
       subjectId: cardId,
       details: { reason, protocol },
+    });
+    await this.outbox.add(tx, `card-blocked:${protocol}`, {
+      type: 'card-blocked',
+      userId: actor.id,
+      cardId,
+      maskedNumber: card.maskedNumber,
+      protocol,
     });
     return { card, protocol };
   }

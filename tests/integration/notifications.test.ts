@@ -84,11 +84,31 @@ describe('proactive notifications', () => {
     expect(owner).toEqual([{ user_id: null }]);
   });
 
-  it('says so on a channel it cannot write to later (the city web chat), instead of promising notices', async () => {
+  it('the city web chat can opt in, and a recharge appends its notice to that conversation', async () => {
     const chat = await DirectLineClient.forCitizen(t, citizen.accessToken);
     expect((await chat.start()).status).toBe(201);
     await chat.next();
-    expect(await chat.ask('ativar avisos')).toMatch(/ainda não funcionam neste canal/);
-    expect(await t.app.services.notificationSubscriptions.addressesOf(citizen.id)).toEqual([]);
+    // The conversation is stored after its first turn; opting in is a later one.
+    expect(await chat.ask('oi')).not.toBe('');
+    expect(await chat.ask('ativar avisos')).toMatch(/Vou avisar aqui/);
+    // The first card was blocked above: a second one takes the recharge.
+    const issued = await postJson(t, '/v1/cards', {}, citizen.auth);
+    expect(issued.status).toBe(201);
+    const secondCard = ((await issued.json()) as { id: string }).id;
+    const res = await postJson(
+      t,
+      `/v1/cards/${secondCard}/recharges`,
+      { amountCents: 500 },
+      { ...citizen.auth, 'idempotency-key': 'notify-webchat' },
+    );
+    expect(res.status).toBe(201);
+    const texts: string[] = [];
+    const until = Date.now() + 5000;
+    while (!texts.some((text) => /Recarga confirmada: R\$ 5,00/.test(text)) && Date.now() < until) {
+      texts.push(...(await chat.next()).filter((a) => a.from.role === 'bot').map((a) => a.text ?? ''));
+    }
+    expect(texts.filter((text) => /Recarga confirmada/.test(text))).toEqual([
+      expect.stringMatching(/Recarga confirmada: R\$ 5,00 no cartão •••• \d{4}\. Saldo atual: R\$ 5,00\./),
+    ]);
   });
 });

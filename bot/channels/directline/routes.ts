@@ -64,6 +64,8 @@ export interface DirectLineDependencies {
 /** The running Direct Line channel; `close()` ends its streams and its listener. */
 export interface DirectLineChannel {
   store: DirectLineStore;
+  /** Wakes this instance's streams of a conversation after something outside a turn appended to it (a notice). */
+  wake(conversationId: string): void;
   tokens: DirectLineTokens;
   /** Resolves once the channel listens to other instances' activities (or its first attempt to failed). */
   ready: Promise<void>;
@@ -450,6 +452,7 @@ export function registerDirectLine(server: Server, deps: DirectLineDependencies)
 
   return {
     store,
+    wake,
     tokens,
     ready: listening.then(() => undefined),
     async close() {

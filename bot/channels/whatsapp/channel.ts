@@ -8,7 +8,7 @@ import { SERVICE_ERROR } from '../../render/messages.pt-BR';
 import { WHATSAPP_UNSUPPORTED_MESSAGE } from '../../render/channels.pt-BR';
 import type { GraphClient } from './graph-client';
 import type { InboundMedia, InboundMessage } from './payload';
-import { renderForWhatsApp } from './render';
+import { noticeTemplate, renderForWhatsApp, type OutgoingMessage } from './render';
 import { isWithinServiceWindow } from './window';
 
 /** The channel name in logs (conversations, links and staged files use WHATSAPP_CHANNEL_KEY). */
@@ -89,6 +89,26 @@ export class WhatsAppChannel {
       }
     }
     return 'sent';
+  }
+
+  /**
+   * Sends a proactive notice: inside the 24-hour window as a normal text, outside it as the approved template
+   * (`template`, WHATSAPP_NOTICE_TEMPLATE) carrying the same text; without a template, outside the window nothing can
+   * be sent (`outside-window`). `now` is the app's clock.
+   */
+  async sendNotice(waId: string, text: string, now: Date, template: string | undefined): Promise<SendOutcome> {
+    const lastInbound = await this.options.store.lastInboundAt(waId);
+    let outgoing: OutgoingMessage;
+    if (isWithinServiceWindow(lastInbound, now)) outgoing = { type: 'text', text: { body: text, preview_url: false } };
+    else if (template) outgoing = noticeTemplate(template, text);
+    else return 'outside-window';
+    const result = await this.options.graph.send(waId, outgoing);
+    if (result.ok) return 'sent';
+    this.options.logger.warn(
+      { channel: WHATSAPP_CHANNEL, status: result.status, graphCode: result.code, kind: outgoing.type },
+      'WhatsApp notice not accepted by the Graph API',
+    );
+    return 'failed';
   }
 
   private async process(message: InboundMessage): Promise<void> {

@@ -15,10 +15,19 @@ export const LIMITS = {
   rowId: 200,
   listButton: 20,
   sectionTitle: 24,
+  templateParameter: 1024,
 } as const;
 
 export type OutgoingMessage =
   | { type: 'text'; text: { body: string; preview_url: false } }
+  | {
+      type: 'template';
+      template: {
+        name: string;
+        language: { code: string };
+        components: Array<{ type: 'body'; parameters: Array<{ type: 'text'; text: string }> }>;
+      };
+    }
   | {
       type: 'interactive';
       interactive: {
@@ -129,4 +138,19 @@ export function renderForWhatsApp(message: BotMessage): OutgoingMessage[] {
     ];
   }
   return textMessages(withNumberedOptions(text, choices));
+}
+
+/**
+ * A notice outside the 24-hour window: Meta accepts only an approved template there. The template named by
+ * WHATSAPP_NOTICE_TEMPLATE has one body parameter, the notice's text (pt_BR).
+ */
+export function noticeTemplate(name: string, text: string): OutgoingMessage {
+  return {
+    type: 'template',
+    template: {
+      name,
+      language: { code: 'pt_BR' },
+      components: [{ type: 'body', parameters: [{ type: 'text', text: truncate(text, LIMITS.templateParameter) }] }],
+    },
+  };
 }
