@@ -51,6 +51,8 @@ export interface App {
   clock: Clock;
   /** The WhatsApp channel, or null when it is not configured. */
   whatsapp: WhatsAppChannel | null;
+  /** The notification dispatcher: tests and the bench wait for its runs (`idle`) or run one (`dispatchPending`). */
+  notifications: NotificationDispatcher;
   /** Starts listening; resolves with the bound port (useful with PORT=0). */
   listen(): Promise<number>;
   /** The Pix webhook's bound port once listening; null when it is not configured (or not yet listening). */
@@ -289,6 +291,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     engine,
     clock,
     whatsapp,
+    notifications: dispatcher,
     listen() {
       return new Promise((resolve, reject) => {
         server.server.once('error', reject);

@@ -53,10 +53,11 @@ export class OutboxRepository extends Repository {
 
   /** Records that `channel`/`address` accepted event `eventId`'s notice (once: a second record changes nothing). */
   async recordDelivery(eventId: string, channel: string, address: string): Promise<void> {
-    await this.run(
-      'insert into notification_deliveries (event_id, channel, address) values (?, ?, ?) on conflict do nothing',
-      [eventId, channel, address],
-    );
+    await this.run('insert into notification_deliveries (event_id, channel, address) values (?, ?, ?) on conflict do nothing', [
+      eventId,
+      channel,
+      address,
+    ]);
   }
 
   /** The event is done: every subscribed address accepted it or cannot take it. */

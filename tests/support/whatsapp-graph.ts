@@ -7,8 +7,13 @@ export interface SentMessage {
   messaging_product: string;
   recipient_type?: string;
   to: string;
-  type: 'text' | 'interactive';
+  type: 'text' | 'interactive' | 'template';
   text?: { body: string; preview_url?: boolean };
+  template?: {
+    name: string;
+    language: { code: string };
+    components: Array<{ type: string; parameters: Array<{ type: string; text: string }> }>;
+  };
   interactive?: {
     type: 'button' | 'list';
     body: { text: string };
