@@ -39,3 +39,13 @@ describe('production requirements', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', SMTP_URL: 'http://not-mail' })).toThrow(/SMTP_URL must use smtp/);
   });
 });
+
+describe('test-only notification hold', () => {
+  it('NOTIFICATIONS_TEST_HOLD_DISPATCH is refused in production and off by default', () => {
+    expect(() => loadConfig({ ...PRODUCTION, NOTIFICATIONS_TEST_HOLD_DISPATCH: 'true' })).toThrow(
+      /NOTIFICATIONS_TEST_HOLD_DISPATCH must not be set when NODE_ENV=production/,
+    );
+    expect(loadConfig(PRODUCTION).notifications.testHoldDispatch).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test', NOTIFICATIONS_TEST_HOLD_DISPATCH: 'true' }).notifications.testHoldDispatch).toBe(true);
+  });
+});
