@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as bot from './bot';
 import * as cards from './cards';
 import * as jobs from './jobs';
+import * as notifications from './notifications';
 import * as startup from './startup';
 import * as understanding from './understanding';
 import { IMAGE_ENV } from './support';
@@ -18,6 +19,7 @@ const BENCHES: Record<string, { run(): Promise<Record<string, unknown>> }> = {
   understanding,
   startup,
   jobs,
+  notifications,
 };
 
 interface SummaryRow {
@@ -116,6 +118,23 @@ function summarize(results: Record<string, Any>): SummaryRow[] {
         min: 0.8,
       },
     );
+  }
+  const n = results.notifications;
+  if (n) {
+    for (const [figure, value] of [
+      ['notice after recharge 201, p50 ms', n.fromCommit.p50Ms],
+      ['notice after recharge 201, p99 ms', n.fromCommit.p99Ms],
+    ] as const) {
+      rows.push({
+        figure,
+        value,
+        baseline: 'fake connector, closed loop of one',
+        baselineValue: null,
+        ratio: null,
+        aim: '',
+        met: null,
+      });
+    }
   }
   const s = results.startup;
   if (s) {
