@@ -211,6 +211,16 @@ describe('the Pix webhook', () => {
       [created.id],
     );
     expect(entry).toEqual([{ pix_e2eid: paid.endToEndId, order_status: 'paid' }]);
+    // Its notice is in the outbox, committed with the credit and keyed by its ledger entry.
+    const events = () =>
+      t.app.db.em.fork().execute<Array<{ payload: unknown }>>(
+        `select e.payload from outbox_events e join recharge_orders o on e.key = 'recharge-confirmed:' || o.ledger_entry_id
+          where o.id = ?`,
+        [created.id],
+      );
+    const [event] = await events();
+    const payload = (typeof event.payload === 'string' ? JSON.parse(event.payload) : event.payload) as Record<string, unknown>;
+    expect(payload).toMatchObject({ type: 'recharge-confirmed', userId: citizen.id, cardId, amountCents: 2000 });
 
     // The same webhook replayed later (the PSP retries; a day later is the same to the database) changes nothing.
     const now = clock.now();
@@ -219,6 +229,7 @@ describe('the Pix webhook', () => {
     expect(await pix.psp.notify([paid, paid])).toBe(200);
     clock.set(now);
     expect(await balance()).toBe(before + 2000);
+    expect(await events()).toHaveLength(1);
     expect((await verifyLedger(t.app.db.em.fork())).violations).toEqual([]);
   });
 

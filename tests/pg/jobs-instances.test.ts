@@ -6,6 +6,7 @@ import { createLogger } from '../../src/shared/logger';
 import { createMailer } from '../../src/shared/mailer';
 import { TestClock } from '../../src/shared/clock';
 import { MAINTENANCE_JOBS } from '../../src/jobs/maintenance-jobs';
+import { DISPATCH_NOTIFICATIONS_JOB } from '../../src/notifications/notification-jobs';
 import { requirePostgres } from '../support/require-postgres';
 import { createTestDatabase } from '../support/test-app';
 
@@ -86,7 +87,7 @@ it('two instances register each schedule once and run each occurrence of a purge
   const sql = <T>(query: string, params: unknown[] = []) => a.app.db.em.fork().execute<T[]>(query, params);
 
   const schedules = await sql<{ name: string; n: number }>('select name, count(*)::int as n from pgboss.schedule group by name');
-  expect(schedules.map((s) => s.name).sort()).toEqual(Object.values(MAINTENANCE_JOBS).sort());
+  expect(schedules.map((s) => s.name).sort()).toEqual([...Object.values(MAINTENANCE_JOBS), DISPATCH_NOTIFICATIONS_JOB].sort());
   expect(schedules.every((s) => s.n === 1)).toBe(true);
 
   // Occurrences of the idempotency purge's schedule, queued by both instances as their cron passes forward them; both
