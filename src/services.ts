@@ -203,6 +203,7 @@ export function createServices({
     config.cards,
     clock,
     logger,
+    events,
   );
   // Documents: a document saved from the chat takes its staged file in the same transaction.
   const documentsRepository = new DocumentsRepository(em);

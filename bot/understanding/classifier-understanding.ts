@@ -14,6 +14,8 @@ const FLOW_OF: Partial<Record<IntentName, FlowName>> = {
   block_card: 'cancelCard',
   save_document: 'saveDocument',
   list_documents: 'documents',
+  recharge: 'recharge',
+  recharge_status: 'rechargeOrders',
 };
 
 /**
@@ -46,6 +48,8 @@ const FAQ_FIRST_READINGS: ReadonlySet<IntentName> = new Set([
   'block_card',
   'list_documents',
   'save_document',
+  'recharge',
+  'recharge_status',
   'help',
 ]);
 

@@ -3,6 +3,7 @@ import type { Transactions, Tx } from '../db/repository';
 import type { AccountParticipant } from '../accounts/accounts.service';
 import type { Actor } from '../shared/access';
 import type { Clock } from '../shared/clock';
+import type { DomainEvents } from '../shared/domain-events';
 import type { Logger } from '../shared/logger';
 import { DomainError, validationError } from '../shared/errors';
 import { isUuid, newId } from '../shared/ids';
@@ -56,6 +57,8 @@ export class RechargeOrdersService implements AccountParticipant {
     private readonly cardsConfig: CardsConfig,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    /** Where a credited payment is announced (the chat's proactive notice), after its transaction committed. */
+    private readonly events: DomainEvents,
   ) {}
 
   /**
@@ -231,8 +234,6 @@ export class RechargeOrdersService implements AccountParticipant {
       if (reason === null) {
         const credited = await this.orders.credit(tx, order, payment, this.cardsConfig.balanceCapCents, 'Recarga por Pix');
         if (credited) {
-          // Outbox: the 'pix-paid' event (userId, cardId, amountCents, balanceCents) is to be recorded HERE, in this
-          // transaction, by the transactional outbox (built on its own branch); nothing is delivered from this module.
           return {
             kind: 'credited',
             order: { ...order, status: 'paid', paidAt: payment.paidAt.toISOString(), ledgerEntryId: credited.entryId },
@@ -247,6 +248,7 @@ export class RechargeOrdersService implements AccountParticipant {
       return { kind: 'refunding', order, reason, e2eid: payment.e2eid, refundId, amountCents: payment.amountCents };
     });
     this.logSettlement(payment, settlement);
+    if (settlement.kind === 'credited') this.announceCredit(settlement);
     if (settlement.kind === 'refunding') await this.askRefund(settlement.e2eid, settlement.refundId, settlement.amountCents);
     return settlement;
   }
@@ -298,6 +300,22 @@ export class RechargeOrdersService implements AccountParticipant {
       }
     }
     return { asked: pending.length, settled };
+  }
+
+  /**
+   * The one place a Pix credit is announced: 'recharge-confirmed', after the commit (a listener never reports a credit
+   * that rolled back) and only for the settlement that credited (a replayed webhook is `already-settled`, so the
+   * citizen is told once). The transactional outbox replaces this call by a record written inside `settle`'s transaction.
+   */
+  private announceCredit(settlement: Extract<Settlement, { kind: 'credited' }>): void {
+    const { order, balanceCents } = settlement;
+    this.events.publish({
+      type: 'recharge-confirmed',
+      userId: order.userId,
+      cardId: order.cardId,
+      amountCents: order.amountCents,
+      balanceCents,
+    });
   }
 
   /** Asks the PSP to give a payment back; a failure is logged and left to the refund job, which asks again. */
