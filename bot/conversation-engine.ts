@@ -96,6 +96,8 @@ const MENU_INTENTS: Readonly<Record<FlowName, IntentName>> = {
   question: 'faq',
   cardHistory: 'card_history',
   cards: 'list_cards',
+  recharge: 'recharge',
+  rechargeOrders: 'recharge_status',
 };
 const AT_MENU: Expecting = { at: 'menu', options: say.MENU.map((item) => ({ intent: MENU_INTENTS[item.flow] })) };
 
@@ -145,13 +147,14 @@ function whereIs(persisted: unknown): { flow: string; state: string } {
  * One reply per turn where possible: a message without options is joined to the one after it (a balance and the
  * "anything else?" menu arrive as one message with the menu's buttons). Fewer bubbles for the citizen, and one
  * outbound call per turn to the channel instead of two or three. A message with options is never merged into a later
- * one, since its buttons would be lost.
+ * one, since its buttons would be lost; nor is a message with an image or one marked `standalone`.
  */
 export function coalesce(messages: BotMessage[]): BotMessage[] {
   const result: BotMessage[] = [];
   for (const message of messages) {
     const previous = result.at(-1);
-    if (previous && (previous.choices ?? []).length === 0) {
+    // A message meant to stand alone (the Pix code to copy) is never joined with another, either way.
+    if (previous && (previous.choices ?? []).length === 0 && !previous.standalone && !message.standalone && !previous.image) {
       result[result.length - 1] = { ...message, text: `${previous.text}\n\n${message.text}` };
     } else {
       result.push(message);

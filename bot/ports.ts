@@ -40,7 +40,10 @@ function idempotencyKey(raw: string): string {
  * The flows' view of the domain, implemented over the same services as the REST API (blocking a card or saving a
  * document here runs exactly the method the API runs, with the same checks).
  */
-export function createWalletPorts(services: AppServices, options: { maxFileBytes: number }): WalletPorts {
+export function createWalletPorts(
+  services: AppServices,
+  options: { maxFileBytes: number; pix?: { orderMinCents: number; orderMaxCents: number } },
+): WalletPorts {
   return {
     async firstName(citizenId) {
       const user = await services.accounts.getProfile(citizen(citizenId));
@@ -83,6 +86,51 @@ export function createWalletPorts(services: AppServices, options: { maxFileBytes
         maskedNumber: `${document.label ? `${document.label} ` : ''}${maskDocumentNumber(document.type, document.number)}`,
         statusLabel: DOCUMENT_STATUS_LABELS[status],
       }));
+    },
+
+    rechargeLimits() {
+      const pix = options.pix;
+      return pix ? { minCents: pix.orderMinCents, maxCents: pix.orderMaxCents } : null;
+    },
+
+    async createRecharge(citizenId, cardId, amountCents, key) {
+      try {
+        const { result } = await services.rechargeOrders.create(citizen(citizenId), cardId, amountCents, idempotencyKey(key));
+        return {
+          ok: true,
+          order: {
+            brCode: result.brCode,
+            qrCodePng: result.qrCodePng,
+            amountCents: result.amountCents,
+            expiresAt: result.expiresAt,
+          },
+        };
+      } catch (error) {
+        return { ok: false, message: chatMessageFor(error) };
+      }
+    },
+
+    async listRecharges(citizenId, limit) {
+      const actor = citizen(citizenId);
+      const cards = (await services.cards.listCards(actor, { limit: 100 })).items;
+      // Each card's newest orders, merged: the newest `limit` of all of them are among these. One card after the other:
+      // the calls share the turn's database context.
+      const orders = [];
+      for (const card of cards) {
+        const page = await services.rechargeOrders.listForCard(actor, card.id, { limit });
+        orders.push(...page.items.map((order) => ({ order, masked: card.maskedNumber })));
+      }
+      return orders
+        .map(({ order, masked }) => ({
+          id: order.id,
+          masked,
+          amountCents: order.amountCents,
+          status: order.status,
+          createdAt: order.createdAt,
+          expiresAt: order.expiresAt,
+        }))
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+        .slice(0, limit);
     },
 
     async askFaq(question, client) {

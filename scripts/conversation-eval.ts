@@ -140,6 +140,8 @@ const FLOW_INTENTS: Record<FlowName, IntentName> = {
   question: 'faq',
   cardHistory: 'card_history',
   cards: 'list_cards',
+  recharge: 'recharge',
+  rechargeOrders: 'recharge_status',
 };
 
 /**
@@ -177,6 +179,7 @@ function rulesReading(text: string, at: PromptStep): Reading {
     case 'block.confirm':
     case 'save.labelConfirm':
     case 'save.confirm':
+    case 'recharge.confirm':
     case 'resume.offer': {
       const yes = parseYesNo(text);
       return yes === null ? read('out_of_context') : read(yes ? 'yes' : 'no');
@@ -222,6 +225,8 @@ function rulesReading(text: string, at: PromptStep): Reading {
     case 'history.card':
     case 'save.type':
     case 'faq.suggestions':
+    case 'recharge.card':
+    case 'recharge.amount':
       return read('inform');
   }
 }

@@ -111,6 +111,7 @@ export function createBotFrameworkBot({
   const engine = new ConversationEngine(
     createWalletPorts(services, {
       maxFileBytes: config.documents.maxFileBytes,
+      pix: config.pix,
     }),
     understanding,
     services.conversations,

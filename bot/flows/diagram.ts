@@ -7,6 +7,8 @@ import { createDocumentsMachine } from './documents.machine';
 import { createQuestionMachine } from './question.machine';
 import { createRootMachine } from './root.machine';
 import { createSaveDocumentMachine } from './save-document.machine';
+import { createRechargeMachine } from './recharge.machine';
+import { createRechargeOrdersMachine } from './recharge-orders.machine';
 import { MENU } from '../render/messages.pt-BR';
 import type { FlowName, WalletPorts } from './types';
 
@@ -24,6 +26,8 @@ const FLOW_WORDS: Readonly<Record<FlowName, string>> = {
   question: 'the FAQ',
   cardHistory: "a card's statement",
   cards: 'the list of cards',
+  recharge: 'a recharge by Pix',
+  rechargeOrders: 'the list of Pix recharges',
 };
 
 /** A label, or one built from the guard's static parameters (absent when they are computed from the event). */
@@ -90,6 +94,13 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   oneCard: 'the citizen has exactly one card',
   namedOwnCard: "the card named is one of the citizen's",
   answerNamesOwnCard: "the answer names one of the citizen's cards",
+  // recharge.machine.ts (the card guards are cancel-card.machine.ts's words)
+  pixUnavailable: 'Pix recharges are not configured',
+  amountGiven: 'the request said an amount',
+  amountInRange: 'the amount is within the per-order minimum and maximum',
+  validAmount: 'the answer is an amount within the per-order minimum and maximum',
+  answerOutOfRange: 'the answer is an amount outside the per-order minimum and maximum',
+  created: 'the Pix charge was created',
   // question.machine.ts
   isConfident: 'the FAQ is sure of its answer',
   hasSuggestions: 'the FAQ has close questions',
@@ -306,6 +317,12 @@ const TITLES: Array<[string, string, (ports: WalletPorts) => AnyStateMachine, Di
   // Flows not on the menu: the citizen asks for them in words.
   ["A card's statement (asked for in words, not on the menu)", 'card-history.machine.ts', createCardHistoryMachine],
   ['The list of cards (asked for in words, not on the menu)', 'cards.machine.ts', createCardsMachine],
+  ['Recharge by Pix (asked for in words, not on the menu)', 'recharge.machine.ts', createRechargeMachine],
+  [
+    'The latest Pix recharges and their status (asked for in words, not on the menu)',
+    'recharge-orders.machine.ts',
+    createRechargeOrdersMachine,
+  ],
 ];
 
 /** docs/conversation.md: one diagram per machine. `npm run docs:flows` writes it; a test keeps it current. */

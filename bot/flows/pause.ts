@@ -20,7 +20,7 @@ export interface PausedFlow {
 }
 
 /** The flows that pause with their data; the others are one turn long, or (the FAQ's suggestions) are not worth it. */
-export const PAUSABLE: ReadonlySet<string> = new Set<PausedFlowName>(['saveDocument', 'cancelCard', 'cardHistory']);
+export const PAUSABLE: ReadonlySet<string> = new Set<PausedFlowName>(['saveDocument', 'cancelCard', 'cardHistory', 'recharge']);
 
 /** Input every pausable flow accepts: `resume` restarts it at the paused step instead of at its start. */
 export interface ResumeInput {

@@ -10,6 +10,9 @@ import { createCardsMachine } from './cards.machine';
 import { createDocumentsMachine } from './documents.machine';
 import { createQuestionMachine } from './question.machine';
 import { createSaveDocumentMachine } from './save-document.machine';
+import { createRechargeMachine } from './recharge.machine';
+import { createRechargeOrdersMachine } from './recharge-orders.machine';
+import { NOT_CHARGED } from '../render/recharge.pt-BR';
 import { chooseFrom, type Command, type Digression, type IntentName, type Slots, type Utterance } from '../understanding';
 import type {
   BotMessage,
@@ -90,6 +93,8 @@ const NEEDS_CITIZEN: ReadonlySet<FlowName> = new Set([
   'documents',
   'cardHistory',
   'cards',
+  'recharge',
+  'rechargeOrders',
 ]);
 
 /** What a greeting, thanks or goodbye is answered with (bot/render/messages.pt-BR.ts `courtesy`). */
@@ -336,6 +341,8 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
       cancelCard: resumable(createCancelCardMachine(ports)),
       cardHistory: resumable(createCardHistoryMachine(ports)),
       cards: createCardsMachine(ports),
+      recharge: resumable(createRechargeMachine(ports)),
+      rechargeOrders: createRechargeOrdersMachine(ports),
       saveDocument: resumable(createSaveDocumentMachine(ports)),
       linkChannel: fromPromise<Outcome<{ userId: string }>, { conversation: ConversationKey; code: string }>(({ input }) =>
         ports.linkChannel(input.conversation, input.code),
@@ -476,6 +483,21 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               actions: ['rememberCitizen', 'clearPending'],
             },
             {
+              guard: { type: 'wants', params: { flow: 'recharge' } },
+              target: 'flow.recharge',
+              actions: [
+                'rememberCitizen',
+                'clearPending',
+                'rememberRequest',
+                { type: 'dropPausedOf', params: { flow: 'recharge' } },
+              ],
+            },
+            {
+              guard: { type: 'wants', params: { flow: 'rechargeOrders' } },
+              target: 'flow.rechargeOrders',
+              actions: ['rememberCitizen', 'clearPending'],
+            },
+            {
               guard: { type: 'wants', params: { flow: 'question' } },
               target: 'flow.question',
               actions: ['rememberCitizen', 'clearPending', 'forgetRequest'],
@@ -589,6 +611,11 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
           {
             guard: { type: 'pausedIs', params: { flow: 'cardHistory' } },
             target: 'flow.cardHistory',
+            actions: ['takePaused', 'announceResumed'],
+          },
+          {
+            guard: { type: 'pausedIs', params: { flow: 'recharge' } },
+            target: 'flow.recharge',
             actions: ['takePaused', 'announceResumed'],
           },
           { target: 'menu', actions: { type: 'sayMenu', params: {} } },
@@ -724,6 +751,12 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
           { guard: { type: 'pending', params: { flow: 'documents' } }, target: 'flow.documents', actions: 'clearPending' },
           { guard: { type: 'pending', params: { flow: 'cardHistory' } }, target: 'flow.cardHistory', actions: 'clearPending' },
           { guard: { type: 'pending', params: { flow: 'cards' } }, target: 'flow.cards', actions: 'clearPending' },
+          { guard: { type: 'pending', params: { flow: 'recharge' } }, target: 'flow.recharge', actions: 'clearPending' },
+          {
+            guard: { type: 'pending', params: { flow: 'rechargeOrders' } },
+            target: 'flow.rechargeOrders',
+            actions: 'clearPending',
+          },
           { target: 'menu', actions: { type: 'sayMenu', params: { lead: say.MENU_LEADS.afterLink } } },
         ],
       },
@@ -869,6 +902,43 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               id: 'flow',
               src: 'cards',
               input: ({ context }) => ({ citizenId: context.citizenId ?? '' }),
+              onDone: '#root.finished',
+            },
+          },
+          rechargeOrders: {
+            invoke: {
+              id: 'flow',
+              src: 'rechargeOrders',
+              input: ({ context }) => ({ citizenId: context.citizenId ?? '' }),
+              onDone: '#root.finished',
+            },
+          },
+          recharge: {
+            on: {
+              USER: [
+                {
+                  // Leaving before the Pix is generated: said plainly that no charge exists to pay.
+                  guard: 'isCancel',
+                  target: '#root.menu',
+                  actions: [
+                    { type: 'enqueue', params: { message: { text: NOT_CHARGED } } },
+                    { type: 'sayMenu', params: { lead: say.MENU_LEADS.choose } },
+                  ],
+                },
+                // A request at the confirmation is served with the flow paused: never taken as a yes.
+                ...DIGRESSIONS,
+              ],
+            },
+            invoke: {
+              id: 'flow',
+              src: 'recharge',
+              input: ({ context }) => ({
+                citizenId: context.citizenId ?? '',
+                keyPrefix: `${context.conversation.channel}:${context.conversation.conversationId}`,
+                card: context.request?.card,
+                amountCents: context.request?.amountCents,
+                resume: context.resumeFrom?.flow === 'recharge' ? context.resumeFrom : undefined,
+              }),
               onDone: '#root.finished',
             },
           },

@@ -12,6 +12,16 @@ export interface Choice {
 export interface BotMessage {
   text: string;
   choices?: Choice[];
+  /**
+   * An image shown with the text where the channel shows images (Web Chat, Teams, the Emulator): the Pix QR code. A
+   * channel that does not (plain text, WhatsApp) sends the text alone, so the text must make sense without it.
+   */
+  image?: { dataUrl: string; name: string };
+  /**
+   * Sent as a message of its own, never joined with the ones around it: the Pix copy-and-paste code, which the citizen
+   * copies whole with a long press.
+   */
+  standalone?: boolean;
 }
 
 /** What reading a file gives: its bytes, or why not (the chat says the same for every kind of "not received"). */
@@ -92,6 +102,28 @@ export interface NewDocument {
   idempotencyKey: string;
 }
 
+/** A Pix recharge order as the chat shows it. */
+export interface RechargeOrderSummary {
+  id: string;
+  /** "•••• 1234" */
+  masked: string;
+  amountCents: number;
+  status: 'pending' | 'paid' | 'expired' | 'refunding' | 'refunded' | 'refund_failed';
+  /** ISO 8601 instants. */
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** A Pix charge just created in the chat: the code to copy, its QR image, the amount and until when it can be paid. */
+export interface CreatedRecharge {
+  brCode: string;
+  /** PNG data URL of the QR code. */
+  qrCodePng: string;
+  amountCents: number;
+  /** ISO 8601 instant. */
+  expiresAt: string;
+}
+
 export type Outcome<T> = ({ ok: true } & T) | { ok: false; message: string };
 
 /**
@@ -119,6 +151,21 @@ export interface WalletPorts {
     channel: string,
   ): Promise<Outcome<{ protocol: string }>>;
   listDocuments(citizenId: string): Promise<DocumentSummary[]>;
+  /** The least and most one Pix recharge order may be, in centavos; null when Pix recharges are not configured. */
+  rechargeLimits(): { minCents: number; maxCents: number } | null;
+  /**
+   * Creates a Pix recharge order through the same service method as `POST /v1/cards/{id}/recharge-orders`; the key
+   * makes a repeated turn answer the same order instead of creating a second charge. Refusals (limits, a card that is
+   * not active) come back as the chat's pt-BR text.
+   */
+  createRecharge(
+    citizenId: string,
+    cardId: string,
+    amountCents: number,
+    idempotencyKey: string,
+  ): Promise<Outcome<{ order: CreatedRecharge }>>;
+  /** The citizen's most recent Pix recharge orders over all their cards, newest first. */
+  listRecharges(citizenId: string, limit: number): Promise<RechargeOrderSummary[]>;
   askFaq(question: string, client: string): Promise<FaqReply>;
   faqEntry(id: string): Promise<{ question: string; answer: string } | null>;
   /** Reads a file sent in the chat (5 MiB, PDF/JPEG/PNG) and keeps it until the document is confirmed. */
@@ -156,7 +203,8 @@ export interface ConversationKey {
   channelUserId: string;
 }
 
-export type FlowName = 'balance' | 'cancelCard' | 'saveDocument' | 'documents' | 'question' | 'cardHistory' | 'cards';
+export type FlowName =
+  'balance' | 'cancelCard' | 'saveDocument' | 'documents' | 'question' | 'cardHistory' | 'cards' | 'recharge' | 'rechargeOrders';
 
 /** Events the root machine sends to the flow it runs. */
 export type FlowEvent =

@@ -8,7 +8,7 @@ import { hasEmphasis, markdownText, plainText, presentationOf, withNumberedOptio
  * the bubble; the text is Markdown when it carries emphasis, with `speak` holding the same words without markup (what
  * the web chat page's live region reads). Anywhere else the options are a numbered list in plain text, and also
  * suggested actions for a client that happens to draw them. Either way a button sends the option's value, and typing
- * its number picks it.
+ * its number picks it. An image goes along as an attachment on the channels that draw buttons (they show images too).
  */
 export function toActivity(message: BotMessage, channelId: string | undefined): Partial<Activity> {
   const choices = message.choices ?? [];
@@ -23,6 +23,10 @@ export function toActivity(message: BotMessage, channelId: string | undefined): 
     locale: 'pt-BR',
     inputHint: choices.length > 0 ? 'expectingInput' : 'acceptingInput',
   };
+  // Images (the Pix QR code) only where the channel draws them; elsewhere the text stands on its own.
+  if (message.image && buttons) {
+    activity.attachments = [{ contentType: 'image/png', contentUrl: message.image.dataUrl, name: message.image.name }];
+  }
   if (choices.length > 0) {
     activity.suggestedActions = {
       to: [],

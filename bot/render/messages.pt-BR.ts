@@ -16,6 +16,8 @@ export const MENU: ReadonlyArray<{ flow: FlowName; label: string }> = [
 export const FLOW_LABELS: Readonly<Partial<Record<FlowName, string>>> = {
   cardHistory: 'Ver o extrato do cartão',
   cards: 'Ver meus cartões',
+  recharge: 'Recarregar o cartão por Pix',
+  rechargeOrders: 'Ver minhas recargas por Pix',
 };
 
 export const MENU_CHOICES: Choice[] = MENU.map((item) => ({ label: item.label, value: item.label }));
@@ -47,7 +49,7 @@ export function menu(lead = 'Posso ajudar em algo mais? Escolha uma opção:'): 
 
 export const MENU_HELP =
   'Você pode escolher pelo número (1 a 5), tocando no botão ou escrevendo o que precisa, por exemplo "qual meu saldo?", ' +
-  '"perdi meu cartão" ou "quero guardar minha CNH". Em qualquer momento: "cancelar" para desistir, "menu" para voltar ao ' +
+  '"perdi meu cartão", "quero recarregar" ou "quero guardar minha CNH". Em qualquer momento: "cancelar" para desistir, "menu" para voltar ao ' +
   'início, "voltar" para corrigir a resposta anterior e "ajuda" para explicar o passo atual. "Meus canais" mostra as ' +
   'conversas (WhatsApp, Teams...) vinculadas à sua conta.';
 
@@ -97,7 +99,7 @@ export function outOfScope(): BotMessage {
   return {
     text:
       'Com isso eu não consigo ajudar. 😅 Aqui eu posso:\n' +
-      '• consultar o saldo, o extrato e os seus cartões de transporte, e bloquear um cartão;\n' +
+      '• consultar o saldo, o extrato e os seus cartões de transporte, recarregar por Pix e bloquear um cartão;\n' +
       '• salvar e mostrar os documentos da sua carteira digital;\n' +
       '• tirar dúvidas sobre a Carteira Digital Carioca.\n' +
       'Escolha uma opção:',

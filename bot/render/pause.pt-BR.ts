@@ -4,7 +4,7 @@ import type { BotMessage, Choice } from '../flows/types';
 /** What IPlani says when a flow is paused, offered back, resumed or dropped (bot/flows/pause.ts). */
 
 /** The flows that can be paused with their data, as the citizen would name what they were doing. */
-export type PausedFlowName = 'saveDocument' | 'cancelCard' | 'cardHistory';
+export type PausedFlowName = 'saveDocument' | 'cancelCard' | 'cardHistory' | 'recharge';
 
 /** Each document type with its article, as in "salvando sua CNH". */
 const DOCUMENT_WITH_ARTICLE: Record<DocumentTypeCode, string> = {
@@ -23,6 +23,7 @@ const DOCUMENT_WITH_ARTICLE: Record<DocumentTypeCode, string> = {
 export function doing(flow: PausedFlowName, documentType?: DocumentTypeCode | null): string {
   if (flow === 'saveDocument') return `salvando ${documentType ? DOCUMENT_WITH_ARTICLE[documentType] : 'seu documento'}`;
   if (flow === 'cancelCard') return 'bloqueando seu cartão';
+  if (flow === 'recharge') return 'recarregando seu cartão';
   return 'vendo o extrato do seu cartão';
 }
 
@@ -49,6 +50,7 @@ export function pausedGoodbye(what: string): string {
 export function dropped(flow: PausedFlowName): string {
   if (flow === 'cancelCard') return 'Tudo bem, deixei de lado. Seu cartão NÃO foi bloqueado.';
   if (flow === 'saveDocument') return 'Tudo bem, deixei de lado. Nenhum documento foi salvo.';
+  if (flow === 'recharge') return 'Tudo bem, deixei de lado. Nenhuma cobrança Pix foi criada.';
   return 'Tudo bem, deixei de lado.';
 }
 

@@ -1,7 +1,15 @@
 import { MENU, MENU_CHOICES } from '../render/messages.pt-BR';
 import type { FlowName } from '../flows/types';
 import { chooseFrom, topicWords } from './choices';
-import { IntentClassifier, looksLikeQuestion, readsAsVague, saysStop, type Expecting, type IntentName } from './classifier';
+import {
+  afterGreeting,
+  IntentClassifier,
+  looksLikeQuestion,
+  readsAsVague,
+  saysStop,
+  type Expecting,
+  type IntentName,
+} from './classifier';
 import { digressionOf, OWN } from './digression';
 import type { Command, Understanding, Utterance } from './index';
 import { utteranceOf } from './rules';
@@ -14,6 +22,8 @@ const FLOW_OF: Partial<Record<IntentName, FlowName>> = {
   block_card: 'cancelCard',
   save_document: 'saveDocument',
   list_documents: 'documents',
+  recharge: 'recharge',
+  recharge_status: 'rechargeOrders',
 };
 
 /**
@@ -46,6 +56,8 @@ const FAQ_FIRST_READINGS: ReadonlySet<IntentName> = new Set([
   'block_card',
   'list_documents',
   'save_document',
+  'recharge',
+  'recharge_status',
   'help',
 ]);
 
@@ -87,6 +99,10 @@ export class ClassifierUnderstanding implements Understanding {
       (confident && !menuChoice && (act !== 'cancel' || expecting.at === 'menu' || saysStop(text))
         ? (COMMAND_OF[act] ?? null)
         : null);
+    // "bom diaa queria saber meu sado": a sure greeting whose words after it the network reads weakly (a typo it does not
+    // know), but the typo-forgiving keywords read as a request, is that request, as any weak reading falls back to them.
+    const rest = act === 'greeting' && expecting.at === 'menu' ? afterGreeting(text) : null;
+    const requestAfterGreeting = rest ? utteranceOf(rest).intent : null;
     const faqScore = understood.ranked.find((r) => r.intent === 'faq')?.score ?? 0;
     const faqFirst =
       expecting.at === 'menu' &&
@@ -108,7 +124,7 @@ export class ClassifierUnderstanding implements Understanding {
       digression: command ? null : digressionOf(understood, expecting, text),
       // A weak reading falls back to the rules' typo-forgiving words ("qual meu sado"); a confident one, a question
       // included, is never overridden by a keyword.
-      intent: chosenFlow ?? (confident ? flowOf(act, text) : rules.intent),
+      intent: chosenFlow ?? (confident ? (flowOf(act, text) ?? requestAfterGreeting) : rules.intent),
       yesNo: act === 'yes' ? true : act === 'no' ? false : null,
       number: rules.number,
       date: slots.date && /^\d{4}-\d{2}-\d{2}$/.test(slots.date) ? slots.date : rules.date,

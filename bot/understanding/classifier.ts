@@ -7,6 +7,7 @@ import committedModel from './corpus/model.pt-BR.json';
 import { AFTER_NUMBER_FILLER, labelIndex, numberedAnswer } from './choices';
 import { normalizeText } from '../../src/faq/text';
 import { dayAlone, Recognizers, type Slots } from './recognizers';
+import { amountAnswer, amountInRequest } from './money';
 
 /** What a citizen's message means (the labels of tests/conversation-eval). */
 export const INTENT_NAMES = [
@@ -21,6 +22,8 @@ export const INTENT_NAMES = [
   'block_card',
   'list_documents',
   'save_document',
+  'recharge',
+  'recharge_status',
   'faq',
   'link_account',
   'cancel',
@@ -49,6 +52,9 @@ export type PromptStep =
   | 'save.confirm'
   | 'faq.suggestions'
   | 'history.card'
+  | 'recharge.card'
+  | 'recharge.amount'
+  | 'recharge.confirm'
   /** "Quer continuar ... de onde parou?" after a flow was paused (bot/flows/pause.ts). */
   | 'resume.offer';
 
@@ -167,6 +173,8 @@ const ANYWHERE: ReadonlySet<IntentName> = new Set([
   'block_card',
   'list_documents',
   'save_document',
+  'recharge',
+  'recharge_status',
   'link_account',
   'greeting',
   'thanks',
@@ -177,10 +185,16 @@ const ANYWHERE: ReadonlySet<IntentName> = new Set([
 const ANSWERS: ReadonlySet<IntentName> = new Set(['yes', 'no', 'skip', 'inform']);
 /** Words that act on the conversation itself: they win over free text. */
 const COMMANDS: ReadonlySet<IntentName> = new Set(['cancel', 'back', 'help']);
-const YES_NO_STEPS: ReadonlySet<PromptStep> = new Set(['block.confirm', 'save.confirm', 'save.labelConfirm', 'resume.offer']);
+const YES_NO_STEPS: ReadonlySet<PromptStep> = new Set([
+  'block.confirm',
+  'save.confirm',
+  'save.labelConfirm',
+  'resume.offer',
+  'recharge.confirm',
+]);
 const SKIPPABLE_STEPS: ReadonlySet<PromptStep> = new Set(['save.state', 'save.expiry', 'save.attachment', 'faq.suggestions']);
 const CARD_REQUESTS: ReadonlySet<IntentName> = new Set(['balance', 'list_cards', 'card_history', 'block_card']);
-const CARD_INTENTS: ReadonlySet<IntentName> = new Set(['balance', 'card_history', 'block_card']);
+const CARD_INTENTS: ReadonlySet<IntentName> = new Set(['balance', 'card_history', 'block_card', 'recharge']);
 
 /** Chat shorthand spelled out, so "qto" and "quanto" are the same word to the network. */
 const SHORTHAND: Readonly<Record<string, string>> = {
@@ -614,7 +628,8 @@ export class IntentClassifier {
     const r = this.recognizers;
     switch (at) {
       case 'block.card':
-      case 'history.card': {
+      case 'history.card':
+      case 'recharge.card': {
         const card = r.card(text);
         // "o do meio" among the options shown is their middle one when there is one; else the flow decides.
         if (card && 'position' in card && card.position === 'middle' && options && options.length % 2 === 1)
@@ -643,8 +658,13 @@ export class IntentClassifier {
         // A day alone ("dia 18") answers the step when the month was given before; the flow keeps the month.
         return date ? { date } : dayAlone(text) !== null ? {} : null;
       }
+      case 'recharge.amount': {
+        const amountCents = amountAnswer(text, (words) => r.number(words));
+        return amountCents === null ? null : { amountCents };
+      }
       case 'menu':
       case 'block.confirm':
+      case 'recharge.confirm':
       case 'save.label':
       case 'save.labelConfirm':
       case 'save.attachment':
@@ -662,6 +682,10 @@ export class IntentClassifier {
     if (CARD_INTENTS.has(intent)) {
       const card = r.card(text);
       if (card) slots.card = card;
+    }
+    if (intent === 'recharge') {
+      const amountCents = amountInRequest(text, (words) => r.number(words));
+      if (amountCents !== null) slots.amountCents = amountCents;
     }
     if (intent === 'block_card') {
       const reason = r.blockReason(text);

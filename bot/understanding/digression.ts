@@ -35,6 +35,8 @@ const REQUESTS: ReadonlySet<IntentName> = new Set([
   'block_card',
   'list_documents',
   'save_document',
+  'recharge',
+  'recharge_status',
 ]);
 
 /**
@@ -45,10 +47,11 @@ const OWN_REQUEST: Partial<Record<string, IntentName>> = {
   block: 'block_card',
   save: 'save_document',
   history: 'card_history',
+  recharge: 'recharge',
 };
 
 /** Steps that pick one of the citizen's cards. */
-const CARD_STEPS: ReadonlySet<PromptStep> = new Set(['block.card', 'history.card']);
+const CARD_STEPS: ReadonlySet<PromptStep> = new Set(['block.card', 'history.card', 'recharge.card']);
 const CARD_LOOKUPS: ReadonlySet<IntentName> = new Set(['balance', 'list_cards']);
 
 /** Steps where a digression is not one: the menu, the FAQ's own suggestions and the offer to resume a paused flow. */

@@ -4,6 +4,9 @@ import type { AddressInfo } from 'node:net';
 export interface ConnectorActivity {
   type: string;
   text?: string;
+  /** The words of a Markdown reply without its markup. */
+  speak?: string;
+  attachments?: Array<{ contentType: string; contentUrl?: string; name?: string }>;
   suggestedActions?: { actions: Array<{ title: string; value: string }> };
   replyToId?: string;
   conversation?: { id: string };

@@ -106,3 +106,19 @@ describe('the emphasis markup', () => {
     expect(plainText(text)).toBe('ab cd e');
   });
 });
+
+describe('an image (the Pix QR code)', () => {
+  const message = { text: 'Pague até 18:30.', image: { dataUrl: 'data:image/png;base64,AA==', name: 'pix-recarga.png' } };
+
+  it.each(['webchat', 'msteams', 'emulator'])('%s: goes as a PNG attachment with the text', (channel) => {
+    expect(toActivity(message, channel)).toMatchObject({
+      text: 'Pague até 18:30.',
+      attachments: [{ contentType: 'image/png', contentUrl: 'data:image/png;base64,AA==', name: 'pix-recarga.png' }],
+    });
+  });
+
+  it('plain-text channels and WhatsApp get the text alone', () => {
+    expect(toActivity(message, 'test').attachments).toBeUndefined();
+    expect(renderForWhatsApp(message)).toEqual(renderForWhatsApp({ text: message.text }));
+  });
+});

@@ -11,7 +11,7 @@ describe('docs/conversation.md', () => {
 
   it('has one Mermaid diagram per machine with the states of each flow', () => {
     const doc = conversationDoc();
-    expect(doc.match(/```mermaid/g)).toHaveLength(9);
+    expect(doc.match(/```mermaid/g)).toHaveLength(11);
     for (const state of [
       'flow_saveDocument',
       'issuerState',
@@ -21,6 +21,8 @@ describe('docs/conversation.md', () => {
       'blocking',
       'suggesting',
       'loadingHistory',
+      'flow_recharge',
+      'ordering',
     ]) {
       expect(doc).toContain(state);
     }
