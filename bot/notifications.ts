@@ -5,6 +5,7 @@ import type { Logger } from '../src/shared/logger';
 import { channelKey } from '../src/conversations/channel-key';
 import { toActivity } from './render/activity';
 import { blockedNotice, rechargeNotice } from './render/messages.pt-BR';
+import { expiringNotice, lowBalanceNotice } from './render/notices.pt-BR';
 
 /**
  * Channels whose conversations this adapter can write to proactively (through their Bot Connector serviceUrl, which
@@ -16,9 +17,11 @@ export const NOTIFIABLE_CHANNELS: ReadonlySet<string> = new Set(
 );
 
 /**
- * Proactive notifications: when a recharge is confirmed or a card blocked (through the REST API or the chat), every
- * conversation of that citizen that opted in ("ativar avisos") gets a message, through the stored conversation
- * reference. Failures are logged, never surfaced to the operation that caused the event.
+ * Proactive notifications: when a recharge is confirmed or a card blocked (through the REST API or the chat), a
+ * document is about to expire or a debit takes a card below the citizen's low-balance threshold, every conversation of
+ * that citizen that opted in ("ativar avisos") gets a message, through the stored conversation reference. Which of the
+ * last two the citizen gets is their choice (GET/PATCH /v1/me/notifications, or the chat): the events are only
+ * emitted for citizens who want them. Failures are logged, never surfaced to the operation that caused the event.
  */
 export function subscribeNotifications(
   services: AppServices,
@@ -31,11 +34,7 @@ export function subscribeNotifications(
       NOTIFIABLE_CHANNELS.has(a.channel),
     );
     if (addresses.length === 0) return;
-    const card = await services.cards.getCard({ id: event.userId, role: 'citizen' }, event.cardId);
-    const text =
-      event.type === 'recharge-confirmed'
-        ? rechargeNotice(card.maskedNumber, event.amountCents, event.balanceCents)
-        : blockedNotice(card.maskedNumber, event.protocol);
+    const text = await noticeText(services, event);
     for (const { replyAddress } of addresses) {
       try {
         await adapter.continueConversationAsync(appId ?? '', replyAddress as Partial<ConversationReference>, async (context) => {
@@ -46,4 +45,18 @@ export function subscribeNotifications(
       }
     }
   });
+}
+
+/** The pt-BR text of an event's notice; a card is named by its masked number, a document by its type. */
+async function noticeText(services: AppServices, event: DomainEvent): Promise<string> {
+  if (event.type === 'document-expiring') return expiringNotice(event.documentType, event.expiresOn, event.daysBefore);
+  const card = await services.cards.getCard({ id: event.userId, role: 'citizen' }, event.cardId);
+  switch (event.type) {
+    case 'recharge-confirmed':
+      return rechargeNotice(card.maskedNumber, event.amountCents, event.balanceCents);
+    case 'card-blocked':
+      return blockedNotice(card.maskedNumber, event.protocol);
+    case 'low-balance':
+      return lowBalanceNotice(card.maskedNumber, event.balanceCents, event.thresholdCents);
+  }
 }

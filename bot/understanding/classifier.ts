@@ -23,6 +23,8 @@ export const INTENT_NAMES = [
   'save_document',
   'faq',
   'link_account',
+  /** Which notices the citizen gets: expiry reminders, the low-balance alert (read further by notice-settings.ts). */
+  'notice_settings',
   'cancel',
   'yes',
   'no',

@@ -3,7 +3,20 @@ import type { Logger } from './logger';
 /** Things that happened, for whoever wants to react (proactive chat notifications). Never carry secrets. */
 export type DomainEvent =
   | { type: 'recharge-confirmed'; userId: string; cardId: string; amountCents: number; balanceCents: number }
-  | { type: 'card-blocked'; userId: string; cardId: string; protocol: string };
+  | { type: 'card-blocked'; userId: string; cardId: string; protocol: string }
+  /** A reminder that a saved document expires soon: sent once per document and offset (`daysBefore`, 30, 7, 1...). */
+  | {
+      type: 'document-expiring';
+      userId: string;
+      documentId: string;
+      /** The document type's pt-BR short label ("CNH", "RG"): never its number. */
+      documentType: string;
+      /** The expiry date, `YYYY-MM-DD`. */
+      expiresOn: string;
+      daysBefore: number;
+    }
+  /** A debit took the card's balance from at least the citizen's threshold to below it: once per crossing. */
+  | { type: 'low-balance'; userId: string; cardId: string; balanceCents: number; thresholdCents: number };
 
 type Listener = (event: DomainEvent) => Promise<void> | void;
 

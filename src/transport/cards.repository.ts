@@ -38,6 +38,11 @@ const ENTRY_JSON = `jsonb_build_object(
  * nothing happens and the caller tries again: a count that missed a concurrent recharge never decides anything.
  * A concurrent request with the same key that committed first makes this statement's key INSERT fail (unique
  * violation), which undoes the whole statement.
+ *
+ * A debit also decides, in the same statement, whether it crossed the citizen's low-balance threshold: the balance
+ * before it (the balance after plus the amount, both of the row version it updated) was at least the threshold and the
+ * balance after is below it. Concurrent debits of a card update its row one after the other, each on the version the
+ * previous one left, so exactly one of them crosses; a recharge back above the threshold re-arms the alert.
  */
 function balanceChangeSql(type: 'recharge' | 'debit'): string {
   const recharge = type === 'recharge';
@@ -62,7 +67,7 @@ function balanceChangeSql(type: 'recharge' | 'debit'): string {
           and ${recharge ? 'balance_cents + ?::bigint <= ?::bigint' : 'balance_cents >= ?::bigint'}
           ${recharge ? 'and ledger_seq = (select ledger_seq from snap) and (select recent from snap) < ?::bigint' : ''}
           and not exists (select 1 from existing)
-        returning id, balance_cents, ledger_seq
+        returning id, user_id, balance_cents, ledger_seq
      ),
      l as (
        insert into card_ledger (id, card_id, seq, type, amount_cents, balance_after_cents, idempotency_key, description)
@@ -77,11 +82,23 @@ function balanceChangeSql(type: 'recharge' | 'debit'): string {
               now()
          from l
        returning outcome
-     )
-     select 'applied' as kind, null::text as id, null::text as fingerprint, null::text as state, k.outcome, null::boolean as expired
+     )${
+       recharge
+         ? ''
+         : `,
+     crossing as (
+       select p.low_balance_threshold_cents as threshold, c.user_id
+         from l join c on c.id = l.card_id join notification_preferences p on p.user_id = c.user_id
+        where l.balance_after_cents < p.low_balance_threshold_cents
+          and l.balance_after_cents + l.amount_cents >= p.low_balance_threshold_cents
+     )`
+     }
+     select 'applied' as kind, null::text as id, null::text as fingerprint, null::text as state, k.outcome, null::boolean as expired,
+            ${recharge ? 'null::bigint' : '(select threshold from crossing)'} as crossed_threshold,
+            ${recharge ? 'null::text' : '(select user_id::text from crossing)'} as crossed_owner
        from k
      union all
-     select 'existing', e.id::text, e.fingerprint::text, e.state::text, e.outcome, e.expired from existing e`;
+     select 'existing', e.id::text, e.fingerprint::text, e.state::text, e.outcome, e.expired, null::bigint, null::text from existing e`;
 }
 
 const RECHARGE = prepared('card_recharge', balanceChangeSql('recharge'));
@@ -141,7 +158,14 @@ export function balanceChangeQuery(change: BalanceStatement): { statement: Prepa
  * key was there: nothing changed), or `unchanged` (the card refused, or changed concurrently: nothing changed).
  */
 export type BalanceStatementResult =
-  { kind: 'applied'; outcome: unknown } | { kind: 'existing'; key: StoredKey } | { kind: 'unchanged' };
+  | {
+      kind: 'applied';
+      outcome: unknown;
+      /** A debit that took the balance below the card owner's low-balance threshold: the owner and the threshold. */
+      crossed: { ownerId: string; thresholdCents: number } | null;
+    }
+  | { kind: 'existing'; key: StoredKey }
+  | { kind: 'unchanged' };
 
 /** A card as a refused balance change finds it, with its recharges inside the velocity window. */
 export interface BalanceState {
@@ -453,7 +477,13 @@ export class CardsRepository extends Repository {
     }
     const row = rows[0];
     if (!row) return { kind: 'unchanged' };
-    if (row.kind === 'applied') return { kind: 'applied', outcome: row.outcome };
+    if (row.kind === 'applied') {
+      const crossed =
+        row.crossed_threshold === null || row.crossed_threshold === undefined
+          ? null
+          : { ownerId: String(row.crossed_owner), thresholdCents: Number(row.crossed_threshold) };
+      return { kind: 'applied', outcome: row.outcome, crossed };
+    }
     return { kind: 'existing', key: toStoredKey(row) };
   }
 

@@ -67,6 +67,9 @@ function protocolYear(now: Date): string {
   return new Intl.DateTimeFormat('en', { timeZone: 'America/Sao_Paulo', year: 'numeric' }).format(now);
 }
 
+/** A balance change's outcome, with the low-balance crossing its statement decided (debits only; never on a replay). */
+type BalanceOutcome = IdempotentResult<BalanceChange> & { crossed?: { ownerId: string; thresholdCents: number } | null };
+
 /** The stored outcome of a balance change, as the money path's statement wrote it (JSON, text on some drivers). */
 function balanceChangeOf(outcome: unknown): BalanceChange {
   const parsed = (typeof outcome === 'string' ? JSON.parse(outcome) : outcome) as { result: BalanceChange };
@@ -160,7 +163,7 @@ export class CardsService implements AccountParticipant {
     idempotencyKey: string | undefined,
   ): Promise<IdempotentResult<BalanceChange>> {
     const access = cardAccess.scope(actor, 'recharge');
-    const outcome = await this.observed('recharge', async () => {
+    const { result, replayed } = await this.observed('recharge', async () => {
       const key = parseIdempotencyKey(idempotencyKey);
       const { rechargeMinCents, rechargeMaxCents } = this.config;
       if (!Number.isSafeInteger(amountCents) || amountCents < rechargeMinCents || amountCents > rechargeMaxCents) {
@@ -174,6 +177,7 @@ export class CardsService implements AccountParticipant {
       if (!isUuid(cardId)) throw cardAccess.notFound();
       return this.changeBalance(actor, access, 'recharge', cardId, amountCents, key);
     });
+    const outcome = { result, replayed };
     // Announced after the commit and once: a replay is the same recharge, not a new one.
     if (!outcome.replayed) {
       this.events.publish({
@@ -198,7 +202,7 @@ export class CardsService implements AccountParticipant {
     idempotencyKey: string | undefined,
   ): Promise<IdempotentResult<BalanceChange>> {
     const access = cardAccess.scope(actor, 'debit');
-    return this.observed('debit', async () => {
+    const { crossed, ...outcome } = await this.observed('debit', async () => {
       const key = parseIdempotencyKey(idempotencyKey);
       if (!Number.isSafeInteger(amountCents) || amountCents < 1) {
         throw validationError([
@@ -208,13 +212,21 @@ export class CardsService implements AccountParticipant {
       if (!isUuid(cardId)) throw cardAccess.notFound();
       return this.changeBalance(actor, access, 'debit', cardId, amountCents, key);
     });
+    // Decided by the debit's own statement, so only the debit that crossed carries it (a replay carries none).
+    if (crossed) this.announceLowBalance(crossed.ownerId, cardId, outcome.result.balanceCents, crossed.thresholdCents);
+    return outcome;
+  }
+
+  /**
+   * The one emission site of the low-balance alert. Published after the debit committed; with the transactional outbox
+   * the event is written by the debit's statement itself.
+   */
+  private announceLowBalance(userId: string, cardId: string, balanceCents: number, thresholdCents: number): void {
+    this.events.publish({ type: 'low-balance', userId, cardId, balanceCents, thresholdCents });
   }
 
   /** Runs one recharge or debit in its own span and counts its outcome (`ok`, `replayed` or the error code). */
-  private observed(
-    operation: 'recharge' | 'debit',
-    run: () => Promise<IdempotentResult<BalanceChange>>,
-  ): Promise<IdempotentResult<BalanceChange>> {
+  private observed(operation: 'recharge' | 'debit', run: () => Promise<BalanceOutcome>): Promise<BalanceOutcome> {
     return traced(`cards.${operation}`, { 'app.operation': operation }, async (span) => {
       try {
         const outcome = await run();
@@ -241,7 +253,7 @@ export class CardsService implements AccountParticipant {
     cardId: string,
     amountCents: number,
     key: string,
-  ): Promise<IdempotentResult<BalanceChange>> {
+  ): Promise<BalanceOutcome> {
     const scope: IdempotencyScope = {
       userId: actor.id,
       operation: type === 'recharge' ? 'card.recharge' : 'card.debit',
@@ -268,7 +280,7 @@ export class CardsService implements AccountParticipant {
               await this.cards.lockOwned(tx, cardId, access.ownerId);
               return this.cards.changeBalance(statement, tx);
             });
-      if (done.kind === 'applied') return { result: balanceChangeOf(done.outcome), replayed: false };
+      if (done.kind === 'applied') return { result: balanceChangeOf(done.outcome), replayed: false, crossed: done.crossed };
       if (done.kind === 'existing') {
         const answered = await this.idempotency.answer<BalanceChange>(done.key, statement.fingerprint);
         if (answered) return answered;
