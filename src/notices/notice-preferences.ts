@@ -18,10 +18,13 @@ export interface NoticePreferencesChange {
 /** The largest threshold accepted: R$ 1.000,00 (above any balance cap a card is likely to have). */
 export const MAX_THRESHOLD_CENTS = 100_000;
 
-/** Applies a change to the current preferences, or throws a validation error (pt-BR) naming every bad field. */
-export function applyChange(current: NoticePreferences, change: NoticePreferencesChange): NoticePreferences {
+/** A change once validated: only the fields to change. */
+export type ValidChange = Partial<NoticePreferences>;
+
+/** Validates a change, or throws a validation error (pt-BR) naming every bad field. */
+export function validChange(change: NoticePreferencesChange): ValidChange {
   const errors: FieldError[] = [];
-  const next = { ...current };
+  const next: ValidChange = {};
   if (change.expiryReminders !== undefined) {
     if (typeof change.expiryReminders === 'boolean') next.expiryReminders = change.expiryReminders;
     else

@@ -1,6 +1,6 @@
 import { Repository, isoOf, type Tx } from '../db/repository';
 import { JOBS_SCHEMA } from '../jobs/jobs.repository';
-import type { NoticePreferences } from './notice-preferences';
+import type { NoticePreferences, ValidChange } from './notice-preferences';
 
 /** A reminder recorded by a run: the row inserted now, with what the notice needs. */
 export interface DueReminder {
@@ -38,18 +38,32 @@ export class NoticesRepository extends Repository {
     };
   }
 
-  /** Stores the citizen's preferences (one statement: a concurrent first change cannot insert twice). */
-  async save(userId: string, preferences: NoticePreferences, at: Date): Promise<NoticePreferences> {
-    await this.run(
+  /**
+   * Changes the fields of `change` and returns the preferences as stored, in one statement: the first change inserts
+   * the row (the defaults for the other fields), a later one updates only its fields, so two concurrent changes of
+   * different fields both stay.
+   */
+  async save(userId: string, change: ValidChange, at: Date): Promise<NoticePreferences> {
+    const setsExpiry = change.expiryReminders !== undefined;
+    const setsThreshold = change.lowBalanceThresholdCents !== undefined;
+    const expiry = change.expiryReminders ?? DEFAULT_PREFERENCES.expiryReminders;
+    const threshold = change.lowBalanceThresholdCents ?? null;
+    const row = await this.row(
       `insert into notification_preferences (user_id, expiry_reminders, low_balance_threshold_cents, updated_at)
        values (?, ?, ?, ?)
        on conflict (user_id) do update
-          set expiry_reminders = excluded.expiry_reminders,
-              low_balance_threshold_cents = excluded.low_balance_threshold_cents,
-              updated_at = excluded.updated_at`,
-      [userId, preferences.expiryReminders, preferences.lowBalanceThresholdCents, at.toISOString()],
+          set expiry_reminders = case when ?::boolean then excluded.expiry_reminders
+                                      else notification_preferences.expiry_reminders end,
+              low_balance_threshold_cents = case when ?::boolean then excluded.low_balance_threshold_cents
+                                                 else notification_preferences.low_balance_threshold_cents end,
+              updated_at = excluded.updated_at
+       returning expiry_reminders, low_balance_threshold_cents`,
+      [userId, expiry, threshold, at.toISOString(), setsExpiry, setsThreshold],
     );
-    return preferences;
+    return {
+      expiryReminders: Boolean(row!.expiry_reminders),
+      lowBalanceThresholdCents: row!.low_balance_threshold_cents === null ? null : Number(row!.low_balance_threshold_cents),
+    };
   }
 
   /**

@@ -5,7 +5,7 @@ import { todayInRio } from '../documents/expiry';
 import type { Actor } from '../shared/access';
 import type { Clock } from '../shared/clock';
 import type { DomainEvent, DomainEvents } from '../shared/domain-events';
-import { applyChange, type NoticePreferences, type NoticePreferencesChange } from './notice-preferences';
+import { validChange, type NoticePreferences, type NoticePreferencesChange } from './notice-preferences';
 import type { NoticesRepository } from './notices.repository';
 
 export type { NoticePreferences, NoticePreferencesChange } from './notice-preferences';
@@ -35,8 +35,7 @@ export class NoticesService implements AccountParticipant {
    * 100000 centavos, or null for no alert); absent fields stay. Invalid values: `validation-error` with pt-BR messages.
    */
   async update(actor: Actor, change: NoticePreferencesChange): Promise<NoticePreferences> {
-    const current = await this.notices.preferencesOf(actor.id);
-    return this.notices.save(actor.id, applyChange(current, change), this.clock.now());
+    return this.notices.save(actor.id, validChange(change), this.clock.now());
   }
 
   /**
