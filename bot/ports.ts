@@ -6,6 +6,14 @@ import { DOCUMENT_STATUS_LABELS } from '../src/documents/expiry';
 import type { RequestInfo } from '../src/shared/request-info';
 import { chatMessageFor } from './render/errors';
 import {
+  EXPIRY_REMINDERS_OFF,
+  EXPIRY_REMINDERS_ON,
+  LOW_BALANCE_NEEDS_AMOUNT,
+  LOW_BALANCE_OFF,
+  lowBalanceOn,
+  noticeChoices,
+} from './render/notices.pt-BR';
+import {
   FILE_NOT_RECEIVED,
   LINK_INVALID,
   LINK_SPACE_LOCKED,
@@ -216,6 +224,30 @@ export function createWalletPorts(
         message: channelUnlinked(channelLabel(link.channel), maskChannelUser(link.channelUserId)),
         thisConversation: link.channel === conversation.channel && link.channelUserId === conversation.channelUserId,
       };
+    },
+
+    async noticeSettings(citizenId, request) {
+      const actor = citizen(citizenId);
+      switch (request.kind) {
+        case 'list':
+        case 'help':
+          return noticeChoices(await services.notices.preferences(actor));
+        case 'expiry':
+          await services.notices.update(actor, { expiryReminders: request.on });
+          return request.on ? EXPIRY_REMINDERS_ON : EXPIRY_REMINDERS_OFF;
+        case 'low-balance-off':
+          await services.notices.update(actor, { lowBalanceThresholdCents: null });
+          return LOW_BALANCE_OFF;
+        case 'low-balance-no-amount':
+          return LOW_BALANCE_NEEDS_AMOUNT;
+        case 'low-balance':
+          try {
+            await services.notices.update(actor, { lowBalanceThresholdCents: request.thresholdCents });
+            return lowBalanceOn(request.thresholdCents);
+          } catch (error) {
+            return chatMessageFor(error);
+          }
+      }
     },
 
     async setNotifications(conversation, citizenId, on, replyAddress) {

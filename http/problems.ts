@@ -114,6 +114,8 @@ export function problemFor(code: ProblemCode, detail?: string, errors?: FieldErr
 /** tsoa reports `body.cpf` style keys with English messages; we keep the path and say it in pt-BR. */
 function translateTsoaMessage(message: string): string {
   if (/is an excess property/i.test(message) || /excess propert/i.test(message)) return 'propriedade não permitida';
+  // A nullable field (`number | null`) given another type: tsoa reports each alternative's failure, in English.
+  if (/could not match the union/i.test(message)) return 'tipo de valor não aceito neste campo';
   if (/is required/i.test(message)) return 'campo obrigatório';
   if (/invalid (integer|float|number)/i.test(message)) return 'deve ser um número';
   if (/must be an? integer/i.test(message)) return 'deve ser um número inteiro';

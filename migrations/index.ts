@@ -14,6 +14,7 @@ import { Migration20261206000000_channel_trust } from './Migration20261206000000
 import { Migration20261207030000_idempotency_operations } from './Migration20261207030000_idempotency_operations';
 import { Migration20261208000000_pix_recharge_orders } from './Migration20261208000000_pix_recharge_orders';
 import { Migration20261209000000_outbox } from './Migration20261209000000_outbox';
+import { Migration20261210000000_notices } from './Migration20261210000000_notices';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered by glob) so the same list runs from TypeScript in tests
@@ -36,4 +37,5 @@ export const migrationsList = [
   { name: 'Migration20261207030000_idempotency_operations', class: Migration20261207030000_idempotency_operations },
   { name: 'Migration20261208000000_pix_recharge_orders', class: Migration20261208000000_pix_recharge_orders },
   { name: 'Migration20261209000000_outbox', class: Migration20261209000000_outbox },
+  { name: 'Migration20261210000000_notices', class: Migration20261210000000_notices },
 ];

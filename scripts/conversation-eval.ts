@@ -167,6 +167,9 @@ function rulesReading(text: string, at: PromptStep): Reading {
       case 'channels':
       case 'notifications':
         return read('out_of_scope');
+      // Only the classifier's reading carries it (detectCommand never does): listed for the exhaustive switch.
+      case 'notice-settings':
+        return read('notice_settings');
     }
   }
   const option = /^\s*(\d{1,2})\s*$/.exec(text);

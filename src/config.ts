@@ -31,6 +31,7 @@ export interface Config {
   idempotency: IdempotencyConfig;
   jobs: JobsConfig;
   notifications: NotificationsConfig;
+  notices: NoticesConfig;
   faq: FaqConfig;
   bot: BotConfig;
   mail: MailConfig;
@@ -319,6 +320,14 @@ export interface JobsConfig {
   stopTimeoutMs: number;
 }
 
+/** The notices a citizen chooses (src/notices): document expiry reminders and the low-balance alert. */
+export interface NoticesConfig {
+  /** When the expiry-reminder job runs (a cron expression, UTC); the default is every day at 12:00 UTC (09:00 in Rio). */
+  expiryReminderCron: string;
+  /** How many days before a document's expiry date a reminder is sent, largest first (default 30, 7 and 1). */
+  expiryReminderDays: number[];
+}
+
 export interface MailConfig {
   /**
    * smtp:// or smtps:// URL; unset = development mode, mail printed to the log with a clear marker (refused with
@@ -400,6 +409,33 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(`${name} must be a whole number between ${min} and ${max}, got "${raw}"`);
   }
   return value;
+}
+
+/** A five-field cron expression (minute hour day month weekday) of digits, `*`, `/`, `,` and `-`. */
+function cron(env: Env, name: string, fallback: string): string {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const fields = raw.split(/\s+/);
+  if (fields.length !== 5 || !fields.every((field) => /^[\d*/,-]+$/.test(field))) {
+    throw new ConfigError(`${name} must be a five-field cron expression such as "0 12 * * *", got "${raw}"`);
+  }
+  return fields.join(' ');
+}
+
+/** A comma-separated list of distinct whole numbers between `min` and `max`, returned largest first. */
+function integerList(env: Env, name: string, fallback: number[], min: number, max: number): number[] {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const parts = raw.split(',').map((part) => part.trim());
+  const values = parts.map(Number);
+  if (
+    parts.some((part) => !/^\d+$/.test(part)) ||
+    values.some((v) => v < min || v > max) ||
+    new Set(values).size !== values.length
+  ) {
+    throw new ConfigError(`${name} must be distinct whole numbers between ${min} and ${max} separated by commas, got "${raw}"`);
+  }
+  return values.sort((a, b) => b - a);
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
@@ -720,6 +756,10 @@ export function loadConfig(env: Env = process.env): Config {
       stopTimeoutMs: integer(env, 'JOBS_STOP_TIMEOUT_MS', 10_000, 0, 600_000),
     },
     notifications: notifications(env, nodeEnv),
+    notices: {
+      expiryReminderCron: cron(env, 'NOTIFY_EXPIRY_REMINDER_CRON', '0 12 * * *'),
+      expiryReminderDays: integerList(env, 'NOTIFY_EXPIRY_REMINDER_DAYS', [30, 7, 1], 0, 365),
+    },
     bot: {
       endpoint: oneOf(env, 'BOT_ENDPOINT', ['on', 'off'] as const, 'on'),
       appId: read(env, 'MICROSOFT_APP_ID'),

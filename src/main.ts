@@ -36,6 +36,7 @@ import type { PublicLinks } from './shared/public-links';
 import { systemClock, type Clock } from './shared/clock';
 import { defineMaintenanceJobs } from './jobs/maintenance-jobs';
 import { definePixJobs } from './payments/pix-jobs';
+import { defineNoticeJobs } from './notices/notice-jobs';
 import { createPixWebhookServer } from '../api/http/pix-webhook';
 import { PspClient } from '../http/psp-client';
 
@@ -363,6 +364,7 @@ export async function startJobs(
   defineMaintenanceJobs(services.jobRunner, { config, services, em: db.em, clock });
   defineNotificationJobs(services.jobRunner, config.notifications, sweep);
   if (config.pix) definePixJobs(services.jobRunner, services.rechargeOrders);
+  defineNoticeJobs(services.jobRunner, config.notices, services.notices);
   await services.jobRunner.start({ workers });
 }
 

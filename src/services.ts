@@ -58,6 +58,8 @@ import { JobsService } from './jobs/jobs.service';
 import { RechargeOrdersService } from './payments/recharge-orders.service';
 import { RechargeOrdersRepository } from './payments/recharge-orders.repository';
 import type { PixProvider } from './payments/psp';
+import { NoticesService } from './notices/notices.service';
+import { NoticesRepository } from './notices/notices.repository';
 
 /** Everything a service may depend on. The entity manager is the root one: inside a request it resolves to the request's fork. */
 export interface ServiceDependencies {
@@ -106,6 +108,8 @@ export interface AppServices {
   jobs: JobsService;
   /** Pix recharge orders and the PSP's payments. */
   rechargeOrders: RechargeOrdersService;
+  /** The notices a citizen chooses: expiry reminders and the low-balance alert. */
+  notices: NoticesService;
 }
 
 /** Builds the domain services once per app, each after what it depends on, everything through constructors. */
@@ -251,6 +255,13 @@ export function createServices({
     channelLinkNotices,
     audit,
   );
+  const citizenNotices = new NoticesService(
+    new NoticesRepository(em),
+    transactions,
+    outbox,
+    clock,
+    config.notices.expiryReminderDays,
+  );
   // Accounts come last: the modules that take part in registration, erasure and export are built first.
   const accounts = new AccountsService(
     transactions,
@@ -262,7 +273,7 @@ export function createServices({
     reauth,
     notices,
     { emailChangeUndoTtlHours: config.auth.emailChangeUndoTtlHours },
-    [identities, mfa, cards, rechargeOrders, documents, channelLinks, outbox],
+    [identities, mfa, cards, rechargeOrders, citizenNotices, documents, channelLinks, outbox],
     identities,
     clock,
   );
@@ -292,5 +303,6 @@ export function createServices({
     jobRunner,
     jobs: new JobsService(jobRunner),
     rechargeOrders,
+    notices: citizenNotices,
   };
 }

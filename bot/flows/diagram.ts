@@ -49,6 +49,7 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   isChannels: 'the citizen asked for the linked channels',
   wasThisConversation: 'the channel unlinked was this conversation',
   isNotifications: 'the citizen turned notices on or off',
+  isNoticeSettings: 'the citizen listed or changed which notices they get',
   isLinked: 'the conversation is linked to a citizen',
   wantsFlowWithoutLink: 'an unlinked citizen asked for a flow that needs linking',
   wants: (params) => `the citizen asked for ${FLOW_WORDS[params?.flow as FlowName] ?? 'a flow'}`,

@@ -14,6 +14,7 @@ import { createRechargeMachine } from './recharge.machine';
 import { createRechargeOrdersMachine } from './recharge-orders.machine';
 import { NOT_CHARGED } from '../render/recharge.pt-BR';
 import { chooseFrom, type Command, type Digression, type IntentName, type Slots, type Utterance } from '../understanding';
+import type { NoticeRequest } from '../understanding/notice-settings';
 import type {
   BotMessage,
   ConversationKey,
@@ -316,6 +317,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
       isChannels: ({ event }) => command(event)?.type === 'channels',
       wasThisConversation: (_, params: { thisConversation: boolean }) => params.thisConversation,
       isNotifications: ({ event }) => command(event)?.type === 'notifications',
+      isNoticeSettings: ({ event }) => command(event)?.type === 'notice-settings',
       isLinked: ({ event }) => event.type === 'USER' && event.citizenId !== null,
       wantsFlowWithoutLink: ({ event }) => {
         const flow = intent(event);
@@ -357,6 +359,9 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         { message: string; thisConversation: boolean },
         { conversation: ConversationKey; citizenId: string; position: number }
       >(({ input }) => ports.unlinkChannelAt(input.conversation, input.citizenId, input.position)),
+      noticeSettings: fromPromise<string, { citizenId: string; request: NoticeRequest }>(({ input }) =>
+        ports.noticeSettings(input.citizenId, input.request),
+      ),
       setNotifications: fromPromise<
         { on: boolean; outcome: Outcome<object> },
         { conversation: ConversationKey; citizenId: string; on: boolean; replyAddress: unknown }
@@ -408,6 +413,11 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             { guard: and(['isNotifications', 'isLinked']), target: 'notifying', actions: 'rememberCitizen' },
             {
               guard: 'isNotifications',
+              actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: say.NOTIFICATIONS_NEED_LINK } } }],
+            },
+            { guard: and(['isNoticeSettings', 'isLinked']), target: 'noticeSettings', actions: 'rememberCitizen' },
+            {
+              guard: 'isNoticeSettings',
               actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: say.NOTIFICATIONS_NEED_LINK } } }],
             },
             {
@@ -819,6 +829,22 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               actions: { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output.message } }) },
             },
           ],
+          onError: { target: 'menu', actions: { type: 'enqueue', params: { message: { text: say.SERVICE_ERROR } } } },
+        },
+      },
+      noticeSettings: {
+        tags: ['busy'],
+        invoke: {
+          id: 'noticeSettings',
+          src: 'noticeSettings',
+          input: ({ context, event }) => {
+            const found = command(event);
+            return {
+              citizenId: context.citizenId ?? '',
+              request: found?.type === 'notice-settings' ? found.request : ({ kind: 'list' } as const),
+            };
+          },
+          onDone: { target: 'menu', actions: { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output } }) } },
           onError: { target: 'menu', actions: { type: 'enqueue', params: { message: { text: say.SERVICE_ERROR } } } },
         },
       },

@@ -1,4 +1,5 @@
 import type { DocumentTypeCode } from '../../src/documents/document-types';
+import type { NoticeRequest } from '../understanding/notice-settings';
 import type { Utterance } from '../understanding';
 
 /** One option offered to the citizen: shown as a button and as a numbered line of text. */
@@ -187,6 +188,11 @@ export interface WalletPorts {
     citizenId: string,
     position: number,
   ): Promise<{ message: string; thisConversation: boolean }>;
+  /**
+   * Lists or changes which notices a linked citizen gets (expiry reminders, low-balance alert); answers the pt-BR text
+   * to show.
+   */
+  noticeSettings(citizenId: string, request: NoticeRequest): Promise<string>;
   /** Turns proactive notifications (recharges, blocked cards) on or off for this conversation of a linked citizen. */
   setNotifications(
     conversation: ConversationKey,

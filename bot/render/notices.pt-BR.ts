@@ -1,6 +1,12 @@
 import type { DomainEvent, DomainEventOf, DomainEventType } from '../../src/shared/domain-events';
 import { formatBrl } from '../../src/transport/money';
 
+/** `YYYY-MM-DD` as Brazilians write it. */
+function brDate(date: string): string {
+  const [year, month, day] = date.split('-');
+  return `${day}/${month}/${year}`;
+}
+
 /**
  * The proactive notice of each event type, as one text for every channel. Keyed by type: a new DomainEvent variant
  * does not compile until it has its text here.
@@ -12,9 +18,51 @@ const NOTICES: { [T in DomainEventType]: (event: DomainEventOf<T>) => string } =
   'card-replaced': (e) =>
     `A segunda via do cartão ${e.maskedNumber} foi emitida: o novo cartão é o ${e.newMaskedNumber}` +
     (e.movedCents > 0 ? `, com saldo de ${formatBrl(e.movedCents)} transferido.` : '.'),
+  'document-expiring': (e) =>
+    `Lembrete: seu documento ${e.documentType} vence em ${brDate(e.expiresOn)} ` +
+    `(${e.daysBefore <= 1 ? 'amanhã ou hoje' : `nos próximos ${e.daysBefore} dias`}). ` +
+    'Para não receber mais lembretes de vencimento, diga "parar avisos de vencimento".',
+  'low-balance': (e) =>
+    `Saldo baixo: o cartão ${e.maskedNumber} está com ${formatBrl(e.balanceCents)}, abaixo de ${formatBrl(e.thresholdCents)}. ` +
+    'Faça uma recarga para não ficar sem passagem.',
 };
 
 /** The pt-BR text of an event's notice. */
 export function noticeText(event: DomainEvent): string {
   return (NOTICES[event.type] as (e: DomainEvent) => string)(event);
+}
+
+/** What the chat shows of the citizen's notice choices (src/notices). */
+export interface NoticeChoices {
+  expiryReminders: boolean;
+  lowBalanceThresholdCents: number | null;
+}
+
+/** The citizen's notice choices, and how to change them. */
+export function noticeChoices(choices: NoticeChoices): string {
+  const expiry = choices.expiryReminders
+    ? '• Lembretes de vencimento de documentos: ligados'
+    : '• Lembretes de vencimento de documentos: desligados';
+  const balance =
+    choices.lowBalanceThresholdCents === null
+      ? '• Aviso de saldo baixo: desligado'
+      : `• Aviso de saldo baixo: quando o saldo de um cartão ficar abaixo de ${formatBrl(choices.lowBalanceThresholdCents)}`;
+  return (
+    `Seus avisos:\n${expiry}\n${balance}\n` +
+    'Para mudar, diga por exemplo "me avisa quando o saldo ficar abaixo de 5 reais", "parar aviso de saldo baixo" ou ' +
+    '"parar avisos de vencimento". Os avisos chegam nas conversas em que você disse "ativar avisos".'
+  );
+}
+
+export const EXPIRY_REMINDERS_ON =
+  'Pronto! Vou lembrar você 30, 7 e 1 dia antes de um documento salvo vencer, nas conversas com avisos ativados.';
+export const EXPIRY_REMINDERS_OFF = 'Tudo bem, não vou mais mandar lembretes de vencimento de documentos.';
+export const LOW_BALANCE_OFF = 'Tudo bem, desliguei o aviso de saldo baixo.';
+export const LOW_BALANCE_NEEDS_AMOUNT = 'Abaixo de quanto? Diga por exemplo "me avisa quando o saldo ficar abaixo de 5 reais".';
+
+export function lowBalanceOn(thresholdCents: number): string {
+  return (
+    `Pronto! Vou avisar quando o saldo de um cartão ficar abaixo de ${formatBrl(thresholdCents)} ` +
+    '(um aviso cada vez que passar para baixo desse valor).'
+  );
 }

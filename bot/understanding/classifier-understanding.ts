@@ -13,6 +13,7 @@ import {
 import { digressionOf, OWN } from './digression';
 import type { Command, Understanding, Utterance } from './index';
 import { utteranceOf } from './rules';
+import { parseNoticeRequest } from './notice-settings';
 
 /** The flow a request intent starts. Questions are not here: the menu sends them to the FAQ. */
 const FLOW_OF: Partial<Record<IntentName, FlowName>> = {
@@ -90,9 +91,13 @@ export class ClassifierUnderstanding implements Understanding {
     const menuChoice = expecting.at === 'menu' ? chooseFrom(rules, MENU_CHOICES) : null;
     const chosenFlow = MENU.find((item) => item.label === menuChoice?.value)?.flow ?? null;
     const linkCode = act === 'link_account' && slots.linkCode ? slots.linkCode : null;
+    // The network says the message is about the citizen's notices; the parser reads which change it asks. A message it
+    // finds no notice words in is not acted on as one (the network's guess alone never changes a setting).
+    const noticeRequest = act === 'notice_settings' && confident ? parseNoticeRequest(text) : null;
     const command: Readonly<Command> | null =
       rules.command ??
       (linkCode ? { type: 'link', code: linkCode } : null) ??
+      (noticeRequest ? { type: 'notice-settings', request: noticeRequest } : null) ??
       // A menu option the citizen picked by its label is that option, whatever the classifier makes of its words.
       // Inside a flow a cancel needs a word that says so ("parada", a bus stop, reads as "parar" to the network); at the
       // menu there is nothing to lose, and a cancel only shows the menu again.

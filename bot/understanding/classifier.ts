@@ -8,6 +8,7 @@ import { AFTER_NUMBER_FILLER, labelIndex, numberedAnswer } from './choices';
 import { normalizeText } from '../../src/faq/text';
 import { dayAlone, Recognizers, type Slots } from './recognizers';
 import { amountAnswer, amountInRequest } from './money';
+import { parseNoticeRequest } from './notice-settings';
 
 /** What a citizen's message means (the labels of tests/conversation-eval). */
 export const INTENT_NAMES = [
@@ -26,6 +27,8 @@ export const INTENT_NAMES = [
   'recharge_status',
   'faq',
   'link_account',
+  /** Which notices the citizen gets: expiry reminders, the low-balance alert (read further by notice-settings.ts). */
+  'notice_settings',
   'cancel',
   'yes',
   'no',
@@ -553,6 +556,15 @@ export class IntentClassifier {
     // alone ("lerda" -> "perda") never starts a block: the next reading is taken.
     if (intent === 'block_card' && !this.talksAboutBlocking(text)) {
       const next = ranked.find((r) => r.intent !== 'block_card' && !ANSWERS.has(r.intent) && r.intent !== 'out_of_context');
+      ({ intent, score } = next ?? { intent: 'out_of_scope', score: 1 });
+    }
+    // The citizen's notices are listed or changed from the menu, in words about notices: at a flow's step ("nao tenho
+    // pdf agora", "se minha cnh vencer o app avisa?" while saving a document) the next reading is taken.
+    if (intent === 'notice_settings' && (at !== 'menu' || parseNoticeRequest(text) === null)) {
+      const next = ranked.find(
+        (r) =>
+          r.intent !== 'notice_settings' && (SKIPPABLE_STEPS.has(at) || !ANSWERS.has(r.intent)) && r.intent !== 'out_of_context',
+      );
       ({ intent, score } = next ?? { intent: 'out_of_scope', score: 1 });
     }
     // "salvar outro", "guardar cnh": a request to save that names the type, however unsure the network is of so few words.

@@ -3,6 +3,7 @@ import type { FlowName } from '../flows/types';
 import type { Expecting, IntentName } from './classifier';
 import type { Digression } from './digression';
 import type { Slots } from './recognizers';
+import type { NoticeRequest } from './notice-settings';
 
 /** Words that work anywhere in any flow. */
 export type Command =
@@ -14,7 +15,9 @@ export type Command =
   /** `position` (from "desvincular 2") names a channel of the "meus canais" list; without it, this conversation's. */
   | { type: 'unlink'; position?: number }
   | { type: 'channels' }
-  | { type: 'notifications'; on: boolean };
+  | { type: 'notifications'; on: boolean }
+  /** Which notices the citizen gets (expiry reminders, low-balance alert): list or change them. */
+  | { type: 'notice-settings'; request: NoticeRequest };
 
 /**
  * One citizen message as the conversation machines read it: the text and everything understood from it, found once

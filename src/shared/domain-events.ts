@@ -24,6 +24,26 @@ export type DomainEvent =
       newCardId: string;
       newMaskedNumber: string;
       movedCents: number;
+    }
+  /** A reminder that a saved document expires soon: sent once per document and offset (`daysBefore`, 30, 7, 1...). */
+  | {
+      type: 'document-expiring';
+      userId: string;
+      documentId: string;
+      /** The document type's pt-BR short label ("CNH", "RG"): never its number. */
+      documentType: string;
+      /** The expiry date, `YYYY-MM-DD`. */
+      expiresOn: string;
+      daysBefore: number;
+    }
+  /** A debit took the card's balance from at least the citizen's threshold to below it: once per crossing. */
+  | {
+      type: 'low-balance';
+      userId: string;
+      cardId: string;
+      maskedNumber: string;
+      balanceCents: number;
+      thresholdCents: number;
     };
 
 /** The names of the events. */

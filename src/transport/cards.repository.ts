@@ -28,18 +28,6 @@ const ENTRY_JSON = `jsonb_build_object(
   'createdAt', to_char(l.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
 
 /**
- * The money path: one statement that looks the idempotency key up, changes the balance only if the key is new, the card
- * is the owner's, active, and the amount fits (and, for a recharge, the velocity limit allows it), appends the ledger
- * entry with the resulting balance, and stores the completed key with its outcome. It spans the card, ledger and
- * idempotency tables on purpose: run alone (autocommit) it is one round trip and one atomic transaction.
- *
- * The velocity count and `ledger_seq` are read in the statement's snapshot (`snap`). If another change of the card
- * committed after that snapshot, the UPDATE re-checks the newer row version and its `ledger_seq` no longer matches, so
- * nothing happens and the caller tries again: a count that missed a concurrent recharge never decides anything.
- * A concurrent request with the same key that committed first makes this statement's key INSERT fail (unique
- * violation), which undoes the whole statement.
- */
-/**
  * The recharge's notification event (DomainEvent 'recharge-confirmed'), written to the transactional outbox by the
  * money path's own statement: same transaction, no extra round trip. Keyed by the ledger entry, so it is one event
  * per recharge; a replayed request writes no ledger entry and so no event. Kept in step with src/shared/domain-events.ts.
@@ -54,6 +42,40 @@ const RECHARGE_OUTBOX_CTE = `
          from l, c
      ),`;
 
+/**
+ * The low-balance alert (DomainEvent 'low-balance'), written to the outbox by the debit's own statement when its
+ * `crossing` step found the threshold crossed: same transaction, no extra round trip. Keyed by the debit's ledger entry,
+ * so one event per crossing debit; a replayed debit writes no ledger entry, so no crossing and no event.
+ */
+const LOW_BALANCE_OUTBOX_CTE = `,
+     o as (
+       insert into outbox_events (type, key, user_id, payload)
+       select 'low-balance', 'low-balance:' || l.id, c.user_id,
+              jsonb_build_object('type', 'low-balance', 'userId', c.user_id, 'cardId', c.id,
+                'maskedNumber', '•••• ' || right(c.number, 4), 'balanceCents', l.balance_after_cents,
+                'thresholdCents', x.threshold)
+         from crossing x, l, c
+       returning id
+     )`;
+
+/**
+ * The money path: one statement that looks the idempotency key up, changes the balance only if the key is new, the card
+ * is the owner's, active, and the amount fits (and, for a recharge, the velocity limit allows it), appends the ledger
+ * entry with the resulting balance, and stores the completed key with its outcome. It spans the card, ledger and
+ * idempotency tables on purpose: run alone (autocommit) it is one round trip and one atomic transaction.
+ *
+ * The velocity count and `ledger_seq` are read in the statement's snapshot (`snap`). If another change of the card
+ * committed after that snapshot, the UPDATE re-checks the newer row version and its `ledger_seq` no longer matches, so
+ * nothing happens and the caller tries again: a count that missed a concurrent recharge never decides anything.
+ * A concurrent request with the same key that committed first makes this statement's key INSERT fail (unique
+ * violation), which undoes the whole statement.
+ *
+ * A debit also decides, in the same statement, whether it crossed the citizen's low-balance threshold: the balance
+ * before it (the balance after plus the amount, both of the row version it updated) was at least the threshold and the
+ * balance after is below it. Concurrent debits of a card update its row one after the other, each on the version the
+ * previous one left, so exactly one of them crosses; a recharge back above the threshold re-arms the alert. The
+ * crossing's event is written to the outbox by the same statement (LOW_BALANCE_OUTBOX_CTE), as a recharge's is.
+ */
 function balanceChangeSql(type: 'recharge' | 'debit'): string {
   const recharge = type === 'recharge';
   return `with existing as materialized (
@@ -92,11 +114,22 @@ function balanceChangeSql(type: 'recharge' | 'debit'): string {
               now()
          from l
        returning outcome
-     )
-     select 'applied' as kind, null::text as id, null::text as fingerprint, null::text as state, k.outcome, null::boolean as expired
+     )${
+       recharge
+         ? ''
+         : `,
+     crossing as (
+       select p.low_balance_threshold_cents as threshold, c.user_id
+         from l join c on c.id = l.card_id join notification_preferences p on p.user_id = c.user_id
+        where l.balance_after_cents < p.low_balance_threshold_cents
+          and l.balance_after_cents + l.amount_cents >= p.low_balance_threshold_cents
+     )${LOW_BALANCE_OUTBOX_CTE}`
+     }
+     select 'applied' as kind, null::text as id, null::text as fingerprint, null::text as state, k.outcome, null::boolean as expired,
+            ${recharge ? 'true' : 'exists (select 1 from o)'} as announced
        from k
      union all
-     select 'existing', e.id::text, e.fingerprint::text, e.state::text, e.outcome, e.expired from existing e`;
+     select 'existing', e.id::text, e.fingerprint::text, e.state::text, e.outcome, e.expired, false from existing e`;
 }
 
 const RECHARGE = prepared('card_recharge', balanceChangeSql('recharge'));
@@ -156,7 +189,17 @@ export function balanceChangeQuery(change: BalanceStatement): { statement: Prepa
  * key was there: nothing changed), or `unchanged` (the card refused, or changed concurrently: nothing changed).
  */
 export type BalanceStatementResult =
-  { kind: 'applied'; outcome: unknown } | { kind: 'existing'; key: StoredKey } | { kind: 'unchanged' };
+  | {
+      kind: 'applied';
+      outcome: unknown;
+      /**
+       * The statement wrote a notification event to the outbox (every recharge; a debit that took the balance below
+       * the owner's low-balance threshold): the caller wakes the dispatcher after the commit.
+       */
+      announced: boolean;
+    }
+  | { kind: 'existing'; key: StoredKey }
+  | { kind: 'unchanged' };
 
 /** A card as a refused balance change finds it, with its recharges inside the velocity window. */
 export interface BalanceState {
@@ -468,7 +511,9 @@ export class CardsRepository extends Repository {
     }
     const row = rows[0];
     if (!row) return { kind: 'unchanged' };
-    if (row.kind === 'applied') return { kind: 'applied', outcome: row.outcome };
+    if (row.kind === 'applied') {
+      return { kind: 'applied', outcome: row.outcome, announced: row.announced === true || row.announced === 't' };
+    }
     return { kind: 'existing', key: toStoredKey(row) };
   }
 

@@ -67,6 +67,12 @@ function protocolYear(now: Date): string {
   return new Intl.DateTimeFormat('en', { timeZone: 'America/Sao_Paulo', year: 'numeric' }).format(now);
 }
 
+/**
+ * A balance change's outcome, and whether its statement wrote a notification event to the outbox (every recharge; a
+ * debit that crossed the owner's low-balance threshold; never a replay).
+ */
+type BalanceOutcome = IdempotentResult<BalanceChange> & { announced?: boolean };
+
 /** The stored outcome of a balance change, as the money path's statement wrote it (JSON, text on some drivers). */
 function balanceChangeOf(outcome: unknown): BalanceChange {
   const parsed = (typeof outcome === 'string' ? JSON.parse(outcome) : outcome) as { result: BalanceChange };
@@ -160,7 +166,7 @@ export class CardsService implements AccountParticipant {
     idempotencyKey: string | undefined,
   ): Promise<IdempotentResult<BalanceChange>> {
     const access = cardAccess.scope(actor, 'recharge');
-    const outcome = await this.observed('recharge', async () => {
+    const { result, replayed } = await this.observed('recharge', async () => {
       const key = parseIdempotencyKey(idempotencyKey);
       const { rechargeMinCents, rechargeMaxCents } = this.config;
       if (!Number.isSafeInteger(amountCents) || amountCents < rechargeMinCents || amountCents > rechargeMaxCents) {
@@ -175,8 +181,8 @@ export class CardsService implements AccountParticipant {
       return this.changeBalance(actor, access, 'recharge', cardId, amountCents, key);
     });
     // The money path's statement wrote the 'recharge-confirmed' event with the ledger entry; a replay wrote none.
-    if (!outcome.replayed) this.outbox.committed();
-    return outcome;
+    if (!replayed) this.outbox.committed();
+    return { result, replayed };
   }
 
   /**
@@ -190,7 +196,7 @@ export class CardsService implements AccountParticipant {
     idempotencyKey: string | undefined,
   ): Promise<IdempotentResult<BalanceChange>> {
     const access = cardAccess.scope(actor, 'debit');
-    return this.observed('debit', async () => {
+    const { announced, ...outcome } = await this.observed('debit', async () => {
       const key = parseIdempotencyKey(idempotencyKey);
       if (!Number.isSafeInteger(amountCents) || amountCents < 1) {
         throw validationError([
@@ -200,13 +206,14 @@ export class CardsService implements AccountParticipant {
       if (!isUuid(cardId)) throw cardAccess.notFound();
       return this.changeBalance(actor, access, 'debit', cardId, amountCents, key);
     });
+    // The low-balance alert is decided and written to the outbox by the debit's own statement (its `crossing` step,
+    // CardsRepository), keyed by the ledger entry: only the debit that crossed wrote it, a replay wrote nothing.
+    if (announced) this.outbox.committed();
+    return outcome;
   }
 
   /** Runs one recharge or debit in its own span and counts its outcome (`ok`, `replayed` or the error code). */
-  private observed(
-    operation: 'recharge' | 'debit',
-    run: () => Promise<IdempotentResult<BalanceChange>>,
-  ): Promise<IdempotentResult<BalanceChange>> {
+  private observed(operation: 'recharge' | 'debit', run: () => Promise<BalanceOutcome>): Promise<BalanceOutcome> {
     return traced(`cards.${operation}`, { 'app.operation': operation }, async (span) => {
       try {
         const outcome = await run();
@@ -233,7 +240,7 @@ export class CardsService implements AccountParticipant {
     cardId: string,
     amountCents: number,
     key: string,
-  ): Promise<IdempotentResult<BalanceChange>> {
+  ): Promise<BalanceOutcome> {
     const scope: IdempotencyScope = {
       userId: actor.id,
       operation: type === 'recharge' ? 'card.recharge' : 'card.debit',
@@ -260,7 +267,7 @@ export class CardsService implements AccountParticipant {
               await this.cards.lockOwned(tx, cardId, access.ownerId);
               return this.cards.changeBalance(statement, tx);
             });
-      if (done.kind === 'applied') return { result: balanceChangeOf(done.outcome), replayed: false };
+      if (done.kind === 'applied') return { result: balanceChangeOf(done.outcome), replayed: false, announced: done.announced };
       if (done.kind === 'existing') {
         const answered = await this.idempotency.answer<BalanceChange>(done.key, statement.fingerprint);
         if (answered) return answered;

@@ -45,8 +45,11 @@ async function statementsOf(path: string, body: unknown, key: string, service: s
   const statements = spans.filter((s) => s.name.startsWith('db '));
   const text = (s: ReadableSpan) => String(s.attributes['db.query.text']);
   const inService = statements.filter((s) => s.parentSpanContext?.spanId === serviceSpan.spanContext().spanId);
-  // The proactive-notification lookup runs after the commit, in the background: not part of the answer's path.
-  const beforeAnswer = statements.filter((s) => !/from conversations/.test(text(s)));
+  // The notification dispatcher, woken by the commit, runs in the background (claiming the outbox's events, looking up
+  // the citizen's conversations, logging deliveries): not part of the answer's path. The event itself is written by the
+  // money path's statement, which is counted.
+  const dispatcher = /^\s*update outbox_events|notification_deliveries|from conversations/;
+  const beforeAnswer = statements.filter((s) => !dispatcher.test(text(s)));
   return {
     status: res.status,
     replayed: res.headers.get('idempotent-replayed'),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { TestClock } from '../../src/shared/clock';
 import { MAINTENANCE_JOBS } from '../../src/jobs/maintenance-jobs';
 import { DISPATCH_NOTIFICATIONS_JOB } from '../../src/notifications/notification-jobs';
+import { NOTICE_JOBS } from '../../src/notices/notice-jobs';
 import { firstCardId, postJson, registerAdmin, registerCitizen, type SignedInCitizen } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { valueOf } from '../support/prometheus';
@@ -53,9 +54,13 @@ async function run(name: string) {
 describe('scheduled maintenance', () => {
   it('registers every purge as a pg-boss schedule with a dead-letter queue and retries with backoff', async () => {
     const schedules = await sql<{ name: string; cron: string }>('select name, cron from pgboss.schedule order by name');
-    expect(schedules.map((s) => s.name)).toEqual([...Object.values(MAINTENANCE_JOBS), DISPATCH_NOTIFICATIONS_JOB].sort());
+    expect(schedules.map((s) => s.name)).toEqual(
+      [...Object.values(MAINTENANCE_JOBS), DISPATCH_NOTIFICATIONS_JOB, ...Object.values(NOTICE_JOBS)].sort(),
+    );
     expect(schedules.find((s) => s.name === DISPATCH_NOTIFICATIONS_JOB)?.cron).toBe('*/5 * * * *');
     expect(schedules.find((s) => s.name === MAINTENANCE_JOBS.idempotencyKeys)?.cron).toBe('*/10 * * * *');
+    // NOTIFY_EXPIRY_REMINDER_CRON's default: every day at 12:00 UTC (09:00 in Rio).
+    expect(schedules.find((s) => s.name === NOTICE_JOBS.expiryReminders)?.cron).toBe('0 12 * * *');
     const queues = await sql<{ name: string; dead_letter: string; retry_backoff: boolean; retry_limit: number }>(
       'select name, dead_letter, retry_backoff, retry_limit from pgboss.queue where name = ?',
       [MAINTENANCE_JOBS.idempotencyKeys],

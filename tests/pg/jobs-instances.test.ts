@@ -5,8 +5,13 @@ import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/shared/logger';
 import { createMailer } from '../../src/shared/mailer';
 import { TestClock } from '../../src/shared/clock';
+import { RequestContext } from '@mikro-orm/core';
 import { MAINTENANCE_JOBS } from '../../src/jobs/maintenance-jobs';
 import { DISPATCH_NOTIFICATIONS_JOB } from '../../src/notifications/notification-jobs';
+import { NOTICE_JOBS } from '../../src/notices/notice-jobs';
+import { addDays, todayInRio } from '../../src/documents/expiry';
+import type { DomainEventOf } from '../../src/shared/domain-events';
+import { createDocument, registerCitizen } from '../support/factories';
 import { requirePostgres } from '../support/require-postgres';
 import { createTestDatabase } from '../support/test-app';
 
@@ -87,7 +92,9 @@ it('two instances register each schedule once and run each occurrence of a purge
   const sql = <T>(query: string, params: unknown[] = []) => a.app.db.em.fork().execute<T[]>(query, params);
 
   const schedules = await sql<{ name: string; n: number }>('select name, count(*)::int as n from pgboss.schedule group by name');
-  expect(schedules.map((s) => s.name).sort()).toEqual([...Object.values(MAINTENANCE_JOBS), DISPATCH_NOTIFICATIONS_JOB].sort());
+  expect(schedules.map((s) => s.name).sort()).toEqual(
+    [...Object.values(MAINTENANCE_JOBS), DISPATCH_NOTIFICATIONS_JOB, ...Object.values(NOTICE_JOBS)].sort(),
+  );
   expect(schedules.every((s) => s.n === 1)).toBe(true);
 
   // Occurrences of the idempotency purge's schedule, queued by both instances as their cron passes forward them; both
@@ -114,4 +121,48 @@ it('an app with JOBS_IN_APP=false queues jobs and a separate worker runs them', 
   expect(job.state).toBe('completed');
   expect(counter.runs(queue)).toBe(1);
   expect(app.runs(queue)).toBe(0);
+});
+
+it('two instances running the expiry reminders at once send each reminder once', async () => {
+  const clock = new TestClock();
+  const a = await start({}, clock);
+  const b = await start({}, clock);
+  const port = await a.app.listen();
+  const base = `http://127.0.0.1:${port}`;
+  const t = {
+    app: a.app,
+    baseUrl: base,
+    fetch: (path: string, init?: RequestInit) => fetch(base + path, init),
+    close: async () => undefined,
+  };
+  const citizen = await registerCitizen(t);
+  const today = todayInRio(clock.now());
+  const documents = await Promise.all(
+    [30, 7, 1, 12].map((days) => createDocument(t, citizen, { expiresAt: addDays(today, days) })),
+  );
+
+  // Scheduled occurrences queued by both instances, taken by both instances' workers, and two direct runs that overlap.
+  const queue = NOTICE_JOBS.expiryReminders;
+  const ids = await Promise.all([0, 1, 2, 3].map((n) => (n % 2 ? a : b).app.services.jobRunner.send(queue)));
+  const direct = await Promise.all(
+    [a, b].map(({ app }) => RequestContext.create(app.db.em, () => app.services.notices.sendExpiryReminders())),
+  );
+  const jobs = await Promise.all(ids.map((id) => a.app.services.jobRunner.waitFor(queue, id)));
+  expect(jobs.map((job) => job.state)).toEqual(ids.map(() => 'completed'));
+  expect(a.runs(queue) + b.runs(queue)).toBe(ids.length);
+
+  // Each reminder recorded wrote its event to the outbox in the same transaction: one per document and offset.
+  const events = await a.app.db.em
+    .fork()
+    .execute<Array<{ payload: unknown }>>(`select payload from outbox_events where user_id = ? and type = 'document-expiring'`, [
+      citizen.id,
+    ]);
+  const reminders = events
+    .map(({ payload }) => (typeof payload === 'string' ? JSON.parse(payload) : payload) as DomainEventOf<'document-expiring'>)
+    .map((event) => `${event.documentId}:${event.daysBefore}`)
+    .sort();
+  const [in30, in7, in1, in12] = documents.map((doc) => doc.id);
+  expect(reminders).toEqual([`${in30}:30`, `${in7}:7`, `${in1}:1`, `${in12}:30`].sort());
+  const total = [...jobs.map((job) => (job.output as { sent: number }).sent), ...direct];
+  expect(total.reduce((sum, n) => sum + n, 0)).toBe(4);
 });
