@@ -267,6 +267,12 @@ export interface CardsConfig {
   rechargeVelocityWindowSeconds: number;
   /** Cards a citizen may hold that are not cancelled. */
   maxActiveCards: number;
+  /**
+   * Whether the simulated recharge (`POST /v1/cards/{id}/recharges`: credit without a payment, admins only) is served.
+   * SIMULATED_RECHARGES=on|off; off by default with NODE_ENV=production, where money comes in through Pix only, and on
+   * elsewhere (tests, benches, the demo). A production deployment may turn it on explicitly (a staging copy, say).
+   */
+  simulatedRecharges: boolean;
 }
 
 /** Idempotency keys of operations with effects (recharges, debits, blocks). */
@@ -670,6 +676,8 @@ export function loadConfig(env: Env = process.env): Config {
       rechargeVelocityLimit: integer(env, 'RECHARGE_VELOCITY_PER_HOUR', 10, 1, 1_000_000_000),
       rechargeVelocityWindowSeconds: integer(env, 'RECHARGE_VELOCITY_WINDOW_SECONDS', 3600, 1, 86_400),
       maxActiveCards: integer(env, 'MAX_ACTIVE_CARDS', 3, 1, 1000),
+      simulatedRecharges:
+        oneOf(env, 'SIMULATED_RECHARGES', ['on', 'off'] as const, nodeEnv === 'production' ? 'off' : 'on') === 'on',
     },
     idempotency: {
       ttlHours: integer(env, 'IDEMPOTENCY_TTL_HOURS', 24, 24, 24 * 365),

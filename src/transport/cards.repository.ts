@@ -62,7 +62,7 @@ function balanceChangeSql(type: 'recharge' | 'debit'): string {
           and ${recharge ? 'balance_cents + ?::bigint <= ?::bigint' : 'balance_cents >= ?::bigint'}
           ${recharge ? 'and ledger_seq = (select ledger_seq from snap) and (select recent from snap) < ?::bigint' : ''}
           and not exists (select 1 from existing)
-        returning id, balance_cents, ledger_seq
+        returning id, user_id, balance_cents, ledger_seq
      ),
      l as (
        insert into card_ledger (id, card_id, seq, type, amount_cents, balance_after_cents, idempotency_key, description)
@@ -78,10 +78,11 @@ function balanceChangeSql(type: 'recharge' | 'debit'): string {
          from l
        returning outcome
      )
-     select 'applied' as kind, null::text as id, null::text as fingerprint, null::text as state, k.outcome, null::boolean as expired
+     select 'applied' as kind, null::text as id, null::text as fingerprint, null::text as state, k.outcome, null::boolean as expired,
+            (select user_id from c)::text as owner_id
        from k
      union all
-     select 'existing', e.id::text, e.fingerprint::text, e.state::text, e.outcome, e.expired from existing e`;
+     select 'existing', e.id::text, e.fingerprint::text, e.state::text, e.outcome, e.expired, null::text from existing e`;
 }
 
 const RECHARGE = prepared('card_recharge', balanceChangeSql('recharge'));
@@ -141,7 +142,9 @@ export function balanceChangeQuery(change: BalanceStatement): { statement: Prepa
  * key was there: nothing changed), or `unchanged` (the card refused, or changed concurrently: nothing changed).
  */
 export type BalanceStatementResult =
-  { kind: 'applied'; outcome: unknown } | { kind: 'existing'; key: StoredKey } | { kind: 'unchanged' };
+  | { kind: 'applied'; outcome: unknown; /** The card's owner (an admin's recharge may be on anyone's card). */ ownerId: string }
+  | { kind: 'existing'; key: StoredKey }
+  | { kind: 'unchanged' };
 
 /** A card as a refused balance change finds it, with its recharges inside the velocity window. */
 export interface BalanceState {
@@ -453,7 +456,7 @@ export class CardsRepository extends Repository {
     }
     const row = rows[0];
     if (!row) return { kind: 'unchanged' };
-    if (row.kind === 'applied') return { kind: 'applied', outcome: row.outcome };
+    if (row.kind === 'applied') return { kind: 'applied', outcome: row.outcome, ownerId: String(row.owner_id) };
     return { kind: 'existing', key: toStoredKey(row) };
   }
 

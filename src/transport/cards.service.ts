@@ -68,6 +68,9 @@ function protocolYear(now: Date): string {
 }
 
 /** The stored outcome of a balance change, as the money path's statement wrote it (JSON, text on some drivers). */
+/** A balance change's answer, and (when it was applied now, not replayed) whose card it changed. */
+type AppliedChange = IdempotentResult<BalanceChange> & { ownerId?: string };
+
 function balanceChangeOf(outcome: unknown): BalanceChange {
   const parsed = (typeof outcome === 'string' ? JSON.parse(outcome) : outcome) as { result: BalanceChange };
   return parsed.result;
@@ -149,9 +152,11 @@ export class CardsService implements AccountParticipant {
   }
 
   /**
-   * Adds credit to an active card (a simulated top-up). `amountCents` must be within the configured per-operation range;
-   * the balance may not pass the cap (`balance-limit`); at most `rechargeVelocityLimit` recharges per card per window
-   * (`velocity-limit` with a retry delay). Idempotent: `idempotencyKey` is required.
+   * Adds credit to an active card without a payment (a simulated top-up): admins only, on any card, and only where
+   * `simulatedRecharges` is on (otherwise `not-found`, as if the operation did not exist; citizens recharge by Pix).
+   * `amountCents` must be within the configured per-operation range; the balance may not pass the cap
+   * (`balance-limit`); at most `rechargeVelocityLimit` recharges per card per window (`velocity-limit` with a retry
+   * delay). Idempotent: `idempotencyKey` is required.
    */
   async recharge(
     actor: Actor,
@@ -159,6 +164,9 @@ export class CardsService implements AccountParticipant {
     amountCents: number,
     idempotencyKey: string | undefined,
   ): Promise<IdempotentResult<BalanceChange>> {
+    if (!this.config.simulatedRecharges) {
+      throw new DomainError('not-found', 'A recarga simulada está desligada neste ambiente: recarregue por Pix.');
+    }
     const access = cardAccess.scope(actor, 'recharge');
     const outcome = await this.observed('recharge', async () => {
       const key = parseIdempotencyKey(idempotencyKey);
@@ -178,13 +186,14 @@ export class CardsService implements AccountParticipant {
     if (!outcome.replayed) {
       this.events.publish({
         type: 'recharge-confirmed',
-        userId: actor.id,
+        // The citizen told is the card's owner, not the admin who credited it.
+        userId: outcome.ownerId ?? actor.id,
         cardId,
         amountCents,
         balanceCents: outcome.result.balanceCents,
       });
     }
-    return outcome;
+    return { result: outcome.result, replayed: outcome.replayed };
   }
 
   /**
@@ -211,10 +220,7 @@ export class CardsService implements AccountParticipant {
   }
 
   /** Runs one recharge or debit in its own span and counts its outcome (`ok`, `replayed` or the error code). */
-  private observed(
-    operation: 'recharge' | 'debit',
-    run: () => Promise<IdempotentResult<BalanceChange>>,
-  ): Promise<IdempotentResult<BalanceChange>> {
+  private observed(operation: 'recharge' | 'debit', run: () => Promise<AppliedChange>): Promise<AppliedChange> {
     return traced(`cards.${operation}`, { 'app.operation': operation }, async (span) => {
       try {
         const outcome = await run();
@@ -241,7 +247,7 @@ export class CardsService implements AccountParticipant {
     cardId: string,
     amountCents: number,
     key: string,
-  ): Promise<IdempotentResult<BalanceChange>> {
+  ): Promise<AppliedChange> {
     const scope: IdempotencyScope = {
       userId: actor.id,
       operation: type === 'recharge' ? 'card.recharge' : 'card.debit',
@@ -268,7 +274,7 @@ export class CardsService implements AccountParticipant {
               await this.cards.lockOwned(tx, cardId, access.ownerId);
               return this.cards.changeBalance(statement, tx);
             });
-      if (done.kind === 'applied') return { result: balanceChangeOf(done.outcome), replayed: false };
+      if (done.kind === 'applied') return { result: balanceChangeOf(done.outcome), replayed: false, ownerId: done.ownerId };
       if (done.kind === 'existing') {
         const answered = await this.idempotency.answer<BalanceChange>(done.key, statement.fingerprint);
         if (answered) return answered;

@@ -1,6 +1,6 @@
 import type { ConnectorActivity, FakeConnector } from '../support/fake-connector';
 import { startBotTestSetup, type BotTestSetup } from '../support/bot-test-setup';
-import { postJson, type SignedInCitizen } from '../support/factories';
+import { postJson, registerAdmin, type SignedInCitizen } from '../support/factories';
 import { DirectLineClient } from '../support/directline-client';
 import type { TestApp } from '../support/test-app';
 
@@ -8,12 +8,15 @@ import type { TestApp } from '../support/test-app';
 let t: TestApp;
 let connector: FakeConnector;
 let citizen: SignedInCitizen;
+/** Funds the citizen's card: the simulated recharge is an admin's tool (citizens pay by Pix). */
+let admin: SignedInCitizen;
 let cardId: string;
 let setup: BotTestSetup;
 
 beforeAll(async () => {
   setup = await startBotTestSetup();
   ({ t, connector, citizen, cardId } = setup);
+  admin = await registerAdmin(t);
 });
 afterAll(() => setup.close());
 
@@ -53,7 +56,7 @@ describe('proactive notifications', () => {
     expect((await say('ativar avisos'))[0].text).toMatch(/Vou avisar aqui/);
 
     const recharge = () =>
-      postJson(t, `/v1/cards/${cardId}/recharges`, { amountCents: 1234 }, { ...citizen.auth, 'idempotency-key': 'notify-1' });
+      postJson(t, `/v1/cards/${cardId}/recharges`, { amountCents: 1234 }, { ...admin.auth, 'idempotency-key': 'notify-1' });
     expect((await recharge()).status).toBe(201);
     const first = await received(/Recarga confirmada: R\$ 12,34 no cartão •••• \d{4}\. Saldo atual: R\$ 12,34/);
     expect(first.filter((a) => /Recarga confirmada/.test(a.text ?? ''))).toHaveLength(1);

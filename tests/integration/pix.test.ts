@@ -190,6 +190,54 @@ describe('the data export (LGPD)', () => {
   });
 });
 
+describe('erasure and payer data (LGPD)', () => {
+  /** Tables (app and queue schemas) with a row whose text contains `needle`. */
+  async function tablesContaining(needle: string): Promise<string[]> {
+    const em = t.app.db.em.fork();
+    const tables = await em.execute<Array<{ schema: string; name: string }>>(
+      `select table_schema as schema, table_name as name from information_schema.tables
+        where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`,
+    );
+    const found: string[] = [];
+    for (const { schema, name } of tables) {
+      const rows = await em.execute<Array<{ n: number }>>(
+        `select count(*)::int as n from "${schema}"."${name}" r where r::text ilike ?`,
+        [`%${needle}%`],
+      );
+      if (rows[0].n > 0) found.push(`${schema}.${name}`);
+    }
+    return found;
+  }
+
+  it("keeps nothing of the payer, and erasure keeps the paid order and its credit tied only to the erased account's id", async () => {
+    const payer = await registerCitizen(t);
+    const payerCard = await firstCardId(t, payer);
+    const created = await order(700, payerCard, payer);
+    // The payment as a real PSP may report it: the payer's free text (name and CPF included) in `infoPagador`.
+    const paid = await pix.psp.pay(created.txid, { notify: false });
+    paid.infoPagador = 'Pago por Josefa Payerovna CPF 390.533.447-05';
+    expect(await pix.psp.notify([paid])).toBe(200);
+    expect(await balance(payerCard, payer)).toBe(700);
+    expect(await tablesContaining('Payerovna')).toEqual([]);
+    expect(await tablesContaining('390.533.447-05')).toEqual([]);
+
+    expect((await t.fetch('/v1/me', { method: 'DELETE', headers: payer.auth })).status).toBe(204);
+    // What reconciliation and the ledger need stays: the order, paid, with its e2eid, and the credit naming it.
+    const kept = await t.app.db.em.fork().execute<Array<Record<string, unknown>>>(
+      `select o.status, o.user_id, o.e2eid, l.pix_e2eid from recharge_orders o join card_ledger l on l.id = o.ledger_entry_id
+        where o.id = ?`,
+      [created.id],
+    );
+    expect(kept).toEqual([{ status: 'paid', user_id: payer.id, e2eid: paid.endToEndId, pix_e2eid: paid.endToEndId }]);
+    // ...and nothing names the person any more: the account's row is pseudonymised, the id is all that links them. (The
+    // e-mail and CPF are this citizen's alone; the test name is every test citizen's.)
+    for (const personal of [payer.input.email, payer.input.cpf]) {
+      expect(await tablesContaining(personal)).toEqual([]);
+    }
+    expect((await verifyLedger(t.app.db.em.fork())).violations).toEqual([]);
+  });
+});
+
 describe('the Pix webhook', () => {
   it('credits the card once when the charge is paid, in the same transaction as the order becomes paid', async () => {
     const before = await balance();
