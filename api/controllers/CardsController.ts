@@ -24,7 +24,6 @@ import {
   type Problem,
 } from '../http/problems';
 import { pageRequest } from '../../src/shared/pagination';
-import type { IdempotentResult } from '../../src/transport/idempotency';
 
 export interface AmountRequest {
   /**
@@ -217,12 +216,5 @@ export class CardsController extends BaseController {
     this.setStatus(201);
     this.setHeader('Location', `/v1/cards/${card.id}`);
     return presentCard(card);
-  }
-
-  /** The stored first response is answered with the same status, marked as a replay. */
-  private idempotent<T>(outcome: IdempotentResult<T>, status: number): T {
-    this.setStatus(status);
-    if (outcome.replayed) this.setHeader('Idempotent-Replayed', 'true');
-    return outcome.result;
   }
 }
