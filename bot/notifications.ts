@@ -4,7 +4,7 @@ import type { DomainEvent } from '../src/shared/domain-events';
 import type { Logger } from '../src/shared/logger';
 import { channelKey } from '../src/conversations/channel-key';
 import { toActivity } from './render/activity';
-import { blockedNotice, rechargeNotice } from './render/messages.pt-BR';
+import { blockedNotice, pixRefundNotice, rechargeNotice } from './render/messages.pt-BR';
 
 /**
  * Channels whose conversations this adapter can write to proactively (through their Bot Connector serviceUrl, which
@@ -15,8 +15,20 @@ export const NOTIFIABLE_CHANNELS: ReadonlySet<string> = new Set(
   ['emulator', 'msteams', 'test'].map((channelId) => channelKey('botframework', channelId)),
 );
 
+/** The citizen's message for an event, in bot/render's words. */
+function noticeOf(event: DomainEvent, maskedNumber: string): string {
+  switch (event.type) {
+    case 'recharge-confirmed':
+      return rechargeNotice(maskedNumber, event.amountCents, event.balanceCents);
+    case 'card-blocked':
+      return blockedNotice(maskedNumber, event.protocol);
+    case 'pix-refunded':
+      return pixRefundNotice(maskedNumber, event.amountCents, event.reason);
+  }
+}
+
 /**
- * Proactive notifications: when a recharge is confirmed or a card blocked (through the REST API or the chat), every
+ * Proactive notifications: when a recharge is confirmed, a card blocked or a Pix payment given back (through the REST API or the chat), every
  * conversation of that citizen that opted in ("ativar avisos") gets a message, through the stored conversation
  * reference. Failures are logged, never surfaced to the operation that caused the event.
  */
@@ -32,10 +44,7 @@ export function subscribeNotifications(
     );
     if (addresses.length === 0) return;
     const card = await services.cards.getCard({ id: event.userId, role: 'citizen' }, event.cardId);
-    const text =
-      event.type === 'recharge-confirmed'
-        ? rechargeNotice(card.maskedNumber, event.amountCents, event.balanceCents)
-        : blockedNotice(card.maskedNumber, event.protocol);
+    const text = noticeOf(event, card.maskedNumber);
     for (const { replyAddress } of addresses) {
       try {
         await adapter.continueConversationAsync(appId ?? '', replyAddress as Partial<ConversationReference>, async (context) => {

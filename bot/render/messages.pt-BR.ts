@@ -187,7 +187,7 @@ export function fileTooLarge(limit: string): string {
 }
 
 export const NOTIFICATIONS_ON =
-  'Pronto! Vou avisar aqui quando uma recarga for confirmada ou um cartão for bloqueado. Para parar, diga "desativar avisos".';
+  'Pronto! Vou avisar aqui quando uma recarga for confirmada, um Pix for devolvido ou um cartão for bloqueado. Para parar, diga "desativar avisos".';
 export const NOTIFICATIONS_UNAVAILABLE =
   'Os avisos ainda não funcionam neste canal. Você pode ativá-los numa conversa pelo Teams ou pelo app da Carteira.';
 export const NOTIFICATIONS_OFF = 'Tudo bem, não vou mais mandar avisos nesta conversa.';
@@ -196,6 +196,21 @@ export const NOTIFICATIONS_NEED_LINK =
 
 export function rechargeNotice(maskedNumber: string, amountCents: number, balanceCents: number): string {
   return `Recarga confirmada: ${formatBrl(amountCents)} no cartão ${maskedNumber}. Saldo atual: ${formatBrl(balanceCents)}.`;
+}
+
+/** Why a Pix payment went back instead of becoming credit, as the refund notice says it. */
+const PIX_REFUND_REASONS: Record<'late' | 'card-not-active' | 'balance-limit' | 'amount-mismatch', string> = {
+  late: 'o pagamento chegou depois do prazo do código Pix',
+  'card-not-active': 'o cartão não estava mais ativo',
+  'balance-limit': 'a recarga passaria do saldo máximo do cartão',
+  'amount-mismatch': 'o valor pago era diferente do valor do pedido',
+};
+
+export function pixRefundNotice(maskedNumber: string, amountCents: number, reason: keyof typeof PIX_REFUND_REASONS): string {
+  return (
+    `Pix devolvido: o pagamento de ${formatBrl(amountCents)} para recarregar o cartão ${maskedNumber} voltou para a ` +
+    `conta que pagou, porque ${PIX_REFUND_REASONS[reason]}. O saldo do cartão não mudou.`
+  );
 }
 
 export function blockedNotice(maskedNumber: string, protocol: string): string {

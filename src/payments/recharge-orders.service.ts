@@ -3,6 +3,8 @@ import type { Transactions, Tx } from '../db/repository';
 import type { AccountParticipant } from '../accounts/accounts.service';
 import type { Actor } from '../shared/access';
 import type { Clock } from '../shared/clock';
+import type { DomainEvents } from '../shared/domain-events';
+import type { PixPaymentCounter } from '../shared/metrics';
 import type { Logger } from '../shared/logger';
 import { DomainError, validationError } from '../shared/errors';
 import { isUuid, newId } from '../shared/ids';
@@ -56,6 +58,9 @@ export class RechargeOrdersService implements AccountParticipant {
     private readonly cardsConfig: CardsConfig,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly events: DomainEvents,
+    /** Where payments are counted (the app's or the worker's metrics); null where nothing counts them. */
+    private readonly metrics: PixPaymentCounter | null = null,
   ) {}
 
   /**
@@ -202,13 +207,15 @@ export class RechargeOrdersService implements AccountParticipant {
         );
         continue;
       }
+      this.metrics?.pixPayment('received');
       await this.settle(payment);
       for (const refund of Array.isArray(item.devolucoes) ? item.devolucoes : []) {
         if (refund.status === 'DEVOLVIDO' || refund.status === 'NAO_REALIZADO') {
-          const status = refund.status === 'DEVOLVIDO' ? 'refunded' : 'refund_failed';
-          if (await this.orders.settleRefund(payment.e2eid, String(refund.id), status, this.clock.now())) {
-            this.logger.info({ e2eid: payment.e2eid, refundId: refund.id, status }, 'pix refund settled');
-          }
+          await this.refundSettled(
+            payment.e2eid,
+            String(refund.id),
+            refund.status === 'DEVOLVIDO' ? 'refunded' : 'refund_failed',
+          );
         }
       }
     }
@@ -247,6 +254,7 @@ export class RechargeOrdersService implements AccountParticipant {
       return { kind: 'refunding', order, reason, e2eid: payment.e2eid, refundId, amountCents: payment.amountCents };
     });
     this.logSettlement(payment, settlement);
+    if (settlement.kind === 'credited' || settlement.kind === 'refunding') this.metrics?.pixPayment(settlement.kind);
     if (settlement.kind === 'refunding') await this.askRefund(settlement.e2eid, settlement.refundId, settlement.amountCents);
     return settlement;
   }
@@ -292,12 +300,30 @@ export class RechargeOrdersService implements AccountParticipant {
         const answer = await psp.requestRefund(refund.e2eid, refund.refundId, valorOf(refund.paidCents));
         if (answer.status === 'EM_PROCESSAMENTO') continue;
         const status = answer.status === 'DEVOLVIDO' ? 'refunded' : 'refund_failed';
-        if (await this.orders.settleRefund(refund.e2eid, refund.refundId, status, this.clock.now())) settled += 1;
+        if (await this.refundSettled(refund.e2eid, refund.refundId, status)) settled += 1;
       } catch (error) {
         this.logger.warn({ err: error, e2eid: refund.e2eid, refundId: refund.refundId }, 'pix refund not followed; next run');
       }
     }
     return { asked: pending.length, settled };
+  }
+
+  /**
+   * Records a refund's final state, reported by the webhook or read by the refund job; the one place that tells the
+   * citizen about a refund (`pix-refunded`), after the change committed and only for the call that made it, so a
+   * repeated report tells nobody twice. A refund the PSP could not make is left to an operator (logged).
+   */
+  private async refundSettled(e2eid: string, refundId: string, status: 'refunded' | 'refund_failed'): Promise<boolean> {
+    const settled = await this.orders.settleRefund(e2eid, refundId, status, this.clock.now());
+    if (!settled) return false;
+    this.metrics?.pixPayment(status);
+    if (status === 'refunded') {
+      this.logger.info({ e2eid, refundId, status }, 'pix refund settled');
+      this.events.publish({ type: 'pix-refunded', ...settled });
+    } else {
+      this.logger.error({ e2eid, refundId, status }, 'pix refund not made by the PSP: left for an operator');
+    }
+    return true;
   }
 
   /** Asks the PSP to give a payment back; a failure is logged and left to the refund job, which asks again. */

@@ -3,7 +3,19 @@ import type { Logger } from './logger';
 /** Things that happened, for whoever wants to react (proactive chat notifications). Never carry secrets. */
 export type DomainEvent =
   | { type: 'recharge-confirmed'; userId: string; cardId: string; amountCents: number; balanceCents: number }
-  | { type: 'card-blocked'; userId: string; cardId: string; protocol: string };
+  | { type: 'card-blocked'; userId: string; cardId: string; protocol: string }
+  /**
+   * A Pix payment the order could not take went back to the payer (the PSP says DEVOLVIDO): the citizen is told how
+   * much, for which card and why. `reason` is the order's `refundReason`.
+   */
+  | {
+      type: 'pix-refunded';
+      userId: string;
+      cardId: string;
+      orderId: string;
+      amountCents: number;
+      reason: 'late' | 'card-not-active' | 'balance-limit' | 'amount-mismatch';
+    };
 
 type Listener = (event: DomainEvent) => Promise<void> | void;
 

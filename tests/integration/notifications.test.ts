@@ -69,6 +69,22 @@ describe('proactive notifications', () => {
     expect(after.filter((a) => /Recarga confirmada/.test(a.text ?? ''))).toHaveLength(0);
   });
 
+  it('tells the citizen about a Pix payment given back, with the amount, the card and why', async () => {
+    // The event as RechargeOrdersService publishes it once the PSP says DEVOLVIDO (tests/integration/pix.test.ts).
+    t.app.services.events.publish({
+      type: 'pix-refunded',
+      userId: citizen.id,
+      cardId,
+      orderId: '0190c0de-0000-7000-8000-0000000000aa',
+      amountCents: 2550,
+      reason: 'late',
+    });
+    const notices = await received(/Pix devolvido: o pagamento de R\$ 25,50 para recarregar o cartão •••• \d{4}/);
+    const notice = notices.find((a) => /Pix devolvido/.test(a.text ?? ''))!;
+    expect(notice.text).toMatch(/depois do prazo do código Pix\. O saldo do cartão não mudou\.$/);
+    expect(notices.filter((a) => /Pix devolvido/.test(a.text ?? ''))).toHaveLength(1);
+  });
+
   it('after opting out, nothing is stored to write to', async () => {
     expect((await say('desativar avisos'))[0].text).toMatch(/não vou mais mandar avisos/);
     expect(await t.app.services.notificationSubscriptions.addressesOf(citizen.id)).toEqual([]);

@@ -5,6 +5,7 @@ import { createLogger } from '../../src/shared/logger';
 import { TestClock } from '../../src/shared/clock';
 import { verifyLedger } from '../../src/transport/ledger-verification';
 import { PIX_JOBS } from '../../src/payments/pix-jobs';
+import type { DomainEvent } from '../../src/shared/domain-events';
 import { firstCardId, postJson, registerCitizen, type SignedInCitizen } from '../support/factories';
 import { capturedLogs, startPixEnvironment, type PixEnvironment } from '../support/pix';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -22,6 +23,9 @@ let citizen: SignedInCitizen;
 let cardId: string;
 const clock = new TestClock(new Date());
 const logs = capturedLogs();
+/** Every domain event the app published (the chat's notifications listen to the same stream). */
+const published: DomainEvent[] = [];
+const refundsOf = (orderId: string) => published.filter((e) => e.type === 'pix-refunded' && e.orderId === orderId);
 
 interface OrderView {
   id: string;
@@ -44,6 +48,7 @@ beforeAll(async () => {
     logger: createLogger('info', logs.stream),
   });
   pix.registerWebhook(t.app.pixWebhookPort());
+  t.app.services.events.subscribe((event) => void published.push(event));
   citizen = await registerCitizen(t);
   cardId = await firstCardId(t, citizen);
 });
@@ -322,9 +327,15 @@ describe('the Pix webhook', () => {
     expect(await getOrder(created.id)).toMatchObject({ status: 'refunding', refundReason: 'late' });
     const refund = paid.devolucoes?.[0];
     expect(refund).toMatchObject({ valor: '4.00', status: 'EM_PROCESSAMENTO' });
+    expect(refundsOf(created.id)).toEqual([]);
     await pix.psp.settleRefund(paid.endToEndId, refund!.id, 'DEVOLVIDO');
     expect((await getOrder(created.id)).status).toBe('refunded');
     expect((await verifyLedger(t.app.db.em.fork())).violations).toEqual([]);
+    // The citizen is told once, after the refund is final: the same report again tells nobody twice.
+    const told = [{ type: 'pix-refunded', userId: citizen.id, cardId, orderId: created.id, amountCents: 400, reason: 'late' }];
+    expect(refundsOf(created.id)).toEqual(told);
+    expect(await pix.psp.notify([paid])).toBe(200);
+    expect(refundsOf(created.id)).toEqual(told);
   });
 
   it('gives back a payment for a card blocked since the order', async () => {
@@ -338,6 +349,8 @@ describe('the Pix webhook', () => {
     await pix.psp.settleRefund(paid.endToEndId, paid.devolucoes![0].id, 'NAO_REALIZADO');
     expect((await getOrder(created.id, other)).status).toBe('refund_failed');
     expect(await balance(otherCard, other)).toBe(0);
+    // Nothing went back: no refund notice (an operator takes it from the error log).
+    expect(refundsOf(created.id)).toEqual([]);
   });
 });
 
@@ -388,8 +401,33 @@ describe('the Pix jobs', () => {
     await pix.psp.settleRefund(paid.endToEndId, paid.devolucoes![0].id, 'DEVOLVIDO', { notify: false });
     await runJob(PIX_JOBS.followRefunds);
     expect((await getOrder(created.id)).status).toBe('refunded');
+    // Told by the job just as by the webhook, once, and not again on the next run.
+    await runJob(PIX_JOBS.followRefunds);
+    expect(refundsOf(created.id)).toMatchObject([{ amountCents: 800, reason: 'late', cardId, userId: citizen.id }]);
     // Asked again with the same id: still one refund at the PSP.
     expect(paid.devolucoes).toHaveLength(1);
+  });
+});
+
+describe('/metrics and Pix', () => {
+  it('counts the payments this app received, credited and gave back, matching the orders', async () => {
+    const text = await (await t.fetch('/metrics')).text();
+    const counted = (event: string) =>
+      Number(new RegExp(`^pix_payments_total\\{event="${event}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    const [row] = await t.app.db.em.fork().execute<Array<Record<string, number>>>(
+      `select count(*) filter (where status = 'paid')::int as paid,
+              count(*) filter (where status = 'refunded')::int as refunded,
+              count(*) filter (where status = 'refund_failed')::int as refund_failed,
+              count(*) filter (where refund_reason is not null)::int as refunding
+         from recharge_orders`,
+    );
+    // Every order of this file was settled by this app (webhook or reconciliation), once.
+    expect(counted('credited')).toBe(row.paid);
+    expect(counted('refunding')).toBe(row.refunding);
+    expect(counted('refunded')).toBe(row.refunded);
+    expect(counted('refund_failed')).toBe(row.refund_failed);
+    // Webhook calls carried at least every payment they settled, and replays on top.
+    expect(counted('received')).toBeGreaterThan(row.paid);
   });
 });
 
