@@ -116,7 +116,7 @@ export interface ObservabilityConfig {
   /** OTLP/HTTP base endpoint (e.g. http://jaeger:4318); unset = no traces exported. */
   otlpEndpoint?: string;
   serviceName: string;
-  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  /** When set, GET /metrics requires `Authorization: Bearer <token>` (the app's and the separate worker's). */
   metricsToken?: string;
 }
 
@@ -304,6 +304,11 @@ export interface JobsConfig {
   poolMax: number;
   /** How long a stop waits for jobs in progress. */
   stopTimeoutMs: number;
+  /**
+   * Where the separate worker (`npm run worker`) serves its /metrics: WORKER_METRICS_HOST (default HOST) and
+   * WORKER_METRICS_PORT (default 9464; 0 = any free port, as the tests use). The app serves its own on its port.
+   */
+  workerMetrics: { host: string; port: number };
 }
 
 export interface MailConfig {
@@ -694,6 +699,10 @@ export function loadConfig(env: Env = process.env): Config {
       pollingIntervalSeconds: integer(env, 'JOBS_POLLING_INTERVAL_SECONDS', 2, 1, 600),
       poolMax: integer(env, 'JOBS_POOL_MAX', 3, 2, 100),
       stopTimeoutMs: integer(env, 'JOBS_STOP_TIMEOUT_MS', 10_000, 0, 600_000),
+      workerMetrics: {
+        host: read(env, 'WORKER_METRICS_HOST') ?? host,
+        port: integer(env, 'WORKER_METRICS_PORT', 9464, 0, 65535),
+      },
     },
     bot: {
       endpoint: oneOf(env, 'BOT_ENDPOINT', ['on', 'off'] as const, 'on'),
