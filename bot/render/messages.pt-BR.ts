@@ -189,7 +189,7 @@ export function fileTooLarge(limit: string): string {
 }
 
 export const NOTIFICATIONS_ON =
-  'Pronto! Vou avisar aqui quando uma recarga for confirmada ou um cartão for bloqueado ou substituído. Para parar, diga "desativar avisos".';
+  'Pronto! Vou avisar aqui quando uma recarga for confirmada, um Pix for devolvido ou um cartão for bloqueado ou substituído. Para parar, diga "desativar avisos".';
 export const NOTIFICATIONS_UNAVAILABLE =
   'Os avisos ainda não funcionam neste canal. Você pode ativá-los no chat da Prefeitura, no WhatsApp ou no Teams.';
 export const NOTIFICATIONS_OFF = 'Tudo bem, não vou mais mandar avisos nesta conversa.';
