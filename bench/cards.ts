@@ -13,6 +13,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { balanceChangeQuery } from '../src/transport/cards.repository';
 import { requestFingerprint } from '../src/transport/idempotency';
+import { webhooksToCredit } from './pix-webhooks';
 import {
   SERVER_URL,
   admin,
@@ -35,6 +36,8 @@ const RECHARGES = 4000;
 const READS = 5000;
 const HISTORY_PAGES = 300;
 const BIG_HISTORY = 100_000;
+const WEBHOOK_ORDERS = 600;
+const WEBHOOK_WARM_UP = 100;
 
 /** Limits set out of the way: this measures throughput, not the limits. */
 export const APP_ENV = {
@@ -52,6 +55,8 @@ export const APP_ENV = {
   MAX_ACTIVE_CARDS: '1000',
   ARGON2_MEMORY_KIB: '19456',
   GLOBAL_RATE_LIMIT: '0',
+  // The simulated recharge (admin-only, off by default in production) is what the write ceiling is measured on.
+  SIMULATED_RECHARGES: 'on',
   // Required in production (src/config.ts PRODUCTION_REQUIREMENTS). Port 0 as PORT: the start-up banner, which the
   // benchmark reads, shows the bound port in its place. The mail server is never contacted: no benchmark sends mail.
   PUBLIC_BASE_URL: 'http://127.0.0.1:0',
@@ -88,7 +93,8 @@ async function directRecharge(pool: Pool, userId: string, sessionId: string, car
   const { statement, values } = balanceChangeQuery({
     type: 'recharge',
     cardId,
-    ownerId: userId,
+    // The simulated recharge is admin-only, and an admin's access has no owner filter.
+    ownerId: null,
     amountCents: amount,
     description: 'Recarga',
     scope: { userId, operation: 'card.recharge', key: randomUUID() },
@@ -156,6 +162,9 @@ export async function run(): Promise<Record<string, unknown>> {
       200,
     );
     const auth = { authorization: `Bearer ${tokens.access_token}` };
+    // The simulated recharge measured here is admin-only (citizens pay by Pix): the bench account is an admin, as
+    // `npm run admin:grant` would make it. The role is read on every request, so the token already carries it.
+    await pool.query(`update users set role = 'admin' where id = $1`, [user.id]);
     const sessionId = (
       JSON.parse(Buffer.from(tokens.access_token.split('.')[1], 'base64url').toString('utf8')) as { sid: string }
     ).sid;
@@ -258,6 +267,22 @@ export async function run(): Promise<Record<string, unknown>> {
     };
 
     const appPeakRssMiB = peakRssMiB(appPid);
+    // Webhooks to credit, next to the write ceiling: the app again, now with Pix on, on the same database.
+    const stopped = new Promise((resolve) => app!.once('exit', resolve));
+    app.kill('SIGTERM');
+    await stopped;
+    app = undefined;
+    const webhooks = await webhooksToCredit({
+      appEnv: APP_ENV,
+      databaseUrl,
+      pool,
+      auth,
+      cardId: cards[0],
+      orders: WEBHOOK_ORDERS,
+      warmUp: WEBHOOK_WARM_UP,
+      concurrency: CONCURRENCY,
+    });
+    const webhookRatio = round(webhooks.credited.perSecond / ceiling.perSecond);
     const ratio = round(http.perSecond / ceiling.perSecond);
     const referenceRatio = round(http.perSecond / reference.perSecond);
     const settings = {
@@ -289,6 +314,7 @@ export async function run(): Promise<Record<string, unknown>> {
       appPeakRssMiB,
       readCeilingPeakRssMiB,
       history,
+      webhooks: { ...webhooks, ceilingRatio: webhookRatio },
     };
 
     const row = (label: string, r: LoadResult & { cpuMicrosPerRequest?: number; roundsPerSecond?: number[] }) =>
@@ -314,6 +340,8 @@ export async function run(): Promise<Record<string, unknown>> {
       row('history, 100 entries, middle page', history.entries100.middlePage),
       row('history, 100 000 entries, first page', history.entries100000.firstPage),
       row('history, 100 000 entries, middle page', history.entries100000.middlePage),
+      row(`Pix webhooks to credit (${WEBHOOK_ORDERS}, mTLS)`, webhooks.credited),
+      `${'webhooks to credit / write ceiling'.padEnd(40)} ${webhookRatio.toFixed(2).padStart(8)}   (no aim; checked: ${webhooks.check.paidOrders} orders paid, ${webhooks.check.pixCredits} Pix credits)`,
     ];
     process.stdout.write(lines.join('\n') + '\n');
     return results;

@@ -10,6 +10,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Client } from 'pg';
 import { APP_ENV } from './cards';
 import { SERVER_URL, admin, round, startApp, withDatabase } from './support';
 
@@ -116,6 +117,15 @@ export async function run(): Promise<Record<string, unknown>> {
       200,
     );
     const auth = { authorization: `Bearer ${tokens.access_token}` };
+    // The simulated recharge is admin-only (citizens pay by Pix): the bench account is an admin, as `npm run
+    // admin:grant` would make it, recharging its own card. The role is read on every request: the token carries it.
+    const db = new Client({ connectionString: withDatabase(SERVER_URL, database) });
+    await db.connect();
+    try {
+      await db.query(`update users set role = 'admin' where email = $1`, [email]);
+    } finally {
+      await db.end();
+    }
     const cardId = (await json<{ items: Array<{ id: string }> }>(await fetch(`${base}/v1/cards`, { headers: auth }), 200))
       .items[0].id;
     const { code } = await json<{ code: string }>(await post('/v1/bot/link-codes', {}, auth), 201);

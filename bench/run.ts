@@ -73,6 +73,14 @@ function summarize(results: Record<string, Any>): SummaryRow[] {
       c.recharge.reference.perSecond,
       { min: 0.6 },
     );
+    if (c.webhooks) {
+      ratioRow(
+        'Pix webhooks credited/s',
+        c.webhooks.credited.perSecond,
+        'write ceiling (same SQL via pg)',
+        c.recharge.ceiling.perSecond,
+      );
+    }
     ratioRow(
       'recharge CPU µs/req (app)',
       c.recharge.http.cpuMicrosPerRequest,

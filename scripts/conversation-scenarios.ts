@@ -95,6 +95,11 @@ const CHANNEL = channelKey('botframework', 'test');
 const FAQ_ANSWERS = FAQ_SEED_ENTRIES.map((entry) => ({ slug: entry.slug, probe: simplify(entry.answer).slice(0, 60) }));
 
 /** Lower case, no accents, single spaces: replies are compared with data this way. */
+/** The same account acting as an operator: the simulated recharge (credit without a payment) is admin-only. */
+function asOperator(actor: Actor): Actor {
+  return { ...actor, role: 'admin' };
+}
+
 function simplify(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
 }
@@ -213,7 +218,8 @@ export class ScenarioRunner {
     const { cards } = this.app.services;
     if (cents > 0) {
       for (const movement of seedMovements(cents, this.app.config.cards)) {
-        if (movement.type === 'recharge') await cards.recharge(actor, cardId, movement.amountCents, randomUUID());
+        // Seeded as an operator would: the simulated recharge is admin-only (citizens pay by Pix).
+        if (movement.type === 'recharge') await cards.recharge(asOperator(actor), cardId, movement.amountCents, randomUUID());
         else await cards.debit(actor, cardId, movement.amountCents, randomUUID());
       }
     }

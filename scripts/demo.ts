@@ -65,11 +65,15 @@ async function main(): Promise<void> {
     const actor = { id: user.id, role: user.role };
     const cards = await services.cards.listCards(actor, { limit: 10 });
     const card = cards.items.find((c) => c.status === 'active');
-    if (card) {
-      await services.cards.recharge(actor, card.id, 5000, `demo-${card.id}-recharge-1`);
+    if (card && !config.cards.simulatedRecharges) {
+      process.stdout.write('SIMULATED_RECHARGES=off: the demo card starts at R$ 0,00 (recharge it by Pix).\n');
+    } else if (card) {
+      // Seeding credits the card as an operator would: the simulated recharge is admin-only (citizens pay by Pix).
+      const operator = { id: user.id, role: 'admin' as const };
+      await services.cards.recharge(operator, card.id, 5000, `demo-${card.id}-recharge-1`);
       await services.cards.debit(actor, card.id, 470, `demo-${card.id}-fare-1`);
       await services.cards.debit(actor, card.id, 470, `demo-${card.id}-fare-2`);
-      await services.cards.recharge(actor, card.id, 2000, `demo-${card.id}-recharge-2`);
+      await services.cards.recharge(operator, card.id, 2000, `demo-${card.id}-recharge-2`);
     }
     await once(() => services.documents.create(actor, { type: 'cpf', number: user.cpf! }, INTERNAL_REQUEST));
     await once(() =>

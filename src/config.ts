@@ -118,7 +118,7 @@ export interface ObservabilityConfig {
   /** OTLP/HTTP base endpoint (e.g. http://jaeger:4318); unset = no traces exported. */
   otlpEndpoint?: string;
   serviceName: string;
-  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  /** When set, GET /metrics requires `Authorization: Bearer <token>` (the app's and the separate worker's). */
   metricsToken?: string;
 }
 
@@ -287,6 +287,12 @@ export interface CardsConfig {
   rechargeVelocityWindowSeconds: number;
   /** Cards a citizen may hold that are not cancelled. */
   maxActiveCards: number;
+  /**
+   * Whether the simulated recharge (`POST /v1/cards/{id}/recharges`: credit without a payment, admins only) is served.
+   * SIMULATED_RECHARGES=on|off; off by default with NODE_ENV=production, where money comes in through Pix only, and on
+   * elsewhere (tests, benches, the demo). A production deployment may turn it on explicitly (a staging copy, say).
+   */
+  simulatedRecharges: boolean;
 }
 
 /** Idempotency keys of operations with effects (recharges, debits, blocks). */
@@ -318,6 +324,11 @@ export interface JobsConfig {
   poolMax: number;
   /** How long a stop waits for jobs in progress. */
   stopTimeoutMs: number;
+  /**
+   * Where the separate worker (`npm run worker`) serves its /metrics: WORKER_METRICS_HOST (default HOST) and
+   * WORKER_METRICS_PORT (default 9464; 0 = any free port, as the tests use). The app serves its own on its port.
+   */
+  workerMetrics: { host: string; port: number };
 }
 
 /** The notices a citizen chooses (src/notices): document expiry reminders and the low-balance alert. */
@@ -738,6 +749,8 @@ export function loadConfig(env: Env = process.env): Config {
       rechargeVelocityLimit: integer(env, 'RECHARGE_VELOCITY_PER_HOUR', 10, 1, 1_000_000_000),
       rechargeVelocityWindowSeconds: integer(env, 'RECHARGE_VELOCITY_WINDOW_SECONDS', 3600, 1, 86_400),
       maxActiveCards: integer(env, 'MAX_ACTIVE_CARDS', 3, 1, 1000),
+      simulatedRecharges:
+        oneOf(env, 'SIMULATED_RECHARGES', ['on', 'off'] as const, nodeEnv === 'production' ? 'off' : 'on') === 'on',
     },
     idempotency: {
       ttlHours: integer(env, 'IDEMPOTENCY_TTL_HOURS', 24, 24, 24 * 365),
@@ -754,6 +767,10 @@ export function loadConfig(env: Env = process.env): Config {
       pollingIntervalSeconds: integer(env, 'JOBS_POLLING_INTERVAL_SECONDS', 2, 1, 600),
       poolMax: integer(env, 'JOBS_POOL_MAX', 3, 2, 100),
       stopTimeoutMs: integer(env, 'JOBS_STOP_TIMEOUT_MS', 10_000, 0, 600_000),
+      workerMetrics: {
+        host: read(env, 'WORKER_METRICS_HOST') ?? host,
+        port: integer(env, 'WORKER_METRICS_PORT', 9464, 0, 65535),
+      },
     },
     notifications: notifications(env, nodeEnv),
     notices: {

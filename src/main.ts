@@ -39,6 +39,7 @@ import { definePixJobs } from './payments/pix-jobs';
 import { defineNoticeJobs } from './notices/notice-jobs';
 import { createPixWebhookServer } from '../api/http/pix-webhook';
 import { PspClient } from '../http/psp-client';
+import { startMetricsServer, type MetricsServer } from '../http/metrics-server';
 
 /** A running (or ready to run) instance of the whole application. */
 export interface App {
@@ -170,6 +171,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     clock,
     cardOperations: metrics,
     jobRuns: metrics,
+    pixPayments: metrics,
     links,
     psp,
   });
@@ -333,6 +335,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 /** The Pix provider's client (mutual TLS, OAuth2), or undefined when Pix is not configured; the caller closes it. */
 export function pspClientFor(config: Config): PspClient | undefined {
   return config.pix ? new PspClient(config.pix, config.outbound) : undefined;
+}
+
+/**
+ * The separate worker's /metrics (it has no app server to carry them): its own small HTTP server on
+ * `WORKER_METRICS_HOST:WORKER_METRICS_PORT`, with the app's token rule (`METRICS_TOKEN`).
+ */
+export function serveWorkerMetrics(metrics: AppMetrics, config: Config): Promise<MetricsServer> {
+  return startMetricsServer({
+    registry: metrics.registry,
+    token: config.observability.metricsToken,
+    ...config.jobs.workerMetrics,
+  });
 }
 
 /** The links the domain sends citizens (e-mails, shares) name routes the edges own: each edge builds its own. */

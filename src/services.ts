@@ -52,7 +52,7 @@ import { SignInThrottle } from './accounts/sign-in-throttle';
 import { Reauthenticator } from './accounts/reauthentication';
 import { AccountNotices } from './accounts/account-notices';
 import { systemClock, type Clock } from './shared/clock';
-import type { CardOperationCounter, JobRunCounter } from './shared/metrics';
+import type { CardOperationCounter, JobRunCounter, PixPaymentCounter } from './shared/metrics';
 import { JobRunner, jobsDatabaseOf } from './jobs/job-runner';
 import { JobsService } from './jobs/jobs.service';
 import { RechargeOrdersService } from './payments/recharge-orders.service';
@@ -74,6 +74,8 @@ export interface ServiceDependencies {
   cardOperations?: CardOperationCounter;
   /** Where job runs are counted and timed (the app's metrics); absent where nothing counts them (the worker, scripts). */
   jobRuns?: JobRunCounter;
+  /** Where Pix payments are counted (the app's or the worker's metrics); absent where nothing counts them (scripts). */
+  pixPayments?: PixPaymentCounter;
   /** The links put in e-mails and shares, built from the edges (src/main.ts); absent in the operator commands, which send none. */
   links?: PublicLinks;
   /** The Pix payment provider's client (http/psp-client.ts); absent when Pix is not configured and in operator commands. */
@@ -122,6 +124,7 @@ export function createServices({
   clock = systemClock,
   cardOperations,
   jobRuns,
+  pixPayments,
   links = NO_PUBLIC_LINKS,
   psp,
 }: ServiceDependencies): AppServices {
@@ -213,6 +216,7 @@ export function createServices({
     clock,
     logger,
     outbox,
+    pixPayments ?? null,
   );
   // Documents: a document saved from the chat takes its staged file in the same transaction.
   const documentsRepository = new DocumentsRepository(em);

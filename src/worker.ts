@@ -4,7 +4,8 @@ import { createLogger, type Logger } from './shared/logger';
 import { resolveSecrets } from './shared/secrets';
 import { createMailer, type Mailer } from './shared/mailer';
 import { createServices, type AppServices } from './services';
-import { publicLinksFor, pspClientFor, startJobs } from './main';
+import { publicLinksFor, pspClientFor, serveWorkerMetrics, startJobs } from './main';
+import { AppMetrics } from './shared/metrics';
 import { systemClock, type Clock } from './shared/clock';
 import { startTracing, stopTracing, type Tracing } from './telemetry-setup';
 
@@ -12,6 +13,10 @@ import { startTracing, stopTracing, type Tracing } from './telemetry-setup';
 export interface Worker {
   services: AppServices;
   db: Database;
+  /** The port its /metrics listens on (WORKER_METRICS_PORT, or the one chosen for 0). */
+  metricsPort: number;
+  /** Its metrics' URL, for the start-up banner. */
+  metricsUrl: string;
   /** Stops taking jobs, lets the ones in progress finish, closes the database. */
   close(): Promise<void>;
 }
@@ -37,12 +42,30 @@ export async function buildWorker(
   const clock = options.clock ?? systemClock;
   // The Pix jobs ask the PSP for refunds: the worker has its own client.
   const psp = pspClientFor(config);
-  const services = createServices({ config, em: db.em, logger, secrets, mailer, clock, links: publicLinksFor(config), psp });
+  // The worker's own metrics: its job runs (counts, failures, durations), the queues' figures and its Pix payments.
+  const metrics = new AppMetrics(db, config.database);
+  const services = createServices({
+    config,
+    em: db.em,
+    logger,
+    secrets,
+    mailer,
+    clock,
+    links: publicLinksFor(config),
+    psp,
+    jobRuns: metrics,
+    pixPayments: metrics,
+  });
+  metrics.watchJobQueues(services.jobRunner);
+  const metricsServer = await serveWorkerMetrics(metrics, config);
   await startJobs(services, { config, db, clock, workers: true });
   return {
     services,
     db,
+    metricsPort: metricsServer.port,
+    metricsUrl: metricsServer.url,
     async close() {
+      await metricsServer.close();
       await services.jobRunner.stop();
       psp?.close();
       await services.channelLinkNotices.idle();
@@ -69,6 +92,7 @@ async function main(): Promise<void> {
     throw error;
   }
   process.stdout.write(`Carteira Digital Carioca worker is running: ${worker.services.jobRunner.queues.join(', ')}\n`);
+  process.stdout.write(`Metrics: ${worker.metricsUrl}\n`);
   let stopping = false;
   const stop = () => {
     if (stopping) return;

@@ -2,6 +2,7 @@ import { Controller } from '@tsoa/runtime';
 import type { ControllerContext } from '../ioc';
 import type { Actor } from '../../src/shared/access';
 import type { RequestInfo } from '../../src/shared/request-info';
+import type { IdempotentResult } from '../../src/transport/idempotency';
 import { requestInfo } from '../../http/request-meta';
 import { DomainError } from '../../src/shared/errors';
 
@@ -34,5 +35,15 @@ export abstract class BaseController extends Controller {
   /** Address and request id, for services that audit or throttle. */
   protected get info(): RequestInfo {
     return requestInfo(this.context.request);
+  }
+
+  /**
+   * The answer of an operation with an `Idempotency-Key`: `status`, and `Idempotent-Replayed: true` when it is the
+   * stored first answer given again (the same status, the same body).
+   */
+  protected idempotent<T>(outcome: IdempotentResult<T>, status: number): T {
+    this.setStatus(status);
+    if (outcome.replayed) this.setHeader('Idempotent-Replayed', 'true');
+    return outcome.result;
   }
 }

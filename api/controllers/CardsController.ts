@@ -24,7 +24,6 @@ import {
   type Problem,
 } from '../http/problems';
 import { pageRequest } from '../../src/shared/pagination';
-import type { IdempotentResult } from '../../src/transport/idempotency';
 
 export interface AmountRequest {
   /**
@@ -103,16 +102,21 @@ export class CardsController extends BaseController {
   }
 
   /**
-   * Recarga simulada (o pagamento real ainda não faz parte do serviço): de R$ 1,00 a R$ 500,00 por operação, saldo
-   * máximo de R$ 1.000,00, até 10 recargas por cartão por hora. Exige o cabeçalho `Idempotency-Key`: repetir a
-   * requisição com a mesma chave devolve a primeira resposta (com `Idempotent-Replayed: true`) sem recarregar de novo.
-   * @summary Recarregar cartão
+   * Recarga simulada, sem pagamento: crédito direto num cartão, para testes, demonstrações e suporte. Restrita a
+   * administradores (vale para o cartão de qualquer pessoa) e desligada em produção (`SIMULATED_RECHARGES=off`, o
+   * padrão com `NODE_ENV=production`: a rota responde 404). O cidadão recarrega por Pix
+   * (`POST /v1/cards/{id}/recharge-orders`). De R$ 1,00 a R$ 500,00 por operação, saldo máximo de R$ 1.000,00, até 10
+   * recargas por cartão por hora. Exige o cabeçalho `Idempotency-Key`: repetir a requisição com a mesma chave devolve a
+   * primeira resposta (com `Idempotent-Replayed: true`) sem recarregar de novo.
+   * @summary Recarga simulada (administradores)
    * @param idempotencyKey Chave única desta operação (de 1 a 255 caracteres imprimíveis), por exemplo um UUID.
    */
   @Post('{id}/recharges')
+  @Security('jwt', ['admin'])
   @SuccessResponse(201, 'Recarga feita', 'application/json')
   @Response<Problem>(400, 'Idempotency-Key ausente ou inválida, ou corpo malformado (JSON inválido)')
-  @Response<Problem>(404, 'Não encontrado')
+  @Response<Problem>(403, 'Restrito a administradores')
+  @Response<Problem>(404, 'Cartão não encontrado, ou recarga simulada desligada neste ambiente')
   @Response<Problem>(409, 'Cartão não está ativo, ou a mesma chave ainda está em andamento')
   @Response<Problem>(413, BODY_TOO_LARGE)
   @Response<Problem>(415, UNSUPPORTED_BODY)
@@ -212,12 +216,5 @@ export class CardsController extends BaseController {
     this.setStatus(201);
     this.setHeader('Location', `/v1/cards/${card.id}`);
     return presentCard(card);
-  }
-
-  /** The stored first response is answered with the same status, marked as a replay. */
-  private idempotent<T>(outcome: IdempotentResult<T>, status: number): T {
-    this.setStatus(status);
-    if (outcome.replayed) this.setHeader('Idempotent-Replayed', 'true');
-    return outcome.result;
   }
 }

@@ -35,20 +35,25 @@ export class RechargeOrdersController extends BaseController {
   @SuccessResponse(201, 'Pedido criado, aguardando o pagamento', 'application/json')
   @Response<Problem>(400, 'Idempotency-Key ausente ou inválida, ou corpo malformado (JSON inválido)')
   @Response<Problem>(404, 'Não encontrado')
-  @Response<Problem>(409, 'Cartão não está ativo, ou a mesma chave ainda está em andamento')
+  @Response<Problem>(
+    409,
+    'Cartão não está ativo, limite de pedidos atingido (pendentes, por dia ou por mês: `quota-exceeded`), ou a mesma chave ainda está em andamento',
+  )
   @Response<Problem>(413, BODY_TOO_LARGE)
   @Response<Problem>(415, UNSUPPORTED_BODY)
-  @Response<Problem>(422, 'Valor fora dos limites, saldo máximo atingido, ou chave usada com outros dados')
+  @Response<Problem>(
+    422,
+    'Valor fora do mínimo e máximo por pedido, saldo máximo do cartão atingido, ou chave usada com outros dados',
+  )
   public async create(
     @Path() id: string,
     @Body() body: AmountRequest,
     @Header('Idempotency-Key') idempotencyKey?: string,
   ): Promise<RechargeOrderView> {
     const outcome = await this.services.rechargeOrders.create(this.actor, id, body.amountCents, idempotencyKey);
-    this.setStatus(201);
-    if (outcome.replayed) this.setHeader('Idempotent-Replayed', 'true');
-    this.setHeader('Location', `/v1/recharge-orders/${outcome.result.id}`);
-    return presentRechargeOrder(outcome.result);
+    const order = this.idempotent(outcome, 201);
+    this.setHeader('Location', `/v1/recharge-orders/${order.id}`);
+    return presentRechargeOrder(order);
   }
 
   /**

@@ -1,9 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Next, Request, Response, Server } from 'restify';
 import { exemptFromGlobalRateLimit } from '../../http/routes';
 import type { AppMetrics } from '../../src/shared/metrics';
 import { problemFor } from '../../http/problems';
 import { sendProblem } from '../../http/server';
+import { hasMetricsToken } from '../../http/metrics-server';
 
 /**
  * A `pre` handler recording every request's duration by route pattern (`/v1/cards/:id`: the raw path would make one
@@ -21,26 +21,16 @@ export function recordRequestDurations(metrics: AppMetrics) {
   };
 }
 
-/** Compares digests so neither the token's length nor its prefix leaks through timing. */
-function sameToken(given: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
-
 /** `GET /metrics`: Prometheus text exposition; with a token configured, only for `Authorization: Bearer <token>`. */
 export function registerMetrics(server: Server, metrics: AppMetrics, token: string | undefined): void {
   // Prometheus scrapes from one address and must never be told to back off.
   exemptFromGlobalRateLimit(server, { path: '/metrics' });
   server.get('/metrics', async function prometheusMetrics(req: Request, res: Response) {
-    if (token !== undefined) {
-      const header = req.headers.authorization ?? '';
-      const given = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-      if (!sameToken(given, token)) {
-        sendProblem(req, res, problemFor('unauthorized', 'Informe o token de acesso às métricas.'), {
-          'WWW-Authenticate': 'Bearer realm="metrics"',
-        });
-        return;
-      }
+    if (!hasMetricsToken(req.headers.authorization, token)) {
+      sendProblem(req, res, problemFor('unauthorized', 'Informe o token de acesso às métricas.'), {
+        'WWW-Authenticate': 'Bearer realm="metrics"',
+      });
+      return;
     }
     const body = Buffer.from(await metrics.registry.metrics());
     res.writeHead(200, {

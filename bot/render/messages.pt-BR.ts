@@ -189,7 +189,7 @@ export function fileTooLarge(limit: string): string {
 }
 
 export const NOTIFICATIONS_ON =
-  'Pronto! Vou avisar aqui quando uma recarga for confirmada ou um cartão for bloqueado ou substituído, e também dos ' +
+  'Pronto! Vou avisar aqui quando uma recarga for confirmada, um Pix for devolvido ou um cartão for bloqueado ou substituído, e também dos ' +
   'avisos que você escolher (vencimento de documentos, saldo baixo: diga "quais avisos tenho ativos"). Para parar, ' +
   'diga "desativar avisos".';
 export const NOTIFICATIONS_UNAVAILABLE =

@@ -7,6 +7,14 @@ function brDate(date: string): string {
   return `${day}/${month}/${year}`;
 }
 
+/** Why a Pix payment went back instead of becoming credit, as the refund notice says it. */
+const PIX_REFUND_REASONS: Record<DomainEventOf<'pix-refunded'>['reason'], string> = {
+  late: 'o pagamento chegou depois do prazo do código Pix',
+  'card-not-active': 'o cartão não estava mais ativo',
+  'balance-limit': 'a recarga passaria do saldo máximo do cartão',
+  'amount-mismatch': 'o valor pago era diferente do valor do pedido',
+};
+
 /**
  * The proactive notice of each event type, as one text for every channel. Keyed by type: a new DomainEvent variant
  * does not compile until it has its text here.
@@ -25,6 +33,9 @@ const NOTICES: { [T in DomainEventType]: (event: DomainEventOf<T>) => string } =
   'low-balance': (e) =>
     `Saldo baixo: o cartão ${e.maskedNumber} está com ${formatBrl(e.balanceCents)}, abaixo de ${formatBrl(e.thresholdCents)}. ` +
     'Faça uma recarga para não ficar sem passagem.',
+  'pix-refunded': (e) =>
+    `Pix devolvido: o pagamento de ${formatBrl(e.amountCents)} para recarregar o cartão ${e.maskedNumber} voltou para a ` +
+    `conta que pagou, porque ${PIX_REFUND_REASONS[e.reason]}. O saldo do cartão não mudou.`,
 };
 
 /** The pt-BR text of an event's notice. */

@@ -2,6 +2,16 @@ import { Repository, isoOf, type Row, type Tx } from '../db/repository';
 import { newId } from '../shared/ids';
 import type { OrderStatus, ReceivedPayment, RechargeOrder, RefundReason } from './recharge-order';
 
+/** An order whose refund just reached its final state. */
+export interface SettledRefund {
+  orderId: string;
+  userId: string;
+  cardId: string;
+  /** What the payer paid, and got back. */
+  amountCents: number;
+  reason: RefundReason;
+}
+
 const ORDER_COLUMNS = `id, user_id, card_id, txid, amount_cents, status, br_code, expires_at, e2eid, paid_cents, paid_at,
   ledger_entry_id, refund_id, refund_reason, created_at`;
 
@@ -192,14 +202,34 @@ export class RechargeOrdersRepository extends Repository {
     );
   }
 
-  /** The refund's final state, once the PSP says it (`refunding` -> `refunded` or `refund_failed`). */
-  async settleRefund(e2eid: string, refundId: string, status: 'refunded' | 'refund_failed', now: Date): Promise<boolean> {
-    const changed = await this.run(
+  /**
+   * The refund's final state, once the PSP says it (`refunding` -> `refunded` or `refund_failed`), in the caller's
+   * transaction: the order it settled, or null when there was nothing to settle (already final, or no such refund), so
+   * a repeated report changes nothing.
+   */
+  async settleRefund(
+    tx: Tx,
+    e2eid: string,
+    refundId: string,
+    status: 'refunded' | 'refund_failed',
+    now: Date,
+  ): Promise<SettledRefund | null> {
+    const rows = await this.rows(
       `update recharge_orders set status = ?, updated_at = ?
-        where e2eid = ? and refund_id = ? and status = 'refunding'`,
+        where e2eid = ? and refund_id = ? and status = 'refunding'
+        returning id, user_id, card_id, paid_cents, refund_reason`,
       [status, now.toISOString(), e2eid, refundId],
+      tx,
     );
-    return changed > 0;
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      orderId: String(row.id),
+      userId: String(row.user_id),
+      cardId: String(row.card_id),
+      amountCents: Number(row.paid_cents),
+      reason: row.refund_reason as RefundReason,
+    };
   }
 
   /** Pending orders whose expiry passed at `now` become `expired`; returns how many. */

@@ -4,6 +4,7 @@ import type { AccountParticipant } from '../accounts/accounts.service';
 import type { Actor } from '../shared/access';
 import type { Outbox } from '../notifications/outbox';
 import type { Clock } from '../shared/clock';
+import type { PixPaymentCounter } from '../shared/metrics';
 import type { Logger } from '../shared/logger';
 import { DomainError, validationError } from '../shared/errors';
 import { isUuid, newId } from '../shared/ids';
@@ -57,8 +58,13 @@ export class RechargeOrdersService implements AccountParticipant {
     private readonly cardsConfig: CardsConfig,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    /** The transactional outbox: a paid order's credit records its 'recharge-confirmed' notice there. */
+    /**
+     * The transactional outbox: a paid order's credit records its 'recharge-confirmed' notice there, a refund that
+     * reached the payer its 'pix-refunded' notice.
+     */
     private readonly outbox: Outbox,
+    /** Where payments are counted (the app's or the worker's metrics); null where nothing counts them. */
+    private readonly metrics: PixPaymentCounter | null = null,
   ) {}
 
   /**
@@ -205,13 +211,15 @@ export class RechargeOrdersService implements AccountParticipant {
         );
         continue;
       }
+      this.metrics?.pixPayment('received');
       await this.settle(payment);
       for (const refund of Array.isArray(item.devolucoes) ? item.devolucoes : []) {
         if (refund.status === 'DEVOLVIDO' || refund.status === 'NAO_REALIZADO') {
-          const status = refund.status === 'DEVOLVIDO' ? 'refunded' : 'refund_failed';
-          if (await this.orders.settleRefund(payment.e2eid, String(refund.id), status, this.clock.now())) {
-            this.logger.info({ e2eid: payment.e2eid, refundId: refund.id, status }, 'pix refund settled');
-          }
+          await this.refundSettled(
+            payment.e2eid,
+            String(refund.id),
+            refund.status === 'DEVOLVIDO' ? 'refunded' : 'refund_failed',
+          );
         }
       }
     }
@@ -259,6 +267,7 @@ export class RechargeOrdersService implements AccountParticipant {
     });
     this.logSettlement(payment, settlement);
     if (settlement.kind === 'credited') this.outbox.committed();
+    if (settlement.kind === 'credited' || settlement.kind === 'refunding') this.metrics?.pixPayment(settlement.kind);
     if (settlement.kind === 'refunding') await this.askRefund(settlement.e2eid, settlement.refundId, settlement.amountCents);
     return settlement;
   }
@@ -304,12 +313,42 @@ export class RechargeOrdersService implements AccountParticipant {
         const answer = await psp.requestRefund(refund.e2eid, refund.refundId, valorOf(refund.paidCents));
         if (answer.status === 'EM_PROCESSAMENTO') continue;
         const status = answer.status === 'DEVOLVIDO' ? 'refunded' : 'refund_failed';
-        if (await this.orders.settleRefund(refund.e2eid, refund.refundId, status, this.clock.now())) settled += 1;
+        if (await this.refundSettled(refund.e2eid, refund.refundId, status)) settled += 1;
       } catch (error) {
         this.logger.warn({ err: error, e2eid: refund.e2eid, refundId: refund.refundId }, 'pix refund not followed; next run');
       }
     }
     return { asked: pending.length, settled };
+  }
+
+  /**
+   * Records a refund's final state, reported by the webhook or read by the refund job; the one place that tells the
+   * citizen about a refund: its 'pix-refunded' event is written to the outbox in the transaction of the state change,
+   * keyed by the refund's id, and only by the call that made the change, so a repeated report tells nobody twice. A
+   * refund the PSP could not make is left to an operator (logged).
+   */
+  private async refundSettled(e2eid: string, refundId: string, status: 'refunded' | 'refund_failed'): Promise<boolean> {
+    const settled = await this.transactions.run(async (tx) => {
+      const refund = await this.orders.settleRefund(tx, e2eid, refundId, status, this.clock.now());
+      if (refund && status === 'refunded') {
+        const card = await this.cards.findIn(tx, refund.cardId, null);
+        await this.outbox.add(tx, `pix-refunded:${refundId}`, {
+          type: 'pix-refunded',
+          ...refund,
+          maskedNumber: card?.maskedNumber ?? '',
+        });
+      }
+      return refund;
+    });
+    if (!settled) return false;
+    this.metrics?.pixPayment(status);
+    if (status === 'refunded') {
+      this.logger.info({ e2eid, refundId, status }, 'pix refund settled');
+      this.outbox.committed();
+    } else {
+      this.logger.error({ e2eid, refundId, status }, 'pix refund not made by the PSP: left for an operator');
+    }
+    return true;
   }
 
   /** Asks the PSP to give a payment back; a failure is logged and left to the refund job, which asks again. */

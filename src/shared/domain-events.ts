@@ -44,6 +44,19 @@ export type DomainEvent =
       maskedNumber: string;
       balanceCents: number;
       thresholdCents: number;
+    }
+  /**
+   * A Pix payment the order could not take went back to the payer (the PSP says DEVOLVIDO): the citizen is told how
+   * much, for which card and why. `reason` is the order's `refundReason`.
+   */
+  | {
+      type: 'pix-refunded';
+      userId: string;
+      cardId: string;
+      maskedNumber: string;
+      orderId: string;
+      amountCents: number;
+      reason: 'late' | 'card-not-active' | 'balance-limit' | 'amount-mismatch';
     };
 
 /** The names of the events. */

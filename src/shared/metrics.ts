@@ -14,6 +14,18 @@ export interface BotTurnCounter {
   botTurn(flow: string, outcome: 'ok' | 'reset' | 'failed'): void;
 }
 
+/**
+ * What happens to Pix payments, counted where it happens: `received` (a payment in a webhook call), `credited` (a
+ * card credited, by a webhook or by reconciliation), `refunding` (a payment the order could not take, to give back),
+ * `refunded` and `refund_failed` (the refund's end, as the PSP reports it).
+ */
+export type PixPaymentEvent = 'received' | 'credited' | 'refunding' | 'refunded' | 'refund_failed';
+
+/** Counts Pix payments; the recharge-orders service reports each event here. */
+export interface PixPaymentCounter {
+  pixPayment(event: PixPaymentEvent): void;
+}
+
 /** Counts and times job runs; the job runner reports each attempt here. */
 export interface JobRunCounter {
   jobRun(queue: string, outcome: 'completed' | 'failed', seconds: number): void;
@@ -29,12 +41,13 @@ export function outcomeOf(error: unknown): string {
  * counters). Request durations, bot turns, card operations, database pool usage and the Node.js defaults (event-loop
  * lag included).
  */
-export class AppMetrics implements CardOperationCounter, BotTurnCounter, JobRunCounter {
+export class AppMetrics implements CardOperationCounter, BotTurnCounter, JobRunCounter, PixPaymentCounter {
   readonly registry = new Registry();
   private readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
   private readonly botTurns: Counter<'flow' | 'outcome'>;
   private readonly cardOperations: Counter<'operation' | 'outcome'>;
   private readonly jobRuns: Histogram<'queue' | 'outcome'>;
+  private readonly pixPayments: Counter<'event'>;
 
   constructor(db: Database, database: DatabaseConfig) {
     const poolMax = database.kind === 'postgresql' ? database.poolMax : 1;
@@ -63,6 +76,12 @@ export class AppMetrics implements CardOperationCounter, BotTurnCounter, JobRunC
       help: 'Job attempts run by this process, by queue and outcome (completed, failed); the count is the number of attempts.',
       labelNames: ['queue', 'outcome'],
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900],
+      registers: [this.registry],
+    });
+    this.pixPayments = new Counter({
+      name: 'pix_payments_total',
+      help: 'Pix payments by event in this process: received (in a webhook call), credited, refunding, refunded, refund_failed.',
+      labelNames: ['event'],
       registers: [this.registry],
     });
     new Gauge({
@@ -131,6 +150,10 @@ export class AppMetrics implements CardOperationCounter, BotTurnCounter, JobRunC
 
   jobRun(queue: string, outcome: 'completed' | 'failed', seconds: number): void {
     this.jobRuns.observe({ queue, outcome }, seconds);
+  }
+
+  pixPayment(event: PixPaymentEvent): void {
+    this.pixPayments.inc({ event });
   }
 
   botTurn(flow: string, outcome: 'ok' | 'reset' | 'failed'): void {

@@ -30,7 +30,9 @@ const ENTRY_JSON = `jsonb_build_object(
 /**
  * The recharge's notification event (DomainEvent 'recharge-confirmed'), written to the transactional outbox by the
  * money path's own statement: same transaction, no extra round trip. Keyed by the ledger entry, so it is one event
- * per recharge; a replayed request writes no ledger entry and so no event. Kept in step with src/shared/domain-events.ts.
+ * per recharge; a replayed request writes no ledger entry and so no event. Addressed to the card's owner (`c.user_id`),
+ * not to the caller: the simulated recharge is an admin's, on anyone's card. Kept in step with
+ * src/shared/domain-events.ts.
  */
 const RECHARGE_OUTBOX_CTE = `
      o as (

@@ -155,9 +155,12 @@ export class CardsService implements AccountParticipant {
   }
 
   /**
-   * Adds credit to an active card (a simulated top-up). `amountCents` must be within the configured per-operation range;
-   * the balance may not pass the cap (`balance-limit`); at most `rechargeVelocityLimit` recharges per card per window
-   * (`velocity-limit` with a retry delay). Idempotent: `idempotencyKey` is required.
+   * Adds credit to an active card without a payment (a simulated top-up): admins only, on any card, and only where
+   * `simulatedRecharges` is on (otherwise `not-found`, as if the operation did not exist; citizens recharge by Pix).
+   * `amountCents` must be within the configured per-operation range; the balance may not pass the cap
+   * (`balance-limit`); at most `rechargeVelocityLimit` recharges per card per window (`velocity-limit` with a retry
+   * delay). Idempotent: `idempotencyKey` is required. The 'recharge-confirmed' notice goes to the card's owner, not to
+   * the admin who credited it.
    */
   async recharge(
     actor: Actor,
@@ -165,6 +168,9 @@ export class CardsService implements AccountParticipant {
     amountCents: number,
     idempotencyKey: string | undefined,
   ): Promise<IdempotentResult<BalanceChange>> {
+    if (!this.config.simulatedRecharges) {
+      throw new DomainError('not-found', 'A recarga simulada está desligada neste ambiente: recarregue por Pix.');
+    }
     const access = cardAccess.scope(actor, 'recharge');
     const { result, replayed } = await this.observed('recharge', async () => {
       const key = parseIdempotencyKey(idempotencyKey);

@@ -42,7 +42,9 @@ async function citizenWithCards(
     const id = cardIds[i];
     await t.app.db.em.fork().execute('update transport_cards set number = ? where id = ?', [cardNumberEnding(card.last4), id]);
     for (const [type, cents] of card.movements ?? []) {
-      if (type === 'recharge') await inContext(() => t.app.services.cards.recharge(actor, id, cents, randomUUID()));
+      // Seeded as an operator: the simulated recharge is admin-only (citizens pay by Pix).
+      if (type === 'recharge')
+        await inContext(() => t.app.services.cards.recharge({ ...actor, role: 'admin' }, id, cents, randomUUID()));
       else await inContext(() => t.app.services.cards.debit(actor, id, cents, randomUUID()));
     }
     if (card.blocked) await inContext(() => t.app.services.cards.block(actor, id, 'lost', INTERNAL_REQUEST));

@@ -30,7 +30,9 @@ async function citizenWithBalance(cents: number): Promise<SignedInCitizen & { ca
   const actor = { id: citizen.id, role: 'citizen' as const };
   const cards = await inContext(() => t.app.services.cards.listCards(actor, { limit: 10 }));
   const cardId = cards.items[0].id;
-  if (cents > 0) await inContext(() => t.app.services.cards.recharge(actor, cardId, cents, `seed-${cardId}`));
+  // Seeded as an operator: the simulated recharge is admin-only (citizens pay by Pix).
+  const operator = { ...actor, role: 'admin' as const };
+  if (cents > 0) await inContext(() => t.app.services.cards.recharge(operator, cardId, cents, `seed-${cardId}`));
   return { ...citizen, cardId };
 }
 

@@ -6,7 +6,7 @@ import {
   killApp,
   postJson,
   postgresAppEnv,
-  registerRemoteCitizen,
+  registerRemoteAdmin,
   waitFor,
   type RemoteCitizen,
 } from '../support/remote-app';
@@ -66,7 +66,8 @@ it('answers 503 problems quickly while PostgreSQL is down, stays up, and recover
   cluster = await PrivatePostgres.create();
   app = await spawnApp(postgresAppEnv(cluster.url, { DB_POOL_MAX: '5' }));
   const { baseUrl } = app;
-  const citizen = await registerRemoteCitizen(baseUrl);
+  // An admin, on their own card: the simulated recharge is admin-only.
+  const citizen = await registerRemoteAdmin(baseUrl, cluster.url);
   const [cardId] = await cardsOf(baseUrl, citizen);
 
   // A steady load of reads and recharges from 4 clients until told to stop.

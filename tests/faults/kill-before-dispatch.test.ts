@@ -7,6 +7,7 @@ import {
   killApp,
   postJson,
   postgresAppEnv,
+  registerRemoteAdmin,
   registerRemoteCitizen,
   waitFor,
 } from '../support/remote-app';
@@ -46,6 +47,8 @@ it('delivers a notice committed just before a kill -9 exactly once after the res
   const base = app.baseUrl;
   const citizen = await registerRemoteCitizen(base);
   const [cardId] = await cardsOf(base, citizen);
+  // The simulated recharge is admin-only: an admin credits the citizen's card, and the notice is the owner's.
+  const operator = await registerRemoteAdmin(base, scratch.url);
   const say = async (text: string) => {
     const res = await postJson(base, '/api/messages', fake.message({ conversation: 'kill-conv', user: 'kill-user', text }));
     expect(res.status).toBe(200);
@@ -59,7 +62,7 @@ it('delivers a notice committed just before a kill -9 exactly once after the res
     base,
     `/v1/cards/${cardId}/recharges`,
     { amountCents: 4321 },
-    { ...citizen.auth, 'idempotency-key': 'kill-before-dispatch' },
+    { ...operator.auth, 'idempotency-key': 'kill-before-dispatch' },
   );
   expect(res.status).toBe(201);
   const { transaction } = (await res.json()) as { transaction: { id: string } };

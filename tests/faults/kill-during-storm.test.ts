@@ -7,7 +7,7 @@ import {
   killApp,
   postJson,
   postgresAppEnv,
-  registerRemoteCitizen,
+  registerRemoteAdmin,
   runLedgerVerify,
   waitFor,
   type RemoteCitizen,
@@ -65,7 +65,8 @@ it('keeps the ledger intact and every answered success exactly once across a kil
   const env = postgresAppEnv(databaseUrl, { IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS: '1', DB_POOL_MAX: '10' });
   app = await spawnApp(env);
 
-  const owners = [await registerRemoteCitizen(app.baseUrl), await registerRemoteCitizen(app.baseUrl)];
+  // Admins, on their own cards: the simulated recharge is admin-only.
+  const owners = [await registerRemoteAdmin(app.baseUrl, databaseUrl), await registerRemoteAdmin(app.baseUrl, databaseUrl)];
   const cards: Array<{ owner: RemoteCitizen; cardId: string }> = [];
   for (const owner of owners) {
     for (const cardId of await cardsOf(app.baseUrl, owner, 1)) cards.push({ owner, cardId });

@@ -7,7 +7,7 @@ import {
   createScratchDatabase,
   killApp,
   postgresAppEnv,
-  registerRemoteCitizen,
+  registerRemoteAdmin,
   waitFor,
 } from '../support/remote-app';
 import { requirePostgres } from '../support/require-postgres';
@@ -29,7 +29,8 @@ it('finishes the slow request in flight, refuses new ones, and exits 0', async (
   drop = scratch.drop;
   app = await spawnApp(postgresAppEnv(scratch.url));
   const running = app;
-  const citizen = await registerRemoteCitizen(running.baseUrl);
+  // An admin, on their own card: the simulated recharge is admin-only.
+  const citizen = await registerRemoteAdmin(running.baseUrl, scratch.url);
   const [cardId] = await cardsOf(running.baseUrl, citizen);
 
   const body = JSON.stringify({ amountCents: 1234 });

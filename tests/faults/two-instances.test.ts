@@ -9,6 +9,7 @@ import {
   killApp,
   postJson,
   postgresAppEnv,
+  registerRemoteAdmin,
   registerRemoteCitizen,
   runLedgerVerify,
 } from '../support/remote-app';
@@ -95,7 +96,8 @@ it('one bot conversation alternating between the instances saves a document the 
 });
 
 it('concurrent recharges through both instances keep every invariant', async () => {
-  const owner = await registerRemoteCitizen(instances[0].baseUrl);
+  // An admin, on their own cards: the simulated recharge is admin-only.
+  const owner = await registerRemoteAdmin(instances[0].baseUrl, databaseUrl);
   const cardIds = await cardsOf(instances[0].baseUrl, owner, 1);
   const succeeded = new Map(cardIds.map((id) => [id, 0]));
   await Promise.all(

@@ -3,7 +3,7 @@ import { trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { startTracing, type Tracing } from '../../src/telemetry-setup';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { firstCardId, postJson, registerCitizen, type SignedInCitizen } from '../support/factories';
+import { firstCardId, postJson, registerAdmin, type SignedInCitizen } from '../support/factories';
 
 /**
  * The money path's round trips, counted from the statements the app reports to tracing (every ORM statement through
@@ -20,7 +20,8 @@ let cardId: string;
 beforeAll(async () => {
   tracing = startTracing({ serviceName: 'round-trips-test' }, exporter)!;
   t = await startTestApp();
-  citizen = await registerCitizen(t);
+  // An admin: the simulated recharge measured here is an admin's tool (citizens pay by Pix).
+  citizen = await registerAdmin(t);
   cardId = await firstCardId(t, citizen);
 });
 afterAll(async () => {

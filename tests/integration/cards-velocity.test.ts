@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { postJson, registerCitizen, firstCardId } from '../support/factories';
+import { postJson, registerAdmin, firstCardId } from '../support/factories';
 
 // The velocity limit set small, as a deployment would: 3 recharges per card per hour.
 let t: TestApp;
@@ -12,7 +12,8 @@ afterAll(async () => {
 });
 
 it('allows 3 recharges per card per hour, then answers 429 with Retry-After and changes nothing', async () => {
-  const c = await registerCitizen(t);
+  // An admin, on their own card: the simulated recharge is an admin's tool (citizens pay by Pix).
+  const c = await registerAdmin(t);
   const cardId = await firstCardId(t, c);
   const recharge = (key: string) =>
     postJson(t, `/v1/cards/${cardId}/recharges`, { amountCents: 100 }, { ...c.auth, 'idempotency-key': key });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { postJson, registerCitizen, type SignedInCitizen } from '../support/factories';
+import { postJson, registerAdmin, registerCitizen, type SignedInCitizen } from '../support/factories';
 import { isValidCardNumber } from '../../src/transport/card-number';
 import { verifyLedger } from '../../src/transport/ledger-verification';
 import { requestFingerprint } from '../../src/transport/idempotency';
@@ -32,8 +32,11 @@ interface Problem {
 }
 
 let t: TestApp;
+/** The simulated recharge is an admin's tool (citizens pay by Pix): an admin funds the citizens' cards here. */
+let admin: SignedInCitizen;
 beforeAll(async () => {
   t = await startTestApp();
+  admin = await registerAdmin(t);
 });
 afterAll(async () => {
   await t.close();
@@ -46,6 +49,7 @@ function withKey(c: SignedInCitizen, key: string | null): Record<string, string>
   return key === null ? c.auth : { ...c.auth, 'idempotency-key': key };
 }
 
+/** A simulated recharge by `c` (an admin, except where a test checks that citizens are refused). */
 const recharge = (c: SignedInCitizen, cardId: string, amountCents: unknown, key: string | null = randomUUID()) =>
   postJson(t, `/v1/cards/${cardId}/recharges`, { amountCents }, withKey(c, key));
 
@@ -111,7 +115,7 @@ describe('recharges and debits', () => {
   it('recharges within R$ 1,00..R$ 500,00 and debits, each with its ledger entry and the balance after it', async () => {
     const c = await registerCitizen(t);
     const cardId = await firstCardId(c);
-    const res = await recharge(c, cardId, 2000);
+    const res = await recharge(admin, cardId, 2000);
     expect(res.status).toBe(201);
     expect(res.headers.get('idempotent-replayed')).toBeNull();
     const body = (await res.json()) as { transaction: Entry; balanceCents: number };
@@ -134,7 +138,7 @@ describe('recharges and debits', () => {
     const c = await registerCitizen(t);
     const cardId = await firstCardId(c);
     for (const amount of [99, 50001]) {
-      const body = await problem(await recharge(c, cardId, amount), 422, 'validation-error');
+      const body = await problem(await recharge(admin, cardId, amount), 422, 'validation-error');
       expect(body.errors).toEqual([{ field: 'amountCents', message: 'A recarga deve ser de R$ 1,00 a R$ 500,00.' }]);
     }
     for (const amount of [0, -5, 1.5, 'cem']) await problem(await debit(c, cardId, amount), 422, 'validation-error');
@@ -145,7 +149,7 @@ describe('recharges and debits', () => {
     const c = await registerCitizen(t);
     const cardId = await firstCardId(c);
     for (const amount of ['100', [100], '100.0', true, { value: 100 }, null]) {
-      const body = await problem(await recharge(c, cardId, amount), 422, 'validation-error');
+      const body = await problem(await recharge(admin, cardId, amount), 422, 'validation-error');
       expect(body.errors?.[0].field).toBe('amountCents');
       await problem(await debit(c, cardId, amount), 422, 'validation-error');
     }
@@ -155,7 +159,7 @@ describe('recharges and debits', () => {
       (
         await t.fetch(`/v1/cards/${cardId}/recharges`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...withKey(c, randomUUID()) },
+          headers: { 'content-type': 'application/json', ...withKey(admin, randomUUID()) },
           body: '{"amountCents": 100.0}',
         })
       ).status,
@@ -165,18 +169,18 @@ describe('recharges and debits', () => {
   it('caps the balance at R$ 1.000,00 (422 balance-limit)', async () => {
     const c = await registerCitizen(t);
     const cardId = await firstCardId(c);
-    expect((await recharge(c, cardId, 50000)).status).toBe(201);
-    expect((await recharge(c, cardId, 49900)).status).toBe(201);
-    const body = await problem(await recharge(c, cardId, 200), 422, 'balance-limit');
+    expect((await recharge(admin, cardId, 50000)).status).toBe(201);
+    expect((await recharge(admin, cardId, 49900)).status).toBe(201);
+    const body = await problem(await recharge(admin, cardId, 200), 422, 'balance-limit');
     expect(body.detail).toContain('R$ 1.000,00');
     expect(body.detail).toContain('R$ 999,00');
-    expect((await recharge(c, cardId, 100)).status).toBe(201);
+    expect((await recharge(admin, cardId, 100)).status).toBe(201);
   });
 
   it('answers 422 insufficient-funds when the balance does not cover the fare', async () => {
     const c = await registerCitizen(t);
     const cardId = await firstCardId(c);
-    await recharge(c, cardId, 300);
+    await recharge(admin, cardId, 300);
     const body = await problem(await debit(c, cardId, 470), 422, 'insufficient-funds');
     expect(body.detail).toContain('R$ 3,00');
     expect(body.detail).toContain('R$ 4,70');
@@ -188,10 +192,10 @@ describe('idempotency', () => {
   it('requires an Idempotency-Key on recharges and debits (400), and refuses malformed ones', async () => {
     const c = await registerCitizen(t);
     const cardId = await firstCardId(c);
-    await problem(await recharge(c, cardId, 500, null), 400, 'idempotency-key-required');
+    await problem(await recharge(admin, cardId, 500, null), 400, 'idempotency-key-required');
     await problem(await debit(c, cardId, 100, null), 400, 'idempotency-key-required');
-    await problem(await recharge(c, cardId, 500, 'x'.repeat(256)), 400, 'idempotency-key-required');
-    await problem(await recharge(c, cardId, 500, 'chave\tcom-tab'), 400, 'idempotency-key-required');
+    await problem(await recharge(admin, cardId, 500, 'x'.repeat(256)), 400, 'idempotency-key-required');
+    await problem(await recharge(admin, cardId, 500, 'chave\tcom-tab'), 400, 'idempotency-key-required');
     expect(await ledgerCount(cardId)).toBe(0);
   });
 
@@ -199,15 +203,15 @@ describe('idempotency', () => {
     const c = await registerCitizen(t);
     const cardId = await firstCardId(c);
     const key = randomUUID();
-    const first = await recharge(c, cardId, 1000, key);
+    const first = await recharge(admin, cardId, 1000, key);
     expect(first.status).toBe(201);
     const firstBody = await first.text();
-    const again = await recharge(c, cardId, 1000, key);
+    const again = await recharge(admin, cardId, 1000, key);
     expect(again.status).toBe(201);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(await again.text()).toBe(firstBody);
     // The sf-string form of the same key ("...") is the same key.
-    const quoted = await recharge(c, cardId, 1000, `"${key}"`);
+    const quoted = await recharge(admin, cardId, 1000, `"${key}"`);
     expect(quoted.status).toBe(201);
     expect(await quoted.text()).toBe(firstBody);
     expect(await ledgerCount(cardId)).toBe(1);
@@ -220,14 +224,15 @@ describe('idempotency', () => {
     const cardId = await firstCardId(c);
     const other = (await (await postJson(t, '/v1/cards', undefined, c.auth)).json()) as Card;
     const key = randomUUID();
-    expect((await recharge(c, cardId, 1000, key)).status).toBe(201);
-    await problem(await recharge(c, cardId, 2000, key), 422, 'idempotency-key-reused');
-    await problem(await recharge(c, other.id, 1000, key), 422, 'idempotency-key-reused');
-    // Same key on another route, or by another citizen, is another key.
+    expect((await recharge(admin, cardId, 1000, key)).status).toBe(201);
+    await problem(await recharge(admin, cardId, 2000, key), 422, 'idempotency-key-reused');
+    await problem(await recharge(admin, other.id, 1000, key), 422, 'idempotency-key-reused');
+    // Same key on another route, or by another caller, is another key.
     expect((await debit(c, cardId, 100, key)).status).toBe(201);
-    const someoneElse = await registerCitizen(t);
-    expect((await recharge(someoneElse, await firstCardId(someoneElse), 1000, key)).status).toBe(201);
+    const otherAdmin = await registerAdmin(t);
+    expect((await recharge(otherAdmin, other.id, 1000, key)).status).toBe(201);
     expect(await ledgerCount(cardId)).toBe(2);
+    expect(await ledgerCount(other.id)).toBe(1);
   });
 
   it('a request rejected by validation does not use up the key', async () => {
@@ -235,14 +240,14 @@ describe('idempotency', () => {
     const cardId = await firstCardId(c);
     const key = randomUUID();
     // tsoa's schema validation (wrong type, unknown property), then the domain's range check.
-    await problem(await recharge(c, cardId, 'dez', key), 422, 'validation-error');
+    await problem(await recharge(admin, cardId, 'dez', key), 422, 'validation-error');
     await problem(
-      await postJson(t, `/v1/cards/${cardId}/recharges`, { amountCents: 500, extra: 1 }, withKey(c, key)),
+      await postJson(t, `/v1/cards/${cardId}/recharges`, { amountCents: 500, extra: 1 }, withKey(admin, key)),
       422,
       'validation-error',
     );
-    await problem(await recharge(c, cardId, 10, key), 422, 'validation-error');
-    const ok = await recharge(c, cardId, 500, key);
+    await problem(await recharge(admin, cardId, 10, key), 422, 'validation-error');
+    const ok = await recharge(admin, cardId, 500, key);
     expect(ok.status).toBe(201);
     expect(ok.headers.get('idempotent-replayed')).toBeNull();
   });
@@ -253,7 +258,7 @@ describe('idempotency', () => {
     const key = randomUUID();
     const first = await debit(c, cardId, 470, key);
     const firstBody = await problem(first, 422, 'insufficient-funds');
-    await recharge(c, cardId, 1000);
+    await recharge(admin, cardId, 1000);
     const replay = await debit(c, cardId, 470, key);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     const replayBody = await problem(replay, 422, 'insufficient-funds');
@@ -275,16 +280,16 @@ describe('idempotency', () => {
     await em.execute(
       `insert into idempotency_keys (id, user_id, route, key, fingerprint, state, claim_token, locked_until)
        values (?, ?, 'card.recharge', ?, ?, 'in_flight', ?, now() + interval '1 minute')`,
-      [randomUUID(), c.id, key, requestFingerprint({ cardId, amountCents: 700 }), randomUUID()],
+      [randomUUID(), admin.id, key, requestFingerprint({ cardId, amountCents: 700 }), randomUUID()],
     );
-    await problem(await recharge(c, cardId, 700, key), 409, 'idempotency-key-in-flight');
+    await problem(await recharge(admin, cardId, 700, key), 409, 'idempotency-key-in-flight');
     expect(await ledgerCount(cardId)).toBe(0);
 
     await em.execute(`update idempotency_keys set locked_until = now() - interval '1 second' where key = ?`, [key]);
-    const taken = await recharge(c, cardId, 700, key);
+    const taken = await recharge(admin, cardId, 700, key);
     expect(taken.status).toBe(201);
     expect(taken.headers.get('idempotent-replayed')).toBeNull();
-    expect((await recharge(c, cardId, 700, key)).headers.get('idempotent-replayed')).toBe('true');
+    expect((await recharge(admin, cardId, 700, key)).headers.get('idempotent-replayed')).toBe('true');
     expect(await ledgerCount(cardId)).toBe(1);
   });
 
@@ -293,8 +298,8 @@ describe('idempotency', () => {
     const cardId = await firstCardId(c);
     const oldKey = randomUUID();
     const recentKey = randomUUID();
-    await recharge(c, cardId, 100, oldKey);
-    await recharge(c, cardId, 100, recentKey);
+    await recharge(admin, cardId, 100, oldKey);
+    await recharge(admin, cardId, 100, recentKey);
     const em = t.app.db.em.fork();
     await em.execute(`update idempotency_keys set created_at = now() - interval '25 hours' where key = ?`, [oldKey]);
     await em.execute(`update idempotency_keys set created_at = now() - interval '23 hours' where key = ?`, [recentKey]);
@@ -316,7 +321,7 @@ describe('history', () => {
       ['d', 100],
     ];
     for (const [kind, amount] of operations) {
-      expect((await (kind === 'r' ? recharge(c, cardId, amount) : debit(c, cardId, amount))).status).toBe(201);
+      expect((await (kind === 'r' ? recharge(admin, cardId, amount) : debit(c, cardId, amount))).status).toBe(201);
     }
     const all = (await (await get(c, `/v1/cards/${cardId}/transactions`)).json()) as { items: Entry[]; nextCursor: null };
     expect(all.nextCursor).toBeNull();
@@ -377,7 +382,7 @@ describe('block and replacement', () => {
   it('blocks with a reason: protocol number, audit entry, and the card refuses recharges and debits', async () => {
     const c = await registerCitizen(t);
     const cardId = await firstCardId(c);
-    await recharge(c, cardId, 1500);
+    await recharge(admin, cardId, 1500);
     const res = await postJson(t, `/v1/cards/${cardId}/block`, { reason: 'lost' }, c.auth);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { card: Card; protocol: string };
@@ -391,7 +396,7 @@ describe('block and replacement', () => {
     expect(audit[0].actor_id).toBe(c.id);
     expect(audit[0].details).toMatchObject({ reason: 'lost', protocol: body.protocol });
 
-    const refusedRecharge = await problem(await recharge(c, cardId, 500), 409, 'card-not-active');
+    const refusedRecharge = await problem(await recharge(admin, cardId, 500), 409, 'card-not-active');
     expect(refusedRecharge.detail).toMatch(/bloqueado/);
     await problem(await debit(c, cardId, 100), 409, 'card-not-active');
     await problem(await postJson(t, `/v1/cards/${cardId}/block`, { reason: 'stolen' }, c.auth), 409, 'card-not-active');
@@ -416,7 +421,7 @@ describe('block and replacement', () => {
   it('replaces only a blocked card: the new card gets the balance, the old is cancelled at zero, both ledgers agree', async () => {
     const c = await registerCitizen(t);
     const oldId = await firstCardId(c);
-    await recharge(c, oldId, 2345);
+    await recharge(admin, oldId, 2345);
     await debit(c, oldId, 470);
     await problem(await postJson(t, `/v1/cards/${oldId}/replacement`, undefined, c.auth), 409, 'card-not-blocked');
     await postJson(t, `/v1/cards/${oldId}/block`, { reason: 'stolen' }, c.auth);
@@ -447,7 +452,7 @@ describe('block and replacement', () => {
     });
 
     await problem(await postJson(t, `/v1/cards/${oldId}/replacement`, undefined, c.auth), 409, 'card-already-replaced');
-    await problem(await recharge(c, oldId, 500), 409, 'card-not-active');
+    await problem(await recharge(admin, oldId, 500), 409, 'card-not-active');
     expect((await debit(c, fresh.id, 470)).status).toBe(201);
     const audit = await t.app.db.em
       .fork()
@@ -475,17 +480,19 @@ describe('authorization', () => {
     const owner = await registerCitizen(t);
     const intruder = await registerCitizen(t);
     const cardId = await firstCardId(owner);
-    await recharge(owner, cardId, 1000);
+    await recharge(admin, cardId, 1000);
     const attempts: Array<Promise<Response>> = [
       get(intruder, `/v1/cards/${cardId}`),
       get(intruder, `/v1/cards/${cardId}/transactions`),
-      recharge(intruder, cardId, 500),
       debit(intruder, cardId, 100),
       postJson(t, `/v1/cards/${cardId}/block`, { reason: 'stolen' }, intruder.auth),
       postJson(t, `/v1/cards/${cardId}/block`, { reason: 'stolen' }, withKey(intruder, randomUUID())),
       postJson(t, `/v1/cards/${cardId}/replacement`, undefined, intruder.auth),
     ];
     for (const attempt of attempts) await problem(await attempt, 404, 'not-found');
+    // The simulated recharge is for admins: a citizen is refused on any card, their own included.
+    await problem(await recharge(intruder, cardId, 500), 403, 'forbidden');
+    await problem(await recharge(owner, cardId, 500), 403, 'forbidden');
     const list = (await (await get(intruder, '/v1/cards')).json()) as { items: Card[] };
     expect(list.items.map((card) => card.id)).not.toContain(cardId);
     const card = (await (await get(owner, `/v1/cards/${cardId}`)).json()) as Card;
@@ -493,7 +500,22 @@ describe('authorization', () => {
     expect(await ledgerCount(cardId)).toBe(1);
     // Ids that are not UUIDs are just as unknown.
     await problem(await get(owner, '/v1/cards/123'), 404, 'not-found');
-    await problem(await recharge(owner, 'nao-e-um-id', 500), 404, 'not-found');
+    await problem(await recharge(admin, 'nao-e-um-id', 500), 404, 'not-found');
+  });
+
+  it('answers 404 to the simulated recharge where it is off (the production default), even for an admin', async () => {
+    const off = await startTestApp({ env: { SIMULATED_RECHARGES: 'off' } });
+    try {
+      const offAdmin = await registerAdmin(off);
+      const cardId = ((await (await off.fetch('/v1/cards', { headers: offAdmin.auth })).json()) as { items: Card[] }).items[0].id;
+      const res = await postJson(off, `/v1/cards/${cardId}/recharges`, { amountCents: 500 }, withKey(offAdmin, randomUUID()));
+      const body = await problem(res, 404, 'not-found');
+      expect(body.detail).toMatch(/recarga simulada está desligada.*Pix/);
+      const card = (await (await off.fetch(`/v1/cards/${cardId}`, { headers: offAdmin.auth })).json()) as Card;
+      expect(card.balanceCents).toBe(0);
+    } finally {
+      await off.close();
+    }
   });
 
   it('requires authentication', async () => {
@@ -505,7 +527,7 @@ describe('ledger', () => {
   it('is append-only: the database refuses UPDATE and DELETE of entries', async () => {
     const c = await registerCitizen(t);
     const cardId = await firstCardId(c);
-    await recharge(c, cardId, 1000);
+    await recharge(admin, cardId, 1000);
     const em = t.app.db.em.fork();
     await expect(em.execute('update card_ledger set amount_cents = 1 where card_id = ?', [cardId])).rejects.toThrow(
       /append-only/,
@@ -517,7 +539,7 @@ describe('ledger', () => {
   it('goes into the data export: every card with its full history', async () => {
     const c = await registerCitizen(t);
     const cardId = await firstCardId(c);
-    await recharge(c, cardId, 1000);
+    await recharge(admin, cardId, 1000);
     await debit(c, cardId, 470);
     const data = (await (await get(c, '/v1/me/export')).json()) as { cards: Array<Card & { transactions: Entry[] }> };
     expect(data.cards).toHaveLength(1);
@@ -531,7 +553,7 @@ describe('ledger', () => {
   it('erasing the account removes the stored idempotent responses but keeps the ledger', async () => {
     const c = await registerCitizen(t);
     const cardId = await firstCardId(c);
-    await recharge(c, cardId, 1000);
+    await recharge(admin, cardId, 1000);
     const res = await t.fetch('/v1/me', { method: 'DELETE', headers: c.auth });
     expect(res.status).toBe(204);
     const keys = await t.app.db.em.fork().execute('select count(*)::int as n from idempotency_keys where user_id = ?', [c.id]);
@@ -548,7 +570,7 @@ describe('ledger', () => {
 
     const c = await registerCitizen(t);
     const cardId = await firstCardId(c);
-    await recharge(c, cardId, 1000);
+    await recharge(admin, cardId, 1000);
     await em.execute('update transport_cards set balance_cents = balance_cents + 1 where id = ?', [cardId]);
     const tampered = await verifyLedger(em);
     expect(tampered.violations).toEqual([expect.objectContaining({ cardId, rule: 'balance-mismatch' })]);

@@ -7,7 +7,7 @@ import { hashToken } from '../../src/accounts/tokens';
 import { LINK_CODE_ALPHABET } from '../../src/conversations/link-codes';
 import { DirectLineClient, type DirectLineActivity } from '../support/directline-client';
 import { FakeConnector, type ConnectorActivity } from '../support/fake-connector';
-import { firstCardId, postJson, registerCitizen, type SignedInCitizen } from '../support/factories';
+import { firstCardId, postJson, registerAdmin, registerCitizen, type SignedInCitizen } from '../support/factories';
 import { InternalHost } from '../support/internal-host';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { WhatsAppGraphStandIn, hubSignature, webhookDelivery } from '../support/whatsapp-graph';
@@ -235,12 +235,14 @@ describe('3 · requests through serviceUrl', () => {
         }),
       ],
     );
+    // The simulated recharge is an admin's tool (citizens pay by Pix); the notice still goes to the card's owner.
+    const admin = await registerAdmin(t);
     warnings.length = 0;
     const res = await postJson(
       t,
       `/v1/cards/${cardId}/recharges`,
       { amountCents: 500 },
-      { ...victim.auth, 'idempotency-key': 'stored-1' },
+      { ...admin.auth, 'idempotency-key': 'stored-1' },
     );
     expect(res.status).toBe(201);
     await until(() => warnings.includes('proactive notification failed'));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { requestFingerprint } from '../../src/transport/idempotency';
-import { firstCardId, postJson, registerCitizen } from '../support/factories';
+import { firstCardId, postJson, registerAdmin } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -17,7 +17,8 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 it('rewrites route-scoped keys to operation names: a retry after the upgrade replays the stored outcome', async () => {
-  const c = await registerCitizen(t);
+  // An admin, on their own card: the simulated recharge is an admin's tool (citizens pay by Pix).
+  const c = await registerAdmin(t);
   const cardId = await firstCardId(t, c);
   const em = t.app.db.em.fork();
   const headers = (key: string) => ({ ...c.auth, 'idempotency-key': key });

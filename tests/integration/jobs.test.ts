@@ -82,7 +82,7 @@ describe('scheduled maintenance', () => {
       t,
       `/v1/cards/${cardId}/recharges`,
       { amountCents: 500 },
-      { ...citizen.auth, 'idempotency-key': key },
+      { ...admin.auth, 'idempotency-key': key },
     );
     expect(res.status).toBe(201);
     const stored = async () =>

@@ -1,17 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { postJson, registerCitizen, type SignedInCitizen, firstCardId } from '../support/factories';
+import { postJson, registerAdmin, registerCitizen, type SignedInCitizen, firstCardId } from '../support/factories';
 import { valueOf } from '../support/prometheus';
 
 /** `GET /metrics` through the real app: what operators scrape, in Prometheus text format. */
 
 let t: TestApp;
 let citizen: SignedInCitizen;
+/** Funds the citizen's card: the simulated recharge is an admin's tool (citizens pay by Pix). */
+let admin: SignedInCitizen;
 let cardId: string;
 
 beforeAll(async () => {
   t = await startTestApp();
   citizen = await registerCitizen(t);
+  admin = await registerAdmin(t);
   cardId = await firstCardId(t, citizen);
 });
 afterAll(async () => {
@@ -26,7 +29,7 @@ async function scrape(app: TestApp = t, headers: Record<string, string> = {}): P
 }
 
 const recharge = (key: string, amountCents = 1000) =>
-  postJson(t, `/v1/cards/${cardId}/recharges`, { amountCents }, { ...citizen.auth, 'idempotency-key': key });
+  postJson(t, `/v1/cards/${cardId}/recharges`, { amountCents }, { ...admin.auth, 'idempotency-key': key });
 const debit = (amountCents: number) =>
   postJson(t, `/v1/cards/${cardId}/debits`, { amountCents }, { ...citizen.auth, 'idempotency-key': randomUUID() });
 

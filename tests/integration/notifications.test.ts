@@ -1,6 +1,7 @@
+import { Transactions } from '../../src/db/repository';
 import type { ConnectorActivity, FakeConnector } from '../support/fake-connector';
 import { startBotTestSetup, type BotTestSetup } from '../support/bot-test-setup';
-import { postJson, type SignedInCitizen } from '../support/factories';
+import { postJson, registerAdmin, type SignedInCitizen } from '../support/factories';
 import { DirectLineClient } from '../support/directline-client';
 import type { TestApp } from '../support/test-app';
 
@@ -8,12 +9,15 @@ import type { TestApp } from '../support/test-app';
 let t: TestApp;
 let connector: FakeConnector;
 let citizen: SignedInCitizen;
+/** Funds the citizen's card: the simulated recharge is an admin's tool (citizens pay by Pix). */
+let admin: SignedInCitizen;
 let cardId: string;
 let setup: BotTestSetup;
 
 beforeAll(async () => {
   setup = await startBotTestSetup();
   ({ t, connector, citizen, cardId } = setup);
+  admin = await registerAdmin(t);
 });
 afterAll(() => setup.close());
 
@@ -53,7 +57,7 @@ describe('proactive notifications', () => {
     expect((await say('ativar avisos'))[0].text).toMatch(/Vou avisar aqui/);
 
     const recharge = () =>
-      postJson(t, `/v1/cards/${cardId}/recharges`, { amountCents: 1234 }, { ...citizen.auth, 'idempotency-key': 'notify-1' });
+      postJson(t, `/v1/cards/${cardId}/recharges`, { amountCents: 1234 }, { ...admin.auth, 'idempotency-key': 'notify-1' });
     expect((await recharge()).status).toBe(201);
     const first = await received(/Recarga confirmada: R\$ 12,34 no cartão •••• \d{4}\. Saldo atual: R\$ 12,34/);
     expect(first.filter((a) => /Recarga confirmada/.test(a.text ?? ''))).toHaveLength(1);
@@ -64,6 +68,27 @@ describe('proactive notifications', () => {
     expect((await postJson(t, `/v1/cards/${cardId}/block`, { reason: 'lost' }, citizen.auth)).status).toBe(200);
     const after = await received(/foi bloqueado\. Protocolo: \d{4}-\d{6}/);
     expect(after.filter((a) => /Recarga confirmada/.test(a.text ?? ''))).toHaveLength(0);
+  });
+
+  it('tells the citizen about a Pix payment given back, with the amount, the card and why', async () => {
+    // The event as RechargeOrdersService.refundSettled writes it once the PSP says DEVOLVIDO, in the refund's
+    // transaction (tests/integration/pix.test.ts); the dispatcher, woken after the commit, sends it.
+    await new Transactions(t.app.db.em.fork()).run((tx) =>
+      t.app.services.outbox.add(tx, 'pix-refunded:Dnotifications0000000000000000aa', {
+        type: 'pix-refunded',
+        userId: citizen.id,
+        cardId,
+        maskedNumber: '•••• 4321',
+        orderId: '0190c0de-0000-7000-8000-0000000000aa',
+        amountCents: 2550,
+        reason: 'late',
+      }),
+    );
+    t.app.services.outbox.committed();
+    const notices = await received(/Pix devolvido: o pagamento de R\$ 25,50 para recarregar o cartão •••• 4321/);
+    const notice = notices.find((a) => /Pix devolvido/.test(a.text ?? ''))!;
+    expect(notice.text).toMatch(/depois do prazo do código Pix\. O saldo do cartão não mudou\.$/);
+    expect(notices.filter((a) => /Pix devolvido/.test(a.text ?? ''))).toHaveLength(1);
   });
 
   it('after opting out, nothing is stored to write to', async () => {
@@ -99,7 +124,7 @@ describe('proactive notifications', () => {
       t,
       `/v1/cards/${secondCard}/recharges`,
       { amountCents: 500 },
-      { ...citizen.auth, 'idempotency-key': 'notify-webchat' },
+      { ...admin.auth, 'idempotency-key': 'notify-webchat' },
     );
     expect(res.status).toBe(201);
     const texts: string[] = [];

@@ -30,6 +30,7 @@ import { conformance, createConformance, type Exchange } from '../support/openap
 import {
   createDocument,
   postJson,
+  registerAdmin,
   registerCitizen,
   sampleFiles,
   uploadDocumentFile,
@@ -234,10 +235,15 @@ describe('the routes the spec used to get wrong', () => {
 
   it('Idempotency-Key is required where leaving it out is a 400', async () => {
     const cards = (await (await t.fetch('/v1/cards', { headers: citizen.auth })).json()) as { items: Array<{ id: string }> };
-    for (const action of ['recharges', 'debits']) {
+    // The simulated recharge is an admin's (on anyone's card); the debit, the owner's.
+    const admin = await registerAdmin(t);
+    for (const [action, caller] of [
+      ['recharges', admin],
+      ['debits', citizen],
+    ] as const) {
       const parameters = spec.paths[`/v1/cards/{id}/${action}`]!.post!.parameters as OpenAPIV3.ParameterObject[];
       expect(parameters.find((p) => p.name === 'Idempotency-Key')).toMatchObject({ in: 'header', required: true });
-      const res = await postJson(t, `/v1/cards/${cards.items[0].id}/${action}`, { amountCents: 100 }, citizen.auth);
+      const res = await postJson(t, `/v1/cards/${cards.items[0].id}/${action}`, { amountCents: 100 }, caller.auth);
       expect(res.status).toBe(400);
     }
   });

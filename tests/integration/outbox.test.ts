@@ -3,7 +3,7 @@ import type { DomainEvent } from '../../src/shared/domain-events';
 import { DISPATCH_NOTIFICATIONS_JOB } from '../../src/notifications/notification-jobs';
 import { FakeConnector, type ConnectorActivity } from '../support/fake-connector';
 import { DirectLineClient } from '../support/directline-client';
-import { firstCardId, postJson, registerCitizen, type SignedInCitizen } from '../support/factories';
+import { firstCardId, postJson, registerAdmin, registerCitizen, type SignedInCitizen } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { WhatsAppGraphStandIn, hubSignature, webhookDelivery, type SentMessage } from '../support/whatsapp-graph';
 
@@ -22,6 +22,8 @@ let t: TestApp;
 let graph: WhatsAppGraphStandIn;
 let connector: FakeConnector;
 let citizen: SignedInCitizen;
+/** Credits the citizen's card: the simulated recharge is an admin's tool (citizens pay by Pix). */
+let admin: SignedInCitizen;
 let cardId: string;
 let chat: DirectLineClient;
 let sequence = 0;
@@ -72,8 +74,9 @@ async function received(): Promise<{ emulator: string[]; whatsapp: SentMessage[]
   };
 }
 
+/** An admin's simulated recharge of the citizen's card. */
 async function recharge(amountCents: number, key: string): Promise<{ transaction: { id: string } }> {
-  const res = await postJson(t, `/v1/cards/${cardId}/recharges`, { amountCents }, { ...citizen.auth, 'idempotency-key': key });
+  const res = await postJson(t, `/v1/cards/${cardId}/recharges`, { amountCents }, { ...admin.auth, 'idempotency-key': key });
   expect(res.status).toBe(201);
   return (await res.json()) as { transaction: { id: string } };
 }
@@ -95,6 +98,7 @@ beforeAll(async () => {
     },
   });
   citizen = await registerCitizen(t);
+  admin = await registerAdmin(t);
   cardId = await firstCardId(t, citizen);
 
   // Opted in on three channels: the Emulator, WhatsApp and the city's web chat.
@@ -116,7 +120,8 @@ afterAll(async () => {
 });
 
 describe('the outbox is written with the change', () => {
-  it("a recharge's event is committed by the money path's own statement, keyed by its ledger entry", async () => {
+  it("a recharge's event is committed by the money path's own statement, keyed by its ledger entry, for the card's owner", async () => {
+    // An admin credits the citizen's card: the event (and so the notice) names the card's owner, not the admin.
     const { transaction } = await recharge(700, 'outbox-same-tx');
     const rows = await sql<{ type: string; user_id: string; payload: unknown }>(
       'select type, user_id, payload from outbox_events where key = ?',
@@ -129,6 +134,16 @@ describe('the outbox is written with the change', () => {
     expect(payload).toEqual(
       expect.objectContaining({ type: 'recharge-confirmed', userId: citizen.id, cardId, amountCents: 700, balanceCents: 700 }),
     );
+    expect(await sql('select 1 from outbox_events where user_id = ?', [admin.id])).toEqual([]);
+    // A replay of the same request is the same recharge: no second event.
+    const replay = await postJson(
+      t,
+      `/v1/cards/${cardId}/recharges`,
+      { amountCents: 700 },
+      { ...admin.auth, 'idempotency-key': 'outbox-same-tx' },
+    );
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(await sql('select 1 from outbox_events where key like ?', ['recharge-confirmed:%'])).toHaveLength(1);
     await received();
   });
 
@@ -146,7 +161,7 @@ describe('the outbox is written with the change', () => {
       t,
       `/v1/cards/${cardId}/recharges`,
       { amountCents: 9_999_999 },
-      { ...citizen.auth, 'idempotency-key': 'outbox-refused' },
+      { ...admin.auth, 'idempotency-key': 'outbox-refused' },
     );
     expect(refused.status).toBeGreaterThanOrEqual(400);
     const after = await sql<{ n: number }>('select count(*)::int as n from outbox_events');

@@ -5,6 +5,7 @@ import { createLogger } from '../../src/shared/logger';
 import { TestClock } from '../../src/shared/clock';
 import { verifyLedger } from '../../src/transport/ledger-verification';
 import { PIX_JOBS } from '../../src/payments/pix-jobs';
+import type { DomainEvent } from '../../src/shared/domain-events';
 import { firstCardId, postJson, registerCitizen, type SignedInCitizen } from '../support/factories';
 import { capturedLogs, startPixEnvironment, type PixEnvironment } from '../support/pix';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -22,6 +23,22 @@ let citizen: SignedInCitizen;
 let cardId: string;
 const clock = new TestClock(new Date());
 const logs = capturedLogs();
+/**
+ * The 'pix-refunded' events the outbox holds for an order (the chat's notices are sent from them), with their keys:
+ * what the refund's transaction wrote, committed with the order's change to `refunded`.
+ */
+async function refundsOf(orderId: string): Promise<Array<{ key: string; event: DomainEvent }>> {
+  const rows = await t.app.db.em
+    .fork()
+    .execute<Array<{ key: string; payload: unknown }>>(
+      `select key, payload from outbox_events where type = 'pix-refunded' and payload->>'orderId' = ? order by id`,
+      [orderId],
+    );
+  return rows.map(({ key, payload }) => ({
+    key,
+    event: (typeof payload === 'string' ? JSON.parse(payload) : payload) as DomainEvent,
+  }));
+}
 
 interface OrderView {
   id: string;
@@ -190,6 +207,54 @@ describe('the data export (LGPD)', () => {
   });
 });
 
+describe('erasure and payer data (LGPD)', () => {
+  /** Tables (app and queue schemas) with a row whose text contains `needle`. */
+  async function tablesContaining(needle: string): Promise<string[]> {
+    const em = t.app.db.em.fork();
+    const tables = await em.execute<Array<{ schema: string; name: string }>>(
+      `select table_schema as schema, table_name as name from information_schema.tables
+        where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`,
+    );
+    const found: string[] = [];
+    for (const { schema, name } of tables) {
+      const rows = await em.execute<Array<{ n: number }>>(
+        `select count(*)::int as n from "${schema}"."${name}" r where r::text ilike ?`,
+        [`%${needle}%`],
+      );
+      if (rows[0].n > 0) found.push(`${schema}.${name}`);
+    }
+    return found;
+  }
+
+  it("keeps nothing of the payer, and erasure keeps the paid order and its credit tied only to the erased account's id", async () => {
+    const payer = await registerCitizen(t);
+    const payerCard = await firstCardId(t, payer);
+    const created = await order(700, payerCard, payer);
+    // The payment as a real PSP may report it: the payer's free text (name and CPF included) in `infoPagador`.
+    const paid = await pix.psp.pay(created.txid, { notify: false });
+    paid.infoPagador = 'Pago por Josefa Payerovna CPF 390.533.447-05';
+    expect(await pix.psp.notify([paid])).toBe(200);
+    expect(await balance(payerCard, payer)).toBe(700);
+    expect(await tablesContaining('Payerovna')).toEqual([]);
+    expect(await tablesContaining('390.533.447-05')).toEqual([]);
+
+    expect((await t.fetch('/v1/me', { method: 'DELETE', headers: payer.auth })).status).toBe(204);
+    // What reconciliation and the ledger need stays: the order, paid, with its e2eid, and the credit naming it.
+    const kept = await t.app.db.em.fork().execute<Array<Record<string, unknown>>>(
+      `select o.status, o.user_id, o.e2eid, l.pix_e2eid from recharge_orders o join card_ledger l on l.id = o.ledger_entry_id
+        where o.id = ?`,
+      [created.id],
+    );
+    expect(kept).toEqual([{ status: 'paid', user_id: payer.id, e2eid: paid.endToEndId, pix_e2eid: paid.endToEndId }]);
+    // ...and nothing names the person any more: the account's row is pseudonymised, the id is all that links them. (The
+    // e-mail and CPF are this citizen's alone; the test name is every test citizen's.)
+    for (const personal of [payer.input.email, payer.input.cpf]) {
+      expect(await tablesContaining(personal)).toEqual([]);
+    }
+    expect((await verifyLedger(t.app.db.em.fork())).violations).toEqual([]);
+  });
+});
+
 describe('the Pix webhook', () => {
   it('credits the card once when the charge is paid, in the same transaction as the order becomes paid', async () => {
     const before = await balance();
@@ -285,9 +350,30 @@ describe('the Pix webhook', () => {
     expect(await getOrder(created.id)).toMatchObject({ status: 'refunding', refundReason: 'late' });
     const refund = paid.devolucoes?.[0];
     expect(refund).toMatchObject({ valor: '4.00', status: 'EM_PROCESSAMENTO' });
+    expect(await refundsOf(created.id)).toEqual([]);
     await pix.psp.settleRefund(paid.endToEndId, refund!.id, 'DEVOLVIDO');
     expect((await getOrder(created.id)).status).toBe('refunded');
     expect((await verifyLedger(t.app.db.em.fork())).violations).toEqual([]);
+    // The citizen is told once, after the refund is final: exactly one outbox event, keyed by the refund, written with
+    // the order's change; the same report again (and twice in one call) writes none.
+    const told = [
+      {
+        key: `pix-refunded:${refund!.id}`,
+        event: {
+          type: 'pix-refunded',
+          userId: citizen.id,
+          cardId,
+          maskedNumber: expect.stringMatching(/^•••• \d{4}$/),
+          orderId: created.id,
+          amountCents: 400,
+          reason: 'late',
+        },
+      },
+    ];
+    expect(await refundsOf(created.id)).toEqual(told);
+    expect(await pix.psp.notify([paid])).toBe(200);
+    expect(await pix.psp.notify([paid, paid])).toBe(200);
+    expect(await refundsOf(created.id)).toEqual(told);
   });
 
   it('gives back a payment for a card blocked since the order', async () => {
@@ -301,6 +387,8 @@ describe('the Pix webhook', () => {
     await pix.psp.settleRefund(paid.endToEndId, paid.devolucoes![0].id, 'NAO_REALIZADO');
     expect((await getOrder(created.id, other)).status).toBe('refund_failed');
     expect(await balance(otherCard, other)).toBe(0);
+    // Nothing went back: no refund notice (an operator takes it from the error log).
+    expect(await refundsOf(created.id)).toEqual([]);
   });
 });
 
@@ -351,8 +439,35 @@ describe('the Pix jobs', () => {
     await pix.psp.settleRefund(paid.endToEndId, paid.devolucoes![0].id, 'DEVOLVIDO', { notify: false });
     await runJob(PIX_JOBS.followRefunds);
     expect((await getOrder(created.id)).status).toBe('refunded');
+    // Told by the job just as by the webhook, once, and not again on the next run.
+    await runJob(PIX_JOBS.followRefunds);
+    expect(await refundsOf(created.id)).toMatchObject([
+      { key: `pix-refunded:${paid.devolucoes![0].id}`, event: { amountCents: 800, reason: 'late', cardId, userId: citizen.id } },
+    ]);
     // Asked again with the same id: still one refund at the PSP.
     expect(paid.devolucoes).toHaveLength(1);
+  });
+});
+
+describe('/metrics and Pix', () => {
+  it('counts the payments this app received, credited and gave back, matching the orders', async () => {
+    const text = await (await t.fetch('/metrics')).text();
+    const counted = (event: string) =>
+      Number(new RegExp(`^pix_payments_total\\{event="${event}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    const [row] = await t.app.db.em.fork().execute<Array<Record<string, number>>>(
+      `select count(*) filter (where status = 'paid')::int as paid,
+              count(*) filter (where status = 'refunded')::int as refunded,
+              count(*) filter (where status = 'refund_failed')::int as refund_failed,
+              count(*) filter (where refund_reason is not null)::int as refunding
+         from recharge_orders`,
+    );
+    // Every order of this file was settled by this app (webhook or reconciliation), once.
+    expect(counted('credited')).toBe(row.paid);
+    expect(counted('refunding')).toBe(row.refunding);
+    expect(counted('refunded')).toBe(row.refunded);
+    expect(counted('refund_failed')).toBe(row.refund_failed);
+    // Webhook calls carried at least every payment they settled, and replays on top.
+    expect(counted('received')).toBeGreaterThan(row.paid);
   });
 });
 

@@ -5,7 +5,7 @@ import { startTracing, type Tracing } from '../../src/telemetry-setup';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { MAINTENANCE_JOBS } from '../../src/jobs/maintenance-jobs';
 import { traced } from '../../src/shared/telemetry';
-import { postJson, registerCitizen, type SignedInCitizen, firstCardId } from '../support/factories';
+import { postJson, registerAdmin, registerCitizen, type SignedInCitizen, firstCardId } from '../support/factories';
 
 /**
  * Traces through the real pipeline: the SDK is registered by the same module production uses, with an in-memory
@@ -16,12 +16,15 @@ const exporter = new InMemorySpanExporter();
 let tracing: Tracing;
 let t: TestApp;
 let citizen: SignedInCitizen;
+/** Funds the citizen's card: the simulated recharge is an admin's tool (citizens pay by Pix). */
+let admin: SignedInCitizen;
 
 beforeAll(async () => {
   tracing = startTracing({ serviceName: 'carteira-digital-carioca-test' }, exporter)!;
   // A failing job fails for good at once (the jobs test covers retries), and workers look for jobs every second.
   t = await startTestApp({ env: { JOBS_RETRY_LIMIT: '0', JOBS_POLLING_INTERVAL_SECONDS: '1' } });
   citizen = await registerCitizen(t);
+  admin = await registerAdmin(t);
 });
 afterAll(async () => {
   await t.close();
@@ -49,7 +52,7 @@ describe('one recharge is one trace', () => {
       t,
       `/v1/cards/${cardId}/recharges`,
       { amountCents: 1000 },
-      { ...citizen.auth, 'idempotency-key': randomUUID() },
+      { ...admin.auth, 'idempotency-key': randomUUID() },
     );
     expect(res.status).toBe(201);
 

@@ -1,6 +1,6 @@
 import type { FakeConnector } from '../support/fake-connector';
 import { startBotTestSetup, type BotTestSetup } from '../support/bot-test-setup';
-import { postJson, type SignedInCitizen } from '../support/factories';
+import { postJson, registerAdmin, type SignedInCitizen } from '../support/factories';
 import type { TestApp } from '../support/test-app';
 
 /**
@@ -11,12 +11,15 @@ import type { TestApp } from '../support/test-app';
 let t: TestApp;
 let connector: FakeConnector;
 let citizen: SignedInCitizen;
+/** Funds the citizen's card: the simulated recharge is an admin's tool (citizens pay by Pix). */
+let admin: SignedInCitizen;
 let cardId: string;
 let setup: BotTestSetup;
 
 beforeAll(async () => {
   setup = await startBotTestSetup();
   ({ t, connector, citizen, cardId } = setup);
+  admin = await registerAdmin(t);
 });
 afterAll(() => setup.close());
 
@@ -62,7 +65,7 @@ describe('one unit of work per request, made on first use', () => {
         t,
         `/v1/cards/${cardId}/recharges`,
         { amountCents: 500 },
-        { ...citizen.auth, 'idempotency-key': 'uow-recharge-1' },
+        { ...admin.auth, 'idempotency-key': 'uow-recharge-1' },
       );
       // The announcement starts right after the commit, before the response is sent: its forks would be counted.
       expect(res.status).toBe(201);

@@ -6,7 +6,9 @@ import { createMailer } from '../../src/shared/mailer';
 import { verifyLedger } from '../../src/transport/ledger-verification';
 import { requirePostgres } from '../support/require-postgres';
 import { createTestDatabase, type TestApp } from '../support/test-app';
-import { postJson, registerCitizen, type SignedInCitizen, firstCardId } from '../support/factories';
+import { postJson, registerAdmin, type SignedInCitizen, firstCardId } from '../support/factories';
+
+// Admins, on their own cards: the simulated recharge is an admin's tool (citizens pay by Pix).
 
 /**
  * Races between database connections, through real HTTP against the real app on PostgreSQL (PGlite has one
@@ -80,7 +82,7 @@ async function statuses(responses: Array<Promise<Response>>): Promise<number[]> 
 const tally = (list: number[]) => list.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {});
 
 it('R$ 10,00 and 50 concurrent R$ 1,00 debits: exactly 10 succeed, balance 0, 10 ledger entries', async () => {
-  const c = await registerCitizen(t);
+  const c = await registerAdmin(t);
   const cardId = await firstCardId(t, c);
   expect((await recharge(c, cardId, 1000)).status).toBe(201);
   const result = await statuses(Array.from({ length: 50 }, () => debit(c, cardId, 100)));
@@ -90,7 +92,7 @@ it('R$ 10,00 and 50 concurrent R$ 1,00 debits: exactly 10 succeed, balance 0, 10
 });
 
 it(`concurrent recharges on one card never pass the velocity limit (${VELOCITY} per hour)`, async () => {
-  const c = await registerCitizen(t);
+  const c = await registerAdmin(t);
   const cardId = await firstCardId(t, c);
   const result = await statuses(Array.from({ length: 40 }, () => recharge(c, cardId, 100)));
   expect(tally(result)).toEqual({ 201: VELOCITY, 429: 40 - VELOCITY });
@@ -99,7 +101,7 @@ it(`concurrent recharges on one card never pass the velocity limit (${VELOCITY} 
 });
 
 it('a random concurrent mix of recharges and debits across several cards keeps every invariant', async () => {
-  const citizens = [await registerCitizen(t), await registerCitizen(t)];
+  const citizens = [await registerAdmin(t), await registerAdmin(t)];
   const cards: Array<{ owner: SignedInCitizen; id: string }> = [];
   for (const owner of citizens) {
     cards.push({ owner, id: await firstCardId(t, owner) });
@@ -130,7 +132,7 @@ it('a random concurrent mix of recharges and debits across several cards keeps e
 });
 
 it('20 concurrent requests with one idempotency key: one effect; the others replay it or get 409', async () => {
-  const c = await registerCitizen(t);
+  const c = await registerAdmin(t);
   const cardId = await firstCardId(t, c);
   const key = randomUUID();
   const responses = await Promise.all(Array.from({ length: 20 }, () => recharge(c, cardId, 700, key)));
@@ -149,7 +151,7 @@ it('20 concurrent requests with one idempotency key: one effect; the others repl
 });
 
 it('concurrent card requests never pass 3 cards, and a card is replaced only once', async () => {
-  const c = await registerCitizen(t);
+  const c = await registerAdmin(t);
   const result = await statuses(Array.from({ length: 10 }, () => postJson(t, '/v1/cards', undefined, c.auth)));
   expect(tally(result)).toEqual({ 201: 2, 409: 8 });
 

@@ -47,6 +47,9 @@ function configFor(url: string, env: Record<string, string> = {}): Config {
       JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
       FILE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
       JOBS_POLLING_INTERVAL_SECONDS: '1',
+      // The separate worker's /metrics on loopback, any free port.
+      WORKER_METRICS_HOST: '127.0.0.1',
+      WORKER_METRICS_PORT: '0',
       DATABASE_URL: url,
       ...env,
     }),
@@ -165,4 +168,33 @@ it('two instances running the expiry reminders at once send each reminder once',
   expect(reminders).toEqual([`${in30}:30`, `${in7}:7`, `${in1}:1`, `${in12}:30`].sort());
   const total = [...jobs.map((job) => (job.output as { sent: number }).sent), ...direct];
   expect(total.reduce((sum, n) => sum + n, 0)).toBe(4);
+});
+
+it('the separate worker serves /metrics of its own: its job runs, the queues and its Pix payments', async () => {
+  const clock = new TestClock();
+  const app = await start({ JOBS_IN_APP: 'false' }, clock);
+  const worker: Worker = await buildWorker(configFor(url, { METRICS_TOKEN: 'worker-metrics-token-0123' }), { clock });
+  closing.push(() => worker.close());
+  const queue = MAINTENANCE_JOBS.stagedFiles;
+  expect((await worker.services.jobRunner.waitFor(queue, await app.app.services.jobRunner.send(queue))).state).toBe('completed');
+
+  const metrics = `http://127.0.0.1:${worker.metricsPort}/metrics`;
+  const refused = await fetch(metrics);
+  expect(refused.status).toBe(401);
+  expect(refused.headers.get('content-type')).toBe('application/problem+json');
+  expect((await fetch(metrics, { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status).toBe(401);
+  const res = await fetch(metrics, { headers: { authorization: 'Bearer worker-metrics-token-0123' } });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+  const text = await res.text();
+  // The run this worker made (count and duration by outcome), and the queues' cluster-wide figures.
+  expect(text).toMatch(new RegExp(`^job_run_duration_seconds_count\\{queue="${queue}",outcome="completed"\\} 1$`, 'm'));
+  expect(text).toMatch(new RegExp(`^job_run_duration_seconds_sum\\{queue="${queue}",outcome="completed"\\} [0-9.e-]+$`, 'm'));
+  for (const gauge of ['jobs_waiting', 'jobs_oldest_waiting_seconds', 'jobs_failed']) {
+    expect(text).toMatch(new RegExp(`^${gauge}\\{queue="${queue}"\\} \\d+$`, 'm'));
+  }
+  expect(text).toContain('# TYPE pix_payments_total counter');
+  expect(text).toContain('nodejs_eventloop_lag_seconds');
+  // Nothing else is served on that port.
+  expect((await fetch(`http://127.0.0.1:${worker.metricsPort}/health`)).status).toBe(404);
 });

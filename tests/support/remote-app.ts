@@ -68,6 +68,16 @@ export async function registerRemoteCitizen(baseUrl: string): Promise<RemoteCiti
   return { id, input, auth: { authorization: `Bearer ${accessToken}` } };
 }
 
+/**
+ * Registers a citizen and makes them an admin straight in the database (as `npm run admin:grant` does): the simulated
+ * recharge (credit without a payment) is admin-only. The role is read on every request, so the token already carries it.
+ */
+export async function registerRemoteAdmin(baseUrl: string, databaseUrl: string): Promise<RemoteCitizen> {
+  const citizen = await registerRemoteCitizen(baseUrl);
+  await adminQuery(databaseUrl, `update users set role = 'admin' where id = '${citizen.id}'`);
+  return citizen;
+}
+
 /** The citizen's cards: the one made at registration plus `extra` new ones. */
 export async function cardsOf(baseUrl: string, citizen: RemoteCitizen, extra = 0): Promise<string[]> {
   for (let i = 0; i < extra; i++) {

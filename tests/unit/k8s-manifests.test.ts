@@ -133,6 +133,9 @@ describe('deploy/kubernetes', () => {
     // The app accepts the overlay's settings (JOBS_IN_APP=false needs PostgreSQL, which production has).
     const env = { ...configMap.data, ...secret.stringData, JOBS_IN_APP: 'false' } as Record<string, string>;
     expect(loadConfig(env).jobs.inApp).toBe(false);
+    // The worker serves its own /metrics on the port the manifest names, on every interface of the pod.
+    expect(container.ports).toEqual([{ name: 'metrics', containerPort: loadConfig(env).jobs.workerMetrics.port }]);
+    expect(loadConfig(env).jobs.workerMetrics.host).toBe('0.0.0.0');
   });
 
   it('lets a pod finish its requests before it is killed', () => {

@@ -35,6 +35,15 @@ describe('production requirements', () => {
     },
   );
 
+  it('turns the simulated recharge (credit without a payment) off in production unless explicitly on (issue 19 §7)', () => {
+    expect(loadConfig(PRODUCTION).cards.simulatedRecharges).toBe(false);
+    expect(loadConfig({ ...PRODUCTION, SIMULATED_RECHARGES: 'on' }).cards.simulatedRecharges).toBe(true);
+    // Outside production it is on by default (tests, benches, the demo), and can be turned off.
+    expect(loadConfig({ NODE_ENV: 'development' }).cards.simulatedRecharges).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test', SIMULATED_RECHARGES: 'off' }).cards.simulatedRecharges).toBe(false);
+    expect(() => loadConfig({ ...PRODUCTION, SIMULATED_RECHARGES: 'yes' })).toThrow(/SIMULATED_RECHARGES/);
+  });
+
   it('reports a malformed value as such before any missing requirement', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', SMTP_URL: 'http://not-mail' })).toThrow(/SMTP_URL must use smtp/);
   });
