@@ -175,6 +175,7 @@ export function createWalletPorts(services: AppServices, options: { maxFileBytes
       const saved = await services.notificationSubscriptions.set(
         conversation.channel,
         conversation.conversationId,
+        conversation.channelUserId,
         citizenId,
         on,
         replyAddress,
