@@ -376,7 +376,10 @@ export class ConversationEngine {
     let outcome: TurnOutcome | null = null;
     try {
       if (eventFor) actor.send(await eventFor(expectingOf(actor)));
-      await this.settle(actor);
+      // Settled is checked as each event is seen, which may be before the root has processed a child's end: the root
+      // can then enter a busy state again (the next request of a message that made several), so settle until it stays.
+      do await this.settle(actor);
+      while (isBusy(actor.getSnapshot()));
       if (failure || actor.getSnapshot().status === 'error') {
         this.logger.error({ err: failure, channel: key.channel }, 'conversation machine failed');
         return null;

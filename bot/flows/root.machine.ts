@@ -71,6 +71,11 @@ export interface RootContext {
   paused?: PausedFlow | null;
   /** The paused flow being resumed: read by that flow's invoke, then forgotten. */
   resumeFrom?: PausedFlow | null;
+  /**
+   * The further requests of a message that made several ("ver meu saldo e bloquear o cartão"), served one by one after
+   * the first, each with its own values. Dropped when the citizen cancels. Absent in conversations stored before.
+   */
+  queued?: Array<{ flow: FlowName; slots: Slots }>;
   /** When the last turn inside a flow arrived (its `at`): the time a flow paused after three misses pauses at. */
   turnAt?: number;
 }
@@ -255,6 +260,27 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         request: ({ event }) => (event.type === 'USER' ? event.utterance.slots : {}),
       }),
       rememberRequest: assign({ request: ({ event }) => (event.type === 'USER' ? event.utterance.slots : {}) }),
+      // The requests after the first in the same message wait for it to be served (see `finished`).
+      rememberQueued: assign({
+        queued: ({ event }) =>
+          event.type === 'USER' ? (event.utterance.then ?? []).map((next) => ({ flow: next.intent, slots: next.slots })) : [],
+      }),
+      takeQueued: assign(({ context }) => {
+        const [next, ...rest] = context.queued ?? [];
+        return { request: next?.slots ?? {}, queued: rest };
+      }),
+      sayNextRequest: assign({
+        outbox: ({ context }) => {
+          const next = context.queued?.[0];
+          return next ? [...context.outbox, { text: say.nextRequest(next.flow) }] : context.outbox;
+        },
+      }),
+      forgetQueued: assign({ queued: [] }),
+      dropQueued: assign({
+        outbox: ({ context }) =>
+          (context.queued ?? []).length > 0 ? [...context.outbox, { text: say.QUEUE_DROPPED }] : context.outbox,
+        queued: [],
+      }),
       forgetRequest: assign({ request: {}, faqSuggestions: [] }),
       rememberSuggestions: assign({ faqSuggestions: (_, params: { reply: FaqReply }) => params.reply.suggestions }),
       clearPending: assign({ pendingFlow: null, pendingSince: null }),
@@ -286,6 +312,8 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
           ? stillPaused(context.paused, event.at, event.citizenId, options.pausedMinutes)
           : !!context.paused && context.paused.citizenId === context.citizenId,
       pausedIs: ({ context }, params: { flow: PausedFlowName }) => context.paused?.flow === params.flow,
+      hasQueued: ({ context }) => (context.queued ?? []).length > 0,
+      queuedIs: ({ context }, params: { flow: FlowName }) => context.queued?.[0]?.flow === params.flow,
       choseContinue: ({ event }) =>
         event.type === 'USER' &&
         (chooseFrom(event.utterance, OFFER_CHOICES) === pause.CONTINUE || event.utterance.yesNo === true),
@@ -337,6 +365,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
       cardHistory: resumable(createCardHistoryMachine(ports)),
       cards: createCardsMachine(ports),
       saveDocument: resumable(createSaveDocumentMachine(ports)),
+      nextTurn: fromPromise<void>(() => Promise.resolve()),
       linkChannel: fromPromise<Outcome<{ userId: string }>, { conversation: ConversationKey; code: string }>(({ input }) =>
         ports.linkChannel(input.conversation, input.code),
       ),
@@ -433,7 +462,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             {
               guard: { type: 'wants', params: { flow: 'balance' } },
               target: 'flow.balance',
-              actions: ['rememberCitizen', 'clearPending'],
+              actions: ['rememberCitizen', 'clearPending', 'rememberQueued'],
             },
             {
               guard: { type: 'wants', params: { flow: 'cancelCard' } },
@@ -441,6 +470,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               actions: [
                 'rememberCitizen',
                 'clearPending',
+                'rememberQueued',
                 'rememberRequest',
                 { type: 'dropPausedOf', params: { flow: 'cancelCard' } },
               ],
@@ -451,6 +481,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               actions: [
                 'rememberCitizen',
                 'clearPending',
+                'rememberQueued',
                 'rememberRequest',
                 { type: 'dropPausedOf', params: { flow: 'saveDocument' } },
               ],
@@ -458,7 +489,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             {
               guard: { type: 'wants', params: { flow: 'documents' } },
               target: 'flow.documents',
-              actions: ['rememberCitizen', 'clearPending'],
+              actions: ['rememberCitizen', 'clearPending', 'rememberQueued'],
             },
             {
               guard: { type: 'wants', params: { flow: 'cardHistory' } },
@@ -466,6 +497,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               actions: [
                 'rememberCitizen',
                 'clearPending',
+                'rememberQueued',
                 'rememberRequest',
                 { type: 'dropPausedOf', params: { flow: 'cardHistory' } },
               ],
@@ -473,7 +505,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             {
               guard: { type: 'wants', params: { flow: 'cards' } },
               target: 'flow.cards',
-              actions: ['rememberCitizen', 'clearPending'],
+              actions: ['rememberCitizen', 'clearPending', 'rememberQueued'],
             },
             {
               guard: { type: 'wants', params: { flow: 'question' } },
@@ -828,11 +860,8 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
           USER: [
             {
               guard: 'isCancel',
-              target: 'menu',
-              actions: [
-                { type: 'enqueue', params: { message: { text: say.CANCELLED } } },
-                { type: 'sayMenu', params: { lead: say.MENU_LEADS.choose } },
-              ],
+              target: '#root.cancelled',
+              actions: [{ type: 'enqueue', params: { message: { text: say.CANCELLED } } }, 'dropQueued'],
             },
             {
               guard: 'isMenu',
@@ -844,7 +873,10 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             { actions: ['rememberCitizen', 'noteTurnAt', 'forwardInput'] },
           ],
           // Three misses in a row at a step of a pausable flow: paused with its data, not discarded.
-          GIVE_UP: { target: 'menu', actions: ['pauseFlow', { type: 'sayPaused', params: { why: 'misses' } }] },
+          GIVE_UP: {
+            target: 'menu',
+            actions: ['pauseFlow', 'forgetQueued', { type: 'sayPaused', params: { why: 'misses' } }],
+          },
           RESUMED: { actions: ['reask', 'forgetResume'] },
         },
         states: {
@@ -921,11 +953,8 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
                 {
                   // Leaving the block flow: "cancelei" would read as if the card had been cancelled.
                   guard: 'isCancel',
-                  target: '#root.menu',
-                  actions: [
-                    { type: 'enqueue', params: { message: { text: NOT_BLOCKED } } },
-                    { type: 'sayMenu', params: { lead: say.MENU_LEADS.choose } },
-                  ],
+                  target: '#root.cancelled',
+                  actions: [{ type: 'enqueue', params: { message: { text: NOT_BLOCKED } } }, 'dropQueued'],
                 },
                 // A request at the confirmation is served with the flow paused: never taken as a yes.
                 ...DIGRESSIONS,
@@ -970,9 +999,38 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
       },
       finished: {
         always: [
+          // The next request of a message that made several: served now, before the menu or a paused flow's offer.
+          { guard: 'hasQueued', target: 'nextRequest', actions: 'sayNextRequest' },
           // The request served while a flow was paused is done: the paused flow is offered back instead of the menu.
           { guard: 'hasPaused', target: 'offering', actions: ['forgetRequest', 'sayOffer'] },
           { target: 'menu', actions: ['forgetRequest', { type: 'sayMenu', params: {} }] },
+        ],
+      },
+      nextRequest: {
+        // The flow that just ended and the next one are both the invoke 'flow': starting the next one in the same
+        // macrostep would have the old one's stop take the new one with it. Waiting for a settled promise starts it in a
+        // macrostep of its own.
+        tags: ['busy'],
+        invoke: {
+          id: 'nextRequest',
+          src: 'nextTurn',
+          onDone: [
+            { guard: { type: 'queuedIs', params: { flow: 'balance' } }, target: 'flow.balance', actions: 'takeQueued' },
+            { guard: { type: 'queuedIs', params: { flow: 'cancelCard' } }, target: 'flow.cancelCard', actions: 'takeQueued' },
+            { guard: { type: 'queuedIs', params: { flow: 'saveDocument' } }, target: 'flow.saveDocument', actions: 'takeQueued' },
+            { guard: { type: 'queuedIs', params: { flow: 'documents' } }, target: 'flow.documents', actions: 'takeQueued' },
+            { guard: { type: 'queuedIs', params: { flow: 'cardHistory' } }, target: 'flow.cardHistory', actions: 'takeQueued' },
+            { guard: { type: 'queuedIs', params: { flow: 'cards' } }, target: 'flow.cards', actions: 'takeQueued' },
+            { target: 'menu', actions: ['takeQueued', { type: 'sayMenu', params: {} }] },
+          ],
+        },
+      },
+      cancelled: {
+        always: [
+          // Cancelling a request made while another flow was paused gives that one back ("quer continuar salvando sua
+          // CNH?"): the cancel was about the request in between.
+          { guard: 'hasPaused', target: 'offering', actions: ['forgetRequest', 'sayOffer'] },
+          { target: 'menu', actions: ['forgetRequest', { type: 'sayMenu', params: { lead: say.MENU_LEADS.choose } }] },
         ],
       },
       gaveUp: {

@@ -61,6 +61,12 @@ export interface Utterance {
    * questions are offered, never one answer as if sure. Absent: no.
    */
   vague?: boolean;
+  /**
+   * At the menu, the further requests of a message that makes several ("ver meu saldo e bloquear o cartão"): `intent`
+   * is the first one, served first; these are served after it, in the order written, each with its own values. Absent
+   * or empty: one request.
+   */
+  then?: ReadonlyArray<{ intent: FlowName; slots: Slots }>;
   /** False when the reading is too weak to act on: the bot never guesses from it. */
   confident: boolean;
   /** Values the message carries: a card, a block reason, a document type, number or name, a date, a state. */
