@@ -235,6 +235,32 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         ],
       }),
       sayOffer: assign({ outbox: ({ context }) => [...context.outbox, pause.offer(doing(context.paused))] }),
+      sayOfferWithValue: assign({
+        outbox: ({ context }) => [...context.outbox, pause.offerWith(doing(context.paused), context.paused?.value?.text ?? '')],
+      }),
+      // The value typed at the menu for the paused step, kept with it until the citizen says whether to go on.
+      holdPausedValue: assign({
+        paused: ({ context, event }) =>
+          context.paused && event.type === 'USER' && event.utterance.forPaused
+            ? {
+                ...context.paused,
+                value: { text: event.utterance.text.trim(), utterance: event.utterance.forPaused, turnId: event.turnId },
+              }
+            : (context.paused ?? null),
+      }),
+      forgetPausedValue: assign({
+        paused: ({ context }) => (context.paused ? { ...context.paused, value: null } : null),
+      }),
+      // The resumed flow gets the value typed at the menu as the answer to its step, as if typed there.
+      answerWithValue: sendTo('flow', ({ context }) => {
+        const value = context.resumeFrom!.value!;
+        return {
+          type: 'INPUT' as const,
+          input: { text: value.text, attachments: [] },
+          utterance: value.utterance,
+          turnId: value.turnId,
+        };
+      }),
       sayDropped: assign({
         outbox: ({ context }) => [...context.outbox, { text: pause.dropped(context.paused?.flow ?? 'saveDocument') }],
       }),
@@ -321,6 +347,9 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         event.type === 'USER' && (chooseFrom(event.utterance, OFFER_CHOICES) === pause.DROP || event.utterance.yesNo === false),
       // At the menu no offer is shown, so its numbers are the menu's ("1" is the balance): only the word resumes.
       saysContinue: ({ event }) => event.type === 'USER' && /^(quero )?continu(ar|a)\b/.test(event.utterance.simple),
+      answersPaused: ({ event }) =>
+        event.type === 'USER' && event.utterance.forPaused !== undefined && event.utterance.command === null,
+      resumesWithValue: ({ context }) => !!context.resumeFrom?.value,
       asksNothingNew: ({ event }) =>
         event.type === 'USER' &&
         event.utterance.intent === null &&
@@ -418,7 +447,17 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               target: 'resuming',
               actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: pause.RESUMING } } }],
             },
-            { guard: and(['hasPaused', 'asksNothingNew']), target: 'offering', actions: ['rememberCitizen', 'sayOffer'] },
+            {
+              // "12/2030" typed at the menu after the flow paused at the date step: offered to go on with it.
+              guard: and(['hasPaused', 'answersPaused']),
+              target: 'offering',
+              actions: ['rememberCitizen', 'holdPausedValue', 'sayOfferWithValue'],
+            },
+            {
+              guard: and(['hasPaused', 'asksNothingNew']),
+              target: 'offering',
+              actions: ['rememberCitizen', 'forgetPausedValue', 'sayOffer'],
+            },
             { guard: 'isLink', target: 'linking', actions: 'rememberCitizen' },
             { guard: and(['isUnlinkOther', 'isLinked']), target: 'unlinkingOther', actions: 'rememberCitizen' },
             { guard: 'isUnlink', target: 'unlinking', actions: 'rememberCitizen' },
@@ -576,7 +615,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               ],
             },
             // Anything else is read at the menu, the paused flow still kept (offered again after what it asks).
-            { target: 'menu', actions: 'serveRequest' },
+            { target: 'menu', actions: ['forgetPausedValue', 'serveRequest'] },
           ],
         },
       },
@@ -877,7 +916,10 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             target: 'menu',
             actions: ['pauseFlow', 'forgetQueued', { type: 'sayPaused', params: { why: 'misses' } }],
           },
-          RESUMED: { actions: ['reask', 'forgetResume'] },
+          RESUMED: [
+            { guard: 'resumesWithValue', actions: ['answerWithValue', 'forgetResume'] },
+            { actions: ['reask', 'forgetResume'] },
+          ],
         },
         states: {
           balance: {

@@ -67,6 +67,11 @@ export interface Utterance {
    * or empty: one request.
    */
   then?: ReadonlyArray<{ intent: FlowName; slots: Slots }>;
+  /**
+   * At the menu with a flow paused: the message read at the paused step, when it answers it there with a value ("12/2030"
+   * typed after the flow paused at the date step). The menu then offers to go on with it. Absent: it answers nothing.
+   */
+  forPaused?: Utterance;
   /** False when the reading is too weak to act on: the bot never guesses from it. */
   confident: boolean;
   /** Values the message carries: a card, a block reason, a document type, number or name, a date, a state. */

@@ -122,3 +122,36 @@ describe('a new request in the middle of a flow', () => {
     expect(await savedDocuments(citizen)).toEqual([]);
   });
 });
+
+describe('a value typed at the menu after a flow paused', () => {
+  it('"12/2030" after the save paused at the date step is offered to it, and "sim" goes on with it as the answer', async () => {
+    const { citizen, bot } = await linkedCitizen();
+    await play(bot, [
+      ['quero salvar minha cnh', [ASKS_NUMBER]],
+      [cnh.numberExample, [ASKS_EXPIRY]],
+      ['depois eu vejo isso', [/guardei o que já informou/]],
+      ['10/12/2030', [/Você estava salvando sua CNH\. Quer continuar usando "10\/12\/2030" como resposta\?/]],
+    ]);
+    expect(bot.buttons()).toEqual(['Continuar', 'Não']);
+    await play(bot, [
+      ['sim', [/vamos continuar de onde paramos/, ASKS_ATTACHMENT]],
+      ['pula', [/Confira os dados:/, /Validade: 10\/12\/2030/, /Posso salvar\?/]],
+      ['sim', [/Documento salvo/, MENU]],
+    ]);
+    const saved = await savedDocuments(citizen);
+    expect(saved).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
+    expect(String(saved[0].expiresAt)).toContain('2030-12-10');
+  });
+
+  it('"nao" to that offer drops the paused save: nothing is saved', async () => {
+    const { citizen, bot } = await linkedCitizen();
+    await play(bot, [
+      ['quero salvar minha cnh', [ASKS_NUMBER]],
+      [cnh.numberExample, [ASKS_EXPIRY]],
+      ['depois eu vejo isso', [/guardei o que já informou/]],
+      ['12/2030', [/Quer continuar usando "12\/2030" como resposta\?/]],
+      ['nao', [/Nenhum documento foi salvo/, MENU]],
+    ]);
+    expect(await savedDocuments(citizen)).toEqual([]);
+  });
+});
