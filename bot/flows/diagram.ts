@@ -98,6 +98,7 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   isConfident: 'the FAQ is sure of its answer',
   hasSuggestions: 'the FAQ has close questions',
   choseNone: 'the citizen chose none of them',
+  asksSomethingElse: 'the reply names a topic none of the suggested questions is about',
   choseSuggestion: 'the citizen chose one of the questions offered',
   hasSuggestionsToOffer: 'close questions came with the question',
   hasEntry: 'the question chosen still exists',

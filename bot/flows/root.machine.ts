@@ -425,7 +425,8 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
       >(async ({ input }) => {
         const reply = await ports.askFaq(input.question, input.client);
         // A vague follow-up ("e o valor como fica?"): the answer found is offered among the suggestions, not given.
-        const offered = input.vague && reply.answer ? { confident: false, answer: null, suggestions: unsure(reply) } : {};
+        const offered =
+          input.vague && reply.answer ? { confident: false, answer: null, suggestions: unsure(reply), close: true } : {};
         return { ...reply, ...offered, question: input.isQuestion };
       }),
     },

@@ -165,7 +165,8 @@ export class ClassifierUnderstanding implements Understanding {
       simple: rules.simple,
       command,
       faqFirst,
-      vague: readsAsVague(text),
+      // A bare keyword ("tarifa") names a topic, not which question about it: the FAQ's closest questions are offered.
+      vague: readsAsVague(text) || (topicWords(text).length === 1 && !looksLikeQuestion(text)),
       // A word that works anywhere ("cancelar", "menu") is that word, never a digression.
       digression: command ? null : digressionOf(understood, expecting, text),
       // A weak reading falls back to the rules' typo-forgiving words ("qual meu sado"); a confident one, a question

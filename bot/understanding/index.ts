@@ -57,8 +57,8 @@ export interface Utterance {
    */
   digression?: Digression | null;
   /**
-   * A follow-up question that names at most one thing and points back ("e o valor como fica?"): the FAQ's closest
-   * questions are offered, never one answer as if sure. Absent: no.
+   * A follow-up question that names at most one thing and points back ("e o valor como fica?"), or a bare keyword not
+   * asked as a question ("tarifa"): the FAQ's closest questions are offered, never one answer as if sure. Absent: no.
    */
   vague?: boolean;
   /**
@@ -97,6 +97,6 @@ export interface Understanding {
   parse(text: string, expecting?: Expecting): Promise<Utterance>;
 }
 
-export { chooseByWords, chooseFrom } from './choices';
+export { chooseByWords, chooseFrom, topicWords } from './choices';
 export { RulesUnderstanding } from './rules';
 export { ClassifierUnderstanding, createUnderstanding } from './classifier-understanding';

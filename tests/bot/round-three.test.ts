@@ -155,3 +155,28 @@ describe('a value typed at the menu after a flow paused', () => {
     expect(await savedDocuments(citizen)).toEqual([]);
   });
 });
+
+describe('the FAQ in the chat', () => {
+  it('a bare keyword ("tarifa") gets the closest questions, not one answer as if sure; asked as a question it is answered', async () => {
+    const bot = new BotHarness(t);
+    await play(bot, [['tarifa', [/Alguma destas perguntas ajuda\?/]]]);
+    expect(bot.buttons()).toContain('Nenhuma destas');
+    await play(new BotHarness(t), [['qual o valor da tarifa?', [/valores das tarifas/]]]);
+  });
+
+  it('at the suggestions, a reply about another topic is searched as a new question instead of refused as a wrong pick', async () => {
+    const bot = new BotHarness(t);
+    await play(bot, [['senha', [/Alguma destas perguntas ajuda\?/]]]);
+    expect(bot.buttons().join(' ')).toMatch(/senha/i);
+    const replies = await bot.say('gratuidade idosos');
+    expect(replies.join('\n')).not.toMatch(/Escolha uma das opções/);
+    expect(replies.join('\n')).toMatch(/idos|gratuidade|65/i);
+  });
+
+  it('an answer written with backticks shows the command in quotes on a plain channel, never the backticks', async () => {
+    const bot = new BotHarness(t);
+    const replies = await bot.say('como vinculo o chat na minha conta?');
+    expect(replies.join('\n')).toMatch(/envie "vincular <código>"/);
+    expect(replies.join('\n')).not.toContain('`');
+  });
+});
