@@ -180,3 +180,32 @@ describe('the FAQ in the chat', () => {
     expect(replies.join('\n')).not.toContain('`');
   });
 });
+
+describe('free-text answers that are no answer', () => {
+  it('"sim" at the number step of "outro" is no number: refused, and the number typed next is the one saved', async () => {
+    const { citizen, bot } = await linkedCitizen();
+    await play(bot, [
+      ['salvar documento', [/Qual documento você quer salvar\?/]],
+      ['outro', [/Qual é o nome desse documento\?/]],
+      ['carteira de trabalho', [/Qual é o número do documento/]],
+      ['sim', [/Não reconheci um número aí/, /Qual é o número do documento/]],
+      ['1234567 serie 0020', [/Qual é a data de validade\?/]],
+      ['pula', [ASKS_ATTACHMENT]],
+      ['pula', [/Confira os dados:/, /Posso salvar\?/]],
+      ['pode salvar', [/Documento salvo/]],
+    ]);
+    expect(await savedDocuments(citizen)).toMatchObject([
+      { type: 'outro', label: 'carteira de trabalho', number: '1234567 serie 0020' },
+    ]);
+  });
+
+  it('a lone "tchau" at a step pauses the flow as a goodbye, not as a third miss', async () => {
+    const { citizen, bot } = await linkedCitizen();
+    await play(bot, [
+      ['quero guardar minha CNH', [ASKS_NUMBER]],
+      ['12345', [/Número de CNH inválido/, ASKS_NUMBER]],
+      ['tchau', [/Tudo bem! Você estava salvando sua CNH: guardei o que já informou/]],
+    ]);
+    expect(await savedDocuments(citizen)).toEqual([]);
+  });
+});
