@@ -8,7 +8,7 @@ import { utteranceOf } from './rules';
 import { normalizeText } from '../../src/faq/text';
 
 /** The least probability a part of a message needs to count as a request of its own. */
-const SURE_PART = 0.7;
+const SURE_PART = 0.6;
 /** Flows about documents: "salvar minha cnh e meu rg" is one of them, not two. */
 const DOCUMENT_FLOWS: ReadonlySet<FlowName> = new Set(['saveDocument', 'documents']);
 
@@ -68,7 +68,13 @@ const REQUEST_BOUNDARY =
  * happened, it asks for no balance: its second half opens with none of these.
  */
 const REQUEST_OPENING =
-  /^(tambem |tb |tbm |ainda |depois |ja )?(quero|queria|quer|preciso|precisava|gostaria|pode|podia|poderia|da pra|ver|ve|vê|mostra\w*|me (mostra|manda|diz|fala|passa|ve)\w*|consulta\w*|checa\w*|olha\w*|lista\w*|bloque\w*|cancela\w*|salva\w*|guarda\w*|cadastra\w*|adiciona\w*|coloca\w*|qual|quais|quanto|cade|o saldo|os? (meu|meus)|as? (minha|minhas)|meu|meus|minha|minhas|extrato|saldo)\b/;
+  /^(tambem |tb |tbm |ainda |depois |ja )?(quero|queria|quer|preciso|precisava|gostaria|pode|podia|poderia|da pra|ver|ve|vê|mostra\w*|me (mostra|manda|diz|fala|passa|ve)\w*|consulta\w*|checa\w*|olha\w*|lista\w*|bloque\w*|cancela\w*|salva\w*|guarda\w*|cadastra\w*|adiciona\w*|coloca\w*|qual|quais|quanto|cade|(o|a|os|as) (saldo|extrato|documentos?|cartoes|cartao|meu|meus|minha|minhas)|meu|meus|minha|minhas|extrato|saldo)\b/;
+
+/** A part that opens with the thing, not with a verb of asking ("o saldo", "meus documentos"). */
+const NOUN_OPENING =
+  /^(tambem |tb |tbm |ainda |depois |ja )?((o|a|os|as) )?(saldo|extrato|documentos?|cartoes|cartao|meu|meus|minha|minhas)\b/;
+/** What happened to something, told in the third person ("sumiu", "ficou", "zerou", "vai", "ta"): a story. */
+const NARRATIVE = /\b(\w{2,}(iu|ou)|vai|vao|esta|estao|ta|tao|fica|ficam|nao)\b/;
 
 /** Words that ask for a block by themselves. */
 const BLOCK_VERB = /\b(bloq\w*|cancel\w*)\b/;
@@ -111,7 +117,9 @@ export class ClassifierUnderstanding implements Understanding {
       const reading = await this.classifier.classify(part, { at: 'menu' });
       const flow = FLOW_OF[reading.intent];
       const simple = normalizeText(part);
-      const opens = i === 0 || REQUEST_OPENING.test(simple);
+      // A later part opened by a noun and telling what happened to it ("perdi meu cartao e o saldo sumiu") is the story,
+      // not a request: the verb of asking is what makes one.
+      const opens = i === 0 || (REQUEST_OPENING.test(simple) && !(NOUN_OPENING.test(simple) && NARRATIVE.test(simple)));
       if (!flow || !reading.confident || reading.score < SURE_PART || !opens) continue;
       // A block needs its own words: "meu cartao e o saldo dele" names a card, it does not ask to block it.
       if (flow === 'cancelCard' && !reading.slots.blockReason && !BLOCK_VERB.test(simple)) continue;
