@@ -263,6 +263,10 @@ const SHORTHAND: Readonly<Record<string, string>> = {
   cartaum: 'cartao',
   catao: 'cartao',
   riocard: 'cartao',
+  // The Bilhete Único is the card: "cancelar meu bilhete" asks to block it, not to cancel the conversation.
+  bilhete: 'cartao',
+  bilhetes: 'cartoes',
+  passes: 'cartoes',
 };
 /** Words that carry no intent of their own; left in, their weights are noise learnt from whichever intent used them. */
 const FILLER = new Set(
