@@ -450,7 +450,11 @@ export class IntentClassifier {
   }
 
   private async read(text: string, expecting: Expecting): Promise<Understood> {
-    const ranked = await this.rank(text);
+    let ranked = await this.rank(text);
+    // "ja volto", "volto depois": the citizen will come back, which is leaving, not going back a step ("voltar"). The
+    // stemmer makes both the same word to the network.
+    if (ranked[0].intent === 'back' && /\bvolto\b/.test(normalizeText(text)))
+      ranked = [{ intent: 'goodbye', score: ranked[0].score }, ...ranked.slice(1).filter((r) => r.intent !== 'goodbye')];
     const [best] = ranked;
     const decided = (intent: IntentName, slots: Slots = {}): Understood => ({
       intent,
