@@ -80,9 +80,10 @@ const STOLEN =
 const LOST =
   /\b(perd\w*|sumiu|sumido|sumida|desapareceu|extravi\w*|nao (acho|achei|encontro|encontrei|sei onde|sei cade)|cade (ele|o cartao|meu cartao))\b/;
 const DAMAGED =
-  /\b(quebr\w*|danific\w*|estrag\w*|rachad\w*|rachou|trincou|trincado|partiu|partido|zoado|molhou|molhado|dobrou|dobrado|entortou|torto|amassad\w*|rasgou|rasgado|queimou|queimado|derreteu|desmagnetiz\w*|defeito|com problema|nao (ta |esta )?(passa|passando|funciona|funcionando|le|lendo|reconhece|pega|pegando)|parou de funcionar|descol\w*|soltou|chip (saiu|caiu|solto)|apagad\w*|ilegivel)\b/;
+  /\b(quebr\w*|danific\w*|estrag\w*|rachad\w*|rachou|trincou|trincado|partiu|partido|zoado|molhou|molhado|dobrou|dobrado|entortou|torto|amassad\w*|rasgou|rasgado|queimou|queimado|derreteu|desmagnetiz\w*|defeito|com problema|nao (ta |esta )?(passa|passando|funciona|funcionando|le|lendo|reconhece|pega|pegando)|parou de funcionar|descol\w*|soltou|chip (saiu|caiu|solto)|apagad\w*|ilegivel|mordeu|mordido|mastig\w*|lavei|lavou|lavado|maquina de lavar)\b/;
 const LOST_MAYBE = /\b(deixei cair|caiu|esqueci|ficou n[oa]|deixei (ele|o cartao|meu cartao|\w+) n[oa])\b/;
-const OTHER = /\b(outro motivo|nao uso mais|nao vou usar|nao preciso mais|nao quero mais esse|outro)\b/;
+const OTHER =
+  /\b(outro motivo|nao uso mais|nao vou usar|nao preciso mais|nao quero mais (esse|usar|ele)|trocar de cartao|outro)\b/;
 
 // ---------------------------------------------------------------------------------------------------- document types
 

@@ -80,6 +80,9 @@ describe('block reasons', () => {
     ['quebrou', 'damaged'],
     ['ta todo estragado', 'damaged'],
     ['o chip descolou', 'damaged'],
+    ['o cachorro mordeu', 'damaged'],
+    ['passou na maquina de lavar', 'damaged'],
+    ['nao quero mais usar', 'other'],
     ['nao uso mais', 'other'],
   ])('"%s" is %s', (text, reason) => expect(recognizers.blockReason(text)).toBe(reason));
   it('a text with no reason has none', () => expect(recognizers.blockReason('quero ver meu saldo')).toBeNull());
