@@ -119,6 +119,30 @@ function expectingOf(actor: RootActor): Expecting {
   return declared ?? { at: 'menu' };
 }
 
+/**
+ * The step a paused flow waits at (its prompt's `expecting`), resolved from the paused flow's machine: at the menu, a
+ * message may be the value that step asked for. Null when nothing is paused or the step declares nothing.
+ */
+function pausedExpecting(machine: RootMachine, actor: RootActor): Expecting | null {
+  const root = actor.getSnapshot();
+  const paused = root.value === 'menu' ? root.context.paused : null;
+  if (!paused) return null;
+  const logic = (machine.implementations.actors as Record<string, unknown>)[paused.flow] as
+    | {
+        resolveState?: (state: { value: unknown; context: unknown }) => {
+          getMeta(): Record<string, { expecting?: Expecting } | undefined>;
+        };
+      }
+    | undefined;
+  try {
+    const state = logic?.resolveState?.({ value: paused.step, context: { ...paused.context, failures: 0 } });
+    return Object.values(state?.getMeta() ?? {}).find((meta) => meta?.expecting)?.expecting ?? null;
+  } catch {
+    // A paused step the flow no longer has (stored before a change): the menu offers the flow back as it would.
+    return null;
+  }
+}
+
 interface TaggedSnapshot {
   hasTag?: (tag: string) => boolean;
   children?: Record<string, AnyActorRef | undefined>;
@@ -249,14 +273,13 @@ export class ConversationEngine {
       }
       // A conversation reset for idleness restarts from nothing; any other takes the kept actor if it still matches.
       const kept = stored && snapshot !== undefined ? this.takeIdle(key, stored) : undefined;
-      const outcome = await this.run(key, kept ?? snapshot, async (expecting) => ({
-        type: 'USER',
-        input,
-        utterance: await understand(expecting),
-        citizenId,
-        turnId,
-        at,
-      }));
+      const outcome = await this.run(key, kept ?? snapshot, async (expecting, paused) => {
+        const utterance = await understand(expecting);
+        // At the menu with a flow paused, a value for the paused step ("12/2030" at the date step) is offered to it.
+        const forPaused = paused && utterance.intent === null && !utterance.command ? await understand(paused) : null;
+        const answers = forPaused?.act === 'inform' && Object.keys(forPaused.slots).length > 0;
+        return { type: 'USER', input, utterance: answers ? { ...utterance, forPaused } : utterance, citizenId, turnId, at };
+      });
       if (!outcome) {
         // The machine failed (a bug, not bad input): apologise and start the conversation over.
         const fresh = await this.run(key, undefined, null);
@@ -364,7 +387,7 @@ export class ConversationEngine {
   private async run(
     key: ConversationKey,
     start: Snapshot<unknown> | IdleActor | undefined,
-    eventFor: ((expecting: Expecting) => Promise<Parameters<RootActor['send']>[0]>) | null,
+    eventFor: ((expecting: Expecting, paused: Expecting | null) => Promise<Parameters<RootActor['send']>[0]>) | null,
   ): Promise<TurnOutcome | null> {
     const from = isIdleActor(start) ? start : null;
     const actor =
@@ -378,8 +401,11 @@ export class ConversationEngine {
     if (!from) actor.start();
     let outcome: TurnOutcome | null = null;
     try {
-      if (eventFor) actor.send(await eventFor(expectingOf(actor)));
-      await this.settle(actor);
+      if (eventFor) actor.send(await eventFor(expectingOf(actor), pausedExpecting(this.machine, actor)));
+      // Settled is checked as each event is seen, which may be before the root has processed a child's end: the root
+      // can then enter a busy state again (the next request of a message that made several), so settle until it stays.
+      do await this.settle(actor);
+      while (isBusy(actor.getSnapshot()));
       if (failure || actor.getSnapshot().status === 'error') {
         this.logger.error({ err: failure, channel: key.channel }, 'conversation machine failed');
         return null;

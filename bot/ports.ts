@@ -5,6 +5,7 @@ import { findDocumentType, maskDocumentNumber } from '../src/documents/document-
 import { DOCUMENT_STATUS_LABELS } from '../src/documents/expiry';
 import type { RequestInfo } from '../src/shared/request-info';
 import { chatMessageFor } from './render/errors';
+import { fromMarkdown } from './render/format';
 import {
   EXPIRY_REMINDERS_OFF,
   EXPIRY_REMINDERS_ON,
@@ -145,14 +146,19 @@ export function createWalletPorts(
       const reply = await services.faq.answerMessage(question, `bot:${client}`);
       return {
         confident: reply.confident,
-        answer: reply.answer ? { id: reply.answer.id, question: reply.answer.question, answer: reply.answer.answer } : null,
+        answer: reply.answer
+          ? { id: reply.answer.id, question: reply.answer.question, answer: fromMarkdown(reply.answer.answer) }
+          : null,
         // Only questions that share words with what the citizen wrote: a suggestion about nothing they said is noise.
         suggestions: closestByWords(question, reply.suggestions).map((s) => ({ id: s.id, question: s.question })),
         close: reply.suggestionsClose,
       };
     },
 
-    faqEntry: (id) => services.faq.publicAnswer(id),
+    async faqEntry(id) {
+      const entry = await services.faq.publicAnswer(id);
+      return entry ? { question: entry.question, answer: fromMarkdown(entry.answer) } : null;
+    },
 
     async stageAttachment(conversation, attachment) {
       const file = await attachment.read(options.maxFileBytes);
@@ -255,6 +261,7 @@ export function createWalletPorts(
       const saved = await services.notificationSubscriptions.set(
         conversation.channel,
         conversation.conversationId,
+        conversation.channelUserId,
         citizenId,
         on,
         replyAddress,

@@ -1,5 +1,6 @@
 import type { AnyStateMachine, StateValue } from 'xstate';
 import type { PausedFlowName } from '../render/pause.pt-BR';
+import type { Utterance } from '../understanding';
 
 export type { PausedFlowName } from '../render/pause.pt-BR';
 
@@ -17,6 +18,11 @@ export interface PausedFlow {
   citizenId: string | null;
   /** When it was paused (the turn's `at`). */
   since: number;
+  /**
+   * A value for the paused step typed later at the menu ("12/2030"), held while the citizen is asked whether to go on
+   * with it: given to the step as the answer when the flow is resumed.
+   */
+  value?: { text: string; utterance: Utterance; turnId: string } | null;
 }
 
 /** The flows that pause with their data; the others are one turn long, or (the FAQ's suggestions) are not worth it. */

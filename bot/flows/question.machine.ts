@@ -1,7 +1,7 @@
 import { assign, fromPromise, sendParent, setup } from 'xstate';
 import * as text from '../render/question.pt-BR';
 import type { BotMessage, Choice, FaqReply, FlowEvent, SayEvent, WalletPorts, GiveUpEvent } from './types';
-import { chooseByWords, chooseFrom, type IntentName, type Utterance } from '../understanding';
+import { chooseByWords, chooseFrom, topicWords, type IntentName, type Utterance } from '../understanding';
 import { MAX_FAILURES, promptState } from './prompt';
 
 const NONE = 'nenhuma';
@@ -38,6 +38,22 @@ function chosenOption(context: QuestionContext, utterance: Utterance): Choice | 
   return short && !(utterance.act && NOT_A_PICK.has(utterance.act)) ? chooseByWords(utterance, choices) : null;
 }
 
+/** Replies that are no new question, whatever words they hold. */
+const NO_QUESTION: ReadonlySet<IntentName> = new Set([...NOT_A_PICK, 'yes', 'out_of_context', 'skip']);
+
+/**
+ * A reply at the suggestions that picks none of them and is about something else: it names a topic, and none of its
+ * meaningful words is in any suggested question ("lgpd" after questions about passwords). It is searched as a new
+ * question instead of being refused as a wrong pick.
+ */
+function asksSomethingElse(context: QuestionContext, utterance: Utterance): boolean {
+  if (chosenOption(context, utterance) || (utterance.act && NO_QUESTION.has(utterance.act))) return false;
+  const words = topicWords(utterance.text);
+  if (words.length === 0) return false;
+  const offered = new Set(context.suggestions.flatMap((s) => topicWords(s.question)));
+  return words.every((word) => !offered.has(word));
+}
+
 /** 5 · Fazer uma pergunta: free text -> FAQ answer, or the three closest questions, or the 1746 central. */
 export function createQuestionMachine(ports: WalletPorts) {
   return setup({
@@ -72,6 +88,7 @@ export function createQuestionMachine(ports: WalletPorts) {
       hasSuggestions: (_, params: { reply: FaqReply }) => params.reply.suggestions.length > 0,
       choseNone: ({ context, event }) => event.type === 'INPUT' && chosenOption(context, event.utterance)?.value === NONE,
       choseSuggestion: ({ context, event }) => event.type === 'INPUT' && chosenOption(context, event.utterance) !== null,
+      asksSomethingElse: ({ context, event }) => event.type === 'INPUT' && asksSomethingElse(context, event.utterance),
       hasSuggestionsToOffer: ({ context }) => context.suggestions.length > 0,
       hasEntry: (_, params: { entry: unknown }) => params.entry !== null,
       tooManyFailures: ({ context }) => context.failures + 1 >= MAX_FAILURES,
@@ -131,6 +148,7 @@ export function createQuestionMachine(ports: WalletPorts) {
         answers: [
           { guard: 'choseNone', target: 'done', actions: 'say1746' },
           { guard: 'choseSuggestion', target: 'loadingEntry' },
+          { guard: 'asksSomethingElse', target: 'searching' },
         ],
         invalid: { type: 'sayReason', params: { reason: text.INVALID.suggesting } },
         help: { type: 'sayReason', params: { reason: text.HELP_SUGGESTIONS } },

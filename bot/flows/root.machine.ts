@@ -75,6 +75,11 @@ export interface RootContext {
   paused?: PausedFlow | null;
   /** The paused flow being resumed: read by that flow's invoke, then forgotten. */
   resumeFrom?: PausedFlow | null;
+  /**
+   * The further requests of a message that made several ("ver meu saldo e bloquear o cartão"), served one by one after
+   * the first, each with its own values. Dropped when the citizen cancels. Absent in conversations stored before.
+   */
+  queued?: Array<{ flow: FlowName; slots: Slots }>;
   /** When the last turn inside a flow arrived (its `at`): the time a flow paused after three misses pauses at. */
   turnAt?: number;
 }
@@ -236,6 +241,32 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         ],
       }),
       sayOffer: assign({ outbox: ({ context }) => [...context.outbox, pause.offer(doing(context.paused))] }),
+      sayOfferWithValue: assign({
+        outbox: ({ context }) => [...context.outbox, pause.offerWith(doing(context.paused), context.paused?.value?.text ?? '')],
+      }),
+      // The value typed at the menu for the paused step, kept with it until the citizen says whether to go on.
+      holdPausedValue: assign({
+        paused: ({ context, event }) =>
+          context.paused && event.type === 'USER' && event.utterance.forPaused
+            ? {
+                ...context.paused,
+                value: { text: event.utterance.text.trim(), utterance: event.utterance.forPaused, turnId: event.turnId },
+              }
+            : (context.paused ?? null),
+      }),
+      forgetPausedValue: assign({
+        paused: ({ context }) => (context.paused ? { ...context.paused, value: null } : null),
+      }),
+      // The resumed flow gets the value typed at the menu as the answer to its step, as if typed there.
+      answerWithValue: sendTo('flow', ({ context }) => {
+        const value = context.resumeFrom!.value!;
+        return {
+          type: 'INPUT' as const,
+          input: { text: value.text, attachments: [] },
+          utterance: value.utterance,
+          turnId: value.turnId,
+        };
+      }),
       sayDropped: assign({
         outbox: ({ context }) => [...context.outbox, { text: pause.dropped(context.paused?.flow ?? 'saveDocument') }],
       }),
@@ -261,6 +292,27 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         request: ({ event }) => (event.type === 'USER' ? event.utterance.slots : {}),
       }),
       rememberRequest: assign({ request: ({ event }) => (event.type === 'USER' ? event.utterance.slots : {}) }),
+      // The requests after the first in the same message wait for it to be served (see `finished`).
+      rememberQueued: assign({
+        queued: ({ event }) =>
+          event.type === 'USER' ? (event.utterance.then ?? []).map((next) => ({ flow: next.intent, slots: next.slots })) : [],
+      }),
+      takeQueued: assign(({ context }) => {
+        const [next, ...rest] = context.queued ?? [];
+        return { request: next?.slots ?? {}, queued: rest };
+      }),
+      sayNextRequest: assign({
+        outbox: ({ context }) => {
+          const next = context.queued?.[0];
+          return next ? [...context.outbox, { text: say.nextRequest(next.flow) }] : context.outbox;
+        },
+      }),
+      forgetQueued: assign({ queued: [] }),
+      dropQueued: assign({
+        outbox: ({ context }) =>
+          (context.queued ?? []).length > 0 ? [...context.outbox, { text: say.QUEUE_DROPPED }] : context.outbox,
+        queued: [],
+      }),
       forgetRequest: assign({ request: {}, faqSuggestions: [] }),
       rememberSuggestions: assign({ faqSuggestions: (_, params: { reply: FaqReply }) => params.reply.suggestions }),
       clearPending: assign({ pendingFlow: null, pendingSince: null }),
@@ -292,6 +344,8 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
           ? stillPaused(context.paused, event.at, event.citizenId, options.pausedMinutes)
           : !!context.paused && context.paused.citizenId === context.citizenId,
       pausedIs: ({ context }, params: { flow: PausedFlowName }) => context.paused?.flow === params.flow,
+      hasQueued: ({ context }) => (context.queued ?? []).length > 0,
+      queuedIs: ({ context }, params: { flow: FlowName }) => context.queued?.[0]?.flow === params.flow,
       choseContinue: ({ event }) =>
         event.type === 'USER' &&
         (chooseFrom(event.utterance, OFFER_CHOICES) === pause.CONTINUE || event.utterance.yesNo === true),
@@ -299,6 +353,9 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         event.type === 'USER' && (chooseFrom(event.utterance, OFFER_CHOICES) === pause.DROP || event.utterance.yesNo === false),
       // At the menu no offer is shown, so its numbers are the menu's ("1" is the balance): only the word resumes.
       saysContinue: ({ event }) => event.type === 'USER' && /^(quero )?continu(ar|a)\b/.test(event.utterance.simple),
+      answersPaused: ({ event }) =>
+        event.type === 'USER' && event.utterance.forPaused !== undefined && event.utterance.command === null,
+      resumesWithValue: ({ context }) => !!context.resumeFrom?.value,
       asksNothingNew: ({ event }) =>
         event.type === 'USER' &&
         event.utterance.intent === null &&
@@ -346,6 +403,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
       recharge: resumable(createRechargeMachine(ports)),
       rechargeOrders: createRechargeOrdersMachine(ports),
       saveDocument: resumable(createSaveDocumentMachine(ports)),
+      nextTurn: fromPromise<void>(() => Promise.resolve()),
       linkChannel: fromPromise<Outcome<{ userId: string }>, { conversation: ConversationKey; code: string }>(({ input }) =>
         ports.linkChannel(input.conversation, input.code),
       ),
@@ -379,7 +437,8 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
       >(async ({ input }) => {
         const reply = await ports.askFaq(input.question, input.client);
         // A vague follow-up ("e o valor como fica?"): the answer found is offered among the suggestions, not given.
-        const offered = input.vague && reply.answer ? { confident: false, answer: null, suggestions: unsure(reply) } : {};
+        const offered =
+          input.vague && reply.answer ? { confident: false, answer: null, suggestions: unsure(reply), close: true } : {};
         return { ...reply, ...offered, question: input.isQuestion };
       }),
     },
@@ -401,7 +460,17 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               target: 'resuming',
               actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: pause.RESUMING } } }],
             },
-            { guard: and(['hasPaused', 'asksNothingNew']), target: 'offering', actions: ['rememberCitizen', 'sayOffer'] },
+            {
+              // "12/2030" typed at the menu after the flow paused at the date step: offered to go on with it.
+              guard: and(['hasPaused', 'answersPaused']),
+              target: 'offering',
+              actions: ['rememberCitizen', 'holdPausedValue', 'sayOfferWithValue'],
+            },
+            {
+              guard: and(['hasPaused', 'asksNothingNew']),
+              target: 'offering',
+              actions: ['rememberCitizen', 'forgetPausedValue', 'sayOffer'],
+            },
             { guard: 'isLink', target: 'linking', actions: 'rememberCitizen' },
             { guard: and(['isUnlinkOther', 'isLinked']), target: 'unlinkingOther', actions: 'rememberCitizen' },
             { guard: 'isUnlink', target: 'unlinking', actions: 'rememberCitizen' },
@@ -450,7 +519,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             {
               guard: { type: 'wants', params: { flow: 'balance' } },
               target: 'flow.balance',
-              actions: ['rememberCitizen', 'clearPending'],
+              actions: ['rememberCitizen', 'clearPending', 'rememberQueued'],
             },
             {
               guard: { type: 'wants', params: { flow: 'cancelCard' } },
@@ -458,6 +527,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               actions: [
                 'rememberCitizen',
                 'clearPending',
+                'rememberQueued',
                 'rememberRequest',
                 { type: 'dropPausedOf', params: { flow: 'cancelCard' } },
               ],
@@ -468,6 +538,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               actions: [
                 'rememberCitizen',
                 'clearPending',
+                'rememberQueued',
                 'rememberRequest',
                 { type: 'dropPausedOf', params: { flow: 'saveDocument' } },
               ],
@@ -475,7 +546,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             {
               guard: { type: 'wants', params: { flow: 'documents' } },
               target: 'flow.documents',
-              actions: ['rememberCitizen', 'clearPending'],
+              actions: ['rememberCitizen', 'clearPending', 'rememberQueued'],
             },
             {
               guard: { type: 'wants', params: { flow: 'cardHistory' } },
@@ -483,6 +554,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               actions: [
                 'rememberCitizen',
                 'clearPending',
+                'rememberQueued',
                 'rememberRequest',
                 { type: 'dropPausedOf', params: { flow: 'cardHistory' } },
               ],
@@ -490,7 +562,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             {
               guard: { type: 'wants', params: { flow: 'cards' } },
               target: 'flow.cards',
-              actions: ['rememberCitizen', 'clearPending'],
+              actions: ['rememberCitizen', 'clearPending', 'rememberQueued'],
             },
             {
               guard: { type: 'wants', params: { flow: 'recharge' } },
@@ -576,7 +648,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               ],
             },
             // Anything else is read at the menu, the paused flow still kept (offered again after what it asks).
-            { target: 'menu', actions: 'serveRequest' },
+            { target: 'menu', actions: ['forgetPausedValue', 'serveRequest'] },
           ],
         },
       },
@@ -887,11 +959,8 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
           USER: [
             {
               guard: 'isCancel',
-              target: 'menu',
-              actions: [
-                { type: 'enqueue', params: { message: { text: say.CANCELLED } } },
-                { type: 'sayMenu', params: { lead: say.MENU_LEADS.choose } },
-              ],
+              target: '#root.cancelled',
+              actions: [{ type: 'enqueue', params: { message: { text: say.CANCELLED } } }, 'dropQueued'],
             },
             {
               guard: 'isMenu',
@@ -903,8 +972,14 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             { actions: ['rememberCitizen', 'noteTurnAt', 'forwardInput'] },
           ],
           // Three misses in a row at a step of a pausable flow: paused with its data, not discarded.
-          GIVE_UP: { target: 'menu', actions: ['pauseFlow', { type: 'sayPaused', params: { why: 'misses' } }] },
-          RESUMED: { actions: ['reask', 'forgetResume'] },
+          GIVE_UP: {
+            target: 'menu',
+            actions: ['pauseFlow', 'forgetQueued', { type: 'sayPaused', params: { why: 'misses' } }],
+          },
+          RESUMED: [
+            { guard: 'resumesWithValue', actions: ['answerWithValue', 'forgetResume'] },
+            { actions: ['reask', 'forgetResume'] },
+          ],
         },
         states: {
           balance: {
@@ -1017,11 +1092,8 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
                 {
                   // Leaving the block flow: "cancelei" would read as if the card had been cancelled.
                   guard: 'isCancel',
-                  target: '#root.menu',
-                  actions: [
-                    { type: 'enqueue', params: { message: { text: NOT_BLOCKED } } },
-                    { type: 'sayMenu', params: { lead: say.MENU_LEADS.choose } },
-                  ],
+                  target: '#root.cancelled',
+                  actions: [{ type: 'enqueue', params: { message: { text: NOT_BLOCKED } } }, 'dropQueued'],
                 },
                 // A request at the confirmation is served with the flow paused: never taken as a yes.
                 ...DIGRESSIONS,
@@ -1066,9 +1138,38 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
       },
       finished: {
         always: [
+          // The next request of a message that made several: served now, before the menu or a paused flow's offer.
+          { guard: 'hasQueued', target: 'nextRequest', actions: 'sayNextRequest' },
           // The request served while a flow was paused is done: the paused flow is offered back instead of the menu.
           { guard: 'hasPaused', target: 'offering', actions: ['forgetRequest', 'sayOffer'] },
           { target: 'menu', actions: ['forgetRequest', { type: 'sayMenu', params: {} }] },
+        ],
+      },
+      nextRequest: {
+        // The flow that just ended and the next one are both the invoke 'flow': starting the next one in the same
+        // macrostep would have the old one's stop take the new one with it. Waiting for a settled promise starts it in a
+        // macrostep of its own.
+        tags: ['busy'],
+        invoke: {
+          id: 'nextRequest',
+          src: 'nextTurn',
+          onDone: [
+            { guard: { type: 'queuedIs', params: { flow: 'balance' } }, target: 'flow.balance', actions: 'takeQueued' },
+            { guard: { type: 'queuedIs', params: { flow: 'cancelCard' } }, target: 'flow.cancelCard', actions: 'takeQueued' },
+            { guard: { type: 'queuedIs', params: { flow: 'saveDocument' } }, target: 'flow.saveDocument', actions: 'takeQueued' },
+            { guard: { type: 'queuedIs', params: { flow: 'documents' } }, target: 'flow.documents', actions: 'takeQueued' },
+            { guard: { type: 'queuedIs', params: { flow: 'cardHistory' } }, target: 'flow.cardHistory', actions: 'takeQueued' },
+            { guard: { type: 'queuedIs', params: { flow: 'cards' } }, target: 'flow.cards', actions: 'takeQueued' },
+            { target: 'menu', actions: ['takeQueued', { type: 'sayMenu', params: {} }] },
+          ],
+        },
+      },
+      cancelled: {
+        always: [
+          // Cancelling a request made while another flow was paused gives that one back ("quer continuar salvando sua
+          // CNH?"): the cancel was about the request in between.
+          { guard: 'hasPaused', target: 'offering', actions: ['forgetRequest', 'sayOffer'] },
+          { target: 'menu', actions: ['forgetRequest', { type: 'sayMenu', params: { lead: say.MENU_LEADS.choose } }] },
         ],
       },
       gaveUp: {

@@ -96,6 +96,9 @@ function numberText(context: SaveDocumentContext, event: FlowEvent): string {
 }
 
 function checkNumber(context: SaveDocumentContext, number: string) {
+  // "Outro" takes any printable text as its number, so a reply to nothing asked ("sim", "ok", "beleza") would be stored
+  // as one: a number has at least one digit.
+  if (context.type === 'outro' && !/\d/.test(number)) return { ok: false as const, message: text.INVALID.numberWithoutDigit };
   return validateDocumentNumber(context.type!, number, { issuerState: context.issuerState });
 }
 

@@ -35,6 +35,17 @@ export function strong(text: string): string {
   return `${OPEN}${text.replace(MARKERS, '')}${CLOSE}`;
 }
 
+/**
+ * A text written with a little Markdown (the FAQ's answers, edited by the content team: `vincular <código>` for a
+ * command, **bold**) in the channel-neutral emphasis: a command is quoted and emphasised, so a plain channel shows
+ * envie "vincular <código>" instead of the backticks, and the others their bold.
+ */
+export function fromMarkdown(text: string): string {
+  return text
+    .replace(/`([^`\n]+)`/g, (_, inner: string) => `"${strong(inner)}"`)
+    .replace(/\*\*([^*\n]+)\*\*/g, (_, inner: string) => strong(inner));
+}
+
 /** Whether a text carries emphasis (and so needs a channel's markup). */
 export function hasEmphasis(text: string): boolean {
   return text.includes(OPEN);

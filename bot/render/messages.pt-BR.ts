@@ -20,6 +20,27 @@ export const FLOW_LABELS: Readonly<Partial<Record<FlowName, string>>> = {
   rechargeOrders: 'Ver minhas recargas por Pix',
 };
 
+/** What the next request of a message that made several is called as it is served ("ver meu saldo e bloquear o cartão"). */
+export const NEXT_REQUEST: Readonly<Record<FlowName, string>> = {
+  balance: 'o saldo',
+  cancelCard: 'o bloqueio do cartão',
+  saveDocument: 'salvar um documento',
+  documents: 'seus documentos',
+  question: 'sua pergunta',
+  cardHistory: 'o extrato do cartão',
+  cards: 'seus cartões',
+  recharge: 'a recarga por Pix',
+  rechargeOrders: 'suas recargas por Pix',
+};
+
+/** Said before serving the next of several requests made in one message. */
+export function nextRequest(flow: FlowName): string {
+  return `Agora, o seu outro pedido: ${NEXT_REQUEST[flow]}.`;
+}
+
+/** Said when a flow is left with further requests of the same message still waiting: they are dropped too. */
+export const QUEUE_DROPPED = 'Deixei de lado também o outro pedido da sua mensagem.';
+
 export const MENU_CHOICES: Choice[] = MENU.map((item) => ({ label: item.label, value: item.label }));
 
 export function welcome(): BotMessage {

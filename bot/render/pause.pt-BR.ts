@@ -34,6 +34,11 @@ export function offer(what: string): BotMessage {
   return { text: `Quer continuar ${what} de onde parou?`, choices: [CONTINUE, DROP] };
 }
 
+/** A value typed at the menu that answers the paused step ("12/2030" after pausing at the date step). */
+export function offerWith(what: string, value: string): BotMessage {
+  return { text: `Você estava ${what}. Quer continuar usando "${value}" como resposta?`, choices: [CONTINUE, DROP] };
+}
+
 export function pausedAfterMisses(what: string): string {
   return (
     `Não consegui entender sua resposta, então pausei: você estava ${what}. ` +

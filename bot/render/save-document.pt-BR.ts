@@ -96,6 +96,8 @@ export const HELP = {
 export const INVALID = {
   type: 'Não reconheci esse tipo de documento.',
   number: 'Número inválido.',
+  /** A number of a document of type "outro" without a single digit: "sim", "ok" or a word is no number. */
+  numberWithoutDigit: 'Não reconheci um número aí: o número do documento tem dígitos. Digite como aparece no documento.',
   expiresAt: 'Data inválida: use dia/mês/ano, por exemplo 01/05/2030.',
   attachment: 'Envie o arquivo (foto ou PDF) ou toque em Pular.',
   confirm: 'Responda "sim" para salvar ou "não" para desistir.',

@@ -280,6 +280,10 @@ const SHORTHAND: Readonly<Record<string, string>> = {
   cartaum: 'cartao',
   catao: 'cartao',
   riocard: 'cartao',
+  // The Bilhete Único is the card: "cancelar meu bilhete" asks to block it, not to cancel the conversation.
+  bilhete: 'cartao',
+  bilhetes: 'cartoes',
+  passes: 'cartoes',
 };
 /** Words that carry no intent of their own; left in, their weights are noise learnt from whichever intent used them. */
 const FILLER = new Set(
@@ -463,7 +467,11 @@ export class IntentClassifier {
   }
 
   private async read(text: string, expecting: Expecting): Promise<Understood> {
-    const ranked = await this.rank(text);
+    let ranked = await this.rank(text);
+    // "ja volto", "volto depois": the citizen will come back, which is leaving, not going back a step ("voltar"). The
+    // stemmer makes both the same word to the network.
+    if (ranked[0].intent === 'back' && /\bvolto\b/.test(normalizeText(text)))
+      ranked = [{ intent: 'goodbye', score: ranked[0].score }, ...ranked.slice(1).filter((r) => r.intent !== 'goodbye')];
     const [best] = ranked;
     const decided = (intent: IntentName, slots: Slots = {}): Understood => ({
       intent,

@@ -22,6 +22,9 @@ export const DIGRESSION_THRESHOLD = 0.7;
  */
 export const OWN = /\b(meu|meus|minha|minhas|tenho|comigo|nele|nela|dele|dela|salvei|guardei|cadastrei)\b/;
 
+/** The least probability of a one-word goodbye for it to pause the flow ("tchau" at the number step). */
+const LONE_GOODBYE = 0.9;
+
 /** The least weight of the question reading for a message asked with a question mark to be taken as one. */
 const QUESTION_IN_THE_RUNNING = 0.25;
 
@@ -84,7 +87,8 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   // One word is too little to leave a step for: a mistyped answer reads as a request too ("peraí" as "perda", a block).
   // "extrato do cartao", "na verdade quero ver meu saldo" say it. Likewise a lone "tchau" may be a slip; "depois eu
   // vejo isso", "tchau ate mais" is leaving.
-  if (words(text) < 2) return null;
+  // A lone goodbye the network is all but sure of ("tchau", "flw") is leaving, though: no step's answer reads so.
+  if (words(text) < 2) return intent === 'goodbye' && score >= LONE_GOODBYE ? 'goodbye' : null;
   if (!REQUESTS.has(intent)) return intent === 'goodbye' ? 'goodbye' : null;
   // Words about what the flow is about describe the answer: where a card is picked, "o que tem mais saldo" or "qual
   // cartao?" name a card; while a document is saved, "nao tenho a cnh aqui comigo" talks about it, not to list them.

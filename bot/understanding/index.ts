@@ -60,10 +60,21 @@ export interface Utterance {
    */
   digression?: Digression | null;
   /**
-   * A follow-up question that names at most one thing and points back ("e o valor como fica?"): the FAQ's closest
-   * questions are offered, never one answer as if sure. Absent: no.
+   * A follow-up question that names at most one thing and points back ("e o valor como fica?"), or a bare keyword not
+   * asked as a question ("tarifa"): the FAQ's closest questions are offered, never one answer as if sure. Absent: no.
    */
   vague?: boolean;
+  /**
+   * At the menu, the further requests of a message that makes several ("ver meu saldo e bloquear o cartão"): `intent`
+   * is the first one, served first; these are served after it, in the order written, each with its own values. Absent
+   * or empty: one request.
+   */
+  then?: ReadonlyArray<{ intent: FlowName; slots: Slots }>;
+  /**
+   * At the menu with a flow paused: the message read at the paused step, when it answers it there with a value ("12/2030"
+   * typed after the flow paused at the date step). The menu then offers to go on with it. Absent: it answers nothing.
+   */
+  forPaused?: Utterance;
   /** False when the reading is too weak to act on: the bot never guesses from it. */
   confident: boolean;
   /** Values the message carries: a card, a block reason, a document type, number or name, a date, a state. */
@@ -89,6 +100,6 @@ export interface Understanding {
   parse(text: string, expecting?: Expecting): Promise<Utterance>;
 }
 
-export { chooseByWords, chooseFrom } from './choices';
+export { chooseByWords, chooseFrom, topicWords } from './choices';
 export { RulesUnderstanding } from './rules';
 export { ClassifierUnderstanding, createUnderstanding } from './classifier-understanding';

@@ -80,9 +80,10 @@ const STOLEN =
 const LOST =
   /\b(perd\w*|sumiu|sumido|sumida|desapareceu|extravi\w*|nao (acho|achei|encontro|encontrei|sei onde|sei cade)|cade (ele|o cartao|meu cartao))\b/;
 const DAMAGED =
-  /\b(quebr\w*|danific\w*|estrag\w*|rachad\w*|rachou|trincou|trincado|partiu|partido|zoado|molhou|molhado|dobrou|dobrado|entortou|torto|amassad\w*|rasgou|rasgado|queimou|queimado|derreteu|desmagnetiz\w*|defeito|com problema|nao (ta |esta )?(passa|passando|funciona|funcionando|le|lendo|reconhece|pega|pegando)|parou de funcionar)\b/;
+  /\b(quebr\w*|danific\w*|estrag\w*|rachad\w*|rachou|trincou|trincado|partiu|partido|zoado|molhou|molhado|dobrou|dobrado|entortou|torto|amassad\w*|rasgou|rasgado|queimou|queimado|derreteu|desmagnetiz\w*|defeito|com problema|nao (ta |esta )?(passa|passando|funciona|funcionando|le|lendo|reconhece|pega|pegando)|parou de funcionar|descol\w*|soltou|chip (saiu|caiu|solto)|apagad\w*|ilegivel|mordeu|mordido|mastig\w*|lavei|lavou|lavado|maquina de lavar)\b/;
 const LOST_MAYBE = /\b(deixei cair|caiu|esqueci|ficou n[oa]|deixei (ele|o cartao|meu cartao|\w+) n[oa])\b/;
-const OTHER = /\b(outro motivo|nao uso mais|nao vou usar|nao preciso mais|nao quero mais esse|outro)\b/;
+const OTHER =
+  /\b(outro motivo|nao uso mais|nao vou usar|nao preciso mais|nao quero mais (esse|usar|ele)|trocar de cartao|outro)\b/;
 
 // ---------------------------------------------------------------------------------------------------- document types
 
@@ -380,6 +381,13 @@ export class Recognizers {
         .toLowerCase(),
     );
     if (shortYear && monthOf(shortYear[1])) return `${fullYear(shortYear[2])}-${pad(monthOf(shortYear[1])!)}`;
+    // "03/31", "3/31" as a card's validity is written: month and two-digit year, when the second number can be no month
+    // (above 12). "03/12" stays unread: a day and a month without the year, or a month and a year, nobody can tell.
+    const monthShortYear = /^\s*(?:\D*\s)?(\d{1,2})\s*\/\s*(\d{2})\s*$/.exec(text);
+    if (monthShortYear) {
+      const [month, year] = [Number(monthShortYear[1]), Number(monthShortYear[2])];
+      if (month >= 1 && month <= 12 && year > 12) return `${fullYear(monthShortYear[2])}-${pad(month)}`;
+    }
     return null;
   }
 

@@ -9,13 +9,22 @@ import { closeTo, simplify } from './normalise';
  * `cancelar`, `sair`, `menu`, `início`, `ajuda`, `voltar`, `vincular <código>`, `desvincular [número]`, `meus canais`,
  * `ativar/desativar avisos` (accents, case, one typo forgiven).
  */
+/** Words said around a link code after "vincular", never part of it. */
+const LINK_FILLER: ReadonlySet<string> = new Set(
+  'ai ae la o a meu minha codigo cod com esse este isso aqui pra mim por favor pfv pf conta chat whatsapp'.split(' '),
+);
+
 export function detectCommand(text: string): Readonly<Command> | null {
   const simple = simplify(text);
   const words = simple.split(' ');
   const first = words[0] ?? '';
   if (words.length >= 2 && closeTo(first, 'vincular')) {
-    const code = normaliseLinkCode(words.slice(1).join(''));
-    return { type: 'link', code: code ?? words.slice(1).join('') };
+    // "vincula ai HJ3K 8MZQ", "vincular o codigo ABCD2345 por favor": the words around the code are not part of it.
+    const rest = words.slice(1);
+    while (rest.length > 1 && LINK_FILLER.has(rest[0])) rest.shift();
+    while (rest.length > 1 && LINK_FILLER.has(rest[rest.length - 1])) rest.pop();
+    const code = normaliseLinkCode(rest.join(''));
+    return { type: 'link', code: code ?? rest.join('') };
   }
   if (/^(ativar|receber|quero receber|ligar) (os )?avisos$/.test(simple)) return { type: 'notifications', on: true };
   if (/^(desativar|parar|nao quero|desligar)( de receber| receber)? (os )?avisos$/.test(simple))

@@ -47,10 +47,18 @@ export class NotificationSubscriptions {
 
   /**
    * Turns notifications on (storing where to write) or off for a conversation, on behalf of the citizen its channel
-   * account is linked to (the caller resolved the link). Returns false when the conversation is not stored yet.
+   * account `channelUserId` is linked to (the caller resolved the link). Works in the conversation's first turn too,
+   * before anything else of it is stored.
    */
-  set(channel: string, conversationId: string, userId: string, on: boolean, replyAddress: unknown): Promise<boolean> {
-    return this.conversations.setNotifications(channel, conversationId, userId, on, replyAddress);
+  set(
+    channel: string,
+    conversationId: string,
+    channelUserId: string,
+    userId: string,
+    on: boolean,
+    replyAddress: unknown,
+  ): Promise<boolean> {
+    return this.conversations.setNotifications(channel, conversationId, channelUserId, userId, on, replyAddress);
   }
 
   /** Look-ups waiting for the one in flight to return, by citizen. */

@@ -31,10 +31,17 @@ const LOAD = prepared(
      from (select 1) as one
      left join conversations c on c.channel = ? and c.conversation_id = ?`,
 );
+// A row at version 0 holds only an opt-in to notifications made in the conversation's first turn (see
+// `setNotifications`): the turn's first save takes it over, keeping the opt-in; a row with a snapshot is never replaced.
 const INSERT = prepared(
   'conversation_insert',
   `insert into conversations (channel, conversation_id, snapshot, version, channel_user_id, user_id)
-   values (?, ?, ?::jsonb, 1, ?, ?) on conflict (channel, conversation_id) do nothing returning version`,
+   values (?, ?, ?::jsonb, 1, ?, ?)
+   on conflict (channel, conversation_id) do update
+     set snapshot = excluded.snapshot, version = 1, updated_at = now(),
+         channel_user_id = excluded.channel_user_id, user_id = excluded.user_id
+     where conversations.version = 0
+   returning version`,
 );
 const UPDATE = prepared(
   'conversation_update',
@@ -82,7 +89,8 @@ export class ConversationsRepository extends Repository {
     }>(LOAD, [channel, channelUserId, channel, conversationId]);
     const row = rows[0];
     const linkedUserId = row?.linked_user_id ?? null;
-    if (!row || row.version === null) return { conversation: null, linkedUserId };
+    // Version 0: no turn saved yet, only an opt-in to notifications (see `setNotifications`); the conversation is new.
+    if (!row || row.version === null || Number(row.version) === 0) return { conversation: null, linkedUserId };
     return {
       conversation: {
         snapshot: jsonOf(row.snapshot),
@@ -114,20 +122,26 @@ export class ConversationsRepository extends Repository {
   }
 
   /**
-   * Turns notifications on (storing where to write) or off for a conversation, on behalf of `userId`. False when the
-   * conversation is not stored yet.
+   * Turns notifications on (storing where to write) or off for a conversation, on behalf of `userId`, for the channel
+   * account `channelUserId`. "ativar avisos" may be the very first message of a conversation, before any turn was
+   * saved: the row is then created at version 0 with no snapshot, and the turn's first save takes it over (see INSERT).
    */
   async setNotifications(
     channel: string,
     conversationId: string,
+    channelUserId: string,
     userId: string,
     on: boolean,
     replyAddress: unknown,
   ): Promise<boolean> {
+    const address = on ? JSON.stringify(replyAddress ?? null) : null;
     const rows = await this.rows(
-      `update conversations set notify = ?, reply_address = ?::jsonb, user_id = ?
-        where channel = ? and conversation_id = ? returning notify`,
-      [on, on ? JSON.stringify(replyAddress ?? null) : null, userId, channel, conversationId],
+      `insert into conversations (channel, conversation_id, snapshot, version, channel_user_id, user_id, notify, reply_address)
+       values (?, ?, 'null'::jsonb, 0, ?, ?, ?, ?::jsonb)
+       on conflict (channel, conversation_id) do update
+         set notify = excluded.notify, reply_address = excluded.reply_address, user_id = excluded.user_id
+       returning notify`,
+      [channel, conversationId, channelUserId, userId, on, address],
     );
     return rows.length > 0;
   }

@@ -96,6 +96,23 @@ describe('proactive notifications', () => {
     expect(await t.app.services.notificationSubscriptions.addressesOf(citizen.id)).toEqual([]);
   });
 
+  it('"ativar avisos" as the first message of a new conversation opts in, and that conversation goes on as usual', async () => {
+    // The same linked channel account in a conversation nothing was stored for yet.
+    const sayInNew = async (text: string) => {
+      const activity = connector.message({ conversation: 'notify-conv-new', user: 'notify-user-emulator', text });
+      expect((await postJson(t, '/api/messages', activity)).status).toBe(200);
+      return connector.take();
+    };
+    expect((await sayInNew('ativar avisos'))[0].text).toMatch(/Vou avisar aqui/);
+    expect(await t.app.services.notificationSubscriptions.addressesOf(citizen.id)).toHaveLength(1);
+    // Its first saved turn kept the opt-in, and the next turns are saved over it.
+    expect((await sayInNew('meu saldo'))[0].text).toMatch(/Saldo/);
+    expect((await sayInNew('meus cartoes'))[0].text).toMatch(/•••• \d{4}/);
+    expect(await t.app.services.notificationSubscriptions.addressesOf(citizen.id)).toHaveLength(1);
+    expect((await sayInNew('desativar avisos'))[0].text).toMatch(/não vou mais mandar avisos/);
+    expect(await t.app.services.notificationSubscriptions.addressesOf(citizen.id)).toEqual([]);
+  });
+
   it("desvincular switches the notices of that channel account off, and the conversation is nobody's", async () => {
     expect((await say('ativar avisos'))[0].text).toMatch(/Vou avisar aqui/);
     expect(await t.app.services.notificationSubscriptions.addressesOf(citizen.id)).toHaveLength(1);

@@ -49,7 +49,10 @@ describe('docs/conversation.md', () => {
       expect(flows).toMatch(new RegExp(`menu --> ${flow}: USER \\[the citizen asked for [^\\]]+\\]`));
       expect(flows).toContain(`${flow} --> finished: done: flow`);
     }
-    expect(flows).toContain('flow --> menu: USER [the citizen said cancelar]<br/>USER [the citizen said menu]');
+    expect(flows).toContain('flow --> cancelled: USER [the citizen said cancelar]');
+    expect(flows).toContain('flow --> menu: USER [the citizen said menu]');
+    expect(flows).toContain('cancelled --> menu: always');
+    expect(flows).toContain('finished --> nextRequest: always [another request of the same message waits to be served]');
     expect(flows).toContain('gaveUp --> menu: always');
     expect(flows).not.toContain('linking');
   });

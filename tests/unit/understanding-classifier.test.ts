@@ -93,6 +93,11 @@ describe('answers at a prompt', () => {
     expect((await classifier.classify('nao?', { at: 'block.confirm', options: YES_NO })).intent).toBe('no');
   });
 
+  it('"ja volto" at a step is leaving for a while, not going back a step; "voltar" still goes back', async () => {
+    expect((await classifier.classify('ja volto', { at: 'block.reason' })).intent).toBe('goodbye');
+    expect((await classifier.classify('voltar', { at: 'block.reason' })).intent).toBe('back');
+  });
+
   it('"cancelar" at a confirmation is a cancel, not a no', async () => {
     expect((await classifier.classify('cancelar', { at: 'block.confirm', options: YES_NO })).intent).toBe('cancel');
   });

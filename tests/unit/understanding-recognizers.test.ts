@@ -79,6 +79,10 @@ describe('block reasons', () => {
     ['robaram meu passe', 'stolen'],
     ['quebrou', 'damaged'],
     ['ta todo estragado', 'damaged'],
+    ['o chip descolou', 'damaged'],
+    ['o cachorro mordeu', 'damaged'],
+    ['passou na maquina de lavar', 'damaged'],
+    ['nao quero mais usar', 'other'],
     ['nao uso mais', 'other'],
   ])('"%s" is %s', (text, reason) => expect(recognizers.blockReason(text)).toBe(reason));
   it('a text with no reason has none', () => expect(recognizers.blockReason('quero ver meu saldo')).toBeNull());
@@ -98,8 +102,12 @@ describe('Brazilian dates', () => {
     ['vence em março de 2030', '2030-03'],
     ['mar/2030', '2030-03'],
     ['salvar cnh 45733270661 vence 5/8/29', '2029-08-05'],
+    ['3/31', '2031-03'],
+    ['validade 03/31', '2031-03'],
   ])('"%s" is %s (day first, never read as an English date)', (text, iso) => expect(recognizers.date(text)).toBe(iso));
-  it.each(['31/02/2030', '13/13/2030', 'amanha'])('"%s" is no date', (text) => expect(recognizers.date(text)).toBeNull());
+  it.each(['31/02/2030', '13/13/2030', 'amanha', '03/12', '13/31'])('"%s" is no date', (text) =>
+    expect(recognizers.date(text)).toBeNull(),
+  );
 });
 
 describe('document numbers and types', () => {

@@ -16,6 +16,8 @@ describe('the rules understanding', () => {
     expect(detectCommand('ajdua')).toEqual({ type: 'help' });
     expect(detectCommand('voltar')).toEqual({ type: 'back' });
     expect(detectCommand('vincular abcd-2345')).toEqual({ type: 'link', code: 'ABCD2345' });
+    expect(detectCommand('vincula ai HJ3K 8MZQ')).toEqual({ type: 'link', code: 'HJ3K8MZQ' });
+    expect(detectCommand('vincular o codigo ABCD2345 por favor')).toEqual({ type: 'link', code: 'ABCD2345' });
     expect(detectCommand('desvincular 2')).toEqual({ type: 'unlink', position: 2 });
     expect(detectCommand('desvincular')).toEqual({ type: 'unlink' });
     expect(detectCommand('meus canais')).toEqual({ type: 'channels' });
