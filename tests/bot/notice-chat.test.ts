@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConnectorActivity, FakeConnector } from '../support/fake-connector';
 import { startBotTestSetup, type BotTestSetup } from '../support/bot-test-setup';
-import { createDocument, postJson, type SignedInCitizen } from '../support/factories';
+import { createDocument, postJson, registerAdmin, type SignedInCitizen } from '../support/factories';
 import type { TestApp } from '../support/test-app';
 import { addDays, todayInRio } from '../../src/documents/expiry';
 import { NOTICE_JOBS } from '../../src/notices/notice-jobs';
@@ -89,8 +89,15 @@ describe('notice settings in the chat', () => {
 
   it('sends the low-balance alert once per crossing and the expiry reminder to the opted-in conversation', async () => {
     expect(await say('me avisa quando o saldo ficar abaixo de 5 reais')).toMatch(/R\$ 5,00/);
+    // The simulated recharge is an admin's tool (citizens pay by Pix); the debit is the citizen's own.
+    const admin = await registerAdmin(t);
     const move = (kind: 'recharges' | 'debits', amountCents: number) =>
-      postJson(t, `/v1/cards/${cardId}/${kind}`, { amountCents }, { ...citizen.auth, 'idempotency-key': randomUUID() });
+      postJson(
+        t,
+        `/v1/cards/${cardId}/${kind}`,
+        { amountCents },
+        { ...(kind === 'recharges' ? admin : citizen).auth, 'idempotency-key': randomUUID() },
+      );
     expect((await move('recharges', 1000)).status).toBe(201);
     await received(/Recarga confirmada/);
     expect((await move('debits', 600)).status).toBe(201);

@@ -4,7 +4,14 @@ import { TestClock } from '../../src/shared/clock';
 import { addDays, todayInRio } from '../../src/documents/expiry';
 import type { DomainEventOf, DomainEventType } from '../../src/shared/domain-events';
 import { NOTICE_JOBS } from '../../src/notices/notice-jobs';
-import { createDocument, firstCardId, postJson, registerCitizen, type SignedInCitizen } from '../support/factories';
+import {
+  createDocument,
+  firstCardId,
+  postJson,
+  registerAdmin,
+  registerCitizen,
+  type SignedInCitizen,
+} from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -19,9 +26,12 @@ const START = new Date();
 const clock = new TestClock(START);
 const TODAY = todayInRio(START);
 let t: TestApp;
+/** Credits cards: the simulated recharge is an admin's tool (citizens pay by Pix). */
+let admin: SignedInCitizen;
 
 beforeAll(async () => {
   t = await startTestApp({ clock });
+  admin = await registerAdmin(t);
 });
 afterAll(async () => {
   await t.close();
@@ -129,7 +139,8 @@ describe('low-balance alert', () => {
     amountCents: number,
     key = randomUUID(),
   ) => {
-    const res = await postJson(t, `/v1/cards/${cardId}/${kind}`, { amountCents }, { ...citizen.auth, 'idempotency-key': key });
+    const by = kind === 'recharges' ? admin : citizen;
+    const res = await postJson(t, `/v1/cards/${cardId}/${kind}`, { amountCents }, { ...by.auth, 'idempotency-key': key });
     expect(res.status).toBe(201);
     return (await res.json()) as { balanceCents: number; transaction: { id: string } };
   };

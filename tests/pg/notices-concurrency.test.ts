@@ -6,7 +6,7 @@ import { createMailer } from '../../src/shared/mailer';
 import type { DomainEventOf } from '../../src/shared/domain-events';
 import { requirePostgres } from '../support/require-postgres';
 import { createTestDatabase, type TestApp } from '../support/test-app';
-import { firstCardId, postJson, registerCitizen, type SignedInCitizen } from '../support/factories';
+import { firstCardId, postJson, registerAdmin, registerCitizen, type SignedInCitizen } from '../support/factories';
 
 /**
  * The low-balance alert under concurrent debits, through real HTTP on PostgreSQL (PGlite's one connection would
@@ -17,6 +17,8 @@ import { firstCardId, postJson, registerCitizen, type SignedInCitizen } from '..
 requirePostgres();
 
 let t: TestApp;
+/** Credits cards: the simulated recharge is an admin's tool (citizens pay by Pix). */
+let admin: SignedInCitizen;
 
 beforeAll(async () => {
   const testDatabase = await createTestDatabase();
@@ -48,13 +50,19 @@ beforeAll(async () => {
       await testDatabase.drop();
     },
   };
+  admin = await registerAdmin(t);
 });
 afterAll(async () => {
   await t.close();
 });
 
 const move = (c: SignedInCitizen, cardId: string, kind: 'recharges' | 'debits', amountCents: number) =>
-  postJson(t, `/v1/cards/${cardId}/${kind}`, { amountCents }, { ...c.auth, 'idempotency-key': randomUUID() });
+  postJson(
+    t,
+    `/v1/cards/${cardId}/${kind}`,
+    { amountCents },
+    { ...(kind === 'recharges' ? admin : c).auth, 'idempotency-key': randomUUID() },
+  );
 
 /** The citizen's low-balance events as the debits' statements wrote them to the outbox, oldest first. */
 async function alertsOf(userId: string): Promise<Array<DomainEventOf<'low-balance'>>> {
