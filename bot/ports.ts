@@ -185,6 +185,7 @@ export function createWalletPorts(
             : null,
           idempotencyKey(input.idempotencyKey),
           chatRequest(conversation.channel),
+          { channel: conversation.channel, conversationId: conversation.conversationId },
         );
         return { ok: true, id: result.documentId };
       } catch (error) {

@@ -22,6 +22,8 @@ const NOTICES: { [T in DomainEventType]: (event: DomainEventOf<T>) => string } =
     `Lembrete: seu documento ${e.documentType} vence em ${brDate(e.expiresOn)} ` +
     `(${e.daysBefore <= 1 ? 'amanhã ou hoje' : `nos próximos ${e.daysBefore} dias`}). ` +
     'Para não receber mais lembretes de vencimento, diga "parar avisos de vencimento".',
+  'document-saved': (e) =>
+    `Documento salvo na sua carteira: ${e.documentType}. Se não foi você, altere sua senha e fale com o 1746.`,
   'low-balance': (e) =>
     `Saldo baixo: o cartão ${e.maskedNumber} está com ${formatBrl(e.balanceCents)}, abaixo de ${formatBrl(e.thresholdCents)}. ` +
     'Faça uma recarga para não ficar sem passagem.',

@@ -49,6 +49,9 @@ const BATCH = 20;
  * case that repeats a message. An event is dispatched when every address accepted it or cannot take it; one whose
  * channel failed stays claimed until its claim ends, and the next run (the sweep, or the next wake) tries the rest.
  *
+ * An event made from a conversation (a document saved in the chat: its `origin`) is not sent back to that
+ * conversation, which showed its confirmation already; the citizen's other conversations get it.
+ *
  * Runs of one instance follow each other; several instances share the work through the claims (SKIP LOCKED).
  */
 export class NotificationDispatcher {
@@ -103,7 +106,10 @@ export class NotificationDispatcher {
 
   /** Delivers one event to each subscribed address not in its delivery log; true when the event is done. */
   private async deliver({ id, event }: StoredEvent): Promise<boolean> {
-    const addresses = await this.addresses.addressesOf(event.userId);
+    const origin = 'origin' in event ? event.origin : undefined;
+    const addresses = (await this.addresses.addressesOf(event.userId)).filter(
+      (address) => !(origin && address.channel === origin.channel && address.conversationId === origin.conversationId),
+    );
     const delivered = addresses.length > 0 ? await this.outbox.deliveredTo(id) : new Set<string>();
     let complete = true;
     for (const address of addresses) {
