@@ -7,7 +7,7 @@ import type { RequestInfo } from '../src/shared/request-info';
 import { chatMessageFor } from './render/errors';
 import {
   EXPIRY_REMINDERS_OFF,
-  EXPIRY_REMINDERS_ON,
+  expiryRemindersOn,
   LOW_BALANCE_NEEDS_AMOUNT,
   LOW_BALANCE_OFF,
   lowBalanceOn,
@@ -235,7 +235,7 @@ export function createWalletPorts(
           return noticeChoices(await services.notices.preferences(actor));
         case 'expiry':
           await services.notices.update(actor, { expiryReminders: request.on });
-          return request.on ? EXPIRY_REMINDERS_ON : EXPIRY_REMINDERS_OFF;
+          return request.on ? expiryRemindersOn(services.notices.expiryReminderDays) : EXPIRY_REMINDERS_OFF;
         case 'low-balance-off':
           await services.notices.update(actor, { lowBalanceThresholdCents: null });
           return LOW_BALANCE_OFF;
