@@ -8,7 +8,7 @@ import { chatMessageFor } from './render/errors';
 import { fromMarkdown } from './render/format';
 import {
   EXPIRY_REMINDERS_OFF,
-  EXPIRY_REMINDERS_ON,
+  expiryRemindersOn,
   LOW_BALANCE_NEEDS_AMOUNT,
   LOW_BALANCE_OFF,
   lowBalanceOn,
@@ -191,6 +191,7 @@ export function createWalletPorts(
             : null,
           idempotencyKey(input.idempotencyKey),
           chatRequest(conversation.channel),
+          { channel: conversation.channel, conversationId: conversation.conversationId },
         );
         return { ok: true, id: result.documentId };
       } catch (error) {
@@ -240,7 +241,7 @@ export function createWalletPorts(
           return noticeChoices(await services.notices.preferences(actor));
         case 'expiry':
           await services.notices.update(actor, { expiryReminders: request.on });
-          return request.on ? EXPIRY_REMINDERS_ON : EXPIRY_REMINDERS_OFF;
+          return request.on ? expiryRemindersOn(services.notices.expiryReminderDays) : EXPIRY_REMINDERS_OFF;
         case 'low-balance-off':
           await services.notices.update(actor, { lowBalanceThresholdCents: null });
           return LOW_BALANCE_OFF;

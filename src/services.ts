@@ -230,6 +230,7 @@ export function createServices({
     audit,
     idempotency,
     stagedFiles,
+    outbox,
   );
   const documentShares = new DocumentSharesService(transactions, new SharesRepository(em), documentsRepository, documents, links);
   const faq = new FaqService(

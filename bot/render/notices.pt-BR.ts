@@ -30,6 +30,8 @@ const NOTICES: { [T in DomainEventType]: (event: DomainEventOf<T>) => string } =
     `Lembrete: seu documento ${e.documentType} vence em ${brDate(e.expiresOn)} ` +
     `(${e.daysBefore <= 1 ? 'amanhã ou hoje' : `nos próximos ${e.daysBefore} dias`}). ` +
     'Para não receber mais lembretes de vencimento, diga "parar avisos de vencimento".',
+  'document-saved': (e) =>
+    `Documento salvo na sua carteira: ${e.documentType}. Se não foi você, altere sua senha e fale com o 1746.`,
   'low-balance': (e) =>
     `Saldo baixo: o cartão ${e.maskedNumber} está com ${formatBrl(e.balanceCents)}, abaixo de ${formatBrl(e.thresholdCents)}. ` +
     'Faça uma recarga para não ficar sem passagem.',
@@ -65,8 +67,27 @@ export function noticeChoices(choices: NoticeChoices): string {
   );
 }
 
-export const EXPIRY_REMINDERS_ON =
-  'Pronto! Vou lembrar você 30, 7 e 1 dia antes de um documento salvo vencer, nas conversas com avisos ativados.';
+/** "30, 7 e 1": numbers as a pt-BR list. */
+function listOf(numbers: readonly number[]): string {
+  const words = numbers.map(String);
+  return words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} e ${words[words.length - 1]}`;
+}
+
+/**
+ * The answer to turning expiry reminders on, with the days they are sent (NOTIFY_EXPIRY_REMINDER_DAYS, largest first;
+ * 0 is the expiry day itself).
+ */
+export function expiryRemindersOn(days: readonly number[]): string {
+  const before = days.filter((d) => d > 0);
+  const onTheDay = days.includes(0);
+  let when: string;
+  if (before.length === 0) when = 'no dia em que um documento salvo vencer';
+  else {
+    const unit = before[before.length - 1] === 1 ? 'dia' : 'dias';
+    when = `${listOf(before)} ${unit} antes de um documento salvo vencer` + (onTheDay ? ' e no próprio dia do vencimento' : '');
+  }
+  return `Pronto! Vou lembrar você ${when}, nas conversas com avisos ativados.`;
+}
 export const EXPIRY_REMINDERS_OFF = 'Tudo bem, não vou mais mandar lembretes de vencimento de documentos.';
 export const LOW_BALANCE_OFF = 'Tudo bem, desliguei o aviso de saldo baixo.';
 export const LOW_BALANCE_NEEDS_AMOUNT = 'Abaixo de quanto? Diga por exemplo "me avisa quando o saldo ficar abaixo de 5 reais".';

@@ -9,7 +9,7 @@ import { migrationsList } from '../../migrations';
 import { entities } from './entities';
 import { TracingQueryLogger } from '../shared/telemetry';
 import { DataDirLock } from './data-dir-lock';
-import { listenToChannel, type NotificationHandlers, type NotificationListener } from './notifications';
+import { NotificationHub, type NotificationHandlers, type NotificationListener } from './notifications';
 import type { Logger } from '../shared/logger';
 import { currentEntityManager } from './request-context';
 
@@ -22,8 +22,8 @@ export interface Database {
   /** Resolves when the database answers a trivial query (the readiness probe), on a unit of work of its own. */
   ping(): Promise<void>;
   /**
-   * Listens to a notification channel on a connection of its own, reconnecting when it is lost (notifications.ts).
-   * Null on embedded PGlite: one process, whose parts wake each other in process.
+   * Listens to a notification channel on the process's one listening connection (shared by every channel, reconnected
+   * when it is lost: notifications.ts). Null on embedded PGlite: one process, whose parts wake each other in process.
    */
   listen(channel: string, handlers: NotificationHandlers, logger: Logger): Promise<NotificationListener | null>;
   /** Closes the connections and releases the data-directory lock (if any). */
@@ -99,6 +99,8 @@ export async function openDatabase(database: DatabaseConfig, options: { migrate?
   try {
     const orm = await initOrm(database);
     if (options.migrate !== false) await orm.migrator.up();
+    // Opened by the first listener (the logger is that caller's), ended with the last.
+    let hub: NotificationHub | undefined;
     return {
       orm,
       em: orm.em,
@@ -106,7 +108,9 @@ export async function openDatabase(database: DatabaseConfig, options: { migrate?
         await orm.em.fork().execute('select 1');
       },
       async listen(channel, handlers, logger) {
-        return database.kind === 'postgresql' ? listenToChannel(database.url, channel, handlers, logger) : null;
+        if (database.kind !== 'postgresql') return null;
+        hub ??= new NotificationHub(database.url, logger);
+        return hub.listen(channel, handlers);
       },
       async close() {
         try {

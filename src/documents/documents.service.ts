@@ -30,6 +30,8 @@ import { formatFileSize } from './file-size';
 import { fileTooLarge, unsupportedFileType, type UploadedFile } from './uploaded-file';
 import { type IdempotencyService, type IdempotentResult, parseIdempotencyKey } from '../transport/idempotency';
 import type { StagedFileRef, StagedFilesService } from '../conversations/staged-files.service';
+import type { Outbox } from '../notifications/outbox';
+import type { EventOrigin } from '../shared/domain-events';
 
 export type { Document, StoredFileInfo } from './documents.repository';
 
@@ -98,6 +100,7 @@ export class DocumentsService implements AccountParticipant {
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
     private readonly stagedFiles: StagedFilesService,
+    private readonly outbox: Outbox,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -166,7 +169,8 @@ export class DocumentsService implements AccountParticipant {
   async create(actor: Actor, input: DocumentInput, info: RequestInfo): Promise<DocumentDetails> {
     const fields = validateDocumentInput(input, this.today());
     try {
-      const document = await this.transactions.run((tx) => this.insertDocument(tx, actor, fields, info));
+      const document = await this.transactions.run((tx) => this.insertDocument(tx, actor, fields, info, null));
+      this.outbox.committed();
       return { document, status: documentStatus(document.expiresAt, this.today()), file: null };
     } catch (error) {
       throw this.duplicateError(error) ?? error;
@@ -180,6 +184,7 @@ export class DocumentsService implements AccountParticipant {
    * and keeps the staged file, so the citizen can try again. A repeated call with the same key (a redelivered chat
    * turn) answers the first outcome with `replayed: true` and stores nothing twice. A staged file that is gone (purged
    * after the idle time, replaced by a later one) answers `not-found` rather than saving the document without it.
+   * `origin` is the conversation saving it: its 'document-saved' notice goes to the citizen's other conversations only.
    */
   async createWithStagedFile(
     actor: Actor,
@@ -187,14 +192,15 @@ export class DocumentsService implements AccountParticipant {
     stagedFile: StagedFileRef | null,
     idempotencyKey: string,
     info: RequestInfo,
+    origin: EventOrigin | null = null,
   ): Promise<IdempotentResult<{ documentId: string }>> {
     const key = parseIdempotencyKey(idempotencyKey);
     const fields = validateDocumentInput(input, this.today());
     try {
-      return await this.idempotency.run(
+      const outcome = await this.idempotency.run(
         { userId: actor.id, operation: 'document.create', key, request: { document: fields, stagedFile } },
         async (tx) => {
-          const document = await this.insertDocument(tx, actor, fields, info);
+          const document = await this.insertDocument(tx, actor, fields, info, origin);
           if (stagedFile) {
             const file = await this.stagedFiles.take(tx, stagedFile);
             if (!file) throw new DomainError('not-found', STAGED_FILE_GONE);
@@ -203,6 +209,8 @@ export class DocumentsService implements AccountParticipant {
           return { documentId: document.id };
         },
       );
+      if (!outcome.replayed) this.outbox.committed();
+      return outcome;
     } catch (error) {
       throw this.duplicateError(error) ?? error;
     }
@@ -345,8 +353,17 @@ export class DocumentsService implements AccountParticipant {
     }
   }
 
-  /** Inserts a validated document in the transaction, within the count quota (the citizen's row locked first). */
-  private async insertDocument(tx: Tx, actor: Actor, fields: DocumentFields, info: RequestInfo): Promise<Document> {
+  /**
+   * Inserts a validated document in the transaction, within the count quota (the citizen's row locked first), with its
+   * 'document-saved' event: a save that rolls back (a refused file, a duplicate) leaves no notice.
+   */
+  private async insertDocument(
+    tx: Tx,
+    actor: Actor,
+    fields: DocumentFields,
+    info: RequestInfo,
+    origin: EventOrigin | null,
+  ): Promise<Document> {
     await this.repository.lockCitizen(tx, actor.id);
     if ((await this.repository.countOf(tx, actor.id)) >= this.options.quotaCount) {
       throw new DomainError(
@@ -356,6 +373,13 @@ export class DocumentsService implements AccountParticipant {
     }
     const created = await this.repository.insert(tx, newId(), actor.id, fields);
     await this.recordChange(tx, 'document_created', actor, created, info);
+    await this.outbox.add(tx, `document-saved:${created.id}`, {
+      type: 'document-saved',
+      userId: actor.id,
+      documentId: created.id,
+      documentType: findDocumentType(created.type)?.shortLabel ?? created.type,
+      ...(origin ? { origin } : {}),
+    });
     return created;
   }
 

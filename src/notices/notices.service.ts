@@ -27,6 +27,11 @@ export class NoticesService implements AccountParticipant {
     private readonly reminderDays: readonly number[],
   ) {}
 
+  /** Days before expiry a document's reminders are sent, largest first (what the chat tells a citizen turning them on). */
+  get expiryReminderDays(): readonly number[] {
+    return this.reminderDays;
+  }
+
   /** The caller's notice preferences (the defaults when they never chose). */
   async preferences(actor: Actor): Promise<NoticePreferences> {
     return this.notices.preferencesOf(actor.id);

@@ -3,6 +3,7 @@ import type { EntityManager } from '../db/orm';
 import type { Clock } from '../shared/clock';
 import type { DomainEvent, StoredEvent } from '../shared/domain-events';
 import type { Logger } from '../shared/logger';
+import { currentTraceContext, tracedLinked } from '../shared/telemetry';
 import { deliveryKey, type OutboxRepository } from './outbox.repository';
 
 /** One conversation that opted in to notifications: its channel key, its id there and the stored reply address. */
@@ -41,6 +42,8 @@ export interface DispatcherSettings {
 
 /** Events claimed per round trip. */
 const BATCH = 20;
+/** At most this many requests' spans are linked from one run (under load, many commits wake one run). */
+const MAX_LINKS = 32;
 
 /**
  * Delivers the outbox's events to every conversation of the citizen that opted in, at least once. Each accepted
@@ -49,12 +52,17 @@ const BATCH = 20;
  * case that repeats a message. An event is dispatched when every address accepted it or cannot take it; one whose
  * channel failed stays claimed until its claim ends, and the next run (the sweep, or the next wake) tries the rest.
  *
+ * An event made from a conversation (a document saved in the chat: its `origin`) is not sent back to that
+ * conversation, which showed its confirmation already; the citizen's other conversations get it.
+ *
  * Runs of one instance follow each other; several instances share the work through the claims (SKIP LOCKED).
  */
 export class NotificationDispatcher {
   private queue: Promise<unknown> = Promise.resolve();
   /** A run is queued and has not started: another wake needs no run of its own. */
   private queued = false;
+  /** The spans that asked for the next run (the requests whose commits woke it): its span links to them. */
+  private origins: Record<string, string>[] = [];
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -76,11 +84,22 @@ export class NotificationDispatcher {
   /**
    * Dispatches every pending event this instance can claim, and resolves to how many it finished; when it resolves,
    * every run asked for before has finished (the sweep job, tests).
+   *
+   * A run is a trace of its own (`notifications dispatch`), linked to the spans that asked for it: its statements are
+   * background work, not part of the request whose commit woke it (nor of the next request's, which it may outlast).
    */
   dispatchPending(): Promise<number> {
+    const origin = currentTraceContext();
+    if (origin && this.origins.length < MAX_LINKS) this.origins.push(origin);
     const run = this.queue.then(() => {
       this.queued = false;
-      return RequestContext.create(this.em, () => this.runUntilEmpty());
+      const origins = this.origins;
+      this.origins = [];
+      return tracedLinked('notifications dispatch', {}, origins, async (span) => {
+        const finished = await RequestContext.create(this.em, () => this.runUntilEmpty());
+        span.setAttribute('app.notifications.dispatched', finished);
+        return finished;
+      });
     });
     this.queue = run.catch(() => undefined);
     return run;
@@ -103,7 +122,10 @@ export class NotificationDispatcher {
 
   /** Delivers one event to each subscribed address not in its delivery log; true when the event is done. */
   private async deliver({ id, event }: StoredEvent): Promise<boolean> {
-    const addresses = await this.addresses.addressesOf(event.userId);
+    const origin = 'origin' in event ? event.origin : undefined;
+    const addresses = (await this.addresses.addressesOf(event.userId)).filter(
+      (address) => !(origin && address.channel === origin.channel && address.conversationId === origin.conversationId),
+    );
     const delivered = addresses.length > 0 ? await this.outbox.deliveredTo(id) : new Set<string>();
     let complete = true;
     for (const address of addresses) {

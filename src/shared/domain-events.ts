@@ -36,6 +36,18 @@ export type DomainEvent =
       expiresOn: string;
       daysBefore: number;
     }
+  /**
+   * A document was saved in the wallet. `origin` is the conversation it was saved from (the chat), whose citizen just
+   * saw the confirmation there: the dispatcher does not send the notice back to it (docs/operations.md).
+   */
+  | {
+      type: 'document-saved';
+      userId: string;
+      documentId: string;
+      /** The document type's pt-BR short label ("CNH", "RG"): never its number. */
+      documentType: string;
+      origin?: EventOrigin;
+    }
   /** A debit took the card's balance from at least the citizen's threshold to below it: once per crossing. */
   | {
       type: 'low-balance';
@@ -58,6 +70,12 @@ export type DomainEvent =
       amountCents: number;
       reason: 'late' | 'card-not-active' | 'balance-limit' | 'amount-mismatch';
     };
+
+/** The conversation a change was made from: a channel key and the conversation's id there. */
+export interface EventOrigin {
+  channel: string;
+  conversationId: string;
+}
 
 /** The names of the events. */
 export type DomainEventType = DomainEvent['type'];

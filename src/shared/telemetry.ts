@@ -65,17 +65,20 @@ export function currentTraceContext(): Record<string, string> | null {
 
 /**
  * Runs `fn` inside a new root span (a trace of its own: a job runs later, maybe elsewhere, and must not lengthen the
- * request's trace) that links to the span `origin` names (from {@link currentTraceContext}), when there is one.
+ * request's trace) that links to the span `origin` names (from {@link currentTraceContext}), when there is one, or to
+ * each span of a list (a background run several requests asked for).
  */
 export async function tracedLinked<T>(
   name: string,
   attributes: Attributes,
-  origin: Record<string, string> | null,
+  origin: Record<string, string> | null | readonly Record<string, string>[],
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
   const links: Link[] = [];
-  const linked = origin ? trace.getSpanContext(propagation.extract(ROOT_CONTEXT, origin)) : undefined;
-  if (linked && trace.isSpanContextValid(linked)) links.push({ context: linked });
+  for (const carrier of Array.isArray(origin) ? origin : origin ? [origin] : []) {
+    const linked = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, carrier));
+    if (linked && trace.isSpanContextValid(linked)) links.push({ context: linked });
+  }
   const options = { root: true, kind: SpanKind.CONSUMER, attributes, links };
   return trace.getTracer(TRACER_NAME).startActiveSpan(name, options, (span) => inSpan(span, fn));
 }

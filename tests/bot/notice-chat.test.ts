@@ -20,7 +20,8 @@ let cardId: string;
 let setup: BotTestSetup;
 
 beforeAll(async () => {
-  setup = await startBotTestSetup();
+  // Not the default days: the chat's answer must say the configured ones.
+  setup = await startBotTestSetup({ NOTIFY_EXPIRY_REMINDER_DAYS: '15,7,0' });
   ({ t, connector, citizen, cardId } = setup);
 });
 afterAll(() => setup.close());
@@ -72,7 +73,10 @@ describe('notice settings in the chat', () => {
 
     expect(await say('me avisa quando o saldo ficar baixo')).toMatch(/Abaixo de quanto\?/);
     expect(await say('me alerta se o saldo ficar menor que R$ 7,50')).toMatch(/abaixo de R\$ 7,50/);
-    expect(await say('quero lembrete de vencimento dos documentos')).toMatch(/Vou lembrar você/);
+    expect(await say('quero lembrete de vencimento dos documentos')).toBe(
+      'Pronto! Vou lembrar você 15 e 7 dias antes de um documento salvo vencer e no próprio dia do vencimento, ' +
+        'nas conversas com avisos ativados.',
+    );
     expect(await preferences()).toEqual({ expiryReminders: true, lowBalanceThresholdCents: 750 });
 
     expect(await say('desativar o aviso de saldo baixo')).toMatch(/desliguei o aviso de saldo baixo/);

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import WebSocket from 'ws';
-import { LISTENER_APPLICATION_NAME } from '../../src/db/notifications';
+import { LISTENER_APPLICATION_NAME, listenStatement } from '../../src/db/notifications';
+import { OUTBOX_CHANNEL } from '../../src/notifications/outbox.repository';
 import { DIRECTLINE_ACTIVITY_CHANNEL } from '../../src/conversations/directline.repository';
 import { spawnApp, type AppProcess } from '../support/app-process';
 import { createScratchDatabase, killApp, postJson, postgresAppEnv, waitFor } from '../support/remote-app';
@@ -142,15 +143,29 @@ async function onScratch<T>(work: (client: Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** The backends of the instances' listeners that are listening (their last statement was the LISTEN). */
+/**
+ * The backends of the instances' listeners that are listening to both the web chat's and the outbox's channels (their
+ * last statement was the one LISTEN naming both).
+ */
 function listeners(): Promise<number[]> {
   return onScratch(async (client) => {
     const { rows } = await client.query<{ pid: number }>(
       `select pid from pg_stat_activity
         where datname = current_database() and application_name = $1 and state = 'idle' and query = $2`,
-      [LISTENER_APPLICATION_NAME, `listen ${DIRECTLINE_ACTIVITY_CHANNEL}`],
+      [LISTENER_APPLICATION_NAME, listenStatement([DIRECTLINE_ACTIVITY_CHANNEL, OUTBOX_CHANNEL])],
     );
     return rows.map((row) => row.pid);
+  });
+}
+
+/** Every listening connection of the instances, whatever it last ran. */
+function listenerConnections(): Promise<number> {
+  return onScratch(async (client) => {
+    const { rows } = await client.query<{ n: number }>(
+      'select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = $1',
+      [LISTENER_APPLICATION_NAME],
+    );
+    return rows[0].n;
   });
 }
 
@@ -172,7 +187,9 @@ it('still wakes the stream on B after the listeners’ connections were terminat
   const chat = await chatAcrossInstances();
   await sayOnAHearOnB(chat, 'oi');
   const before = await listeners();
+  // One listening connection per instance serves both channels.
   expect(before).toHaveLength(2);
+  expect(await listenerConnections()).toBe(2);
   const terminated = await onScratch(async (client) => {
     const { rows } = await client.query<{ ok: boolean }>('select pg_terminate_backend(pid) as ok from unnest($1::int[]) pid', [
       before,
@@ -184,6 +201,7 @@ it('still wakes the stream on B after the listeners’ connections were terminat
     const now = await listeners();
     return now.length === 2 && now.every((pid) => !before.includes(pid));
   });
+  expect(await listenerConnections()).toBe(2);
   for (const text of ['o que você faz?', 'obrigado']) await sayOnAHearOnB(chat, text);
   chat.stream.ws.close();
 });

@@ -3,7 +3,18 @@ import type { DomainEvent } from '../../src/shared/domain-events';
 import { DISPATCH_NOTIFICATIONS_JOB } from '../../src/notifications/notification-jobs';
 import { FakeConnector, type ConnectorActivity } from '../support/fake-connector';
 import { DirectLineClient } from '../support/directline-client';
-import { firstCardId, postJson, registerAdmin, registerCitizen, type SignedInCitizen } from '../support/factories';
+import { RequestContext } from '@mikro-orm/core';
+import { DomainError } from '../../src/shared/errors';
+import { INTERNAL_REQUEST } from '../../src/shared/request-info';
+import {
+  buildDocument,
+  createDocument,
+  firstCardId,
+  postJson,
+  registerAdmin,
+  registerCitizen,
+  type SignedInCitizen,
+} from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { WhatsAppGraphStandIn, hubSignature, webhookDelivery, type SentMessage } from '../support/whatsapp-graph';
 
@@ -167,6 +178,84 @@ describe('the outbox is written with the change', () => {
     const after = await sql<{ n: number }>('select count(*)::int as n from outbox_events');
     expect(after[0].n).toBe(before[0].n);
     expect(await sql('select 1 from outbox_events where key = ?', ['rolled-back'])).toEqual([]);
+  });
+});
+
+describe('a saved document', () => {
+  async function documentSavedEvents(): Promise<{ key: string }[]> {
+    return sql<{ key: string }>(`select key from outbox_events where type = 'document-saved' order by id`);
+  }
+
+  async function deliveryChannels(key: string): Promise<string[]> {
+    const rows = await sql<{ channel: string }>(
+      `select d.channel from notification_deliveries d join outbox_events e on e.id = d.event_id
+        where e.key = ? order by d.channel`,
+      [key],
+    );
+    return rows.map((row) => row.channel);
+  }
+
+  it('saved through the API: one event keyed by the document, delivered once to each channel', async () => {
+    const document = await createDocument(t, citizen);
+    const key = `document-saved:${document.id}`;
+    expect((await documentSavedEvents()).filter((row) => row.key === key)).toHaveLength(1);
+    const got = await received();
+    expect(got.emulator).toEqual([expect.stringMatching(/^Documento salvo na sua carteira: Passaporte\./)]);
+    expect(got.webChat).toEqual(got.emulator);
+    expect(got.whatsapp.map((m) => m.text?.body)).toEqual(got.emulator);
+    expect(await deliveryChannels(key)).toEqual(['botframework:emulator', 'directline:webchat', 'whatsapp:whatsapp']);
+
+    // Taken again (a crash before it was marked dispatched): nobody gets it twice.
+    await sql('update outbox_events set dispatched_at = null, claimed_until = null where key = ?', [key]);
+    await t.app.notifications.dispatchPending();
+    expect(await received()).toEqual({ emulator: [], whatsapp: [], webChat: [] });
+  });
+
+  it('a refused save writes no event: a duplicate, and a chat save rolled back because its staged file is gone', async () => {
+    const before = await documentSavedEvents();
+    const existing = buildDocument();
+    expect((await postJson(t, '/v1/documents', existing, citizen.auth)).status).toBe(201);
+    const afterFirst = await documentSavedEvents();
+    expect(afterFirst).toHaveLength(before.length + 1);
+    await received();
+
+    expect((await postJson(t, '/v1/documents', existing, citizen.auth)).status).toBe(409);
+    const error = await RequestContext.create(t.app.db.em, () =>
+      t.app.services.documents.createWithStagedFile(
+        { id: citizen.id, role: 'citizen' },
+        { type: 'cpf', number: citizen.input.cpf },
+        { channel: 'botframework:emulator', conversationId: 'outbox-conv', id: '0190a5b4-0000-7000-8000-000000000000' },
+        'outbox-staged-gone',
+        INTERNAL_REQUEST,
+        { channel: 'botframework:emulator', conversationId: 'outbox-conv' },
+      ),
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ code: 'not-found' });
+    expect(await documentSavedEvents()).toEqual(afterFirst);
+    expect(await received()).toEqual({ emulator: [], whatsapp: [], webChat: [] });
+  });
+
+  it('saved from the web chat: the notice goes to the other conversations, not back to the one that saved it', async () => {
+    expect(await chat.ask('3')).toMatch(/Qual documento/);
+    expect(await chat.ask('cpf')).toMatch(/número/);
+    expect(await chat.ask(citizen.input.cpf)).toMatch(/anexar/);
+    expect(await chat.ask('pular')).toMatch(/Confira/);
+    expect(await chat.ask('sim')).toMatch(/Documento salvo/);
+    const rows = await sql<{ key: string; payload: unknown }>(
+      `select key, payload from outbox_events where type = 'document-saved' and payload->>'documentType' = 'CPF'`,
+    );
+    expect(rows).toHaveLength(1);
+    const payload = (typeof rows[0].payload === 'string' ? JSON.parse(rows[0].payload) : rows[0].payload) as DomainEvent;
+    expect(payload).toMatchObject({ origin: { channel: 'directline:webchat', conversationId: chat.conversationId } });
+
+    const got = await received();
+    expect(got.emulator).toEqual([expect.stringMatching(/^Documento salvo na sua carteira: CPF\./)]);
+    expect(got.whatsapp.map((m) => m.text?.body)).toEqual(got.emulator);
+    expect(got.webChat).toEqual([]);
+    // The delivery log, not only what was read: the chat that saved it was never written to.
+    expect(await deliveryChannels(rows[0].key)).toEqual(['botframework:emulator', 'whatsapp:whatsapp']);
+    expect(await sql(`select 1 from outbox_events where key = ? and dispatched_at is not null`, [rows[0].key])).toHaveLength(1);
   });
 });
 

@@ -161,3 +161,40 @@ describe('jobs', () => {
     expect(failed.events.map((event) => event.name)).toContain('exception');
   });
 });
+
+describe('notification dispatch', () => {
+  it("runs in a trace of its own linked to the request whose commit woke it, not inside the request's trace", async () => {
+    const cardId = await firstCardId(t, citizen);
+    exporter.reset();
+    const res = await postJson(
+      t,
+      `/v1/cards/${cardId}/recharges`,
+      { amountCents: 500 },
+      { ...citizen.auth, 'idempotency-key': randomUUID() },
+    );
+    expect(res.status).toBe(201);
+    // The recharge's commit woke the dispatcher; this resolves when that run has finished.
+    await t.app.notifications.idle();
+
+    const request = await traceOf((s) => s.name.startsWith('POST /v1/cards'));
+    const requestTrace = request[0].spanContext().traceId;
+    const dispatch = exporter
+      .getFinishedSpans()
+      .find((s) => s.name === 'notifications dispatch' && s.links.some((link) => link.context.traceId === requestTrace));
+    expect(dispatch).toBeDefined();
+    expect(parentOf(dispatch!)).toBeUndefined();
+    expect(dispatch!.spanContext().traceId).not.toBe(requestTrace);
+    // The link names a span of the request (the one active when the service woke the dispatcher).
+    const linked = dispatch!.links.find((link) => link.context.traceId === requestTrace)!;
+    expect(request.map((s) => s.spanContext().spanId)).toContain(linked.context.spanId);
+
+    // The dispatcher's statements (the claim) are under its own span, none in the request's trace.
+    const claim = (s: ReadableSpan) => /claimed_until/.test(String(s.attributes['db.query.text']));
+    const claims = exporter.getFinishedSpans().filter((s) => claim(s) && parentOf(s) === dispatch!.spanContext().spanId);
+    expect(claims.length).toBeGreaterThanOrEqual(1);
+    expect(request.filter(claim)).toEqual([]);
+    expect(
+      exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === requestTrace && s.name === 'notifications dispatch'),
+    ).toEqual([]);
+  });
+});

@@ -11,8 +11,8 @@ export interface BotTestSetup {
   close(): Promise<void>;
 }
 
-export async function startBotTestSetup(): Promise<BotTestSetup> {
-  const t = await startTestApp();
+export async function startBotTestSetup(env: Record<string, string> = {}): Promise<BotTestSetup> {
+  const t = await startTestApp({ env });
   const connector = new FakeConnector();
   await connector.start();
   const citizen = await registerCitizen(t);
