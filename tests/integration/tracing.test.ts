@@ -170,7 +170,7 @@ describe('notification dispatch', () => {
       t,
       `/v1/cards/${cardId}/recharges`,
       { amountCents: 500 },
-      { ...citizen.auth, 'idempotency-key': randomUUID() },
+      { ...admin.auth, 'idempotency-key': randomUUID() },
     );
     expect(res.status).toBe(201);
     // The recharge's commit woke the dispatcher; this resolves when that run has finished.
