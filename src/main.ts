@@ -239,7 +239,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       whatsappTemplate: config.whatsapp?.noticeTemplate,
       directLine,
     }),
-    db.em,
+    // A root of its own: each run forks from it, so background dispatch never touches the request path's root.
+    db.em.fork(),
     clock,
     logger,
     { claimSeconds: config.notifications.claimSeconds, hold: config.notifications.testHoldDispatch },

@@ -39,3 +39,11 @@ export function currentEntityManager(name: string): EntityManager | undefined {
   }
   return scope.fork;
 }
+
+/**
+ * Runs `next` outside the current lazy unit of work: background work started by a request (a notification dispatch
+ * woken by its commit) must neither use nor materialise the request's EntityManager, which may be gone when it runs.
+ */
+export function outsideUnitOfWork<T>(next: () => T): T {
+  return scopes.exit(next);
+}

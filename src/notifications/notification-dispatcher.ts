@@ -1,4 +1,5 @@
 import { RequestContext } from '@mikro-orm/core';
+import { outsideUnitOfWork } from '../db/request-context';
 import type { EntityManager } from '../db/orm';
 import type { Clock } from '../shared/clock';
 import type { DomainEvent, StoredEvent } from '../shared/domain-events';
@@ -96,7 +97,7 @@ export class NotificationDispatcher {
       const origins = this.origins;
       this.origins = [];
       return tracedLinked('notifications dispatch', {}, origins, async (span) => {
-        const finished = await RequestContext.create(this.em, () => this.runUntilEmpty());
+        const finished = await outsideUnitOfWork(() => RequestContext.create(this.em, () => this.runUntilEmpty()));
         span.setAttribute('app.notifications.dispatched', finished);
         return finished;
       });

@@ -245,7 +245,7 @@ describe('3 · requests through serviceUrl', () => {
       { ...admin.auth, 'idempotency-key': 'stored-1' },
     );
     expect(res.status).toBe(201);
-    await until(() => warnings.includes('proactive notification failed'));
+    await until(() => warnings.includes('notice not sent'));
     expect(internal.connections).toBe(0);
   });
 });

@@ -59,7 +59,7 @@ describe('one unit of work per request, made on first use', () => {
     expect(forks).toBe(0);
   });
 
-  it('a recharge forks nothing: its one statement goes straight to the connection, and announcing it (to nobody subscribed) costs no fork', async () => {
+  it("a recharge forks nothing: its one statement goes straight to the connection; its notice is dispatched in the background from the dispatcher's own root", async () => {
     const forks = await forksDuring(async () => {
       const res = await postJson(
         t,
@@ -67,10 +67,19 @@ describe('one unit of work per request, made on first use', () => {
         { amountCents: 500 },
         { ...admin.auth, 'idempotency-key': 'uow-recharge-1' },
       );
-      // The announcement starts right after the commit, before the response is sent: its forks would be counted.
+      // The dispatch starts right after the commit, before the response is sent: forks of the request's root by it
+      // would be counted here.
       expect(res.status).toBe(201);
+      await t.app.notifications.idle();
     });
     expect(forks).toBe(0);
+    // The dispatch did run: the recharge's outbox event is no longer pending.
+    const pending = await t.app.db.em
+      .fork()
+      .execute<Array<{ n: number }>>(
+        `select count(*)::int as n from outbox_events where key like 'recharge-confirmed:%' and dispatched_at is null`,
+      );
+    expect(pending[0]!.n).toBe(0);
   });
 
   it('a request that loads entities gets one fork, shared by everything it does', async () => {
