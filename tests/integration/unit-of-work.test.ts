@@ -79,7 +79,7 @@ describe('one unit of work per request, made on first use', () => {
       .execute<Array<{ n: number }>>(
         `select count(*)::int as n from outbox_events where key like 'recharge-confirmed:%' and dispatched_at is null`,
       );
-    expect(pending[0]!.n).toBe(0);
+    expect(pending[0].n).toBe(0);
   });
 
   it('a request that loads entities gets one fork, shared by everything it does', async () => {
