@@ -2,6 +2,7 @@ import type { Server } from 'restify';
 import { loadConfig, ConfigError, type Config } from './config';
 import { openDatabase, type Database } from './db/orm';
 import { DataDirLockedError } from './db/data-dir-lock';
+import { backgroundRoot } from './db/request-context';
 import { RequestContext } from '@mikro-orm/core';
 import { createLogger, type Logger } from './shared/logger';
 import { resolveSecrets } from './shared/secrets';
@@ -240,7 +241,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       directLine,
     }),
     // A root of its own: each run forks from it, so background dispatch never touches the request path's root.
-    db.em.fork(),
+    backgroundRoot(db.em),
     clock,
     logger,
     { claimSeconds: config.notifications.claimSeconds, hold: config.notifications.testHoldDispatch },

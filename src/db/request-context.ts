@@ -47,3 +47,11 @@ export function currentEntityManager(name: string): EntityManager | undefined {
 export function outsideUnitOfWork<T>(next: () => T): T {
   return scopes.exit(next);
 }
+
+/**
+ * An EntityManager root of its own for long-lived background work (the notification dispatcher): each of its runs forks
+ * from it, never from the root the requests share.
+ */
+export function backgroundRoot<E extends EntityManager>(root: E): E {
+  return root.fork();
+}
