@@ -31,6 +31,7 @@ import { loadConfig } from '../src/config';
 import { createLogger } from '../src/shared/logger';
 import { createMailer } from '../src/shared/mailer';
 import { adminQuery, testDatabaseUrl, uniqueName, withDatabase } from '../tests/setup/database';
+import { startPixEnvironment } from '../tests/support/pix';
 import { ScenarioRunner, scoreScenarios, type Scenario, type ScenarioResult } from './conversation-scenarios';
 
 /** The option a step's rules pick for a text, as the machines do (parse once, then choose among the shown options). */
@@ -57,10 +58,12 @@ const AIMS = { intent: 0.95, slotF1: 0.93, completion: 0.95, falseConfident: 0.0
 
 /**
  * One app for the whole run, as `npm start` builds it: embedded PGlite in a temporary directory, or a fresh database
- * created from TEST_DATABASE_URL (dropped at the end). Mail is dropped; nothing listens on a port.
+ * created from TEST_DATABASE_URL (dropped at the end). Mail is dropped. Pix recharges go to the stand-in PSP
+ * (scripts/pix-psp) on 127.0.0.1, so a recharge asked in the chat really creates its order, which the scenarios check.
  */
 async function openApp(): Promise<{ app: App; close: () => Promise<void> }> {
   const url = testDatabaseUrl();
+  const pix = await startPixEnvironment();
   const dataDir = mkdtempSync(join(tmpdir(), 'conversation-eval-'));
   const name = uniqueName('cdc_eval');
   if (url) await adminQuery(url, `create database ${name}`);
@@ -73,6 +76,7 @@ async function openApp(): Promise<{ app: App; close: () => Promise<void> }> {
     // Throwaway keys: the run's database is deleted at its end.
     JWT_SECRET: 'conversation-eval-secret-conversation-eval-0123',
     FILE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    ...pix.env,
     ...(url ? { DATABASE_URL: withDatabase(url, name) } : {}),
   });
   const logger = createLogger('silent');
@@ -81,6 +85,7 @@ async function openApp(): Promise<{ app: App; close: () => Promise<void> }> {
     app,
     close: async () => {
       await app.close();
+      await pix.close();
       if (url) await adminQuery(url, `drop database if exists ${name} with (force)`);
       rmSync(dataDir, { recursive: true, force: true });
     },
@@ -230,6 +235,7 @@ function rulesReading(text: string, at: PromptStep): Reading {
     case 'faq.suggestions':
     case 'recharge.card':
     case 'recharge.amount':
+    case 'notices.amount':
       return read('inform');
   }
 }

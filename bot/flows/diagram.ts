@@ -50,6 +50,8 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   wasThisConversation: 'the channel unlinked was this conversation',
   isNotifications: 'the citizen turned notices on or off',
   isNoticeSettings: 'the citizen listed or changed which notices they get',
+  asksNoticeWithoutAmount: 'the low-balance alert was asked for without its amount',
+  answersNoticeAmount: 'the message is the amount of the low-balance alert',
   isLinked: 'the conversation is linked to a citizen',
   wantsFlowWithoutLink: 'an unlinked citizen asked for a flow that needs linking',
   wants: (params) => `the citizen asked for ${FLOW_WORDS[params?.flow as FlowName] ?? 'a flow'}`,

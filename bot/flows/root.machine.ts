@@ -13,6 +13,7 @@ import { createSaveDocumentMachine } from './save-document.machine';
 import { createRechargeMachine } from './recharge.machine';
 import { createRechargeOrdersMachine } from './recharge-orders.machine';
 import { NOT_CHARGED } from '../render/recharge.pt-BR';
+import { LOW_BALANCE_NEEDS_AMOUNT } from '../render/notices.pt-BR';
 import { chooseFrom, type Command, type Digression, type IntentName, type Slots, type Utterance } from '../understanding';
 import type { NoticeRequest } from '../understanding/notice-settings';
 import type {
@@ -375,6 +376,16 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
       wasThisConversation: (_, params: { thisConversation: boolean }) => params.thisConversation,
       isNotifications: ({ event }) => command(event)?.type === 'notifications',
       isNoticeSettings: ({ event }) => command(event)?.type === 'notice-settings',
+      asksNoticeWithoutAmount: ({ event }) => {
+        const found = command(event);
+        return found?.type === 'notice-settings' && found.request.kind === 'low-balance-no-amount';
+      },
+      // "3 reais" after "Abaixo de quanto?": the amount alone, read at that step ("quero recarregar 20 reais" is a recharge).
+      answersNoticeAmount: ({ event }) =>
+        event.type === 'USER' &&
+        event.utterance.act === 'inform' &&
+        event.utterance.command === null &&
+        event.utterance.slots.amountCents !== undefined,
       isLinked: ({ event }) => event.type === 'USER' && event.citizenId !== null,
       wantsFlowWithoutLink: ({ event }) => {
         const flow = intent(event);
@@ -483,6 +494,12 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             {
               guard: 'isNotifications',
               actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: say.NOTIFICATIONS_NEED_LINK } } }],
+            },
+            {
+              // "me avisa quando o saldo estiver acabando": the amount is asked, and the next message may be just that.
+              guard: and(['isNoticeSettings', 'isLinked', 'asksNoticeWithoutAmount']),
+              target: 'noticeAmount',
+              actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: LOW_BALANCE_NEEDS_AMOUNT } } }],
             },
             { guard: and(['isNoticeSettings', 'isLinked']), target: 'noticeSettings', actions: 'rememberCitizen' },
             {
@@ -904,6 +921,16 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
           onError: { target: 'menu', actions: { type: 'enqueue', params: { message: { text: say.SERVICE_ERROR } } } },
         },
       },
+      // "Abaixo de quanto?" was asked: an amount alone sets the low-balance alert; anything else is read at the menu.
+      noticeAmount: {
+        meta: { expecting: { at: 'notices.amount' } },
+        on: {
+          USER: [
+            { guard: 'answersNoticeAmount', target: 'noticeSettings', actions: 'rememberCitizen' },
+            { target: 'menu', actions: 'serveRequest' },
+          ],
+        },
+      },
       noticeSettings: {
         tags: ['busy'],
         invoke: {
@@ -911,9 +938,15 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
           src: 'noticeSettings',
           input: ({ context, event }) => {
             const found = command(event);
+            const amountCents = event.type === 'USER' ? event.utterance.slots.amountCents : undefined;
             return {
               citizenId: context.citizenId ?? '',
-              request: found?.type === 'notice-settings' ? found.request : ({ kind: 'list' } as const),
+              request:
+                found?.type === 'notice-settings'
+                  ? found.request
+                  : amountCents !== undefined
+                    ? ({ kind: 'low-balance', thresholdCents: amountCents } as const)
+                    : ({ kind: 'list' } as const),
             };
           },
           onDone: { target: 'menu', actions: { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output } }) } },

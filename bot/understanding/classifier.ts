@@ -58,6 +58,8 @@ export type PromptStep =
   | 'recharge.card'
   | 'recharge.amount'
   | 'recharge.confirm'
+  /** "Abaixo de quanto?" after the low-balance alert was asked for without its amount. */
+  | 'notices.amount'
   /** "Quer continuar ... de onde parou?" after a flow was paused (bot/flows/pause.ts). */
   | 'resume.offer';
 
@@ -560,6 +562,12 @@ export class IntentClassifier {
         intent = 'out_of_context';
       }
     }
+    // A sentence opened by a change of mind ("nao pera so quero ver o saldo msm" at the reason step: balance 0.62, no 0.38)
+    // at a step that takes no yes, no or skip: that "no" answers nothing asked, so the reading is weighed without it.
+    if (!ANSWERS.has(intent) && at !== 'menu' && !YES_NO_STEPS.has(at) && !SKIPPABLE_STEPS.has(at) && words(simple) > 3) {
+      const stray = ranked.filter((r) => r.intent === 'yes' || r.intent === 'no').reduce((sum, r) => sum + r.score, 0);
+      if (stray > 0 && stray < 1) score = score / (1 - stray);
+    }
     // Blocking needs words about blocking or a card: a reason ("perdi", "roubaram"), a card, or the verb. The spell check
     // alone ("lerda" -> "perda") never starts a block: the next reading is taken.
     if (intent === 'block_card' && !this.talksAboutBlocking(text)) {
@@ -568,7 +576,7 @@ export class IntentClassifier {
     }
     // The citizen's notices are listed or changed from the menu, in words about notices: at a flow's step ("nao tenho
     // pdf agora", "se minha cnh vencer o app avisa?" while saving a document) the next reading is taken.
-    if (intent === 'notice_settings' && (at !== 'menu' || parseNoticeRequest(text) === null)) {
+    if (intent === 'notice_settings' && ((at !== 'menu' && at !== 'notices.amount') || parseNoticeRequest(text) === null)) {
       const next = ranked.find(
         (r) =>
           r.intent !== 'notice_settings' && (SKIPPABLE_STEPS.has(at) || !ANSWERS.has(r.intent)) && r.intent !== 'out_of_context',
@@ -678,8 +686,9 @@ export class IntentClassifier {
         // A day alone ("dia 18") answers the step when the month was given before; the flow keeps the month.
         return date ? { date } : dayAlone(text) !== null ? {} : null;
       }
-      case 'recharge.amount': {
-        const amountCents = amountAnswer(text, (words) => r.number(words));
+      case 'recharge.amount':
+      case 'notices.amount': {
+        const amountCents = amountAnswer(text, (words) => r.number(words), at === 'notices.amount');
         return amountCents === null ? null : { amountCents };
       }
       case 'menu':

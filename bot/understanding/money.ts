@@ -75,21 +75,32 @@ function explicitAmount(text: string, numberOf: NumberInWords): number | null {
   return null;
 }
 
-/** Words around an amount given alone as an answer: "pode ser 20", "uns 30 reais", "20 por favor". */
+/** Words around an amount given alone as an answer: "pode ser 20", "uns 30 reais", "20 por favor", "entao bota 500". */
 const ANSWER_FILLER =
-  /^(?:(?:quero|queria|vou|pode|ser|coloca|coloque|colocar|bota|botar|poe|por|recarrega|recarregar|recarga|de|uns|umas|so|apenas|tipo|acho que|o valor|valor|e|eh)\s+)*|(?:\s+(?:por favor|pfv|pf|mesmo|so|entao|ai|pra mim))*$/g;
+  /^(?:(?:entao|ok|ta bom|ta|faz|manda|deixa|quero|queria|vou|pode|ser|coloca|coloque|colocar|bota|botar|poe|por|recarrega|recarregar|recarga|de|uns|umas|so|apenas|tipo|acho que|o valor|valor|e|eh)\s+)*|(?:\s+(?:por favor|pfv|pf|mesmo|so|entao|ai|pra mim))*$/g;
+
+/**
+ * Words around the amount of the low-balance alert given alone: "abaixo de 5", "menos de 3 reais", "pode ser 5". No
+ * recharge verb: "quero recarregar 20 reais" asks for a recharge, it sets no alert.
+ */
+const THRESHOLD_FILLER =
+  /^(?:(?:entao|ok|ta bom|ta|pode|ser|quando|ficar|tiver|estiver|abaixo|menos|menor|que|do|de|uns|umas|tipo|acho que|o valor|valor|e|eh)\s+)*|(?:\s+(?:por favor|pfv|pf|mesmo|so|entao|ai|pra mim))*$/g;
 
 /**
  * The amount of a message that answers "Quanto você quer recarregar?": the amount alone, with or without its currency
  * and a few words around it ("20", "R$ 15,50", "vinte", "uns 30 reais", "pode ser 20"). Null when the message is not
- * an amount (a question, a card, several numbers).
+ * an amount (a question, a card, several numbers). `forAlert`: it answers "Abaixo de quanto?" of the low-balance alert
+ * instead, whose words around the amount are not a recharge's.
  */
-export function amountAnswer(text: string, numberOf: NumberInWords): number | null {
-  const said = simple(text).replace(ANSWER_FILLER, '').trim();
+export function amountAnswer(text: string, numberOf: NumberInWords, forAlert = false): number | null {
+  const said = simple(text)
+    .replace(forAlert ? THRESHOLD_FILLER : ANSWER_FILLER, '')
+    .trim();
   if (said === '') return null;
   const alone = new RegExp(String.raw`^(?:r\$ ?)?${DIGITS}(?: ?${UNIT})?$`).exec(said);
   if (alone) return centsOfDigits(alone[1]);
-  const explicit = explicitAmount(said, numberOf);
+  // Any words before a worded amount are a recharge's ("quero recarregar 20 reais"), never the alert's.
+  const explicit = forAlert ? null : explicitAmount(said, numberOf);
   if (explicit !== null && new RegExp(String.raw`^(?:r\$ ?)?[a-z0-9 ,.]+ ?${UNIT}?(?: e \d{1,2} centavos?)?$`).test(said))
     return explicit;
   return centsOfWords(said.replace(new RegExp(String.raw` ?${UNIT}$`), ''), numberOf);

@@ -137,6 +137,18 @@ describe('a new request in the middle of a flow', () => {
   });
 });
 
+describe('a change of mind opened by "não"', () => {
+  it('"nao pera so quero ver o saldo msm" at the reason step shows the balance and blocks nothing; "não" drops the block', async () => {
+    const { citizen, bot } = await linkedCitizen();
+    await play(bot, [
+      ['quero bloquear meu cartao', [/Qual o motivo do cancelamento do cartão/]],
+      ['nao pera so quero ver o saldo msm', [/Saldo do seu cartão/, /Quer continuar bloqueando seu cartão de onde parou\?/]],
+      ['nao vlw', [MENU]],
+    ]);
+    expect((await cardsOf(citizen)).map((c) => c.status)).toEqual(['active']);
+  });
+});
+
 describe('nothing typed is lost', () => {
   it('three misses pause the flow with its data; the next message offers it back and "continuar" resumes at the same step', async () => {
     const { citizen, bot } = await linkedCitizen();

@@ -86,6 +86,20 @@ describe('notice settings in the chat', () => {
     expect(await preferences()).toEqual({ expiryReminders: true, lowBalanceThresholdCents: null });
   });
 
+  it('asks the amount of the low-balance alert and takes the amount alone as the next message', async () => {
+    expect(await say('quero ser avisado quando meu saldo estiver acabando')).toMatch(/Abaixo de quanto\?/);
+    expect(await say('3 reais')).toMatch(/abaixo de R\$ 3,00/);
+    expect(await preferences()).toEqual({ expiryReminders: true, lowBalanceThresholdCents: 300 });
+    // Asked again, a request instead of an amount is served as one, and the alert stays as it was.
+    expect(await say('me avisa quando o saldo ficar baixo')).toMatch(/Abaixo de quanto\?/);
+    expect(await say('qual meu saldo')).toMatch(/Saldo/);
+    expect(await preferences()).toEqual({ expiryReminders: true, lowBalanceThresholdCents: 300 });
+    // The question is asked once: an amount typed after something else sets nothing.
+    await say('5 reais');
+    expect(await preferences()).toEqual({ expiryReminders: true, lowBalanceThresholdCents: 300 });
+    expect(await say('desativar o aviso de saldo baixo')).toMatch(/desliguei o aviso de saldo baixo/);
+  });
+
   it('leaves the other requests alone: the balance, and the per-conversation opt-in', async () => {
     expect(await say('qual meu saldo')).toMatch(/R\$ 0,00/);
     expect(await say('ativar avisos')).toMatch(/Vou avisar aqui/);

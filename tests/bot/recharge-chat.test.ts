@@ -101,6 +101,9 @@ describe('the phrasings citizens use', () => {
       ['R$15,50', '15,50'],
       ['vinte reais', '20,00'],
       ['10 conto', '10,00'],
+      // The amount after a word of agreement, once the first one was refused ("entao bota 500").
+      ['entao bota 500', '500,00'],
+      ['ok 30', '30,00'],
     ];
     for (const [form, shown] of forms) {
       await play(bot, [
