@@ -56,6 +56,10 @@ export interface ScenarioOutcome {
   faqAnswered?: string[];
   linked?: boolean;
   declined?: boolean;
+  /** Pix recharge orders created, exactly (card and amount); absent: none may be created. */
+  recharged?: Array<{ card: string; amountCents: number }>;
+  /** The citizen's notice choices after the last turn; absent: they must not change. */
+  notices?: { expiryReminders: boolean; lowBalanceThresholdCents: number | null };
 }
 
 export interface Scenario {
@@ -205,7 +209,7 @@ export class ScenarioRunner {
       if (!linked.ok) throw new Error(`scenario ${scenario.id}: linking the start state failed (${linked.reason})`);
     }
     const documentIds = new Set((await this.documentsOf(actor)).map((details) => details.document.id));
-    return { actor, documentIds };
+    return { actor, documentIds, cardIds, notices: await services.notices.preferences(actor) };
   }
 
   /**
@@ -321,7 +325,43 @@ export class ScenarioRunner {
     checkShown('FAQ answer', outcome.faqAnswered, answered, misses, wrong);
     const declined = text.some((reply) => DECLINE.test(reply));
     if (outcome.declined && !declined) misses.push('out-of-scope request not declined');
+    await this.checkRecharges(scenario, citizen, misses, wrong);
+    await this.checkNotices(scenario, citizen, misses, wrong);
     return { misses, wrongActions: wrong };
+  }
+
+  /** Pix orders, exact as blocks are: an order not asked for (or of another amount or card) is a wrong action. */
+  private async checkRecharges(scenario: Scenario, citizen: PreparedCitizen, misses: string[], wrong: string[]): Promise<void> {
+    const { rechargeOrders } = this.app.services;
+    const orders: Array<{ card: string; amountCents: number }> = [];
+    for (const [i, cardId] of citizen.cardIds.entries()) {
+      const card = scenario.start.cards[i]?.last4;
+      if (!card) continue;
+      const { items } = await rechargeOrders.listForCard(citizen.actor, cardId, { limit: 100 });
+      orders.push(...items.map((order) => ({ card, amountCents: order.amountCents })));
+    }
+    for (const expected of scenario.outcome.recharged ?? []) {
+      const at = orders.findIndex((order) => order.card === expected.card && order.amountCents === expected.amountCents);
+      if (at >= 0) orders.splice(at, 1);
+      else misses.push(`no Pix order of ${expected.amountCents} centavos for card ${expected.card}`);
+    }
+    for (const order of orders) wrong.push(`Pix order of ${order.amountCents} centavos for card ${order.card} created`);
+  }
+
+  /** Notice choices: as the outcome says, or, where it says nothing, as they were before the first turn. */
+  private async checkNotices(scenario: Scenario, citizen: PreparedCitizen, misses: string[], wrong: string[]): Promise<void> {
+    const now = await this.app.services.notices.preferences(citizen.actor);
+    const got = { expiryReminders: now.expiryReminders, lowBalanceThresholdCents: now.lowBalanceThresholdCents };
+    const expected = scenario.outcome.notices;
+    if (expected) {
+      if (JSON.stringify(got) !== JSON.stringify(expected))
+        misses.push(`notices ${JSON.stringify(got)}, not ${JSON.stringify(expected)}`);
+    } else if (
+      got.expiryReminders !== citizen.notices.expiryReminders ||
+      got.lowBalanceThresholdCents !== citizen.notices.lowBalanceThresholdCents
+    ) {
+      wrong.push(`notices changed to ${JSON.stringify(got)}`);
+    }
   }
 }
 
@@ -393,6 +433,10 @@ interface PreparedCitizen {
   actor: Actor;
   /** The documents saved before the first turn. */
   documentIds: Set<string>;
+  /** The citizen's cards, in the start state's order. */
+  cardIds: string[];
+  /** The notice choices before the first turn. */
+  notices: { expiryReminders: boolean; lowBalanceThresholdCents: number | null };
 }
 
 /**

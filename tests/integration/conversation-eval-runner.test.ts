@@ -8,6 +8,7 @@ import {
   type Scenario,
 } from '../../scripts/conversation-scenarios';
 import { isValidCardNumber } from '../../src/transport/card-number';
+import { startPixEnvironment, type PixEnvironment } from '../support/pix';
 
 /**
  * The scenario scorer of `npm run conversation:eval`, on scenarios written here (not the evaluation set's) and played
@@ -16,15 +17,19 @@ import { isValidCardNumber } from '../../src/transport/card-number';
  */
 describe('conversation evaluation: scenario scorer', () => {
   let t: TestApp;
+  let pix: PixEnvironment;
   let runner: ScenarioRunner;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // Pix recharges go to the stand-in PSP, as in `npm run conversation:eval`.
+    pix = await startPixEnvironment();
+    t = await startTestApp({ env: pix.env });
     runner = new ScenarioRunner(t.app);
   });
 
   afterAll(async () => {
-    await t.close();
+    await t?.close();
+    await pix?.close();
   });
 
   const twoCards = [
@@ -173,6 +178,42 @@ describe('conversation evaluation: scenario scorer', () => {
       }),
     );
     expect(result).toMatchObject({ completed: true, misses: [], wrongActions: [] });
+  });
+
+  it('checks Pix orders exactly: the one asked for is a completion, one not asked for a wrong action', async () => {
+    const recharge = {
+      start: { linked: true, cards: [twoCards[0]], documents: [] },
+      turns: [{ text: 'coloca 20 reais no meu cartao' }, { text: 'sim' }],
+    };
+    const asked = await runner.run(
+      scenario('recharge-asked', {
+        ...recharge,
+        outcome: { blocked: [], saved: [], recharged: [{ card: '1118', amountCents: 2000 }] },
+      }),
+    );
+    expect(asked).toMatchObject({ completed: true, misses: [], wrongActions: [] });
+    const other = await runner.run(
+      scenario('recharge-other', {
+        ...recharge,
+        outcome: { blocked: [], saved: [], recharged: [{ card: '1118', amountCents: 3000 }] },
+      }),
+    );
+    expect(other.misses).toEqual(['no Pix order of 3000 centavos for card 1118']);
+    expect(other.wrongActions).toEqual(['Pix order of 2000 centavos for card 1118 created']);
+    const unasked = await runner.run(scenario('recharge-unasked', { ...recharge, outcome: { blocked: [], saved: [] } }));
+    expect(unasked.wrongActions).toEqual(['Pix order of 2000 centavos for card 1118 created']);
+  });
+
+  it('checks the notice choices: as the outcome says, and a change it does not ask for is a wrong action', async () => {
+    const alert = {
+      start: { linked: true, cards: [twoCards[0]], documents: [] },
+      turns: [{ text: 'me avisa quando o saldo ficar abaixo de 5 reais' }],
+    };
+    const notices = { expiryReminders: true, lowBalanceThresholdCents: 500 };
+    const asked = await runner.run(scenario('notices-asked', { ...alert, outcome: { blocked: [], saved: [], notices } }));
+    expect(asked).toMatchObject({ completed: true, misses: [], wrongActions: [] });
+    const unasked = await runner.run(scenario('notices-unasked', { ...alert, outcome: { blocked: [], saved: [] } }));
+    expect(unasked.wrongActions).toEqual(['notices changed to {"expiryReminders":true,"lowBalanceThresholdCents":500}']);
   });
 
   it('gives cards valid numbers ending in the scenario digits', () => {

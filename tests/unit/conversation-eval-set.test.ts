@@ -35,6 +35,12 @@ const INTENTS = [
   'block_card',
   'list_documents',
   'save_document',
+  /** Recharge by Pix ("coloca 20 reais no meu cartao"). */
+  'recharge',
+  /** How the Pix recharges asked for are going ("status do pix", "o pix que paguei caiu?"). */
+  'recharge_status',
+  /** Which notices the citizen gets: expiry reminders, the low-balance alert ("me avisa quando o saldo ficar baixo"). */
+  'notice_settings',
   /** A question the FAQ answers; the entry is named by `faqEntry` when one answers it. */
   'faq',
   'link_account',
@@ -51,6 +57,12 @@ const INTENTS = [
   'out_of_context',
 ] as const;
 type Intent = (typeof INTENTS)[number];
+
+/**
+ * Intents of flows added after the held-out part was frozen (recharge by Pix, notice choices): only the tuning part
+ * has them, so they are not required in both parts.
+ */
+const TUNING_ONLY_INTENTS: readonly Intent[] = ['recharge', 'recharge_status', 'notice_settings'];
 
 /** The prompt a single message answers: "menu" when nothing was asked, else the flow step. */
 const CONTEXTS = [
@@ -174,6 +186,10 @@ interface Outcome {
   linked?: boolean;
   /** An out-of-scope request was declined with what IPlani can do. */
   declined?: boolean;
+  /** Pix recharge orders created (card, amount in centavos), exact: absent means none. */
+  recharged?: Array<{ card: string; amountCents: number }>;
+  /** The notice choices after the last turn; absent means unchanged. */
+  notices?: { expiryReminders: boolean; lowBalanceThresholdCents: number | null };
 }
 
 interface Scenario {
@@ -393,7 +409,17 @@ function checkScenario(c: Checker, path: string, scenario: Json): void {
     });
   }
 
-  const optional = ['balanceShown', 'historyShown', 'cardsListed', 'documentsListed', 'faqAnswered', 'linked', 'declined'];
+  const optional = [
+    'balanceShown',
+    'historyShown',
+    'cardsListed',
+    'documentsListed',
+    'faqAnswered',
+    'linked',
+    'declined',
+    'recharged',
+    'notices',
+  ];
   const outcome = scenario.outcome;
   if (!c.object(`${path}.outcome`, outcome, ['blocked', 'saved'], optional)) return;
   if (c.array(`${path}.outcome.blocked`, outcome.blocked)) {
@@ -420,6 +446,20 @@ function checkScenario(c: Checker, path: string, scenario: Json): void {
   }
   for (const key of ['cardsListed', 'documentsListed', 'linked', 'declined'] as const) {
     if (key in outcome) c.boolean(`${path}.outcome.${key}`, outcome[key]);
+  }
+  if ('recharged' in outcome && c.array(`${path}.outcome.recharged`, outcome.recharged)) {
+    outcome.recharged.forEach((order, i) => {
+      const at = `${path}.outcome.recharged[${i}]`;
+      if (!c.object(at, order, ['card', 'amountCents'])) return;
+      c.integer(`${at}.amountCents`, order.amountCents, 1, 100_000);
+      if (cards.get(order.card as string) !== 'active') c.fail(at, `card ${String(order.card)} is not an active card`);
+    });
+  }
+  const notices = outcome.notices;
+  if ('notices' in outcome && c.object(`${path}.outcome.notices`, notices, ['expiryReminders', 'lowBalanceThresholdCents'])) {
+    c.boolean(`${path}.outcome.notices.expiryReminders`, notices.expiryReminders);
+    if (notices.lowBalanceThresholdCents !== null)
+      c.integer(`${path}.outcome.notices.lowBalanceThresholdCents`, notices.lowBalanceThresholdCents, 1, 100_000);
   }
 }
 
@@ -481,7 +521,8 @@ describe('conversation evaluation set (tests/conversation-eval)', () => {
     expect(scenarioShare).toBeLessThanOrEqual(0.4);
     for (const part of all) {
       const intents = new Set(textsOf(part).map((item) => item.intent));
-      expect({ part: part.part, missing: INTENTS.filter((intent) => !intents.has(intent)) }).toEqual({
+      const required = INTENTS.filter((intent) => part.part === 'tuning' || !TUNING_ONLY_INTENTS.includes(intent));
+      expect({ part: part.part, missing: required.filter((intent) => !intents.has(intent)) }).toEqual({
         part: part.part,
         missing: [],
       });
