@@ -133,6 +133,8 @@ const OPTIONS: Partial<Record<PromptStep, PromptOption[]>> = {
   'save.state': [{ intent: 'inform', slots: { state: 'RJ' } }, { intent: 'inform', slots: { state: 'SP' } }, { intent: 'skip' }],
   'save.attachment': [{ intent: 'skip' }],
   'save.confirm': [{ intent: 'yes' }, { intent: 'no' }],
+  'recharge.confirm': [{ intent: 'yes' }, { intent: 'no' }],
+  'resume.offer': [{ intent: 'yes' }, { intent: 'no' }],
   // Three suggested questions, then "Nenhuma destas".
   'faq.suggestions': [{ intent: 'faq' }, { intent: 'faq' }, { intent: 'faq' }, { intent: 'skip' }],
 };
@@ -338,6 +340,8 @@ async function main(): Promise<void> {
     let turnsRightClassifier = 0;
     let turnsRightRules = 0;
     let turnsLabelled = 0;
+    // The tuning part's turns the classifier misreads, listed with --failures (never the held-out part's).
+    const turnMisses: string[] = [];
     for (const [i, result] of results.entries()) {
       for (const [t, turn] of scenarios[i].turns.entries()) {
         const at = result.steps[t] as PromptStep | null;
@@ -347,6 +351,10 @@ async function main(): Promise<void> {
         turnsScored++;
         const understood = await classifier.classify(turn.text, { at, options: OPTIONS[at] });
         if (understood.intent === turn.intent) turnsRightClassifier++;
+        else if (showFailures && name === 'tuning')
+          turnMisses.push(
+            `  turn ${scenarios[i].id}#${t + 1} @${at} "${turn.text.slice(0, 80)}": want ${turn.intent}, got ${understood.intent}`,
+          );
         if (rulesReading(turn.text, at).intent === turn.intent) turnsRightRules++;
       }
     }
@@ -354,6 +362,7 @@ async function main(): Promise<void> {
       `turn intent at the bot's prompt     ${pct(turnsRightClassifier / Math.max(turnsScored, 1))} ` +
         `${pct(turnsRightRules / Math.max(turnsScored, 1))}  (classifier, rules; ${turnsScored} of ${turnsLabelled} labelled turns)`,
     );
+    for (const miss of turnMisses) console.log(miss);
     if (name === 'heldout') {
       if (ours.intentAccuracy < AIMS.intent) missedAims.push(`intent top-1 ${pct(ours.intentAccuracy).trim()} < 95%`);
       if (ours.slotF1 < AIMS.slotF1) missedAims.push(`slot F1 ${pct(ours.slotF1).trim()} < 93%`);

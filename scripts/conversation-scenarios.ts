@@ -402,7 +402,11 @@ const STEPS: Record<string, Record<string, string>> = {
     confirm: 'save.confirm',
   },
   question: { suggesting: 'faq.suggestions' },
+  recharge: { pick: 'recharge.card', amount: 'recharge.amount', confirm: 'recharge.confirm' },
 };
+
+/** The root's own prompts: the offer to resume a paused flow, the amount of the low-balance alert. */
+const ROOT_STEPS: Record<string, string> = { offering: 'resume.offer', noticeAmount: 'notices.amount' };
 
 /** The first state name of an XState state value ("menu", { flow: "cancelCard" } -> "flow"). */
 function stateName(value: unknown): string | null {
@@ -419,6 +423,7 @@ function stepOf(snapshot: unknown): string | null {
   const root = snapshot as { value?: unknown; children?: Record<string, { snapshot?: { value?: unknown } }> };
   const top = stateName(root.value);
   if (top === 'menu' || top === 'finished') return 'menu';
+  if (top && ROOT_STEPS[top]) return ROOT_STEPS[top];
   if (top !== 'flow') return null;
   const flow = stateName((root.value as Record<string, unknown>).flow);
   const state = stateName(root.children?.flow?.snapshot?.value);
