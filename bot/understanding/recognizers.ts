@@ -82,6 +82,12 @@ const LOST =
 const DAMAGED =
   /\b(quebr\w*|danific\w*|estrag\w*|rachad\w*|rachou|trincou|trincado|partiu|partido|zoado|molhou|molhado|dobrou|dobrado|entortou|torto|amassad\w*|rasgou|rasgado|queimou|queimado|derreteu|desmagnetiz\w*|defeito|com problema|nao (ta |esta )?(passa|passando|funciona|funcionando|le|lendo|reconhece|pega|pegando)|parou de funcionar|descol\w*|soltou|chip (saiu|caiu|solto)|apagad\w*|ilegivel|mordeu|mordido|mastig\w*|lavei|lavou|lavado|maquina de lavar)\b/;
 const LOST_MAYBE = /\b(deixei cair|caiu|esqueci|ficou n[oa]|deixei (ele|o cartao|meu cartao|\w+) n[oa])\b/;
+/**
+ * A reason said not to be the one ("nao foi roubado nao, perdi mesmo", "nem quebrou"), with the "nao" people repeat
+ * after it: it names no reason.
+ */
+const DENIED_REASON =
+  /\b(?:nao|nem) (?:foi |fui |e |era |ta |esta )?(?:roub|rob[ao]|furt|assalt|perd|sum|quebr|danific|estrag)\w*(?: nao\b)?/g;
 const OTHER =
   /\b(outro motivo|nao uso mais|nao vou usar|nao preciso mais|nao quero mais (esse|usar|ele)|trocar de cartao|outro)\b/;
 
@@ -291,7 +297,7 @@ export class Recognizers {
 
   /** "perdi", "sumiu" -> lost; "roubaram", "fui assaltado" -> stolen; "quebrou" -> damaged; "nao uso mais" -> other. */
   blockReason(text: string): BlockReason | null {
-    const simple = normalizeText(text);
+    const simple = normalizeText(text).replace(DENIED_REASON, ' ');
     if (STOLEN.test(simple)) return 'stolen';
     if (LOST.test(simple)) return 'lost';
     if (DAMAGED.test(simple)) return 'damaged';

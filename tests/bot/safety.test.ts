@@ -138,6 +138,18 @@ describe('blocking a card is safe', () => {
     ]);
     expect(await cardsOf(citizen)).toEqual({ '6161': { status: 'blocked', reason: 'stolen' } });
   });
+
+  it('a reason said not to be the one is not taken: "nao foi roubado nao, perdi mesmo" is a loss', async () => {
+    const citizen = await citizenWithCards(['6262']);
+    const bot = await linkedBot(citizen);
+    await play(bot, [
+      ['quero bloquear meu cartao', [/Qual o motivo do cancelamento do cartão •••• 6262\?/]],
+      ['nao foi roubado nao', [/Qual o motivo do cancelamento do cartão •••• 6262\?/]],
+      ['nao foi roubado nao, perdi mesmo', [/^Confirma o bloqueio do cartão •••• 6262 por perda\?/]],
+      ['sim', [/Cartão •••• 6262 bloqueado/, MENU]],
+    ]);
+    expect(await cardsOf(citizen)).toEqual({ '6262': { status: 'blocked', reason: 'lost' } });
+  });
 });
 
 describe('saving a document is safe', () => {
