@@ -437,8 +437,10 @@ export class Recognizers {
     for (let i = 0; i < tokens.length; i++) {
       const alone = normaliseLinkCode(tokens[i]);
       // Codes are drawn at random and about one in eleven has no digit ("KMPQRSTA"): sent alone and in capitals as the
-      // app shows it, that is a code too; in a sentence, or in lower case, letters only are a word ("SEGUNDAS").
-      if (alone && (/\d/.test(alone) || (tokens.length === 1 && /^[A-Z]{8}$/.test(tokens[i])))) return alone;
+      // app shows it, that is a code too; in a sentence, or in lower case, letters only are a word ("SEGUNDAS"). Written
+      // in two groups of four joined by a hyphen, as the app shows codes ("meu codigo eh PMBC-EAAF"), it is no word.
+      const shaped = /^[a-z]{4}-[a-z]{4}$/i.test(tokens[i]);
+      if (alone && (/\d/.test(alone) || shaped || (tokens.length === 1 && /^[A-Z]{8}$/.test(tokens[i])))) return alone;
       if (i + 1 < tokens.length) {
         const pair = normaliseLinkCode(tokens[i] + tokens[i + 1]);
         if (pair && /\d/.test(pair) && tokens[i].length === 4) return pair;

@@ -54,6 +54,23 @@ describe('a request waiting for the citizen to link', () => {
     expect(await statuses(id)).toEqual({ [named.id]: 'blocked', [other.id]: 'active' });
   });
 
+  it('is resumed by a code of letters only typed in a sentence in the app\'s shape ("meu codigo eh PMBC-EAAF")', async () => {
+    const { id, named } = await citizenWithTwoCards();
+    const actor = { id, role: 'citizen' as const };
+    // About one code in eleven has no digit: new codes are asked for until one has none (each retires the one before).
+    let code = '';
+    while (!/^[A-Z]{8}$/.test(code))
+      code = (await RequestContext.create(t.app.db.em, () => t.app.services.channelLinks.createCode(actor))).code;
+    const bot = new BotHarness(t);
+    await play(bot, [
+      [`perdi meu cartão final ${last4(named)}`, [/vincular SEU-CÓDIGO/]],
+      [
+        `meu codigo eh ${code.slice(0, 4).toLowerCase()}-${code.slice(4).toLowerCase()}`,
+        [/vinculada/, new RegExp(`Confirma o bloqueio do cartão •••• ${last4(named)} por perda\\?`)],
+      ],
+    ]);
+  });
+
   it('is not resumed after the window: linking shows the menu and nothing is blocked', async () => {
     const { id, named, other } = await citizenWithTwoCards();
     const bot = new BotHarness(t);

@@ -153,6 +153,9 @@ describe('states, link codes and money', () => {
     ['VINCULAR ABCD 2345', 'ABCD2345'],
     ['meu codigo é HJ3K8MZQ', 'HJ3K8MZQ'],
     ['KMPQRSTA', 'KMPQRSTA'],
+    // Letters only, in the app's shape (four, a hyphen, four): a code, in a sentence and in any case.
+    ['meu codigo eh PMBC-EAAF', 'PMBCEAAF'],
+    ['meu codigo eh pmbc-eaaf', 'PMBCEAAF'],
   ])('"%s" has link code %s', (text, code) => expect(recognizers.linkCode(text)).toBe(code));
   it.each(['kmpqrsta', 'QUERO VER AS SEGUNDAS'])('"%s" (letters only, lower case or in a sentence) is no link code', (text) =>
     expect(recognizers.linkCode(text)).toBeNull(),
