@@ -1,3 +1,4 @@
+import { BatchedRead } from '../db/batched-read';
 import { prepared } from '../db/prepared';
 import { Repository, type Tx } from '../db/repository';
 
@@ -31,6 +32,15 @@ const LOAD = prepared(
      from (select 1) as one
      left join conversations c on c.channel = ? and c.conversation_id = ?`,
 );
+// The same read for the turns that start in the same turn of the event loop (see `load`): `i` is each one's place.
+const LOAD_MANY = prepared(
+  'conversation_load_many',
+  `select k.i, c.snapshot, c.version, c.updated_at, c.channel_user_id, c.user_id,
+          (select l.user_id from channel_links l join users u on u.id = l.user_id
+            where l.channel = k.channel and l.channel_user_id = k.channel_user_id and u.status = 'active') as linked_user_id
+     from jsonb_to_recordset(?::jsonb) as k(i int, channel text, conversation_id text, channel_user_id text)
+     left join conversations c on c.channel = k.channel and c.conversation_id = k.conversation_id`,
+);
 // A row at version 0 holds only an opt-in to notifications made in the conversation's first turn (see
 // `setNotifications`): the turn's first save takes it over, keeping the opt-in; a row with a snapshot is never replaced.
 const INSERT = prepared(
@@ -61,6 +71,40 @@ export interface SubscribedAddress {
   replyAddress: unknown;
 }
 
+/** Which conversation a turn loads, through which channel account. */
+interface TurnKey {
+  channel: string;
+  conversationId: string;
+  channelUserId: string;
+}
+
+/** A row of the turn's load (LOAD, LOAD_MANY). */
+interface LoadRow {
+  snapshot: unknown;
+  version: number | null;
+  updated_at: Date | string | null;
+  channel_user_id: string | null;
+  user_id: string | null;
+  linked_user_id: string | null;
+}
+
+/** What a turn starts from, out of its load's row (no row: nothing stored, no link). */
+function turnStartOf(row: LoadRow | undefined): TurnStart {
+  const linkedUserId = row?.linked_user_id ?? null;
+  // Version 0: no turn saved yet, only an opt-in to notifications (see `setNotifications`); the conversation is new.
+  if (!row || row.version === null || Number(row.version) === 0) return { conversation: null, linkedUserId };
+  return {
+    conversation: {
+      snapshot: jsonOf(row.snapshot),
+      version: Number(row.version),
+      updatedAt: new Date(row.updated_at!),
+      channelUserId: row.channel_user_id,
+      userId: row.user_id,
+    },
+    linkedUserId,
+  };
+}
+
 /** A jsonb column as the drivers return it: parsed already, or as text. */
 function jsonOf(value: unknown): unknown {
   return typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
@@ -76,32 +120,31 @@ function jsonOf(value: unknown): unknown {
 export class ConversationsRepository extends Repository {
   /**
    * The stored conversation and the citizen the channel account is linked to (active accounts only), in one round
-   * trip: every bot turn starts here, so it is the hottest read of the bot.
+   * trip: every bot turn starts here, so it is the hottest read of the bot. Turns that start together share it.
    */
-  async load(channel: string, conversationId: string, channelUserId: string): Promise<TurnStart> {
-    const rows = await this.prepared<{
-      snapshot: unknown;
-      version: number | null;
-      updated_at: Date | string | null;
-      channel_user_id: string | null;
-      user_id: string | null;
-      linked_user_id: string | null;
-    }>(LOAD, [channel, channelUserId, channel, conversationId]);
-    const row = rows[0];
-    const linkedUserId = row?.linked_user_id ?? null;
-    // Version 0: no turn saved yet, only an opt-in to notifications (see `setNotifications`); the conversation is new.
-    if (!row || row.version === null || Number(row.version) === 0) return { conversation: null, linkedUserId };
-    return {
-      conversation: {
-        snapshot: jsonOf(row.snapshot),
-        version: Number(row.version),
-        updatedAt: new Date(row.updated_at!),
-        channelUserId: row.channel_user_id,
-        userId: row.user_id,
-      },
-      linkedUserId,
-    };
+  load(channel: string, conversationId: string, channelUserId: string): Promise<TurnStart> {
+    return this.loads.get({ channel, conversationId, channelUserId });
   }
+
+  /** Turn starts asked for in the same turn of the event loop are read in one statement (src/db/batched-read.ts). */
+  private readonly loads = new BatchedRead<TurnKey, TurnStart>(
+    async ({ channel, conversationId, channelUserId }) =>
+      turnStartOf((await this.prepared<LoadRow>(LOAD, [channel, channelUserId, channel, conversationId]))[0]),
+    async (keys) => {
+      const rows = await this.prepared<LoadRow & { i: number }>(LOAD_MANY, [
+        JSON.stringify(
+          keys.map((key, i) => ({
+            i,
+            channel: key.channel,
+            conversation_id: key.conversationId,
+            channel_user_id: key.channelUserId,
+          })),
+        ),
+      ]);
+      const byPlace = new Map(rows.map((row) => [Number(row.i), row]));
+      return keys.map((_, i) => turnStartOf(byPlace.get(i)));
+    },
+  );
 
   /** Stores a new conversation at version 1; false when another turn stored it first. */
   async insert(channel: string, conversationId: string, json: string, owner: ConversationOwner): Promise<boolean> {

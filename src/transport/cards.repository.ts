@@ -1,6 +1,7 @@
 import { prepared, type PreparedStatement } from '../db/prepared';
 import { Repository, isUniqueViolation, isoOf, type Row, type Tx } from '../db/repository';
-import { newId } from '../shared/ids';
+import { BatchedRead } from '../db/batched-read';
+import { isUuid, newId } from '../shared/ids';
 import { generateCardNumber, maskCardNumber } from './card-number';
 import type { BlockReason, CardExport, CardStatus, CardSummary, LedgerEntry, LedgerEntryType } from './card';
 import { STORED_KEY_COLUMNS, toStoredKey, type KeyScope, type StoredKey } from './idempotency.repository';
@@ -10,6 +11,13 @@ const LEDGER_COLUMNS = `id, card_id, type, amount_cents, balance_after_cents, de
 
 // The card reads every client polls (listing, one card): prepared once per connection (src/db/prepared.ts).
 const CARDS_FIRST = prepared('cards_first', `select ${CARD_COLUMNS} from transport_cards where user_id = ? order by id limit ?`);
+// The first page of several owners at once (see `listOwned`): `i` is each owner's place among them.
+const CARDS_FIRST_MANY = prepared(
+  'cards_first_many',
+  `select k.i, c.* from jsonb_to_recordset(?::jsonb) as k(i int, owner uuid, lim int)
+     cross join lateral (select ${CARD_COLUMNS} from transport_cards where user_id = k.owner order by id limit k.lim) c
+    order by k.i, c.id`,
+);
 const CARDS_AFTER = prepared(
   'cards_after',
   `select ${CARD_COLUMNS} from transport_cards where user_id = ? and id > ? order by id limit ?`,
@@ -269,11 +277,27 @@ const SIGNED_AMOUNT = `case when l.type in ('recharge', 'transfer_in') then l.am
 export class CardsRepository extends Repository {
   /** The owner's cards (every status), oldest first, `limit` of them after `cursor` (an id). */
   async listOwned(ownerId: string, limit: number, cursor?: string): Promise<CardSummary[]> {
-    const rows = cursor
-      ? await this.prepared(CARDS_AFTER, [ownerId, cursor, limit])
-      : await this.prepared(CARDS_FIRST, [ownerId, limit]);
-    return rows.map(toCard);
+    if (cursor) return (await this.prepared(CARDS_AFTER, [ownerId, cursor, limit])).map(toCard);
+    // An owner id that is no UUID fails its own statement, never a batch of other owners' listings.
+    if (!isUuid(ownerId)) return (await this.prepared(CARDS_FIRST, [ownerId, limit])).map(toCard);
+    return this.firstPages.get({ ownerId, limit });
   }
+
+  /**
+   * First pages asked for in the same turn of the event loop (every balance question of the bot, every card listing of
+   * the API) are read in one statement (src/db/batched-read.ts).
+   */
+  private readonly firstPages = new BatchedRead<{ ownerId: string; limit: number }, CardSummary[]>(
+    async ({ ownerId, limit }) => (await this.prepared(CARDS_FIRST, [ownerId, limit])).map(toCard),
+    async (keys) => {
+      const rows = await this.prepared<Row & { i: number }>(CARDS_FIRST_MANY, [
+        JSON.stringify(keys.map((key, i) => ({ i, owner: key.ownerId, lim: key.limit }))),
+      ]);
+      const pages: CardSummary[][] = keys.map(() => []);
+      for (const row of rows) pages[Number(row.i)].push(toCard(row));
+      return pages;
+    },
+  );
 
   /** One card, if it exists and (with `ownerId`) is that owner's. */
   async find(cardId: string, ownerId: string | null): Promise<CardSummary | null> {
