@@ -217,7 +217,9 @@ const SHORTHAND: Readonly<Record<string, string>> = {
   td: 'tudo',
   tds: 'todos',
   blz: 'beleza',
-  vlw: 'valeu',
+  // "valeu" (thanks) and "vale" (is valid: "a cnh do app vale?") are one word to the stemmer: thanks keeps its shorthand.
+  valeu: 'vlw',
+  valew: 'vlw',
   obg: 'obrigado',
   obgd: 'obrigado',
   msm: 'mesmo',
@@ -284,13 +286,69 @@ const SHORTHAND: Readonly<Record<string, string>> = {
   bilhete: 'cartao',
   bilhetes: 'cartoes',
   passes: 'cartoes',
+  // Greetings shortened as typed on a phone.
+  bn: 'boa noite',
+  bdia: 'bom dia',
+  btarde: 'boa tarde',
+  ce: 'voce',
+  oce: 'voce',
+  qm: 'quem',
+  tmb: 'tambem',
+  tbem: 'tambem',
+  axo: 'acho',
+  nd: 'nada',
+  ent: 'entao',
+  porq: 'porque',
+  qlq: 'qualquer',
+  qq: 'qualquer',
+  fds: 'fim de semana',
+  hr: 'hora',
+  hrs: 'horas',
+  // WhatsApp and the bus by their Rio names.
+  zap: 'whatsapp',
+  zapzap: 'whatsapp',
+  wpp: 'whatsapp',
+  whats: 'whatsapp',
+  watsapp: 'whatsapp',
+  busao: 'onibus',
+  buzao: 'onibus',
+  busu: 'onibus',
+  buzu: 'onibus',
+};
+
+/**
+ * Misspellings common enough in chat to be worth spelling right, beyond what the network's one-edit spell check finds
+ * (it leaves short words alone and cannot see a dropped syllable: "sado" for "saldo").
+ */
+const MISSPELLINGS: Readonly<Record<string, string>> = {
+  sado: 'saldo',
+  saudo: 'saldo',
+  sald: 'saldo',
+  cartau: 'cartao',
+  bloquia: 'bloqueia',
+  bloquea: 'bloqueia',
+  bloquiar: 'bloquear',
+  estrato: 'extrato',
+  documeto: 'documento',
+  recaregar: 'recarregar',
+  recarega: 'recarga',
+  senah: 'senha',
 };
 /** Words that carry no intent of their own; left in, their weights are noise learnt from whichever intent used them. */
 const FILLER = new Set(
-  'a o os as um uma uns umas no na nos nas do da dos das de em pra pro pras pros para e eu meu minha meus minhas ai ae la aqui ele ela isso esse essa ja ate com por favor'.split(
+  'a o os as um uma uns umas no na nos nas do da dos das de em pra pro pras pros para e eu meu minha meus minhas ai ae la aqui ele ela isso esse essa ja com por favor'.split(
     ' ',
   ),
 );
+
+/** Words after which an opening "para" is the preposition ("para que serve", "para o centro"). */
+const PREPOSITION_NEXT = new Set('que quem onde quando qual como o a os as um uma mim voce ela ele eles sempre'.split(' '));
+
+/**
+ * Words after which "ate" is "until" ("nao caiu ate agora", "ate quando vale"), not the farewell of "ate logo", "ate mais",
+ * "ate a proxima": only the farewell is left for the network.
+ */
+const UNTIL_NEXT = new Set('agora hoje ontem quando entao aqui o os dia que'.split(' '));
 
 /**
  * What the network sees: accent-free lower case, letters stretched for emphasis brought back ("saldooo", "oiii"),
@@ -306,9 +364,17 @@ export function prepareForNetwork(text: string): string {
     .map((word) => word.replace(/(\p{L})\1$/u, '$1'))
     // Diminutives are the same word to the network: "tchauzinho", "cartaozinho".
     .map((word) => (word.length > 7 ? word.replace(/zinh[oa]s?$/, '') : word))
-    .flatMap((word) => (SHORTHAND[word] ?? word).split(' '))
-    .filter((word) => word !== '' && !FILLER.has(word));
-  return tokens.join(' ');
+    .map((word) => MISSPELLINGS[word] ?? word)
+    .flatMap((word) => (SHORTHAND[word] ?? word).split(' '));
+  // "para", "para tudo", "para de perguntar": the verb opening a message is a stop, not the filler preposition of "para
+  // que serve" or "para o centro".
+  if (tokens[0] === 'para' && !PREPOSITION_NEXT.has(tokens[1] ?? '')) tokens[0] = 'parar';
+  // "falou" opening or closing a message is Rio's goodbye; the stemmer would make it "falar" (to speak: "falar com
+  // atendente", "to falando com uma pessoa?").
+  for (const i of [0, tokens.length - 1]) if (tokens[i] === 'falou' || tokens[i] === 'falow') tokens[i] = 'tchau';
+  return tokens
+    .filter((word, i) => word !== '' && !FILLER.has(word) && !(word === 'ate' && UNTIL_NEXT.has(tokens[i + 1] ?? '')))
+    .join(' ');
 }
 
 const words = (simple: string): number => (simple === '' ? 0 : simple.split(' ').length);
