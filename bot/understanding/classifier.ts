@@ -358,6 +358,8 @@ export function prepareForNetwork(text: string): string {
   const tokens = normalizeText(text)
     .replace(/(\p{L})\1{2,}/gu, '$1')
     .replace(/\be a[ie]\b/g, 'eai')
+    // "da pra" is "can one": both words are filler alone, together they make a question of what follows.
+    .replace(/\bda (pra|para)\b/g, 'possivel')
     .split(' ')
     // A number or a code carries no intent (the recognizers read it): "termina com 5590", "vence 5/8/29", "65 anos".
     .filter((word) => !/\d/.test(word))
