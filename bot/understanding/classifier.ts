@@ -341,14 +341,8 @@ const FILLER = new Set(
   ),
 );
 
-/** Words after which an opening "para" is the preposition ("para que serve", "para o centro"). */
-const PREPOSITION_NEXT = new Set('que quem onde quando qual como o a os as um uma mim voce ela ele eles sempre'.split(' '));
-
-/**
- * Words after which "ate" is "until" ("nao caiu ate agora", "ate quando vale"), not the farewell of "ate logo", "ate mais",
- * "ate a proxima": only the farewell is left for the network.
- */
-const UNTIL_NEXT = new Set('agora hoje ontem quando entao aqui o os dia que'.split(' '));
+/** Words after an opening "para" that make it the verb ("para tudo", "para de perguntar"), not "para salvar o rg". */
+const STOP_NEXT = new Set(['', 'para', 'tudo', 'ai', 'ae', 'de', 'com', 'por', 'pfv', 'isso', 'ja', 'agora', 'logo', 'mano']);
 
 /**
  * What the network sees: accent-free lower case, letters stretched for emphasis brought back ("saldooo", "oiii"),
@@ -360,6 +354,12 @@ export function prepareForNetwork(text: string): string {
     .replace(/\be a[ie]\b/g, 'eai')
     // "da pra" is "can one": both words are filler alone, together they make a question of what follows.
     .replace(/\bda (pra|para)\b/g, 'possivel')
+    // "ate" is the farewell of "ate logo", "ate a proxima", "ate"; elsewhere it is "until" ("vence ate 2030", "nao caiu
+    // ate agora") and carries no intent.
+    .replace(
+      /\bate\b(?! (logo|mais|amanha|breve|depois|ja|a proxima|a volta|outro dia|outra hora|semana|segunda|sexta)\b|$)/g,
+      '',
+    )
     .split(' ')
     // A number or a code carries no intent (the recognizers read it): "termina com 5590", "vence 5/8/29", "65 anos".
     .filter((word) => !/\d/.test(word))
@@ -369,14 +369,12 @@ export function prepareForNetwork(text: string): string {
     .map((word) => MISSPELLINGS[word] ?? word)
     .flatMap((word) => (SHORTHAND[word] ?? word).split(' '));
   // "para", "para tudo", "para de perguntar": the verb opening a message is a stop, not the filler preposition of "para
-  // que serve" or "para o centro".
-  if (tokens[0] === 'para' && !PREPOSITION_NEXT.has(tokens[1] ?? '')) tokens[0] = 'parar';
+  // salvar meu rg" nor the state of Pará.
+  if (tokens[0] === 'para' && STOP_NEXT.has(tokens[1] ?? '') && !/pará/i.test(text)) tokens[0] = 'parar';
   // "falou" opening or closing a message is Rio's goodbye; the stemmer would make it "falar" (to speak: "falar com
   // atendente", "to falando com uma pessoa?").
   for (const i of [0, tokens.length - 1]) if (tokens[i] === 'falou' || tokens[i] === 'falow') tokens[i] = 'tchau';
-  return tokens
-    .filter((word, i) => word !== '' && !FILLER.has(word) && !(word === 'ate' && UNTIL_NEXT.has(tokens[i + 1] ?? '')))
-    .join(' ');
+  return tokens.filter((word) => word !== '' && !FILLER.has(word)).join(' ');
 }
 
 const words = (simple: string): number => (simple === '' ? 0 : simple.split(' ').length);
