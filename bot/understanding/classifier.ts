@@ -219,7 +219,9 @@ const SHORTHAND: Readonly<Record<string, string>> = {
   td: 'tudo',
   tds: 'todos',
   blz: 'beleza',
-  vlw: 'valeu',
+  // "valeu" (thanks) and "vale" (is valid: "a cnh do app vale?") are one word to the stemmer: thanks keeps its shorthand.
+  valeu: 'vlw',
+  valew: 'vlw',
   obg: 'obrigado',
   obgd: 'obrigado',
   msm: 'mesmo',
@@ -286,13 +288,63 @@ const SHORTHAND: Readonly<Record<string, string>> = {
   bilhete: 'cartao',
   bilhetes: 'cartoes',
   passes: 'cartoes',
+  // Greetings shortened as typed on a phone.
+  bn: 'boa noite',
+  bdia: 'bom dia',
+  btarde: 'boa tarde',
+  ce: 'voce',
+  oce: 'voce',
+  qm: 'quem',
+  tmb: 'tambem',
+  tbem: 'tambem',
+  axo: 'acho',
+  nd: 'nada',
+  ent: 'entao',
+  porq: 'porque',
+  qlq: 'qualquer',
+  qq: 'qualquer',
+  fds: 'fim de semana',
+  hr: 'hora',
+  hrs: 'horas',
+  // WhatsApp and the bus by their Rio names.
+  zap: 'whatsapp',
+  zapzap: 'whatsapp',
+  wpp: 'whatsapp',
+  whats: 'whatsapp',
+  watsapp: 'whatsapp',
+  busao: 'onibus',
+  buzao: 'onibus',
+  busu: 'onibus',
+  buzu: 'onibus',
+};
+
+/**
+ * Misspellings common enough in chat to be worth spelling right, beyond what the network's one-edit spell check finds
+ * (it leaves short words alone and cannot see a dropped syllable: "sado" for "saldo").
+ */
+const MISSPELLINGS: Readonly<Record<string, string>> = {
+  sado: 'saldo',
+  saudo: 'saldo',
+  sald: 'saldo',
+  cartau: 'cartao',
+  bloquia: 'bloqueia',
+  bloquea: 'bloqueia',
+  bloquiar: 'bloquear',
+  estrato: 'extrato',
+  documeto: 'documento',
+  recaregar: 'recarregar',
+  recarega: 'recarga',
+  senah: 'senha',
 };
 /** Words that carry no intent of their own; left in, their weights are noise learnt from whichever intent used them. */
 const FILLER = new Set(
-  'a o os as um uma uns umas no na nos nas do da dos das de em pra pro pras pros para e eu meu minha meus minhas ai ae la aqui ele ela isso esse essa ja ate com por favor'.split(
+  'a o os as um uma uns umas no na nos nas do da dos das de em pra pro pras pros para e eu meu minha meus minhas ai ae la aqui ele ela isso esse essa ja com por favor'.split(
     ' ',
   ),
 );
+
+/** Words after an opening "para" that make it the verb ("para tudo", "para de perguntar"), not "para salvar o rg". */
+const STOP_NEXT = new Set(['', 'para', 'tudo', 'ai', 'ae', 'de', 'com', 'por', 'pfv', 'isso', 'ja', 'agora', 'logo', 'mano']);
 
 /**
  * What the network sees: accent-free lower case, letters stretched for emphasis brought back ("saldooo", "oiii"),
@@ -302,15 +354,29 @@ export function prepareForNetwork(text: string): string {
   const tokens = normalizeText(text)
     .replace(/(\p{L})\1{2,}/gu, '$1')
     .replace(/\be a[ie]\b/g, 'eai')
+    // "da pra" is "can one": both words are filler alone, together they make a question of what follows.
+    .replace(/\bda (pra|para)\b/g, 'possivel')
+    // "ate" is the farewell of "ate logo", "ate a proxima", "ate"; elsewhere it is "until" ("vence ate 2030", "nao caiu
+    // ate agora") and carries no intent.
+    .replace(
+      /\bate\b(?! (logo|mais|amanha|breve|depois|ja|a proxima|a volta|outro dia|outra hora|semana|segunda|sexta)\b|$)/g,
+      '',
+    )
     .split(' ')
     // A number or a code carries no intent (the recognizers read it): "termina com 5590", "vence 5/8/29", "65 anos".
     .filter((word) => !/\d/.test(word))
     .map((word) => word.replace(/(\p{L})\1$/u, '$1'))
     // Diminutives are the same word to the network: "tchauzinho", "cartaozinho".
     .map((word) => (word.length > 7 ? word.replace(/zinh[oa]s?$/, '') : word))
-    .flatMap((word) => (SHORTHAND[word] ?? word).split(' '))
-    .filter((word) => word !== '' && !FILLER.has(word));
-  return tokens.join(' ');
+    .map((word) => MISSPELLINGS[word] ?? word)
+    .flatMap((word) => (SHORTHAND[word] ?? word).split(' '));
+  // "para", "para tudo", "para de perguntar": the verb opening a message is a stop, not the filler preposition of "para
+  // salvar meu rg" nor the state of Pará.
+  if (tokens[0] === 'para' && STOP_NEXT.has(tokens[1] ?? '') && !/pará/i.test(text)) tokens[0] = 'parar';
+  // "falou" opening or closing a message is Rio's goodbye; the stemmer would make it "falar" (to speak: "falar com
+  // atendente", "to falando com uma pessoa?").
+  for (const i of [0, tokens.length - 1]) if (tokens[i] === 'falou' || tokens[i] === 'falow') tokens[i] = 'tchau';
+  return tokens.filter((word) => word !== '' && !FILLER.has(word)).join(' ');
 }
 
 const words = (simple: string): number => (simple === '' ? 0 : simple.split(' ').length);

@@ -418,7 +418,13 @@ export class Recognizers {
   /** A Brazilian state by name or UF code ("rio de janeiro", "RJ", "de sao paulo"). */
   state(text: string): string | null {
     const simple = normalizeText(text);
-    for (const [name, code] of STATE_NAMES) if (new RegExp(`\\b${name}\\b`).test(simple)) return code;
+    for (const [name, code] of STATE_NAMES) {
+      if (!new RegExp(`\\b${name}\\b`).test(simple)) continue;
+      // Without its accent "para" is the preposition ("salvar meu rg para nao perder"): Pará only written "Pará", as a
+      // whole answer or after "do" / "estado do".
+      if (name === 'para' && !/pará/i.test(text) && !/^(o |do |estado do )?para$|\bdo para\b/.test(simple)) continue;
+      return code;
+    }
     const tokens = words(simple);
     for (const token of tokens) {
       const code = token.toUpperCase();

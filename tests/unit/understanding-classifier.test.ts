@@ -1,4 +1,10 @@
-import { IntentClassifier, readsAsVague, type Expecting, type PromptOption } from '../../bot/understanding/classifier';
+import {
+  IntentClassifier,
+  prepareForNetwork,
+  readsAsVague,
+  type Expecting,
+  type PromptOption,
+} from '../../bot/understanding/classifier';
 
 /**
  * The intent classifier on citizen texts from issue 17, read at the prompt they answer. Each case is one the rules of
@@ -238,4 +244,20 @@ describe('answers at a prompt', () => {
     const text = 'po mermao bloqueia meu passe q roubaram';
     expect((await other.classify(text)).ranked).toEqual((await classifier.classify(text)).ranked);
   });
+});
+
+describe('text preparation for the network', () => {
+  it.each([
+    ['ate logo', 'ate logo'],
+    ['vence ate 10/04/2031', 'vence'],
+    ['nao caiu ate agora', 'nao caiu agora'],
+    ['para tudo', 'parar tudo'],
+    ['para salvar meu rg', 'salvar rg'],
+    ['valeu', 'vlw'],
+    ['a cnh do app vale?', 'cnh ap vale'],
+    ['falou', 'tchau'],
+    ['da pra recarregar', 'possivel recarregar'],
+    ['bn', 'boa noite'],
+    ['sado do busao', 'saldo onibus'],
+  ])('"%s" reads "%s"', (text, prepared) => expect(prepareForNetwork(text)).toBe(prepared));
 });

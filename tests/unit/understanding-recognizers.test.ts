@@ -148,6 +148,8 @@ describe('states, link codes and money', () => {
   ])('"%s" is %s', (text, uf) => expect(recognizers.state(text)).toBe(uf));
   it('"rio grande" alone names no state', () => expect(recognizers.state('rio grande')).toBeNull());
   it('"to" in a sentence is not Tocantins', () => expect(recognizers.state('to sem tempo agora')).toBeNull());
+  it('the preposition "para" is not Pará', () => expect(recognizers.state('quero salvar meu rg para nao perder')).toBeNull());
+  it.each(['Pará', 'para', 'rg do para'])('"%s" names Pará', (text) => expect(recognizers.state(text)).toBe('PA'));
   it.each([
     ['vincular k7mp-2qrt', 'K7MP2QRT'],
     ['VINCULAR ABCD 2345', 'ABCD2345'],
