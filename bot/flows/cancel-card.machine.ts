@@ -115,6 +115,7 @@ export function createCancelCardMachine(ports: WalletPorts) {
       namedInactive: ({ context }) => namedInactive(context, context.named) !== null,
       namedActive: ({ context }) => cardNamed(context.cards, context.named) !== null,
       reasonKnown: ({ context }) => context.reason !== null,
+      unsureReason: ({ event }) => event.type === 'INPUT' && event.utterance.unsureReason === true,
       validReason: ({ event }) => event.type === 'INPUT' && reasonIn(event.utterance) !== null,
       saidYes: ({ event }) => event.type === 'INPUT' && event.utterance.yesNo === true,
       saidNo: ({ event }) => event.type === 'INPUT' && event.utterance.yesNo === false,
@@ -190,7 +191,11 @@ export function createCancelCardMachine(ports: WalletPorts) {
           at: 'block.reason',
           options: text.REASONS.map((r) => ({ intent: 'inform', slots: { blockReason: r.value }, label: r.label })),
         },
-        answers: [{ guard: 'validReason', target: 'confirm', actions: 'pickReason' }],
+        answers: [
+          { guard: 'validReason', target: 'confirm', actions: 'pickReason' },
+          // Not knowing whether it was lost or stolen: asked which, never guessed (see UNSURE_REASON); not a miss.
+          { guard: 'unsureReason', actions: [{ type: 'sayText', params: { text: text.UNSURE_REASON } }, 'askReason'] },
+        ],
         invalid: { type: 'sayText', params: { text: text.INVALID.reason } },
         help: { type: 'sayText', params: { text: text.HELP.reason } },
         back: [{ guard: 'severalCards', target: 'pick' }, { actions: 'askReason' }],

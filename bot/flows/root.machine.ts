@@ -361,6 +361,8 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         event.utterance.intent === null &&
         event.utterance.command === null &&
         event.utterance.act !== 'faq' &&
+        // A goodbye is answered as one: the paused flow waits for the next visit.
+        event.utterance.act !== 'goodbye' &&
         event.utterance.faqFirst !== true,
       isMenu: ({ event }) => command(event)?.type === 'menu',
       isHelp: ({ event }) => command(event)?.type === 'help',
@@ -636,6 +638,13 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
                 'dropPaused',
                 { type: 'sayMenu', params: { lead: say.MENU_LEADS.choose } },
               ],
+            },
+            {
+              // "tchau", "flw", "deixa pra depois": not now. The paused flow stays kept for the next visit, and is not
+              // offered again in the same breath.
+              guard: { type: 'says', params: { acts: ['goodbye'] } },
+              target: 'menu',
+              actions: ['rememberCitizen', 'forgetPausedValue', { type: 'sayPaused', params: { why: 'goodbye' } }],
             },
             {
               guard: 'isCancel',

@@ -22,6 +22,9 @@ export const DIGRESSION_THRESHOLD = 0.7;
  */
 export const OWN = /\b(meu|meus|minha|minhas|tenho|comigo|nele|nela|dele|dela|salvei|guardei|cadastrei)\b/;
 
+/** Verbs of showing or listing: "mostra meus documentos", "quero ver os documentos", "lista meus docs". */
+const SHOW = /\b(mostr\w*|ver|ve|veja|list\w*|exib\w*|abr(e|ir))\b/;
+
 /** The least probability of a one-word goodbye for it to pause the flow ("tchau" at the number step). */
 const LONE_GOODBYE = 0.9;
 
@@ -93,7 +96,14 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   // Words about what the flow is about describe the answer: where a card is picked, "o que tem mais saldo" or "qual
   // cartao?" name a card; while a document is saved, "nao tenho a cnh aqui comigo" talks about it, not to list them.
   if (CARD_STEPS.has(expecting.at) && CARD_LOOKUPS.has(intent)) return null;
-  if (expecting.at.startsWith('save.') && intent === 'list_documents' && !looksLikeQuestion(text)) return null;
+  // "mostra meus documentos primeiro" asks to see them, with a verb of showing: that is the request.
+  if (
+    expecting.at.startsWith('save.') &&
+    intent === 'list_documents' &&
+    !looksLikeQuestion(text) &&
+    !SHOW.test(normalizeText(text))
+  )
+    return null;
   // A request worded as a question, about nothing of the citizen's own, is a question: "depois consigo pegar outro cartao
   // com o mesmo saldo?" asks how things work, not for the balance; "qual a diferenca de perda e roubo?" wants no card
   // blocked. "quanto tem no meu cartao?" is the citizen's own balance: a request. Blocking is asked for, not asked
