@@ -21,6 +21,8 @@ interface CancelCardContext {
   named: CardRef | null;
   cardId: string | null;
   reason: BlockReason | null;
+  /** The request said the citizen does not know whether it was lost or stolen: told so when the reason is asked. */
+  reasonUnsure?: boolean;
   failures: number;
 }
 
@@ -60,7 +62,14 @@ export function createCancelCardMachine(ports: WalletPorts) {
     types: {
       context: {} as CancelCardContext,
       // `resume`: read by `resumable` (bot/flows/pause.ts), which starts the flow at a paused step.
-      input: {} as { citizenId: string; keyPrefix: string; channel: string; card?: CardRef; reason?: BlockReason } & ResumeInput,
+      input: {} as {
+        citizenId: string;
+        keyPrefix: string;
+        channel: string;
+        card?: CardRef;
+        reason?: BlockReason;
+        unsureReason?: boolean;
+      } & ResumeInput,
       events: {} as FlowEvent,
     },
     actions: {
@@ -115,7 +124,8 @@ export function createCancelCardMachine(ports: WalletPorts) {
       namedInactive: ({ context }) => namedInactive(context, context.named) !== null,
       namedActive: ({ context }) => cardNamed(context.cards, context.named) !== null,
       reasonKnown: ({ context }) => context.reason !== null,
-      unsureReason: ({ event }) => event.type === 'INPUT' && event.utterance.unsureReason === true,
+      unsureReason: ({ event }) => event.type === 'INPUT' && event.utterance.slots.unsureReason === true,
+      requestUnsure: ({ context }) => context.reasonUnsure === true,
       validReason: ({ event }) => event.type === 'INPUT' && reasonIn(event.utterance) !== null,
       saidYes: ({ event }) => event.type === 'INPUT' && event.utterance.yesNo === true,
       saidNo: ({ event }) => event.type === 'INPUT' && event.utterance.yesNo === false,
@@ -140,6 +150,7 @@ export function createCancelCardMachine(ports: WalletPorts) {
       named: input.card ?? null,
       cardId: null,
       reason: input.reason ?? null,
+      reasonUnsure: input.unsureReason === true,
       failures: 0,
     }),
     initial: 'loading',
@@ -173,7 +184,12 @@ export function createCancelCardMachine(ports: WalletPorts) {
         ],
       },
       afterCard: {
-        always: [{ guard: 'reasonKnown', target: 'confirm' }, { target: 'reason' }],
+        always: [
+          { guard: 'reasonKnown', target: 'confirm' },
+          // "nao sei se perdi ou se roubaram meu cartao": the doubt is answered before the reason is asked.
+          { guard: 'requestUnsure', target: 'reason', actions: { type: 'sayText', params: { text: text.UNSURE_REASON } } },
+          { target: 'reason' },
+        ],
       },
       pick: promptState({
         ask: 'askPick',

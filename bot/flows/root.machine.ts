@@ -1117,6 +1117,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
                 channel: context.conversation.channel,
                 card: context.request?.card,
                 reason: context.request?.blockReason,
+                unsureReason: context.request?.unsureReason,
                 resume: context.resumeFrom?.flow === 'cancelCard' ? context.resumeFrom : undefined,
               }),
               onDone: '#root.finished',

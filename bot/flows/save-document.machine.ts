@@ -185,7 +185,11 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       })),
       askConfirm: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: summary(context) })),
       sayText: sendParent((_, params: { text: string }): SayEvent => ({ type: 'SAY', message: { text: params.text } })),
+      // "nao tenho o numero agora" is no mistyped number: where to find it is said instead.
       sayNumberError: sendParent(({ context, event }): SayEvent => {
+        if (heard(event)?.notAtHand) {
+          return { type: 'SAY', message: { text: text.notAtHand('number', typeOf(context)?.shortLabel ?? '') } };
+        }
         const result = context.type ? checkNumber(context, numberText(context, event)) : null;
         return { type: 'SAY', message: { text: result && !result.ok ? result.message : text.INVALID.number } };
       }),
@@ -193,7 +197,10 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       sayExpiryProblem: sendParent(({ context, event }): SayEvent => ({
         type: 'SAY',
         message: {
-          text: skips(event) ? text.expiryRequired(typeOf(context)?.shortLabel ?? '') : text.INVALID.expiresAt,
+          text:
+            skips(event) || heard(event)?.notAtHand
+              ? text.notAtHand('expiry', typeOf(context)?.shortLabel ?? '')
+              : text.INVALID.expiresAt,
         },
       })),
       sayIssuerStateProblem: sendParent(({ event }): SayEvent => ({

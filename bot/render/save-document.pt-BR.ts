@@ -108,10 +108,15 @@ export const INVALID = {
 export const FILE_COMES_LATER =
   'Tudo bem, a foto não é obrigatória: no próximo passo você pode pular. Agora eu preciso da data de validade.';
 
-/** "nao sei", "agora nao tenho" where a date the type requires is asked: where to find it, and how to leave it for later. */
-export function expiryRequired(shortLabel: string): string {
+/**
+ * "nao sei", "nao tenho o numero agora" where a value the document needs is asked (its number, a required date): where to
+ * find it, and how to leave it for later with what was typed kept.
+ */
+export function notAtHand(what: 'number' | 'expiry', shortLabel: string): string {
+  const value = what === 'number' ? 'O número' : 'A data de validade';
   return (
-    `A data de validade é obrigatória para ${shortLabel}: ela está impressa no documento. ` +
+    `${value} ${what === 'number' ? 'é obrigatório' : 'é obrigatória'} para salvar o documento (${shortLabel}): ` +
+    `${what === 'number' ? 'ele está impresso' : 'ela está impressa'} no documento. ` +
     'Se não estiver com ele agora, escreva "deixa pra depois" e eu guardo o que você já informou.'
   );
 }

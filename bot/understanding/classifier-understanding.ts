@@ -15,7 +15,7 @@ import type { Command, Understanding, Utterance } from './index';
 import { utteranceOf } from './rules';
 import { parseNoticeRequest } from './notice-settings';
 import { normalizeText } from '../../src/faq/text';
-import { saysNoFile, unsureOfReason } from './recognizers';
+import { saysNoFile, saysNotAtHand } from './recognizers';
 
 /** The least probability a part of a message needs to count as a request of its own. */
 const SURE_PART = 0.6;
@@ -209,7 +209,7 @@ export class ClassifierUnderstanding implements Understanding {
       documentType: slots.documentType ?? null,
       skip: act === 'skip',
       ...(saysNoFile(text) ? { noFile: true } : {}),
-      ...(expecting.at === 'block.reason' && unsureOfReason(text) ? { unsureReason: true } : {}),
+      ...(saysNotAtHand(text) ? { notAtHand: true } : {}),
       act,
       confident,
       slots: several ? several[0].slots : slots,

@@ -519,7 +519,7 @@ export class IntentClassifier {
       const stepValue = this.stepValue(text, expecting);
       if (stepValue) return decided('inform', stepValue);
       // "nao sei se perdi ou roubaram" answers the reason step, with a doubt the flow resolves: not a call for help.
-      if (at === 'block.reason' && unsureOfReason(text)) return decided('inform');
+      if (at === 'block.reason' && unsureOfReason(text)) return decided('inform', { unsureReason: true });
     }
 
     // A confirmation blocks a card or saves a document: a yes asked back as a question ("pode ser?", "ok?", "sim, mas
@@ -722,6 +722,7 @@ export class IntentClassifier {
     if (intent === 'block_card') {
       const reason = r.blockReason(text);
       if (reason) slots.blockReason = reason;
+      if (unsureOfReason(text)) slots.unsureReason = true;
     }
     if (intent === 'save_document' || intent === 'list_documents') {
       const found = r.documentType(text);

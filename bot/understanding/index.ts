@@ -80,11 +80,8 @@ export interface Utterance {
    * step that skips it; elsewhere it answers nothing asked there. Absent: no.
    */
   noFile?: boolean;
-  /**
-   * At the block reason step, the citizen does not know whether the card was lost or stolen ("perdi ou roubaram nao
-   * sei", "nao sei"): no reason is taken from it. Absent: no.
-   */
-  unsureReason?: boolean;
+  /** The message says the value asked is not known or not at hand ("nao tenho o numero agora", "nao lembro"). Absent: no. */
+  notAtHand?: boolean;
   /** False when the reading is too weak to act on: the bot never guesses from it. */
   confident: boolean;
   /** Values the message carries: a card, a block reason, a document type, number or name, a date, a state. */

@@ -33,6 +33,8 @@ export interface Slots {
   documentLabel?: string;
   card?: CardRef;
   blockReason?: BlockReason;
+  /** The citizen does not know whether the card was lost or stolen ("perdi ou roubaram nao sei"): no reason is taken. */
+  unsureReason?: boolean;
   /** YYYY-MM-DD, or YYYY-MM when only a month was given. In a request to save a document, only its validity. */
   date?: string;
   /** UF code. */
@@ -137,6 +139,16 @@ const NOT_NOW =
 export function saysNoFile(text: string): boolean {
   const simple = normalizeText(text);
   return FILE_WORDS.test(simple) && NOT_NOW.test(simple);
+}
+
+/** Saying a value is not known or not at hand: "nao tenho o numero agora", "nao lembro", "nao to com ele", "esqueci". */
+const NOT_AT_HAND =
+  /\b(nao tenho|nao to com|nao estou com|nao ta comigo|nao esta comigo|nao sei|sei la|nao lembro|esqueci|nao acho|nao achei)\b/;
+
+/** Whether the text says the value asked is not known or not at hand, giving none (no digit in it). */
+export function saysNotAtHand(text: string): boolean {
+  const simple = normalizeText(text);
+  return !/\d/.test(simple) && NOT_AT_HAND.test(simple);
 }
 
 // ---------------------------------------------------------------------------------------------------------- states

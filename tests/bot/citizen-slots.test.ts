@@ -80,7 +80,7 @@ describe('no photo now', () => {
       ['sem foto', [/a foto não é obrigatória/, ASKS_EXPIRY]],
       // Two of them would be two misses and the third pauses the flow: they are not counted.
       ['depois mando a foto', [/a foto não é obrigatória/, ASKS_EXPIRY]],
-      ['agora nao tenho', [/A data de validade é obrigatória para CNH/, /deixa pra depois/, ASKS_EXPIRY]],
+      ['agora nao tenho', [/A data de validade é obrigatória para salvar o documento \(CNH\)/, /deixa pra depois/, ASKS_EXPIRY]],
       ['10/10/2030', [ASKS_ATTACHMENT]],
       ['depois mando a foto', [/Confira os dados/, /Arquivo:\S* nenhum/, /Posso salvar/]],
       ['sim', [/Documento salvo/, MENU]],
@@ -88,6 +88,20 @@ describe('no photo now', () => {
     const saved = await savedDocuments(citizenId);
     expect(saved).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
     expect(String(saved[0].expiresAt)).toContain('2030-10-10');
+  });
+});
+
+describe('a value not at hand', () => {
+  it('"nao tenho o numero agora" is told where the number is and how to leave it for later, which keeps the type', async () => {
+    const { citizenId, bot } = await linkedBot();
+    await play(bot, [
+      ['quero salvar minha cnh', [ASKS_NUMBER]],
+      ['nao tenho o numero agora', [/O número é obrigatório para salvar o documento \(CNH\)/, /deixa pra depois/, ASKS_NUMBER]],
+      ['deixa pra depois', [/guardei o que já informou/]],
+      ['continuar', [/continuar de onde paramos/, ASKS_NUMBER]],
+      [cnh.numberExample, [ASKS_EXPIRY]],
+    ]);
+    expect(await savedDocuments(citizenId)).toEqual([]);
   });
 });
 
@@ -161,6 +175,18 @@ describe('blocking, with what citizens say', () => {
       ['sim', [/bloqueado/]],
     ]);
     expect(await cardsOf(citizenId)).toEqual({ '4868': { status: 'blocked', reason: 'lost' } });
+  });
+
+  it('"nao sei se perdi ou se roubaram meu cartao" asked at the menu: the doubt is answered as the reason is asked', async () => {
+    const citizenId = await citizenWithCards(['4868']);
+    const { bot } = await linkedBot(citizenId);
+    await play(bot, [['nao sei se perdi ou se roubaram meu cartao', [/Tudo bem não ter certeza/, /Qual o motivo/]]]);
+    expect(await cardsOf(citizenId)).toEqual({ '4868': ACTIVE });
+    await play(bot, [
+      ['2', [/Confirma o bloqueio do cartão •••• 4868 por roubo ou furto\?/]],
+      ['sim', [/bloqueado/]],
+    ]);
+    expect(await cardsOf(citizenId)).toEqual({ '4868': { status: 'blocked', reason: 'stolen' } });
   });
 
   it('"o que termina em 12" and "o final 68" name a card by its last digits; digits two cards end in name none', async () => {
