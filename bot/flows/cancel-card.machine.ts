@@ -101,6 +101,12 @@ export function createCancelCardMachine(ports: WalletPorts) {
         const card = event.type === 'INPUT' ? namedInactive(context, event.utterance.slots.card ?? null) : null;
         return { type: 'SAY', message: { text: text.cardNotActive(card?.masked ?? '', card?.status ?? 'blocked') } };
       }),
+      sayReasonProblem: sendParent(({ event }): SayEvent => ({
+        type: 'SAY',
+        message: {
+          text: event.type === 'INPUT' && event.utterance.slots.unsureReason ? text.UNSURE_REASON : text.INVALID.reason,
+        },
+      })),
       pickOnlyCard: assign({ cardId: ({ context }) => context.cards[0]?.id ?? null }),
       pickCard: assign({
         cardId: ({ context, event }) => (event.type === 'INPUT' ? (cardIn(context, event.utterance)?.id ?? null) : null),
@@ -124,7 +130,6 @@ export function createCancelCardMachine(ports: WalletPorts) {
       namedInactive: ({ context }) => namedInactive(context, context.named) !== null,
       namedActive: ({ context }) => cardNamed(context.cards, context.named) !== null,
       reasonKnown: ({ context }) => context.reason !== null,
-      unsureReason: ({ event }) => event.type === 'INPUT' && event.utterance.slots.unsureReason === true,
       requestUnsure: ({ context }) => context.reasonUnsure === true,
       validReason: ({ event }) => event.type === 'INPUT' && reasonIn(event.utterance) !== null,
       saidYes: ({ event }) => event.type === 'INPUT' && event.utterance.yesNo === true,
@@ -207,12 +212,10 @@ export function createCancelCardMachine(ports: WalletPorts) {
           at: 'block.reason',
           options: text.REASONS.map((r) => ({ intent: 'inform', slots: { blockReason: r.value }, label: r.label })),
         },
-        answers: [
-          { guard: 'validReason', target: 'confirm', actions: 'pickReason' },
-          // Not knowing whether it was lost or stolen: asked which, never guessed (see UNSURE_REASON); not a miss.
-          { guard: 'unsureReason', actions: [{ type: 'sayText', params: { text: text.UNSURE_REASON } }, 'askReason'] },
-        ],
-        invalid: { type: 'sayText', params: { text: text.INVALID.reason } },
+        answers: [{ guard: 'validReason', target: 'confirm', actions: 'pickReason' }],
+        // Not knowing whether it was lost or stolen is no reason: asked which, never guessed (see UNSURE_REASON). Still a
+        // miss, so a citizen who cannot say is not asked forever: the flow pauses with the card kept.
+        invalid: 'sayReasonProblem',
         help: { type: 'sayText', params: { text: text.HELP.reason } },
         back: [{ guard: 'severalCards', target: 'pick' }, { actions: 'askReason' }],
       }),

@@ -90,7 +90,6 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   namedActive: 'the card named is active',
   reasonKnown: 'the request said the reason',
   validReason: 'the answer is a block reason',
-  unsureReason: 'the citizen does not know whether the card was lost or stolen',
   requestUnsure: 'the request said the citizen does not know whether it was lost or stolen',
   saidYes: 'the citizen confirmed',
   saidNo: 'the citizen declined',

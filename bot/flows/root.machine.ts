@@ -147,8 +147,8 @@ const OFFER_CHOICES = [pause.CONTINUE, pause.DROP];
 
 /**
  * While a flow waits for an answer: a question is answered from the FAQ and the same step asked again; a new request
- * is served with the flow paused, and offered back after; a goodbye pauses it. None counts as a miss. Only the
- * pausable flows (bot/flows/pause.ts) have these.
+ * is served with the flow paused, and offered back after; a goodbye pauses it; a moment asked for is waited. None
+ * counts as a miss. Only the pausable flows (bot/flows/pause.ts) have these.
  */
 const DIGRESSIONS = [
   {
@@ -165,6 +165,11 @@ const DIGRESSIONS = [
     guard: { type: 'digresses', params: { kind: 'aside' } },
     target: '#root.resuming',
     actions: ['rememberCitizen', 'pauseFlow', { type: 'enqueue', params: { message: { text: pause.ASIDE } } }],
+  },
+  {
+    // A moment asked for: the step stays as it is, and is answered when the citizen is back.
+    guard: { type: 'digresses', params: { kind: 'wait' } },
+    actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: pause.WAITING } } }],
   },
   {
     guard: { type: 'digresses', params: { kind: 'goodbye' } },

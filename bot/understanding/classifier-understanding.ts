@@ -10,7 +10,7 @@ import {
   type Expecting,
   type IntentName,
 } from './classifier';
-import { digressionOf, OWN } from './digression';
+import { asksToWait, digressionOf, OWN } from './digression';
 import type { Command, Understanding, Utterance } from './index';
 import { utteranceOf } from './rules';
 import { parseNoticeRequest } from './notice-settings';
@@ -150,6 +150,24 @@ export class ClassifierUnderstanding implements Understanding {
 
   async parse(text: string, expecting: Expecting = { at: 'menu' }): Promise<Utterance> {
     const rules = utteranceOf(text);
+    // "pera vou pegar o documento": a moment asked at a step, read as nothing else ("pera" is a "no" at a confirmation
+    // to the network, "espera" a "voltar").
+    if (asksToWait(expecting, text)) {
+      return {
+        ...rules,
+        command: null,
+        intent: null,
+        yesNo: null,
+        number: null,
+        date: null,
+        documentType: null,
+        skip: false,
+        act: 'out_of_context',
+        digression: 'wait',
+        confident: true,
+        slots: {},
+      };
+    }
     const understood = await this.classifier.classify(text, expecting);
     const { intent: act, confident, slots } = understood;
     // The menu's options by number, label or one distinctive word ("saldo"): what the citizen sees is never guessed.

@@ -518,8 +518,10 @@ export class IntentClassifier {
     if (!stopsValue) {
       const stepValue = this.stepValue(text, expecting);
       if (stepValue) return decided('inform', stepValue);
-      // "nao sei se perdi ou roubaram" answers the reason step, with a doubt the flow resolves: not a call for help.
-      if (at === 'block.reason' && unsureOfReason(text)) return decided('inform', { unsureReason: true });
+      // "nao sei se perdi ou roubaram" answers the reason step, with a doubt the flow resolves: not a call for help. A bare
+      // "sei la" answers nothing, with the same doubt.
+      if (at === 'block.reason' && unsureOfReason(text))
+        return decided(DONT_KNOW.test(simple) ? 'out_of_context' : 'inform', { unsureReason: true });
     }
 
     // A confirmation blocks a card or saves a document: a yes asked back as a question ("pode ser?", "ok?", "sim, mas

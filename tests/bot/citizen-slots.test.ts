@@ -105,6 +105,27 @@ describe('a value not at hand', () => {
   });
 });
 
+describe('a moment asked for', () => {
+  it('"peraí vou pegar" at the number step is waited, not a miss; "pera" at the block confirmation is no "no" and blocks nothing', async () => {
+    const citizenId = await citizenWithCards(['4868']);
+    const { bot } = await linkedBot(citizenId);
+    await play(bot, [
+      ['quero salvar minha cnh', [ASKS_NUMBER]],
+      ['hmm peraí vou pegar', [/fico aguardando/]],
+      ['um minutinho', [/fico aguardando/]],
+      // Two misses would have been counted: a third wrong answer would pause the flow. It is a first miss only.
+      ['abc', [/Número de CNH inválido/, ASKS_NUMBER]],
+      [cnh.numberExample, [ASKS_EXPIRY]],
+      ['cancelar', [/Nada foi salvo|cancelei/i]],
+      ['perdi meu cartao', [/Confirma o bloqueio do cartão •••• 4868 por perda\?/]],
+      ['pera', [/fico aguardando/]],
+    ]);
+    expect(await cardsOf(citizenId)).toEqual({ '4868': ACTIVE });
+    await play(bot, [['sim', [/bloqueado/]]]);
+    expect(await cardsOf(citizenId)).toEqual({ '4868': { status: 'blocked', reason: 'lost' } });
+  });
+});
+
 describe('the offer of a paused flow', () => {
   it('"tchau", "flw" and "deixa pra depois" keep the paused save and say goodbye, instead of asking again', async () => {
     const { citizenId, bot } = await linkedBot();
@@ -167,7 +188,6 @@ describe('blocking, with what citizens say', () => {
       ['quero bloquear meu cartao', [/Qual o motivo/]],
       ['perdi ou roubaram nao sei', [/Tudo bem não ter certeza/, /Qual o motivo/]],
       ['nao sei se perdi ou roubaram', [/Tudo bem não ter certeza/, /Qual o motivo/]],
-      ['nao sei', [/Tudo bem não ter certeza/, /Qual o motivo/]],
     ]);
     expect(await cardsOf(citizenId)).toEqual({ '4868': ACTIVE });
     await play(bot, [
