@@ -428,6 +428,17 @@ export class Recognizers {
     // "5 agosto 2029", "05/ago/2029", "5 de agosto 2029": the month by name, "de" left out.
     const named = /\b(\d{1,2})(?: de)? ([a-z]{3,9})(?: de)? (\d{4})\b/.exec(spaced);
     if (named && monthOf(named[2])) return isoDay(Number(named[3]), monthOf(named[2])!, Number(named[1]));
+    // "dez do dez de 2030", "cinco de agosto de 2029": the day in words, as voice typing writes it, and the month in words
+    // after "do" ("do dez" is October, as "do 10") or by name after "de". Before the month alone, which would read
+    // "dez de 2030" as December.
+    const spoken = /\b([a-z]+(?: e [a-z]+)?) (do|de) ([a-z]+(?: e [a-z]+)?|\d{1,2}) d[eo] (\d{4}|\d{2})\b/.exec(spaced);
+    if (spoken) {
+      const day = this.number(spoken[1]);
+      const month =
+        spoken[2] === 'do' ? (/^\d+$/.test(spoken[3]) ? Number(spoken[3]) : this.number(spoken[3])) : monthOf(spoken[3]);
+      const date = day && month && Number.isInteger(day) ? isoDay(fullYear(spoken[4]), month, day) : null;
+      if (date) return date;
+    }
     const monthYear = /\b([a-z]{3,9}|\d{1,2})(?: de| do)? (\d{4})\b/.exec(spaced);
     if (monthYear) {
       const month = /^\d+$/.test(monthYear[1]) ? Number(monthYear[1]) : monthOf(monthYear[1]);

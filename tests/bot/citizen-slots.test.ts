@@ -81,7 +81,8 @@ describe('no photo now', () => {
       // Two of them would be two misses and the third pauses the flow: they are not counted.
       ['depois mando a foto', [/a foto não é obrigatória/, ASKS_EXPIRY]],
       ['agora nao tenho', [/A data de validade é obrigatória para salvar o documento \(CNH\)/, /deixa pra depois/, ASKS_EXPIRY]],
-      ['10/10/2030', [ASKS_ATTACHMENT]],
+      // Voice typing writes the day in words: "dez do dez" is 10/10, not December.
+      ['DEZ DO DEZ DE 2030', [ASKS_ATTACHMENT]],
       ['depois mando a foto', [/Confira os dados/, /Arquivo:\S* nenhum/, /Posso salvar/]],
       ['sim', [/Documento salvo/, MENU]],
     ]);

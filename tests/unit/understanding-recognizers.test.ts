@@ -143,6 +143,17 @@ describe('Brazilian dates', () => {
   );
 });
 
+describe('dates with the day in words', () => {
+  it.each([
+    ['dez do dez de 2030', '2030-10-10'],
+    ['vinte e cinco do doze de 2031', '2031-12-25'],
+    ['cinco de agosto de 2029', '2029-08-05'],
+    ['vence dia dez do onze de 2030', '2030-11-10'],
+  ])('"%s" is %s', (text, iso) => expect(recognizers.date(text)).toBe(iso));
+  it('"dez de 2030" stays December: a month and a year', () => expect(recognizers.date('dez de 2030')).toBe('2030-12'));
+  it('a day that does not exist is no date', () => expect(recognizers.date('trinta do dois de 2030')).toBeNull());
+});
+
 describe('document numbers and types', () => {
   it.each([
     ['meu cpf é 174.063.966-94', '17406396694'],
