@@ -21,6 +21,8 @@ interface CancelCardContext {
   named: CardRef | null;
   cardId: string | null;
   reason: BlockReason | null;
+  /** The request said the citizen does not know whether it was lost or stolen: told so when the reason is asked. */
+  reasonUnsure?: boolean;
   failures: number;
 }
 
@@ -60,7 +62,14 @@ export function createCancelCardMachine(ports: WalletPorts) {
     types: {
       context: {} as CancelCardContext,
       // `resume`: read by `resumable` (bot/flows/pause.ts), which starts the flow at a paused step.
-      input: {} as { citizenId: string; keyPrefix: string; channel: string; card?: CardRef; reason?: BlockReason } & ResumeInput,
+      input: {} as {
+        citizenId: string;
+        keyPrefix: string;
+        channel: string;
+        card?: CardRef;
+        reason?: BlockReason;
+        unsureReason?: boolean;
+      } & ResumeInput,
       events: {} as FlowEvent,
     },
     actions: {
@@ -92,6 +101,12 @@ export function createCancelCardMachine(ports: WalletPorts) {
         const card = event.type === 'INPUT' ? namedInactive(context, event.utterance.slots.card ?? null) : null;
         return { type: 'SAY', message: { text: text.cardNotActive(card?.masked ?? '', card?.status ?? 'blocked') } };
       }),
+      sayReasonProblem: sendParent(({ event }): SayEvent => ({
+        type: 'SAY',
+        message: {
+          text: event.type === 'INPUT' && event.utterance.slots.unsureReason ? text.UNSURE_REASON : text.INVALID.reason,
+        },
+      })),
       pickOnlyCard: assign({ cardId: ({ context }) => context.cards[0]?.id ?? null }),
       pickCard: assign({
         cardId: ({ context, event }) => (event.type === 'INPUT' ? (cardIn(context, event.utterance)?.id ?? null) : null),
@@ -115,6 +130,7 @@ export function createCancelCardMachine(ports: WalletPorts) {
       namedInactive: ({ context }) => namedInactive(context, context.named) !== null,
       namedActive: ({ context }) => cardNamed(context.cards, context.named) !== null,
       reasonKnown: ({ context }) => context.reason !== null,
+      requestUnsure: ({ context }) => context.reasonUnsure === true,
       validReason: ({ event }) => event.type === 'INPUT' && reasonIn(event.utterance) !== null,
       saidYes: ({ event }) => event.type === 'INPUT' && event.utterance.yesNo === true,
       saidNo: ({ event }) => event.type === 'INPUT' && event.utterance.yesNo === false,
@@ -139,6 +155,7 @@ export function createCancelCardMachine(ports: WalletPorts) {
       named: input.card ?? null,
       cardId: null,
       reason: input.reason ?? null,
+      reasonUnsure: input.unsureReason === true,
       failures: 0,
     }),
     initial: 'loading',
@@ -172,7 +189,12 @@ export function createCancelCardMachine(ports: WalletPorts) {
         ],
       },
       afterCard: {
-        always: [{ guard: 'reasonKnown', target: 'confirm' }, { target: 'reason' }],
+        always: [
+          { guard: 'reasonKnown', target: 'confirm' },
+          // "nao sei se perdi ou se roubaram meu cartao": the doubt is answered before the reason is asked.
+          { guard: 'requestUnsure', target: 'reason', actions: { type: 'sayText', params: { text: text.UNSURE_REASON } } },
+          { target: 'reason' },
+        ],
       },
       pick: promptState({
         ask: 'askPick',
@@ -191,7 +213,9 @@ export function createCancelCardMachine(ports: WalletPorts) {
           options: text.REASONS.map((r) => ({ intent: 'inform', slots: { blockReason: r.value }, label: r.label })),
         },
         answers: [{ guard: 'validReason', target: 'confirm', actions: 'pickReason' }],
-        invalid: { type: 'sayText', params: { text: text.INVALID.reason } },
+        // Not knowing whether it was lost or stolen is no reason: asked which, never guessed (see UNSURE_REASON). Still a
+        // miss, so a citizen who cannot say is not asked forever: the flow pauses with the card kept.
+        invalid: 'sayReasonProblem',
         help: { type: 'sayText', params: { text: text.HELP.reason } },
         back: [{ guard: 'severalCards', target: 'pick' }, { actions: 'askReason' }],
       }),

@@ -2,12 +2,16 @@ import type { CardRef } from '../understanding';
 import type { CardSummary } from './types';
 
 /**
- * The card `ref` names in `cards`: by its last four digits, or by its place (1-based, the last, or the middle one, which
+ * The card `ref` names in `cards`: by its last digits (when only one card ends so), or by its place (1-based, the last, or the middle one, which
  * a list of even length does not have). Shared by every flow that lets the citizen name a card.
  */
 export function cardNamed(cards: CardSummary[], ref: CardRef | null): CardSummary | null {
   if (!ref) return null;
-  if ('last4' in ref) return cards.find((card) => card.masked.endsWith(ref.last4)) ?? null;
+  // Two digits may end more than one card ("o final 12"): then they name none, and the citizen is asked which.
+  if ('last4' in ref) {
+    const ending = cards.filter((card) => card.masked.endsWith(ref.last4));
+    return ending.length === 1 ? ending[0] : null;
+  }
   if (ref.position === 'last') return cards.at(-1) ?? null;
   if (ref.position === 'middle') return cards.length % 2 === 1 ? cards[(cards.length - 1) / 2] : null;
   return cards[ref.position - 1] ?? null;

@@ -148,8 +148,8 @@ const OFFER_CHOICES = [pause.CONTINUE, pause.DROP];
 
 /**
  * While a flow waits for an answer: a question is answered from the FAQ and the same step asked again; a new request
- * is served with the flow paused, and offered back after; a goodbye pauses it. None counts as a miss. Only the
- * pausable flows (bot/flows/pause.ts) have these.
+ * is served with the flow paused, and offered back after; a goodbye pauses it; a moment asked for is waited. None
+ * counts as a miss. Only the pausable flows (bot/flows/pause.ts) have these.
  */
 const DIGRESSIONS = [
   {
@@ -166,6 +166,11 @@ const DIGRESSIONS = [
     guard: { type: 'digresses', params: { kind: 'aside' } },
     target: '#root.resuming',
     actions: ['rememberCitizen', 'pauseFlow', { type: 'enqueue', params: { message: { text: pause.ASIDE } } }],
+  },
+  {
+    // A moment asked for: the step stays as it is, and is answered when the citizen is back.
+    guard: { type: 'digresses', params: { kind: 'wait' } },
+    actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: pause.WAITING } } }],
   },
   {
     guard: { type: 'digresses', params: { kind: 'goodbye' } },
@@ -362,6 +367,8 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         event.utterance.intent === null &&
         event.utterance.command === null &&
         event.utterance.act !== 'faq' &&
+        // A goodbye is answered as one: the paused flow waits for the next visit.
+        event.utterance.act !== 'goodbye' &&
         event.utterance.faqFirst !== true,
       isMenu: ({ event }) => command(event)?.type === 'menu',
       isHelp: ({ event }) => command(event)?.type === 'help',
@@ -653,6 +660,13 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
                 'dropPaused',
                 { type: 'sayMenu', params: { lead: say.MENU_LEADS.choose } },
               ],
+            },
+            {
+              // "tchau", "flw", "deixa pra depois": not now. The paused flow stays kept for the next visit, and is not
+              // offered again in the same breath.
+              guard: { type: 'says', params: { acts: ['goodbye'] } },
+              target: 'menu',
+              actions: ['rememberCitizen', 'forgetPausedValue', { type: 'sayPaused', params: { why: 'goodbye' } }],
             },
             {
               guard: 'isCancel',
@@ -1141,6 +1155,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
                 channel: context.conversation.channel,
                 card: context.request?.card,
                 reason: context.request?.blockReason,
+                unsureReason: context.request?.unsureReason,
                 resume: context.resumeFrom?.flow === 'cancelCard' ? context.resumeFrom : undefined,
               }),
               onDone: '#root.finished',

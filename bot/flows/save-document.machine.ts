@@ -185,10 +185,24 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       })),
       askConfirm: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: summary(context) })),
       sayText: sendParent((_, params: { text: string }): SayEvent => ({ type: 'SAY', message: { text: params.text } })),
+      // "nao tenho o numero agora" is no mistyped number: where to find it is said instead.
       sayNumberError: sendParent(({ context, event }): SayEvent => {
+        if (heard(event)?.notAtHand) {
+          return { type: 'SAY', message: { text: text.notAtHand('number', typeOf(context)?.shortLabel ?? '') } };
+        }
         const result = context.type ? checkNumber(context, numberText(context, event)) : null;
         return { type: 'SAY', message: { text: result && !result.ok ? result.message : text.INVALID.number } };
       }),
+      // Not knowing a date the type requires is no mistyped date: where to find it is said instead.
+      sayExpiryProblem: sendParent(({ context, event }): SayEvent => ({
+        type: 'SAY',
+        message: {
+          text:
+            skips(event) || heard(event)?.notAtHand
+              ? text.notAtHand('expiry', typeOf(context)?.shortLabel ?? '')
+              : text.INVALID.expiresAt,
+        },
+      })),
       sayIssuerStateProblem: sendParent(({ event }): SayEvent => ({
         type: 'SAY',
         message: { text: checkIssuerState(issuerStateIn(event)) ?? '' },
@@ -246,7 +260,9 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
     guards: {
       validType: ({ event }) => documentTypeOf(event) !== null,
       validState: ({ event }) => checkIssuerState(issuerStateIn(event)) === null,
-      skipped: ({ event }) => skips(event),
+      skipped: ({ event }) => skips(event) || heard(event)?.noFile === true,
+      // "nao tenho foto agora", "depois mando a foto": about the file, not the step being asked.
+      saysNoFile: ({ event }) => heard(event)?.noFile === true,
       skippedState: ({ event }) => skips(event, text.STATE_CHOICES),
       // A question or a request typed at the name step is not a name: it is never stored as one.
       notAName: ({ event }) => {
@@ -426,9 +442,11 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
           { guard: 'dayOfKeptMonth', target: 'attachment', actions: 'setExpiryDay' },
           // Only the month: the day is asked, the month kept; not a miss.
           { guard: 'monthOnly', actions: ['setExpiryMonth', 'askExpiryDay'] },
+          // "nao tenho foto agora" before the photo is asked: no date, and no skip of the date either; not a miss.
+          { guard: 'saysNoFile', actions: [{ type: 'sayText', params: { text: text.FILE_COMES_LATER } }, 'askExpiresAt'] },
           { guard: 'skippedOptionalExpiry', target: 'attachment', actions: 'clearExpiresAt' },
         ],
-        invalid: { type: 'sayText', params: { text: text.INVALID.expiresAt } },
+        invalid: 'sayExpiryProblem',
         help: { type: 'sayText', params: { text: text.HELP.expiresAt } },
         back: { target: 'number' },
       }),

@@ -47,6 +47,15 @@ export const INVALID = {
   confirm: 'Responda "sim" para bloquear ou "não" para desistir.',
 };
 
+/**
+ * "perdi ou roubaram nao sei": the citizen is asked to choose, told that the block is the same either way. The product
+ * documents no reason for not knowing, and a theft is the citizen's claim to make (it is recorded with the block), so
+ * IPlani never picks one for them.
+ */
+export const UNSURE_REASON =
+  'Tudo bem não ter certeza: o bloqueio é o mesmo nos dois casos e o saldo fica guardado. ' +
+  'Se alguém pode ter levado o cartão, escolha "Roubo ou furto"; se você só não sabe onde ele está, escolha "Perda".';
+
 export const NO_ACTIVE_CARDS = 'Você não tem cartões ativos para cancelar.';
 export const KEPT_ACTIVE = 'Tudo bem, o cartão continua ativo. Nada foi alterado.';
 

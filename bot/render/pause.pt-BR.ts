@@ -69,3 +69,6 @@ export const BACK_TO_STEP = 'Voltando ao que estávamos fazendo:';
 
 /** A remark about something IPlani does not do, made in the middle of a flow: declined in a word, then the step. */
 export const ASIDE = 'Com isso eu não consigo ajudar. 😅 Voltando ao que estávamos fazendo:';
+
+/** "pera vou pegar o documento" at a step: IPlani waits there, nothing counted. */
+export const WAITING = 'Tudo bem, fico aguardando. É só mandar quando estiver pronto. 🙂';

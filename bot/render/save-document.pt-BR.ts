@@ -104,6 +104,23 @@ export const INVALID = {
   labelConfirm: 'Responda "sim" para usar esse nome ou "não" para escrever outro.',
 };
 
+/** "nao tenho foto agora" where the date is asked: the photo comes next and may be skipped there; the date is asked again. */
+export const FILE_COMES_LATER =
+  'Tudo bem, a foto não é obrigatória: no próximo passo você pode pular. Agora eu preciso da data de validade.';
+
+/**
+ * "nao sei", "nao tenho o numero agora" where a value the document needs is asked (its number, a required date): where to
+ * find it, and how to leave it for later with what was typed kept.
+ */
+export function notAtHand(what: 'number' | 'expiry', shortLabel: string): string {
+  const value = what === 'number' ? 'O número' : 'A data de validade';
+  return (
+    `${value} ${what === 'number' ? 'é obrigatório' : 'é obrigatória'} para salvar o documento (${shortLabel}): ` +
+    `${what === 'number' ? 'ele está impresso' : 'ela está impressa'} no documento. ` +
+    'Se não estiver com ele agora, escreva "deixa pra depois" e eu guardo o que você já informou.'
+  );
+}
+
 /** A name that reads as a sentence ("é a carteirinha que eu uso pra entrar no clube"): kept only if the citizen says so. */
 export function confirmLabel(label: string): BotMessage {
   return { text: `Guardar com o nome "${label}"?`, choices: YES_NO };

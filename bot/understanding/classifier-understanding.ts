@@ -10,11 +10,12 @@ import {
   type Expecting,
   type IntentName,
 } from './classifier';
-import { digressionOf, OWN } from './digression';
+import { asksToWait, digressionOf, OWN } from './digression';
 import type { Command, Understanding, Utterance } from './index';
 import { utteranceOf } from './rules';
 import { parseNoticeRequest } from './notice-settings';
 import { normalizeText } from '../../src/faq/text';
+import { saysNoFile, saysNotAtHand } from './recognizers';
 
 /** The least probability a part of a message needs to count as a request of its own. */
 const SURE_PART = 0.6;
@@ -149,6 +150,24 @@ export class ClassifierUnderstanding implements Understanding {
 
   async parse(text: string, expecting: Expecting = { at: 'menu' }): Promise<Utterance> {
     const rules = utteranceOf(text);
+    // "pera vou pegar o documento": a moment asked at a step, read as nothing else ("pera" is a "no" at a confirmation
+    // to the network, "espera" a "voltar").
+    if (asksToWait(expecting, text)) {
+      return {
+        ...rules,
+        command: null,
+        intent: null,
+        yesNo: null,
+        number: null,
+        date: null,
+        documentType: null,
+        skip: false,
+        act: 'out_of_context',
+        digression: 'wait',
+        confident: true,
+        slots: {},
+      };
+    }
     const understood = await this.classifier.classify(text, expecting);
     const { intent: act, confident, slots } = understood;
     // The menu's options by number, label or one distinctive word ("saldo"): what the citizen sees is never guessed.
@@ -207,6 +226,8 @@ export class ClassifierUnderstanding implements Understanding {
       date: slots.date && /^\d{4}-\d{2}-\d{2}$/.test(slots.date) ? slots.date : rules.date,
       documentType: slots.documentType ?? null,
       skip: act === 'skip',
+      ...(saysNoFile(text) ? { noFile: true } : {}),
+      ...(saysNotAtHand(text) ? { notAtHand: true } : {}),
       act,
       confident,
       slots: several ? several[0].slots : slots,

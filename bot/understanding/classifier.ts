@@ -6,7 +6,7 @@ import committedCorpus from './corpus/intents.pt-BR.json';
 import committedModel from './corpus/model.pt-BR.json';
 import { AFTER_NUMBER_FILLER, labelIndex, numberedAnswer } from './choices';
 import { normalizeText } from '../../src/faq/text';
-import { dayAlone, Recognizers, type Slots } from './recognizers';
+import { dayAlone, Recognizers, unsureOfReason, type Slots } from './recognizers';
 import { amountAnswer, amountInRequest } from './money';
 import { parseNoticeRequest } from './notice-settings';
 
@@ -409,7 +409,7 @@ export function readsAsVague(text: string): boolean {
  * "deixei" or "mais", which citizens use to describe what happened.
  */
 const STOP_WORDS =
-  /\b(cancel\w*|desist\w*|esquece\w*|deixa (pra|para) la|deixa quieto|parar|pare|sair|voltar|anterior|nao quero|melhor nao|mudei de ideia|nao precisa|chega|stop|interromp\w*|abort\w*|encerr\w*|larga isso|nao continua|nao vou mais|deixa (isso )?(pra|para) (depois|outra hora)|outro dia eu faco|para (tudo|ai|com isso|de \w+))\b|^(para( para)*|sai( daqui| disso)?)$/;
+  /\b(cancel\w*|desist\w*|esquece\w*|deixa (pra|para) la|deixa quieto|parar|pare|sair|voltar|anterior|nao quero|melhor nao|mudei de ideia|nao precisa|chega|stop|interromp\w*|abort\w*|encerr\w*|larga isso|nao continua|nao vou mais|para (tudo|ai|com isso|de \w+))\b|^(para( para)*|sai( daqui| disso)?)$/;
 
 /** Words of a block request besides its reason and its card. */
 const BLOCK_WORDS = /\b(bloq\w*|desbloq\w*|cancel\w*|cartao|cartoes|cartaum|catao|riocard\w*|passe|passes|bilhete\w*|jae)\b/;
@@ -420,6 +420,13 @@ const DONT_KNOW =
 /** Leaving an optional step for later: "depois", "mando depois", "outra hora eu anexo". */
 const LATER =
   /^((eu )?(mando|envio|anexo|coloco) )?(depois|mais tarde|outra hora|outro dia)( (eu )?(mando|envio|anexo|coloco))?$/;
+
+/**
+ * Leaving the task for later, said in so many words: "deixa pra depois", "deixa isso pra outra hora", "outro dia eu
+ * faco". Not a cancel: the flow is paused with what was typed, as after "tchau".
+ */
+const LEAVE_FOR_LATER =
+  /\b(deixa (isso )?(pra|para) (depois|outra hora|mais tarde|amanha)|outro dia eu (faco|termino|continuo)|depois eu (termino|continuo|faco isso))\b/;
 
 /** Words that ask for help, where a free-text answer could otherwise be read as a call for help. */
 const HELP_WORDS =
@@ -561,6 +568,8 @@ export class IntentClassifier {
     if (numbered === 'mismatch') return decided('inform');
     if (numbered) return decided(numbered.option.intent, { ...numbered.option.slots, optionNumber: numbered.number });
 
+    // "deixa pra depois" leaves the task with its data kept (at the file step it only leaves the file for later).
+    if (at !== 'menu' && LEAVE_FOR_LATER.test(simple)) return decided(at === 'save.attachment' ? 'skip' : 'goodbye');
     const sure = best.score >= OVERRIDE_THRESHOLD;
     // A command wins over free text; a question or a new request too, but only when it reads as one ("quanto custa a
     // passagem?" typed at the name step is not a name). Only an explicit cancel or back stops a recognised value from
@@ -577,6 +586,10 @@ export class IntentClassifier {
     if (!stopsValue) {
       const stepValue = this.stepValue(text, expecting);
       if (stepValue) return decided('inform', stepValue);
+      // "nao sei se perdi ou roubaram" answers the reason step, with a doubt the flow resolves: not a call for help. A bare
+      // "sei la" answers nothing, with the same doubt.
+      if (at === 'block.reason' && unsureOfReason(text))
+        return decided(DONT_KNOW.test(simple) ? 'out_of_context' : 'inform', { unsureReason: true });
     }
 
     // A confirmation blocks a card or saves a document: a yes asked back as a question ("pode ser?", "ok?", "sim, mas
@@ -739,7 +752,8 @@ export class IntentClassifier {
         return found ? { documentType: found.type, ...(found.label ? { documentLabel: found.label } : {}) } : null;
       }
       case 'save.state': {
-        const state = r.state(text);
+        // A state by name or code; else the city the RG was issued in ("tirei em niteroi").
+        const state = r.state(text) ?? r.cityState(text);
         return state ? { state } : null;
       }
       case 'save.number': {
@@ -785,6 +799,7 @@ export class IntentClassifier {
     if (intent === 'block_card') {
       const reason = r.blockReason(text);
       if (reason) slots.blockReason = reason;
+      if (unsureOfReason(text)) slots.unsureReason = true;
     }
     if (intent === 'save_document' || intent === 'list_documents') {
       const found = r.documentType(text);

@@ -1,13 +1,14 @@
 import { normalizeText } from '../../src/faq/text';
-import { looksLikeQuestion, type Expecting, type IntentName, type PromptStep, type Understood } from './classifier';
+import { looksLikeQuestion, saysStop, type Expecting, type IntentName, type PromptStep, type Understood } from './classifier';
 
 /**
  * What a message typed while a flow waits for an answer does instead of answering it: asks a question (answered from
  * the FAQ, then the same step is asked again), makes a new request (served, then the paused flow is offered back) or
  * takes leave ("depois eu vejo isso": the flow is paused with its data) or makes a remark about something IPlani does not
- * do ("nossa o transito hoje ta horrivel": declined in a word, the same step asked again).
+ * do ("nossa o transito hoje ta horrivel": declined in a word, the same step asked again) or asks for a moment ("pera
+ * vou pegar o documento": IPlani waits at the same step, nothing counted).
  */
-export type Digression = 'question' | 'request' | 'goodbye' | 'aside';
+export type Digression = 'question' | 'request' | 'goodbye' | 'aside' | 'wait';
 
 /**
  * The least probability the network must give a reading for the message to be taken as a digression. Below it the
@@ -21,6 +22,9 @@ export const DIGRESSION_THRESHOLD = 0.7;
  * being blocked): a request for them, not a general question.
  */
 export const OWN = /\b(meu|meus|minha|minhas|tenho|comigo|nele|nela|dele|dela|salvei|guardei|cadastrei)\b/;
+
+/** Verbs of showing or listing: "mostra meus documentos", "quero ver os documentos", "lista meus docs". */
+const SHOW = /\b(mostr\w*|ver|ve|veja|list\w*|exib\w*|abr(e|ir))\b/;
 
 /** The least probability of a one-word goodbye for it to pause the flow ("tchau" at the number step). */
 const LONE_GOODBYE = 0.9;
@@ -56,6 +60,31 @@ const OWN_REQUEST: Partial<Record<string, IntentName>> = {
 /** Steps that pick one of the citizen's cards. */
 const CARD_STEPS: ReadonlySet<PromptStep> = new Set(['block.card', 'history.card', 'recharge.card']);
 const CARD_LOOKUPS: ReadonlySet<IntentName> = new Set(['balance', 'list_cards']);
+
+/**
+ * Asking for a moment, and nothing else: "pera", "peraí vou pegar", "um minutinho", "deixa eu ver aqui", "so um minuto
+ * vou buscar". The whole message is that: "pera perdi meu riocard" or "peraí se eu bloquear eu perco o saldo?" say
+ * more. Lower case, no accents.
+ */
+const WAIT =
+  /^((hmm+|ah+|so|ok|ta|opa)\s+)*(pera+|perai+|peraae|espera|aguarda|aguarde|(so )?um (momento|minuto|minutinho|segundo|instante)|calma|deixa eu (ver|pegar|procurar|olhar|achar|buscar)|vou (pegar|buscar|procurar|olhar|achar)|to (pegando|procurando|buscando|olhando))( (ai|la|aqui|so|um pouco|por favor|pfv|pf))*( (que |q |ja |eu )*(vou|vo|to|deixa eu) (pegar|buscar|procurar|olhar|ver|achar|conferir)( \w+){0,3})?$/;
+/** More than this is more than asking for a moment. */
+const WAIT_MAX_WORDS = 8;
+
+/**
+ * Whether `text`, typed at a flow's step, only asks for a moment: no value (no digit), no word of stopping, a few words
+ * opening with one of waiting.
+ */
+export function asksToWait(expecting: Expecting, text: string): boolean {
+  const simple = normalizeText(text);
+  return (
+    !NOT_A_FLOW_STEP.has(expecting.at) &&
+    WAIT.test(simple) &&
+    !/\d/.test(simple) &&
+    !saysStop(text) &&
+    words(simple) <= WAIT_MAX_WORDS
+  );
+}
 
 /** Steps where a digression is not one: the menu, the FAQ's own suggestions and the offer to resume a paused flow. */
 const NOT_A_FLOW_STEP: ReadonlySet<PromptStep> = new Set(['menu', 'faq.suggestions', 'resume.offer']);
@@ -93,7 +122,14 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   // Words about what the flow is about describe the answer: where a card is picked, "o que tem mais saldo" or "qual
   // cartao?" name a card; while a document is saved, "nao tenho a cnh aqui comigo" talks about it, not to list them.
   if (CARD_STEPS.has(expecting.at) && CARD_LOOKUPS.has(intent)) return null;
-  if (expecting.at.startsWith('save.') && intent === 'list_documents' && !looksLikeQuestion(text)) return null;
+  // "mostra meus documentos primeiro" asks to see them, with a verb of showing: that is the request.
+  if (
+    expecting.at.startsWith('save.') &&
+    intent === 'list_documents' &&
+    !looksLikeQuestion(text) &&
+    !SHOW.test(normalizeText(text))
+  )
+    return null;
   // A request worded as a question, about nothing of the citizen's own, is a question: "depois consigo pegar outro cartao
   // com o mesmo saldo?" asks how things work, not for the balance; "qual a diferenca de perda e roubo?" wants no card
   // blocked. "quanto tem no meu cartao?" is the citizen's own balance: a request. Blocking is asked for, not asked

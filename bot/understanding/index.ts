@@ -75,6 +75,13 @@ export interface Utterance {
    * typed after the flow paused at the date step). The menu then offers to go on with it. Absent: it answers nothing.
    */
   forPaused?: Utterance;
+  /**
+   * The message says there is no photo or file to send now ("nao tenho foto agora", "depois mando a foto"): at the file
+   * step that skips it; elsewhere it answers nothing asked there. Absent: no.
+   */
+  noFile?: boolean;
+  /** The message says the value asked is not known or not at hand ("nao tenho o numero agora", "nao lembro"). Absent: no. */
+  notAtHand?: boolean;
   /** False when the reading is too weak to act on: the bot never guesses from it. */
   confident: boolean;
   /** Values the message carries: a card, a block reason, a document type, number or name, a date, a state. */

@@ -13,12 +13,13 @@ import { UF_CODES, type DocumentTypeCode } from '../../src/documents/document-ty
 import { normaliseLinkCode } from '../../src/conversations/link-codes';
 import { parseDate } from './rules';
 import { normalizeText } from '../../src/faq/text';
+import cities from './cities.pt-BR.json';
 
 /** Why a card is blocked, in the codes of the evaluation set and the block flow. */
 export type BlockReason = 'lost' | 'stolen' | 'damaged' | 'other';
 
 /**
- * A card named by its last four digits, or by its place in the list IPlani shows (1-based, the last one, or the one in
+ * A card named by its last digits (four, or two or three after "final", "termina em"), or by its place in the list IPlani shows (1-based, the last one, or the one in
  * the middle, which only names a card when the list has an odd length).
  */
 export type CardRef = { last4: string } | { position: number | 'last' | 'middle' };
@@ -32,6 +33,8 @@ export interface Slots {
   documentLabel?: string;
   card?: CardRef;
   blockReason?: BlockReason;
+  /** The citizen does not know whether the card was lost or stolen ("perdi ou roubaram nao sei"): no reason is taken. */
+  unsureReason?: boolean;
   /** YYYY-MM-DD, or YYYY-MM when only a month was given. In a request to save a document, only its validity. */
   date?: string;
   /** UF code. */
@@ -81,6 +84,12 @@ const LOST =
   /\b(perd\w*|sumiu|sumido|sumida|desapareceu|extravi\w*|nao (acho|achei|encontro|encontrei|sei onde|sei cade)|cade (ele|o cartao|meu cartao))\b/;
 const DAMAGED =
   /\b(quebr\w*|danific\w*|estrag\w*|rachad\w*|rachou|trincou|trincado|partiu|partido|zoado|molhou|molhado|dobrou|dobrado|entortou|torto|amassad\w*|rasgou|rasgado|queimou|queimado|derreteu|desmagnetiz\w*|defeito|com problema|nao (ta |esta )?(passa|passando|funciona|funcionando|le|lendo|reconhece|pega|pegando)|parou de funcionar|descol\w*|soltou|chip (saiu|caiu|solto)|apagad\w*|ilegivel|mordeu|mordido|mastig\w*|lavei|lavou|lavado|maquina de lavar)\b/;
+/** The words that introduce a card's last digits: "final 12", "com final 12", "termina em 12", "terminado com 12". */
+const ENDING_DIGITS = /\b(?:finai?l(?:zinho)?|termina(?:do|da)?(?: (?:em|com|no|na))?|acaba(?: (?:em|com))?)\s+(\d{2,3})(?:\s|$)/;
+/** Not knowing what happened, said alone: "nao sei", "sei la", "nao tenho certeza". */
+const DONT_KNOW_WHICH = /^(ah |hmm |po )?(sei la|sla|nem sei|nao sei|nao tenho certeza|sei nao)( (agora|nao|po|viu))?$/;
+/** A doubt between two readings: "ou", "nao sei", "talvez". */
+const UNSURE = /\b(ou|nao sei|sei la|nem sei|nao tenho certeza|talvez|sei nao)\b/;
 const LOST_MAYBE = /\b(deixei cair|caiu|esqueci|ficou n[oa]|deixei (ele|o cartao|meu cartao|\w+) n[oa])\b/;
 /**
  * A reason said not to be the one ("nao foi roubado nao, perdi mesmo", "nem quebrou"), with the "nao" people repeat
@@ -90,6 +99,17 @@ const DENIED_REASON =
   /\b(?:nao|nem) (?:foi |fui |e |era |ta |esta )?(?:roub|rob[ao]|furt|assalt|perd|sum|quebr|danific|estrag)\w*(?: nao\b)?/g;
 const OTHER =
   /\b(outro motivo|nao uso mais|nao vou usar|nao preciso mais|nao quero mais (esse|usar|ele)|trocar de cartao|outro)\b/;
+
+/**
+ * Whether the text says the citizen does not know if the card was lost or stolen: both named with a doubt ("perdi ou
+ * roubaram nao sei", "nao sei se perdi ou se roubaram"), or a bare "nao sei". `blockReason` gives such a text no reason.
+ */
+export function unsureOfReason(text: string): boolean {
+  const simple = normalizeText(text);
+  const both = STOLEN.test(simple) && (LOST.test(simple) || LOST_MAYBE.test(simple));
+  // "fui assaltado e perdi o cartao" is sure of what happened: only "or" or a doubt makes both named a doubt.
+  return (both && UNSURE.test(simple)) || DONT_KNOW_WHICH.test(simple);
+}
 
 // ---------------------------------------------------------------------------------------------------- document types
 
@@ -109,6 +129,33 @@ const OTHER_DOCUMENT =
   /\b(carteira|carteirinha|cartao|certificado|diploma|reservista|cracha|crea|crm|oab)\b(\s+(de|da|do|dos|das)\s+[\p{L}\d]+(\s+[\p{L}\d]+)*)?/iu;
 const REQUEST_WORDS =
   /^((ola|oi|bom dia|boa tarde|boa noite|quero|queria|gostaria de|preciso|salvar|salva|guardar|guarda|colocar|coloca|adicionar|add|incluir|cadastrar|por|bota|botar|minha|meu|a|o|um|uma|uns|umas|de|aqui)\s+)+/i;
+
+// ----------------------------------------------------------------------------------------------------------- files
+
+/** Words for the photo or file of a document. */
+const FILE_WORDS = /\b(fotos?|fotinha|foto\w+|arquivos?|pdf|imagem|imagens|anexo|print|scan\w*|digitaliza\w*)\b/;
+/** Saying it is not at hand, or comes later. */
+const NOT_NOW =
+  /\b(sem|nao tenho|nao to com|nao estou com|nao tenho como|nao consigo|nao da|depois|mais tarde|outra hora|agora nao|ainda nao)\b/;
+
+/**
+ * Whether the text says there is no photo or file to send now: a word for the file with a "no" or a "later" ("nao tenho
+ * foto agora", "sem foto", "depois mando a foto", "o pdf eu mando depois").
+ */
+export function saysNoFile(text: string): boolean {
+  const simple = normalizeText(text);
+  return FILE_WORDS.test(simple) && NOT_NOW.test(simple);
+}
+
+/** Saying a value is not known or not at hand: "nao tenho o numero agora", "nao lembro", "nao to com ele", "esqueci". */
+const NOT_AT_HAND =
+  /\b(nao tenho|nao to com|nao estou com|nao ta comigo|nao esta comigo|nao sei|sei la|nao lembro|esqueci|nao acho|nao achei)\b/;
+
+/** Whether the text says the value asked is not known or not at hand, giving none (no digit in it). */
+export function saysNotAtHand(text: string): boolean {
+  const simple = normalizeText(text);
+  return !/\d/.test(simple) && NOT_AT_HAND.test(simple);
+}
 
 // ---------------------------------------------------------------------------------------------------------- states
 
@@ -146,6 +193,15 @@ const STATE_NAMES: ReadonlyArray<[string, string]> = [
   // "rio", "do rio", "estado do rio": Rio de Janeiro ("rio grande" alone names neither of the two).
   ['rio(?! grande)', 'RJ'],
 ];
+/**
+ * Cities by name (lower case, no accents) with their state, from cities.pt-BR.json: every capital, the Rio metropolitan
+ * area and the state's main towns, and the largest cities of the other states; longest names first, so "vitoria da
+ * conquista" (BA) is found before "vitoria" (ES). Names that are everyday words or name cities in two states are not in it.
+ */
+const CITY_STATES: ReadonlyArray<[string, string]> = Object.entries(cities as Record<string, string[]>)
+  .flatMap(([uf, names]) => names.map((name): [string, string] => [name, uf]))
+  .sort(([a], [b]) => b.length - a.length);
+
 /** UF codes that are also everyday words ("to", "pa", "se", "es"...): only read as a state when nothing else is said. */
 const AMBIGUOUS_UFS = new Set(['AC', 'AL', 'AM', 'CE', 'ES', 'GO', 'MA', 'PA', 'PI', 'SE', 'TO']);
 
@@ -282,7 +338,7 @@ export class Recognizers {
   }
 
   /**
-   * A card by its last four digits ("final 4868", "o que termina com 0312", "o 9780", or the whole 16-digit number,
+   * A card by its last digits ("final 4868", "o que termina em 12", "o que termina com 0312", "o 9780", or the whole 16-digit number,
    * in groups of four or in one run) or by its position.
    */
   card(text: string): CardRef | null {
@@ -291,12 +347,16 @@ export class Recognizers {
     if (whole) return { last4: whole[1].slice(-4) };
     const digits = /(?:^|\s)(\d{4})(?:\s|$)/.exec(simple);
     if (digits) return { last4: digits[1] };
+    // Fewer digits name a card only after words that say they are its end: "o que termina em 12", "o final 12".
+    const ending = ENDING_DIGITS.exec(simple);
+    if (ending) return { last4: ending[1] };
     const position = this.position(text);
     return position === null ? null : { position };
   }
 
   /** "perdi", "sumiu" -> lost; "roubaram", "fui assaltado" -> stolen; "quebrou" -> damaged; "nao uso mais" -> other. */
   blockReason(text: string): BlockReason | null {
+    if (unsureOfReason(text)) return null;
     const simple = normalizeText(text).replace(DENIED_REASON, ' ');
     if (STOLEN.test(simple)) return 'stolen';
     if (LOST.test(simple)) return 'lost';
@@ -374,6 +434,17 @@ export class Recognizers {
     // "5 agosto 2029", "05/ago/2029", "5 de agosto 2029": the month by name, "de" left out.
     const named = /\b(\d{1,2})(?: de)? ([a-z]{3,9})(?: de)? (\d{4})\b/.exec(spaced);
     if (named && monthOf(named[2])) return isoDay(Number(named[3]), monthOf(named[2])!, Number(named[1]));
+    // "dez do dez de 2030", "cinco de agosto de 2029": the day in words, as voice typing writes it, and the month in words
+    // after "do" ("do dez" is October, as "do 10") or by name after "de". Before the month alone, which would read
+    // "dez de 2030" as December.
+    const spoken = /\b([a-z]+(?: e [a-z]+)?) (do|de) ([a-z]+(?: e [a-z]+)?|\d{1,2}) d[eo] (\d{4}|\d{2})\b/.exec(spaced);
+    if (spoken) {
+      const day = this.number(spoken[1]);
+      const month =
+        spoken[2] === 'do' ? (/^\d+$/.test(spoken[3]) ? Number(spoken[3]) : this.number(spoken[3])) : monthOf(spoken[3]);
+      const date = day && month && Number.isInteger(day) ? isoDay(fullYear(spoken[4]), month, day) : null;
+      if (date) return date;
+    }
     const monthYear = /\b([a-z]{3,9}|\d{1,2})(?: de| do)? (\d{4})\b/.exec(spaced);
     if (monthYear) {
       const month = /^\d+$/.test(monthYear[1]) ? Number(monthYear[1]) : monthOf(monthYear[1]);
@@ -432,6 +503,15 @@ export class Recognizers {
       if (!AMBIGUOUS_UFS.has(code) || tokens.length === 1 || text.includes(code)) return code;
     }
     return null;
+  }
+
+  /**
+   * The state of a city named in the text ("foi tirado em niteroi" -> RJ, "tirei em campinas" -> SP); only where a state
+   * is asked, since a city's name may be an everyday word elsewhere ("natal", "palmas").
+   */
+  cityState(text: string): string | null {
+    const simple = ` ${normalizeText(text)} `;
+    return CITY_STATES.find(([name]) => simple.includes(` ${name} `))?.[1] ?? null;
   }
 
   /** A link code ("K7MP2QRT", "k7mp-2qrt", "ABCD 2345"), upper case without separators. */

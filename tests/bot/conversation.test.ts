@@ -208,7 +208,7 @@ describe('2 · cancel a card', () => {
       ['2', [/Qual cartão/]],
       ['banana', [/Não reconheci/, /Qual cartão/]],
       ['maçã', [/Não reconheci/, /Qual cartão/]],
-      ['pera', [/pausei/, /bloqueando seu cartão/]],
+      ['uva', [/pausei/, /bloqueando seu cartão/]],
       ['1', [/R\$/, /Quer continuar bloqueando seu cartão de onde parou\?/]],
     ]);
   });

@@ -1,5 +1,6 @@
 import { ClassifierUnderstanding } from '../../bot/understanding/classifier-understanding';
 import type { Expecting } from '../../bot/understanding';
+import { asksToWait } from '../../bot/understanding/digression';
 
 /**
  * What a message typed at a flow's step does to the flow, as the understanding reads it (trained from the committed
@@ -34,4 +35,20 @@ describe.each(STEPS)('at $at', (expecting) => {
     expect(utterance.command).toBeNull();
     expect(utterance.digression).toBe('goodbye');
   });
+});
+
+describe('a moment asked for', () => {
+  it.each([
+    'pera',
+    'peraí vou pegar',
+    'um minutinho',
+    'deixa eu ver aqui',
+    'so um minuto vou buscar',
+    'pera que vou pegar a carteira',
+  ])('"%s" at a step is waited, read as nothing else', (text) => expect(asksToWait({ at: 'block.confirm' }, text)).toBe(true));
+  it.each(['pera perdi meu riocard agora', 'peraí se eu bloquear eu perco o saldo?', 'pera 45733270661', 'espera, cancela'])(
+    '"%s" says more than that',
+    (text) => expect(asksToWait({ at: 'save.number' }, text)).toBe(false),
+  );
+  it('at the menu, nothing is being waited for', () => expect(asksToWait({ at: 'menu' }, 'pera')).toBe(false));
 });

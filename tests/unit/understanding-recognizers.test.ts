@@ -1,4 +1,6 @@
-import { Recognizers } from '../../bot/understanding/recognizers';
+import { UF_CODES } from '../../src/documents/document-types';
+import cities from '../../bot/understanding/cities.pt-BR.json';
+import { Recognizers, saysNoFile, saysNotAtHand, unsureOfReason } from '../../bot/understanding/recognizers';
 
 /** The values read from citizen text: Recognizers-Text (pt-br) for yes/no and numbers, our own code for the rest. */
 
@@ -65,6 +67,12 @@ describe('cards', () => {
     (text) => expect(recognizers.card(text)).toEqual({ last4: '4868' }),
   );
   it('"o segundo" is the second card', () => expect(recognizers.card('o segundo')).toEqual({ position: 2 }));
+  it.each([
+    ['o que termina em 12', '12'],
+    ['o final 12', '12'],
+    ['aquele terminado com 868', '868'],
+  ])('"%s" names the card ending %s', (text, digits) => expect(recognizers.card(text)).toEqual({ last4: digits }));
+  it('two digits without words of an ending name no card', () => expect(recognizers.card('quero 12')).toBeNull());
 });
 
 describe('block reasons', () => {
@@ -86,6 +94,31 @@ describe('block reasons', () => {
     ['nao uso mais', 'other'],
   ])('"%s" is %s', (text, reason) => expect(recognizers.blockReason(text)).toBe(reason));
   it('a text with no reason has none', () => expect(recognizers.blockReason('quero ver meu saldo')).toBeNull());
+  it.each(['perdi ou roubaram nao sei', 'nao sei se perdi ou se roubaram', 'roubaram ou caiu, sei la', 'nao sei'])(
+    '"%s" is unsure: no reason',
+    (text) => {
+      expect(unsureOfReason(text)).toBe(true);
+      expect(recognizers.blockReason(text)).toBeNull();
+    },
+  );
+  it('"fui assaltado e perdi o cartao" is sure: theft', () => {
+    expect(unsureOfReason('fui assaltado e perdi o cartao')).toBe(false);
+    expect(recognizers.blockReason('fui assaltado e perdi o cartao')).toBe('stolen');
+  });
+});
+
+describe('no file, nothing at hand', () => {
+  it.each(['nao tenho foto agora', 'sem foto', 'depois mando a foto', 'o pdf eu mando depois', 'SEM FOTO 😅'])(
+    '"%s" says there is no file now',
+    (text) => expect(saysNoFile(text)).toBe(true),
+  );
+  it.each(['agora nao tenho', 'mandei a foto', 'foto'])('"%s" says nothing of the kind', (text) =>
+    expect(saysNoFile(text)).toBe(false),
+  );
+  it.each(['nao tenho o numero agora', 'nao lembro', 'esqueci'])('"%s" says the value is not at hand', (text) =>
+    expect(saysNotAtHand(text)).toBe(true),
+  );
+  it('a value with digits is one, whatever else is said', () => expect(saysNotAtHand('nao sei, 45733270661?')).toBe(false));
 });
 
 describe('Brazilian dates', () => {
@@ -108,6 +141,17 @@ describe('Brazilian dates', () => {
   it.each(['31/02/2030', '13/13/2030', 'amanha', '03/12', '13/31'])('"%s" is no date', (text) =>
     expect(recognizers.date(text)).toBeNull(),
   );
+});
+
+describe('dates with the day in words', () => {
+  it.each([
+    ['dez do dez de 2030', '2030-10-10'],
+    ['vinte e cinco do doze de 2031', '2031-12-25'],
+    ['cinco de agosto de 2029', '2029-08-05'],
+    ['vence dia dez do onze de 2030', '2030-11-10'],
+  ])('"%s" is %s', (text, iso) => expect(recognizers.date(text)).toBe(iso));
+  it('"dez de 2030" stays December: a month and a year', () => expect(recognizers.date('dez de 2030')).toBe('2030-12'));
+  it('a day that does not exist is no date', () => expect(recognizers.date('trinta do dois de 2030')).toBeNull());
 });
 
 describe('document numbers and types', () => {
@@ -147,6 +191,22 @@ describe('states, link codes and money', () => {
     ['rio grande do sul', 'RS'],
   ])('"%s" is %s', (text, uf) => expect(recognizers.state(text)).toBe(uf));
   it('"rio grande" alone names no state', () => expect(recognizers.state('rio grande')).toBeNull());
+  it.each([
+    ['foi tirado em niteroi', 'RJ'],
+    ['tirei em São Gonçalo', 'RJ'],
+    ['duque de caxias', 'RJ'],
+    ['caxias do sul', 'RS'],
+    ['em campinas', 'SP'],
+    ['vitoria da conquista', 'BA'],
+    ['vitoria', 'ES'],
+  ])('the city in "%s" is in %s', (text, uf) => expect(recognizers.cityState(text)).toBe(uf));
+  it('a text with no city names no state', () => expect(recognizers.cityState('foi tirado ha muito tempo')).toBeNull());
+  it('the city list names each city once, under a real state, lower case without accents', () => {
+    const names = Object.values(cities as Record<string, string[]>).flat();
+    expect(new Set(names).size).toBe(names.length);
+    for (const uf of Object.keys(cities)) expect(UF_CODES).toContain(uf);
+    for (const name of names) expect(name).toMatch(/^[a-z]+( [a-z]+)*$/);
+  });
   it('"to" in a sentence is not Tocantins', () => expect(recognizers.state('to sem tempo agora')).toBeNull());
   it('the preposition "para" is not Pará', () => expect(recognizers.state('quero salvar meu rg para nao perder')).toBeNull());
   it.each(['Pará', 'para', 'rg do para'])('"%s" names Pará', (text) => expect(recognizers.state(text)).toBe('PA'));
