@@ -28,6 +28,9 @@ const LONE_GOODBYE = 0.9;
 /** The least weight of the question reading for a message asked with a question mark to be taken as one. */
 const QUESTION_IN_THE_RUNNING = 0.25;
 
+/** The fewest words of an unsure reading taken as a question by its shape alone: "como assim?" is no FAQ question. */
+const QUESTION_MIN_WORDS = 4;
+
 /** Readings that answer the step: a value, yes/no or skip is never a digression, whatever else it reads as. */
 const ANSWERS: ReadonlySet<IntentName> = new Set(['inform', 'yes', 'no', 'skip']);
 
@@ -83,6 +86,12 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   // "depois consigo pegar outro cartao com o mesmo saldo?" (balance 0.60, faq 0.39) is a question.
   const faq = understood.ranked.find((r) => r.intent === 'faq')?.score ?? 0;
   if (text.includes('?') && faq >= QUESTION_IN_THE_RUNNING && !OWN.test(normalizeText(text))) return 'question';
+  // Shaped as a question in a sentence, about nothing of the citizen's own, and read as nothing sure: a question the
+  // network has no words for ("tem um maximo de documento q posso por na carteira?", save_document 0.5). Put to the
+  // FAQ it costs nothing: its answer when it has a sure one, else "no sure answer", and the step asked again.
+  if (score < DIGRESSION_THRESHOLD && words(text) >= QUESTION_MIN_WORDS && looksLikeQuestion(text)) {
+    return OWN.test(normalizeText(text)) ? null : 'question';
+  }
   if (score < DIGRESSION_THRESHOLD) return null;
   // One word is too little to leave a step for: a mistyped answer reads as a request too ("peraí" as "perda", a block).
   // "extrato do cartao", "na verdade quero ver meu saldo" say it. Likewise a lone "tchau" may be a slip; "depois eu

@@ -876,7 +876,6 @@ export const FAQ_ADDED_ALTERNATIVES: Readonly<Record<string, readonly string[]>>
   'segunda-via-do-cartao': ['Se eu bloquear o cartão perco o dinheiro dele?', 'Como tiro a segunda via do cartão?'],
   'canais-de-atendimento': ['Você atende em outro lugar além do WhatsApp?', 'Onde mais posso falar com você?'],
   'como-usar-o-chat': ['O que você sabe fazer?', 'O que dá pra fazer aqui no chat?'],
-  'como-entrar-na-conta': ['Como faço login na carteira?'],
   'muitas-tentativas-de-login': ['Errei a senha muitas vezes e bloqueou'],
   'cartao-jae': ['O que é esse Jaé?'],
   'gratuidade-idosos': ['Idoso paga ônibus?', 'Minha mãe é idosa, ela paga passagem?'],
@@ -887,5 +886,6 @@ export const FAQ_ADDED_ALTERNATIVES: Readonly<Record<string, readonly string[]>>
 /** The entries as the database holds them after every seed migration: the first publication plus the added phrasings. */
 export const FAQ_PUBLISHED_ENTRIES: readonly FaqSeedEntry[] = FAQ_SEED_ENTRIES.map((entry) => ({
   ...entry,
-  alternatives: [...entry.alternatives, ...(FAQ_ADDED_ALTERNATIVES[entry.slug] ?? [])],
+  // Appended where missing, as the migration does.
+  alternatives: [...new Set([...entry.alternatives, ...(FAQ_ADDED_ALTERNATIVES[entry.slug] ?? [])])],
 }));
