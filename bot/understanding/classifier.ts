@@ -328,9 +328,7 @@ export function looksLikeQuestion(text: string): boolean {
   const normalized = normalizeText(text);
   return (
     text.includes('?') ||
-    /^(como|quanto|quanta|qual|quais|onde|quando|porque|por que|pq|o que|oq|cade|posso|da pra|tem como)\b/.test(
-      normalized,
-    ) ||
+    /^(como|quanto|quanta|qual|quais|onde|quando|porque|por que|pq|o que|oq|cade|posso|da pra|tem como)\b/.test(normalized) ||
     QUESTION_TAIL.test(normalized)
   );
 }

@@ -31,6 +31,9 @@ const QUESTION_IN_THE_RUNNING = 0.25;
 /** The fewest words of an unsure reading taken as a question by its shape alone: "como assim?" is no FAQ question. */
 const QUESTION_MIN_WORDS = 4;
 
+/** The fewest words of a sentence not shaped as a question for a sure question reading to make it one. */
+const STATEMENT_MIN_WORDS = 6;
+
 /** Readings that answer the step: a value, yes/no or skip is never a digression, whatever else it reads as. */
 const ANSWERS: ReadonlySet<IntentName> = new Set(['inform', 'yes', 'no', 'skip']);
 
@@ -77,7 +80,13 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   // "can I send a PDF" but says the citizen has none. Shaped as one, a question the network reads best as a question
   // ("qual o horario de atendimento?", faq 0.45) is one even below the threshold: taking it for a question costs
   // nothing, the same step is asked again right after.
-  if (intent === 'faq') return looksLikeQuestion(text) ? 'question' : null;
+  // A long sentence the network is sure is a question, about nothing of the citizen's own, is one without its shape:
+  // "errei a senha um monte de vez e agora ta bloqueado", "tem um maximo de documento q posso por na carteira".
+  if (intent === 'faq') {
+    if (looksLikeQuestion(text)) return 'question';
+    const told = score >= DIGRESSION_THRESHOLD && words(text) >= STATEMENT_MIN_WORDS && !OWN.test(normalizeText(text));
+    return told ? 'question' : null;
+  }
   // A sentence about something else, holding no answer to the step (a value would have made it `inform`): declined in
   // a word and the step asked again, not counted as a miss. A word or two may be a mistyped answer.
   // Asked as a question, it is put to the FAQ as any question is: "no sure answer" then, if nothing fits.
