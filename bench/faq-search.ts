@@ -7,11 +7,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EvalItem } from '../src/faq/evaluation';
 import { FaqSearchEngine } from '../src/faq/search-engine';
-import { FAQ_SEED_ENTRIES } from '../src/faq/seed-entries';
+import { FAQ_PUBLISHED_ENTRIES } from '../src/faq/seed-entries';
 
 const rounds = Number(process.argv[2] ?? 50);
 const items = JSON.parse(readFileSync(join(__dirname, '..', 'tests', 'faq-eval', 'eval-set.json'), 'utf8')) as EvalItem[];
-const entries = FAQ_SEED_ENTRIES.map((entry) => ({ ...entry, id: entry.slug }));
+const entries = FAQ_PUBLISHED_ENTRIES.map((entry) => ({ ...entry, id: entry.slug }));
 
 /** Milliseconds to build an engine from `list`. */
 function timeBuild(list: typeof entries): number {

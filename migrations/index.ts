@@ -15,6 +15,7 @@ import { Migration20261207030000_idempotency_operations } from './Migration20261
 import { Migration20261208000000_pix_recharge_orders } from './Migration20261208000000_pix_recharge_orders';
 import { Migration20261209000000_outbox } from './Migration20261209000000_outbox';
 import { Migration20261210000000_notices } from './Migration20261210000000_notices';
+import { Migration20261211000000_faq_phrasings } from './Migration20261211000000_faq_phrasings';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered by glob) so the same list runs from TypeScript in tests
@@ -38,4 +39,5 @@ export const migrationsList = [
   { name: 'Migration20261208000000_pix_recharge_orders', class: Migration20261208000000_pix_recharge_orders },
   { name: 'Migration20261209000000_outbox', class: Migration20261209000000_outbox },
   { name: 'Migration20261210000000_notices', class: Migration20261210000000_notices },
+  { name: 'Migration20261211000000_faq_phrasings', class: Migration20261211000000_faq_phrasings },
 ];

@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeFailure, evaluate, unmetThresholds, type EvalItem } from '../src/faq/evaluation';
 import { FaqSearchEngine } from '../src/faq/search-engine';
-import { FAQ_SEED_ENTRIES } from '../src/faq/seed-entries';
+import { FAQ_PUBLISHED_ENTRIES } from '../src/faq/seed-entries';
 
 const items = JSON.parse(readFileSync(join(__dirname, '..', 'tests', 'faq-eval', 'eval-set.json'), 'utf8')) as EvalItem[];
-const engine = new FaqSearchEngine(FAQ_SEED_ENTRIES.map((entry) => ({ ...entry, id: entry.slug })));
+const engine = new FaqSearchEngine(FAQ_PUBLISHED_ENTRIES.map((entry) => ({ ...entry, id: entry.slug })));
 const report = evaluate(items, (q, limit) => engine.search(q, limit));
 
 const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;

@@ -381,13 +381,21 @@ export function prepareForNetwork(text: string): string {
 
 const words = (simple: string): number => (simple === '' ? 0 : simple.split(' ').length);
 
-/** A question mark, or a question word first ("quanto custa a passagem", "como faço pra..."). */
+/**
+ * How a question typed without a question mark ends on WhatsApp: the story first, the asking last ("botei a data
+ * errada como eu corrijo", "tentei mandar o pdf e deu erro pq sera", "meu cartao nao passa o q eu faco"). Only a
+ * question word followed by what asks (a verb of doing, "sera"), so "como" in a name or a description is not one.
+ */
+const QUESTION_TAIL =
+  /\b(como (e que |q |que )?(eu |a gente )?(faco|faz|fazer|resolvo|resolver|corrijo|arrumo|entro|consigo|pego|tiro|vejo|fica|funciona|proceder?)|(o )?(que|q) (eu )?(faco|fazer)|pq sera|por que sera|porque sera|pra (que|q) (serve|exatamente))( (agora|entao|ai|isso|exatamente|hein|ne))?$/;
+
+/** A question mark, a question word first ("quanto custa a passagem", "como faço pra...") or last (QUESTION_TAIL). */
 export function looksLikeQuestion(text: string): boolean {
+  const normalized = normalizeText(text);
   return (
     text.includes('?') ||
-    /^(como|quanto|quanta|qual|quais|onde|quando|porque|por que|pq|o que|oq|cade|posso|da pra|tem como)\b/.test(
-      normalizeText(text),
-    )
+    /^(como|quanto|quanta|qual|quais|onde|quando|porque|por que|pq|o que|oq|cade|posso|da pra|tem como)\b/.test(normalized) ||
+    QUESTION_TAIL.test(normalized)
   );
 }
 

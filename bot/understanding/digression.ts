@@ -32,6 +32,12 @@ const LONE_GOODBYE = 0.9;
 /** The least weight of the question reading for a message asked with a question mark to be taken as one. */
 const QUESTION_IN_THE_RUNNING = 0.25;
 
+/** The fewest words of an unsure reading taken as a question by its shape alone: "como assim?" is no FAQ question. */
+const QUESTION_MIN_WORDS = 4;
+
+/** The fewest words of a sentence not shaped as a question for a sure question reading to make it one. */
+const STATEMENT_MIN_WORDS = 6;
+
 /** Readings that answer the step: a value, yes/no or skip is never a digression, whatever else it reads as. */
 const ANSWERS: ReadonlySet<IntentName> = new Set(['inform', 'yes', 'no', 'skip']);
 
@@ -103,7 +109,13 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   // "can I send a PDF" but says the citizen has none. Shaped as one, a question the network reads best as a question
   // ("qual o horario de atendimento?", faq 0.45) is one even below the threshold: taking it for a question costs
   // nothing, the same step is asked again right after.
-  if (intent === 'faq') return looksLikeQuestion(text) ? 'question' : null;
+  // A long sentence the network is sure is a question, about nothing of the citizen's own, is one without its shape:
+  // "errei a senha um monte de vez e agora ta bloqueado", "tem um maximo de documento q posso por na carteira".
+  if (intent === 'faq') {
+    if (looksLikeQuestion(text)) return 'question';
+    const told = score >= DIGRESSION_THRESHOLD && words(text) >= STATEMENT_MIN_WORDS && !OWN.test(normalizeText(text));
+    return told ? 'question' : null;
+  }
   // A sentence about something else, holding no answer to the step (a value would have made it `inform`): declined in
   // a word and the step asked again, not counted as a miss. A word or two may be a mistyped answer.
   // Asked as a question, it is put to the FAQ as any question is: "no sure answer" then, if nothing fits.
@@ -112,6 +124,12 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   // "depois consigo pegar outro cartao com o mesmo saldo?" (balance 0.60, faq 0.39) is a question.
   const faq = understood.ranked.find((r) => r.intent === 'faq')?.score ?? 0;
   if (text.includes('?') && faq >= QUESTION_IN_THE_RUNNING && !OWN.test(normalizeText(text))) return 'question';
+  // Shaped as a question in a sentence, about nothing of the citizen's own, and read as nothing sure: a question the
+  // network has no words for ("tem um maximo de documento q posso por na carteira?", save_document 0.5). Put to the
+  // FAQ it costs nothing: its answer when it has a sure one, else "no sure answer", and the step asked again.
+  if (score < DIGRESSION_THRESHOLD && words(text) >= QUESTION_MIN_WORDS && looksLikeQuestion(text)) {
+    return OWN.test(normalizeText(text)) ? null : 'question';
+  }
   if (score < DIGRESSION_THRESHOLD) return null;
   // One word is too little to leave a step for: a mistyped answer reads as a request too ("peraí" as "perda", a block).
   // "extrato do cartao", "na verdade quero ver meu saldo" say it. Likewise a lone "tchau" may be a slip; "depois eu

@@ -845,3 +845,47 @@ export const FAQ_SEED_ENTRIES: readonly FaqSeedEntry[] = [
     tags: ['titulo de eleitor', 'tre', 'tse', 'eleicao', 'votacao'],
   },
 ];
+
+/**
+ * Phrasings added after the first publication, by slug: the ways citizens were found to ask on WhatsApp (no accents,
+ * "vc", "q", run-ons) that the first alternatives did not cover. Migration20261211000000_faq_phrasings adds them to the
+ * stored entries; the first seed migration stays as it ran.
+ */
+export const FAQ_ADDED_ALTERNATIVES: Readonly<Record<string, readonly string[]>> = {
+  'o-que-e-a-carteira': ['Pra que serve essa carteira digital?', 'Que aplicativo é esse da prefeitura?'],
+  'criar-conta': ['Como me cadastro na carteira digital?', 'Como faço pra criar conta no app?'],
+  'como-salvar-documento': ['Como coloco meu documento no app?', 'Como boto meu RG na carteira digital?'],
+  'arquivo-recusado': ['Mandei o arquivo e deu erro', 'Por que meu PDF não foi aceito?'],
+  'tipos-de-documento-aceitos': ['Que documentos dá pra guardar no app?', 'Pode guardar a carteirinha do SUS?'],
+  'limite-de-documentos': ['Tem um máximo de documentos que posso colocar?'],
+  'ver-meus-documentos': ['Onde acho os documentos que já guardei?'],
+  'excluir-documento': ['Salvei um documento errado, como tiro ele da carteira?'],
+  'link-de-verificacao-expirado': ['O QR Code que eu gerei não funciona mais', 'O link que eu mandei não abre mais'],
+  'documento-vencido': ['Meu documento venceu, ele continua na carteira?', 'O app avisa quando o documento vai vencer?'],
+  'documento-digital-vale-como-original': [
+    'O documento digital vale igual ao papel?',
+    'A polícia aceita o documento no celular?',
+    'Preciso levar o documento de papel ou só o do celular vale?',
+    'O documento do aplicativo vale como o original?',
+  ],
+  'link-de-verificacao': ['Como mostro meu documento pelo celular pra alguém conferir?'],
+  'cartoes-de-transporte': ['Como funciona o cartão de transporte do app?'],
+  'pedir-novo-cartao': ['Consigo pedir mais um cartão pra mim?', 'Como peço mais um cartão de transporte?'],
+  'consultar-saldo': ['Como vejo quanto de crédito tem no cartão?'],
+  'cartao-danificado': ['Meu cartão não passa mais, o que faço?'],
+  'segunda-via-do-cartao': ['Se eu bloquear o cartão perco o dinheiro dele?', 'Como tiro a segunda via do cartão?'],
+  'canais-de-atendimento': ['Você atende em outro lugar além do WhatsApp?', 'Onde mais posso falar com você?'],
+  'como-usar-o-chat': ['O que você sabe fazer?', 'O que dá pra fazer aqui no chat?'],
+  'muitas-tentativas-de-login': ['Errei a senha muitas vezes e bloqueou'],
+  'cartao-jae': ['O que é esse Jaé?'],
+  'gratuidade-idosos': ['Idoso paga ônibus?', 'Minha mãe é idosa, ela paga passagem?'],
+  'codigos-de-recuperacao': ['Troquei de celular e não consigo entrar por causa do autenticador'],
+  'excluir-conta': ['Quero apagar minha conta'],
+};
+
+/** The entries as the database holds them after every seed migration: the first publication plus the added phrasings. */
+export const FAQ_PUBLISHED_ENTRIES: readonly FaqSeedEntry[] = FAQ_SEED_ENTRIES.map((entry) => ({
+  ...entry,
+  // Appended where missing, as the migration does.
+  alternatives: [...new Set([...entry.alternatives, ...(FAQ_ADDED_ALTERNATIVES[entry.slug] ?? [])])],
+}));

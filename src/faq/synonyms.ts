@@ -66,6 +66,9 @@ export const PHRASES: ReadonlyArray<readonly [string, string]> = [
   ['pessoa de verdade', 'humano'],
   ['ser humano', 'humano'],
   ['atendimento humano', 'atendente'],
+  // "o app que vc faz parte": belonging, not a card that broke ("partir" is among the words for breaking).
+  ['faz parte', 'pertence'],
+  ['fazer parte', 'pertence'],
 ];
 
 /** Chat spellings, abbreviations and slang, by the whole word; the expansion may be several words. */
@@ -196,6 +199,7 @@ export const RELATED: ReadonlyArray<readonly string[]> = [
   ['catraca', 'validador', 'leitor', 'roleta'],
   ['outro', 'adicional', 'segundo', 'extra'],
   ['minimo', 'limite', 'menor'],
+  ['pedir', 'pegar', 'conseguir', 'solicitar', 'obter'],
 ];
 
 /** One meaningful word of a text: as typed (normalised) and as the term the index uses. */

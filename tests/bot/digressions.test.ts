@@ -96,6 +96,63 @@ describe('a question in the middle of a flow', () => {
   });
 });
 
+describe('questions as citizens type them, in the middle of a flow', () => {
+  it('"o documento digital vale igual o papel?" at the expiry step is answered, the expiry asked again, the number kept', async () => {
+    const { citizen, bot } = await linkedCitizen();
+    await play(bot, [
+      ['quero salvar minha cnh', [ASKS_NUMBER]],
+      [cnh.numberExample, [ASKS_EXPIRY]],
+      [
+        'o documento digital vale igual o papel?',
+        [/quem decide se aceita a versão digital/, /Voltando ao que estávamos/, ASKS_EXPIRY],
+      ],
+    ]);
+    await finishFromExpiry(bot);
+    expect(await savedDocuments(citizen)).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
+  });
+
+  it('a question with no question mark that ends asking ("... como eu corrijo") is answered at the number step, and is no miss', async () => {
+    const { citizen, bot } = await linkedCitizen();
+    await play(bot, [
+      ['quero salvar minha cnh', [ASKS_NUMBER]],
+      ['abc', [/Número de CNH inválido/, ASKS_NUMBER]],
+      ['botei a data de validade errada como eu corrijo', [/toque em "Editar"/, /Voltando ao que estávamos/, ASKS_NUMBER]],
+      // Had the question counted as a miss, this third one would pause the flow.
+      ['xyz', [/Número de CNH inválido/, ASKS_NUMBER]],
+      [cnh.numberExample, [ASKS_EXPIRY]],
+    ]);
+    await finishFromExpiry(bot);
+    expect(await savedDocuments(citizen)).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
+  });
+
+  it('"se eu bloquear o cartao perco o dinheiro q tinha nele?" at the reason step is answered; the card is blocked only after the yes', async () => {
+    const { citizen, bot } = await linkedCitizen();
+    await play(bot, [
+      ['quero bloquear meu cartao', [/Qual o motivo do cancelamento do cartão/]],
+      [
+        'se eu bloquear o cartao perco o dinheiro q tinha nele?',
+        [/nasce com todo o saldo/, /Voltando ao que estávamos/, /Qual o motivo do cancelamento do cartão/],
+      ],
+    ]);
+    expect((await cardsOf(citizen)).map((c) => c.status)).toEqual(['active']);
+    await play(bot, [
+      ['perda', [/Confirma o bloqueio do cartão •••• \d{4} por perda\?/]],
+      ['sim', [/bloqueado/i]],
+    ]);
+    expect((await cardsOf(citizen)).map((c) => c.status)).toEqual(['blocked']);
+  });
+
+  it('"kkk" or "ok" at the number step gets no FAQ answer: the step is asked again', async () => {
+    const { bot } = await linkedCitizen();
+    await play(bot, [['quero salvar minha cnh', [ASKS_NUMBER]]]);
+    for (const reaction of ['kkk', 'ok']) {
+      const [reply] = await bot.say(reaction);
+      expect(reply).not.toMatch(/Voltando ao que estávamos/);
+      expect(reply).toMatch(ASKS_NUMBER);
+    }
+  });
+});
+
 describe('a new request in the middle of a flow', () => {
   it('"na verdade quero ver meu saldo" at the expiry step shows the balance, offers the flow back, and "continuar" resumes it with the number kept', async () => {
     const { citizen, bot } = await linkedCitizen();

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluate, QUALITY_THRESHOLDS, type EvalItem } from '../../src/faq/evaluation';
 import { FaqSearchEngine } from '../../src/faq/search-engine';
-import { FAQ_SEED_ENTRIES } from '../../src/faq/seed-entries';
+import { FAQ_PUBLISHED_ENTRIES } from '../../src/faq/seed-entries';
 
 const items = JSON.parse(readFileSync(join(__dirname, '..', 'faq-eval', 'eval-set.json'), 'utf8')) as EvalItem[];
-const slugs = new Set(FAQ_SEED_ENTRIES.map((entry) => entry.slug));
+const slugs = new Set(FAQ_PUBLISHED_ENTRIES.map((entry) => entry.slug));
 
 describe('FAQ answer quality on the committed evaluation set', () => {
   it('has the size the issue asks for, labelled with existing entries, at least 3 questions each', () => {
@@ -17,7 +17,7 @@ describe('FAQ answer quality on the committed evaluation set', () => {
   });
 
   it('meets the top-1, top-3 and false-confident thresholds', () => {
-    const engine = new FaqSearchEngine(FAQ_SEED_ENTRIES.map((entry) => ({ ...entry, id: entry.slug })));
+    const engine = new FaqSearchEngine(FAQ_PUBLISHED_ENTRIES.map((entry) => ({ ...entry, id: entry.slug })));
     const report = evaluate(items, (q, limit) => engine.search(q, limit));
     expect(report.top1).toBeGreaterThanOrEqual(QUALITY_THRESHOLDS.top1);
     expect(report.top3).toBeGreaterThanOrEqual(QUALITY_THRESHOLDS.top3);

@@ -1,5 +1,5 @@
 import { FaqSearchEngine, type FaqEntryInput } from '../../src/faq/search-engine';
-import { FAQ_SEED_ENTRIES } from '../../src/faq/seed-entries';
+import { FAQ_ADDED_ALTERNATIVES, FAQ_SEED_ENTRIES } from '../../src/faq/seed-entries';
 import { analyze, canonicalTerm, relatedTerms } from '../../src/faq/synonyms';
 import { boundedEditDistance, isStopWord, normalizeText, stem, tokenize } from '../../src/faq/text';
 
@@ -217,6 +217,19 @@ describe('FAQ seed entries', () => {
       expect(entry.question.trim()).not.toBe('');
       expect(entry.answer.trim()).not.toBe('');
       expect(entry.alternatives.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('add phrasings only to existing entries, each new to its entry and within what an admin may save', () => {
+    for (const [slug, added] of Object.entries(FAQ_ADDED_ALTERNATIVES)) {
+      const entry = FAQ_SEED_ENTRIES.find((e) => e.slug === slug);
+      expect(entry).toBeDefined();
+      // A phrasing already there is skipped by the migration: listing it again would only make the figures lie.
+      for (const phrasing of added) expect(entry!.alternatives).not.toContain(phrasing);
+      expect(new Set(added).size).toBe(added.length);
+      for (const phrasing of added) expect(phrasing.length).toBeGreaterThanOrEqual(3);
+      for (const phrasing of added) expect(phrasing.length).toBeLessThanOrEqual(300);
+      expect(entry!.alternatives.length + added.length).toBeLessThanOrEqual(20);
     }
   });
 

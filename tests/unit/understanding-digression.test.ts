@@ -52,3 +52,23 @@ describe('a moment asked for', () => {
   );
   it('at the menu, nothing is being waited for', () => expect(asksToWait({ at: 'menu' }, 'pera')).toBe(false));
 });
+
+describe('questions typed as on WhatsApp, at the number step', () => {
+  const at: Expecting = { at: 'save.number' };
+
+  it.each([
+    'botei a data de validade errada como eu corrijo',
+    'tentei mandar o pdf e deu erro pq sera',
+    'errei a senha um monte de vez e agora ta bloqueado',
+    'tem um maximo de documento q posso por na carteira',
+  ])('"%s" is a question, with or without its question mark', async (text) => {
+    expect((await understanding.parse(text, at)).digression).toBe('question');
+  });
+
+  it.each(['kkk', 'ok', 'sim', 'nao tenho a cnh aqui comigo agora', 'valeu'])(
+    '"%s" is no question put to the FAQ',
+    async (text) => {
+      expect((await understanding.parse(text, at)).digression ?? null).not.toBe('question');
+    },
+  );
+});
