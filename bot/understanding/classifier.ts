@@ -198,6 +198,19 @@ const YES_NO_STEPS: ReadonlySet<PromptStep> = new Set([
   'recharge.confirm',
 ]);
 const SKIPPABLE_STEPS: ReadonlySet<PromptStep> = new Set(['save.state', 'save.expiry', 'save.attachment', 'faq.suggestions']);
+/** Requests whose words are also those of a question about how the feature works ("como bloqueio o cartao?"). */
+const HOW_REQUESTS: ReadonlySet<IntentName> = new Set([
+  'balance',
+  'list_cards',
+  'card_history',
+  'block_card',
+  'list_documents',
+  'save_document',
+  'recharge',
+  'recharge_status',
+  'link_account',
+  'notice_settings',
+]);
 const CARD_REQUESTS: ReadonlySet<IntentName> = new Set(['balance', 'list_cards', 'card_history', 'block_card']);
 const CARD_INTENTS: ReadonlySet<IntentName> = new Set(['balance', 'card_history', 'block_card', 'recharge']);
 
@@ -397,6 +410,51 @@ export function looksLikeQuestion(text: string): boolean {
     /^(como|quanto|quanta|qual|quais|onde|quando|porque|por que|pq|o que|oq|cade|posso|da pra|tem como)\b/.test(normalized) ||
     QUESTION_TAIL.test(normalized)
   );
+}
+
+/** The message's words with chat shorthand spelled out ("oq" -> "o que", "pq" -> "porque"), filler kept. */
+function spelledOut(text: string): string {
+  return normalizeText(text)
+    .split(' ')
+    .flatMap((word) => (SHORTHAND[word] ?? word).split(' '))
+    .join(' ');
+}
+
+/**
+ * How a question about how things work opens: how, why or what-is ("como recarrega", "pq nao caiu", "pra que serve", "o
+ * que é o 1746"). "como está/anda" asks the state of the citizen's own thing ("como ta meu saldo"), and "porque" later
+ * in a sentence is "because": neither is such a question.
+ */
+const HOW_OR_WHY =
+  /^(como(?! (esta|estao|anda|andam|ficou))|porque|por que|pra que|para que|o que (e|significa|acontece|quer dizer)|qual (a|e a) diferenca)\b/;
+/** Asking what to do now: "oq faço?", "e agora". */
+const WHAT_NOW = /\b(o que (eu )?(faco|fazer|devo fazer|tenho que fazer)|e agora)\b/;
+/** Asking whether something can be done or how long it takes: "da pra salvar", "posso apagar", "tem como", "quanto tempo". */
+const CAN_IT = /\b(tem como|da (pra|para)|posso|consigo|quanto tempo)\b/;
+/**
+ * The citizen's own things: "posso bloquear meu cartao?", "da pra salvar minha cnh?" ask for it to be done (as
+ * bot/understanding/digression.ts reads them), "posso salvar certidao de casamento?" asks what the wallet takes.
+ */
+const CITIZENS_OWN = /\b(meu|meus|minha|minhas|tenho|comigo|salvei|guardei|cadastrei)\b/;
+
+/**
+ * A question worded as a request all the same: a wish ("quero", "queria", "preciso bloquear") or asking to see
+ * something ("da pra ver o saldo?", "posso ver meu extrato?"), whose answer is the citizen's own data.
+ */
+const WANTS_IT =
+  /\b(quero|queria|gostaria|preciso(?! (fazer|levar|ter|pagar))|me (mostra|mostre|manda|passa))\b|\b(da (pra|para)|posso|consigo|tem como) (ver|olhar|consultar|saber|mostrar|conferir)\b/;
+
+/**
+ * How the message asks about how something works rather than for it, or null when it does not: "how" for "como
+ * funciona o bloqueio?" and "quais documentos da pra salvar", "what now" for "o cartao estragou oq faço?". "quero
+ * bloquear meu cartao", "qual meu saldo", "quais documentos eu tenho", "da pra ver o saldo?" and "pode bloquear meu
+ * cartao?" are requests (null).
+ */
+export function howItWorksQuestion(text: string): 'how' | 'what now' | null {
+  const words = spelledOut(text);
+  if (WANTS_IT.test(words)) return null;
+  if (HOW_OR_WHY.test(words) || (CAN_IT.test(words) && !CITIZENS_OWN.test(words))) return 'how';
+  return WHAT_NOW.test(words) ? 'what now' : null;
 }
 
 /**
@@ -670,6 +728,13 @@ export class IntentClassifier {
       );
       ({ intent, score } = next ?? { intent: 'out_of_scope', score: 1 });
     }
+    // The same words ask for a feature or ask how it works: the network reads what the message is about, its wording
+    // whether it asks for it ("bloqueia meu cartao") or asks how it works ("como funciona o bloqueio?", "quais documentos
+    // da pra salvar"), which the FAQ answers. Losing the card and asking what now ("perdi meu cartao e agora?") asks for
+    // the block. At a step, the step weighs a question (digression.ts).
+    const question = at === 'menu' ? howItWorksQuestion(text) : null;
+    const lostIt = intent === 'block_card' && ['lost', 'stolen'].includes(this.recognizers.blockReason(text) ?? '');
+    if (HOW_REQUESTS.has(intent) && question !== null && !(question === 'what now' && lostIt)) intent = 'faq';
     // "salvar outro", "guardar cnh": a request to save that names the type, however unsure the network is of so few words.
     if (
       at === 'menu' &&

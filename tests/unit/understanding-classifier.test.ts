@@ -1,4 +1,5 @@
 import {
+  howItWorksQuestion,
   IntentClassifier,
   prepareForNetwork,
   readsAsVague,
@@ -243,6 +244,53 @@ describe('answers at a prompt', () => {
     const other = await IntentClassifier.create();
     const text = 'po mermao bloqueia meu passe q roubaram';
     expect((await other.classify(text)).ranked).toEqual((await classifier.classify(text)).ranked);
+  });
+});
+
+describe('a question about how a feature works, or a request for it', () => {
+  it.each([
+    ['como funciona o bloqueio?', 'how'],
+    ['como vinculo o whatsapp na minha conta', 'how'],
+    ['quais documentos da pra salvar', 'how'],
+    ['pq a recarga demora', 'how'],
+    ['pra q serve o link de verificacao', 'how'],
+    ['o que é o 1746?', 'how'],
+    ['quanto tempo demora o bloqueio', 'how'],
+    ['o cartao estragou oq faço?', 'what now'],
+    ['minha cnh venceu e agora', 'what now'],
+  ])('"%s" asks how it works (%s)', (text, kind) => expect(howItWorksQuestion(text)).toBe(kind));
+
+  it.each([
+    'qto tenho',
+    'quanto tenho de saldo',
+    'qual meu saldo',
+    'quais documentos eu tenho',
+    'como ta meu saldo?',
+    'quero bloquear meu cartao, como faço?',
+    'preciso bloquear o cartao',
+    'me mostra meus documentos',
+    'da pra ver o saldo aqui?',
+    'posso bloquear meu cartao?',
+    'pode bloquear meu cartao?',
+    'bloqueia meu cartao',
+    'cancelei o cartao pq ta quebrado',
+  ])('"%s" asks for something', (text) => expect(howItWorksQuestion(text)).toBeNull());
+
+  it.each([
+    ['quais documentos da pra salvar', 'faq'],
+    ['quais cartoes de transporte da pra usar aqui', 'faq'],
+    ['o cartao estragou e nao passa na catraca oq faço?', 'faq'],
+    ['minha cnh venceu e agora', 'faq'],
+    ['como vinculo o whatsapp na minha conta', 'faq'],
+    ['quais documentos eu tenho', 'list_documents'],
+    ['qual meu saldo', 'balance'],
+    ['perdi meu cartao e agora?', 'block_card'],
+    ['quero vincular meu whatsapp', 'link_account'],
+  ])('at the menu "%s" is %s', async (text, intent) => expect((await classifier.classify(text)).intent).toBe(intent));
+
+  it('at a step the step weighs the question: a block reason answers it whatever the wording', async () => {
+    const understood = await classifier.classify('o cartao estragou oq faço?', { at: 'block.reason' });
+    expect(understood).toMatchObject({ intent: 'inform', slots: { blockReason: 'damaged' } });
   });
 });
 
