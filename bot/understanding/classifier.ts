@@ -611,7 +611,7 @@ export class IntentClassifier {
     simple: string,
     { at, options }: Expecting,
   ): Promise<{ option: PromptOption; number: number } | 'mismatch' | null> {
-    const numbered = options ? numberedAnswer(simple) : null;
+    const numbered = options ? numberedAnswer(simple, options.length) : null;
     const option = numbered ? options?.[numbered.number - 1] : undefined;
     if (!numbered || !options || !option) return null;
     if (numbered.rest === '' || AFTER_NUMBER_FILLER.test(numbered.rest)) return { option, number: numbered.number };
