@@ -14,7 +14,15 @@ import { createRechargeMachine } from './recharge.machine';
 import { createRechargeOrdersMachine } from './recharge-orders.machine';
 import { NOT_CHARGED } from '../render/recharge.pt-BR';
 import { LOW_BALANCE_NEEDS_AMOUNT } from '../render/notices.pt-BR';
-import { chooseFrom, type Command, type Digression, type IntentName, type Slots, type Utterance } from '../understanding';
+import {
+  asksToResume,
+  chooseFrom,
+  type Command,
+  type Digression,
+  type IntentName,
+  type Slots,
+  type Utterance,
+} from '../understanding';
 import type { NoticeRequest } from '../understanding/notice-settings';
 import type {
   BotMessage,
@@ -370,8 +378,9 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         (chooseFrom(event.utterance, OFFER_CHOICES) === pause.CONTINUE || event.utterance.yesNo === true),
       choseDrop: ({ event }) =>
         event.type === 'USER' && (chooseFrom(event.utterance, OFFER_CHOICES) === pause.DROP || event.utterance.yesNo === false),
-      // At the menu no offer is shown, so its numbers are the menu's ("1" is the balance): only the word resumes.
-      saysContinue: ({ event }) => event.type === 'USER' && /^(quero )?continu(ar|a)\b/.test(event.utterance.simple),
+      // At the menu no offer is shown, so its numbers are the menu's ("1" is the balance): only words resume
+      // ("continuar", "onde eu tava", a bare "voltar").
+      saysContinue: ({ event }) => event.type === 'USER' && asksToResume(event.utterance.simple),
       answersPaused: ({ event }) =>
         event.type === 'USER' && event.utterance.forPaused !== undefined && event.utterance.command === null,
       resumesWithValue: ({ context }) => !!context.resumeFrom?.value,

@@ -137,3 +137,15 @@ function sharedWords(message: string, question: string): number {
   const asked = topicWords(message);
   return topicWords(question).filter((term) => asked.some((word) => sameTerm(word, term))).length;
 }
+
+/**
+ * Words that ask to go back to what the citizen was doing: "continuar", "bora continuar", "continua ai", "onde eu
+ * tava?", "de onde parei", "retomar", a bare "voltar". "voltar ao menu" or "continuar depois" do not.
+ */
+const RESUME_WORDS =
+  /^(?:(?:ok|sim|blz|quero|queria|bora|vamos|vamo|pode|podemos|da pra|entao|e ai|agora)\s+)*(?:continu(?:ar|a|e)|retom(?:ar|a)|voltar?$|(?:voltar? )?(?:pra |para |pro |ao )?(?:de )?onde (?:eu |a gente )?(?:tava|estava|parei|parou|paramos)|(?:voltar? )?(?:pro|para o|ao) que (?:eu )?(?:tava|estava) fazendo)(?!.*\b(?:depois|mais tarde|outra hora|menu|inicio)\b)/;
+
+/** Whether a simplified message asks to resume what the citizen was doing (see RESUME_WORDS). */
+export function asksToResume(simple: string): boolean {
+  return RESUME_WORDS.test(simple);
+}

@@ -58,7 +58,7 @@ async function codeFor(citizenId: string): Promise<string> {
 }
 
 describe('a request made before linking', () => {
-  it('is kept across messages that ask nothing ("ok", "pera vou pegar o codigo") and served right after the link', async () => {
+  it('is kept across messages that ask nothing ("ok", "blz") and served right after the link', async () => {
     const citizen = await registerCitizen(t);
     const bot = new BotHarness(t);
     await play(bot, [
@@ -86,5 +86,40 @@ describe('acknowledgements with nothing asked', () => {
     for (const ack of ['ok', 'blz', 'kkkk', '👍', 'sim']) {
       await play(bot, [[ack, [/^Certo! 😊 Posso ajudar em algo mais\?/, MENU]]]);
     }
+  });
+});
+
+describe('a flow paused after three misses', () => {
+  const PAUSED = /pausei: você estava bloqueando seu cartão/;
+  const RESUMED = /vamos continuar de onde paramos[\s\S]*Qual o motivo/;
+
+  it.each(['onde eu tava', 'bora continuar', 'voltar', 'de onde parei?'])(
+    '"%s" resumes it at its step; the block is then confirmed and done',
+    async (resume) => {
+      const { id, bot } = await linkedCitizen();
+      await play(bot, [
+        ['quero bloquear meu cartao', [/Qual o motivo/]],
+        ['sei la', [/Qual o motivo/]],
+        ['hmmm', [/Qual o motivo/]],
+        ['aquele la', [PAUSED]],
+        [resume, [RESUMED]],
+        ['perdi', [/Confirma o bloqueio do cartão .* por perda\?/]],
+        ['sim', [/bloquead/]],
+      ]);
+      expect(await cardsOf(id)).toEqual([{ status: 'blocked', reason: 'lost' }]);
+    },
+  );
+
+  it('"voltar ao menu" does not resume it: the menu is shown and nothing is blocked', async () => {
+    const { id, bot } = await linkedCitizen();
+    await play(bot, [
+      ['quero bloquear meu cartao', [/Qual o motivo/]],
+      ['sei la', [/Qual o motivo/]],
+      ['hmmm', [/Qual o motivo/]],
+      ['aquele la', [PAUSED]],
+      ['voltar ao menu', [MENU]],
+    ]);
+    expect(bot.last[0].text).not.toMatch(/Qual o motivo/);
+    expect(await cardsOf(id)).toEqual([{ status: 'active', reason: null }]);
   });
 });
