@@ -12,7 +12,9 @@ export function chooseFrom<T extends Choice>(utterance: Utterance, choices: read
   const simple = utterance.simple;
   if (simple === '') return null;
   if (utterance.number !== null) return choices[utterance.number - 1] ?? null;
-  const numbered = numberedAnswer(simple, choices.length);
+  const place = placeAnswer(simple, choices.length);
+  if (place !== null) return choices[place - 1] ?? null;
+  const numbered = numberedAnswer(simple);
   const numberedChoice = numbered ? choices[numbered.number - 1] : undefined;
   if (numbered && numberedChoice) {
     if (numbered.rest === '' || AFTER_NUMBER_FILLER.test(numbered.rest)) return numberedChoice;
@@ -45,25 +47,30 @@ export function chooseFrom<T extends Choice>(utterance: Utterance, choices: read
 /** What may follow an option's number without naming anything: "2 por favor", "1 essa", "3 mesmo". */
 export const AFTER_NUMBER_FILLER = /^((e|a|o|essa|esse|isso|mesmo|ai|por favor|pfv|pf|pls|opcao|numero|ne)( |$))+$/;
 
+/**
+ * An answer that starts with an option's number: "1", "1.", "1 pular", "3 - cartao danificado", "opcao 2", "a 2". The
+ * number and the words after it (simplified, empty when none); null when the answer does not start with a number.
+ */
+export function numberedAnswer(simple: string): { number: number; rest: string } | null {
+  const found = /^(?:(?:opcao|numero|alternativa|a|o)\s+){0,2}(\d{1,2})(?:\s*[-.):,]+\s*|\s+|$)(.*)$/.exec(simple);
+  return found ? { number: Number(found[1]), rest: found[2].trim() } : null;
+}
+
 /** Ordinal words by their stem: "a primeira", "o segundo", "terceira opcao" name an option by its place. */
 const ORDINALS: Readonly<Record<string, number>> = { primeir: 1, segund: 2, terceir: 3, quart: 4, quint: 5, sext: 6 };
 
 /**
- * An answer that starts with an option's number or place: "1", "1.", "1 pular", "3 - cartao danificado", "opcao 2",
- * "a 2", "a primeira", "segunda opcao", "a ultima" (the last of `count` options shown; not read when the count is
- * unknown). The number and the words after it (simplified, empty when none); null when the answer names no position.
+ * An option named by its place and nothing else: "a primeira", "segunda opcao", "o terceiro", "a ultima" (the last of
+ * `count`). Words after the place ("o ultimo cartao ta quebrado", "a segunda feira") make it no answer by place: they
+ * say something the message is read for as a whole.
  */
-export function numberedAnswer(simple: string, count?: number): { number: number; rest: string } | null {
-  const found = /^(?:(?:opcao|numero|alternativa|a|o)\s+){0,2}(\d{1,2})(?:\s*[-.):,]+\s*|\s+|$)(.*)$/.exec(simple);
-  if (found) return { number: Number(found[1]), rest: found[2].trim() };
-  // The words after an ordinal must still agree with the option or be filler ("a segunda feira" names no option).
-  const ordinal =
-    /^(?:(?:opcao|alternativa|a|o)\s+){0,2}(primeir|segund|terceir|quart|quint|sext|ultim)[ao](?:\s+(?:opcao|alternativa))?(?:\s+|$)(.*)$/.exec(
+export function placeAnswer(simple: string, count: number): number | null {
+  const place =
+    /^(?:(?:opcao|alternativa|a|o)\s+){0,2}(primeir|segund|terceir|quart|quint|sext|ultim)[ao](?:\s+(?:opcao|alternativa))?(?:\s+(.*))?$/.exec(
       simple,
     );
-  if (!ordinal) return null;
-  const number = ordinal[1] === 'ultim' ? count : ORDINALS[ordinal[1]];
-  return number ? { number, rest: ordinal[2].trim() } : null;
+  if (!place || (place[2] && !AFTER_NUMBER_FILLER.test(place[2]))) return null;
+  return place[1] === 'ultim' ? count : (ORDINALS[place[1]] ?? null);
 }
 
 /**
