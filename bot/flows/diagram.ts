@@ -53,6 +53,7 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   asksNoticeWithoutAmount: 'the low-balance alert was asked for without its amount',
   answersNoticeAmount: 'the message is the amount of the low-balance alert',
   isLinked: 'the conversation is linked to a citizen',
+  hasPendingRequest: 'a request made before linking still waits for the link code',
   wantsFlowWithoutLink: 'an unlinked citizen asked for a flow that needs linking',
   wants: (params) => `the citizen asked for ${FLOW_WORDS[params?.flow as FlowName] ?? 'a flow'}`,
   says: (params) => `the message reads as ${((params?.acts as string[] | undefined) ?? ['a given act']).join(' or ')}`,

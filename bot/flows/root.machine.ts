@@ -14,7 +14,15 @@ import { createRechargeMachine } from './recharge.machine';
 import { createRechargeOrdersMachine } from './recharge-orders.machine';
 import { NOT_CHARGED } from '../render/recharge.pt-BR';
 import { LOW_BALANCE_NEEDS_AMOUNT } from '../render/notices.pt-BR';
-import { chooseFrom, type Command, type Digression, type IntentName, type Slots, type Utterance } from '../understanding';
+import {
+  asksToResume,
+  chooseFrom,
+  type Command,
+  type Digression,
+  type IntentName,
+  type Slots,
+  type Utterance,
+} from '../understanding';
 import type { NoticeRequest } from '../understanding/notice-settings';
 import type {
   BotMessage,
@@ -121,12 +129,30 @@ function intent(event: RootEvent): FlowName | null {
 }
 
 /**
+ * What a citizen says while fetching the link code that asks for nothing else: "ok", "pera vou pegar o codigo", "sim",
+ * "obrigado", "ja volto". Such a message keeps the request waiting; a request, a question, a command or a greeting
+ * (which opens a new conversation) drops it.
+ */
+const WAITING_ACTS: ReadonlySet<IntentName> = new Set(['out_of_context', 'yes', 'thanks', 'goodbye']);
+
+function asksNothing(utterance: UserEvent['utterance']): boolean {
+  return (
+    utterance.command === null &&
+    utterance.intent === null &&
+    utterance.act !== null &&
+    WAITING_ACTS.has(utterance.act) &&
+    !utterance.faqFirst
+  );
+}
+
+/**
  * Whether a request waiting for a link still waits once this turn arrives: only `vincular` attempts (a mistyped code
- * included) may come between the request and the link, within `minutes` of the request. A request made many turns or
- * minutes earlier is not resumed by surprise after linking; the menu is shown instead.
+ * included) and messages that ask for nothing else (`asksNothing`) may come between the request and the link, within
+ * `minutes` of the request. A request made many minutes earlier, or followed by another request or question, is not
+ * resumed by surprise after linking; the menu is shown instead.
  */
 function stillPending(context: RootContext, event: UserEvent, minutes: number): boolean {
-  if (event.utterance.command?.type !== 'link') return false;
+  if (event.utterance.command?.type !== 'link' && !asksNothing(event.utterance)) return false;
   return typeof context.pendingSince === 'number' && event.at - context.pendingSince <= minutes * 60_000;
 }
 
@@ -357,8 +383,9 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         (chooseFrom(event.utterance, OFFER_CHOICES) === pause.CONTINUE || event.utterance.yesNo === true),
       choseDrop: ({ event }) =>
         event.type === 'USER' && (chooseFrom(event.utterance, OFFER_CHOICES) === pause.DROP || event.utterance.yesNo === false),
-      // At the menu no offer is shown, so its numbers are the menu's ("1" is the balance): only the word resumes.
-      saysContinue: ({ event }) => event.type === 'USER' && /^(quero )?continu(ar|a)\b/.test(event.utterance.simple),
+      // At the menu no offer is shown, so its numbers are the menu's ("1" is the balance): only words resume
+      // ("continuar", "onde eu tava", a bare "voltar").
+      saysContinue: ({ event }) => event.type === 'USER' && asksToResume(event.utterance.simple),
       answersPaused: ({ event }) =>
         event.type === 'USER' && event.utterance.forPaused !== undefined && event.utterance.command === null,
       resumesWithValue: ({ context }) => !!context.resumeFrom?.value,
@@ -402,6 +429,11 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
       says: ({ event }, params: { acts: IntentName[] }) =>
         event.type === 'USER' && event.utterance.act !== null && params.acts.includes(event.utterance.act),
       pending: ({ context }, params: { flow: FlowName }) => context.pendingFlow === params.flow,
+      hasPendingRequest: ({ context, event }) =>
+        event.type === 'USER' &&
+        event.citizenId === null &&
+        context.pendingFlow !== null &&
+        stillPending(context, event, options.linkResumeMinutes),
       hasText: ({ event }) => event.type === 'USER' && event.utterance.text.trim().length > 0,
       readsAsQuestionFirst: ({ event }) => event.type === 'USER' && event.utterance.faqFirst === true,
       hasHeldRequest: ({ context }) => context.heldRequest !== null && context.heldRequest !== undefined,
@@ -609,6 +641,12 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               actions: ['rememberCitizen', 'clearPending', 'forgetRequest'],
             },
             {
+              // "ok", "pera vou pegar o codigo" while a request waits for the link code: the request is kept, and the
+              // citizen is told how to send the code rather than "não entendi".
+              guard: and([{ type: 'says', params: { acts: ['out_of_context', 'yes'] as IntentName[] } }, 'hasPendingRequest']),
+              actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: say.WAITING_FOR_CODE } } }],
+            },
+            {
               // A linked citizen is greeted, thanked and said goodbye to by first name.
               guard: and([{ type: 'says', params: { acts: [...COURTESY_ACTS] } }, 'isLinked']),
               target: 'greetingByName',
@@ -627,8 +665,14 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               actions: ['rememberCitizen', { type: 'enqueue', params: { message: say.goodbye() } }],
             },
             {
-              // "sim", "ok", "kkk" with nothing asked: never a confident FAQ answer to a question nobody asked.
-              guard: { type: 'says', params: { acts: ['out_of_context', 'yes', 'no', 'skip', 'inform'] } },
+              // "ok", "blz", "kkk", "👍" with nothing asked: acknowledged as a person would, never answered from the FAQ.
+              // An empty message (a sticker, a lone file) acknowledges nothing.
+              guard: and([{ type: 'says', params: { acts: ['out_of_context'] as IntentName[] } }, 'hasText']),
+              actions: ['rememberCitizen', { type: 'enqueue', params: { message: say.acknowledged() } }],
+            },
+            {
+              // "sim", "não" with nothing asked: never a confident FAQ answer to a question nobody asked.
+              guard: { type: 'says', params: { acts: ['yes', 'no', 'skip', 'inform'] } },
               actions: ['rememberCitizen', { type: 'enqueue', params: { message: say.outOfContext() } }],
             },
             { guard: 'hasText', target: 'answering', actions: 'rememberCitizen' },

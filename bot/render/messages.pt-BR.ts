@@ -128,7 +128,12 @@ export function outOfScope(): BotMessage {
   };
 }
 
-/** An answer ("sim", "ok", "kkk") when nothing was asked: no guess, the menu. */
+/** "ok", "blz", "kkk", "👍" with nothing asked: taken as the acknowledgement it is, with the menu. */
+export function acknowledged(): BotMessage {
+  return { text: 'Certo! 😊 Posso ajudar em algo mais? Escolha uma opção ou escreva do seu jeito:', choices: MENU_CHOICES };
+}
+
+/** An answer ("sim", "não") when nothing was asked: no guess, the menu. */
 export function outOfContext(): BotMessage {
   return { text: 'Desculpe, não entendi o que você quer fazer. 🤔 Escolha uma opção:', choices: MENU_CHOICES };
 }
@@ -153,6 +158,10 @@ export function needsLink(flowLabel: string): string {
     'e me envie aqui: vincular SEU-CÓDIGO (por exemplo: vincular ABCD2345). Assim que vincular, eu continuo daqui.'
   );
 }
+
+/** A message that asks nothing while a request waits for the link code ("ok", "pera vou pegar o codigo"). */
+export const WAITING_FOR_CODE =
+  'Tudo bem, fico esperando. Quando tiver o código do app, me envie: vincular SEU-CÓDIGO. Aí eu continuo de onde paramos.';
 
 export const LINKED = 'Pronto! Sua conta foi vinculada a esta conversa. ✅';
 export const LINK_INVALID =

@@ -12,6 +12,8 @@ export function chooseFrom<T extends Choice>(utterance: Utterance, choices: read
   const simple = utterance.simple;
   if (simple === '') return null;
   if (utterance.number !== null) return choices[utterance.number - 1] ?? null;
+  const place = placeAnswer(simple, choices.length);
+  if (place !== null) return choices[place - 1] ?? null;
   const numbered = numberedAnswer(simple);
   const numberedChoice = numbered ? choices[numbered.number - 1] : undefined;
   if (numbered && numberedChoice) {
@@ -52,6 +54,23 @@ export const AFTER_NUMBER_FILLER = /^((e|a|o|essa|esse|isso|mesmo|ai|por favor|p
 export function numberedAnswer(simple: string): { number: number; rest: string } | null {
   const found = /^(?:(?:opcao|numero|alternativa|a|o)\s+){0,2}(\d{1,2})(?:\s*[-.):,]+\s*|\s+|$)(.*)$/.exec(simple);
   return found ? { number: Number(found[1]), rest: found[2].trim() } : null;
+}
+
+/** Ordinal words by their stem: "a primeira", "o segundo", "terceira opcao" name an option by its place. */
+const ORDINALS: Readonly<Record<string, number>> = { primeir: 1, segund: 2, terceir: 3, quart: 4, quint: 5, sext: 6 };
+
+/**
+ * An option named by its place and nothing else: "a primeira", "segunda opcao", "o terceiro", "a ultima" (the last of
+ * `count`). Words after the place ("o ultimo cartao ta quebrado", "a segunda feira") make it no answer by place: they
+ * say something the message is read for as a whole.
+ */
+export function placeAnswer(simple: string, count: number): number | null {
+  const place =
+    /^(?:(?:opcao|alternativa|a|o)\s+){0,2}(primeir|segund|terceir|quart|quint|sext|ultim)[ao](?:\s+(?:opcao|alternativa))?(?:\s+(.*))?$/.exec(
+      simple,
+    );
+  if (!place || (place[2] && !AFTER_NUMBER_FILLER.test(place[2]))) return null;
+  return place[1] === 'ultim' ? count : (ORDINALS[place[1]] ?? null);
 }
 
 /**
@@ -124,4 +143,16 @@ export function chooseByWords<T extends Choice>(utterance: Utterance, choices: r
 function sharedWords(message: string, question: string): number {
   const asked = topicWords(message);
   return topicWords(question).filter((term) => asked.some((word) => sameTerm(word, term))).length;
+}
+
+/**
+ * Words that ask to go back to what the citizen was doing: "continuar", "bora continuar", "continua ai", "onde eu
+ * tava?", "de onde parei", "retomar", a bare "voltar". "voltar ao menu" or "continuar depois" do not.
+ */
+const RESUME_WORDS =
+  /^(?:(?:ok|sim|blz|quero|queria|bora|vamos|vamo|pode|podemos|da pra|entao|e ai|agora)\s+)*(?:continu(?:ar|a|e)|retom(?:ar|a)|voltar?$|(?:voltar? )?(?:pra |para |pro |ao )?(?:de )?onde (?:eu |a gente )?(?:tava|estava|parei|parou|paramos)|(?:voltar? )?(?:pro|para o|ao) que (?:eu )?(?:tava|estava) fazendo)(?!.*\b(?:depois|mais tarde|outra hora|menu|inicio)\b)/;
+
+/** Whether a simplified message asks to resume what the citizen was doing (see RESUME_WORDS). */
+export function asksToResume(simple: string): boolean {
+  return RESUME_WORDS.test(simple);
 }

@@ -4,7 +4,7 @@ import { LangPt } from '@nlpjs/lang-pt';
 import { NluNeural } from '@nlpjs/nlu';
 import committedCorpus from './corpus/intents.pt-BR.json';
 import committedModel from './corpus/model.pt-BR.json';
-import { AFTER_NUMBER_FILLER, labelIndex, numberedAnswer } from './choices';
+import { AFTER_NUMBER_FILLER, labelIndex, numberedAnswer, placeAnswer } from './choices';
 import { normalizeText } from '../../src/faq/text';
 import { dayAlone, Recognizers, unsureOfReason, type Slots } from './recognizers';
 import { amountAnswer, amountInRequest } from './money';
@@ -211,6 +211,8 @@ const HOW_REQUESTS: ReadonlySet<IntentName> = new Set([
   'link_account',
   'notice_settings',
 ]);
+/** Steps that ask for one of the citizen's cards, where "o segundo" is a card's position. */
+const CARD_STEPS: ReadonlySet<string> = new Set(['block.card', 'history.card', 'recharge.card']);
 const CARD_REQUESTS: ReadonlySet<IntentName> = new Set(['balance', 'list_cards', 'card_history', 'block_card']);
 const CARD_INTENTS: ReadonlySet<IntentName> = new Set(['balance', 'card_history', 'block_card', 'recharge']);
 
@@ -630,6 +632,11 @@ export class IntentClassifier {
       if (picked) return decided(picked.intent, { ...picked.slots, optionNumber: Number(option[1]) });
       if (at === 'menu') return decided('out_of_context');
     }
+    // "a primeira", "segunda opcao", "a ultima": an option by its place. The card steps read places as the card's
+    // position instead (a card slot, not an option number).
+    const place = expecting.options && !CARD_STEPS.has(at) ? placeAnswer(simple, expecting.options.length) : null;
+    const placed = place !== null ? expecting.options?.[place - 1] : undefined;
+    if (place !== null && placed) return decided(placed.intent, { ...placed.slots, optionNumber: place });
     const numbered = await this.numberedOption(simple, expecting);
     if (numbered === 'mismatch') return decided('inform');
     if (numbered) return decided(numbered.option.intent, { ...numbered.option.slots, optionNumber: numbered.number });

@@ -107,6 +107,6 @@ export interface Understanding {
   parse(text: string, expecting?: Expecting): Promise<Utterance>;
 }
 
-export { chooseByWords, chooseFrom, topicWords } from './choices';
+export { asksToResume, chooseByWords, chooseFrom, topicWords } from './choices';
 export { RulesUnderstanding } from './rules';
 export { ClassifierUnderstanding, createUnderstanding } from './classifier-understanding';

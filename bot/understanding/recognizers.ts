@@ -46,6 +46,9 @@ export interface Slots {
   linkCode?: string;
 }
 
+/** The word that announces a link code in a sentence: "código", "codigo", "cód". */
+const CODE_WORD = /^c[oó]d(igo|\.)?$/i;
+
 const words = (simple: string): string[] => (simple === '' ? [] : simple.split(' '));
 
 /** A loaded Recognizers-Text model (the type lives in a package that is not a direct dependency). */
@@ -526,7 +529,9 @@ export class Recognizers {
       // app shows it, that is a code too; in a sentence, or in lower case, letters only are a word ("SEGUNDAS"). Written
       // in two groups of four joined by a hyphen, as the app shows codes ("meu codigo eh PMBC-EAAF"), it is no word.
       const shaped = /^[a-z]{4}-[a-z]{4}$/i.test(tokens[i]);
-      if (alone && (/\d/.test(alone) || shaped || (tokens.length === 1 && /^[A-Z]{8}$/.test(tokens[i])))) return alone;
+      // Eight capitals right after the word "código" ("ta aqui o codigo DJRRDBQG", "meu código é KMPQRSTA") are one too.
+      const named = /^[A-Z]{8}$/.test(tokens[i]) && tokens.slice(Math.max(0, i - 2), i).some((t) => CODE_WORD.test(t));
+      if (alone && (/\d/.test(alone) || shaped || named || (tokens.length === 1 && /^[A-Z]{8}$/.test(tokens[i])))) return alone;
       if (i + 1 < tokens.length) {
         const pair = normaliseLinkCode(tokens[i] + tokens[i + 1]);
         if (pair && /\d/.test(pair) && tokens[i].length === 4) return pair;

@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 const MENU = /Escolha uma opção|Posso ajudar/;
-const NOT_A_FAQ_ANSWER = /^(Desculpe, não entendi|Por nada|Olá)/;
+const NOT_A_FAQ_ANSWER = /^(Desculpe, não entendi|Certo! 😊 Posso ajudar em algo mais|Por nada|Olá)/;
 
 async function linkedCitizenWithCpf(): Promise<{ bot: BotHarness; cpfTail: string }> {
   const citizen = await registerCitizen(t);

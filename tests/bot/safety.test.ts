@@ -174,17 +174,17 @@ describe('saving a document is safe', () => {
 });
 
 describe('small talk is never answered from the FAQ (issue 17, point 6)', () => {
-  const NOT_UNDERSTOOD = /^Desculpe, não entendi o que você quer fazer/;
+  const ACKNOWLEDGED = /^Certo! 😊 Posso ajudar em algo mais\?/;
   const THANKS_MENU = /é só escolher:\n1\. Consultar saldo/;
 
   it.each([false, true])(
-    '"sim", "ok", "kkk" with nothing asked are not understood (linked: %s); thanks and goodbyes are',
+    '"sim", "ok", "kkk" with nothing asked are acknowledged, never answered (linked: %s); thanks and goodbyes too',
     async (linked) => {
       const citizen = await citizenWithCards(['2020']);
       const bot = linked ? await linkedBot(citizen) : new BotHarness(t);
       const name = linked ? ', Maria' : '';
       for (const text of ['sim', 'ok', 'kkk', 'blz']) {
-        await play(bot, [[text, [NOT_UNDERSTOOD, MENU]]]);
+        await play(bot, [[text, [ACKNOWLEDGED, MENU]]]);
         expect(bot.last[0].text).not.toMatch(/Alguma destas perguntas|gratuidade|código/);
       }
       await play(bot, [

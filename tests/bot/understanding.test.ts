@@ -62,9 +62,9 @@ describe('small talk at the menu', () => {
       ['brigadao', [/Por nada/]],
       ['valeu', [/Por nada/]],
       ['tchau', [/Até mais/]],
-      ['sim', [/^Desculpe, não entendi o que você quer fazer/, MENU]],
-      ['kkk', [/^Desculpe, não entendi o que você quer fazer/, MENU]],
-      ['ok', [/^Desculpe, não entendi o que você quer fazer/, MENU]],
+      ['sim', [/^Certo! 😊 Posso ajudar em algo mais\?/, MENU]],
+      ['kkk', [/^Certo! 😊 Posso ajudar em algo mais\?/, MENU]],
+      ['ok', [/^Certo! 😊 Posso ajudar em algo mais\?/, MENU]],
       ['qual a previsao do tempo amanha?', [/Com isso eu não consigo ajudar/, /cartões de transporte/, /documentos/, MENU]],
     ]);
   });

@@ -218,9 +218,13 @@ describe('states, link codes and money', () => {
     // Letters only, in the app's shape (four, a hyphen, four): a code, in a sentence and in any case.
     ['meu codigo eh PMBC-EAAF', 'PMBCEAAF'],
     ['meu codigo eh pmbc-eaaf', 'PMBCEAAF'],
+    // Letters only, in capitals, right after the word "código": a code in a sentence too.
+    ['ta aqui o codigo DJRRDBQG', 'DJRRDBQG'],
+    ['meu código é KMPQRSTA', 'KMPQRSTA'],
   ])('"%s" has link code %s', (text, code) => expect(recognizers.linkCode(text)).toBe(code));
-  it.each(['kmpqrsta', 'QUERO VER AS SEGUNDAS'])('"%s" (letters only, lower case or in a sentence) is no link code', (text) =>
-    expect(recognizers.linkCode(text)).toBeNull(),
+  it.each(['kmpqrsta', 'QUERO VER AS SEGUNDAS', 'o codigo kmpqrsta'])(
+    '"%s" (letters only, lower case or in a sentence) is no link code',
+    (text) => expect(recognizers.linkCode(text)).toBeNull(),
   );
   it.each([
     ['coloquei 20 reais ontem', 2000],
