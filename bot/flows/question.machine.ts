@@ -1,7 +1,7 @@
 import { assign, fromPromise, sendParent, setup } from 'xstate';
 import * as text from '../render/question.pt-BR';
 import type { BotMessage, Choice, FaqReply, FlowEvent, SayEvent, WalletPorts, GiveUpEvent } from './types';
-import { chooseByWords, chooseFrom, topicWords, type IntentName, type Utterance } from '../understanding';
+import { chooseByWords, chooseFrom, howItWorksQuestion, topicWords, type IntentName, type Utterance } from '../understanding';
 import { MAX_FAILURES, promptState } from './prompt';
 
 const NONE = 'nenhuma';
@@ -42,14 +42,16 @@ function chosenOption(context: QuestionContext, utterance: Utterance): Choice | 
 const NO_QUESTION: ReadonlySet<IntentName> = new Set([...NOT_A_PICK, 'yes', 'out_of_context', 'skip']);
 
 /**
- * A reply at the suggestions that picks none of them and is about something else: it names a topic, and none of its
- * meaningful words is in any suggested question ("lgpd" after questions about passwords). It is searched as a new
- * question instead of being refused as a wrong pick.
+ * A reply at the suggestions that picks none of them and asks anew: it names a topic, and either none of its
+ * meaningful words is in any suggested question ("lgpd" after questions about passwords) or it is worded as a question
+ * of its own ("como faço pra vincular" after "vincular": the citizen rephrased rather than picked). It is searched as a
+ * new question instead of being refused as a wrong pick.
  */
 function asksSomethingElse(context: QuestionContext, utterance: Utterance): boolean {
   if (chosenOption(context, utterance) || (utterance.act && NO_QUESTION.has(utterance.act))) return false;
   const words = topicWords(utterance.text);
   if (words.length === 0) return false;
+  if (howItWorksQuestion(utterance.text) !== null) return true;
   const offered = new Set(context.suggestions.flatMap((s) => topicWords(s.question)));
   return words.every((word) => !offered.has(word));
 }

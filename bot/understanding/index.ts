@@ -90,6 +90,7 @@ export interface Utterance {
 
 /** What a step is waiting for: the menu when nothing was asked, else the step and the numbered options it showed. */
 export type { Expecting, IntentName, PromptOption, PromptStep } from './classifier';
+export { howItWorksQuestion } from './classifier';
 export type { Slots, CardRef } from './recognizers';
 export type { Digression } from './digression';
 

@@ -90,6 +90,14 @@ describe('small talk at the menu', () => {
     await play(bot, [['1', [/.{20,}/, MENU]]]);
   });
 
+  it('a question typed again in other words at the suggestions is searched anew, not refused as a wrong pick', async () => {
+    const bot = new BotHarness(t);
+    await play(bot, [['vincular', [/Alguma destas perguntas ajuda\?/]]]);
+    const replies = await bot.say('como faço pra vincular');
+    expect(replies.join('\n')).not.toMatch(/Escolha uma das opções/);
+    expect(replies.join('\n')).toMatch(/vincular/i);
+  });
+
   it('greets and thanks a linked citizen by first name', async () => {
     const citizen = await citizenWithCards(1);
     const bot = await linkedBot(citizen.id);
