@@ -3,6 +3,7 @@ import type { FlowName } from '../flows/types';
 import { chooseFrom, topicWords } from './choices';
 import {
   afterGreeting,
+  FEATURE_REQUESTS,
   IntentClassifier,
   looksLikeQuestion,
   readsAsVague,
@@ -57,17 +58,7 @@ const FAQ_IN_THE_RUNNING = 0.05;
  * the questions about getting documents) and help, whose words ("comandos", "como funciona") are also the FAQ's. A
  * question about the citizen's own cards is a request: "quanto tem no meu cartão?" wants the balance, not how to see it.
  */
-const FAQ_FIRST_READINGS: ReadonlySet<IntentName> = new Set([
-  'balance',
-  'list_cards',
-  'card_history',
-  'block_card',
-  'list_documents',
-  'save_document',
-  'recharge',
-  'recharge_status',
-  'help',
-]);
+const FAQ_FIRST_READINGS: ReadonlySet<IntentName> = new Set([...FEATURE_REQUESTS, 'help']);
 
 /**
  * Where a message that makes several requests passes from one to the next: a comma, "e", "e também", "depois", "além

@@ -198,8 +198,8 @@ const YES_NO_STEPS: ReadonlySet<PromptStep> = new Set([
   'recharge.confirm',
 ]);
 const SKIPPABLE_STEPS: ReadonlySet<PromptStep> = new Set(['save.state', 'save.expiry', 'save.attachment', 'faq.suggestions']);
-/** Requests whose words are also those of a question about how the feature works ("como bloqueio o cartao?"). */
-const HOW_REQUESTS: ReadonlySet<IntentName> = new Set([
+/** The requests for one of the wallet's features: what a citizen asks the bot to do or show (a flow of its own). */
+export const FEATURE_REQUESTS: readonly IntentName[] = [
   'balance',
   'list_cards',
   'card_history',
@@ -208,9 +208,9 @@ const HOW_REQUESTS: ReadonlySet<IntentName> = new Set([
   'save_document',
   'recharge',
   'recharge_status',
-  'link_account',
-  'notice_settings',
-]);
+];
+/** Requests whose words are also those of a question about how the feature works ("como bloqueio o cartao?"). */
+const HOW_REQUESTS: ReadonlySet<IntentName> = new Set([...FEATURE_REQUESTS, 'link_account', 'notice_settings']);
 /** Steps that ask for one of the citizen's cards, where "o segundo" is a card's position. */
 const CARD_STEPS: ReadonlySet<string> = new Set(['block.card', 'history.card', 'recharge.card']);
 const CARD_REQUESTS: ReadonlySet<IntentName> = new Set(['balance', 'list_cards', 'card_history', 'block_card']);

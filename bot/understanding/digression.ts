@@ -1,5 +1,13 @@
 import { normalizeText } from '../../src/faq/text';
-import { looksLikeQuestion, saysStop, type Expecting, type IntentName, type PromptStep, type Understood } from './classifier';
+import {
+  FEATURE_REQUESTS,
+  looksLikeQuestion,
+  saysStop,
+  type Expecting,
+  type IntentName,
+  type PromptStep,
+  type Understood,
+} from './classifier';
 
 /**
  * What a message typed while a flow waits for an answer does instead of answering it: asks a question (answered from
@@ -41,16 +49,7 @@ const STATEMENT_MIN_WORDS = 6;
 /** Readings that answer the step: a value, yes/no or skip is never a digression, whatever else it reads as. */
 const ANSWERS: ReadonlySet<IntentName> = new Set(['inform', 'yes', 'no', 'skip']);
 
-const REQUESTS: ReadonlySet<IntentName> = new Set([
-  'balance',
-  'list_cards',
-  'card_history',
-  'block_card',
-  'list_documents',
-  'save_document',
-  'recharge',
-  'recharge_status',
-]);
+const REQUESTS: ReadonlySet<IntentName> = new Set(FEATURE_REQUESTS);
 
 /**
  * The request each flow's steps already serve: "quero bloquear o cartão 4868" at a block step is that flow's business
