@@ -9,7 +9,7 @@
  * wrong action or misses an aim of the README; without it the script exits 0 whatever the figures.
  */
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -48,10 +48,17 @@ interface EvalMessage {
 }
 
 interface EvalPart {
-  part: 'tuning' | 'heldout';
+  part: PartName;
   messages: EvalMessage[];
   scenarios: Scenario[];
 }
+
+/**
+ * `tuning` and `heldout` are the set of issue 17; `dev` gathers the sealed development sets written later
+ * (tests/conversation-eval/dev/*.json): scenarios written blind to the held-out part before a change, scored before and
+ * after it, and tuned on like the tuning part. They are kept apart so the frozen set's 70/30 split stays as written.
+ */
+type PartName = 'tuning' | 'heldout' | 'dev';
 
 /** The aims of the README on the held-out part (issue 17, point 9). */
 const AIMS = { intent: 0.95, slotF1: 0.93, completion: 0.95, falseConfident: 0.02 };
@@ -277,20 +284,44 @@ function score(messages: readonly EvalMessage[], readings: readonly Reading[]): 
   const precision = tp + fp === 0 ? 1 : tp / (tp + fp);
   const recall = tp + fn === 0 ? 1 : tp / (tp + fn);
   return {
-    intentAccuracy: right / messages.length,
+    intentAccuracy: right / Math.max(messages.length, 1),
     slotF1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
     falseConfident: outOfContext === 0 ? 0 : falseConfident / outOfContext,
     outOfContext,
   };
 }
 
-function loadPart(name: 'tuning' | 'heldout'): EvalPart {
-  return JSON.parse(readFileSync(join(__dirname, '..', 'tests', 'conversation-eval', `${name}.json`), 'utf8')) as EvalPart;
+const EVAL_DIR = join(__dirname, '..', 'tests', 'conversation-eval');
+
+function loadPart(name: PartName): EvalPart {
+  if (name !== 'dev') return JSON.parse(readFileSync(join(EVAL_DIR, `${name}.json`), 'utf8')) as EvalPart;
+  const dir = join(EVAL_DIR, 'dev');
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((file) => file.endsWith('.json'))
+        .sort()
+    : [];
+  const sets = files.map((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as EvalPart);
+  return {
+    part: 'dev',
+    messages: sets.flatMap((set) => set.messages),
+    scenarios: sets.flatMap((set) => set.scenarios),
+  };
+}
+
+/** The value after a flag (`--part dev`), or null. */
+function flagValue(flag: string): string | null {
+  const at = process.argv.indexOf(flag);
+  return at >= 0 && at + 1 < process.argv.length ? process.argv[at + 1] : null;
 }
 
 async function main(): Promise<void> {
   const showFailures = process.argv.includes('--failures');
   const gate = process.argv.includes('--gate');
+  // `--part dev` scores one part only and `--scenario <prefix>` only the scenarios whose id starts with it: quicker
+  // rounds while working on a development set. The gate always scores the held-out part.
+  const onlyPart = gate ? 'heldout' : flagValue('--part');
+  const scenarioPrefix = flagValue('--scenario');
   const started = performance.now();
   const classifier = await IntentClassifier.create();
   console.log(`Classifier trained and warmed in ${(performance.now() - started).toFixed(0)} ms`);
@@ -300,8 +331,12 @@ async function main(): Promise<void> {
 
   let totalMs = 0;
   let calls = 0;
-  for (const name of ['tuning', 'heldout'] as const) {
-    const { messages, scenarios } = loadPart(name);
+  const partNames = (['tuning', 'dev', 'heldout'] as const).filter((name) => onlyPart === null || name === onlyPart);
+  for (const name of partNames) {
+    const loaded = loadPart(name);
+    const messages = loaded.messages;
+    const scenarios = loaded.scenarios.filter((scenario) => scenarioPrefix === null || scenario.id.startsWith(scenarioPrefix));
+    if (messages.length === 0 && scenarios.length === 0) continue;
     const classified: Reading[] = [];
     for (const message of messages) {
       const expecting: Expecting = { at: message.at, options: OPTIONS[message.at] };
@@ -340,7 +375,7 @@ async function main(): Promise<void> {
     let turnsRightClassifier = 0;
     let turnsRightRules = 0;
     let turnsLabelled = 0;
-    // The tuning part's turns the classifier misreads, listed with --failures (never the held-out part's).
+    // The tuning and dev parts' turns the classifier misreads, listed with --failures (never the held-out part's).
     const turnMisses: string[] = [];
     for (const [i, result] of results.entries()) {
       for (const [t, turn] of scenarios[i].turns.entries()) {
@@ -351,7 +386,7 @@ async function main(): Promise<void> {
         turnsScored++;
         const understood = await classifier.classify(turn.text, { at, options: OPTIONS[at] });
         if (understood.intent === turn.intent) turnsRightClassifier++;
-        else if (showFailures && name === 'tuning')
+        else if (showFailures && name !== 'heldout')
           turnMisses.push(
             `  turn ${scenarios[i].id}#${t + 1} @${at} "${turn.text.slice(0, 80)}": want ${turn.intent}, got ${understood.intent}`,
           );
@@ -370,8 +405,8 @@ async function main(): Promise<void> {
       if (played.completion < AIMS.completion) missedAims.push(`task completion ${pct(played.completion).trim()} < 95%`);
       if (played.wrongActions > 0) missedAims.push(`${played.wrongActions} wrong actions (aim: 0)`);
     }
-    // Only the tuning part's misses are ever shown: the held-out part is never tuned on.
-    if (showFailures && name === 'tuning') {
+    // Only the tuning and dev parts' misses are ever shown: the held-out part is never tuned on.
+    if (showFailures && name !== 'heldout') {
       messages.forEach((message, i) => {
         const got = classified[i];
         const slotsDiffer = SCORED_SLOTS.some((k) => JSON.stringify(message.slots[k]) !== JSON.stringify(got.slots[k]));
@@ -393,7 +428,7 @@ async function main(): Promise<void> {
     }
   }
   await close();
-  console.log(`\nClassifier mean latency: ${(totalMs / calls).toFixed(3)} ms per message (${calls} messages)`);
+  console.log(`\nClassifier mean latency: ${(totalMs / Math.max(calls, 1)).toFixed(3)} ms per message (${calls} messages)`);
   if (gate) {
     // The single-message aims are the classifier's (the layer issue 17 delivers); the scenarios are the bot's.
     if (missedAims.length > 0) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DOCUMENT_TYPE_CODES, UF_CODES, validateDocumentNumber, type DocumentTypeCode } from '../../src/documents/document-types';
 import { FAQ_SEED_ENTRIES } from '../../src/faq/seed-entries';
@@ -202,7 +202,7 @@ interface Scenario {
 }
 
 interface EvalPart {
-  part: 'tuning' | 'heldout';
+  part: 'tuning' | 'heldout' | 'dev';
   messages: EvalMessage[];
   scenarios: Scenario[];
 }
@@ -463,9 +463,9 @@ function checkScenario(c: Checker, path: string, scenario: Json): void {
   }
 }
 
-function checkPart(c: Checker, name: string, part: Json): void {
+function checkPart(c: Checker, partName: string, part: Json, name = partName): void {
   if (!c.object(name, part, ['part', 'messages', 'scenarios'])) return;
-  c.oneOf(`${name}.part`, part.part, [name]);
+  c.oneOf(`${name}.part`, part.part, [partName]);
   if (c.array(`${name}.messages`, part.messages)) part.messages.forEach((m, i) => checkMessage(c, `${name}.messages[${i}]`, m));
   if (c.array(`${name}.scenarios`, part.scenarios))
     part.scenarios.forEach((s, i) => checkScenario(c, `${name}.scenarios[${i}]`, s));
@@ -480,6 +480,20 @@ function read(name: 'tuning' | 'heldout'): { bytes: Buffer; json: Json } {
 
 const tuning = read('tuning');
 const heldout = read('heldout');
+
+/**
+ * The sealed development sets (tests/conversation-eval/dev/*.json, part "dev"): written blind to the held-out part after
+ * the set was frozen and tuned on like the tuning part. They are outside the 70/30 split, so they are checked here for
+ * form and for overlap only.
+ */
+const DEV_DIR = join(DIR, 'dev');
+const devSets = (
+  existsSync(DEV_DIR)
+    ? readdirSync(DEV_DIR)
+        .filter((file) => file.endsWith('.json'))
+        .sort()
+    : []
+).map((file) => ({ file, json: JSON.parse(readFileSync(join(DEV_DIR, file), 'utf8')) as Json }));
 
 /** How a text is compared across the parts: case and spacing do not make two messages different. */
 function normalise(text: string): string {
@@ -496,6 +510,7 @@ describe('conversation evaluation set (tests/conversation-eval)', () => {
     const checker = new Checker();
     checkPart(checker, 'tuning', tuning.json);
     checkPart(checker, 'heldout', heldout.json);
+    for (const set of devSets) checkPart(checker, 'dev', set.json, `dev/${set.file}`);
     expect(checker.errors).toEqual([]);
   });
 
@@ -535,16 +550,17 @@ describe('conversation evaluation set (tests/conversation-eval)', () => {
   });
 
   it('has no text in both parts, no repeated single message and no repeated id', () => {
-    const tuningTexts = new Set(textsOf(parts.tuning).map((item) => normalise(item.text)));
+    const dev = devSets.map((set) => set.json as EvalPart);
+    const tuningTexts = new Set([parts.tuning, ...dev].flatMap(textsOf).map((item) => normalise(item.text)));
     const shared = [...new Set(textsOf(parts.heldout).map((item) => normalise(item.text)))].filter((text) =>
       tuningTexts.has(text),
     );
     expect(shared).toEqual([]);
 
-    const singles = all.flatMap((part) => part.messages.map((m) => `${m.at} ${normalise(m.text)}`));
+    const singles = [...all, ...dev].flatMap((part) => part.messages.map((m) => `${m.at} ${normalise(m.text)}`));
     expect(singles.filter((key, i) => singles.indexOf(key) !== i)).toEqual([]);
 
-    const ids = all.flatMap((part) => [...part.messages.map((m) => m.id), ...part.scenarios.map((s) => s.id)]);
+    const ids = [...all, ...dev].flatMap((part) => [...part.messages.map((m) => m.id), ...part.scenarios.map((s) => s.id)]);
     expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
   });
 
