@@ -57,8 +57,10 @@ interface EvalPart {
  * `tuning` and `heldout` are the set of issue 17; `dev` gathers the sealed development sets written later
  * (tests/conversation-eval/dev/*.json): scenarios written blind to the held-out part before a change, scored before and
  * after it, and tuned on like the tuning part. They are kept apart so the frozen set's 70/30 split stays as written.
+ * `check` gathers sealed generalisation checks (tests/conversation-eval/check/*.json): written blind and only ever scored,
+ * like the held-out part, so their misses are never listed.
  */
-type PartName = 'tuning' | 'heldout' | 'dev';
+type PartName = 'tuning' | 'heldout' | 'dev' | 'check';
 
 /** The aims of the README on the held-out part (issue 17, point 9). */
 const AIMS = { intent: 0.95, slotF1: 0.93, completion: 0.95, falseConfident: 0.02 };
@@ -294,8 +296,9 @@ function score(messages: readonly EvalMessage[], readings: readonly Reading[]): 
 const EVAL_DIR = join(__dirname, '..', 'tests', 'conversation-eval');
 
 function loadPart(name: PartName): EvalPart {
-  if (name !== 'dev') return JSON.parse(readFileSync(join(EVAL_DIR, `${name}.json`), 'utf8')) as EvalPart;
-  const dir = join(EVAL_DIR, 'dev');
+  if (name === 'tuning' || name === 'heldout')
+    return JSON.parse(readFileSync(join(EVAL_DIR, `${name}.json`), 'utf8')) as EvalPart;
+  const dir = join(EVAL_DIR, name);
   const files = existsSync(dir)
     ? readdirSync(dir)
         .filter((file) => file.endsWith('.json'))
@@ -303,7 +306,7 @@ function loadPart(name: PartName): EvalPart {
     : [];
   const sets = files.map((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as EvalPart);
   return {
-    part: 'dev',
+    part: name,
     messages: sets.flatMap((set) => set.messages),
     scenarios: sets.flatMap((set) => set.scenarios),
   };
@@ -331,7 +334,7 @@ async function main(): Promise<void> {
 
   let totalMs = 0;
   let calls = 0;
-  const partNames = (['tuning', 'dev', 'heldout'] as const).filter((name) => onlyPart === null || name === onlyPart);
+  const partNames = (['tuning', 'dev', 'check', 'heldout'] as const).filter((name) => onlyPart === null || name === onlyPart);
   for (const name of partNames) {
     const loaded = loadPart(name);
     const messages = loaded.messages;
@@ -386,7 +389,7 @@ async function main(): Promise<void> {
         turnsScored++;
         const understood = await classifier.classify(turn.text, { at, options: OPTIONS[at] });
         if (understood.intent === turn.intent) turnsRightClassifier++;
-        else if (showFailures && name !== 'heldout')
+        else if (showFailures && (name === 'tuning' || name === 'dev'))
           turnMisses.push(
             `  turn ${scenarios[i].id}#${t + 1} @${at} "${turn.text.slice(0, 80)}": want ${turn.intent}, got ${understood.intent}`,
           );
@@ -405,8 +408,8 @@ async function main(): Promise<void> {
       if (played.completion < AIMS.completion) missedAims.push(`task completion ${pct(played.completion).trim()} < 95%`);
       if (played.wrongActions > 0) missedAims.push(`${played.wrongActions} wrong actions (aim: 0)`);
     }
-    // Only the tuning and dev parts' misses are ever shown: the held-out part is never tuned on.
-    if (showFailures && name !== 'heldout') {
+    // Only the tuning and dev parts' misses are ever shown: the held-out part and the checks are never tuned on.
+    if (showFailures && (name === 'tuning' || name === 'dev')) {
       messages.forEach((message, i) => {
         const got = classified[i];
         const slotsDiffer = SCORED_SLOTS.some((k) => JSON.stringify(message.slots[k]) !== JSON.stringify(got.slots[k]));

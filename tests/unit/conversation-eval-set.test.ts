@@ -202,7 +202,7 @@ interface Scenario {
 }
 
 interface EvalPart {
-  part: 'tuning' | 'heldout' | 'dev';
+  part: 'tuning' | 'heldout' | 'dev' | 'check';
   messages: EvalMessage[];
   scenarios: Scenario[];
 }
@@ -486,14 +486,18 @@ const heldout = read('heldout');
  * the set was frozen and tuned on like the tuning part. They are outside the 70/30 split, so they are checked here for
  * form and for overlap only.
  */
-const DEV_DIR = join(DIR, 'dev');
-const devSets = (
-  existsSync(DEV_DIR)
-    ? readdirSync(DEV_DIR)
+function readSets(part: 'dev' | 'check'): Array<{ part: 'dev' | 'check'; file: string; json: Json }> {
+  const dir = join(DIR, part);
+  const files = existsSync(dir)
+    ? readdirSync(dir)
         .filter((file) => file.endsWith('.json'))
         .sort()
-    : []
-).map((file) => ({ file, json: JSON.parse(readFileSync(join(DEV_DIR, file), 'utf8')) as Json }));
+    : [];
+  return files.map((file) => ({ part, file, json: JSON.parse(readFileSync(join(dir, file), 'utf8')) as Json }));
+}
+
+/** With the sealed generalisation checks (tests/conversation-eval/check/*.json, part "check"), only ever scored. */
+const devSets = [...readSets('dev'), ...readSets('check')];
 
 /** How a text is compared across the parts: case and spacing do not make two messages different. */
 function normalise(text: string): string {
@@ -510,7 +514,7 @@ describe('conversation evaluation set (tests/conversation-eval)', () => {
     const checker = new Checker();
     checkPart(checker, 'tuning', tuning.json);
     checkPart(checker, 'heldout', heldout.json);
-    for (const set of devSets) checkPart(checker, 'dev', set.json, `dev/${set.file}`);
+    for (const set of devSets) checkPart(checker, set.part, set.json, `${set.part}/${set.file}`);
     expect(checker.errors).toEqual([]);
   });
 
