@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INTENT_NAMES } from '../../bot/understanding/classifier';
 import corpus from '../../bot/understanding/corpus/intents.pt-BR.json';
@@ -26,6 +26,25 @@ it('holds no text of the held-out evaluation part', () => {
   // Only the corpus side is named: the held-out texts are never printed.
   const copied = entries.filter(({ text }) => heldoutTexts.has(key(text))).map(({ text }) => text);
   expect(copied).toEqual([]);
+});
+
+it('holds no sentence of the sealed generalisation checks (tests/conversation-eval/check)', () => {
+  const dir = join(__dirname, '..', 'conversation-eval', 'check');
+  const files = existsSync(dir) ? readdirSync(dir).filter((file) => file.endsWith('.json')) : [];
+  const checkTexts = new Set(
+    files
+      .flatMap((file) => {
+        const check = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+          scenarios: Array<{ turns: Array<{ text: string }> }>;
+        };
+        return check.scenarios.flatMap((s) => s.turns.map((t) => t.text));
+      })
+      .map(key)
+      // Short replies ("sim", "to sem foto", "quais docs eu tenho") are everyday phrasings a corpus written blind holds too;
+      // a sentence of six words or more is not.
+      .filter((text) => text.split(' ').length >= 6),
+  );
+  expect(entries.filter(({ text }) => checkTexts.has(key(text))).map(({ text }) => text)).toEqual([]);
 });
 
 it('teaches every intent the network learns (all but inform, which only a step gives) with several dozen messages', () => {
