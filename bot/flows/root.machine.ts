@@ -159,8 +159,13 @@ function stillPending(context: RootContext, event: UserEvent, minutes: number): 
 /** "salvando sua CNH": what the paused flow was doing, as the citizen is reminded of it. */
 function doing(paused: PausedFlow | null | undefined): string {
   if (!paused) return '';
+  return pause.doing(paused.flow, pausedDocumentType(paused));
+}
+
+/** The type of the document a paused save was about, once chosen. */
+function pausedDocumentType(paused: PausedFlow): Parameters<typeof pause.doing>[1] {
   const type = paused.flow === 'saveDocument' ? paused.context.type : null;
-  return pause.doing(paused.flow, typeof type === 'string' ? (type as Parameters<typeof pause.doing>[1]) : null);
+  return typeof type === 'string' ? (type as Parameters<typeof pause.doing>[1]) : null;
 }
 
 /** The FAQ's reply as suggestions: its answer first, then the related questions, three at most. */
@@ -300,7 +305,14 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         };
       }),
       sayDropped: assign({
-        outbox: ({ context }) => [...context.outbox, { text: pause.dropped(context.paused?.flow ?? 'saveDocument') }],
+        outbox: ({ context }) => [
+          ...context.outbox,
+          {
+            text: context.paused
+              ? pause.dropped(context.paused.flow, pausedDocumentType(context.paused))
+              : pause.dropped('saveDocument'),
+          },
+        ],
       }),
       dropPaused: assign({ paused: null }),
       // The same flow asked for afresh replaces its paused copy: it would be offered back after the new one otherwise.
@@ -1007,7 +1019,19 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
                     : ({ kind: 'list' } as const),
             };
           },
-          onDone: { target: 'menu', actions: { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output } }) } },
+          onDone: [
+            {
+              // Changed in the middle of a flow: the paused flow is offered back, as after any request served meanwhile.
+              guard: 'hasPaused',
+              target: 'offering',
+              actions: [
+                { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output } }) },
+                'forgetRequest',
+                'sayOffer',
+              ],
+            },
+            { target: 'menu', actions: { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output } }) } },
+          ],
           onError: { target: 'menu', actions: { type: 'enqueue', params: { message: { text: say.SERVICE_ERROR } } } },
         },
       },

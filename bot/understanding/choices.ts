@@ -48,11 +48,15 @@ export function chooseFrom<T extends Choice>(utterance: Utterance, choices: read
 export const AFTER_NUMBER_FILLER = /^((e|a|o|essa|esse|isso|mesmo|ai|por favor|pfv|pf|pls|opcao|numero|ne)( |$))+$/;
 
 /**
- * An answer that starts with an option's number: "1", "1.", "1 pular", "3 - cartao danificado", "opcao 2", "a 2". The
- * number and the words after it (simplified, empty when none); null when the answer does not start with a number.
+ * An answer that starts with an option's number: "1", "1.", "1 pular", "3 - cartao danificado", "opcao 2", "a 2", or
+ * with a word of going on before it ("agora o 1", "entao a 4", "vou de 2": the next pick after a first one). The number
+ * and the words after it (simplified, empty when none); null when the answer does not start with a number.
  */
 export function numberedAnswer(simple: string): { number: number; rest: string } | null {
-  const found = /^(?:(?:opcao|numero|alternativa|a|o)\s+){0,2}(\d{1,2})(?:\s*[-.):,]+\s*|\s+|$)(.*)$/.exec(simple);
+  const found =
+    /^(?:(?:agora|entao|e|escolho|vou de|vou na|vou no)\s+)?(?:(?:opcao|numero|alternativa|a|o)\s+){0,2}(\d{1,2})(?:\s*[-.):,]+\s*|\s+|$)(.*)$/.exec(
+      simple,
+    );
   return found ? { number: Number(found[1]), rest: found[2].trim() } : null;
 }
 

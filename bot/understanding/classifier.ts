@@ -209,8 +209,15 @@ export const FEATURE_REQUESTS: readonly IntentName[] = [
   'recharge',
   'recharge_status',
 ];
+const REQUEST_INTENTS: ReadonlySet<IntentName> = new Set(FEATURE_REQUESTS);
 /** Requests whose words are also those of a question about how the feature works ("como bloqueio o cartao?"). */
 const HOW_REQUESTS: ReadonlySet<IntentName> = new Set([...FEATURE_REQUESTS, 'link_account', 'notice_settings']);
+/** Verbs of putting money on a card: "colocar", "botar", "recarregar", "carrega", "poe". */
+const PUTTING_MONEY = /\b(recarreg\w*|recarga|carreg\w*|coloc\w*|bot[ae]\w*|poe|por|adicion\w*)\b/;
+/** Asking how many cards: "quantos riocard eu tenho", "ve quantos cartao tem no meu nome", "qtos passes tenho". */
+const HOW_MANY_CARDS = /\b(quant[oa]s|qt[oa]s) (\w+ )?(cart(ao|oes)|riocards?|passes?|bilhetes?)\b/;
+/** Words about money, which make "quantos" ask for the balance ("quantos reais tem no meu cartao"). */
+const MONEY_WORDS = /\b(saldo|reais|real|dinheiro|credito|creditos|grana|conto|contos|centavos|pila)\b/;
 /** Steps that ask for one of the citizen's cards, where "o segundo" is a card's position. */
 const CARD_STEPS: ReadonlySet<string> = new Set(['block.card', 'history.card', 'recharge.card']);
 const CARD_REQUESTS: ReadonlySet<IntentName> = new Set(['balance', 'list_cards', 'card_history', 'block_card']);
@@ -549,6 +556,49 @@ function roundWeights(network: unknown): unknown {
   );
 }
 
+/** The least probability a part of a message needs to count as a request of its own. */
+const SURE_PART = 0.6;
+/** Requests about documents: "salvar minha cnh e meu rg" is one of them, not two. */
+const DOCUMENT_REQUESTS: ReadonlySet<IntentName> = new Set(['save_document', 'list_documents']);
+
+/**
+ * Where a message that makes several requests passes from one to the next: a comma, "e", "e também", "depois", "além
+ * disso". Split on the text as typed (its digits kept for the values), so a money amount ("12,50") is no boundary.
+ */
+const REQUEST_BOUNDARY =
+  /\s*(?:[,;]\s+|\s+(?:e\s+(?:tamb[eé]m|tb|tbm|depois|ainda|a[ií])|e|depois|tamb[eé]m|tbm|al[eé]m disso)\s+)/i;
+
+/**
+ * How a further request opens: a verb of asking or doing ("quero", "ver", "bloquear", "me mostra"), a question word,
+ * or the citizen's own thing ("meus documentos tb"). "perdi meu cartão e tenho medo de usarem meu saldo" tells what
+ * happened, it asks for no balance: its second half opens with none of these.
+ */
+const REQUEST_OPENING =
+  /^(tambem |tb |tbm |ainda |depois |ja )?(quero|queria|quer|preciso|precisava|gostaria|pode|podia|poderia|da pra|ver|ve|vê|mostra\w*|me (mostra|manda|diz|fala|passa|ve)\w*|consulta\w*|checa\w*|olha\w*|lista\w*|bloque\w*|cancela\w*|salva\w*|guarda\w*|cadastra\w*|adiciona\w*|coloca\w*|qual|quais|quanto|cade|(o|a|os|as) (saldo|extrato|documentos?|cartoes|cartao|meu|meus|minha|minhas)|meu|meus|minha|minhas|extrato|saldo)\b/;
+
+/** A part that opens with the thing, not with a verb of asking ("o saldo", "meus documentos"). */
+const NOUN_OPENING =
+  /^(tambem |tb |tbm |ainda |depois |ja )?((o|a|os|as) )?(saldo|extrato|documentos?|cartoes|cartao|meu|meus|minha|minhas)\b/;
+/** What happened to something, told in the third person ("sumiu", "ficou", "zerou", "vai", "ta"): a story. */
+const NARRATIVE = /\b(\w{2,}(iu|ou)|vai|vao|esta|estao|ta|tao|fica|ficam|nao)\b/;
+
+/** Words that ask for a block by themselves. */
+const BLOCK_VERB = /\b(bloq\w*|cancel\w*)\b/;
+/** Question words that ask for one of the citizen's things. */
+const ASKS_FOR = /^(e )?(qual|quais|quanto|cade)\b/;
+
+/** At most this many requests are taken from one message; more is a story, not a list. */
+const MAX_REQUESTS = 3;
+
+/**
+ * A change of the citizen's notices asked in so many words, not asked about: the low-balance alert set at an amount or
+ * turned off, the expiry reminders turned on or off. Taken at a flow's step as a request of its own.
+ */
+function asksNoticeChange(text: string): boolean {
+  const request = parseNoticeRequest(text);
+  return !looksLikeQuestion(text) && !!request && ['low-balance', 'low-balance-off', 'expiry'].includes(request.kind);
+}
+
 /**
  * The pt-BR intent classifier: an nlp.js neural classifier (Portuguese stemmer and normaliser, spell check at one edit)
  * trained from the committed corpus (the trained model is committed beside it and loaded at start), and the
@@ -597,8 +647,49 @@ export class IntentClassifier {
     return { trainedOn: trainingHash(corpus), network: roundWeights(nlu.toJSON()) };
   }
 
-  /** The intent and values of `text` read at the prompt `expecting` (the menu when nothing was asked). */
+  /**
+   * The intent and values of `text` read at the prompt `expecting` (the menu when nothing was asked). A menu message
+   * making several requests ("meu saldo e meu extrato") is its first request, with that request's values: the others
+   * are in `requestsIn`.
+   */
   async classify(text: string, expecting: Expecting = { at: 'menu' }): Promise<Understood> {
+    const whole = await this.readPastGreeting(text, expecting);
+    if (expecting.at !== 'menu' || !whole.confident || !REQUEST_INTENTS.has(whole.intent)) return whole;
+    const [first] = (await this.requestsIn(text)) ?? [];
+    return first && first.intent !== whole.intent ? { ...whole, intent: first.intent, slots: first.slots } : whole;
+  }
+
+  /**
+   * The requests a menu message makes one after another, in the order written, when it makes more than one: each part
+   * between boundaries that opens as a request and reads surely as one on its own. Null when there are fewer than two.
+   */
+  async requestsIn(text: string): Promise<Array<{ intent: IntentName; slots: Slots }> | null> {
+    const parts = text.split(REQUEST_BOUNDARY).filter((part) => normalizeText(part) !== '');
+    if (parts.length < 2) return null;
+    const found: Array<{ intent: IntentName; slots: Slots }> = [];
+    for (const [i, part] of parts.entries()) {
+      const reading = await this.readPastGreeting(part, { at: 'menu' });
+      const simple = normalizeText(part);
+      // A later part opened by a noun and telling what happened to it ("perdi meu cartao e o saldo sumiu") is the story,
+      // not a request: the verb of asking is what makes one.
+      const opens = i === 0 || (REQUEST_OPENING.test(simple) && !(NOUN_OPENING.test(simple) && NARRATIVE.test(simple)));
+      if (!REQUEST_INTENTS.has(reading.intent) || !reading.confident || reading.score < SURE_PART || !opens) continue;
+      // A block needs its own words: "meu cartao e o saldo dele" names a card, it does not ask to block it.
+      if (reading.intent === 'block_card' && !reading.slots.blockReason && !BLOCK_VERB.test(simple)) continue;
+      // A later part asked as a question is about the first ("perdi meu cartao, meu saldo vai sumir?"), unless it asks
+      // for something of the citizen's in so many words ("e qual o saldo?").
+      if (i > 0 && part.includes('?') && !ASKS_FOR.test(simple)) continue;
+      // The same request named twice, or a documents request next to another ("salvar minha cnh e meu rg": the second
+      // half borrows the verb of the first), is one request.
+      const same = (f: { intent: IntentName }) =>
+        f.intent === reading.intent || (DOCUMENT_REQUESTS.has(f.intent) && DOCUMENT_REQUESTS.has(reading.intent));
+      if (found.some(same)) continue;
+      found.push({ intent: reading.intent, slots: reading.slots });
+    }
+    return found.length >= 2 ? found.slice(0, MAX_REQUESTS) : null;
+  }
+
+  private async readPastGreeting(text: string, expecting: Expecting): Promise<Understood> {
     // "bom dia queria saber meu saldo": the greeting opens the message, what follows it is what the citizen wants. Not
     // at the name step, where the whole text may be the name.
     const rest = expecting.at === 'save.label' ? null : afterGreeting(text);
@@ -726,15 +817,22 @@ export class IntentClassifier {
       const next = ranked.find((r) => r.intent !== 'block_card' && !ANSWERS.has(r.intent) && r.intent !== 'out_of_context');
       ({ intent, score } = next ?? { intent: 'out_of_scope', score: 1 });
     }
-    // The citizen's notices are listed or changed from the menu, in words about notices: at a flow's step ("nao tenho
-    // pdf agora", "se minha cnh vencer o app avisa?" while saving a document) the next reading is taken.
-    if (intent === 'notice_settings' && ((at !== 'menu' && at !== 'notices.amount') || parseNoticeRequest(text) === null)) {
+    // The citizen's notices are listed or changed in words about notices. At a flow's step only a change asked in so many
+    // words is one ("ah e me avisa quando o saldo ficar abaixo de 10 reais": served with the flow paused); else ("nao
+    // tenho pdf agora", "se minha cnh vencer o app avisa?" while saving a document) the next reading is taken.
+    if (
+      intent === 'notice_settings' &&
+      !(at === 'menu' || at === 'notices.amount' ? parseNoticeRequest(text) : asksNoticeChange(text))
+    ) {
       const next = ranked.find(
         (r) =>
           r.intent !== 'notice_settings' && (SKIPPABLE_STEPS.has(at) || !ANSWERS.has(r.intent)) && r.intent !== 'out_of_context',
       );
       ({ intent, score } = next ?? { intent: 'out_of_scope', score: 1 });
     }
+    // "quantos riocard eu tenho" counts the cards, "quanto tem no riocard" their money: the network reads both as the
+    // balance, the plural question word over a card noun is the listing.
+    if (intent === 'balance' && HOW_MANY_CARDS.test(simple) && !MONEY_WORDS.test(simple)) intent = 'list_cards';
     // The same words ask for a feature or ask how it works: the network reads what the message is about, its wording
     // whether it asks for it ("bloqueia meu cartao") or asks how it works ("como funciona o bloqueio?", "quais documentos
     // da pra salvar"), which the FAQ answers. Losing the card and asking what now ("perdi meu cartao e agora?") asks for
@@ -756,8 +854,12 @@ export class IntentClassifier {
     if (at === 'menu' && intent !== 'save_document' && !looksLikeQuestion(text) && this.recognizers.linkCode(text)) {
       return decided('link_account', { linkCode: this.recognizers.linkCode(text) ?? undefined });
     }
-    const confident = score >= CONFIDENCE_THRESHOLD && intent !== 'out_of_scope';
-    return { intent, score, confident, ranked, slots: this.slotsFor(text, intent) };
+    const slots = this.slotsFor(text, intent);
+    // "eu queria colocar dez reais no meu cartao que ta acabando o saldo": a recharge read first, asked with a verb of
+    // putting money and its amount, is one however much the rest of the sentence pulls towards the balance.
+    const paying = intent === 'recharge' && slots.amountCents !== undefined && PUTTING_MONEY.test(simple);
+    const confident = (score >= CONFIDENCE_THRESHOLD || paying) && intent !== 'out_of_scope';
+    return { intent, score, confident, ranked, slots };
   }
 
   /**
@@ -900,6 +1002,10 @@ export class IntentClassifier {
     if (intent === 'link_account') {
       const linkCode = r.linkCode(text);
       if (linkCode) slots.linkCode = linkCode;
+    }
+    if (intent === 'notice_settings') {
+      const request = parseNoticeRequest(text);
+      if (request?.kind === 'low-balance') slots.amountCents = request.thresholdCents;
     }
     if (intent === 'faq') {
       const amountCents = r.amountCents(text);

@@ -49,7 +49,8 @@ const STATEMENT_MIN_WORDS = 6;
 /** Readings that answer the step: a value, yes/no or skip is never a digression, whatever else it reads as. */
 const ANSWERS: ReadonlySet<IntentName> = new Set(['inform', 'yes', 'no', 'skip']);
 
-const REQUESTS: ReadonlySet<IntentName> = new Set(FEATURE_REQUESTS);
+/** New requests a step may be left for: the features, and a change of the citizen's notices (set at once, then back). */
+const REQUESTS: ReadonlySet<IntentName> = new Set([...FEATURE_REQUESTS, 'notice_settings']);
 
 /**
  * The request each flow's steps already serve: "quero bloquear o cartão 4868" at a block step is that flow's business

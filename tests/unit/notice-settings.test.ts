@@ -13,6 +13,12 @@ describe('parseNoticeRequest', () => {
     ['parar avisos de vencimento', { kind: 'expiry', on: false }],
     ['não quero mais lembrete de vencimento', { kind: 'expiry', on: false }],
     ['quero lembrete de vencimento dos documentos', { kind: 'expiry', on: true }],
+    // The balance by its amount or the card, without the word "saldo"; the reminders by the document they are about.
+    ['me avisa quando tiver menos de 5 reais no cartao', { kind: 'low-balance', thresholdCents: 500 }],
+    ['quero um alerta se o riocard ficar abaixo de R$ 3', { kind: 'low-balance', thresholdCents: 300 }],
+    ['me avisa quando o cartao tiver acabando', { kind: 'low-balance-no-amount' }],
+    ['para de me mandar aviso da cnh', { kind: 'expiry', on: false }],
+    ['quero ser avisado quando meu rg for vencer', { kind: 'expiry', on: true }],
     ['quais avisos tenho ativos', { kind: 'list' }],
     ['meus avisos', { kind: 'list' }],
     ['configurar avisos', { kind: 'help' }],

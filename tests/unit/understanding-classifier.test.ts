@@ -309,3 +309,37 @@ describe('text preparation for the network', () => {
     ['sado do busao', 'saldo onibus'],
   ])('"%s" reads "%s"', (text, prepared) => expect(prepareForNetwork(text)).toBe(prepared));
 });
+
+describe('requests mixed in one message or across flows', () => {
+  it.each([
+    ['quantos riocard eu tenho', 'list_cards'],
+    ['ve quantos cartao tem no meu nome', 'list_cards'],
+    ['quantos reais tem no meu cartao', 'balance'],
+  ])('"%s" is %s: how many cards against how much money', async (text, intent) => {
+    expect((await classifier.classify(text)).intent).toBe(intent);
+  });
+
+  it('a message making several requests is its first one, with the others in requestsIn', async () => {
+    expect((await classifier.classify('meu saldo e meu extrato')).intent).toBe('balance');
+    expect((await classifier.requestsIn('meu saldo e meu extrato'))?.map((r) => r.intent)).toEqual(['balance', 'card_history']);
+    // A story about the card is one request.
+    expect(await classifier.requestsIn('perdi meu cartao e o saldo sumiu')).toBeNull();
+  });
+
+  it('the menu option by number after a word of going on', async () => {
+    const menu: Expecting = { at: 'menu', options: [{ intent: 'balance' }, { intent: 'block_card' }] };
+    expect(await classifier.classify('agora o 1', menu)).toMatchObject({ intent: 'balance', slots: { optionNumber: 1 } });
+  });
+
+  it('a notice change asked at a flow step is notice_settings with its amount; asked about, it is not', async () => {
+    const changed = await classifier.classify('ah e me avisa quando o saldo ficar abaixo de 10 reais', { at: 'history.card' });
+    expect(changed).toMatchObject({ intent: 'notice_settings', confident: true, slots: { amountCents: 1000 } });
+    const asked = await classifier.classify('se minha cnh vencer o app avisa?', { at: 'save.expiry' });
+    expect(asked.intent).not.toBe('notice_settings');
+  });
+
+  it('a recharge with a verb of putting money and its amount is sure, however long the sentence', async () => {
+    const text = 'oi tudo bem entao eu queria colocar dez reais no meu cartao do onibus que ta acabando o saldo';
+    expect(await classifier.classify(text)).toMatchObject({ intent: 'recharge', confident: true, slots: { amountCents: 1000 } });
+  });
+});
