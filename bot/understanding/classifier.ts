@@ -734,6 +734,8 @@ export class IntentClassifier {
 
     // "deixa pra depois" leaves the task with its data kept (at the file step it only leaves the file for later).
     if (at !== 'menu' && LEAVE_FOR_LATER.test(simple)) return decided(at === 'save.attachment' ? 'skip' : 'goodbye');
+    // "depois", "mais tarde" to the offer to go on with a paused flow: not now, the flow kept for later (a goodbye).
+    if (at === 'resume.offer' && LATER.test(simple)) return decided('goodbye');
     const sure = best.score >= OVERRIDE_THRESHOLD;
     // A command wins over free text; a question or a new request too, but only when it reads as one ("quanto custa a
     // passagem?" typed at the name step is not a name). Only an explicit cancel or back stops a recognised value from

@@ -26,10 +26,11 @@ export type Digression = 'question' | 'request' | 'goodbye' | 'aside' | 'wait';
 export const DIGRESSION_THRESHOLD = 0.7;
 
 /**
- * The citizen's own things ("meus documentos", "eu tenho salvo", "quais eu ja salvei", "quanto tem nele" about the card
- * being blocked): a request for them, not a general question.
+ * The citizen's own things ("meus documentos", "eu tenho salvo", "quais eu ja salvei", "quanto tem nele" or "nesse
+ * cartao" about the card being blocked): a request for them, not a general question.
  */
-export const OWN = /\b(meu|meus|minha|minhas|tenho|comigo|nele|nela|dele|dela|salvei|guardei|cadastrei)\b/;
+export const OWN =
+  /\b(meu|meus|minha|minhas|tenho|comigo|nele|nela|dele|dela|salvei|guardei|cadastrei)\b|\b(nesse|neste|desse|deste|esse|este) (cartao|riocard|passe|bilhete)\b/;
 
 /** Verbs of showing or listing: "mostra meus documentos", "quero ver os documentos", "lista meus docs". */
 const SHOW = /\b(mostr\w*|ver|ve|veja|list\w*|exib\w*|abr(e|ir))\b/;

@@ -77,7 +77,9 @@ export function parseNoticeRequest(text: string): NoticeRequest | null {
   const saysBalance = BALANCE_WORDS.test(simple);
   if (!aboutNotices && !(saysBalance && /\b(abaixo|menos|menor)\b/.test(simple))) return null;
   const balance = saysBalance || (LOW_WORDS.test(simple) && (parseAmountCents(text) !== null || CARD_WORDS.test(simple)));
-  const expiry = EXPIRY_WORDS.test(simple) || (DOCUMENT_WORDS.test(simple) && !balance);
+  // The reminders are the expiry ones ("nao quero mais receber lembrete"); the balance has an alert ("aviso", "alerta").
+  const reminders = /\blembretes?\b/.test(simple) && !LIST_WORDS.test(simple);
+  const expiry = EXPIRY_WORDS.test(simple) || ((DOCUMENT_WORDS.test(simple) || reminders) && !balance);
   const off = OFF_WORDS.test(simple);
   if (expiry && !balance) return { kind: 'expiry', on: !off };
   if (balance) {

@@ -125,6 +125,24 @@ describe('requests mixed across flows', () => {
     expect(await ordersOf(citizen)).toEqual([]);
   });
 
+  it('the balance of "nesse cartao" asked at the reason of a block is served and the block offered back', async () => {
+    const { bot } = await linkedCitizen('2290');
+    await play(bot, [
+      ['quero bloquear meu cartao', [/motivo/i]],
+      ['quanto tem de saldo nesse cartao', [/Saldo do seu cartão/, /2290: R\$ 0,00/, /Quer continuar bloqueando seu cartão/]],
+    ]);
+  });
+
+  it('"depois" to the offer keeps the paused save for later, and "continuar" brings it back', async () => {
+    const { bot } = await linkedCitizen('5152');
+    await play(bot, [
+      ['quero salvar minha cnh', [ASKS_NUMBER]],
+      ['me mostra meus documentos primeiro', [/Você ainda não tem documentos salvos/, /Quer continuar salvando sua CNH/]],
+      ['depois', [/guardei o que já informou/]],
+      ['continuar', [/vamos continuar de onde paramos/, ASKS_NUMBER]],
+    ]);
+  });
+
   it('a save dropped at the offer names the document not saved', async () => {
     const { bot } = await linkedCitizen('7063');
     await play(bot, [

@@ -19,6 +19,8 @@ describe('parseNoticeRequest', () => {
     ['me avisa quando o cartao tiver acabando', { kind: 'low-balance-no-amount' }],
     ['para de me mandar aviso da cnh', { kind: 'expiry', on: false }],
     ['quero ser avisado quando meu rg for vencer', { kind: 'expiry', on: true }],
+    ['nao quero mais receber lembrete', { kind: 'expiry', on: false }],
+    ['quais lembretes eu tenho', { kind: 'list' }],
     ['quais avisos tenho ativos', { kind: 'list' }],
     ['meus avisos', { kind: 'list' }],
     ['configurar avisos', { kind: 'help' }],
