@@ -401,6 +401,11 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
       answersPaused: ({ event }) =>
         event.type === 'USER' && event.utterance.forPaused !== undefined && event.utterance.command === null,
       resumesWithValue: ({ context }) => !!context.resumeFrom?.value,
+      answersPausedStep: ({ event }) =>
+        event.type === 'USER' &&
+        event.utterance.forPaused !== undefined &&
+        event.utterance.command === null &&
+        event.utterance.number === null,
       asksNothingNew: ({ event }) =>
         event.type === 'USER' &&
         event.utterance.intent === null &&
@@ -706,6 +711,13 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               guard: 'choseContinue',
               target: 'resuming',
               actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: pause.RESUMING } } }],
+            },
+            {
+              // "o segundo" after the cards were listed, "10/10/2030" after a question: the answer to the paused step
+              // itself, so the flow goes on with it (the offer's own buttons typed as numbers stay the offer's).
+              guard: 'answersPausedStep',
+              target: 'resuming',
+              actions: ['rememberCitizen', 'holdPausedValue', { type: 'enqueue', params: { message: { text: pause.RESUMING } } }],
             },
             {
               guard: 'choseDrop',

@@ -4,7 +4,8 @@ import { LangPt } from '@nlpjs/lang-pt';
 import { NluNeural } from '@nlpjs/nlu';
 import committedCorpus from './corpus/intents.pt-BR.json';
 import committedModel from './corpus/model.pt-BR.json';
-import { AFTER_NUMBER_FILLER, labelIndex, numberedAnswer, placeAnswer } from './choices';
+import { AFTER_NUMBER_FILLER, asksToResume, labelIndex, numberedAnswer, placeAnswer } from './choices';
+import { simplify } from './normalise';
 import { normalizeText } from '../../src/faq/text';
 import { dayAlone, Recognizers, unsureOfReason, type Slots } from './recognizers';
 import { amountAnswer, amountInRequest } from './money';
@@ -221,6 +222,14 @@ const MONEY_WORDS = /\b(saldo|reais|real|dinheiro|credito|creditos|grana|conto|c
 /** Steps that ask for one of the citizen's cards, where "o segundo" is a card's position. */
 const CARD_STEPS: ReadonlySet<string> = new Set(['block.card', 'history.card', 'recharge.card']);
 const CARD_REQUESTS: ReadonlySet<IntentName> = new Set(['balance', 'list_cards', 'card_history', 'block_card']);
+/** The request whose card each card step picks. */
+const STEP_REQUEST: Partial<Record<PromptStep, IntentName>> = {
+  'block.card': 'block_card',
+  'history.card': 'card_history',
+  'recharge.card': 'recharge',
+};
+/** Words of a statement: "extrato", "historico", "movimentacoes", "gastos". */
+const HISTORY_WORDS = /\b(extrato\w*|historico|movimenta\w*|gast\w*|passagens|viagens)\b/;
 const CARD_INTENTS: ReadonlySet<IntentName> = new Set(['balance', 'card_history', 'block_card', 'recharge']);
 
 /** Chat shorthand spelled out, so "qto" and "quanto" are the same word to the network. */
@@ -495,6 +504,8 @@ const DONT_KNOW =
 /** Leaving an optional step for later: "depois", "mando depois", "outra hora eu anexo". */
 const LATER =
   /^((eu )?(mando|envio|anexo|coloco) )?(depois|mais tarde|outra hora|outro dia)( (eu )?(mando|envio|anexo|coloco))?$/;
+/** A short answer ending in "later": "continuar depois", "agora nao, mais tarde", "faco amanha". */
+const LATER_AT_THE_END = /^(\w+ ){0,3}(depois|mais tarde|outra hora|outro dia|amanha)$/;
 
 /**
  * Leaving the task for later, said in so many words: "deixa pra depois", "deixa isso pra outra hora", "outro dia eu
@@ -735,7 +746,9 @@ export class IntentClassifier {
     // "deixa pra depois" leaves the task with its data kept (at the file step it only leaves the file for later).
     if (at !== 'menu' && LEAVE_FOR_LATER.test(simple)) return decided(at === 'save.attachment' ? 'skip' : 'goodbye');
     // "depois", "mais tarde" to the offer to go on with a paused flow: not now, the flow kept for later (a goodbye).
-    if (at === 'resume.offer' && LATER.test(simple)) return decided('goodbye');
+    if (at === 'resume.offer' && (LATER.test(simple) || LATER_AT_THE_END.test(simple))) return decided('goodbye');
+    // "continuar", "bora continuar", "de onde parei": the offer's own button, in words (a yes to it).
+    if (at === 'resume.offer' && asksToResume(simplify(text))) return decided('yes');
     const sure = best.score >= OVERRIDE_THRESHOLD;
     // A command wins over free text; a question or a new request too, but only when it reads as one ("quanto custa a
     // passagem?" typed at the name step is not a name). Only an explicit cancel or back stops a recognised value from
@@ -748,7 +761,9 @@ export class IntentClassifier {
       (best.intent !== 'cancel' || STOP_WORDS.test(simple)) &&
       (at !== 'save.label' || STOP_WORDS.test(simple) || HELP_WORDS.test(simple));
     const digression = sure && ANYWHERE.has(best.intent) && best.intent !== 'out_of_scope' && looksLikeQuestion(text);
-    const stopsValue = sure && (best.intent === 'cancel' || best.intent === 'back') && STOP_WORDS.test(simple);
+    const stopsValue =
+      (sure && (best.intent === 'cancel' || best.intent === 'back') && STOP_WORDS.test(simple)) ||
+      this.asksAnotherCardRequest(text, at, best);
     if (!stopsValue) {
       const stepValue = this.stepValue(text, expecting);
       if (stepValue) return decided('inform', stepValue);
@@ -822,6 +837,9 @@ export class IntentClassifier {
     // The citizen's notices are listed or changed in words about notices. At a flow's step only a change asked in so many
     // words is one ("ah e me avisa quando o saldo ficar abaixo de 10 reais": served with the flow paused); else ("nao
     // tenho pdf agora", "se minha cnh vencer o app avisa?" while saving a document) the next reading is taken.
+    // A change the notice parser reads in full is sure, whatever else the network weighs ("me avisa quando ficar abaixo
+    // de 3 reais" at a confirmation: notice_settings 0.65).
+    if (intent === 'notice_settings' && asksNoticeChange(text)) score = 1;
     if (
       intent === 'notice_settings' &&
       !(at === 'menu' || at === 'notices.amount' ? parseNoticeRequest(text) : asksNoticeChange(text))
@@ -892,6 +910,19 @@ export class IntentClassifier {
     if (byLabel === index || (byLabel < 0 && byReading === index)) return { option, number: numbered.number };
     if (byLabel >= 0 || (byReading >= 0 && reading.confident)) return 'mismatch';
     return null;
+  }
+
+  /**
+   * Where a card is picked for one request, a card named for another one ("quero bloquear o primeiro, perdi ele" while
+   * choosing the card of a statement): the new request, sure and in its own words, not the card for the step.
+   */
+  private asksAnotherCardRequest(text: string, at: PromptStep, best: { intent: IntentName; score: number }): boolean {
+    const own = STEP_REQUEST[at];
+    if (!own || best.intent === own || best.score < OVERRIDE_THRESHOLD) return false;
+    const simple = normalizeText(text);
+    if (best.intent === 'block_card') return BLOCK_VERB.test(simple) || this.recognizers.blockReason(text) !== null;
+    if (best.intent === 'recharge') return PUTTING_MONEY.test(simple);
+    return best.intent === 'card_history' && HISTORY_WORDS.test(simple);
   }
 
   /** Whether the text says something about blocking: a block or cancel word, a card, or a reason the recognizer reads. */

@@ -67,6 +67,8 @@ const OWN_REQUEST: Partial<Record<string, IntentName>> = {
 /** Steps that pick one of the citizen's cards. */
 const CARD_STEPS: ReadonlySet<PromptStep> = new Set(['block.card', 'history.card', 'recharge.card']);
 const CARD_LOOKUPS: ReadonlySet<IntentName> = new Set(['balance', 'list_cards']);
+/** A question about the cards themselves: "quanto tem em cada um?", "quais cartoes eu tenho", "qual o saldo deles". */
+const ASKS_ABOUT_CARDS = /^(e |mas |pera |ah )?(quanto|quantos|quais|qual (e )?(o )?saldo|cade)\b/;
 
 /**
  * Asking for a moment, and nothing else: "pera", "peraí vou pegar", "um minutinho", "deixa eu ver aqui", "so um minuto
@@ -106,6 +108,12 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   if (expecting.at === 'faq.suggestions') return leavesSuggestions(understood, text);
   if (NOT_A_FLOW_STEP.has(expecting.at)) return null;
   if (ANSWERS.has(intent)) return null;
+  // Where a card is picked, words about the cards' money or number describe the card ("o que tem mais saldo", "qual
+  // cartao?"), unless they ask about the cards themselves ("quanto tem em cada um?", "quais cartoes eu tenho mesmo?"):
+  // the lookup, served with the flow paused, so the citizen can choose.
+  if (CARD_STEPS.has(expecting.at) && CARD_LOOKUPS.has(intent)) {
+    return understood.confident && ASKS_ABOUT_CARDS.test(normalizeText(text)) ? 'request' : null;
+  }
   // Only a message shaped as a question is answered as one: "nao tenho pdf agora" at the file step reads as the FAQ's
   // "can I send a PDF" but says the citizen has none. Shaped as one, a question the network reads best as a question
   // ("qual o horario de atendimento?", faq 0.45) is one even below the threshold: taking it for a question costs
@@ -138,9 +146,8 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   // A lone goodbye the network is all but sure of ("tchau", "flw") is leaving, though: no step's answer reads so.
   if (words(text) < 2) return intent === 'goodbye' && score >= LONE_GOODBYE ? 'goodbye' : null;
   if (!REQUESTS.has(intent)) return intent === 'goodbye' ? 'goodbye' : null;
-  // Words about what the flow is about describe the answer: where a card is picked, "o que tem mais saldo" or "qual
-  // cartao?" name a card; while a document is saved, "nao tenho a cnh aqui comigo" talks about it, not to list them.
-  if (CARD_STEPS.has(expecting.at) && CARD_LOOKUPS.has(intent)) return null;
+  // Words about what the flow is about describe the answer: while a document is saved, "nao tenho a cnh aqui comigo"
+  // talks about it, not to list them.
   // "mostra meus documentos primeiro" asks to see them, with a verb of showing: that is the request.
   if (
     expecting.at.startsWith('save.') &&

@@ -143,6 +143,42 @@ describe('requests mixed across flows', () => {
     ]);
   });
 
+  it('at the card question, asking about the cards is served; the card named at the offer resumes with it', async () => {
+    const citizen = await linkedCitizen('1111', '2222');
+    await play(citizen.bot, [
+      ['quero recarregar', [/Qual cartão você quer recarregar\?/]],
+      ['quanto tem em cada um?', [/Saldo dos seus cartões/, /2222: R\$ 0,00/, /Quer continuar recarregando seu cartão/]],
+      ['o segundo', [/vamos continuar de onde paramos/, /Quanto você quer colocar no cartão •••• 2222\?/]],
+      ['cancelar', [/Nenhuma cobrança Pix foi criada/]],
+    ]);
+    // "o que tem mais saldo" describes a card: no lookup served, the card question stays.
+    await play(citizen.bot, [
+      ['quero recarregar', [/Qual cartão você quer recarregar\?/]],
+      ['o que tem mais saldo', [/Qual cartão você quer recarregar\?/]],
+    ]);
+    expect(await ordersOf(citizen)).toEqual([]);
+  });
+
+  it('a block asked for a card named at the card question of a statement is the block, never that statement', async () => {
+    const { bot } = await linkedCitizen('3331', '3332');
+    await play(bot, [
+      ['extrato', [/Qual cartão você quer consultar\?/]],
+      ['quero bloquear o primeiro, perdi ele', [/Confirma o bloqueio do cartão •••• 3331 por perda\?/]],
+      ['nao', [/o cartão continua ativo/, /Quer continuar vendo o extrato/]],
+    ]);
+  });
+
+  it('a notice change at the recharge confirmation is set, and the confirmation offered back', async () => {
+    const citizen = await linkedCitizen('2323');
+    await play(citizen.bot, [
+      ['coloca 20 reais no cartao', [/Confirma a recarga de R\$ 20,00 no cartão •••• 2323\?/]],
+      ['me avisa quando ficar abaixo de 3 reais', [/abaixo de R\$ 3,00/, /Quer continuar recarregando seu cartão/]],
+      ['nao', [/Nenhuma cobrança Pix foi criada/]],
+    ]);
+    expect(await preferences(citizen.id)).toEqual({ expiryReminders: true, lowBalanceThresholdCents: 300 });
+    expect(await ordersOf(citizen)).toEqual([]);
+  });
+
   it('a save dropped at the offer names the document not saved', async () => {
     const { bot } = await linkedCitizen('7063');
     await play(bot, [

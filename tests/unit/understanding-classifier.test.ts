@@ -343,3 +343,28 @@ describe('requests mixed in one message or across flows', () => {
     expect(await classifier.classify(text)).toMatchObject({ intent: 'recharge', confident: true, slots: { amountCents: 1000 } });
   });
 });
+
+describe('at the offer to go on with a paused flow', () => {
+  const OFFER: Expecting = { at: 'resume.offer', options: YES_NO };
+  it.each([
+    ['continuar', 'yes'],
+    ['bora continuar sim', 'yes'],
+    ['quero', 'yes'],
+    ['depois', 'goodbye'],
+    ['continuar depois', 'goodbye'],
+    ['agora nao, mais tarde', 'goodbye'],
+  ])('"%s" is %s', async (text, intent) => {
+    expect((await classifier.classify(text, OFFER)).intent).toBe(intent);
+  });
+});
+
+describe('at a card step, another request naming a card', () => {
+  it('a block asked for a card at the statement card step is the block, with its card and reason', async () => {
+    const understood = await classifier.classify('quero bloquear o primeiro, perdi ele', { at: 'history.card' });
+    expect(understood).toMatchObject({ intent: 'block_card', slots: { card: { position: 1 }, blockReason: 'lost' } });
+  });
+
+  it.each(['o primeiro', 'perdi o segundo'])('"%s" at the block card step is the card', async (text) => {
+    expect((await classifier.classify(text, { at: 'block.card' })).intent).toBe('inform');
+  });
+});

@@ -72,3 +72,15 @@ describe('questions typed as on WhatsApp, at the number step', () => {
     },
   );
 });
+
+describe('where a card is picked', () => {
+  it.each([
+    ['quanto tem em cada um?', 'request'],
+    ['quais cartoes eu tenho mesmo?', 'request'],
+    ['o que tem mais saldo', null],
+    ['qual cartao?', null],
+  ])('"%s" is %s', async (text, digression) => {
+    const utterance = await understanding.parse(text, { at: 'recharge.card' });
+    expect(utterance.digression ?? null).toBe(digression);
+  });
+});
