@@ -160,3 +160,12 @@ const RESUME_WORDS =
 export function asksToResume(simple: string): boolean {
   return RESUME_WORDS.test(simple);
 }
+
+/** Words that point at the one option offered: "sim", "esse", "o outro", "entao no outro", "pode ser esse". */
+const THE_ONLY_ONE =
+  /^(?:(?:entao|ah|ok|sim|pode ser|pode|beleza|blz) )*(?:sim|s|pode|pode ser|isso|esse|essa|esse mesmo|esse ai|este|ele|nele|(?:n?o|no|pro|para o) outro(?: cartao| mesmo)?|ok|beleza|blz|bora|manda)$/;
+
+/** Whether a simplified answer points at the one option offered rather than naming one ("o outro", "esse"). */
+export function pointsAtTheOnlyOption(simple: string): boolean {
+  return THE_ONLY_ONE.test(simple);
+}

@@ -51,8 +51,13 @@ const FAQ_IN_THE_RUNNING = 0.05;
  * saldo?" reads as a balance request, "onde vejo o extrato?" as a history one; the documents words are also the words of
  * the questions about getting documents) and help, whose words ("comandos", "como funciona") are also the FAQ's. A
  * question about the citizen's own cards is a request: "quanto tem no meu cartão?" wants the balance, not how to see it.
+ * The status of a Pix is asked as a question by nature ("e ai, ja caiu?", "o pix ja caiu?"): it is always the citizen's
+ * own orders, never how Pix works (asked with "como", that reads as the FAQ already).
  */
-const FAQ_FIRST_READINGS: ReadonlySet<IntentName> = new Set([...FEATURE_REQUESTS, 'help']);
+const FAQ_FIRST_READINGS: ReadonlySet<IntentName> = new Set([
+  ...FEATURE_REQUESTS.filter((intent) => intent !== 'recharge_status'),
+  'help',
+]);
 
 /** Intents that act on the conversation itself, as the words `cancelar`, `voltar` and `ajuda` do. */
 const COMMAND_OF: Partial<Record<IntentName, Command>> = {

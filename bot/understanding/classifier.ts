@@ -602,11 +602,13 @@ const ASKS_FOR = /^(e )?(qual|quais|quanto|cade)\b/;
 const MAX_REQUESTS = 3;
 
 /**
- * A change of the citizen's notices asked in so many words, not asked about: the low-balance alert set at an amount or
- * turned off, the expiry reminders turned on or off. Taken at a flow's step as a request of its own.
+ * A request about the citizen's notices in so many words: a change asked, not asked about (the low-balance alert set at
+ * an amount or turned off, the expiry reminders turned on or off), or the list of them ("quais avisos eu tenho
+ * ligados?"). Taken at a flow's step as a request of its own; listing changes nothing, however it is asked.
  */
 function asksNoticeChange(text: string): boolean {
   const request = parseNoticeRequest(text);
+  if (request?.kind === 'list') return true;
   return !looksLikeQuestion(text) && !!request && ['low-balance', 'low-balance-off', 'expiry'].includes(request.kind);
 }
 

@@ -1,5 +1,6 @@
 import { RequestContext } from '@mikro-orm/core';
 import { cardNumberEnding } from '../../scripts/conversation-scenarios';
+import { INTERNAL_REQUEST } from '../../src/shared/request-info';
 import { BotHarness } from '../support/bot-harness';
 import { registerCitizen } from '../support/factories';
 import { startPixEnvironment, type PixEnvironment } from '../support/pix';
@@ -177,6 +178,30 @@ describe('requests mixed across flows', () => {
     ]);
     expect(await preferences(citizen.id)).toEqual({ expiryReminders: true, lowBalanceThresholdCents: 300 });
     expect(await ordersOf(citizen)).toEqual([]);
+  });
+
+  it('where the only other card is offered, "entao no outro" picks it', async () => {
+    const citizen = await linkedCitizen('4747', '4748');
+    await inContext(() =>
+      t.app.services.cards.block({ id: citizen.id, role: 'citizen' }, citizen.cardIds[0], 'lost', INTERNAL_REQUEST),
+    );
+    await play(citizen.bot, [
+      ['coloca 20 conto no 4747', [/4747 está bloqueado/, /Qual cartão você quer recarregar\?/]],
+      ['entao no outro', [/Confirma a recarga de R\$ 20,00 no cartão •••• 4748\?/]],
+      ['nao', [/Nenhuma cobrança Pix foi criada/]],
+    ]);
+    expect(await ordersOf(citizen)).toEqual([]);
+  });
+
+  it('the notices listed at a flow step, the flow offered back; "e ai, ja caiu?" is the Pix status, not the FAQ', async () => {
+    const { id, bot } = await linkedCitizen('5858');
+    await play(bot, [
+      ['salvar cnh', [ASKS_NUMBER]],
+      ['quais avisos eu tenho ligados?', [/Lembretes de vencimento de documentos: ligados/, /Quer continuar salvando sua CNH/]],
+      ['nao', [/NÃO salvei sua CNH/]],
+      ['e ai, ja caiu?', [/Você ainda não pediu recargas por Pix/]],
+    ]);
+    expect(await preferences(id)).toEqual({ expiryReminders: true, lowBalanceThresholdCents: null });
   });
 
   it('a save dropped at the offer names the document not saved', async () => {
