@@ -109,7 +109,16 @@ const GREETING_OPENING =
  * "bom diaa queria saber meu sado" -> "queria saber meu sado".
  */
 export function afterGreeting(text: string): string | null {
-  const opening = GREETING_OPENING.exec(normalizeText(text));
+  return afterOpening(text, GREETING_OPENING);
+}
+
+/** Thanks a message may open with before a new request: "obrigado! e os documentos?", "valeu, agora o extrato". */
+const THANKS_OPENING =
+  /^((obrigad[oa]+|brigad[oa]+|obrigadao|brigadao|obg|valeu+|vlw|thanks|muito|mt|mto|show|blz|beleza|perfeito|otimo|ok|ta)( |$))+/;
+
+/** What a message says after the opening `pattern` matches ("obrigado! e os documentos?" -> "e os documentos?"). */
+function afterOpening(text: string, pattern: RegExp): string | null {
+  const opening = pattern.exec(normalizeText(text));
   if (!opening) return null;
   const openingWords = opening[0].trim().split(' ').length;
   // The rest as typed (its question mark, accents and digits kept): the typed words after the opening's.
@@ -585,7 +594,7 @@ const REQUEST_BOUNDARY =
  * happened, it asks for no balance: its second half opens with none of these.
  */
 const REQUEST_OPENING =
-  /^(tambem |tb |tbm |ainda |depois |ja )?(quero|queria|quer|preciso|precisava|gostaria|pode|podia|poderia|da pra|ver|ve|vê|mostra\w*|me (mostra|manda|diz|fala|passa|ve)\w*|consulta\w*|checa\w*|olha\w*|lista\w*|bloque\w*|cancela\w*|salva\w*|guarda\w*|cadastra\w*|adiciona\w*|coloca\w*|qual|quais|quanto|cade|(o|a|os|as) (saldo|extrato|documentos?|cartoes|cartao|meu|meus|minha|minhas)|meu|meus|minha|minhas|extrato|saldo)\b/;
+  /^(tambem |tb |tbm |ainda |depois |ja )?(quero|queria|quer|preciso|precisava|gostaria|pode|podia|poderia|da pra|ver|ve|vê|mostra\w*|me (mostra|manda|diz|fala|passa|ve)\w*|consulta\w*|checa\w*|olha\w*|lista\w*|bloque\w*|cancela\w*|salva\w*|guarda\w*|cadastra\w*|adiciona\w*|coloca\w*|qual|quais|quanto|cade|(o|a|os|as) (saldo|extrato|documentos?|cartoes|cartao|meu|meus|minha|minhas)|meu|meus|minha|minhas|extrato|saldo|documentos|docs|cartoes)\b/;
 
 /** A part that opens with the thing, not with a verb of asking ("o saldo", "meus documentos"). */
 const NOUN_OPENING =
@@ -709,6 +718,13 @@ export class IntentClassifier {
     if (rest) {
       const inner = await this.read(rest, expecting);
       if (!COURTESY_OR_NOTHING.has(inner.intent)) return inner;
+    }
+    // "obrigado! e os documentos?": thanks, then a new request opened as one ("e ...", "agora ...", a verb of asking).
+    // Only a sure request: "obrigado pela ajuda" is thanks.
+    const thanked = expecting.at === 'menu' ? afterOpening(text, THANKS_OPENING) : null;
+    if (thanked && (REQUEST_OPENING.test(normalizeText(thanked)) || /^(e|agora)\b/.test(normalizeText(thanked)))) {
+      const inner = await this.read(thanked, expecting);
+      if (REQUEST_INTENTS.has(inner.intent) && inner.confident) return inner;
     }
     return this.read(text, expecting);
   }

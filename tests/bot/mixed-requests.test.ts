@@ -77,6 +77,14 @@ describe('requests mixed across flows', () => {
     ]);
   });
 
+  it('thanks and a new request in one message: the request is served', async () => {
+    const { bot } = await linkedCitizen('4545');
+    await play(bot, [
+      ['saldo', [/Saldo do seu cartão/]],
+      ['obrigado! e os documentos?', [/Você ainda não tem documentos salvos/]],
+    ]);
+  });
+
   it('a menu option picked by number after a first one ("agora o 1")', async () => {
     const { bot } = await linkedCitizen('9518');
     await play(bot, [

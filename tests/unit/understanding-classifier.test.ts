@@ -326,6 +326,19 @@ describe('requests mixed in one message or across flows', () => {
     expect(await classifier.requestsIn('perdi meu cartao e o saldo sumiu')).toBeNull();
   });
 
+  it.each([
+    ['obrigado! e os documentos?', 'list_documents'],
+    ['vlw agora quero recarregar 10', 'recharge'],
+    ['obrigado pela ajuda', 'thanks'],
+    ['valeu era isso', 'thanks'],
+  ])('thanks then a request: "%s" is %s', async (text, intent) => {
+    expect((await classifier.classify(text)).intent).toBe(intent);
+  });
+
+  it('a bare "documentos" after another request is one of its own', async () => {
+    expect((await classifier.requestsIn('saldo e documentos'))?.map((r) => r.intent)).toEqual(['balance', 'list_documents']);
+  });
+
   it('the menu option by number after a word of going on', async () => {
     const menu: Expecting = { at: 'menu', options: [{ intent: 'balance' }, { intent: 'block_card' }] };
     expect(await classifier.classify('agora o 1', menu)).toMatchObject({ intent: 'balance', slots: { optionNumber: 1 } });
