@@ -67,8 +67,12 @@ const OWN_REQUEST: Partial<Record<string, IntentName>> = {
 /** Steps that pick one of the citizen's cards. */
 const CARD_STEPS: ReadonlySet<PromptStep> = new Set(['block.card', 'history.card', 'recharge.card']);
 const CARD_LOOKUPS: ReadonlySet<IntentName> = new Set(['balance', 'list_cards']);
-/** A question about the cards themselves: "quanto tem em cada um?", "quais cartoes eu tenho", "qual o saldo deles". */
-const ASKS_ABOUT_CARDS = /^(e |mas |pera |ah )?(quanto|quantos|quais|qual (e )?(o )?saldo|cade)\b/;
+/**
+ * A question or request about the cards themselves: "quanto tem em cada um?", "quais cartoes eu tenho", "qual o saldo
+ * deles", "ve o saldo de todos antes".
+ */
+const ASKS_ABOUT_CARDS =
+  /^(e |mas |pera |ah |antes )?(quanto|quantos|quais|qual (e )?(o )?saldo|cade|(me )?(ve|ver|mostra\w*|lista\w*|fala)( ai| pra mim)? (o |os )?(saldo|cartoes))\b/;
 
 /**
  * Asking for a moment, and nothing else: "pera", "peraí vou pegar", "um minutinho", "deixa eu ver aqui", "so um minuto
@@ -132,12 +136,14 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   // Asked with a question mark, about nothing of the citizen's own, with the question reading well in the running:
   // "depois consigo pegar outro cartao com o mesmo saldo?" (balance 0.60, faq 0.39) is a question.
   const faq = understood.ranked.find((r) => r.intent === 'faq')?.score ?? 0;
-  if (text.includes('?') && faq >= QUESTION_IN_THE_RUNNING && !OWN.test(normalizeText(text))) return 'question';
+  // The status of a Pix is always about the citizen's own orders ("o pix que fiz ja caiu?"), however it is asked.
+  const own = intent === 'recharge_status' || OWN.test(normalizeText(text));
+  if (text.includes('?') && faq >= QUESTION_IN_THE_RUNNING && !own) return 'question';
   // Shaped as a question in a sentence, about nothing of the citizen's own, and read as nothing sure: a question the
   // network has no words for ("tem um maximo de documento q posso por na carteira?", save_document 0.5). Put to the
   // FAQ it costs nothing: its answer when it has a sure one, else "no sure answer", and the step asked again.
   if (score < DIGRESSION_THRESHOLD && words(text) >= QUESTION_MIN_WORDS && looksLikeQuestion(text)) {
-    return OWN.test(normalizeText(text)) ? null : 'question';
+    return own ? null : 'question';
   }
   if (score < DIGRESSION_THRESHOLD) return null;
   // One word is too little to leave a step for: a mistyped answer reads as a request too ("peraí" as "perda", a block).
@@ -161,7 +167,7 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   // blocked. "quanto tem no meu cartao?" is the citizen's own balance: a request. Blocking is asked for, not asked
   // about: "posso bloquear meu cartao?" leaves no step.
   if (looksLikeQuestion(text)) {
-    if (!OWN.test(normalizeText(text))) return 'question';
+    if (!own) return 'question';
     if (intent === 'block_card') return null;
   }
   if (OWN_REQUEST[expecting.at.split('.')[0]] === intent) return null;
