@@ -120,12 +120,13 @@ function expectingOf(actor: RootActor): Expecting {
 }
 
 /**
- * The step a paused flow waits at (its prompt's `expecting`), resolved from the paused flow's machine: at the menu, a
- * message may be the value that step asked for. Null when nothing is paused or the step declares nothing.
+ * The step a paused flow waits at (its prompt's `expecting`), resolved from the paused flow's machine: at the menu or
+ * at the offer to resume it, a message may be the value that step asked for. Null when nothing is paused or the step declares nothing.
  */
 function pausedExpecting(machine: RootMachine, actor: RootActor): Expecting | null {
   const root = actor.getSnapshot();
-  const paused = root.value === 'menu' ? root.context.paused : null;
+  // At the offer to go on with it too: "o segundo" may answer the paused step rather than pick the offer's second button.
+  const paused = root.value === 'menu' || root.value === 'offering' ? root.context.paused : null;
   if (!paused) return null;
   const logic = (machine.implementations.actors as Record<string, unknown>)[paused.flow] as
     | {

@@ -1,10 +1,10 @@
 import { assign, fromPromise, sendParent, setup } from 'xstate';
 import * as say from '../render/messages.pt-BR';
 import * as text from '../render/card-history.pt-BR';
-import { cardNamed } from './card-ref';
+import { cardAnswered, cardNamed } from './card-ref';
 import { MAX_FAILURES, promptState } from './prompt';
 import type { ResumeInput } from './pause';
-import { chooseFrom, type CardRef, type Utterance } from '../understanding';
+import type { CardRef, Utterance } from '../understanding';
 import type { CardMovement, CardSummary, Choice, FlowEvent, SayEvent, WalletPorts, GiveUpEvent } from './types';
 
 interface CardHistoryContext {
@@ -23,9 +23,7 @@ function cardChoices(cards: CardSummary[]): Choice[] {
 
 /** The card an answer names: an option shown, its last four digits, or its place in the list. */
 function cardIn(context: CardHistoryContext, utterance: Utterance): CardSummary | null {
-  const choice = chooseFrom(utterance, cardChoices(context.cards));
-  if (choice) return context.cards.find((card) => card.masked.endsWith(choice.value)) ?? null;
-  return cardNamed(context.cards, utterance.slots.card ?? null);
+  return cardAnswered(context.cards, cardChoices(context.cards), utterance);
 }
 
 function selected(context: CardHistoryContext): CardSummary | undefined {

@@ -1,4 +1,4 @@
-import type { CardRef } from '../understanding';
+import { chooseFrom, pointsAtTheOnlyOption, type CardRef, type Utterance } from '../understanding';
 import type { CardSummary } from './types';
 
 /**
@@ -15,4 +15,21 @@ export function cardNamed(cards: CardSummary[], ref: CardRef | null): CardSummar
   if (ref.position === 'last') return cards.at(-1) ?? null;
   if (ref.position === 'middle') return cards.length % 2 === 1 ? cards[(cards.length - 1) / 2] : null;
   return cards[ref.position - 1] ?? null;
+}
+
+/**
+ * The card an answer at a card step picks among `cards` (the ones offered, shown as `choices`): by its option, its
+ * digits or its place; and where a single card is offered (the one named is blocked, the other is active), a yes to it or
+ * "o outro", "esse" ("entao no outro"). Null when the answer names none of them.
+ */
+export function cardAnswered(
+  cards: CardSummary[],
+  choices: Parameters<typeof chooseFrom>[1],
+  utterance: Utterance,
+): CardSummary | null {
+  const choice = chooseFrom(utterance, choices);
+  if (choice) return cards.find((card) => card.masked.endsWith(choice.value)) ?? null;
+  const named = cardNamed(cards, utterance.slots.card ?? null);
+  if (named) return named;
+  return cards.length === 1 && (utterance.yesNo === true || pointsAtTheOnlyOption(utterance.simple)) ? cards[0] : null;
 }

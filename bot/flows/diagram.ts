@@ -75,6 +75,7 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   hasPaused: "a paused flow of this citizen's is within the idle window",
   pausedIs: (params) => `the paused flow is ${FLOW_WORDS[params?.flow as FlowName] ?? 'a flow'}`,
   answersPaused: 'the message answers the step the paused flow waits at',
+  answersPausedStep: 'the message answers the paused step (not a number of the offer)',
   resumesWithValue: 'a value typed at the menu is given to the resumed step',
   hasQueued: 'another request of the same message waits to be served',
   queuedIs: (params) => `the next request of the same message is ${FLOW_WORDS[params?.flow as FlowName] ?? 'a flow'}`,

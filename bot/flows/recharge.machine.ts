@@ -1,10 +1,10 @@
 import { and, assign, enqueueActions, fromPromise, sendParent, setup } from 'xstate';
 import * as say from '../render/messages.pt-BR';
 import * as text from '../render/recharge.pt-BR';
-import { cardNamed } from './card-ref';
+import { cardAnswered, cardNamed } from './card-ref';
 import { MAX_FAILURES, promptState, YES_NO_OPTIONS } from './prompt';
 import type { ResumeInput } from './pause';
-import { chooseFrom, type CardRef, type Utterance } from '../understanding';
+import type { CardRef, Utterance } from '../understanding';
 import type { CardSummary, Choice, CreatedRecharge, FlowEvent, GiveUpEvent, Outcome, SayEvent, WalletPorts } from './types';
 
 interface RechargeContext {
@@ -31,9 +31,7 @@ function cardChoices(cards: CardSummary[]): Choice[] {
 
 /** The card an answer names among the active ones: an option shown, its last four digits, or its place in the list. */
 function cardIn(context: RechargeContext, utterance: Utterance): CardSummary | null {
-  const choice = chooseFrom(utterance, cardChoices(context.cards));
-  if (choice) return context.cards.find((card) => card.masked.endsWith(choice.value)) ?? null;
-  return cardNamed(context.cards, utterance.slots.card ?? null);
+  return cardAnswered(context.cards, cardChoices(context.cards), utterance);
 }
 
 /** A card named by its digits that exists but is not active: blocked or cancelled. */

@@ -159,8 +159,13 @@ function stillPending(context: RootContext, event: UserEvent, minutes: number): 
 /** "salvando sua CNH": what the paused flow was doing, as the citizen is reminded of it. */
 function doing(paused: PausedFlow | null | undefined): string {
   if (!paused) return '';
+  return pause.doing(paused.flow, pausedDocumentType(paused));
+}
+
+/** The type of the document a paused save was about, once chosen. */
+function pausedDocumentType(paused: PausedFlow): Parameters<typeof pause.doing>[1] {
   const type = paused.flow === 'saveDocument' ? paused.context.type : null;
-  return pause.doing(paused.flow, typeof type === 'string' ? (type as Parameters<typeof pause.doing>[1]) : null);
+  return typeof type === 'string' ? (type as Parameters<typeof pause.doing>[1]) : null;
 }
 
 /** The FAQ's reply as suggestions: its answer first, then the related questions, three at most. */
@@ -300,7 +305,14 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         };
       }),
       sayDropped: assign({
-        outbox: ({ context }) => [...context.outbox, { text: pause.dropped(context.paused?.flow ?? 'saveDocument') }],
+        outbox: ({ context }) => [
+          ...context.outbox,
+          {
+            text: context.paused
+              ? pause.dropped(context.paused.flow, pausedDocumentType(context.paused))
+              : pause.dropped('saveDocument'),
+          },
+        ],
       }),
       dropPaused: assign({ paused: null }),
       // The same flow asked for afresh replaces its paused copy: it would be offered back after the new one otherwise.
@@ -389,6 +401,11 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
       answersPaused: ({ event }) =>
         event.type === 'USER' && event.utterance.forPaused !== undefined && event.utterance.command === null,
       resumesWithValue: ({ context }) => !!context.resumeFrom?.value,
+      answersPausedStep: ({ event }) =>
+        event.type === 'USER' &&
+        event.utterance.forPaused !== undefined &&
+        event.utterance.command === null &&
+        event.utterance.number === null,
       asksNothingNew: ({ event }) =>
         event.type === 'USER' &&
         event.utterance.intent === null &&
@@ -694,6 +711,13 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               guard: 'choseContinue',
               target: 'resuming',
               actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: pause.RESUMING } } }],
+            },
+            {
+              // "o segundo" after the cards were listed, "10/10/2030" after a question: the answer to the paused step
+              // itself, so the flow goes on with it (the offer's own buttons typed as numbers stay the offer's).
+              guard: 'answersPausedStep',
+              target: 'resuming',
+              actions: ['rememberCitizen', 'holdPausedValue', { type: 'enqueue', params: { message: { text: pause.RESUMING } } }],
             },
             {
               guard: 'choseDrop',
@@ -1007,7 +1031,19 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
                     : ({ kind: 'list' } as const),
             };
           },
-          onDone: { target: 'menu', actions: { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output } }) } },
+          onDone: [
+            {
+              // Changed in the middle of a flow: the paused flow is offered back, as after any request served meanwhile.
+              guard: 'hasPaused',
+              target: 'offering',
+              actions: [
+                { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output } }) },
+                'forgetRequest',
+                'sayOffer',
+              ],
+            },
+            { target: 'menu', actions: { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output } }) } },
+          ],
           onError: { target: 'menu', actions: { type: 'enqueue', params: { message: { text: say.SERVICE_ERROR } } } },
         },
       },

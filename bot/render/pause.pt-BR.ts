@@ -51,10 +51,14 @@ export function pausedGoodbye(what: string): string {
   return `Tudo bem! Você estava ${what}: guardei o que já informou. Quando quiser continuar, é só mandar uma mensagem. Até mais!`;
 }
 
-/** Said plainly when the citizen does not want the paused flow back: nothing was saved and no card was blocked. */
-export function dropped(flow: PausedFlowName): string {
+/**
+ * Said plainly when the citizen does not want the paused flow back: nothing was saved and no card was blocked. The
+ * document is named ("Não salvei sua CNH"): "nenhum documento foi salvo" read as "you have no documents saved".
+ */
+export function dropped(flow: PausedFlowName, documentType?: DocumentTypeCode | null): string {
   if (flow === 'cancelCard') return 'Tudo bem, deixei de lado. Seu cartão NÃO foi bloqueado.';
-  if (flow === 'saveDocument') return 'Tudo bem, deixei de lado. Nenhum documento foi salvo.';
+  if (flow === 'saveDocument')
+    return `Tudo bem, deixei de lado. NÃO salvei ${documentType ? DOCUMENT_WITH_ARTICLE[documentType] : 'o documento'}.`;
   if (flow === 'recharge') return 'Tudo bem, deixei de lado. Nenhuma cobrança Pix foi criada.';
   return 'Tudo bem, deixei de lado.';
 }

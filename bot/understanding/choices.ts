@@ -48,11 +48,15 @@ export function chooseFrom<T extends Choice>(utterance: Utterance, choices: read
 export const AFTER_NUMBER_FILLER = /^((e|a|o|essa|esse|isso|mesmo|ai|por favor|pfv|pf|pls|opcao|numero|ne)( |$))+$/;
 
 /**
- * An answer that starts with an option's number: "1", "1.", "1 pular", "3 - cartao danificado", "opcao 2", "a 2". The
- * number and the words after it (simplified, empty when none); null when the answer does not start with a number.
+ * An answer that starts with an option's number: "1", "1.", "1 pular", "3 - cartao danificado", "opcao 2", "a 2", or
+ * with a word of going on before it ("agora o 1", "entao a 4", "vou de 2": the next pick after a first one). The number
+ * and the words after it (simplified, empty when none); null when the answer does not start with a number.
  */
 export function numberedAnswer(simple: string): { number: number; rest: string } | null {
-  const found = /^(?:(?:opcao|numero|alternativa|a|o)\s+){0,2}(\d{1,2})(?:\s*[-.):,]+\s*|\s+|$)(.*)$/.exec(simple);
+  const found =
+    /^(?:(?:agora|entao|e|escolho|vou de|vou na|vou no)\s+)?(?:(?:opcao|numero|alternativa|a|o)\s+){0,2}(\d{1,2})(?:\s*[-.):,]+\s*|\s+|$)(.*)$/.exec(
+      simple,
+    );
   return found ? { number: Number(found[1]), rest: found[2].trim() } : null;
 }
 
@@ -155,4 +159,13 @@ const RESUME_WORDS =
 /** Whether a simplified message asks to resume what the citizen was doing (see RESUME_WORDS). */
 export function asksToResume(simple: string): boolean {
   return RESUME_WORDS.test(simple);
+}
+
+/** Words that point at the one option offered: "sim", "esse", "o outro", "entao no outro", "pode ser esse". */
+const THE_ONLY_ONE =
+  /^(?:(?:entao|ah|ok|sim|pode ser|pode|beleza|blz) )*(?:sim|s|pode|pode ser|isso|esse|essa|esse mesmo|esse ai|este|ele|nele|(?:n?o|no|pro|para o) outro(?: cartao| mesmo)?|ok|beleza|blz|bora|manda)$/;
+
+/** Whether a simplified answer points at the one option offered rather than naming one ("o outro", "esse"). */
+export function pointsAtTheOnlyOption(simple: string): boolean {
+  return THE_ONLY_ONE.test(simple);
 }

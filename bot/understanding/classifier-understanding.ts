@@ -15,13 +15,7 @@ import { asksToWait, digressionOf, OWN } from './digression';
 import type { Command, Understanding, Utterance } from './index';
 import { utteranceOf } from './rules';
 import { parseNoticeRequest } from './notice-settings';
-import { normalizeText } from '../../src/faq/text';
 import { saysNoFile, saysNotAtHand } from './recognizers';
-
-/** The least probability a part of a message needs to count as a request of its own. */
-const SURE_PART = 0.6;
-/** Flows about documents: "salvar minha cnh e meu rg" is one of them, not two. */
-const DOCUMENT_FLOWS: ReadonlySet<FlowName> = new Set(['saveDocument', 'documents']);
 
 /** The flow a request intent starts. Questions are not here: the menu sends them to the FAQ. */
 const FLOW_OF: Partial<Record<IntentName, FlowName>> = {
@@ -57,37 +51,13 @@ const FAQ_IN_THE_RUNNING = 0.05;
  * saldo?" reads as a balance request, "onde vejo o extrato?" as a history one; the documents words are also the words of
  * the questions about getting documents) and help, whose words ("comandos", "como funciona") are also the FAQ's. A
  * question about the citizen's own cards is a request: "quanto tem no meu cartão?" wants the balance, not how to see it.
+ * The status of a Pix is asked as a question by nature ("e ai, ja caiu?", "o pix ja caiu?"): it is always the citizen's
+ * own orders, never how Pix works (asked with "como", that reads as the FAQ already).
  */
-const FAQ_FIRST_READINGS: ReadonlySet<IntentName> = new Set([...FEATURE_REQUESTS, 'help']);
-
-/**
- * Where a message that makes several requests passes from one to the next: a comma, "e", "e também", "depois", "além
- * disso". Split on the text as typed (its digits kept for the values), so a money amount ("12,50") is no boundary.
- */
-const REQUEST_BOUNDARY =
-  /\s*(?:[,;]\s+|\s+(?:e\s+(?:tamb[eé]m|tb|tbm|depois|ainda|a[ií])|e|depois|tamb[eé]m|tbm|al[eé]m disso)\s+)/i;
-
-/**
- * How a further request opens: a verb of asking or doing ("quero", "ver", "bloquear", "me mostra"), a question word,
- * or the citizen's own thing ("meus documentos tb"). "perdi meu cartão e tenho medo de usarem meu saldo" tells what
- * happened, it asks for no balance: its second half opens with none of these.
- */
-const REQUEST_OPENING =
-  /^(tambem |tb |tbm |ainda |depois |ja )?(quero|queria|quer|preciso|precisava|gostaria|pode|podia|poderia|da pra|ver|ve|vê|mostra\w*|me (mostra|manda|diz|fala|passa|ve)\w*|consulta\w*|checa\w*|olha\w*|lista\w*|bloque\w*|cancela\w*|salva\w*|guarda\w*|cadastra\w*|adiciona\w*|coloca\w*|qual|quais|quanto|cade|(o|a|os|as) (saldo|extrato|documentos?|cartoes|cartao|meu|meus|minha|minhas)|meu|meus|minha|minhas|extrato|saldo)\b/;
-
-/** A part that opens with the thing, not with a verb of asking ("o saldo", "meus documentos"). */
-const NOUN_OPENING =
-  /^(tambem |tb |tbm |ainda |depois |ja )?((o|a|os|as) )?(saldo|extrato|documentos?|cartoes|cartao|meu|meus|minha|minhas)\b/;
-/** What happened to something, told in the third person ("sumiu", "ficou", "zerou", "vai", "ta"): a story. */
-const NARRATIVE = /\b(\w{2,}(iu|ou)|vai|vao|esta|estao|ta|tao|fica|ficam|nao)\b/;
-
-/** Words that ask for a block by themselves. */
-const BLOCK_VERB = /\b(bloq\w*|cancel\w*)\b/;
-/** Question words that ask for one of the citizen's things. */
-const ASKS_FOR = /^(e )?(qual|quais|quanto|cade)\b/;
-
-/** At most this many requests are taken from one message; more is a story, not a list. */
-const MAX_REQUESTS = 3;
+const FAQ_FIRST_READINGS: ReadonlySet<IntentName> = new Set([
+  ...FEATURE_REQUESTS.filter((intent) => intent !== 'recharge_status'),
+  'help',
+]);
 
 /** Intents that act on the conversation itself, as the words `cancelar`, `voltar` and `ajuda` do. */
 const COMMAND_OF: Partial<Record<IntentName, Command>> = {
@@ -110,33 +80,10 @@ export class ClassifierUnderstanding implements Understanding {
     return new ClassifierUnderstanding(await IntentClassifier.create());
   }
 
-  /**
-   * The requests a menu message makes one after another, in the order written, when it makes more than one: each part
-   * between boundaries that opens as a request and reads surely as one on its own. Null when there are fewer than two.
-   */
+  /** The requests a menu message makes one after another, as flows (`IntentClassifier.requestsIn`). */
   private async requestsIn(text: string): Promise<Array<{ intent: FlowName; slots: Utterance['slots'] }> | null> {
-    const parts = text.split(REQUEST_BOUNDARY).filter((part) => normalizeText(part) !== '');
-    if (parts.length < 2) return null;
-    const found: Array<{ intent: FlowName; slots: Utterance['slots'] }> = [];
-    for (const [i, part] of parts.entries()) {
-      const reading = await this.classifier.classify(part, { at: 'menu' });
-      const flow = FLOW_OF[reading.intent];
-      const simple = normalizeText(part);
-      // A later part opened by a noun and telling what happened to it ("perdi meu cartao e o saldo sumiu") is the story,
-      // not a request: the verb of asking is what makes one.
-      const opens = i === 0 || (REQUEST_OPENING.test(simple) && !(NOUN_OPENING.test(simple) && NARRATIVE.test(simple)));
-      if (!flow || !reading.confident || reading.score < SURE_PART || !opens) continue;
-      // A block needs its own words: "meu cartao e o saldo dele" names a card, it does not ask to block it.
-      if (flow === 'cancelCard' && !reading.slots.blockReason && !BLOCK_VERB.test(simple)) continue;
-      // A later part asked as a question is about the first ("perdi meu cartao, meu saldo vai sumir?"), unless it asks
-      // for something of the citizen's in so many words ("e qual o saldo?").
-      if (i > 0 && part.includes('?') && !ASKS_FOR.test(simple)) continue;
-      // The same request named twice, or a documents request next to another ("salvar minha cnh e meu rg": the second
-      // half borrows the verb of the first), is one request.
-      if (found.some((f) => f.intent === flow || (DOCUMENT_FLOWS.has(f.intent) && DOCUMENT_FLOWS.has(flow)))) continue;
-      found.push({ intent: flow, slots: reading.slots });
-    }
-    return found.length >= 2 ? found.slice(0, MAX_REQUESTS) : null;
+    const found = await this.classifier.requestsIn(text);
+    return found ? found.map((request) => ({ intent: FLOW_OF[request.intent]!, slots: request.slots })) : null;
   }
 
   async parse(text: string, expecting: Expecting = { at: 'menu' }): Promise<Utterance> {
@@ -206,8 +153,9 @@ export class ClassifierUnderstanding implements Understanding {
       faqFirst,
       // A bare keyword ("tarifa") names a topic, not which question about it: the FAQ's closest questions are offered.
       vague: readsAsVague(text) || (topicWords(text).length === 1 && !looksLikeQuestion(text)),
-      // A word that works anywhere ("cancelar", "menu") is that word, never a digression.
-      digression: command ? null : digressionOf(understood, expecting, text),
+      // A word that works anywhere ("cancelar", "menu") is that word, never a digression. A change of the notices is a
+      // request of its own: typed at a flow's step, it is served with the flow paused.
+      digression: command && command.type !== 'notice-settings' ? null : digressionOf(understood, expecting, text),
       // A weak reading falls back to the rules' typo-forgiving words ("qual meu sado"); a confident one, a question
       // included, is never overridden by a keyword.
       intent: several ? several[0].intent : intent,

@@ -4,7 +4,8 @@ import { LangPt } from '@nlpjs/lang-pt';
 import { NluNeural } from '@nlpjs/nlu';
 import committedCorpus from './corpus/intents.pt-BR.json';
 import committedModel from './corpus/model.pt-BR.json';
-import { AFTER_NUMBER_FILLER, labelIndex, numberedAnswer, placeAnswer } from './choices';
+import { AFTER_NUMBER_FILLER, asksToResume, labelIndex, numberedAnswer, placeAnswer } from './choices';
+import { simplify } from './normalise';
 import { normalizeText } from '../../src/faq/text';
 import { dayAlone, Recognizers, unsureOfReason, type Slots } from './recognizers';
 import { amountAnswer, amountInRequest } from './money';
@@ -108,7 +109,16 @@ const GREETING_OPENING =
  * "bom diaa queria saber meu sado" -> "queria saber meu sado".
  */
 export function afterGreeting(text: string): string | null {
-  const opening = GREETING_OPENING.exec(normalizeText(text));
+  return afterOpening(text, GREETING_OPENING);
+}
+
+/** Thanks a message may open with before a new request: "obrigado! e os documentos?", "valeu, agora o extrato". */
+const THANKS_OPENING =
+  /^((obrigad[oa]+|brigad[oa]+|obrigadao|brigadao|obg|valeu+|vlw|thanks|muito|mt|mto|show|blz|beleza|perfeito|otimo|ok|ta)( |$))+/;
+
+/** What a message says after the opening `pattern` matches ("obrigado! e os documentos?" -> "e os documentos?"). */
+function afterOpening(text: string, pattern: RegExp): string | null {
+  const opening = pattern.exec(normalizeText(text));
   if (!opening) return null;
   const openingWords = opening[0].trim().split(' ').length;
   // The rest as typed (its question mark, accents and digits kept): the typed words after the opening's.
@@ -209,11 +219,26 @@ export const FEATURE_REQUESTS: readonly IntentName[] = [
   'recharge',
   'recharge_status',
 ];
+const REQUEST_INTENTS: ReadonlySet<IntentName> = new Set(FEATURE_REQUESTS);
 /** Requests whose words are also those of a question about how the feature works ("como bloqueio o cartao?"). */
 const HOW_REQUESTS: ReadonlySet<IntentName> = new Set([...FEATURE_REQUESTS, 'link_account', 'notice_settings']);
+/** Verbs of putting money on a card: "colocar", "botar", "recarregar", "carrega", "poe". */
+const PUTTING_MONEY = /\b(recarreg\w*|recarga|carreg\w*|coloc\w*|bot[ae]\w*|poe|por|adicion\w*)\b/;
+/** Asking how many cards: "quantos riocard eu tenho", "ve quantos cartao tem no meu nome", "qtos passes tenho". */
+const HOW_MANY_CARDS = /\b(quant[oa]s|qt[oa]s) (\w+ )?(cart(ao|oes)|riocards?|passes?|bilhetes?)\b/;
+/** Words about money, which make "quantos" ask for the balance ("quantos reais tem no meu cartao"). */
+const MONEY_WORDS = /\b(saldo|reais|real|dinheiro|credito|creditos|grana|conto|contos|centavos|pila)\b/;
 /** Steps that ask for one of the citizen's cards, where "o segundo" is a card's position. */
 const CARD_STEPS: ReadonlySet<string> = new Set(['block.card', 'history.card', 'recharge.card']);
 const CARD_REQUESTS: ReadonlySet<IntentName> = new Set(['balance', 'list_cards', 'card_history', 'block_card']);
+/** The request whose card each card step picks. */
+const STEP_REQUEST: Partial<Record<PromptStep, IntentName>> = {
+  'block.card': 'block_card',
+  'history.card': 'card_history',
+  'recharge.card': 'recharge',
+};
+/** Words of a statement: "extrato", "historico", "movimentacoes", "gastos". */
+const HISTORY_WORDS = /\b(extrato\w*|historico|movimenta\w*|gast\w*|passagens|viagens)\b/;
 const CARD_INTENTS: ReadonlySet<IntentName> = new Set(['balance', 'card_history', 'block_card', 'recharge']);
 
 /** Chat shorthand spelled out, so "qto" and "quanto" are the same word to the network. */
@@ -488,6 +513,8 @@ const DONT_KNOW =
 /** Leaving an optional step for later: "depois", "mando depois", "outra hora eu anexo". */
 const LATER =
   /^((eu )?(mando|envio|anexo|coloco) )?(depois|mais tarde|outra hora|outro dia)( (eu )?(mando|envio|anexo|coloco))?$/;
+/** A short answer ending in "later": "continuar depois", "agora nao, mais tarde", "faco amanha". */
+const LATER_AT_THE_END = /^(\w+ ){0,3}(depois|mais tarde|outra hora|outro dia|amanha)$/;
 
 /**
  * Leaving the task for later, said in so many words: "deixa pra depois", "deixa isso pra outra hora", "outro dia eu
@@ -549,6 +576,51 @@ function roundWeights(network: unknown): unknown {
   );
 }
 
+/** The least probability a part of a message needs to count as a request of its own. */
+const SURE_PART = 0.6;
+/** Requests about documents: "salvar minha cnh e meu rg" is one of them, not two. */
+const DOCUMENT_REQUESTS: ReadonlySet<IntentName> = new Set(['save_document', 'list_documents']);
+
+/**
+ * Where a message that makes several requests passes from one to the next: a comma, "e", "e também", "depois", "além
+ * disso". Split on the text as typed (its digits kept for the values), so a money amount ("12,50") is no boundary.
+ */
+const REQUEST_BOUNDARY =
+  /\s*(?:[,;]\s+|\s+(?:e\s+(?:tamb[eé]m|tb|tbm|depois|ainda|a[ií])|e|depois|tamb[eé]m|tbm|al[eé]m disso)\s+)/i;
+
+/**
+ * How a further request opens: a verb of asking or doing ("quero", "ver", "bloquear", "me mostra"), a question word,
+ * or the citizen's own thing ("meus documentos tb"). "perdi meu cartão e tenho medo de usarem meu saldo" tells what
+ * happened, it asks for no balance: its second half opens with none of these.
+ */
+const REQUEST_OPENING =
+  /^(tambem |tb |tbm |ainda |depois |ja )?(quero|queria|quer|preciso|precisava|gostaria|pode|podia|poderia|da pra|ver|ve|vê|mostra\w*|me (mostra|manda|diz|fala|passa|ve)\w*|consulta\w*|checa\w*|olha\w*|lista\w*|bloque\w*|cancela\w*|salva\w*|guarda\w*|cadastra\w*|adiciona\w*|coloca\w*|qual|quais|quanto|cade|(o|a|os|as) (saldo|extrato|documentos?|cartoes|cartao|meu|meus|minha|minhas)|meu|meus|minha|minhas|extrato|saldo|documentos|docs|cartoes)\b/;
+
+/** A part that opens with the thing, not with a verb of asking ("o saldo", "meus documentos"). */
+const NOUN_OPENING =
+  /^(tambem |tb |tbm |ainda |depois |ja )?((o|a|os|as) )?(saldo|extrato|documentos?|cartoes|cartao|meu|meus|minha|minhas)\b/;
+/** What happened to something, told in the third person ("sumiu", "ficou", "zerou", "vai", "ta"): a story. */
+const NARRATIVE = /\b(\w{2,}(iu|ou)|vai|vao|esta|estao|ta|tao|fica|ficam|nao)\b/;
+
+/** Words that ask for a block by themselves. */
+const BLOCK_VERB = /\b(bloq\w*|cancel\w*)\b/;
+/** Question words that ask for one of the citizen's things. */
+const ASKS_FOR = /^(e )?(qual|quais|quanto|cade)\b/;
+
+/** At most this many requests are taken from one message; more is a story, not a list. */
+const MAX_REQUESTS = 3;
+
+/**
+ * A request about the citizen's notices in so many words: a change asked, not asked about (the low-balance alert set at
+ * an amount or turned off, the expiry reminders turned on or off), or the list of them ("quais avisos eu tenho
+ * ligados?"). Taken at a flow's step as a request of its own; listing changes nothing, however it is asked.
+ */
+function asksNoticeChange(text: string): boolean {
+  const request = parseNoticeRequest(text);
+  if (request?.kind === 'list') return true;
+  return !looksLikeQuestion(text) && !!request && ['low-balance', 'low-balance-off', 'expiry'].includes(request.kind);
+}
+
 /**
  * The pt-BR intent classifier: an nlp.js neural classifier (Portuguese stemmer and normaliser, spell check at one edit)
  * trained from the committed corpus (the trained model is committed beside it and loaded at start), and the
@@ -597,14 +669,62 @@ export class IntentClassifier {
     return { trainedOn: trainingHash(corpus), network: roundWeights(nlu.toJSON()) };
   }
 
-  /** The intent and values of `text` read at the prompt `expecting` (the menu when nothing was asked). */
+  /**
+   * The intent and values of `text` read at the prompt `expecting` (the menu when nothing was asked). A menu message
+   * making several requests ("meu saldo e meu extrato") is its first request, with that request's values: the others
+   * are in `requestsIn`.
+   */
   async classify(text: string, expecting: Expecting = { at: 'menu' }): Promise<Understood> {
+    const whole = await this.readPastGreeting(text, expecting);
+    if (expecting.at !== 'menu' || !whole.confident || !REQUEST_INTENTS.has(whole.intent)) return whole;
+    const [first] = (await this.requestsIn(text)) ?? [];
+    return first && first.intent !== whole.intent ? { ...whole, intent: first.intent, slots: first.slots } : whole;
+  }
+
+  /**
+   * The requests a menu message makes one after another, in the order written, when it makes more than one: each part
+   * between boundaries that opens as a request and reads surely as one on its own. Null when there are fewer than two.
+   */
+  async requestsIn(text: string): Promise<Array<{ intent: IntentName; slots: Slots }> | null> {
+    const parts = text.split(REQUEST_BOUNDARY).filter((part) => normalizeText(part) !== '');
+    if (parts.length < 2) return null;
+    const found: Array<{ intent: IntentName; slots: Slots }> = [];
+    for (const [i, part] of parts.entries()) {
+      const reading = await this.readPastGreeting(part, { at: 'menu' });
+      const simple = normalizeText(part);
+      // A later part opened by a noun and telling what happened to it ("perdi meu cartao e o saldo sumiu") is the story,
+      // not a request: the verb of asking is what makes one.
+      const opens = i === 0 || (REQUEST_OPENING.test(simple) && !(NOUN_OPENING.test(simple) && NARRATIVE.test(simple)));
+      if (!REQUEST_INTENTS.has(reading.intent) || !reading.confident || reading.score < SURE_PART || !opens) continue;
+      // A block needs its own words: "meu cartao e o saldo dele" names a card, it does not ask to block it.
+      if (reading.intent === 'block_card' && !reading.slots.blockReason && !BLOCK_VERB.test(simple)) continue;
+      // A later part asked as a question is about the first ("perdi meu cartao, meu saldo vai sumir?"), unless it asks
+      // for something of the citizen's in so many words ("e qual o saldo?").
+      if (i > 0 && part.includes('?') && !ASKS_FOR.test(simple)) continue;
+      // The same request named twice, or a documents request next to another ("salvar minha cnh e meu rg": the second
+      // half borrows the verb of the first), is one request.
+      const same = (f: { intent: IntentName }) =>
+        f.intent === reading.intent || (DOCUMENT_REQUESTS.has(f.intent) && DOCUMENT_REQUESTS.has(reading.intent));
+      if (found.some(same)) continue;
+      found.push({ intent: reading.intent, slots: reading.slots });
+    }
+    return found.length >= 2 ? found.slice(0, MAX_REQUESTS) : null;
+  }
+
+  private async readPastGreeting(text: string, expecting: Expecting): Promise<Understood> {
     // "bom dia queria saber meu saldo": the greeting opens the message, what follows it is what the citizen wants. Not
     // at the name step, where the whole text may be the name.
     const rest = expecting.at === 'save.label' ? null : afterGreeting(text);
     if (rest) {
       const inner = await this.read(rest, expecting);
       if (!COURTESY_OR_NOTHING.has(inner.intent)) return inner;
+    }
+    // "obrigado! e os documentos?": thanks, then a new request opened as one ("e ...", "agora ...", a verb of asking).
+    // Only a sure request: "obrigado pela ajuda" is thanks.
+    const thanked = expecting.at === 'menu' ? afterOpening(text, THANKS_OPENING) : null;
+    if (thanked && (REQUEST_OPENING.test(normalizeText(thanked)) || /^(e|agora)\b/.test(normalizeText(thanked)))) {
+      const inner = await this.read(thanked, expecting);
+      if (REQUEST_INTENTS.has(inner.intent) && inner.confident) return inner;
     }
     return this.read(text, expecting);
   }
@@ -643,6 +763,10 @@ export class IntentClassifier {
 
     // "deixa pra depois" leaves the task with its data kept (at the file step it only leaves the file for later).
     if (at !== 'menu' && LEAVE_FOR_LATER.test(simple)) return decided(at === 'save.attachment' ? 'skip' : 'goodbye');
+    // "depois", "mais tarde" to the offer to go on with a paused flow: not now, the flow kept for later (a goodbye).
+    if (at === 'resume.offer' && (LATER.test(simple) || LATER_AT_THE_END.test(simple))) return decided('goodbye');
+    // "continuar", "bora continuar", "de onde parei": the offer's own button, in words (a yes to it).
+    if (at === 'resume.offer' && asksToResume(simplify(text))) return decided('yes');
     const sure = best.score >= OVERRIDE_THRESHOLD;
     // A command wins over free text; a question or a new request too, but only when it reads as one ("quanto custa a
     // passagem?" typed at the name step is not a name). Only an explicit cancel or back stops a recognised value from
@@ -655,7 +779,9 @@ export class IntentClassifier {
       (best.intent !== 'cancel' || STOP_WORDS.test(simple)) &&
       (at !== 'save.label' || STOP_WORDS.test(simple) || HELP_WORDS.test(simple));
     const digression = sure && ANYWHERE.has(best.intent) && best.intent !== 'out_of_scope' && looksLikeQuestion(text);
-    const stopsValue = sure && (best.intent === 'cancel' || best.intent === 'back') && STOP_WORDS.test(simple);
+    const stopsValue =
+      (sure && (best.intent === 'cancel' || best.intent === 'back') && STOP_WORDS.test(simple)) ||
+      this.asksAnotherCardRequest(text, at, best);
     if (!stopsValue) {
       const stepValue = this.stepValue(text, expecting);
       if (stepValue) return decided('inform', stepValue);
@@ -726,15 +852,25 @@ export class IntentClassifier {
       const next = ranked.find((r) => r.intent !== 'block_card' && !ANSWERS.has(r.intent) && r.intent !== 'out_of_context');
       ({ intent, score } = next ?? { intent: 'out_of_scope', score: 1 });
     }
-    // The citizen's notices are listed or changed from the menu, in words about notices: at a flow's step ("nao tenho
-    // pdf agora", "se minha cnh vencer o app avisa?" while saving a document) the next reading is taken.
-    if (intent === 'notice_settings' && ((at !== 'menu' && at !== 'notices.amount') || parseNoticeRequest(text) === null)) {
+    // The citizen's notices are listed or changed in words about notices. At a flow's step only a change asked in so many
+    // words is one ("ah e me avisa quando o saldo ficar abaixo de 10 reais": served with the flow paused); else ("nao
+    // tenho pdf agora", "se minha cnh vencer o app avisa?" while saving a document) the next reading is taken.
+    // A change the notice parser reads in full is sure, whatever else the network weighs ("me avisa quando ficar abaixo
+    // de 3 reais" at a confirmation: notice_settings 0.65).
+    if (intent === 'notice_settings' && asksNoticeChange(text)) score = 1;
+    if (
+      intent === 'notice_settings' &&
+      !(at === 'menu' || at === 'notices.amount' ? parseNoticeRequest(text) : asksNoticeChange(text))
+    ) {
       const next = ranked.find(
         (r) =>
           r.intent !== 'notice_settings' && (SKIPPABLE_STEPS.has(at) || !ANSWERS.has(r.intent)) && r.intent !== 'out_of_context',
       );
       ({ intent, score } = next ?? { intent: 'out_of_scope', score: 1 });
     }
+    // "quantos riocard eu tenho" counts the cards, "quanto tem no riocard" their money: the network reads both as the
+    // balance, the plural question word over a card noun is the listing.
+    if (intent === 'balance' && HOW_MANY_CARDS.test(simple) && !MONEY_WORDS.test(simple)) intent = 'list_cards';
     // The same words ask for a feature or ask how it works: the network reads what the message is about, its wording
     // whether it asks for it ("bloqueia meu cartao") or asks how it works ("como funciona o bloqueio?", "quais documentos
     // da pra salvar"), which the FAQ answers. Losing the card and asking what now ("perdi meu cartao e agora?") asks for
@@ -756,8 +892,12 @@ export class IntentClassifier {
     if (at === 'menu' && intent !== 'save_document' && !looksLikeQuestion(text) && this.recognizers.linkCode(text)) {
       return decided('link_account', { linkCode: this.recognizers.linkCode(text) ?? undefined });
     }
-    const confident = score >= CONFIDENCE_THRESHOLD && intent !== 'out_of_scope';
-    return { intent, score, confident, ranked, slots: this.slotsFor(text, intent) };
+    const slots = this.slotsFor(text, intent);
+    // "eu queria colocar dez reais no meu cartao que ta acabando o saldo": a recharge read first, asked with a verb of
+    // putting money and its amount, is one however much the rest of the sentence pulls towards the balance.
+    const paying = intent === 'recharge' && slots.amountCents !== undefined && PUTTING_MONEY.test(simple);
+    const confident = (score >= CONFIDENCE_THRESHOLD || paying) && intent !== 'out_of_scope';
+    return { intent, score, confident, ranked, slots };
   }
 
   /**
@@ -788,6 +928,19 @@ export class IntentClassifier {
     if (byLabel === index || (byLabel < 0 && byReading === index)) return { option, number: numbered.number };
     if (byLabel >= 0 || (byReading >= 0 && reading.confident)) return 'mismatch';
     return null;
+  }
+
+  /**
+   * Where a card is picked for one request, a card named for another one ("quero bloquear o primeiro, perdi ele" while
+   * choosing the card of a statement): the new request, sure and in its own words, not the card for the step.
+   */
+  private asksAnotherCardRequest(text: string, at: PromptStep, best: { intent: IntentName; score: number }): boolean {
+    const own = STEP_REQUEST[at];
+    if (!own || best.intent === own || best.score < OVERRIDE_THRESHOLD) return false;
+    const simple = normalizeText(text);
+    if (best.intent === 'block_card') return BLOCK_VERB.test(simple) || this.recognizers.blockReason(text) !== null;
+    if (best.intent === 'recharge') return PUTTING_MONEY.test(simple);
+    return best.intent === 'card_history' && HISTORY_WORDS.test(simple);
   }
 
   /** Whether the text says something about blocking: a block or cancel word, a card, or a reason the recognizer reads. */
@@ -900,6 +1053,10 @@ export class IntentClassifier {
     if (intent === 'link_account') {
       const linkCode = r.linkCode(text);
       if (linkCode) slots.linkCode = linkCode;
+    }
+    if (intent === 'notice_settings') {
+      const request = parseNoticeRequest(text);
+      if (request?.kind === 'low-balance') slots.amountCents = request.thresholdCents;
     }
     if (intent === 'faq') {
       const amountCents = r.amountCents(text);

@@ -26,10 +26,11 @@ export type Digression = 'question' | 'request' | 'goodbye' | 'aside' | 'wait';
 export const DIGRESSION_THRESHOLD = 0.7;
 
 /**
- * The citizen's own things ("meus documentos", "eu tenho salvo", "quais eu ja salvei", "quanto tem nele" about the card
- * being blocked): a request for them, not a general question.
+ * The citizen's own things ("meus documentos", "eu tenho salvo", "quais eu ja salvei", "quanto tem nele" or "nesse
+ * cartao" about the card being blocked): a request for them, not a general question.
  */
-export const OWN = /\b(meu|meus|minha|minhas|tenho|comigo|nele|nela|dele|dela|salvei|guardei|cadastrei)\b/;
+export const OWN =
+  /\b(meu|meus|minha|minhas|tenho|comigo|nele|nela|dele|dela|salvei|guardei|cadastrei)\b|\b(nesse|neste|desse|deste|esse|este) (cartao|riocard|passe|bilhete)\b/;
 
 /** Verbs of showing or listing: "mostra meus documentos", "quero ver os documentos", "lista meus docs". */
 const SHOW = /\b(mostr\w*|ver|ve|veja|list\w*|exib\w*|abr(e|ir))\b/;
@@ -49,7 +50,8 @@ const STATEMENT_MIN_WORDS = 6;
 /** Readings that answer the step: a value, yes/no or skip is never a digression, whatever else it reads as. */
 const ANSWERS: ReadonlySet<IntentName> = new Set(['inform', 'yes', 'no', 'skip']);
 
-const REQUESTS: ReadonlySet<IntentName> = new Set(FEATURE_REQUESTS);
+/** New requests a step may be left for: the features, and a change of the citizen's notices (set at once, then back). */
+const REQUESTS: ReadonlySet<IntentName> = new Set([...FEATURE_REQUESTS, 'notice_settings']);
 
 /**
  * The request each flow's steps already serve: "quero bloquear o cartão 4868" at a block step is that flow's business
@@ -65,6 +67,12 @@ const OWN_REQUEST: Partial<Record<string, IntentName>> = {
 /** Steps that pick one of the citizen's cards. */
 const CARD_STEPS: ReadonlySet<PromptStep> = new Set(['block.card', 'history.card', 'recharge.card']);
 const CARD_LOOKUPS: ReadonlySet<IntentName> = new Set(['balance', 'list_cards']);
+/**
+ * A question or request about the cards themselves: "quanto tem em cada um?", "quais cartoes eu tenho", "qual o saldo
+ * deles", "ve o saldo de todos antes".
+ */
+const ASKS_ABOUT_CARDS =
+  /^(e |mas |pera |ah |antes )?(quanto|quantos|quais|qual (e )?(o )?saldo|cade|(me )?(ve|ver|mostra\w*|lista\w*|fala)( ai| pra mim)? (o |os )?(saldo|cartoes))\b/;
 
 /**
  * Asking for a moment, and nothing else: "pera", "peraí vou pegar", "um minutinho", "deixa eu ver aqui", "so um minuto
@@ -104,6 +112,12 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   if (expecting.at === 'faq.suggestions') return leavesSuggestions(understood, text);
   if (NOT_A_FLOW_STEP.has(expecting.at)) return null;
   if (ANSWERS.has(intent)) return null;
+  // Where a card is picked, words about the cards' money or number describe the card ("o que tem mais saldo", "qual
+  // cartao?"), unless they ask about the cards themselves ("quanto tem em cada um?", "quais cartoes eu tenho mesmo?"):
+  // the lookup, served with the flow paused, so the citizen can choose.
+  if (CARD_STEPS.has(expecting.at) && CARD_LOOKUPS.has(intent)) {
+    return understood.confident && ASKS_ABOUT_CARDS.test(normalizeText(text)) ? 'request' : null;
+  }
   // Only a message shaped as a question is answered as one: "nao tenho pdf agora" at the file step reads as the FAQ's
   // "can I send a PDF" but says the citizen has none. Shaped as one, a question the network reads best as a question
   // ("qual o horario de atendimento?", faq 0.45) is one even below the threshold: taking it for a question costs
@@ -122,12 +136,14 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   // Asked with a question mark, about nothing of the citizen's own, with the question reading well in the running:
   // "depois consigo pegar outro cartao com o mesmo saldo?" (balance 0.60, faq 0.39) is a question.
   const faq = understood.ranked.find((r) => r.intent === 'faq')?.score ?? 0;
-  if (text.includes('?') && faq >= QUESTION_IN_THE_RUNNING && !OWN.test(normalizeText(text))) return 'question';
+  // The status of a Pix is always about the citizen's own orders ("o pix que fiz ja caiu?"), however it is asked.
+  const own = intent === 'recharge_status' || OWN.test(normalizeText(text));
+  if (text.includes('?') && faq >= QUESTION_IN_THE_RUNNING && !own) return 'question';
   // Shaped as a question in a sentence, about nothing of the citizen's own, and read as nothing sure: a question the
   // network has no words for ("tem um maximo de documento q posso por na carteira?", save_document 0.5). Put to the
   // FAQ it costs nothing: its answer when it has a sure one, else "no sure answer", and the step asked again.
   if (score < DIGRESSION_THRESHOLD && words(text) >= QUESTION_MIN_WORDS && looksLikeQuestion(text)) {
-    return OWN.test(normalizeText(text)) ? null : 'question';
+    return own ? null : 'question';
   }
   if (score < DIGRESSION_THRESHOLD) return null;
   // One word is too little to leave a step for: a mistyped answer reads as a request too ("peraí" as "perda", a block).
@@ -136,9 +152,8 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   // A lone goodbye the network is all but sure of ("tchau", "flw") is leaving, though: no step's answer reads so.
   if (words(text) < 2) return intent === 'goodbye' && score >= LONE_GOODBYE ? 'goodbye' : null;
   if (!REQUESTS.has(intent)) return intent === 'goodbye' ? 'goodbye' : null;
-  // Words about what the flow is about describe the answer: where a card is picked, "o que tem mais saldo" or "qual
-  // cartao?" name a card; while a document is saved, "nao tenho a cnh aqui comigo" talks about it, not to list them.
-  if (CARD_STEPS.has(expecting.at) && CARD_LOOKUPS.has(intent)) return null;
+  // Words about what the flow is about describe the answer: while a document is saved, "nao tenho a cnh aqui comigo"
+  // talks about it, not to list them.
   // "mostra meus documentos primeiro" asks to see them, with a verb of showing: that is the request.
   if (
     expecting.at.startsWith('save.') &&
@@ -152,7 +167,7 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   // blocked. "quanto tem no meu cartao?" is the citizen's own balance: a request. Blocking is asked for, not asked
   // about: "posso bloquear meu cartao?" leaves no step.
   if (looksLikeQuestion(text)) {
-    if (!OWN.test(normalizeText(text))) return 'question';
+    if (!own) return 'question';
     if (intent === 'block_card') return null;
   }
   if (OWN_REQUEST[expecting.at.split('.')[0]] === intent) return null;

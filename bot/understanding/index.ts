@@ -108,6 +108,6 @@ export interface Understanding {
   parse(text: string, expecting?: Expecting): Promise<Utterance>;
 }
 
-export { asksToResume, chooseByWords, chooseFrom, topicWords } from './choices';
+export { asksToResume, chooseByWords, chooseFrom, pointsAtTheOnlyOption, topicWords } from './choices';
 export { RulesUnderstanding } from './rules';
 export { ClassifierUnderstanding, createUnderstanding } from './classifier-understanding';

@@ -17,6 +17,12 @@ export type NoticeRequest =
 const NOTICE_WORDS = /\b(avis[oa]s?|avise|avisar|avisad[oa]s?|alerta[rs]?|lembr[ae]\w*|notifica\w*)\b/;
 const EXPIRY_WORDS = /\b(venc\w*|validade|expira\w*|vencid[oa]s?)\b/;
 const BALANCE_WORDS = /\b(saldo|credito|creditos)\b/;
+/** Running low: with an amount or a card named, about the balance without the word ("avisa se tiver menos de 5 reais"). */
+const LOW_WORDS = /\b(abaixo|menos|menor|acaba\w*|baixo|pouco)\b/;
+const CARD_WORDS = /\b(cart(ao|oes)|riocard|passe|bilhete)\b/;
+/** The documents whose expiry the reminders are about: "para de me mandar aviso da cnh" stops the expiry reminders. */
+const DOCUMENT_WORDS =
+  /\b(documentos?|docs?|cnh|rg|cpf|passaporte|identidade|habilitacao|carteira de motorista|titulo|vacina\w*|certidao)\b/;
 const OFF_WORDS = /\b(parar?|pare|desativa\w*|desliga\w*|cancela\w*|nao quero|nao precisa|chega de|sem|tira\w*|remove\w*)\b/;
 const LIST_WORDS =
   /\b(quais|que|meus|ver|listar|lista|mostra\w*)\b.*\b(avisos|alertas|lembretes|notificacoes)\b|\b(avisos|alertas|lembretes|notificacoes)\b.*\b(ativos|ligados|tenho|configurados)\b/;
@@ -68,9 +74,12 @@ export function parseAmountCents(text: string): number | null {
 export function parseNoticeRequest(text: string): NoticeRequest | null {
   const simple = simplify(text);
   const aboutNotices = NOTICE_WORDS.test(simple);
-  const expiry = EXPIRY_WORDS.test(simple);
-  const balance = BALANCE_WORDS.test(simple);
-  if (!aboutNotices && !(balance && /\b(abaixo|menos|menor)\b/.test(simple))) return null;
+  const saysBalance = BALANCE_WORDS.test(simple);
+  if (!aboutNotices && !(saysBalance && /\b(abaixo|menos|menor)\b/.test(simple))) return null;
+  const balance = saysBalance || (LOW_WORDS.test(simple) && (parseAmountCents(text) !== null || CARD_WORDS.test(simple)));
+  // The reminders are the expiry ones ("nao quero mais receber lembrete"); the balance has an alert ("aviso", "alerta").
+  const reminders = /\blembretes?\b/.test(simple) && !LIST_WORDS.test(simple);
+  const expiry = EXPIRY_WORDS.test(simple) || ((DOCUMENT_WORDS.test(simple) || reminders) && !balance);
   const off = OFF_WORDS.test(simple);
   if (expiry && !balance) return { kind: 'expiry', on: !off };
   if (balance) {

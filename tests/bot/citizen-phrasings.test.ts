@@ -109,7 +109,7 @@ describe('saving a document', () => {
     await play(bot, [
       ['quero guardar outro tipo de documento', [/Qual é o nome desse documento\?/]],
       ['me mostra meu extrato', [/Quer continuar salvando seu documento de onde parou\?/]],
-      ['nao', [/Nenhum documento foi salvo/]],
+      ['nao', [/NÃO salvei seu documento/]],
     ]);
     expect(await savedDocuments(citizen)).toEqual([]);
   });

@@ -235,7 +235,7 @@ describe('nothing typed is lost', () => {
       [cnh.numberExample, [ASKS_EXPIRY]],
       ['tchau ate mais', [/salvando sua CNH/, /guardei o que já informou/]],
       ['oi', [OFFER]],
-      ['nao', [/deixei de lado/, /Nenhum documento foi salvo/, MENU]],
+      ['nao', [/deixei de lado/, /NÃO salvei sua CNH/, MENU]],
     ]);
     // Dropped: "continuar" no longer brings it back.
     const replies = await bot.say('continuar');

@@ -150,7 +150,7 @@ describe('a value typed at the menu after a flow paused', () => {
       [cnh.numberExample, [ASKS_EXPIRY]],
       ['depois eu vejo isso', [/guardei o que já informou/]],
       ['12/2030', [/Quer continuar usando "12\/2030" como resposta\?/]],
-      ['nao', [/Nenhum documento foi salvo/, MENU]],
+      ['nao', [/NÃO salvei sua CNH/, MENU]],
     ]);
     expect(await savedDocuments(citizen)).toEqual([]);
   });

@@ -309,3 +309,75 @@ describe('text preparation for the network', () => {
     ['sado do busao', 'saldo onibus'],
   ])('"%s" reads "%s"', (text, prepared) => expect(prepareForNetwork(text)).toBe(prepared));
 });
+
+describe('requests mixed in one message or across flows', () => {
+  it.each([
+    ['quantos riocard eu tenho', 'list_cards'],
+    ['ve quantos cartao tem no meu nome', 'list_cards'],
+    ['quantos reais tem no meu cartao', 'balance'],
+  ])('"%s" is %s: how many cards against how much money', async (text, intent) => {
+    expect((await classifier.classify(text)).intent).toBe(intent);
+  });
+
+  it('a message making several requests is its first one, with the others in requestsIn', async () => {
+    expect((await classifier.classify('meu saldo e meu extrato')).intent).toBe('balance');
+    expect((await classifier.requestsIn('meu saldo e meu extrato'))?.map((r) => r.intent)).toEqual(['balance', 'card_history']);
+    // A story about the card is one request.
+    expect(await classifier.requestsIn('perdi meu cartao e o saldo sumiu')).toBeNull();
+  });
+
+  it.each([
+    ['obrigado! e os documentos?', 'list_documents'],
+    ['vlw agora quero recarregar 10', 'recharge'],
+    ['obrigado pela ajuda', 'thanks'],
+    ['valeu era isso', 'thanks'],
+  ])('thanks then a request: "%s" is %s', async (text, intent) => {
+    expect((await classifier.classify(text)).intent).toBe(intent);
+  });
+
+  it('a bare "documentos" after another request is one of its own', async () => {
+    expect((await classifier.requestsIn('saldo e documentos'))?.map((r) => r.intent)).toEqual(['balance', 'list_documents']);
+  });
+
+  it('the menu option by number after a word of going on', async () => {
+    const menu: Expecting = { at: 'menu', options: [{ intent: 'balance' }, { intent: 'block_card' }] };
+    expect(await classifier.classify('agora o 1', menu)).toMatchObject({ intent: 'balance', slots: { optionNumber: 1 } });
+  });
+
+  it('a notice change asked at a flow step is notice_settings with its amount; asked about, it is not', async () => {
+    const changed = await classifier.classify('ah e me avisa quando o saldo ficar abaixo de 10 reais', { at: 'history.card' });
+    expect(changed).toMatchObject({ intent: 'notice_settings', confident: true, slots: { amountCents: 1000 } });
+    const asked = await classifier.classify('se minha cnh vencer o app avisa?', { at: 'save.expiry' });
+    expect(asked.intent).not.toBe('notice_settings');
+  });
+
+  it('a recharge with a verb of putting money and its amount is sure, however long the sentence', async () => {
+    const text = 'oi tudo bem entao eu queria colocar dez reais no meu cartao do onibus que ta acabando o saldo';
+    expect(await classifier.classify(text)).toMatchObject({ intent: 'recharge', confident: true, slots: { amountCents: 1000 } });
+  });
+});
+
+describe('at the offer to go on with a paused flow', () => {
+  const OFFER: Expecting = { at: 'resume.offer', options: YES_NO };
+  it.each([
+    ['continuar', 'yes'],
+    ['bora continuar sim', 'yes'],
+    ['quero', 'yes'],
+    ['depois', 'goodbye'],
+    ['continuar depois', 'goodbye'],
+    ['agora nao, mais tarde', 'goodbye'],
+  ])('"%s" is %s', async (text, intent) => {
+    expect((await classifier.classify(text, OFFER)).intent).toBe(intent);
+  });
+});
+
+describe('at a card step, another request naming a card', () => {
+  it('a block asked for a card at the statement card step is the block, with its card and reason', async () => {
+    const understood = await classifier.classify('quero bloquear o primeiro, perdi ele', { at: 'history.card' });
+    expect(understood).toMatchObject({ intent: 'block_card', slots: { card: { position: 1 }, blockReason: 'lost' } });
+  });
+
+  it.each(['o primeiro', 'perdi o segundo'])('"%s" at the block card step is the card', async (text) => {
+    expect((await classifier.classify(text, { at: 'block.card' })).intent).toBe('inform');
+  });
+});

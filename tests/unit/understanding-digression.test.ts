@@ -72,3 +72,21 @@ describe('questions typed as on WhatsApp, at the number step', () => {
     },
   );
 });
+
+describe('where a card is picked', () => {
+  it.each([
+    ['quanto tem em cada um?', 'request'],
+    ['quais cartoes eu tenho mesmo?', 'request'],
+    ['ve o saldo de todos antes', 'request'],
+    ['o que tem mais saldo', null],
+    ['qual cartao?', null],
+  ])('"%s" is %s', async (text, digression) => {
+    const utterance = await understanding.parse(text, { at: 'recharge.card' });
+    expect(utterance.digression ?? null).toBe(digression);
+  });
+});
+
+it('the status of a Pix asked at a confirmation is the request, never a question for the FAQ', async () => {
+  const utterance = await understanding.parse('o pix que fiz ja caiu?', { at: 'block.confirm' });
+  expect(utterance.digression).toBe('request');
+});
