@@ -302,8 +302,11 @@ export class ScenarioRunner {
       )
       .map((card) => card.last4);
     checkShown('balance of card', outcome.balanceShown, balanceShown, misses, wrong);
+    // A statement is its heading or its empty notice ("Últimas movimentações do cartão •••• 1234",
+    // "ainda não tem movimentações"): a question or an offer that names the statement ("quer continuar vendo o
+    // extrato do seu cartão?" under the balance of 1234) shows none.
     const historyShown = cards
-      .filter((card) => text.some((reply) => reply.includes(card.last4) && /extrato|movimenta|historico/.test(reply)))
+      .filter((card) => text.some((reply) => reply.includes(card.last4) && /movimentac/.test(reply)))
       .map((card) => card.last4);
     checkShown('history of card', outcome.historyShown, historyShown, misses, wrong);
     const cardsListed = text.some(

@@ -113,6 +113,30 @@ describe('conversation evaluation: scenario scorer', () => {
     });
   });
 
+  it('sees a statement only where its movements are shown, not in the offer to go back to it', async () => {
+    const start = { linked: true, cards: twoCards, documents: [] };
+    // "extrato" with two cards asks which one; the balances asked then are served (naming each card's digits) with the
+    // offer to go on with the statement, which shows none; "1" then picks the first card and shows its movements.
+    const turns = [{ text: 'extrato' }, { text: 'quanto tem em cada um?' }];
+    const offered = await runner.run(
+      scenario('history-offered', { start, turns, outcome: { blocked: [], saved: [], balanceShown: ['1118', '2226'] } }),
+    );
+    expect(offered.replies.flat().join(' ')).toMatch(/extrato/);
+    expect(offered).toMatchObject({ completed: true, wrongActions: [] });
+    const shown = await runner.run(
+      scenario('history-shown', {
+        start,
+        turns: [{ text: 'extrato' }, { text: '1' }],
+        outcome: { blocked: [], saved: [], historyShown: ['1118'] },
+      }),
+    );
+    expect(shown).toMatchObject({ completed: true, wrongActions: [] });
+    const unasked = await runner.run(
+      scenario('history-unasked', { start, turns: [{ text: 'extrato' }, { text: '1' }], outcome: { blocked: [], saved: [] } }),
+    );
+    expect(unasked.wrongActions).toEqual(['history of card 1118 shown']);
+  });
+
   it('checks saved documents field by field, the file included; a save not asked for is a wrong action', async () => {
     const start = {
       linked: true,
