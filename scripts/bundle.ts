@@ -63,6 +63,21 @@ function keepModulePaths(bundleDir: string): Plugin {
 /** The bundle's first line: the bundle's own directory, read by every module whose paths are kept (keepModulePaths). */
 const BANNER = 'var __bundleDir = __dirname;';
 
+/**
+ * JSON files as Node loads them, with `JSON.parse`, instead of esbuild's object literals: V8 parses a JSON string
+ * faster than the same data written as JavaScript, and the bundle holds about 1 MB of it (the trained model, the
+ * intent corpus, mime-db, pg-boss's schema).
+ */
+const jsonAsParse: Plugin = {
+  name: 'json-as-parse',
+  setup(builder) {
+    builder.onLoad({ filter: /\.json$/ }, async (args) => {
+      const text = (await readFile(args.path, 'utf8')).replace(/^\uFEFF/, '');
+      return { contents: `module.exports = JSON.parse(${JSON.stringify(text)});`, loader: 'js' };
+    });
+  },
+};
+
 async function bundle(entry: string): Promise<OutputFile[]> {
   const entryFile = join(DIST, entry);
   const bundleDir = dirname(entryFile);
@@ -86,7 +101,7 @@ async function bundle(entry: string): Promise<OutputFile[]> {
     sourcemap: 'linked',
     sourcesContent: false,
     banner: { js: BANNER },
-    plugins: [keepModulePaths(bundleDir)],
+    plugins: [keepModulePaths(bundleDir), jsonAsParse],
     logLevel: 'warning',
   });
   return result.outputFiles;
