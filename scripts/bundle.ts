@@ -17,7 +17,7 @@ const ROOT = join(__dirname, '..');
 const DIST = join(ROOT, 'dist');
 
 /** The entry points that become bundles, as tsc emitted them (they are replaced in place). */
-export const BUNDLED_ENTRIES = ['src/main.js', 'src/worker.js'];
+const BUNDLED_ENTRIES = ['src/main.js', 'src/worker.js'];
 
 /**
  * Packages left to Node's loader at run time, each for a reason of its own; everything else is bundled.
@@ -26,7 +26,7 @@ export const BUNDLED_ENTRIES = ['src/main.js', 'src/worker.js'];
  * - pg-native, dtrace-provider: optional native packages their users try to load and do without.
  * - swagger-ui-dist, botframework-webchat: never loaded, only looked up (`require.resolve`) to serve their files.
  */
-export const EXTERNAL_PACKAGES = [
+const EXTERNAL_PACKAGES = [
   'argon2',
   '@electric-sql/pglite',
   'pg-native',
