@@ -27,12 +27,17 @@ export async function admin(sql: string): Promise<void> {
 
 /**
  * The process environment the production image gives the app beyond its configuration (Dockerfile, final stage):
- * today the fixed malloc threshold that keeps password-hash buffers from staying resident. Every server the benches
- * start (the app and each baseline) gets it, so all of them run alike and as deployed.
+ * the fixed malloc threshold that keeps password-hash buffers from staying resident, and Node's compile cache. Every
+ * server the benches start (the app and each baseline) gets it, so all of them run alike and as deployed.
+ *
+ * The image's compile cache is filled when the image is built; here it lives in dist/ and is filled by the first
+ * start of the built app (bench/startup.ts makes one before it counts).
  */
 export const IMAGE_ENV: Record<string, string> = {};
-const tunables = /\bGLIBC_TUNABLES=(\S+)/.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))?.[1];
+const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+const tunables = /\bGLIBC_TUNABLES=(\S+)/.exec(dockerfile)?.[1];
 if (tunables) IMAGE_ENV.GLIBC_TUNABLES = tunables;
+if (/\bNODE_COMPILE_CACHE=\S+/.test(dockerfile)) IMAGE_ENV.NODE_COMPILE_CACHE = join(ROOT, 'dist', '.node-compile-cache');
 
 /**
  * Starts an entry point (the app's `src/main.ts` by default) in its own process (its own core, as in production) and

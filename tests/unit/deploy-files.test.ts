@@ -311,6 +311,19 @@ describe('Dockerfile', () => {
     expect(Number(threshold)).toBeLessThan(19456 * 1024);
   });
 
+  it("fills Node's compile cache at build time, as the app's user, and leaves it read-only", () => {
+    const env = final.filter((i) => i.keyword === 'ENV').map((i) => i.args);
+    const cache = env.map((args) => /\bNODE_COMPILE_CACHE=(\S+)/.exec(args)?.[1]).find(Boolean);
+    expect(cache).toMatch(/^\/app\//);
+    const runs = final.filter((i) => i.keyword === 'RUN').map((i) => i.args);
+    // The cache's entries are per user id: filled by the user the container runs as (uid 1000, `node`).
+    const fill = runs.find((r) => /NODE_COMPILE_CACHE/.test(r) && /dist\/src\/main\.js/.test(r));
+    expect(fill).toMatch(/setpriv --reuid=node --regid=node\b/);
+    expect(fill).toMatch(/dist\/src\/worker\.js/);
+    expect(fill).toMatch(/chown -R root:root "\$NODE_COMPILE_CACHE"/);
+    expect(last('USER')?.args).toBe('node');
+  });
+
   it('exposes 3978, health-checks /health without curl, stops on SIGTERM and runs dist/src/main.js', () => {
     expect(final.some((i) => i.keyword === 'EXPOSE' && i.args.split(/\s+/).includes('3978'))).toBe(true);
     const healthcheck = last('HEALTHCHECK')?.args ?? '';
