@@ -4,6 +4,7 @@ import { chooseFrom, topicWords } from './choices';
 import {
   afterGreeting,
   FEATURE_REQUESTS,
+  fetchesLinkCode,
   IntentClassifier,
   looksLikeQuestion,
   readsAsVague,
@@ -219,6 +220,7 @@ export class ClassifierUnderstanding implements Understanding {
       skip: act === 'skip',
       ...(saysNoFile(text) ? { noFile: true } : {}),
       ...(saysNotAtHand(text) ? { notAtHand: true } : {}),
+      ...(act === 'link_account' && !linkCode && fetchesLinkCode(text) ? { fetchingCode: true } : {}),
       act,
       confident,
       slots: several ? several[0].slots : slots,

@@ -471,6 +471,47 @@ export function readsAsVague(text: string): boolean {
   return VAGUE_FOLLOW_UP.test(normalizeText(text));
 }
 
+/** How a reply naming one of the FAQ's suggestions by its words opens: "a de quando esquece", "o do extrato", "essa da senha". */
+const PICK_BY_WORDS = /^(a|o|essa|esse|aquela|aquele|so a|so o) (de|do|da|dos|das|que|q|sobre|quando|pra|para|com)\b/;
+/** A reply naming a suggestion is short; a longer one says more than that. */
+const PICK_MAX_WORDS = 5;
+
+/** A message about notices that opens with an order or a wish: "me avisa quando...", "quero aviso", "desliga", "pode parar". */
+const NOTICE_ORDER =
+  /^(me avis\w*|avis[ae]\b|quero|queria|gostaria|lig[au]\w*|ativ\w*|desativ\w*|deslig\w*|par[ae]\w*|pode|poderia|podia|nao quero|chega|tir[ae]\w*|remov\w*|me (manda|mande|lembra|lembre)|mand[ae]\b|lembr[ae]\b)/;
+/** The wallet as the one who warns, in the third person: "o app me avisa", "a carteira avisa", "vcs mandam aviso". */
+const WALLET_WARNS =
+  /\b(o app|o aplicativo|a carteira|o sistema|a prefeitura|voces|vcs|a iplani|o chat|o bot)( me| nos| te)? (avisa|avisam|manda|mandam|envia|enviam|notifica|notificam|lembra|lembram)\b/;
+
+/**
+ * Whether a message about notices asks whether the wallet warns rather than asking it to: a question or a "se ..."
+ * sentence, or the wallet named as the one who warns, and no order or wish. "o app me avisa qdo minha cnh ta pra
+ * vencer?", "a carteira avisa qdo o documento vai vencer", "se minha cnh vencer vcs me mandam mensagem avisando".
+ */
+function asksWhetherItWarns(text: string): boolean {
+  const simple = normalizeText(text);
+  const change = parseNoticeRequest(text);
+  if (change === null || change.kind === 'list' || change.kind === 'help' || NOTICE_ORDER.test(simple)) return false;
+  return looksLikeQuestion(text) || /^se\b/.test(simple) || WALLET_WARNS.test(simple);
+}
+
+/**
+ * On the way to the link code, and nothing else: "pera vou pegar o codigo", "ok ja vou pegar", "blz ja to gerando",
+ * "pera vou gerar outro", "so um minuto vou abrir o app". An opening of waiting or agreeing, someone going to fetch,
+ * generate or open, and at most the words of the code and the app after it: "vou pegar o onibus" says more. Lower case,
+ * no accents.
+ */
+const FETCHING_CODE =
+  /^((ok+|okay|blz|beleza|ta|ta bom|certo|sim|s|pera+|perai+|peraae|espera|aguarda|aguarde|calma|ah+|entendi|pode ser|(so )?um (momento|minuto|minutinho|segundo|instante))\s+)*(((eu|ja|que|q|so)\s+)*(vou|vo|to|tou|estou|deixa eu|indo)\s+)+(pegar|pegando|gerar|gerando|buscar|buscando|procurar|procurando|abrir|abrindo|copiar|copiando|achar|olhar)(\s+(o|um|outro|novo|esse|aquele|no|na|do|da|la|ai|aqui|ja|app|aplicativo|celular|codigo|cod|pra|vc|voce|rapidinho|agora|entao))*$/;
+
+/**
+ * Whether the message only says the citizen is fetching the link code ("pera vou pegar o codigo"): at the menu it is
+ * about linking, not a goodbye, and a request waiting for the link keeps waiting.
+ */
+export function fetchesLinkCode(text: string): boolean {
+  return FETCHING_CODE.test(normalizeText(text));
+}
+
 /**
  * Words that ask to stop or go back. A value the step waits for ("deixei cair no trem e nao achei mais" is a loss) is
  * only overridden by a cancel or back reading when the message says so in words: the network alone leans on "nao",
@@ -641,6 +682,9 @@ export class IntentClassifier {
     if (numbered === 'mismatch') return decided('inform');
     if (numbered) return decided(numbered.option.intent, { ...numbered.option.slots, optionNumber: numbered.number });
 
+    // "a de quando esquece", "o do extrato": a suggestion named by its words, whatever else they say ("esquece" is no
+    // cancel here). The suggestions machine finds which one.
+    if (at === 'faq.suggestions' && PICK_BY_WORDS.test(simple) && words(simple) <= PICK_MAX_WORDS) return decided('inform');
     // "deixa pra depois" leaves the task with its data kept (at the file step it only leaves the file for later).
     if (at !== 'menu' && LEAVE_FOR_LATER.test(simple)) return decided(at === 'save.attachment' ? 'skip' : 'goodbye');
     const sure = best.score >= OVERRIDE_THRESHOLD;
@@ -675,6 +719,8 @@ export class IntentClassifier {
 
     // Only emoji or punctuation, and not a yes/no being asked: nothing to act on.
     if (simple === '') return decided('out_of_context');
+    // "pera vou pegar o codigo" with nothing asked: about linking ("vou", "pegar" read as leaving to the network).
+    if (at === 'menu' && FETCHING_CODE.test(simple)) return decided('link_account');
 
     // A request about the citizen's cards where a document's name is asked ("mostra meu saldo") is that request, served
     // with the flow paused; document words ("carteira do clube") stay a name.
@@ -735,6 +781,10 @@ export class IntentClassifier {
       );
       ({ intent, score } = next ?? { intent: 'out_of_scope', score: 1 });
     }
+    // "o app me avisa qdo minha cnh ta pra vencer?" asks whether the wallet warns, it does not ask to change anything:
+    // the FAQ answers it, and only an order or a wish ("me avisa quando...", "quero aviso...", "desliga") changes a
+    // notice choice. Listing them ("quais avisos vc me manda?") changes nothing and stays.
+    if (intent === 'notice_settings' && asksWhetherItWarns(text)) intent = 'faq';
     // The same words ask for a feature or ask how it works: the network reads what the message is about, its wording
     // whether it asks for it ("bloqueia meu cartao") or asks how it works ("como funciona o bloqueio?", "quais documentos
     // da pra salvar"), which the FAQ answers. Losing the card and asking what now ("perdi meu cartao e agora?") asks for

@@ -12,6 +12,8 @@ export type NoticeRequest =
   | { kind: 'low-balance-off' }
   /** The low-balance alert without a value ("me avisa quando o saldo ficar baixo"). */
   | { kind: 'low-balance-no-amount' }
+  /** Turning a notice off without naming it ("nao quero esse aviso pode desligar"): the only one on, if only one is. */
+  | { kind: 'off-unnamed' }
   | { kind: 'help' };
 
 const NOTICE_WORDS = /\b(avis[oa]s?|avise|avisar|avisad[oa]s?|alerta[rs]?|lembr[ae]\w*|notifica\w*)\b/;
@@ -79,5 +81,5 @@ export function parseNoticeRequest(text: string): NoticeRequest | null {
     return cents === null ? { kind: 'low-balance-no-amount' } : { kind: 'low-balance', thresholdCents: cents };
   }
   if (LIST_WORDS.test(simple)) return { kind: 'list' };
-  return { kind: 'help' };
+  return off ? { kind: 'off-unnamed' } : { kind: 'help' };
 }
