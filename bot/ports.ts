@@ -153,6 +153,9 @@ export function createWalletPorts(
         // Only questions that share words with what the citizen wrote: a suggestion about nothing they said is noise.
         suggestions: closestByWords(question, reply.suggestions).map((s) => ({ id: s.id, question: s.question })),
         close: reply.suggestionsClose,
+        ...(reply.more
+          ? { more: reply.more.map((hit) => ({ id: hit.id, question: hit.question, answer: fromMarkdown(hit.answer) })) }
+          : {}),
       };
     },
 

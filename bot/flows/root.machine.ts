@@ -272,6 +272,13 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
           },
         ],
       }),
+      // The answers to the other questions of a message that asked several, after the first's.
+      sayMoreAnswers: assign({
+        outbox: ({ context }, params: { reply: FaqReply }) => [
+          ...context.outbox,
+          ...(params.reply.more ?? []).map((more) => ({ text: more.answer })),
+        ],
+      }),
       sayOffer: assign({ outbox: ({ context }) => [...context.outbox, pause.offer(doing(context.paused))] }),
       sayOfferWithValue: assign({
         outbox: ({ context }) => [...context.outbox, pause.offerWith(doing(context.paused), context.paused?.value?.text ?? '')],
@@ -491,7 +498,9 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         const reply = await ports.askFaq(input.question, input.client);
         // A vague follow-up ("e o valor como fica?"): the answer found is offered among the suggestions, not given.
         const offered =
-          input.vague && reply.answer ? { confident: false, answer: null, suggestions: unsure(reply), close: true } : {};
+          input.vague && reply.answer
+            ? { confident: false, answer: null, suggestions: unsure(reply), close: true, more: undefined }
+            : {};
         return { ...reply, ...offered, question: input.isQuestion };
       }),
     },
@@ -840,6 +849,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               target: 'menu',
               actions: [
                 { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output.answer!.answer } }) },
+                { type: 'sayMoreAnswers', params: ({ event }) => ({ reply: event.output }) },
                 { type: 'sayMenu', params: { lead: say.MENU_LEADS.afterAnswer } },
               ],
             },
@@ -883,6 +893,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               actions: [
                 'forgetHeldRequest',
                 { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output.answer!.answer } }) },
+                { type: 'sayMoreAnswers', params: ({ event }) => ({ reply: event.output }) },
                 { type: 'sayMenu', params: { lead: say.MENU_LEADS.afterAnswer } },
               ],
             },

@@ -6,6 +6,8 @@ import committedCorpus from './corpus/intents.pt-BR.json';
 import committedModel from './corpus/model.pt-BR.json';
 import { AFTER_NUMBER_FILLER, labelIndex, numberedAnswer, placeAnswer } from './choices';
 import { normalizeText } from '../../src/faq/text';
+import { analyze } from '../../src/faq/synonyms';
+import { topicWords } from './choices';
 import { dayAlone, Recognizers, unsureOfReason, type Slots } from './recognizers';
 import { amountAnswer, amountInRequest } from './money';
 import { parseNoticeRequest } from './notice-settings';
@@ -471,6 +473,34 @@ export function readsAsVague(text: string): boolean {
   return VAGUE_FOLLOW_UP.test(normalizeText(text));
 }
 
+/**
+ * Words of acknowledging or reacting, and nothing else ("ok", "okss", "ah ta", "que bom", "entendi", "show", "kkk",
+ * "nossa", "demorou"): a message made only of them asks for nothing. Thanks and goodbyes are not here (they are
+ * answered as such), nor "e ai" (a greeting).
+ */
+const ACKNOWLEDGING =
+  /^(o+k+s*|okay|ta+|ah+|oh+|que|bom|boa|entao|beleza|blz|entendi|tendi|certo|certinho|show|legal|otimo|perfeito|massa|top|joia|ata|aham|uhum|hu+m+|hm+|nossa|eita|vixe|caramba|sim|s|ss|isso|pode|ser|k{2,}|(rs)+|(ha)+h?|(he)+|uai|tranquilo|suave|firmeza|demorou|fechou|combinado|beleza|verdade|serio|mesmo|de|bola)$/;
+/** A reaction is a few words; more say something. */
+const REACTION_MAX_WORDS = 5;
+
+/** Words about the chat itself: a how-question about them is a call for help ("como funciona esse chat"), not the FAQ's. */
+const CHAT_WORDS: ReadonlySet<string> = new Set(
+  analyze('chat chatbot bot menu opcao opcoes conversa iplani usar funciona').map((t) => t.term),
+);
+
+/** A message of this many words or more is a story, whose request or question is where it announces it. */
+const LONG_STORY_WORDS = 20;
+/** How a story announces its question: "entao eu queria saber se...", "minha duvida e...". */
+const ANNOUNCES_QUESTION = /\b(?:queria|quero|gostaria de|preciso|precisava) saber\b|\bminha duvida (?:e|eh)\b/g;
+
+/** The words after the last announcement of a question in `simple` (three at least), or null. */
+function announcedQuestion(simple: string): string | null {
+  const last = [...simple.matchAll(ANNOUNCES_QUESTION)].at(-1);
+  if (last?.index === undefined) return null;
+  const tail = simple.slice(last.index + last[0].length).trim();
+  return words(tail) >= 3 ? tail : null;
+}
+
 /** How a reply naming one of the FAQ's suggestions by its words opens: "a de quando esquece", "o do extrato", "essa da senha". */
 const PICK_BY_WORDS = /^(a|o|essa|esse|aquela|aquele|so a|so o) (de|do|da|dos|das|que|q|sobre|quando|pra|para|com)\b/;
 /** A reply naming a suggestion is short; a longer one says more than that. */
@@ -719,6 +749,13 @@ export class IntentClassifier {
 
     // Only emoji or punctuation, and not a yes/no being asked: nothing to act on.
     if (simple === '') return decided('out_of_context');
+    // "ah que bom entao ta", "okss", "show de bola": made only of words of acknowledging, with nothing asked: a reaction.
+    if (
+      (at === 'menu' || at === 'faq.suggestions') &&
+      words(simple) <= REACTION_MAX_WORDS &&
+      simple.split(' ').every((w) => ACKNOWLEDGING.test(w))
+    )
+      return decided('out_of_context');
     // "pera vou pegar o codigo" with nothing asked: about linking ("vou", "pegar" read as leaving to the network).
     if (at === 'menu' && FETCHING_CODE.test(simple)) return decided('link_account');
 
@@ -785,6 +822,14 @@ export class IntentClassifier {
     // the FAQ answers it, and only an order or a wish ("me avisa quando...", "quero aviso...", "desliga") changes a
     // notice choice. Listing them ("quais avisos vc me manda?") changes nothing and stays.
     if (intent === 'notice_settings' && asksWhetherItWarns(text)) intent = 'faq';
+    // A story told at length that announces its question ("...tinha colocado quarenta reais nele ... entao eu queria
+    // saber se eu consigo pegar o saldo de volta num cartao novo"): the words of the story are no request; what it asks
+    // is, when it asks for a feature surely, else it is a question for the FAQ.
+    const announced = at === 'menu' && words(simple) >= LONG_STORY_WORDS ? announcedQuestion(simple) : null;
+    if (announced !== null && FEATURE_REQUESTS.includes(intent)) {
+      const reading = await this.read(announced, expecting);
+      if (!(FEATURE_REQUESTS.includes(reading.intent) && reading.confident)) intent = 'faq';
+    }
     // The same words ask for a feature or ask how it works: the network reads what the message is about, its wording
     // whether it asks for it ("bloqueia meu cartao") or asks how it works ("como funciona o bloqueio?", "quais documentos
     // da pra salvar"), which the FAQ answers. Losing the card and asking what now ("perdi meu cartao e agora?") asks for
@@ -792,6 +837,9 @@ export class IntentClassifier {
     const question = at === 'menu' ? howItWorksQuestion(text) : null;
     const lostIt = intent === 'block_card' && ['lost', 'stolen'].includes(this.recognizers.blockReason(text) ?? '');
     if (HOW_REQUESTS.has(intent) && question !== null && !(question === 'what now' && lostIt)) intent = 'faq';
+    // "como q faz pra ver o saldo" asks how a feature works, not how the chat does: a call for help about a topic of the
+    // FAQ ("como funciona isso aqui" names none) is a question.
+    if (intent === 'help' && question === 'how' && topicWords(text).some((word) => !CHAT_WORDS.has(word))) intent = 'faq';
     // "salvar outro", "guardar cnh": a request to save that names the type, however unsure the network is of so few words.
     if (
       at === 'menu' &&

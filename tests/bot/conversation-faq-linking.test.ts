@@ -44,9 +44,7 @@ describe('on the way to the link code', () => {
   it('"pera vou pegar o codigo" and "blz ja to gerando" keep the request waiting; the code in lower case in a sentence links and serves it', async () => {
     const citizen = await registerCitizen(t);
     const bot = new BotHarness(t);
-    // Letters only in lower case are a word (tests/unit/understanding-recognizers.test.ts): one with a digit is asked for.
-    let code = await codeFor(citizen.id);
-    while (!/\d/.test(code)) code = await codeFor(citizen.id);
+    const code = await codeFor(citizen.id);
     await play(bot, [
       ['qto tem no meu riocard', [/preciso saber quem é você/]],
       ['pera vou pegar o codigo', [/fico esperando/]],
@@ -133,5 +131,42 @@ describe('the offer to go on with a paused flow', () => {
     const replies = await bot.say('valeu');
     expect(replies.join('\n')).toMatch(/guardei o que já informou/);
     expect(replies.join('\n')).not.toMatch(/Quer continuar/);
+  });
+});
+
+describe('questions at the menu', () => {
+  it('two questions in one message are both answered, in the order asked', async () => {
+    const { bot } = await linkedCitizen();
+    const said = (await bot.say('qnto custa a passagem? e idoso paga?')).join('\n');
+    const fare = said.indexOf('Os valores das tarifas');
+    const seniors = said.indexOf('pessoas idosas têm direito à gratuidade');
+    expect(fare).toBeGreaterThanOrEqual(0);
+    expect(seniors).toBeGreaterThan(fare);
+  });
+
+  it('a story told without a question mark is answered from what follows "queria saber"', async () => {
+    const { id, bot } = await linkedCitizen();
+    const replies = await bot.say(
+      'boa noite ontem eu vim do trabalho e quando cheguei em casa o cartao nao tava mais na bolsa eu procurei em tudo ' +
+        'e tinha colocado quarenta reais nele semana passada meu irmao falou que ja era entao eu queria saber se eu ' +
+        'consigo pegar o saldo de volta num cartao novo',
+    );
+    expect(replies.join('\n')).toMatch(/segunda via/);
+    const cards = await inContext(() => t.app.services.cards.listCards({ id, role: 'citizen' }, { limit: 10 }));
+    expect(cards.items.every((card) => card.status === 'active')).toBe(true);
+  });
+
+  it('chat shorthand does not dilute a question: "esqueci a senha do app oq eu faço agr" is answered', async () => {
+    const { bot } = await linkedCitizen();
+    await play(bot, [['esqueci a senha do app oq eu faço agr', [/Esqueci minha senha|senha/, MENU]]]);
+    expect(bot.log.join('\n')).not.toMatch(/Alguma destas perguntas/);
+  });
+
+  it('"como q faz pra ver o saldo" is the FAQ\'s answer, not the help text; "ah que bom entao ta" is acknowledged', async () => {
+    const { bot } = await linkedCitizen();
+    await play(bot, [
+      ['como q faz pra ver o saldo', [/O saldo aparece no cartão/, MENU]],
+      ['ah que bom entao ta', [/^Certo! 😊/]],
+    ]);
   });
 });
