@@ -501,6 +501,11 @@ function announcedQuestion(simple: string): string | null {
   return words(tail) >= 3 ? tail : null;
 }
 
+/** Words of thanks: with them, "me ajudou" thanks for help rather than asks for it. */
+const THANKING = /\b(obrigad\w*|brigad\w*|valeu\w*|vlw|obg\w*|agradec\w*|tmj)\b/;
+/** Still asking for help after the thanks: "obrigado mas preciso de ajuda com o cartao". */
+const STILL_ASKING = /\b(mas|preciso|precisava|quero|queria|ajuda|socorro|help)\b/;
+
 /** How a reply naming one of the FAQ's suggestions by its words opens: "a de quando esquece", "o do extrato", "essa da senha". */
 const PICK_BY_WORDS = /^(a|o|essa|esse|aquela|aquele|so a|so o) (de|do|da|dos|das|que|q|sobre|quando|pra|para|com)\b/;
 /** A reply naming a suggestion is short; a longer one says more than that. */
@@ -540,6 +545,22 @@ const FETCHING_CODE =
  */
 export function fetchesLinkCode(text: string): boolean {
   return FETCHING_CODE.test(normalizeText(text));
+}
+
+/**
+ * Asking for a moment, and nothing else: "pera", "peraí vou pegar", "um minutinho", "deixa eu ver aqui", "so um minuto
+ * vou buscar". The whole message is that: "pera perdi meu riocard" or "peraí se eu bloquear eu perco o saldo?" say
+ * more. Lower case, no accents.
+ */
+const WAIT =
+  /^((hmm+|ah+|so|ok|ta|opa)\s+)*(pera+|perai+|peraae|espera|aguarda|aguarde|(so )?um (momento|minuto|minutinho|segundo|instante)|calma|deixa eu (ver|pegar|procurar|olhar|achar|buscar)|vou (pegar|buscar|procurar|olhar|achar)|to (pegando|procurando|buscando|olhando))( (ai|la|aqui|so|um pouco|por favor|pfv|pf))*( (que |q |ja |eu )*(vou|vo|to|deixa eu) (pegar|buscar|procurar|olhar|ver|achar|conferir)( \w+){0,3})?$/;
+/** More than this is more than asking for a moment. */
+const WAIT_MAX_WORDS = 8;
+
+/** Whether the message only asks for a moment ("pera", "um minutinho", "deixa eu ver aqui"): no value, no stop word. */
+export function asksForAMoment(text: string): boolean {
+  const simple = normalizeText(text);
+  return WAIT.test(simple) && !/\d/.test(simple) && !saysStop(text) && words(simple) <= WAIT_MAX_WORDS;
 }
 
 /**
@@ -758,6 +779,8 @@ export class IntentClassifier {
       return decided('out_of_context');
     // "pera vou pegar o codigo" with nothing asked: about linking ("vou", "pegar" read as leaving to the network).
     if (at === 'menu' && FETCHING_CODE.test(simple)) return decided('link_account');
+    // "um minuto", "pera", "deixa eu ver aqui" with nothing asked: a moment asked for, nothing to act on or decline.
+    if (at === 'menu' && asksForAMoment(text)) return decided('out_of_context');
 
     // A request about the citizen's cards where a document's name is asked ("mostra meu saldo") is that request, served
     // with the flow paused; document words ("carteira do clube") stay a name.
@@ -837,6 +860,8 @@ export class IntentClassifier {
     const question = at === 'menu' ? howItWorksQuestion(text) : null;
     const lostIt = intent === 'block_card' && ['lost', 'stolen'].includes(this.recognizers.blockReason(text) ?? '');
     if (HOW_REQUESTS.has(intent) && question !== null && !(question === 'what now' && lostIt)) intent = 'faq';
+    // "brigadao vc me ajudou mto": thanking for the help, not asking for it.
+    if (intent === 'help' && THANKING.test(simple) && !STILL_ASKING.test(simple) && !looksLikeQuestion(text)) intent = 'thanks';
     // "como q faz pra ver o saldo" asks how a feature works, not how the chat does: a call for help about a topic of the
     // FAQ ("como funciona isso aqui" names none) is a question.
     if (intent === 'help' && question === 'how' && topicWords(text).some((word) => !CHAT_WORDS.has(word))) intent = 'faq';

@@ -1,9 +1,9 @@
 import { normalizeText } from '../../src/faq/text';
 import { numberedAnswer, placeAnswer } from './choices';
 import {
+  asksForAMoment,
   FEATURE_REQUESTS,
   looksLikeQuestion,
-  saysStop,
   type Expecting,
   type IntentName,
   type PromptStep,
@@ -69,28 +69,11 @@ const CARD_STEPS: ReadonlySet<PromptStep> = new Set(['block.card', 'history.card
 const CARD_LOOKUPS: ReadonlySet<IntentName> = new Set(['balance', 'list_cards']);
 
 /**
- * Asking for a moment, and nothing else: "pera", "peraí vou pegar", "um minutinho", "deixa eu ver aqui", "so um minuto
- * vou buscar". The whole message is that: "pera perdi meu riocard" or "peraí se eu bloquear eu perco o saldo?" say
- * more. Lower case, no accents.
- */
-const WAIT =
-  /^((hmm+|ah+|so|ok|ta|opa)\s+)*(pera+|perai+|peraae|espera|aguarda|aguarde|(so )?um (momento|minuto|minutinho|segundo|instante)|calma|deixa eu (ver|pegar|procurar|olhar|achar|buscar)|vou (pegar|buscar|procurar|olhar|achar)|to (pegando|procurando|buscando|olhando))( (ai|la|aqui|so|um pouco|por favor|pfv|pf))*( (que |q |ja |eu )*(vou|vo|to|deixa eu) (pegar|buscar|procurar|olhar|ver|achar|conferir)( \w+){0,3})?$/;
-/** More than this is more than asking for a moment. */
-const WAIT_MAX_WORDS = 8;
-
-/**
  * Whether `text`, typed at a flow's step, only asks for a moment: no value (no digit), no word of stopping, a few words
  * opening with one of waiting.
  */
 export function asksToWait(expecting: Expecting, text: string): boolean {
-  const simple = normalizeText(text);
-  return (
-    !NOT_A_FLOW_STEP.has(expecting.at) &&
-    WAIT.test(simple) &&
-    !/\d/.test(simple) &&
-    !saysStop(text) &&
-    words(simple) <= WAIT_MAX_WORDS
-  );
+  return !NOT_A_FLOW_STEP.has(expecting.at) && asksForAMoment(text);
 }
 
 /** Steps where a digression is not one: the menu, the FAQ's own suggestions and the offer to resume a paused flow. */

@@ -170,3 +170,20 @@ describe('questions at the menu', () => {
     ]);
   });
 });
+
+describe('small talk at the menu', () => {
+  it('"brigadao vc me ajudou mto" is thanks, not a call for help; "um minuto" is waited for, not declined', async () => {
+    const { bot } = await linkedCitizen();
+    await play(bot, [['brigadao vc me ajudou mto', [/^Por nada/]]]);
+    const replies = await bot.say('um minuto');
+    expect(replies.join('\n')).not.toMatch(/não consigo ajudar|Alguma destas perguntas/);
+  });
+
+  it('"pera" while a request waits for the link code keeps it waiting', async () => {
+    const bot = new BotHarness(t);
+    await play(bot, [
+      ['quero ver meu extrato', [/preciso saber quem é você/]],
+      ['pera', [/fico esperando/]],
+    ]);
+  });
+});
