@@ -523,7 +523,7 @@ const WALLET_WARNS =
  * sentence, or the wallet named as the one who warns, and no order or wish. "o app me avisa qdo minha cnh ta pra
  * vencer?", "a carteira avisa qdo o documento vai vencer", "se minha cnh vencer vcs me mandam mensagem avisando".
  */
-function asksWhetherItWarns(text: string): boolean {
+export function asksWhetherItWarns(text: string): boolean {
   const simple = normalizeText(text);
   const change = parseNoticeRequest(text);
   if (change === null || change.kind === 'list' || change.kind === 'help' || NOTICE_ORDER.test(simple)) return false;
@@ -844,7 +844,10 @@ export class IntentClassifier {
     // "o app me avisa qdo minha cnh ta pra vencer?" asks whether the wallet warns, it does not ask to change anything:
     // the FAQ answers it, and only an order or a wish ("me avisa quando...", "quero aviso...", "desliga") changes a
     // notice choice. Listing them ("quais avisos vc me manda?") changes nothing and stays.
-    if (intent === 'notice_settings' && asksWhetherItWarns(text)) intent = 'faq';
+    // The FAQ answers about expiry reminders; whether the low-balance alert exists is answered by showing the citizen's
+    // notice choices (ClassifierUnderstanding reads such a question as a listing).
+    if (intent === 'notice_settings' && asksWhetherItWarns(text) && parseNoticeRequest(text)?.kind === 'expiry')
+      ({ intent, score } = { intent: 'faq', score: 1 });
     // A story told at length that announces its question ("...tinha colocado quarenta reais nele ... entao eu queria
     // saber se eu consigo pegar o saldo de volta num cartao novo"): the words of the story are no request; what it asks
     // is, when it asks for a feature surely, else it is a question for the FAQ.

@@ -16,7 +16,7 @@ export type NoticeRequest =
   | { kind: 'off-unnamed' }
   | { kind: 'help' };
 
-const NOTICE_WORDS = /\b(avis[oa]s?|avise|avisar|avisad[oa]s?|alerta[rs]?|lembr[ae]\w*|notifica\w*)\b/;
+const NOTICE_WORDS = /\b(avis\w*|alerta[rs]?|lembr[ae]\w*|notifica\w*)\b/;
 const EXPIRY_WORDS = /\b(venc\w*|validade|expira\w*|vencid[oa]s?)\b/;
 const BALANCE_WORDS = /\b(saldo|credito|creditos)\b/;
 const OFF_WORDS = /\b(parar?|pare|desativa\w*|desliga\w*|cancela\w*|nao quero|nao precisa|chega de|sem|tira\w*|remove\w*)\b/;

@@ -187,3 +187,14 @@ describe('small talk at the menu', () => {
     ]);
   });
 });
+
+describe('how-questions about a feature', () => {
+  it('"como vejo meu saldo?" answers how (the FAQ), it shows no balance; "vcs avisam quando o saldo ta acabando?" shows the choices and changes none', async () => {
+    const { id, bot } = await linkedCitizen();
+    const before = await noticesOf(id);
+    await play(bot, [['como vejo meu saldo?', [/O saldo aparece no cartão/, MENU]]]);
+    expect(bot.log.join('\n')).not.toMatch(/R\$ \d/);
+    await play(bot, [['vcs avisam quando o saldo ta acabando?', [/Seus avisos/]]]);
+    expect(await noticesOf(id)).toEqual(before);
+  });
+});
