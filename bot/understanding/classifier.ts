@@ -479,7 +479,7 @@ export function readsAsVague(text: string): boolean {
  * answered as such), nor "e ai" (a greeting).
  */
 const ACKNOWLEDGING =
-  /^(o+k+s*|okay|ta+|ah+|oh+|que|bom|boa|entao|beleza|blz|entendi|tendi|certo|certinho|show|legal|otimo|perfeito|massa|top|joia|ata|aham|uhum|hu+m+|hm+|nossa|eita|vixe|caramba|sim|s|ss|isso|pode|ser|k{2,}|(rs)+|(ha)+h?|(he)+|uai|tranquilo|suave|firmeza|demorou|fechou|combinado|beleza|verdade|serio|mesmo|de|bola)$/;
+  /^(o+k+s*|okay|ta+|ah+|oh+|que|bom|boa|entao|beleza|blz|entendi|tendi|certo|certinho|show|legal|otimo|perfeito|massa|top|joia|ata|aham|uhum|hu+m+|hm+|nossa|eita|vixe|caramba|sim|s|ss|isso|pode|ser|k{2,}|(rs)+|(ha)+h?|(he)+|uai|tranquilo|suave|firmeza|demorou|fechou|combinado|beleza|verdade|serio|mesmo|de|bola|consegui|deu|funcionou|pronto|prontinho|feito|resolvido|resolveu|foi)$/;
 /** A reaction is a few words; more say something. */
 const REACTION_MAX_WORDS = 5;
 
@@ -532,12 +532,19 @@ export function asksWhetherItWarns(text: string): boolean {
 
 /**
  * On the way to the link code, and nothing else: "pera vou pegar o codigo", "ok ja vou pegar", "blz ja to gerando",
- * "pera vou gerar outro", "so um minuto vou abrir o app". An opening of waiting or agreeing, someone going to fetch,
- * generate or open, and at most the words of the code and the app after it: "vou pegar o onibus" says more. Lower case,
- * no accents.
+ * "pera vou gerar outro", "so um minuto vou abrir o app", "ja gerei o codigo". An opening of waiting or agreeing, someone
+ * going to fetch, generate or open (or who just did), and at most the words of the code and the app after it: "vou
+ * pegar o onibus" says more. Lower case, no accents.
  */
-const FETCHING_CODE =
-  /^((ok+|okay|blz|beleza|ta|ta bom|certo|sim|s|pera+|perai+|peraae|espera|aguarda|aguarde|calma|ah+|entendi|pode ser|(so )?um (momento|minuto|minutinho|segundo|instante))\s+)*(((eu|ja|que|q|so)\s+)*(vou|vo|to|tou|estou|deixa eu|indo)\s+)+(pegar|pegando|gerar|gerando|buscar|buscando|procurar|procurando|abrir|abrindo|copiar|copiando|achar|olhar)(\s+(o|um|outro|novo|esse|aquele|no|na|do|da|la|ai|aqui|ja|app|aplicativo|celular|codigo|cod|pra|vc|voce|rapidinho|agora|entao))*$/;
+const FETCHING_CODE = new RegExp(
+  '^((ok+|okay|blz|beleza|ta|ta bom|certo|sim|s|pera+|perai+|peraae|espera|aguarda|aguarde|calma|ah+|entendi|pode ser|' +
+    '(so )?um (momento|minuto|minutinho|segundo|instante))\\s+)*' +
+    // going to fetch it ("vou pegar", "to gerando"), or just got it ("ja gerei", "peguei aqui")
+    '((((eu|ja|que|q|so)\\s+)*(vou|vo|to|tou|estou|deixa eu|indo)\\s+)+' +
+    '(pegar|pegando|gerar|gerando|buscar|buscando|procurar|procurando|abrir|abrindo|copiar|copiando|achar|olhar)' +
+    '|((eu|ja|q|so)\\s+)*(gerei|peguei|copiei|achei))' +
+    '(\\s+(o|um|outro|novo|esse|aquele|no|na|do|da|la|ai|aqui|ja|app|aplicativo|celular|codigo|cod|pra|vc|voce|rapidinho|agora|entao))*$',
+);
 
 /**
  * Whether the message only says the citizen is fetching the link code ("pera vou pegar o codigo"): at the menu it is

@@ -296,6 +296,11 @@ describe('a question about how a feature works, or a request for it', () => {
     ['ok ja vou pegar', 'link_account'],
     ['blz ja to gerando', 'link_account'],
     ['vou pegar o onibus agora tchau', 'goodbye'],
+    ['ja gerei o codigo', 'link_account'],
+    ['gerei aqui', 'link_account'],
+    // Made only of words of acknowledging: a reaction.
+    ['ah que bom entao ta', 'out_of_context'],
+    ['consegui!', 'out_of_context'],
   ])('at the menu "%s" is %s', async (text, intent) => expect((await classifier.classify(text)).intent).toBe(intent));
 
   it('at the suggestions "a de quando esquece" names one by its words, it is no cancel', async () => {
