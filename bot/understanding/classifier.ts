@@ -506,6 +506,9 @@ const THANKING = /\b(obrigad\w*|brigad\w*|valeu\w*|vlw|obg\w*|agradec\w*|tmj)\b/
 /** Still asking for help after the thanks: "obrigado mas preciso de ajuda com o cartao". */
 const STILL_ASKING = /\b(mas|preciso|precisava|quero|queria|ajuda|socorro|help)\b/;
 
+/** A card named in at most this many words, with nothing asked of it, is a topic ("e o lance do cartao"). */
+const BARE_TOPIC_MAX_WORDS = 5;
+
 /** How a reply naming one of the FAQ's suggestions by its words opens: "a de quando esquece", "o do extrato", "essa da senha". */
 const PICK_BY_WORDS = /^(a|o|essa|esse|aquela|aquele|so a|so o) (de|do|da|dos|das|que|q|sobre|quando|pra|para|com)\b/;
 /** A reply naming a suggestion is short; a longer one says more than that. */
@@ -835,6 +838,15 @@ export class IntentClassifier {
     }
     // Blocking needs words about blocking or a card: a reason ("perdi", "roubaram"), a card, or the verb. The spell check
     // alone ("lerda" -> "perda") never starts a block: the next reading is taken.
+    // At the menu a card named in a few words with no verb or reason ("o cartao", "e o lance do cartao") names a topic,
+    // it asks for no block: the FAQ's closest questions are offered instead.
+    const bareCard =
+      at === 'menu' &&
+      words(simple) <= BARE_TOPIC_MAX_WORDS &&
+      !/\b(bloq\w*|cancel\w*|desbloq\w*|desativ\w*|trav\w*|suspend\w*|encerr\w*|quer\w*|precis\w*|pod\w*)\b/.test(simple) &&
+      this.recognizers.blockReason(text) === null &&
+      this.recognizers.card(text) === null;
+    if (intent === 'block_card' && bareCard) intent = 'faq';
     if (intent === 'block_card' && !this.talksAboutBlocking(text)) {
       const next = ranked.find((r) => r.intent !== 'block_card' && !ANSWERS.has(r.intent) && r.intent !== 'out_of_context');
       ({ intent, score } = next ?? { intent: 'out_of_scope', score: 1 });

@@ -198,3 +198,12 @@ describe('how-questions about a feature', () => {
     expect(await noticesOf(id)).toEqual(before);
   });
 });
+
+describe('a card named with nothing asked of it', () => {
+  it('"o cartao" starts no block; "quero desativar meu cartao" does', async () => {
+    const { bot } = await linkedCitizen();
+    const replies = await bot.say('o cartao');
+    expect(replies.join('\n')).not.toMatch(/motivo do cancelamento|Confirma o bloqueio/);
+    await play(bot, [['quero desativar meu cartao', [/Qual o motivo|Confirma o bloqueio/]]]);
+  });
+});
