@@ -3,6 +3,7 @@ import type { AppServices } from '../src/services';
 import type { Actor } from '../src/shared/access';
 import { findDocumentType, maskDocumentNumber } from '../src/documents/document-types';
 import { DOCUMENT_STATUS_LABELS } from '../src/documents/expiry';
+import { onlyNoticeOn } from '../src/notices/notice-preferences';
 import type { RequestInfo } from '../src/shared/request-info';
 import { chatMessageFor } from './render/errors';
 import { fromMarkdown } from './render/format';
@@ -152,6 +153,9 @@ export function createWalletPorts(
         // Only questions that share words with what the citizen wrote: a suggestion about nothing they said is noise.
         suggestions: closestByWords(question, reply.suggestions).map((s) => ({ id: s.id, question: s.question })),
         close: reply.suggestionsClose,
+        ...(reply.more
+          ? { more: reply.more.map((hit) => ({ id: hit.id, question: hit.question, answer: fromMarkdown(hit.answer) })) }
+          : {}),
       };
     },
 
@@ -245,6 +249,16 @@ export function createWalletPorts(
         case 'low-balance-off':
           await services.notices.update(actor, { lowBalanceThresholdCents: null });
           return LOW_BALANCE_OFF;
+        case 'off-unnamed': {
+          const preferences = await services.notices.preferences(actor);
+          const which = onlyNoticeOn(preferences);
+          if (which === null) return noticeChoices(preferences);
+          await services.notices.update(
+            actor,
+            which === 'expiry' ? { expiryReminders: false } : { lowBalanceThresholdCents: null },
+          );
+          return which === 'expiry' ? EXPIRY_REMINDERS_OFF : LOW_BALANCE_OFF;
+        }
         case 'low-balance-no-amount':
           return LOW_BALANCE_NEEDS_AMOUNT;
         case 'low-balance':

@@ -130,10 +130,10 @@ function intent(event: RootEvent): FlowName | null {
 
 /**
  * What a citizen says while fetching the link code that asks for nothing else: "ok", "pera vou pegar o codigo", "sim",
- * "obrigado", "ja volto". Such a message keeps the request waiting; a request, a question, a command or a greeting
+ * "obrigado", "ja volto", "vincular" without the code. Such a message keeps the request waiting; a request, a question, a command or a greeting
  * (which opens a new conversation) drops it.
  */
-const WAITING_ACTS: ReadonlySet<IntentName> = new Set(['out_of_context', 'yes', 'thanks', 'goodbye']);
+const WAITING_ACTS: ReadonlySet<IntentName> = new Set(['out_of_context', 'yes', 'thanks', 'goodbye', 'link_account']);
 
 function asksNothing(utterance: UserEvent['utterance']): boolean {
   return (
@@ -275,6 +275,13 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
                 ? pause.pausedAfterMisses(doing(context.paused))
                 : pause.pausedGoodbye(doing(context.paused)),
           },
+        ],
+      }),
+      // The answers to the other questions of a message that asked several, after the first's.
+      sayMoreAnswers: assign({
+        outbox: ({ context }, params: { reply: FaqReply }) => [
+          ...context.outbox,
+          ...(params.reply.more ?? []).map((more) => ({ text: more.answer })),
         ],
       }),
       sayOffer: assign({ outbox: ({ context }) => [...context.outbox, pause.offer(doing(context.paused))] }),
@@ -438,6 +445,9 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         event.utterance.command === null &&
         event.utterance.slots.amountCents !== undefined,
       isLinked: ({ event }) => event.type === 'USER' && event.citizenId !== null,
+      asksToLinkWithoutCode: ({ event }) =>
+        event.type === 'USER' && event.utterance.act === 'link_account' && event.utterance.command === null,
+      fetchesCode: ({ event }) => event.type === 'USER' && event.utterance.fetchingCode === true,
       wantsFlowWithoutLink: ({ event }) => {
         const flow = intent(event);
         return flow !== null && NEEDS_CITIZEN.has(flow) && event.type === 'USER' && event.citizenId === null;
@@ -505,7 +515,9 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         const reply = await ports.askFaq(input.question, input.client);
         // A vague follow-up ("e o valor como fica?"): the answer found is offered among the suggestions, not given.
         const offered =
-          input.vague && reply.answer ? { confident: false, answer: null, suggestions: unsure(reply), close: true } : {};
+          input.vague && reply.answer
+            ? { confident: false, answer: null, suggestions: unsure(reply), close: true, more: undefined }
+            : {};
         return { ...reply, ...offered, question: input.isQuestion };
       }),
     },
@@ -660,8 +672,30 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             {
               // "ok", "pera vou pegar o codigo" while a request waits for the link code: the request is kept, and the
               // citizen is told how to send the code rather than "não entendi".
-              guard: and([{ type: 'says', params: { acts: ['out_of_context', 'yes'] as IntentName[] } }, 'hasPendingRequest']),
+              guard: and([
+                { type: 'says', params: { acts: ['out_of_context', 'yes', 'link_account'] as IntentName[] } },
+                'hasPendingRequest',
+              ]),
               actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: say.WAITING_FOR_CODE } } }],
+            },
+            {
+              // "pera vou pegar o codigo" in a chat already linked: nothing to do, acknowledged.
+              guard: and(['asksToLinkWithoutCode', 'isLinked', 'fetchesCode']),
+              actions: ['rememberCitizen', { type: 'enqueue', params: { message: say.acknowledged() } }],
+            },
+            {
+              guard: and(['asksToLinkWithoutCode', 'isLinked']),
+              actions: [
+                'rememberCitizen',
+                { type: 'enqueue', params: { message: { text: say.ALREADY_LINKED } } },
+                { type: 'sayMenu', params: { lead: say.MENU_LEADS.choose } },
+              ],
+            },
+            {
+              // "vincular", "quero vincular minha conta", "pera vou pegar o codigo": how to get the code, never the FAQ's
+              // suggestions about codes.
+              guard: 'asksToLinkWithoutCode',
+              actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: say.HOW_TO_LINK } } }],
             },
             {
               // A linked citizen is greeted, thanked and said goodbye to by first name.
@@ -730,9 +764,9 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               ],
             },
             {
-              // "tchau", "flw", "deixa pra depois": not now. The paused flow stays kept for the next visit, and is not
-              // offered again in the same breath.
-              guard: { type: 'says', params: { acts: ['goodbye'] } },
+              // "tchau", "flw", "deixa pra depois", "valeu": not now. The paused flow stays kept for the next visit, and is
+              // not offered again in the same breath.
+              guard: { type: 'says', params: { acts: ['goodbye', 'thanks'] } },
               target: 'menu',
               actions: ['rememberCitizen', 'forgetPausedValue', { type: 'sayPaused', params: { why: 'goodbye' } }],
             },
@@ -839,6 +873,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               target: 'menu',
               actions: [
                 { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output.answer!.answer } }) },
+                { type: 'sayMoreAnswers', params: ({ event }) => ({ reply: event.output }) },
                 { type: 'sayMenu', params: { lead: say.MENU_LEADS.afterAnswer } },
               ],
             },
@@ -882,6 +917,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               actions: [
                 'forgetHeldRequest',
                 { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output.answer!.answer } }) },
+                { type: 'sayMoreAnswers', params: ({ event }) => ({ reply: event.output }) },
                 { type: 'sayMenu', params: { lead: say.MENU_LEADS.afterAnswer } },
               ],
             },
@@ -1198,6 +1234,13 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
                 },
                 {
                   guard: { type: 'digresses', params: { kind: 'question' } },
+                  target: '#root.menu',
+                  actions: ['rememberCitizen', 'forgetRequest', 'serveRequest'],
+                },
+                {
+                  // "kkk obrigado", "entendi vlw", "tchau" at the suggestions: the citizen is done with them, and is
+                  // thanked or said goodbye to at the menu rather than asked again to pick one.
+                  guard: { type: 'digresses', params: { kind: 'courtesy' } },
                   target: '#root.menu',
                   actions: ['rememberCitizen', 'forgetRequest', 'serveRequest'],
                 },

@@ -90,6 +90,8 @@ export interface FaqReply {
   suggestions: Array<{ id: string; question: string }>;
   /** Not confident, but the closest question is reasonably close: worth offering even for what is not a question. */
   close?: boolean;
+  /** Several questions in one message: the answers after `answer`'s, in the order asked. */
+  more?: Array<{ id: string; question: string; answer: string }>;
 }
 
 export interface NewDocument {

@@ -35,15 +35,26 @@ export function strong(text: string): string {
   return `${OPEN}${text.replace(MARKERS, '')}${CLOSE}`;
 }
 
+/** A CommonMark backslash escape ("1\\.", "R$ 1\\.000", "\\-"): the punctuation mark itself. */
+const ESCAPED = /\\([!-/:-@[-`{-~])/g;
+
 /**
  * A text written with a little Markdown (the FAQ's answers, edited by the content team: `vincular <código>` for a
- * command, **bold**) in the channel-neutral emphasis: a command is quoted and emphasised, so a plain channel shows
- * envie "vincular <código>" instead of the backticks, and the others their bold.
+ * command, **bold**, backslash escapes such as "1\\." so a line is no list) in the channel-neutral emphasis: a command
+ * is quoted and emphasised, so a plain channel shows envie "vincular <código>" instead of the backticks, and the others
+ * their bold; an escaped mark is the mark alone (WhatsApp and plain channels would show the backslash; the Markdown
+ * channels get it escaped again by `markdownText`).
  */
 export function fromMarkdown(text: string): string {
-  return text
-    .replace(/`([^`\n]+)`/g, (_, inner: string) => `"${strong(inner)}"`)
-    .replace(/\*\*([^*\n]+)\*\*/g, (_, inner: string) => strong(inner));
+  const literal = (part: string) => part.replace(ESCAPED, '$1');
+  return text.replace(
+    /\\([!-/:-@[-`{-~])|`([^`\n]+)`|\*\*((?:\\.|[^*\n])+)\*\*/g,
+    (_, escaped: string | undefined, command: string | undefined, bold: string | undefined) => {
+      if (escaped !== undefined) return escaped;
+      if (command !== undefined) return `"${strong(command)}"`;
+      return strong(literal(bold ?? ''));
+    },
+  );
 }
 
 /** Whether a text carries emphasis (and so needs a channel's markup). */

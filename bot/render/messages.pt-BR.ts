@@ -163,6 +163,17 @@ export function needsLink(flowLabel: string): string {
 export const WAITING_FOR_CODE =
   'Tudo bem, fico esperando. Quando tiver o código do app, me envie: vincular SEU-CÓDIGO. Aí eu continuo de onde paramos.';
 
+/** "vincular", "quero vincular minha conta" with no code, in a chat not linked yet: how to get one. */
+export const HOW_TO_LINK =
+  'Para vincular esta conversa à sua conta, abra o app da Carteira Digital Carioca, toque em "Vincular canal" para gerar ' +
+  'um código e me envie aqui: vincular SEU-CÓDIGO (por exemplo: vincular ABCD2345). O código vale por 10 minutos. ' +
+  'Fico esperando!';
+
+/** "vincular" with no code in a chat already linked. */
+export const ALREADY_LINKED =
+  'Esta conversa já está vinculada à sua conta. ✅ Para vincular outro canal, gere um código no app e envie ' +
+  'vincular SEU-CÓDIGO por ele.';
+
 export const LINKED = 'Pronto! Sua conta foi vinculada a esta conversa. ✅';
 export const LINK_INVALID =
   'Esse código não é válido ou já expirou. Gere um novo no app (ele vale por 10 minutos) e envie: vincular SEU-CÓDIGO.';

@@ -3,7 +3,10 @@ import type { FlowName } from '../flows/types';
 import { chooseFrom, topicWords } from './choices';
 import {
   afterGreeting,
+  asksWhetherItWarns,
   FEATURE_REQUESTS,
+  fetchesLinkCode,
+  howItWorksQuestion,
   IntentClassifier,
   looksLikeQuestion,
   readsAsVague,
@@ -114,7 +117,13 @@ export class ClassifierUnderstanding implements Understanding {
     const linkCode = act === 'link_account' && slots.linkCode ? slots.linkCode : null;
     // The network says the message is about the citizen's notices; the parser reads which change it asks. A message it
     // finds no notice words in is not acted on as one (the network's guess alone never changes a setting).
-    const noticeRequest = act === 'notice_settings' && confident ? parseNoticeRequest(text) : null;
+    // Asked whether the wallet warns ("vcs avisam quando o saldo ta acabando?"): the choices are shown, none changed.
+    const noticeRequest =
+      act === 'notice_settings' && confident
+        ? asksWhetherItWarns(text)
+          ? { kind: 'list' as const }
+          : parseNoticeRequest(text)
+        : null;
     const command: Readonly<Command> | null =
       rules.command ??
       (linkCode ? { type: 'link', code: linkCode } : null) ??
@@ -140,7 +149,10 @@ export class ClassifierUnderstanding implements Understanding {
       (act === 'help' || !OWN.test(rules.simple)) &&
       faqScore >= FAQ_IN_THE_RUNNING &&
       looksLikeQuestion(text);
-    const intent = chosenFlow ?? (confident ? (flowOf(act, text) ?? requestAfterGreeting) : rules.intent);
+    // A weak reading falls back to the rules' keywords, unless it asks how something works: "como vejo meu saldo?" is the
+    // FAQ's (as "como vejo meu saldo pelo app" is in the evaluation set), not the balance.
+    const howQuestion = act === 'faq' && expecting.at === 'menu' && howItWorksQuestion(text) !== null;
+    const intent = chosenFlow ?? (confident ? (flowOf(act, text) ?? requestAfterGreeting) : howQuestion ? null : rules.intent);
     // Several requests in one message: the first written is served first, the others after it.
     const several =
       expecting.at === 'menu' && !menuChoice && !command && !faqFirst && intent && intent !== 'question'
@@ -167,6 +179,7 @@ export class ClassifierUnderstanding implements Understanding {
       skip: act === 'skip',
       ...(saysNoFile(text) ? { noFile: true } : {}),
       ...(saysNotAtHand(text) ? { notAtHand: true } : {}),
+      ...(act === 'link_account' && !linkCode && fetchesLinkCode(text) ? { fetchingCode: true } : {}),
       act,
       confident,
       slots: several ? several[0].slots : slots,

@@ -4,9 +4,10 @@ import { LangPt } from '@nlpjs/lang-pt';
 import { NluNeural } from '@nlpjs/nlu';
 import committedCorpus from './corpus/intents.pt-BR.json';
 import committedModel from './corpus/model.pt-BR.json';
-import { AFTER_NUMBER_FILLER, asksToResume, labelIndex, numberedAnswer, placeAnswer } from './choices';
+import { AFTER_NUMBER_FILLER, asksToResume, labelIndex, numberedAnswer, placeAnswer, topicWords } from './choices';
 import { simplify } from './normalise';
 import { normalizeText } from '../../src/faq/text';
+import { analyze } from '../../src/faq/synonyms';
 import { dayAlone, Recognizers, unsureOfReason, type Slots } from './recognizers';
 import { amountAnswer, amountInRequest } from './money';
 import { parseNoticeRequest } from './notice-settings';
@@ -497,6 +498,106 @@ export function readsAsVague(text: string): boolean {
 }
 
 /**
+ * Words of acknowledging or reacting, and nothing else ("ok", "okss", "ah ta", "que bom", "entendi", "show", "kkk",
+ * "nossa", "demorou"): a message made only of them asks for nothing. Thanks and goodbyes are not here (they are
+ * answered as such), nor "e ai" (a greeting).
+ */
+const ACKNOWLEDGING =
+  /^(o+k+s*|okay|ta+|ah+|oh+|que|bom|boa|entao|beleza|blz|entendi|tendi|certo|certinho|show|legal|otimo|perfeito|massa|top|joia|ata|aham|uhum|hu+m+|hm+|nossa|eita|vixe|caramba|sim|s|ss|isso|pode|ser|k{2,}|(rs)+|(ha)+h?|(he)+|uai|tranquilo|suave|firmeza|demorou|fechou|combinado|beleza|verdade|serio|mesmo|de|bola|consegui|deu|funcionou|pronto|prontinho|feito|resolvido|resolveu|foi)$/;
+/** A reaction is a few words; more say something. */
+const REACTION_MAX_WORDS = 5;
+
+/** Words about the chat itself: a how-question about them is a call for help ("como funciona esse chat"), not the FAQ's. */
+const CHAT_WORDS: ReadonlySet<string> = new Set(
+  analyze('chat chatbot bot menu opcao opcoes conversa iplani usar funciona').map((t) => t.term),
+);
+
+/** A message of this many words or more is a story, whose request or question is where it announces it. */
+const LONG_STORY_WORDS = 20;
+/** How a story announces its question: "entao eu queria saber se...", "minha duvida e...". */
+const ANNOUNCES_QUESTION = /\b(?:queria|quero|gostaria de|preciso|precisava) saber\b|\bminha duvida (?:e|eh)\b/g;
+
+/** The words after the last announcement of a question in `simple` (three at least), or null. */
+function announcedQuestion(simple: string): string | null {
+  const last = [...simple.matchAll(ANNOUNCES_QUESTION)].at(-1);
+  if (last?.index === undefined) return null;
+  const tail = simple.slice(last.index + last[0].length).trim();
+  return words(tail) >= 3 ? tail : null;
+}
+
+/** Words of thanks: with them, "me ajudou" thanks for help rather than asks for it. */
+const THANKING = /\b(obrigad\w*|brigad\w*|valeu\w*|vlw|obg\w*|agradec\w*|tmj)\b/;
+/** Still asking for help after the thanks: "obrigado mas preciso de ajuda com o cartao". */
+const STILL_ASKING = /\b(mas|preciso|precisava|quero|queria|ajuda|socorro|help)\b/;
+
+/** A card named in at most this many words, with nothing asked of it, is a topic ("e o lance do cartao"). */
+const BARE_TOPIC_MAX_WORDS = 5;
+
+/** How a reply naming one of the FAQ's suggestions by its words opens: "a de quando esquece", "o do extrato", "essa da senha". */
+const PICK_BY_WORDS = /^(a|o|essa|esse|aquela|aquele|so a|so o) (de|do|da|dos|das|que|q|sobre|quando|pra|para|com)\b/;
+/** A reply naming a suggestion is short; a longer one says more than that. */
+const PICK_MAX_WORDS = 5;
+
+/** A message about notices that opens with an order or a wish: "me avisa quando...", "quero aviso", "desliga", "pode parar". */
+const NOTICE_ORDER =
+  /^(me avis\w*|avis[ae]\b|quero|queria|gostaria|lig[au]\w*|ativ\w*|desativ\w*|deslig\w*|par[ae]\w*|pode|poderia|podia|nao quero|chega|tir[ae]\w*|remov\w*|me (manda|mande|lembra|lembre)|mand[ae]\b|lembr[ae]\b)/;
+/** The wallet as the one who warns, in the third person: "o app me avisa", "a carteira avisa", "vcs mandam aviso". */
+const WALLET_WARNS =
+  /\b(o app|o aplicativo|a carteira|o sistema|a prefeitura|voces|vcs|a iplani|o chat|o bot)( me| nos| te)? (avisa|avisam|manda|mandam|envia|enviam|notifica|notificam|lembra|lembram)\b/;
+
+/**
+ * Whether a message about notices asks whether the wallet warns rather than asking it to: a question or a "se ..."
+ * sentence, or the wallet named as the one who warns, and no order or wish. "o app me avisa qdo minha cnh ta pra
+ * vencer?", "a carteira avisa qdo o documento vai vencer", "se minha cnh vencer vcs me mandam mensagem avisando".
+ */
+export function asksWhetherItWarns(text: string): boolean {
+  const simple = normalizeText(text);
+  const change = parseNoticeRequest(text);
+  if (change === null || change.kind === 'list' || change.kind === 'help' || NOTICE_ORDER.test(simple)) return false;
+  return looksLikeQuestion(text) || /^se\b/.test(simple) || WALLET_WARNS.test(simple);
+}
+
+/**
+ * On the way to the link code, and nothing else: "pera vou pegar o codigo", "ok ja vou pegar", "blz ja to gerando",
+ * "pera vou gerar outro", "so um minuto vou abrir o app", "ja gerei o codigo". An opening of waiting or agreeing, someone
+ * going to fetch, generate or open (or who just did), and at most the words of the code and the app after it: "vou
+ * pegar o onibus" says more. Lower case, no accents.
+ */
+const FETCHING_CODE = new RegExp(
+  '^((ok+|okay|blz|beleza|ta|ta bom|certo|sim|s|pera+|perai+|peraae|espera|aguarda|aguarde|calma|ah+|entendi|pode ser|' +
+    '(so )?um (momento|minuto|minutinho|segundo|instante))\\s+)*' +
+    // going to fetch it ("vou pegar", "to gerando"), or just got it ("ja gerei", "peguei aqui")
+    '((((eu|ja|que|q|so)\\s+)*(vou|vo|to|tou|estou|deixa eu|indo)\\s+)+' +
+    '(pegar|pegando|gerar|gerando|buscar|buscando|procurar|procurando|abrir|abrindo|copiar|copiando|achar|olhar)' +
+    '|((eu|ja|q|so)\\s+)*(gerei|peguei|copiei|achei))' +
+    '(\\s+(o|um|outro|novo|esse|aquele|no|na|do|da|la|ai|aqui|ja|app|aplicativo|celular|codigo|cod|pra|vc|voce|rapidinho|agora|entao))*$',
+);
+
+/**
+ * Whether the message only says the citizen is fetching the link code ("pera vou pegar o codigo"): at the menu it is
+ * about linking, not a goodbye, and a request waiting for the link keeps waiting.
+ */
+export function fetchesLinkCode(text: string): boolean {
+  return FETCHING_CODE.test(normalizeText(text));
+}
+
+/**
+ * Asking for a moment, and nothing else: "pera", "peraí vou pegar", "um minutinho", "deixa eu ver aqui", "so um minuto
+ * vou buscar". The whole message is that: "pera perdi meu riocard" or "peraí se eu bloquear eu perco o saldo?" say
+ * more. Lower case, no accents.
+ */
+const WAIT =
+  /^((hmm+|ah+|so|ok|ta|opa)\s+)*(pera+|perai+|peraae|espera|aguarda|aguarde|(so )?um (momento|minuto|minutinho|segundo|instante)|calma|deixa eu (ver|pegar|procurar|olhar|achar|buscar)|vou (pegar|buscar|procurar|olhar|achar)|to (pegando|procurando|buscando|olhando))( (ai|la|aqui|so|um pouco|por favor|pfv|pf))*( (que |q |ja |eu )*(vou|vo|to|deixa eu) (pegar|buscar|procurar|olhar|ver|achar|conferir)( \w+){0,3})?$/;
+/** More than this is more than asking for a moment. */
+const WAIT_MAX_WORDS = 8;
+
+/** Whether the message only asks for a moment ("pera", "um minutinho", "deixa eu ver aqui"): no value, no stop word. */
+export function asksForAMoment(text: string): boolean {
+  const simple = normalizeText(text);
+  return WAIT.test(simple) && !/\d/.test(simple) && !saysStop(text) && words(simple) <= WAIT_MAX_WORDS;
+}
+
+/**
  * Words that ask to stop or go back. A value the step waits for ("deixei cair no trem e nao achei mais" is a loss) is
  * only overridden by a cancel or back reading when the message says so in words: the network alone leans on "nao",
  * "deixei" or "mais", which citizens use to describe what happened.
@@ -761,6 +862,9 @@ export class IntentClassifier {
     if (numbered === 'mismatch') return decided('inform');
     if (numbered) return decided(numbered.option.intent, { ...numbered.option.slots, optionNumber: numbered.number });
 
+    // "a de quando esquece", "o do extrato": a suggestion named by its words, whatever else they say ("esquece" is no
+    // cancel here). The suggestions machine finds which one.
+    if (at === 'faq.suggestions' && PICK_BY_WORDS.test(simple) && words(simple) <= PICK_MAX_WORDS) return decided('inform');
     // "deixa pra depois" leaves the task with its data kept (at the file step it only leaves the file for later).
     if (at !== 'menu' && LEAVE_FOR_LATER.test(simple)) return decided(at === 'save.attachment' ? 'skip' : 'goodbye');
     // "depois", "mais tarde" to the offer to go on with a paused flow: not now, the flow kept for later (a goodbye).
@@ -801,6 +905,17 @@ export class IntentClassifier {
 
     // Only emoji or punctuation, and not a yes/no being asked: nothing to act on.
     if (simple === '') return decided('out_of_context');
+    // "ah que bom entao ta", "okss", "show de bola": made only of words of acknowledging, with nothing asked: a reaction.
+    if (
+      (at === 'menu' || at === 'faq.suggestions') &&
+      words(simple) <= REACTION_MAX_WORDS &&
+      simple.split(' ').every((w) => ACKNOWLEDGING.test(w))
+    )
+      return decided('out_of_context');
+    // "pera vou pegar o codigo" with nothing asked: about linking ("vou", "pegar" read as leaving to the network).
+    if (at === 'menu' && FETCHING_CODE.test(simple)) return decided('link_account');
+    // "um minuto", "pera", "deixa eu ver aqui" with nothing asked: a moment asked for, nothing to act on or decline.
+    if (at === 'menu' && asksForAMoment(text)) return decided('out_of_context');
 
     // A request about the citizen's cards where a document's name is asked ("mostra meu saldo") is that request, served
     // with the flow paused; document words ("carteira do clube") stay a name.
@@ -848,6 +963,15 @@ export class IntentClassifier {
     }
     // Blocking needs words about blocking or a card: a reason ("perdi", "roubaram"), a card, or the verb. The spell check
     // alone ("lerda" -> "perda") never starts a block: the next reading is taken.
+    // At the menu a card named in a few words with no verb or reason ("o cartao", "e o lance do cartao") names a topic,
+    // it asks for no block: the FAQ's closest questions are offered instead.
+    const bareCard =
+      at === 'menu' &&
+      words(simple) <= BARE_TOPIC_MAX_WORDS &&
+      !/\b(bloq\w*|cancel\w*|desbloq\w*|desativ\w*|trav\w*|suspend\w*|encerr\w*|quer\w*|precis\w*|pod\w*)\b/.test(simple) &&
+      this.recognizers.blockReason(text) === null &&
+      this.recognizers.card(text) === null;
+    if (intent === 'block_card' && bareCard) intent = 'faq';
     if (intent === 'block_card' && !this.talksAboutBlocking(text)) {
       const next = ranked.find((r) => r.intent !== 'block_card' && !ANSWERS.has(r.intent) && r.intent !== 'out_of_context');
       ({ intent, score } = next ?? { intent: 'out_of_scope', score: 1 });
@@ -871,6 +995,21 @@ export class IntentClassifier {
     // "quantos riocard eu tenho" counts the cards, "quanto tem no riocard" their money: the network reads both as the
     // balance, the plural question word over a card noun is the listing.
     if (intent === 'balance' && HOW_MANY_CARDS.test(simple) && !MONEY_WORDS.test(simple)) intent = 'list_cards';
+    // "o app me avisa qdo minha cnh ta pra vencer?" asks whether the wallet warns, it does not ask to change anything:
+    // the FAQ answers it, and only an order or a wish ("me avisa quando...", "quero aviso...", "desliga") changes a
+    // notice choice. Listing them ("quais avisos vc me manda?") changes nothing and stays.
+    // The FAQ answers about expiry reminders; whether the low-balance alert exists is answered by showing the citizen's
+    // notice choices (ClassifierUnderstanding reads such a question as a listing).
+    if (intent === 'notice_settings' && asksWhetherItWarns(text) && parseNoticeRequest(text)?.kind === 'expiry')
+      ({ intent, score } = { intent: 'faq', score: 1 });
+    // A story told at length that announces its question ("...tinha colocado quarenta reais nele ... entao eu queria
+    // saber se eu consigo pegar o saldo de volta num cartao novo"): the words of the story are no request; what it asks
+    // is, when it asks for a feature surely, else it is a question for the FAQ.
+    const announced = at === 'menu' && words(simple) >= LONG_STORY_WORDS ? announcedQuestion(simple) : null;
+    if (announced !== null && FEATURE_REQUESTS.includes(intent)) {
+      const reading = await this.read(announced, expecting);
+      if (!(FEATURE_REQUESTS.includes(reading.intent) && reading.confident)) intent = 'faq';
+    }
     // The same words ask for a feature or ask how it works: the network reads what the message is about, its wording
     // whether it asks for it ("bloqueia meu cartao") or asks how it works ("como funciona o bloqueio?", "quais documentos
     // da pra salvar"), which the FAQ answers. Losing the card and asking what now ("perdi meu cartao e agora?") asks for
@@ -878,6 +1017,11 @@ export class IntentClassifier {
     const question = at === 'menu' ? howItWorksQuestion(text) : null;
     const lostIt = intent === 'block_card' && ['lost', 'stolen'].includes(this.recognizers.blockReason(text) ?? '');
     if (HOW_REQUESTS.has(intent) && question !== null && !(question === 'what now' && lostIt)) intent = 'faq';
+    // "brigadao vc me ajudou mto": thanking for the help, not asking for it.
+    if (intent === 'help' && THANKING.test(simple) && !STILL_ASKING.test(simple) && !looksLikeQuestion(text)) intent = 'thanks';
+    // "como q faz pra ver o saldo" asks how a feature works, not how the chat does: a call for help about a topic of the
+    // FAQ ("como funciona isso aqui" names none) is a question.
+    if (intent === 'help' && question === 'how' && topicWords(text).some((word) => !CHAT_WORDS.has(word))) intent = 'faq';
     // "salvar outro", "guardar cnh": a request to save that names the type, however unsure the network is of so few words.
     if (
       at === 'menu' &&

@@ -1,8 +1,9 @@
 import { normalizeText } from '../../src/faq/text';
+import { numberedAnswer, placeAnswer } from './choices';
 import {
+  asksForAMoment,
   FEATURE_REQUESTS,
   looksLikeQuestion,
-  saysStop,
   type Expecting,
   type IntentName,
   type PromptStep,
@@ -14,9 +15,10 @@ import {
  * the FAQ, then the same step is asked again), makes a new request (served, then the paused flow is offered back) or
  * takes leave ("depois eu vejo isso": the flow is paused with its data) or makes a remark about something IPlani does not
  * do ("nossa o transito hoje ta horrivel": declined in a word, the same step asked again) or asks for a moment ("pera
- * vou pegar o documento": IPlani waits at the same step, nothing counted).
+ * vou pegar o documento": IPlani waits at the same step, nothing counted). At the FAQ's suggestions, thanks, a goodbye or
+ * a reaction ("kkk obrigado", "entendi vlw") is a `courtesy`: the citizen is done with them and is answered at the menu.
  */
-export type Digression = 'question' | 'request' | 'goodbye' | 'aside' | 'wait';
+export type Digression = 'question' | 'request' | 'goodbye' | 'aside' | 'wait' | 'courtesy';
 
 /**
  * The least probability the network must give a reading for the message to be taken as a digression. Below it the
@@ -75,28 +77,11 @@ const ASKS_ABOUT_CARDS =
   /^(e |mas |pera |ah |antes )?(quanto|quantos|quais|qual (e )?(o )?saldo|cade|(me )?(ve|ver|mostra\w*|lista\w*|fala)( ai| pra mim)? (o |os )?(saldo|cartoes))\b/;
 
 /**
- * Asking for a moment, and nothing else: "pera", "peraí vou pegar", "um minutinho", "deixa eu ver aqui", "so um minuto
- * vou buscar". The whole message is that: "pera perdi meu riocard" or "peraí se eu bloquear eu perco o saldo?" say
- * more. Lower case, no accents.
- */
-const WAIT =
-  /^((hmm+|ah+|so|ok|ta|opa)\s+)*(pera+|perai+|peraae|espera|aguarda|aguarde|(so )?um (momento|minuto|minutinho|segundo|instante)|calma|deixa eu (ver|pegar|procurar|olhar|achar|buscar)|vou (pegar|buscar|procurar|olhar|achar)|to (pegando|procurando|buscando|olhando))( (ai|la|aqui|so|um pouco|por favor|pfv|pf))*( (que |q |ja |eu )*(vou|vo|to|deixa eu) (pegar|buscar|procurar|olhar|ver|achar|conferir)( \w+){0,3})?$/;
-/** More than this is more than asking for a moment. */
-const WAIT_MAX_WORDS = 8;
-
-/**
  * Whether `text`, typed at a flow's step, only asks for a moment: no value (no digit), no word of stopping, a few words
  * opening with one of waiting.
  */
 export function asksToWait(expecting: Expecting, text: string): boolean {
-  const simple = normalizeText(text);
-  return (
-    !NOT_A_FLOW_STEP.has(expecting.at) &&
-    WAIT.test(simple) &&
-    !/\d/.test(simple) &&
-    !saysStop(text) &&
-    words(simple) <= WAIT_MAX_WORDS
-  );
+  return !NOT_A_FLOW_STEP.has(expecting.at) && asksForAMoment(text);
 }
 
 /** Steps where a digression is not one: the menu, the FAQ's own suggestions and the offer to resume a paused flow. */
@@ -174,15 +159,26 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   return 'request';
 }
 
+/** What a reply at the FAQ's suggestions does when it only thanks, takes leave or reacts. */
+const COURTESIES: ReadonlySet<IntentName> = new Set(['thanks', 'goodbye', 'greeting', 'out_of_context']);
+/** The FAQ's suggestions with "Nenhuma destas": the places an ordinal may name there. */
+const MAX_SUGGESTIONS = 4;
+
 /** A reply at the FAQ's suggestions that names one of them is short ("a dos idosos"); a new question says more. */
 const PICK_MAX_WORDS = 5;
 
 /**
  * At the FAQ's suggestions, what is not a pick leaves them: a sure new request ("ta e qual meu saldo agora") or a new
- * question worded in full. Nothing is paused: the suggestions are worth nothing once the citizen moved on.
+ * question worded in full (a question mark or a question word, or a sentence the network is sure is a question). Nothing is paused: the suggestions are worth nothing once the citizen moved on.
  */
 function leavesSuggestions({ intent, score }: Understood, text: string): Digression | null {
-  if (intent === 'faq') return looksLikeQuestion(text) && words(text) > PICK_MAX_WORDS ? 'question' : null;
+  // "kkk obrigado", "entendi vlw", "tchau": no pick ("1", "a primeira" are, whatever the network makes of them).
+  const simple = normalizeText(text);
+  if (COURTESIES.has(intent) && numberedAnswer(simple) === null && placeAnswer(simple, MAX_SUGGESTIONS) === null)
+    return 'courtesy';
+  // A question in full, with its shape or without it when the network is sure ("e pra trocar o email do cadastro").
+  if (intent === 'faq')
+    return words(text) > PICK_MAX_WORDS && (looksLikeQuestion(text) || score >= DIGRESSION_THRESHOLD) ? 'question' : null;
   return REQUESTS.has(intent) && score >= DIGRESSION_THRESHOLD && words(text) >= 2 ? 'request' : null;
 }
 

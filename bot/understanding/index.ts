@@ -82,6 +82,11 @@ export interface Utterance {
   noFile?: boolean;
   /** The message says the value asked is not known or not at hand ("nao tenho o numero agora", "nao lembro"). Absent: no. */
   notAtHand?: boolean;
+  /**
+   * The message only says the citizen is fetching the link code ("pera vou pegar o codigo", "blz ja to gerando"): a
+   * request waiting for the link keeps waiting, and nobody is told how to link again. Absent: no.
+   */
+  fetchingCode?: boolean;
   /** False when the reading is too weak to act on: the bot never guesses from it. */
   confident: boolean;
   /** Values the message carries: a card, a block reason, a document type, number or name, a date, a state. */

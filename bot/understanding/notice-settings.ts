@@ -12,9 +12,11 @@ export type NoticeRequest =
   | { kind: 'low-balance-off' }
   /** The low-balance alert without a value ("me avisa quando o saldo ficar baixo"). */
   | { kind: 'low-balance-no-amount' }
+  /** Turning a notice off without naming it ("nao quero esse aviso pode desligar"): the only one on, if only one is. */
+  | { kind: 'off-unnamed' }
   | { kind: 'help' };
 
-const NOTICE_WORDS = /\b(avis[oa]s?|avise|avisar|avisad[oa]s?|alerta[rs]?|lembr[ae]\w*|notifica\w*)\b/;
+const NOTICE_WORDS = /\b(avis\w*|alerta[rs]?|lembr[ae]\w*|notifica\w*)\b/;
 const EXPIRY_WORDS = /\b(venc\w*|validade|expira\w*|vencid[oa]s?)\b/;
 const BALANCE_WORDS = /\b(saldo|credito|creditos)\b/;
 /** Running low: with an amount or a card named, about the balance without the word ("avisa se tiver menos de 5 reais"). */
@@ -88,5 +90,5 @@ export function parseNoticeRequest(text: string): NoticeRequest | null {
     return cents === null ? { kind: 'low-balance-no-amount' } : { kind: 'low-balance', thresholdCents: cents };
   }
   if (LIST_WORDS.test(simple)) return { kind: 'list' };
-  return { kind: 'help' };
+  return off ? { kind: 'off-unnamed' } : { kind: 'help' };
 }

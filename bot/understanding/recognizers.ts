@@ -48,6 +48,11 @@ export interface Slots {
 
 /** The word that announces a link code in a sentence: "código", "codigo", "cód". */
 const CODE_WORD = /^c[oó]d(igo|\.)?$/i;
+/** "é" between the word "código" and the code, as typed without accents: "o codigo e kmpqrsta", "codigo eh ...". */
+const IS_WORD = /^(e|é|eh|foi)$/i;
+/** Words a code is sent with, saying nothing else: "pronto", "toma", "segue", "aqui", "o código". */
+const CODE_COMPANY =
+  /^(pronto|prontinho|toma|tome|segue|aqui|ai|aí|ae|ta|tá|ok|blz|o|meu|c[oó]d(igo)?|e|é|eh|achei|consegui|olha)$/i;
 
 const words = (simple: string): string[] => (simple === '' ? [] : simple.split(' '));
 
@@ -529,9 +534,14 @@ export class Recognizers {
       // app shows it, that is a code too; in a sentence, or in lower case, letters only are a word ("SEGUNDAS"). Written
       // in two groups of four joined by a hyphen, as the app shows codes ("meu codigo eh PMBC-EAAF"), it is no word.
       const shaped = /^[a-z]{4}-[a-z]{4}$/i.test(tokens[i]);
-      // Eight capitals right after the word "código" ("ta aqui o codigo DJRRDBQG", "meu código é KMPQRSTA") are one too.
-      const named = /^[A-Z]{8}$/.test(tokens[i]) && tokens.slice(Math.max(0, i - 2), i).some((t) => CODE_WORD.test(t));
-      if (alone && (/\d/.test(alone) || shaped || named || (tokens.length === 1 && /^[A-Z]{8}$/.test(tokens[i])))) return alone;
+      // Eight capitals right after the word "código" ("ta aqui o codigo DJRRDBQG", "meu código é KMPQRSTA") are one too,
+      // and in lower case after "código é" ("o codigo e kmpqrsta": the citizen says that is the code).
+      const named =
+        (/^[A-Z]{8}$/.test(tokens[i]) && tokens.slice(Math.max(0, i - 2), i).some((t) => CODE_WORD.test(t))) ||
+        (/^[a-z]{8}$/i.test(tokens[i]) && i > 1 && CODE_WORD.test(tokens[i - 2]) && IS_WORD.test(tokens[i - 1]));
+      // Sent alone in capitals, or with only the words people send a code with ("pronto KMPQRSTA", "toma ai KMPQRSTA").
+      const sentAlone = /^[A-Z]{8}$/.test(tokens[i]) && tokens.every((t, j) => j === i || CODE_COMPANY.test(t));
+      if (alone && (/\d/.test(alone) || shaped || named || sentAlone)) return alone;
       if (i + 1 < tokens.length) {
         const pair = normaliseLinkCode(tokens[i] + tokens[i + 1]);
         if (pair && /\d/.test(pair) && tokens[i].length === 4) return pair;

@@ -7,6 +7,7 @@ import type { Actor } from '../shared/access';
 import { faqAccess } from './faq-access';
 import { DuplicateSlug, type FaqEntriesRepository, type FaqEntry } from './faq-entries.repository';
 import { FaqSearchEngine, type FaqHit } from './search-engine';
+import { analyze } from './synonyms';
 
 export type { FaqEntry } from './faq-entries.repository';
 
@@ -59,6 +60,11 @@ export interface FaqAnswer {
   suggestionsClose: boolean;
   /** pt-BR: where to turn when the answer (or its absence) does not solve the citizen's problem. */
   fallback: string;
+  /**
+   * A chat message asking several questions in a row ("qnto custa a passagem? e idoso paga?"): the answers to the
+   * questions after the first, in the order asked (`answer` is the first's). Absent: one question.
+   */
+  more?: FaqHit[];
 }
 
 export interface FaqSettings {
@@ -84,6 +90,9 @@ export const CHAT_MESSAGE_MAX_LENGTH = 2000;
  * and the FAQ evaluation set: off-topic chat ("quanto ta o dolar", "o vasco vai cair") scores below 0.3 there.
  */
 const CLOSE_SUGGESTION = 0.3;
+
+/** The longest message read as several questions in a row; a longer one is a story with its question in it. */
+const SEVERAL_QUESTIONS_MAX_LENGTH = 300;
 
 /** Entries the search ranks for one question: the answer plus the related or closest questions. */
 const RANKED = 4;
@@ -153,7 +162,40 @@ export class FaqService {
   async answerMessage(text: string, client: string): Promise<FaqAnswer> {
     const trimmed = text.trim();
     if (trimmed.length === 0) throw validationError([{ field: 'q', message: 'Escreva a sua pergunta.' }]);
-    return this.search(trimmed.slice(0, CHAT_MESSAGE_MAX_LENGTH), client, CHAT_MESSAGE_MAX_LENGTH);
+    const whole = await this.search(trimmed.slice(0, CHAT_MESSAGE_MAX_LENGTH), client, CHAT_MESSAGE_MAX_LENGTH);
+    const several = await this.severalQuestions(trimmed);
+    if (several === null) return whole;
+    const [first, ...more] = several;
+    return {
+      ...whole,
+      confident: true,
+      answer: first,
+      suggestions: [],
+      suggestionsClose: false,
+      fallback: FALLBACK_CONFIDENT,
+      more,
+    };
+  }
+
+  /**
+   * The answers of a short message that asks several questions, each ended by its question mark ("qnto custa a
+   * passagem? e idoso paga?"), when at least two of them have a sure answer of their own, each a different entry: in the
+   * order asked. Null otherwise: the message is answered as one question. A long story is read as one (its windows).
+   */
+  private async severalQuestions(text: string): Promise<FaqHit[] | null> {
+    if (text.length > SEVERAL_QUESTIONS_MAX_LENGTH) return null;
+    const sentences = text
+      .split(/\?+/)
+      .slice(0, -1)
+      .filter((sentence) => analyze(sentence).length >= 2);
+    if (sentences.length < 2) return null;
+    const engine = await this.currentEngine();
+    const answers: FaqHit[] = [];
+    for (const sentence of sentences) {
+      const { confident, best } = engine.search(sentence, 1);
+      if (confident && best && !answers.some((hit) => hit.id === best.id)) answers.push(best);
+    }
+    return answers.length >= 2 ? answers : null;
   }
 
   /** The question and answer of one active entry, for anyone (the bot's "did you mean" suggestions); null otherwise. */

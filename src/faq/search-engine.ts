@@ -10,7 +10,7 @@
  */
 
 import { analyze, relatedTerms, type AnalyzedToken } from './synonyms';
-import { boundedEditDistance } from './text';
+import { boundedEditDistance, normalizeText } from './text';
 
 export interface FaqEntryInput {
   id: string;
@@ -75,6 +75,21 @@ const LONG_QUERY_WORDS = 12;
 const WINDOW_WORDS = 5;
 const WINDOW_STEP = 2;
 const WINDOW_WEIGHT = 0.9;
+
+/**
+ * How a story typed or voice-typed without a question mark announces its question: "entao eu queria saber se...",
+ * "minha duvida e...". Matched on the normalised text.
+ */
+const ASKING = /\b(?:queria|quero|gostaria de|preciso|precisava) saber\b|\bminha duvida (?:e|eh)\b/g;
+
+/** The question a long message announces (the words after its last "queria saber"), or none. */
+function announcedQuestion(query: string): string[] {
+  const normalized = normalizeText(query);
+  const last = [...normalized.matchAll(ASKING)].at(-1);
+  if (last?.index === undefined) return [];
+  const tail = normalized.slice(last.index + last[0].length).trim();
+  return tail === '' ? [] : [tail];
+}
 
 /** Suggestions offered when there is no confident answer. */
 const SUGGESTIONS = 3;
@@ -180,11 +195,13 @@ export class FaqSearchEngine {
 
   /**
    * The sentences of a long message that ask something ("...ai eu queria saber uma coisa. Como faço pra recarregar o
-   * cartão?") are read as questions of their own, at full weight: the citizen marked them as the question.
+   * cartão?") are read as questions of their own, at full weight: the citizen marked them as the question. So is what
+   * follows the last "queria saber" of a story told without a question mark ("...entao eu queria saber se eu consigo
+   * pegar o saldo de volta num cartao novo").
    */
   private withQuestionSentences(query: string, whole: RankedEntry[]): RankedEntry[] {
     const best = new Map(whole.map((r) => [r.indexed, r]));
-    for (const sentence of query.match(/[^.!?\n]+\?/g) ?? []) {
+    for (const sentence of [...(query.match(/[^.!?\n]+\?/g) ?? []), ...announcedQuestion(query)]) {
       for (const reading of this.rank(this.querySlots(analyze(sentence)))) {
         const current = best.get(reading.indexed);
         if (current === undefined || reading.rank > current.rank) best.set(reading.indexed, reading);

@@ -69,6 +69,8 @@ export const PHRASES: ReadonlyArray<readonly [string, string]> = [
   // "o app que vc faz parte": belonging, not a card that broke ("partir" is among the words for breaking).
   ['faz parte', 'pertence'],
   ['fazer parte', 'pertence'],
+  // "pegar o saldo de volta", "ter meu dinheiro de volta": getting it back, not going back ("voltar ao menu").
+  ['de volta', 'recuperar'],
 ];
 
 /** Chat spellings, abbreviations and slang, by the whole word; the expansion may be several words. */
@@ -107,6 +109,22 @@ export const ABBREVIATIONS: Readonly<Record<string, string>> = {
   mto: 'muito',
   blz: 'beleza',
   obg: 'obrigado',
+  // Chat shorthand for function words: spelled out, they are stop words instead of unknown words that dilute the match
+  // ("esqueci a senha oq eu faço agr").
+  agr: 'agora',
+  msm: 'mesmo',
+  pfv: 'por favor',
+  pf: 'por favor',
+  qdo: 'quando',
+  qnd: 'quando',
+  qndo: 'quando',
+  mt: 'muito',
+  mts: 'muitos',
+  cmg: 'comigo',
+  oque: 'o que',
+  tmb: 'tambem',
+  n: 'nao',
+  vdd: 'verdade',
   // "lê" without its accent.
   le: 'ler',
   // Carioca slang: "tirar a carta" is getting a driving licence. Whole word only, because "carta" and "cartao" share a stem.

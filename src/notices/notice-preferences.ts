@@ -15,6 +15,16 @@ export interface NoticePreferencesChange {
   lowBalanceThresholdCents?: unknown;
 }
 
+/**
+ * The notice a citizen means by "desliga esse aviso" without naming it: the only one they have on. Null when none or
+ * both are on (then they are shown their choices to say which).
+ */
+export function onlyNoticeOn(preferences: NoticePreferences): 'expiry' | 'low-balance' | null {
+  const lowBalance = preferences.lowBalanceThresholdCents !== null;
+  if (preferences.expiryReminders === lowBalance) return null;
+  return lowBalance ? 'low-balance' : 'expiry';
+}
+
 /** The largest threshold accepted: R$ 1.000,00 (above any balance cap a card is likely to have). */
 export const MAX_THRESHOLD_CENTS = 100_000;
 

@@ -201,11 +201,12 @@ describe('FAQ suggestions', () => {
     expect(offered).toContain('Idosos têm gratuidade no transporte?');
     await play(bot, [['a dos idosos', [/idos/i, MENU]]]);
     expect(bot.last[0].text).not.toMatch(/Escolha uma das opções pelo número/);
-    // Thanks that happen to name a suggestion's words pick nothing: no answer the citizen did not ask for.
+    // Thanks that happen to name a suggestion's words pick nothing: no answer the citizen did not ask for. The thanks is
+    // answered as thanks (at the menu), not met with "Escolha uma das opções".
     await play(bot, [
       ['5', [/Qual é a sua dúvida/]],
       ['e a gratuidade como que fica', [/Alguma destas perguntas ajuda\?/]],
-      ['ta bom obrigada vou ver a dos idosos depois', [/Escolha uma das opções/]],
+      ['ta bom obrigada vou ver a dos idosos depois', [/^Por nada/]],
     ]);
   });
 });

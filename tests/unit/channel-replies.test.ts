@@ -1,5 +1,5 @@
 import { toActivity } from '../../bot/render/activity';
-import { markdownText, plainText, presentationOf, strong, whatsappText } from '../../bot/render/format';
+import { fromMarkdown, markdownText, plainText, presentationOf, strong, whatsappText } from '../../bot/render/format';
 import { renderForWhatsApp } from '../../bot/channels/whatsapp/render';
 import { summary } from '../../bot/render/save-document.pt-BR';
 import { blocked } from '../../bot/render/cancel-card.pt-BR';
@@ -104,6 +104,17 @@ describe('the emphasis markup', () => {
       expect([rendered.includes('\u0002'), rendered.includes('\u0003')]).toEqual([false, false]);
     }
     expect(plainText(text)).toBe('ab cd e');
+  });
+
+  it("a FAQ answer's Markdown escapes are the marks alone on plain channels and WhatsApp, escaped again in Markdown", () => {
+    const answer = fromMarkdown(
+      '1\\. Abra o app e toque em **Vincular \\- canal**\n2\\. Envie `vincular <código>` (R$ 1\\.000,00)',
+    );
+    expect(plainText(answer)).toBe('1. Abra o app e toque em Vincular - canal\n2. Envie "vincular <código>" (R$ 1.000,00)');
+    expect(whatsappText(answer)).toBe(
+      '1. Abra o app e toque em *Vincular - canal*\n2. Envie "*vincular <código>*" (R$ 1.000,00)',
+    );
+    expect(markdownText(answer)).toContain('1\\. Abra o app e toque em **Vincular \\- canal**');
   });
 });
 

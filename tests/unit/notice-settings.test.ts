@@ -24,6 +24,8 @@ describe('parseNoticeRequest', () => {
     ['quais avisos tenho ativos', { kind: 'list' }],
     ['meus avisos', { kind: 'list' }],
     ['configurar avisos', { kind: 'help' }],
+    // Off, without saying which: the only one on, if only one is (bot/ports.ts, onlyNoticeOn).
+    ['nao quero esse aviso nao pode desligar', { kind: 'off-unnamed' }],
   ])('%s', (text, expected) => {
     expect(parseNoticeRequest(text)).toEqual(expected);
   });

@@ -286,7 +286,26 @@ describe('a question about how a feature works, or a request for it', () => {
     ['qual meu saldo', 'balance'],
     ['perdi meu cartao e agora?', 'block_card'],
     ['quero vincular meu whatsapp', 'link_account'],
+    // Asking whether the wallet warns is a question; asking it to warn is a notice request.
+    ['o app me avisa qdo minha cnh ta pra vencer?', 'faq'],
+    ['a carteira avisa qdo o documento vai vencer', 'faq'],
+    ['me avisa qdo o saldo tiver abaixo de 5 reais', 'notice_settings'],
+    ['quais avisos vc me manda?', 'notice_settings'],
+    // On the way to the link code: about linking, not a goodbye.
+    ['pera vou pegar o codigo', 'link_account'],
+    ['ok ja vou pegar', 'link_account'],
+    ['blz ja to gerando', 'link_account'],
+    ['vou pegar o onibus agora tchau', 'goodbye'],
+    ['ja gerei o codigo', 'link_account'],
+    ['gerei aqui', 'link_account'],
+    // Made only of words of acknowledging: a reaction.
+    ['ah que bom entao ta', 'out_of_context'],
+    ['consegui!', 'out_of_context'],
   ])('at the menu "%s" is %s', async (text, intent) => expect((await classifier.classify(text)).intent).toBe(intent));
+
+  it('at the suggestions "a de quando esquece" names one by its words, it is no cancel', async () => {
+    expect((await classifier.classify('a de quando esquece', { at: 'faq.suggestions' })).intent).toBe('inform');
+  });
 
   it('at a step the step weighs the question: a block reason answers it whatever the wording', async () => {
     const understood = await classifier.classify('o cartao estragou oq faço?', { at: 'block.reason' });

@@ -221,6 +221,11 @@ describe('states, link codes and money', () => {
     // Letters only, in capitals, right after the word "código": a code in a sentence too.
     ['ta aqui o codigo DJRRDBQG', 'DJRRDBQG'],
     ['meu código é KMPQRSTA', 'KMPQRSTA'],
+    // Letters only, in capitals, with only the words a code is sent with.
+    ['pronto KMPQRSTA', 'KMPQRSTA'],
+    ['toma ai KMPQRSTA', 'KMPQRSTA'],
+    // Letters only, in lower case, after "código é": the citizen says that is the code.
+    ['o codigo e kmpqrsta', 'KMPQRSTA'],
   ])('"%s" has link code %s', (text, code) => expect(recognizers.linkCode(text)).toBe(code));
   it.each(['kmpqrsta', 'QUERO VER AS SEGUNDAS', 'o codigo kmpqrsta'])(
     '"%s" (letters only, lower case or in a sentence) is no link code',
