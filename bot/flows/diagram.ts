@@ -145,6 +145,15 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   needsLabel: 'the type needs a name',
   hasExpiry: 'the type has an expiry date',
   hasStagedFile: 'a file is staged',
+  givesEarlyExpiry: 'the answer is the validity, typed a step early',
+  givesCorrectedNumber: 'the answer corrects the number, valid for the type',
+  correcting: 'a field said to be wrong at the summary is asked again',
+  keptNumberValid: 'the number kept is still valid',
+  correctsNumber: 'the no says the number is wrong',
+  correctsExpiry: 'the no says the date is wrong',
+  correctsState: 'the no says the state is wrong',
+  correctsLabel: 'the no says the name is wrong',
+  correctsFile: 'the no says the file is wrong',
 };
 
 /** A guard in words: its label (`and(...)` joins its parts'); throws for a guard without one, naming it. */

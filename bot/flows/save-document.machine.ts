@@ -45,6 +45,8 @@ interface SaveDocumentContext {
   expiryMonth: string | null;
   stagedFileId: string | null;
   fileDescription: string | null;
+  /** A field said to be wrong at the summary is being asked again: once answered, the summary comes back. */
+  correcting: boolean;
   failures: number;
   /** Set when the flow ended after repeated failures to receive the file (the service's, not the citizen's). */
   gaveUp: boolean;
@@ -116,6 +118,25 @@ function dayOfKeptMonth(context: SaveDocumentContext, event: FlowEvent): string 
   const utterance = heard(event);
   const day = utterance ? dayAlone(utterance.text) : null;
   return context.expiryMonth && day !== null ? dayOfMonth(context.expiryMonth, day) : null;
+}
+
+/**
+ * A document number typed where another value is asked, in words about the number ("nao pera o numero ta errado é
+ * 27689670451"), that passes the type's rule: it replaces the number given before. Not for "outro", whose number is
+ * free text that no sentence can be told apart from.
+ */
+function correctedNumber(context: SaveDocumentContext, event: FlowEvent): string | null {
+  const typed = heard(event)?.slots.documentNumber;
+  if (!typed || context.type === null || context.type === 'outro') return null;
+  const result = checkNumber(context, typed);
+  return result.ok ? result.number : null;
+}
+
+/** The validity typed a step early ("validade 12/03/2032" where the RG's state is asked), for a type that has one. */
+function earlyExpiry(context: SaveDocumentContext, event: FlowEvent): string | null {
+  const date = heard(event)?.slots.date ?? null;
+  const hasExpiry = (typeOf(context)?.expiresAt ?? 'none') !== 'none';
+  return hasExpiry && date !== null && (FULL_DATE.test(date) || MONTH.test(date)) ? date : null;
 }
 
 function typeOf(context: SaveDocumentContext) {
@@ -211,7 +232,15 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         type: 'SAY',
         message: { text: checkDocumentLabel(inputText(event)) ?? '' },
       })),
-      setType: assign({ type: ({ event }) => documentTypeOf(event), failures: 0 }),
+      // "carteira de trabalho" where the type is asked is "outro" with its name: the name is not asked again.
+      setType: assign({
+        type: ({ event }) => documentTypeOf(event),
+        label: ({ context, event }) => {
+          const label = heard(event)?.slots.documentLabel;
+          return documentTypeOf(event) === 'outro' && label && checkDocumentLabel(label) === null ? label : context.label;
+        },
+        failures: 0,
+      }),
       setIssuerState: assign({ issuerState: ({ event }) => issuerStateIn(event), failures: 0 }),
       clearIssuerState: assign({ issuerState: null, failures: 0 }),
       setLabel: assign({ label: ({ event }) => inputText(event).trim().replace(/\s+/g, ' '), failures: 0 }),
@@ -239,6 +268,20 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         },
         failures: 0,
       }),
+      keepEarlyExpiry: assign({ offeredExpiry: ({ context, event }) => earlyExpiry(context, event) ?? context.offeredExpiry }),
+      sayEarlyExpiryKept: sendParent(({ context, event }): SayEvent => ({
+        type: 'SAY',
+        message: { text: text.expiryKept(earlyExpiry(context, event) ?? '') },
+      })),
+      replaceNumber: assign({ number: ({ context, event }) => correctedNumber(context, event) ?? context.number, failures: 0 }),
+      sayNumberReplaced: sendParent(({ context }): SayEvent => ({
+        type: 'SAY',
+        message: {
+          text: text.numberReplaced(context.type && context.number ? maskDocumentNumber(context.type, context.number) : ''),
+        },
+      })),
+      startCorrecting: assign({ correcting: true, failures: 0 }),
+      stopCorrecting: assign({ correcting: false }),
       setExpiresAt: assign({ expiresAt: ({ event }) => heard(event)?.date ?? null, expiryMonth: null, failures: 0 }),
       setExpiryMonth: assign({ expiryMonth: ({ event }) => monthOnly(event), failures: 0 }),
       setExpiryDay: assign({
@@ -280,6 +323,16 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       offeredFullDate: ({ context }) => FULL_DATE.test(context.offeredExpiry ?? ''),
       offeredMonth: ({ context }) => MONTH.test(context.offeredExpiry ?? ''),
       validDate: ({ event }) => (heard(event)?.date ?? null) !== null,
+      givesEarlyExpiry: ({ context, event }) => earlyExpiry(context, event) !== null,
+      givesCorrectedNumber: ({ context, event }) => correctedNumber(context, event) !== null,
+      correcting: ({ context }) => context.correcting,
+      keptNumberValid: ({ context }) =>
+        context.type !== null && context.number !== null && checkNumber(context, context.number).ok,
+      correctsNumber: ({ event }) => heard(event)?.corrects === 'number',
+      correctsExpiry: ({ event }) => heard(event)?.corrects === 'expiry',
+      correctsState: ({ event }) => heard(event)?.corrects === 'state',
+      correctsLabel: ({ event }) => heard(event)?.corrects === 'label',
+      correctsFile: ({ event }) => heard(event)?.corrects === 'file',
       monthOnly: ({ event }) => monthOnly(event) !== null,
       dayOfKeptMonth: ({ context, event }) => dayOfKeptMonth(context, event) !== null,
       skippedOptionalExpiry: ({ context, event }) => typeOf(context)?.expiresAt === 'optional' && skips(event),
@@ -338,6 +391,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       expiryMonth: null,
       stagedFileId: null,
       fileDescription: null,
+      correcting: false,
       failures: 0,
       gaveUp: false,
     }),
@@ -368,6 +422,8 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         // A number typed in the first message is checked once the type (and the RG's state) is known: taken when it
         // holds, else refused saying why and asked again.
         always: [
+          // A state or a name corrected from the summary: back to it when the number kept still holds.
+          { guard: and(['correcting', 'keptNumberValid']), target: 'confirm', actions: 'stopCorrecting' },
           { guard: 'offeredNumberValid', target: 'afterNumber', actions: 'takeOfferedNumber' },
           { guard: 'offeredNumber', target: 'number', actions: ['sayOfferedNumberProblem', 'dropOfferedNumber'] },
           { target: 'number' },
@@ -386,6 +442,8 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         answers: [
           { guard: 'skippedState', target: 'numberGiven', actions: 'clearIssuerState' },
           { guard: 'validState', target: 'numberGiven', actions: 'setIssuerState' },
+          // The validity typed a step early is kept for its step; the state is asked again. Not a miss.
+          { guard: 'givesEarlyExpiry', actions: ['keepEarlyExpiry', 'sayEarlyExpiryKept', 'askIssuerState'] },
         ],
         invalid: 'sayIssuerStateProblem',
         help: { type: 'sayText', params: { text: text.HELP.issuerState } },
@@ -420,7 +478,10 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       number: promptState({
         ask: 'askNumber',
         expecting: { at: 'save.number' },
-        answers: [{ guard: 'validNumber', target: 'afterNumber', actions: 'setNumber' }],
+        answers: [
+          { guard: 'validNumber', target: 'afterNumber', actions: ['setNumber', 'keepEarlyExpiry'] },
+          { guard: 'givesEarlyExpiry', actions: ['keepEarlyExpiry', 'sayEarlyExpiryKept', 'askNumber'] },
+        ],
         invalid: 'sayNumberError',
         help: { type: 'sayText', params: { text: text.HELP.number } },
         back: [{ guard: 'isRg', target: 'issuerState' }, { guard: 'needsLabel', target: 'label' }, { target: 'type' }],
@@ -428,23 +489,30 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       afterNumber: {
         // The date of the first message is the expiry when the type has one: a whole date is taken, a month asks the day.
         always: [
-          { guard: and(['hasExpiry', 'offeredFullDate']), target: 'attachment', actions: 'takeOfferedExpiry' },
+          { guard: 'correcting', target: 'afterExpiry' },
+          { guard: and(['hasExpiry', 'offeredFullDate']), target: 'afterExpiry', actions: 'takeOfferedExpiry' },
           { guard: and(['hasExpiry', 'offeredMonth']), target: 'expiresAt', actions: 'takeOfferedMonth' },
           { guard: 'hasExpiry', target: 'expiresAt' },
-          { target: 'attachment' },
+          { target: 'afterExpiry' },
         ],
+      },
+      afterExpiry: {
+        // A field corrected from the summary goes back to it.
+        always: [{ guard: 'correcting', target: 'confirm', actions: 'stopCorrecting' }, { target: 'attachment' }],
       },
       expiresAt: promptState({
         ask: 'askExpiresAt',
         expecting: { at: 'save.expiry', options: [{ intent: 'skip', label: text.SKIP.label }] },
         answers: [
-          { guard: 'validDate', target: 'attachment', actions: 'setExpiresAt' },
-          { guard: 'dayOfKeptMonth', target: 'attachment', actions: 'setExpiryDay' },
+          { guard: 'validDate', target: 'afterExpiry', actions: 'setExpiresAt' },
+          { guard: 'dayOfKeptMonth', target: 'afterExpiry', actions: 'setExpiryDay' },
+          // "nao pera o numero ta errado é ...": the number is replaced and the date asked again.
+          { guard: 'givesCorrectedNumber', actions: ['replaceNumber', 'sayNumberReplaced', 'askExpiresAt'] },
           // Only the month: the day is asked, the month kept; not a miss.
           { guard: 'monthOnly', actions: ['setExpiryMonth', 'askExpiryDay'] },
           // "nao tenho foto agora" before the photo is asked: no date, and no skip of the date either; not a miss.
           { guard: 'saysNoFile', actions: [{ type: 'sayText', params: { text: text.FILE_COMES_LATER } }, 'askExpiresAt'] },
-          { guard: 'skippedOptionalExpiry', target: 'attachment', actions: 'clearExpiresAt' },
+          { guard: 'skippedOptionalExpiry', target: 'afterExpiry', actions: 'clearExpiresAt' },
         ],
         invalid: 'sayExpiryProblem',
         help: { type: 'sayText', params: { text: text.HELP.expiresAt } },
@@ -456,6 +524,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         answers: [
           { guard: 'hasAttachment', target: 'staging' },
           { guard: 'skipped', target: 'confirm', actions: 'clearFile' },
+          { guard: 'givesCorrectedNumber', actions: ['replaceNumber', 'sayNumberReplaced', 'askAttachment'] },
         ],
         invalid: { type: 'sayText', params: { text: text.INVALID.attachment } },
         help: { type: 'sayText', params: { text: text.HELP.attachment } },
@@ -505,7 +574,34 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         ask: 'askConfirm',
         expecting: { at: 'save.confirm', options: YES_NO_OPTIONS },
         answers: [
+          { guard: 'givesCorrectedNumber', actions: ['replaceNumber', 'askConfirm'] },
           { guard: 'saidYes', target: 'saving' },
+          // "nao, o numero ta errado": nothing saved, that field asked again, then the summary again.
+          {
+            guard: and(['saidNo', 'correctsNumber']),
+            target: 'number',
+            actions: ['startCorrecting', { type: 'sayText', params: { text: text.CORRECTING } }],
+          },
+          {
+            guard: and(['saidNo', 'correctsExpiry', 'hasExpiry']),
+            target: 'expiresAt',
+            actions: ['startCorrecting', { type: 'sayText', params: { text: text.CORRECTING } }],
+          },
+          {
+            guard: and(['saidNo', 'correctsState', 'isRg']),
+            target: 'issuerState',
+            actions: ['startCorrecting', { type: 'sayText', params: { text: text.CORRECTING } }],
+          },
+          {
+            guard: and(['saidNo', 'correctsLabel', 'needsLabel']),
+            target: 'label',
+            actions: ['startCorrecting', { type: 'sayText', params: { text: text.CORRECTING } }],
+          },
+          {
+            guard: and(['saidNo', 'correctsFile']),
+            target: 'attachment',
+            actions: { type: 'sayText', params: { text: text.CORRECTING } },
+          },
           { guard: 'saidNo', target: 'done', actions: { type: 'sayText', params: { text: say.CANCELLED } } },
         ],
         invalid: { type: 'sayText', params: { text: text.INVALID.confirm } },

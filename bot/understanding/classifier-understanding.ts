@@ -16,7 +16,7 @@ import type { Command, Understanding, Utterance } from './index';
 import { utteranceOf } from './rules';
 import { parseNoticeRequest } from './notice-settings';
 import { normalizeText } from '../../src/faq/text';
-import { saysNoFile, saysNotAtHand } from './recognizers';
+import { correctedField, saysNoFile, saysNotAtHand } from './recognizers';
 
 /** The least probability a part of a message needs to count as a request of its own. */
 const SURE_PART = 0.6;
@@ -194,6 +194,8 @@ export class ClassifierUnderstanding implements Understanding {
       faqScore >= FAQ_IN_THE_RUNNING &&
       looksLikeQuestion(text);
     const intent = chosenFlow ?? (confident ? (flowOf(act, text) ?? requestAfterGreeting) : rules.intent);
+    // "nao, o numero ta errado" at a document's summary: which field to ask again.
+    const corrects = expecting.at === 'save.confirm' && act === 'no' ? correctedField(text) : null;
     // Several requests in one message: the first written is served first, the others after it.
     const several =
       expecting.at === 'menu' && !menuChoice && !command && !faqFirst && intent && intent !== 'question'
@@ -219,6 +221,7 @@ export class ClassifierUnderstanding implements Understanding {
       skip: act === 'skip',
       ...(saysNoFile(text) ? { noFile: true } : {}),
       ...(saysNotAtHand(text) ? { notAtHand: true } : {}),
+      ...(corrects ? { corrects } : {}),
       act,
       confident,
       slots: several ? several[0].slots : slots,

@@ -6,7 +6,7 @@ import committedCorpus from './corpus/intents.pt-BR.json';
 import committedModel from './corpus/model.pt-BR.json';
 import { AFTER_NUMBER_FILLER, labelIndex, numberedAnswer, placeAnswer } from './choices';
 import { normalizeText } from '../../src/faq/text';
-import { dayAlone, Recognizers, unsureOfReason, type Slots } from './recognizers';
+import { dayAlone, namesTheNumber, Recognizers, unsureOfReason, type Slots } from './recognizers';
 import { amountAnswer, amountInRequest } from './money';
 import { parseNoticeRequest } from './notice-settings';
 
@@ -165,6 +165,9 @@ const OVERRIDE_THRESHOLD = 0.7;
  * as a block request at 0.66.
  */
 const LABEL_OVERRIDE_THRESHOLD = 0.9;
+
+/** The least weight of the question reading for a question-marked sentence at the name step to be no name. */
+const QUESTION_AT_LABEL = 0.25;
 
 /** Intents that make sense at any step: commands, questions and new requests (the step is resumed afterwards). */
 const ANYWHERE: ReadonlySet<IntentName> = new Set([
@@ -490,6 +493,13 @@ const LATER =
   /^((eu )?(mando|envio|anexo|coloco) )?(depois|mais tarde|outra hora|outro dia)( (eu )?(mando|envio|anexo|coloco))?$/;
 
 /**
+ * Declining politely, as a whole short answer: "dispenso", "dispensa a foto", "nao obg", "nao, valeu". The network reads
+ * "nao obg" as thanks and "dispenso" as nothing it knows; at a step that can be skipped both skip it.
+ */
+const DECLINED =
+  /^((eu )?dispens[aoe]\w*( (a|o|essa|esse|isso|foto|anexo|arquivo|validade|data|obg|obrigad[oa]))*|(nao|n) (obg|obgd|obrigad[oa]|brigad[oa]|valeu|vlw))$/;
+
+/**
  * Leaving the task for later, said in so many words: "deixa pra depois", "deixa isso pra outra hora", "outro dia eu
  * faco". Not a cancel: the flow is paused with what was typed, as after "tchau".
  */
@@ -679,6 +689,14 @@ export class IntentClassifier {
     // A request about the citizen's cards where a document's name is asked ("mostra meu saldo") is that request, served
     // with the flow paused; document words ("carteira do clube") stay a name.
     const request = best.score >= LABEL_OVERRIDE_THRESHOLD && CARD_REQUESTS.has(best.intent) && words(simple) >= 2;
+    // A sentence asked as a question is no name, whatever the network makes of it: "é seguro guardar meus documentos
+    // aqui?" reads best as the save it is about (0.56), "é seguro deixar ...?" as a cancel (0.49). No name ends with a
+    // question mark; one inside a sentence counts with the question reading in the running. It is put to the FAQ,
+    // which answers it or says it has no sure answer, and the name is asked again.
+    const faqWeight = ranked.find((r) => r.intent === 'faq')?.score ?? 0;
+    const askedAtLabel =
+      words(simple) >= 3 && (text.trim().endsWith('?') || (text.includes('?') && faqWeight >= QUESTION_AT_LABEL));
+    if (at === 'save.label' && !command && !digression && !request && askedAtLabel) return decided('faq');
     if (at === 'save.label' && !command && !digression && !request) {
       // "sim", "não", "ok" where a name is asked answer nothing asked: never a document's name.
       const yes = words(simple) <= 3 ? this.recognizers.yesNo(text) : null;
@@ -690,7 +708,7 @@ export class IntentClassifier {
     // Declining a value the step lets the citizen skip ("nao quero anexar", "nao vence") is a skip.
     if (intent === 'no' && SKIPPABLE_STEPS.has(at)) intent = 'skip';
     // Not knowing the answer to an optional step is skipping it: "sei la", "nem sei", "nao lembro agora".
-    if (SKIPPABLE_STEPS.has(at) && (DONT_KNOW.test(simple) || LATER.test(simple)))
+    if (SKIPPABLE_STEPS.has(at) && (DONT_KNOW.test(simple) || LATER.test(simple) || DECLINED.test(simple)))
       ({ intent, score } = { intent: 'skip', score: 1 });
     // A reaction ("kkk", "ta bom", "serio") is a word or three: a longer message is more than that.
     if (intent === 'out_of_context' && words(simple) > 3) {
@@ -832,20 +850,35 @@ export class IntentClassifier {
         return found ? { documentType: found.type, ...(found.label ? { documentLabel: found.label } : {}) } : null;
       }
       case 'save.state': {
-        // A state by name or code; else the city the RG was issued in ("tirei em niteroi").
+        // A state by name or code; else the city the RG was issued in ("tirei em niteroi"). A date there is the validity
+        // typed a step early ("validade 12/03/2032"): the flow keeps it for its own step.
         const state = r.state(text) ?? r.cityState(text);
-        return state ? { state } : null;
+        if (state) return { state };
+        const date = r.date(text);
+        return date ? { date } : null;
       }
       case 'save.number': {
+        // The validity may come with the number ("12345678900 vence 10/2031") or instead of it ("vence 22/08/2030"): the
+        // flow keeps it for its own step. Only a date worded as the validity: a number is never read as one.
         const documentNumber = r.documentNumber(text);
-        if (!documentNumber) return null;
-        return /\bcpf\b/.test(normalizeText(text)) ? { documentType: 'cpf', documentNumber } : { documentNumber };
+        const date = r.expiryDate(text);
+        const withDate = date ? { date } : {};
+        if (!documentNumber) return date ? withDate : null;
+        return /\bcpf\b/.test(normalizeText(text))
+          ? { documentType: 'cpf', documentNumber, ...withDate }
+          : { documentNumber, ...withDate };
       }
       case 'save.expiry': {
         const date = r.date(text);
-        // A day alone ("dia 18") answers the step when the month was given before; the flow keeps the month.
-        return date ? { date } : dayAlone(text) !== null ? {} : null;
+        if (date) return { date };
+        // A day alone ("dia 18") answers the step when the month was given before; the flow keeps the month. A year alone
+        // ("validade 2031") is a date too short, not a skip of the step: the flow asks for the whole date.
+        if (dayAlone(text) !== null || /^\D*\b(19|20)\d{2}\b\D*$/.test(text)) return {};
+        return this.numberCorrection(text);
       }
+      case 'save.attachment':
+      case 'save.confirm':
+        return this.numberCorrection(text);
       case 'recharge.amount':
       case 'notices.amount': {
         const amountCents = amountAnswer(text, (words) => r.number(words), at === 'notices.amount');
@@ -856,12 +889,19 @@ export class IntentClassifier {
       case 'recharge.confirm':
       case 'save.label':
       case 'save.labelConfirm':
-      case 'save.attachment':
-      case 'save.confirm':
       case 'faq.suggestions':
       case 'resume.offer':
         return null;
     }
+  }
+
+  /**
+   * A corrected document number typed after the number step ("nao pera o numero ta errado é 27689670451" where the
+   * validity is asked): only in words about the number, so a stray figure never replaces it. The flow checks it.
+   */
+  private numberCorrection(text: string): Slots | null {
+    const documentNumber = namesTheNumber(text) ? this.recognizers.documentNumber(text) : null;
+    return documentNumber ? { documentNumber } : null;
   }
 
   /** The values a request carries ("perdi meu cartão final 4868": the card and the reason). */

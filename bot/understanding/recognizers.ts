@@ -160,6 +160,37 @@ export function saysNotAtHand(text: string): boolean {
   return !/\d/.test(simple) && NOT_AT_HAND.test(simple);
 }
 
+// ------------------------------------------------------------------------------------------------------ corrections
+
+/** A field of a document being saved that the citizen says is wrong ("nao, o numero ta errado"). */
+export type DocumentField = 'number' | 'expiry' | 'state' | 'label' | 'file';
+
+const FIELD_WORDS: ReadonlyArray<[DocumentField, RegExp]> = [
+  ['number', /\b(numero|numeracao|digitos?)\b/],
+  ['expiry', /\b(data|datas|validade|vencimento|vence|venc)\b/],
+  ['state', /\b(estado|uf)\b/],
+  ['label', /\bnome\b/],
+  ['file', FILE_WORDS],
+];
+
+/**
+ * The one field of a document the text names ("nao, o numero ta errado", "a data ta errada"), or null when it names
+ * none or several: a "no" at a summary that says what is wrong asks for that field again instead of dropping the rest.
+ */
+export function correctedField(text: string): DocumentField | null {
+  const simple = normalizeText(text);
+  const named = FIELD_WORDS.filter(([, words]) => words.test(simple)).map(([field]) => field);
+  return named.length === 1 ? named[0] : null;
+}
+
+/**
+ * Whether the text is about the document's number ("o numero certo é ...", "digitei errado, é ..."): where another value
+ * is asked, a number it carries then replaces the one given before.
+ */
+export function namesTheNumber(text: string): boolean {
+  return /\b(numero|errad[oa]|errei|corrig\w*|digitei|na verdade|o certo)\b/.test(normalizeText(text));
+}
+
 // ---------------------------------------------------------------------------------------------------------- states
 
 const STATE_NAMES: ReadonlyArray<[string, string]> = [
