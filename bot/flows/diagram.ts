@@ -154,6 +154,7 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   correctsState: 'the no says the state is wrong',
   correctsLabel: 'the no says the name is wrong',
   correctsFile: 'the no says the file is wrong',
+  cameAt: (params) => `the file came early, at the ${(params?.step as string | undefined) ?? 'same'} step`,
 };
 
 /** A guard in words: its label (`and(...)` joins its parts'); throws for a guard without one, naming it. */

@@ -47,9 +47,19 @@ interface SaveDocumentContext {
   fileDescription: string | null;
   /** A field said to be wrong at the summary is being asked again: once answered, the summary comes back. */
   correcting: boolean;
+  /** The step a file sent early came at ("ta ai a foto" where the number is asked): asked again once it is staged. */
+  returnTo: EarlyFileStep | null;
   failures: number;
   /** Set when the flow ended after repeated failures to receive the file (the service's, not the citizen's). */
   gaveUp: boolean;
+}
+
+/** The steps before the file's own where a file may come early. */
+type EarlyFileStep = 'issuerState' | 'label' | 'number' | 'expiresAt';
+
+/** A file sent before its step: staged at once, and the step it came at asked again. */
+function earlyFile(step: EarlyFileStep) {
+  return { guard: 'hasAttachment', target: 'stagingEarly', actions: { type: 'rememberStep', params: { step } } } as const;
 }
 
 const TYPE_CHOICES: Array<Choice & { value: DocumentTypeCode }> = DOCUMENT_TYPES.map((type) => ({
@@ -281,6 +291,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         },
       })),
       startCorrecting: assign({ correcting: true, failures: 0 }),
+      rememberStep: assign({ returnTo: (_, params: { step: EarlyFileStep }) => params.step }),
       stopCorrecting: assign({ correcting: false }),
       setExpiresAt: assign({ expiresAt: ({ event }) => heard(event)?.date ?? null, expiryMonth: null, failures: 0 }),
       setExpiryMonth: assign({ expiryMonth: ({ event }) => monthOnly(event), failures: 0 }),
@@ -348,6 +359,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       tooManyFailures: ({ context }) => context.failures + 1 >= MAX_FAILURES,
       succeeded: (_, params: { ok: boolean }) => params.ok,
       hasStagedFile: ({ context }) => context.stagedFileId !== null,
+      cameAt: ({ context }, params: { step: EarlyFileStep }) => context.returnTo === params.step,
     },
     actors: {
       stageAttachment: fromPromise<
@@ -392,6 +404,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       stagedFileId: null,
       fileDescription: null,
       correcting: false,
+      returnTo: null,
       failures: 0,
       gaveUp: false,
     }),
@@ -440,6 +453,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
           ),
         },
         answers: [
+          earlyFile('issuerState'),
           { guard: 'skippedState', target: 'numberGiven', actions: 'clearIssuerState' },
           { guard: 'validState', target: 'numberGiven', actions: 'setIssuerState' },
           // The validity typed a step early is kept for its step; the state is asked again. Not a miss.
@@ -453,6 +467,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         ask: 'askLabel',
         expecting: { at: 'save.label' },
         answers: [
+          earlyFile('label'),
           { guard: 'answeredYesNo', actions: [{ type: 'sayText', params: { text: text.YES_NO_NOT_A_NAME } }, 'askLabel'] },
           { guard: 'notAName', actions: [{ type: 'sayText', params: { text: text.NOT_A_NAME } }, 'askLabel'] },
           { guard: and(['validLabel', 'readsAsSentence']), target: 'labelConfirm', actions: 'holdLabel' },
@@ -479,6 +494,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         ask: 'askNumber',
         expecting: { at: 'save.number' },
         answers: [
+          earlyFile('number'),
           { guard: 'validNumber', target: 'afterNumber', actions: ['setNumber', 'keepEarlyExpiry'] },
           { guard: 'givesEarlyExpiry', actions: ['keepEarlyExpiry', 'sayEarlyExpiryKept', 'askNumber'] },
         ],
@@ -498,12 +514,18 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       },
       afterExpiry: {
         // A field corrected from the summary goes back to it.
-        always: [{ guard: 'correcting', target: 'confirm', actions: 'stopCorrecting' }, { target: 'attachment' }],
+        // A file sent early is not asked for again.
+        always: [
+          { guard: 'correcting', target: 'confirm', actions: 'stopCorrecting' },
+          { guard: 'hasStagedFile', target: 'confirm' },
+          { target: 'attachment' },
+        ],
       },
       expiresAt: promptState({
         ask: 'askExpiresAt',
         expecting: { at: 'save.expiry', options: [{ intent: 'skip', label: text.SKIP.label }] },
         answers: [
+          earlyFile('expiresAt'),
           { guard: 'validDate', target: 'afterExpiry', actions: 'setExpiresAt' },
           { guard: 'dayOfKeptMonth', target: 'afterExpiry', actions: 'setExpiryDay' },
           // "nao pera o numero ta errado é ...": the number is replaced and the date asked again.
@@ -637,6 +659,50 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
           ],
           onError: { target: 'done', actions: { type: 'sayText', params: { text: say.SERVICE_ERROR } } },
         },
+      },
+      stagingEarly: {
+        tags: ['busy'],
+        invoke: {
+          id: 'stageEarlyAttachment',
+          src: 'stageAttachment',
+          input: ({ context, event }) => ({
+            conversation: context.conversation,
+            attachment: event.type === 'INPUT' ? event.input.attachments[0] : unavailableFile(),
+          }),
+          onDone: [
+            {
+              guard: { type: 'succeeded', params: ({ event }) => ({ ok: event.output.ok }) },
+              target: 'backToStep',
+              actions: [
+                {
+                  type: 'setStagedFile',
+                  params: ({ event }) =>
+                    event.output.ok
+                      ? { stagedId: event.output.stagedId, description: event.output.description }
+                      : { stagedId: '', description: '' },
+                },
+                {
+                  type: 'sayText',
+                  params: ({ event }) => ({ text: text.fileKept(event.output.ok ? event.output.description : '') }),
+                },
+              ],
+            },
+            {
+              target: 'backToStep',
+              actions: { type: 'sayText', params: ({ event }) => ({ text: event.output.ok ? '' : event.output.message }) },
+            },
+          ],
+          onError: { target: 'backToStep', actions: { type: 'sayText', params: { text: say.SERVICE_ERROR } } },
+        },
+      },
+      backToStep: {
+        // The step the file came at, asked again (its entry asks).
+        always: [
+          { guard: { type: 'cameAt', params: { step: 'issuerState' } }, target: 'issuerState' },
+          { guard: { type: 'cameAt', params: { step: 'label' } }, target: 'label' },
+          { guard: { type: 'cameAt', params: { step: 'expiresAt' } }, target: 'expiresAt' },
+          { target: 'number' },
+        ],
       },
       gaveUp: { type: 'final', entry: 'markGaveUp' },
       done: { type: 'final' },

@@ -155,3 +155,8 @@ export function numberReplaced(maskedNumber: string): string {
 
 /** "nao, o numero ta errado" at the summary: nothing saved yet, that field is asked again. */
 export const CORRECTING = 'Tudo bem, ainda não salvei nada. Vamos corrigir:';
+
+/** A file sent before its step ("ta ai a foto" where the number is asked): kept for the document, the step asked again. */
+export function fileKept(description: string): string {
+  return `Recebi o arquivo (${description}) e vou anexá-lo ao documento.`;
+}

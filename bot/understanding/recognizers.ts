@@ -122,7 +122,8 @@ const DOCUMENT_TYPE_PATTERNS: ReadonlyArray<[DocumentTypeCode, RegExp]> = [
   ['cns', /\b(sus|cns|cartao nacional de saude)\b/],
   ['cnh', /\b(cnh|habilita\w*|carteira de motorista|carta de motorista|carteira de habilitacao)\b/],
   ['titulo_eleitor', /\b(titulo|eleitor\w*)\b/],
-  ['certidao_nascimento', /\b(certidao|certidao de nascimento)\b/],
+  // "cert de nascimento", "certidão de nasc": the shortenings people type.
+  ['certidao_nascimento', /\b(certidao|cert de nasc\w*|registro de nascimento)\b/],
   ['passaporte', /\b(passaporte)\b/],
   ['rg', /\b(rg|identidade|cin|carteira de identidade|registro geral)\b/],
   ['cpf', /\b(cpf)\b/],

@@ -1,7 +1,7 @@
 import { RequestContext } from '@mikro-orm/core';
 import { findDocumentType } from '../../src/documents/document-types';
 import { BotHarness } from '../support/bot-harness';
-import { registerCitizen } from '../support/factories';
+import { registerCitizen, sampleFiles } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { play } from '../support/transcript';
 
@@ -160,5 +160,23 @@ describe('the photo step', () => {
       ['sim', [/Documento salvo/]],
     ]);
     expect(await savedDocuments(citizenId)).toMatchObject([{ type: 'cpf', number: '12506582762' }]);
+  });
+});
+
+describe('a file sent early', () => {
+  it('at the number step, whatever its caption, is kept for the document, the number asked again and the file step not asked', async () => {
+    const { citizenId, bot } = await linkedBot();
+    await play(bot, [['quero salvar meu titulo de eleitor', [/Qual é o número do documento \(Título de eleitor\)\?/]]]);
+    const png = sampleFiles.png(2048).toString('base64');
+    const replies = await bot.say('olha a foto aqui', [
+      { contentType: 'image/png', contentUrl: `data:image/png;base64,${png}`, name: 'titulo.png' },
+    ]);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toMatch(/Recebi o arquivo \(imagem PNG de \d+ KiB\)[\s\S]*Qual é o número do documento/);
+    await play(bot, [
+      ['3214 5876 0310', [SUMMARY, /Arquivo:\S* imagem PNG/]],
+      ['sim', [/Documento salvo/]],
+    ]);
+    expect(await savedDocuments(citizenId)).toMatchObject([{ type: 'titulo_eleitor', number: '321458760310' }]);
   });
 });
