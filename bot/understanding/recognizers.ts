@@ -63,7 +63,7 @@ const INFORMAL_NO =
   /^(n+|nn+|nem|naum|nops|nope|negativo|deixa pra la|deixa|esquece|ta errado|esta errado|errado|nem pensar|de jeito nenhum)$|\b(nao|naum|nem|errado|deixa pra la)\b/;
 /** The action asked about, alone or with a filler word: answers "Posso salvar?" or "Confirma o bloqueio?". */
 const ACTION_YES =
-  /^(pode )?(salva|salvar|salve|guarda|guardar|bloqueia|bloquear|bloqueie|confirma|confirmar)( (ai|sim|logo|agora|por favor|pfv|entao|isso))*$/;
+  /^(pode )?(salva|salvar|salve|guarda|guardar|bloqueia|bloquear|bloqueie|confirma|confirmar)( (ai|ae|sim|logo|agora|por favor|pfv|entao|isso|mesmo|msm|la))*$/;
 /**
  * Letters stretched for emphasis brought back, word by word: "issoo" -> "isso", "simmm" -> "sim", "naaao" -> "nao".
  * Three or more of a letter become one; a doubled last letter becomes one ("isso", "ss" in the middle, is kept).
@@ -347,7 +347,11 @@ export class Recognizers {
     const value = (first?.resolution as { value?: unknown } | undefined)?.value;
     if (typeof value === 'boolean' && ANSWER_OPENING.test(simple.slice(0, first.start))) return value;
     // "sim salva", "isso pode bloquear", "perfeito salva": a leading yes word followed by the action asked about.
-    if (/^(sim|isso|pode|beleza|ok|claro|confirmo|ta ok|perfeito|certo|exato|show|bora|fechou|tudo certo)\b/.test(simple))
+    if (
+      /^(sim|isso|pode|beleza|ok|claro|confirmo|ta ok|perfeito|certo|exato|show|bora|fechou|(ta |esta )?tudo certo|ta certo|ta certinho|otimo)\b/.test(
+        simple,
+      )
+    )
       return true;
     // The action alone ("salvar", "bloqueia ai"): never with more words, which could name another card or document.
     if (ACTION_YES.test(simple)) return true;

@@ -24,6 +24,8 @@ describe('yes / no', () => {
     'issoo',
     'simmm',
     'perfeito salva',
+    'ta tudo certo salva',
+    'salva ae',
     'salvar',
     'bloqueia ai',
   ])('"%s" is yes', (text) => expect(recognizers.yesNo(text)).toBe(true));
