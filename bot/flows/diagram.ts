@@ -146,6 +146,7 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   hasExpiry: 'the type has an expiry date',
   hasStagedFile: 'a file is staged',
   givesEarlyExpiry: 'the answer is the validity, typed a step early',
+  givesEarlyNumber: 'the answer is the number, typed a step early',
   givesCorrectedNumber: 'the answer corrects the number, valid for the type',
   correcting: 'a field said to be wrong at the summary is asked again',
   keptNumberValid: 'the number kept is still valid',

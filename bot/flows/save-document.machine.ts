@@ -290,6 +290,10 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
           text: text.numberReplaced(context.type && context.number ? maskDocumentNumber(context.type, context.number) : ''),
         },
       })),
+      // Checked once the state is known, as a number of the first message is.
+      keepEarlyNumber: assign({
+        offeredNumber: ({ context, event }) => heard(event)?.slots.documentNumber ?? context.offeredNumber,
+      }),
       startCorrecting: assign({ correcting: true, failures: 0 }),
       rememberStep: assign({ returnTo: (_, params: { step: EarlyFileStep }) => params.step }),
       stopCorrecting: assign({ correcting: false }),
@@ -336,6 +340,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       validDate: ({ event }) => (heard(event)?.date ?? null) !== null,
       givesEarlyExpiry: ({ context, event }) => earlyExpiry(context, event) !== null,
       givesCorrectedNumber: ({ context, event }) => correctedNumber(context, event) !== null,
+      givesEarlyNumber: ({ event }) => (heard(event)?.slots.documentNumber ?? null) !== null,
       correcting: ({ context }) => context.correcting,
       keptNumberValid: ({ context }) =>
         context.type !== null && context.number !== null && checkNumber(context, context.number).ok,
@@ -455,9 +460,13 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         answers: [
           earlyFile('issuerState'),
           { guard: 'skippedState', target: 'numberGiven', actions: 'clearIssuerState' },
-          { guard: 'validState', target: 'numberGiven', actions: 'setIssuerState' },
-          // The validity typed a step early is kept for its step; the state is asked again. Not a miss.
+          { guard: 'validState', target: 'numberGiven', actions: ['setIssuerState', 'keepEarlyNumber'] },
+          // The validity or the number typed a step early is kept for its step; the state is asked again. Not a miss.
           { guard: 'givesEarlyExpiry', actions: ['keepEarlyExpiry', 'sayEarlyExpiryKept', 'askIssuerState'] },
+          {
+            guard: 'givesEarlyNumber',
+            actions: ['keepEarlyNumber', { type: 'sayText', params: { text: text.NUMBER_KEPT } }, 'askIssuerState'],
+          },
         ],
         invalid: 'sayIssuerStateProblem',
         help: { type: 'sayText', params: { text: text.HELP.issuerState } },

@@ -160,3 +160,6 @@ export const CORRECTING = 'Tudo bem, ainda não salvei nada. Vamos corrigir:';
 export function fileKept(description: string): string {
   return `Recebi o arquivo (${description}) e vou anexá-lo ao documento.`;
 }
+
+/** The RG's number typed where its state is asked: kept, and checked once the state is known. */
+export const NUMBER_KEPT = 'Anotei o número; eu confiro os dígitos assim que souber o estado.';

@@ -852,10 +852,16 @@ export class IntentClassifier {
       case 'save.state': {
         // A state by name or code; else the city the RG was issued in ("tirei em niteroi"). A date there is the validity
         // typed a step early ("validade 12/03/2032"): the flow keeps it for its own step.
+        // The RG's number may come with the state or instead of it ("27.020.330-8 sp"): the flow keeps it too.
         const state = r.state(text) ?? r.cityState(text);
-        if (state) return { state };
+        const documentNumber = r.documentNumber(text);
         const date = r.date(text);
-        return date ? { date } : null;
+        const values: Slots = {
+          ...(state ? { state } : {}),
+          ...(documentNumber ? { documentNumber } : {}),
+          ...(date && !state ? { date } : {}),
+        };
+        return Object.keys(values).length > 0 ? values : null;
       }
       case 'save.number': {
         // The validity may come with the number ("12345678900 vence 10/2031") or instead of it ("vence 22/08/2030"): the

@@ -120,7 +120,7 @@ export function unsureOfReason(text: string): boolean {
 const DOCUMENT_TYPE_PATTERNS: ReadonlyArray<[DocumentTypeCode, RegExp]> = [
   ['comprovante_vacinacao', /\b(vacina\w*|vacinacao|covid)\b/],
   ['cns', /\b(sus|cns|cartao nacional de saude)\b/],
-  ['cnh', /\b(cnh|habilita\w*|carteira de motorista|carta de motorista|carteira de habilitacao)\b/],
+  ['cnh', /\b(cnh|habilita\w*|carteira de motorista|carta de motorista|carteira de habilitacao|de motorista)\b/],
   ['titulo_eleitor', /\b(titulo|eleitor\w*)\b/],
   // "cert de nascimento", "certidão de nasc": the shortenings people type.
   ['certidao_nascimento', /\b(certidao|cert de nasc\w*|registro de nascimento)\b/],

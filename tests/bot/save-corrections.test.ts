@@ -58,6 +58,24 @@ describe('the validity typed a step early', () => {
     expect(String(saved[0].expiresAt)).toContain('2033-09-05');
   });
 
+  it('the RG number typed where the state is asked is kept and checked once the state is given; with the state, both are taken', async () => {
+    const { citizenId, bot } = await linkedBot();
+    await play(bot, [
+      ['salvar rg', [ASKS_STATE]],
+      ['o numero é 27.020.330-8', [/Anotei o número/, ASKS_STATE]],
+      ['de sao paulo', [/Qual é a data de validade\?/]],
+      ['nao tem', [ASKS_ATTACHMENT]],
+      ['pular', [SUMMARY, /Estado emissor:\S* SP/]],
+      ['sim', [/Documento salvo/]],
+    ]);
+    expect(await savedDocuments(citizenId)).toMatchObject([{ type: 'rg', number: '270203308', issuerState: 'SP' }]);
+    const second = await linkedBot();
+    await play(second.bot, [
+      ['quero guardar minha identidade', [ASKS_STATE]],
+      ['27.020.330-8 sp', [/Qual é a data de validade\?/]],
+    ]);
+  });
+
   it('a month typed at the number step is kept and only its day asked once the number is given', async () => {
     const { citizenId, bot } = await linkedBot();
     await play(bot, [
