@@ -149,6 +149,7 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   givesEarlyNumber: 'the answer is the number, typed a step early',
   givesCorrectedNumber: 'the answer corrects the number, valid for the type',
   correcting: 'a field said to be wrong at the summary is asked again',
+  hasNumber: 'a number was given',
   keptNumberValid: 'the number kept is still valid',
   correctsNumber: 'the no says the number is wrong',
   correctsExpiry: 'the no says the date is wrong',

@@ -294,6 +294,10 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       keepEarlyNumber: assign({
         offeredNumber: ({ context, event }) => heard(event)?.slots.documentNumber ?? context.offeredNumber,
       }),
+      sayKeptNumberProblem: sendParent(({ context }): SayEvent => {
+        const result = checkNumber(context, context.number ?? '');
+        return { type: 'SAY', message: { text: result.ok ? '' : result.message } };
+      }),
       startCorrecting: assign({ correcting: true, failures: 0 }),
       rememberStep: assign({ returnTo: (_, params: { step: EarlyFileStep }) => params.step }),
       stopCorrecting: assign({ correcting: false }),
@@ -342,6 +346,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       givesCorrectedNumber: ({ context, event }) => correctedNumber(context, event) !== null,
       givesEarlyNumber: ({ event }) => (heard(event)?.slots.documentNumber ?? null) !== null,
       correcting: ({ context }) => context.correcting,
+      hasNumber: ({ context }) => context.number !== null,
       keptNumberValid: ({ context }) =>
         context.type !== null && context.number !== null && checkNumber(context, context.number).ok,
       correctsNumber: ({ event }) => heard(event)?.corrects === 'number',
@@ -442,6 +447,8 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         always: [
           // A state or a name corrected from the summary: back to it when the number kept still holds.
           { guard: and(['correcting', 'keptNumberValid']), target: 'confirm', actions: 'stopCorrecting' },
+          // A state corrected from the summary whose rule the number kept does not pass: why, and the number asked.
+          { guard: and(['correcting', 'hasNumber']), target: 'number', actions: 'sayKeptNumberProblem' },
           { guard: 'offeredNumberValid', target: 'afterNumber', actions: 'takeOfferedNumber' },
           { guard: 'offeredNumber', target: 'number', actions: ['sayOfferedNumberProblem', 'dropOfferedNumber'] },
           { target: 'number' },

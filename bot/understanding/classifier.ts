@@ -492,6 +492,10 @@ const DONT_KNOW =
 const LATER =
   /^((eu )?(mando|envio|anexo|coloco) )?(depois|mais tarde|outra hora|outro dia)( (eu )?(mando|envio|anexo|coloco))?$/;
 
+/** Asking how to answer the step: "qual numero eu coloco?", "que nome eu ponho", "onde acho a data?". */
+const ASKS_HOW_TO_ANSWER =
+  /^(e )?(qual|que|quais|onde|como)( (e|o|a|os|as))? ?(\w+ )?(eu )?(coloco|ponho|boto|escrevo|digito|preencho|acho|encontro|vejo|respondo)( (aqui|ai|isso|nele|nela))?$/;
+
 /**
  * Declining politely, as a whole short answer: "dispenso", "dispensa a foto", "nao obg", "nao, valeu". The network reads
  * "nao obg" as thanks and "dispenso" as nothing it knows; at a step that can be skipped both skip it.
@@ -653,6 +657,10 @@ export class IntentClassifier {
 
     // "deixa pra depois" leaves the task with its data kept (at the file step it only leaves the file for later).
     if (at !== 'menu' && LEAVE_FOR_LATER.test(simple)) return decided(at === 'save.attachment' ? 'skip' : 'goodbye');
+    // "qual numero eu coloco?", "onde acho a validade?": how to answer the step being asked, which its help explains. The
+    // FAQ would read "numero" as the number of documents allowed.
+    if (at !== 'menu' && at !== 'faq.suggestions' && !/\d/.test(simple) && ASKS_HOW_TO_ANSWER.test(simple))
+      return decided('help');
     const sure = best.score >= OVERRIDE_THRESHOLD;
     // A command wins over free text; a question or a new request too, but only when it reads as one ("quanto custa a
     // passagem?" typed at the name step is not a name). Only an explicit cancel or back stops a recognised value from
@@ -716,8 +724,9 @@ export class IntentClassifier {
       if (alternative) ({ intent, score } = alternative);
     }
     if (ANSWERS.has(intent)) {
+      // "tem que mandar foto?" asks whether the step may be skipped; it does not skip it.
       const fits =
-        (intent === 'skip' && SKIPPABLE_STEPS.has(at)) ||
+        (intent === 'skip' && SKIPPABLE_STEPS.has(at) && !(asked && words(simple) >= 3)) ||
         (intent !== 'skip' && YES_NO_STEPS.has(at) && !(intent === 'yes' && asked));
       // A sentence is more than an answer: "coloquei 20 reais e nao caiu" is a question, not a stray "não".
       const alternative = ranked.find((r) => !ANSWERS.has(r.intent) && r.intent !== 'out_of_context');

@@ -181,6 +181,26 @@ describe('the photo step', () => {
   });
 });
 
+describe('questions about the step itself', () => {
+  it('"qual numero eu coloco?" gets the step\'s help, "tem que mandar foto?" is no skip, and a state corrected from the summary says why the number no longer holds', async () => {
+    const { citizenId, bot } = await linkedBot();
+    await play(bot, [
+      ['salvar rg', [ASKS_STATE]],
+      ['rj', [/Qual é o número do documento \(RG\)\?/]],
+      ['qual numero eu coloco?', [/Digite o número como aparece no documento/, /Qual é o número do documento \(RG\)\?/]],
+      ['12.345.678-9', [ASKS_EXPIRY]],
+      ['nao tem', [ASKS_ATTACHMENT]],
+      ['tem que mandar foto?', [/Voltando ao que estávamos fazendo/, ASKS_ATTACHMENT]],
+      ['sem foto', [SUMMARY, /Estado emissor:\S* RJ/]],
+      ['nao, o estado ta errado', [/ainda não salvei nada/, ASKS_STATE]],
+      ['sp', [/Número de RG de SP inválido/, /Qual é o número do documento \(RG\)\?/]],
+      ['27.020.330-8', [SUMMARY, /Estado emissor:\S* SP/]],
+      ['sim', [/Documento salvo/]],
+    ]);
+    expect(await savedDocuments(citizenId)).toMatchObject([{ type: 'rg', number: '270203308', issuerState: 'SP' }]);
+  });
+});
+
 describe('a file sent early', () => {
   it('at the number step, whatever its caption, is kept for the document, the number asked again and the file step not asked', async () => {
     const { citizenId, bot } = await linkedBot();
