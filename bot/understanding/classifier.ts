@@ -774,7 +774,7 @@ export class IntentClassifier {
       at === 'menu' &&
       intent !== 'save_document' &&
       !looksLikeQuestion(text) &&
-      /^(quero )?(salvar|guardar)\b/.test(simple) &&
+      /^(quero |queria )?(salvar|guardar|salva|guarda)\b/.test(simple) &&
       this.recognizers.documentType(text)
     ) {
       return decided('save_document', this.slotsFor(text, 'save_document'));

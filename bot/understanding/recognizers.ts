@@ -125,7 +125,8 @@ const DOCUMENT_TYPE_PATTERNS: ReadonlyArray<[DocumentTypeCode, RegExp]> = [
   // "cert de nascimento", "certidão de nasc": the shortenings people type.
   ['certidao_nascimento', /\b(certidao|cert de nasc\w*|registro de nascimento)\b/],
   ['passaporte', /\b(passaporte)\b/],
-  ['rg', /\b(rg|identidade|cin|carteira de identidade|registro geral)\b/],
+  // "identidadi", "indentidade": the slips people make in the word.
+  ['rg', /\b(rg|identidad\w*|indentidad\w*|cin|carteira de identidade|registro geral)\b/],
   ['cpf', /\b(cpf)\b/],
 ];
 /** Named documents with no type of their own: type "outro", the name kept as typed. */

@@ -175,6 +175,8 @@ describe('document numbers and types', () => {
     ['titulo de eleitor', 'titulo_eleitor'],
     ['comprovante de vacina', 'comprovante_vacinacao'],
     ['guardar a cert de nascimento do meu filho', 'certidao_nascimento'],
+    ['salva minha identidadi', 'rg'],
+    ['o de motorista', 'cnh'],
   ])('"%s" is type %s', (text, type) => expect(recognizers.documentType(text)).toEqual({ type }));
   it.each([
     ['nao, o numero ta errado', 'number'],
