@@ -137,6 +137,7 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   monthOnly: 'the answer is a month without its day',
   skippedOptionalExpiry: 'the citizen skipped an optional expiry date',
   saysNoFile: 'the citizen says there is no photo or file now',
+  saysFileSent: 'the citizen says the file was sent, and none came',
   typeKnown: 'the request said the type',
   noLabelYet: 'no name was given yet',
   hasAttachment: 'the message has a file',

@@ -325,6 +325,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       skipped: ({ event }) => skips(event) || heard(event)?.noFile === true,
       // "nao tenho foto agora", "depois mando a foto": about the file, not the step being asked.
       saysNoFile: ({ event }) => heard(event)?.noFile === true,
+      saysFileSent: ({ event }) => heard(event)?.fileSent === true,
       skippedState: ({ event }) => skips(event, text.STATE_CHOICES),
       // A question or a request typed at the name step is not a name: it is never stored as one.
       notAName: ({ event }) => {
@@ -561,6 +562,8 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         expecting: { at: 'save.attachment', options: [{ intent: 'skip', label: text.SKIP.label }] },
         answers: [
           { guard: 'hasAttachment', target: 'staging' },
+          // "mandei a foto" with no file: it did not arrive, which skips nothing. Not a miss.
+          { guard: 'saysFileSent', actions: [{ type: 'sayText', params: { text: text.FILE_NOT_RECEIVED } }, 'askAttachment'] },
           { guard: 'skipped', target: 'confirm', actions: 'clearFile' },
           { guard: 'givesCorrectedNumber', actions: ['replaceNumber', 'sayNumberReplaced', 'askAttachment'] },
         ],

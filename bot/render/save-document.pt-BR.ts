@@ -163,3 +163,7 @@ export function fileKept(description: string): string {
 
 /** The RG's number typed where its state is asked: kept, and checked once the state is known. */
 export const NUMBER_KEPT = 'Anotei o número; eu confiro os dígitos assim que souber o estado.';
+
+/** "mandei a foto" with no file attached: nothing arrived. */
+export const FILE_NOT_RECEIVED =
+  'Não recebi nenhum arquivo nesta mensagem. Envie a foto ou o PDF como anexo (até 5 MiB), ou toque em Pular.';

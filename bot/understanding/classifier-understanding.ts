@@ -16,7 +16,7 @@ import type { Command, Understanding, Utterance } from './index';
 import { utteranceOf } from './rules';
 import { parseNoticeRequest } from './notice-settings';
 import { normalizeText } from '../../src/faq/text';
-import { correctedField, saysNoFile, saysNotAtHand } from './recognizers';
+import { correctedField, saysFileSent, saysNoFile, saysNotAtHand } from './recognizers';
 
 /** The least probability a part of a message needs to count as a request of its own. */
 const SURE_PART = 0.6;
@@ -221,6 +221,7 @@ export class ClassifierUnderstanding implements Understanding {
       skip: act === 'skip',
       ...(saysNoFile(text) ? { noFile: true } : {}),
       ...(saysNotAtHand(text) ? { notAtHand: true } : {}),
+      ...(saysFileSent(text) ? { fileSent: true } : {}),
       ...(corrects ? { corrects } : {}),
       act,
       confident,

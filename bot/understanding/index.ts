@@ -80,6 +80,8 @@ export interface Utterance {
    * step that skips it; elsewhere it answers nothing asked there. Absent: no.
    */
   noFile?: boolean;
+  /** The message says the photo or file was sent ("mandei a foto"): where none came with it, it did not arrive. */
+  fileSent?: boolean;
   /** The message says the value asked is not known or not at hand ("nao tenho o numero agora", "nao lembro"). Absent: no. */
   notAtHand?: boolean;
   /**

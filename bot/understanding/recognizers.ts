@@ -152,6 +152,18 @@ export function saysNoFile(text: string): boolean {
   return FILE_WORDS.test(simple) && NOT_NOW.test(simple);
 }
 
+/** Saying the file was sent: "mandei a foto", "segue o pdf", "ta ai a foto". */
+const SENT = /\b(mandei|enviei|anexei|segue|seguem|ta ai|esta ai|vai ai|aqui esta|taí|tai)\b/;
+
+/**
+ * Whether the text says the photo or file was sent ("mandei a foto", "segue o pdf"): where none came with it, it did not
+ * arrive, which is no skip of the file.
+ */
+export function saysFileSent(text: string): boolean {
+  const simple = normalizeText(text);
+  return FILE_WORDS.test(simple) && SENT.test(simple) && !NOT_NOW.test(simple);
+}
+
 /** Saying a value is not known or not at hand: "nao tenho o numero agora", "nao lembro", "nao to com ele", "esqueci". */
 const NOT_AT_HAND =
   /\b(nao tenho|nao to com|nao estou com|nao ta comigo|nao esta comigo|nao sei|sei la|nao lembro|esqueci|nao acho|nao achei)\b/;

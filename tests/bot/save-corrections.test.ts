@@ -168,13 +168,15 @@ describe('the name of an "outro" document', () => {
 });
 
 describe('the photo step', () => {
-  it('"nao obg" skips it; a balance asked there is served with the save offered back', async () => {
+  it('"nao obg" skips it; "mandei a foto" with no file skips nothing; a balance asked there is served with the save offered back', async () => {
     const { citizenId, bot } = await linkedBot();
     await play(bot, [
       ['salvar cpf 125.065.827-62', [ASKS_ATTACHMENT]],
       ['quanto eu tenho no cartao?', [/Saldo do seu cartão/, /Quer continuar salvando seu CPF de onde parou\?/]],
       ['sim', [ASKS_ATTACHMENT]],
-      ['nao obg', [SUMMARY]],
+      // Said sent, but nothing came with it: no skip, the file asked again.
+      ['mandei a foto', [/Não recebi nenhum arquivo/, ASKS_ATTACHMENT]],
+      ['nao obg', [SUMMARY, /Arquivo:\S* nenhum/]],
       ['sim', [/Documento salvo/]],
     ]);
     expect(await savedDocuments(citizenId)).toMatchObject([{ type: 'cpf', number: '12506582762' }]);
