@@ -275,7 +275,11 @@ export class ConversationEngine {
       // A conversation reset for idleness restarts from nothing; any other takes the kept actor if it still matches.
       const kept = stored && snapshot !== undefined ? this.takeIdle(key, stored) : undefined;
       const outcome = await this.run(key, kept ?? snapshot, async (expecting, paused) => {
-        const utterance = await understand(expecting);
+        const understood = await understand(expecting);
+        // A file sent while a document is saved is that document's file, whatever its caption says ("ta ai a foto dele"
+        // reads as a remark): the save flow takes it, at whichever step it comes.
+        const utterance =
+          input.attachments.length > 0 && expecting.at.startsWith('save.') ? { ...understood, digression: null } : understood;
         // At the menu with a flow paused, a value for the paused step ("12/2030" at the date step) is offered to it.
         const forPaused = paused && utterance.intent === null && !utterance.command ? await understand(paused) : null;
         const answers = forPaused?.act === 'inform' && Object.keys(forPaused.slots).length > 0;

@@ -141,6 +141,7 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   monthOnly: 'the answer is a month without its day',
   skippedOptionalExpiry: 'the citizen skipped an optional expiry date',
   saysNoFile: 'the citizen says there is no photo or file now',
+  saysFileSent: 'the citizen says the file was sent, and none came',
   typeKnown: 'the request said the type',
   noLabelYet: 'no name was given yet',
   hasAttachment: 'the message has a file',
@@ -149,6 +150,18 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   needsLabel: 'the type needs a name',
   hasExpiry: 'the type has an expiry date',
   hasStagedFile: 'a file is staged',
+  givesEarlyExpiry: 'the answer is the validity, typed a step early',
+  givesEarlyNumber: 'the answer is the number, typed a step early',
+  givesCorrectedNumber: 'the answer corrects the number, valid for the type',
+  correcting: 'a field said to be wrong at the summary is asked again',
+  hasNumber: 'a number was given',
+  keptNumberValid: 'the number kept is still valid',
+  correctsNumber: 'the no says the number is wrong',
+  correctsExpiry: 'the no says the date is wrong',
+  correctsState: 'the no says the state is wrong',
+  correctsLabel: 'the no says the name is wrong',
+  correctsFile: 'the no says the file is wrong',
+  cameAt: (params) => `the file came early, at the ${(params?.step as string | undefined) ?? 'same'} step`,
 };
 
 /** A guard in words: its label (`and(...)` joins its parts'); throws for a guard without one, naming it. */

@@ -45,9 +45,21 @@ interface SaveDocumentContext {
   expiryMonth: string | null;
   stagedFileId: string | null;
   fileDescription: string | null;
+  /** A field said to be wrong at the summary is being asked again: once answered, the summary comes back. */
+  correcting: boolean;
+  /** The step a file sent early came at ("ta ai a foto" where the number is asked): asked again once it is staged. */
+  returnTo: EarlyFileStep | null;
   failures: number;
   /** Set when the flow ended after repeated failures to receive the file (the service's, not the citizen's). */
   gaveUp: boolean;
+}
+
+/** The steps before the file's own where a file may come early. */
+type EarlyFileStep = 'issuerState' | 'label' | 'number' | 'expiresAt';
+
+/** A file sent before its step: staged at once, and the step it came at asked again. */
+function earlyFile(step: EarlyFileStep) {
+  return { guard: 'hasAttachment', target: 'stagingEarly', actions: { type: 'rememberStep', params: { step } } } as const;
 }
 
 const TYPE_CHOICES: Array<Choice & { value: DocumentTypeCode }> = DOCUMENT_TYPES.map((type) => ({
@@ -116,6 +128,25 @@ function dayOfKeptMonth(context: SaveDocumentContext, event: FlowEvent): string 
   const utterance = heard(event);
   const day = utterance ? dayAlone(utterance.text) : null;
   return context.expiryMonth && day !== null ? dayOfMonth(context.expiryMonth, day) : null;
+}
+
+/**
+ * A document number typed where another value is asked, in words about the number ("nao pera o numero ta errado é
+ * 27689670451"), that passes the type's rule: it replaces the number given before. Not for "outro", whose number is
+ * free text that no sentence can be told apart from.
+ */
+function correctedNumber(context: SaveDocumentContext, event: FlowEvent): string | null {
+  const typed = heard(event)?.slots.documentNumber;
+  if (!typed || context.type === null || context.type === 'outro') return null;
+  const result = checkNumber(context, typed);
+  return result.ok ? result.number : null;
+}
+
+/** The validity typed a step early ("validade 12/03/2032" where the RG's state is asked), for a type that has one. */
+function earlyExpiry(context: SaveDocumentContext, event: FlowEvent): string | null {
+  const date = heard(event)?.slots.date ?? null;
+  const hasExpiry = (typeOf(context)?.expiresAt ?? 'none') !== 'none';
+  return hasExpiry && date !== null && (FULL_DATE.test(date) || MONTH.test(date)) ? date : null;
 }
 
 function typeOf(context: SaveDocumentContext) {
@@ -211,7 +242,15 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         type: 'SAY',
         message: { text: checkDocumentLabel(inputText(event)) ?? '' },
       })),
-      setType: assign({ type: ({ event }) => documentTypeOf(event), failures: 0 }),
+      // "carteira de trabalho" where the type is asked is "outro" with its name: the name is not asked again.
+      setType: assign({
+        type: ({ event }) => documentTypeOf(event),
+        label: ({ context, event }) => {
+          const label = heard(event)?.slots.documentLabel;
+          return documentTypeOf(event) === 'outro' && label && checkDocumentLabel(label) === null ? label : context.label;
+        },
+        failures: 0,
+      }),
       setIssuerState: assign({ issuerState: ({ event }) => issuerStateIn(event), failures: 0 }),
       clearIssuerState: assign({ issuerState: null, failures: 0 }),
       setLabel: assign({ label: ({ event }) => inputText(event).trim().replace(/\s+/g, ' '), failures: 0 }),
@@ -239,6 +278,29 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         },
         failures: 0,
       }),
+      keepEarlyExpiry: assign({ offeredExpiry: ({ context, event }) => earlyExpiry(context, event) ?? context.offeredExpiry }),
+      sayEarlyExpiryKept: sendParent(({ context, event }): SayEvent => ({
+        type: 'SAY',
+        message: { text: text.expiryKept(earlyExpiry(context, event) ?? '') },
+      })),
+      replaceNumber: assign({ number: ({ context, event }) => correctedNumber(context, event) ?? context.number, failures: 0 }),
+      sayNumberReplaced: sendParent(({ context }): SayEvent => ({
+        type: 'SAY',
+        message: {
+          text: text.numberReplaced(context.type && context.number ? maskDocumentNumber(context.type, context.number) : ''),
+        },
+      })),
+      // Checked once the state is known, as a number of the first message is.
+      keepEarlyNumber: assign({
+        offeredNumber: ({ context, event }) => heard(event)?.slots.documentNumber ?? context.offeredNumber,
+      }),
+      sayKeptNumberProblem: sendParent(({ context }): SayEvent => {
+        const result = checkNumber(context, context.number ?? '');
+        return { type: 'SAY', message: { text: result.ok ? '' : result.message } };
+      }),
+      startCorrecting: assign({ correcting: true, failures: 0 }),
+      rememberStep: assign({ returnTo: (_, params: { step: EarlyFileStep }) => params.step }),
+      stopCorrecting: assign({ correcting: false }),
       setExpiresAt: assign({ expiresAt: ({ event }) => heard(event)?.date ?? null, expiryMonth: null, failures: 0 }),
       setExpiryMonth: assign({ expiryMonth: ({ event }) => monthOnly(event), failures: 0 }),
       setExpiryDay: assign({
@@ -263,6 +325,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       skipped: ({ event }) => skips(event) || heard(event)?.noFile === true,
       // "nao tenho foto agora", "depois mando a foto": about the file, not the step being asked.
       saysNoFile: ({ event }) => heard(event)?.noFile === true,
+      saysFileSent: ({ event }) => heard(event)?.fileSent === true,
       skippedState: ({ event }) => skips(event, text.STATE_CHOICES),
       // A question or a request typed at the name step is not a name: it is never stored as one.
       notAName: ({ event }) => {
@@ -280,6 +343,18 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       offeredFullDate: ({ context }) => FULL_DATE.test(context.offeredExpiry ?? ''),
       offeredMonth: ({ context }) => MONTH.test(context.offeredExpiry ?? ''),
       validDate: ({ event }) => (heard(event)?.date ?? null) !== null,
+      givesEarlyExpiry: ({ context, event }) => earlyExpiry(context, event) !== null,
+      givesCorrectedNumber: ({ context, event }) => correctedNumber(context, event) !== null,
+      givesEarlyNumber: ({ event }) => (heard(event)?.slots.documentNumber ?? null) !== null,
+      correcting: ({ context }) => context.correcting,
+      hasNumber: ({ context }) => context.number !== null,
+      keptNumberValid: ({ context }) =>
+        context.type !== null && context.number !== null && checkNumber(context, context.number).ok,
+      correctsNumber: ({ event }) => heard(event)?.corrects === 'number',
+      correctsExpiry: ({ event }) => heard(event)?.corrects === 'expiry',
+      correctsState: ({ event }) => heard(event)?.corrects === 'state',
+      correctsLabel: ({ event }) => heard(event)?.corrects === 'label',
+      correctsFile: ({ event }) => heard(event)?.corrects === 'file',
       monthOnly: ({ event }) => monthOnly(event) !== null,
       dayOfKeptMonth: ({ context, event }) => dayOfKeptMonth(context, event) !== null,
       skippedOptionalExpiry: ({ context, event }) => typeOf(context)?.expiresAt === 'optional' && skips(event),
@@ -295,6 +370,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       tooManyFailures: ({ context }) => context.failures + 1 >= MAX_FAILURES,
       succeeded: (_, params: { ok: boolean }) => params.ok,
       hasStagedFile: ({ context }) => context.stagedFileId !== null,
+      cameAt: ({ context }, params: { step: EarlyFileStep }) => context.returnTo === params.step,
     },
     actors: {
       stageAttachment: fromPromise<
@@ -338,6 +414,8 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       expiryMonth: null,
       stagedFileId: null,
       fileDescription: null,
+      correcting: false,
+      returnTo: null,
       failures: 0,
       gaveUp: false,
     }),
@@ -368,6 +446,10 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         // A number typed in the first message is checked once the type (and the RG's state) is known: taken when it
         // holds, else refused saying why and asked again.
         always: [
+          // A state or a name corrected from the summary: back to it when the number kept still holds.
+          { guard: and(['correcting', 'keptNumberValid']), target: 'confirm', actions: 'stopCorrecting' },
+          // A state corrected from the summary whose rule the number kept does not pass: why, and the number asked.
+          { guard: and(['correcting', 'hasNumber']), target: 'number', actions: 'sayKeptNumberProblem' },
           { guard: 'offeredNumberValid', target: 'afterNumber', actions: 'takeOfferedNumber' },
           { guard: 'offeredNumber', target: 'number', actions: ['sayOfferedNumberProblem', 'dropOfferedNumber'] },
           { target: 'number' },
@@ -384,8 +466,15 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
           ),
         },
         answers: [
+          earlyFile('issuerState'),
           { guard: 'skippedState', target: 'numberGiven', actions: 'clearIssuerState' },
-          { guard: 'validState', target: 'numberGiven', actions: 'setIssuerState' },
+          { guard: 'validState', target: 'numberGiven', actions: ['setIssuerState', 'keepEarlyNumber'] },
+          // The validity or the number typed a step early is kept for its step; the state is asked again. Not a miss.
+          { guard: 'givesEarlyExpiry', actions: ['keepEarlyExpiry', 'sayEarlyExpiryKept', 'askIssuerState'] },
+          {
+            guard: 'givesEarlyNumber',
+            actions: ['keepEarlyNumber', { type: 'sayText', params: { text: text.NUMBER_KEPT } }, 'askIssuerState'],
+          },
         ],
         invalid: 'sayIssuerStateProblem',
         help: { type: 'sayText', params: { text: text.HELP.issuerState } },
@@ -395,6 +484,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         ask: 'askLabel',
         expecting: { at: 'save.label' },
         answers: [
+          earlyFile('label'),
           { guard: 'answeredYesNo', actions: [{ type: 'sayText', params: { text: text.YES_NO_NOT_A_NAME } }, 'askLabel'] },
           { guard: 'notAName', actions: [{ type: 'sayText', params: { text: text.NOT_A_NAME } }, 'askLabel'] },
           { guard: and(['validLabel', 'readsAsSentence']), target: 'labelConfirm', actions: 'holdLabel' },
@@ -420,7 +510,11 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       number: promptState({
         ask: 'askNumber',
         expecting: { at: 'save.number' },
-        answers: [{ guard: 'validNumber', target: 'afterNumber', actions: 'setNumber' }],
+        answers: [
+          earlyFile('number'),
+          { guard: 'validNumber', target: 'afterNumber', actions: ['setNumber', 'keepEarlyExpiry'] },
+          { guard: 'givesEarlyExpiry', actions: ['keepEarlyExpiry', 'sayEarlyExpiryKept', 'askNumber'] },
+        ],
         invalid: 'sayNumberError',
         help: { type: 'sayText', params: { text: text.HELP.number } },
         back: [{ guard: 'isRg', target: 'issuerState' }, { guard: 'needsLabel', target: 'label' }, { target: 'type' }],
@@ -428,9 +522,19 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       afterNumber: {
         // The date of the first message is the expiry when the type has one: a whole date is taken, a month asks the day.
         always: [
-          { guard: and(['hasExpiry', 'offeredFullDate']), target: 'attachment', actions: 'takeOfferedExpiry' },
+          { guard: 'correcting', target: 'afterExpiry' },
+          { guard: and(['hasExpiry', 'offeredFullDate']), target: 'afterExpiry', actions: 'takeOfferedExpiry' },
           { guard: and(['hasExpiry', 'offeredMonth']), target: 'expiresAt', actions: 'takeOfferedMonth' },
           { guard: 'hasExpiry', target: 'expiresAt' },
+          { target: 'afterExpiry' },
+        ],
+      },
+      afterExpiry: {
+        // A field corrected from the summary goes back to it.
+        // A file sent early is not asked for again.
+        always: [
+          { guard: 'correcting', target: 'confirm', actions: 'stopCorrecting' },
+          { guard: 'hasStagedFile', target: 'confirm' },
           { target: 'attachment' },
         ],
       },
@@ -438,13 +542,16 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         ask: 'askExpiresAt',
         expecting: { at: 'save.expiry', options: [{ intent: 'skip', label: text.SKIP.label }] },
         answers: [
-          { guard: 'validDate', target: 'attachment', actions: 'setExpiresAt' },
-          { guard: 'dayOfKeptMonth', target: 'attachment', actions: 'setExpiryDay' },
+          earlyFile('expiresAt'),
+          { guard: 'validDate', target: 'afterExpiry', actions: 'setExpiresAt' },
+          { guard: 'dayOfKeptMonth', target: 'afterExpiry', actions: 'setExpiryDay' },
+          // "nao pera o numero ta errado é ...": the number is replaced and the date asked again.
+          { guard: 'givesCorrectedNumber', actions: ['replaceNumber', 'sayNumberReplaced', 'askExpiresAt'] },
           // Only the month: the day is asked, the month kept; not a miss.
           { guard: 'monthOnly', actions: ['setExpiryMonth', 'askExpiryDay'] },
           // "nao tenho foto agora" before the photo is asked: no date, and no skip of the date either; not a miss.
           { guard: 'saysNoFile', actions: [{ type: 'sayText', params: { text: text.FILE_COMES_LATER } }, 'askExpiresAt'] },
-          { guard: 'skippedOptionalExpiry', target: 'attachment', actions: 'clearExpiresAt' },
+          { guard: 'skippedOptionalExpiry', target: 'afterExpiry', actions: 'clearExpiresAt' },
         ],
         invalid: 'sayExpiryProblem',
         help: { type: 'sayText', params: { text: text.HELP.expiresAt } },
@@ -455,7 +562,10 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         expecting: { at: 'save.attachment', options: [{ intent: 'skip', label: text.SKIP.label }] },
         answers: [
           { guard: 'hasAttachment', target: 'staging' },
+          // "mandei a foto" with no file: it did not arrive, which skips nothing. Not a miss.
+          { guard: 'saysFileSent', actions: [{ type: 'sayText', params: { text: text.FILE_NOT_RECEIVED } }, 'askAttachment'] },
           { guard: 'skipped', target: 'confirm', actions: 'clearFile' },
+          { guard: 'givesCorrectedNumber', actions: ['replaceNumber', 'sayNumberReplaced', 'askAttachment'] },
         ],
         invalid: { type: 'sayText', params: { text: text.INVALID.attachment } },
         help: { type: 'sayText', params: { text: text.HELP.attachment } },
@@ -505,7 +615,34 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         ask: 'askConfirm',
         expecting: { at: 'save.confirm', options: YES_NO_OPTIONS },
         answers: [
+          { guard: 'givesCorrectedNumber', actions: ['replaceNumber', 'askConfirm'] },
           { guard: 'saidYes', target: 'saving' },
+          // "nao, o numero ta errado": nothing saved, that field asked again, then the summary again.
+          {
+            guard: and(['saidNo', 'correctsNumber']),
+            target: 'number',
+            actions: ['startCorrecting', { type: 'sayText', params: { text: text.CORRECTING } }],
+          },
+          {
+            guard: and(['saidNo', 'correctsExpiry', 'hasExpiry']),
+            target: 'expiresAt',
+            actions: ['startCorrecting', { type: 'sayText', params: { text: text.CORRECTING } }],
+          },
+          {
+            guard: and(['saidNo', 'correctsState', 'isRg']),
+            target: 'issuerState',
+            actions: ['startCorrecting', { type: 'sayText', params: { text: text.CORRECTING } }],
+          },
+          {
+            guard: and(['saidNo', 'correctsLabel', 'needsLabel']),
+            target: 'label',
+            actions: ['startCorrecting', { type: 'sayText', params: { text: text.CORRECTING } }],
+          },
+          {
+            guard: and(['saidNo', 'correctsFile']),
+            target: 'attachment',
+            actions: { type: 'sayText', params: { text: text.CORRECTING } },
+          },
           { guard: 'saidNo', target: 'done', actions: { type: 'sayText', params: { text: say.CANCELLED } } },
         ],
         invalid: { type: 'sayText', params: { text: text.INVALID.confirm } },
@@ -541,6 +678,50 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
           ],
           onError: { target: 'done', actions: { type: 'sayText', params: { text: say.SERVICE_ERROR } } },
         },
+      },
+      stagingEarly: {
+        tags: ['busy'],
+        invoke: {
+          id: 'stageEarlyAttachment',
+          src: 'stageAttachment',
+          input: ({ context, event }) => ({
+            conversation: context.conversation,
+            attachment: event.type === 'INPUT' ? event.input.attachments[0] : unavailableFile(),
+          }),
+          onDone: [
+            {
+              guard: { type: 'succeeded', params: ({ event }) => ({ ok: event.output.ok }) },
+              target: 'backToStep',
+              actions: [
+                {
+                  type: 'setStagedFile',
+                  params: ({ event }) =>
+                    event.output.ok
+                      ? { stagedId: event.output.stagedId, description: event.output.description }
+                      : { stagedId: '', description: '' },
+                },
+                {
+                  type: 'sayText',
+                  params: ({ event }) => ({ text: text.fileKept(event.output.ok ? event.output.description : '') }),
+                },
+              ],
+            },
+            {
+              target: 'backToStep',
+              actions: { type: 'sayText', params: ({ event }) => ({ text: event.output.ok ? '' : event.output.message }) },
+            },
+          ],
+          onError: { target: 'backToStep', actions: { type: 'sayText', params: { text: say.SERVICE_ERROR } } },
+        },
+      },
+      backToStep: {
+        // The step the file came at, asked again (its entry asks).
+        always: [
+          { guard: { type: 'cameAt', params: { step: 'issuerState' } }, target: 'issuerState' },
+          { guard: { type: 'cameAt', params: { step: 'label' } }, target: 'label' },
+          { guard: { type: 'cameAt', params: { step: 'expiresAt' } }, target: 'expiresAt' },
+          { target: 'number' },
+        ],
       },
       gaveUp: { type: 'final', entry: 'markGaveUp' },
       done: { type: 'final' },

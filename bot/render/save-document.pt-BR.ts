@@ -140,3 +140,30 @@ export const NOT_A_NAME =
 
 /** The menu option is named, not numbered: where the menu is buttons no number is shown. */
 export const SAVED = 'Documento salvo na sua carteira! ✅ Para ver seus documentos, escolha "Ver meus documentos".';
+
+/** The validity typed a step early ("validade 12/03/2032" where the state is asked): kept for its step. */
+export function expiryKept(date: string): string {
+  const [year, month, day] = date.split('-');
+  const when = day ? formatDate(date) : `${MONTH_NAMES[Number(month) - 1] ?? month} de ${year}`;
+  return `Anotei a validade (${when}).`;
+}
+
+/** A corrected number typed after the number step replaced the one given before. */
+export function numberReplaced(maskedNumber: string): string {
+  return `Certo, troquei o número para ${maskedNumber}.`;
+}
+
+/** "nao, o numero ta errado" at the summary: nothing saved yet, that field is asked again. */
+export const CORRECTING = 'Tudo bem, ainda não salvei nada. Vamos corrigir:';
+
+/** A file sent before its step ("ta ai a foto" where the number is asked): kept for the document, the step asked again. */
+export function fileKept(description: string): string {
+  return `Recebi o arquivo (${description}) e vou anexá-lo ao documento.`;
+}
+
+/** The RG's number typed where its state is asked: kept, and checked once the state is known. */
+export const NUMBER_KEPT = 'Anotei o número; eu confiro os dígitos assim que souber o estado.';
+
+/** "mandei a foto" with no file attached: nothing arrived. */
+export const FILE_NOT_RECEIVED =
+  'Não recebi nenhum arquivo nesta mensagem. Envie a foto ou o PDF como anexo (até 5 MiB), ou toque em Pular.';

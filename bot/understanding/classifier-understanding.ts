@@ -18,7 +18,7 @@ import { asksToWait, digressionOf, OWN } from './digression';
 import type { Command, Understanding, Utterance } from './index';
 import { utteranceOf } from './rules';
 import { parseNoticeRequest } from './notice-settings';
-import { saysNoFile, saysNotAtHand } from './recognizers';
+import { correctedField, saysFileSent, saysNoFile, saysNotAtHand } from './recognizers';
 
 /** The flow a request intent starts. Questions are not here: the menu sends them to the FAQ. */
 const FLOW_OF: Partial<Record<IntentName, FlowName>> = {
@@ -153,6 +153,8 @@ export class ClassifierUnderstanding implements Understanding {
     // FAQ's (as "como vejo meu saldo pelo app" is in the evaluation set), not the balance.
     const howQuestion = act === 'faq' && expecting.at === 'menu' && howItWorksQuestion(text) !== null;
     const intent = chosenFlow ?? (confident ? (flowOf(act, text) ?? requestAfterGreeting) : howQuestion ? null : rules.intent);
+    // "nao, o numero ta errado" at a document's summary: which field to ask again.
+    const corrects = expecting.at === 'save.confirm' && act === 'no' ? correctedField(text) : null;
     // Several requests in one message: the first written is served first, the others after it.
     const several =
       expecting.at === 'menu' && !menuChoice && !command && !faqFirst && intent && intent !== 'question'
@@ -180,6 +182,8 @@ export class ClassifierUnderstanding implements Understanding {
       ...(saysNoFile(text) ? { noFile: true } : {}),
       ...(saysNotAtHand(text) ? { notAtHand: true } : {}),
       ...(act === 'link_account' && !linkCode && fetchesLinkCode(text) ? { fetchingCode: true } : {}),
+      ...(saysFileSent(text) ? { fileSent: true } : {}),
+      ...(corrects ? { corrects } : {}),
       act,
       confident,
       slots: several ? several[0].slots : slots,

@@ -8,7 +8,7 @@ import { AFTER_NUMBER_FILLER, asksToResume, labelIndex, numberedAnswer, placeAns
 import { simplify } from './normalise';
 import { normalizeText } from '../../src/faq/text';
 import { analyze } from '../../src/faq/synonyms';
-import { dayAlone, Recognizers, unsureOfReason, type Slots } from './recognizers';
+import { dayAlone, namesTheNumber, Recognizers, unsureOfReason, type Slots } from './recognizers';
 import { amountAnswer, amountInRequest } from './money';
 import { parseNoticeRequest } from './notice-settings';
 
@@ -176,6 +176,9 @@ const OVERRIDE_THRESHOLD = 0.7;
  * as a block request at 0.66.
  */
 const LABEL_OVERRIDE_THRESHOLD = 0.9;
+
+/** The least weight of the question reading for a question-marked sentence at the name step to be no name. */
+const QUESTION_AT_LABEL = 0.25;
 
 /** Intents that make sense at any step: commands, questions and new requests (the step is resumed afterwards). */
 const ANYWHERE: ReadonlySet<IntentName> = new Set([
@@ -617,6 +620,17 @@ const LATER =
 /** A short answer ending in "later": "continuar depois", "agora nao, mais tarde", "faco amanha". */
 const LATER_AT_THE_END = /^(\w+ ){0,3}(depois|mais tarde|outra hora|outro dia|amanha)$/;
 
+/** Asking how to answer the step: "qual numero eu coloco?", "que nome eu ponho", "onde acho a data?". */
+const ASKS_HOW_TO_ANSWER =
+  /^(e )?(qual|que|quais|onde|como)( (e|o|a|os|as))? ?(\w+ )?(eu )?(coloco|ponho|boto|escrevo|digito|preencho|acho|encontro|vejo|respondo)( (aqui|ai|isso|nele|nela))?$/;
+
+/**
+ * Declining politely, as a whole short answer: "dispenso", "dispensa a foto", "nao obg", "nao, valeu". The network reads
+ * "nao obg" as thanks and "dispenso" as nothing it knows; at a step that can be skipped both skip it.
+ */
+const DECLINED =
+  /^((eu )?dispens[aoe]\w*( (a|o|essa|esse|isso|foto|anexo|arquivo|validade|data|obg|obrigad[oa]))*|(nao|n) (obg|obgd|obrigad[oa]|brigad[oa]|valeu|vlw))$/;
+
 /**
  * Leaving the task for later, said in so many words: "deixa pra depois", "deixa isso pra outra hora", "outro dia eu
  * faco". Not a cancel: the flow is paused with what was typed, as after "tchau".
@@ -871,6 +885,10 @@ export class IntentClassifier {
     if (at === 'resume.offer' && (LATER.test(simple) || LATER_AT_THE_END.test(simple))) return decided('goodbye');
     // "continuar", "bora continuar", "de onde parei": the offer's own button, in words (a yes to it).
     if (at === 'resume.offer' && asksToResume(simplify(text))) return decided('yes');
+    // "qual numero eu coloco?", "onde acho a validade?": how to answer the step being asked, which its help explains. The
+    // FAQ would read "numero" as the number of documents allowed.
+    if (at !== 'menu' && at !== 'faq.suggestions' && !/\d/.test(simple) && ASKS_HOW_TO_ANSWER.test(simple))
+      return decided('help');
     const sure = best.score >= OVERRIDE_THRESHOLD;
     // A command wins over free text; a question or a new request too, but only when it reads as one ("quanto custa a
     // passagem?" typed at the name step is not a name). Only an explicit cancel or back stops a recognised value from
@@ -920,6 +938,14 @@ export class IntentClassifier {
     // A request about the citizen's cards where a document's name is asked ("mostra meu saldo") is that request, served
     // with the flow paused; document words ("carteira do clube") stay a name.
     const request = best.score >= LABEL_OVERRIDE_THRESHOLD && CARD_REQUESTS.has(best.intent) && words(simple) >= 2;
+    // A sentence asked as a question is no name, whatever the network makes of it: "é seguro guardar meus documentos
+    // aqui?" reads best as the save it is about (0.56), "é seguro deixar ...?" as a cancel (0.49). No name ends with a
+    // question mark; one inside a sentence counts with the question reading in the running. It is put to the FAQ,
+    // which answers it or says it has no sure answer, and the name is asked again.
+    const faqWeight = ranked.find((r) => r.intent === 'faq')?.score ?? 0;
+    const askedAtLabel =
+      words(simple) >= 3 && (text.trim().endsWith('?') || (text.includes('?') && faqWeight >= QUESTION_AT_LABEL));
+    if (at === 'save.label' && !command && !digression && !request && askedAtLabel) return decided('faq');
     if (at === 'save.label' && !command && !digression && !request) {
       // "sim", "não", "ok" where a name is asked answer nothing asked: never a document's name.
       const yes = words(simple) <= 3 ? this.recognizers.yesNo(text) : null;
@@ -931,7 +957,7 @@ export class IntentClassifier {
     // Declining a value the step lets the citizen skip ("nao quero anexar", "nao vence") is a skip.
     if (intent === 'no' && SKIPPABLE_STEPS.has(at)) intent = 'skip';
     // Not knowing the answer to an optional step is skipping it: "sei la", "nem sei", "nao lembro agora".
-    if (SKIPPABLE_STEPS.has(at) && (DONT_KNOW.test(simple) || LATER.test(simple)))
+    if (SKIPPABLE_STEPS.has(at) && (DONT_KNOW.test(simple) || LATER.test(simple) || DECLINED.test(simple)))
       ({ intent, score } = { intent: 'skip', score: 1 });
     // A reaction ("kkk", "ta bom", "serio") is a word or three: a longer message is more than that.
     if (intent === 'out_of_context' && words(simple) > 3) {
@@ -939,8 +965,9 @@ export class IntentClassifier {
       if (alternative) ({ intent, score } = alternative);
     }
     if (ANSWERS.has(intent)) {
+      // "tem que mandar foto?" asks whether the step may be skipped; it does not skip it.
       const fits =
-        (intent === 'skip' && SKIPPABLE_STEPS.has(at)) ||
+        (intent === 'skip' && SKIPPABLE_STEPS.has(at) && !(asked && words(simple) >= 3)) ||
         (intent !== 'skip' && YES_NO_STEPS.has(at) && !(intent === 'yes' && asked));
       // A sentence is more than an answer: "coloquei 20 reais e nao caiu" is a question, not a stray "não".
       const alternative = ranked.find((r) => !ANSWERS.has(r.intent) && r.intent !== 'out_of_context');
@@ -1027,7 +1054,7 @@ export class IntentClassifier {
       at === 'menu' &&
       intent !== 'save_document' &&
       !looksLikeQuestion(text) &&
-      /^(quero )?(salvar|guardar)\b/.test(simple) &&
+      /^(quero |queria )?(salvar|guardar|salva|guarda)\b/.test(simple) &&
       this.recognizers.documentType(text)
     ) {
       return decided('save_document', this.slotsFor(text, 'save_document'));
@@ -1129,20 +1156,41 @@ export class IntentClassifier {
         return found ? { documentType: found.type, ...(found.label ? { documentLabel: found.label } : {}) } : null;
       }
       case 'save.state': {
-        // A state by name or code; else the city the RG was issued in ("tirei em niteroi").
+        // A state by name or code; else the city the RG was issued in ("tirei em niteroi"). A date there is the validity
+        // typed a step early ("validade 12/03/2032"): the flow keeps it for its own step.
+        // The RG's number may come with the state or instead of it ("27.020.330-8 sp"): the flow keeps it too.
         const state = r.state(text) ?? r.cityState(text);
-        return state ? { state } : null;
+        const documentNumber = r.documentNumber(text);
+        const date = r.date(text);
+        const values: Slots = {
+          ...(state ? { state } : {}),
+          ...(documentNumber ? { documentNumber } : {}),
+          ...(date && !state ? { date } : {}),
+        };
+        return Object.keys(values).length > 0 ? values : null;
       }
       case 'save.number': {
+        // The validity may come with the number ("12345678900 vence 10/2031") or instead of it ("vence 22/08/2030"): the
+        // flow keeps it for its own step. Only a date worded as the validity: a number is never read as one.
         const documentNumber = r.documentNumber(text);
-        if (!documentNumber) return null;
-        return /\bcpf\b/.test(normalizeText(text)) ? { documentType: 'cpf', documentNumber } : { documentNumber };
+        const date = r.expiryDate(text);
+        const withDate = date ? { date } : {};
+        if (!documentNumber) return date ? withDate : null;
+        return /\bcpf\b/.test(normalizeText(text))
+          ? { documentType: 'cpf', documentNumber, ...withDate }
+          : { documentNumber, ...withDate };
       }
       case 'save.expiry': {
         const date = r.date(text);
-        // A day alone ("dia 18") answers the step when the month was given before; the flow keeps the month.
-        return date ? { date } : dayAlone(text) !== null ? {} : null;
+        if (date) return { date };
+        // A day alone ("dia 18") answers the step when the month was given before; the flow keeps the month. A year alone
+        // ("validade 2031") is a date too short, not a skip of the step: the flow asks for the whole date.
+        if (dayAlone(text) !== null || /^\D*\b(19|20)\d{2}\b\D*$/.test(text)) return {};
+        return this.numberCorrection(text);
       }
+      case 'save.attachment':
+      case 'save.confirm':
+        return this.numberCorrection(text);
       case 'recharge.amount':
       case 'notices.amount': {
         const amountCents = amountAnswer(text, (words) => r.number(words), at === 'notices.amount');
@@ -1153,12 +1201,19 @@ export class IntentClassifier {
       case 'recharge.confirm':
       case 'save.label':
       case 'save.labelConfirm':
-      case 'save.attachment':
-      case 'save.confirm':
       case 'faq.suggestions':
       case 'resume.offer':
         return null;
     }
+  }
+
+  /**
+   * A corrected document number typed after the number step ("nao pera o numero ta errado é 27689670451" where the
+   * validity is asked): only in words about the number, so a stray figure never replaces it. The flow checks it.
+   */
+  private numberCorrection(text: string): Slots | null {
+    const documentNumber = namesTheNumber(text) ? this.recognizers.documentNumber(text) : null;
+    return documentNumber ? { documentNumber } : null;
   }
 
   /** The values a request carries ("perdi meu cartão final 4868": the card and the reason). */

@@ -120,17 +120,24 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   if (intent === 'out_of_scope' && words(text) >= 3) return looksLikeQuestion(text) ? 'question' : 'aside';
   // Asked with a question mark, about nothing of the citizen's own, with the question reading well in the running:
   // "depois consigo pegar outro cartao com o mesmo saldo?" (balance 0.60, faq 0.39) is a question.
+  // The flow's own request asked as a question ("é seguro guardar meus documentos aqui?" while saving one) asks about
+  // it: the citizen is already doing it, so it is no new request, whatever of their own it names.
   const faq = understood.ranked.find((r) => r.intent === 'faq')?.score ?? 0;
   // The status of a Pix is always about the citizen's own orders ("o pix que fiz ja caiu?"), however it is asked.
   const own = intent === 'recharge_status' || OWN.test(normalizeText(text));
-  if (text.includes('?') && faq >= QUESTION_IN_THE_RUNNING && !own) return 'question';
+  const ownFlow = OWN_REQUEST[expecting.at.split('.')[0]] === intent;
+  if (text.includes('?') && faq >= QUESTION_IN_THE_RUNNING && (ownFlow || !own)) return 'question';
   // Shaped as a question in a sentence, about nothing of the citizen's own, and read as nothing sure: a question the
   // network has no words for ("tem um maximo de documento q posso por na carteira?", save_document 0.5). Put to the
   // FAQ it costs nothing: its answer when it has a sure one, else "no sure answer", and the step asked again.
-  if (score < DIGRESSION_THRESHOLD && words(text) >= QUESTION_MIN_WORDS && looksLikeQuestion(text)) {
+  // A balance and a cards listing both look up the citizen's cards: "quanto tenho no meu cartao?" (balance 0.6, cards
+  // 0.4) surely asks about them, whichever of the two it is, and the best reading is served.
+  const lookups = understood.ranked.filter((r) => CARD_LOOKUPS.has(r.intent)).reduce((sum, r) => sum + r.score, 0);
+  const sureness = CARD_LOOKUPS.has(intent) ? Math.max(score, lookups) : score;
+  if (sureness < DIGRESSION_THRESHOLD && words(text) >= QUESTION_MIN_WORDS && looksLikeQuestion(text)) {
     return own ? null : 'question';
   }
-  if (score < DIGRESSION_THRESHOLD) return null;
+  if (sureness < DIGRESSION_THRESHOLD) return null;
   // One word is too little to leave a step for: a mistyped answer reads as a request too ("peraí" as "perda", a block).
   // "extrato do cartao", "na verdade quero ver meu saldo" say it. Likewise a lone "tchau" may be a slip; "depois eu
   // vejo isso", "tchau ate mais" is leaving.

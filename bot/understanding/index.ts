@@ -2,7 +2,7 @@ import type { DocumentTypeCode } from '../../src/documents/document-types';
 import type { FlowName } from '../flows/types';
 import type { Expecting, IntentName } from './classifier';
 import type { Digression } from './digression';
-import type { Slots } from './recognizers';
+import type { DocumentField, Slots } from './recognizers';
 import type { NoticeRequest } from './notice-settings';
 
 /** Words that work anywhere in any flow. */
@@ -80,6 +80,8 @@ export interface Utterance {
    * step that skips it; elsewhere it answers nothing asked there. Absent: no.
    */
   noFile?: boolean;
+  /** The message says the photo or file was sent ("mandei a foto"): where none came with it, it did not arrive. */
+  fileSent?: boolean;
   /** The message says the value asked is not known or not at hand ("nao tenho o numero agora", "nao lembro"). Absent: no. */
   notAtHand?: boolean;
   /**
@@ -87,6 +89,11 @@ export interface Utterance {
    * request waiting for the link keeps waiting, and nobody is told how to link again. Absent: no.
    */
   fetchingCode?: boolean;
+  /**
+   * The one field of the document being saved that a "no" at its summary says is wrong ("nao, o numero ta errado"): that
+   * field is asked again instead of the save being dropped. Absent: none named.
+   */
+  corrects?: DocumentField;
   /** False when the reading is too weak to act on: the bot never guesses from it. */
   confident: boolean;
   /** Values the message carries: a card, a block reason, a document type, number or name, a date, a state. */

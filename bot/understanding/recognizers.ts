@@ -68,7 +68,7 @@ const INFORMAL_NO =
   /^(n+|nn+|nem|naum|nops|nope|negativo|deixa pra la|deixa|esquece|ta errado|esta errado|errado|nem pensar|de jeito nenhum)$|\b(nao|naum|nem|errado|deixa pra la)\b/;
 /** The action asked about, alone or with a filler word: answers "Posso salvar?" or "Confirma o bloqueio?". */
 const ACTION_YES =
-  /^(pode )?(salva|salvar|salve|guarda|guardar|bloqueia|bloquear|bloqueie|confirma|confirmar)( (ai|sim|logo|agora|por favor|pfv|entao|isso))*$/;
+  /^(pode )?(salva|salvar|salve|guarda|guardar|bloqueia|bloquear|bloqueie|confirma|confirmar)( (ai|ae|sim|logo|agora|por favor|pfv|entao|isso|mesmo|msm|la))*$/;
 /**
  * Letters stretched for emphasis brought back, word by word: "issoo" -> "isso", "simmm" -> "sim", "naaao" -> "nao".
  * Three or more of a letter become one; a doubled last letter becomes one ("isso", "ss" in the middle, is kept).
@@ -125,11 +125,13 @@ export function unsureOfReason(text: string): boolean {
 const DOCUMENT_TYPE_PATTERNS: ReadonlyArray<[DocumentTypeCode, RegExp]> = [
   ['comprovante_vacinacao', /\b(vacina\w*|vacinacao|covid)\b/],
   ['cns', /\b(sus|cns|cartao nacional de saude)\b/],
-  ['cnh', /\b(cnh|habilita\w*|carteira de motorista|carta de motorista|carteira de habilitacao)\b/],
+  ['cnh', /\b(cnh|habilita\w*|carteira de motorista|carta de motorista|carteira de habilitacao|de motorista)\b/],
   ['titulo_eleitor', /\b(titulo|eleitor\w*)\b/],
-  ['certidao_nascimento', /\b(certidao|certidao de nascimento)\b/],
+  // "cert de nascimento", "certidão de nasc": the shortenings people type.
+  ['certidao_nascimento', /\b(certidao|cert de nasc\w*|registro de nascimento)\b/],
   ['passaporte', /\b(passaporte)\b/],
-  ['rg', /\b(rg|identidade|cin|carteira de identidade|registro geral)\b/],
+  // "identidadi", "indentidade": the slips people make in the word.
+  ['rg', /\b(rg|identidad\w*|indentidad\w*|cin|carteira de identidade|registro geral)\b/],
   ['cpf', /\b(cpf)\b/],
 ];
 /** Named documents with no type of their own: type "outro", the name kept as typed. */
@@ -155,6 +157,18 @@ export function saysNoFile(text: string): boolean {
   return FILE_WORDS.test(simple) && NOT_NOW.test(simple);
 }
 
+/** Saying the file was sent: "mandei a foto", "segue o pdf", "ta ai a foto". */
+const SENT = /\b(mandei|enviei|anexei|segue|seguem|ta ai|esta ai|vai ai|aqui esta|taí|tai)\b/;
+
+/**
+ * Whether the text says the photo or file was sent ("mandei a foto", "segue o pdf"): where none came with it, it did not
+ * arrive, which is no skip of the file.
+ */
+export function saysFileSent(text: string): boolean {
+  const simple = normalizeText(text);
+  return FILE_WORDS.test(simple) && SENT.test(simple) && !NOT_NOW.test(simple);
+}
+
 /** Saying a value is not known or not at hand: "nao tenho o numero agora", "nao lembro", "nao to com ele", "esqueci". */
 const NOT_AT_HAND =
   /\b(nao tenho|nao to com|nao estou com|nao ta comigo|nao esta comigo|nao sei|sei la|nao lembro|esqueci|nao acho|nao achei)\b/;
@@ -163,6 +177,37 @@ const NOT_AT_HAND =
 export function saysNotAtHand(text: string): boolean {
   const simple = normalizeText(text);
   return !/\d/.test(simple) && NOT_AT_HAND.test(simple);
+}
+
+// ------------------------------------------------------------------------------------------------------ corrections
+
+/** A field of a document being saved that the citizen says is wrong ("nao, o numero ta errado"). */
+export type DocumentField = 'number' | 'expiry' | 'state' | 'label' | 'file';
+
+const FIELD_WORDS: ReadonlyArray<[DocumentField, RegExp]> = [
+  ['number', /\b(numero|numeracao|digitos?)\b/],
+  ['expiry', /\b(data|datas|validade|vencimento|vence|venc)\b/],
+  ['state', /\b(estado|uf)\b/],
+  ['label', /\bnome\b/],
+  ['file', FILE_WORDS],
+];
+
+/**
+ * The one field of a document the text names ("nao, o numero ta errado", "a data ta errada"), or null when it names
+ * none or several: a "no" at a summary that says what is wrong asks for that field again instead of dropping the rest.
+ */
+export function correctedField(text: string): DocumentField | null {
+  const simple = normalizeText(text);
+  const named = FIELD_WORDS.filter(([, words]) => words.test(simple)).map(([field]) => field);
+  return named.length === 1 ? named[0] : null;
+}
+
+/**
+ * Whether the text is about the document's number ("o numero certo é ...", "digitei errado, é ..."): where another value
+ * is asked, a number it carries then replaces the one given before.
+ */
+export function namesTheNumber(text: string): boolean {
+  return /\b(numero|errad[oa]|errei|corrig\w*|digitei|na verdade|o certo)\b/.test(normalizeText(text));
 }
 
 // ---------------------------------------------------------------------------------------------------------- states
@@ -320,7 +365,11 @@ export class Recognizers {
     const value = (first?.resolution as { value?: unknown } | undefined)?.value;
     if (typeof value === 'boolean' && ANSWER_OPENING.test(simple.slice(0, first.start))) return value;
     // "sim salva", "isso pode bloquear", "perfeito salva": a leading yes word followed by the action asked about.
-    if (/^(sim|isso|pode|beleza|ok|claro|confirmo|ta ok|perfeito|certo|exato|show|bora|fechou|tudo certo)\b/.test(simple))
+    if (
+      /^(sim|isso|pode|beleza|ok|claro|confirmo|ta ok|perfeito|certo|exato|show|bora|fechou|(ta |esta )?tudo certo|ta certo|ta certinho|otimo)\b/.test(
+        simple,
+      )
+    )
       return true;
     // The action alone ("salvar", "bloqueia ai"): never with more words, which could name another card or document.
     if (ACTION_YES.test(simple)) return true;

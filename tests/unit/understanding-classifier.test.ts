@@ -48,6 +48,27 @@ describe('requests at the menu', () => {
     expect(understood.slots.documentType).toBe('cnh');
   });
 
+  it('"salva minha identidadi" is a save of the RG, not the greeting "salve"', async () => {
+    const understood = await classifier.classify('salva minha identidadi');
+    expect(understood).toMatchObject({ intent: 'save_document', slots: { documentType: 'rg' } });
+  });
+
+  it("at a step, the step's own values typed early or late are read: a date at the state, a corrected number at the date", async () => {
+    expect((await classifier.classify('validade 12/03/2032', STATE)).slots).toEqual({ date: '2032-03-12' });
+    expect((await classifier.classify('27.020.330-8 sp', STATE)).slots).toEqual({ state: 'SP', documentNumber: '270203308' });
+    const late = await classifier.classify('nao pera o numero ta errado é 27689670451', { at: 'save.expiry' });
+    expect(late).toMatchObject({ intent: 'inform', slots: { documentNumber: '27689670451' } });
+    // A bare figure where the date is asked names no number: it replaces nothing.
+    expect((await classifier.classify('27689670451', { at: 'save.expiry' })).slots.documentNumber).toBeUndefined();
+  });
+
+  it('"qual numero eu coloco?" at a step asks for its help; "tem que mandar foto?" is no skip', async () => {
+    expect((await classifier.classify('qual numero eu coloco?', { at: 'save.number' })).intent).toBe('help');
+    expect((await classifier.classify('tem que mandar foto?', ATTACHMENT)).intent).not.toBe('skip');
+    expect((await classifier.classify('dispenso', ATTACHMENT)).intent).toBe('skip');
+    expect((await classifier.classify('nao obg', ATTACHMENT)).intent).toBe('skip');
+  });
+
   it('"perdi meu cartão final 4868" carries the card and the reason', async () => {
     const understood = await classifier.classify('perdi meu cartão final 4868');
     expect(understood).toMatchObject({ intent: 'block_card', slots: { card: { last4: '4868' }, blockReason: 'lost' } });

@@ -1,6 +1,6 @@
 import { UF_CODES } from '../../src/documents/document-types';
 import cities from '../../bot/understanding/cities.pt-BR.json';
-import { Recognizers, saysNoFile, saysNotAtHand, unsureOfReason } from '../../bot/understanding/recognizers';
+import { correctedField, Recognizers, saysNoFile, saysNotAtHand, unsureOfReason } from '../../bot/understanding/recognizers';
 
 /** The values read from citizen text: Recognizers-Text (pt-br) for yes/no and numbers, our own code for the rest. */
 
@@ -24,6 +24,8 @@ describe('yes / no', () => {
     'issoo',
     'simmm',
     'perfeito salva',
+    'ta tudo certo salva',
+    'salva ae',
     'salvar',
     'bloqueia ai',
   ])('"%s" is yes', (text) => expect(recognizers.yesNo(text)).toBe(true));
@@ -172,7 +174,19 @@ describe('document numbers and types', () => {
     ['minha identidade', 'rg'],
     ['titulo de eleitor', 'titulo_eleitor'],
     ['comprovante de vacina', 'comprovante_vacinacao'],
+    ['guardar a cert de nascimento do meu filho', 'certidao_nascimento'],
+    ['salva minha identidadi', 'rg'],
+    ['o de motorista', 'cnh'],
   ])('"%s" is type %s', (text, type) => expect(recognizers.documentType(text)).toEqual({ type }));
+  it.each([
+    ['nao, o numero ta errado', 'number'],
+    ['a data ta errada', 'expiry'],
+    ['o estado nao é esse', 'state'],
+    ['errei o nome', 'label'],
+    ['nao quero essa foto', 'file'],
+    ['nao ta errado isso', null],
+    ['o numero e a data tao errados', null],
+  ])('"%s" says the field %s is wrong', (text, field) => expect(correctedField(text)).toBe(field));
   it('a document with no type of its own is "outro" with its name as typed', () => {
     expect(recognizers.documentType('quero salvar minha carteira da OAB')).toEqual({ type: 'outro', label: 'carteira da OAB' });
   });
