@@ -1,7 +1,7 @@
 import { assign, fromPromise, sendParent, setup } from 'xstate';
 import * as say from '../render/messages.pt-BR';
 import * as text from '../render/card-history.pt-BR';
-import { cardNamed } from './card-ref';
+import { cardMiss, cardNamed } from './card-ref';
 import { MAX_FAILURES, promptState } from './prompt';
 import type { ResumeInput } from './pause';
 import { chooseFrom, type CardRef, type Utterance } from '../understanding';
@@ -54,7 +54,7 @@ export function createCardHistoryMachine(ports: WalletPorts) {
       })),
       sayNamedNotFound: sendParent(({ context }): SayEvent => ({
         type: 'SAY',
-        message: { text: text.cardNotFound(context.named && 'last4' in context.named ? context.named.last4 : null) },
+        message: { text: text.cardNotFound(cardMiss(context.cards, context.named)) },
       })),
       rememberCards: assign({ cards: (_, params: { cards: CardSummary[] }) => params.cards }),
       pickNamedCard: assign({ cardId: ({ context }) => cardNamed(context.cards, context.named)?.id ?? null }),

@@ -88,6 +88,8 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   severalCards: 'the citizen has several active cards',
   validCard: 'the answer names one of the active cards',
   answerNamesInactiveCard: 'the answer names a card that is not active',
+  reasonWithoutCard: 'the answer gives the reason but no card',
+  otherCard: 'the answer names another active card',
   namedCard: 'the request named a card',
   namedInactive: 'the card named is not active',
   namedActive: 'the card named is active',

@@ -20,9 +20,10 @@ export type BlockReason = 'lost' | 'stolen' | 'damaged' | 'other';
 
 /**
  * A card named by its last digits (four, or two or three after "final", "termina em"), or by its place in the list IPlani shows (1-based, the last one, or the one in
- * the middle, which only names a card when the list has an odd length).
+ * the middle, which only names a card when the list has an odd length), or as "esse mesmo" where a card is being picked
+ * (`this`: the only card offered, none when there are several).
  */
-export type CardRef = { last4: string } | { position: number | 'last' | 'middle' };
+export type CardRef = { last4: string } | { position: number | 'last' | 'middle' | 'this' };
 
 /** Values a message carries (tests/conversation-eval/README.md names and normalises them the same way). */
 export interface Slots {
@@ -63,7 +64,7 @@ const INFORMAL_NO =
   /^(n+|nn+|nem|naum|nops|nope|negativo|deixa pra la|deixa|esquece|ta errado|esta errado|errado|nem pensar|de jeito nenhum)$|\b(nao|naum|nem|errado|deixa pra la)\b/;
 /** The action asked about, alone or with a filler word: answers "Posso salvar?" or "Confirma o bloqueio?". */
 const ACTION_YES =
-  /^(pode )?(salva|salvar|salve|guarda|guardar|bloqueia|bloquear|bloqueie|confirma|confirmar)( (ai|sim|logo|agora|por favor|pfv|entao|isso))*$/;
+  /^(pode |manda |pode ir |vai |ja )?(salva|salvar|salve|guarda|guardar|bloqueia|bloquear|bloqueie|confirma|confirmar)( (ai|sim|logo|agora|por favor|pfv|entao|isso|ele|ela|mesmo|msm))*$/;
 /**
  * Letters stretched for emphasis brought back, word by word: "issoo" -> "isso", "simmm" -> "sim", "naaao" -> "nao".
  * Three or more of a letter become one; a doubled last letter becomes one ("isso", "ss" in the middle, is kept).
@@ -84,7 +85,7 @@ const NO_EMOJI = /^(\s|👎|❌|🚫)+$/u;
 const STOLEN =
   /\b(roub\w*|rob(ad|ar|aram|o)\w*|furt\w*|assalt\w*|levaram|levarao|pegaram|bateram|batera|saidinha|arrastao|meteram a mao|passaram a mao)\b/;
 const LOST =
-  /\b(perd\w*|sumiu|sumido|sumida|desapareceu|extravi\w*|nao (acho|achei|encontro|encontrei|sei onde|sei cade)|cade (ele|o cartao|meu cartao))\b/;
+  /\b(perd\w*|sumiu|sumido|sumida|desapareceu|extravi\w*|nao (acho|achei|encontro|encontrei|sei onde|sei cade)|cade (ele|o cartao|meu cartao)|nao (estava|tava|ta|esta) mais (la|ali|aqui|no lugar)|(quando|na hora que) (eu )?voltei (ele )?(nao|ja nao|tinha sumido))\b/;
 const DAMAGED =
   /\b(quebr\w*|danific\w*|estrag\w*|rachad\w*|rachou|trincou|trincado|partiu|partido|zoado|molhou|molhado|dobrou|dobrado|entortou|torto|amassad\w*|rasgou|rasgado|queimou|queimado|derreteu|desmagnetiz\w*|defeito|com problema|nao (ta |esta )?(passa|passando|funciona|funcionando|le|lendo|reconhece|pega|pegando)|parou de funcionar|descol\w*|soltou|chip (saiu|caiu|solto)|apagad\w*|ilegivel|mordeu|mordido|mastig\w*|lavei|lavou|lavado|maquina de lavar)\b/;
 /** The words that introduce a card's last digits: "final 12", "com final 12", "termina em 12", "terminado com 12". */
@@ -93,7 +94,7 @@ const ENDING_DIGITS = /\b(?:finai?l(?:zinho)?|termina(?:do|da)?(?: (?:em|com|no|
 const DONT_KNOW_WHICH = /^(ah |hmm |po )?(sei la|sla|nem sei|nao sei|nao tenho certeza|sei nao)( (agora|nao|po|viu))?$/;
 /** A doubt between two readings: "ou", "nao sei", "talvez". */
 const UNSURE = /\b(ou|nao sei|sei la|nem sei|nao tenho certeza|talvez|sei nao)\b/;
-const LOST_MAYBE = /\b(deixei cair|caiu|esqueci|ficou n[oa]|deixei (ele|o cartao|meu cartao|\w+) n[oa])\b/;
+const LOST_MAYBE = /\b(deixei cair|caiu|esqueci|ficou n[oa]|deixei (ele |o cartao |meu cartao |\w+ )?n[oa])\b/;
 /**
  * A reason said not to be the one ("nao foi roubado nao, perdi mesmo", "nem quebrou"), with the "nao" people repeat
  * after it: it names no reason.
@@ -112,6 +113,31 @@ export function unsureOfReason(text: string): boolean {
   const both = STOLEN.test(simple) && (LOST.test(simple) || LOST_MAYBE.test(simple));
   // "fui assaltado e perdi o cartao" is sure of what happened: only "or" or a doubt makes both named a doubt.
   return (both && UNSURE.test(simple)) || DONT_KNOW_WHICH.test(simple);
+}
+
+/** Pointing at the card offered: "esse mesmo", "e esse", "ele msm", "esse ai", or "esse" alone. */
+const THIS_ONE = /\b(e|eh|sim|isso|entao e|so|foi) (esse|este|ele)\b|\b(esse|este|ele) (mesmo|msm|ai|ae|aqui)\b|^(o )?(esse|este)$/;
+
+/**
+ * Words that tell when something happened: days, weekdays, parts of the day, "semana passada", a time or a date in
+ * digits. A message made only of them ("foi na segunda feira", "ontem de noite", "hoje cedo") says when, not what.
+ */
+const WHEN_WORDS = new Set(
+  (
+    'foi ontem hoje anteontem agora pouco cedo tarde manha noite madrugada semana mes passada passado retrasada ' +
+    'dia dias hora horas minutos segunda terca quarta quinta sexta sabado domingo feira fim de na no em a o as os ' +
+    'ha faz uns umas acho que la pela pelo mais menos meio essa esse nessa nesse hj'
+  ).split(' '),
+);
+/** The words of `WHEN_WORDS` that say when by themselves (not "de", "na", "foi"). */
+const WHEN_CORE =
+  /\b(ontem|hoje|hj|anteontem|agora|cedo|manha|tarde|noite|madrugada|semana|mes|dia|segunda|terca|quarta|quinta|sexta|sabado|domingo)\b/;
+
+/** Whether the message only says when something happened: "foi na segunda feira", "ontem de noite", "hoje cedo", "dia 3". */
+export function onlySaysWhen(text: string): boolean {
+  const simple = normalizeText(text).replace(/\b\d+( \d+)*( h| hs| horas)?\b/g, '1');
+  const words = simple.split(' ').filter(Boolean);
+  return WHEN_CORE.test(simple) && words.every((word) => WHEN_WORDS.has(word) || /^\d+h?$/.test(word));
 }
 
 // ---------------------------------------------------------------------------------------------------- document types
@@ -355,6 +381,15 @@ export class Recognizers {
     if (ending) return { last4: ending[1] };
     const position = this.position(text);
     return position === null ? null : { position };
+  }
+
+  /**
+   * The card offered, pointed at rather than named: "esse mesmo", "é esse", "ele msm", or a bare yes ("sim", "isso"),
+   * where a card is being picked. It names a card only when one is offered.
+   */
+  thisCard(text: string): boolean {
+    const simple = normalizeText(text);
+    return THIS_ONE.test(simple) || this.yesNo(text) === true;
   }
 
   /** "perdi", "sumiu" -> lost; "roubaram", "fui assaltado" -> stolen; "quebrou" -> damaged; "nao uso mais" -> other. */

@@ -1,6 +1,6 @@
 import { UF_CODES } from '../../src/documents/document-types';
 import cities from '../../bot/understanding/cities.pt-BR.json';
-import { Recognizers, saysNoFile, saysNotAtHand, unsureOfReason } from '../../bot/understanding/recognizers';
+import { onlySaysWhen, Recognizers, saysNoFile, saysNotAtHand, unsureOfReason } from '../../bot/understanding/recognizers';
 
 /** The values read from citizen text: Recognizers-Text (pt-br) for yes/no and numbers, our own code for the rest. */
 
@@ -73,6 +73,23 @@ describe('cards', () => {
     ['aquele terminado com 868', '868'],
   ])('"%s" names the card ending %s', (text, digits) => expect(recognizers.card(text)).toEqual({ last4: digits }));
   it('two digits without words of an ending name no card', () => expect(recognizers.card('quero 12')).toBeNull());
+  it('"a segunda feira" is a day, not the second card', () => expect(recognizers.card('foi na segunda feira')).toBeNull());
+  it.each(['esse mesmo', 'ah entao é esse msm, perdi ele', 'é esse', 'sim'])('"%s" points at the card offered', (text) =>
+    expect(recognizers.thisCard(text)).toBe(true),
+  );
+  it.each(['o segundo', 'nao sei qual', 'nao'])('"%s" points at no card', (text) =>
+    expect(recognizers.thisCard(text)).toBe(false),
+  );
+});
+
+describe('saying when', () => {
+  it.each(['foi na segunda feira', 'a segunda feira passada', 'ontem de noite', 'hoje cedo', 'foi semana passada', 'dia 3'])(
+    '"%s" only says when',
+    (text) => expect(onlySaysWhen(text)).toBe(true),
+  );
+  it.each(['perdi ontem', 'o 3864', 'foi roubado na segunda', 'segunda opcao', 'o segundo'])('"%s" says more', (text) =>
+    expect(onlySaysWhen(text)).toBe(false),
+  );
 });
 
 describe('block reasons', () => {
@@ -92,6 +109,8 @@ describe('block reasons', () => {
     ['passou na maquina de lavar', 'damaged'],
     ['nao quero mais usar', 'other'],
     ['nao uso mais', 'other'],
+    ['deixei no banco da praça e quando voltei nao tava mais', 'lost'],
+    ['deixei na mesa do bar', 'lost'],
   ])('"%s" is %s', (text, reason) => expect(recognizers.blockReason(text)).toBe(reason));
   it('a text with no reason has none', () => expect(recognizers.blockReason('quero ver meu saldo')).toBeNull());
   it.each(['perdi ou roubaram nao sei', 'nao sei se perdi ou se roubaram', 'roubaram ou caiu, sei la', 'nao sei'])(
