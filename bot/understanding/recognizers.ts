@@ -88,6 +88,8 @@ const LOST =
   /\b(perd\w*|sumiu|sumido|sumida|desapareceu|extravi\w*|nao (acho|achei|encontro|encontrei|sei onde|sei cade)|cade (ele|o cartao|meu cartao)|nao (estava|tava|ta|esta) mais (la|ali|aqui|no lugar)|(quando|na hora que) (eu )?voltei (ele )?(nao|ja nao|tinha sumido))\b/;
 const DAMAGED =
   /\b(quebr\w*|danific\w*|estrag\w*|rachad\w*|rachou|trincou|trincado|partiu|partido|zoado|molhou|molhado|dobrou|dobrado|entortou|torto|amassad\w*|rasgou|rasgado|queimou|queimado|derreteu|desmagnetiz\w*|defeito|com problema|nao (ta |esta )?(passa|passando|funciona|funcionando|le|lendo|reconhece|pega|pegando)|parou de funcionar|descol\w*|soltou|chip (saiu|caiu|solto)|apagad\w*|ilegivel|mordeu|mordido|mastig\w*|lavei|lavou|lavado|maquina de lavar)\b/;
+/** A card's number in the list IPlani shows, after a word naming it: "cartao 2", "o 2", "numero 3", "opcao 1". */
+const LIST_NUMBER = /(?:^|\s)(?:cartao|cartoes|numero|num|opcao|o|a)\s+([1-9])(?:\s|$)/;
 /** The words that introduce a card's last digits: "final 12", "com final 12", "termina em 12", "terminado com 12". */
 const ENDING_DIGITS = /\b(?:finai?l(?:zinho)?|termina(?:do|da)?(?: (?:em|com|no|na))?|acaba(?: (?:em|com))?)\s+(\d{2,3})(?:\s|$)/;
 /** Not knowing what happened, said alone: "nao sei", "sei la", "nao tenho certeza". */
@@ -116,7 +118,8 @@ export function unsureOfReason(text: string): boolean {
 }
 
 /** Pointing at the card offered: "esse mesmo", "e esse", "ele msm", "esse ai", or "esse" alone. */
-const THIS_ONE = /\b(e|eh|sim|isso|entao e|so|foi) (esse|este|ele)\b|\b(esse|este|ele) (mesmo|msm|ai|ae|aqui)\b|^(o )?(esse|este)$/;
+const THIS_ONE =
+  /\b(e|eh|sim|isso|entao e|so|foi) (esse|este|ele)\b|\b(esse|este|ele) (mesmo|msm|ai|ae|aqui)\b|^(o )?(esse|este)$/;
 
 /**
  * Words that tell when something happened: days, weekdays, parts of the day, "semana passada", a time or a date in
@@ -379,6 +382,9 @@ export class Recognizers {
     // Fewer digits name a card only after words that say they are its end: "o que termina em 12", "o final 12".
     const ending = ENDING_DIGITS.exec(simple);
     if (ending) return { last4: ending[1] };
+    // "cartao 2", "o 2", "numero 2": the card by its number in the list, one digit after a word naming it.
+    const numbered = LIST_NUMBER.exec(simple);
+    if (numbered && (simple.match(/\d+/g) ?? []).length === 1) return { position: Number(numbered[1]) };
     const position = this.position(text);
     return position === null ? null : { position };
   }

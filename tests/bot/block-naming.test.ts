@@ -75,6 +75,18 @@ describe('naming the card', () => {
     expect(await cardsOf(citizenId)).toEqual({ '2718': { status: 'blocked', reason: 'lost' } });
   });
 
+  it('"cartao 2" at the card step and "bloqueia o 2" after the list name the second card', async () => {
+    const { citizenId, bot } = await linkedCitizen(['4868', '9780']);
+    await play(bot, [
+      ['cancelar meu riocard', [/Qual cartão/]],
+      ['cartao 2', [/motivo do cancelamento do cartão •••• 9780/]],
+      ['cancelar', [/NÃO foi bloqueado/]],
+      ['meus cartoes', [/Você tem 2 cartões/]],
+      ['bloqueia o 2', [/motivo do cancelamento do cartão •••• 9780/]],
+    ]);
+    expect(await cardsOf(citizenId)).toEqual({ '4868': ACTIVE, '9780': ACTIVE });
+  });
+
   it('"esse mesmo" names no card when several are offered', async () => {
     const { citizenId, bot } = await linkedCitizen(['1190', '5521']);
     await play(bot, [

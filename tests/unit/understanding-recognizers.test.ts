@@ -73,6 +73,14 @@ describe('cards', () => {
     ['aquele terminado com 868', '868'],
   ])('"%s" names the card ending %s', (text, digits) => expect(recognizers.card(text)).toEqual({ last4: digits }));
   it('two digits without words of an ending name no card', () => expect(recognizers.card('quero 12')).toBeNull());
+  it.each([
+    ['cartao 2', 2],
+    ['o 2', 2],
+    ['quero bloquear o cartão número 3', 3],
+  ])('"%s" is the card numbered %s in the list', (text, position) => expect(recognizers.card(text)).toEqual({ position }));
+  it.each(['perdi no 474', 'coloca 5 reais no cartao 2'])('"%s" names no card by its number in the list', (text) =>
+    expect(recognizers.card(text)).toBeNull(),
+  );
   it('"a segunda feira" is a day, not the second card', () => expect(recognizers.card('foi na segunda feira')).toBeNull());
   it.each(['esse mesmo', 'ah entao é esse msm, perdi ele', 'é esse', 'sim'])('"%s" points at the card offered', (text) =>
     expect(recognizers.thisCard(text)).toBe(true),
