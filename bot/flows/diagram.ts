@@ -82,6 +82,7 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   saysContinue: 'the citizen says continuar',
   choseDrop: 'the citizen declined to continue the paused flow',
   asksNothingNew: 'the message asks for nothing new (no request, command or question)',
+  followsUpStatement: 'the message names only a card, right after a statement (e o do outro?)',
   // cancel-card.machine.ts
   noActiveCards: 'the citizen has no active card',
   oneActiveCard: 'the citizen has exactly one active card',
@@ -104,6 +105,7 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   noCards: 'the citizen has no card',
   oneCard: 'the citizen has exactly one card',
   namedOwnCard: "the card named is one of the citizen's",
+  oneOtherCard: 'a follow-up asked for the other card and there is exactly one other',
   answerNamesOwnCard: "the answer names one of the citizen's cards",
   // recharge.machine.ts (the card guards are cancel-card.machine.ts's words)
   pixUnavailable: 'Pix recharges are not configured',

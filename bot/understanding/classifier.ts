@@ -779,7 +779,8 @@ export class IntentClassifier {
     // At a confirmation the verb is its yes or its no, read above.
     if (BLOCK_OVERRIDES.has(intent) && !YES_NO_STEPS.has(at) && !looksLikeQuestion(text) && this.asksToBlock(text, simple)) {
       const block = ranked.find((r) => r.intent === 'block_card')?.score ?? 0;
-      if (block >= BLOCK_IN_THE_RUNNING) ({ intent, score } = { intent: 'block_card', score: Math.max(block, OVERRIDE_THRESHOLD) });
+      if (block >= BLOCK_IN_THE_RUNNING)
+        ({ intent, score } = { intent: 'block_card', score: Math.max(block, OVERRIDE_THRESHOLD) });
     }
     // A statement asked for in the middle of a flow names what it shows; else the next reading is taken.
     if (intent === 'card_history' && at !== 'menu' && !HISTORY_WORDS.test(simple)) {
@@ -867,6 +868,11 @@ export class IntentClassifier {
     if (BLOCK_DENIED.test(simple)) return false;
     if (BLOCK_ASKED.test(simple)) return true;
     return CANCEL_ASKED.test(simple) && this.talksAboutBlocking(text.replace(/cancel\w*/gi, ''));
+  }
+
+  /** The card the text names by its digits or its place, if any. */
+  cardIn(text: string): Slots['card'] | null {
+    return this.recognizers.card(text);
   }
 
   /** Whether the text says something about blocking: a block or cancel word, a card, or a reason the recognizer reads. */

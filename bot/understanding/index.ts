@@ -2,7 +2,7 @@ import type { DocumentTypeCode } from '../../src/documents/document-types';
 import type { FlowName } from '../flows/types';
 import type { Expecting, IntentName } from './classifier';
 import type { Digression } from './digression';
-import type { Slots } from './recognizers';
+import type { CardRef, Slots } from './recognizers';
 import type { NoticeRequest } from './notice-settings';
 
 /** Words that work anywhere in any flow. */
@@ -82,6 +82,11 @@ export interface Utterance {
   noFile?: boolean;
   /** The message says the value asked is not known or not at hand ("nao tenho o numero agora", "nao lembro"). Absent: no. */
   notAtHand?: boolean;
+  /**
+   * At the menu, a short follow-up naming only a card ("e o do outro?", "e o segundo?", "e o 9780?"): the card (or
+   * `other`, the one not just shown) for the same look-up as the answer before it. Absent: no.
+   */
+  followUp?: CardRef | 'other';
   /** False when the reading is too weak to act on: the bot never guesses from it. */
   confident: boolean;
   /** Values the message carries: a card, a block reason, a document type, number or name, a date, a state. */

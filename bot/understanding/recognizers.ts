@@ -103,8 +103,9 @@ const LOST_MAYBE = /\b(deixei cair|caiu|esqueci|ficou n[oa]|deixei (ele |o carta
  */
 const DENIED_REASON =
   /\b(?:nao|nem) (?:foi |fui |e |era |ta |esta )?(?:roub|rob[ao]|furt|assalt|perd|sum|quebr|danific|estrag)\w*(?: nao\b)?/g;
+// "outro" alone is the option "Outro motivo"; in a sentence it names another card ("bloqueia o outro tb").
 const OTHER =
-  /\b(outro motivo|nao uso mais|nao vou usar|nao preciso mais|nao quero mais (esse|usar|ele)|trocar de cartao|outro)\b/;
+  /\b(outro motivo|nao uso mais|nao vou usar|nao preciso mais|nao quero mais (esse|usar|ele)|trocar de cartao)\b|^(foi )?outro$/;
 
 /**
  * Whether the text says the citizen does not know if the card was lost or stolen: both named with a doubt ("perdi ou

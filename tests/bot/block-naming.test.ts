@@ -162,6 +162,21 @@ describe('asking for the block', () => {
     });
   });
 
+  it('"bloqueia o outro tb" after a block names the other card, not the reason "outro motivo"', async () => {
+    const { citizenId, bot } = await linkedCitizen(['2211', '5643']);
+    await play(bot, [
+      ['perdi a carteira bloqueia o 2211', [/^Confirma o bloqueio do cartão •••• 2211 por perda\?/]],
+      ['sim', [/Cartão •••• 2211 bloqueado/]],
+      ['bloqueia o outro tb', [/motivo do cancelamento do cartão •••• 5643/]],
+      ['perdi tb', [/^Confirma o bloqueio do cartão •••• 5643 por perda\?/]],
+      ['pode', [/Cartão •••• 5643 bloqueado/]],
+    ]);
+    expect(await cardsOf(citizenId)).toEqual({
+      '2211': { status: 'blocked', reason: 'lost' },
+      '5643': { status: 'blocked', reason: 'lost' },
+    });
+  });
+
   it('"bloqueia todos os cartoes" starts the block, asking which card: nothing is blocked without its confirmation', async () => {
     const { citizenId, bot } = await linkedCitizen(['2211', '5643']);
     await play(bot, [['bloqueia todos os cartoes', [/Qual cartão você quer cancelar\?/]]]);
