@@ -113,22 +113,23 @@ export function createCancelCardMachine(ports: WalletPorts) {
         type: 'SAY',
         message: { text: context.reason ? text.reasonNoted(context.reason) : '' },
       })),
-      sayReasonProblem: sendParent(({ event }): SayEvent => ({
-        type: 'SAY',
-        message: {
-          text: event.type === 'INPUT' && event.utterance.slots.unsureReason ? text.UNSURE_REASON : text.INVALID.reason,
-        },
-      })),
+      sayReasonProblem: sendParent(({ event }): SayEvent => {
+        const slots = event.type === 'INPUT' ? event.utterance.slots : {};
+        const problem = slots.unsureReason ? text.UNSURE_REASON : slots.toldWhen ? text.WHEN_NOT_REASON : text.INVALID.reason;
+        return { type: 'SAY', message: { text: problem } };
+      }),
       pickOnlyCard: assign({ cardId: ({ context }) => context.cards[0]?.id ?? null }),
       // The reason told with the card ("o que eu perdi foi o 8127", "é o 3864 que roubaram") is taken with it; a card
       // named alone keeps the reason already given.
       pickCard: assign({
         cardId: ({ context, event }) => (event.type === 'INPUT' ? (cardIn(context, event.utterance)?.id ?? null) : null),
-        reason: ({ context, event }) => (event.type === 'INPUT' ? (toldReason(event.utterance) ?? context.reason) : context.reason),
+        reason: ({ context, event }) =>
+          event.type === 'INPUT' ? (toldReason(event.utterance) ?? context.reason) : context.reason,
         failures: 0,
       }),
       keepReason: assign({
-        reason: ({ context, event }) => (event.type === 'INPUT' ? (toldReason(event.utterance) ?? context.reason) : context.reason),
+        reason: ({ context, event }) =>
+          event.type === 'INPUT' ? (toldReason(event.utterance) ?? context.reason) : context.reason,
       }),
       pickReason: assign({
         reason: ({ event }) => (event.type === 'INPUT' ? reasonIn(event.utterance) : null),

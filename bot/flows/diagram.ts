@@ -82,7 +82,7 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   saysContinue: 'the citizen says continuar',
   choseDrop: 'the citizen declined to continue the paused flow',
   asksNothingNew: 'the message asks for nothing new (no request, command or question)',
-  followsUpStatement: 'the message names only a card, right after a statement (e o do outro?)',
+  followsUpStatement: 'the message names only a card (or the other one), right after a statement',
   // cancel-card.machine.ts
   noActiveCards: 'the citizen has no active card',
   oneActiveCard: 'the citizen has exactly one active card',

@@ -63,6 +63,9 @@ export function reasonNoted(reason: BlockReason): string {
   return `Anotei o motivo: ${label}. Falta só escolher o cartão.`;
 }
 
+/** "foi na segunda feira" at the reason step: when it happened is noted as said, and what happened asked again. */
+export const WHEN_NOT_REASON = 'Entendi quando foi. Agora me diga o que aconteceu com o cartão:';
+
 export const NO_ACTIVE_CARDS = 'Você não tem cartões ativos para cancelar.';
 export const KEPT_ACTIVE = 'Tudo bem, o cartão continua ativo. Nada foi alterado.';
 

@@ -531,6 +531,9 @@ const OPENS_WITH_NO = /^((entao|ah|ai|poxa|pensando bem) )?(nao|n|nem)\b(?!.*\b(
 /** Yes/no prompts whose "no" drops what was asked, as a cancel does. */
 const NO_DROPS: ReadonlySet<PromptStep> = new Set(['block.confirm', 'recharge.confirm', 'resume.offer']);
 
+/** A message that opens with a question word: what it names it asks about ("qual a diferenca entre perda e roubo?"). */
+const ASKS_ABOUT = /^(qual|quais|como|pq|por que|porque|quanto|quantos|onde|quando|cade)\b/;
+
 /** Not knowing, as a whole short answer: "sei la", "sla", "nem sei", "nao lembro agora". */
 const DONT_KNOW =
   /^(ah |hmm |po |poxa )?(sei la|sla|nem sei|sei nao|nao sei|nao lembro|nao faco ideia|sei la eu)( (agora|nao|po|viu|mano|moca))?$/;
@@ -710,7 +713,7 @@ export class IntentClassifier {
       if (stepValue) return decided('inform', stepValue);
       // "foi na segunda feira", "ontem de noite": when it happened, told at the reason step, is an answer without the
       // reason, asked again; never a new request ("segunda" is no card, no statement).
-      if (at === 'block.reason' && onlySaysWhen(text)) return decided('inform');
+      if (at === 'block.reason' && onlySaysWhen(text)) return decided('inform', { toldWhen: true });
       // "nao sei se perdi ou roubaram" answers the reason step, with a doubt the flow resolves: not a call for help. A bare
       // "sei la" answers nothing, with the same doubt.
       if (at === 'block.reason' && unsureOfReason(text))
@@ -910,13 +913,14 @@ export class IntentClassifier {
         const named = card ?? (r.thisCard(text) ? ({ position: 'this' } as const) : null);
         // "o que eu perdi foi o 8127": the reason told with the card is kept for the next step ("o outro" names a card,
         // not the reason "other").
-        const reason = at === 'block.card' ? r.blockReason(text) : null;
+        const reason = at === 'block.card' && !ASKS_ABOUT.test(normalizeText(text)) ? r.blockReason(text) : null;
         const blockReason = reason === 'other' ? null : reason;
         if (!named && !blockReason) return null;
         return { ...(named ? { card: named } : {}), ...(blockReason ? { blockReason } : {}) };
       }
       case 'block.reason': {
-        const blockReason = r.blockReason(text);
+        // "qual a diferenca entre perda e roubo?" names the reasons to ask about them: a question, no answer.
+        const blockReason = ASKS_ABOUT.test(normalizeText(text)) ? null : r.blockReason(text);
         // "pera, errei, é o 3864": a card named by its digits at the reason step corrects the card (a place is not read
         // here: "a segunda feira" is a day).
         const card = r.card(text);

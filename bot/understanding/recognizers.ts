@@ -36,6 +36,8 @@ export interface Slots {
   blockReason?: BlockReason;
   /** The citizen does not know whether the card was lost or stolen ("perdi ou roubaram nao sei"): no reason is taken. */
   unsureReason?: boolean;
+  /** At the reason step, the message only says when it happened ("foi na segunda feira"): no reason is taken. */
+  toldWhen?: boolean;
   /** YYYY-MM-DD, or YYYY-MM when only a month was given. In a request to save a document, only its validity. */
   date?: string;
   /** UF code. */

@@ -126,7 +126,7 @@ describe('the reason step', () => {
     const { citizenId, bot } = await linkedCitizen(['9021', '4476']);
     await play(bot, [
       ['quero bloquear o 4476', [/motivo do cancelamento do cartão •••• 4476/]],
-      ['foi na segunda feira', [/motivo do cancelamento do cartão •••• 4476/]],
+      ['foi na segunda feira', [/Entendi quando foi/, /motivo do cancelamento do cartão •••• 4476/]],
       ['a segunda feira passada', [/motivo do cancelamento do cartão •••• 4476/]],
     ]);
     expect(bot.log.join('\n')).not.toMatch(/movimentaç|consultar\?/);
@@ -135,6 +135,16 @@ describe('the reason step', () => {
       ['sim', [/bloqueado/]],
     ]);
     expect(await cardsOf(citizenId)).toEqual({ '9021': ACTIVE, '4476': { status: 'blocked', reason: 'stolen' } });
+  });
+
+  it('"qual a diferença entre perda e roubo?" at the card step is a question, not the reason theft', async () => {
+    const { bot } = await linkedCitizen(['4868', '9780']);
+    await play(bot, [
+      ['quero bloquear', [/Qual cartão/]],
+      ['qual a diferença entre perda e roubo?', [/Qual cartão/]],
+    ]);
+    expect(bot.last[0].text).not.toMatch(/Anotei o motivo/);
+    await play(bot, [['o 9780', [/motivo do cancelamento do cartão •••• 9780/]]]);
   });
 
   it('"deixei no banco da praça e quando voltei nao tava mais" is a loss', async () => {

@@ -278,7 +278,10 @@ describe('blocking, at the menu and at the block steps', () => {
     expect((await classifier.classify(text, expecting)).intent).toBe('faq'),
   );
   it.each(['foi na segunda feira', 'ontem de noite'])('"%s" at the reason step answers it without a reason', async (text) =>
-    expect(await classifier.classify(text, { at: 'block.reason' })).toMatchObject({ intent: 'inform', slots: {} }),
+    expect(await classifier.classify(text, { at: 'block.reason' })).toMatchObject({
+      intent: 'inform',
+      slots: { toldWhen: true },
+    }),
   );
   it('a card named by its digits at the reason step corrects the card', async () =>
     expect(await classifier.classify('pera, errei, é o 3864', { at: 'block.reason' })).toMatchObject({

@@ -119,8 +119,11 @@ describe('block reasons', () => {
     ['nao uso mais', 'other'],
     ['deixei no banco da praça e quando voltei nao tava mais', 'lost'],
     ['deixei na mesa do bar', 'lost'],
+    ['outro', 'other'],
   ])('"%s" is %s', (text, reason) => expect(recognizers.blockReason(text)).toBe(reason));
   it('a text with no reason has none', () => expect(recognizers.blockReason('quero ver meu saldo')).toBeNull());
+  it('"o outro" in a sentence names a card, not the reason "outro motivo"', () =>
+    expect(recognizers.blockReason('bloqueia o outro tb')).toBeNull());
   it.each(['perdi ou roubaram nao sei', 'nao sei se perdi ou se roubaram', 'roubaram ou caiu, sei la', 'nao sei'])(
     '"%s" is unsure: no reason',
     (text) => {
