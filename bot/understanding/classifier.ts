@@ -479,6 +479,9 @@ export function readsAsVague(text: string): boolean {
 const STOP_WORDS =
   /\b(cancel\w*|desist\w*|esquece\w*|deixa (pra|para) la|deixa quieto|parar|pare|sair|voltar|anterior|nao quero|melhor nao|mudei de ideia|nao precisa|chega|stop|interromp\w*|abort\w*|encerr\w*|larga isso|nao continua|nao vou mais|para (tudo|ai|com isso|de \w+))\b|^(para( para)*|sai( daqui| disso)?)$/;
 
+/** The card named as a thing: "meu cartao", "o riocard", "meu bilhete", "o passe". */
+const CARD_WORDS = /\b(cartao|cartoes|cartaum|catao|riocard\w*|passe|passes|bilhete\w*|jae)\b/;
+
 /** Words of a block request besides its reason and its card. */
 const BLOCK_WORDS = /\b(bloq\w*|desbloq\w*|cancel\w*|cartao|cartoes|cartaum|catao|riocard\w*|passe|passes|bilhete\w*|jae)\b/;
 
@@ -780,7 +783,11 @@ export class IntentClassifier {
     // "bloqueia todos os cartoes") is a block request, whatever the rest of the words lean to: the network leans on "nao
     // uso mais" (help), "cancela" (cancel), "todos os cartoes" (the list).
     // At a confirmation the verb is its yes or its no, read above.
-    if (BLOCK_OVERRIDES.has(intent) && !YES_NO_STEPS.has(at) && !looksLikeQuestion(text) && this.asksToBlock(text, simple)) {
+    // A mishap told of the card ("esqueci meu cartao no onibus 383 hoje de manha", "o cartao ta descascando todo") is a
+    // block request too, not a question: told, not asked, it wins over the FAQ reading as well.
+    const blockWords = this.asksToBlock(text, simple) || (at === 'menu' && this.tellsMishap(text, simple));
+    const overridable = BLOCK_OVERRIDES.has(intent) || (intent === 'faq' && howItWorksQuestion(text) === null);
+    if (overridable && !YES_NO_STEPS.has(at) && !looksLikeQuestion(text) && blockWords) {
       const block = ranked.find((r) => r.intent === 'block_card')?.score ?? 0;
       if (block >= BLOCK_IN_THE_RUNNING)
         ({ intent, score } = { intent: 'block_card', score: Math.max(block, OVERRIDE_THRESHOLD) });
@@ -876,6 +883,12 @@ export class IntentClassifier {
   /** The card the text names by its digits or its place, if any. */
   cardIn(text: string): Slots['card'] | null {
     return this.recognizers.card(text);
+  }
+
+  /** Whether the text tells of something that happened to the card: a card word and a loss, a theft or damage. */
+  private tellsMishap(text: string, simple: string): boolean {
+    const reason = this.recognizers.blockReason(text);
+    return reason !== null && reason !== 'other' && CARD_WORDS.test(simple);
   }
 
   /** Whether the text says something about blocking: a block or cancel word, a card, or a reason the recognizer reads. */

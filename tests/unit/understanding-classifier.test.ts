@@ -253,7 +253,9 @@ describe('blocking, at the menu and at the block steps', () => {
     ['bloqueia o ultimo que eu nao uso mais', { card: { position: 'last' }, blockReason: 'other' }],
     ['cancela o de baixo que ta rachado', { card: { position: 'last' }, blockReason: 'damaged' }],
     ['bloqueia todos os cartoes', {}],
-  ])('"%s" asks for a block in words: block_card %j', async (text, slots) => {
+    ['esqueci meu cartao no onibus 383 hoje de manha', { blockReason: 'lost' }],
+    ['o cartao ta descascando todo', { blockReason: 'damaged' }],
+  ])('"%s" asks for a block in words or tells what happened to the card: block_card %j', async (text, slots) => {
     const understood = await classifier.classify(text);
     expect({ intent: understood.intent, slots: understood.slots }).toEqual({ intent: 'block_card', slots });
   });
