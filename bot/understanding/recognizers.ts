@@ -89,7 +89,7 @@ const STOLEN =
 const LOST =
   /\b(perd\w*|sumiu|sumido|sumida|desapareceu|extravi\w*|nao (acho|achei|encontro|encontrei|sei onde|sei cade)|cade (ele|o cartao|meu cartao)|nao (estava|tava|ta|esta) mais (la|ali|aqui|no lugar)|(quando|na hora que) (eu )?voltei (ele )?(nao|ja nao|tinha sumido))\b/;
 const DAMAGED =
-  /\b(quebr\w*|danific\w*|estrag\w*|rachad\w*|rachou|trincou|trincado|partiu|partido|zoado|molhou|molhado|dobrou|dobrado|entortou|torto|amassad\w*|rasgou|rasgado|queimou|queimado|derreteu|desmagnetiz\w*|defeito|com problema|nao (ta |esta )?(passa|passando|funciona|funcionando|le|lendo|reconhece|pega|pegando)|parou de funcionar|descol\w*|soltou|chip (saiu|caiu|solto)|apagad\w*|ilegivel|mordeu|mordido|mastig\w*|lavei|lavou|lavado|maquina de lavar|descasc\w*|desgast\w*|falhando|falha (na|no) leitura)\b/;
+  /\b(quebr\w*|danific\w*|estrag\w*|rachad\w*|rachou|trincou|trincado|partiu|partido|zoado|molhou|molhado|dobrou|dobrado|entortou|torto|amassad\w*|rasgou|rasgado|queimou|queimado|derreteu|desmagnetiz\w*|defeito|com problema|nao (ta |esta )?(passa|passando|funciona|funcionando|le|lendo|reconhece|pega|pegando)|parou de funcionar|descol\w*|soltou|chip (saiu|caiu|solto)|apagad\w*|ilegivel|mordeu|mordido|mastig\w*|roeu|roido|(cachorro|gato|cao|bebe|nenem) (comeu|mordeu|roeu)|lavei|lavou|lavado|maquina de lavar|descasc\w*|desgast\w*|falhando|falha (na|no) leitura)\b/;
 /** A card's number in the list IPlani shows, after a word naming it: "cartao 2", "o 2", "numero 3", "opcao 1". */
 const LIST_NUMBER = /(?:^|\s)(?:cartao|cartoes|numero|num|opcao|o|a)\s+([1-9])(?:\s|$)/;
 /** The words that introduce a card's last digits: "final 12", "com final 12", "termina em 12", "terminado com 12". */
@@ -107,7 +107,7 @@ const DENIED_REASON =
   /\b(?:nao|nem) (?:foi |fui |e |era |ta |esta )?(?:roub|rob[ao]|furt|assalt|perd|sum|quebr|danific|estrag)\w*(?: nao\b)?/g;
 // "outro" alone is the option "Outro motivo"; in a sentence it names another card ("bloqueia o outro tb").
 const OTHER =
-  /\b(outro motivo|nao uso mais|nao vou usar|nao preciso mais|nao quero mais (esse|usar|ele)|trocar de cartao)\b|^(foi )?outro$/;
+  /\b(outro motivo|nao uso mais|nao vou usar|nao preciso mais|nao quero mais (esse|usar|ele)|troc\w* de cartao|(fiz|pedi|tenho|peguei|tirei|ganhei) (um )?(outro|novo) cartao|cartao novo)\b|^(foi )?outro$/;
 
 /**
  * Whether the text says the citizen does not know if the card was lost or stolen: both named with a doubt ("perdi ou

@@ -120,6 +120,9 @@ describe('block reasons', () => {
     ['deixei no banco da praça e quando voltei nao tava mais', 'lost'],
     ['deixei na mesa do bar', 'lost'],
     ['outro', 'other'],
+    ['to trocando de cartao', 'other'],
+    ['fiz outro cartao', 'other'],
+    ['o cachorro comeu', 'damaged'],
   ])('"%s" is %s', (text, reason) => expect(recognizers.blockReason(text)).toBe(reason));
   it('a text with no reason has none', () => expect(recognizers.blockReason('quero ver meu saldo')).toBeNull());
   it('"o outro" in a sentence names a card, not the reason "outro motivo"', () =>
