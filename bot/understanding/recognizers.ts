@@ -64,6 +64,12 @@ const INFORMAL_YES =
   /^(s+|si+m+|ss+|pode|pode (sim|ser|salvar|bloquear|confirmar|mandar|seguir|continuar|fazer|cancelar)|beleza|blz|ok+|okay|ta ok|ta bom|ta certo|ta certinho|bora|manda|manda ver|manda bala|aham|uhum|confirma|confirmo|confirmar|confirmado|correto|positivo|afirmativo|com certeza|fechado|yes|yep|isso pode|salva|salva ai|bloqueia|bloqueia ai|quero sim|sim quero|exato|exatamente|certo|e isso|e isso ai|e isso mesmo|isso ai|perfeito|ta perfeito|suave|tranquilo|demorou|pode pa|bora la|partiu|vai|vai la|pode fazer|faz isso)$/;
 const INFORMAL_NO =
   /^(n+|nn+|nem|naum|nops|nope|negativo|deixa pra la|deixa|esquece|ta errado|esta errado|errado|nem pensar|de jeito nenhum)$|\b(nao|naum|nem|errado|deixa pra la)\b/;
+/** A message that ends by asking for the action: "nao achei pode bloquear", "nao apareceu entao bloqueia logo". */
+const YES_AFTER_STORY =
+  /\b(pode|manda|entao|ai) (bloquear|bloqueia|salvar|salva|confirmar|confirma)( (sim|logo|ai|agora|entao|mesmo|msm|ele|por favor|pfv))*$/;
+/** The action itself declined ("nao pode bloquear", "nao bloqueia") or in doubt ("nao sei se pode bloquear"). */
+const NO_TO_ACTION =
+  /\b(nao|nem) (pode |precisa |quero |vai |manda )?(bloque|salv|confirm)\w*|\b(nao sei|sei la|sera|se pode|talvez)\b/;
 /** The action asked about, alone or with a filler word: answers "Posso salvar?" or "Confirma o bloqueio?". */
 const ACTION_YES =
   /^(pode |manda |pode ir |vai |ja )?(salva|salvar|salve|guarda|guardar|bloqueia|bloquear|bloqueie|confirma|confirmar)( (ai|sim|logo|agora|por favor|pfv|entao|isso|ele|ela|mesmo|msm))*$/;
@@ -339,6 +345,8 @@ export class Recognizers {
     if (NO_EMOJI.test(text.trim())) return false;
     const simple = unstretched(normalizeText(text));
     if (simple === '') return null;
+    // "nao achei, pode bloquear": the story says no, the answer at its end says yes.
+    if (YES_AFTER_STORY.test(simple) && !NO_TO_ACTION.test(simple)) return true;
     if (INFORMAL_NO.test(simple)) return false;
     if (INFORMAL_YES.test(simple)) return true;
     // The boolean model finds its words anywhere ("na verdade quero ver meu saldo" -> "verdade", "depois eu vejo isso

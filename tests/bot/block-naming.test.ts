@@ -195,6 +195,17 @@ describe('asking for the block', () => {
 });
 
 describe('the confirmation', () => {
+  it('"vou procurar em casa primeiro" waits at the confirmation, nothing blocked; "nao achei, pode bloquear" then blocks', async () => {
+    const { citizenId, bot } = await linkedCitizen(['8127']);
+    await play(bot, [
+      ['acho que perdi meu cartao mas pode ter ficado em casa', [/^Confirma o bloqueio do cartão •••• 8127 por perda\?/]],
+      ['vou procurar em casa primeiro', [/aguardando/]],
+    ]);
+    expect(await cardsOf(citizenId)).toEqual({ '8127': ACTIVE });
+    await play(bot, [['nao achei, pode bloquear', [/Cartão •••• 8127 bloqueado/]]]);
+    expect(await cardsOf(citizenId)).toEqual({ '8127': { status: 'blocked', reason: 'lost' } });
+  });
+
   it('"mas eu perco o saldo dele?" is answered from the FAQ, never a balance and never a yes; "nao deixa quieto" keeps the card', async () => {
     const { citizenId, bot } = await linkedCitizen(['9364']);
     await play(bot, [

@@ -6,6 +6,15 @@ import { onlySaysWhen, Recognizers, saysNoFile, saysNotAtHand, unsureOfReason } 
 
 const recognizers = new Recognizers();
 
+describe('yes after a story', () => {
+  it.each(['nao achei, pode bloquear', 'nao apareceu entao bloqueia logo'])('"%s" ends with a yes', (text) =>
+    expect(recognizers.yesNo(text)).toBe(true),
+  );
+  it.each(['nao pode bloquear', 'nao sei se pode bloquear', 'nao bloqueia'])('"%s" is no yes', (text) =>
+    expect(recognizers.yesNo(text)).not.toBe(true),
+  );
+});
+
 describe('yes / no', () => {
   it.each([
     'sim',
