@@ -482,6 +482,9 @@ const STOP_WORDS =
 /** The card named as a thing: "meu cartao", "o riocard", "meu bilhete", "o passe". */
 const CARD_WORDS = /\b(cartao|cartoes|cartaum|catao|riocard\w*|passe|passes|bilhete\w*|jae)\b/;
 
+/** A card's status asked about: "ta ativo?", "ja foi bloqueado?". */
+const CARD_STATUS = /\b(ativo|ativado|bloqueado|desbloqueado|cancelado|funcionando|valendo)\b/;
+
 /** Words of a block request besides its reason and its card. */
 const BLOCK_WORDS = /\b(bloq\w*|desbloq\w*|cancel\w*|cartao|cartoes|cartaum|catao|riocard\w*|passe|passes|bilhete\w*|jae)\b/;
 
@@ -836,6 +839,14 @@ export class IntentClassifier {
     if (at === 'menu' && intent !== 'save_document' && !looksLikeQuestion(text) && this.recognizers.linkCode(text)) {
       return decided('link_account', { linkCode: this.recognizers.linkCode(text) ?? undefined });
     }
+    // "o 4412 ainda ta ativo?": whether a card is active, asked with its name, is the list of cards with their status,
+    // however unsure the network is of so few words. "meu cartao ta bloqueado?" asks the state too, not for a block.
+    // A loss or theft told with it ("perdi meu cartao, ele ta bloqueado?") keeps the block request.
+    const unsure =
+      score < CONFIDENCE_THRESHOLD ||
+      (intent === 'block_card' && !this.asksToBlock(text, simple) && !this.tellsMishap(text, simple));
+    if (at === 'menu' && unsure && looksLikeQuestion(text) && CARD_STATUS.test(simple) && this.namesCard(text, simple))
+      ({ intent, score } = { intent: 'list_cards', score: OVERRIDE_THRESHOLD });
     const confident = score >= CONFIDENCE_THRESHOLD && intent !== 'out_of_scope';
     return { intent, score, confident, ranked, slots: this.slotsFor(text, intent) };
   }
@@ -883,6 +894,11 @@ export class IntentClassifier {
   /** The card the text names by its digits or its place, if any. */
   cardIn(text: string): Slots['card'] | null {
     return this.recognizers.card(text);
+  }
+
+  /** Whether the text names a card: by its words, its digits or its place. */
+  private namesCard(text: string, simple: string): boolean {
+    return CARD_WORDS.test(simple) || this.recognizers.card(text) !== null;
   }
 
   /** Whether the text tells of something that happened to the card: a card word and a loss, a theft or damage. */

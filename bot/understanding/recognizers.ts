@@ -371,6 +371,9 @@ export class Recognizers {
 
   /** "o segundo" -> 2, "o último" / "o de baixo" -> "last", "o de cima" -> 1, "o do meio" -> "middle". */
   position(text: string): number | 'last' | 'middle' | null {
+    // "o 2º cartao", "2o cartao": an ordinal in digits, whose sign the normalised text loses.
+    const digitOrdinal = /(?:^|\s)([1-9])(?:\s?[º|ª|°]|[oa]\b)/.exec(text.toLowerCase());
+    if (digitOrdinal) return Number(digitOrdinal[1]);
     const simple = normalizeText(text).replace(/\bsegunda (via|feira)\b/g, ' ');
     if (/\b(ultimo|ultima|de baixo|debaixo|do fim|mais novo)\b/.test(simple)) return 'last';
     if (/\b(o|cartao|aquele|esse) do meio\b|^(o |do |no )?meio$/.test(simple)) return 'middle';

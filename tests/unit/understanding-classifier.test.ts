@@ -248,6 +248,13 @@ describe('answers at a prompt', () => {
 });
 
 describe('blocking, at the menu and at the block steps', () => {
+  it.each(['o 4412 ainda ta ativo?', 'meu cartao ta bloqueado?'])('"%s" asks a card\'s status: the list of cards', async (text) =>
+    expect((await classifier.classify(text)).intent).toBe('list_cards'),
+  );
+  it('"perdi meu cartao, ele ta bloqueado?" stays a block request', async () =>
+    expect((await classifier.classify('perdi meu cartao, ele ta bloqueado?')).intent).toBe('block_card'));
+  it('"me manda o historico do 2º cartao" names the second card', async () =>
+    expect((await classifier.classify('me manda o historico do 2º cartao')).slots).toEqual({ card: { position: 2 } }));
   const CONFIRM: Expecting = { at: 'block.confirm', options: YES_NO };
   it.each([
     ['bloqueia o ultimo que eu nao uso mais', { card: { position: 'last' }, blockReason: 'other' }],
