@@ -1,7 +1,7 @@
 import { and, assign, fromPromise, sendParent, setup } from 'xstate';
 import * as say from '../render/messages.pt-BR';
 import * as text from '../render/cancel-card.pt-BR';
-import { cardAnswered, cardNamed } from './card-ref';
+import { cardAnswered, cardMiss, cardNamed } from './card-ref';
 import { MAX_FAILURES, promptState, YES_NO_OPTIONS } from './prompt';
 import type { ResumeInput } from './pause';
 import { chooseFrom, type CardRef, type Utterance } from '../understanding';
@@ -45,6 +45,14 @@ function namedInactive(context: CancelCardContext, ref: CardRef | null): CardSum
 /** The reason an answer gives: an option shown, or everyday words ("roubaram", "quebrou"). */
 function reasonIn(utterance: Utterance): BlockReason | null {
   return chooseFrom(utterance, text.REASONS)?.value ?? utterance.slots.blockReason ?? null;
+}
+
+/**
+ * The reason told in words with an answer to another step ("o que eu perdi foi o 8127"): never an option's number,
+ * which there names a card ("3" at the card step is the third card, not "3. Cartão danificado").
+ */
+function toldReason(utterance: Utterance): BlockReason | null {
+  return utterance.slots.blockReason ?? null;
 }
 
 function selectedMasked(context: CancelCardContext): string {
@@ -93,22 +101,33 @@ export function createCancelCardMachine(ports: WalletPorts) {
       }),
       sayNamedNotFound: sendParent(({ context }): SayEvent => ({
         type: 'SAY',
-        message: { text: text.cardNotFound(context.named && 'last4' in context.named ? context.named.last4 : null) },
+        message: { text: text.cardNotFound(cardMiss(context.cards, context.named)) },
       })),
       sayAnswerNotActive: sendParent(({ context, event }): SayEvent => {
         const card = event.type === 'INPUT' ? namedInactive(context, event.utterance.slots.card ?? null) : null;
         return { type: 'SAY', message: { text: text.cardNotActive(card?.masked ?? '', card?.status ?? 'blocked') } };
       }),
-      sayReasonProblem: sendParent(({ event }): SayEvent => ({
+      sayReasonNoted: sendParent(({ context }): SayEvent => ({
         type: 'SAY',
-        message: {
-          text: event.type === 'INPUT' && event.utterance.slots.unsureReason ? text.UNSURE_REASON : text.INVALID.reason,
-        },
+        message: { text: context.reason ? text.reasonNoted(context.reason) : '' },
       })),
+      sayReasonProblem: sendParent(({ event }): SayEvent => {
+        const slots = event.type === 'INPUT' ? event.utterance.slots : {};
+        const problem = slots.unsureReason ? text.UNSURE_REASON : slots.toldWhen ? text.WHEN_NOT_REASON : text.INVALID.reason;
+        return { type: 'SAY', message: { text: problem } };
+      }),
       pickOnlyCard: assign({ cardId: ({ context }) => context.cards[0]?.id ?? null }),
+      // The reason told with the card ("o que eu perdi foi o 8127", "é o 3864 que roubaram") is taken with it; a card
+      // named alone keeps the reason already given.
       pickCard: assign({
         cardId: ({ context, event }) => (event.type === 'INPUT' ? (cardIn(context, event.utterance)?.id ?? null) : null),
+        reason: ({ context, event }) =>
+          event.type === 'INPUT' ? (toldReason(event.utterance) ?? context.reason) : context.reason,
         failures: 0,
+      }),
+      keepReason: assign({
+        reason: ({ context, event }) =>
+          event.type === 'INPUT' ? (toldReason(event.utterance) ?? context.reason) : context.reason,
       }),
       pickReason: assign({
         reason: ({ event }) => (event.type === 'INPUT' ? reasonIn(event.utterance) : null),
@@ -122,6 +141,15 @@ export function createCancelCardMachine(ports: WalletPorts) {
       oneActiveCard: ({ context }) => context.cards.length === 1,
       severalCards: ({ context }) => context.cards.length > 1,
       validCard: ({ context, event }) => event.type === 'INPUT' && cardIn(context, event.utterance) !== null,
+      /** A reason with no card at the card step ("perdi ele"): kept, and the card asked again. */
+      reasonWithoutCard: ({ event }) =>
+        event.type === 'INPUT' && !event.utterance.slots.card && toldReason(event.utterance) !== null,
+      /** Another card named at the reason step ("pera, errei, é o 3864"): the card is corrected. */
+      otherCard: ({ context, event }) => {
+        if (event.type !== 'INPUT' || !event.utterance.slots.card) return false;
+        const card = cardNamed(context.cards, event.utterance.slots.card);
+        return card !== null && card.id !== context.cardId;
+      },
       answerNamesInactiveCard: ({ context, event }) =>
         event.type === 'INPUT' && namedInactive(context, event.utterance.slots.card ?? null) !== null,
       namedCard: ({ context }) => context.named !== null,
@@ -200,6 +228,7 @@ export function createCancelCardMachine(ports: WalletPorts) {
         answers: [
           { guard: 'validCard', target: 'afterCard', actions: 'pickCard' },
           { guard: 'answerNamesInactiveCard', actions: ['sayAnswerNotActive', 'askPick'] },
+          { guard: 'reasonWithoutCard', actions: ['keepReason', 'sayReasonNoted', 'askPick'] },
         ],
         invalid: { type: 'sayText', params: { text: text.INVALID.pick } },
         help: { type: 'sayText', params: { text: text.HELP.pick } },
@@ -210,7 +239,11 @@ export function createCancelCardMachine(ports: WalletPorts) {
           at: 'block.reason',
           options: text.REASONS.map((r) => ({ intent: 'inform', slots: { blockReason: r.value }, label: r.label })),
         },
-        answers: [{ guard: 'validReason', target: 'confirm', actions: 'pickReason' }],
+        answers: [
+          { guard: 'otherCard', target: 'afterCard', actions: 'pickCard' },
+          { guard: 'answerNamesInactiveCard', actions: ['sayAnswerNotActive', 'askReason'] },
+          { guard: 'validReason', target: 'confirm', actions: 'pickReason' },
+        ],
         // Not knowing whether it was lost or stolen is no reason: asked which, never guessed (see UNSURE_REASON). Still a
         // miss, so a citizen who cannot say is not asked forever: the flow pauses with the card kept.
         invalid: 'sayReasonProblem',

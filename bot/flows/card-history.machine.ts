@@ -1,7 +1,7 @@
 import { assign, fromPromise, sendParent, setup } from 'xstate';
 import * as say from '../render/messages.pt-BR';
 import * as text from '../render/card-history.pt-BR';
-import { cardAnswered, cardNamed } from './card-ref';
+import { cardAnswered, cardMiss, cardNamed } from './card-ref';
 import { MAX_FAILURES, promptState } from './prompt';
 import type { ResumeInput } from './pause';
 import type { CardRef, Utterance } from '../understanding';
@@ -14,6 +14,8 @@ interface CardHistoryContext {
   /** The card the citizen named when asking ("extrato do cartão final 5151"), until it is looked up. */
   named: CardRef | null;
   cardId: string | null;
+  /** "e o do outro?" right after this card's statement: its last digits, so the card meant is one of the others. */
+  otherThan?: string | null;
   failures: number;
 }
 
@@ -24,6 +26,11 @@ function cardChoices(cards: CardSummary[]): Choice[] {
 /** The card an answer names: an option shown, its last four digits, or its place in the list. */
 function cardIn(context: CardHistoryContext, utterance: Utterance): CardSummary | null {
   return cardAnswered(context.cards, cardChoices(context.cards), utterance);
+}
+
+/** The cards other than the one whose statement was just shown. */
+function othersThan(context: CardHistoryContext): CardSummary[] {
+  return context.cards.filter((card) => !card.masked.endsWith(context.otherThan ?? '-'));
 }
 
 function selected(context: CardHistoryContext): CardSummary | undefined {
@@ -40,7 +47,9 @@ export function createCardHistoryMachine(ports: WalletPorts) {
     types: {
       context: {} as CardHistoryContext,
       // `resume`: read by `resumable` (bot/flows/pause.ts), which starts the flow at a paused step.
-      input: {} as { citizenId: string; card?: CardRef } & ResumeInput,
+      input: {} as { citizenId: string; card?: CardRef; otherThan?: string | null } & ResumeInput,
+      // The last digits of the card whose statement was shown, for a follow-up about another one ("e o do outro?").
+      output: {} as { shown: string | null },
       events: {} as FlowEvent,
     },
     actions: {
@@ -52,11 +61,12 @@ export function createCardHistoryMachine(ports: WalletPorts) {
       })),
       sayNamedNotFound: sendParent(({ context }): SayEvent => ({
         type: 'SAY',
-        message: { text: text.cardNotFound(context.named && 'last4' in context.named ? context.named.last4 : null) },
+        message: { text: text.cardNotFound(cardMiss(context.cards, context.named)) },
       })),
       rememberCards: assign({ cards: (_, params: { cards: CardSummary[] }) => params.cards }),
       pickNamedCard: assign({ cardId: ({ context }) => cardNamed(context.cards, context.named)?.id ?? null }),
       pickOnlyCard: assign({ cardId: ({ context }) => context.cards[0]?.id ?? null }),
+      pickOtherCard: assign({ cardId: ({ context }) => othersThan(context)[0]?.id ?? null }),
       pickCard: assign({
         cardId: ({ context, event }) => (event.type === 'INPUT' ? (cardIn(context, event.utterance)?.id ?? null) : null),
         failures: 0,
@@ -67,6 +77,7 @@ export function createCardHistoryMachine(ports: WalletPorts) {
     guards: {
       noCards: ({ context }) => context.cards.length === 0,
       oneCard: ({ context }) => context.cards.length === 1,
+      oneOtherCard: ({ context }) => !!context.otherThan && othersThan(context).length === 1,
       namedCard: ({ context }) => context.named !== null,
       namedOwnCard: ({ context }) => cardNamed(context.cards, context.named) !== null,
       answerNamesOwnCard: ({ context, event }) => event.type === 'INPUT' && cardIn(context, event.utterance) !== null,
@@ -85,8 +96,10 @@ export function createCardHistoryMachine(ports: WalletPorts) {
       cards: [],
       named: input.card ?? null,
       cardId: null,
+      otherThan: input.otherThan ?? null,
       failures: 0,
     }),
+    output: ({ context }) => ({ shown: selected(context)?.masked.slice(-4) ?? null }),
     initial: 'loading',
     states: {
       loading: {
@@ -103,6 +116,8 @@ export function createCardHistoryMachine(ports: WalletPorts) {
         always: [
           { guard: 'noCards', target: 'done', actions: { type: 'sayText', params: { text: text.NO_CARDS } } },
           { guard: 'namedOwnCard', target: 'loadingHistory', actions: 'pickNamedCard' },
+          // "e o do outro?" with two cards: the one whose statement was not just shown; with more, the citizen picks.
+          { guard: 'oneOtherCard', target: 'loadingHistory', actions: 'pickOtherCard' },
           // A card named that the citizen does not have: said so, and their own cards offered, even a single one.
           { guard: 'namedCard', target: 'pick', actions: 'sayNamedNotFound' },
           { guard: 'oneCard', target: 'loadingHistory', actions: 'pickOnlyCard' },

@@ -2,8 +2,9 @@ import { chooseFrom, pointsAtTheOnlyOption, type CardRef, type Utterance } from 
 import type { CardSummary } from './types';
 
 /**
- * The card `ref` names in `cards`: by its last digits (when only one card ends so), or by its place (1-based, the last, or the middle one, which
- * a list of even length does not have). Shared by every flow that lets the citizen name a card.
+ * The card `ref` names in `cards`: by its last digits (when only one card ends so), by its place (1-based, the last, or
+ * the middle one, which a list of even length does not have), or as "esse mesmo", which names the only card there is.
+ * Shared by every flow that lets the citizen name a card.
  */
 export function cardNamed(cards: CardSummary[], ref: CardRef | null): CardSummary | null {
   if (!ref) return null;
@@ -12,6 +13,7 @@ export function cardNamed(cards: CardSummary[], ref: CardRef | null): CardSummar
     const ending = cards.filter((card) => card.masked.endsWith(ref.last4));
     return ending.length === 1 ? ending[0] : null;
   }
+  if (ref.position === 'this') return cards.length === 1 ? cards[0] : null;
   if (ref.position === 'last') return cards.at(-1) ?? null;
   if (ref.position === 'middle') return cards.length % 2 === 1 ? cards[(cards.length - 1) / 2] : null;
   return cards[ref.position - 1] ?? null;
@@ -32,4 +34,17 @@ export function cardAnswered(
   const named = cardNamed(cards, utterance.slots.card ?? null);
   if (named) return named;
   return cards.length === 1 && (utterance.yesNo === true || pointsAtTheOnlyOption(utterance.simple)) ? cards[0] : null;
+}
+
+/**
+ * Why `ref` names none of `cards`, for the citizen to be told: digits that end no card or more than one ("mais de um
+ * cartão termina em 12"), or a place beyond the list ("o segundo" when there is one card). Null when it names one.
+ */
+export type CardMiss = { ending: string; matching: number } | { count: number } | null;
+
+/** The `CardMiss` of `ref` among `cards`. */
+export function cardMiss(cards: CardSummary[], ref: CardRef | null): CardMiss {
+  if (!ref || cardNamed(cards, ref)) return null;
+  if ('last4' in ref) return { ending: ref.last4, matching: cards.filter((card) => card.masked.endsWith(ref.last4)).length };
+  return { count: cards.length };
 }

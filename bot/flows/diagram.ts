@@ -86,12 +86,15 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   saysContinue: 'the citizen says continuar',
   choseDrop: 'the citizen declined to continue the paused flow',
   asksNothingNew: 'the message asks for nothing new (no request, command or question)',
+  followsUpStatement: 'the message names only a card (or the other one), right after a statement',
   // cancel-card.machine.ts
   noActiveCards: 'the citizen has no active card',
   oneActiveCard: 'the citizen has exactly one active card',
   severalCards: 'the citizen has several active cards',
   validCard: 'the answer names one of the active cards',
   answerNamesInactiveCard: 'the answer names a card that is not active',
+  reasonWithoutCard: 'the answer gives the reason but no card',
+  otherCard: 'the answer names another active card',
   namedCard: 'the request named a card',
   namedInactive: 'the card named is not active',
   namedActive: 'the card named is active',
@@ -106,6 +109,7 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   noCards: 'the citizen has no card',
   oneCard: 'the citizen has exactly one card',
   namedOwnCard: "the card named is one of the citizen's",
+  oneOtherCard: 'a follow-up asked for the other card and there is exactly one other',
   answerNamesOwnCard: "the answer names one of the citizen's cards",
   // recharge.machine.ts (the card guards are cancel-card.machine.ts's words)
   pixUnavailable: 'Pix recharges are not configured',

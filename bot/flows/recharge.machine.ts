@@ -1,7 +1,7 @@
 import { and, assign, enqueueActions, fromPromise, sendParent, setup } from 'xstate';
 import * as say from '../render/messages.pt-BR';
 import * as text from '../render/recharge.pt-BR';
-import { cardAnswered, cardNamed } from './card-ref';
+import { cardAnswered, cardMiss, cardNamed } from './card-ref';
 import { MAX_FAILURES, promptState, YES_NO_OPTIONS } from './prompt';
 import type { ResumeInput } from './pause';
 import type { CardRef, Utterance } from '../understanding';
@@ -114,7 +114,7 @@ export function createRechargeMachine(ports: WalletPorts) {
       }),
       sayNamedNotFound: sendParent(({ context }): SayEvent => ({
         type: 'SAY',
-        message: { text: text.cardNotFound(context.named && 'last4' in context.named ? context.named.last4 : null) },
+        message: { text: text.cardNotFound(cardMiss(context.cards, context.named)) },
       })),
       sayAnswerNotActive: sendParent(({ context, event }): SayEvent => {
         const card = event.type === 'INPUT' ? namedInactive(context, event.utterance.slots.card ?? null) : null;

@@ -91,6 +91,13 @@ export interface RootContext {
   queued?: Array<{ flow: FlowName; slots: Slots }>;
   /** When the last turn inside a flow arrived (its `at`): the time a flow paused after three misses pauses at. */
   turnAt?: number;
+  /**
+   * The last digits of the card whose statement was the answer to the message before: "e o do outro?" asks for the
+   * statement of another card. Forgotten at the next message. Absent in conversations stored before.
+   */
+  lastStatement?: string | null;
+  /** For the statement flow started by such a follow-up: the card just shown, so "o outro" is one of the others. */
+  otherThan?: string | null;
 }
 
 export interface RootOptions {
@@ -239,6 +246,8 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
           : {
               citizenId: event.citizenId,
               ...(stillPending(context, event, options.linkResumeMinutes) ? {} : { pendingFlow: null, pendingSince: null }),
+              // A follow-up about another card only follows the statement right before it.
+              ...(context.lastStatement ? { lastStatement: null } : {}),
               // A paused flow past the idle window, or another citizen's, is dropped.
               ...(context.paused && !stillPaused(context.paused, event.at, event.citizenId, options.pausedMinutes)
                 ? { paused: null }
@@ -364,7 +373,19 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
           (context.queued ?? []).length > 0 ? [...context.outbox, { text: say.QUEUE_DROPPED }] : context.outbox,
         queued: [],
       }),
-      forgetRequest: assign({ request: {}, faqSuggestions: [] }),
+      forgetRequest: assign(({ context }) => ({
+        request: {},
+        faqSuggestions: [],
+        ...(context.otherThan ? { otherThan: null } : {}),
+      })),
+      rememberStatement: assign({ lastStatement: (_, params: { shown: string | null }) => params.shown }),
+      // "e o do outro?": the card named, or none but "not the one just shown".
+      rememberFollowUp: assign(({ context, event }) => {
+        const followUp = event.type === 'USER' ? event.utterance.followUp : undefined;
+        return followUp === 'other'
+          ? { request: {}, otherThan: context.lastStatement ?? null }
+          : { request: followUp ? { card: followUp } : {}, otherThan: null };
+      }),
       rememberSuggestions: assign({ faqSuggestions: (_, params: { reply: FaqReply }) => params.reply.suggestions }),
       clearPending: assign({ pendingFlow: null, pendingSince: null }),
       holdRequest: assign({ heldRequest: ({ event }) => (event.type === 'USER' ? event : null) }),
@@ -389,6 +410,8 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
     guards: {
       isCancel: ({ event }) => command(event)?.type === 'cancel',
       digresses: ({ event }, params: { kind: Digression }) => event.type === 'USER' && event.utterance.digression === params.kind,
+      followsUpStatement: ({ context, event }) =>
+        event.type === 'USER' && !!event.utterance.followUp && !!context.lastStatement && !!context.citizenId,
       // Within a turn (a flow finished), a paused flow still there is fresh: this turn's `rememberCitizen` drops a stale one.
       hasPaused: ({ context, event }) =>
         event.type === 'USER'
@@ -668,6 +691,12 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               guard: { type: 'wants', params: { flow: 'question' } },
               target: 'flow.question',
               actions: ['rememberCitizen', 'clearPending', 'forgetRequest'],
+            },
+            {
+              // "e o do outro?" right after a statement: the statement of that card (or of the other one).
+              guard: 'followsUpStatement',
+              target: 'flow.cardHistory',
+              actions: ['rememberFollowUp', 'rememberCitizen', 'clearPending'],
             },
             {
               // "ok", "pera vou pegar o codigo" while a request waits for the link code: the request is kept, and the
@@ -1214,9 +1243,13 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               input: ({ context }) => ({
                 citizenId: context.citizenId ?? '',
                 card: context.request?.card,
+                otherThan: context.otherThan ?? null,
                 resume: context.resumeFrom?.flow === 'cardHistory' ? context.resumeFrom : undefined,
               }),
-              onDone: '#root.finished',
+              onDone: {
+                target: '#root.finished',
+                actions: { type: 'rememberStatement', params: ({ event }) => ({ shown: event.output.shown }) },
+              },
             },
           },
           question: {

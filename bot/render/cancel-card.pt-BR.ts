@@ -1,6 +1,7 @@
 import type { BlockReason, BotMessage, CardStatus, Choice } from '../flows/types';
 import { strong } from './format';
-import { YES_NO } from './messages.pt-BR';
+import type { CardMiss } from '../flows/card-ref';
+import { cardMissed, YES_NO } from './messages.pt-BR';
 
 /** What IPlani says in "2 · Cancelar um cartão". */
 
@@ -56,6 +57,15 @@ export const UNSURE_REASON =
   'Tudo bem não ter certeza: o bloqueio é o mesmo nos dois casos e o saldo fica guardado. ' +
   'Se alguém pode ter levado o cartão, escolha "Roubo ou furto"; se você só não sabe onde ele está, escolha "Perda".';
 
+/** A reason told where the card was asked ("perda" before picking the card): kept, and the card asked again. */
+export function reasonNoted(reason: BlockReason): string {
+  const label = REASONS.find((r) => r.value === reason)?.label.toLowerCase() ?? '';
+  return `Anotei o motivo: ${label}. Falta só escolher o cartão.`;
+}
+
+/** "foi na segunda feira" at the reason step: when it happened is noted as said, and what happened asked again. */
+export const WHEN_NOT_REASON = 'Entendi quando foi. Agora me diga o que aconteceu com o cartão:';
+
 export const NO_ACTIVE_CARDS = 'Você não tem cartões ativos para cancelar.';
 export const KEPT_ACTIVE = 'Tudo bem, o cartão continua ativo. Nada foi alterado.';
 
@@ -72,11 +82,9 @@ export function cardNotActive(masked: string, status: CardStatus): string {
   return `O cartão ${masked} ${state}, então não há o que bloquear nele. Nada foi alterado.`;
 }
 
-/** A card the citizen named by digits that is not theirs (or does not exist). */
-export function cardNotFound(last4: string | null): string {
-  return last4
-    ? `Não encontrei um cartão seu com final ${last4}. Nada foi alterado.`
-    : 'Não encontrei esse cartão entre os seus. Nada foi alterado.';
+/** A card the citizen named that is none of their active ones: not theirs, more than one, or a place beyond the list. */
+export function cardNotFound(miss: CardMiss): string {
+  return `${cardMissed(miss, { one: 'cartão ativo', many: 'cartões ativos' })} Nada foi alterado.`;
 }
 
 /** Leaving the block flow before confirming: the card was not touched. */

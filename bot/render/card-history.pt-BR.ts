@@ -1,5 +1,7 @@
 import { formatBrl } from '../../src/transport/money';
+import type { CardMiss } from '../flows/card-ref';
 import type { BotMessage, CardMovement, CardStatus, Choice } from '../flows/types';
+import { cardMissed } from './messages.pt-BR';
 
 /** What IPlani says when a citizen asks for a card's statement ("extrato do meu cartão", "minhas últimas recargas"). */
 
@@ -58,9 +60,9 @@ export function history(masked: string, movements: CardMovement[]): string {
 
 export const NO_CARDS = 'Você não tem cartões de transporte na carteira.';
 
-/** A card the citizen named that is not one of theirs (or does not exist): nothing of any other card is shown. */
-export function cardNotFound(last4: string | null): string {
-  return last4 ? `Não encontrei um cartão seu com final ${last4}.` : 'Não encontrei esse cartão entre os seus.';
+/** A card the citizen named that is none of theirs: not theirs, more than one, or a place beyond the list. */
+export function cardNotFound(miss: CardMiss): string {
+  return cardMissed(miss, { one: 'cartão', many: 'cartões' });
 }
 
 export const HELP = 'Escolha o cartão pelo número da opção, pelos 4 últimos dígitos ou pela posição ("o segundo").';

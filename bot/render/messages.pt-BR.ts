@@ -1,5 +1,6 @@
 import { formatBrl } from '../../src/transport/money';
 import type { BotMessage, CardSummary, Choice, DocumentSummary, FlowName, LinkedChannelSummary } from '../flows/types';
+import type { CardMiss } from '../flows/card-ref';
 
 /** Every sentence IPlani says lives here, so tone and wording can be reviewed in one place. */
 
@@ -238,3 +239,19 @@ export const NOTIFICATIONS_UNAVAILABLE =
 export const NOTIFICATIONS_OFF = 'Tudo bem, não vou mais mandar avisos nesta conversa.';
 export const NOTIFICATIONS_NEED_LINK =
   'Para receber avisos, primeiro vincule sua conta: gere um código no app e envie "vincular SEU-CÓDIGO".';
+
+/**
+ * Why the card the citizen named is none of the cards offered: digits that end none of them or more than one, or a
+ * place beyond the list. `cardsWord` names what was counted ("cartão ativo" for the block flow, "cartão" for the
+ * statement). Null: a card named some other way that is not theirs.
+ */
+export function cardMissed(miss: CardMiss, cardsWord: { one: string; many: string }): string {
+  if (miss && 'ending' in miss) {
+    return miss.matching > 1
+      ? `Mais de um cartão seu termina em ${miss.ending}.`
+      : `Não encontrei um cartão seu com final ${miss.ending}.`;
+  }
+  if (miss && miss.count === 1) return `Você só tem 1 ${cardsWord.one}.`;
+  if (miss && miss.count > 1) return `Você tem ${miss.count} ${cardsWord.many}.`;
+  return 'Não encontrei esse cartão entre os seus.';
+}

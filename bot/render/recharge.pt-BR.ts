@@ -1,8 +1,9 @@
 import { formatBrl } from '../../src/transport/money';
+import type { CardMiss } from '../flows/card-ref';
 import type { BotMessage, CardStatus, Choice, CreatedRecharge, RechargeOrderSummary } from '../flows/types';
 import { formatDateTime } from './card-history.pt-BR';
 import { strong } from './format';
-import { YES_NO } from './messages.pt-BR';
+import { cardMissed, YES_NO } from './messages.pt-BR';
 
 /** What IPlani says in a recharge by Pix ("quero recarregar", "coloca 20 reais no meu cartão") and in "status do pix". */
 
@@ -64,9 +65,9 @@ export function cardNotActive(masked: string, status: CardStatus): string {
   return `O cartão ${masked} ${state} e não aceita recargas. ${NO_CHARGE}`;
 }
 
-/** A card the citizen named by digits that is not theirs (or does not exist). */
-export function cardNotFound(last4: string | null): string {
-  return last4 ? `Não encontrei um cartão seu com final ${last4}.` : 'Não encontrei esse cartão entre os seus.';
+/** A card the citizen named that is none of theirs: not theirs, more than one, or a place beyond the list. */
+export function cardNotFound(miss: CardMiss): string {
+  return cardMissed(miss, { one: 'cartão ativo', many: 'cartões ativos' });
 }
 
 /** A refusal of the service (a limit, a card that stopped being active), said as the service worded it. */

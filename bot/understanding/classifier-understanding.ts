@@ -18,6 +18,7 @@ import { asksToWait, digressionOf, OWN } from './digression';
 import type { Command, Understanding, Utterance } from './index';
 import { utteranceOf } from './rules';
 import { parseNoticeRequest } from './notice-settings';
+import { normalizeText } from '../../src/faq/text';
 import { correctedField, saysFileSent, saysNoFile, saysNotAtHand } from './recognizers';
 
 /** The flow a request intent starts. Questions are not here: the menu sends them to the FAQ. */
@@ -62,6 +63,15 @@ const FAQ_FIRST_READINGS: ReadonlySet<IntentName> = new Set([
   'help',
 ]);
 
+/**
+ * A short follow-up that names only a card: "e o do outro?", "e o outro tb", "agora o segundo", "e do 9780?", "e o de
+ * final 33". Whole message, normalised.
+ */
+const CARD_FOLLOW_UP =
+  /^(e|mas e|e agora|agora|e ai|entao)( (o|a|do|da|no|na|pro|pra|de|desse|dele|com))*( (cartao|outro|outra|segundo|segunda|primeiro|primeira|terceiro|ultimo|ultima|final|termina|em|\d{2,4}))+( (cartao|tb|tbm|tambem|entao|ai|ae|pfv|por favor|agora))*$/;
+/** What the follow-up must name: another card, a place, or digits. */
+const NAMES_A_CARD = /\b(outro|outra|segundo|segunda|primeiro|primeira|terceiro|ultimo|ultima|\d{2,4})\b/;
+
 /** Intents that act on the conversation itself, as the words `cancelar`, `voltar` and `ajuda` do. */
 const COMMAND_OF: Partial<Record<IntentName, Command>> = {
   cancel: { type: 'cancel' },
@@ -89,6 +99,14 @@ export class ClassifierUnderstanding implements Understanding {
     return found ? found.map((request) => ({ intent: FLOW_OF[request.intent]!, slots: request.slots })) : null;
   }
 
+  /** The card a menu message follows up on (`Utterance.followUp`), or null when it is no such follow-up. */
+  private followUpOf(text: string, expecting: Expecting): Utterance['followUp'] | null {
+    const simple = normalizeText(text);
+    if (expecting.at !== 'menu' || !CARD_FOLLOW_UP.test(simple) || !NAMES_A_CARD.test(simple)) return null;
+    if (/\b(outro|outra)\b/.test(simple)) return 'other';
+    return this.classifier.cardIn(text);
+  }
+
   async parse(text: string, expecting: Expecting = { at: 'menu' }): Promise<Utterance> {
     const rules = utteranceOf(text);
     // "pera vou pegar o documento": a moment asked at a step, read as nothing else ("pera" is a "no" at a confirmation
@@ -111,6 +129,10 @@ export class ClassifierUnderstanding implements Understanding {
     }
     const understood = await this.classifier.classify(text, expecting);
     const { intent: act, confident, slots } = understood;
+    // "e o do outro?" names a card and nothing else ("e o" reads as a cancel to the network): read as a follow-up, which
+    // the menu serves when a statement came right before it, else as an answer to nothing asked.
+    const followUp = this.followUpOf(text, expecting);
+    if (followUp) return { ...rules, command: null, intent: null, act: 'out_of_context', confident: true, slots: {}, followUp };
     // The menu's options by number, label or one distinctive word ("saldo"): what the citizen sees is never guessed.
     const menuChoice = expecting.at === 'menu' ? chooseFrom(rules, MENU_CHOICES) : null;
     const chosenFlow = MENU.find((item) => item.label === menuChoice?.value)?.flow ?? null;

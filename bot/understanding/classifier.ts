@@ -8,7 +8,7 @@ import { AFTER_NUMBER_FILLER, asksToResume, labelIndex, numberedAnswer, placeAns
 import { simplify } from './normalise';
 import { normalizeText } from '../../src/faq/text';
 import { analyze } from '../../src/faq/synonyms';
-import { dayAlone, namesTheNumber, Recognizers, unsureOfReason, type Slots } from './recognizers';
+import { dayAlone, namesTheNumber, onlySaysWhen, Recognizers, unsureOfReason, type Slots } from './recognizers';
 import { amountAnswer, amountInRequest } from './money';
 import { parseNoticeRequest } from './notice-settings';
 
@@ -241,8 +241,6 @@ const STEP_REQUEST: Partial<Record<PromptStep, IntentName>> = {
   'history.card': 'card_history',
   'recharge.card': 'recharge',
 };
-/** Words of a statement: "extrato", "historico", "movimentacoes", "gastos". */
-const HISTORY_WORDS = /\b(extrato\w*|historico|movimenta\w*|gast\w*|passagens|viagens)\b/;
 const CARD_INTENTS: ReadonlySet<IntentName> = new Set(['balance', 'card_history', 'block_card', 'recharge']);
 
 /** Chat shorthand spelled out, so "qto" and "quanto" are the same word to the network. */
@@ -590,7 +588,7 @@ export function fetchesLinkCode(text: string): boolean {
  * more. Lower case, no accents.
  */
 const WAIT =
-  /^((hmm+|ah+|so|ok|ta|opa)\s+)*(pera+|perai+|peraae|espera|aguarda|aguarde|(so )?um (momento|minuto|minutinho|segundo|instante)|calma|deixa eu (ver|pegar|procurar|olhar|achar|buscar)|vou (pegar|buscar|procurar|olhar|achar)|to (pegando|procurando|buscando|olhando))( (ai|la|aqui|so|um pouco|por favor|pfv|pf))*( (que |q |ja |eu )*(vou|vo|to|deixa eu) (pegar|buscar|procurar|olhar|ver|achar|conferir)( \w+){0,3})?$/;
+  /^((hmm+|ah+|so|ok|ta|opa)\s+)*(pera+|perai+|peraae|espera|aguarda|aguarde|(so )?um (momento|minuto|minutinho|segundo|instante)|calma|deixa eu (ver|pegar|procurar|olhar|achar|buscar)|vou (pegar|buscar|procurar|olhar|achar)|to (pegando|procurando|buscando|olhando))( (ai|la|aqui|so|um pouco|por favor|pfv|pf))*( (que |q |ja |eu )*(vou|vo|to|deixa eu) (pegar|buscar|procurar|olhar|ver|achar|conferir)( \w+){0,3})?( (se (eu )?(acho|encontro|ta|esta|tava)|em casa|na bolsa|na mochila|no carro|primeiro|antes)( \w+){0,2})*$/;
 /** More than this is more than asking for a moment. */
 const WAIT_MAX_WORDS = 8;
 
@@ -608,8 +606,66 @@ export function asksForAMoment(text: string): boolean {
 const STOP_WORDS =
   /\b(cancel\w*|desist\w*|esquece\w*|deixa (pra|para) la|deixa quieto|parar|pare|sair|voltar|anterior|nao quero|melhor nao|mudei de ideia|nao precisa|chega|stop|interromp\w*|abort\w*|encerr\w*|larga isso|nao continua|nao vou mais|para (tudo|ai|com isso|de \w+))\b|^(para( para)*|sai( daqui| disso)?)$/;
 
+/** The card named as a thing: "meu cartao", "o riocard", "meu bilhete", "o passe". */
+const CARD_WORDS = /\b(cartao|cartoes|cartaum|catao|riocard\w*|passe|passes|bilhete\w*|jae)\b/;
+
+/** A card's status asked about: "ta ativo?", "ja foi bloqueado?". */
+const CARD_STATUS = /\b(ativo|ativado|bloqueado|desbloqueado|cancelado|funcionando|valendo)\b/;
+
 /** Words of a block request besides its reason and its card. */
 const BLOCK_WORDS = /\b(bloq\w*|desbloq\w*|cancel\w*|cartao|cartoes|cartaum|catao|riocard\w*|passe|passes|bilhete\w*|jae)\b/;
+
+/**
+ * Asking in so many words for a block: the verb of blocking as asked ("bloqueia", "bloquear", "bloqueio"; not "bloqueou",
+ * "bloqueado", which tell what happened, nor "desbloquear"), not denied ("nao quero bloquear").
+ */
+const BLOCK_ASKED = /\b(bloque(ia|ie|ar|io|a|iam)|bloquei|bloquia|bloquiar)\b/;
+/** "cancela o de baixo que ta rachado": cancelling asked for, which blocks a card when the message is about one. */
+const CANCEL_ASKED = /\b(cancela|cancelar|cancele|desativa|desativar)\b/;
+const BLOCK_DENIED = /\b(nao|nem) (quero |precisa |vou |pode |e pra |deve )?(bloq|cancel|desativ)\w*/;
+/** The least weight the network must give the block reading for the words of asking to make the message one. */
+const BLOCK_IN_THE_RUNNING = 0.05;
+/** Readings the words of asking for a block win over: not a question, not another feature asked for. */
+const BLOCK_OVERRIDES: ReadonlySet<IntentName> = new Set([
+  'help',
+  'cancel',
+  'back',
+  'list_cards',
+  'out_of_scope',
+  'out_of_context',
+  'yes',
+  'no',
+  'skip',
+  'greeting',
+  'thanks',
+  'goodbye',
+]);
+
+/**
+ * Words of a statement of the card's movements. A statement asked for mid-flow names what it shows: "foi na segunda
+ * feira" at the reason step reads as one to the network (the corpus's "quanto gastei essa semana") but says when.
+ */
+const HISTORY_WORDS =
+  /\b(extrat\w*|histor\w*|moviment\w*|gast\w*|usei|uso|usou|usad[oa]|utiliz\w*|recarg\w*|passage\w*|passei|viage\w*|pague\w*|paguei|transac\w*|lancament\w*|debit\w*|credit\w*|entrad\w*|onde|cade)\b/;
+
+/**
+ * A question about what becomes of the balance ("perco o saldo?", "o saldo que ta nele vai pra onde?", "transfere pro
+ * novo?"): answered by the FAQ, not a request to see how much there is.
+ */
+const BALANCE_FATE =
+  /\b(perco|perde|perder|perdem|vai (pra|para) onde|(pra|para) onde (vai|foi|vao)|fica (guardado|salvo|onde|com quem)|transfer\w*|passa (pro|pra|para o)|recupero|recuperar|devolv\w*|volta|some|sumir|vai sumir)\b/;
+
+/**
+ * A yes/no answer that opens with its "nao" ("nao deixa quieto", "entao nao, deixa"): a no to what was asked, not a
+ * cancel of everything, unless a word of stopping follows it. Where declining drops what was asked (a block, a charge,
+ * a paused flow) the two lead to the same place; the answer is read as the citizen gave it.
+ */
+const OPENS_WITH_NO = /^((entao|ah|ai|poxa|pensando bem) )?(nao|n|nem)\b(?!.*\b(cancel\w*|desist\w*|sair|parar?)\b)/;
+/** Yes/no prompts whose "no" drops what was asked, as a cancel does. */
+const NO_DROPS: ReadonlySet<PromptStep> = new Set(['block.confirm', 'recharge.confirm', 'resume.offer']);
+
+/** A message that opens with a question word: what it names it asks about ("qual a diferenca entre perda e roubo?"). */
+const ASKS_ABOUT = /^(qual|quais|como|pq|por que|porque|quanto|quantos|onde|quando|cade)\b/;
 
 /** Not knowing, as a whole short answer: "sei la", "sla", "nem sei", "nao lembro agora". */
 const DONT_KNOW =
@@ -907,6 +963,9 @@ export class IntentClassifier {
     if (!stopsValue) {
       const stepValue = this.stepValue(text, expecting);
       if (stepValue) return decided('inform', stepValue);
+      // "foi na segunda feira", "ontem de noite": when it happened, told at the reason step, is an answer without the
+      // reason, asked again; never a new request ("segunda" is no card, no statement).
+      if (at === 'block.reason' && onlySaysWhen(text)) return decided('inform', { toldWhen: true });
       // "nao sei se perdi ou roubaram" answers the reason step, with a doubt the flow resolves: not a call for help. A bare
       // "sei la" answers nothing, with the same doubt.
       if (at === 'block.reason' && unsureOfReason(text))
@@ -916,7 +975,8 @@ export class IntentClassifier {
     // A confirmation blocks a card or saves a document: a yes asked back as a question ("pode ser?", "ok?", "sim, mas
     // perco o saldo?") is not one. A no stays a no, whatever its punctuation: declining is always safe.
     const asked = text.includes('?');
-    if (YES_NO_STEPS.has(at) && !(best.intent === 'cancel' && sure)) {
+    const plainNo = NO_DROPS.has(at) && OPENS_WITH_NO.test(simple);
+    if (YES_NO_STEPS.has(at) && !(best.intent === 'cancel' && sure && !plainNo)) {
       const yes = this.recognizers.yesNo(text);
       if (yes === false || (yes === true && !asked)) return decided(yes ? 'yes' : 'no');
     }
@@ -988,8 +1048,29 @@ export class IntentClassifier {
       const stray = ranked.filter((r) => r.intent === 'yes' || r.intent === 'no').reduce((sum, r) => sum + r.score, 0);
       if (stray > 0 && stray < 1) score = score / (1 - stray);
     }
+    // Blocking asked for in words ("bloqueia o ultimo que eu nao uso mais", "cancela o de baixo que ta rachado",
+    // "bloqueia todos os cartoes") is a block request, whatever the rest of the words lean to: the network leans on "nao
+    // uso mais" (help), "cancela" (cancel), "todos os cartoes" (the list).
+    // At a confirmation the verb is its yes or its no, read above.
+    // A mishap told of the card ("esqueci meu cartao no onibus 383 hoje de manha", "o cartao ta descascando todo") is a
+    // block request too, not a question: told, not asked, it wins over the FAQ reading as well.
+    const blockWords = this.asksToBlock(text, simple) || (at === 'menu' && this.tellsMishap(text, simple));
+    const overridable = BLOCK_OVERRIDES.has(intent) || (intent === 'faq' && howItWorksQuestion(text) === null);
+    if (overridable && !YES_NO_STEPS.has(at) && !looksLikeQuestion(text) && blockWords) {
+      const block = ranked.find((r) => r.intent === 'block_card')?.score ?? 0;
+      if (block >= BLOCK_IN_THE_RUNNING)
+        ({ intent, score } = { intent: 'block_card', score: Math.max(block, OVERRIDE_THRESHOLD) });
+    }
+    // A statement asked for in the middle of a flow names what it shows; else the next reading is taken.
+    if (intent === 'card_history' && at !== 'menu' && !HISTORY_WORDS.test(simple)) {
+      const next = ranked.find((r) => r.intent !== 'card_history' && !ANSWERS.has(r.intent) && r.intent !== 'out_of_context');
+      ({ intent, score } = next ?? { intent: 'out_of_scope', score: 1 });
+    }
+    // "perco o saldo?", "o saldo vai pra onde?": a question about the balance's fate, which the FAQ answers.
+    if (intent === 'balance' && looksLikeQuestion(text) && BALANCE_FATE.test(simple)) intent = 'faq';
     // Blocking needs words about blocking or a card: a reason ("perdi", "roubaram"), a card, or the verb. The spell check
-    // alone ("lerda" -> "perda") never starts a block: the next reading is taken.
+    // alone ("lerda" -> "perda") never starts a block: the next reading is taken. "nao quero bloquear nada": a block
+    // denied in words asks for none either.
     // At the menu a card named in a few words with no verb or reason ("o cartao", "e o lance do cartao") names a topic,
     // it asks for no block: the FAQ's closest questions are offered instead.
     const bareCard =
@@ -999,7 +1080,7 @@ export class IntentClassifier {
       this.recognizers.blockReason(text) === null &&
       this.recognizers.card(text) === null;
     if (intent === 'block_card' && bareCard) intent = 'faq';
-    if (intent === 'block_card' && !this.talksAboutBlocking(text)) {
+    if (intent === 'block_card' && (!this.talksAboutBlocking(text) || BLOCK_DENIED.test(simple))) {
       const next = ranked.find((r) => r.intent !== 'block_card' && !ANSWERS.has(r.intent) && r.intent !== 'out_of_context');
       ({ intent, score } = next ?? { intent: 'out_of_scope', score: 1 });
     }
@@ -1063,6 +1144,14 @@ export class IntentClassifier {
     if (at === 'menu' && intent !== 'save_document' && !looksLikeQuestion(text) && this.recognizers.linkCode(text)) {
       return decided('link_account', { linkCode: this.recognizers.linkCode(text) ?? undefined });
     }
+    // "o 4412 ainda ta ativo?": whether a card is active, asked with its name, is the list of cards with their status,
+    // however unsure the network is of so few words. "meu cartao ta bloqueado?" asks the state too, not for a block.
+    // A loss or theft told with it ("perdi meu cartao, ele ta bloqueado?") keeps the block request.
+    const unsure =
+      score < CONFIDENCE_THRESHOLD ||
+      (intent === 'block_card' && !this.asksToBlock(text, simple) && !this.tellsMishap(text, simple));
+    if (at === 'menu' && unsure && looksLikeQuestion(text) && CARD_STATUS.test(simple) && this.namesCard(text, simple))
+      ({ intent, score } = { intent: 'list_cards', score: OVERRIDE_THRESHOLD });
     const slots = this.slotsFor(text, intent);
     // "eu queria colocar dez reais no meu cartao que ta acabando o saldo": a recharge read first, asked with a verb of
     // putting money and its amount, is one however much the rest of the sentence pulls towards the balance.
@@ -1114,6 +1203,32 @@ export class IntentClassifier {
     return best.intent === 'card_history' && HISTORY_WORDS.test(simple);
   }
 
+  /**
+   * Whether the text asks for a block in words: the verb of blocking, or cancelling about a card (its words, its digits or
+   * place, or a reason), and not denied.
+   */
+  private asksToBlock(text: string, simple: string): boolean {
+    if (BLOCK_DENIED.test(simple)) return false;
+    if (BLOCK_ASKED.test(simple)) return true;
+    return CANCEL_ASKED.test(simple) && this.talksAboutBlocking(text.replace(/cancel\w*/gi, ''));
+  }
+
+  /** The card the text names by its digits or its place, if any. */
+  cardIn(text: string): Slots['card'] | null {
+    return this.recognizers.card(text);
+  }
+
+  /** Whether the text names a card: by its words, its digits or its place. */
+  private namesCard(text: string, simple: string): boolean {
+    return CARD_WORDS.test(simple) || this.recognizers.card(text) !== null;
+  }
+
+  /** Whether the text tells of something that happened to the card: a card word and a loss, a theft or damage. */
+  private tellsMishap(text: string, simple: string): boolean {
+    const reason = this.recognizers.blockReason(text);
+    return reason !== null && reason !== 'other' && CARD_WORDS.test(simple);
+  }
+
   /** Whether the text says something about blocking: a block or cancel word, a card, or a reason the recognizer reads. */
   private talksAboutBlocking(text: string): boolean {
     return (
@@ -1145,11 +1260,24 @@ export class IntentClassifier {
         // "o do meio" among the options shown is their middle one when there is one; else the flow decides.
         if (card && 'position' in card && card.position === 'middle' && options && options.length % 2 === 1)
           return { card: { position: (options.length + 1) / 2 } };
-        return card ? { card } : null;
+        // "ah entao é esse msm": the card offered, pointed at (the flow takes it when only one is offered).
+        const named = card ?? (r.thisCard(text) ? ({ position: 'this' } as const) : null);
+        // "o que eu perdi foi o 8127": the reason told with the card is kept for the next step ("o outro" names a card,
+        // not the reason "other").
+        const reason = at === 'block.card' && !ASKS_ABOUT.test(normalizeText(text)) ? r.blockReason(text) : null;
+        const blockReason = reason === 'other' ? null : reason;
+        if (!named && !blockReason) return null;
+        return { ...(named ? { card: named } : {}), ...(blockReason ? { blockReason } : {}) };
       }
       case 'block.reason': {
-        const blockReason = r.blockReason(text);
-        return blockReason ? { blockReason } : null;
+        // "qual a diferenca entre perda e roubo?" names the reasons to ask about them: a question, no answer.
+        const blockReason = ASKS_ABOUT.test(normalizeText(text)) ? null : r.blockReason(text);
+        // "pera, errei, é o 3864": a card named by its digits at the reason step corrects the card (a place is not read
+        // here: "a segunda feira" is a day).
+        const card = r.card(text);
+        const byDigits = card && 'last4' in card ? card : null;
+        if (!blockReason && !byDigits) return null;
+        return { ...(byDigits ? { card: byDigits } : {}), ...(blockReason ? { blockReason } : {}) };
       }
       case 'save.type': {
         const found = r.documentType(text);

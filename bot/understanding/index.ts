@@ -2,7 +2,7 @@ import type { DocumentTypeCode } from '../../src/documents/document-types';
 import type { FlowName } from '../flows/types';
 import type { Expecting, IntentName } from './classifier';
 import type { Digression } from './digression';
-import type { DocumentField, Slots } from './recognizers';
+import type { CardRef, DocumentField, Slots } from './recognizers';
 import type { NoticeRequest } from './notice-settings';
 
 /** Words that work anywhere in any flow. */
@@ -94,6 +94,11 @@ export interface Utterance {
    * field is asked again instead of the save being dropped. Absent: none named.
    */
   corrects?: DocumentField;
+  /**
+   * At the menu, a short follow-up naming only a card ("e o do outro?", "e o segundo?", "e o 9780?"): the card (or
+   * `other`, the one not just shown) for the same look-up as the answer before it. Absent: no.
+   */
+  followUp?: CardRef | 'other';
   /** False when the reading is too weak to act on: the bot never guesses from it. */
   confident: boolean;
   /** Values the message carries: a card, a block reason, a document type, number or name, a date, a state. */

@@ -20,9 +20,10 @@ export type BlockReason = 'lost' | 'stolen' | 'damaged' | 'other';
 
 /**
  * A card named by its last digits (four, or two or three after "final", "termina em"), or by its place in the list IPlani shows (1-based, the last one, or the one in
- * the middle, which only names a card when the list has an odd length).
+ * the middle, which only names a card when the list has an odd length), or as "esse mesmo" where a card is being picked
+ * (`this`: the only card offered, none when there are several).
  */
-export type CardRef = { last4: string } | { position: number | 'last' | 'middle' };
+export type CardRef = { last4: string } | { position: number | 'last' | 'middle' | 'this' };
 
 /** Values a message carries (tests/conversation-eval/README.md names and normalises them the same way). */
 export interface Slots {
@@ -35,6 +36,8 @@ export interface Slots {
   blockReason?: BlockReason;
   /** The citizen does not know whether the card was lost or stolen ("perdi ou roubaram nao sei"): no reason is taken. */
   unsureReason?: boolean;
+  /** At the reason step, the message only says when it happened ("foi na segunda feira"): no reason is taken. */
+  toldWhen?: boolean;
   /** YYYY-MM-DD, or YYYY-MM when only a month was given. In a request to save a document, only its validity. */
   date?: string;
   /** UF code. */
@@ -66,9 +69,15 @@ const INFORMAL_YES =
   /^(s+|si+m+|ss+|pode|pode (sim|ser|salvar|bloquear|confirmar|mandar|seguir|continuar|fazer|cancelar)|beleza|blz|ok+|okay|ta ok|ta bom|ta certo|ta certinho|bora|manda|manda ver|manda bala|aham|uhum|confirma|confirmo|confirmar|confirmado|correto|positivo|afirmativo|com certeza|fechado|yes|yep|isso pode|salva|salva ai|bloqueia|bloqueia ai|quero|quero sim|sim quero|exato|exatamente|certo|e isso|e isso ai|e isso mesmo|isso ai|perfeito|ta perfeito|suave|tranquilo|demorou|pode pa|bora la|partiu|vai|vai la|pode fazer|faz isso)$/;
 const INFORMAL_NO =
   /^(n+|nn+|nem|naum|nops|nope|negativo|deixa pra la|deixa|esquece|ta errado|esta errado|errado|nem pensar|de jeito nenhum)$|\b(nao|naum|nem|errado|deixa pra la)\b/;
+/** A message that ends by asking for the action: "nao achei pode bloquear", "nao apareceu entao bloqueia logo". */
+const YES_AFTER_STORY =
+  /\b(pode|manda|entao|ai) (bloquear|bloqueia|salvar|salva|confirmar|confirma)( (sim|logo|ai|agora|entao|mesmo|msm|ele|por favor|pfv))*$/;
+/** The action itself declined ("nao pode bloquear", "nao bloqueia") or in doubt ("nao sei se pode bloquear"). */
+const NO_TO_ACTION =
+  /\b(nao|nem) (pode |precisa |quero |vai |manda )?(bloque|salv|confirm)\w*|\b(nao sei|sei la|sera|se pode|talvez)\b/;
 /** The action asked about, alone or with a filler word: answers "Posso salvar?" or "Confirma o bloqueio?". */
 const ACTION_YES =
-  /^(pode )?(salva|salvar|salve|guarda|guardar|bloqueia|bloquear|bloqueie|confirma|confirmar)( (ai|ae|sim|logo|agora|por favor|pfv|entao|isso|mesmo|msm|la))*$/;
+  /^(pode |manda |pode ir |vai |ja )?(salva|salvar|salve|guarda|guardar|bloqueia|bloquear|bloqueie|confirma|confirmar)( (ai|ae|sim|logo|agora|por favor|pfv|entao|isso|ele|ela|mesmo|msm|la))*$/;
 /**
  * Letters stretched for emphasis brought back, word by word: "issoo" -> "isso", "simmm" -> "sim", "naaao" -> "nao".
  * Three or more of a letter become one; a doubled last letter becomes one ("isso", "ss" in the middle, is kept).
@@ -89,24 +98,27 @@ const NO_EMOJI = /^(\s|👎|❌|🚫)+$/u;
 const STOLEN =
   /\b(roub\w*|rob(ad|ar|aram|o)\w*|furt\w*|assalt\w*|levaram|levarao|pegaram|bateram|batera|saidinha|arrastao|meteram a mao|passaram a mao)\b/;
 const LOST =
-  /\b(perd\w*|sumiu|sumido|sumida|desapareceu|extravi\w*|nao (acho|achei|encontro|encontrei|sei onde|sei cade)|cade (ele|o cartao|meu cartao))\b/;
+  /\b(perd\w*|sumiu|sumido|sumida|desapareceu|extravi\w*|nao (acho|achei|encontro|encontrei|sei onde|sei cade)|cade (ele|o cartao|meu cartao)|nao (estava|tava|ta|esta) mais (la|ali|aqui|no lugar)|(quando|na hora que) (eu )?voltei (ele )?(nao|ja nao|tinha sumido))\b/;
 const DAMAGED =
-  /\b(quebr\w*|danific\w*|estrag\w*|rachad\w*|rachou|trincou|trincado|partiu|partido|zoado|molhou|molhado|dobrou|dobrado|entortou|torto|amassad\w*|rasgou|rasgado|queimou|queimado|derreteu|desmagnetiz\w*|defeito|com problema|nao (ta |esta )?(passa|passando|funciona|funcionando|le|lendo|reconhece|pega|pegando)|parou de funcionar|descol\w*|soltou|chip (saiu|caiu|solto)|apagad\w*|ilegivel|mordeu|mordido|mastig\w*|lavei|lavou|lavado|maquina de lavar)\b/;
+  /\b(quebr\w*|danific\w*|estrag\w*|rachad\w*|rachou|trincou|trincado|partiu|partido|zoado|molhou|molhado|dobrou|dobrado|entortou|torto|amassad\w*|rasgou|rasgado|queimou|queimado|derreteu|desmagnetiz\w*|defeito|com problema|nao (ta |esta )?(passa|passando|funciona|funcionando|le|lendo|reconhece|pega|pegando)|parou de funcionar|descol\w*|soltou|chip (saiu|caiu|solto)|apagad\w*|ilegivel|mordeu|mordido|mastig\w*|roeu|roido|(cachorro|gato|cao|bebe|nenem) (comeu|mordeu|roeu)|lavei|lavou|lavado|maquina de lavar|descasc\w*|desgast\w*|falhando|falha (na|no) leitura)\b/;
+/** A card's number in the list IPlani shows, after a word naming it: "cartao 2", "o 2", "numero 3", "opcao 1". */
+const LIST_NUMBER = /(?:^|\s)(?:cartao|cartoes|numero|num|opcao|o|a)\s+([1-9])(?:\s|$)/;
 /** The words that introduce a card's last digits: "final 12", "com final 12", "termina em 12", "terminado com 12". */
 const ENDING_DIGITS = /\b(?:finai?l(?:zinho)?|termina(?:do|da)?(?: (?:em|com|no|na))?|acaba(?: (?:em|com))?)\s+(\d{2,3})(?:\s|$)/;
 /** Not knowing what happened, said alone: "nao sei", "sei la", "nao tenho certeza". */
 const DONT_KNOW_WHICH = /^(ah |hmm |po )?(sei la|sla|nem sei|nao sei|nao tenho certeza|sei nao)( (agora|nao|po|viu))?$/;
 /** A doubt between two readings: "ou", "nao sei", "talvez". */
 const UNSURE = /\b(ou|nao sei|sei la|nem sei|nao tenho certeza|talvez|sei nao)\b/;
-const LOST_MAYBE = /\b(deixei cair|caiu|esqueci|ficou n[oa]|deixei (ele|o cartao|meu cartao|\w+) n[oa])\b/;
+const LOST_MAYBE = /\b(deixei cair|caiu|esqueci|ficou n[oa]|deixei (ele |o cartao |meu cartao |\w+ )?n[oa])\b/;
 /**
  * A reason said not to be the one ("nao foi roubado nao, perdi mesmo", "nem quebrou"), with the "nao" people repeat
  * after it: it names no reason.
  */
 const DENIED_REASON =
   /\b(?:nao|nem) (?:foi |fui |e |era |ta |esta )?(?:roub|rob[ao]|furt|assalt|perd|sum|quebr|danific|estrag)\w*(?: nao\b)?/g;
+// "outro" alone is the option "Outro motivo"; in a sentence it names another card ("bloqueia o outro tb").
 const OTHER =
-  /\b(outro motivo|nao uso mais|nao vou usar|nao preciso mais|nao quero mais (esse|usar|ele)|trocar de cartao|outro)\b/;
+  /\b(outro motivo|nao uso mais|nao vou usar|nao preciso mais|nao quero mais (esse|usar|ele)|troc\w* de cartao|(fiz|pedi|tenho|peguei|tirei|ganhei) (um )?(outro|novo) cartao|cartao novo)\b|^(foi )?outro$/;
 
 /**
  * Whether the text says the citizen does not know if the card was lost or stolen: both named with a doubt ("perdi ou
@@ -117,6 +129,32 @@ export function unsureOfReason(text: string): boolean {
   const both = STOLEN.test(simple) && (LOST.test(simple) || LOST_MAYBE.test(simple));
   // "fui assaltado e perdi o cartao" is sure of what happened: only "or" or a doubt makes both named a doubt.
   return (both && UNSURE.test(simple)) || DONT_KNOW_WHICH.test(simple);
+}
+
+/** Pointing at the card offered: "esse mesmo", "e esse", "ele msm", "esse ai", or "esse" alone. */
+const THIS_ONE =
+  /\b(e|eh|sim|isso|entao e|so|foi) (esse|este|ele)\b|\b(esse|este|ele) (mesmo|msm|ai|ae|aqui)\b|^(o )?(esse|este)$/;
+
+/**
+ * Words that tell when something happened: days, weekdays, parts of the day, "semana passada", a time or a date in
+ * digits. A message made only of them ("foi na segunda feira", "ontem de noite", "hoje cedo") says when, not what.
+ */
+const WHEN_WORDS = new Set(
+  (
+    'foi ontem hoje anteontem agora pouco cedo tarde manha noite madrugada semana mes passada passado retrasada ' +
+    'dia dias hora horas minutos segunda terca quarta quinta sexta sabado domingo feira fim de na no em a o as os ' +
+    'ha faz uns umas acho que la pela pelo mais menos meio essa esse nessa nesse hj'
+  ).split(' '),
+);
+/** The words of `WHEN_WORDS` that say when by themselves (not "de", "na", "foi"). */
+const WHEN_CORE =
+  /\b(ontem|hoje|hj|anteontem|agora|cedo|manha|tarde|noite|madrugada|semana|mes|dia|segunda|terca|quarta|quinta|sexta|sabado|domingo)\b/;
+
+/** Whether the message only says when something happened: "foi na segunda feira", "ontem de noite", "hoje cedo", "dia 3". */
+export function onlySaysWhen(text: string): boolean {
+  const simple = normalizeText(text).replace(/\b\d+( \d+)*( h| hs| horas)?\b/g, '1');
+  const words = simple.split(' ').filter(Boolean);
+  return WHEN_CORE.test(simple) && words.every((word) => WHEN_WORDS.has(word) || /^\d+h?$/.test(word));
 }
 
 // ---------------------------------------------------------------------------------------------------- document types
@@ -357,6 +395,8 @@ export class Recognizers {
     if (NO_EMOJI.test(text.trim())) return false;
     const simple = unstretched(normalizeText(text));
     if (simple === '') return null;
+    // "nao achei, pode bloquear": the story says no, the answer at its end says yes.
+    if (YES_AFTER_STORY.test(simple) && !NO_TO_ACTION.test(simple)) return true;
     if (INFORMAL_NO.test(simple)) return false;
     if (INFORMAL_YES.test(simple)) return true;
     // The boolean model finds its words anywhere ("na verdade quero ver meu saldo" -> "verdade", "depois eu vejo isso
@@ -385,6 +425,9 @@ export class Recognizers {
 
   /** "o segundo" -> 2, "o último" / "o de baixo" -> "last", "o de cima" -> 1, "o do meio" -> "middle". */
   position(text: string): number | 'last' | 'middle' | null {
+    // "o 2º cartao", "2o cartao": an ordinal in digits, whose sign the normalised text loses.
+    const digitOrdinal = /(?:^|\s)([1-9])(?:\s?[º|ª|°]|[oa]\b)/.exec(text.toLowerCase());
+    if (digitOrdinal) return Number(digitOrdinal[1]);
     const simple = normalizeText(text).replace(/\bsegunda (via|feira)\b/g, ' ');
     if (/\b(ultimo|ultima|de baixo|debaixo|do fim|mais novo)\b/.test(simple)) return 'last';
     if (/\b(o|cartao|aquele|esse) do meio\b|^(o |do |no )?meio$/.test(simple)) return 'middle';
@@ -407,8 +450,20 @@ export class Recognizers {
     // Fewer digits name a card only after words that say they are its end: "o que termina em 12", "o final 12".
     const ending = ENDING_DIGITS.exec(simple);
     if (ending) return { last4: ending[1] };
+    // "cartao 2", "o 2", "numero 2": the card by its number in the list, one digit after a word naming it.
+    const numbered = LIST_NUMBER.exec(simple);
+    if (numbered && (simple.match(/\d+/g) ?? []).length === 1) return { position: Number(numbered[1]) };
     const position = this.position(text);
     return position === null ? null : { position };
+  }
+
+  /**
+   * The card offered, pointed at rather than named: "esse mesmo", "é esse", "ele msm", or a bare yes ("sim", "isso"),
+   * where a card is being picked. It names a card only when one is offered.
+   */
+  thisCard(text: string): boolean {
+    const simple = normalizeText(text);
+    return THIS_ONE.test(simple) || this.yesNo(text) === true;
   }
 
   /** "perdi", "sumiu" -> lost; "roubaram", "fui assaltado" -> stolen; "quebrou" -> damaged; "nao uso mais" -> other. */

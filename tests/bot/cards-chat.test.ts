@@ -132,6 +132,32 @@ describe('a card statement ("extrato")', () => {
     ]);
   });
 
+  it('"e o do outro tb" right after a statement shows the other card\'s; with three cards it asks which', async () => {
+    const two = await citizenWithCards([{ last4: '6710', movements: [['recharge', 700]] }, { last4: '2233' }]);
+    const bot = await linkedBot(two.id);
+    await play(bot, [
+      ['quero o extrato do cartao com final 33', [/O cartão •••• 2233 ainda não tem movimentações\./, MENU]],
+      ['e o do outro tb', [/movimentação do cartão •••• 6710:/, /R\$ 7,00/, MENU]],
+      ['e o segundo?', [/O cartão •••• 2233 ainda não tem movimentações\./, MENU]],
+    ]);
+    const three = await citizenWithCards([{ last4: '6710' }, { last4: '2233' }, { last4: '1111' }]);
+    const other = await linkedBot(three.id);
+    await play(other, [
+      ['extrato do 2233', [/O cartão •••• 2233 ainda não tem movimentações\./]],
+      ['e o outro?', [/Qual cartão você quer consultar\?/]],
+    ]);
+  });
+
+  it('"e o outro?" follows only a statement: after a balance it shows no statement', async () => {
+    const citizen = await citizenWithCards([{ last4: '6710' }, { last4: '2233' }]);
+    const bot = await linkedBot(citizen.id);
+    await play(bot, [
+      ['saldo', [/Saldo dos seus cartões/]],
+      ['e o outro?', [MENU]],
+    ]);
+    expect(bot.last[0].text).not.toMatch(/movimenta/);
+  });
+
   it('an unlinked citizen is asked to link first, and the statement follows the link', async () => {
     const citizen = await citizenWithCards([{ last4: '7171', movements: [['recharge', 1200]] }]);
     const bot = new BotHarness(t);

@@ -75,7 +75,8 @@ describe('blocking a card is safe', () => {
     expect(bot.last[0].text).not.toMatch(/2468 por|Confirma/);
     // Offered as a choice, never chosen for the citizen: nothing goes on until they pick it.
     expect(bot.buttons()).toEqual(['Cartão •••• 2468']);
-    await play(bot, [['perda', [/Não reconheci esse cartão/, /Qual cartão/]]]);
+    // The reason told before the card is kept; no card is chosen for it.
+    await play(bot, [['perda', [/Anotei o motivo: perda/, /Qual cartão/]]]);
     await play(bot, [['deixa pra la', [/NÃO foi bloqueado/, MENU]]]);
     expect(await cardsOf(citizen)).toEqual({ '9780': { status: 'blocked', reason: 'lost' }, '2468': ACTIVE });
   });

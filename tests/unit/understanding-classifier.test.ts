@@ -268,6 +268,63 @@ describe('answers at a prompt', () => {
   });
 });
 
+describe('blocking, at the menu and at the block steps', () => {
+  it.each(['o 4412 ainda ta ativo?', 'meu cartao ta bloqueado?'])('"%s" asks a card\'s status: the list of cards', async (text) =>
+    expect((await classifier.classify(text)).intent).toBe('list_cards'),
+  );
+  it('"perdi meu cartao, ele ta bloqueado?" stays a block request', async () =>
+    expect((await classifier.classify('perdi meu cartao, ele ta bloqueado?')).intent).toBe('block_card'));
+  it('"me manda o historico do 2º cartao" names the second card', async () =>
+    expect((await classifier.classify('me manda o historico do 2º cartao')).slots).toEqual({ card: { position: 2 } }));
+  const CONFIRM: Expecting = { at: 'block.confirm', options: YES_NO };
+  it.each([
+    ['bloqueia o ultimo que eu nao uso mais', { card: { position: 'last' }, blockReason: 'other' }],
+    ['cancela o de baixo que ta rachado', { card: { position: 'last' }, blockReason: 'damaged' }],
+    ['bloqueia todos os cartoes', {}],
+    ['esqueci meu cartao no onibus 383 hoje de manha', { blockReason: 'lost' }],
+    ['o cartao ta descascando todo', { blockReason: 'damaged' }],
+  ])('"%s" asks for a block in words or tells what happened to the card: block_card %j', async (text, slots) => {
+    const understood = await classifier.classify(text);
+    expect({ intent: understood.intent, slots: understood.slots }).toEqual({ intent: 'block_card', slots });
+  });
+  it.each(['nao quero bloquear nada nao', 'como bloqueio o cartao?'])('"%s" is no block request', async (text) =>
+    expect((await classifier.classify(text)).intent).not.toBe('block_card'),
+  );
+  it.each(['nao deixa quieto', 'entao nao, deixa', 'nao nao nao'])('"%s" at the confirmation is a no', async (text) =>
+    expect((await classifier.classify(text, CONFIRM)).intent).toBe('no'),
+  );
+  it('"nao, cancela tudo" at the confirmation is still a cancel', async () =>
+    expect((await classifier.classify('nao, cancela tudo', CONFIRM)).intent).toBe('cancel'));
+  it.each(['manda bloquear', 'pode ir bloquear'])('"%s" at the confirmation is a yes', async (text) =>
+    expect((await classifier.classify(text, CONFIRM)).intent).toBe('yes'),
+  );
+  const REASON: Expecting = { at: 'block.reason' };
+  const AT_MENU: Expecting = { at: 'menu' };
+  it.each([
+    ['mas eu perco o saldo dele?', CONFIRM],
+    ['o saldo que ta nele vai pra onde?', REASON],
+    ['se eu bloquear perco o saldo?', AT_MENU],
+  ])('"%s" asks what becomes of the balance: a question, not the balance', async (text, expecting) =>
+    expect((await classifier.classify(text, expecting)).intent).toBe('faq'),
+  );
+  it.each(['foi na segunda feira', 'ontem de noite'])('"%s" at the reason step answers it without a reason', async (text) =>
+    expect(await classifier.classify(text, { at: 'block.reason' })).toMatchObject({
+      intent: 'inform',
+      slots: { toldWhen: true },
+    }),
+  );
+  it('a card named by its digits at the reason step corrects the card', async () =>
+    expect(await classifier.classify('pera, errei, é o 3864', { at: 'block.reason' })).toMatchObject({
+      intent: 'inform',
+      slots: { card: { last4: '3864' } },
+    }));
+  it('the reason told at the card step is read with the card', async () =>
+    expect(await classifier.classify('o que eu perdi foi o 8127', { at: 'block.card' })).toMatchObject({
+      intent: 'inform',
+      slots: { card: { last4: '8127' }, blockReason: 'lost' },
+    }));
+});
+
 describe('a question about how a feature works, or a request for it', () => {
   it.each([
     ['como funciona o bloqueio?', 'how'],

@@ -45,6 +45,8 @@ describe('a moment asked for', () => {
     'deixa eu ver aqui',
     'so um minuto vou buscar',
     'pera que vou pegar a carteira',
+    'deixa eu ver se acho primeiro',
+    'vou procurar em casa primeiro',
   ])('"%s" at a step is waited, read as nothing else', (text) => expect(asksToWait({ at: 'block.confirm' }, text)).toBe(true));
   it.each(['pera perdi meu riocard agora', 'peraí se eu bloquear eu perco o saldo?', 'pera 45733270661', 'espera, cancela'])(
     '"%s" says more than that',

@@ -1,10 +1,26 @@
 import { UF_CODES } from '../../src/documents/document-types';
 import cities from '../../bot/understanding/cities.pt-BR.json';
-import { correctedField, Recognizers, saysNoFile, saysNotAtHand, unsureOfReason } from '../../bot/understanding/recognizers';
+import {
+  correctedField,
+  onlySaysWhen,
+  Recognizers,
+  saysNoFile,
+  saysNotAtHand,
+  unsureOfReason,
+} from '../../bot/understanding/recognizers';
 
 /** The values read from citizen text: Recognizers-Text (pt-br) for yes/no and numbers, our own code for the rest. */
 
 const recognizers = new Recognizers();
+
+describe('yes after a story', () => {
+  it.each(['nao achei, pode bloquear', 'nao apareceu entao bloqueia logo'])('"%s" ends with a yes', (text) =>
+    expect(recognizers.yesNo(text)).toBe(true),
+  );
+  it.each(['nao pode bloquear', 'nao sei se pode bloquear', 'nao bloqueia'])('"%s" is no yes', (text) =>
+    expect(recognizers.yesNo(text)).not.toBe(true),
+  );
+});
 
 describe('yes / no', () => {
   it.each([
@@ -75,6 +91,31 @@ describe('cards', () => {
     ['aquele terminado com 868', '868'],
   ])('"%s" names the card ending %s', (text, digits) => expect(recognizers.card(text)).toEqual({ last4: digits }));
   it('two digits without words of an ending name no card', () => expect(recognizers.card('quero 12')).toBeNull());
+  it.each([
+    ['cartao 2', 2],
+    ['o 2', 2],
+    ['quero bloquear o cartão número 3', 3],
+  ])('"%s" is the card numbered %s in the list', (text, position) => expect(recognizers.card(text)).toEqual({ position }));
+  it.each(['perdi no 474', 'coloca 5 reais no cartao 2'])('"%s" names no card by its number in the list', (text) =>
+    expect(recognizers.card(text)).toBeNull(),
+  );
+  it('"a segunda feira" is a day, not the second card', () => expect(recognizers.card('foi na segunda feira')).toBeNull());
+  it.each(['esse mesmo', 'ah entao é esse msm, perdi ele', 'é esse', 'sim'])('"%s" points at the card offered', (text) =>
+    expect(recognizers.thisCard(text)).toBe(true),
+  );
+  it.each(['o segundo', 'nao sei qual', 'nao'])('"%s" points at no card', (text) =>
+    expect(recognizers.thisCard(text)).toBe(false),
+  );
+});
+
+describe('saying when', () => {
+  it.each(['foi na segunda feira', 'a segunda feira passada', 'ontem de noite', 'hoje cedo', 'foi semana passada', 'dia 3'])(
+    '"%s" only says when',
+    (text) => expect(onlySaysWhen(text)).toBe(true),
+  );
+  it.each(['perdi ontem', 'o 3864', 'foi roubado na segunda', 'segunda opcao', 'o segundo'])('"%s" says more', (text) =>
+    expect(onlySaysWhen(text)).toBe(false),
+  );
 });
 
 describe('block reasons', () => {
@@ -94,8 +135,16 @@ describe('block reasons', () => {
     ['passou na maquina de lavar', 'damaged'],
     ['nao quero mais usar', 'other'],
     ['nao uso mais', 'other'],
+    ['deixei no banco da praça e quando voltei nao tava mais', 'lost'],
+    ['deixei na mesa do bar', 'lost'],
+    ['outro', 'other'],
+    ['to trocando de cartao', 'other'],
+    ['fiz outro cartao', 'other'],
+    ['o cachorro comeu', 'damaged'],
   ])('"%s" is %s', (text, reason) => expect(recognizers.blockReason(text)).toBe(reason));
   it('a text with no reason has none', () => expect(recognizers.blockReason('quero ver meu saldo')).toBeNull());
+  it('"o outro" in a sentence names a card, not the reason "outro motivo"', () =>
+    expect(recognizers.blockReason('bloqueia o outro tb')).toBeNull());
   it.each(['perdi ou roubaram nao sei', 'nao sei se perdi ou se roubaram', 'roubaram ou caiu, sei la', 'nao sei'])(
     '"%s" is unsure: no reason',
     (text) => {
