@@ -375,7 +375,10 @@ export class Recognizers {
     const simple = normalizeText(text);
     for (const [type, pattern] of DOCUMENT_TYPE_PATTERNS) if (pattern.test(simple)) return { type };
     const other = OTHER_DOCUMENT.exec(text.normalize('NFC').replace(REQUEST_WORDS, '').trim());
-    if (other) return { type: 'outro', label: other[0].replace(/[?!.,]+$/, '').trim() };
+    // "cartão" alone is the transport card ("quero bloquear meu cartao" at the type step): a document is a "cartão de
+    // ...", named by what it is for.
+    if (other && !(normalizeText(other[1]) === 'cartao' && !other[2]))
+      return { type: 'outro', label: other[0].replace(/[?!.,]+$/, '').trim() };
     // "salvar outro": the type "outro" named last, with nothing after it.
     if (/\boutro (documento|doc|tipo)\b|^(salvar|guardar|quero salvar|quero guardar) (um )?outro$/.test(simple))
       return { type: 'outro' };

@@ -176,6 +176,10 @@ describe('document numbers and types', () => {
   it('a document with no type of its own is "outro" with its name as typed', () => {
     expect(recognizers.documentType('quero salvar minha carteira da OAB')).toEqual({ type: 'outro', label: 'carteira da OAB' });
   });
+  it('"cartão" alone is the transport card, no document; a "cartão de ..." is one', () => {
+    expect(recognizers.documentType('quero bloquear meu cartao')).toBeNull();
+    expect(recognizers.documentType('cartao de estacionamento')).toEqual({ type: 'outro', label: 'cartao de estacionamento' });
+  });
 });
 
 describe('states, link codes and money', () => {
