@@ -279,6 +279,32 @@ export function dayOfMonth(month: string, day: number): string | null {
 /** What may come before a yes or no that opens an answer: nothing, or filler words. */
 const ANSWER_OPENING = /^((ah|ahn|eh|bom|entao|olha|hum|hmm|opa|ola|oi)\s+)*$/;
 
+/**
+ * "primeiro" that ends a request is "first", not the first card: "quero saber meu saldo primeiro" asks for the balance
+ * before the rest; "o primeiro", "cartao primeiro" name the card.
+ */
+const FIRST_AS_ADVERB = /(\w+) primeiro$/;
+/** Words before a "primeiro" that make it the first card. */
+const CARD_WORDS: ReadonlySet<string> = new Set([
+  'o',
+  'a',
+  'no',
+  'na',
+  'do',
+  'da',
+  'pelo',
+  'pela',
+  'cartao',
+  'opcao',
+  'esse',
+  'aquele',
+  'e',
+  'eh',
+  'quero',
+  'bloqueia',
+  'recarrega',
+]);
+
 export class Recognizers {
   private readonly booleanModel: Model;
   private readonly numberModel: Model;
@@ -331,7 +357,9 @@ export class Recognizers {
 
   /** "o segundo" -> 2, "o último" / "o de baixo" -> "last", "o de cima" -> 1, "o do meio" -> "middle". */
   position(text: string): number | 'last' | 'middle' | null {
-    const simple = normalizeText(text).replace(/\bsegunda (via|feira)\b/g, ' ');
+    const simple = normalizeText(text)
+      .replace(/\bsegunda (via|feira)\b/g, ' ')
+      .replace(FIRST_AS_ADVERB, (words: string, before: string) => (CARD_WORDS.has(before) ? words : before));
     if (/\b(ultimo|ultima|de baixo|debaixo|do fim|mais novo)\b/.test(simple)) return 'last';
     if (/\b(o|cartao|aquele|esse) do meio\b|^(o |do |no )?meio$/.test(simple)) return 'middle';
     if (/\b(de cima|do topo)\b/.test(simple)) return 1;

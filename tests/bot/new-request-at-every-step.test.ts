@@ -185,6 +185,7 @@ const OFFER: Record<Flow, RegExp> = {
 const LOOKUPS: Array<[request: string, served: RegExp]> = [
   ['na verdade quero ver meu saldo', /Saldo dos seus cartões/],
   ['qual o meu saldo?', /Saldo dos seus cartões/],
+  ['quero saber meu saldo primeiro', /Saldo dos seus cartões/],
   ['quero ver meus documentos', /Você ainda não tem documentos salvos/],
 ];
 

@@ -81,6 +81,7 @@ describe.each(['history.card', 'block.card', 'recharge.card'] as const)('where a
     ['na verdade quero ver meu saldo', 'request'],
     ['qual o meu saldo?', 'request'],
     ['quero ver o saldo', 'request'],
+    ['quero saber meu saldo primeiro', 'request'],
     ['o que tem mais saldo', null],
     ['o de maior saldo', null],
     ['qual tem mais saldo?', null],
