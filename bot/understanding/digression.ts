@@ -77,6 +77,24 @@ const ASKS_ABOUT_CARDS =
   /^(e |mas |pera |ah |antes )?(quanto|quantos|quais|qual (e )?(o )?saldo|cade|(me )?(ve|ver|mostra\w*|lista\w*|fala)( ai| pra mim)? (o |os )?(saldo|cartoes))\b/;
 
 /**
+ * Asking for the citizen's own balance or cards outright, in the words of a request ("na verdade quero ver meu saldo",
+ * "qual o meu saldo?", "mostra o saldo"): no words that single out one card among the others.
+ */
+const ASKS_FOR_OWN = /\b(meu|meus|minha|minhas|quero|queria|preciso|gostaria|saber)\b/;
+/** Words that tell one card from the others by its money: "o que tem mais saldo", "o de maior saldo", "o sem saldo". */
+const TELLS_A_CARD = /\b(mais|menos|maior|menor|com|sem|tem|que|q)\b/;
+
+/**
+ * Whether `simple` (lower case, no accents), read as the balance or the cards at a step that picks a card, asks for
+ * them rather than describing the card picked: about the cards themselves ("quanto tem em cada um?"), or the citizen's
+ * own balance asked for outright ("na verdade quero ver meu saldo"), whichever flow asked for the card.
+ */
+function asksForLookup(simple: string): boolean {
+  if (ASKS_ABOUT_CARDS.test(simple)) return true;
+  return (ASKS_FOR_OWN.test(simple) || SHOW.test(simple)) && !TELLS_A_CARD.test(simple);
+}
+
+/**
  * Whether `text`, typed at a flow's step, only asks for a moment: no value (no digit), no word of stopping, a few words
  * opening with one of waiting.
  */
@@ -98,10 +116,11 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   if (NOT_A_FLOW_STEP.has(expecting.at)) return null;
   if (ANSWERS.has(intent)) return null;
   // Where a card is picked, words about the cards' money or number describe the card ("o que tem mais saldo", "qual
-  // cartao?"), unless they ask about the cards themselves ("quanto tem em cada um?", "quais cartoes eu tenho mesmo?"):
-  // the lookup, served with the flow paused, so the citizen can choose.
+  // cartao?"), unless they ask about the cards themselves ("quanto tem em cada um?", "quais cartoes eu tenho mesmo?")
+  // or for the citizen's balance outright ("na verdade quero ver meu saldo", "qual o meu saldo?"): the lookup, served
+  // with the flow paused and offered back, at every card step alike (statement, recharge, block).
   if (CARD_STEPS.has(expecting.at) && CARD_LOOKUPS.has(intent)) {
-    return understood.confident && ASKS_ABOUT_CARDS.test(normalizeText(text)) ? 'request' : null;
+    return understood.confident && asksForLookup(normalizeText(text)) ? 'request' : null;
   }
   // Only a message shaped as a question is answered as one: "nao tenho pdf agora" at the file step reads as the FAQ's
   // "can I send a PDF" but says the citizen has none. Shaped as one, a question the network reads best as a question

@@ -367,6 +367,32 @@ export function dayOfMonth(month: string, day: number): string | null {
 /** What may come before a yes or no that opens an answer: nothing, or filler words. */
 const ANSWER_OPENING = /^((ah|ahn|eh|bom|entao|olha|hum|hmm|opa|ola|oi)\s+)*$/;
 
+/**
+ * "primeiro" that ends a request is "first", not the first card: "quero saber meu saldo primeiro" asks for the balance
+ * before the rest; "o primeiro", "cartao primeiro" name the card.
+ */
+const FIRST_AS_ADVERB = /(\w+) primeiro$/;
+/** Words before a "primeiro" that make it the first card. */
+const CARD_WORDS: ReadonlySet<string> = new Set([
+  'o',
+  'a',
+  'no',
+  'na',
+  'do',
+  'da',
+  'pelo',
+  'pela',
+  'cartao',
+  'opcao',
+  'esse',
+  'aquele',
+  'e',
+  'eh',
+  'quero',
+  'bloqueia',
+  'recarrega',
+]);
+
 export class Recognizers {
   private readonly booleanModel: Model;
   private readonly numberModel: Model;
@@ -428,7 +454,9 @@ export class Recognizers {
     // "o 2º cartao", "2o cartao": an ordinal in digits, whose sign the normalised text loses.
     const digitOrdinal = /(?:^|\s)([1-9])(?:\s?[º|ª|°]|[oa]\b)/.exec(text.toLowerCase());
     if (digitOrdinal) return Number(digitOrdinal[1]);
-    const simple = normalizeText(text).replace(/\bsegunda (via|feira)\b/g, ' ');
+    const simple = normalizeText(text)
+      .replace(/\bsegunda (via|feira)\b/g, ' ')
+      .replace(FIRST_AS_ADVERB, (words: string, before: string) => (CARD_WORDS.has(before) ? words : before));
     if (/\b(ultimo|ultima|de baixo|debaixo|do fim|mais novo)\b/.test(simple)) return 'last';
     if (/\b(o|cartao|aquele|esse) do meio\b|^(o |do |no )?meio$/.test(simple)) return 'middle';
     if (/\b(de cima|do topo)\b/.test(simple)) return 1;
@@ -484,7 +512,10 @@ export class Recognizers {
     const simple = normalizeText(text);
     for (const [type, pattern] of DOCUMENT_TYPE_PATTERNS) if (pattern.test(simple)) return { type };
     const other = OTHER_DOCUMENT.exec(text.normalize('NFC').replace(REQUEST_WORDS, '').trim());
-    if (other) return { type: 'outro', label: other[0].replace(/[?!.,]+$/, '').trim() };
+    // "cartão" alone is the transport card ("quero bloquear meu cartao" at the type step): a document is a "cartão de
+    // ...", named by what it is for.
+    if (other && !(normalizeText(other[1]) === 'cartao' && !other[2]))
+      return { type: 'outro', label: other[0].replace(/[?!.,]+$/, '').trim() };
     // "salvar outro": the type "outro" named last, with nothing after it.
     if (/\boutro (documento|doc|tipo)\b|^(salvar|guardar|quero salvar|quero guardar) (um )?outro$/.test(simple))
       return { type: 'outro' };

@@ -75,15 +75,21 @@ describe('questions typed as on WhatsApp, at the number step', () => {
   );
 });
 
-describe('where a card is picked', () => {
+describe.each(['history.card', 'block.card', 'recharge.card'] as const)('where a card is picked (%s)', (at) => {
   it.each([
     ['quanto tem em cada um?', 'request'],
     ['quais cartoes eu tenho mesmo?', 'request'],
     ['ve o saldo de todos antes', 'request'],
+    ['na verdade quero ver meu saldo', 'request'],
+    ['qual o meu saldo?', 'request'],
+    ['quero ver o saldo', 'request'],
+    ['quero saber meu saldo primeiro', 'request'],
     ['o que tem mais saldo', null],
+    ['o de maior saldo', null],
+    ['qual tem mais saldo?', null],
     ['qual cartao?', null],
   ])('"%s" is %s', async (text, digression) => {
-    const utterance = await understanding.parse(text, { at: 'recharge.card' });
+    const utterance = await understanding.parse(text, { at });
     expect(utterance.digression ?? null).toBe(digression);
   });
 });

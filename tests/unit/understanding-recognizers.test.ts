@@ -239,6 +239,19 @@ describe('document numbers and types', () => {
   it('a document with no type of its own is "outro" with its name as typed', () => {
     expect(recognizers.documentType('quero salvar minha carteira da OAB')).toEqual({ type: 'outro', label: 'carteira da OAB' });
   });
+  it.each([
+    ['o primeiro', { position: 1 }],
+    ['cartao primeiro', { position: 1 }],
+    ['primeiro', { position: 1 }],
+    ['quero saber meu saldo primeiro', null],
+    ['deixa eu ver o saldo primeiro', null],
+  ])('"%s" names the card %j: "primeiro" ending a request is "first"', (text, card) =>
+    expect(recognizers.card(text)).toEqual(card),
+  );
+  it('"cartão" alone is the transport card, no document; a "cartão de ..." is one', () => {
+    expect(recognizers.documentType('quero bloquear meu cartao')).toBeNull();
+    expect(recognizers.documentType('cartao de estacionamento')).toEqual({ type: 'outro', label: 'cartao de estacionamento' });
+  });
 });
 
 describe('states, link codes and money', () => {
