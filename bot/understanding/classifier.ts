@@ -10,7 +10,7 @@ import { normalizeText } from '../../src/faq/text';
 import { analyze } from '../../src/faq/synonyms';
 import { dayAlone, namesTheNumber, onlySaysWhen, Recognizers, unsureOfReason, type Slots } from './recognizers';
 import { amountAnswer, amountInRequest } from './money';
-import { parseNoticeRequest } from './notice-settings';
+import { DOCUMENT_WORDS, parseNoticeRequest } from './notice-settings';
 
 /** What a citizen's message means (the labels of tests/conversation-eval). */
 export const INTENT_NAMES = [
@@ -747,6 +747,9 @@ function roundWeights(network: unknown): unknown {
   );
 }
 
+/** Words only a card's statement is named by ("extrato", "movimentações"); documents have none. */
+const STATEMENT_WORDS = /\b(extrat\w*|moviment\w*)\b/;
+
 /** The least probability a part of a message needs to count as a request of its own. */
 const SURE_PART = 0.6;
 /** Requests about documents: "salvar minha cnh e meu rg" is one of them, not two. */
@@ -1068,9 +1071,6 @@ export class IntentClassifier {
     }
     // "perco o saldo?", "o saldo vai pra onde?": a question about the balance's fate, which the FAQ answers.
     if (intent === 'balance' && looksLikeQuestion(text) && BALANCE_FATE.test(simple)) intent = 'faq';
-    // Blocking needs words about blocking or a card: a reason ("perdi", "roubaram"), a card, or the verb. The spell check
-    // alone ("lerda" -> "perda") never starts a block: the next reading is taken. "nao quero bloquear nada": a block
-    // denied in words asks for none either.
     // At the menu a card named in a few words with no verb or reason ("o cartao", "e o lance do cartao") names a topic,
     // it asks for no block: the FAQ's closest questions are offered instead.
     const bareCard =
@@ -1080,6 +1080,9 @@ export class IntentClassifier {
       this.recognizers.blockReason(text) === null &&
       this.recognizers.card(text) === null;
     if (intent === 'block_card' && bareCard) intent = 'faq';
+    // Blocking needs words about blocking or a card: a reason ("perdi", "roubaram"), a card, or the verb. The spell check
+    // alone ("lerda" -> "perda") never starts a block: the next reading is taken. "nao quero bloquear nada": a block
+    // denied in words asks for none either.
     if (intent === 'block_card' && (!this.talksAboutBlocking(text) || BLOCK_DENIED.test(simple))) {
       const next = ranked.find((r) => r.intent !== 'block_card' && !ANSWERS.has(r.intent) && r.intent !== 'out_of_context');
       ({ intent, score } = next ?? { intent: 'out_of_scope', score: 1 });
@@ -1100,6 +1103,9 @@ export class IntentClassifier {
       );
       ({ intent, score } = next ?? { intent: 'out_of_scope', score: 1 });
     }
+    // A statement is a card's: "quero ver o extrato do 8843 que ta bloqueado, pra saber se alguem usou", read as the
+    // documents listing (0.52 against the statement's 0.48), names no document and asks for the card's movements.
+    if (intent === 'list_documents' && STATEMENT_WORDS.test(simple) && !DOCUMENT_WORDS.test(simple)) intent = 'card_history';
     // "quantos riocard eu tenho" counts the cards, "quanto tem no riocard" their money: the network reads both as the
     // balance, the plural question word over a card noun is the listing.
     if (intent === 'balance' && HOW_MANY_CARDS.test(simple) && !MONEY_WORDS.test(simple)) intent = 'list_cards';

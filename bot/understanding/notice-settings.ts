@@ -22,8 +22,11 @@ const BALANCE_WORDS = /\b(saldo|credito|creditos)\b/;
 /** Running low: with an amount or a card named, about the balance without the word ("avisa se tiver menos de 5 reais"). */
 const LOW_WORDS = /\b(abaixo|menos|menor|acaba\w*|baixo|pouco)\b/;
 const CARD_WORDS = /\b(cart(ao|oes)|riocard|passe|bilhete)\b/;
-/** The documents whose expiry the reminders are about: "para de me mandar aviso da cnh" stops the expiry reminders. */
-const DOCUMENT_WORDS =
+/**
+ * Words naming documents: "para de me mandar aviso da cnh" is about the expiry reminders; a statement named without any
+ * is a card's (bot/understanding/classifier.ts).
+ */
+export const DOCUMENT_WORDS =
   /\b(documentos?|docs?|cnh|rg|cpf|passaporte|identidade|habilitacao|carteira de motorista|titulo|vacina\w*|certidao)\b/;
 const OFF_WORDS = /\b(parar?|pare|desativa\w*|desliga\w*|cancela\w*|nao quero|nao precisa|chega de|sem|tira\w*|remove\w*)\b/;
 const LIST_WORDS =

@@ -416,6 +416,13 @@ describe('requests mixed in one message or across flows', () => {
     expect((await classifier.classify(text)).intent).toBe(intent);
   });
 
+  it.each([
+    ['quero ver o extrato do 8843 que ta bloqueado, pra saber se alguem usou', 'card_history'],
+    ['quero ver meus documentos', 'list_documents'],
+  ])('"%s" is %s: a statement named without a document is the card\'s', async (text, intent) => {
+    expect((await classifier.classify(text)).intent).toBe(intent);
+  });
+
   it('a message making several requests is its first one, with the others in requestsIn', async () => {
     expect((await classifier.classify('meu saldo e meu extrato')).intent).toBe('balance');
     expect((await classifier.requestsIn('meu saldo e meu extrato'))?.map((r) => r.intent)).toEqual(['balance', 'card_history']);
