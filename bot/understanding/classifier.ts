@@ -611,6 +611,16 @@ const STOP_WORDS =
 /** Words of a block request besides its reason and its card. */
 const BLOCK_WORDS = /\b(bloq\w*|desbloq\w*|cancel\w*|cartao|cartoes|cartaum|catao|riocard\w*|passe|passes|bilhete\w*|jae)\b/;
 
+/** A transport card named by its noun: what a story about the card is about. */
+const CARD_NOUN = /\b(cartao|cartaum|catao|riocard\w*|bilhete\w*|jae)\b/;
+/** Beyond this many words a story about the card tells more than what happened to it (a question, another request). */
+const CARD_STORY_MAX_WORDS = 12;
+
+/** Trouble signing in to the account: a question for the FAQ, never a request to link the chat. */
+const ACCOUNT_TROUBLE = /\b(bloque\w*|perd\w*|esqueci\w*|errei|tentativ\w*|tentei|tentar|senha|recupera\w*)\b/;
+/** Words that ask to link the chat to the account. */
+const LINKING = /\b(vincul\w*|conect\w*|associ\w*|whats\w*|zap|chat)\b/;
+
 /** Not knowing, as a whole short answer: "sei la", "sla", "nem sei", "nao lembro agora". */
 const DONT_KNOW =
   /^(ah |hmm |po |poxa )?(sei la|sla|nem sei|sei nao|nao sei|nao lembro|nao faco ideia|sei la eu)( (agora|nao|po|viu|mano|moca))?$/;
@@ -1003,6 +1013,24 @@ export class IntentClassifier {
       const next = ranked.find((r) => r.intent !== 'block_card' && !ANSWERS.has(r.intent) && r.intent !== 'out_of_context');
       ({ intent, score } = next ?? { intent: 'out_of_scope', score: 1 });
     }
+    // A damaged card told and not asked ("o cartao parou de funcionar na roleta") is a block, as "meu cartao quebrou" is:
+    // the network reads the story as the FAQ's entry about it (0.92), which stays the answer to the same story asked
+    // ("meu cartao rachou ainda da pra usar?"). Only damage: "caiu" reads as a loss in "a recarga caiu duas vezes".
+    if (
+      at === 'menu' &&
+      intent === 'faq' &&
+      words(simple) <= CARD_STORY_MAX_WORDS &&
+      CARD_NOUN.test(simple) &&
+      !looksLikeQuestion(text) &&
+      howItWorksQuestion(text) === null &&
+      this.recognizers.blockReason(text) === 'damaged'
+    )
+      ({ intent, score } = { intent: 'block_card', score: 1 });
+    // Trouble with the account ("perdi os codigos de recuperacao", "bloqueou meu login por tentar muitas vezes") is a
+    // question for the FAQ: the network reads the account words as linking the chat, which only words about linking or
+    // a code ask for.
+    if (intent === 'link_account' && ACCOUNT_TROUBLE.test(simple) && !LINKING.test(simple) && !this.recognizers.linkCode(text))
+      ({ intent, score } = { intent: 'faq', score: 1 });
     // The citizen's notices are listed or changed in words about notices. At a flow's step only a change asked in so many
     // words is one ("ah e me avisa quando o saldo ficar abaixo de 10 reais": served with the flow paused); else ("nao
     // tenho pdf agora", "se minha cnh vencer o app avisa?" while saving a document) the next reading is taken.

@@ -90,6 +90,26 @@ describe('requests at the menu', () => {
     },
   );
 
+  it('a damaged card told is a block, the same story asked is a question for the FAQ', async () => {
+    expect(await classifier.classify('o busao nao aceita mais meu cartao, parou de funcionar')).toMatchObject({
+      intent: 'block_card',
+      slots: { blockReason: 'damaged' },
+    });
+    expect((await classifier.classify('meu cartao rachou ainda da pra usar?')).intent).toBe('faq');
+    expect((await classifier.classify('a recarga caiu duas vezes no meu cartao de credito')).intent).toBe('faq');
+  });
+
+  it.each(['tentei entrar muitas vezes e bloqueou o login', 'perdi os codigos de recuperacao', 'esqueci a senha da conta'])(
+    '"%s" is trouble with the account, a question for the FAQ, not linking the chat',
+    async (text) => {
+      expect((await classifier.classify(text)).intent).toBe('faq');
+    },
+  );
+
+  it('"quero vincular o zap na conta" still asks to link', async () => {
+    expect((await classifier.classify('quero vincular o zap na conta')).intent).toBe('link_account');
+  });
+
   it('a menu number picks that menu option', async () => {
     const menu: Expecting = { at: 'menu', options: [{ intent: 'balance' }, { intent: 'block_card' }] };
     expect(await classifier.classify('2', menu)).toMatchObject({ intent: 'block_card', slots: { optionNumber: 2 } });
