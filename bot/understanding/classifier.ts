@@ -391,12 +391,14 @@ const FILLER = new Set(
 const STOP_NEXT = new Set(['', 'para', 'tudo', 'ai', 'ae', 'de', 'com', 'por', 'pfv', 'isso', 'ja', 'agora', 'logo', 'mano']);
 
 /**
- * What the network sees: accent-free lower case, letters stretched for emphasis brought back ("saldooo", "oiii"),
+ * What the network sees: accent-free lower case, letters stretched for emphasis brought back ("saldooo", "oiii", "naao"),
  * shorthand spelled out and filler dropped. Applied to the corpus and to every message alike.
  */
 export function prepareForNetwork(text: string): string {
   const tokens = normalizeText(text)
     .replace(/(\p{L})\1{2,}/gu, '$1')
+    // No Portuguese word doubles an a, an i or a u: "naao", "siim", "vinculaar" are stretched too.
+    .replace(/([aiu])\1/g, '$1')
     .replace(/\be a[ie]\b/g, 'eai')
     // "da pra" is "can one": both words are filler alone, together they make a question of what follows.
     .replace(/\bda (pra|para)\b/g, 'possivel')
@@ -620,6 +622,9 @@ const CARD_STORY_MAX_WORDS = 12;
 const ACCOUNT_TROUBLE = /\b(bloque\w*|perd\w*|esqueci\w*|errei|tentativ\w*|tentei|tentar|senha|recupera\w*)\b/;
 /** Words that ask to link the chat to the account. */
 const LINKING = /\b(vincul\w*|conect\w*|associ\w*|whats\w*|zap|chat)\b/;
+
+/** A plural participle of saving ("salvos", "guardadas"): documents already saved, never the order to save one. */
+const SAVED_ALREADY = /\b(salv[oa]s|guardad[oa]s)\b/;
 
 /** Not knowing, as a whole short answer: "sei la", "sla", "nem sei", "nao lembro agora". */
 const DONT_KNOW =
@@ -1050,6 +1055,9 @@ export class IntentClassifier {
     // "quantos riocard eu tenho" counts the cards, "quanto tem no riocard" their money: the network reads both as the
     // balance, the plural question word over a card noun is the listing.
     if (intent === 'balance' && HOW_MANY_CARDS.test(simple) && !MONEY_WORDS.test(simple)) intent = 'list_cards';
+    // "meus docs salvos": the stemmer makes the participle the verb of "salva meu rg", but a plural participle is never
+    // the order to save one: the documents are already saved, the request is to see them.
+    if (intent === 'save_document' && SAVED_ALREADY.test(simple)) intent = 'list_documents';
     // "o app me avisa qdo minha cnh ta pra vencer?" asks whether the wallet warns, it does not ask to change anything:
     // the FAQ answers it, and only an order or a wish ("me avisa quando...", "quero aviso...", "desliga") changes a
     // notice choice. Listing them ("quais avisos vc me manda?") changes nothing and stays.

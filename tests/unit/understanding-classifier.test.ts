@@ -110,6 +110,17 @@ describe('requests at the menu', () => {
     expect((await classifier.classify('quero vincular o zap na conta')).intent).toBe('link_account');
   });
 
+  it.each(['meus documentos salvos', 'quero ver as cnhs guardadas'])(
+    '"%s" (a plural participle: already saved) lists the documents',
+    async (text) => {
+      expect((await classifier.classify(text)).intent).toBe('list_documents');
+    },
+  );
+
+  it('"salva minha cnh" is still the order to save', async () => {
+    expect((await classifier.classify('salva minha cnh')).intent).toBe('save_document');
+  });
+
   it('a menu number picks that menu option', async () => {
     const menu: Expecting = { at: 'menu', options: [{ intent: 'balance' }, { intent: 'block_card' }] };
     expect(await classifier.classify('2', menu)).toMatchObject({ intent: 'block_card', slots: { optionNumber: 2 } });
@@ -136,6 +147,13 @@ describe('answers at a prompt', () => {
       }
     },
   );
+
+  it.each([
+    ['naao', 'no'],
+    ['siim', 'yes'],
+  ])('"%s" (a vowel doubled for emphasis) at a confirmation is %s', async (text, intent) => {
+    expect((await classifier.classify(text, { at: 'block.confirm', options: YES_NO })).intent).toBe(intent);
+  });
 
   it('"nao?" at a yes/no prompt is still a no: declining changes nothing', async () => {
     expect((await classifier.classify('nao?', { at: 'block.confirm', options: YES_NO })).intent).toBe('no');
@@ -367,6 +385,8 @@ describe('text preparation for the network', () => {
     ['da pra recarregar', 'possivel recarregar'],
     ['bn', 'boa noite'],
     ['sado do busao', 'saldo onibus'],
+    ['naao quero', 'nao quero'],
+    ['vinculaar', 'vincular'],
   ])('"%s" reads "%s"', (text, prepared) => expect(prepareForNetwork(text)).toBe(prepared));
 });
 
