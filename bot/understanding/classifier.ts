@@ -389,12 +389,14 @@ const FILLER = new Set(
 const STOP_NEXT = new Set(['', 'para', 'tudo', 'ai', 'ae', 'de', 'com', 'por', 'pfv', 'isso', 'ja', 'agora', 'logo', 'mano']);
 
 /**
- * What the network sees: accent-free lower case, letters stretched for emphasis brought back ("saldooo", "oiii"),
+ * What the network sees: accent-free lower case, letters stretched for emphasis brought back ("saldooo", "oiii", "naao"),
  * shorthand spelled out and filler dropped. Applied to the corpus and to every message alike.
  */
 export function prepareForNetwork(text: string): string {
   const tokens = normalizeText(text)
     .replace(/(\p{L})\1{2,}/gu, '$1')
+    // No Portuguese word doubles an a, an i or a u: "naao", "siim", "vinculaar" are stretched too.
+    .replace(/([aiu])\1/g, '$1')
     .replace(/\be a[ie]\b/g, 'eai')
     // "da pra" is "can one": both words are filler alone, together they make a question of what follows.
     .replace(/\bda (pra|para)\b/g, 'possivel')
@@ -666,6 +668,19 @@ const NO_DROPS: ReadonlySet<PromptStep> = new Set(['block.confirm', 'recharge.co
 
 /** A message that opens with a question word: what it names it asks about ("qual a diferenca entre perda e roubo?"). */
 const ASKS_ABOUT = /^(qual|quais|como|pq|por que|porque|quanto|quantos|onde|quando|cade)\b/;
+
+/** A transport card named by its noun: what a story about the card is about. */
+const CARD_NOUN = /\b(cartao|cartaum|catao|riocard\w*|bilhete\w*|jae)\b/;
+/** Beyond this many words a story about the card tells more than what happened to it (a question, another request). */
+const CARD_STORY_MAX_WORDS = 12;
+
+/** Trouble signing in to the account: a question for the FAQ, never a request to link the chat. */
+const ACCOUNT_TROUBLE = /\b(bloque\w*|perd\w*|esqueci\w*|errei|tentativ\w*|tentei|tentar|senha|recupera\w*)\b/;
+/** Words that ask to link the chat to the account. */
+const LINKING = /\b(vincul\w*|conect\w*|associ\w*|whats\w*|zap|chat)\b/;
+
+/** A plural participle of saving ("salvos", "guardadas"): documents already saved, never the order to save one. */
+const SAVED_ALREADY = /\b(salv[oa]s|guardad[oa]s)\b/;
 
 /** Not knowing, as a whole short answer: "sei la", "sla", "nem sei", "nao lembro agora". */
 const DONT_KNOW =
@@ -1087,6 +1102,24 @@ export class IntentClassifier {
       const next = ranked.find((r) => r.intent !== 'block_card' && !ANSWERS.has(r.intent) && r.intent !== 'out_of_context');
       ({ intent, score } = next ?? { intent: 'out_of_scope', score: 1 });
     }
+    // A damaged card told and not asked ("o cartao parou de funcionar na roleta") is a block, as "meu cartao quebrou" is:
+    // the network reads the story as the FAQ's entry about it (0.92), which stays the answer to the same story asked
+    // ("meu cartao rachou ainda da pra usar?"). Only damage: "caiu" reads as a loss in "a recarga caiu duas vezes".
+    if (
+      at === 'menu' &&
+      intent === 'faq' &&
+      words(simple) <= CARD_STORY_MAX_WORDS &&
+      CARD_NOUN.test(simple) &&
+      !looksLikeQuestion(text) &&
+      howItWorksQuestion(text) === null &&
+      this.recognizers.blockReason(text) === 'damaged'
+    )
+      ({ intent, score } = { intent: 'block_card', score: 1 });
+    // Trouble with the account ("perdi os codigos de recuperacao", "bloqueou meu login por tentar muitas vezes") is a
+    // question for the FAQ: the network reads the account words as linking the chat, which only words about linking or
+    // a code ask for.
+    if (intent === 'link_account' && ACCOUNT_TROUBLE.test(simple) && !LINKING.test(simple) && !this.recognizers.linkCode(text))
+      ({ intent, score } = { intent: 'faq', score: 1 });
     // The citizen's notices are listed or changed in words about notices. At a flow's step only a change asked in so many
     // words is one ("ah e me avisa quando o saldo ficar abaixo de 10 reais": served with the flow paused); else ("nao
     // tenho pdf agora", "se minha cnh vencer o app avisa?" while saving a document) the next reading is taken.
@@ -1109,6 +1142,9 @@ export class IntentClassifier {
     // "quantos riocard eu tenho" counts the cards, "quanto tem no riocard" their money: the network reads both as the
     // balance, the plural question word over a card noun is the listing.
     if (intent === 'balance' && HOW_MANY_CARDS.test(simple) && !MONEY_WORDS.test(simple)) intent = 'list_cards';
+    // "meus docs salvos": the stemmer makes the participle the verb of "salva meu rg", but a plural participle is never
+    // the order to save one: the documents are already saved, the request is to see them.
+    if (intent === 'save_document' && SAVED_ALREADY.test(simple)) intent = 'list_documents';
     // "o app me avisa qdo minha cnh ta pra vencer?" asks whether the wallet warns, it does not ask to change anything:
     // the FAQ answers it, and only an order or a wish ("me avisa quando...", "quero aviso...", "desliga") changes a
     // notice choice. Listing them ("quais avisos vc me manda?") changes nothing and stays.

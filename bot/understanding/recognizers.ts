@@ -80,12 +80,18 @@ const ACTION_YES =
   /^(pode |manda |pode ir |vai |ja )?(salva|salvar|salve|guarda|guardar|bloqueia|bloquear|bloqueie|confirma|confirmar)( (ai|ae|sim|logo|agora|por favor|pfv|entao|isso|ele|ela|mesmo|msm|la))*$/;
 /**
  * Letters stretched for emphasis brought back, word by word: "issoo" -> "isso", "simmm" -> "sim", "naaao" -> "nao".
- * Three or more of a letter become one; a doubled last letter becomes one ("isso", "ss" in the middle, is kept).
+ * Three or more of a letter become one; a doubled last letter becomes one ("isso", "ss" in the middle, is kept), and so
+ * does a doubled a, i or u anywhere ("naao", "siim"), which no Portuguese word has.
  */
 function unstretched(simple: string): string {
   return simple
     .split(' ')
-    .map((word) => word.replace(/([a-z])\1{2,}/g, '$1').replace(/([a-z])\1$/, '$1'))
+    .map((word) =>
+      word
+        .replace(/([a-z])\1{2,}/g, '$1')
+        .replace(/([aiu])\1/g, '$1')
+        .replace(/([a-z])\1$/, '$1'),
+    )
     .join(' ');
 }
 const YES_EMOJI = /^(\s|👍|👍🏻|👍🏼|👍🏽|👍🏾|👍🏿|✅|👌|🆗|☑️|✔️)+$/u;

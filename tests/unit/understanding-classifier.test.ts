@@ -90,6 +90,37 @@ describe('requests at the menu', () => {
     },
   );
 
+  it('a damaged card told is a block, the same story asked is a question for the FAQ', async () => {
+    expect(await classifier.classify('o busao nao aceita mais meu cartao, parou de funcionar')).toMatchObject({
+      intent: 'block_card',
+      slots: { blockReason: 'damaged' },
+    });
+    expect((await classifier.classify('meu cartao rachou ainda da pra usar?')).intent).toBe('faq');
+    expect((await classifier.classify('a recarga caiu duas vezes no meu cartao de credito')).intent).toBe('faq');
+  });
+
+  it.each(['tentei entrar muitas vezes e bloqueou o login', 'perdi os codigos de recuperacao', 'esqueci a senha da conta'])(
+    '"%s" is trouble with the account, a question for the FAQ, not linking the chat',
+    async (text) => {
+      expect((await classifier.classify(text)).intent).toBe('faq');
+    },
+  );
+
+  it('"quero vincular o zap na conta" still asks to link', async () => {
+    expect((await classifier.classify('quero vincular o zap na conta')).intent).toBe('link_account');
+  });
+
+  it.each(['meus documentos salvos', 'quero ver as cnhs guardadas'])(
+    '"%s" (a plural participle: already saved) lists the documents',
+    async (text) => {
+      expect((await classifier.classify(text)).intent).toBe('list_documents');
+    },
+  );
+
+  it('"salva minha cnh" is still the order to save', async () => {
+    expect((await classifier.classify('salva minha cnh')).intent).toBe('save_document');
+  });
+
   it('a menu number picks that menu option', async () => {
     const menu: Expecting = { at: 'menu', options: [{ intent: 'balance' }, { intent: 'block_card' }] };
     expect(await classifier.classify('2', menu)).toMatchObject({ intent: 'block_card', slots: { optionNumber: 2 } });
@@ -116,6 +147,13 @@ describe('answers at a prompt', () => {
       }
     },
   );
+
+  it.each([
+    ['naao', 'no'],
+    ['siim', 'yes'],
+  ])('"%s" (a vowel doubled for emphasis) at a confirmation is %s', async (text, intent) => {
+    expect((await classifier.classify(text, { at: 'block.confirm', options: YES_NO })).intent).toBe(intent);
+  });
 
   it('"nao?" at a yes/no prompt is still a no: declining changes nothing', async () => {
     expect((await classifier.classify('nao?', { at: 'block.confirm', options: YES_NO })).intent).toBe('no');
@@ -404,6 +442,8 @@ describe('text preparation for the network', () => {
     ['da pra recarregar', 'possivel recarregar'],
     ['bn', 'boa noite'],
     ['sado do busao', 'saldo onibus'],
+    ['naao quero', 'nao quero'],
+    ['vinculaar', 'vincular'],
   ])('"%s" reads "%s"', (text, prepared) => expect(prepareForNetwork(text)).toBe(prepared));
 });
 
