@@ -108,6 +108,9 @@ export function createCancelCardMachine(ports: WalletPorts) {
       pickOnlyCard: assign({ cardId: ({ context }) => context.cards[0]?.id ?? null }),
       pickCard: assign({
         cardId: ({ context, event }) => (event.type === 'INPUT' ? (cardIn(context, event.utterance)?.id ?? null) : null),
+        // The reason told with the card ("é o 5581, perdi ele") is not asked again.
+        reason: ({ context, event }) =>
+          event.type === 'INPUT' ? (event.utterance.slots.blockReason ?? context.reason) : context.reason,
         failures: 0,
       }),
       pickReason: assign({

@@ -489,6 +489,22 @@ export function howItWorksQuestion(text: string): 'how' | 'what now' | null {
 }
 
 /**
+ * What a question asks to be accepted for or whether it stands in for something: "vale numa blitz", "serve pra
+ * embarcar", "é aceito", "substitui o original", "tem validade legal", "tenho que andar com o original". Rules the FAQ states, whatever of the
+ * citizen's own the question names.
+ */
+const COUNTS_FOR =
+  /\b(valem? (como|no|na|nos|nas|num|numa|pra|para|em|de)|servem? (como|no|na|num|numa|pra|para|de)|(e|eh|sao) aceit[oa]s?|aceit(a|am) (o|a|os|as|meu|minha|documento|doc)|substitu\w*|original|valid[oa] (como|no|na|num|numa|em|pra|para)|validade (legal|juridica))\b|\b(tenho|preciso|precisa|tem) (que |q |de )?(andar com|levar|carregar|apresentar)\b/;
+
+/**
+ * Whether the message asks what a thing counts for (COUNTS_FOR) as a question: "o documento q eu salvei aqui vale numa
+ * blitz ou tenho q andar com o original?" asks a rule of the FAQ, not for the citizen's documents to be listed.
+ */
+export function asksWhatItCountsFor(text: string): boolean {
+  return looksLikeQuestion(text) && COUNTS_FOR.test(spelledOut(text));
+}
+
+/**
  * A follow-up that points back at something said before and names at most one thing: "e o valor como fica?", "e a
  * gratuidade como que fica", "como fica isso?". Which fare, which benefit? No FAQ answer is sure for it.
  */
@@ -1044,6 +1060,9 @@ export class IntentClassifier {
     const question = at === 'menu' ? howItWorksQuestion(text) : null;
     const lostIt = intent === 'block_card' && ['lost', 'stolen'].includes(this.recognizers.blockReason(text) ?? '');
     if (HOW_REQUESTS.has(intent) && question !== null && !(question === 'what now' && lostIt)) intent = 'faq';
+    // "o documento q eu salvei aqui vale numa blitz?": what the citizen's own thing counts for is a rule, the FAQ's to
+    // answer, however surely the network reads the documents listing in "o documento q eu salvei".
+    if (at === 'menu' && FEATURE_REQUESTS.includes(intent) && asksWhatItCountsFor(text)) intent = 'faq';
     // "brigadao vc me ajudou mto": thanking for the help, not asking for it.
     if (intent === 'help' && THANKING.test(simple) && !STILL_ASKING.test(simple) && !looksLikeQuestion(text)) intent = 'thanks';
     // "como q faz pra ver o saldo" asks how a feature works, not how the chat does: a call for help about a topic of the
@@ -1142,10 +1161,13 @@ export class IntentClassifier {
       case 'history.card':
       case 'recharge.card': {
         const card = r.card(text);
+        // A block's reason told with the card ("é o 5581 msm, perdi ele") is kept for its own step, as a request's is.
+        const blockReason = at === 'block.card' && card ? r.blockReason(text) : null;
+        const reason = blockReason ? { blockReason } : {};
         // "o do meio" among the options shown is their middle one when there is one; else the flow decides.
         if (card && 'position' in card && card.position === 'middle' && options && options.length % 2 === 1)
-          return { card: { position: (options.length + 1) / 2 } };
-        return card ? { card } : null;
+          return { card: { position: (options.length + 1) / 2 }, ...reason };
+        return card ? { card, ...reason } : null;
       }
       case 'block.reason': {
         const blockReason = r.blockReason(text);
