@@ -8,7 +8,7 @@ import { AFTER_NUMBER_FILLER, asksToResume, labelIndex, numberedAnswer, placeAns
 import { simplify } from './normalise';
 import { normalizeText } from '../../src/faq/text';
 import { analyze } from '../../src/faq/synonyms';
-import { dayAlone, namesTheNumber, Recognizers, unsureOfReason, type Slots } from './recognizers';
+import { dayAlone, namesTheNumber, Recognizers, saysFileSent, unsureOfReason, type Slots } from './recognizers';
 import { amountAnswer, amountInRequest } from './money';
 import { parseNoticeRequest } from './notice-settings';
 
@@ -523,6 +523,10 @@ export function readsAsVague(text: string): boolean {
  */
 const ACKNOWLEDGING =
   /^(o+k+s*|okay|ta+|ah+|oh+|que|bom|boa|entao|beleza|blz|entendi|tendi|certo|certinho|show|legal|otimo|perfeito|massa|top|joia|ata|aham|uhum|hu+m+|hm+|nossa|eita|vixe|caramba|sim|s|ss|isso|pode|ser|k{2,}|(rs)+|(ha)+h?|(he)+|uai|tranquilo|suave|firmeza|demorou|fechou|combinado|beleza|verdade|serio|mesmo|de|bola|consegui|deu|funcionou|pronto|prontinho|feito|resolvido|resolveu|foi)$/;
+/** Written as a day, a month and a year, whether or not such a day exists: "31/02/2031", "30-02-31". */
+const DATE_SHAPED = /(?<![\d/.-])\d{1,2}[/.-]\d{1,2}[/.-](\d{4}|\d{2})(?![\d/.-])/;
+/** Prompts that are no flow's step: the menu, the FAQ's suggestions and the offer to go on with a paused flow. */
+const NOT_A_STEP: ReadonlySet<PromptStep> = new Set(['menu', 'faq.suggestions', 'resume.offer']);
 /** A reaction is a few words; more say something. */
 const REACTION_MAX_WORDS = 5;
 
@@ -901,6 +905,12 @@ export class IntentClassifier {
     if (at === 'resume.offer' && (LATER.test(simple) || LATER_AT_THE_END.test(simple))) return decided('goodbye');
     // "continuar", "bora continuar", "de onde parei": the offer's own button, in words (a yes to it).
     if (at === 'resume.offer' && asksToResume(simplify(text))) return decided('yes');
+    // "pera", "ok peraí q vou pegar" at a flow's step: a moment asked for, as the bot reads it before anything else
+    // (digression.ts, asksToWait); never a goodbye or a "no".
+    if (!NOT_A_STEP.has(at) && asksForAMoment(text)) return decided('out_of_context');
+    // "segue a foto", "ta ai o pdf" where the file is asked: an answer to the step (the file, or word that it did not
+    // arrive, which the flow says), never a skip of it.
+    if (at === 'save.attachment' && saysFileSent(text)) return decided('inform');
     // "qual numero eu coloco?", "onde acho a validade?": how to answer the step being asked, which its help explains. The
     // FAQ would read "numero" as the number of documents allowed.
     if (at !== 'menu' && at !== 'faq.suggestions' && !/\d/.test(simple) && ASKS_HOW_TO_ANSWER.test(simple))
@@ -940,12 +950,8 @@ export class IntentClassifier {
     // Only emoji or punctuation, and not a yes/no being asked: nothing to act on.
     if (simple === '') return decided('out_of_context');
     // "ah que bom entao ta", "okss", "show de bola": made only of words of acknowledging, with nothing asked: a reaction.
-    if (
-      (at === 'menu' || at === 'faq.suggestions') &&
-      words(simple) <= REACTION_MAX_WORDS &&
-      simple.split(' ').every((w) => ACKNOWLEDGING.test(w))
-    )
-      return decided('out_of_context');
+    const acknowledging = words(simple) <= REACTION_MAX_WORDS && simple.split(' ').every((w) => ACKNOWLEDGING.test(w));
+    if ((at === 'menu' || at === 'faq.suggestions') && acknowledging) return decided('out_of_context');
     // "pera vou pegar o codigo" with nothing asked: about linking ("vou", "pegar" read as leaving to the network).
     if (at === 'menu' && FETCHING_CODE.test(simple)) return decided('link_account');
     // "um minuto", "pera", "deixa eu ver aqui" with nothing asked: a moment asked for, nothing to act on or decline.
@@ -975,8 +981,9 @@ export class IntentClassifier {
     // Not knowing the answer to an optional step is skipping it: "sei la", "nem sei", "nao lembro agora".
     if (SKIPPABLE_STEPS.has(at) && (DONT_KNOW.test(simple) || LATER.test(simple) || DECLINED.test(simple)))
       ({ intent, score } = { intent: 'skip', score: 1 });
-    // A reaction ("kkk", "ta bom", "serio") is a word or three: a longer message is more than that.
-    if (intent === 'out_of_context' && words(simple) > 3) {
+    // A reaction ("kkk", "ta bom", "serio") is a word or three: a longer message is more than that, unless it is made
+    // only of words of acknowledging ("ah ta, blz entao" where a card is asked).
+    if (intent === 'out_of_context' && words(simple) > 3 && !acknowledging) {
       const alternative = ranked.find((r) => r.intent !== 'out_of_context' && !ANSWERS.has(r.intent));
       if (alternative) ({ intent, score } = alternative);
     }
@@ -1207,7 +1214,8 @@ export class IntentClassifier {
         if (date) return { date };
         // A day alone ("dia 18") answers the step when the month was given before; the flow keeps the month. A year alone
         // ("validade 2031") is a date too short, not a skip of the step: the flow asks for the whole date.
-        if (dayAlone(text) !== null || /^\D*\b(19|20)\d{2}\b\D*$/.test(text)) return {};
+        // A date that does not exist ("31/02/2031") is still the answer, mistyped: the flow says so and asks again.
+        if (dayAlone(text) !== null || /^\D*\b(19|20)\d{2}\b\D*$/.test(text) || DATE_SHAPED.test(text)) return {};
         return this.numberCorrection(text);
       }
       case 'save.attachment':

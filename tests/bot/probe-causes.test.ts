@@ -111,6 +111,29 @@ describe('a document number typed in groups', () => {
   });
 });
 
+describe('answers at a step read as the citizen meant them', () => {
+  it('an impossible date is said invalid and asked again, the number kept; the CNH is saved with the right date', async () => {
+    const { id, bot } = await linkedCitizen('2240');
+    await play(bot, [
+      ['guarda minha carteira de motorista ai', [/número do documento \(CNH\)/]],
+      ['614.172.884-77', [/validade/i]],
+      ['31/02/2031', [/inválida|não existe/i, /validade/i]],
+      ['foi mal, 28/02/2031', [/foto|PDF/]],
+      ['nem tenho foto', [/61417288477|•••/]],
+      ['ta tudo certo pode salvar', [/salv/i]],
+    ]);
+    expect(await documentsOf(id)).toEqual([{ type: 'cnh', number: '61417288477', expiresAt: '2031-02-28' }]);
+  });
+
+  it('"ah ta, blz entao" where a card is asked blocks nothing and lists nothing', async () => {
+    const { id, bot } = await linkedCitizen('9780');
+    await bot.say('quero bloquear o cartao final 1234');
+    const replies = (await bot.say('ah ta, blz entao')).join('\n');
+    expect(replies).not.toMatch(/Seus documentos|bloqueado\./);
+    expect(await cardsOf(id)).toEqual([{ status: 'active', reason: null }]);
+  });
+});
+
 describe('FAQ questions as citizens open and word them', () => {
   it('"pera, ..." at the block confirmation is answered and the confirmation asked again', async () => {
     const { id, bot } = await linkedCitizen('4187');

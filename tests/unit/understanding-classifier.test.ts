@@ -87,6 +87,17 @@ describe('requests at the menu', () => {
     expect((await classifier.classify('o 5581', { at: 'block.card' })).slots).toEqual({ card: { last4: '5581' } });
   });
 
+  it('at a step: acknowledging words are a reaction, a moment asked for is no goodbye, "segue a foto" no skip', async () => {
+    expect((await classifier.classify('ah ta, blz entao', { at: 'block.card' })).intent).toBe('out_of_context');
+    expect((await classifier.classify('ok peraí q vou pegar', { at: 'save.number' })).intent).toBe('out_of_context');
+    expect((await classifier.classify('segue a foto', ATTACHMENT)).intent).toBe('inform');
+    expect((await classifier.classify('nao tenho foto agora', ATTACHMENT)).intent).toBe('skip');
+  });
+
+  it('a date that does not exist answers the expiry step, with no date: the flow says it is invalid', async () => {
+    expect(await classifier.classify('31/02/2031', { at: 'save.expiry' })).toMatchObject({ intent: 'inform', slots: {} });
+  });
+
   it('"perdi meu cartão final 4868" carries the card and the reason', async () => {
     const understood = await classifier.classify('perdi meu cartão final 4868');
     expect(understood).toMatchObject({ intent: 'block_card', slots: { card: { last4: '4868' }, blockReason: 'lost' } });
