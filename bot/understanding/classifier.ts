@@ -645,6 +645,13 @@ const ASKS_HOW_TO_ANSWER =
   /^(e )?(qual|que|quais|onde|como)( (e|o|a|os|as))? ?(\w+ )?(eu )?(coloco|ponho|boto|escrevo|digito|preencho|acho|encontro|vejo|respondo)( (aqui|ai|isso|nele|nela))?$/;
 
 /**
+ * Not understanding what the step asks: "como assim motivo?", "nao entendi a pergunta", "o que é isso?". Its help says
+ * what is asked; the FAQ has nothing for it.
+ */
+const CONFUSED_BY_STEP =
+  /^(mas |e |ue )?(como assim|nao entendi( (a pergunta|direito|nada|o que e isso|oq e isso))?|(o que|oq) (e|eh|significa) (isso|esse|essa))( \w+){0,2}$/;
+
+/**
  * Declining politely, as a whole short answer: "dispenso", "dispensa a foto", "nao obg", "nao, valeu". The network reads
  * "nao obg" as thanks and "dispenso" as nothing it knows; at a step that can be skipped both skip it.
  */
@@ -913,7 +920,12 @@ export class IntentClassifier {
     if (at === 'save.attachment' && saysFileSent(text)) return decided('inform');
     // "qual numero eu coloco?", "onde acho a validade?": how to answer the step being asked, which its help explains. The
     // FAQ would read "numero" as the number of documents allowed.
-    if (at !== 'menu' && at !== 'faq.suggestions' && !/\d/.test(simple) && ASKS_HOW_TO_ANSWER.test(simple))
+    if (
+      at !== 'menu' &&
+      at !== 'faq.suggestions' &&
+      !/\d/.test(simple) &&
+      (ASKS_HOW_TO_ANSWER.test(simple) || (!NOT_A_STEP.has(at) && CONFUSED_BY_STEP.test(simple)))
+    )
       return decided('help');
     const sure = best.score >= OVERRIDE_THRESHOLD;
     // A command wins over free text; a question or a new request too, but only when it reads as one ("quanto custa a

@@ -125,6 +125,17 @@ describe('answers at a step read as the citizen meant them', () => {
     expect(await documentsOf(id)).toEqual([{ type: 'cnh', number: '61417288477', expiresAt: '2031-02-28' }]);
   });
 
+  it('"como assim motivo?" where the reason is asked gets the step explained, the card kept', async () => {
+    const { id, bot } = await linkedCitizen('5530');
+    await play(bot, [
+      ['bloquear o 5530', [/Qual o motivo do cancelamento do cartão •••• 5530\?/]],
+      ['como assim motivo?', [/Diga por que o cartão vai ser bloqueado/, /5530/]],
+      ['furtaram na central do brasil', [/Confirma o bloqueio do cartão •••• 5530 por roubo ou furto\?/]],
+      ['sss', [/5530 bloqueado/]],
+    ]);
+    expect(await cardsOf(id)).toEqual([{ status: 'blocked', reason: 'stolen' }]);
+  });
+
   it('"ah ta, blz entao" where a card is asked blocks nothing and lists nothing', async () => {
     const { id, bot } = await linkedCitizen('9780');
     await bot.say('quero bloquear o cartao final 1234');

@@ -94,6 +94,12 @@ describe('requests at the menu', () => {
     expect((await classifier.classify('nao tenho foto agora', ATTACHMENT)).intent).toBe('skip');
   });
 
+  it('not understanding the step ("como assim motivo?", "nao entendi a pergunta") asks for its help; a question stays one', async () => {
+    expect((await classifier.classify('como assim motivo?', { at: 'block.reason' })).intent).toBe('help');
+    expect((await classifier.classify('nao entendi a pergunta', { at: 'save.number' })).intent).toBe('help');
+    expect((await classifier.classify('como assim eu perco o saldo se bloquear?', { at: 'block.reason' })).intent).toBe('faq');
+  });
+
   it('a date that does not exist answers the expiry step, with no date: the flow says it is invalid', async () => {
     expect(await classifier.classify('31/02/2031', { at: 'save.expiry' })).toMatchObject({ intent: 'inform', slots: {} });
   });
