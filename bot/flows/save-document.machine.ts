@@ -99,12 +99,17 @@ function skips(event: FlowEvent, choices: readonly Choice[] = [text.SKIP]): bool
 
 /**
  * The document number: found inside a sentence ("meu cpf é 174.063.966-94"), else the message as typed. A document of
- * type "outro" has no number rule to find it by, so its number is the answer as typed ("1234567 serie 0020").
+ * type "outro" has no number rule to find it by, so its number is the answer as typed ("1234567 serie 0020"). A number
+ * typed in groups the recognizer reads only in part ("GK 583 120": the digits alone) is the answer as typed when that
+ * passes the type's rule and the part does not.
  */
 function numberText(context: SaveDocumentContext, event: FlowEvent): string {
   const utterance = heard(event);
   if (context.type === 'outro') return utterance?.text.trim() ?? '';
-  return utterance?.slots.documentNumber ?? utterance?.text ?? '';
+  const found = utterance?.slots.documentNumber;
+  if (!found) return utterance?.text ?? '';
+  const typed = utterance.text;
+  return context.type !== null && !checkNumber(context, found).ok && checkNumber(context, typed).ok ? typed : found;
 }
 
 function checkNumber(context: SaveDocumentContext, number: string) {

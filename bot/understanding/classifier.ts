@@ -8,7 +8,7 @@ import { AFTER_NUMBER_FILLER, asksToResume, labelIndex, numberedAnswer, placeAns
 import { simplify } from './normalise';
 import { normalizeText } from '../../src/faq/text';
 import { analyze } from '../../src/faq/synonyms';
-import { dayAlone, namesTheNumber, onlySaysWhen, Recognizers, unsureOfReason, type Slots } from './recognizers';
+import { dayAlone, namesTheNumber, onlySaysWhen, Recognizers, saysFileSent, unsureOfReason, type Slots } from './recognizers';
 import { amountAnswer, amountInRequest } from './money';
 import { DOCUMENT_WORDS, parseNoticeRequest } from './notice-settings';
 
@@ -489,6 +489,22 @@ export function howItWorksQuestion(text: string): 'how' | 'what now' | null {
 }
 
 /**
+ * What a question asks to be accepted for or whether it stands in for something: "vale numa blitz", "serve pra
+ * embarcar", "é aceito", "substitui o original", "tem validade legal", "tenho que andar com o original". Rules the FAQ states, whatever of the
+ * citizen's own the question names.
+ */
+const COUNTS_FOR =
+  /\b(valem? (como|no|na|nos|nas|num|numa|pra|para|em|de)|servem? (como|no|na|num|numa|pra|para|de)|(e|eh|sao) aceit[oa]s?|aceit(a|am) (o|a|os|as|meu|minha|documento|doc)|substitu\w*|original|valid[oa] (como|no|na|num|numa|em|pra|para)|validade (legal|juridica))\b|\b(tenho|preciso|precisa|tem) (que |q |de )?(andar com|levar|carregar|apresentar)\b/;
+
+/**
+ * Whether the message asks what a thing counts for (COUNTS_FOR) as a question: "o documento q eu salvei aqui vale numa
+ * blitz ou tenho q andar com o original?" asks a rule of the FAQ, not for the citizen's documents to be listed.
+ */
+export function asksWhatItCountsFor(text: string): boolean {
+  return looksLikeQuestion(text) && COUNTS_FOR.test(spelledOut(text));
+}
+
+/**
  * A follow-up that points back at something said before and names at most one thing: "e o valor como fica?", "e a
  * gratuidade como que fica", "como fica isso?". Which fare, which benefit? No FAQ answer is sure for it.
  */
@@ -507,6 +523,10 @@ export function readsAsVague(text: string): boolean {
  */
 const ACKNOWLEDGING =
   /^(o+k+s*|okay|ta+|ah+|oh+|que|bom|boa|entao|beleza|blz|entendi|tendi|certo|certinho|show|legal|otimo|perfeito|massa|top|joia|ata|aham|uhum|hu+m+|hm+|nossa|eita|vixe|caramba|sim|s|ss|isso|pode|ser|k{2,}|(rs)+|(ha)+h?|(he)+|uai|tranquilo|suave|firmeza|demorou|fechou|combinado|beleza|verdade|serio|mesmo|de|bola|consegui|deu|funcionou|pronto|prontinho|feito|resolvido|resolveu|foi)$/;
+/** Written as a day, a month and a year, whether or not such a day exists: "31/02/2031", "30-02-31". */
+const DATE_SHAPED = /(?<![\d/.-])\d{1,2}[/.-]\d{1,2}[/.-](\d{4}|\d{2})(?![\d/.-])/;
+/** Prompts that are no flow's step: the menu, the FAQ's suggestions and the offer to go on with a paused flow. */
+const NOT_A_STEP: ReadonlySet<PromptStep> = new Set(['menu', 'faq.suggestions', 'resume.offer']);
 /** A reaction is a few words; more say something. */
 const REACTION_MAX_WORDS = 5;
 
@@ -694,6 +714,13 @@ const LATER_AT_THE_END = /^(\w+ ){0,3}(depois|mais tarde|outra hora|outro dia|am
 /** Asking how to answer the step: "qual numero eu coloco?", "que nome eu ponho", "onde acho a data?". */
 const ASKS_HOW_TO_ANSWER =
   /^(e )?(qual|que|quais|onde|como)( (e|o|a|os|as))? ?(\w+ )?(eu )?(coloco|ponho|boto|escrevo|digito|preencho|acho|encontro|vejo|respondo)( (aqui|ai|isso|nele|nela))?$/;
+
+/**
+ * Not understanding what the step asks: "como assim motivo?", "nao entendi a pergunta", "o que é isso?". Its help says
+ * what is asked; the FAQ has nothing for it.
+ */
+const CONFUSED_BY_STEP =
+  /^(mas |e |ue )?(como assim|nao entendi( (a pergunta|direito|nada|o que e isso|oq e isso))?|(o que|oq) (e|eh|significa) (isso|esse|essa))( \w+){0,2}$/;
 
 /**
  * Declining politely, as a whole short answer: "dispenso", "dispensa a foto", "nao obg", "nao, valeu". The network reads
@@ -959,9 +986,20 @@ export class IntentClassifier {
     if (at === 'resume.offer' && (LATER.test(simple) || LATER_AT_THE_END.test(simple))) return decided('goodbye');
     // "continuar", "bora continuar", "de onde parei": the offer's own button, in words (a yes to it).
     if (at === 'resume.offer' && asksToResume(simplify(text))) return decided('yes');
+    // "pera", "ok peraí q vou pegar" at a flow's step: a moment asked for, as the bot reads it before anything else
+    // (digression.ts, asksToWait); never a goodbye or a "no".
+    if (!NOT_A_STEP.has(at) && asksForAMoment(text)) return decided('out_of_context');
+    // "segue a foto", "ta ai o pdf" where the file is asked: an answer to the step (the file, or word that it did not
+    // arrive, which the flow says), never a skip of it.
+    if (at === 'save.attachment' && saysFileSent(text)) return decided('inform');
     // "qual numero eu coloco?", "onde acho a validade?": how to answer the step being asked, which its help explains. The
     // FAQ would read "numero" as the number of documents allowed.
-    if (at !== 'menu' && at !== 'faq.suggestions' && !/\d/.test(simple) && ASKS_HOW_TO_ANSWER.test(simple))
+    if (
+      at !== 'menu' &&
+      at !== 'faq.suggestions' &&
+      !/\d/.test(simple) &&
+      (ASKS_HOW_TO_ANSWER.test(simple) || (!NOT_A_STEP.has(at) && CONFUSED_BY_STEP.test(simple)))
+    )
       return decided('help');
     const sure = best.score >= OVERRIDE_THRESHOLD;
     // A command wins over free text; a question or a new request too, but only when it reads as one ("quanto custa a
@@ -1002,12 +1040,8 @@ export class IntentClassifier {
     // Only emoji or punctuation, and not a yes/no being asked: nothing to act on.
     if (simple === '') return decided('out_of_context');
     // "ah que bom entao ta", "okss", "show de bola": made only of words of acknowledging, with nothing asked: a reaction.
-    if (
-      (at === 'menu' || at === 'faq.suggestions') &&
-      words(simple) <= REACTION_MAX_WORDS &&
-      simple.split(' ').every((w) => ACKNOWLEDGING.test(w))
-    )
-      return decided('out_of_context');
+    const acknowledging = words(simple) <= REACTION_MAX_WORDS && simple.split(' ').every((w) => ACKNOWLEDGING.test(w));
+    if ((at === 'menu' || at === 'faq.suggestions') && acknowledging) return decided('out_of_context');
     // "pera vou pegar o codigo" with nothing asked: about linking ("vou", "pegar" read as leaving to the network).
     if (at === 'menu' && FETCHING_CODE.test(simple)) return decided('link_account');
     // "um minuto", "pera", "deixa eu ver aqui" with nothing asked: a moment asked for, nothing to act on or decline.
@@ -1037,8 +1071,9 @@ export class IntentClassifier {
     // Not knowing the answer to an optional step is skipping it: "sei la", "nem sei", "nao lembro agora".
     if (SKIPPABLE_STEPS.has(at) && (DONT_KNOW.test(simple) || LATER.test(simple) || DECLINED.test(simple)))
       ({ intent, score } = { intent: 'skip', score: 1 });
-    // A reaction ("kkk", "ta bom", "serio") is a word or three: a longer message is more than that.
-    if (intent === 'out_of_context' && words(simple) > 3) {
+    // A reaction ("kkk", "ta bom", "serio") is a word or three: a longer message is more than that, unless it is made
+    // only of words of acknowledging ("ah ta, blz entao" where a card is asked).
+    if (intent === 'out_of_context' && words(simple) > 3 && !acknowledging) {
       const alternative = ranked.find((r) => r.intent !== 'out_of_context' && !ANSWERS.has(r.intent));
       if (alternative) ({ intent, score } = alternative);
     }
@@ -1167,6 +1202,9 @@ export class IntentClassifier {
     const question = at === 'menu' ? howItWorksQuestion(text) : null;
     const lostIt = intent === 'block_card' && ['lost', 'stolen'].includes(this.recognizers.blockReason(text) ?? '');
     if (HOW_REQUESTS.has(intent) && question !== null && !(question === 'what now' && lostIt)) intent = 'faq';
+    // "o documento q eu salvei aqui vale numa blitz?": what the citizen's own thing counts for is a rule, the FAQ's to
+    // answer, however surely the network reads the documents listing in "o documento q eu salvei".
+    if (at === 'menu' && FEATURE_REQUESTS.includes(intent) && asksWhatItCountsFor(text)) intent = 'faq';
     // "brigadao vc me ajudou mto": thanking for the help, not asking for it.
     if (intent === 'help' && THANKING.test(simple) && !STILL_ASKING.test(simple) && !looksLikeQuestion(text)) intent = 'thanks';
     // "como q faz pra ver o saldo" asks how a feature works, not how the chat does: a call for help about a topic of the
@@ -1355,7 +1393,8 @@ export class IntentClassifier {
         if (date) return { date };
         // A day alone ("dia 18") answers the step when the month was given before; the flow keeps the month. A year alone
         // ("validade 2031") is a date too short, not a skip of the step: the flow asks for the whole date.
-        if (dayAlone(text) !== null || /^\D*\b(19|20)\d{2}\b\D*$/.test(text)) return {};
+        // A date that does not exist ("31/02/2031") is still the answer, mistyped: the flow says so and asks again.
+        if (dayAlone(text) !== null || /^\D*\b(19|20)\d{2}\b\D*$/.test(text) || DATE_SHAPED.test(text)) return {};
         return this.numberCorrection(text);
       }
       case 'save.attachment':

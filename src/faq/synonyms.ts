@@ -40,6 +40,9 @@ export const PHRASES: ReadonlyArray<readonly [string, string]> = [
   ['nao pagar', 'gratuidade'],
   ['nao paga', 'gratuidade'],
   ['nao pago', 'gratuidade'],
+  // "vó"/"vô" typed without the accent: only after a possessive, as "vo" alone is also chat for "vou".
+  ['minha vo', 'minha avo'],
+  ['meu vo', 'meu avo'],
   ['terceira idade', 'idoso'],
   ['melhor idade', 'idoso'],
   ['pessoa com deficiencia', 'pcd'],

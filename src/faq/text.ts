@@ -37,7 +37,10 @@ const STOP_WORDS: ReadonlySet<string> = new Set(
     'devo deve sei saber cade ter tal nesse nessa nesses nessas neste nesta nisso desse dessa desses dessas disso ' +
     // Chat reactions and acknowledgements: "sim", "valeu", "beleza" on their own ask nothing, and inside a question
     // they say nothing about which entry is meant.
-    'sim ss okay okk blz beleza valeu vlw obrigado obrigada obg brigado show top entendi hum hmm ata tendi massa joia'
+    'sim ss okay okk blz beleza valeu vlw obrigado obrigada obg brigado show top entendi hum hmm ata tendi massa joia ' +
+    // Interjections that open a question ("pera, se eu achar depois da pra desbloquear?", "ih e o saldo?"): unknown to
+    // the entries, they counted as the rarest word and took a sure answer away.
+    'pera perai ih opa eita poxa vixe'
   ).split(' '),
 );
 

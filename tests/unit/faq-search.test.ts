@@ -60,6 +60,14 @@ describe('FAQ text analysis', () => {
   it('expands chat abbreviations', () => {
     expect(terms('vc tem q ver os docs')).toEqual(terms('você tem que ver os documentos'));
     expect(terms('2 via')).toEqual(terms('segunda via'));
+    // "vó" without its accent, after a possessive only: "vo" alone is also chat for "vou".
+    expect(terms('minha vo tem direito')).toEqual(terms('minha avó tem direito'));
+    expect(terms('vo pegar o codigo')).not.toContain(canonicalTerm('avo'));
+  });
+
+  it('drops interjections that open a question ("pera, ...", "ih ...")', () => {
+    expect(terms('pera, se eu achar depois da pra desbloquear?')).toEqual(terms('se eu achar depois da pra desbloquear?'));
+    expect(terms('ih e o saldo')).toEqual(terms('e o saldo'));
   });
 
   it('knows related words without merging them', () => {

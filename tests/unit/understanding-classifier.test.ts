@@ -69,6 +69,41 @@ describe('requests at the menu', () => {
     expect((await classifier.classify('nao obg', ATTACHMENT)).intent).toBe('skip');
   });
 
+  it("what the citizen's own document counts for is a question; asking for the documents stays the listing", async () => {
+    for (const text of [
+      'o documento q eu salvei aqui vale numa blitz ou tenho q andar com o original?',
+      'meu rg salvo no app serve pra embarcar?',
+    ])
+      expect(await classifier.classify(text)).toMatchObject({ intent: 'faq', confident: true });
+    expect((await classifier.classify('quais documentos eu salvei?')).intent).toBe('list_documents');
+    expect((await classifier.classify('quanto vale meu saldo?')).intent).toBe('balance');
+  });
+
+  it('where the card is asked, a block reason told with it is kept ("é o 5581, perdi ele"); a card alone has none', async () => {
+    expect((await classifier.classify('ih errei, é o 5581 msm, perdi ele', { at: 'block.card' })).slots).toEqual({
+      card: { last4: '5581' },
+      blockReason: 'lost',
+    });
+    expect((await classifier.classify('o 5581', { at: 'block.card' })).slots).toEqual({ card: { last4: '5581' } });
+  });
+
+  it('at a step: acknowledging words are a reaction, a moment asked for is no goodbye, "segue a foto" no skip', async () => {
+    expect((await classifier.classify('ah ta, blz entao', { at: 'block.card' })).intent).toBe('out_of_context');
+    expect((await classifier.classify('ok peraí q vou pegar', { at: 'save.number' })).intent).toBe('out_of_context');
+    expect((await classifier.classify('segue a foto', ATTACHMENT)).intent).toBe('inform');
+    expect((await classifier.classify('nao tenho foto agora', ATTACHMENT)).intent).toBe('skip');
+  });
+
+  it('not understanding the step ("como assim motivo?", "nao entendi a pergunta") asks for its help; a question stays one', async () => {
+    expect((await classifier.classify('como assim motivo?', { at: 'block.reason' })).intent).toBe('help');
+    expect((await classifier.classify('nao entendi a pergunta', { at: 'save.number' })).intent).toBe('help');
+    expect((await classifier.classify('como assim eu perco o saldo se bloquear?', { at: 'block.reason' })).intent).toBe('faq');
+  });
+
+  it('a date that does not exist answers the expiry step, with no date: the flow says it is invalid', async () => {
+    expect(await classifier.classify('31/02/2031', { at: 'save.expiry' })).toMatchObject({ intent: 'inform', slots: {} });
+  });
+
   it('"perdi meu cartão final 4868" carries the card and the reason', async () => {
     const understood = await classifier.classify('perdi meu cartão final 4868');
     expect(understood).toMatchObject({ intent: 'block_card', slots: { card: { last4: '4868' }, blockReason: 'lost' } });
