@@ -905,7 +905,7 @@ export const FAQ_SECOND_ADDED_ALTERNATIVES: Readonly<Record<string, readonly str
   'recarga-nao-apareceu': ['Paguei a recarga e o crédito não entrou', 'Fiz o Pix da recarga e o saldo não atualizou'],
   'pagar-passagem': ['Como passo o cartão na catraca?'],
   'valor-da-passagem': ['Qual o preço da passagem de ônibus?'],
-  'historico-do-cartao': ['Onde vejo em que usei meu saldo?', 'Como vejo as viagens e recargas do cartão?'],
+  'historico-do-cartao': ['Como vejo as viagens e recargas do cartão?'],
   'bloquear-cartao-perdido': ['Levaram meu cartão num assalto, como travo ele?'],
   'segunda-via-do-cartao': [
     'O saldo do cartão bloqueado passa para o cartão novo?',

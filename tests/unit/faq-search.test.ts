@@ -60,6 +60,18 @@ describe('FAQ text analysis', () => {
   it('expands chat abbreviations', () => {
     expect(terms('vc tem q ver os docs')).toEqual(terms('você tem que ver os documentos'));
     expect(terms('2 via')).toEqual(terms('segunda via'));
+    expect(terms('qro ver o saldo dps')).toEqual(terms('quero ver o saldo depois'));
+    // Expanded before the phrases, so a phrase typed in chat spelling is still one phrase.
+    expect(terms('pra q serve o 1746')).toEqual(terms('1746'));
+  });
+
+  it('reads a held-down letter as one letter', () => {
+    expect(terms('saldoooo do cartaaao')).toEqual(terms('saldo do cartao'));
+  });
+
+  it('reads the shape "como funciona X" as asking about X, not as "funcionar" (a broken card)', () => {
+    expect(terms('como funciona o cartao')).toEqual(terms('cartao'));
+    expect(terms('o cartao parou de funcionar')).not.toEqual(terms('cartao'));
   });
 
   it('knows related words without merging them', () => {
