@@ -883,9 +883,53 @@ export const FAQ_ADDED_ALTERNATIVES: Readonly<Record<string, readonly string[]>>
   'excluir-conta': ['Quero apagar minha conta'],
 };
 
+/**
+ * Phrasings added in a second round (Migration20261212000000_faq_phrasings_2), written for what each entry answers
+ * rather than copied from any test set: the worries and indirect ways of asking ("o dinheiro do cartão bloqueado vai
+ * pra onde?", "documento vencido ainda vale?") that the wording of the first phrasings did not reach.
+ */
+export const FAQ_SECOND_ADDED_ALTERNATIVES: Readonly<Record<string, readonly string[]>> = {
+  'criar-conta': ['Como abro uma conta?'],
+  'tipos-de-documento-aceitos': ['Quais tipos de documento o aplicativo aceita?'],
+  'ver-meus-documentos': ['Onde estão os documentos que enviei?'],
+  'excluir-documento': ['Como removo um documento que salvei?'],
+  'link-de-verificacao': ['Como alguém confere se meu documento digital é verdadeiro?'],
+  'documento-vencido': ['Documento vencido ainda vale?', 'Minha identidade venceu, o que acontece?'],
+  'documento-digital-vale-como-original': [
+    'O documento salvo na Carteira tem o mesmo valor do impresso?',
+    'O documento salvo no app serve como documento oficial?',
+  ],
+  'cartoes-de-transporte': ['Onde ficam meus cartões no aplicativo?', 'Como funciona a parte de transporte do app?'],
+  'recarregar-cartao': ['Como compro crédito para o cartão?'],
+  'limite-de-saldo': ['Quanto de saldo cabe no cartão?', 'Existe limite de crédito no cartão?'],
+  'recarga-nao-apareceu': ['Paguei a recarga e o crédito não entrou', 'Fiz o Pix da recarga e o saldo não atualizou'],
+  'pagar-passagem': ['Como passo o cartão na catraca?'],
+  'valor-da-passagem': ['Qual o preço da passagem de ônibus?'],
+  'historico-do-cartao': ['Como vejo as viagens e recargas do cartão?'],
+  'bloquear-cartao-perdido': ['Levaram meu cartão num assalto, como travo ele?'],
+  'segunda-via-do-cartao': [
+    'O saldo do cartão bloqueado passa para o cartão novo?',
+    'O crédito que sobrou no cartão antigo vai para onde?',
+  ],
+  'desbloquear-cartao': ['Posso reativar o cartão depois de encontrar ele?', 'Dá para desfazer o bloqueio do cartão?'],
+  'codigo-de-vinculo-invalido': ['O código de vínculo deu inválido'],
+  'desvincular-chatbot': ['Como tiro o WhatsApp ou o Telegram da minha conta?'],
+  'canais-de-atendimento': ['A IPlani atende pelo Telegram?', 'Em quais aplicativos de mensagem você está?'],
+  'recuperar-senha': ['Não lembro a senha, como recupero?'],
+  'privacidade-e-lgpd': ['Meus dados são vendidos ou compartilhados?', 'Quem tem acesso aos meus dados?'],
+  'gratuidade-idosos': ['A partir de que idade o idoso não paga ônibus?', 'E para idoso, tem gratuidade?'],
+  'tirar-rg': ['Onde faço a carteira de identidade?', 'Como tirar a identidade de uma criança?'],
+};
+
 /** The entries as the database holds them after every seed migration: the first publication plus the added phrasings. */
 export const FAQ_PUBLISHED_ENTRIES: readonly FaqSeedEntry[] = FAQ_SEED_ENTRIES.map((entry) => ({
   ...entry,
   // Appended where missing, as the migration does.
-  alternatives: [...new Set([...entry.alternatives, ...(FAQ_ADDED_ALTERNATIVES[entry.slug] ?? [])])],
+  alternatives: [
+    ...new Set([
+      ...entry.alternatives,
+      ...(FAQ_ADDED_ALTERNATIVES[entry.slug] ?? []),
+      ...(FAQ_SECOND_ADDED_ALTERNATIVES[entry.slug] ?? []),
+    ]),
+  ],
 }));

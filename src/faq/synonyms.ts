@@ -74,6 +74,15 @@ export const PHRASES: ReadonlyArray<readonly [string, string]> = [
   ['fazer parte', 'pertence'],
   // "pegar o saldo de volta", "ter meu dinheiro de volta": getting it back, not going back ("voltar ao menu").
   ['de volta', 'recuperar'],
+  // "Pra que serve X?" asks what X is: "serve" names no topic, and as a word it pulled every question of that shape
+  // to the entry about the app itself.
+  ['para que serve', 'o que e'],
+  // So does "como funciona X?", while "parou de funcionar" is a broken card: the shape must not read as the verb.
+  ['como funciona', 'o que e'],
+  ['como funcionam', 'o que e'],
+  ['pra que serve', 'o que e'],
+  ['pra que servem', 'o que e'],
+  ['para que servem', 'o que e'],
 ];
 
 /** Chat spellings, abbreviations and slang, by the whole word; the expansion may be several words. */
@@ -132,6 +141,27 @@ export const ABBREVIATIONS: Readonly<Record<string, string>> = {
   le: 'ler',
   // Carioca slang: "tirar a carta" is getting a driving licence. Whole word only, because "carta" and "cartao" share a stem.
   carta: 'cnh',
+  qro: 'quero',
+  kd: 'cade',
+  dps: 'depois',
+  aq: 'aqui',
+  aki: 'aqui',
+  tava: 'estava',
+  nd: 'nada',
+  qm: 'quem',
+  dnv: 'de novo',
+  ctz: 'certeza',
+  p: 'para',
+  naum: 'nao',
+  tbem: 'tambem',
+  qlq: 'qualquer',
+  qq: 'qualquer',
+  cm: 'como',
+  fzr: 'fazer',
+  qnts: 'quantos',
+  qts: 'quantos',
+  pfvr: 'por favor',
+  grana: 'dinheiro',
 };
 
 /**
@@ -213,7 +243,7 @@ export const RELATED: ReadonlyArray<readonly string[]> = [
   ['celular', 'aparelho', 'numero'],
   ['tarifa', 'valor'],
   ['atendente', 'pessoa'],
-  ['maximo', 'limite', 'teto', 'maior'],
+  ['maximo', 'limite', 'teto', 'maior', 'caber', 'aguentar', 'suportar'],
   ['grande', 'pesado', 'tamanho'],
   ['anterior', 'ultimo', 'passado', 'antigo'],
   ['idoso', 'avo', 'vovo'],
@@ -221,6 +251,7 @@ export const RELATED: ReadonlyArray<readonly string[]> = [
   ['outro', 'adicional', 'segundo', 'extra'],
   ['minimo', 'limite', 'menor'],
   ['pedir', 'pegar', 'conseguir', 'solicitar', 'obter'],
+  ['extrato', 'gastar', 'gasto', 'usei'],
 ];
 
 /** One meaningful word of a text: as typed (normalised) and as the term the index uses. */
@@ -285,15 +316,19 @@ export function relatedTerms(term: string): readonly string[] {
  * words dropped, and each word mapped to its index term. Used for entries and queries alike so both meet.
  */
 export function analyze(text: string): AnalyzedToken[] {
-  const normalized = normalizeText(text).replace(
+  // Abbreviations first, so a phrase typed in chat spelling ("pra q serve", "2 via") is still one phrase; then a letter
+  // held down ("saldoooo", "siiim") is one letter: Portuguese never triples a letter.
+  const expanded = tokenize(normalizeText(text))
+    .map((word) => ABBREVIATIONS[word] ?? word)
+    .join(' ')
+    .replace(/([a-z])\1{2,}/g, '$1');
+  const normalized = expanded.replace(
     PHRASE_PATTERN,
     (_match, space: string, phrase: string) => space + PHRASE_TOKENS.get(phrase)!,
   );
   const tokens: AnalyzedToken[] = [];
-  for (const word of tokenize(normalized)) {
-    for (const surface of tokenize(ABBREVIATIONS[word] ?? word)) {
-      if (!isStopWord(surface)) tokens.push({ surface, term: canonicalTerm(surface) });
-    }
+  for (const surface of tokenize(normalized)) {
+    if (!isStopWord(surface)) tokens.push({ surface, term: canonicalTerm(surface) });
   }
   return tokens;
 }

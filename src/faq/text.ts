@@ -35,6 +35,9 @@ const STOP_WORDS: ReadonlySet<string> = new Set(
     'gostaria quero queria preciso precisa consigo consegue posso pode podem onde tipo entao agora ainda aqui ali ' +
     'alguem algum alguma coisa fazer faco faz faca feito ta tá to estou esta estao sobre cada dai ne la vcs isso ' +
     'devo deve sei saber cade ter tal nesse nessa nesses nessas neste nesta nisso desse dessa desses dessas disso ' +
+    // Time and emphasis around a question ("ontem", "de jeito nenhum", "afinal", "pera") say nothing about
+    // which entry is meant, and as unknown words they would count as the rarest term and sink a right answer.
+    'ontem hoje afinal jeito nenhum nenhuma dentro quer pera perai ' +
     // Chat reactions and acknowledgements: "sim", "valeu", "beleza" on their own ask nothing, and inside a question
     // they say nothing about which entry is meant.
     'sim ss okay okk blz beleza valeu vlw obrigado obrigada obg brigado show top entendi hum hmm ata tendi massa joia ' +

@@ -1,5 +1,5 @@
 import { FaqSearchEngine, type FaqEntryInput } from '../../src/faq/search-engine';
-import { FAQ_ADDED_ALTERNATIVES, FAQ_SEED_ENTRIES } from '../../src/faq/seed-entries';
+import { FAQ_ADDED_ALTERNATIVES, FAQ_SECOND_ADDED_ALTERNATIVES, FAQ_SEED_ENTRIES } from '../../src/faq/seed-entries';
 import { analyze, canonicalTerm, relatedTerms } from '../../src/faq/synonyms';
 import { boundedEditDistance, isStopWord, normalizeText, stem, tokenize } from '../../src/faq/text';
 
@@ -60,6 +60,21 @@ describe('FAQ text analysis', () => {
   it('expands chat abbreviations', () => {
     expect(terms('vc tem q ver os docs')).toEqual(terms('você tem que ver os documentos'));
     expect(terms('2 via')).toEqual(terms('segunda via'));
+    expect(terms('qro ver o saldo dps')).toEqual(terms('quero ver o saldo depois'));
+    // Expanded before the phrases, so a phrase typed in chat spelling is still one phrase.
+    expect(terms('pra q serve o 1746')).toEqual(terms('1746'));
+  });
+
+  it('reads a held-down letter as one letter', () => {
+    expect(terms('saldoooo do cartaaao')).toEqual(terms('saldo do cartao'));
+  });
+
+  it('reads the shape "como funciona X" as asking about X, not as "funcionar" (a broken card)', () => {
+    expect(terms('como funciona o cartao')).toEqual(terms('cartao'));
+    expect(terms('o cartao parou de funcionar')).not.toEqual(terms('cartao'));
+  });
+
+  it('reads "vo" after a possessive as grandmother', () => {
     // "vó" without its accent, after a possessive only: "vo" alone is also chat for "vou".
     expect(terms('minha vo tem direito')).toEqual(terms('minha avó tem direito'));
     expect(terms('vo pegar o codigo')).not.toContain(canonicalTerm('avo'));
@@ -229,9 +244,11 @@ describe('FAQ seed entries', () => {
   });
 
   it('add phrasings only to existing entries, each new to its entry and within what an admin may save', () => {
-    for (const [slug, added] of Object.entries(FAQ_ADDED_ALTERNATIVES)) {
+    const slugs = new Set([...Object.keys(FAQ_ADDED_ALTERNATIVES), ...Object.keys(FAQ_SECOND_ADDED_ALTERNATIVES)]);
+    for (const slug of slugs) {
       const entry = FAQ_SEED_ENTRIES.find((e) => e.slug === slug);
       expect(entry).toBeDefined();
+      const added = [...(FAQ_ADDED_ALTERNATIVES[slug] ?? []), ...(FAQ_SECOND_ADDED_ALTERNATIVES[slug] ?? [])];
       // A phrasing already there is skipped by the migration: listing it again would only make the figures lie.
       for (const phrasing of added) expect(entry!.alternatives).not.toContain(phrasing);
       expect(new Set(added).size).toBe(added.length);
