@@ -159,6 +159,17 @@ export function createWalletPorts(
       };
     },
 
+    async askFaqFollowUp(previous, text, client) {
+      const reply = await services.faq.answerFollowUp(previous, text, `bot:${client}`);
+      return reply?.answer
+        ? {
+            confident: true,
+            answer: { id: reply.answer.id, question: reply.answer.question, answer: fromMarkdown(reply.answer.answer) },
+            suggestions: reply.suggestions.map((s) => ({ id: s.id, question: s.question })),
+          }
+        : null;
+    },
+
     async faqEntry(id) {
       const entry = await services.faq.publicAnswer(id);
       return entry ? { question: entry.question, answer: fromMarkdown(entry.answer) } : null;

@@ -98,6 +98,22 @@ export interface RootContext {
   lastStatement?: string | null;
   /** For the statement flow started by such a follow-up: the card just shown, so "o outro" is one of the others. */
   otherThan?: string | null;
+  /**
+   * The FAQ entry answered at the menu in this turn: the next message may follow it up ("estudante tem gratuidade?",
+   * then "e pra idoso?"). Moved to `faqBefore` when that message arrives. Absent in conversations stored before.
+   */
+  lastFaq?: FaqFollowed | null;
+  /**
+   * The FAQ entry answered at the menu in the turn right before this one, the only one a follow-up is read with: one
+   * turn, whatever the time in between (the conversation's idle window already ends a conversation gone quiet).
+   */
+  faqBefore?: FaqFollowed | null;
+}
+
+/** An entry the FAQ answered at the menu: its question, the topic a follow-up leaves out. */
+export interface FaqFollowed {
+  id: string;
+  question: string;
 }
 
 export interface RootOptions {
@@ -248,6 +264,8 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               ...(stillPending(context, event, options.linkResumeMinutes) ? {} : { pendingFlow: null, pendingSince: null }),
               // A follow-up about another card only follows the statement right before it.
               ...(context.lastStatement ? { lastStatement: null } : {}),
+              // A follow-up to a FAQ answer only follows the answer right before it.
+              ...(context.lastFaq || context.faqBefore ? { faqBefore: context.lastFaq ?? null, lastFaq: null } : {}),
               // A paused flow past the idle window, or another citizen's, is dropped.
               ...(context.paused && !stillPaused(context.paused, event.at, event.citizenId, options.pausedMinutes)
                 ? { paused: null }
@@ -387,6 +405,10 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
           : { request: followUp ? { card: followUp } : {}, otherThan: null };
       }),
       rememberSuggestions: assign({ faqSuggestions: (_, params: { reply: FaqReply }) => params.reply.suggestions }),
+      rememberFaq: assign({
+        lastFaq: (_, params: { reply: FaqReply }) =>
+          params.reply.answer ? { id: params.reply.answer.id, question: params.reply.answer.question } : null,
+      }),
       clearPending: assign({ pendingFlow: null, pendingSince: null }),
       holdRequest: assign({ heldRequest: ({ event }) => (event.type === 'USER' ? event : null) }),
       // The held message comes back to the menu as a request: `faqFirst` is cleared so it is not put to the FAQ again.
@@ -533,8 +555,11 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
       ),
       askFaq: fromPromise<
         FaqReply & { question: boolean },
-        { question: string; client: string; isQuestion: boolean; vague: boolean }
+        { question: string; client: string; isQuestion: boolean; vague: boolean; followed?: FaqFollowed | null }
       >(async ({ input }) => {
+        // A short follow-up of the answer just given ("e pra idoso?") is read with that answer's question first.
+        const followUp = input.followed ? await ports.askFaqFollowUp(input.followed, input.question, input.client) : null;
+        if (followUp) return { ...followUp, question: input.isQuestion };
         const reply = await ports.askFaq(input.question, input.client);
         // A vague follow-up ("e o valor como fica?"): the answer found is offered among the suggestions, not given.
         const offered =
@@ -895,12 +920,14 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             client: `${context.conversation.channel}:${context.conversation.channelUserId}`,
             isQuestion: event.type === 'USER' && event.utterance.act === 'faq',
             vague: event.type === 'USER' && event.utterance.vague === true,
+            followed: context.faqBefore ?? null,
           }),
           onDone: [
             {
               guard: { type: 'confident', params: ({ event }) => ({ reply: event.output }) },
               target: 'menu',
               actions: [
+                { type: 'rememberFaq', params: ({ event }) => ({ reply: event.output }) },
                 { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output.answer!.answer } }) },
                 { type: 'sayMoreAnswers', params: ({ event }) => ({ reply: event.output }) },
                 { type: 'sayMenu', params: { lead: say.MENU_LEADS.afterAnswer } },
@@ -945,6 +972,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               target: 'menu',
               actions: [
                 'forgetHeldRequest',
+                { type: 'rememberFaq', params: ({ event }) => ({ reply: event.output }) },
                 { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output.answer!.answer } }) },
                 { type: 'sayMoreAnswers', params: ({ event }) => ({ reply: event.output }) },
                 { type: 'sayMenu', params: { lead: say.MENU_LEADS.afterAnswer } },

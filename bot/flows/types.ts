@@ -170,6 +170,11 @@ export interface WalletPorts {
   /** The citizen's most recent Pix recharge orders over all their cards, newest first. */
   listRecharges(citizenId: string, limit: number): Promise<RechargeOrderSummary[]>;
   askFaq(question: string, client: string): Promise<FaqReply>;
+  /**
+   * The sure answer to a short follow-up ("e pra idoso?") of the FAQ entry answered just before, read with that entry's
+   * question; null when the message is no such follow-up or the FAQ is not sure.
+   */
+  askFaqFollowUp(previous: { id: string; question: string }, text: string, client: string): Promise<FaqReply | null>;
   faqEntry(id: string): Promise<{ question: string; answer: string } | null>;
   /** Reads a file sent in the chat (5 MiB, PDF/JPEG/PNG) and keeps it until the document is confirmed. */
   stageAttachment(

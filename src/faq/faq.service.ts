@@ -6,7 +6,8 @@ import type { RateLimiter } from '../shared/rate-limiter';
 import type { Actor } from '../shared/access';
 import { faqAccess } from './faq-access';
 import { DuplicateSlug, type FaqEntriesRepository, type FaqEntry } from './faq-entries.repository';
-import { FaqSearchEngine, type FaqHit } from './search-engine';
+import { followUpChoice, followUpQuery, type FollowUpSearch } from './follow-up';
+import { FaqSearchEngine, type FaqHit, type FaqSearchResult } from './search-engine';
 import { analyze } from './synonyms';
 
 export type { FaqEntry } from './faq-entries.repository';
@@ -97,6 +98,15 @@ const SEVERAL_QUESTIONS_MAX_LENGTH = 300;
 /** Entries the search ranks for one question: the answer plus the related or closest questions. */
 const RANKED = 4;
 
+/** A search result as the follow-up rule reads it. */
+function ranking(result: FaqSearchResult): FollowUpSearch {
+  return {
+    confident: result.confident && result.best !== null,
+    answerId: result.best?.id ?? null,
+    rankedIds: result.hits.map((hit) => hit.id),
+  };
+}
+
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 const FALLBACK_CONFIDENT =
@@ -175,6 +185,31 @@ export class FaqService {
       fallback: FALLBACK_CONFIDENT,
       more,
     };
+  }
+
+  /**
+   * The sure answer to a short follow-up of the entry the bot just answered ("estudante tem gratuidade?", then "e pra
+   * idoso?"): the message is searched alone and after that entry's question, and {@link followUpChoice} says which
+   * search answers. Null when the message is no follow-up (see `readsAsFollowUp`) or neither search is sure: the
+   * message is then answered as any other. Counted by the rate limit like a search.
+   */
+  async answerFollowUp(previous: { id: string; question: string }, text: string, client: string): Promise<FaqAnswer | null> {
+    const query = followUpQuery(previous.question, text);
+    if (query === null) return null;
+    await this.rateLimiter.consume(
+      client,
+      (seconds) => `Muitas perguntas em pouco tempo. Aguarde ${seconds} segundos e tente novamente.`,
+    );
+    const engine = await this.currentEngine();
+    const alone = engine.search(text.trim(), RANKED);
+    const combined = engine.search(query, RANKED);
+    const choice = followUpChoice(previous.id, ranking(alone), ranking(combined));
+    if (choice === null) return null;
+    const { best, hits } = choice === 'alone' ? alone : combined;
+    const suggestions = hits
+      .filter((hit) => hit.id !== best!.id)
+      .map(({ id, slug, question, score }): FaqSuggestion => ({ id, slug, question, score }));
+    return { confident: true, answer: best, suggestions, suggestionsClose: false, fallback: FALLBACK_CONFIDENT };
   }
 
   /**
