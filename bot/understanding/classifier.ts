@@ -722,6 +722,23 @@ const OPENS_WITH_NO = /^((entao|ah|ai|poxa|pensando bem) )?(nao|n|nem)\b(?!.*\b(
 /** Yes/no prompts whose "no" drops what was asked, as a cancel does. */
 const NO_DROPS: ReadonlySet<PromptStep> = new Set(['block.confirm', 'recharge.confirm', 'resume.offer']);
 
+/** A hypothetical opening a question: "e se eu achar ele depois?", "mas e se roubarem?", "se eu bloquear...". */
+const HYPOTHETICAL = /^((mas|ah|tipo|pera|e ai|entao) )*(e )?se (eu|ele|ela|alguem|o|a|meu|minha|roubar\w*|perd\w*|ach\w*)\b/;
+/** Readings a hypothetical question is not: leaving, stopping, a bare answer, a block or a reaction. */
+const NOT_A_HYPOTHETICAL_ANSWER: ReadonlySet<IntentName> = new Set([
+  'goodbye',
+  'cancel',
+  'back',
+  'yes',
+  'no',
+  'skip',
+  'inform',
+  'block_card',
+  'out_of_context',
+  'thanks',
+  'greeting',
+]);
+
 /** A message that opens with a question word: what it names it asks about ("qual a diferenca entre perda e roubo?"). */
 const ASKS_ABOUT = /^(qual|quais|como|pq|por que|porque|quanto|quantos|onde|quando|cade)\b/;
 
@@ -1177,6 +1194,14 @@ export class IntentClassifier {
     }
     // "perco o saldo?", "o saldo vai pra onde?": a question about the balance's fate, which the FAQ answers.
     if (intent === 'balance' && looksLikeQuestion(text) && BALANCE_FATE.test(simple)) intent = 'faq';
+    // Asked in the middle of a block ("vou perder o saldo q tinha nele?" at its confirmation), the same worry is a question
+    // about the block underway, not the block asked again (the network reads "perder" as a loss told).
+    if (intent === 'block_card' && at !== 'menu' && text.includes('?') && BALANCE_FATE.test(simple) && MONEY_WORDS.test(simple))
+      ({ intent, score } = { intent: 'faq', score: 1 });
+    // "e se eu achar ele depois?", "mas e se roubarem?": a hypothetical asked is a question, never a leave, a stop, an answer
+    // or a request (the network leans on "depois", "achar" as leaving).
+    if (HYPOTHETICAL.test(simple) && text.includes('?') && NOT_A_HYPOTHETICAL_ANSWER.has(intent))
+      ({ intent, score } = { intent: 'faq', score: 1 });
     // At the menu a card named in a few words with no verb or reason ("o cartao", "e o lance do cartao") names a topic,
     // it asks for no block: the FAQ's closest questions are offered instead.
     const bareCard =

@@ -64,4 +64,15 @@ describe('questions and refusals are not requests', () => {
     expect(reply).not.toMatch(/Últimas movimentações/);
     expect(reply).toMatch(/No app, abra o cartão e toque em "Extrato"/);
   });
+
+  it('at the block confirmation a hypothetical or a worry about the balance blocks nothing and keeps the confirmation', async () => {
+    const bot = await linkedBot();
+    expect((await bot.say('perdi meu cartao'))[0]).toMatch(BLOCK_CONFIRM);
+    for (const question of ['mas e se eu achar ele depois?', 'vou perder o saldo q tinha nele?']) {
+      const [reply] = await bot.say(question);
+      expect(reply).not.toMatch(/bloqueado\. ✅|Até mais|Responda "sim"/);
+      expect(reply).toMatch(BLOCK_CONFIRM);
+    }
+    expect((await bot.say('nao'))[0]).toMatch(/continua ativo/);
+  });
 });
