@@ -117,6 +117,40 @@ export function afterGreeting(text: string): string | null {
 const THANKS_OPENING =
   /^((obrigad[oa]+|brigad[oa]+|obrigadao|brigadao|obg|valeu+|vlw|thanks|muito|mt|mto|show|blz|beleza|perfeito|otimo|ok|ta)( |$))+/;
 
+/**
+ * A request refused in words before the one wanted: "nao quero ver o saldo nao, quero saber qto ta a passagem", "nao
+ * precisa me avisar de nada, so quero saber meu saldo". What is refused is no request; the wish after it is.
+ */
+const REFUSED_THEN_WANTED =
+  /^((ah|nao pera|pera) )?(nao|n|nem) (quero|queria|preciso|precisa|e pra|vou)\b.*\b((so|soh|apenas|eu) )*(quero|queria|preciso|gostaria)\b/;
+
+/**
+ * What a message wants after refusing another request first (REFUSED_THEN_WANTED), as typed from its last wish on, or
+ * null: "nao quero ver o saldo nao, quero saber da tarifa" -> "quero saber da tarifa".
+ */
+export function afterRefusal(text: string): string | null {
+  const match = REFUSED_THEN_WANTED.exec(normalizeText(text));
+  if (!match) return null;
+  const wish = match[7];
+  const typed = text.trim().split(/\s+/);
+  const index = typed.findLastIndex((word) => normalizeText(word) === wish);
+  const rest = index > 0 ? typed.slice(index).join(' ') : '';
+  return normalizeText(rest).split(' ').length >= 3 ? rest : null;
+}
+
+/**
+ * A question announced as a wish to know: "quero saber qto ta a passagem", "queria saber quais documentos da pra
+ * guardar". The announcement is no request ("quero saber" reads as the balance to the network); the question after it
+ * is what is asked. "quero saber meu saldo" announces no question word and is read whole.
+ */
+const WANTS_TO_KNOW =
+  /^((so|soh|eu|ah|entao|mas) )*(quero|queria|gostaria de|preciso|precisava) saber (?=(qual|quais|quanto|quantos|quanta|qto|qtos|como|onde|quando|porque|por que|pq|o que|oq|se)\b)/;
+
+/** What follows a wish to know that opens a message (WANTS_TO_KNOW), as typed, or null. */
+export function afterWishToKnow(text: string): string | null {
+  return afterOpening(text, WANTS_TO_KNOW);
+}
+
 /** What a message says after the opening `pattern` matches ("obrigado! e os documentos?" -> "e os documentos?"). */
 function afterOpening(text: string, pattern: RegExp): string | null {
   const opening = pattern.exec(normalizeText(text));
@@ -226,6 +260,8 @@ export const FEATURE_REQUESTS: readonly IntentName[] = [
 const REQUEST_INTENTS: ReadonlySet<IntentName> = new Set(FEATURE_REQUESTS);
 /** Requests whose words are also those of a question about how the feature works ("como bloqueio o cartao?"). */
 const HOW_REQUESTS: ReadonlySet<IntentName> = new Set([...FEATURE_REQUESTS, 'link_account', 'notice_settings']);
+/** Requests that act on the citizen's own things: asked about someone else's, they are questions. */
+const OWN_ONLY: ReadonlySet<IntentName> = new Set(['block_card', 'save_document', 'recharge', 'balance', 'card_history']);
 /** Verbs of putting money on a card: "colocar", "botar", "recarregar", "carrega", "poe". */
 const PUTTING_MONEY = /\b(recarreg\w*|recarga|carreg\w*|coloc\w*|bot[ae]\w*|poe|por|adicion\w*)\b/;
 /** Asking how many cards: "quantos riocard eu tenho", "ve quantos cartao tem no meu nome", "qtos passes tenho". */
@@ -686,6 +722,23 @@ const OPENS_WITH_NO = /^((entao|ah|ai|poxa|pensando bem) )?(nao|n|nem)\b(?!.*\b(
 /** Yes/no prompts whose "no" drops what was asked, as a cancel does. */
 const NO_DROPS: ReadonlySet<PromptStep> = new Set(['block.confirm', 'recharge.confirm', 'resume.offer']);
 
+/** A hypothetical opening a question: "e se eu achar ele depois?", "mas e se roubarem?", "se eu bloquear...". */
+const HYPOTHETICAL = /^((mas|ah|tipo|pera|e ai|entao) )*(e )?se (eu|ele|ela|alguem|o|a|meu|minha|roubar\w*|perd\w*|ach\w*)\b/;
+/** Readings a hypothetical question is not: leaving, stopping, a bare answer, a block or a reaction. */
+const NOT_A_HYPOTHETICAL_ANSWER: ReadonlySet<IntentName> = new Set([
+  'goodbye',
+  'cancel',
+  'back',
+  'yes',
+  'no',
+  'skip',
+  'inform',
+  'block_card',
+  'out_of_context',
+  'thanks',
+  'greeting',
+]);
+
 /** A message that opens with a question word: what it names it asks about ("qual a diferenca entre perda e roubo?"). */
 const ASKS_ABOUT = /^(qual|quais|como|pq|por que|porque|quanto|quantos|onde|quando|cade)\b/;
 
@@ -701,6 +754,20 @@ const LINKING = /\b(vincul\w*|conect\w*|associ\w*|whats\w*|zap|chat)\b/;
 
 /** A plural participle of saving ("salvos", "guardadas"): documents already saved, never the order to save one. */
 const SAVED_ALREADY = /\b(salv[oa]s|guardad[oa]s)\b/;
+
+/**
+ * Someone else's card or document: "o cartao do meu filho", "minha mae perdeu o cartao dela", "o rg da minha esposa".
+ * The wallet holds only the citizen's own; blocking or saving asked about another person is a question for the FAQ.
+ */
+const SOMEONE_ELSES =
+  /\b(d?[oa]s? )?(meu|minha|meus|minhas|um|uma|o|a) (filh[oa]s?|mae|pai|esposa|marido|mulher|irma|irmao|v[oó]|avo|avos|tia|tio|namorad[oa]|amig[oa]|vizinh[oa]|sogr[oa]|prim[oa]|colega|chefe|patrao|patroa|crianca|menin[oa]|sobrinh[oa]|netos?|netas?|parente|conhecid[oa])\b(?! (me|mandou|pediu|disse|falou))|\b(cartao|documento|rg|cpf|cnh|carteira) (dela|dele|delas|deles)\b/;
+
+/** A save told as done: "ja salvei meu cpf ontem ne?", "eu guardei o rg semana passada". */
+const SAVED_BEFORE = /\b(salvei|guardei|cadastrei|coloquei|botei|adicionei)\b/;
+/** Still asking to save: "ja salvei o rg, agora salva a cnh". */
+const SAVE_ASKED = /\b(salva|salvar|salve|guarda|guardar|guarde|cadastra|cadastrar|adiciona|adicionar|quero|queria)\b/;
+/** How or where in the app, asked: "da pra ver o extrato pelo app?" asks about the app, not for the statement here. */
+const IN_THE_APP = /\b(pelo|no|na|do|num) (app|aplicativo|site|celular|computador|carteira digital)\b/;
 
 /** Not knowing, as a whole short answer: "sei la", "sla", "nem sei", "nao lembro agora". */
 const DONT_KNOW =
@@ -931,6 +998,12 @@ export class IntentClassifier {
     // "bom dia queria saber meu saldo": the greeting opens the message, what follows it is what the citizen wants. Not
     // at the name step, where the whole text may be the name.
     const rest = expecting.at === 'save.label' ? null : afterGreeting(text);
+    // "nao quero ver o saldo, quero saber da passagem": the refused request is not served, the wanted one is. Only with
+    // nothing asked: at a step a "nao" answers it.
+    const wanted = expecting.at === 'menu' ? afterRefusal(rest ?? text) : null;
+    if (wanted) return this.readPastGreeting(wanted, expecting);
+    const question = expecting.at === 'menu' ? afterWishToKnow(rest ?? text) : null;
+    if (question) return this.read(question, expecting);
     if (rest) {
       const inner = await this.read(rest, expecting);
       if (!COURTESY_OR_NOTHING.has(inner.intent)) return inner;
@@ -1121,6 +1194,14 @@ export class IntentClassifier {
     }
     // "perco o saldo?", "o saldo vai pra onde?": a question about the balance's fate, which the FAQ answers.
     if (intent === 'balance' && looksLikeQuestion(text) && BALANCE_FATE.test(simple)) intent = 'faq';
+    // Asked in the middle of a block ("vou perder o saldo q tinha nele?" at its confirmation), the same worry is a question
+    // about the block underway, not the block asked again (the network reads "perder" as a loss told).
+    if (intent === 'block_card' && at !== 'menu' && text.includes('?') && BALANCE_FATE.test(simple) && MONEY_WORDS.test(simple))
+      ({ intent, score } = { intent: 'faq', score: 1 });
+    // "e se eu achar ele depois?", "mas e se roubarem?": a hypothetical asked is a question, never a leave, a stop, an answer
+    // or a request (the network leans on "depois", "achar" as leaving).
+    if (HYPOTHETICAL.test(simple) && text.includes('?') && NOT_A_HYPOTHETICAL_ANSWER.has(intent))
+      ({ intent, score } = { intent: 'faq', score: 1 });
     // At the menu a card named in a few words with no verb or reason ("o cartao", "e o lance do cartao") names a topic,
     // it asks for no block: the FAQ's closest questions are offered instead.
     const bareCard =
@@ -1232,6 +1313,25 @@ export class IntentClassifier {
       (intent === 'block_card' && !this.asksToBlock(text, simple) && !this.tellsMishap(text, simple));
     if (at === 'menu' && unsure && looksLikeQuestion(text) && CARD_STATUS.test(simple) && this.namesCard(text, simple))
       ({ intent, score } = { intent: 'list_cards', score: OVERRIDE_THRESHOLD });
+    // "o cartao do meu filho foi roubado, como ele bloqueia?", "minha mae perdeu o cartao dela, ela vai onde?": a question
+    // about another person's card or document asks how it is done, which the FAQ answers; the citizen's own card is not
+    // theirs to act on. Asked for in so many words ("salvar a certidao da minha filha"), or a card named by its digits
+    // ("meu filho perdeu o cartao dele final 3342"), it is a request about something in the citizen's wallet.
+    if (
+      at === 'menu' &&
+      OWN_ONLY.has(intent) &&
+      looksLikeQuestion(text) &&
+      SOMEONE_ELSES.test(simple) &&
+      this.recognizers.card(text) === null
+    )
+      ({ intent, score } = { intent: 'faq', score: 1 });
+    // "ja salvei meu cpf ontem ne?": a save told as done asks whether it is there (the documents listing), else ("salvei
+    // o rg com a data errada") about what it became, for the FAQ; never a new save.
+    if (intent === 'save_document' && at === 'menu' && SAVED_BEFORE.test(simple) && !SAVE_ASKED.test(simple))
+      ({ intent, score } = { intent: looksLikeQuestion(text) || /\bne$/.test(simple) ? 'list_documents' : 'faq', score: 1 });
+    // "da pra ver o extrato pelo app?", "consigo bloquear no aplicativo?": how it is done in the app, asked; the FAQ answers.
+    if (at === 'menu' && HOW_REQUESTS.has(intent) && looksLikeQuestion(text) && IN_THE_APP.test(simple))
+      ({ intent, score } = { intent: 'faq', score: 1 });
     const slots = this.slotsFor(text, intent);
     // "eu queria colocar dez reais no meu cartao que ta acabando o saldo": a recharge read first, asked with a verb of
     // putting money and its amount, is one however much the rest of the sentence pulls towards the balance.
