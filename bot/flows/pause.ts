@@ -57,29 +57,3 @@ export function stillPaused(
 ): paused is PausedFlow {
   return !!paused && paused.citizenId === citizenId && at - paused.since <= minutes * 60_000;
 }
-
-/** What each pausable flow is about, in the FAQ's words: the topic of a question asked while it waits. */
-const FLOW_TOPIC: Readonly<Record<PausedFlowName, string>> = {
-  cancelCard: 'cartao bloqueado',
-  recharge: 'recarga do cartao',
-  saveDocument: 'documento',
-  cardHistory: 'extrato do cartao',
-};
-
-/** Words that name a topic of the FAQ by themselves: a question with one of them says what it is about. */
-const NAMES_A_TOPIC =
-  /\b(cart(ao|oes)|riocard\w*|bilhete\w*|jae|document\w*|docs?|rg|cpf|cnh|identidade|titulo|passaporte|certidao|recarg\w*|pix|extrato|passage\w*|tarifa|bloque\w*|senha|conta|app|aplicativo|1746)\b/;
-
-/**
- * The question to put to the FAQ for one asked while `flow` waits: "mas e se eu achar ele depois?" during a block is
- * about the card, "qual o maximo q da pra colocar?" during a recharge about recharging. A question that names its own
- * topic is asked as typed.
- */
-export function questionInFlow(question: string, flow: PausedFlowName | null | undefined): string {
-  if (!flow) return question;
-  const simple = question
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '');
-  return NAMES_A_TOPIC.test(simple) ? question : `${question} (${FLOW_TOPIC[flow]})`;
-}

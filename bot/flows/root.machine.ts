@@ -2,7 +2,7 @@ import { and, assign, fromPromise, raise, sendTo, setup } from 'xstate';
 import * as say from '../render/messages.pt-BR';
 import { NOT_BLOCKED } from '../render/cancel-card.pt-BR';
 import * as pause from '../render/pause.pt-BR';
-import { PAUSABLE, questionInFlow, resumable, stillPaused, type PausedFlow, type PausedFlowName } from './pause';
+import { PAUSABLE, resumable, stillPaused, type PausedFlow, type PausedFlowName } from './pause';
 import { createBalanceMachine } from './balance.machine';
 import { createCancelCardMachine } from './cancel-card.machine';
 import { createCardHistoryMachine } from './card-history.machine';
@@ -845,7 +845,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
           id: 'askFaqDigression',
           src: 'askFaq',
           input: ({ context, event }) => ({
-            question: event.type === 'USER' ? questionInFlow(event.utterance.text, context.paused?.flow) : '',
+            question: event.type === 'USER' ? event.utterance.text : '',
             client: `${context.conversation.channel}:${context.conversation.channelUserId}`,
             isQuestion: true,
             vague: event.type === 'USER' && event.utterance.vague === true,
