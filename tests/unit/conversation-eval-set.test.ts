@@ -325,8 +325,8 @@ function checkFaqEntry(c: Checker, path: string, item: Record<string, Json>): vo
 
 function checkMessage(c: Checker, path: string, message: Json): void {
   if (!c.object(path, message, ['id', 'text', 'intent', 'at', 'slots'], ['faqEntry'])) return;
-  // t- tuning, h- held-out, d- a development set (tests/conversation-eval/dev).
-  c.string(`${path}.id`, message.id, /^[thd]-[a-z0-9-]+-\d{3}$/);
+  // t- tuning, h- held-out, d- a development set (tests/conversation-eval/dev), c- a check (tests/conversation-eval/check).
+  c.string(`${path}.id`, message.id, /^[thdc]-[a-z0-9-]+-\d{3}$/);
   c.string(`${path}.text`, message.text);
   c.oneOf(`${path}.intent`, message.intent, INTENTS);
   c.oneOf(`${path}.at`, message.at, CONTEXTS);
