@@ -1,6 +1,6 @@
-import { cardsByLastDigits, linkedCitizen } from '../support/bot-citizens';
+import { ACTIVE_CARD, cardsByLastDigits, linkedCitizen } from '../support/bot-citizens';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Naming the card to block (issue 17, points 2 and 5), as citizens do: by two final digits that more than one card
@@ -16,9 +16,6 @@ afterAll(async () => {
   await t.close();
 });
 
-const MENU = /Escolha uma opção|Posso ajudar/;
-const ACTIVE = { status: 'active', reason: null };
-
 describe('naming the card', () => {
   it('digits that end two cards, in the first request: said so, nothing chosen, the reason kept for the card picked', async () => {
     const { id, bot } = await linkedCitizen(t, ['4512', '8812', '3307']);
@@ -29,16 +26,16 @@ describe('naming the card', () => {
       ['sim', [/Cartão •••• 8812 bloqueado/]],
     ]);
     expect(await cardsByLastDigits(t, id)).toEqual({
-      '4512': ACTIVE,
+      '4512': ACTIVE_CARD,
       '8812': { status: 'blocked', reason: 'lost' },
-      '3307': ACTIVE,
+      '3307': ACTIVE_CARD,
     });
   });
 
   it('a place beyond the list says how many cards there are; "é esse msm, perdi ele" then takes the only one with the reason', async () => {
     const { id, bot } = await linkedCitizen(t, ['2718']);
     await play(bot, [['bloqueia o segundo cartao', [/Você só tem 1 cartão ativo\./, /Qual cartão/]]]);
-    expect(await cardsByLastDigits(t, id)).toEqual({ '2718': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '2718': ACTIVE_CARD });
     await play(bot, [
       ['ah entao é esse msm, perdi ele', [/^Confirma o bloqueio do cartão •••• 2718 por perda\?/]],
       ['sim', [/Cartão •••• 2718 bloqueado/]],
@@ -55,7 +52,7 @@ describe('naming the card', () => {
       ['meus cartoes', [/Você tem 2 cartões/]],
       ['bloqueia o 2', [/motivo do cancelamento do cartão •••• 9780/]],
     ]);
-    expect(await cardsByLastDigits(t, id)).toEqual({ '4868': ACTIVE, '9780': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '4868': ACTIVE_CARD, '9780': ACTIVE_CARD });
   });
 
   it('"esse mesmo" names no card when several are offered', async () => {
@@ -64,7 +61,7 @@ describe('naming the card', () => {
       ['quero bloquear um cartao', [/Qual cartão/]],
       ['esse mesmo', [/Não reconheci esse cartão/, /Qual cartão/]],
     ]);
-    expect(await cardsByLastDigits(t, id)).toEqual({ '1190': ACTIVE, '5521': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '1190': ACTIVE_CARD, '5521': ACTIVE_CARD });
   });
 
   it('another card named by its digits at the reason step corrects the card; only that one is blocked', async () => {
@@ -75,7 +72,7 @@ describe('naming the card', () => {
       ['perdi', [/^Confirma o bloqueio do cartão •••• 3864 por perda\?/]],
       ['sim', [/Cartão •••• 3864 bloqueado/]],
     ]);
-    expect(await cardsByLastDigits(t, id)).toEqual({ '5127': ACTIVE, '3864': { status: 'blocked', reason: 'lost' } });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '5127': ACTIVE_CARD, '3864': { status: 'blocked', reason: 'lost' } });
   });
 
   it('the reason told with the card at the card step is kept; a bare number there is the card, never the reason of that number', async () => {
@@ -88,7 +85,7 @@ describe('naming the card', () => {
       ['3', [/motivo do cancelamento do cartão •••• 6006/]],
     ]);
     expect(bot.last[0].text).not.toMatch(/Confirma/);
-    expect(await cardsByLastDigits(t, id)).toEqual({ '3471': ACTIVE, '9952': ACTIVE, '6006': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '3471': ACTIVE_CARD, '9952': ACTIVE_CARD, '6006': ACTIVE_CARD });
   });
 });
 
@@ -105,7 +102,7 @@ describe('the reason step', () => {
       ['me roubaram na saida do trabalho', [/^Confirma o bloqueio do cartão •••• 4476 por roubo ou furto\?/]],
       ['sim', [/bloqueado/]],
     ]);
-    expect(await cardsByLastDigits(t, id)).toEqual({ '9021': ACTIVE, '4476': { status: 'blocked', reason: 'stolen' } });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '9021': ACTIVE_CARD, '4476': { status: 'blocked', reason: 'stolen' } });
   });
 
   it('"qual a diferença entre perda e roubo?" at the card step is a question, not the reason theft', async () => {
@@ -137,8 +134,8 @@ describe('asking for the block', () => {
       ['manda bloquear', [/Cartão •••• 7830 bloqueado/]],
     ]);
     expect(await cardsByLastDigits(t, id)).toEqual({
-      '4005': ACTIVE,
-      '6219': ACTIVE,
+      '4005': ACTIVE_CARD,
+      '6219': ACTIVE_CARD,
       '7830': { status: 'blocked', reason: 'damaged' },
     });
   });
@@ -161,7 +158,7 @@ describe('asking for the block', () => {
   it('"bloqueia todos os cartoes" starts the block, asking which card: nothing is blocked without its confirmation', async () => {
     const { id, bot } = await linkedCitizen(t, ['2211', '5643']);
     await play(bot, [['bloqueia todos os cartoes', [/Qual cartão você quer cancelar\?/]]]);
-    expect(await cardsByLastDigits(t, id)).toEqual({ '2211': ACTIVE, '5643': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '2211': ACTIVE_CARD, '5643': ACTIVE_CARD });
   });
 });
 
@@ -172,7 +169,7 @@ describe('the confirmation', () => {
       ['acho que perdi meu cartao mas pode ter ficado em casa', [/^Confirma o bloqueio do cartão •••• 8127 por perda\?/]],
       ['vou procurar em casa primeiro', [/aguardando/]],
     ]);
-    expect(await cardsByLastDigits(t, id)).toEqual({ '8127': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '8127': ACTIVE_CARD });
     await play(bot, [['nao achei, pode bloquear', [/Cartão •••• 8127 bloqueado/]]]);
     expect(await cardsByLastDigits(t, id)).toEqual({ '8127': { status: 'blocked', reason: 'lost' } });
   });
@@ -185,6 +182,6 @@ describe('the confirmation', () => {
     ]);
     expect(bot.last[0].text).not.toMatch(/Saldo do seu cartão/);
     await play(bot, [['nao deixa quieto', [/continua ativo/, MENU]]]);
-    expect(await cardsByLastDigits(t, id)).toEqual({ '9364': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '9364': ACTIVE_CARD });
   });
 });

@@ -3,7 +3,7 @@ import { INTERNAL_REQUEST } from '../../src/shared/request-info';
 import { BotHarness } from '../support/bot-harness';
 import { citizenWithCards, inContext, linkedBot } from '../support/bot-citizens';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Transcripts of the cards asked for in words (issue 17): a card's statement ("extrato do meu cartão"), the list of
@@ -45,8 +45,6 @@ async function citizenWithMovements(
   }
   return citizen;
 }
-
-const MENU = /Escolha uma opção|Posso ajudar/;
 
 describe('a card statement ("extrato")', () => {
   it('asks which card when there are several and shows the chosen one only, newest first, in pt-BR', async () => {

@@ -2,7 +2,7 @@ import { TestClock } from '../../src/shared/clock';
 import type { BotHarness } from '../support/bot-harness';
 import { listedCards, linkedCitizen, savedDocuments } from '../support/bot-citizens';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Conversations written for the understanding work of issue 17 (not taken from the evaluation set), typed as citizens
@@ -19,8 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-const MENU = /Escolha uma opção|Posso ajudar/;
 
 /** A linked citizen and the last digits of the only card a new account has. */
 async function linkedCitizenAndCard(): Promise<{ id: string; bot: BotHarness; last4: string }> {

@@ -2,7 +2,7 @@ import { BotHarness } from '../support/bot-harness';
 import { cardStates, linkCode, linkedCitizen } from '../support/bot-citizens';
 import { registerCitizen } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * What a round of probing as Rio citizens write found (issue 17, points 4, 6 and 7): an option named by its place ("a
@@ -16,8 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-const MENU = /Escolha uma opção|Posso ajudar/;
 
 describe('an option named by its place', () => {
   it('"a primeira" picks the first reason shown, "a segunda opcao" the second; the card is blocked for that reason', async () => {

@@ -1,7 +1,7 @@
 import { findDocumentType } from '../../src/documents/document-types';
-import { cardsByLastDigits, linkedCitizen, savedDocuments } from '../support/bot-citizens';
+import { ACTIVE_CARD, cardsByLastDigits, linkedCitizen, savedDocuments } from '../support/bot-citizens';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Issue 17, points 2-5, found by typing as citizens do in the save and block flows: "nao tenho foto agora" at the date
@@ -19,13 +19,10 @@ afterAll(async () => {
 
 const cnh = findDocumentType('cnh')!;
 const rg = findDocumentType('rg')!;
-const MENU = /Escolha uma opção|Posso ajudar/;
 const ASKS_NUMBER = /Qual é o número do documento \(CNH\)\?/;
 const ASKS_EXPIRY = /Qual é a data de validade\?/;
 const ASKS_ATTACHMENT = /Quer anexar uma foto ou PDF/;
 const OFFER = /Quer continuar salvando sua CNH de onde parou\?/;
-
-const ACTIVE = { status: 'active', reason: null };
 
 describe('no photo now', () => {
   it('at the date step it is no invalid date and no miss: the date is asked again, the number kept, and the photo skipped after', async () => {
@@ -77,7 +74,7 @@ describe('a moment asked for', () => {
       ['perdi meu cartao', [/Confirma o bloqueio do cartão •••• 4868 por perda\?/]],
       ['pera', [/fico aguardando/]],
     ]);
-    expect(await cardsByLastDigits(t, id)).toEqual({ '4868': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '4868': ACTIVE_CARD });
     await play(bot, [['sim', [/bloqueado/]]]);
     expect(await cardsByLastDigits(t, id)).toEqual({ '4868': { status: 'blocked', reason: 'lost' } });
   });
@@ -145,7 +142,7 @@ describe('blocking, with what citizens say', () => {
       ['perdi ou roubaram nao sei', [/Tudo bem não ter certeza/, /Qual o motivo/]],
       ['nao sei se perdi ou roubaram', [/Tudo bem não ter certeza/, /Qual o motivo/]],
     ]);
-    expect(await cardsByLastDigits(t, id)).toEqual({ '4868': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '4868': ACTIVE_CARD });
     await play(bot, [
       ['perda', [/Confirma o bloqueio do cartão •••• 4868 por perda\?/]],
       ['sim', [/bloqueado/]],
@@ -156,7 +153,7 @@ describe('blocking, with what citizens say', () => {
   it('"nao sei se perdi ou se roubaram meu cartao" asked at the menu: the doubt is answered as the reason is asked', async () => {
     const { id, bot } = await linkedCitizen(t, ['4868']);
     await play(bot, [['nao sei se perdi ou se roubaram meu cartao', [/Tudo bem não ter certeza/, /Qual o motivo/]]]);
-    expect(await cardsByLastDigits(t, id)).toEqual({ '4868': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '4868': ACTIVE_CARD });
     await play(bot, [
       ['2', [/Confirma o bloqueio do cartão •••• 4868 por roubo ou furto\?/]],
       ['sim', [/bloqueado/]],
@@ -175,8 +172,8 @@ describe('blocking, with what citizens say', () => {
     ]);
     expect(await cardsByLastDigits(t, id)).toEqual({
       '3312': { status: 'blocked', reason: 'damaged' },
-      '4868': ACTIVE,
-      '7768': ACTIVE,
+      '4868': ACTIVE_CARD,
+      '7768': ACTIVE_CARD,
     });
   });
 
@@ -188,7 +185,7 @@ describe('blocking, with what citizens say', () => {
       ['roubaram', [/Confirma o bloqueio do cartão •••• 4868 por roubo ou furto/]],
       ['claro', [/bloqueado/]],
     ]);
-    expect(await cardsByLastDigits(t, id)).toEqual({ '1357': ACTIVE, '4868': { status: 'blocked', reason: 'stolen' } });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '1357': ACTIVE_CARD, '4868': { status: 'blocked', reason: 'stolen' } });
   });
 });
 

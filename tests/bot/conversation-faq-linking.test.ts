@@ -2,7 +2,7 @@ import { BotHarness } from '../support/bot-harness';
 import { inContext, linkCode, linkedCitizen, listedCards } from '../support/bot-citizens';
 import { registerCitizen } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Issue 17 (conversation, FAQ and linking): what citizens say on the way to the link code ("pera vou pegar o codigo",
@@ -17,8 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-const MENU = /Escolha uma opção|Posso ajudar/;
 
 function noticesOf(citizenId: string) {
   return inContext(t, () => t.app.services.notices.preferences({ id: citizenId, role: 'citizen' }));

@@ -4,7 +4,7 @@ import { BotHarness } from '../support/bot-harness';
 import { citizenWithCards, inContext, linkedBot } from '../support/bot-citizens';
 import { registerCitizen, type SignedInCitizen } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { inOrder, play, type Step } from '../support/transcript';
+import { inOrder, MENU, play, type Step } from '../support/transcript';
 
 /**
  * Conversation transcripts: what the citizen says, what IPlani must answer, through botbuilder's TestAdapter
@@ -33,8 +33,6 @@ async function citizenWithBalance(cents: number): Promise<SignedInCitizen & { ca
 async function documentsOf(citizenId: string): Promise<Array<Record<string, unknown>>> {
   return t.app.db.em.fork().execute('select type, number, expires_at from documents where user_id = ?', [citizenId]);
 }
-
-const MENU = /Escolha uma opção|Posso ajudar/;
 
 describe('menu, intents and the FAQ fallback', () => {
   it('shows the menu with buttons and a numbered fallback, explains itself, and answers FAQ questions typed as free text', async () => {

@@ -3,7 +3,7 @@ import { findDocumentType } from '../../src/documents/document-types';
 import type { BotHarness } from '../support/bot-harness';
 import { listedCards, linkedCitizen, savedDocuments } from '../support/bot-citizens';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Digressions and paused flows (issue 17, points 3 and 4), as a citizen types them: a question in the middle of a flow
@@ -27,7 +27,6 @@ const ASKS_NUMBER = /Qual é o número do documento \(CNH\)\?/;
 const ASKS_EXPIRY = /Qual é a data de validade\?/;
 const ASKS_ATTACHMENT = /Quer anexar uma foto ou PDF/;
 const OFFER = /Quer continuar salvando sua CNH de onde parou\?/;
-const MENU = /Escolha uma opção|Posso ajudar/;
 /** Shaped as a question, read as one by the network, and answered by no FAQ entry with certainty. */
 const VAGUE_QUESTION = 'como funciona o negocio do beneficio?';
 

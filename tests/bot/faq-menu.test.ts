@@ -2,7 +2,7 @@ import { INTERNAL_REQUEST } from '../../src/shared/request-info';
 import { BotHarness } from '../support/bot-harness';
 import { citizenWithCards, inContext, linkedBot } from '../support/bot-citizens';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Issue 17, point 6 (the FAQ side): at the menu a question goes to the FAQ before the keyword of a request, a long
@@ -16,7 +16,6 @@ afterAll(async () => {
   await t.close();
 });
 
-const MENU = /Escolha uma opção|Posso ajudar/;
 const NOT_A_FAQ_ANSWER = /^(Desculpe, não entendi|Certo! 😊 Posso ajudar em algo mais|Por nada|Olá)/;
 
 async function linkedCitizenWithCpf(): Promise<{ bot: BotHarness; cpfTail: string }> {

@@ -2,7 +2,7 @@ import { INTERNAL_REQUEST } from '../../src/shared/request-info';
 import { inContext, linkedCitizen, rechargeOrdersOf } from '../support/bot-citizens';
 import { startPixEnvironment, type PixEnvironment } from '../support/pix';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Requests across flows as citizens mix them (issue 17): how many cards against how much money, two look-ups in one
@@ -25,7 +25,6 @@ afterAll(async () => {
 
 const preferences = (citizenId: string) => t.app.services.notices.preferences({ id: citizenId, role: 'citizen' });
 
-const MENU = /Escolha uma opção|Posso ajudar/;
 const ASKS_NUMBER = /Qual é o número do documento \(CNH\)\?/;
 
 describe('requests mixed across flows', () => {

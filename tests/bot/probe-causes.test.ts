@@ -2,7 +2,7 @@ import { fromMarkdown } from '../../bot/render/format';
 import { FAQ_PUBLISHED_ENTRIES } from '../../src/faq/seed-entries';
 import { cardStates, linkedCitizen, savedDocuments } from '../support/bot-citizens';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Causes found by a blind probe over every area (dev set probe7): what a saved document counts for asked about the
@@ -17,8 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-const MENU = /Escolha uma opção|Posso ajudar/;
 
 /** The start of an entry's answer as the bot says it. */
 function answerOf(slug: string): RegExp {

@@ -1,7 +1,7 @@
 import { findDocumentType } from '../../src/documents/document-types';
 import { linkedCitizen, listedCards, savedDocumentDetails, savedDocuments } from '../support/bot-citizens';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Every prompt accepts what it displays and what citizens write (issue 17, points 2, 4 and 5): numbered options with
@@ -19,7 +19,6 @@ afterAll(async () => {
 });
 
 const cnh = findDocumentType('cnh')!;
-const MENU = /Posso ajudar|Escolha uma opção/;
 
 describe('the first message fills the save flow', () => {
   it('a CNH with its number and expiry asks only for the file; "1 pular" skips it and the document is saved without one', async () => {

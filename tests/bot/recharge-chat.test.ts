@@ -5,7 +5,7 @@ import { FakeConnector, type ConnectorActivity } from '../support/fake-connector
 import { postJson } from '../support/factories';
 import { startPixEnvironment, type PixEnvironment } from '../support/pix';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { inOrder, play } from '../support/transcript';
+import { inOrder, MENU, play } from '../support/transcript';
 
 /**
  * Recharge by Pix in the chat (issue 19, point 6), with issue 17's conversation standards: the phrasings citizens use,
@@ -25,7 +25,6 @@ afterAll(async () => {
   await pix?.close();
 });
 
-const MENU = /Escolha uma opção|Posso ajudar/;
 const ASKS_AMOUNT = /Quanto você quer colocar no cartão •••• \d{4}\? Pode ser de R\$ 1,00 a R\$ 500,00/;
 const confirms = (amount: string, last4 = '\\d{4}') =>
   new RegExp(`Confirma a recarga de R\\$ ${amount} no cartão •••• ${last4}\\?`);

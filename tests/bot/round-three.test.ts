@@ -3,7 +3,7 @@ import { findDocumentType } from '../../src/documents/document-types';
 import { BotHarness } from '../support/bot-harness';
 import { listedCards, linkedCitizen, savedDocuments } from '../support/bot-citizens';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Behaviours found by talking to the bot as citizens do (issue 17, third round): several requests in one message, a
@@ -24,7 +24,6 @@ const cnh = findDocumentType('cnh')!;
 const ASKS_NUMBER = /Qual é o número do documento \(CNH\)\?/;
 const ASKS_EXPIRY = /Qual é a data de validade\?/;
 const ASKS_ATTACHMENT = /Quer anexar uma foto ou PDF/;
-const MENU = /Escolha uma opção|Posso ajudar/;
 
 describe('several requests in one message', () => {
   it('"ver meu saldo e bloquear o cartao": the balance first, then the block asked for, blocked only on a yes', async () => {

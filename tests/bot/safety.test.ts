@@ -1,7 +1,14 @@
 import { BotHarness } from '../support/bot-harness';
-import { cardsByLastDigits, citizenWithCards, linkedBot, linkedCitizen, savedDocumentDetails } from '../support/bot-citizens';
+import {
+  ACTIVE_CARD,
+  cardsByLastDigits,
+  citizenWithCards,
+  linkedBot,
+  linkedCitizen,
+  savedDocumentDetails,
+} from '../support/bot-citizens';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Issue 17, point 5: the block flow is safe. A card is blocked only for the card the citizen named, with the reason
@@ -17,18 +24,14 @@ afterAll(async () => {
   await t.close();
 });
 
-const MENU = /Escolha uma opção|Posso ajudar/;
-
-const ACTIVE = { status: 'active', reason: null };
-
 describe('blocking a card is safe', () => {
   it('"perdi meu cartao final 4868" goes straight to the confirmation for that card; "sim" blocks it as lost', async () => {
     const { id, bot } = await linkedCitizen(t, ['1357', '4868']);
     await play(bot, [['perdi meu cartao final 4868', [/^Confirma o bloqueio do cartão •••• 4868 por perda\?/]]]);
     expect(bot.buttons()).toEqual(['Sim', 'Não']);
-    expect(await cardsByLastDigits(t, id)).toEqual({ '1357': ACTIVE, '4868': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '1357': ACTIVE_CARD, '4868': ACTIVE_CARD });
     await play(bot, [['sim', [/Cartão •••• 4868 bloqueado\. ✅ Protocolo/, MENU]]]);
-    expect(await cardsByLastDigits(t, id)).toEqual({ '1357': ACTIVE, '4868': { status: 'blocked', reason: 'lost' } });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '1357': ACTIVE_CARD, '4868': { status: 'blocked', reason: 'lost' } });
   });
 
   it('a named card that is already blocked is said so, never replaced by the other card, which stays active', async () => {
@@ -40,7 +43,7 @@ describe('blocking a card is safe', () => {
     // The reason told before the card is kept; no card is chosen for it.
     await play(bot, [['perda', [/Anotei o motivo: perda/, /Qual cartão/]]]);
     await play(bot, [['deixa pra la', [/NÃO foi bloqueado/, MENU]]]);
-    expect(await cardsByLastDigits(t, id)).toEqual({ '9780': { status: 'blocked', reason: 'lost' }, '2468': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '9780': { status: 'blocked', reason: 'lost' }, '2468': ACTIVE_CARD });
   });
 
   it.each(['cancelar', 'deixa pra la'])('"%s" inside the block flow says plainly the card was NOT blocked', async (leave) => {
@@ -54,7 +57,7 @@ describe('blocking a card is safe', () => {
       ['perdi meu cartao', [/Confirma o bloqueio do cartão •••• 3141 por perda\?/]],
       [leave, [/NÃO foi bloqueado e continua ativo/, MENU]],
     ]);
-    expect(await cardsByLastDigits(t, id)).toEqual({ '3141': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '3141': ACTIVE_CARD });
   });
 
   it('nothing is blocked without an explicit yes: "pode ser?", "talvez" or a question at the confirmation ask again', async () => {
@@ -65,7 +68,7 @@ describe('blocking a card is safe', () => {
         [answer, [/Confirma o bloqueio do cartão •••• 5150 por perda\?/]],
       ]);
       expect(bot.last[0].text).not.toMatch(/Protocolo/);
-      expect(await cardsByLastDigits(t, id)).toEqual({ '5150': ACTIVE });
+      expect(await cardsByLastDigits(t, id)).toEqual({ '5150': ACTIVE_CARD });
       await play(bot, [['nao', [/continua ativo/, MENU]]]);
     }
     // The same confirmation still takes a plain yes after a doubtful answer.
@@ -83,9 +86,9 @@ describe('blocking a card is safe', () => {
       ['fui roubado levaram meu cartao', [/Qual cartão/]],
       ['8080', [/^Confirma o bloqueio do cartão •••• 8080 por roubo ou furto\?/]],
     ]);
-    expect(await cardsByLastDigits(t, id)).toEqual({ '7070': ACTIVE, '8080': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '7070': ACTIVE_CARD, '8080': ACTIVE_CARD });
     await play(bot, [['sim', [/Cartão •••• 8080 bloqueado/, MENU]]]);
-    expect(await cardsByLastDigits(t, id)).toEqual({ '7070': ACTIVE, '8080': { status: 'blocked', reason: 'stolen' } });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '7070': ACTIVE_CARD, '8080': { status: 'blocked', reason: 'stolen' } });
   });
 
   it.each(['roubaram', 'fui assaltado', 'levaram meu cartao'])('"%s" answers the reason step as theft', async (reason) => {

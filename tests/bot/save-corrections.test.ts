@@ -2,7 +2,7 @@ import { findDocumentType } from '../../src/documents/document-types';
 import { linkedCitizen, savedDocuments } from '../support/bot-citizens';
 import { sampleFiles } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Saving a document as citizens type it when they get ahead of the flow or go back on an answer: the validity typed
@@ -19,7 +19,6 @@ afterAll(async () => {
 });
 
 const cnh = findDocumentType('cnh')!;
-const MENU = /Escolha uma opção|Posso ajudar/;
 const ASKS_STATE = /De qual estado é o RG\?/;
 const ASKS_CNH_NUMBER = /Qual é o número do documento \(CNH\)\?/;
 const ASKS_CPF_NUMBER = /Qual é o número do documento \(CPF\)\?/;

@@ -3,7 +3,7 @@ import { BotHarness } from '../support/bot-harness';
 import { citizenWithCards, inContext, linkedBot, listedCards, savedDocumentDetails } from '../support/bot-citizens';
 import type { SignedInCitizen } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Issue 17: IPlani reads citizens as they write (informal, no accents, typos) through the trained classifier, the bot's
@@ -17,8 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-const MENU = /Escolha uma opção|Posso ajudar/;
 
 /** A citizen with `count` cards, as the transport service lists them (masked numbers end with the last 4 digits). */
 async function citizenAndCards(count: number): Promise<SignedInCitizen & { cards: Array<{ id: string; last4: string }> }> {

@@ -93,6 +93,9 @@ export interface CardState {
   reason: string | null;
 }
 
+/** The state of a card that is active (and so has no block reason). */
+export const ACTIVE_CARD: CardState = { status: 'active', reason: null };
+
 async function exportedCards(t: TestApp, citizenId: string): Promise<CardExport[]> {
   const data = await inContext(t, () => t.app.services.accounts.exportData(asCitizen(citizenId)));
   return data.cards as CardExport[];
