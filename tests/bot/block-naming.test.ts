@@ -1,10 +1,6 @@
-import { RequestContext } from '@mikro-orm/core';
-import type { CardExport } from '../../src/transport/card';
-import { cardNumberEnding } from '../../scripts/conversation-scenarios';
-import { BotHarness } from '../support/bot-harness';
-import { registerCitizen } from '../support/factories';
+import { ACTIVE_CARD, cardsByLastDigits, linkedCitizen } from '../support/bot-citizens';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Naming the card to block (issue 17, points 2 and 5), as citizens do: by two final digits that more than one card
@@ -20,63 +16,35 @@ afterAll(async () => {
   await t.close();
 });
 
-function inContext<T>(work: () => Promise<T>): Promise<T> {
-  return RequestContext.create(t.app.db.em, work);
-}
-
-const MENU = /Escolha uma opção|Posso ajudar/;
-const ACTIVE = { status: 'active', reason: null };
-
-/** A citizen whose cards end in the digits given, issued by the services, with the chat linked. */
-async function linkedCitizen(last4s: string[]): Promise<{ citizenId: string; bot: BotHarness }> {
-  const citizen = await registerCitizen(t);
-  const actor = { id: citizen.id, role: 'citizen' as const };
-  const ids = (await inContext(() => t.app.services.cards.listCards(actor, { limit: 10 }))).items.map((c) => c.id);
-  while (ids.length < last4s.length) ids.push((await inContext(() => t.app.services.cards.requestCard(actor))).id);
-  for (const [i, last4] of last4s.entries()) {
-    await t.app.db.em.fork().execute('update transport_cards set number = ? where id = ?', [cardNumberEnding(last4), ids[i]]);
-  }
-  const bot = new BotHarness(t);
-  await bot.link(citizen.id);
-  return { citizenId: citizen.id, bot };
-}
-
-/** Each card by its last digits: its status and, when blocked, the reason stored with the block. */
-async function cardsOf(citizenId: string): Promise<Record<string, { status: string; reason: string | null }>> {
-  const data = await inContext(() => t.app.services.accounts.exportData({ id: citizenId, role: 'citizen' }));
-  return Object.fromEntries(
-    (data.cards as CardExport[]).map((card) => [
-      card.number.slice(-4),
-      { status: card.status, reason: card.block?.reason ?? null },
-    ]),
-  );
-}
-
 describe('naming the card', () => {
   it('digits that end two cards, in the first request: said so, nothing chosen, the reason kept for the card picked', async () => {
-    const { citizenId, bot } = await linkedCitizen(['4512', '8812', '3307']);
+    const { id, bot } = await linkedCitizen(t, ['4512', '8812', '3307']);
     await play(bot, [['bloqueia o cartao final 12 perdi ele', [/Mais de um cartão seu termina em 12\./, /Qual cartão/]]]);
     expect(bot.last[0].text).not.toMatch(/Confirma|Não encontrei/);
     await play(bot, [
       ['o 8812', [/^Confirma o bloqueio do cartão •••• 8812 por perda\?/]],
       ['sim', [/Cartão •••• 8812 bloqueado/]],
     ]);
-    expect(await cardsOf(citizenId)).toEqual({ '4512': ACTIVE, '8812': { status: 'blocked', reason: 'lost' }, '3307': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({
+      '4512': ACTIVE_CARD,
+      '8812': { status: 'blocked', reason: 'lost' },
+      '3307': ACTIVE_CARD,
+    });
   });
 
   it('a place beyond the list says how many cards there are; "é esse msm, perdi ele" then takes the only one with the reason', async () => {
-    const { citizenId, bot } = await linkedCitizen(['2718']);
+    const { id, bot } = await linkedCitizen(t, ['2718']);
     await play(bot, [['bloqueia o segundo cartao', [/Você só tem 1 cartão ativo\./, /Qual cartão/]]]);
-    expect(await cardsOf(citizenId)).toEqual({ '2718': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '2718': ACTIVE_CARD });
     await play(bot, [
       ['ah entao é esse msm, perdi ele', [/^Confirma o bloqueio do cartão •••• 2718 por perda\?/]],
       ['sim', [/Cartão •••• 2718 bloqueado/]],
     ]);
-    expect(await cardsOf(citizenId)).toEqual({ '2718': { status: 'blocked', reason: 'lost' } });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '2718': { status: 'blocked', reason: 'lost' } });
   });
 
   it('"cartao 2" at the card step and "bloqueia o 2" after the list name the second card', async () => {
-    const { citizenId, bot } = await linkedCitizen(['4868', '9780']);
+    const { id, bot } = await linkedCitizen(t, ['4868', '9780']);
     await play(bot, [
       ['cancelar meu riocard', [/Qual cartão/]],
       ['cartao 2', [/motivo do cancelamento do cartão •••• 9780/]],
@@ -84,31 +52,31 @@ describe('naming the card', () => {
       ['meus cartoes', [/Você tem 2 cartões/]],
       ['bloqueia o 2', [/motivo do cancelamento do cartão •••• 9780/]],
     ]);
-    expect(await cardsOf(citizenId)).toEqual({ '4868': ACTIVE, '9780': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '4868': ACTIVE_CARD, '9780': ACTIVE_CARD });
   });
 
   it('"esse mesmo" names no card when several are offered', async () => {
-    const { citizenId, bot } = await linkedCitizen(['1190', '5521']);
+    const { id, bot } = await linkedCitizen(t, ['1190', '5521']);
     await play(bot, [
       ['quero bloquear um cartao', [/Qual cartão/]],
       ['esse mesmo', [/Não reconheci esse cartão/, /Qual cartão/]],
     ]);
-    expect(await cardsOf(citizenId)).toEqual({ '1190': ACTIVE, '5521': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '1190': ACTIVE_CARD, '5521': ACTIVE_CARD });
   });
 
   it('another card named by its digits at the reason step corrects the card; only that one is blocked', async () => {
-    const { citizenId, bot } = await linkedCitizen(['5127', '3864']);
+    const { id, bot } = await linkedCitizen(t, ['5127', '3864']);
     await play(bot, [
       ['bloqueia o 5127', [/motivo do cancelamento do cartão •••• 5127/]],
       ['pera, errei, é o 3864', [/motivo do cancelamento do cartão •••• 3864/]],
       ['perdi', [/^Confirma o bloqueio do cartão •••• 3864 por perda\?/]],
       ['sim', [/Cartão •••• 3864 bloqueado/]],
     ]);
-    expect(await cardsOf(citizenId)).toEqual({ '5127': ACTIVE, '3864': { status: 'blocked', reason: 'lost' } });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '5127': ACTIVE_CARD, '3864': { status: 'blocked', reason: 'lost' } });
   });
 
   it('the reason told with the card at the card step is kept; a bare number there is the card, never the reason of that number', async () => {
-    const { citizenId, bot } = await linkedCitizen(['3471', '9952', '6006']);
+    const { id, bot } = await linkedCitizen(t, ['3471', '9952', '6006']);
     await play(bot, [
       ['bloquear cartão agora', [/Qual cartão/]],
       ['o que eu perdi foi o 9952', [/^Confirma o bloqueio do cartão •••• 9952 por perda\?/]],
@@ -117,13 +85,13 @@ describe('naming the card', () => {
       ['3', [/motivo do cancelamento do cartão •••• 6006/]],
     ]);
     expect(bot.last[0].text).not.toMatch(/Confirma/);
-    expect(await cardsOf(citizenId)).toEqual({ '3471': ACTIVE, '9952': ACTIVE, '6006': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '3471': ACTIVE_CARD, '9952': ACTIVE_CARD, '6006': ACTIVE_CARD });
   });
 });
 
 describe('the reason step', () => {
   it('"foi na segunda feira" says when, not what: the reason is asked again for the same card, no statement shown', async () => {
-    const { citizenId, bot } = await linkedCitizen(['9021', '4476']);
+    const { id, bot } = await linkedCitizen(t, ['9021', '4476']);
     await play(bot, [
       ['quero bloquear o 4476', [/motivo do cancelamento do cartão •••• 4476/]],
       ['foi na segunda feira', [/Entendi quando foi/, /motivo do cancelamento do cartão •••• 4476/]],
@@ -134,11 +102,11 @@ describe('the reason step', () => {
       ['me roubaram na saida do trabalho', [/^Confirma o bloqueio do cartão •••• 4476 por roubo ou furto\?/]],
       ['sim', [/bloqueado/]],
     ]);
-    expect(await cardsOf(citizenId)).toEqual({ '9021': ACTIVE, '4476': { status: 'blocked', reason: 'stolen' } });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '9021': ACTIVE_CARD, '4476': { status: 'blocked', reason: 'stolen' } });
   });
 
   it('"qual a diferença entre perda e roubo?" at the card step is a question, not the reason theft', async () => {
-    const { bot } = await linkedCitizen(['4868', '9780']);
+    const { bot } = await linkedCitizen(t, ['4868', '9780']);
     await play(bot, [
       ['quero bloquear', [/Qual cartão/]],
       ['qual a diferença entre perda e roubo?', [/Qual cartão/]],
@@ -148,7 +116,7 @@ describe('the reason step', () => {
   });
 
   it('"deixei no banco da praça e quando voltei nao tava mais" is a loss', async () => {
-    const { bot } = await linkedCitizen(['3636']);
+    const { bot } = await linkedCitizen(t, ['3636']);
     await play(bot, [
       ['quero bloquear meu cartao', [/Qual o motivo/]],
       ['deixei no banco da praça e quando voltei nao tava mais', [/^Confirma o bloqueio do cartão •••• 3636 por perda\?/]],
@@ -158,22 +126,22 @@ describe('the reason step', () => {
 
 describe('asking for the block', () => {
   it('"bloqueia o ultimo que eu nao uso mais" and "cancela o de baixo que ta rachado" are block requests for that card', async () => {
-    const { citizenId, bot } = await linkedCitizen(['4005', '6219', '7830']);
+    const { id, bot } = await linkedCitizen(t, ['4005', '6219', '7830']);
     await play(bot, [
       ['bloqueia o ultimo que eu nao uso mais', [/^Confirma o bloqueio do cartão •••• 7830 por outro motivo\?/]],
       ['nao', [/continua ativo/]],
       ['cancela o de baixo que ta rachado', [/^Confirma o bloqueio do cartão •••• 7830 por cartão danificado\?/]],
       ['manda bloquear', [/Cartão •••• 7830 bloqueado/]],
     ]);
-    expect(await cardsOf(citizenId)).toEqual({
-      '4005': ACTIVE,
-      '6219': ACTIVE,
+    expect(await cardsByLastDigits(t, id)).toEqual({
+      '4005': ACTIVE_CARD,
+      '6219': ACTIVE_CARD,
       '7830': { status: 'blocked', reason: 'damaged' },
     });
   });
 
   it('"bloqueia o outro tb" after a block names the other card, not the reason "outro motivo"', async () => {
-    const { citizenId, bot } = await linkedCitizen(['2211', '5643']);
+    const { id, bot } = await linkedCitizen(t, ['2211', '5643']);
     await play(bot, [
       ['perdi a carteira bloqueia o 2211', [/^Confirma o bloqueio do cartão •••• 2211 por perda\?/]],
       ['sim', [/Cartão •••• 2211 bloqueado/]],
@@ -181,39 +149,39 @@ describe('asking for the block', () => {
       ['perdi tb', [/^Confirma o bloqueio do cartão •••• 5643 por perda\?/]],
       ['pode', [/Cartão •••• 5643 bloqueado/]],
     ]);
-    expect(await cardsOf(citizenId)).toEqual({
+    expect(await cardsByLastDigits(t, id)).toEqual({
       '2211': { status: 'blocked', reason: 'lost' },
       '5643': { status: 'blocked', reason: 'lost' },
     });
   });
 
   it('"bloqueia todos os cartoes" starts the block, asking which card: nothing is blocked without its confirmation', async () => {
-    const { citizenId, bot } = await linkedCitizen(['2211', '5643']);
+    const { id, bot } = await linkedCitizen(t, ['2211', '5643']);
     await play(bot, [['bloqueia todos os cartoes', [/Qual cartão você quer cancelar\?/]]]);
-    expect(await cardsOf(citizenId)).toEqual({ '2211': ACTIVE, '5643': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '2211': ACTIVE_CARD, '5643': ACTIVE_CARD });
   });
 });
 
 describe('the confirmation', () => {
   it('"vou procurar em casa primeiro" waits at the confirmation, nothing blocked; "nao achei, pode bloquear" then blocks', async () => {
-    const { citizenId, bot } = await linkedCitizen(['8127']);
+    const { id, bot } = await linkedCitizen(t, ['8127']);
     await play(bot, [
       ['acho que perdi meu cartao mas pode ter ficado em casa', [/^Confirma o bloqueio do cartão •••• 8127 por perda\?/]],
       ['vou procurar em casa primeiro', [/aguardando/]],
     ]);
-    expect(await cardsOf(citizenId)).toEqual({ '8127': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '8127': ACTIVE_CARD });
     await play(bot, [['nao achei, pode bloquear', [/Cartão •••• 8127 bloqueado/]]]);
-    expect(await cardsOf(citizenId)).toEqual({ '8127': { status: 'blocked', reason: 'lost' } });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '8127': { status: 'blocked', reason: 'lost' } });
   });
 
   it('"mas eu perco o saldo dele?" is answered from the FAQ, never a balance and never a yes; "nao deixa quieto" keeps the card', async () => {
-    const { citizenId, bot } = await linkedCitizen(['9364']);
+    const { id, bot } = await linkedCitizen(t, ['9364']);
     await play(bot, [
       ['cartao roubado', [/^Confirma o bloqueio do cartão •••• 9364 por roubo ou furto\?/]],
       ['mas eu perco o saldo dele?', [/segunda via/, /Confirma o bloqueio do cartão •••• 9364/]],
     ]);
     expect(bot.last[0].text).not.toMatch(/Saldo do seu cartão/);
     await play(bot, [['nao deixa quieto', [/continua ativo/, MENU]]]);
-    expect(await cardsOf(citizenId)).toEqual({ '9364': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '9364': ACTIVE_CARD });
   });
 });

@@ -1,11 +1,9 @@
-import { RequestContext } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { INTERNAL_REQUEST } from '../../src/shared/request-info';
-import { cardNumberEnding } from '../../scripts/conversation-scenarios';
 import { BotHarness } from '../support/bot-harness';
-import { registerCitizen } from '../support/factories';
+import { citizenWithCards, inContext, linkedBot } from '../support/bot-citizens';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Transcripts of the cards asked for in words (issue 17): a card's statement ("extrato do meu cartão"), the list of
@@ -21,48 +19,36 @@ afterAll(async () => {
   await t.close();
 });
 
-function inContext<T>(work: () => Promise<T>): Promise<T> {
-  return RequestContext.create(t.app.db.em, work);
-}
-
 type Movement = ['recharge' | 'debit', number];
 
 /**
  * A citizen whose cards end in `cards[i].last4`, each with the movements given (oldest first) and blocked when
  * asked; every card is requested and moved through the services, as the API would.
  */
-async function citizenWithCards(
+async function citizenWithMovements(
   cards: Array<{ last4: string; movements?: Movement[]; blocked?: boolean }>,
 ): Promise<{ id: string; cardIds: string[] }> {
-  const citizen = await registerCitizen(t);
+  const citizen = await citizenWithCards(
+    t,
+    cards.map((card) => card.last4),
+  );
   const actor = { id: citizen.id, role: 'citizen' as const };
-  const cardIds = (await inContext(() => t.app.services.cards.listCards(actor, { limit: 10 }))).items.map((c) => c.id);
-  while (cardIds.length < cards.length) cardIds.push((await inContext(() => t.app.services.cards.requestCard(actor))).id);
   for (const [i, card] of cards.entries()) {
-    const id = cardIds[i];
-    await t.app.db.em.fork().execute('update transport_cards set number = ? where id = ?', [cardNumberEnding(card.last4), id]);
+    const id = citizen.cardIds[i];
     for (const [type, cents] of card.movements ?? []) {
       // Seeded as an operator: the simulated recharge is admin-only (citizens pay by Pix).
       if (type === 'recharge')
-        await inContext(() => t.app.services.cards.recharge({ ...actor, role: 'admin' }, id, cents, randomUUID()));
-      else await inContext(() => t.app.services.cards.debit(actor, id, cents, randomUUID()));
+        await inContext(t, () => t.app.services.cards.recharge({ ...actor, role: 'admin' }, id, cents, randomUUID()));
+      else await inContext(t, () => t.app.services.cards.debit(actor, id, cents, randomUUID()));
     }
-    if (card.blocked) await inContext(() => t.app.services.cards.block(actor, id, 'lost', INTERNAL_REQUEST));
+    if (card.blocked) await inContext(t, () => t.app.services.cards.block(actor, id, 'lost', INTERNAL_REQUEST));
   }
-  return { id: citizen.id, cardIds };
+  return citizen;
 }
-
-async function linkedBot(citizenId: string): Promise<BotHarness> {
-  const bot = new BotHarness(t);
-  await bot.link(citizenId);
-  return bot;
-}
-
-const MENU = /Escolha uma opção|Posso ajudar/;
 
 describe('a card statement ("extrato")', () => {
   it('asks which card when there are several and shows the chosen one only, newest first, in pt-BR', async () => {
-    const citizen = await citizenWithCards([
+    const citizen = await citizenWithMovements([
       {
         last4: '1111',
         movements: [
@@ -72,7 +58,7 @@ describe('a card statement ("extrato")', () => {
       },
       { last4: '2222', movements: [['recharge', 700]] },
     ]);
-    const bot = await linkedBot(citizen.id);
+    const bot = await linkedBot(t, citizen.id);
     await play(bot, [['quais foram minhas ultimas recargas', [/Qual cartão você quer consultar\?/]]]);
     expect(bot.buttons()).toEqual(['Cartão •••• 1111', 'Cartão •••• 2222']);
     await play(bot, [
@@ -94,8 +80,10 @@ describe('a card statement ("extrato")', () => {
 
   it('with one card asks nothing, and shows at most the last 5 movements', async () => {
     const amounts = [100, 200, 300, 400, 500, 600];
-    const citizen = await citizenWithCards([{ last4: '3456', movements: amounts.map((cents): Movement => ['recharge', cents]) }]);
-    const bot = await linkedBot(citizen.id);
+    const citizen = await citizenWithMovements([
+      { last4: '3456', movements: amounts.map((cents): Movement => ['recharge', cents]) },
+    ]);
+    const bot = await linkedBot(t, citizen.id);
     await play(bot, [['onde gastei meu riocard', [/Últimas movimentações do cartão •••• 3456:/, /R\$ 6,00/, /R\$ 2,00/, MENU]]]);
     const text = bot.last[0].text ?? '';
     expect(text.match(/· Recarga ·/g)).toHaveLength(5);
@@ -104,9 +92,9 @@ describe('a card statement ("extrato")', () => {
   });
 
   it("never shows another citizen's card: a card named that is not theirs is said so and their own card offered", async () => {
-    const other = await citizenWithCards([{ last4: '9999', movements: [['recharge', 3700]] }]);
-    const citizen = await citizenWithCards([{ last4: '4242', movements: [['recharge', 1500]] }]);
-    const bot = await linkedBot(citizen.id);
+    const other = await citizenWithMovements([{ last4: '9999', movements: [['recharge', 3700]] }]);
+    const citizen = await citizenWithMovements([{ last4: '4242', movements: [['recharge', 1500]] }]);
+    const bot = await linkedBot(t, citizen.id);
     await play(bot, [
       ['extrato do cartao final 9999', [/Não encontrei um cartão seu com final 9999\./, /Qual cartão você quer consultar\?/]],
     ]);
@@ -115,15 +103,18 @@ describe('a card statement ("extrato")', () => {
     await play(bot, [['4242', [/Última movimentação do cartão •••• 4242:/, /R\$ 15,00/, MENU]]]);
     expect(bot.last[0].text).not.toMatch(/9999|37,00/);
     // The other citizen's card was only ever looked up among this citizen's own: its ledger is as it was.
-    const page = await inContext(() =>
+    const page = await inContext(t, () =>
       t.app.services.cards.history({ id: other.id, role: 'citizen' }, other.cardIds[0], {}, { limit: 10 }),
     );
     expect(page.items.map((entry) => entry.amountCents)).toEqual([3700]);
   });
 
   it("shows a blocked card's statement too, and says when a card has no movement yet", async () => {
-    const citizen = await citizenWithCards([{ last4: '5050', movements: [['recharge', 900]], blocked: true }, { last4: '6060' }]);
-    const bot = await linkedBot(citizen.id);
+    const citizen = await citizenWithMovements([
+      { last4: '5050', movements: [['recharge', 900]], blocked: true },
+      { last4: '6060' },
+    ]);
+    const bot = await linkedBot(t, citizen.id);
     await play(bot, [['extrato', [/Qual cartão/]]]);
     expect(bot.buttons()).toEqual(['Cartão •••• 5050 (bloqueado)', 'Cartão •••• 6060']);
     await play(bot, [
@@ -133,15 +124,15 @@ describe('a card statement ("extrato")', () => {
   });
 
   it('"e o do outro tb" right after a statement shows the other card\'s; with three cards it asks which', async () => {
-    const two = await citizenWithCards([{ last4: '6710', movements: [['recharge', 700]] }, { last4: '2233' }]);
-    const bot = await linkedBot(two.id);
+    const two = await citizenWithMovements([{ last4: '6710', movements: [['recharge', 700]] }, { last4: '2233' }]);
+    const bot = await linkedBot(t, two.id);
     await play(bot, [
       ['quero o extrato do cartao com final 33', [/O cartão •••• 2233 ainda não tem movimentações\./, MENU]],
       ['e o do outro tb', [/movimentação do cartão •••• 6710:/, /R\$ 7,00/, MENU]],
       ['e o segundo?', [/O cartão •••• 2233 ainda não tem movimentações\./, MENU]],
     ]);
-    const three = await citizenWithCards([{ last4: '6710' }, { last4: '2233' }, { last4: '1111' }]);
-    const other = await linkedBot(three.id);
+    const three = await citizenWithMovements([{ last4: '6710' }, { last4: '2233' }, { last4: '1111' }]);
+    const other = await linkedBot(t, three.id);
     await play(other, [
       ['extrato do 2233', [/O cartão •••• 2233 ainda não tem movimentações\./]],
       ['e o outro?', [/Qual cartão você quer consultar\?/]],
@@ -149,8 +140,8 @@ describe('a card statement ("extrato")', () => {
   });
 
   it('"e o outro?" follows only a statement: after a balance it shows no statement', async () => {
-    const citizen = await citizenWithCards([{ last4: '6710' }, { last4: '2233' }]);
-    const bot = await linkedBot(citizen.id);
+    const citizen = await citizenWithMovements([{ last4: '6710' }, { last4: '2233' }]);
+    const bot = await linkedBot(t, citizen.id);
     await play(bot, [
       ['saldo', [/Saldo dos seus cartões/]],
       ['e o outro?', [MENU]],
@@ -159,7 +150,7 @@ describe('a card statement ("extrato")', () => {
   });
 
   it('an unlinked citizen is asked to link first, and the statement follows the link', async () => {
-    const citizen = await citizenWithCards([{ last4: '7171', movements: [['recharge', 1200]] }]);
+    const citizen = await citizenWithMovements([{ last4: '7171', movements: [['recharge', 1200]] }]);
     const bot = new BotHarness(t);
     await play(bot, [['extrato do meu cartão', [/Para "Ver o extrato do cartão" preciso saber quem é você/]]]);
     const replies = await bot.link(citizen.id);
@@ -170,11 +161,11 @@ describe('a card statement ("extrato")', () => {
 
 describe('the list of cards', () => {
   it('"quais cartões eu tenho" names each card by its last digits with its status, and no balance', async () => {
-    const citizen = await citizenWithCards([
+    const citizen = await citizenWithMovements([
       { last4: '4321', movements: [['recharge', 800]] },
       { last4: '8765', blocked: true },
     ]);
-    const bot = await linkedBot(citizen.id);
+    const bot = await linkedBot(t, citizen.id);
     await play(bot, [
       ['quais cartões eu tenho', [/Você tem 2 cartões:/, /Cartão •••• 4321: ativo/, /Cartão •••• 8765: bloqueado/, MENU]],
     ]);
@@ -188,8 +179,8 @@ describe('small talk around the cards', () => {
       ['salve', [/^Olá! 😊 Eu sou a IPlani/, MENU]],
       ['salve salve', [/^Olá!/, MENU]],
     ]);
-    const citizen = await citizenWithCards([{ last4: '1212' }]);
-    await play(await linkedBot(citizen.id), [['salve', [/^Olá, Maria!/, MENU]]]);
+    const citizen = await citizenWithMovements([{ last4: '1212' }]);
+    await play(await linkedBot(t, citizen.id), [['salve', [/^Olá, Maria!/, MENU]]]);
   });
 
   it('a question with no topic yet opens "Fazer uma pergunta", which asks for it', async () => {

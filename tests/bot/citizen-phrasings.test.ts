@@ -1,9 +1,8 @@
-import { RequestContext } from '@mikro-orm/core';
 import { TestClock } from '../../src/shared/clock';
-import { BotHarness } from '../support/bot-harness';
-import { registerCitizen, type SignedInCitizen } from '../support/factories';
+import type { BotHarness } from '../support/bot-harness';
+import { listedCards, linkedCitizen, savedDocuments } from '../support/bot-citizens';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Conversations written for the understanding work of issue 17 (not taken from the evaluation set), typed as citizens
@@ -21,70 +20,54 @@ afterAll(async () => {
   await t.close();
 });
 
-const MENU = /Escolha uma opção|Posso ajudar/;
-
-function inContext<T>(work: () => Promise<T>): Promise<T> {
-  return RequestContext.create(t.app.db.em, work);
-}
-
-async function savedDocuments(citizen: SignedInCitizen) {
-  const page = await inContext(() => t.app.services.documents.list({ id: citizen.id, role: 'citizen' }, {}, { limit: 100 }));
-  return page.items.map((details) => details.document);
-}
-
-async function cardsOf(citizen: SignedInCitizen) {
-  return (await inContext(() => t.app.services.cards.listCards({ id: citizen.id, role: 'citizen' }, { limit: 10 }))).items;
-}
-
-async function linkedCitizen(): Promise<{ citizen: SignedInCitizen; bot: BotHarness; last4: string }> {
-  const citizen = await registerCitizen(t);
-  const bot = new BotHarness(t);
-  await bot.link(citizen.id);
-  const [card] = await cardsOf(citizen);
-  return { citizen, bot, last4: card.number.slice(-4) };
+/** A linked citizen and the last digits of the only card a new account has. */
+async function linkedCitizenAndCard(): Promise<{ id: string; bot: BotHarness; last4: string }> {
+  const { id, bot } = await linkedCitizen(t);
+  const [card] = await listedCards(t, id);
+  return { id, bot, last4: card.number.slice(-4) };
 }
 
 describe('a greeting that opens the message', () => {
   it('gives way to the request after it, even mistyped', async () => {
-    const { citizen, bot, last4 } = await linkedCitizen();
+    const { id, bot, last4 } = await linkedCitizenAndCard();
     await play(bot, [['bom diaa queria saber meu sado', [new RegExp(`Saldo[\\s\\S]*•••• ${last4}`), MENU]]]);
-    expect((await cardsOf(citizen)).map((c) => c.status)).toEqual(['active']);
+    expect((await listedCards(t, id)).map((c) => c.status)).toEqual(['active']);
   });
 });
 
 describe('in the middle of the block flow', () => {
   it('a remark about something else is declined in a word, the confirmation asked again; nothing blocked until yes', async () => {
-    const { citizen, bot, last4 } = await linkedCitizen();
+    const { id, bot, last4 } = await linkedCitizenAndCard();
     const confirm = new RegExp(`Confirma o bloqueio do cartão •••• ${last4} por perda\\?`);
     await play(bot, [
       ['perdi meu cartao', [confirm]],
       ['nossa o transito hoje ta horrivel', [/Com isso eu não consigo ajudar/, confirm]],
     ]);
-    expect((await cardsOf(citizen)).map((c) => c.status)).toEqual(['active']);
+    expect((await listedCards(t, id)).map((c) => c.status)).toEqual(['active']);
     await play(bot, [['demorou', [new RegExp(`Cartão •••• ${last4} bloqueado`)]]]);
-    expect((await cardsOf(citizen)).map((c) => c.status)).toEqual(['blocked']);
+    expect((await listedCards(t, id)).map((c) => c.status)).toEqual(['blocked']);
   });
 
   it('a vague follow-up question gets no answer as if sure, and the card stays active', async () => {
-    const { citizen, bot, last4 } = await linkedCitizen();
+    const { id, bot, last4 } = await linkedCitizenAndCard();
     const confirm = new RegExp(`Confirma o bloqueio do cartão •••• ${last4} por roubo ou furto\\?`);
     await play(bot, [
       ['meu cartao foi furtado', [confirm]],
       ['e o valor como fica?', [/Não encontrei uma resposta certa/, confirm]],
       ['nao pera', [/o cartão continua ativo/, MENU]],
     ]);
-    expect((await cardsOf(citizen)).map((c) => c.status)).toEqual(['active']);
+    expect((await listedCards(t, id)).map((c) => c.status)).toEqual(['active']);
   });
 });
 
 describe('at the menu', () => {
   it('a vague follow-up question is offered the closest questions, never answered as if sure', async () => {
-    const { bot } = await linkedCitizen();
+    const { bot } = await linkedCitizenAndCard();
     await play(bot, [['e o valor como fica?', [/Alguma destas perguntas ajuda\?[\s\S]*Quanto custa a passagem\?/]]]);
   });
 
   it('a new request at the FAQ suggestions leaves them and is served', async () => {
-    const { bot, last4 } = await linkedCitizen();
+    const { bot, last4 } = await linkedCitizenAndCard();
     await play(bot, [
       ['e o valor como fica?', [/Alguma destas perguntas ajuda\?/]],
       ['ta e qual meu saldo agora', [new RegExp(`Saldo[\\s\\S]*•••• ${last4}`), MENU]],
@@ -94,28 +77,28 @@ describe('at the menu', () => {
 
 describe('saving a document', () => {
   it('the issuing state named in the request is not asked again; "depois" skips the file', async () => {
-    const { citizen, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizenAndCard();
     await play(bot, [
       ['quero salvar meu rg do rio numero 21.684.357-2', [/data de validade/]],
       ['nao tem', [/anexar/]],
       ['depois', [/Confira os dados:[\s\S]*RJ/]],
       ['e isso', [/Documento salvo/]],
     ]);
-    expect(await savedDocuments(citizen)).toMatchObject([{ type: 'rg', number: '216843572', issuerState: 'RJ' }]);
+    expect(await savedDocuments(t, id)).toMatchObject([{ type: 'rg', number: '216843572', issuerState: 'RJ' }]);
   });
 
   it('a card request at the name step of "outro" is served with the flow paused, never proposed as a name', async () => {
-    const { citizen, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizenAndCard();
     await play(bot, [
       ['quero guardar outro tipo de documento', [/Qual é o nome desse documento\?/]],
       ['me mostra meu extrato', [/Quer continuar salvando seu documento de onde parou\?/]],
       ['nao', [/NÃO salvei seu documento/]],
     ]);
-    expect(await savedDocuments(citizen)).toEqual([]);
+    expect(await savedDocuments(t, id)).toEqual([]);
   });
 
   it('asking for the same flow afresh replaces its paused copy, which is not offered back afterwards', async () => {
-    const { citizen, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizenAndCard();
     await play(bot, [
       ['salvar titulo de eleitor', [/número do documento \(Título de eleitor\)/]],
       ['tenho q sair agora tchau', [/guardei o que já informou/]],
@@ -126,6 +109,6 @@ describe('saving a document', () => {
     const replies = (await bot.say('sim')).join('\n');
     expect(replies).toMatch(/Documento salvo/);
     expect(replies).not.toMatch(/Quer continuar/);
-    expect(await savedDocuments(citizen)).toMatchObject([{ type: 'cpf', number: '52601815906' }]);
+    expect(await savedDocuments(t, id)).toMatchObject([{ type: 'cpf', number: '52601815906' }]);
   });
 });

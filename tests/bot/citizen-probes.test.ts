@@ -1,9 +1,8 @@
-import { RequestContext } from '@mikro-orm/core';
-import type { CardExport } from '../../src/transport/card';
 import { BotHarness } from '../support/bot-harness';
+import { cardStates, linkCode, linkedCitizen } from '../support/bot-citizens';
 import { registerCitizen } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * What a round of probing as Rio citizens write found (issue 17, points 4, 6 and 7): an option named by its place ("a
@@ -18,28 +17,9 @@ afterAll(async () => {
   await t.close();
 });
 
-function inContext<T>(work: () => Promise<T>): Promise<T> {
-  return RequestContext.create(t.app.db.em, work);
-}
-
-const MENU = /Escolha uma opção|Posso ajudar/;
-
-/** Each card of the citizen: its status and, when blocked, the reason stored with the block. */
-async function cardsOf(citizenId: string): Promise<Array<{ status: string; reason: string | null }>> {
-  const data = await inContext(() => t.app.services.accounts.exportData({ id: citizenId, role: 'citizen' }));
-  return (data.cards as CardExport[]).map((card) => ({ status: card.status, reason: card.block?.reason ?? null }));
-}
-
-async function linkedCitizen(): Promise<{ id: string; bot: BotHarness }> {
-  const citizen = await registerCitizen(t);
-  const bot = new BotHarness(t);
-  await bot.link(citizen.id);
-  return { id: citizen.id, bot };
-}
-
 describe('an option named by its place', () => {
   it('"a primeira" picks the first reason shown, "a segunda opcao" the second; the card is blocked for that reason', async () => {
-    const { id, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero bloquear meu cartao', [/Qual o motivo/]],
       ['a primeira', [/Confirma o bloqueio do cartão .* por perda\?/]],
@@ -48,14 +28,9 @@ describe('an option named by its place', () => {
       ['a segunda opcao', [/Confirma o bloqueio do cartão .* por roubo ou furto\?/]],
       ['sim', [/bloquead/]],
     ]);
-    expect(await cardsOf(id)).toEqual([{ status: 'blocked', reason: 'stolen' }]);
+    expect(await cardStates(t, id)).toEqual([{ status: 'blocked', reason: 'stolen' }]);
   });
 });
-
-/** A fresh link code for the citizen, as the app makes one. */
-async function codeFor(citizenId: string): Promise<string> {
-  return (await inContext(() => t.app.services.channelLinks.createCode({ id: citizenId, role: 'citizen' }))).code;
-}
 
 describe('a request made before linking', () => {
   it('is kept across messages that ask nothing ("ok", "blz") and served right after the link', async () => {
@@ -65,7 +40,7 @@ describe('a request made before linking', () => {
       ['quero ver meu extrato', [/preciso saber quem é você/]],
       ['ok', [/fico esperando/, /vincular SEU-CÓDIGO/]],
       ['blz', [/fico esperando/]],
-      [`vincular ${await codeFor(citizen.id)}`, [/vinculada/, /ainda não tem movimentações|Extrato/]],
+      [`vincular ${await linkCode(t, citizen.id)}`, [/vinculada/, /ainda não tem movimentações|Extrato/]],
     ]);
   });
 
@@ -75,14 +50,14 @@ describe('a request made before linking', () => {
     await play(bot, [
       ['quero ver meu saldo', [/preciso saber quem é você/]],
       ['qual a previsao do tempo amanha?', [/não consigo ajudar/]],
-      [`vincular ${await codeFor(citizen.id)}`, [/vinculada/, /O que você quer fazer\?/]],
+      [`vincular ${await linkCode(t, citizen.id)}`, [/vinculada/, /O que você quer fazer\?/]],
     ]);
   });
 });
 
 describe('acknowledgements with nothing asked', () => {
   it('"ok", "blz", "kkkk", "👍" and a lone "sim" are taken as such: no "não entendi", no FAQ answer', async () => {
-    const { bot } = await linkedCitizen();
+    const { bot } = await linkedCitizen(t);
     for (const ack of ['ok', 'blz', 'kkkk', '👍', 'sim']) {
       await play(bot, [[ack, [/^Certo! 😊 Posso ajudar em algo mais\?/, MENU]]]);
     }
@@ -96,7 +71,7 @@ describe('a flow paused after three misses', () => {
   it.each(['onde eu tava', 'bora continuar', 'voltar', 'de onde parei?'])(
     '"%s" resumes it at its step; the block is then confirmed and done',
     async (resume) => {
-      const { id, bot } = await linkedCitizen();
+      const { id, bot } = await linkedCitizen(t);
       await play(bot, [
         ['quero bloquear meu cartao', [/Qual o motivo/]],
         ['sei la', [/Qual o motivo/]],
@@ -106,12 +81,12 @@ describe('a flow paused after three misses', () => {
         ['perdi', [/Confirma o bloqueio do cartão .* por perda\?/]],
         ['sim', [/bloquead/]],
       ]);
-      expect(await cardsOf(id)).toEqual([{ status: 'blocked', reason: 'lost' }]);
+      expect(await cardStates(t, id)).toEqual([{ status: 'blocked', reason: 'lost' }]);
     },
   );
 
   it('"voltar ao menu" does not resume it: the menu is shown and nothing is blocked', async () => {
-    const { id, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero bloquear meu cartao', [/Qual o motivo/]],
       ['sei la', [/Qual o motivo/]],
@@ -120,6 +95,6 @@ describe('a flow paused after three misses', () => {
       ['voltar ao menu', [MENU]],
     ]);
     expect(bot.last[0].text).not.toMatch(/Qual o motivo/);
-    expect(await cardsOf(id)).toEqual([{ status: 'active', reason: null }]);
+    expect(await cardStates(t, id)).toEqual([{ status: 'active', reason: null }]);
   });
 });

@@ -1,11 +1,7 @@
-import { RequestContext } from '@mikro-orm/core';
-import type { CardExport } from '../../src/transport/card';
 import { findDocumentType } from '../../src/documents/document-types';
-import { cardNumberEnding } from '../../scripts/conversation-scenarios';
-import { BotHarness } from '../support/bot-harness';
-import { registerCitizen } from '../support/factories';
+import { ACTIVE_CARD, cardsByLastDigits, linkedCitizen, savedDocuments } from '../support/bot-citizens';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Issue 17, points 2-5, found by typing as citizens do in the save and block flows: "nao tenho foto agora" at the date
@@ -21,58 +17,16 @@ afterAll(async () => {
   await t.close();
 });
 
-function inContext<T>(work: () => Promise<T>): Promise<T> {
-  return RequestContext.create(t.app.db.em, work);
-}
-
 const cnh = findDocumentType('cnh')!;
 const rg = findDocumentType('rg')!;
-const MENU = /Escolha uma opção|Posso ajudar/;
 const ASKS_NUMBER = /Qual é o número do documento \(CNH\)\?/;
 const ASKS_EXPIRY = /Qual é a data de validade\?/;
 const ASKS_ATTACHMENT = /Quer anexar uma foto ou PDF/;
 const OFFER = /Quer continuar salvando sua CNH de onde parou\?/;
 
-async function savedDocuments(citizenId: string) {
-  const page = await inContext(() => t.app.services.documents.list({ id: citizenId, role: 'citizen' }, {}, { limit: 100 }));
-  return page.items.map((details) => details.document);
-}
-
-/** A citizen whose cards end in the digits given, issued by the services. */
-async function citizenWithCards(last4s: string[]): Promise<string> {
-  const citizen = await registerCitizen(t);
-  const actor = { id: citizen.id, role: 'citizen' as const };
-  const ids = (await inContext(() => t.app.services.cards.listCards(actor, { limit: 10 }))).items.map((c) => c.id);
-  while (ids.length < last4s.length) ids.push((await inContext(() => t.app.services.cards.requestCard(actor))).id);
-  for (const [i, last4] of last4s.entries()) {
-    await t.app.db.em.fork().execute('update transport_cards set number = ? where id = ?', [cardNumberEnding(last4), ids[i]]);
-  }
-  return citizen.id;
-}
-
-/** Each card by its last digits: its status and, when blocked, the reason stored with the block. */
-async function cardsOf(citizenId: string): Promise<Record<string, { status: string; reason: string | null }>> {
-  const data = await inContext(() => t.app.services.accounts.exportData({ id: citizenId, role: 'citizen' }));
-  return Object.fromEntries(
-    (data.cards as CardExport[]).map((card) => [
-      card.number.slice(-4),
-      { status: card.status, reason: card.block?.reason ?? null },
-    ]),
-  );
-}
-
-const ACTIVE = { status: 'active', reason: null };
-
-async function linkedBot(citizenId?: string): Promise<{ citizenId: string; bot: BotHarness }> {
-  const id = citizenId ?? (await registerCitizen(t)).id;
-  const bot = new BotHarness(t);
-  await bot.link(id);
-  return { citizenId: id, bot };
-}
-
 describe('no photo now', () => {
   it('at the date step it is no invalid date and no miss: the date is asked again, the number kept, and the photo skipped after', async () => {
-    const { citizenId, bot } = await linkedBot();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero salvar minha cnh', [ASKS_NUMBER]],
       [cnh.numberExample, [ASKS_EXPIRY]],
@@ -86,7 +40,7 @@ describe('no photo now', () => {
       ['depois mando a foto', [/Confira os dados/, /Arquivo:\S* nenhum/, /Posso salvar/]],
       ['sim', [/Documento salvo/, MENU]],
     ]);
-    const saved = await savedDocuments(citizenId);
+    const saved = await savedDocuments(t, id);
     expect(saved).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
     expect(String(saved[0].expiresAt)).toContain('2030-10-10');
   });
@@ -94,7 +48,7 @@ describe('no photo now', () => {
 
 describe('a value not at hand', () => {
   it('"nao tenho o numero agora" is told where the number is and how to leave it for later, which keeps the type', async () => {
-    const { citizenId, bot } = await linkedBot();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero salvar minha cnh', [ASKS_NUMBER]],
       ['nao tenho o numero agora', [/O número é obrigatório para salvar o documento \(CNH\)/, /deixa pra depois/, ASKS_NUMBER]],
@@ -102,14 +56,13 @@ describe('a value not at hand', () => {
       ['continuar', [/continuar de onde paramos/, ASKS_NUMBER]],
       [cnh.numberExample, [ASKS_EXPIRY]],
     ]);
-    expect(await savedDocuments(citizenId)).toEqual([]);
+    expect(await savedDocuments(t, id)).toEqual([]);
   });
 });
 
 describe('a moment asked for', () => {
   it('"peraí vou pegar" at the number step is waited, not a miss; "pera" at the block confirmation is no "no" and blocks nothing', async () => {
-    const citizenId = await citizenWithCards(['4868']);
-    const { bot } = await linkedBot(citizenId);
+    const { id, bot } = await linkedCitizen(t, ['4868']);
     await play(bot, [
       ['quero salvar minha cnh', [ASKS_NUMBER]],
       ['hmm peraí vou pegar', [/fico aguardando/]],
@@ -121,15 +74,15 @@ describe('a moment asked for', () => {
       ['perdi meu cartao', [/Confirma o bloqueio do cartão •••• 4868 por perda\?/]],
       ['pera', [/fico aguardando/]],
     ]);
-    expect(await cardsOf(citizenId)).toEqual({ '4868': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '4868': ACTIVE_CARD });
     await play(bot, [['sim', [/bloqueado/]]]);
-    expect(await cardsOf(citizenId)).toEqual({ '4868': { status: 'blocked', reason: 'lost' } });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '4868': { status: 'blocked', reason: 'lost' } });
   });
 });
 
 describe('the offer of a paused flow', () => {
   it('"tchau", "flw" and "deixa pra depois" keep the paused save and say goodbye, instead of asking again', async () => {
-    const { citizenId, bot } = await linkedBot();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero salvar minha cnh', [ASKS_NUMBER]],
       [cnh.numberExample, [ASKS_EXPIRY]],
@@ -150,24 +103,24 @@ describe('the offer of a paused flow', () => {
       ['pula', [/Posso salvar/]],
       ['sim', [/Documento salvo/]],
     ]);
-    expect(await savedDocuments(citizenId)).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
+    expect(await savedDocuments(t, id)).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
   });
 
   it('"deixa pra depois" in the middle of a save pauses it with its data, where it used to drop it', async () => {
-    const { citizenId, bot } = await linkedBot();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero salvar minha cnh', [ASKS_NUMBER]],
       [cnh.numberExample, [ASKS_EXPIRY]],
       ['deixa pra depois', [/guardei o que já informou/]],
       ['continuar', [/continuar de onde paramos/, ASKS_EXPIRY]],
     ]);
-    expect(await savedDocuments(citizenId)).toEqual([]);
+    expect(await savedDocuments(t, id)).toEqual([]);
   });
 });
 
 describe('the documents asked for during a save', () => {
   it('"mostra meus documentos primeiro" lists them and offers the paused save back, its number kept', async () => {
-    const { citizenId, bot } = await linkedBot();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero salvar minha cnh', [ASKS_NUMBER]],
       [cnh.numberExample, [ASKS_EXPIRY]],
@@ -177,42 +130,39 @@ describe('the documents asked for during a save', () => {
       ['1', [new RegExp(`Número:\\S* •+${cnh.numberExample.replace(/\D/g, '').slice(-4)}`), /Posso salvar/]],
       ['isso', [/Documento salvo/]],
     ]);
-    expect(await savedDocuments(citizenId)).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
+    expect(await savedDocuments(t, id)).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
   });
 });
 
 describe('blocking, with what citizens say', () => {
   it('"perdi ou roubaram nao sei" is never taken as theft: the citizen is asked which, and the chosen reason is stored', async () => {
-    const citizenId = await citizenWithCards(['4868']);
-    const { bot } = await linkedBot(citizenId);
+    const { id, bot } = await linkedCitizen(t, ['4868']);
     await play(bot, [
       ['quero bloquear meu cartao', [/Qual o motivo/]],
       ['perdi ou roubaram nao sei', [/Tudo bem não ter certeza/, /Qual o motivo/]],
       ['nao sei se perdi ou roubaram', [/Tudo bem não ter certeza/, /Qual o motivo/]],
     ]);
-    expect(await cardsOf(citizenId)).toEqual({ '4868': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '4868': ACTIVE_CARD });
     await play(bot, [
       ['perda', [/Confirma o bloqueio do cartão •••• 4868 por perda\?/]],
       ['sim', [/bloqueado/]],
     ]);
-    expect(await cardsOf(citizenId)).toEqual({ '4868': { status: 'blocked', reason: 'lost' } });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '4868': { status: 'blocked', reason: 'lost' } });
   });
 
   it('"nao sei se perdi ou se roubaram meu cartao" asked at the menu: the doubt is answered as the reason is asked', async () => {
-    const citizenId = await citizenWithCards(['4868']);
-    const { bot } = await linkedBot(citizenId);
+    const { id, bot } = await linkedCitizen(t, ['4868']);
     await play(bot, [['nao sei se perdi ou se roubaram meu cartao', [/Tudo bem não ter certeza/, /Qual o motivo/]]]);
-    expect(await cardsOf(citizenId)).toEqual({ '4868': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '4868': ACTIVE_CARD });
     await play(bot, [
       ['2', [/Confirma o bloqueio do cartão •••• 4868 por roubo ou furto\?/]],
       ['sim', [/bloqueado/]],
     ]);
-    expect(await cardsOf(citizenId)).toEqual({ '4868': { status: 'blocked', reason: 'stolen' } });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '4868': { status: 'blocked', reason: 'stolen' } });
   });
 
   it('"o que termina em 12" and "o final 68" name a card by its last digits; digits two cards end in name none', async () => {
-    const citizenId = await citizenWithCards(['3312', '4868', '7768']);
-    const { bot } = await linkedBot(citizenId);
+    const { id, bot } = await linkedCitizen(t, ['3312', '4868', '7768']);
     await play(bot, [
       ['quero bloquear meu cartao', [/Qual cartão/]],
       ['o final 68', [/Não reconheci esse cartão/, /Qual cartão/]],
@@ -220,29 +170,28 @@ describe('blocking, with what citizens say', () => {
       ['quebrou', [/Confirma o bloqueio do cartão •••• 3312 por cartão danificado/]],
       ['sim pode bloquear', [/bloqueado/]],
     ]);
-    expect(await cardsOf(citizenId)).toEqual({
+    expect(await cardsByLastDigits(t, id)).toEqual({
       '3312': { status: 'blocked', reason: 'damaged' },
-      '4868': ACTIVE,
-      '7768': ACTIVE,
+      '4868': ACTIVE_CARD,
+      '7768': ACTIVE_CARD,
     });
   });
 
   it('"aquele que termina com 4868" at the card step is that card, not a goodbye', async () => {
-    const citizenId = await citizenWithCards(['1357', '4868']);
-    const { bot } = await linkedBot(citizenId);
+    const { id, bot } = await linkedCitizen(t, ['1357', '4868']);
     await play(bot, [
       ['bloquear cartao', [/Qual cartão/]],
       ['aquele que termina com 4868', [/cartão •••• 4868/]],
       ['roubaram', [/Confirma o bloqueio do cartão •••• 4868 por roubo ou furto/]],
       ['claro', [/bloqueado/]],
     ]);
-    expect(await cardsOf(citizenId)).toEqual({ '1357': ACTIVE, '4868': { status: 'blocked', reason: 'stolen' } });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '1357': ACTIVE_CARD, '4868': { status: 'blocked', reason: 'stolen' } });
   });
 });
 
 describe('the state an RG was issued in', () => {
   it('"foi tirado em niteroi" is RJ: the state is taken from the city; "sem foto" at its optional date skips no date', async () => {
-    const { citizenId, bot } = await linkedBot();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero salvar meu rg', [/De qual estado/]],
       ['foi tirado em niteroi', [/número do documento \(RG\)/]],
@@ -253,6 +202,6 @@ describe('the state an RG was issued in', () => {
       ['pular', [/Estado emissor:\S* RJ/, /Posso salvar/]],
       ['sim', [/Documento salvo/]],
     ]);
-    expect(await savedDocuments(citizenId)).toMatchObject([{ type: 'rg', issuerState: 'RJ' }]);
+    expect(await savedDocuments(t, id)).toMatchObject([{ type: 'rg', issuerState: 'RJ' }]);
   });
 });

@@ -1,10 +1,10 @@
-import { RequestContext } from '@mikro-orm/core';
 import { INTERNAL_REQUEST } from '../../src/shared/request-info';
 import { findDocumentType } from '../../src/documents/document-types';
 import { BotHarness } from '../support/bot-harness';
+import { citizenWithCards, inContext, linkedBot } from '../support/bot-citizens';
 import { registerCitizen, type SignedInCitizen } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { inOrder, play, type Step } from '../support/transcript';
+import { inOrder, MENU, play, type Step } from '../support/transcript';
 
 /**
  * Conversation transcripts: what the citizen says, what IPlani must answer, through botbuilder's TestAdapter
@@ -21,32 +21,18 @@ afterAll(async () => {
   await t.close();
 });
 
-function inContext<T>(work: () => Promise<T>): Promise<T> {
-  return RequestContext.create(t.app.db.em, work);
-}
-
 async function citizenWithBalance(cents: number): Promise<SignedInCitizen & { cardId: string }> {
-  const citizen = await registerCitizen(t);
-  const actor = { id: citizen.id, role: 'citizen' as const };
-  const cards = await inContext(() => t.app.services.cards.listCards(actor, { limit: 10 }));
-  const cardId = cards.items[0].id;
+  const { citizen, cardIds } = await citizenWithCards(t);
+  const cardId = cardIds[0];
   // Seeded as an operator: the simulated recharge is admin-only (citizens pay by Pix).
-  const operator = { ...actor, role: 'admin' as const };
-  if (cents > 0) await inContext(() => t.app.services.cards.recharge(operator, cardId, cents, `seed-${cardId}`));
+  const operator = { id: citizen.id, role: 'admin' as const };
+  if (cents > 0) await inContext(t, () => t.app.services.cards.recharge(operator, cardId, cents, `seed-${cardId}`));
   return { ...citizen, cardId };
-}
-
-async function linkedBot(citizenId: string): Promise<BotHarness> {
-  const bot = new BotHarness(t);
-  await bot.link(citizenId);
-  return bot;
 }
 
 async function documentsOf(citizenId: string): Promise<Array<Record<string, unknown>>> {
   return t.app.db.em.fork().execute('select type, number, expires_at from documents where user_id = ?', [citizenId]);
 }
-
-const MENU = /Escolha uma opção|Posso ajudar/;
 
 describe('menu, intents and the FAQ fallback', () => {
   it('shows the menu with buttons and a numbered fallback, explains itself, and answers FAQ questions typed as free text', async () => {
@@ -74,7 +60,7 @@ describe('menu, intents and the FAQ fallback', () => {
   it('understands numbers, buttons and plain words with accents, case and small typos', async () => {
     const citizen = await citizenWithBalance(1234);
     for (const words of ['1', 'Consultar saldo', 'qual meu SALDO?', 'qual meu sado', 'quanto tenho no cartao']) {
-      const bot = await linkedBot(citizen.id);
+      const bot = await linkedBot(t, citizen.id);
       const replies = await bot.say(words);
       expect(replies[0]).toMatch(/R\$ 12,34/);
     }
@@ -122,13 +108,13 @@ describe('linking', () => {
 describe('1 · balance and 4 · documents', () => {
   it('lists every card in pt-BR money and the documents with masked numbers', async () => {
     const citizen = await citizenWithBalance(123456 % 100000);
-    const bot = await linkedBot(citizen.id);
+    const bot = await linkedBot(t, citizen.id);
     await play(bot, [
       ['1', [/R\$ 234,56/, /Posso ajudar/]],
       ['4', [/ainda não tem documentos/, /Posso ajudar/]],
     ]);
     const cpf = citizen.input.cpf;
-    await inContext(() =>
+    await inContext(t, () =>
       t.app.services.documents.create({ id: citizen.id, role: 'citizen' }, { type: 'cpf', number: cpf }, INTERNAL_REQUEST),
     );
     const replies = await bot.say('ver meus documentos');
@@ -164,7 +150,7 @@ describe('5 · question', () => {
 describe('2 · cancel a card', () => {
   it('chooses the reason, confirms explicitly, blocks through the transport service and shows the protocol', async () => {
     const citizen = await citizenWithBalance(500);
-    const bot = await linkedBot(citizen.id);
+    const bot = await linkedBot(t, citizen.id);
     await play(bot, [
       ['quero bloquear meu cartão', [/Qual o motivo/]],
       ['ajuda', [/perda, roubo/, /Qual o motivo/]],
@@ -189,8 +175,8 @@ describe('2 · cancel a card', () => {
 
   it('asks which card when there are several; "não" changes nothing; 3 invalid answers pause the flow, offered back after the next request', async () => {
     const citizen = await citizenWithBalance(0);
-    await inContext(() => t.app.services.cards.requestCard({ id: citizen.id, role: 'citizen' }));
-    const bot = await linkedBot(citizen.id);
+    await inContext(t, () => t.app.services.cards.requestCard({ id: citizen.id, role: 'citizen' }));
+    const bot = await linkedBot(t, citizen.id);
     await play(bot, [['cancelar um cartão', [/Qual cartão/]]]);
     expect(bot.buttons()).toHaveLength(2);
     await play(bot, [
@@ -215,7 +201,7 @@ describe('2 · cancel a card', () => {
 
   it('cancelar aborts anywhere and nothing is saved', async () => {
     const citizen = await citizenWithBalance(0);
-    const bot = await linkedBot(citizen.id);
+    const bot = await linkedBot(t, citizen.id);
     await play(bot, [
       ['2', [/Qual o motivo/]],
       ['perda', [/Confirma/]],
@@ -230,7 +216,7 @@ describe('2 · cancel a card', () => {
 describe('3 · save a document', () => {
   it('walks type, number, expiry (as people type dates), file, summary and confirmation; the REST API sees it', async () => {
     const citizen = await citizenWithBalance(0);
-    const bot = await linkedBot(citizen.id);
+    const bot = await linkedBot(t, citizen.id);
     const cnh = findDocumentType('cnh')!;
     await play(bot, [
       ['quero guardar um documento', [/Qual documento/]],
@@ -254,7 +240,7 @@ describe('3 · save a document', () => {
 
   it('asks the issuing state for RG and the name for "outro"; accepts "1 de maio de 2030"; refuses a file of the wrong type', async () => {
     const citizen = await citizenWithBalance(0);
-    const bot = await linkedBot(citizen.id);
+    const bot = await linkedBot(t, citizen.id);
     await play(bot, [
       ['3', [/Qual documento/]],
       ['identidade', [/De qual estado/]],
@@ -282,7 +268,7 @@ describe('3 · save a document', () => {
 
   it('saying "não" at the summary saves nothing; a duplicate is explained', async () => {
     const citizen = await citizenWithBalance(0);
-    const bot = await linkedBot(citizen.id);
+    const bot = await linkedBot(t, citizen.id);
     const steps: Step[] = [
       ['3', [/Qual documento/]],
       ['cpf', [/número/]],
@@ -300,7 +286,7 @@ describe('3 · save a document', () => {
 describe('persistence', () => {
   it('continues the same step after a restart (state lives in the database)', async () => {
     const citizen = await citizenWithBalance(0);
-    const bot = await linkedBot(citizen.id);
+    const bot = await linkedBot(t, citizen.id);
     await play(bot, [
       ['3', [/Qual documento/]],
       ['passaporte', [/número do documento \(Passaporte\)/]],
@@ -320,7 +306,7 @@ describe('persistence', () => {
 
   it('a look-up at the menu writes nothing; a step of a flow, a new link or an unlink saves the conversation', async () => {
     const citizen = await citizenWithBalance(100);
-    const bot = await linkedBot(citizen.id);
+    const bot = await linkedBot(t, citizen.id);
     const stored = async () =>
       (
         await t.app.db.em
@@ -348,7 +334,7 @@ describe('persistence', () => {
 
   it('after 30 idle minutes goes back to the menu and says so', async () => {
     const citizen = await citizenWithBalance(0);
-    const bot = await linkedBot(citizen.id);
+    const bot = await linkedBot(t, citizen.id);
     await play(bot, [['3', [/Qual documento/]]]);
     await t.app.db.em
       .fork()

@@ -1,10 +1,9 @@
-import { RequestContext } from '@mikro-orm/core';
 import { TestClock } from '../../src/shared/clock';
 import { findDocumentType } from '../../src/documents/document-types';
-import { BotHarness } from '../support/bot-harness';
-import { registerCitizen, type SignedInCitizen } from '../support/factories';
+import type { BotHarness } from '../support/bot-harness';
+import { listedCards, linkedCitizen, savedDocuments } from '../support/bot-citizens';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Digressions and paused flows (issue 17, points 3 and 4), as a citizen types them: a question in the middle of a flow
@@ -28,31 +27,8 @@ const ASKS_NUMBER = /Qual é o número do documento \(CNH\)\?/;
 const ASKS_EXPIRY = /Qual é a data de validade\?/;
 const ASKS_ATTACHMENT = /Quer anexar uma foto ou PDF/;
 const OFFER = /Quer continuar salvando sua CNH de onde parou\?/;
-const MENU = /Escolha uma opção|Posso ajudar/;
 /** Shaped as a question, read as one by the network, and answered by no FAQ entry with certainty. */
 const VAGUE_QUESTION = 'como funciona o negocio do beneficio?';
-
-function inContext<T>(work: () => Promise<T>): Promise<T> {
-  return RequestContext.create(t.app.db.em, work);
-}
-
-/** The citizen's documents as the document service lists them. */
-async function savedDocuments(citizen: SignedInCitizen) {
-  const page = await inContext(() => t.app.services.documents.list({ id: citizen.id, role: 'citizen' }, {}, { limit: 100 }));
-  return page.items.map((details) => details.document);
-}
-
-/** The citizen's cards as the card service lists them. */
-async function cardsOf(citizen: SignedInCitizen) {
-  return (await inContext(() => t.app.services.cards.listCards({ id: citizen.id, role: 'citizen' }, { limit: 10 }))).items;
-}
-
-async function linkedCitizen(): Promise<{ citizen: SignedInCitizen; bot: BotHarness }> {
-  const citizen = await registerCitizen(t);
-  const bot = new BotHarness(t);
-  await bot.link(citizen.id);
-  return { citizen, bot };
-}
 
 /** From the expiry step on: a date, no file, confirmed. */
 async function finishFromExpiry(bot: BotHarness): Promise<void> {
@@ -65,7 +41,7 @@ async function finishFromExpiry(bot: BotHarness): Promise<void> {
 
 describe('a question in the middle of a flow', () => {
   it('that the FAQ is not sure of shows no answer: it says so, asks the same step again, and it is no miss', async () => {
-    const { citizen, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero salvar minha cnh', [ASKS_NUMBER]],
       ['abc', [/Número de CNH inválido/, ASKS_NUMBER]],
@@ -75,11 +51,11 @@ describe('a question in the middle of a flow', () => {
       [cnh.numberExample, [ASKS_EXPIRY]],
     ]);
     await finishFromExpiry(bot);
-    expect(await savedDocuments(citizen)).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
+    expect(await savedDocuments(t, id)).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
   });
 
   it('at the CNH number step is answered from the FAQ, the same step is asked again, and it is no miss', async () => {
-    const { citizen, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero salvar minha cnh', [ASKS_NUMBER]],
       ['abc', [/Número de CNH inválido/, ASKS_NUMBER]],
@@ -88,9 +64,9 @@ describe('a question in the middle of a flow', () => {
       ['xyz', [/Número de CNH inválido/, ASKS_NUMBER]],
       [cnh.numberExample, [ASKS_EXPIRY]],
     ]);
-    expect(await savedDocuments(citizen)).toEqual([]);
+    expect(await savedDocuments(t, id)).toEqual([]);
     await finishFromExpiry(bot);
-    const saved = await savedDocuments(citizen);
+    const saved = await savedDocuments(t, id);
     expect(saved).toHaveLength(1);
     expect(saved[0]).toMatchObject({ type: 'cnh', number: cnh.numberExample });
   });
@@ -98,7 +74,7 @@ describe('a question in the middle of a flow', () => {
 
 describe('questions as citizens type them, in the middle of a flow', () => {
   it('"o documento digital vale igual o papel?" at the expiry step is answered, the expiry asked again, the number kept', async () => {
-    const { citizen, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero salvar minha cnh', [ASKS_NUMBER]],
       [cnh.numberExample, [ASKS_EXPIRY]],
@@ -108,11 +84,11 @@ describe('questions as citizens type them, in the middle of a flow', () => {
       ],
     ]);
     await finishFromExpiry(bot);
-    expect(await savedDocuments(citizen)).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
+    expect(await savedDocuments(t, id)).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
   });
 
   it('a question with no question mark that ends asking ("... como eu corrijo") is answered at the number step, and is no miss', async () => {
-    const { citizen, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero salvar minha cnh', [ASKS_NUMBER]],
       ['abc', [/Número de CNH inválido/, ASKS_NUMBER]],
@@ -122,11 +98,11 @@ describe('questions as citizens type them, in the middle of a flow', () => {
       [cnh.numberExample, [ASKS_EXPIRY]],
     ]);
     await finishFromExpiry(bot);
-    expect(await savedDocuments(citizen)).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
+    expect(await savedDocuments(t, id)).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
   });
 
   it('"se eu bloquear o cartao perco o dinheiro q tinha nele?" at the reason step is answered; the card is blocked only after the yes', async () => {
-    const { citizen, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero bloquear meu cartao', [/Qual o motivo do cancelamento do cartão/]],
       [
@@ -134,16 +110,16 @@ describe('questions as citizens type them, in the middle of a flow', () => {
         [/nasce com todo o saldo/, /Voltando ao que estávamos/, /Qual o motivo do cancelamento do cartão/],
       ],
     ]);
-    expect((await cardsOf(citizen)).map((c) => c.status)).toEqual(['active']);
+    expect((await listedCards(t, id)).map((c) => c.status)).toEqual(['active']);
     await play(bot, [
       ['perda', [/Confirma o bloqueio do cartão •••• \d{4} por perda\?/]],
       ['sim', [/bloqueado/i]],
     ]);
-    expect((await cardsOf(citizen)).map((c) => c.status)).toEqual(['blocked']);
+    expect((await listedCards(t, id)).map((c) => c.status)).toEqual(['blocked']);
   });
 
   it('"kkk" or "ok" at the number step gets no FAQ answer: the step is asked again', async () => {
-    const { bot } = await linkedCitizen();
+    const { bot } = await linkedCitizen(t);
     await play(bot, [['quero salvar minha cnh', [ASKS_NUMBER]]]);
     for (const reaction of ['kkk', 'ok']) {
       const [reply] = await bot.say(reaction);
@@ -155,25 +131,25 @@ describe('questions as citizens type them, in the middle of a flow', () => {
 
 describe('a new request in the middle of a flow', () => {
   it('"na verdade quero ver meu saldo" at the expiry step shows the balance, offers the flow back, and "continuar" resumes it with the number kept', async () => {
-    const { citizen, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero salvar minha cnh', [ASKS_NUMBER]],
       [cnh.numberExample, [ASKS_EXPIRY]],
       ['na verdade quero ver meu saldo', [/Saldo do seu cartão/, /R\$ 0,00/, OFFER]],
     ]);
     expect(bot.buttons()).toEqual(['Continuar', 'Não']);
-    expect(await savedDocuments(citizen)).toEqual([]);
+    expect(await savedDocuments(t, id)).toEqual([]);
     await play(bot, [['continuar', [/vamos continuar de onde paramos/, ASKS_EXPIRY]]]);
     await finishFromExpiry(bot);
-    const saved = await savedDocuments(citizen);
+    const saved = await savedDocuments(t, id);
     expect(saved).toHaveLength(1);
     expect(saved[0]).toMatchObject({ type: 'cnh', number: cnh.numberExample });
     expect(String(saved[0].expiresAt)).toContain('2030-10-10');
   });
 
   it('at a block confirmation, questions and requests are never taken as a yes: the card stays active until the citizen says no', async () => {
-    const { citizen, bot } = await linkedCitizen();
-    const [card] = await cardsOf(citizen);
+    const { id, bot } = await linkedCitizen(t);
+    const [card] = await listedCards(t, id);
     const last4 = card.number.slice(-4);
     const confirmation = new RegExp(`Confirma o bloqueio do cartão •••• ${last4} por perda\\?`);
     await play(bot, [['perdi meu cartao', [confirmation]]]);
@@ -182,7 +158,7 @@ describe('a new request in the middle of a flow', () => {
       ['qual o horario de atendimento?', [/Não encontrei uma resposta certa/, confirmation]],
       ['na verdade quero ver meu saldo', [/Saldo do seu cartão/, /Quer continuar bloqueando seu cartão de onde parou\?/]],
     ]);
-    expect((await cardsOf(citizen)).map((c) => c.status)).toEqual(['active']);
+    expect((await listedCards(t, id)).map((c) => c.status)).toEqual(['active']);
     // Back at the confirmation: it is asked again, and only an explicit answer decides.
     await play(bot, [
       ['continuar', [/vamos continuar de onde paramos/, confirmation]],
@@ -190,25 +166,25 @@ describe('a new request in the middle of a flow', () => {
       ['continuar', [/vamos continuar de onde paramos/, confirmation]],
       ['nao', [/NÃO foi bloqueado|continua ativo|não foi bloqueado/i]],
     ]);
-    expect((await cardsOf(citizen)).map((c) => c.status)).toEqual(['active']);
+    expect((await listedCards(t, id)).map((c) => c.status)).toEqual(['active']);
   });
 });
 
 describe('a change of mind opened by "não"', () => {
   it('"nao pera so quero ver o saldo msm" at the reason step shows the balance and blocks nothing; "não" drops the block', async () => {
-    const { citizen, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero bloquear meu cartao', [/Qual o motivo do cancelamento do cartão/]],
       ['nao pera so quero ver o saldo msm', [/Saldo do seu cartão/, /Quer continuar bloqueando seu cartão de onde parou\?/]],
       ['nao vlw', [MENU]],
     ]);
-    expect((await cardsOf(citizen)).map((c) => c.status)).toEqual(['active']);
+    expect((await listedCards(t, id)).map((c) => c.status)).toEqual(['active']);
   });
 });
 
 describe('nothing typed is lost', () => {
   it('three misses pause the flow with its data; the next message offers it back and "continuar" resumes at the same step', async () => {
-    const { citizen, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero salvar minha cnh', [ASKS_NUMBER]],
       [cnh.numberExample, [ASKS_EXPIRY]],
@@ -216,20 +192,20 @@ describe('nothing typed is lost', () => {
       ['sei la', [/data/i, ASKS_EXPIRY]],
       ['vixe', [/pausei/, /salvando sua CNH/, /Guardei o que você já informou/]],
     ]);
-    expect(await savedDocuments(citizen)).toEqual([]);
+    expect(await savedDocuments(t, id)).toEqual([]);
     clock.advance(10 * MINUTE);
     await play(bot, [
       ['oi', [OFFER]],
       ['continuar', [/vamos continuar de onde paramos/, ASKS_EXPIRY]],
     ]);
     await finishFromExpiry(bot);
-    const saved = await savedDocuments(citizen);
+    const saved = await savedDocuments(t, id);
     expect(saved).toHaveLength(1);
     expect(saved[0]).toMatchObject({ type: 'cnh', number: cnh.numberExample });
   });
 
   it('"não" to the offer drops the paused flow plainly and nothing is saved; a goodbye pauses it too', async () => {
-    const { citizen, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero salvar minha cnh', [ASKS_NUMBER]],
       [cnh.numberExample, [ASKS_EXPIRY]],
@@ -240,11 +216,11 @@ describe('nothing typed is lost', () => {
     // Dropped: "continuar" no longer brings it back.
     const replies = await bot.say('continuar');
     expect(replies.join('\n')).not.toMatch(ASKS_EXPIRY);
-    expect(await savedDocuments(citizen)).toEqual([]);
+    expect(await savedDocuments(t, id)).toEqual([]);
   });
 
   it('a paused flow is offered only within the idle window', async () => {
-    const { citizen, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero salvar minha cnh', [ASKS_NUMBER]],
       [cnh.numberExample, [ASKS_EXPIRY]],
@@ -253,52 +229,52 @@ describe('nothing typed is lost', () => {
     clock.advance(31 * MINUTE);
     const replies = await bot.say('oi');
     expect(replies.join('\n')).not.toMatch(OFFER);
-    expect(await savedDocuments(citizen)).toEqual([]);
+    expect(await savedDocuments(t, id)).toEqual([]);
   });
 });
 
 describe('words that leave a flow or do not', () => {
   it('"continuar" alone at a step cancels nothing: the step is asked again and the document is saved after', async () => {
-    const { citizen, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero salvar minha cnh', [ASKS_NUMBER]],
       ['continuar', [ASKS_NUMBER]],
       [cnh.numberExample, [ASKS_EXPIRY]],
     ]);
     await finishFromExpiry(bot);
-    expect(await savedDocuments(citizen)).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
+    expect(await savedDocuments(t, id)).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
   });
 
   it('"continuar" at a block confirmation is no yes and no cancel: the card stays active until "sim"', async () => {
-    const { citizen, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero bloquear meu cartao', [/Qual o motivo/]],
       ['perda', [/Confirma o bloqueio/]],
       ['continuar', [/Responda "sim" para bloquear/, /Confirma o bloqueio/]],
     ]);
-    expect((await cardsOf(citizen)).map((card) => card.status)).toEqual(['active']);
+    expect((await listedCards(t, id)).map((card) => card.status)).toEqual(['active']);
     await play(bot, [['sim', [/bloqueado\. ✅ Protocolo/]]]);
-    expect((await cardsOf(citizen)).map((card) => card.status)).toEqual(['blocked']);
+    expect((await listedCards(t, id)).map((card) => card.status)).toEqual(['blocked']);
   });
 
   it('"depois eu vejo isso" pauses the flow with its data; "continuar" resumes it at the same step', async () => {
-    const { citizen, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero salvar minha cnh', [ASKS_NUMBER]],
       [cnh.numberExample, [ASKS_EXPIRY]],
       ['depois eu vejo isso', [/salvando sua CNH/, /guardei o que já informou/]],
     ]);
-    expect(await savedDocuments(citizen)).toEqual([]);
+    expect(await savedDocuments(t, id)).toEqual([]);
     await play(bot, [
       ['oi', [OFFER]],
       ['continuar', [/vamos continuar/, ASKS_EXPIRY]],
     ]);
     await finishFromExpiry(bot);
-    expect(await savedDocuments(citizen)).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
+    expect(await savedDocuments(t, id)).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
   });
 
   it('the confirmation of a sentence-like name pauses and resumes like any step, the name kept until confirmed', async () => {
-    const { citizen, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     const name = 'é a carteirinha que eu uso pra entrar no clube';
     const CONFIRMS_NAME = new RegExp(`Guardar com o nome "${name}"\\?`);
     await play(bot, [
@@ -313,6 +289,6 @@ describe('words that leave a flow or do not', () => {
       ['pula', [/Confira os dados:/]],
       ['sim', [/Documento salvo/]],
     ]);
-    expect(await savedDocuments(citizen)).toMatchObject([{ type: 'outro', label: name, number: '88213' }]);
+    expect(await savedDocuments(t, id)).toMatchObject([{ type: 'outro', label: name, number: '88213' }]);
   });
 });

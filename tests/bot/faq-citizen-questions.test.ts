@@ -1,6 +1,7 @@
 import { FAQ_PUBLISHED_ENTRIES } from '../../src/faq/seed-entries';
 import { fromMarkdown } from '../../bot/render/format';
-import { BotHarness } from '../support/bot-harness';
+import type { BotHarness } from '../support/bot-harness';
+import { linkedBot } from '../support/bot-citizens';
 import { registerCitizen } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { play } from '../support/transcript';
@@ -101,8 +102,7 @@ async function misses(
   const citizen = await registerCitizen(t);
   const failed: string[] = [];
   for (const [slug, question] of QUESTIONS) {
-    const bot = new BotHarness(t);
-    await bot.link(citizen.id);
+    const bot = await linkedBot(t, citizen.id);
     const reply = await ask(bot, question);
     if (!answered(reply, slug)) failed.push(`${slug} <- "${question}": ${reply.slice(0, 120).replace(/\n/g, ' / ')}`);
   }

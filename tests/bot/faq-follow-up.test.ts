@@ -1,5 +1,5 @@
 import { BotHarness } from '../support/bot-harness';
-import { registerCitizen } from '../support/factories';
+import { linkedCitizen } from '../support/bot-citizens';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -42,9 +42,7 @@ describe('a follow-up right after a FAQ answer', () => {
   });
 
   it('"e meu saldo?" stays a request', async () => {
-    const citizen = await registerCitizen(t);
-    const bot = new BotHarness(t);
-    await bot.link(citizen.id);
+    const { bot } = await linkedCitizen(t);
     expect((await bot.say('estudante tem gratuidade?'))[0]).toMatch(STUDENTS);
     const replies = await bot.say('e meu saldo?');
     expect(replies.join('\n')).toMatch(/saldo/i);

@@ -1,9 +1,8 @@
-import { RequestContext } from '@mikro-orm/core';
 import { INTERNAL_REQUEST } from '../../src/shared/request-info';
 import { BotHarness } from '../support/bot-harness';
-import { registerCitizen } from '../support/factories';
+import { citizenWithCards, inContext, linkedBot } from '../support/bot-citizens';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Issue 17, point 6 (the FAQ side): at the menu a question goes to the FAQ before the keyword of a request, a long
@@ -17,21 +16,14 @@ afterAll(async () => {
   await t.close();
 });
 
-const MENU = /Escolha uma opção|Posso ajudar/;
 const NOT_A_FAQ_ANSWER = /^(Desculpe, não entendi|Certo! 😊 Posso ajudar em algo mais|Por nada|Olá)/;
 
 async function linkedCitizenWithCpf(): Promise<{ bot: BotHarness; cpfTail: string }> {
-  const citizen = await registerCitizen(t);
-  await RequestContext.create(t.app.db.em, () =>
-    t.app.services.documents.create(
-      { id: citizen.id, role: 'citizen' },
-      { type: 'cpf', number: '23276844982' },
-      INTERNAL_REQUEST,
-    ),
+  const { id } = await citizenWithCards(t);
+  await inContext(t, () =>
+    t.app.services.documents.create({ id, role: 'citizen' }, { type: 'cpf', number: '23276844982' }, INTERNAL_REQUEST),
   );
-  const bot = new BotHarness(t);
-  await bot.link(citizen.id);
-  return { bot, cpfTail: '449' };
+  return { bot: await linkedBot(t, id), cpfTail: '449' };
 }
 
 describe('a question at the menu goes to the FAQ before a request with the same words', () => {

@@ -1,6 +1,6 @@
 import { findDocumentType } from '../../src/documents/document-types';
 import { SERVICE_ERROR } from '../../bot/render/messages.pt-BR';
-import { BotHarness } from '../support/bot-harness';
+import { linkedBot } from '../support/bot-citizens';
 import { registerCitizen } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -74,8 +74,7 @@ const states: Array<[string, string[]]> = [
 
 describe.each(states)('at %s', (_state, path) => {
   it.each(fuzzInputs)('%s gets a sensible reply', async (_name, text, attachments) => {
-    const bot = new BotHarness(t);
-    await bot.link(citizenId);
+    const bot = await linkedBot(t, citizenId);
     for (const step of path) await bot.say(step);
     const replies = await bot.say(text, attachments);
     // Exactly one message per turn, never the apology of a failed turn.

@@ -1,11 +1,8 @@
-import { RequestContext } from '@mikro-orm/core';
-import { cardNumberEnding } from '../../scripts/conversation-scenarios';
 import { INTERNAL_REQUEST } from '../../src/shared/request-info';
-import { BotHarness } from '../support/bot-harness';
-import { registerCitizen } from '../support/factories';
+import { inContext, linkedCitizen, rechargeOrdersOf } from '../support/bot-citizens';
 import { startPixEnvironment, type PixEnvironment } from '../support/pix';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Requests across flows as citizens mix them (issue 17): how many cards against how much money, two look-ups in one
@@ -26,41 +23,13 @@ afterAll(async () => {
   await pix?.close();
 });
 
-function inContext<T>(work: () => Promise<T>): Promise<T> {
-  return RequestContext.create(t.app.db.em, work);
-}
-
-/** A linked citizen whose cards end in `last4s`, with the chat to talk to IPlani. */
-async function linkedCitizen(...last4s: string[]): Promise<{ id: string; cardIds: string[]; bot: BotHarness }> {
-  const citizen = await registerCitizen(t);
-  const actor = { id: citizen.id, role: 'citizen' as const };
-  const cardIds = (await inContext(() => t.app.services.cards.listCards(actor, { limit: 10 }))).items.map((c) => c.id);
-  while (cardIds.length < last4s.length) cardIds.push((await inContext(() => t.app.services.cards.requestCard(actor))).id);
-  for (const [i, last4] of last4s.entries()) {
-    await t.app.db.em.fork().execute('update transport_cards set number = ? where id = ?', [cardNumberEnding(last4), cardIds[i]]);
-  }
-  const bot = new BotHarness(t);
-  await bot.link(citizen.id);
-  return { id: citizen.id, cardIds, bot };
-}
-
 const preferences = (citizenId: string) => t.app.services.notices.preferences({ id: citizenId, role: 'citizen' });
 
-async function ordersOf(citizen: { id: string; cardIds: string[] }) {
-  const actor = { id: citizen.id, role: 'citizen' as const };
-  const all = [];
-  for (const cardId of citizen.cardIds) {
-    all.push(...(await inContext(() => t.app.services.rechargeOrders.listForCard(actor, cardId, { limit: 100 }))).items);
-  }
-  return all;
-}
-
-const MENU = /Escolha uma opção|Posso ajudar/;
 const ASKS_NUMBER = /Qual é o número do documento \(CNH\)\?/;
 
 describe('requests mixed across flows', () => {
   it('"quantos riocard eu tenho" lists the cards with their status, no balance; "quantos reais" is the balance', async () => {
-    const { bot } = await linkedCitizen('1096', '2858');
+    const { bot } = await linkedCitizen(t, ['1096', '2858']);
     const [listing] = await bot.say('quantos riocard eu tenho');
     expect(listing).toMatch(/1096[\s\S]*2858/);
     expect(listing).not.toMatch(/R\$/);
@@ -68,7 +37,7 @@ describe('requests mixed across flows', () => {
   });
 
   it('two look-ups in one message are both served, the first written first', async () => {
-    const { bot } = await linkedCitizen('6631');
+    const { bot } = await linkedCitizen(t, ['6631']);
     await play(bot, [
       [
         'meu saldo e meu extrato',
@@ -78,7 +47,7 @@ describe('requests mixed across flows', () => {
   });
 
   it('thanks and a new request in one message: the request is served', async () => {
-    const { bot } = await linkedCitizen('4545');
+    const { bot } = await linkedCitizen(t, ['4545']);
     await play(bot, [
       ['saldo', [/Saldo do seu cartão/]],
       ['obrigado! e os documentos?', [/Você ainda não tem documentos salvos/]],
@@ -86,7 +55,7 @@ describe('requests mixed across flows', () => {
   });
 
   it('a menu option picked by number after a first one ("agora o 1")', async () => {
-    const { bot } = await linkedCitizen('9518');
+    const { bot } = await linkedCitizen(t, ['9518']);
     await play(bot, [
       ['4', [/Você ainda não tem documentos salvos/, MENU]],
       ['agora o 1', [/Saldo do seu cartão/, /9518: R\$ 0,00/]],
@@ -94,7 +63,7 @@ describe('requests mixed across flows', () => {
   });
 
   it('a notice changed in the middle of a save is set and the save offered back; "quero" resumes it', async () => {
-    const { id, bot } = await linkedCitizen('5150');
+    const { id, bot } = await linkedCitizen(t, ['5150']);
     await play(bot, [
       ['quero salvar minha cnh', [ASKS_NUMBER]],
       [
@@ -107,7 +76,7 @@ describe('requests mixed across flows', () => {
   });
 
   it('a question about notices in the middle of a save changes nothing', async () => {
-    const { id, bot } = await linkedCitizen('5151');
+    const { id, bot } = await linkedCitizen(t, ['5151']);
     await play(bot, [
       ['quero salvar minha cnh', [ASKS_NUMBER]],
       ['se minha cnh vencer o app me avisa?', [ASKS_NUMBER]],
@@ -116,14 +85,14 @@ describe('requests mixed across flows', () => {
   });
 
   it('the reminders stopped by the document they are about, the alert set without the word "saldo"', async () => {
-    const { id, bot } = await linkedCitizen('3370');
+    const { id, bot } = await linkedCitizen(t, ['3370']);
     await play(bot, [['para de me mandar aviso da cnh', [/não vou mais mandar lembretes de vencimento/]]]);
     await play(bot, [['me avisa quando tiver menos de 5 reais no cartao', [/abaixo de R\$ 5,00/]]]);
     expect(await preferences(id)).toEqual({ expiryReminders: false, lowBalanceThresholdCents: 500 });
   });
 
   it('a recharge told in a long sentence that mentions the balance is the recharge, not the balance', async () => {
-    const citizen = await linkedCitizen('5877');
+    const citizen = await linkedCitizen(t, ['5877']);
     await play(citizen.bot, [
       [
         'oi tudo bem entao eu queria colocar dez reais no meu cartao do onibus que ta acabando o saldo',
@@ -131,11 +100,11 @@ describe('requests mixed across flows', () => {
       ],
       ['nao', [/Nenhuma cobrança Pix foi criada/]],
     ]);
-    expect(await ordersOf(citizen)).toEqual([]);
+    expect(await rechargeOrdersOf(t, citizen)).toEqual([]);
   });
 
   it('the balance of "nesse cartao" asked at the reason of a block is served and the block offered back', async () => {
-    const { bot } = await linkedCitizen('2290');
+    const { bot } = await linkedCitizen(t, ['2290']);
     await play(bot, [
       ['quero bloquear meu cartao', [/motivo/i]],
       ['quanto tem de saldo nesse cartao', [/Saldo do seu cartão/, /2290: R\$ 0,00/, /Quer continuar bloqueando seu cartão/]],
@@ -143,7 +112,7 @@ describe('requests mixed across flows', () => {
   });
 
   it('"depois" to the offer keeps the paused save for later, and "continuar" brings it back', async () => {
-    const { bot } = await linkedCitizen('5152');
+    const { bot } = await linkedCitizen(t, ['5152']);
     await play(bot, [
       ['quero salvar minha cnh', [ASKS_NUMBER]],
       ['me mostra meus documentos primeiro', [/Você ainda não tem documentos salvos/, /Quer continuar salvando sua CNH/]],
@@ -153,7 +122,7 @@ describe('requests mixed across flows', () => {
   });
 
   it('at the card question, asking about the cards is served; the card named at the offer resumes with it', async () => {
-    const citizen = await linkedCitizen('1111', '2222');
+    const citizen = await linkedCitizen(t, ['1111', '2222']);
     await play(citizen.bot, [
       ['quero recarregar', [/Qual cartão você quer recarregar\?/]],
       ['quanto tem em cada um?', [/Saldo dos seus cartões/, /2222: R\$ 0,00/, /Quer continuar recarregando seu cartão/]],
@@ -165,11 +134,11 @@ describe('requests mixed across flows', () => {
       ['quero recarregar', [/Qual cartão você quer recarregar\?/]],
       ['o que tem mais saldo', [/Qual cartão você quer recarregar\?/]],
     ]);
-    expect(await ordersOf(citizen)).toEqual([]);
+    expect(await rechargeOrdersOf(t, citizen)).toEqual([]);
   });
 
   it('a block asked for a card named at the card question of a statement is the block, never that statement', async () => {
-    const { bot } = await linkedCitizen('3331', '3332');
+    const { bot } = await linkedCitizen(t, ['3331', '3332']);
     await play(bot, [
       ['extrato', [/Qual cartão você quer consultar\?/]],
       ['quero bloquear o primeiro, perdi ele', [/Confirma o bloqueio do cartão •••• 3331 por perda\?/]],
@@ -178,19 +147,19 @@ describe('requests mixed across flows', () => {
   });
 
   it('a notice change at the recharge confirmation is set, and the confirmation offered back', async () => {
-    const citizen = await linkedCitizen('2323');
+    const citizen = await linkedCitizen(t, ['2323']);
     await play(citizen.bot, [
       ['coloca 20 reais no cartao', [/Confirma a recarga de R\$ 20,00 no cartão •••• 2323\?/]],
       ['me avisa quando ficar abaixo de 3 reais', [/abaixo de R\$ 3,00/, /Quer continuar recarregando seu cartão/]],
       ['nao', [/Nenhuma cobrança Pix foi criada/]],
     ]);
     expect(await preferences(citizen.id)).toEqual({ expiryReminders: true, lowBalanceThresholdCents: 300 });
-    expect(await ordersOf(citizen)).toEqual([]);
+    expect(await rechargeOrdersOf(t, citizen)).toEqual([]);
   });
 
   it('where the only other card is offered, "entao no outro" picks it', async () => {
-    const citizen = await linkedCitizen('4747', '4748');
-    await inContext(() =>
+    const citizen = await linkedCitizen(t, ['4747', '4748']);
+    await inContext(t, () =>
       t.app.services.cards.block({ id: citizen.id, role: 'citizen' }, citizen.cardIds[0], 'lost', INTERNAL_REQUEST),
     );
     await play(citizen.bot, [
@@ -198,11 +167,11 @@ describe('requests mixed across flows', () => {
       ['entao no outro', [/Confirma a recarga de R\$ 20,00 no cartão •••• 4748\?/]],
       ['nao', [/Nenhuma cobrança Pix foi criada/]],
     ]);
-    expect(await ordersOf(citizen)).toEqual([]);
+    expect(await rechargeOrdersOf(t, citizen)).toEqual([]);
   });
 
   it('the notices listed at a flow step, the flow offered back; "e ai, ja caiu?" is the Pix status, not the FAQ', async () => {
-    const { id, bot } = await linkedCitizen('5858');
+    const { id, bot } = await linkedCitizen(t, ['5858']);
     await play(bot, [
       ['salvar cnh', [ASKS_NUMBER]],
       ['quais avisos eu tenho ligados?', [/Lembretes de vencimento de documentos: ligados/, /Quer continuar salvando sua CNH/]],
@@ -213,7 +182,7 @@ describe('requests mixed across flows', () => {
   });
 
   it('a save dropped at the offer names the document not saved', async () => {
-    const { bot } = await linkedCitizen('7063');
+    const { bot } = await linkedCitizen(t, ['7063']);
     await play(bot, [
       ['quero salvar meu cpf', [/número do documento \(CPF\)/]],
       ['me mostra meus documentos primeiro', [/Você ainda não tem documentos salvos/, /Quer continuar salvando seu CPF/]],

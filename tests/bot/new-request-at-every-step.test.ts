@@ -1,8 +1,5 @@
-import { RequestContext } from '@mikro-orm/core';
-import { cardNumberEnding } from '../../scripts/conversation-scenarios';
 import { findDocumentType } from '../../src/documents/document-types';
-import { BotHarness } from '../support/bot-harness';
-import { registerCitizen } from '../support/factories';
+import { linkedCitizen } from '../support/bot-citizens';
 import { startPixEnvironment, type PixEnvironment } from '../support/pix';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { play, type Step } from '../support/transcript';
@@ -26,23 +23,8 @@ afterAll(async () => {
 });
 
 const cnh = findDocumentType('cnh')!;
-
-/** A linked citizen with two cards, ending in 1118 and 2290, with the chat to talk to IPlani. */
-async function citizenWithTwoCards(): Promise<BotHarness> {
-  const citizen = await registerCitizen(t);
-  const actor = { id: citizen.id, role: 'citizen' as const };
-  const cards = () => RequestContext.create(t.app.db.em, () => t.app.services.cards.listCards(actor, { limit: 10 }));
-  const ids = (await cards()).items.map((card) => card.id);
-  while (ids.length < 2) {
-    ids.push((await RequestContext.create(t.app.db.em, () => t.app.services.cards.requestCard(actor))).id);
-  }
-  for (const [i, last4] of ['1118', '2290'].entries()) {
-    await t.app.db.em.fork().execute('update transport_cards set number = ? where id = ?', [cardNumberEnding(last4), ids[i]]);
-  }
-  const bot = new BotHarness(t);
-  await bot.link(citizen.id);
-  return bot;
-}
+/** The digits a linked citizen's two cards end in: every flow that needs a card asks which one. */
+const TWO_CARDS = ['1118', '2290'];
 
 type Flow = 'history' | 'block' | 'recharge' | 'save';
 
@@ -193,14 +175,14 @@ describe.each(STEPS)('at $at', ({ flow, reach, asks, answer }) => {
   it.each(LOOKUPS)(
     '"%s" is served, the flow offered back; "continuar" asks the step again and its answer works',
     async (request, served) => {
-      const bot = await citizenWithTwoCards();
+      const { bot } = await linkedCitizen(t, TWO_CARDS);
       await play(bot, [...reach, [request, [served, OFFER[flow]]], ['continuar', [asks]], answer]);
     },
   );
 
   if (flow !== 'block') {
     it('"quero bloquear meu cartao" starts the block, and the flow is offered back once it is done', async () => {
-      const bot = await citizenWithTwoCards();
+      const { bot } = await linkedCitizen(t, TWO_CARDS);
       await play(bot, [
         ...reach,
         ['quero bloquear meu cartao', [ASKS_BLOCK_CARD]],
@@ -216,7 +198,7 @@ describe.each(STEPS)('at $at', ({ flow, reach, asks, answer }) => {
 
 describe('at the statement card step, a card named is the card', () => {
   it.each(['o primeiro', '1118', 'final 1118'])('"%s" shows that card\'s statement', async (text) => {
-    const bot = await citizenWithTwoCards();
+    const { bot } = await linkedCitizen(t, TWO_CARDS);
     await play(bot, [
       ['extrato', [ASKS_HISTORY_CARD]],
       [text, [/cartão •+ ?1118 ainda não tem movimentações/]],
@@ -227,7 +209,7 @@ describe('at the statement card step, a card named is the card', () => {
   // citizen is asked "Qual cartão você quer consultar?" and names one: they get that card's statement, not every card's
   // balance; "qual o meu saldo?", naming none, is the balance (above).
   it('"saldo do cartao final 1118" is that card: its statement is shown', async () => {
-    const bot = await citizenWithTwoCards();
+    const { bot } = await linkedCitizen(t, TWO_CARDS);
     await play(bot, [
       ['extrato', [ASKS_HISTORY_CARD]],
       ['saldo do cartao final 1118', [/cartão •+ ?1118 ainda não tem movimentações/]],
@@ -235,7 +217,7 @@ describe('at the statement card step, a card named is the card', () => {
   });
 
   it('"o que tem mais saldo" describes a card: it is no request for the balance', async () => {
-    const bot = await citizenWithTwoCards();
+    const { bot } = await linkedCitizen(t, TWO_CARDS);
     const [reply] = await bot.say('extrato').then(() => bot.say('o que tem mais saldo'));
     expect(reply).not.toMatch(/Saldo dos seus cartões/);
   });

@@ -1,8 +1,7 @@
-import { RequestContext } from '@mikro-orm/core';
 import { TestClock } from '../../src/shared/clock';
 import type { CardSummary } from '../../src/transport/card';
 import { BotHarness } from '../support/bot-harness';
-import { registerCitizen } from '../support/factories';
+import { citizenWithCards, inContext, linkCode, listedCards } from '../support/bot-citizens';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { play } from '../support/transcript';
 
@@ -24,12 +23,10 @@ const MINUTE = 60_000;
 
 /** A citizen with two active cards (so a card not named would be asked for) and the second card's last digits. */
 async function citizenWithTwoCards(): Promise<{ id: string; named: CardSummary; other: CardSummary }> {
-  const citizen = await registerCitizen(t);
-  const actor = { id: citizen.id, role: 'citizen' as const };
-  const named = await RequestContext.create(t.app.db.em, () => t.app.services.cards.requestCard(actor));
-  const cards = await RequestContext.create(t.app.db.em, () => t.app.services.cards.listCards(actor, { limit: 10 }));
-  const other = cards.items.find((card) => card.id !== named.id)!;
-  return { id: citizen.id, named, other };
+  const { id } = await citizenWithCards(t);
+  const named = await inContext(t, () => t.app.services.cards.requestCard({ id, role: 'citizen' }));
+  const other = (await listedCards(t, id)).find((card) => card.id !== named.id)!;
+  return { id, named, other };
 }
 
 /** Each card's status, read through the cards service. */
@@ -56,11 +53,9 @@ describe('a request waiting for the citizen to link', () => {
 
   it('is resumed by a code of letters only typed in a sentence in the app\'s shape ("meu codigo eh PMBC-EAAF")', async () => {
     const { id, named } = await citizenWithTwoCards();
-    const actor = { id, role: 'citizen' as const };
     // About one code in eleven has no digit: new codes are asked for until one has none (each retires the one before).
     let code = '';
-    while (!/^[A-Z]{8}$/.test(code))
-      code = (await RequestContext.create(t.app.db.em, () => t.app.services.channelLinks.createCode(actor))).code;
+    while (!/^[A-Z]{8}$/.test(code)) code = await linkCode(t, id);
     const bot = new BotHarness(t);
     await play(bot, [
       [`perdi meu cartão final ${last4(named)}`, [/vincular SEU-CÓDIGO/]],
@@ -111,10 +106,9 @@ describe('the resume window is BOT_LINK_RESUME_MINUTES', () => {
 
   /** A citizen of `app` with one active card, and its last digits. */
   async function citizenWithCard(app: TestApp): Promise<{ id: string; last4: string }> {
-    const citizen = await registerCitizen(app);
-    const actor = { id: citizen.id, role: 'citizen' as const };
-    const cards = await RequestContext.create(app.app.db.em, () => app.app.services.cards.listCards(actor, { limit: 10 }));
-    return { id: citizen.id, last4: last4(cards.items[0]) };
+    const { id } = await citizenWithCards(app);
+    const [card] = await listedCards(app, id);
+    return { id, last4: last4(card) };
   }
 
   it('set to 30: a request 20 minutes old (past the default 10) is resumed, one 31 minutes old is not', async () => {
@@ -138,7 +132,5 @@ describe('the resume window is BOT_LINK_RESUME_MINUTES', () => {
 
 /** Each card's status in `app`, read through its cards service. */
 async function statusesIn(app: TestApp, citizenId: string): Promise<Record<string, string>> {
-  const actor = { id: citizenId, role: 'citizen' as const };
-  const cards = await RequestContext.create(app.app.db.em, () => app.app.services.cards.listCards(actor, { limit: 10 }));
-  return Object.fromEntries(cards.items.map((card) => [card.id, card.status]));
+  return Object.fromEntries((await listedCards(app, citizenId)).map((card) => [card.id, card.status]));
 }

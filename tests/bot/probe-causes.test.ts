@@ -1,12 +1,8 @@
-import { RequestContext } from '@mikro-orm/core';
-import { cardNumberEnding } from '../../scripts/conversation-scenarios';
 import { fromMarkdown } from '../../bot/render/format';
 import { FAQ_PUBLISHED_ENTRIES } from '../../src/faq/seed-entries';
-import type { CardExport } from '../../src/transport/card';
-import { BotHarness } from '../support/bot-harness';
-import { registerCitizen } from '../support/factories';
+import { cardStates, linkedCitizen, savedDocuments } from '../support/bot-citizens';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Causes found by a blind probe over every area (dev set probe7): what a saved document counts for asked about the
@@ -22,12 +18,6 @@ afterAll(async () => {
   await t.close();
 });
 
-function inContext<T>(work: () => Promise<T>): Promise<T> {
-  return RequestContext.create(t.app.db.em, work);
-}
-
-const MENU = /Escolha uma opção|Posso ajudar/;
-
 /** The start of an entry's answer as the bot says it. */
 function answerOf(slug: string): RegExp {
   const entry = FAQ_PUBLISHED_ENTRIES.find((e) => e.slug === slug)!;
@@ -38,30 +28,9 @@ function answerOf(slug: string): RegExp {
   );
 }
 
-/** A linked citizen whose only card ends in `last4`. */
-async function linkedCitizen(last4: string): Promise<{ id: string; bot: BotHarness }> {
-  const citizen = await registerCitizen(t);
-  const actor = { id: citizen.id, role: 'citizen' as const };
-  const [card] = (await inContext(() => t.app.services.cards.listCards(actor, { limit: 10 }))).items;
-  await t.app.db.em.fork().execute('update transport_cards set number = ? where id = ?', [cardNumberEnding(last4), card.id]);
-  const bot = new BotHarness(t);
-  await bot.link(citizen.id);
-  return { id: citizen.id, bot };
-}
-
-async function cardsOf(citizenId: string): Promise<Array<{ status: string; reason: string | null }>> {
-  const data = await inContext(() => t.app.services.accounts.exportData({ id: citizenId, role: 'citizen' }));
-  return (data.cards as CardExport[]).map((card) => ({ status: card.status, reason: card.block?.reason ?? null }));
-}
-
-async function documentsOf(citizenId: string) {
-  const page = await inContext(() => t.app.services.documents.list({ id: citizenId, role: 'citizen' }, {}, { limit: 100 }));
-  return page.items.map(({ document: d }) => ({ type: d.type, number: d.number, expiresAt: d.expiresAt }));
-}
-
 describe('what a document counts for, asked about the citizen’s own', () => {
   it('is answered by the FAQ, the documents never listed', async () => {
-    const { bot } = await linkedCitizen('2817');
+    const { bot } = await linkedCitizen(t, ['2817']);
     for (const question of [
       'o documento q eu salvei aqui vale numa blitz ou tenho q andar com o original?',
       'minha identidade salva aqui vale como a original?',
@@ -77,17 +46,17 @@ describe('what a document counts for, asked about the citizen’s own', () => {
 
 describe('the reason told with the card picked after a miss', () => {
   it('is kept: the confirmation follows, and the card is blocked for it', async () => {
-    const { id, bot } = await linkedCitizen('5581');
+    const { id, bot } = await linkedCitizen(t, ['5581']);
     await play(bot, [
       ['quero bloquear o cartao final 1234', [/Não encontrei um cartão seu com final 1234/, /5581/]],
       ['ih errei, é o 5581 msm, perdi ele', [/Confirma o bloqueio do cartão •••• 5581 por perda\?/]],
       ['isso, pode bloquear ele', [/5581 bloqueado/]],
     ]);
-    expect(await cardsOf(id)).toEqual([{ status: 'blocked', reason: 'lost' }]);
+    expect(await cardStates(t, id)).toEqual([{ status: 'blocked', reason: 'lost' }]);
   });
 
   it('is asked when only the card is named', async () => {
-    const { bot } = await linkedCitizen('5582');
+    const { bot } = await linkedCitizen(t, ['5582']);
     await play(bot, [
       ['quero bloquear o cartao final 1234', [/Não encontrei/]],
       ['é o 5582', [/Qual o motivo do cancelamento do cartão •••• 5582\?/]],
@@ -98,7 +67,7 @@ describe('the reason told with the card picked after a miss', () => {
 
 describe('a document number typed in groups', () => {
   it('"GK 583 120" is the passport GK583120, kept across a question', async () => {
-    const { id, bot } = await linkedCitizen('1903');
+    const { id, bot } = await linkedCitizen(t, ['1903']);
     await play(bot, [
       ['preciso salvar o passaporte pra viagem', [/número do documento \(Passaporte\)/]],
       ['GK 583 120', [/validade/i]],
@@ -107,13 +76,13 @@ describe('a document number typed in groups', () => {
       ['sem arquivo', [/Confirma|salvar/i]],
       ['sim, isso', [/salv/i]],
     ]);
-    expect(await documentsOf(id)).toEqual([{ type: 'passaporte', number: 'GK583120', expiresAt: '2034-07-02' }]);
+    expect(await savedDocuments(t, id)).toMatchObject([{ type: 'passaporte', number: 'GK583120', expiresAt: '2034-07-02' }]);
   });
 });
 
 describe('answers at a step read as the citizen meant them', () => {
   it('an impossible date is said invalid and asked again, the number kept; the CNH is saved with the right date', async () => {
-    const { id, bot } = await linkedCitizen('2240');
+    const { id, bot } = await linkedCitizen(t, ['2240']);
     await play(bot, [
       ['guarda minha carteira de motorista ai', [/número do documento \(CNH\)/]],
       ['614.172.884-77', [/validade/i]],
@@ -122,42 +91,42 @@ describe('answers at a step read as the citizen meant them', () => {
       ['nem tenho foto', [/61417288477|•••/]],
       ['ta tudo certo pode salvar', [/salv/i]],
     ]);
-    expect(await documentsOf(id)).toEqual([{ type: 'cnh', number: '61417288477', expiresAt: '2031-02-28' }]);
+    expect(await savedDocuments(t, id)).toMatchObject([{ type: 'cnh', number: '61417288477', expiresAt: '2031-02-28' }]);
   });
 
   it('"como assim motivo?" where the reason is asked gets the step explained, the card kept', async () => {
-    const { id, bot } = await linkedCitizen('5530');
+    const { id, bot } = await linkedCitizen(t, ['5530']);
     await play(bot, [
       ['bloquear o 5530', [/Qual o motivo do cancelamento do cartão •••• 5530\?/]],
       ['como assim motivo?', [/Diga por que o cartão vai ser bloqueado/, /5530/]],
       ['furtaram na central do brasil', [/Confirma o bloqueio do cartão •••• 5530 por roubo ou furto\?/]],
       ['sss', [/5530 bloqueado/]],
     ]);
-    expect(await cardsOf(id)).toEqual([{ status: 'blocked', reason: 'stolen' }]);
+    expect(await cardStates(t, id)).toEqual([{ status: 'blocked', reason: 'stolen' }]);
   });
 
   it('"ah ta, blz entao" where a card is asked blocks nothing and lists nothing', async () => {
-    const { id, bot } = await linkedCitizen('9780');
+    const { id, bot } = await linkedCitizen(t, ['9780']);
     await bot.say('quero bloquear o cartao final 1234');
     const replies = (await bot.say('ah ta, blz entao')).join('\n');
     expect(replies).not.toMatch(/Seus documentos|bloqueado\./);
-    expect(await cardsOf(id)).toEqual([{ status: 'active', reason: null }]);
+    expect(await cardStates(t, id)).toEqual([{ status: 'active', reason: null }]);
   });
 });
 
 describe('FAQ questions as citizens open and word them', () => {
   it('"pera, ..." at the block confirmation is answered and the confirmation asked again', async () => {
-    const { id, bot } = await linkedCitizen('4187');
+    const { id, bot } = await linkedCitizen(t, ['4187']);
     await play(bot, [
       ['quero bloquear meu cartao perdi ele na praia', [/Confirma o bloqueio/]],
       ['pera, se eu achar depois da pra desbloquear?', [answerOf('desbloquear-cartao'), /Confirma o bloqueio/]],
       ['entao ta, pode bloquear msm', [/4187 bloqueado/]],
     ]);
-    expect(await cardsOf(id)).toEqual([{ status: 'blocked', reason: 'lost' }]);
+    expect(await cardStates(t, id)).toEqual([{ status: 'blocked', reason: 'lost' }]);
   });
 
   it('"minha vo" is a grandmother: the elderly exemption is answered', async () => {
-    const { bot } = await linkedCitizen('8355');
+    const { bot } = await linkedCitizen(t, ['8355']);
     const [reply] = await bot.say('e minha vo de 67 anos tb tem direito a nao pagar?');
     expect(reply).toMatch(answerOf('gratuidade-idosos'));
   });

@@ -1,9 +1,7 @@
-import { RequestContext } from '@mikro-orm/core';
 import { findDocumentType } from '../../src/documents/document-types';
-import { BotHarness } from '../support/bot-harness';
-import { registerCitizen } from '../support/factories';
+import { linkedCitizen, listedCards, savedDocumentDetails, savedDocuments } from '../support/bot-citizens';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Every prompt accepts what it displays and what citizens write (issue 17, points 2, 4 and 5): numbered options with
@@ -20,71 +18,44 @@ afterAll(async () => {
   await t.close();
 });
 
-function inContext<T>(work: () => Promise<T>): Promise<T> {
-  return RequestContext.create(t.app.db.em, work);
-}
-
-async function linkedCitizen(): Promise<{ id: string; bot: BotHarness }> {
-  const citizen = await registerCitizen(t);
-  const bot = new BotHarness(t);
-  await bot.link(citizen.id);
-  return { id: citizen.id, bot };
-}
-
-/** The citizen's documents as the document service lists them. */
-async function savedDocuments(citizenId: string) {
-  const page = await inContext(() => t.app.services.documents.list({ id: citizenId, role: 'citizen' }, {}, { limit: 100 }));
-  return page.items;
-}
-
-/** The citizen's cards as the card service lists them (a new account has one, active). */
-async function cardsOf(citizenId: string) {
-  return (await inContext(() => t.app.services.cards.listCards({ id: citizenId, role: 'citizen' }, { limit: 10 }))).items;
-}
-
 const cnh = findDocumentType('cnh')!;
-const MENU = /Posso ajudar|Escolha uma opção/;
 
 describe('the first message fills the save flow', () => {
   it('a CNH with its number and expiry asks only for the file; "1 pular" skips it and the document is saved without one', async () => {
-    const { id, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       [`quero salvar minha cnh ${cnh.numberExample} validade 05/10/2030`, [/anexar uma foto ou PDF/]],
       ['1 pular', [/Confira os dados:[\s\S]*Validade: 05\/10\/2030[\s\S]*Arquivo: nenhum[\s\S]*Posso salvar\?/]],
       ['pode salvar', [/Documento salvo/, MENU]],
     ]);
-    const [saved, ...others] = await savedDocuments(id);
+    const [saved, ...others] = await savedDocumentDetails(t, id);
     expect(others).toEqual([]);
     expect(saved.document).toMatchObject({ type: 'cnh', number: cnh.numberExample, expiresAt: '2030-10-05' });
     expect(saved.file).toBeFalsy();
   });
 
   it('a month without its day asks only for the day, then the file ("nao tenho foto agora" skips it)', async () => {
-    const { id, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       [`salvar cnh ${cnh.numberExample} validade 10/2030`, [/dia da validade em outubro de 2030/]],
       ['dia 18', [/anexar/]],
       ['nao tenho foto agora', [/Confira os dados:[\s\S]*Validade: 18\/10\/2030/]],
       ['isso', [/Documento salvo/]],
     ]);
-    expect((await savedDocuments(id)).map((d) => d.document)).toMatchObject([
-      { type: 'cnh', number: cnh.numberExample, expiresAt: '2030-10-18' },
-    ]);
+    expect(await savedDocuments(t, id)).toMatchObject([{ type: 'cnh', number: cnh.numberExample, expiresAt: '2030-10-18' }]);
   });
 
   it('an issue or birth date in the first message is no expiry: the validity is asked; "validade" in it is taken', async () => {
-    const { id, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       [`quero salvar minha cnh ${cnh.numberExample} emitida em 10/05/2020`, [/Qual é a data de validade\?/]],
       ['05/10/2031', [/anexar/]],
       ['1 pular', [/Confira os dados:[\s\S]*Validade: 05\/10\/2031/]],
       ['pode salvar', [/Documento salvo/, MENU]],
     ]);
-    expect((await savedDocuments(id)).map((d) => d.document)).toMatchObject([
-      { type: 'cnh', number: cnh.numberExample, expiresAt: '2031-10-05' },
-    ]);
+    expect(await savedDocuments(t, id)).toMatchObject([{ type: 'cnh', number: cnh.numberExample, expiresAt: '2031-10-05' }]);
 
-    const other = await linkedCitizen();
+    const other = await linkedCitizen(t);
     await play(other.bot, [
       [`minha cnh ${cnh.numberExample} nasci em 03/04/1990`, [/Qual é a data de validade\?/]],
       ['cancelar', [/Nada foi salvo/, MENU]],
@@ -93,32 +64,32 @@ describe('the first message fills the save flow', () => {
       ['1 pular', [/Confira os dados:[\s\S]*Validade: 18\/10\/2030/]],
       ['pode salvar', [/Documento salvo/, MENU]],
     ]);
-    expect((await savedDocuments(other.id)).map((d) => d.document)).toMatchObject([
+    expect(await savedDocuments(t, other.id)).toMatchObject([
       { type: 'cnh', number: cnh.numberExample, expiresAt: '2030-10-18' },
     ]);
   });
 
   it('a CPF typed with punctuation is taken when its check digits hold, and refused saying why when they do not', async () => {
-    const refused = await linkedCitizen();
+    const refused = await linkedCitizen(t);
     await play(refused.bot, [
       ['meu cpf é 174.063.966-95 quero salvar', [/CPF inválido/, /Não guardei esse número/, /número do documento \(CPF\)/]],
       ['cancelar', [/cancelei\. Nada foi salvo/, MENU]],
     ]);
-    expect(await savedDocuments(refused.id)).toEqual([]);
+    expect(await savedDocuments(t, refused.id)).toEqual([]);
 
-    const { id, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['meu cpf é 174.063.966-94 quero salvar', [/anexar/]],
       ['depois mando', [/Confira os dados:[\s\S]*Arquivo: nenhum/]],
       ['claro', [/Documento salvo/]],
     ]);
-    expect((await savedDocuments(id)).map((d) => d.document)).toMatchObject([{ type: 'cpf', number: '17406396694' }]);
+    expect(await savedDocuments(t, id)).toMatchObject([{ type: 'cpf', number: '17406396694' }]);
   });
 });
 
 describe('the name of a document of type "outro"', () => {
   it('never stores a question, a yes or a request as the name; keeps the number as typed', async () => {
-    const { id, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['salvar outro documento', [/Qual é o nome desse documento\?/]],
       ['quanto custa a passagem?', [/Qual é o nome desse documento\?/]],
@@ -134,12 +105,12 @@ describe('the name of a document of type "outro"', () => {
       ['sem foto', [/Confira os dados:[\s\S]*carteira de trabalho/]],
       ['sim tudo certo', [/Documento salvo/]],
     ]);
-    const documents = (await savedDocuments(id)).map((d) => d.document);
+    const documents = await savedDocuments(t, id);
     expect(documents).toMatchObject([{ type: 'outro', label: 'carteira de trabalho', number: '1234567 serie 0020' }]);
   });
 
   it('a name that reads as a sentence is kept once the citizen confirms it', async () => {
-    const { id, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['salvar outro documento', [/Qual é o nome desse documento\?/]],
       [
@@ -152,7 +123,7 @@ describe('the name of a document of type "outro"', () => {
       ['pula', [/Confira os dados:/]],
       ['salvar', [/Documento salvo/]],
     ]);
-    expect((await savedDocuments(id)).map((d) => d.document)).toMatchObject([
+    expect(await savedDocuments(t, id)).toMatchObject([
       { type: 'outro', label: 'é a carteirinha que eu uso pra entrar no clube', number: '88213', expiresAt: '2027-12-31' },
     ]);
   });
@@ -160,31 +131,31 @@ describe('the name of a document of type "outro"', () => {
 
 describe('choices and confirmations of the block flow', () => {
   it('"1 roubo" where 1 is "Perda" re-asks; "parada" does not cancel; "cancelar" says the card was NOT blocked', async () => {
-    const { id, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero bloquear meu cartao', [/Qual o motivo/]],
       ['1 roubo', [/Motivo não reconhecido/, /Qual o motivo/]],
       ['parada', [/Motivo não reconhecido/, /Qual o motivo/]],
       ['cancelar', [/NÃO foi bloqueado/, MENU]],
     ]);
-    expect((await cardsOf(id)).map((card) => card.status)).toEqual(['active']);
+    expect((await listedCards(t, id)).map((card) => card.status)).toEqual(['active']);
   });
 
   it('"3 - cartao danificado" picks the third reason; "nao quero" keeps the card; "sim pode bloquear" blocks it', async () => {
-    const { id, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero bloquear meu cartao', [/Qual o motivo/]],
       ['3 - cartao danificado', [/Confirma o bloqueio do cartão •••• \d{4} por cartão danificado\?/]],
       ['nao quero', [/continua ativo/]],
     ]);
-    expect((await cardsOf(id)).map((card) => card.status)).toEqual(['active']);
+    expect((await listedCards(t, id)).map((card) => card.status)).toEqual(['active']);
     await play(bot, [
       ['bloquear cartao', [/Qual o motivo/]],
       ['opcao 2', [/por roubo ou furto\?/]],
       ['1 não', [/Responda "sim" para bloquear/]],
       ['sim pode bloquear', [/bloqueado\. ✅ Protocolo/]],
     ]);
-    const [card] = await cardsOf(id);
+    const [card] = await listedCards(t, id);
     expect(card.status).toBe('blocked');
     // The reason recorded with the block is the one chosen by "opcao 2".
     const blocks = await t.app.db.em.fork().execute('select reason from card_blocks where user_id = ?', [id]);

@@ -1,15 +1,11 @@
-import { RequestContext } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { parsePix, hasError } from 'pix-utils';
-import { INTERNAL_REQUEST } from '../../src/shared/request-info';
-import { cardNumberEnding } from '../../scripts/conversation-scenarios';
-import type { RechargeOrder } from '../../src/payments/recharge-order';
-import { BotHarness } from '../support/bot-harness';
+import { citizenWithCards, inContext, linkCode, linkedBot, linkedCitizen, rechargeOrdersOf } from '../support/bot-citizens';
 import { FakeConnector, type ConnectorActivity } from '../support/fake-connector';
-import { postJson, registerCitizen } from '../support/factories';
+import { postJson } from '../support/factories';
 import { startPixEnvironment, type PixEnvironment } from '../support/pix';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { inOrder, play } from '../support/transcript';
+import { inOrder, MENU, play } from '../support/transcript';
 
 /**
  * Recharge by Pix in the chat (issue 19, point 6), with issue 17's conversation standards: the phrasings citizens use,
@@ -29,42 +25,6 @@ afterAll(async () => {
   await pix?.close();
 });
 
-function inContext<T>(work: () => Promise<T>): Promise<T> {
-  return RequestContext.create(t.app.db.em, work);
-}
-
-/** A citizen whose cards end in `cards[i].last4`, blocked when asked, requested and blocked through the services. */
-async function citizenWithCards(cards: Array<{ last4: string; blocked?: boolean }>): Promise<{ id: string; cardIds: string[] }> {
-  const citizen = await registerCitizen(t);
-  const actor = { id: citizen.id, role: 'citizen' as const };
-  const cardIds = (await inContext(() => t.app.services.cards.listCards(actor, { limit: 10 }))).items.map((c) => c.id);
-  while (cardIds.length < cards.length) cardIds.push((await inContext(() => t.app.services.cards.requestCard(actor))).id);
-  for (const [i, card] of cards.entries()) {
-    await t.app.db.em
-      .fork()
-      .execute('update transport_cards set number = ? where id = ?', [cardNumberEnding(card.last4), cardIds[i]]);
-    if (card.blocked) await inContext(() => t.app.services.cards.block(actor, cardIds[i], 'lost', INTERNAL_REQUEST));
-  }
-  return { id: citizen.id, cardIds };
-}
-
-/** Every Pix order of the citizen's cards, newest first, as the service lists them. */
-async function ordersOf(citizen: { id: string; cardIds: string[] }): Promise<RechargeOrder[]> {
-  const actor = { id: citizen.id, role: 'citizen' as const };
-  const all: RechargeOrder[] = [];
-  for (const cardId of citizen.cardIds) {
-    all.push(...(await inContext(() => t.app.services.rechargeOrders.listForCard(actor, cardId, { limit: 100 }))).items);
-  }
-  return all;
-}
-
-async function linkedBot(citizenId: string): Promise<BotHarness> {
-  const bot = new BotHarness(t);
-  await bot.link(citizenId);
-  return bot;
-}
-
-const MENU = /Escolha uma opção|Posso ajudar/;
 const ASKS_AMOUNT = /Quanto você quer colocar no cartão •••• \d{4}\? Pode ser de R\$ 1,00 a R\$ 500,00/;
 const confirms = (amount: string, last4 = '\\d{4}') =>
   new RegExp(`Confirma a recarga de R\\$ ${amount} no cartão •••• ${last4}\\?`);
@@ -72,8 +32,7 @@ const NO_CHARGE = /Nenhuma cobrança Pix foi criada\./;
 
 describe('the phrasings citizens use', () => {
   it('reads the card and the amount from the request and asks only what is missing', async () => {
-    const citizen = await citizenWithCards([{ last4: '4868' }]);
-    const bot = await linkedBot(citizen.id);
+    const { bot, ...citizen } = await linkedCitizen(t, [{ last4: '4868' }]);
     await play(bot, [
       ['quero recarregar', [ASKS_AMOUNT]],
       ['cancelar', [/parei por aqui/, NO_CHARGE, MENU]],
@@ -86,12 +45,11 @@ describe('the phrasings citizens use', () => {
       ['recarregar 20', [confirms('20,00', '4868')]],
       ['não quero', [/não gerei o Pix/, NO_CHARGE, MENU]],
     ]);
-    expect(await ordersOf(citizen)).toEqual([]);
+    expect(await rechargeOrdersOf(t, citizen)).toEqual([]);
   });
 
   it('takes the amount in the forms people write it, and "voltar" at the confirmation corrects it', async () => {
-    const citizen = await citizenWithCards([{ last4: '1357' }]);
-    const bot = await linkedBot(citizen.id);
+    const { bot, ...citizen } = await linkedCitizen(t, [{ last4: '1357' }]);
     await play(bot, [['recarregar meu cartão', [ASKS_AMOUNT]]]);
     const forms: Array<[string, string]> = [
       ['20', '20,00'],
@@ -112,12 +70,11 @@ describe('the phrasings citizens use', () => {
       ]);
     }
     await play(bot, [['cancelar', [NO_CHARGE]]]);
-    expect(await ordersOf(citizen)).toEqual([]);
+    expect(await rechargeOrdersOf(t, citizen)).toEqual([]);
   });
 
   it('asks which card when there are several, and takes its position or its digits', async () => {
-    const citizen = await citizenWithCards([{ last4: '1111' }, { last4: '2222' }]);
-    const bot = await linkedBot(citizen.id);
+    const { bot } = await linkedCitizen(t, [{ last4: '1111' }, { last4: '2222' }]);
     await play(bot, [['quero recarregar 30 reais', [/Qual cartão você quer recarregar\?/]]]);
     expect(bot.buttons()).toEqual(['Cartão •••• 1111', 'Cartão •••• 2222']);
     await play(bot, [
@@ -129,8 +86,7 @@ describe('the phrasings citizens use', () => {
 
 describe('safety', () => {
   it('a card named that is not active is said so and never replaced: the active one is offered as a choice', async () => {
-    const citizen = await citizenWithCards([{ last4: '4868', blocked: true }, { last4: '2468' }]);
-    const bot = await linkedBot(citizen.id);
+    const { bot, ...citizen } = await linkedCitizen(t, [{ last4: '4868', blocked: true }, { last4: '2468' }]);
     await play(bot, [
       [
         'recarga de R$ 15,50 no cartão final 4868',
@@ -141,19 +97,17 @@ describe('safety', () => {
     // Named again at the pick: still not taken.
     await play(bot, [['o 4868', [/•••• 4868 está bloqueado/, /Qual cartão você quer recarregar\?/]]]);
     await play(bot, [['cancelar', [NO_CHARGE]]]);
-    expect(await ordersOf(citizen)).toEqual([]);
+    expect(await rechargeOrdersOf(t, citizen)).toEqual([]);
   });
 
   it('with its only card blocked, the recharge stops there', async () => {
-    const citizen = await citizenWithCards([{ last4: '9780', blocked: true }]);
-    const bot = await linkedBot(citizen.id);
+    const { bot, ...citizen } = await linkedCitizen(t, [{ last4: '9780', blocked: true }]);
     await play(bot, [['coloca 20 reais no cartao 9780', [/•••• 9780 está bloqueado e não aceita recargas/, NO_CHARGE, MENU]]]);
-    expect(await ordersOf(citizen)).toEqual([]);
+    expect(await rechargeOrdersOf(t, citizen)).toEqual([]);
   });
 
   it('an amount outside the order limits is refused with the limits and asked again, the card kept', async () => {
-    const citizen = await citizenWithCards([{ last4: '5555' }]);
-    const bot = await linkedBot(citizen.id);
+    const { bot, ...citizen } = await linkedCitizen(t, [{ last4: '5555' }]);
     await play(bot, [
       ['recarregar 0,50', [/R\$ 0,50 não dá: O valor mínimo é R\$ 1,00 por recarga\./, ASKS_AMOUNT]],
       ['600 reais', [/R\$ 600,00 não dá: O valor máximo é R\$ 500,00 por recarga\./, ASKS_AMOUNT]],
@@ -161,12 +115,11 @@ describe('safety', () => {
       ['20', [confirms('20,00', '5555')]],
       ['cancelar', [NO_CHARGE]],
     ]);
-    expect(await ordersOf(citizen)).toEqual([]);
+    expect(await rechargeOrdersOf(t, citizen)).toEqual([]);
   });
 
   it('a question in the middle is answered and the step asked again with what was given; "não" creates nothing', async () => {
-    const citizen = await citizenWithCards([{ last4: '1111' }, { last4: '2222' }]);
-    const bot = await linkedBot(citizen.id);
+    const { bot, ...citizen } = await linkedCitizen(t, [{ last4: '1111' }, { last4: '2222' }]);
     await play(bot, [
       ['recarregar o cartão final 2222', [/Quanto você quer colocar no cartão •••• 2222\?/]],
       [
@@ -176,12 +129,11 @@ describe('safety', () => {
       ['25', [confirms('25,00', '2222')]],
       ['nao', [/não gerei o Pix/, NO_CHARGE]],
     ]);
-    expect(await ordersOf(citizen)).toEqual([]);
+    expect(await rechargeOrdersOf(t, citizen)).toEqual([]);
   });
 
   it('a new request in the middle is served and the recharge offered back; three misses pause it with its data', async () => {
-    const citizen = await citizenWithCards([{ last4: '1111' }, { last4: '2222' }]);
-    const bot = await linkedBot(citizen.id);
+    const { bot, ...citizen } = await linkedCitizen(t, [{ last4: '1111' }, { last4: '2222' }]);
     await play(bot, [
       ['recarregar o segundo cartão', [/Quanto você quer colocar no cartão •••• 2222\?/]],
       ['na verdade quero ver meu saldo', [/Saldo dos seus cartões/, /Quer continuar recarregando seu cartão de onde parou\?/]],
@@ -193,12 +145,11 @@ describe('safety', () => {
       ['12', [confirms('12,00', '2222')]],
       ['cancelar', [NO_CHARGE]],
     ]);
-    expect(await ordersOf(citizen)).toEqual([]);
+    expect(await rechargeOrdersOf(t, citizen)).toEqual([]);
   });
 
   it('the confirming turn delivered twice creates one order, and the second delivery answers with its code', async () => {
-    const citizen = await citizenWithCards([{ last4: '3690' }]);
-    const bot = await linkedBot(citizen.id);
+    const { bot, ...citizen } = await linkedCitizen(t, [{ last4: '3690' }]);
     await play(bot, [['coloca 20 reais no meu cartão', [confirms('20,00', '3690')]]]);
     // The first delivery creates the order, then its instance loses the database before saving the conversation: the
     // channel gets no answer and delivers the same activity again, to a conversation still at the confirmation.
@@ -207,23 +158,23 @@ describe('safety', () => {
       .mockRejectedValueOnce(new Error('connection terminated unexpectedly'));
     await expect(bot.say('sim', [], 'confirm-recharge')).rejects.toThrow('connection terminated unexpectedly');
     save.mockRestore();
-    expect(await ordersOf(citizen)).toHaveLength(1);
+    expect(await rechargeOrdersOf(t, citizen)).toHaveLength(1);
 
     const replies = await bot.say('sim', [], 'confirm-recharge');
-    const [order] = await ordersOf(citizen);
-    expect(await ordersOf(citizen)).toHaveLength(1);
+    const [order] = await rechargeOrdersOf(t, citizen);
+    expect(await rechargeOrdersOf(t, citizen)).toHaveLength(1);
     expect(order).toMatchObject({ status: 'pending', amountCents: 2000 });
     expect(replies).toHaveLength(3);
     expect(replies[1]).toBe(order.brCode);
   });
 
   it('a refusal of the service (the limit of orders awaiting payment) is said in pt-BR, and nothing is created', async () => {
-    const citizen = await citizenWithCards([{ last4: '7410' }]);
+    const citizen = await citizenWithCards(t, [{ last4: '7410' }]);
     const actor = { id: citizen.id, role: 'citizen' as const };
     for (let i = 0; i < 3; i++) {
-      await inContext(() => t.app.services.rechargeOrders.create(actor, citizen.cardIds[0], 1000, randomUUID()));
+      await inContext(t, () => t.app.services.rechargeOrders.create(actor, citizen.cardIds[0], 1000, randomUUID()));
     }
-    const bot = await linkedBot(citizen.id);
+    const bot = await linkedBot(t, citizen.id);
     await play(bot, [
       ['recarregar 20', [confirms('20,00', '7410')]],
       [
@@ -231,7 +182,7 @@ describe('safety', () => {
         [/Não consegui gerar o Pix: Você já tem 3 recargas por Pix aguardando pagamento, o máximo permitido\./, NO_CHARGE, MENU],
       ],
     ]);
-    expect(await ordersOf(citizen)).toHaveLength(3);
+    expect(await rechargeOrdersOf(t, citizen)).toHaveLength(3);
     await play(bot, [
       ['status do pix', [/Suas últimas recargas por Pix:/, /R\$ 10,00 no cartão •••• 7410: aguardando pagamento/]],
     ]);
@@ -269,14 +220,14 @@ describe('the whole path, on a channel that shows images, to the payment and its
   }
 
   it('QR image and copy-and-paste code, then the payment credits the card and the citizen is told the new balance', async () => {
-    const citizen = await citizenWithCards([{ last4: '8642' }]);
-    const { code } = await inContext(() => t.app.services.channelLinks.createCode({ id: citizen.id, role: 'citizen' }));
+    const citizen = await citizenWithCards(t, [{ last4: '8642' }]);
+    const code = await linkCode(t, citizen.id);
     expect((await say(`vincular ${code}`))[0].text).toMatch(/vinculada/);
     expect((await say('ativar avisos'))[0].text).toMatch(/Vou avisar aqui/);
     expect(plain((await say('coloca 20 reais no meu cartão'))[0])).toMatch(confirms('20,00', '8642'));
 
     const replies = await say('sim');
-    const [order] = await ordersOf(citizen);
+    const [order] = await rechargeOrdersOf(t, citizen);
     expect(order).toMatchObject({ status: 'pending', amountCents: 2000 });
     expect(replies).toHaveLength(3);
     // First: what to pay and until when (Rio time), with the QR code as an image.
@@ -303,7 +254,7 @@ describe('the whole path, on a channel that shows images, to the payment and its
     expect(settled.kind).toBe('credited');
     const notices = await received(/Recarga confirmada: R\$ 20,00 no cartão •••• 8642\. Saldo atual: R\$ 20,00\./);
     expect(notices.filter((a) => /Recarga confirmada/.test(a.text ?? ''))).toHaveLength(1);
-    const card = await inContext(() => t.app.services.cards.getCard({ id: citizen.id, role: 'citizen' }, citizen.cardIds[0]));
+    const card = await inContext(t, () => t.app.services.cards.getCard({ id: citizen.id, role: 'citizen' }, citizen.cardIds[0]));
     expect(card.balanceCents).toBe(2000);
 
     expect(plain((await say('status do pix'))[0])).toMatch(/R\$ 20,00 no cartão •••• 8642: paga/);

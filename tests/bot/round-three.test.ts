@@ -1,10 +1,9 @@
-import { RequestContext } from '@mikro-orm/core';
 import { TestClock } from '../../src/shared/clock';
 import { findDocumentType } from '../../src/documents/document-types';
 import { BotHarness } from '../support/bot-harness';
-import { registerCitizen, type SignedInCitizen } from '../support/factories';
+import { listedCards, linkedCitizen, savedDocuments } from '../support/bot-citizens';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Behaviours found by talking to the bot as citizens do (issue 17, third round): several requests in one message, a
@@ -25,32 +24,11 @@ const cnh = findDocumentType('cnh')!;
 const ASKS_NUMBER = /Qual é o número do documento \(CNH\)\?/;
 const ASKS_EXPIRY = /Qual é a data de validade\?/;
 const ASKS_ATTACHMENT = /Quer anexar uma foto ou PDF/;
-const MENU = /Escolha uma opção|Posso ajudar/;
-
-function inContext<T>(work: () => Promise<T>): Promise<T> {
-  return RequestContext.create(t.app.db.em, work);
-}
-
-async function savedDocuments(citizen: SignedInCitizen) {
-  const page = await inContext(() => t.app.services.documents.list({ id: citizen.id, role: 'citizen' }, {}, { limit: 100 }));
-  return page.items.map((details) => details.document);
-}
-
-async function cardsOf(citizen: SignedInCitizen) {
-  return (await inContext(() => t.app.services.cards.listCards({ id: citizen.id, role: 'citizen' }, { limit: 10 }))).items;
-}
-
-async function linkedCitizen(): Promise<{ citizen: SignedInCitizen; bot: BotHarness }> {
-  const citizen = await registerCitizen(t);
-  const bot = new BotHarness(t);
-  await bot.link(citizen.id);
-  return { citizen, bot };
-}
 
 describe('several requests in one message', () => {
   it('"ver meu saldo e bloquear o cartao": the balance first, then the block asked for, blocked only on a yes', async () => {
-    const { citizen, bot } = await linkedCitizen();
-    const [card] = await cardsOf(citizen);
+    const { id, bot } = await linkedCitizen(t);
+    const [card] = await listedCards(t, id);
     const last4 = card.number.slice(-4);
     await play(bot, [
       [
@@ -58,16 +36,16 @@ describe('several requests in one message', () => {
         [/Saldo do seu cartão/, /R\$ 0,00/, /seu outro pedido: o bloqueio do cartão/, /Qual o motivo/],
       ],
     ]);
-    expect((await cardsOf(citizen)).map((c) => c.status)).toEqual(['active']);
+    expect((await listedCards(t, id)).map((c) => c.status)).toEqual(['active']);
     await play(bot, [
       ['perdi', [new RegExp(`Confirma o bloqueio do cartão •••• ${last4} por perda\\?`)]],
       ['sim', [/bloqueado/, MENU]],
     ]);
-    expect((await cardsOf(citizen)).map((c) => c.status)).toEqual(['blocked']);
+    expect((await listedCards(t, id)).map((c) => c.status)).toEqual(['blocked']);
   });
 
   it('"quero ver meu saldo e meus documentos tb" shows both; a story after a block request queues nothing', async () => {
-    const { citizen, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero ver meu saldo e meus documentos tb', [/Saldo do seu cartão/, /seu outro pedido: seus documentos/, MENU]],
     ]);
@@ -76,41 +54,41 @@ describe('several requests in one message', () => {
     expect(replies.join('\n')).not.toMatch(/Saldo do seu cartão|outro pedido/);
     expect(replies.join('\n')).toMatch(/Confirma o bloqueio/);
     await play(bot, [['nao', [/continua ativo/]]]);
-    expect((await cardsOf(citizen)).map((c) => c.status)).toEqual(['active']);
+    expect((await listedCards(t, id)).map((c) => c.status)).toEqual(['active']);
   });
 
   it('cancelling the first request drops the next one too, and says so', async () => {
-    const { citizen, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero bloquear meu cartao e depois ver o extrato', [/Qual o motivo/]],
       ['cancelar', [/NÃO foi bloqueado/, /outro pedido da sua mensagem/, MENU]],
     ]);
-    expect((await cardsOf(citizen)).map((c) => c.status)).toEqual(['active']);
-    expect(await savedDocuments(citizen)).toEqual([]);
+    expect((await listedCards(t, id)).map((c) => c.status)).toEqual(['active']);
+    expect(await savedDocuments(t, id)).toEqual([]);
   });
 });
 
 describe('a new request in the middle of a flow', () => {
   it('"perdi meu riocard" at the expiry step: the block is served (not confirmed), then the save is offered back and finished', async () => {
-    const { citizen, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero salvar minha cnh', [ASKS_NUMBER]],
       [cnh.numberExample, [ASKS_EXPIRY]],
       ['perdi meu riocard', [/Confirma o bloqueio do cartão •••• \d{4} por perda\?/]],
       ['nao', [/continua ativo/, /Quer continuar salvando sua CNH de onde parou\?/]],
     ]);
-    expect((await cardsOf(citizen)).map((c) => c.status)).toEqual(['active']);
+    expect((await listedCards(t, id)).map((c) => c.status)).toEqual(['active']);
     await play(bot, [
       ['sim', [/vamos continuar de onde paramos/, ASKS_EXPIRY]],
       ['10/10/2030', [ASKS_ATTACHMENT]],
       ['pula', [/Confira os dados:/, /Posso salvar\?/]],
       ['sim', [/Documento salvo/, MENU]],
     ]);
-    expect(await savedDocuments(citizen)).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
+    expect(await savedDocuments(t, id)).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
   });
 
   it('"cancelar" at the block confirmation of that request also offers the paused save back', async () => {
-    const { citizen, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero salvar minha cnh', [ASKS_NUMBER]],
       [cnh.numberExample, [ASKS_EXPIRY]],
@@ -118,14 +96,14 @@ describe('a new request in the middle of a flow', () => {
       ['cancelar', [/NÃO foi bloqueado/, /Quer continuar salvando sua CNH de onde parou\?/]],
       ['continuar', [/vamos continuar de onde paramos/, ASKS_EXPIRY]],
     ]);
-    expect((await cardsOf(citizen)).map((c) => c.status)).toEqual(['active']);
-    expect(await savedDocuments(citizen)).toEqual([]);
+    expect((await listedCards(t, id)).map((c) => c.status)).toEqual(['active']);
+    expect(await savedDocuments(t, id)).toEqual([]);
   });
 });
 
 describe('a value typed at the menu after a flow paused', () => {
   it('"12/2030" after the save paused at the date step is offered to it, and "sim" goes on with it as the answer', async () => {
-    const { citizen, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero salvar minha cnh', [ASKS_NUMBER]],
       [cnh.numberExample, [ASKS_EXPIRY]],
@@ -138,13 +116,13 @@ describe('a value typed at the menu after a flow paused', () => {
       ['pula', [/Confira os dados:/, /Validade: 10\/12\/2030/, /Posso salvar\?/]],
       ['sim', [/Documento salvo/, MENU]],
     ]);
-    const saved = await savedDocuments(citizen);
+    const saved = await savedDocuments(t, id);
     expect(saved).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
     expect(String(saved[0].expiresAt)).toContain('2030-12-10');
   });
 
   it('"nao" to that offer drops the paused save: nothing is saved', async () => {
-    const { citizen, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero salvar minha cnh', [ASKS_NUMBER]],
       [cnh.numberExample, [ASKS_EXPIRY]],
@@ -152,7 +130,7 @@ describe('a value typed at the menu after a flow paused', () => {
       ['12/2030', [/Quer continuar usando "12\/2030" como resposta\?/]],
       ['nao', [/NÃO salvei sua CNH/, MENU]],
     ]);
-    expect(await savedDocuments(citizen)).toEqual([]);
+    expect(await savedDocuments(t, id)).toEqual([]);
   });
 });
 
@@ -183,7 +161,7 @@ describe('the FAQ in the chat', () => {
 
 describe('free-text answers that are no answer', () => {
   it('"sim" at the number step of "outro" is no number: refused, and the number typed next is the one saved', async () => {
-    const { citizen, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['salvar documento', [/Qual documento você quer salvar\?/]],
       ['outro', [/Qual é o nome desse documento\?/]],
@@ -194,18 +172,18 @@ describe('free-text answers that are no answer', () => {
       ['pula', [/Confira os dados:/, /Posso salvar\?/]],
       ['pode salvar', [/Documento salvo/]],
     ]);
-    expect(await savedDocuments(citizen)).toMatchObject([
+    expect(await savedDocuments(t, id)).toMatchObject([
       { type: 'outro', label: 'carteira de trabalho', number: '1234567 serie 0020' },
     ]);
   });
 
   it('a lone "tchau" at a step pauses the flow as a goodbye, not as a third miss', async () => {
-    const { citizen, bot } = await linkedCitizen();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero guardar minha CNH', [ASKS_NUMBER]],
       ['12345', [/Número de CNH inválido/, ASKS_NUMBER]],
       ['tchau', [/Tudo bem! Você estava salvando sua CNH: guardei o que já informou/]],
     ]);
-    expect(await savedDocuments(citizen)).toEqual([]);
+    expect(await savedDocuments(t, id)).toEqual([]);
   });
 });

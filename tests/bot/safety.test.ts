@@ -1,11 +1,14 @@
-import { RequestContext } from '@mikro-orm/core';
-import { INTERNAL_REQUEST } from '../../src/shared/request-info';
-import type { CardExport } from '../../src/transport/card';
-import { cardNumberEnding } from '../../scripts/conversation-scenarios';
 import { BotHarness } from '../support/bot-harness';
-import { registerCitizen } from '../support/factories';
+import {
+  ACTIVE_CARD,
+  cardsByLastDigits,
+  citizenWithCards,
+  linkedBot,
+  linkedCitizen,
+  savedDocumentDetails,
+} from '../support/bot-citizens';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Issue 17, point 5: the block flow is safe. A card is blocked only for the card the citizen named, with the reason
@@ -21,56 +24,18 @@ afterAll(async () => {
   await t.close();
 });
 
-function inContext<T>(work: () => Promise<T>): Promise<T> {
-  return RequestContext.create(t.app.db.em, work);
-}
-
-const MENU = /Escolha uma opção|Posso ajudar/;
-
-/** A citizen whose cards end in the digits given (the first one already blocked when asked), issued by the services. */
-async function citizenWithCards(last4s: string[], options: { firstBlocked?: boolean } = {}): Promise<string> {
-  const citizen = await registerCitizen(t);
-  const actor = { id: citizen.id, role: 'citizen' as const };
-  const ids = (await inContext(() => t.app.services.cards.listCards(actor, { limit: 10 }))).items.map((c) => c.id);
-  while (ids.length < last4s.length) ids.push((await inContext(() => t.app.services.cards.requestCard(actor))).id);
-  for (const [i, last4] of last4s.entries()) {
-    await t.app.db.em.fork().execute('update transport_cards set number = ? where id = ?', [cardNumberEnding(last4), ids[i]]);
-  }
-  if (options.firstBlocked) await inContext(() => t.app.services.cards.block(actor, ids[0], 'lost', INTERNAL_REQUEST));
-  return citizen.id;
-}
-
-/** Each card by its last digits: its status and, when blocked, the reason stored with the block. */
-async function cardsOf(citizenId: string): Promise<Record<string, { status: string; reason: string | null }>> {
-  const data = await inContext(() => t.app.services.accounts.exportData({ id: citizenId, role: 'citizen' }));
-  const cards = data.cards as CardExport[];
-  return Object.fromEntries(
-    cards.map((card) => [card.number.slice(-4), { status: card.status, reason: card.block?.reason ?? null }]),
-  );
-}
-
-const ACTIVE = { status: 'active', reason: null };
-
-async function linkedBot(citizenId: string): Promise<BotHarness> {
-  const bot = new BotHarness(t);
-  await bot.link(citizenId);
-  return bot;
-}
-
 describe('blocking a card is safe', () => {
   it('"perdi meu cartao final 4868" goes straight to the confirmation for that card; "sim" blocks it as lost', async () => {
-    const citizen = await citizenWithCards(['1357', '4868']);
-    const bot = await linkedBot(citizen);
+    const { id, bot } = await linkedCitizen(t, ['1357', '4868']);
     await play(bot, [['perdi meu cartao final 4868', [/^Confirma o bloqueio do cartão •••• 4868 por perda\?/]]]);
     expect(bot.buttons()).toEqual(['Sim', 'Não']);
-    expect(await cardsOf(citizen)).toEqual({ '1357': ACTIVE, '4868': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '1357': ACTIVE_CARD, '4868': ACTIVE_CARD });
     await play(bot, [['sim', [/Cartão •••• 4868 bloqueado\. ✅ Protocolo/, MENU]]]);
-    expect(await cardsOf(citizen)).toEqual({ '1357': ACTIVE, '4868': { status: 'blocked', reason: 'lost' } });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '1357': ACTIVE_CARD, '4868': { status: 'blocked', reason: 'lost' } });
   });
 
   it('a named card that is already blocked is said so, never replaced by the other card, which stays active', async () => {
-    const citizen = await citizenWithCards(['9780', '2468'], { firstBlocked: true });
-    const bot = await linkedBot(citizen);
+    const { id, bot } = await linkedCitizen(t, [{ last4: '9780', blocked: true }, '2468']);
     await play(bot, [['quero bloquear o cartao 9780', [/O cartão •••• 9780 já está bloqueado/, /Nada foi alterado/]]]);
     expect(bot.last[0].text).not.toMatch(/2468 por|Confirma/);
     // Offered as a choice, never chosen for the citizen: nothing goes on until they pick it.
@@ -78,12 +43,11 @@ describe('blocking a card is safe', () => {
     // The reason told before the card is kept; no card is chosen for it.
     await play(bot, [['perda', [/Anotei o motivo: perda/, /Qual cartão/]]]);
     await play(bot, [['deixa pra la', [/NÃO foi bloqueado/, MENU]]]);
-    expect(await cardsOf(citizen)).toEqual({ '9780': { status: 'blocked', reason: 'lost' }, '2468': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '9780': { status: 'blocked', reason: 'lost' }, '2468': ACTIVE_CARD });
   });
 
   it.each(['cancelar', 'deixa pra la'])('"%s" inside the block flow says plainly the card was NOT blocked', async (leave) => {
-    const citizen = await citizenWithCards(['3141']);
-    const bot = await linkedBot(citizen);
+    const { id, bot } = await linkedCitizen(t, ['3141']);
     await play(bot, [
       ['quero bloquear meu cartao', [/Qual o motivo/]],
       [leave, [/NÃO foi bloqueado e continua ativo/, MENU]],
@@ -93,19 +57,18 @@ describe('blocking a card is safe', () => {
       ['perdi meu cartao', [/Confirma o bloqueio do cartão •••• 3141 por perda\?/]],
       [leave, [/NÃO foi bloqueado e continua ativo/, MENU]],
     ]);
-    expect(await cardsOf(citizen)).toEqual({ '3141': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '3141': ACTIVE_CARD });
   });
 
   it('nothing is blocked without an explicit yes: "pode ser?", "talvez" or a question at the confirmation ask again', async () => {
-    const citizen = await citizenWithCards(['5150']);
-    const bot = await linkedBot(citizen);
+    const { id, bot } = await linkedCitizen(t, ['5150']);
     for (const answer of ['pode ser?', 'talvez', 'ok?', 'sim, mas perco o saldo?', 'se eu bloquear perco o saldo?']) {
       await play(bot, [
         ['perdi meu cartao', [/Confirma o bloqueio do cartão •••• 5150 por perda\?/]],
         [answer, [/Confirma o bloqueio do cartão •••• 5150 por perda\?/]],
       ]);
       expect(bot.last[0].text).not.toMatch(/Protocolo/);
-      expect(await cardsOf(citizen)).toEqual({ '5150': ACTIVE });
+      expect(await cardsByLastDigits(t, id)).toEqual({ '5150': ACTIVE_CARD });
       await play(bot, [['nao', [/continua ativo/, MENU]]]);
     }
     // The same confirmation still takes a plain yes after a doubtful answer.
@@ -114,51 +77,46 @@ describe('blocking a card is safe', () => {
       ['pode ser?', [/Responda "sim" para bloquear/, /Confirma o bloqueio/]],
       ['pode sim', [/Cartão •••• 5150 bloqueado\. ✅ Protocolo/, MENU]],
     ]);
-    expect(await cardsOf(citizen)).toEqual({ '5150': { status: 'blocked', reason: 'lost' } });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '5150': { status: 'blocked', reason: 'lost' } });
   });
 
   it('"fui roubado levaram meu cartao" keeps the reason while the card is asked for; the card is blocked as stolen', async () => {
-    const citizen = await citizenWithCards(['7070', '8080']);
-    const bot = await linkedBot(citizen);
+    const { id, bot } = await linkedCitizen(t, ['7070', '8080']);
     await play(bot, [
       ['fui roubado levaram meu cartao', [/Qual cartão/]],
       ['8080', [/^Confirma o bloqueio do cartão •••• 8080 por roubo ou furto\?/]],
     ]);
-    expect(await cardsOf(citizen)).toEqual({ '7070': ACTIVE, '8080': ACTIVE });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '7070': ACTIVE_CARD, '8080': ACTIVE_CARD });
     await play(bot, [['sim', [/Cartão •••• 8080 bloqueado/, MENU]]]);
-    expect(await cardsOf(citizen)).toEqual({ '7070': ACTIVE, '8080': { status: 'blocked', reason: 'stolen' } });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '7070': ACTIVE_CARD, '8080': { status: 'blocked', reason: 'stolen' } });
   });
 
   it.each(['roubaram', 'fui assaltado', 'levaram meu cartao'])('"%s" answers the reason step as theft', async (reason) => {
-    const citizen = await citizenWithCards(['6161']);
-    const bot = await linkedBot(citizen);
+    const { id, bot } = await linkedCitizen(t, ['6161']);
     await play(bot, [
       ['quero bloquear meu cartao', [/Qual o motivo do cancelamento do cartão •••• 6161\?/]],
       [reason, [/^Confirma o bloqueio do cartão •••• 6161 por roubo ou furto\?/]],
       ['sim', [/Cartão •••• 6161 bloqueado/, MENU]],
     ]);
-    expect(await cardsOf(citizen)).toEqual({ '6161': { status: 'blocked', reason: 'stolen' } });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '6161': { status: 'blocked', reason: 'stolen' } });
   });
 
   it('a reason said not to be the one is not taken: "nao foi roubado nao, perdi mesmo" is a loss', async () => {
-    const citizen = await citizenWithCards(['6262']);
-    const bot = await linkedBot(citizen);
+    const { id, bot } = await linkedCitizen(t, ['6262']);
     await play(bot, [
       ['quero bloquear meu cartao', [/Qual o motivo do cancelamento do cartão •••• 6262\?/]],
       ['nao foi roubado nao', [/Qual o motivo do cancelamento do cartão •••• 6262\?/]],
       ['nao foi roubado nao, perdi mesmo', [/^Confirma o bloqueio do cartão •••• 6262 por perda\?/]],
       ['sim', [/Cartão •••• 6262 bloqueado/, MENU]],
     ]);
-    expect(await cardsOf(citizen)).toEqual({ '6262': { status: 'blocked', reason: 'lost' } });
+    expect(await cardsByLastDigits(t, id)).toEqual({ '6262': { status: 'blocked', reason: 'lost' } });
   });
 });
 
 describe('saving a document is safe', () => {
   it('nothing is saved without an explicit yes: "pode ser?" or "talvez" at "Posso salvar?" ask again', async () => {
-    const citizen = await citizenWithCards(['9090']);
-    const bot = await linkedBot(citizen);
-    const documents = async () =>
-      (await inContext(() => t.app.services.documents.list({ id: citizen, role: 'citizen' }, {}, { limit: 100 }))).items;
+    const { id, bot } = await linkedCitizen(t, ['9090']);
+    const documents = () => savedDocumentDetails(t, id);
     await play(bot, [
       ['quero guardar meu cpf', [/número do documento \(CPF\)/]],
       ['529.982.247-25', [/anexar/]],
@@ -181,8 +139,8 @@ describe('small talk is never answered from the FAQ (issue 17, point 6)', () => 
   it.each([false, true])(
     '"sim", "ok", "kkk" with nothing asked are acknowledged, never answered (linked: %s); thanks and goodbyes too',
     async (linked) => {
-      const citizen = await citizenWithCards(['2020']);
-      const bot = linked ? await linkedBot(citizen) : new BotHarness(t);
+      const { id } = await citizenWithCards(t, ['2020']);
+      const bot = linked ? await linkedBot(t, id) : new BotHarness(t);
       const name = linked ? ', Maria' : '';
       for (const text of ['sim', 'ok', 'kkk', 'blz']) {
         await play(bot, [[text, [ACKNOWLEDGED, MENU]]]);
@@ -198,8 +156,7 @@ describe('small talk is never answered from the FAQ (issue 17, point 6)', () => 
   );
 
   it('"ta bom vou olhar o extrato entao obrigada" after an answer is thanks, not a request for the statement', async () => {
-    const citizen = await citizenWithCards(['3030', '4040']);
-    const bot = await linkedBot(citizen);
+    const { bot } = await linkedCitizen(t, ['3030', '4040']);
     await play(bot, [
       ['como faço pra recarregar o cartão?', [/Recarregar/, MENU]],
       ['ta bom vou olhar o extrato entao obrigada', [/^Por nada, Maria! 😊/, THANKS_MENU]],

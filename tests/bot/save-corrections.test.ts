@@ -1,9 +1,8 @@
-import { RequestContext } from '@mikro-orm/core';
 import { findDocumentType } from '../../src/documents/document-types';
-import { BotHarness } from '../support/bot-harness';
-import { registerCitizen, sampleFiles } from '../support/factories';
+import { linkedCitizen, savedDocuments } from '../support/bot-citizens';
+import { sampleFiles } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Saving a document as citizens type it when they get ahead of the flow or go back on an answer: the validity typed
@@ -20,7 +19,6 @@ afterAll(async () => {
 });
 
 const cnh = findDocumentType('cnh')!;
-const MENU = /Escolha uma opção|Posso ajudar/;
 const ASKS_STATE = /De qual estado é o RG\?/;
 const ASKS_CNH_NUMBER = /Qual é o número do documento \(CNH\)\?/;
 const ASKS_CPF_NUMBER = /Qual é o número do documento \(CPF\)\?/;
@@ -28,23 +26,9 @@ const ASKS_EXPIRY = /Qual é a data de validade\?/;
 const ASKS_ATTACHMENT = /Quer anexar uma foto ou PDF/;
 const SUMMARY = /Confira os dados/;
 
-async function savedDocuments(citizenId: string) {
-  const page = await RequestContext.create(t.app.db.em, () =>
-    t.app.services.documents.list({ id: citizenId, role: 'citizen' }, {}, { limit: 100 }),
-  );
-  return page.items.map((details) => details.document);
-}
-
-async function linkedBot(): Promise<{ citizenId: string; bot: BotHarness }> {
-  const citizenId = (await registerCitizen(t)).id;
-  const bot = new BotHarness(t);
-  await bot.link(citizenId);
-  return { citizenId, bot };
-}
-
 describe('the validity typed a step early', () => {
   it('at the RG state step it is kept, the state asked again, and the validity not asked later', async () => {
-    const { citizenId, bot } = await linkedBot();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero guardar minha identidade', [ASKS_STATE]],
       ['vence 05/09/2033', [/Anotei a validade \(05\/09\/2033\)/, ASKS_STATE]],
@@ -53,13 +37,13 @@ describe('the validity typed a step early', () => {
       ['pular', [SUMMARY, /Estado emissor:\S* SP/, /Validade:\S* 05\/09\/2033/]],
       ['sim', [/Documento salvo/, MENU]],
     ]);
-    const saved = await savedDocuments(citizenId);
+    const saved = await savedDocuments(t, id);
     expect(saved).toMatchObject([{ type: 'rg', number: '270203308', issuerState: 'SP' }]);
     expect(String(saved[0].expiresAt)).toContain('2033-09-05');
   });
 
   it('the RG number typed where the state is asked is kept and checked once the state is given; with the state, both are taken', async () => {
-    const { citizenId, bot } = await linkedBot();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['salvar rg', [ASKS_STATE]],
       ['o numero é 27.020.330-8', [/Anotei o número/, ASKS_STATE]],
@@ -68,8 +52,8 @@ describe('the validity typed a step early', () => {
       ['pular', [SUMMARY, /Estado emissor:\S* SP/]],
       ['sim', [/Documento salvo/]],
     ]);
-    expect(await savedDocuments(citizenId)).toMatchObject([{ type: 'rg', number: '270203308', issuerState: 'SP' }]);
-    const second = await linkedBot();
+    expect(await savedDocuments(t, id)).toMatchObject([{ type: 'rg', number: '270203308', issuerState: 'SP' }]);
+    const second = await linkedCitizen(t);
     await play(second.bot, [
       ['quero guardar minha identidade', [ASKS_STATE]],
       ['27.020.330-8 sp', [/Qual é a data de validade\?/]],
@@ -77,7 +61,7 @@ describe('the validity typed a step early', () => {
   });
 
   it('a month typed at the number step is kept and only its day asked once the number is given', async () => {
-    const { citizenId, bot } = await linkedBot();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['salvar minha cnh', [ASKS_CNH_NUMBER]],
       ['a validade é marco de 2031', [/Anotei a validade \(março de 2031\)/, ASKS_CNH_NUMBER]],
@@ -86,14 +70,14 @@ describe('the validity typed a step early', () => {
       ['sem foto', [SUMMARY, /Validade:\S* 09\/03\/2031/]],
       ['pode salvar', [/Documento salvo/]],
     ]);
-    const saved = await savedDocuments(citizenId);
+    const saved = await savedDocuments(t, id);
     expect(String(saved[0].expiresAt)).toContain('2031-03-09');
   });
 });
 
 describe('a number corrected after it was taken', () => {
   it('at the validity step, in words about the number, it replaces the first one; a bare figure there does not', async () => {
-    const { citizenId, bot } = await linkedBot();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['quero salvar minha cnh', [ASKS_CNH_NUMBER]],
       ['47701888642', [ASKS_EXPIRY]],
@@ -103,28 +87,28 @@ describe('a number corrected after it was taken', () => {
       ['pular', [SUMMARY, /•+2842/]],
       ['sim', [/Documento salvo/]],
     ]);
-    expect(await savedDocuments(citizenId)).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
+    expect(await savedDocuments(t, id)).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
   });
 });
 
 describe('a "no" at the summary that says what is wrong', () => {
   it('"nao, a numeracao ta errada" saves nothing, asks the number again and comes back to the summary with the rest kept', async () => {
-    const { citizenId, bot } = await linkedBot();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['salvar cpf 406.297.092-97', [ASKS_ATTACHMENT]],
       ['pular', [SUMMARY, /\*\*\*\.297\.092-\*\*/]],
       ['nao, a numeracao ta errada', [/ainda não salvei nada/, ASKS_CPF_NUMBER]],
     ]);
-    expect(await savedDocuments(citizenId)).toEqual([]);
+    expect(await savedDocuments(t, id)).toEqual([]);
     await play(bot, [
       ['125.065.827-62', [SUMMARY, /\*\*\*\.065\.827-\*\*/, /Posso salvar\?/]],
       ['sim', [/Documento salvo/]],
     ]);
-    expect(await savedDocuments(citizenId)).toMatchObject([{ type: 'cpf', number: '12506582762' }]);
+    expect(await savedDocuments(t, id)).toMatchObject([{ type: 'cpf', number: '12506582762' }]);
   });
 
   it('"a data ta errada" asks the validity again, keeping the number; a bare "não" still drops the save', async () => {
-    const { citizenId, bot } = await linkedBot();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       [`guardar cnh ${cnh.numberExample} validade 01/02/2030`, [ASKS_ATTACHMENT]],
       ['pular', [SUMMARY, /Validade:\S* 01\/02\/2030/]],
@@ -132,13 +116,13 @@ describe('a "no" at the summary that says what is wrong', () => {
       ['01/02/2031', [SUMMARY, /•+2842/, /Validade:\S* 01\/02\/2031/]],
       ['não', [/Nada foi salvo/, MENU]],
     ]);
-    expect(await savedDocuments(citizenId)).toEqual([]);
+    expect(await savedDocuments(t, id)).toEqual([]);
   });
 });
 
 describe('the name of an "outro" document', () => {
   it('given at the type step ("carteira de trabalho") is kept: the number is asked next, never stored as the name', async () => {
-    const { citizenId, bot } = await linkedBot();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['salvar documento', [/Qual documento você quer salvar\?/]],
       ['minha carteira de trabalho', [/Qual é o número do documento \(Outro\)\?/]],
@@ -147,13 +131,13 @@ describe('the name of an "outro" document', () => {
       ['dispenso', [SUMMARY, /carteira de trabalho/]],
       ['sim', [/Documento salvo/]],
     ]);
-    expect(await savedDocuments(citizenId)).toMatchObject([
+    expect(await savedDocuments(t, id)).toMatchObject([
       { type: 'outro', label: 'carteira de trabalho', number: '7654321 serie 0031' },
     ]);
   });
 
   it('a question about the wallet asked at the name step is answered from the FAQ and not stored', async () => {
-    const { citizenId, bot } = await linkedBot();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['salvar outro documento', [/Qual é o nome desse documento\?/]],
       // Whichever answer the FAQ finds, the question is put to it and the name asked again: never held as a name.
@@ -163,13 +147,13 @@ describe('the name of an "outro" document', () => {
       ['é seguro guardar meus documentos aqui?', [/LGPD/, /Qual é o número do documento \(Outro\)\?/]],
       ['cancelar', [/Nada foi salvo|cancelei/i]],
     ]);
-    expect(await savedDocuments(citizenId)).toEqual([]);
+    expect(await savedDocuments(t, id)).toEqual([]);
   });
 });
 
 describe('the photo step', () => {
   it('"nao obg" skips it; "mandei a foto" with no file skips nothing; a balance asked there is served with the save offered back', async () => {
-    const { citizenId, bot } = await linkedBot();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['salvar cpf 125.065.827-62', [ASKS_ATTACHMENT]],
       ['quanto eu tenho no cartao?', [/Saldo do seu cartão/, /Quer continuar salvando seu CPF de onde parou\?/]],
@@ -179,13 +163,13 @@ describe('the photo step', () => {
       ['nao obg', [SUMMARY, /Arquivo:\S* nenhum/]],
       ['sim', [/Documento salvo/]],
     ]);
-    expect(await savedDocuments(citizenId)).toMatchObject([{ type: 'cpf', number: '12506582762' }]);
+    expect(await savedDocuments(t, id)).toMatchObject([{ type: 'cpf', number: '12506582762' }]);
   });
 });
 
 describe('questions about the step itself', () => {
   it('"qual numero eu coloco?" gets the step\'s help, "tem que mandar foto?" is no skip, and a state corrected from the summary says why the number no longer holds', async () => {
-    const { citizenId, bot } = await linkedBot();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [
       ['salvar rg', [ASKS_STATE]],
       ['rj', [/Qual é o número do documento \(RG\)\?/]],
@@ -199,13 +183,13 @@ describe('questions about the step itself', () => {
       ['27.020.330-8', [SUMMARY, /Estado emissor:\S* SP/]],
       ['sim', [/Documento salvo/]],
     ]);
-    expect(await savedDocuments(citizenId)).toMatchObject([{ type: 'rg', number: '270203308', issuerState: 'SP' }]);
+    expect(await savedDocuments(t, id)).toMatchObject([{ type: 'rg', number: '270203308', issuerState: 'SP' }]);
   });
 });
 
 describe('a file sent early', () => {
   it('at the number step, whatever its caption, is kept for the document, the number asked again and the file step not asked', async () => {
-    const { citizenId, bot } = await linkedBot();
+    const { id, bot } = await linkedCitizen(t);
     await play(bot, [['quero salvar meu titulo de eleitor', [/Qual é o número do documento \(Título de eleitor\)\?/]]]);
     const png = sampleFiles.png(2048).toString('base64');
     const replies = await bot.say('olha a foto aqui', [
@@ -217,6 +201,6 @@ describe('a file sent early', () => {
       ['3214 5876 0310', [SUMMARY, /Arquivo:\S* imagem PNG/]],
       ['sim', [/Documento salvo/]],
     ]);
-    expect(await savedDocuments(citizenId)).toMatchObject([{ type: 'titulo_eleitor', number: '321458760310' }]);
+    expect(await savedDocuments(t, id)).toMatchObject([{ type: 'titulo_eleitor', number: '321458760310' }]);
   });
 });

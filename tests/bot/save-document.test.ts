@@ -1,6 +1,6 @@
-import { RequestContext } from '@mikro-orm/core';
 import { INTERNAL_REQUEST } from '../../src/shared/request-info';
-import { BotHarness } from '../support/bot-harness';
+import type { BotHarness } from '../support/bot-harness';
+import { inContext, linkedBot, savedDocumentDetails } from '../support/bot-citizens';
 import { createDocument, registerCitizen, sampleFiles, uploadDocumentFile, type SignedInCitizen } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { inOrder, play, type Step } from '../support/transcript';
@@ -18,27 +18,11 @@ afterAll(async () => {
   await t.close();
 });
 
-function inContext<T>(work: () => Promise<T>): Promise<T> {
-  return RequestContext.create(t.app.db.em, work);
-}
-
-/** The citizen's documents as the document service lists them. */
-async function savedDocuments(citizen: SignedInCitizen) {
-  const page = await inContext(() => t.app.services.documents.list({ id: citizen.id, role: 'citizen' }, {}, { limit: 100 }));
-  return page.items;
-}
-
 async function stagedFilesOf(bot: BotHarness): Promise<number> {
   const rows = await t.app.db.em
     .fork()
     .execute<{ n: number }[]>('select count(*)::int as n from bot_staged_files where conversation_id = ?', [bot.conversationId]);
   return rows[0].n;
-}
-
-async function linkedBot(citizenId: string): Promise<BotHarness> {
-  const bot = new BotHarness(t);
-  await bot.link(citizenId);
-  return bot;
 }
 
 /** Walks the flow up to the summary with a CPF and a PNG of `size` bytes attached. */
@@ -59,17 +43,19 @@ describe('3 · save a document with its file', () => {
     const citizen = await registerCitizen(t);
     const first = await createDocument(t, citizen);
     expect((await uploadDocumentFile(t, citizen, first.id, sampleFiles.pdf(200 * 1024))).status).toBe(200);
-    const bot = await linkedBot(citizen.id);
+    const bot = await linkedBot(t, citizen.id);
     await cpfWithFileUpToSummary(bot, citizen, 150 * 1024);
 
     const refused: Step = ['sim', [/passariam do limite de 300 KiB \(em uso: 200 KiB\)/, /Confira os dados:/, /Posso salvar\?/]];
     await play(bot, [refused]);
-    expect((await savedDocuments(citizen)).map((details) => details.document.id)).toEqual([first.id]);
+    expect((await savedDocumentDetails(t, citizen.id)).map((details) => details.document.id)).toEqual([first.id]);
     expect(await stagedFilesOf(bot)).toBe(1);
 
-    await inContext(() => t.app.services.documents.removeFile({ id: citizen.id, role: 'citizen' }, first.id, INTERNAL_REQUEST));
+    await inContext(t, () =>
+      t.app.services.documents.removeFile({ id: citizen.id, role: 'citizen' }, first.id, INTERNAL_REQUEST),
+    );
     await play(bot, [['sim', [/Documento salvo/, /Posso ajudar/]]]);
-    const saved = (await savedDocuments(citizen)).find((details) => details.document.id !== first.id);
+    const saved = (await savedDocumentDetails(t, citizen.id)).find((details) => details.document.id !== first.id);
     expect(saved?.document).toMatchObject({ type: 'cpf', number: citizen.input.cpf });
     expect(saved?.file).toMatchObject({ contentType: 'image/png', sizeBytes: 150 * 1024 });
     expect(await stagedFilesOf(bot)).toBe(0);
@@ -80,8 +66,7 @@ describe('3 · save a document with its file', () => {
     try {
       const citizen = await registerCitizen(limited);
       await createDocument(limited, citizen);
-      const bot = new BotHarness(limited);
-      await bot.link(citizen.id);
+      const bot = await linkedBot(limited, citizen.id);
       await play(bot, [
         ['3', [/Qual documento/]],
         ['cpf', [/número/]],
@@ -103,7 +88,7 @@ describe('3 · save a document with its file', () => {
 
   it('the confirming turn delivered twice saves one document, and the second delivery says it was saved', async () => {
     const citizen = await registerCitizen(t);
-    const bot = await linkedBot(citizen.id);
+    const bot = await linkedBot(t, citizen.id);
     await cpfWithFileUpToSummary(bot, citizen, 10 * 1024);
 
     // The first delivery stores the document, then its instance loses the database before saving the conversation:
@@ -113,13 +98,13 @@ describe('3 · save a document with its file', () => {
       .mockRejectedValueOnce(new Error('connection terminated unexpectedly'));
     await expect(bot.say('sim', [], 'confirm-turn')).rejects.toThrow('connection terminated unexpectedly');
     save.mockRestore();
-    expect(await savedDocuments(citizen)).toHaveLength(1);
+    expect(await savedDocumentDetails(t, citizen.id)).toHaveLength(1);
 
     const replies = await bot.say('sim', [], 'confirm-turn');
     expect(replies).toHaveLength(1);
     expect(inOrder(replies[0], [/Documento salvo/, /Posso ajudar/])).toBe(true);
     expect(replies[0]).not.toMatch(/Nada foi alterado/);
-    const documents = await savedDocuments(citizen);
+    const documents = await savedDocumentDetails(t, citizen.id);
     expect(documents).toHaveLength(1);
     expect(documents[0].file).toMatchObject({ contentType: 'image/png', sizeBytes: 10 * 1024 });
   });
@@ -128,7 +113,7 @@ describe('3 · save a document with its file', () => {
 describe('3 · the chat asks with the domain’s rules', () => {
   it('takes a name of 80 characters and refuses 81 with the domain’s words; refuses an unknown issuing state likewise', async () => {
     const citizen = await registerCitizen(t);
-    const bot = await linkedBot(citizen.id);
+    const bot = await linkedBot(t, citizen.id);
     const longest = `Carteira do conselho ${'x'.repeat(59)}`;
     expect(Array.from(longest)).toHaveLength(80);
     await play(bot, [
@@ -145,7 +130,7 @@ describe('3 · the chat asks with the domain’s rules', () => {
       ['XX', [/UF emissora inválida: informe a sigla de um dos 27 estados/, /De qual estado/]],
       ['rj.', [/número do documento \(RG\)/]],
     ]);
-    const saved = await savedDocuments(citizen);
+    const saved = await savedDocumentDetails(t, citizen.id);
     expect(saved.map((details) => details.document.label)).toEqual([longest]);
   });
 });

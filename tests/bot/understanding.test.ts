@@ -1,9 +1,9 @@
-import { RequestContext } from '@mikro-orm/core';
 import { INTERNAL_REQUEST } from '../../src/shared/request-info';
 import { BotHarness } from '../support/bot-harness';
-import { registerCitizen, type SignedInCitizen } from '../support/factories';
+import { citizenWithCards, inContext, linkedBot, listedCards, savedDocumentDetails } from '../support/bot-citizens';
+import type { SignedInCitizen } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { play } from '../support/transcript';
+import { MENU, play } from '../support/transcript';
 
 /**
  * Issue 17: IPlani reads citizens as they write (informal, no accents, typos) through the trained classifier, the bot's
@@ -18,39 +18,19 @@ afterAll(async () => {
   await t.close();
 });
 
-function inContext<T>(work: () => Promise<T>): Promise<T> {
-  return RequestContext.create(t.app.db.em, work);
-}
-
-const MENU = /Escolha uma opção|Posso ajudar/;
-
 /** A citizen with `count` cards, as the transport service lists them (masked numbers end with the last 4 digits). */
-async function citizenWithCards(count: number): Promise<SignedInCitizen & { cards: Array<{ id: string; last4: string }> }> {
-  const citizen = await registerCitizen(t);
-  const actor = { id: citizen.id, role: 'citizen' as const };
-  for (let i = 1; i < count; i++) await inContext(() => t.app.services.cards.requestCard(actor));
-  const page = await inContext(() => t.app.services.cards.listCards(actor, { limit: 10 }));
-  return { ...citizen, cards: page.items.map((card) => ({ id: card.id, last4: card.maskedNumber.slice(-4) })) };
+async function citizenAndCards(count: number): Promise<SignedInCitizen & { cards: Array<{ id: string; last4: string }> }> {
+  const { citizen } = await citizenWithCards(t, count);
+  const cards = await listedCards(t, citizen.id);
+  return { ...citizen, cards: cards.map((card) => ({ id: card.id, last4: card.maskedNumber.slice(-4) })) };
 }
 
 async function statusOf(citizen: SignedInCitizen, cardId: string): Promise<string> {
-  const page = await inContext(() => t.app.services.cards.listCards({ id: citizen.id, role: 'citizen' }, { limit: 10 }));
-  return page.items.find((card) => card.id === cardId)!.status;
+  return (await listedCards(t, citizen.id)).find((card) => card.id === cardId)!.status;
 }
 
 async function blockByService(citizen: SignedInCitizen, cardId: string): Promise<void> {
-  await inContext(() => t.app.services.cards.block({ id: citizen.id, role: 'citizen' }, cardId, 'lost', INTERNAL_REQUEST));
-}
-
-async function documentsOf(citizen: SignedInCitizen) {
-  const page = await inContext(() => t.app.services.documents.list({ id: citizen.id, role: 'citizen' }, {}, { limit: 100 }));
-  return page.items;
-}
-
-async function linkedBot(citizenId: string): Promise<BotHarness> {
-  const bot = new BotHarness(t);
-  await bot.link(citizenId);
-  return bot;
+  await inContext(t, () => t.app.services.cards.block({ id: citizen.id, role: 'citizen' }, cardId, 'lost', INTERNAL_REQUEST));
 }
 
 describe('small talk at the menu', () => {
@@ -99,8 +79,8 @@ describe('small talk at the menu', () => {
   });
 
   it('greets and thanks a linked citizen by first name', async () => {
-    const citizen = await citizenWithCards(1);
-    const bot = await linkedBot(citizen.id);
+    const citizen = await citizenAndCards(1);
+    const bot = await linkedBot(t, citizen.id);
     await play(bot, [
       ['eae', [/Olá, Maria!/, MENU]],
       ['obrigada', [/Por nada, Maria!/]],
@@ -110,9 +90,9 @@ describe('small talk at the menu', () => {
 
 describe('2 · block a card from one sentence', () => {
   it('"perdi meu cartao final <digits>" asks only the confirmation for that card; nothing is blocked before "sim pode bloquear"', async () => {
-    const citizen = await citizenWithCards(2);
+    const citizen = await citizenAndCards(2);
     const [first, second] = citizen.cards;
-    const bot = await linkedBot(citizen.id);
+    const bot = await linkedBot(t, citizen.id);
     await play(bot, [[`perdi meu cartao final ${second.last4}`, [new RegExp(`cartão •••• ${second.last4} por perda\\?`)]]]);
     expect(await statusOf(citizen, second.id)).toBe('active');
     await play(bot, [['sim pode bloquear', [new RegExp(`Cartão •••• ${second.last4} bloqueado`), /Protocolo/, MENU]]]);
@@ -121,8 +101,8 @@ describe('2 · block a card from one sentence', () => {
   });
 
   it('a card by its place ("o segundo"), the reason in everyday words ("quebrou"), and "nao quero" changes nothing', async () => {
-    const citizen = await citizenWithCards(2);
-    const bot = await linkedBot(citizen.id);
+    const citizen = await citizenAndCards(2);
+    const bot = await linkedBot(t, citizen.id);
     await play(bot, [
       ['preciso bloquear um cartao', [/Qual cartão/]],
       ['o segundo', [new RegExp(`cartão •••• ${citizen.cards[1].last4}\\?`)]],
@@ -133,8 +113,8 @@ describe('2 · block a card from one sentence', () => {
   });
 
   it('"roubaram" answers the reason; "deixa pra la" at the confirmation keeps the card active', async () => {
-    const citizen = await citizenWithCards(1);
-    const bot = await linkedBot(citizen.id);
+    const citizen = await citizenAndCards(1);
+    const bot = await linkedBot(t, citizen.id);
     await play(bot, [
       ['qro bloquear meu cartao', [/Qual o motivo/]],
       ['roubaram', [/por roubo ou furto\?/]],
@@ -144,10 +124,10 @@ describe('2 · block a card from one sentence', () => {
   });
 
   it('a named card that is already blocked is said so and never replaced by the other card', async () => {
-    const citizen = await citizenWithCards(2);
+    const citizen = await citizenAndCards(2);
     const [blocked, other] = citizen.cards;
     await blockByService(citizen, blocked.id);
-    const bot = await linkedBot(citizen.id);
+    const bot = await linkedBot(t, citizen.id);
     await play(bot, [
       [`quero bloquear o cartao ${blocked.last4}`, [new RegExp(`${blocked.last4} já está bloqueado`), /Qual cartão/]],
     ]);
@@ -157,17 +137,17 @@ describe('2 · block a card from one sentence', () => {
   });
 
   it('with no other active card, a named blocked card ends the flow without touching anything', async () => {
-    const citizen = await citizenWithCards(1);
+    const citizen = await citizenAndCards(1);
     const [card] = citizen.cards;
     await blockByService(citizen, card.id);
-    const bot = await linkedBot(citizen.id);
+    const bot = await linkedBot(t, citizen.id);
     await play(bot, [[`roubaram meu cartao final ${card.last4}`, [/já está bloqueado/, /Nada foi alterado/, MENU]]]);
     expect(await statusOf(citizen, card.id)).toBe('blocked');
   });
 
   it('cancelling inside the block flow says plainly the card was NOT blocked', async () => {
-    const citizen = await citizenWithCards(1);
-    const bot = await linkedBot(citizen.id);
+    const citizen = await citizenAndCards(1);
+    const bot = await linkedBot(t, citizen.id);
     await play(bot, [
       ['perdi meu cartao', [/Confirma o bloqueio/]],
       ['cancelar', [/o cartão NÃO foi bloqueado e continua ativo/, MENU]],
@@ -178,23 +158,23 @@ describe('2 · block a card from one sentence', () => {
 
 describe('3 · save a document the way citizens answer', () => {
   it('"quero guardar meu cpf" skips the type; the CPF inside a sentence with punctuation; "nao tenho foto agora"; "pode salvar"', async () => {
-    const citizen = await citizenWithCards(1);
-    const bot = await linkedBot(citizen.id);
+    const citizen = await citizenAndCards(1);
+    const bot = await linkedBot(t, citizen.id);
     await play(bot, [
       ['quero guardar meu cpf', [/número do documento \(CPF\)/]],
       ['meu cpf é 529.982.247-25', [/anexar/]],
       ['nao tenho foto agora', [/Confira os dados/, /CPF/, /Posso salvar\?/]],
     ]);
-    expect(await documentsOf(citizen)).toHaveLength(0);
+    expect(await savedDocumentDetails(t, citizen.id)).toHaveLength(0);
     await play(bot, [['pode salvar', [/Documento salvo/, MENU]]]);
-    const saved = await documentsOf(citizen);
+    const saved = await savedDocumentDetails(t, citizen.id);
     expect(saved).toHaveLength(1);
     expect(saved[0].document).toMatchObject({ type: 'cpf', number: '52998224725' });
   });
 
   it('every prompt takes the numbers it shows: "1" is RJ, "3" skips the state, "1" skips the expiry and the file', async () => {
-    const citizen = await citizenWithCards(1);
-    const bot = await linkedBot(citizen.id);
+    const citizen = await citizenAndCards(1);
+    const bot = await linkedBot(t, citizen.id);
     await play(bot, [
       ['quero salvar minha identidade', [/De qual estado/]],
       ['3', [/número do documento \(RG\)/]],
@@ -205,29 +185,29 @@ describe('3 · save a document the way citizens answer', () => {
       ['1', [/Estado emissor: RJ/, /Posso salvar\?/]],
       ['isso', [/Documento salvo/]],
     ]);
-    const saved = await documentsOf(citizen);
+    const saved = await savedDocumentDetails(t, citizen.id);
     expect(saved).toHaveLength(1);
     expect(saved[0].document).toMatchObject({ type: 'rg', issuerState: 'RJ', expiresAt: null });
   });
 
   it('"quero salvar minha carteira do clube" keeps the name, shown in the summary before anything is saved', async () => {
-    const citizen = await citizenWithCards(1);
-    const bot = await linkedBot(citizen.id);
+    const citizen = await citizenAndCards(1);
+    const bot = await linkedBot(t, citizen.id);
     await play(bot, [
       ['quero salvar minha carteira do clube', [/número do documento \(Outro\)/]],
       ['12345', [/data de validade/]],
       ['pula', [/anexar/]],
       ['pula', [/Documento: Outro documento \(carteira do clube\)/, /Posso salvar\?/]],
     ]);
-    expect(await documentsOf(citizen)).toHaveLength(0);
+    expect(await savedDocumentDetails(t, citizen.id)).toHaveLength(0);
     await play(bot, [['claro', [/Documento salvo/]]]);
-    const saved = await documentsOf(citizen);
+    const saved = await savedDocumentDetails(t, citizen.id);
     expect(saved[0].document).toMatchObject({ type: 'outro', label: 'carteira do clube', number: '12345' });
   });
 
   it('a question typed at the name step of "outro" is not stored as the name', async () => {
-    const citizen = await citizenWithCards(1);
-    const bot = await linkedBot(citizen.id);
+    const citizen = await citizenAndCards(1);
+    const bot = await linkedBot(t, citizen.id);
     await play(bot, [
       ['salvar um documento', [/Qual documento/]],
       ['outro', [/Qual é o nome/]],
@@ -235,6 +215,6 @@ describe('3 · save a document the way citizens answer', () => {
       ['quanto custa a passagem?', [/tarifas/, /Qual é o nome/]],
       ['nao quero mais, cancela', [/Nada foi salvo/, MENU]],
     ]);
-    expect(await documentsOf(citizen)).toHaveLength(0);
+    expect(await savedDocumentDetails(t, citizen.id)).toHaveLength(0);
   });
 });

@@ -3,6 +3,9 @@ import type { BotHarness } from './bot-harness';
 /** One turn of a transcript: what the citizen says, and the parts IPlani's one reply must contain, in order. */
 export type Step = [say: string, replies: RegExp[]];
 
+/** The menu's prompt: a turn that ends at the menu ends with it, in either of its wordings. */
+export const MENU = /Escolha uma opção|Posso ajudar/;
+
 /** How many lines of the harness's DialogTestLogger transcript a failure shows (the last turns before it). */
 const LOG_LINES_SHOWN = 40;
 
