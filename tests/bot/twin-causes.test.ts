@@ -1,23 +1,28 @@
 import { RequestContext } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
 import { cardNumberEnding } from '../../scripts/conversation-scenarios';
 import type { CardExport } from '../../src/transport/card';
 import { BotHarness } from '../support/bot-harness';
 import { registerCitizen } from '../support/factories';
+import { startPixEnvironment, type PixEnvironment } from '../support/pix';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { play } from '../support/transcript';
 
 /**
  * Causes found by twins of the tuning scenarios (dev set twin): the same situations lived by other citizens, worded
  * otherwise. A question about the card's money at a block step read as a request for the documents listing, a new
- * request opened by an acknowledgement at the FAQ's suggestions, and the shorthand "sld". Real services and
+ * request opened by an acknowledgement at the FAQ's suggestions, the shorthand "sld", and whether a recharge "entrou". Real services and
  * database, outcomes checked through the services.
  */
+let pix: PixEnvironment;
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({ env: { FAQ_SEARCH_RATE_LIMIT: '100000' } });
+  pix = await startPixEnvironment();
+  t = await startTestApp({ env: { ...pix.env, FAQ_SEARCH_RATE_LIMIT: '100000' } });
 });
 afterAll(async () => {
-  await t.close();
+  await t?.close();
+  await pix?.close();
 });
 
 function inContext<T>(work: () => Promise<T>): Promise<T> {
@@ -27,14 +32,14 @@ function inContext<T>(work: () => Promise<T>): Promise<T> {
 const DOCUMENTS_LISTED = /Seus documentos|não tem documentos salvos/;
 
 /** A linked citizen whose only card ends in `last4`. */
-async function linkedCitizen(last4: string): Promise<{ id: string; bot: BotHarness }> {
+async function linkedCitizen(last4: string): Promise<{ id: string; cardId: string; bot: BotHarness }> {
   const citizen = await registerCitizen(t);
   const actor = { id: citizen.id, role: 'citizen' as const };
   const [card] = (await inContext(() => t.app.services.cards.listCards(actor, { limit: 10 }))).items;
   await t.app.db.em.fork().execute('update transport_cards set number = ? where id = ?', [cardNumberEnding(last4), card.id]);
   const bot = new BotHarness(t);
   await bot.link(citizen.id);
-  return { id: citizen.id, bot };
+  return { id: citizen.id, cardId: card.id, bot };
 }
 
 async function cardsOf(citizenId: string): Promise<Array<{ status: string; reason: string | null }>> {
@@ -102,5 +107,18 @@ describe('the shorthand "sld"', () => {
     expect(replies).toMatch(/R\$ \d/);
     expect(replies).not.toMatch(/motivo do cancelamento|Confirma o bloqueio/);
     expect(await cardsOf(id)).toEqual([{ status: 'active', reason: null }]);
+  });
+});
+
+describe('whether a recharge "entrou"', () => {
+  it('"a recarga de ontem ja entrou?" tells the Pix orders’ status and creates none', async () => {
+    const { id, cardId, bot } = await linkedCitizen('6634');
+    const actor = { id, role: 'citizen' as const };
+    await inContext(() => t.app.services.rechargeOrders.create(actor, cardId, 1500, randomUUID()));
+    await play(bot, [
+      ['a recarga de ontem ja entrou?', [/Sua última recarga por Pix:/, /R\$ 15,00 no cartão •••• 6634: aguardando pagamento/]],
+    ]);
+    const orders = await inContext(() => t.app.services.rechargeOrders.listForCard(actor, cardId, { limit: 10 }));
+    expect(orders.items.map((order) => order.amountCents)).toEqual([1500]);
   });
 });
