@@ -2,6 +2,8 @@ import { RequestContext } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { cardNumberEnding } from '../../scripts/conversation-scenarios';
 import type { CardExport } from '../../src/transport/card';
+import { fromMarkdown } from '../../bot/render/format';
+import { FAQ_PUBLISHED_ENTRIES } from '../../src/faq/seed-entries';
 import { BotHarness } from '../support/bot-harness';
 import { registerCitizen } from '../support/factories';
 import { startPixEnvironment, type PixEnvironment } from '../support/pix';
@@ -27,6 +29,16 @@ afterAll(async () => {
 
 function inContext<T>(work: () => Promise<T>): Promise<T> {
   return RequestContext.create(t.app.db.em, work);
+}
+
+/** The start of an entry's answer as the bot says it. */
+function answerOf(slug: string): RegExp {
+  const entry = FAQ_PUBLISHED_ENTRIES.find((e) => e.slug === slug)!;
+  return new RegExp(
+    `^${fromMarkdown(entry.answer)
+      .slice(0, 40)
+      .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`,
+  );
 }
 
 const DOCUMENTS_LISTED = /Seus documentos|não tem documentos salvos/;
@@ -120,5 +132,15 @@ describe('whether a recharge "entrou"', () => {
     ]);
     const orders = await inContext(() => t.app.services.rechargeOrders.listForCard(actor, cardId, { limit: 10 }));
     expect(orders.items.map((order) => order.amountCents)).toEqual([1500]);
+  });
+
+  it('"coloquei credito ontem e nao entrou" is a complaint the FAQ answers, not a reaction; no order created', async () => {
+    const { id, cardId, bot } = await linkedCitizen('6635');
+    const [reply] = await bot.say('coloquei credito ontem e nao entrou');
+    expect(reply).toMatch(answerOf('recarga-nao-apareceu'));
+    const orders = await inContext(() =>
+      t.app.services.rechargeOrders.listForCard({ id, role: 'citizen' }, cardId, { limit: 10 }),
+    );
+    expect(orders.items).toEqual([]);
   });
 });
