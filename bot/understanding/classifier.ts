@@ -113,9 +113,12 @@ export function afterGreeting(text: string): string | null {
   return afterOpening(text, GREETING_OPENING);
 }
 
-/** Thanks a message may open with before a new request: "obrigado! e os documentos?", "valeu, agora o extrato". */
+/**
+ * Thanks or an acknowledgement a message may open with before a new request: "obrigado! e os documentos?", "valeu, agora
+ * o extrato", "ta bom entao bloqueia ele", "ah ok entao mostra o saldo". The acknowledgement alone reads as a reaction.
+ */
 const THANKS_OPENING =
-  /^((obrigad[oa]+|brigad[oa]+|obrigadao|brigadao|obg|valeu+|vlw|thanks|muito|mt|mto|show|blz|beleza|perfeito|otimo|ok|ta)( |$))+/;
+  /^((obrigad[oa]+|brigad[oa]+|obrigadao|brigadao|obg|valeu+|vlw|thanks|muito|mt|mto|show|blz|beleza|perfeito|otimo|ok|ta|bom|ah|ata|entao|certo|entendi|tendi)( |$))+/;
 
 /**
  * A request refused in words before the one wanted: "nao quero ver o saldo nao, quero saber qto ta a passagem", "nao
@@ -402,6 +405,8 @@ const SHORTHAND: Readonly<Record<string, string>> = {
  */
 const MISSPELLINGS: Readonly<Record<string, string>> = {
   sado: 'saldo',
+  sld: 'saldo',
+  sldo: 'saldo',
   saudo: 'saldo',
   sald: 'saldo',
   cartau: 'cartao',
@@ -1009,8 +1014,9 @@ export class IntentClassifier {
       if (!COURTESY_OR_NOTHING.has(inner.intent)) return inner;
     }
     // "obrigado! e os documentos?": thanks, then a new request opened as one ("e ...", "agora ...", a verb of asking).
-    // Only a sure request: "obrigado pela ajuda" is thanks.
-    const thanked = expecting.at === 'menu' ? afterOpening(text, THANKS_OPENING) : null;
+    // Only a sure request: "obrigado pela ajuda" is thanks. At the FAQ's suggestions too: "ta bom entao bloqueia ele"
+    // leaves them for the request.
+    const thanked = expecting.at === 'menu' || expecting.at === 'faq.suggestions' ? afterOpening(text, THANKS_OPENING) : null;
     if (thanked && (REQUEST_OPENING.test(normalizeText(thanked)) || /^(e|agora)\b/.test(normalizeText(thanked)))) {
       const inner = await this.read(thanked, expecting);
       if (REQUEST_INTENTS.has(inner.intent) && inner.confident) return inner;

@@ -1,5 +1,6 @@
 import { normalizeText } from '../../src/faq/text';
 import { numberedAnswer, placeAnswer } from './choices';
+import { DOCUMENT_WORDS } from './notice-settings';
 import {
   asksForAMoment,
   FEATURE_REQUESTS,
@@ -33,6 +34,16 @@ export const DIGRESSION_THRESHOLD = 0.7;
  */
 export const OWN =
   /\b(meu|meus|minha|minhas|tenho|comigo|nele|nela|dele|dela|salvei|guardei|cadastrei)\b|\b(nesse|neste|desse|deste|esse|este) (cartao|riocard|passe|bilhete)\b/;
+
+/** Words of documents, or of what was saved ("quais eu ja salvei"): what a request for the documents listing names. */
+const NAMES_DOCUMENTS = new RegExp(`${DOCUMENT_WORDS.source}|\\b(salv|guard)(ei|ou|o|a|os|as|ado|ada|ados|adas)\\b`);
+
+/** Requests that only show the citizen's things. */
+const LOOKUPS: ReadonlySet<IntentName> = new Set(['balance', 'list_cards', 'card_history', 'list_documents']);
+
+/** Asking what becomes of something: lost, gone, kept, moved ("perco", "vai embora", "some", "fica guardado"). */
+const WHAT_BECOMES =
+  /\b(perco|perde|perder|perdo|some|somem|sumir|sumiu|vai (junto|embora|pra onde|para onde|sumir)|fica (guardado|onde|com quem)|volta|recupero|recuperar|transfer\w*)\b/;
 
 /** Verbs of showing or listing: "mostra meus documentos", "quero ver os documentos", "lista meus docs". */
 const SHOW = /\b(mostr\w*|ver|ve|veja|list\w*|exib\w*|abr(e|ir))\b/;
@@ -153,8 +164,11 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   // 0.4) surely asks about them, whichever of the two it is, and the best reading is served.
   const lookups = understood.ranked.filter((r) => CARD_LOOKUPS.has(r.intent)).reduce((sum, r) => sum + r.score, 0);
   const sureness = CARD_LOOKUPS.has(intent) ? Math.max(score, lookups) : score;
+  // Ending with a question mark, it is one even about the citizen's own things: "o dinheiro que ta nele eu perco?" at
+  // the reason step asks what blocking does to the card's money, and the FAQ answers it or says it has no sure answer,
+  // then the step is asked again; as a miss it would only be refused ("Motivo não reconhecido").
   if (sureness < DIGRESSION_THRESHOLD && words(text) >= QUESTION_MIN_WORDS && looksLikeQuestion(text)) {
-    return own ? null : 'question';
+    return own && !text.trim().endsWith('?') ? null : 'question';
   }
   if (sureness < DIGRESSION_THRESHOLD) return null;
   // One word is too little to leave a step for: a mistyped answer reads as a request too ("peraí" as "perda", a block).
@@ -163,6 +177,14 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   // A lone goodbye the network is all but sure of ("tchau", "flw") is leaving, though: no step's answer reads so.
   if (words(text) < 2) return intent === 'goodbye' && score >= LONE_GOODBYE ? 'goodbye' : null;
   if (!REQUESTS.has(intent)) return intent === 'goodbye' ? 'goodbye' : null;
+  // What becomes of the money or the card, asked as a question ("o credito que sobrou nele vai embora?", "perco o saldo
+  // dele?"), is about how blocking works: the FAQ's, not a look-up of the balance the citizen did not ask for.
+  if (LOOKUPS.has(intent) && looksLikeQuestion(text) && WHAT_BECOMES.test(normalizeText(text))) return 'question';
+  // The documents listing leaves a step only when the message is about documents: the network reads "o dinheiro que ta
+  // nele eu perco?" as one, and listing documents there would show what nobody asked for. Asked as a question, it is
+  // put to the FAQ.
+  if (intent === 'list_documents' && !NAMES_DOCUMENTS.test(normalizeText(text)))
+    return looksLikeQuestion(text) ? 'question' : null;
   // Words about what the flow is about describe the answer: while a document is saved, "nao tenho a cnh aqui comigo"
   // talks about it, not to list them.
   // "mostra meus documentos primeiro" asks to see them, with a verb of showing: that is the request.
