@@ -202,6 +202,10 @@ export interface TrainedModel {
 export const CONFIDENCE_THRESHOLD = 0.5;
 /** The least a second-best intent needs when the best one is a stray answer word in a sentence. */
 const SENTENCE_THRESHOLD = 0.15;
+/** How surely a question typed where an amount is asked must read as something else to be that, not the amount. */
+export const ASIDE_THRESHOLD = 0.5;
+/** Steps that ask an amount of money. */
+export const AMOUNT_STEPS: ReadonlySet<string> = new Set(['recharge.amount', 'notices.amount']);
 /** A command or a new request overrides the step's own reading only with this much confidence. */
 const OVERRIDE_THRESHOLD = 0.7;
 
@@ -778,6 +782,26 @@ const LATER =
 /** A short answer ending in "later": "continuar depois", "agora nao, mais tarde", "faco amanha". */
 const LATER_AT_THE_END = /^(\w+ ){0,3}(depois|mais tarde|outra hora|outro dia|amanha)$/;
 
+/**
+ * A task put off, told and not asked: "depois eu salvo minha cnh", "amanha eu bloqueio", "vou colocar credito dia 10
+ * quando cair meu salario". Nothing is asked now: no flow starts, nothing is shown, and the day ("dia 10") is no amount.
+ */
+const PUT_OFF =
+  /^((ah|entao|blz|beleza|ok|ta|certo|agora nao|hoje nao|nao)\s)*((depois|mais tarde|outra hora|outro dia|amanha|semana que vem|mes que vem|qualquer hora|uma hora dessas|quando der)( eu| a gente)? (salv|guard|recarreg|coloc|bot|ponh|poe|vej|ve|bloquei|cancel|cadastr|mand|envi|anex|fac|faz|ativ|deslig|lig)\w*|(eu )?(vou|vo|irei|pretendo|penso em|to pensando em) (salvar|guardar|recarregar|colocar|botar|por|bloquear|cancelar|cadastrar|mandar|fazer (a|uma) recarga)\b.*\b(amanha|depois|mais tarde|outra hora|outro dia|semana que vem|mes que vem|dia \d{1,2}|quando (cair|receber|pagar|tiver|sair|chegar|der|eu (receber|tiver|chegar))|fim do mes|comeco do mes|segunda|terca|quarta|quinta|sexta|sabado|domingo)\b)/;
+/** Still asking now, whatever is put off beside it: "depois eu vejo o saldo, agora quero recarregar". */
+const ASKS_NOW =
+  /\b(quero|queria|preciso|precisava|pode|podia|pfv|pf|por favor|agora (quero|me|faz|coloca|bota|salva|bloqueia))\b/;
+
+/** Whether a menu message puts a task off for later (PUT_OFF) without asking anything now. */
+export function putsOff(text: string): boolean {
+  const simple = normalizeText(text);
+  return PUT_OFF.test(simple) && !ASKS_NOW.test(simple) && !looksLikeQuestion(text);
+}
+
+/** What opens an amount typed at the recharge's confirmation: its yes or no, and words of changing one's mind. */
+const AMOUNT_CORRECTION_OPENING =
+  /^((sim|s|isso|ok|ta|nao|n|pera|perai|opa|ops|ah|na verdade|quer dizer|digo|melhor|errei|foi mal|mas|so que|muda pra|troca pra|era|e)\s)*/;
+
 /** Asking how to answer the step: "qual numero eu coloco?", "que nome eu ponho", "onde acho a data?". */
 const ASKS_HOW_TO_ANSWER =
   /^(e )?(qual|que|quais|onde|como)( (e|o|a|os|as))? ?(\w+ )?(eu )?(coloco|ponho|boto|escrevo|digito|preencho|acho|encontro|vejo|respondo)( (aqui|ai|isso|nele|nela))?$/;
@@ -1090,8 +1114,19 @@ export class IntentClassifier {
       (sure && (best.intent === 'cancel' || best.intent === 'back') && STOP_WORDS.test(simple)) ||
       this.asksAnotherCardRequest(text, at, best);
     if (!stopsValue) {
-      const stepValue = this.stepValue(text, expecting);
-      if (stepValue) return decided('inform', stepValue);
+      // A value typed at a step that is not an answer to it: "tenho 5 reais nele ainda?" where the amount is asked asks
+      // about the balance, which the network reads surely; "pode ser 20?" reads as nothing else and stays the amount.
+      const askedAside =
+        AMOUNT_STEPS.has(at) &&
+        text.includes('?') &&
+        words(simple) >= 3 &&
+        !ANSWERS.has(best.intent) &&
+        best.intent !== 'out_of_context' &&
+        best.score >= ASIDE_THRESHOLD;
+      const stepValue = askedAside ? null : this.stepValue(text, expecting);
+      // "sim, 20 mesmo" at the recharge's confirmation: a yes with the amount, which the flow compares with the one shown.
+      const yesWithValue = at === 'recharge.confirm' && !text.includes('?') && this.recognizers.yesNo(text) === true;
+      if (stepValue) return decided(yesWithValue ? 'yes' : 'inform', stepValue);
       // "foi na segunda feira", "ontem de noite": when it happened, told at the reason step, is an answer without the
       // reason, asked again; never a new request ("segunda" is no card, no statement).
       if (at === 'block.reason' && onlySaysWhen(text)) return decided('inform', { toldWhen: true });
@@ -1119,6 +1154,9 @@ export class IntentClassifier {
     if (at === 'menu' && FETCHING_CODE.test(simple)) return decided('link_account');
     // "um minuto", "pera", "deixa eu ver aqui" with nothing asked: a moment asked for, nothing to act on or decline.
     if (at === 'menu' && asksForAMoment(text)) return decided('out_of_context');
+    // "depois eu salvo minha cnh", "vou colocar credito dia 10 quando cair o salario": put off, nothing to do now. Read
+    // before the network, which reads the task named (and "credito" as the balance), and before any keyword.
+    if (at === 'menu' && putsOff(text)) return decided('out_of_context');
 
     // A request about the citizen's cards where a document's name is asked ("mostra meu saldo") is that request, served
     // with the flow paused; document words ("carteira do clube") stay a name.
@@ -1505,9 +1543,17 @@ export class IntentClassifier {
         const amountCents = amountAnswer(text, (words) => r.number(words), at === 'notices.amount');
         return amountCents === null ? null : { amountCents };
       }
+      case 'recharge.confirm': {
+        // "sim, quer dizer, 30 so", "nao, coloca 15", "entao bota 40": another amount where the one shown is confirmed is
+        // that amount, to be confirmed in its turn; never a yes to the amount shown.
+        const rest = normalizeText(text).replace(AMOUNT_CORRECTION_OPENING, '');
+        const amountCents =
+          amountAnswer(rest, (words) => r.number(words)) ??
+          (PUTTING_MONEY.test(rest) ? amountInRequest(rest, (words) => r.number(words)) : null);
+        return amountCents === null ? null : { amountCents };
+      }
       case 'menu':
       case 'block.confirm':
-      case 'recharge.confirm':
       case 'save.label':
       case 'save.labelConfirm':
       case 'faq.suggestions':

@@ -1,6 +1,8 @@
 import { normalizeText } from '../../src/faq/text';
 import { numberedAnswer, placeAnswer } from './choices';
 import {
+  AMOUNT_STEPS,
+  ASIDE_THRESHOLD,
   asksForAMoment,
   FEATURE_REQUESTS,
   looksLikeQuestion,
@@ -153,6 +155,10 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   // 0.4) surely asks about them, whichever of the two it is, and the best reading is served.
   const lookups = understood.ranked.filter((r) => CARD_LOOKUPS.has(r.intent)).reduce((sum, r) => sum + r.score, 0);
   const sureness = CARD_LOOKUPS.has(intent) ? Math.max(score, lookups) : score;
+  // "sera q ainda tem 10 reais nele?" where the amount is asked: the citizen weighs the amount against the balance, which
+  // the classifier left unread as the amount (ASIDE_THRESHOLD); it is shown with the flow paused and offered back.
+  if (AMOUNT_STEPS.has(expecting.at) && CARD_LOOKUPS.has(intent) && text.includes('?') && sureness >= ASIDE_THRESHOLD)
+    return 'request';
   if (sureness < DIGRESSION_THRESHOLD && words(text) >= QUESTION_MIN_WORDS && looksLikeQuestion(text)) {
     return own ? null : 'question';
   }
