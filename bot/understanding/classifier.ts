@@ -726,8 +726,12 @@ const OPENS_WITH_NO = /^((entao|ah|ai|poxa|pensando bem) )?(nao|n|nem)\b(?!.*\b(
 /** Yes/no prompts whose "no" drops what was asked, as a cancel does. */
 const NO_DROPS: ReadonlySet<PromptStep> = new Set(['block.confirm', 'recharge.confirm', 'resume.offer']);
 
-/** A hypothetical opening a question: "e se eu achar ele depois?", "mas e se roubarem?", "se eu bloquear...". */
-const HYPOTHETICAL = /^((mas|ah|tipo|pera|e ai|entao) )*(e )?se (eu|ele|ela|alguem|o|a|meu|minha|roubar\w*|perd\w*|ach\w*)\b/;
+/**
+ * A hypothetical opening a question: "e se eu achar ele depois?", "mas e se roubarem?", "se eu bloquear...", "quando eu
+ * quiser salvar a cnh é so mandar aqui?".
+ */
+const HYPOTHETICAL =
+  /^((mas|ah|tipo|pera|e ai|entao) )*(e )?(se (eu|ele|ela|alguem|o|a|meu|minha|roubar\w*|perd\w*|ach\w*)|quando eu (quiser|precisar|for))\b/;
 /** Readings a hypothetical question is not: leaving, stopping, a bare answer, a block or a reaction. */
 const NOT_A_HYPOTHETICAL_ANSWER: ReadonlySet<IntentName> = new Set([
   'goodbye',
@@ -738,6 +742,8 @@ const NOT_A_HYPOTHETICAL_ANSWER: ReadonlySet<IntentName> = new Set([
   'skip',
   'inform',
   'block_card',
+  'save_document',
+  'recharge',
   'out_of_context',
   'thanks',
   'greeting',
@@ -766,8 +772,15 @@ const SAVED_ALREADY = /\b(salv[oa]s|guardad[oa]s)\b/;
 const SOMEONE_ELSES =
   /\b(d?[oa]s? )?(meu|minha|meus|minhas|um|uma|o|a) (filh[oa]s?|mae|pai|esposa|marido|mulher|irma|irmao|v[oó]|avo|avos|tia|tio|namorad[oa]|amig[oa]|vizinh[oa]|sogr[oa]|prim[oa]|colega|chefe|patrao|patroa|crianca|menin[oa]|sobrinh[oa]|netos?|netas?|parente|conhecid[oa])\b(?! (me|mandou|pediu|disse|falou))|\b(cartao|documento|rg|cpf|cnh|carteira) (dela|dele|delas|deles)\b/;
 
+/**
+ * A card said to be another person's, its digits with it or not: "o cartao da minha mae final 7730", "o riocard dele".
+ * Asked about, it is a question even with the digits (the citizen's own cards are not the ones meant).
+ */
+const CARD_OF_SOMEONE = /\b(cartao|riocard|passe|bilhete)( final \d{4})? (d[oa] (meu|minha) \w+|dela|dele)\b/;
+
 /** A save told as done: "ja salvei meu cpf ontem ne?", "eu guardei o rg semana passada". */
-const SAVED_BEFORE = /\b(salvei|guardei|cadastrei|coloquei|botei|adicionei)\b/;
+const SAVED_BEFORE =
+  /\b(salvei|guardei|cadastrei|coloquei|botei|adicionei|salvou|guardou|cadastrou|salvaram|guardaram|(ta|esta|ficou) (salv|guardad)\w*)\b/;
 /** Still asking to save: "ja salvei o rg, agora salva a cnh". */
 const SAVE_ASKED = /\b(salva|salvar|salve|guarda|guardar|guarde|cadastra|cadastrar|adiciona|adicionar|quero|queria)\b/;
 /** How or where in the app, asked: "da pra ver o extrato pelo app?" asks about the app, not for the statement here. */
@@ -801,6 +814,9 @@ export function putsOff(text: string): boolean {
 /** What opens an amount typed at the recharge's confirmation: its yes or no, and words of changing one's mind. */
 const AMOUNT_CORRECTION_OPENING =
   /^((sim|s|isso|ok|ta|nao|n|pera|perai|opa|ops|ah|na verdade|quer dizer|digo|melhor|errei|foi mal|mas|so que|muda pra|troca pra|era|e)\s)*/;
+
+/** Something shown said to be wrong: "ta errado", "errei", "nao é esse". */
+const TOLD_WRONG = /\b(errad[oa]s?|errei|incorret[oa]s?|nao (e|eh) (esse|essa|isso|o certo|a certa))\b/;
 
 /** Asking how to answer the step: "qual numero eu coloco?", "que nome eu ponho", "onde acho a data?". */
 const ASKS_HOW_TO_ANSWER =
@@ -993,7 +1009,9 @@ export class IntentClassifier {
    * between boundaries that opens as a request and reads surely as one on its own. Null when there are fewer than two.
    */
   async requestsIn(text: string): Promise<Array<{ intent: IntentName; slots: Slots }> | null> {
-    const parts = text.split(REQUEST_BOUNDARY).filter((part) => normalizeText(part) !== '');
+    // "nao quero ver saldo nao, quero o extrato": the request refused is none of them; only what is wanted after it.
+    const parts = (afterRefusal(afterGreeting(text) ?? text) ?? text)
+      .split(REQUEST_BOUNDARY).filter((part) => normalizeText(part) !== '');
     if (parts.length < 2) return null;
     const found: Array<{ intent: IntentName; slots: Slots }> = [];
     for (const [i, part] of parts.entries()) {
@@ -1142,6 +1160,9 @@ export class IntentClassifier {
     const plainNo = NO_DROPS.has(at) && OPENS_WITH_NO.test(simple);
     if (YES_NO_STEPS.has(at) && !(best.intent === 'cancel' && sure && !plainNo)) {
       const yes = this.recognizers.yesNo(text);
+      // "sim mas a validade ta errada", "isso, so que o cartao ta errado": a yes that says what shown is wrong confirms
+      // nothing; it is the "no" that names the field to correct (the flow asks it again), never a save or a block.
+      if (yes === true && TOLD_WRONG.test(simple)) return decided('no');
       if (yes === false || (yes === true && !asked)) return decided(yes ? 'yes' : 'no');
     }
 
@@ -1349,7 +1370,15 @@ export class IntentClassifier {
     const unsure =
       score < CONFIDENCE_THRESHOLD ||
       (intent === 'block_card' && !this.asksToBlock(text, simple) && !this.tellsMishap(text, simple));
-    if (at === 'menu' && unsure && looksLikeQuestion(text) && CARD_STATUS.test(simple) && this.namesCard(text, simple))
+    // "o riocard q termina em 5678 ta ativo ainda?" names no money: the network's sure balance would show money not asked.
+    const statusNotMoney = intent === 'balance' && !MONEY_WORDS.test(simple) && !/\b(quanto|qto|tenho|tem)\b/.test(simple);
+    if (
+      at === 'menu' &&
+      (unsure || statusNotMoney) &&
+      looksLikeQuestion(text) &&
+      CARD_STATUS.test(simple) &&
+      this.namesCard(text, simple)
+    )
       ({ intent, score } = { intent: 'list_cards', score: OVERRIDE_THRESHOLD });
     // "o cartao do meu filho foi roubado, como ele bloqueia?", "minha mae perdeu o cartao dela, ela vai onde?": a question
     // about another person's card or document asks how it is done, which the FAQ answers; the citizen's own card is not
@@ -1360,7 +1389,7 @@ export class IntentClassifier {
       OWN_ONLY.has(intent) &&
       looksLikeQuestion(text) &&
       SOMEONE_ELSES.test(simple) &&
-      this.recognizers.card(text) === null
+      (this.recognizers.card(text) === null || CARD_OF_SOMEONE.test(simple))
     )
       ({ intent, score } = { intent: 'faq', score: 1 });
     // "ja salvei meu cpf ontem ne?": a save told as done asks whether it is there (the documents listing), else ("salvei

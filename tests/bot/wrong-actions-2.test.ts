@@ -61,6 +61,12 @@ async function documentsOf(citizenId: string): Promise<number> {
     .length;
 }
 
+/** The status of each of the citizen's cards, in the order the service lists them. */
+async function statusesOf(citizenId: string): Promise<string[]> {
+  const actor = { id: citizenId, role: 'citizen' as const };
+  return (await inContext(() => t.app.services.cards.listCards(actor, { limit: 10 }))).items.map((card) => card.status);
+}
+
 const preferencesOf = (citizenId: string) => t.app.services.notices.preferences({ id: citizenId, role: 'citizen' });
 
 const BALANCE = /Saldo do seu cartão|Saldo dos seus cartões/;
@@ -158,5 +164,54 @@ describe('notice choices change only as asked', () => {
     expect(await preferencesOf(citizen.id)).toEqual({ expiryReminders: true, lowBalanceThresholdCents: null });
     await citizen.bot.say('pode ser 6 reais');
     expect(await preferencesOf(citizen.id)).toEqual({ expiryReminders: true, lowBalanceThresholdCents: 600 });
+  });
+});
+
+describe('a yes is to what was shown, a request to what is wanted', () => {
+  it('"sim, so que o numero ta errado" at the summary saves nothing and asks the number again', async () => {
+    const citizen = await citizenWithCards(['3140']);
+    await play(citizen.bot, [
+      ['guardar meu cpf 390.533.447-05', [/Pular/]],
+      ['pular', [/Posso salvar/]],
+      ['sim, so que o numero ta errado', [/ainda não salvei nada/, /Qual é o número do documento/]],
+    ]);
+    expect(await documentsOf(citizen.id)).toBe(0);
+  });
+
+  it('a request refused before the wanted one is not served beside it: the statement, no balance', async () => {
+    const citizen = await citizenWithCards(['3141']);
+    const replies = (await citizen.bot.say('nao precisa mostrar saldo, quero as movimentacoes')).join('\n');
+    expect(replies).not.toMatch(BALANCE);
+    expect(replies).toMatch(/movimentações/);
+  });
+
+  it('whether a named card still works is its status, not its money', async () => {
+    const citizen = await citizenWithCards(['4476', '1290']);
+    // The second reads surely as the balance to the network (0.76): a status asked with no word of money is no balance.
+    for (const text of ['meu riocard de final 4476 continua ativo?', 'e o cartao terminado em 4476, ta ativo ainda?']) {
+      const replies = (await citizen.bot.say(text)).join('\n');
+      expect(replies).not.toMatch(BALANCE);
+      expect(replies).toMatch(/4476[^\n]*ativo/);
+    }
+    expect(await statusesOf(citizen.id)).toEqual(['active', 'active']);
+  });
+
+  it('"voce ja guardou meu rg?" and "quando eu precisar recarregar é por aqui?" start no save and no recharge', async () => {
+    const citizen = await citizenWithCards(['3142']);
+    const saved = (await citizen.bot.say('voce ja guardou meu rg?')).join('\n');
+    expect(saved).not.toMatch(/Qual (é o )?(estado|número)/);
+    const recharge = (await citizen.bot.say('quando eu precisar recarregar é por aqui msm?')).join('\n');
+    expect(recharge).not.toMatch(/Quanto você quer colocar/);
+    expect(await documentsOf(citizen.id)).toBe(0);
+    expect(await ordersOf(citizen)).toEqual([]);
+  });
+
+  it("someone else's card asked about with its digits is answered, and none of the citizen's cards offered or blocked", async () => {
+    const citizen = await citizenWithCards(['8121', '5530']);
+    const replies = (await citizen.bot.say('o riocard do meu pai final 8120 foi roubado, como ele faz pra bloquear?')).join('\n');
+    expect(replies).not.toMatch(/Qual cartão|Confirma o bloqueio/);
+    // The FAQ answers how a lost card is blocked, or offers that question first when it is not sure.
+    expect(replies).toMatch(/Bloqueie o quanto antes|1. Perdi meu cartão ou ele foi roubado/);
+    expect(await statusesOf(citizen.id)).toEqual(['active', 'active']);
   });
 });
