@@ -8,7 +8,7 @@ import { AFTER_NUMBER_FILLER, asksToResume, labelIndex, numberedAnswer, placeAns
 import { simplify } from './normalise';
 import { normalizeText } from '../../src/faq/text';
 import { analyze } from '../../src/faq/synonyms';
-import { dayAlone, namesTheNumber, onlySaysWhen, Recognizers, saysFileSent, unsureOfReason, type Slots } from './recognizers';
+import { correctedField, dayAlone, namesTheNumber, onlySaysWhen, Recognizers, saysFileSent, unsureOfReason, type Slots } from './recognizers';
 import { amountAnswer, amountInRequest } from './money';
 import { DOCUMENT_WORDS, parseNoticeRequest } from './notice-settings';
 
@@ -119,10 +119,11 @@ const THANKS_OPENING =
 
 /**
  * A request refused in words before the one wanted: "nao quero ver o saldo nao, quero saber qto ta a passagem", "nao
- * precisa me avisar de nada, so quero saber meu saldo". What is refused is no request; the wish after it is.
+ * precisa me avisar de nada, so quero saber meu saldo", "nao precisa mandar extrato, so o saldo". What is refused is no
+ * request; the wish after it is.
  */
 const REFUSED_THEN_WANTED =
-  /^((ah|nao pera|pera) )?(nao|n|nem) (quero|queria|preciso|precisa|e pra|vou)\b.*\b((so|soh|apenas|eu) )*(quero|queria|preciso|gostaria)\b/;
+  /^((ah|nao pera|pera) )?(nao|n|nem) (quero|queria|preciso|precisa|e pra|vou)\b.*\b((so|soh|apenas|eu) )*(quero|queria|preciso|gostaria|(?:so|soh|apenas)(?= (?:o|a|os|as|meu|minha|meus|minhas)\b))\b/;
 
 /**
  * What a message wants after refusing another request first (REFUSED_THEN_WANTED), as typed from its last wish on, or
@@ -815,6 +816,10 @@ export function putsOff(text: string): boolean {
 const AMOUNT_CORRECTION_OPENING =
   /^((sim|s|isso|ok|ta|nao|n|pera|perai|opa|ops|ah|na verdade|quer dizer|digo|melhor|errei|foi mal|mas|so que|muda pra|troca pra|era|e)\s)*/;
 
+/** Confirmations that block, save or order: a yes there acts. */
+const CONFIRMS_AN_ACT: ReadonlySet<string> = new Set(['block.confirm', 'save.confirm', 'recharge.confirm']);
+/** A contrast and what follows it: "sim mas é o outro", "isso, so que a data é outra". */
+const CONTRAST = /\b(mas|so que|porem|na verdade|quer dizer)\b(.*)$/;
 /** Something shown said to be wrong: "ta errado", "errei", "nao é esse". */
 const TOLD_WRONG = /\b(errad[oa]s?|errei|incorret[oa]s?|nao (e|eh) (esse|essa|isso|o certo|a certa))\b/;
 
@@ -1011,7 +1016,8 @@ export class IntentClassifier {
   async requestsIn(text: string): Promise<Array<{ intent: IntentName; slots: Slots }> | null> {
     // "nao quero ver saldo nao, quero o extrato": the request refused is none of them; only what is wanted after it.
     const parts = (afterRefusal(afterGreeting(text) ?? text) ?? text)
-      .split(REQUEST_BOUNDARY).filter((part) => normalizeText(part) !== '');
+      .split(REQUEST_BOUNDARY)
+      .filter((part) => normalizeText(part) !== '');
     if (parts.length < 2) return null;
     const found: Array<{ intent: IntentName; slots: Slots }> = [];
     for (const [i, part] of parts.entries()) {
@@ -1163,6 +1169,12 @@ export class IntentClassifier {
       // "sim mas a validade ta errada", "isso, so que o cartao ta errado": a yes that says what shown is wrong confirms
       // nothing; it is the "no" that names the field to correct (the flow asks it again), never a save or a block.
       if (yes === true && TOLD_WRONG.test(simple)) return decided('no');
+      // "sim mas é o outro cartao", "isso, so que é o de final 2231", "sim mas o estado é sp": a yes that goes on to change
+      // what is confirmed confirms nothing. At a document's summary it is the "no" naming the field to correct when it
+      // names one; else it answers nothing and the confirmation is asked again.
+      const contrast = CONFIRMS_AN_ACT.has(at) ? CONTRAST.exec(simple) : null;
+      const changes = contrast?.[2].trim().split(' ').some((word) => word !== '' && !ACKNOWLEDGING.test(word)) ?? false;
+      if (yes === true && changes) return decided(at === 'save.confirm' && correctedField(text) ? 'no' : 'inform');
       if (yes === false || (yes === true && !asked)) return decided(yes ? 'yes' : 'no');
     }
 

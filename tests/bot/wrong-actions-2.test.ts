@@ -185,6 +185,13 @@ describe('a yes is to what was shown, a request to what is wanted', () => {
     expect(replies).toMatch(/movimentações/);
   });
 
+  it('"nao precisa das movimentacoes, so o saldo" shows the balance and no statement', async () => {
+    const citizen = await citizenWithCards(['3143']);
+    const replies = (await citizen.bot.say('nao precisa me mostrar as movimentacoes, so o saldo mesmo')).join('\n');
+    expect(replies).toMatch(BALANCE);
+    expect(replies).not.toMatch(/movimentações/);
+  });
+
   it('whether a named card still works is its status, not its money', async () => {
     const citizen = await citizenWithCards(['4476', '1290']);
     // The second reads surely as the balance to the network (0.76): a status asked with no word of money is no balance.
