@@ -8,7 +8,16 @@ import { AFTER_NUMBER_FILLER, asksToResume, labelIndex, numberedAnswer, placeAns
 import { simplify } from './normalise';
 import { normalizeText } from '../../src/faq/text';
 import { analyze } from '../../src/faq/synonyms';
-import { correctedField, dayAlone, namesTheNumber, onlySaysWhen, Recognizers, saysFileSent, unsureOfReason, type Slots } from './recognizers';
+import {
+  correctedField,
+  dayAlone,
+  namesTheNumber,
+  onlySaysWhen,
+  Recognizers,
+  saysFileSent,
+  unsureOfReason,
+  type Slots,
+} from './recognizers';
 import { amountAnswer, amountInRequest } from './money';
 import { DOCUMENT_WORDS, parseNoticeRequest } from './notice-settings';
 
@@ -1173,8 +1182,12 @@ export class IntentClassifier {
       // what is confirmed confirms nothing. At a document's summary it is the "no" naming the field to correct when it
       // names one; else it answers nothing and the confirmation is asked again.
       const contrast = CONFIRMS_AN_ACT.has(at) ? CONTRAST.exec(simple) : null;
-      const changes = contrast?.[2].trim().split(' ').some((word) => word !== '' && !ACKNOWLEDGING.test(word)) ?? false;
-      if (yes === true && changes) return decided(at === 'save.confirm' && correctedField(text) ? 'no' : 'inform');
+      const changes =
+        contrast?.[2]
+          .trim()
+          .split(' ')
+          .some((word) => word !== '' && !ACKNOWLEDGING.test(word)) ?? false;
+      if (yes === true && changes && !asked) return decided(at === 'save.confirm' && correctedField(text) ? 'no' : 'inform');
       if (yes === false || (yes === true && !asked)) return decided(yes ? 'yes' : 'no');
     }
 

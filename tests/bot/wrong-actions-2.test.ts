@@ -178,6 +178,30 @@ describe('a yes is to what was shown, a request to what is wanted', () => {
     expect(await documentsOf(citizen.id)).toBe(0);
   });
 
+  it('a yes that goes on to change the card ("sim, so que é o outro") blocks nothing and asks again', async () => {
+    const citizen = await citizenWithCards(['6601', '6602']);
+    await play(citizen.bot, [
+      ['perdi o cartao final 6601', [/Confirma o bloqueio do cartão •••• 6601/]],
+      ['sim, so que é o outro', [/Confirma o bloqueio do cartão •••• 6601/]],
+    ]);
+    expect(await statusesOf(citizen.id)).toEqual(['active', 'active']);
+    await play(citizen.bot, [['nao', [/continua ativo/]]]);
+    expect(await statusesOf(citizen.id)).toEqual(['active', 'active']);
+  });
+
+  it('"isso, mas o estado é SP" at an RG summary saves nothing and asks the state again', async () => {
+    const citizen = await citizenWithCards(['6603']);
+    await play(citizen.bot, [
+      ['guardar meu rg', [/estado/]],
+      ['rj', [/número/]],
+      ['21.684.357-2', [/validade|vence/i]],
+      ['nao vence', [/Pular/]],
+      ['pular', [/Posso salvar/]],
+      ['isso, mas o estado é SP', [/ainda não salvei nada/, /estado/]],
+    ]);
+    expect(await documentsOf(citizen.id)).toBe(0);
+  });
+
   it('a request refused before the wanted one is not served beside it: the statement, no balance', async () => {
     const citizen = await citizenWithCards(['3141']);
     const replies = (await citizen.bot.say('nao precisa mostrar saldo, quero as movimentacoes')).join('\n');
