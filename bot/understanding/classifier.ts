@@ -821,6 +821,8 @@ export function putsOff(text: string): boolean {
   return PUT_OFF.test(simple) && !ASKS_NOW.test(simple) && !looksLikeQuestion(text);
 }
 
+/** The most words an amount typed alone at the recharge's confirmation comes with: "30 so", "entao coloca 15 reais". */
+const AMOUNT_CORRECTION_MAX_WORDS = 4;
 /** What opens an amount typed at the recharge's confirmation: its yes or no, and words of changing one's mind. */
 const AMOUNT_CORRECTION_OPENING =
   /^((sim|s|isso|ok|ta|nao|n|pera|perai|opa|ops|ah|na verdade|quer dizer|digo|melhor|errei|foi mal|mas|so que|muda pra|troca pra|era|e)\s)*/;
@@ -1600,10 +1602,11 @@ export class IntentClassifier {
       case 'recharge.confirm': {
         // "sim, quer dizer, 30 so", "nao, coloca 15", "entao bota 40": another amount where the one shown is confirmed is
         // that amount, to be confirmed in its turn; never a yes to the amount shown.
+        // Only the amount, or a verb of putting money with it: "me avisa quando ficar abaixo de 3 reais" is another request
+        // (the low-balance alert, served with the recharge paused), not a recharge of R$ 3,00.
         const rest = normalizeText(text).replace(AMOUNT_CORRECTION_OPENING, '');
-        const amountCents =
-          amountAnswer(rest, (words) => r.number(words)) ??
-          (PUTTING_MONEY.test(rest) ? amountInRequest(rest, (words) => r.number(words)) : null);
+        const alone = words(rest) <= AMOUNT_CORRECTION_MAX_WORDS ? amountAnswer(rest, (words) => r.number(words)) : null;
+        const amountCents = alone ?? (PUTTING_MONEY.test(rest) ? amountInRequest(rest, (words) => r.number(words)) : null);
         return amountCents === null ? null : { amountCents };
       }
       case 'menu':
