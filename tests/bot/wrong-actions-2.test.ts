@@ -138,6 +138,18 @@ describe('an amount is never a card, a question never an amount', () => {
     expect(await ordersOf(citizen)).toEqual([{ card: 1, amountCents: 3000 }]);
   });
 
+  it("a phone's or a date's last four digits are no card: the card is asked, never picked from them", async () => {
+    const citizen = await citizenWithCards(['4321', '2026']);
+    const recharge = await citizen.bot.say('quero recarregar 15 reais, qualquer coisa me liga no (21) 99876-4321');
+    expect(recharge.join('\n')).toMatch(/Qual cartão você quer recarregar\?/);
+    await citizen.bot.say('cancelar');
+    const block = await citizen.bot.say('perdi meu cartao em 15/03/2026 no metro');
+    expect(block.join('\n')).toMatch(/Qual cartão/);
+    expect(block.join('\n')).not.toMatch(/Confirma o bloqueio/);
+    expect(await ordersOf(citizen)).toEqual([]);
+    expect(await statusesOf(citizen.id)).toEqual(['active', 'active']);
+  });
+
   it('"sera q ainda tem 10 reais nele?" where the amount is asked shows the balance and orders nothing of R$ 10', async () => {
     const citizen = await citizenWithCards(['7120']);
     await play(citizen.bot, [['bora recarregar', [/Quanto você quer colocar/]]]);
