@@ -117,6 +117,7 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   amountInRange: 'the amount is within the per-order minimum and maximum',
   validAmount: 'the answer is an amount within the per-order minimum and maximum',
   answerOutOfRange: 'the answer is an amount outside the per-order minimum and maximum',
+  otherAmount: 'the answer names an amount other than the one being confirmed',
   created: 'the Pix charge was created',
   // question.machine.ts
   isConfident: 'the FAQ is sure of its answer',

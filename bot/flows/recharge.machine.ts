@@ -123,6 +123,9 @@ export function createRechargeMachine(ports: WalletPorts) {
       pickOnlyCard: assign({ cardId: ({ context }) => context.cards[0]?.id ?? null }),
       pickCard: assign({
         cardId: ({ context, event }) => (event.type === 'INPUT' ? (cardIn(context, event.utterance)?.id ?? null) : null),
+        // "o 7712, 50 reais": an amount typed with the card is kept for the amount step (checked there like any other).
+        amountCents: ({ context, event }) =>
+          inRange(context, answeredAmount(event)) ? answeredAmount(event) : context.amountCents,
         failures: 0,
       }),
       pickAmount: assign({ amountCents: ({ event }) => answeredAmount(event), failures: 0 }),
@@ -144,6 +147,7 @@ export function createRechargeMachine(ports: WalletPorts) {
       amountGiven: ({ context }) => context.amountCents !== null,
       amountInRange: ({ context }) => inRange(context, context.amountCents),
       validAmount: ({ context, event }) => inRange(context, answeredAmount(event)),
+      otherAmount: ({ context, event }) => answeredAmount(event) !== null && answeredAmount(event) !== context.amountCents,
       answerOutOfRange: ({ context, event }) => answeredAmount(event) !== null && !inRange(context, answeredAmount(event)),
       saidYes: ({ event }) => event.type === 'INPUT' && event.utterance.yesNo === true,
       saidNo: ({ event }) => event.type === 'INPUT' && event.utterance.yesNo === false,
@@ -215,6 +219,8 @@ export function createRechargeMachine(ports: WalletPorts) {
         answers: [
           { guard: 'validCard', target: 'afterCard', actions: 'pickCard' },
           { guard: 'answerNamesInactiveCard', actions: ['sayAnswerNotActive', 'askPick'] },
+          // "50 reais" where the card is asked: the amount is kept (never read as a card ending in 50), the card asked again.
+          { guard: 'validAmount', actions: ['pickAmount', 'askPick'] },
         ],
         invalid: { type: 'sayText', params: { text: text.INVALID.pick } },
         help: { type: 'sayText', params: { text: text.HELP.pick } },
@@ -235,6 +241,10 @@ export function createRechargeMachine(ports: WalletPorts) {
         ask: 'askConfirm',
         expecting: { at: 'recharge.confirm', options: YES_NO_OPTIONS },
         answers: [
+          // "sim, quer dizer, 30 so", "nao, coloca 15": another amount is no yes to the one shown. A valid one is confirmed in
+          // its turn; one outside the limits is said so and the amount asked again. Nothing is ordered on this turn.
+          { guard: and(['otherAmount', 'validAmount']), actions: ['pickAmount', 'askConfirm'] },
+          { guard: 'otherAmount', target: 'amount', actions: ['sayAnswerOutOfRange', 'forgetAmount'] },
           { guard: 'saidYes', target: 'ordering' },
           { guard: 'saidNo', target: 'done', actions: { type: 'sayText', params: { text: text.DECLINED } } },
         ],

@@ -1102,8 +1102,48 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         on: {
           USER: [
             { guard: 'answersNoticeAmount', target: 'noticeSettings', actions: 'rememberCitizen' },
+            // "quanto ta a passagem msm?" before saying the amount: the question is answered and the amount asked again,
+            // so the amount after it still sets the alert (a question read at the menu would leave the step).
+            { guard: { type: 'says', params: { acts: ['faq'] } }, target: 'noticeAmountQuestion' },
             { target: 'menu', actions: 'serveRequest' },
           ],
+        },
+      },
+      noticeAmountQuestion: {
+        tags: ['busy'],
+        invoke: {
+          id: 'askFaqAtNoticeAmount',
+          src: 'askFaq',
+          input: ({ context, event }) => ({
+            question: event.type === 'USER' ? event.utterance.text : '',
+            client: `${context.conversation.channel}:${context.conversation.channelUserId}`,
+            isQuestion: true,
+            vague: event.type === 'USER' && event.utterance.vague === true,
+          }),
+          onDone: [
+            {
+              guard: { type: 'confident', params: ({ event }) => ({ reply: event.output }) },
+              target: 'noticeAmount',
+              actions: [
+                { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output.answer!.answer } }) },
+                { type: 'enqueue', params: { message: { text: LOW_BALANCE_NEEDS_AMOUNT } } },
+              ],
+            },
+            {
+              target: 'noticeAmount',
+              actions: [
+                { type: 'enqueue', params: { message: { text: pause.NO_SURE_ANSWER } } },
+                { type: 'enqueue', params: { message: { text: LOW_BALANCE_NEEDS_AMOUNT } } },
+              ],
+            },
+          ],
+          onError: {
+            target: 'noticeAmount',
+            actions: [
+              { type: 'enqueue', params: { message: { text: pause.NO_SURE_ANSWER } } },
+              { type: 'enqueue', params: { message: { text: LOW_BALANCE_NEEDS_AMOUNT } } },
+            ],
+          },
         },
       },
       noticeSettings: {

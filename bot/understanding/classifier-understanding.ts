@@ -5,6 +5,7 @@ import {
   afterGreeting,
   asksWhetherItWarns,
   FEATURE_REQUESTS,
+  afterRefusal,
   fetchesLinkCode,
   howItWorksQuestion,
   IntentClassifier,
@@ -144,7 +145,9 @@ export class ClassifierUnderstanding implements Understanding {
       act === 'notice_settings' && confident
         ? asksWhetherItWarns(text)
           ? { kind: 'list' as const }
-          : parseNoticeRequest(text)
+          : // "nao quero desligar o lembrete, so quero aviso de saldo abaixo de 3 reais": the change refused is not made; the
+            // one wanted after it is.
+            parseNoticeRequest(expecting.at === 'menu' ? (afterRefusal(text) ?? text) : text)
         : null;
     const command: Readonly<Command> | null =
       rules.command ??

@@ -8,7 +8,16 @@ import { AFTER_NUMBER_FILLER, asksToResume, labelIndex, numberedAnswer, placeAns
 import { simplify } from './normalise';
 import { normalizeText } from '../../src/faq/text';
 import { analyze } from '../../src/faq/synonyms';
-import { dayAlone, namesTheNumber, onlySaysWhen, Recognizers, saysFileSent, unsureOfReason, type Slots } from './recognizers';
+import {
+  correctedField,
+  dayAlone,
+  namesTheNumber,
+  onlySaysWhen,
+  Recognizers,
+  saysFileSent,
+  unsureOfReason,
+  type Slots,
+} from './recognizers';
 import { amountAnswer, amountInRequest } from './money';
 import { DOCUMENT_WORDS, parseNoticeRequest } from './notice-settings';
 
@@ -122,10 +131,11 @@ const THANKS_OPENING =
 
 /**
  * A request refused in words before the one wanted: "nao quero ver o saldo nao, quero saber qto ta a passagem", "nao
- * precisa me avisar de nada, so quero saber meu saldo". What is refused is no request; the wish after it is.
+ * precisa me avisar de nada, so quero saber meu saldo", "nao precisa mandar extrato, so o saldo". What is refused is no
+ * request; the wish after it is.
  */
 const REFUSED_THEN_WANTED =
-  /^((ah|nao pera|pera) )?(nao|n|nem) (quero|queria|preciso|precisa|e pra|vou)\b.*\b((so|soh|apenas|eu) )*(quero|queria|preciso|gostaria)\b/;
+  /^((ah|nao pera|pera) )?(nao|n|nem) (quero|queria|preciso|precisa|e pra|vou)\b.*\b((so|soh|apenas|eu) )*(quero|queria|preciso|gostaria|(?:so|soh|apenas)(?= (?:o|a|os|as|meu|minha|meus|minhas)\b))\b/;
 
 /**
  * What a message wants after refusing another request first (REFUSED_THEN_WANTED), as typed from its last wish on, or
@@ -205,6 +215,10 @@ export interface TrainedModel {
 export const CONFIDENCE_THRESHOLD = 0.5;
 /** The least a second-best intent needs when the best one is a stray answer word in a sentence. */
 const SENTENCE_THRESHOLD = 0.15;
+/** How surely a question typed where an amount is asked must read as something else to be that, not the amount. */
+export const ASIDE_THRESHOLD = 0.5;
+/** Steps that ask an amount of money. */
+export const AMOUNT_STEPS: ReadonlySet<string> = new Set(['recharge.amount', 'notices.amount']);
 /** A command or a new request overrides the step's own reading only with this much confidence. */
 const OVERRIDE_THRESHOLD = 0.7;
 
@@ -727,8 +741,12 @@ const OPENS_WITH_NO = /^((entao|ah|ai|poxa|pensando bem) )?(nao|n|nem)\b(?!.*\b(
 /** Yes/no prompts whose "no" drops what was asked, as a cancel does. */
 const NO_DROPS: ReadonlySet<PromptStep> = new Set(['block.confirm', 'recharge.confirm', 'resume.offer']);
 
-/** A hypothetical opening a question: "e se eu achar ele depois?", "mas e se roubarem?", "se eu bloquear...". */
-const HYPOTHETICAL = /^((mas|ah|tipo|pera|e ai|entao) )*(e )?se (eu|ele|ela|alguem|o|a|meu|minha|roubar\w*|perd\w*|ach\w*)\b/;
+/**
+ * A hypothetical opening a question: "e se eu achar ele depois?", "mas e se roubarem?", "se eu bloquear...", "quando eu
+ * quiser salvar a cnh é so mandar aqui?".
+ */
+const HYPOTHETICAL =
+  /^((mas|ah|tipo|pera|e ai|entao) )*(e )?(se (eu|ele|ela|alguem|o|a|meu|minha|roubar\w*|perd\w*|ach\w*)|quando eu (quiser|precisar|for))\b/;
 /** Readings a hypothetical question is not: leaving, stopping, a bare answer, a block or a reaction. */
 const NOT_A_HYPOTHETICAL_ANSWER: ReadonlySet<IntentName> = new Set([
   'goodbye',
@@ -739,6 +757,8 @@ const NOT_A_HYPOTHETICAL_ANSWER: ReadonlySet<IntentName> = new Set([
   'skip',
   'inform',
   'block_card',
+  'save_document',
+  'recharge',
   'out_of_context',
   'thanks',
   'greeting',
@@ -767,8 +787,15 @@ const SAVED_ALREADY = /\b(salv[oa]s|guardad[oa]s)\b/;
 const SOMEONE_ELSES =
   /\b(d?[oa]s? )?(meu|minha|meus|minhas|um|uma|o|a) (filh[oa]s?|mae|pai|esposa|marido|mulher|irma|irmao|v[oó]|avo|avos|tia|tio|namorad[oa]|amig[oa]|vizinh[oa]|sogr[oa]|prim[oa]|colega|chefe|patrao|patroa|crianca|menin[oa]|sobrinh[oa]|netos?|netas?|parente|conhecid[oa])\b(?! (me|mandou|pediu|disse|falou))|\b(cartao|documento|rg|cpf|cnh|carteira) (dela|dele|delas|deles)\b/;
 
+/**
+ * A card said to be another person's, its digits with it or not: "o cartao da minha mae final 7730", "o riocard dele".
+ * Asked about, it is a question even with the digits (the citizen's own cards are not the ones meant).
+ */
+const CARD_OF_SOMEONE = /\b(cartao|riocard|passe|bilhete)( final \d{4})? (d[oa] (meu|minha) \w+|dela|dele)\b/;
+
 /** A save told as done: "ja salvei meu cpf ontem ne?", "eu guardei o rg semana passada". */
-const SAVED_BEFORE = /\b(salvei|guardei|cadastrei|coloquei|botei|adicionei)\b/;
+const SAVED_BEFORE =
+  /\b(salvei|guardei|cadastrei|coloquei|botei|adicionei|salvou|guardou|cadastrou|salvaram|guardaram|(ta|esta|ficou) (salv|guardad)\w*)\b/;
 /** Still asking to save: "ja salvei o rg, agora salva a cnh". */
 const SAVE_ASKED = /\b(salva|salvar|salve|guarda|guardar|guarde|cadastra|cadastrar|adiciona|adicionar|quero|queria)\b/;
 /** How or where in the app, asked: "da pra ver o extrato pelo app?" asks about the app, not for the statement here. */
@@ -782,6 +809,35 @@ const LATER =
   /^((eu )?(mando|envio|anexo|coloco) )?(depois|mais tarde|outra hora|outro dia)( (eu )?(mando|envio|anexo|coloco))?$/;
 /** A short answer ending in "later": "continuar depois", "agora nao, mais tarde", "faco amanha". */
 const LATER_AT_THE_END = /^(\w+ ){0,3}(depois|mais tarde|outra hora|outro dia|amanha)$/;
+
+/**
+ * A task put off, told and not asked: "depois eu salvo minha cnh", "amanha eu bloqueio", "vou colocar credito dia 10
+ * quando cair meu salario". Nothing is asked now: no flow starts, nothing is shown, and the day ("dia 10") is no amount.
+ */
+const PUT_OFF =
+  /^((ah|entao|blz|beleza|ok|ta|certo|agora nao|hoje nao|nao)\s)*((depois|mais tarde|outra hora|outro dia|amanha|semana que vem|mes que vem|qualquer hora|uma hora dessas|quando der)( eu| a gente)? (salv|guard|recarreg|coloc|bot|ponh|poe|vej|ve|bloquei|cancel|cadastr|mand|envi|anex|fac|faz|ativ|deslig|lig)\w*|(eu )?(vou|vo|irei|pretendo|penso em|to pensando em) (salvar|guardar|recarregar|colocar|botar|por|bloquear|cancelar|cadastrar|mandar|fazer (a|uma) recarga)\b.*\b(amanha|depois|mais tarde|outra hora|outro dia|semana que vem|mes que vem|dia \d{1,2}|quando (cair|receber|pagar|tiver|sair|chegar|der|eu (receber|tiver|chegar))|fim do mes|comeco do mes|segunda|terca|quarta|quinta|sexta|sabado|domingo)\b)/;
+/** Still asking now, whatever is put off beside it: "depois eu vejo o saldo, agora quero recarregar". */
+const ASKS_NOW =
+  /\b(quero|queria|preciso|precisava|pode|podia|pfv|pf|por favor|agora (quero|me|faz|coloca|bota|salva|bloqueia))\b/;
+
+/** Whether a menu message puts a task off for later (PUT_OFF) without asking anything now. */
+export function putsOff(text: string): boolean {
+  const simple = normalizeText(text);
+  return PUT_OFF.test(simple) && !ASKS_NOW.test(simple) && !looksLikeQuestion(text);
+}
+
+/** The most words an amount typed alone at the recharge's confirmation comes with: "30 so", "entao coloca 15 reais". */
+const AMOUNT_CORRECTION_MAX_WORDS = 4;
+/** What opens an amount typed at the recharge's confirmation: its yes or no, and words of changing one's mind. */
+const AMOUNT_CORRECTION_OPENING =
+  /^((sim|s|isso|ok|ta|nao|n|pera|perai|opa|ops|ah|na verdade|quer dizer|digo|melhor|errei|foi mal|mas|so que|muda pra|troca pra|era|e)\s)*/;
+
+/** Confirmations that block, save or order: a yes there acts. */
+const CONFIRMS_AN_ACT: ReadonlySet<string> = new Set(['block.confirm', 'save.confirm', 'recharge.confirm']);
+/** A contrast and what follows it: "sim mas é o outro", "isso, so que a data é outra". */
+const CONTRAST = /\b(mas|so que|porem|na verdade|quer dizer)\b(.*)$/;
+/** Something shown said to be wrong: "ta errado", "errei", "nao é esse". */
+const TOLD_WRONG = /\b(errad[oa]s?|errei|incorret[oa]s?|nao (e|eh) (esse|essa|isso|o certo|a certa))\b/;
 
 /** Asking how to answer the step: "qual numero eu coloco?", "que nome eu ponho", "onde acho a data?". */
 const ASKS_HOW_TO_ANSWER =
@@ -974,7 +1030,10 @@ export class IntentClassifier {
    * between boundaries that opens as a request and reads surely as one on its own. Null when there are fewer than two.
    */
   async requestsIn(text: string): Promise<Array<{ intent: IntentName; slots: Slots }> | null> {
-    const parts = text.split(REQUEST_BOUNDARY).filter((part) => normalizeText(part) !== '');
+    // "nao quero ver saldo nao, quero o extrato": the request refused is none of them; only what is wanted after it.
+    const parts = (afterRefusal(afterGreeting(text) ?? text) ?? text)
+      .split(REQUEST_BOUNDARY)
+      .filter((part) => normalizeText(part) !== '');
     if (parts.length < 2) return null;
     const found: Array<{ intent: IntentName; slots: Slots }> = [];
     for (const [i, part] of parts.entries()) {
@@ -1096,8 +1155,19 @@ export class IntentClassifier {
       (sure && (best.intent === 'cancel' || best.intent === 'back') && STOP_WORDS.test(simple)) ||
       this.asksAnotherCardRequest(text, at, best);
     if (!stopsValue) {
-      const stepValue = this.stepValue(text, expecting);
-      if (stepValue) return decided('inform', stepValue);
+      // A value typed at a step that is not an answer to it: "tenho 5 reais nele ainda?" where the amount is asked asks
+      // about the balance, which the network reads surely; "pode ser 20?" reads as nothing else and stays the amount.
+      const askedAside =
+        AMOUNT_STEPS.has(at) &&
+        text.includes('?') &&
+        words(simple) >= 3 &&
+        !ANSWERS.has(best.intent) &&
+        best.intent !== 'out_of_context' &&
+        best.score >= ASIDE_THRESHOLD;
+      const stepValue = askedAside ? null : this.stepValue(text, expecting);
+      // "sim, 20 mesmo" at the recharge's confirmation: a yes with the amount, which the flow compares with the one shown.
+      const yesWithValue = at === 'recharge.confirm' && !text.includes('?') && this.recognizers.yesNo(text) === true;
+      if (stepValue) return decided(yesWithValue ? 'yes' : 'inform', stepValue);
       // "foi na segunda feira", "ontem de noite": when it happened, told at the reason step, is an answer without the
       // reason, asked again; never a new request ("segunda" is no card, no statement).
       if (at === 'block.reason' && onlySaysWhen(text)) return decided('inform', { toldWhen: true });
@@ -1113,6 +1183,19 @@ export class IntentClassifier {
     const plainNo = NO_DROPS.has(at) && OPENS_WITH_NO.test(simple);
     if (YES_NO_STEPS.has(at) && !(best.intent === 'cancel' && sure && !plainNo)) {
       const yes = this.recognizers.yesNo(text);
+      // "sim mas a validade ta errada", "isso, so que o cartao ta errado": a yes that says what shown is wrong confirms
+      // nothing; it is the "no" that names the field to correct (the flow asks it again), never a save or a block.
+      if (yes === true && TOLD_WRONG.test(simple)) return decided('no');
+      // "sim mas é o outro cartao", "isso, so que é o de final 2231", "sim mas o estado é sp": a yes that goes on to change
+      // what is confirmed confirms nothing. At a document's summary it is the "no" naming the field to correct when it
+      // names one; else it answers nothing and the confirmation is asked again.
+      const contrast = CONFIRMS_AN_ACT.has(at) ? CONTRAST.exec(simple) : null;
+      const changes =
+        contrast?.[2]
+          .trim()
+          .split(' ')
+          .some((word) => word !== '' && !ACKNOWLEDGING.test(word)) ?? false;
+      if (yes === true && changes && !asked) return decided(at === 'save.confirm' && correctedField(text) ? 'no' : 'inform');
       if (yes === false || (yes === true && !asked)) return decided(yes ? 'yes' : 'no');
     }
 
@@ -1125,6 +1208,9 @@ export class IntentClassifier {
     if (at === 'menu' && FETCHING_CODE.test(simple)) return decided('link_account');
     // "um minuto", "pera", "deixa eu ver aqui" with nothing asked: a moment asked for, nothing to act on or decline.
     if (at === 'menu' && asksForAMoment(text)) return decided('out_of_context');
+    // "depois eu salvo minha cnh", "vou colocar credito dia 10 quando cair o salario": put off, nothing to do now. Read
+    // before the network, which reads the task named (and "credito" as the balance), and before any keyword.
+    if (at === 'menu' && putsOff(text)) return decided('out_of_context');
 
     // A request about the citizen's cards where a document's name is asked ("mostra meu saldo") is that request, served
     // with the flow paused; document words ("carteira do clube") stay a name.
@@ -1317,7 +1403,15 @@ export class IntentClassifier {
     const unsure =
       score < CONFIDENCE_THRESHOLD ||
       (intent === 'block_card' && !this.asksToBlock(text, simple) && !this.tellsMishap(text, simple));
-    if (at === 'menu' && unsure && looksLikeQuestion(text) && CARD_STATUS.test(simple) && this.namesCard(text, simple))
+    // "o riocard q termina em 5678 ta ativo ainda?" names no money: the network's sure balance would show money not asked.
+    const statusNotMoney = intent === 'balance' && !MONEY_WORDS.test(simple) && !/\b(quanto|qto|tenho|tem)\b/.test(simple);
+    if (
+      at === 'menu' &&
+      (unsure || statusNotMoney) &&
+      looksLikeQuestion(text) &&
+      CARD_STATUS.test(simple) &&
+      this.namesCard(text, simple)
+    )
       ({ intent, score } = { intent: 'list_cards', score: OVERRIDE_THRESHOLD });
     // "o cartao do meu filho foi roubado, como ele bloqueia?", "minha mae perdeu o cartao dela, ela vai onde?": a question
     // about another person's card or document asks how it is done, which the FAQ answers; the citizen's own card is not
@@ -1328,7 +1422,7 @@ export class IntentClassifier {
       OWN_ONLY.has(intent) &&
       looksLikeQuestion(text) &&
       SOMEONE_ELSES.test(simple) &&
-      this.recognizers.card(text) === null
+      (this.recognizers.card(text) === null || CARD_OF_SOMEONE.test(simple))
     )
       ({ intent, score } = { intent: 'faq', score: 1 });
     // "ja salvei meu cpf ontem ne?": a save told as done asks whether it is there (the documents listing), else ("salvei
@@ -1511,9 +1605,18 @@ export class IntentClassifier {
         const amountCents = amountAnswer(text, (words) => r.number(words), at === 'notices.amount');
         return amountCents === null ? null : { amountCents };
       }
+      case 'recharge.confirm': {
+        // "sim, quer dizer, 30 so", "nao, coloca 15", "entao bota 40": another amount where the one shown is confirmed is
+        // that amount, to be confirmed in its turn; never a yes to the amount shown.
+        // Only the amount, or a verb of putting money with it: "me avisa quando ficar abaixo de 3 reais" is another request
+        // (the low-balance alert, served with the recharge paused), not a recharge of R$ 3,00.
+        const rest = normalizeText(text).replace(AMOUNT_CORRECTION_OPENING, '');
+        const alone = words(rest) <= AMOUNT_CORRECTION_MAX_WORDS ? amountAnswer(rest, (words) => r.number(words)) : null;
+        const amountCents = alone ?? (PUTTING_MONEY.test(rest) ? amountInRequest(rest, (words) => r.number(words)) : null);
+        return amountCents === null ? null : { amountCents };
+      }
       case 'menu':
       case 'block.confirm':
-      case 'recharge.confirm':
       case 'save.label':
       case 'save.labelConfirm':
       case 'faq.suggestions':

@@ -2,6 +2,8 @@ import { normalizeText } from '../../src/faq/text';
 import { numberedAnswer, placeAnswer } from './choices';
 import { DOCUMENT_WORDS } from './notice-settings';
 import {
+  AMOUNT_STEPS,
+  ASIDE_THRESHOLD,
   asksForAMoment,
   FEATURE_REQUESTS,
   looksLikeQuestion,
@@ -164,6 +166,10 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   // 0.4) surely asks about them, whichever of the two it is, and the best reading is served.
   const lookups = understood.ranked.filter((r) => CARD_LOOKUPS.has(r.intent)).reduce((sum, r) => sum + r.score, 0);
   const sureness = CARD_LOOKUPS.has(intent) ? Math.max(score, lookups) : score;
+  // "sera q ainda tem 10 reais nele?" where the amount is asked: the citizen weighs the amount against the balance, which
+  // the classifier left unread as the amount (ASIDE_THRESHOLD); it is shown with the flow paused and offered back.
+  if (AMOUNT_STEPS.has(expecting.at) && CARD_LOOKUPS.has(intent) && text.includes('?') && sureness >= ASIDE_THRESHOLD)
+    return 'request';
   // Ending with a question mark, it is one even about the citizen's own things: "o dinheiro que ta nele eu perco?" at
   // the reason step asks what blocking does to the card's money, and the FAQ answers it or says it has no sure answer,
   // then the step is asked again; as a miss it would only be refused ("Motivo não reconhecido").

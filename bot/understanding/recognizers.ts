@@ -378,6 +378,13 @@ const ANSWER_OPENING = /^((ah|ahn|eh|bom|entao|olha|hum|hmm|opa|ola|oi)\s+)*$/;
  * before the rest; "o primeiro", "cartao primeiro" name the card.
  */
 const FIRST_AS_ADVERB = /(\w+) primeiro$/;
+/**
+ * Numbers written as something other than a card, whose groups of four digits are no card's end: a date ("15/03/2026"),
+ * a phone ("(21) 98765-4321", "99876-5432"), a CEP ("22041-001"), a formatted CPF ("529.982.247-25").
+ */
+const OTHER_NUMBERS =
+  /\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\(?\b\d{2}\)?\s?\d{4,5}-\d{4}\b|\b\d{4,5}-\d{4}\b|\b\d{5}-\d{3}\b|\b\d{3}\.\d{3}\.\d{3}-\d{2}\b/g;
+
 /** Words before a "primeiro" that make it the first card. */
 const CARD_WORDS: ReadonlySet<string> = new Set([
   'o',
@@ -476,7 +483,7 @@ export class Recognizers {
    * in groups of four or in one run) or by its position.
    */
   card(text: string): CardRef | null {
-    const simple = normalizeText(text);
+    const simple = normalizeText(text.replace(OTHER_NUMBERS, ' '));
     const whole = /(?:^|\s)(\d{4}(?: \d{4}){3}|\d{16})(?:\s|$)/.exec(simple);
     if (whole) return { last4: whole[1].slice(-4) };
     const digits = /(?:^|\s)(\d{4})(?:\s|$)/.exec(simple);
