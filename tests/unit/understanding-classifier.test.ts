@@ -341,6 +341,28 @@ describe('answers at a prompt', () => {
   });
 });
 
+describe('displayed options answered by number', () => {
+  it.each([
+    ['3️⃣', 'block.confirm'],
+    [' 2) ', 'save.confirm'],
+  ])('%j is the option of that number, keycap emoji or not', async (text, at) => {
+    const understood = await classifier.classify(text, { at: at as 'block.confirm', options: [...YES_NO, { intent: 'skip' }] });
+    expect(understood.slots.optionNumber).toBe(Number(text.trim()[0]));
+  });
+
+  it.each(['block.card', 'history.card', 'recharge.card'] as const)(
+    'at %s a lone digit is the card listed in that place (the cards are not declared with the step)',
+    async (at) => {
+      expect(await classifier.classify('3', { at })).toMatchObject({
+        intent: 'inform',
+        slots: { card: { position: 3 }, optionNumber: 3 },
+      });
+      // Four digits are a card's last digits, never an option.
+      expect((await classifier.classify('4821', { at })).slots).toMatchObject({ card: { last4: '4821' } });
+    },
+  );
+});
+
 describe('blocking, at the menu and at the block steps', () => {
   it.each(['o 4412 ainda ta ativo?', 'meu cartao ta bloqueado?'])('"%s" asks a card\'s status: the list of cards', async (text) =>
     expect((await classifier.classify(text)).intent).toBe('list_cards'),
