@@ -28,20 +28,32 @@ export function chooseFrom<T extends Choice>(utterance: Utterance, choices: read
   }
   const byValue = choices.find((c) => simplify(c.value) === simple);
   if (byValue) return byValue;
-  const byLabel = choices.find((c) => simplify(c.label) === simple);
-  if (byLabel) return byLabel;
-  const fuzzy = choices.filter((c) => closeTo(simple, simplify(c.label)));
+  return (
+    choices[
+      labelAnswer(
+        simple,
+        choices.map((c) => c.label),
+      )
+    ] ?? null
+  );
+}
+
+/**
+ * The option an answer names by its label alone: the label (accents, case and one typo forgiven: "passaporti"), or one
+ * distinctive word of a single label ("danificado" for "Cartão danificado"). -1 when it names none or several. The
+ * answer is the whole message: a sentence sharing a word with a label ("perdi o cartao") names nothing here.
+ */
+export function labelAnswer(simple: string, labels: readonly string[]): number {
+  const simpleLabels = labels.map((label) => simplify(label));
+  const exact = simpleLabels.indexOf(simple);
+  if (exact >= 0) return exact;
+  const fuzzy = simpleLabels.flatMap((label, index) => (closeTo(simple, label) ? [index] : []));
   if (fuzzy.length === 1) return fuzzy[0];
-  // One distinctive word of a label ("danificado" for "Cartão danificado"), when it points to a single choice.
-  if (simple.length >= 4 && !simple.includes(' ')) {
-    const byWord = choices.filter((c) =>
-      simplify(c.label)
-        .split(' ')
-        .some((word) => word.length >= 4 && closeTo(simple, word)),
-    );
-    if (byWord.length === 1) return byWord[0];
-  }
-  return null;
+  if (simple.length < 4 || simple.includes(' ')) return -1;
+  const byWord = simpleLabels.flatMap((label, index) =>
+    label.split(' ').some((word) => word.length >= 4 && closeTo(simple, word)) ? [index] : [],
+  );
+  return byWord.length === 1 ? byWord[0] : -1;
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   AFTER_NUMBER_FILLER,
   asksToResume,
   bareOptionNumber,
+  labelAnswer,
   labelIndex,
   numberedAnswer,
   placeAnswer,
@@ -1061,6 +1062,15 @@ export class IntentClassifier {
     const numbered = await this.numberedOption(simple, expecting);
     if (numbered === 'mismatch') return decided('inform');
     if (numbered) return decided(numbered.option.intent, { ...numbered.option.slots, optionNumber: numbered.number });
+    // An option named by its label alone, as the machines choose it ("passaporti" at the types, "danificado").
+    const named = expecting.options
+      ? labelAnswer(
+          simple,
+          expecting.options.map((o) => o.label ?? ''),
+        )
+      : -1;
+    const labelled = expecting.options?.[named];
+    if (labelled?.label) return decided(labelled.intent, { ...labelled.slots });
 
     // "a de quando esquece", "o do extrato": a suggestion named by its words, whatever else they say ("esquece" is no
     // cancel here). The suggestions machine finds which one.

@@ -1,3 +1,4 @@
+import { STEP_OPTIONS } from '../../bot/flows/prompt';
 import {
   howItWorksQuestion,
   IntentClassifier,
@@ -341,7 +342,15 @@ describe('answers at a prompt', () => {
   });
 });
 
-describe('displayed options answered by number', () => {
+describe('displayed options answered by number or label', () => {
+  it.each([
+    ['passaport', 'save.type', { documentType: 'passaporte' }],
+    ['certidao de nascimentu', 'save.type', { documentType: 'certidao_nascimento' }],
+    ['furto', 'block.reason', { blockReason: 'stolen' }],
+  ] as const)('%j at %s is the option whose label it names, one typo forgiven', async (text, at, slots) => {
+    expect(await classifier.classify(text, { at, options: STEP_OPTIONS[at] })).toMatchObject({ intent: 'inform', slots });
+  });
+
   it.each([
     ['3️⃣', 'block.confirm'],
     [' 2) ', 'save.confirm'],
