@@ -13,9 +13,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DOCUMENT_TYPES } from '../src/documents/document-types';
 import { detectCommand, detectMenuIntent, parseDate, parseYesNo, utteranceOf } from '../bot/understanding/rules';
 import { chooseFrom } from '../bot/understanding/choices';
+import { STEP_OPTIONS } from '../bot/flows/prompt';
 import type { Choice } from '../bot/flows/types';
 import type { FlowName } from '../bot/flows/types';
 import {
@@ -123,10 +123,12 @@ const SCORED_SLOTS = [
   'linkCode',
 ] as const;
 
-const REASONS: BlockReason[] = ['lost', 'stolen', 'damaged', 'other'];
-
-/** The numbered options today's bot shows at each prompt, in its order. */
-const OPTIONS: Partial<Record<PromptStep, PromptOption[]>> = {
+/**
+ * The numbered options the bot shows at each prompt, in its order: the fixed ones as the machines declare them
+ * (bot/flows/prompt.ts), the menu, and for the lists that are the citizen's own, their places.
+ */
+const OPTIONS: Partial<Record<PromptStep, readonly PromptOption[]>> = {
+  ...STEP_OPTIONS,
   menu: [
     { intent: 'balance' },
     { intent: 'block_card' },
@@ -136,14 +138,7 @@ const OPTIONS: Partial<Record<PromptStep, PromptOption[]>> = {
   ],
   'block.card': [1, 2, 3].map((position) => ({ intent: 'inform', slots: { card: { position } } })),
   'history.card': [1, 2, 3].map((position) => ({ intent: 'inform', slots: { card: { position } } })),
-  'block.reason': REASONS.map((blockReason) => ({ intent: 'inform', slots: { blockReason } })),
-  'block.confirm': [{ intent: 'yes' }, { intent: 'no' }],
-  'save.type': DOCUMENT_TYPES.map((type) => ({ intent: 'inform', slots: { documentType: type.code } })),
-  'save.state': [{ intent: 'inform', slots: { state: 'RJ' } }, { intent: 'inform', slots: { state: 'SP' } }, { intent: 'skip' }],
-  'save.attachment': [{ intent: 'skip' }],
-  'save.confirm': [{ intent: 'yes' }, { intent: 'no' }],
-  'recharge.confirm': [{ intent: 'yes' }, { intent: 'no' }],
-  'resume.offer': [{ intent: 'yes' }, { intent: 'no' }],
+  'recharge.card': [1, 2, 3].map((position) => ({ intent: 'inform', slots: { card: { position } } })),
   // Three suggested questions, then "Nenhuma destas".
   'faq.suggestions': [{ intent: 'faq' }, { intent: 'faq' }, { intent: 'faq' }, { intent: 'skip' }],
 };

@@ -2,7 +2,7 @@ import { and, assign, fromPromise, sendParent, setup } from 'xstate';
 import * as say from '../render/messages.pt-BR';
 import * as text from '../render/cancel-card.pt-BR';
 import { cardAnswered, cardMiss, cardNamed } from './card-ref';
-import { MAX_FAILURES, promptState, YES_NO_OPTIONS } from './prompt';
+import { MAX_FAILURES, promptState, REASON_OPTIONS, YES_NO_OPTIONS } from './prompt';
 import type { ResumeInput } from './pause';
 import { chooseFrom, type CardRef, type Utterance } from '../understanding';
 import type { BlockReason, CardSummary, Choice, FlowEvent, Outcome, SayEvent, WalletPorts, GiveUpEvent } from './types';
@@ -235,10 +235,7 @@ export function createCancelCardMachine(ports: WalletPorts) {
       }),
       reason: promptState({
         ask: 'askReason',
-        expecting: {
-          at: 'block.reason',
-          options: text.REASONS.map((r) => ({ intent: 'inform', slots: { blockReason: r.value }, label: r.label })),
-        },
+        expecting: { at: 'block.reason', options: REASON_OPTIONS },
         answers: [
           { guard: 'otherCard', target: 'afterCard', actions: 'pickCard' },
           { guard: 'answerNamesInactiveCard', actions: ['sayAnswerNotActive', 'askReason'] },

@@ -3,6 +3,7 @@ import * as say from '../render/messages.pt-BR';
 import { NOT_BLOCKED } from '../render/cancel-card.pt-BR';
 import * as pause from '../render/pause.pt-BR';
 import { PAUSABLE, resumable, stillPaused, type PausedFlow, type PausedFlowName } from './pause';
+import { RESUME_OPTIONS } from './prompt';
 import { createBalanceMachine } from './balance.machine';
 import { createCancelCardMachine } from './cancel-card.machine';
 import { createCardHistoryMachine } from './card-history.machine';
@@ -792,7 +793,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         },
       },
       offering: {
-        meta: { expecting: { at: 'resume.offer', options: [{ intent: 'yes' }, { intent: 'no' }] } },
+        meta: { expecting: { at: 'resume.offer', options: RESUME_OPTIONS } },
         on: {
           USER: [
             {

@@ -1,6 +1,5 @@
 import { and, assign, fromPromise, not, sendParent, setup } from 'xstate';
 import {
-  DOCUMENT_TYPES,
   findDocumentType,
   maskDocumentNumber,
   validateDocumentNumber,
@@ -9,7 +8,7 @@ import {
 import { checkDocumentLabel, checkIssuerState } from '../../src/documents/document-input';
 import * as say from '../render/messages.pt-BR';
 import * as text from '../render/save-document.pt-BR';
-import { MAX_FAILURES, promptState, YES_NO_OPTIONS } from './prompt';
+import { MAX_FAILURES, promptState, SKIP_OPTIONS, STATE_OPTIONS, TYPE_OPTIONS, YES_NO_OPTIONS } from './prompt';
 import type { ResumeInput } from './pause';
 import { chooseFrom, type Utterance } from '../understanding';
 import { dayAlone, dayOfMonth } from '../understanding/recognizers';
@@ -62,11 +61,6 @@ function earlyFile(step: EarlyFileStep) {
   return { guard: 'hasAttachment', target: 'stagingEarly', actions: { type: 'rememberStep', params: { step } } } as const;
 }
 
-const TYPE_CHOICES: Array<Choice & { value: DocumentTypeCode }> = DOCUMENT_TYPES.map((type) => ({
-  label: type.shortLabel,
-  value: type.code,
-}));
-
 /** What the citizen said in this event; null for HELP and BACK. */
 function heard(event: FlowEvent): Utterance | null {
   return event.type === 'INPUT' ? event.utterance : null;
@@ -76,7 +70,7 @@ function heard(event: FlowEvent): Utterance | null {
 function documentTypeOf(event: FlowEvent): DocumentTypeCode | null {
   const utterance = heard(event);
   if (!utterance) return null;
-  return chooseFrom(utterance, TYPE_CHOICES)?.value ?? utterance.documentType;
+  return chooseFrom(utterance, text.TYPE_CHOICES)?.value ?? utterance.documentType;
 }
 
 /**
@@ -196,7 +190,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       events: {} as FlowEvent,
     },
     actions: {
-      askType: sendParent((): SayEvent => ({ type: 'SAY', message: text.askType(TYPE_CHOICES) })),
+      askType: sendParent((): SayEvent => ({ type: 'SAY', message: text.askType(text.TYPE_CHOICES) })),
       askIssuerState: sendParent((): SayEvent => ({ type: 'SAY', message: text.askIssuerState() })),
       askLabel: sendParent((): SayEvent => ({ type: 'SAY', message: text.askLabel() })),
       askNumber: sendParent(({ context }): SayEvent => ({
@@ -432,10 +426,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       },
       type: promptState({
         ask: 'askType',
-        expecting: {
-          at: 'save.type',
-          options: TYPE_CHOICES.map((c) => ({ intent: 'inform', slots: { documentType: c.value }, label: c.label })),
-        },
+        expecting: { at: 'save.type', options: TYPE_OPTIONS },
         answers: [{ guard: 'validType', target: 'afterType', actions: 'setType' }],
         invalid: { type: 'sayText', params: { text: text.INVALID.type } },
         help: { type: 'sayText', params: { text: text.HELP.type } },
@@ -462,14 +453,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       },
       issuerState: promptState({
         ask: 'askIssuerState',
-        expecting: {
-          at: 'save.state',
-          options: text.STATE_CHOICES.map((c) =>
-            c === text.SKIP
-              ? { intent: 'skip', label: c.label }
-              : { intent: 'inform', slots: { state: c.value }, label: c.label },
-          ),
-        },
+        expecting: { at: 'save.state', options: STATE_OPTIONS },
         answers: [
           earlyFile('issuerState'),
           { guard: 'skippedState', target: 'numberGiven', actions: 'clearIssuerState' },
@@ -545,7 +529,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       },
       expiresAt: promptState({
         ask: 'askExpiresAt',
-        expecting: { at: 'save.expiry', options: [{ intent: 'skip', label: text.SKIP.label }] },
+        expecting: { at: 'save.expiry', options: SKIP_OPTIONS },
         answers: [
           earlyFile('expiresAt'),
           { guard: 'validDate', target: 'afterExpiry', actions: 'setExpiresAt' },
@@ -564,7 +548,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       }),
       attachment: promptState({
         ask: 'askAttachment',
-        expecting: { at: 'save.attachment', options: [{ intent: 'skip', label: text.SKIP.label }] },
+        expecting: { at: 'save.attachment', options: SKIP_OPTIONS },
         answers: [
           { guard: 'hasAttachment', target: 'staging' },
           // "mandei a foto" with no file: it did not arrive, which skips nothing. Not a miss.

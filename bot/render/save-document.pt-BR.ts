@@ -1,3 +1,4 @@
+import { DOCUMENT_TYPES, type DocumentTypeCode } from '../../src/documents/document-types';
 import type { BotMessage, Choice } from '../flows/types';
 import { strong } from './format';
 import { formatDate, YES_NO } from './messages.pt-BR';
@@ -6,6 +7,12 @@ import { formatDate, YES_NO } from './messages.pt-BR';
 
 export const SKIP: Choice = { label: 'Pular', value: 'pular' };
 export const STATE_CHOICES: Choice[] = [{ label: 'RJ', value: 'RJ' }, { label: 'SP', value: 'SP' }, SKIP];
+
+/** The document types, by their short names. */
+export const TYPE_CHOICES: Array<Choice & { value: DocumentTypeCode }> = DOCUMENT_TYPES.map((type) => ({
+  label: type.shortLabel,
+  value: type.code,
+}));
 
 export function askType(choices: Choice[]): BotMessage {
   return { text: 'Qual documento você quer salvar?', choices };

@@ -28,20 +28,41 @@ export function chooseFrom<T extends Choice>(utterance: Utterance, choices: read
   }
   const byValue = choices.find((c) => simplify(c.value) === simple);
   if (byValue) return byValue;
-  const byLabel = choices.find((c) => simplify(c.label) === simple);
-  if (byLabel) return byLabel;
-  const fuzzy = choices.filter((c) => closeTo(simple, simplify(c.label)));
+  return (
+    choices[
+      labelAnswer(
+        simple,
+        choices.map((c) => c.label),
+      )
+    ] ?? null
+  );
+}
+
+/**
+ * The option an answer names by its label alone: the label (accents, case and one typo forgiven: "passaporti"), or one
+ * distinctive word of a single label ("danificado" for "Cartão danificado"). -1 when it names none or several. The
+ * answer is the whole message: a sentence sharing a word with a label ("perdi o cartao") names nothing here.
+ */
+export function labelAnswer(simple: string, labels: readonly string[]): number {
+  const simpleLabels = labels.map((label) => simplify(label));
+  const exact = simpleLabels.indexOf(simple);
+  if (exact >= 0) return exact;
+  const fuzzy = simpleLabels.flatMap((label, index) => (closeTo(simple, label) ? [index] : []));
   if (fuzzy.length === 1) return fuzzy[0];
-  // One distinctive word of a label ("danificado" for "Cartão danificado"), when it points to a single choice.
-  if (simple.length >= 4 && !simple.includes(' ')) {
-    const byWord = choices.filter((c) =>
-      simplify(c.label)
-        .split(' ')
-        .some((word) => word.length >= 4 && closeTo(simple, word)),
-    );
-    if (byWord.length === 1) return byWord[0];
-  }
-  return null;
+  if (simple.length < 4 || simple.includes(' ')) return -1;
+  const byWord = simpleLabels.flatMap((label, index) =>
+    label.split(' ').some((word) => word.length >= 4 && closeTo(simple, word)) ? [index] : [],
+  );
+  return byWord.length === 1 ? byWord[0] : -1;
+}
+
+/**
+ * The option number a message is made of and nothing else: "2", "2.", "2)", " 2 " or the keycap emoji "2️⃣" (a digit,
+ * the emoji variation selector and the combining keycap). Null for anything more ("2 reais", "2,50", "22/05").
+ */
+export function bareOptionNumber(text: string): number | null {
+  const found = /^\s*(\d{1,2})\s*[.)]?\s*$/.exec(text.replace(/\uFE0F?\u20E3/gu, ''));
+  return found ? Number(found[1]) : null;
 }
 
 /** What may follow an option's number without naming anything: "2 por favor", "1 essa", "3 mesmo". */
@@ -60,8 +81,21 @@ export function numberedAnswer(simple: string): { number: number; rest: string }
   return found ? { number: Number(found[1]), rest: found[2].trim() } : null;
 }
 
-/** Ordinal words by their stem: "a primeira", "o segundo", "terceira opcao" name an option by its place. */
-const ORDINALS: Readonly<Record<string, number>> = { primeir: 1, segund: 2, terceir: 3, quart: 4, quint: 5, sext: 6 };
+/**
+ * Ordinal words by their stem: "a primeira", "o segundo", "terceira opcao", "a nona" name an option by its place. Up to
+ * the ninth, as the longest list IPlani shows (the document types) has nine options.
+ */
+const ORDINALS: Readonly<Record<string, number>> = {
+  primeir: 1,
+  segund: 2,
+  terceir: 3,
+  quart: 4,
+  quint: 5,
+  sext: 6,
+  setim: 7,
+  oitav: 8,
+  non: 9,
+};
 
 /**
  * An option named by its place and nothing else: "a primeira", "segunda opcao", "o terceiro", "a ultima" (the last of
@@ -70,7 +104,7 @@ const ORDINALS: Readonly<Record<string, number>> = { primeir: 1, segund: 2, terc
  */
 export function placeAnswer(simple: string, count: number): number | null {
   const place =
-    /^(?:(?:opcao|alternativa|a|o)\s+){0,2}(primeir|segund|terceir|quart|quint|sext|ultim)[ao](?:\s+(?:opcao|alternativa))?(?:\s+(.*))?$/.exec(
+    /^(?:(?:opcao|alternativa|a|o)\s+){0,2}(primeir|segund|terceir|quart|quint|sext|setim|oitav|non|ultim)[ao](?:\s+(?:opcao|alternativa))?(?:\s+(.*))?$/.exec(
       simple,
     );
   if (!place || (place[2] && !AFTER_NUMBER_FILLER.test(place[2]))) return null;

@@ -4,7 +4,16 @@ import { LangPt } from '@nlpjs/lang-pt';
 import { NluNeural } from '@nlpjs/nlu';
 import committedCorpus from './corpus/intents.pt-BR.json';
 import committedModel from './corpus/model.pt-BR.json';
-import { AFTER_NUMBER_FILLER, asksToResume, labelIndex, numberedAnswer, placeAnswer, topicWords } from './choices';
+import {
+  AFTER_NUMBER_FILLER,
+  asksToResume,
+  bareOptionNumber,
+  labelAnswer,
+  labelIndex,
+  numberedAnswer,
+  placeAnswer,
+  topicWords,
+} from './choices';
 import { simplify } from './normalise';
 import { normalizeText } from '../../src/faq/text';
 import { analyze } from '../../src/faq/synonyms';
@@ -1100,10 +1109,14 @@ export class IntentClassifier {
     const simple = normalizeText(text);
     const { at } = expecting;
 
-    const option = /^(\d+)$/.exec(simple);
-    if (option && /^\s*\d+\s*\.?\s*$/.test(text)) {
-      const picked = expecting.options?.[Number(option[1]) - 1];
-      if (picked) return decided(picked.intent, { ...picked.slots, optionNumber: Number(option[1]) });
+    const option = bareOptionNumber(text);
+    if (option !== null) {
+      const picked = expecting.options?.[option - 1];
+      if (picked) return decided(picked.intent, { ...picked.slots, optionNumber: option });
+      // The cards a card step lists are the citizen's, so its options are not declared with the step: one digit is the
+      // n-th card listed (the flow says so when there is none); two may be a card's last digits ("o 12").
+      if (CARD_STEPS.has(at) && option >= 1 && option <= 9)
+        return decided('inform', { card: { position: option }, optionNumber: option });
       if (at === 'menu') return decided('out_of_context');
     }
     // "a primeira", "segunda opcao", "a ultima": an option by its place. The card steps read places as the card's
@@ -1114,6 +1127,15 @@ export class IntentClassifier {
     const numbered = await this.numberedOption(simple, expecting);
     if (numbered === 'mismatch') return decided('inform');
     if (numbered) return decided(numbered.option.intent, { ...numbered.option.slots, optionNumber: numbered.number });
+    // An option named by its label alone, as the machines choose it ("passaporti" at the types, "danificado").
+    const named = expecting.options
+      ? labelAnswer(
+          simple,
+          expecting.options.map((o) => o.label ?? ''),
+        )
+      : -1;
+    const labelled = expecting.options?.[named];
+    if (labelled?.label) return decided(labelled.intent, { ...labelled.slots });
 
     // "a de quando esquece", "o do extrato": a suggestion named by its words, whatever else they say ("esquece" is no
     // cancel here). The suggestions machine finds which one.

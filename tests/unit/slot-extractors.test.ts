@@ -107,6 +107,21 @@ describe('numbered options with words (issue 17 point 4)', () => {
   );
 });
 
+describe('options named by their place (issue 17 point 4)', () => {
+  const types = ['CPF', 'RG', 'CNH', 'Título', 'SUS', 'Certidão', 'Passaporte', 'Vacinação', 'Outro'].map((label) => ({
+    label,
+    value: label,
+  }));
+  it.each([
+    ['a setima opcao', 'Passaporte'],
+    ['oitava', 'Vacinação'],
+    ['o nono', 'Outro'],
+    ['a última', 'Outro'],
+    ['8️⃣', 'Vacinação'],
+  ])('%j among nine options chooses %s', (text, value) => expect(chooseFrom(utteranceOf(text), types)?.value).toBe(value));
+  it('"a nona fila" says more than a place: no choice', () => expect(chooseFrom(utteranceOf('a nona fila'), types)).toBeNull());
+});
+
 describe('free-text names (issue 17 point 5)', () => {
   it.each([
     'é a carteirinha que eu uso pra entrar no clube',

@@ -1,3 +1,4 @@
+import { STEP_OPTIONS } from '../../bot/flows/prompt';
 import {
   howItWorksQuestion,
   IntentClassifier,
@@ -339,6 +340,36 @@ describe('answers at a prompt', () => {
     const text = 'po mermao bloqueia meu passe q roubaram';
     expect((await other.classify(text)).ranked).toEqual((await classifier.classify(text)).ranked);
   });
+});
+
+describe('displayed options answered by number or label', () => {
+  it.each([
+    ['passaport', 'save.type', { documentType: 'passaporte' }],
+    ['certidao de nascimentu', 'save.type', { documentType: 'certidao_nascimento' }],
+    ['furto', 'block.reason', { blockReason: 'stolen' }],
+  ] as const)('%j at %s is the option whose label it names, one typo forgiven', async (text, at, slots) => {
+    expect(await classifier.classify(text, { at, options: STEP_OPTIONS[at] })).toMatchObject({ intent: 'inform', slots });
+  });
+
+  it.each([
+    ['3️⃣', 'block.confirm'],
+    [' 2) ', 'save.confirm'],
+  ])('%j is the option of that number, keycap emoji or not', async (text, at) => {
+    const understood = await classifier.classify(text, { at: at as 'block.confirm', options: [...YES_NO, { intent: 'skip' }] });
+    expect(understood.slots.optionNumber).toBe(Number(text.trim()[0]));
+  });
+
+  it.each(['block.card', 'history.card', 'recharge.card'] as const)(
+    'at %s a lone digit is the card listed in that place (the cards are not declared with the step)',
+    async (at) => {
+      expect(await classifier.classify('3', { at })).toMatchObject({
+        intent: 'inform',
+        slots: { card: { position: 3 }, optionNumber: 3 },
+      });
+      // Four digits are a card's last digits, never an option.
+      expect((await classifier.classify('4821', { at })).slots).toMatchObject({ card: { last4: '4821' } });
+    },
+  );
 });
 
 describe('blocking, at the menu and at the block steps', () => {
