@@ -66,6 +66,9 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   confident: 'the FAQ is sure of its answer',
   offersSuggestions: 'a question, or a message close to FAQ questions, the FAQ has suggestions for',
   readsAsQuestionFirst: 'a request worded as a question (the FAQ is asked first)',
+  expiredUnconfirmed: 'the expiry given is already past and the citizen has not said to keep it',
+  correctsAlertAmount: 'an amount given as a correction right after the low-balance alert was set',
+  followsUpAnswer: 'a short question opened with "e" right after a FAQ answer (read with that answer\'s question)',
   hasHeldRequest: 'a request is held while the FAQ is asked',
   gaveUp: 'the flow gave up after repeated misses',
   digresses: (params) =>

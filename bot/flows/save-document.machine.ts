@@ -43,6 +43,8 @@ interface SaveDocumentContext {
   expiresAt: string | null;
   /** The month of the expiry (YYYY-MM) when the citizen gave only that ("09/2033"), until the day is given. */
   expiryMonth: string | null;
+  /** An expiry already past that the citizen said to keep: the document is saved as expired. Absent in older snapshots. */
+  expiredAccepted?: string | null;
   stagedFileId: string | null;
   fileDescription: string | null;
   /** A field said to be wrong at the summary is being asked again: once answered, the summary comes back. */
@@ -219,6 +221,10 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         type: 'SAY',
         message: text.confirmLabel(context.heldLabel ?? ''),
       })),
+      askExpiredConfirm: sendParent(({ context }): SayEvent => ({
+        type: 'SAY',
+        message: text.confirmExpired(context.expiresAt ?? ''),
+      })),
       askConfirm: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: summary(context) })),
       sayText: sendParent((_, params: { text: string }): SayEvent => ({ type: 'SAY', message: { text: params.text } })),
       // "nao tenho o numero agora" is no mistyped number: where to find it is said instead.
@@ -314,6 +320,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         failures: 0,
       }),
       clearExpiresAt: assign({ expiresAt: null, expiryMonth: null, failures: 0 }),
+      acceptExpired: assign({ expiredAccepted: ({ context }) => context.expiresAt, failures: 0 }),
       setStagedFile: assign({
         stagedFileId: (_, params: { stagedId: string; description: string }) => params.stagedId,
         fileDescription: (_, params: { stagedId: string; description: string }) => params.description,
@@ -372,6 +379,9 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       stateKnown: ({ context }) => context.issuerState !== null,
       needsLabel: ({ context }) => typeOf(context)?.requiresLabel === true,
       hasExpiry: ({ context }) => (typeOf(context)?.expiresAt ?? 'none') !== 'none',
+      // An expiry before today, not yet kept by the citizen as it is (a typo of the year is the likelier cause).
+      expiredUnconfirmed: ({ context }) =>
+        context.expiresAt !== null && context.expiresAt < ports.today() && context.expiredAccepted !== context.expiresAt,
       tooManyFailures: ({ context }) => context.failures + 1 >= MAX_FAILURES,
       succeeded: (_, params: { ok: boolean }) => params.ok,
       hasStagedFile: ({ context }) => context.stagedFileId !== null,
@@ -535,9 +545,11 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         ],
       },
       afterExpiry: {
+        // A date already past is checked first: the document would be saved as expired.
         // A field corrected from the summary goes back to it.
         // A file sent early is not asked for again.
         always: [
+          { guard: 'expiredUnconfirmed', target: 'expiredConfirm' },
           { guard: 'correcting', target: 'confirm', actions: 'stopCorrecting' },
           { guard: 'hasStagedFile', target: 'confirm' },
           { target: 'attachment' },
@@ -561,6 +573,24 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         invalid: 'sayExpiryProblem',
         help: { type: 'sayText', params: { text: text.HELP.expiresAt } },
         back: { target: 'number' },
+      }),
+      /**
+       * The expiry typed is already past ("10/01/2020"). Decided (issue 17): the document is not refused, since keeping an
+       * expired document can be useful (proof of a renewal under way), but it is never saved as expired silently: the
+       * citizen is told it is expired and keeps the date ("sim"), corrects it ("não": the date is asked again) or sends
+       * the right date at once.
+       */
+      expiredConfirm: promptState({
+        ask: 'askExpiredConfirm',
+        expecting: { at: 'save.expiredConfirm', options: YES_NO_OPTIONS },
+        answers: [
+          { guard: 'validDate', target: 'afterExpiry', actions: 'setExpiresAt' },
+          { guard: 'saidYes', target: 'afterExpiry', actions: 'acceptExpired' },
+          { guard: 'saidNo', target: 'expiresAt', actions: 'clearExpiresAt' },
+        ],
+        invalid: { type: 'sayText', params: { text: text.INVALID.expiredConfirm } },
+        help: { type: 'sayText', params: { text: text.HELP.expiredConfirm } },
+        back: { target: 'expiresAt' },
       }),
       attachment: promptState({
         ask: 'askAttachment',
