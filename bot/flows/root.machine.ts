@@ -1374,6 +1374,8 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
                 keyPrefix: `${context.conversation.channel}:${context.conversation.conversationId}`,
                 channel: context.conversation.channel,
                 card: context.request?.card,
+                moreCards: context.request?.moreCards,
+                allCards: context.request?.allCards,
                 reason: context.request?.blockReason,
                 unsureReason: context.request?.unsureReason,
                 resume: context.resumeFrom?.flow === 'cancelCard' ? context.resumeFrom : undefined,

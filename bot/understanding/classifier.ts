@@ -771,6 +771,9 @@ const SAVED_ALREADY = /\b(salv[oa]s|guardad[oa]s)\b/;
  * Someone else's card or document: "o cartao do meu filho", "minha mae perdeu o cartao dela", "o rg da minha esposa".
  * The wallet holds only the citizen's own; blocking or saving asked about another person is a question for the FAQ.
  */
+/** All the citizen's cards in a block request: "bloqueia todos", "cancela os dois cartoes", "perdi ambos". */
+const ALL_CARDS = /\b(todos|todas|ambos|ambas|os dois|as duas|os tres|as tres)\b/;
+
 export const SOMEONE_ELSES =
   /\b(d?[oa]s? )?(meu|minha|meus|minhas|um|uma|o|a) (filh[oa]s?|mae|pai|esposa|marido|mulher|irma|irmao|v[oó]|avo|avos|tia|tio|namorad[oa]|amig[oa]|vizinh[oa]|sogr[oa]|prim[oa]|colega|chefe|patrao|patroa|crianca|menin[oa]|sobrinh[oa]|netos?|netas?|parente|conhecid[oa])\b(?! (me|mandou|pediu|disse|falou))|\b(cartao|documento|rg|cpf|cnh|carteira) (dela|dele|delas|deles)\b/;
 
@@ -1561,6 +1564,10 @@ export class IntentClassifier {
       const reason = r.blockReason(text);
       if (reason) slots.blockReason = reason;
       if (unsureOfReason(text)) slots.unsureReason = true;
+      // Several cards named, or all of them: blocked one at a time, each confirmed (bot/flows/cancel-card.machine.ts).
+      const [first, ...more] = r.cardsByDigits(text);
+      if (first && more.length > 0) Object.assign(slots, { card: first, moreCards: more });
+      else if (!slots.card && ALL_CARDS.test(normalizeText(text))) slots.allCards = true;
     }
     if (intent === 'save_document' || intent === 'list_documents') {
       const found = r.documentType(text);

@@ -35,6 +35,13 @@ export interface Slots {
   /** The citizen's own name for a document of type "outro", as typed. */
   documentLabel?: string;
   card?: CardRef;
+  /**
+   * The further cards a block request names by their digits, after `card` ("bloqueia o 1234 e o 5678"): each is
+   * blocked after the one before, with its own confirmation.
+   */
+  moreCards?: CardRef[];
+  /** A block request for all the citizen's cards ("bloqueia todos", "perdi os dois cartoes"), one at a time. */
+  allCards?: boolean;
   blockReason?: BlockReason;
   /** The citizen does not know whether the card was lost or stolen ("perdi ou roubaram nao sei"): no reason is taken. */
   unsureReason?: boolean;
@@ -509,6 +516,19 @@ export class Recognizers {
     if (numbered && (simple.match(/\d+/g) ?? []).length === 1) return { position: Number(numbered[1]) };
     const position = this.position(text);
     return position === null ? null : { position };
+  }
+
+  /**
+   * Every card the text names by its last digits, in the order written, each once ("bloqueia o 1234 e o 5678 perdi os
+   * dois", "o final 4868, o 9780 tambem"): each part between commas and "e" is read as `card` reads a message.
+   */
+  cardsByDigits(text: string): Array<{ last4: string }> {
+    const found: Array<{ last4: string }> = [];
+    for (const part of normalizeText(text.replace(/,/g, ' e ')).split(/\s+e\s+/)) {
+      const card = this.card(part);
+      if (card && 'last4' in card && !found.some((f) => f.last4 === card.last4)) found.push(card);
+    }
+    return found;
   }
 
   /**
