@@ -55,9 +55,6 @@ export function createWalletPorts(
   options: { maxFileBytes: number; pix?: { orderMinCents: number; orderMaxCents: number } },
 ): WalletPorts {
   return {
-    today() {
-      return services.documents.today();
-    },
     async firstName(citizenId) {
       const user = await services.accounts.getProfile(citizen(citizenId));
       return user.fullName.trim().split(/\s+/)[0] || null;

@@ -72,7 +72,7 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   blockedSome: 'a card was already blocked in this flow',
   expiredUnconfirmed: 'the expiry given is already past and the citizen has not said to keep it',
   correctsAlertAmount: 'an amount given as a correction right after the low-balance alert was set',
-  followsUpAnswer: 'a short question opened with "e" right after a FAQ answer (read with that answer\'s question)',
+  followsUpAnswer: "a short elliptical question right after a FAQ answer (read with that answer's question)",
   hasHeldRequest: 'a request is held while the FAQ is asked',
   gaveUp: 'the flow gave up after repeated misses',
   digresses: (params) =>

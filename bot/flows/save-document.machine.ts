@@ -45,6 +45,8 @@ interface SaveDocumentContext {
   expiryMonth: string | null;
   /** An expiry already past that the citizen said to keep: the document is saved as expired. Absent in older snapshots. */
   expiredAccepted?: string | null;
+  /** Rio's date (YYYY-MM-DD) when the flow started, which an expiry is compared with. Absent in older snapshots. */
+  today?: string;
   stagedFileId: string | null;
   fileDescription: string | null;
   /** A field said to be wrong at the summary is being asked again: once answered, the summary comes back. */
@@ -194,6 +196,8 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         expiresAt?: string;
         /** The issuing state the request named ("salvar meu rg do rio"), for a type that has one. */
         issuerState?: string;
+        /** Rio's date (YYYY-MM-DD) as the request arrived: an expiry before it is already past. */
+        today?: string;
       } & ResumeInput,
       events: {} as FlowEvent,
     },
@@ -381,7 +385,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       hasExpiry: ({ context }) => (typeOf(context)?.expiresAt ?? 'none') !== 'none',
       // An expiry before today, not yet kept by the citizen as it is (a typo of the year is the likelier cause).
       expiredUnconfirmed: ({ context }) =>
-        context.expiresAt !== null && context.expiresAt < ports.today() && context.expiredAccepted !== context.expiresAt,
+        context.expiresAt !== null && context.expiresAt < (context.today ?? '') && context.expiredAccepted !== context.expiresAt,
       tooManyFailures: ({ context }) => context.failures + 1 >= MAX_FAILURES,
       succeeded: (_, params: { ok: boolean }) => params.ok,
       hasStagedFile: ({ context }) => context.stagedFileId !== null,
@@ -425,6 +429,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       // of type "outro" is kept as typed at its step, not as a request's words normalised it.
       offeredNumber: input.type === 'outro' ? null : (input.number ?? null),
       offeredExpiry: input.expiresAt ?? null,
+      today: input.today,
       expiresAt: null,
       expiryMonth: null,
       stagedFileId: null,

@@ -134,8 +134,6 @@ export type Outcome<T> = ({ ok: true } & T) | { ok: false; message: string };
  * the database or HTTP themselves.
  */
 export interface WalletPorts {
-  /** Today's date in Rio (YYYY-MM-DD) by the app's clock: what a document's expiry is compared with. */
-  today(): string;
   /** The citizen's first name, for a friendly greeting; null when the account has none. */
   firstName(citizenId: string): Promise<string | null>;
   listCards(citizenId: string): Promise<CardSummary[]>;
