@@ -24,7 +24,6 @@ import {
   type Utterance,
 } from '../understanding';
 import type { NoticeRequest } from '../understanding/notice-settings';
-import { todayInRio } from '../../src/documents/expiry';
 import type {
   BotMessage,
   ConversationKey,
@@ -90,10 +89,7 @@ export interface RootContext {
    * the first, each with its own values. Dropped when the citizen cancels. Absent in conversations stored before.
    */
   queued?: Array<{ flow: FlowName; slots: Slots }>;
-  /**
-   * When the last turn arrived (its `at`): the time a flow paused after three misses pauses at, and the day a document
-   * being saved compares its expiry with.
-   */
+  /** When the last turn inside a flow arrived (its `at`): the time a flow paused after three misses pauses at. */
   turnAt?: number;
   /**
    * The last digits of the card whose statement was the answer to the message before: "e o do outro?" asks for the
@@ -270,8 +266,6 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
           ? {}
           : {
               citizenId: event.citizenId,
-              // When this turn arrived: a flow started now compares dates with its day.
-              turnAt: event.at,
               ...(stillPending(context, event, options.linkResumeMinutes) ? {} : { pendingFlow: null, pendingSince: null }),
               // A follow-up about another card only follows the statement right before it.
               ...(context.lastStatement ? { lastStatement: null } : {}),
@@ -1402,7 +1396,6 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
                 number: context.request?.documentNumber,
                 expiresAt: context.request?.date,
                 issuerState: context.request?.state,
-                today: context.turnAt !== undefined ? todayInRio(new Date(context.turnAt)) : undefined,
                 resume: context.resumeFrom?.flow === 'saveDocument' ? context.resumeFrom : undefined,
               }),
               onDone: [

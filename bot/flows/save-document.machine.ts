@@ -45,8 +45,8 @@ interface SaveDocumentContext {
   expiryMonth: string | null;
   /** An expiry already past that the citizen said to keep: the document is saved as expired. Absent in older snapshots. */
   expiredAccepted?: string | null;
-  /** Rio's date (YYYY-MM-DD) when the flow started, which an expiry is compared with. Absent in older snapshots. */
-  today?: string;
+  /** The expiry last compared with today's date: not compared again until it changes. Absent in older snapshots. */
+  expiryChecked?: string | null;
   stagedFileId: string | null;
   fileDescription: string | null;
   /** A field said to be wrong at the summary is being asked again: once answered, the summary comes back. */
@@ -196,8 +196,6 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         expiresAt?: string;
         /** The issuing state the request named ("salvar meu rg do rio"), for a type that has one. */
         issuerState?: string;
-        /** Rio's date (YYYY-MM-DD) as the request arrived: an expiry before it is already past. */
-        today?: string;
       } & ResumeInput,
       events: {} as FlowEvent,
     },
@@ -325,6 +323,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       }),
       clearExpiresAt: assign({ expiresAt: null, expiryMonth: null, failures: 0 }),
       acceptExpired: assign({ expiredAccepted: ({ context }) => context.expiresAt, failures: 0 }),
+      noteExpiryChecked: assign({ expiryChecked: ({ context }) => context.expiresAt }),
       setStagedFile: assign({
         stagedFileId: (_, params: { stagedId: string; description: string }) => params.stagedId,
         fileDescription: (_, params: { stagedId: string; description: string }) => params.description,
@@ -383,15 +382,20 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       stateKnown: ({ context }) => context.issuerState !== null,
       needsLabel: ({ context }) => typeOf(context)?.requiresLabel === true,
       hasExpiry: ({ context }) => (typeOf(context)?.expiresAt ?? 'none') !== 'none',
-      // An expiry before today, not yet kept by the citizen as it is (a typo of the year is the likelier cause).
-      expiredUnconfirmed: ({ context }) =>
-        context.expiresAt !== null && context.expiresAt < (context.today ?? '') && context.expiredAccepted !== context.expiresAt,
+      // An expiry given and not yet compared with today's date (nor kept by the citizen as expired).
+      expiryToCheck: ({ context }) =>
+        context.expiresAt !== null &&
+        context.expiredAccepted !== context.expiresAt &&
+        context.expiryChecked !== context.expiresAt,
+      // Before today: already past (a typo of the year is the likelier cause).
+      expiryPast: ({ context }, params: { today: string }) => context.expiresAt !== null && context.expiresAt < params.today,
       tooManyFailures: ({ context }) => context.failures + 1 >= MAX_FAILURES,
       succeeded: (_, params: { ok: boolean }) => params.ok,
       hasStagedFile: ({ context }) => context.stagedFileId !== null,
       cameAt: ({ context }, params: { step: EarlyFileStep }) => context.returnTo === params.step,
     },
     actors: {
+      today: fromPromise<string>(() => ports.today()),
       stageAttachment: fromPromise<
         Outcome<{ stagedId: string; description: string }>,
         { conversation: ConversationKey; attachment: IncomingAttachment }
@@ -429,7 +433,6 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       // of type "outro" is kept as typed at its step, not as a request's words normalised it.
       offeredNumber: input.type === 'outro' ? null : (input.number ?? null),
       offeredExpiry: input.expiresAt ?? null,
-      today: input.today,
       expiresAt: null,
       expiryMonth: null,
       stagedFileId: null,
@@ -554,7 +557,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         // A field corrected from the summary goes back to it.
         // A file sent early is not asked for again.
         always: [
-          { guard: 'expiredUnconfirmed', target: 'expiredConfirm' },
+          { guard: 'expiryToCheck', target: 'checkingExpiry' },
           { guard: 'correcting', target: 'confirm', actions: 'stopCorrecting' },
           { guard: 'hasStagedFile', target: 'confirm' },
           { target: 'attachment' },
@@ -579,6 +582,23 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         help: { type: 'sayText', params: { text: text.HELP.expiresAt } },
         back: { target: 'number' },
       }),
+      checkingExpiry: {
+        tags: ['busy'],
+        invoke: {
+          id: 'today',
+          src: 'today',
+          onDone: [
+            {
+              guard: { type: 'expiryPast', params: ({ event }) => ({ today: event.output }) },
+              target: 'expiredConfirm',
+              actions: 'noteExpiryChecked',
+            },
+            { target: 'afterExpiry', actions: 'noteExpiryChecked' },
+          ],
+          // Without today's date the expiry is not judged: the save goes on, the summary shows the date.
+          onError: { target: 'afterExpiry', actions: 'noteExpiryChecked' },
+        },
+      },
       /**
        * The expiry typed is already past ("10/01/2020"). Decided (issue 17): the document is not refused, since keeping an
        * expired document can be useful (proof of a renewal under way), but it is never saved as expired silently: the
