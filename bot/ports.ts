@@ -55,6 +55,9 @@ export function createWalletPorts(
   options: { maxFileBytes: number; pix?: { orderMinCents: number; orderMaxCents: number } },
 ): WalletPorts {
   return {
+    today() {
+      return Promise.resolve(services.documents.today());
+    },
     async firstName(citizenId) {
       const user = await services.accounts.getProfile(citizen(citizenId));
       return user.fullName.trim().split(/\s+/)[0] || null;

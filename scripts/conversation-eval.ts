@@ -192,6 +192,7 @@ function rulesReading(text: string, at: PromptStep): Reading {
     }
     case 'block.confirm':
     case 'save.labelConfirm':
+    case 'save.expiredConfirm':
     case 'save.confirm':
     case 'recharge.confirm':
     case 'resume.offer': {

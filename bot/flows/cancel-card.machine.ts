@@ -1,4 +1,4 @@
-import { and, assign, fromPromise, sendParent, setup } from 'xstate';
+import { and, assign, fromPromise, not, sendParent, setup } from 'xstate';
 import * as say from '../render/messages.pt-BR';
 import * as text from '../render/cancel-card.pt-BR';
 import { cardAnswered, cardMiss, cardNamed } from './card-ref';
@@ -23,6 +23,12 @@ interface CancelCardContext {
   reason: BlockReason | null;
   /** The request said the citizen does not know whether it was lost or stolen: told so when the reason is asked. */
   reasonUnsure?: boolean;
+  /** Further cards the request named ("bloqueia o 1234 e o 5678"), each handled after the one before is blocked. */
+  queue?: CardRef[];
+  /** The request asked to block all the cards ("bloqueia todos"): after each block, the next active one. */
+  all?: boolean;
+  /** The cards blocked in this flow so far (masked), when it handles several. */
+  blockedHere?: string[];
   failures: number;
 }
 
@@ -73,6 +79,8 @@ export function createCancelCardMachine(ports: WalletPorts) {
         keyPrefix: string;
         channel: string;
         card?: CardRef;
+        moreCards?: CardRef[];
+        allCards?: boolean;
         reason?: BlockReason;
         unsureReason?: boolean;
       } & ResumeInput,
@@ -89,6 +97,24 @@ export function createCancelCardMachine(ports: WalletPorts) {
       sayBlocked: sendParent(({ context }, params: { protocol: string }): SayEvent => ({
         type: 'SAY',
         message: { text: text.blocked(selectedMasked(context), params.protocol) },
+      })),
+      // Said before the first card of several: one at a time, each with its own confirmation.
+      sayOneAtATime: sendParent(({ context }): SayEvent => ({
+        type: 'SAY',
+        message: { text: text.oneAtATime(context.queue ?? [], context.all === true) },
+      })),
+      rememberBlocked: assign({ blockedHere: ({ context }) => [...(context.blockedHere ?? []), selectedMasked(context)] }),
+      // The next card named: looked up afresh, with the reason already given.
+      takeNextNamed: assign(({ context }) => ({
+        named: context.queue?.[0] ?? null,
+        queue: (context.queue ?? []).slice(1),
+        cardId: null,
+        failures: 0,
+      })),
+      forgetCard: assign({ named: null, cardId: null, failures: 0 }),
+      sayOthersKept: sendParent(({ context }): SayEvent => ({
+        type: 'SAY',
+        message: { text: text.othersKept(context.queue ?? [], context.all === true) },
       })),
       rememberCards: assign({
         cards: (_, params: { cards: CardSummary[] }) => params.cards.filter((card) => card.status === 'active'),
@@ -161,6 +187,10 @@ export function createCancelCardMachine(ports: WalletPorts) {
       saidYes: ({ event }) => event.type === 'INPUT' && event.utterance.yesNo === true,
       saidNo: ({ event }) => event.type === 'INPUT' && event.utterance.yesNo === false,
       tooManyFailures: ({ context }) => context.failures + 1 >= MAX_FAILURES,
+      severalAsked: ({ context }) => (context.queue ?? []).length > 0 || context.all === true,
+      hasNextNamed: ({ context }) => (context.queue ?? []).length > 0,
+      allAsked: ({ context }) => context.all === true,
+      blockedSome: ({ context }) => (context.blockedHere ?? []).length > 0,
       blocked: (_, params: { outcome: Outcome<{ protocol: string }> }) => params.outcome.ok,
     },
     actors: {
@@ -182,6 +212,9 @@ export function createCancelCardMachine(ports: WalletPorts) {
       cardId: null,
       reason: input.reason ?? null,
       reasonUnsure: input.unsureReason === true,
+      queue: input.moreCards ?? [],
+      all: input.allCards === true,
+      blockedHere: [],
       failures: 0,
     }),
     initial: 'loading',
@@ -192,9 +225,18 @@ export function createCancelCardMachine(ports: WalletPorts) {
           id: 'listCards',
           src: 'listCards',
           input: ({ context }) => ({ citizenId: context.citizenId }),
-          onDone: { target: 'routing', actions: { type: 'rememberCards', params: ({ event }) => ({ cards: event.output }) } },
+          onDone: { target: 'starting', actions: { type: 'rememberCards', params: ({ event }) => ({ cards: event.output }) } },
           onError: { target: 'done', actions: { type: 'sayText', params: { text: say.SERVICE_ERROR } } },
         },
+      },
+      starting: {
+        // Several cards asked for in one message ("bloqueia o 1234 e o 5678", "bloqueia todos"): said plainly before the
+        // first that they are handled one at a time, each confirmed. After a block, all blocked ends the flow.
+        always: [
+          { guard: and(['allAsked', 'blockedSome', 'noActiveCards']), target: 'done' },
+          { guard: and(['severalAsked', not('blockedSome'), 'severalCards']), target: 'routing', actions: 'sayOneAtATime' },
+          { target: 'routing' },
+        ],
       },
       routing: {
         // A card the citizen named is that card or none: one that is not active, or that they do not have, is said so
@@ -253,6 +295,11 @@ export function createCancelCardMachine(ports: WalletPorts) {
         answers: [
           { guard: 'saidYes', target: 'blocking' },
           {
+            guard: and(['saidNo', 'severalAsked']),
+            target: 'done',
+            actions: [{ type: 'sayText', params: { text: text.KEPT_ACTIVE } }, 'sayOthersKept'],
+          },
+          {
             guard: 'saidNo',
             target: 'done',
             actions: { type: 'sayText', params: { text: text.KEPT_ACTIVE } },
@@ -278,11 +325,14 @@ export function createCancelCardMachine(ports: WalletPorts) {
           onDone: [
             {
               guard: { type: 'blocked', params: ({ event }) => ({ outcome: event.output }) },
-              target: 'done',
-              actions: {
-                type: 'sayBlocked',
-                params: ({ event }) => ({ protocol: event.output.ok ? event.output.protocol : '' }),
-              },
+              target: 'afterBlock',
+              actions: [
+                {
+                  type: 'sayBlocked',
+                  params: ({ event }) => ({ protocol: event.output.ok ? event.output.protocol : '' }),
+                },
+                'rememberBlocked',
+              ],
             },
             {
               target: 'done',
@@ -291,6 +341,14 @@ export function createCancelCardMachine(ports: WalletPorts) {
           ],
           onError: { target: 'done', actions: { type: 'sayText', params: { text: say.SERVICE_ERROR } } },
         },
+      },
+      afterBlock: {
+        // The next card of several: the next one named, or (all asked) the active ones left, looked up afresh.
+        always: [
+          { guard: 'hasNextNamed', target: 'loading', actions: 'takeNextNamed' },
+          { guard: 'allAsked', target: 'loading', actions: 'forgetCard' },
+          { target: 'done' },
+        ],
       },
       done: { type: 'final' },
     },

@@ -109,6 +109,11 @@ export interface RootContext {
    * turn, whatever the time in between (the conversation's idle window already ends a conversation gone quiet).
    */
   faqBefore?: FaqFollowed | null;
+  /**
+   * The low-balance alert's amount was set in answer to the message before: the next message may correct it ("na
+   * verdade muda pra 3 reais"). Forgotten at the next message. Absent in conversations stored before.
+   */
+  alertJustSet?: boolean;
 }
 
 /** An entry the FAQ answered at the menu: its question, the topic a follow-up leaves out. */
@@ -265,6 +270,8 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               ...(stillPending(context, event, options.linkResumeMinutes) ? {} : { pendingFlow: null, pendingSince: null }),
               // A follow-up about another card only follows the statement right before it.
               ...(context.lastStatement ? { lastStatement: null } : {}),
+              // A correction of the alert's amount only follows the message that set it.
+              ...(context.alertJustSet ? { alertJustSet: false } : {}),
               // A follow-up to a FAQ answer only follows the answer right before it.
               ...(context.lastFaq || context.faqBefore ? { faqBefore: context.lastFaq ?? null, lastFaq: null } : {}),
               // A paused flow past the idle window, or another citizen's, is dropped.
@@ -397,6 +404,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         faqSuggestions: [],
         ...(context.otherThan ? { otherThan: null } : {}),
       })),
+      rememberAlertSet: assign({ alertJustSet: (_, params: { set: boolean }) => params.set }),
       rememberStatement: assign({ lastStatement: (_, params: { shown: string | null }) => params.shown }),
       // "e o do outro?": the card named, or none but "not the one just shown".
       rememberFollowUp: assign(({ context, event }) => {
@@ -509,6 +517,11 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         stillPending(context, event, options.linkResumeMinutes),
       hasText: ({ event }) => event.type === 'USER' && event.utterance.text.trim().length > 0,
       readsAsQuestionFirst: ({ event }) => event.type === 'USER' && event.utterance.faqFirst === true,
+      correctsAlertAmount: ({ context, event }) =>
+        event.type === 'USER' && event.utterance.correctsAmount !== undefined && context.alertJustSet === true,
+      // Read before this turn's `rememberCitizen` moves the answer just given to `faqBefore`.
+      followsUpAnswer: ({ context, event }) =>
+        event.type === 'USER' && event.utterance.followsUpAnswer === true && !!context.lastFaq,
       hasHeldRequest: ({ context }) => context.heldRequest !== null && context.heldRequest !== undefined,
       succeeded: (_, params: { ok: boolean }) => params.ok,
       confident: (_, params: { reply: FaqReply }) => params.reply.confident && params.reply.answer !== null,
@@ -540,8 +553,11 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
         { message: string; thisConversation: boolean },
         { conversation: ConversationKey; citizenId: string; position: number }
       >(({ input }) => ports.unlinkChannelAt(input.conversation, input.citizenId, input.position)),
-      noticeSettings: fromPromise<string, { citizenId: string; request: NoticeRequest }>(({ input }) =>
-        ports.noticeSettings(input.citizenId, input.request),
+      noticeSettings: fromPromise<{ message: string; alertSet: boolean }, { citizenId: string; request: NoticeRequest }>(
+        async ({ input }) => ({
+          message: await ports.noticeSettings(input.citizenId, input.request),
+          alertSet: input.request.kind === 'low-balance',
+        }),
       ),
       setNotifications: fromPromise<
         { on: boolean; outcome: Outcome<object> },
@@ -620,8 +636,20 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             },
             { guard: and(['isNoticeSettings', 'isLinked']), target: 'noticeSettings', actions: 'rememberCitizen' },
             {
+              // "na verdade muda pra 3 reais" right after the alert was set: the amount just set is changed.
+              guard: and(['correctsAlertAmount', 'isLinked']),
+              target: 'noticeSettings',
+              actions: 'rememberCitizen',
+            },
+            {
               guard: 'isNoticeSettings',
               actions: ['rememberCitizen', { type: 'enqueue', params: { message: { text: say.NOTIFICATIONS_NEED_LINK } } }],
+            },
+            {
+              // "e a cnh?" right after how to get an RG: the answer followed up, not a CNH to save.
+              guard: 'followsUpAnswer',
+              target: 'answering',
+              actions: 'rememberCitizen',
             },
             {
               // "quais documentos preciso levar pra tirar a identidade?": a question before any keyword or request.
@@ -919,7 +947,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
           input: ({ context, event }) => ({
             question: event.type === 'USER' ? event.utterance.text : '',
             client: `${context.conversation.channel}:${context.conversation.channelUserId}`,
-            isQuestion: event.type === 'USER' && event.utterance.act === 'faq',
+            isQuestion: event.type === 'USER' && (event.utterance.act === 'faq' || event.utterance.followsUpAnswer === true),
             vague: event.type === 'USER' && event.utterance.vague === true,
             followed: context.faqBefore ?? null,
           }),
@@ -1154,7 +1182,8 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
           src: 'noticeSettings',
           input: ({ context, event }) => {
             const found = command(event);
-            const amountCents = event.type === 'USER' ? event.utterance.slots.amountCents : undefined;
+            const amountCents =
+              event.type === 'USER' ? (event.utterance.correctsAmount ?? event.utterance.slots.amountCents) : undefined;
             return {
               citizenId: context.citizenId ?? '',
               request:
@@ -1171,12 +1200,19 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               guard: 'hasPaused',
               target: 'offering',
               actions: [
-                { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output } }) },
+                { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output.message } }) },
+                { type: 'rememberAlertSet', params: ({ event }) => ({ set: event.output.alertSet }) },
                 'forgetRequest',
                 'sayOffer',
               ],
             },
-            { target: 'menu', actions: { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output } }) } },
+            {
+              target: 'menu',
+              actions: [
+                { type: 'enqueue', params: ({ event }) => ({ message: { text: event.output.message } }) },
+                { type: 'rememberAlertSet', params: ({ event }) => ({ set: event.output.alertSet }) },
+              ],
+            },
           ],
           onError: { target: 'menu', actions: { type: 'enqueue', params: { message: { text: say.SERVICE_ERROR } } } },
         },
@@ -1379,6 +1415,8 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
                 keyPrefix: `${context.conversation.channel}:${context.conversation.conversationId}`,
                 channel: context.conversation.channel,
                 card: context.request?.card,
+                moreCards: context.request?.moreCards,
+                allCards: context.request?.allCards,
                 reason: context.request?.blockReason,
                 unsureReason: context.request?.unsureReason,
                 resume: context.resumeFrom?.flow === 'cancelCard' ? context.resumeFrom : undefined,

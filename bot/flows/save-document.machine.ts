@@ -42,6 +42,10 @@ interface SaveDocumentContext {
   expiresAt: string | null;
   /** The month of the expiry (YYYY-MM) when the citizen gave only that ("09/2033"), until the day is given. */
   expiryMonth: string | null;
+  /** An expiry already past that the citizen said to keep: the document is saved as expired. Absent in older snapshots. */
+  expiredAccepted?: string | null;
+  /** The expiry last compared with today's date: not compared again until it changes. Absent in older snapshots. */
+  expiryChecked?: string | null;
   stagedFileId: string | null;
   fileDescription: string | null;
   /** A field said to be wrong at the summary is being asked again: once answered, the summary comes back. */
@@ -213,6 +217,10 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         type: 'SAY',
         message: text.confirmLabel(context.heldLabel ?? ''),
       })),
+      askExpiredConfirm: sendParent(({ context }): SayEvent => ({
+        type: 'SAY',
+        message: text.confirmExpired(context.expiresAt ?? ''),
+      })),
       askConfirm: sendParent(({ context }): SayEvent => ({ type: 'SAY', message: summary(context) })),
       sayText: sendParent((_, params: { text: string }): SayEvent => ({ type: 'SAY', message: { text: params.text } })),
       // "nao tenho o numero agora" is no mistyped number: where to find it is said instead.
@@ -308,6 +316,8 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         failures: 0,
       }),
       clearExpiresAt: assign({ expiresAt: null, expiryMonth: null, failures: 0 }),
+      acceptExpired: assign({ expiredAccepted: ({ context }) => context.expiresAt, failures: 0 }),
+      noteExpiryChecked: assign({ expiryChecked: ({ context }) => context.expiresAt }),
       setStagedFile: assign({
         stagedFileId: (_, params: { stagedId: string; description: string }) => params.stagedId,
         fileDescription: (_, params: { stagedId: string; description: string }) => params.description,
@@ -366,12 +376,20 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       stateKnown: ({ context }) => context.issuerState !== null,
       needsLabel: ({ context }) => typeOf(context)?.requiresLabel === true,
       hasExpiry: ({ context }) => (typeOf(context)?.expiresAt ?? 'none') !== 'none',
+      // An expiry given and not yet compared with today's date (nor kept by the citizen as expired).
+      expiryToCheck: ({ context }) =>
+        context.expiresAt !== null &&
+        context.expiredAccepted !== context.expiresAt &&
+        context.expiryChecked !== context.expiresAt,
+      // Before today: already past (a typo of the year is the likelier cause).
+      expiryPast: ({ context }, params: { today: string }) => context.expiresAt !== null && context.expiresAt < params.today,
       tooManyFailures: ({ context }) => context.failures + 1 >= MAX_FAILURES,
       succeeded: (_, params: { ok: boolean }) => params.ok,
       hasStagedFile: ({ context }) => context.stagedFileId !== null,
       cameAt: ({ context }, params: { step: EarlyFileStep }) => context.returnTo === params.step,
     },
     actors: {
+      today: fromPromise<string>(() => ports.today()),
       stageAttachment: fromPromise<
         Outcome<{ stagedId: string; description: string }>,
         { conversation: ConversationKey; attachment: IncomingAttachment }
@@ -519,9 +537,11 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         ],
       },
       afterExpiry: {
+        // A date already past is checked first: the document would be saved as expired.
         // A field corrected from the summary goes back to it.
         // A file sent early is not asked for again.
         always: [
+          { guard: 'expiryToCheck', target: 'checkingExpiry' },
           { guard: 'correcting', target: 'confirm', actions: 'stopCorrecting' },
           { guard: 'hasStagedFile', target: 'confirm' },
           { target: 'attachment' },
@@ -545,6 +565,41 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         invalid: 'sayExpiryProblem',
         help: { type: 'sayText', params: { text: text.HELP.expiresAt } },
         back: { target: 'number' },
+      }),
+      checkingExpiry: {
+        tags: ['busy'],
+        invoke: {
+          id: 'today',
+          src: 'today',
+          onDone: [
+            {
+              guard: { type: 'expiryPast', params: ({ event }) => ({ today: event.output }) },
+              target: 'expiredConfirm',
+              actions: 'noteExpiryChecked',
+            },
+            { target: 'afterExpiry', actions: 'noteExpiryChecked' },
+          ],
+          // Without today's date the expiry is not judged: the save goes on, the summary shows the date.
+          onError: { target: 'afterExpiry', actions: 'noteExpiryChecked' },
+        },
+      },
+      /**
+       * The expiry typed is already past ("10/01/2020"). Decided (issue 17): the document is not refused, since keeping an
+       * expired document can be useful (proof of a renewal under way), but it is never saved as expired silently: the
+       * citizen is told it is expired and keeps the date ("sim"), corrects it ("não": the date is asked again) or sends
+       * the right date at once.
+       */
+      expiredConfirm: promptState({
+        ask: 'askExpiredConfirm',
+        expecting: { at: 'save.expiredConfirm', options: YES_NO_OPTIONS },
+        answers: [
+          { guard: 'validDate', target: 'afterExpiry', actions: 'setExpiresAt' },
+          { guard: 'saidYes', target: 'afterExpiry', actions: 'acceptExpired' },
+          { guard: 'saidNo', target: 'expiresAt', actions: 'clearExpiresAt' },
+        ],
+        invalid: { type: 'sayText', params: { text: text.INVALID.expiredConfirm } },
+        help: { type: 'sayText', params: { text: text.HELP.expiredConfirm } },
+        back: { target: 'expiresAt' },
       }),
       attachment: promptState({
         ask: 'askAttachment',

@@ -134,6 +134,8 @@ export type Outcome<T> = ({ ok: true } & T) | { ok: false; message: string };
  * the database or HTTP themselves.
  */
 export interface WalletPorts {
+  /** Today's date in Rio (YYYY-MM-DD) by the app's clock: what a document's expiry is compared with. */
+  today(): Promise<string>;
   /** The citizen's first name, for a friendly greeting; null when the account has none. */
   firstName(citizenId: string): Promise<string | null>;
   listCards(citizenId: string): Promise<CardSummary[]>;

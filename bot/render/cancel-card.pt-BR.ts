@@ -1,3 +1,4 @@
+import type { CardRef } from '../understanding';
 import type { BlockReason, BotMessage, CardStatus, Choice } from '../flows/types';
 import { strong } from './format';
 import type { CardMiss } from '../flows/card-ref';
@@ -65,6 +66,20 @@ export function reasonNoted(reason: BlockReason): string {
 
 /** "foi na segunda feira" at the reason step: when it happened is noted as said, and what happened asked again. */
 export const WHEN_NOT_REASON = 'Entendi quando foi. Agora me diga o que aconteceu com o cartão:';
+
+/** Several cards asked for in one message: one at a time, each with its own confirmation. */
+export function oneAtATime(next: CardRef[], all: boolean): string {
+  const rest = next.map((card) => ('last4' in card ? `•••• ${card.last4}` : '')).filter((name) => name !== '');
+  if (all) return 'Vou bloquear um cartão de cada vez, e cada um só com a sua confirmação.';
+  return `Vou bloquear um cartão de cada vez, e cada um só com a sua confirmação. Depois deste, cuido do ${rest.join(', do ')}.`;
+}
+
+/** A "no" to the first of several cards: the others were not blocked either. */
+export function othersKept(next: CardRef[], all: boolean): string {
+  const rest = next.map((card) => ('last4' in card ? `•••• ${card.last4}` : '')).filter((name) => name !== '');
+  if (all || rest.length === 0) return 'Não bloqueei nenhum outro cartão.';
+  return `Também não bloqueei o ${rest.join(' nem o ')}.`;
+}
 
 export const NO_ACTIVE_CARDS = 'Você não tem cartões ativos para cancelar.';
 export const KEPT_ACTIVE = 'Tudo bem, o cartão continua ativo. Nada foi alterado.';

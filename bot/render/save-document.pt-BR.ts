@@ -94,6 +94,7 @@ export const HELP = {
   attachment: 'Você pode enviar uma foto (JPEG ou PNG) ou um PDF do documento, com até 5 MiB. Não é obrigatório.',
   confirm: 'Responda "sim" para salvar, "não" para desistir, ou "voltar" para corrigir a resposta anterior.',
   labelConfirm: 'Responda "sim" para usar esse nome, "não" para escrever outro, ou envie o nome que prefere.',
+  expiredConfirm: 'Responda "sim" para salvar o documento vencido, "não" para corrigir a data, ou envie a data certa.',
 };
 
 /**
@@ -109,6 +110,7 @@ export const INVALID = {
   attachment: 'Envie o arquivo (foto ou PDF) ou toque em Pular.',
   confirm: 'Responda "sim" para salvar ou "não" para desistir.',
   labelConfirm: 'Responda "sim" para usar esse nome ou "não" para escrever outro.',
+  expiredConfirm: 'Responda "sim" para salvar com essa validade ou "não" para corrigir a data.',
 };
 
 /** "nao tenho foto agora" where the date is asked: the photo comes next and may be skipped there; the date is asked again. */
@@ -131,6 +133,14 @@ export function notAtHand(what: 'number' | 'expiry', shortLabel: string): string
 /** A name that reads as a sentence ("é a carteirinha que eu uso pra entrar no clube"): kept only if the citizen says so. */
 export function confirmLabel(label: string): BotMessage {
   return { text: `Guardar com o nome "${label}"?`, choices: YES_NO };
+}
+
+/** An expiry date already past: the document is expired, which the citizen confirms or corrects. */
+export function confirmExpired(date: string): BotMessage {
+  return {
+    text: `A validade ${formatDate(date)} já passou: esse documento está vencido. Quer salvar assim mesmo? Se a data estiver errada, responda "não" ou envie a data certa.`,
+    choices: YES_NO,
+  };
 }
 
 /** "sim" or "não" where the document's name was asked: not a name. */

@@ -12,6 +12,7 @@ import {
   looksLikeQuestion,
   readsAsVague,
   saysStop,
+  SOMEONE_ELSES,
   type Expecting,
   type IntentName,
 } from './classifier';
@@ -20,6 +21,7 @@ import type { Command, Understanding, Utterance } from './index';
 import { utteranceOf } from './rules';
 import { parseNoticeRequest } from './notice-settings';
 import { normalizeText } from '../../src/faq/text';
+import { readsAsFollowUp } from '../../src/faq/follow-up';
 import { correctedField, saysFileSent, saysNoFile, saysNotAtHand } from './recognizers';
 
 /** The flow a request intent starts. Questions are not here: the menu sends them to the FAQ. */
@@ -185,11 +187,25 @@ export class ClassifierUnderstanding implements Understanding {
       expecting.at === 'menu' && !menuChoice && !command && !faqFirst && intent && intent !== 'question'
         ? await this.requestsIn(text)
         : null;
+    // "e a cnh?" right after how to get an RG: a question about the answer's topic, not a request to save a CNH. Only
+    // a question about nothing of the citizen's own: "e meu saldo?" asks for the balance. Another person named with
+    // "meu" ("e o meu avô de 72?") is no thing of the citizen's own.
+    const followsUpAnswer =
+      expecting.at === 'menu' &&
+      !menuChoice &&
+      !command &&
+      readsAsFollowUp(text) &&
+      looksLikeQuestion(text) &&
+      (!OWN.test(rules.simple) || SOMEONE_ELSES.test(rules.simple));
+    // "na verdade muda pra 3 reais": the menu applies it only right after the alert's amount was set.
+    const correctsAmount = expecting.at === 'menu' && !command ? this.classifier.correctedAmount(text) : null;
     return {
       text,
       simple: rules.simple,
       command,
       faqFirst,
+      ...(followsUpAnswer ? { followsUpAnswer } : {}),
+      ...(correctsAmount !== null ? { correctsAmount } : {}),
       // A bare keyword ("tarifa") names a topic, not which question about it: the FAQ's closest questions are offered.
       vague: readsAsVague(text) || (topicWords(text).length === 1 && !looksLikeQuestion(text)),
       // A word that works anywhere ("cancelar", "menu") is that word, never a digression. A change of the notices is a

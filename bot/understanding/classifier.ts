@@ -27,7 +27,7 @@ import {
   unsureOfReason,
   type Slots,
 } from './recognizers';
-import { amountAnswer, amountInRequest } from './money';
+import { amountAnswer, amountInRequest, correctedAmount } from './money';
 import { DOCUMENT_WORDS, parseNoticeRequest } from './notice-settings';
 
 /** What a citizen's message means (the labels of tests/conversation-eval). */
@@ -69,6 +69,8 @@ export type PromptStep =
   | 'save.state'
   | 'save.label'
   | 'save.labelConfirm'
+  /** "Esse documento está vencido. Quer salvar assim mesmo?" after an expiry already past. */
+  | 'save.expiredConfirm'
   | 'save.number'
   | 'save.expiry'
   | 'save.attachment'
@@ -268,6 +270,7 @@ const YES_NO_STEPS: ReadonlySet<PromptStep> = new Set([
   'block.confirm',
   'save.confirm',
   'save.labelConfirm',
+  'save.expiredConfirm',
   'resume.offer',
   'recharge.confirm',
 ]);
@@ -773,6 +776,15 @@ const NOT_A_HYPOTHETICAL_ANSWER: ReadonlySet<IntentName> = new Set([
   'greeting',
 ]);
 
+/**
+ * A message that opens with "e" and asks ("e minha vó de 67 anos?", "e se eu achar depois", "e pra quem é de fora?")
+ * follows up on what was said before: never a goodbye or a thanks, whatever the network makes of its words ("vo" for
+ * "vou", "depois"). "e ai", "e ae", "e entao" open a greeting or a reaction and are not such an opening.
+ */
+const AND_THEN = /^e (?!(ai|ae|entao|tchau|valeu|obrigad\w*|brigad\w*)\b)\S/;
+/** Readings a question opened with "e" is not: leaving or thanking. */
+const NOT_A_FOLLOW_UP: ReadonlySet<IntentName> = new Set(['goodbye', 'thanks']);
+
 /** A message that opens with a question word: what it names it asks about ("qual a diferenca entre perda e roubo?"). */
 const ASKS_ABOUT = /^(qual|quais|como|pq|por que|porque|quanto|quantos|onde|quando|cade)\b/;
 
@@ -789,11 +801,14 @@ const LINKING = /\b(vincul\w*|conect\w*|associ\w*|whats\w*|zap|chat)\b/;
 /** A plural participle of saving ("salvos", "guardadas"): documents already saved, never the order to save one. */
 const SAVED_ALREADY = /\b(salv[oa]s|guardad[oa]s)\b/;
 
+/** All the citizen's cards in a block request: "bloqueia todos", "cancela os dois cartoes", "perdi ambos". */
+const ALL_CARDS = /\b(todos|todas|ambos|ambas|os dois|as duas|os tres|as tres)\b/;
+
 /**
  * Someone else's card or document: "o cartao do meu filho", "minha mae perdeu o cartao dela", "o rg da minha esposa".
  * The wallet holds only the citizen's own; blocking or saving asked about another person is a question for the FAQ.
  */
-const SOMEONE_ELSES =
+export const SOMEONE_ELSES =
   /\b(d?[oa]s? )?(meu|minha|meus|minhas|um|uma|o|a) (filh[oa]s?|mae|pai|esposa|marido|mulher|irma|irmao|v[oó]|avo|avos|tia|tio|namorad[oa]|amig[oa]|vizinh[oa]|sogr[oa]|prim[oa]|colega|chefe|patrao|patroa|crianca|menin[oa]|sobrinh[oa]|netos?|netas?|parente|conhecid[oa])\b(?! (me|mandou|pediu|disse|falou))|\b(cartao|documento|rg|cpf|cnh|carteira) (dela|dele|delas|deles)\b/;
 
 /**
@@ -1316,6 +1331,8 @@ export class IntentClassifier {
     // or a request (the network leans on "depois", "achar" as leaving).
     if (HYPOTHETICAL.test(simple) && text.includes('?') && NOT_A_HYPOTHETICAL_ANSWER.has(intent))
       ({ intent, score } = { intent: 'faq', score: 1 });
+    if (AND_THEN.test(simple) && (looksLikeQuestion(text) || HYPOTHETICAL.test(simple)) && NOT_A_FOLLOW_UP.has(intent))
+      ({ intent, score } = { intent: 'faq', score: 1 });
     // At the menu a card named in a few words with no verb or reason ("o cartao", "e o lance do cartao") names a topic,
     // it asks for no block: the FAQ's closest questions are offered instead.
     const bareCard =
@@ -1515,6 +1532,11 @@ export class IntentClassifier {
     return CANCEL_ASKED.test(simple) && this.talksAboutBlocking(text.replace(/cancel\w*/gi, ''));
   }
 
+  /** The amount a correction of the one just given carries ("na verdade muda pra 3 reais"), if it is one (money.ts). */
+  correctedAmount(text: string): number | null {
+    return correctedAmount(text, (words) => this.recognizers.number(words));
+  }
+
   /** The card the text names by its digits or its place, if any. */
   cardIn(text: string): Slots['card'] | null {
     return this.recognizers.card(text);
@@ -1641,6 +1663,7 @@ export class IntentClassifier {
       case 'block.confirm':
       case 'save.label':
       case 'save.labelConfirm':
+      case 'save.expiredConfirm':
       case 'faq.suggestions':
       case 'resume.offer':
         return null;
@@ -1672,6 +1695,10 @@ export class IntentClassifier {
       const reason = r.blockReason(text);
       if (reason) slots.blockReason = reason;
       if (unsureOfReason(text)) slots.unsureReason = true;
+      // Several cards named, or all of them: blocked one at a time, each confirmed (bot/flows/cancel-card.machine.ts).
+      const [first, ...more] = r.cardsByDigits(text);
+      if (first && more.length > 0) Object.assign(slots, { card: first, moreCards: more });
+      else if (!slots.card && ALL_CARDS.test(normalizeText(text))) slots.allCards = true;
     }
     if (intent === 'save_document' || intent === 'list_documents') {
       const found = r.documentType(text);

@@ -55,6 +55,18 @@ export interface Utterance {
    */
   faqFirst?: boolean;
   /**
+   * At the menu, a short question opened with "e" that names nothing of the citizen's own but maybe another person
+   * ("e a cnh?", "e o meu avô de 72?"; not "e meu saldo?"): right after a FAQ answer it follows that answer up, and is
+   * put to the FAQ with the answer's question before any request its words also read as ("cnh" reads as saving one).
+   * Absent: no.
+   */
+  followsUpAnswer?: boolean;
+  /**
+   * At the menu, an amount given as a correction ("na verdade muda pra 3 reais", "errei, é 3"), in centavos: right after
+   * the low-balance alert was set, it sets the alert again with this amount. Absent: no correction of an amount.
+   */
+  correctsAmount?: number;
+  /**
    * At a flow's step, a sure reading of the message as something other than an answer: a question, a new request or
    * a goodbye (see digression.ts). Absent or null: an answer to the step, right or wrong.
    */

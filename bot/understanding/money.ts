@@ -87,6 +87,31 @@ const THRESHOLD_FILLER =
   /^(?:(?:entao|ok|ta bom|ta|pode|ser|quando|ficar|tiver|estiver|abaixo|menos|menor|que|do|de|uns|umas|tipo|acho que|o valor|valor|e|eh)\s+)*|(?:\s+(?:por favor|pfv|pf|mesmo|so|entao|ai|pra mim))*$/g;
 
 /**
+ * How a correction of an amount just given opens or ends: "na verdade", "alias", "quer dizer", "errei", "muda pra",
+ * "troca pra", "corrige pra", "melhor". At least one of them makes the message a correction.
+ */
+const CORRECTING =
+  /\b(na verdade|alias|quer dizer|quis dizer|digo|errei|me enganei|melhor|mud[ae]r?|troc[ae]r?|troque|corrig[ei]r?|corrija|alter[ae]r?)\b/;
+/** The words around a correction's amount, left out before the amount is read: "na verdade muda pra 3 reais". */
+const CORRECTION_FILLER = new RegExp(
+  String.raw`\b(?:na verdade|alias|quer dizer|quis dizer|digo|errei|me enganei|melhor|mud[ae]r?|troc[ae]r?|troque|corrig[ei]r?|corrija|alter[ae]r?|nao|ops|opa|pode|deixa|coloca|poe|bota|pra|para|pro|em|isso|esse|o|a|de|valor|aviso|alerta|ser)\b`,
+  'g',
+);
+
+/**
+ * The amount of a message that corrects the alert's amount just set ("na verdade muda pra 3 reais", "errei, é 3",
+ * "alias 7,50"): words of correcting and the amount, nothing else. Null when it says no correction or names no amount:
+ * "3 reais" alone, or "quero recarregar 3 reais", corrects nothing.
+ */
+export function correctedAmount(text: string, numberOf: NumberInWords): number | null {
+  const said = simple(text);
+  if (!CORRECTING.test(said)) return null;
+  // A comma or a stop between words ("errei, é 3") is punctuation; between digits ("7,50") it is part of the amount.
+  const rest = said.replace(CORRECTION_FILLER, ' ').replace(/(?<!\d)[,.]|[,.](?!\d)/g, ' ');
+  return amountAnswer(rest.replace(/\s+/g, ' ').trim(), numberOf, true);
+}
+
+/**
  * The amount of a message that answers "Quanto você quer recarregar?": the amount alone, with or without its currency
  * and a few words around it ("20", "R$ 15,50", "vinte", "uns 30 reais", "pode ser 20"). Null when the message is not
  * an amount (a question, a card, several numbers). `forAlert`: it answers "Abaixo de quanto?" of the low-balance alert

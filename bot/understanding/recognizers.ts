@@ -10,7 +10,9 @@ import {
   PortugueseOrdinalExtractor,
 } from '@microsoft/recognizers-text-number';
 import { UF_CODES, type DocumentTypeCode } from '../../src/documents/document-types';
-import { normaliseLinkCode } from '../../src/conversations/link-codes';
+import { LINK_CODE_LENGTH, normaliseLinkCode } from '../../src/conversations/link-codes';
+import { FAQ_SEED_ENTRIES } from '../../src/faq/seed-entries';
+import corpus from './corpus/intents.pt-BR.json';
 import { parseDate } from './rules';
 import { normalizeText } from '../../src/faq/text';
 import cities from './cities.pt-BR.json';
@@ -33,6 +35,13 @@ export interface Slots {
   /** The citizen's own name for a document of type "outro", as typed. */
   documentLabel?: string;
   card?: CardRef;
+  /**
+   * The further cards a block request names by their digits, after `card` ("bloqueia o 1234 e o 5678"): each is
+   * blocked after the one before, with its own confirmation.
+   */
+  moreCards?: CardRef[];
+  /** A block request for all the citizen's cards ("bloqueia todos", "perdi os dois cartoes"), one at a time. */
+  allCards?: boolean;
   blockReason?: BlockReason;
   /** The citizen does not know whether the card was lost or stolen ("perdi ou roubaram nao sei"): no reason is taken. */
   unsureReason?: boolean;
@@ -58,6 +67,24 @@ const CODE_COMPANY =
   /^(pronto|prontinho|toma|tome|segue|aqui|ai|aí|ae|ta|tá|ok|blz|o|meu|c[oó]d(igo)?|e|é|eh|achei|consegui|olha)$/i;
 
 const words = (simple: string): string[] => (simple === '' ? [] : simple.split(' '));
+
+/**
+ * The words IPlani knows, from its training corpus and its FAQ (normalised): a word of the generator's alphabet and a
+ * code's length ("pergunta", "segundas", "mensagem") is one of them, so it is never read as a link code, whereas a
+ * code, drawn at random, is none of them. Built on first use.
+ */
+let knownWords: ReadonlySet<string> | null = null;
+function isKnownWord(token: string): boolean {
+  knownWords ??= new Set(
+    [
+      ...Object.values(corpus.intents).flat(),
+      ...FAQ_SEED_ENTRIES.flatMap((entry) => [entry.question, entry.answer, ...entry.alternatives, ...entry.tags]),
+    ].flatMap((text) => normalizeText(text).split(' ')),
+  );
+  const word = normalizeText(token);
+  // A plural of a known word is a word too ("segundas").
+  return knownWords.has(word) || (word.endsWith('s') && knownWords.has(word.slice(0, -1)));
+}
 
 /** A loaded Recognizers-Text model (the type lives in a package that is not a direct dependency). */
 type Model = ReturnType<ChoiceRecognizer['getBooleanModel']>;
@@ -499,6 +526,19 @@ export class Recognizers {
   }
 
   /**
+   * Every card the text names by its last digits, in the order written, each once ("bloqueia o 1234 e o 5678 perdi os
+   * dois", "o final 4868, o 9780 tambem"): each part between commas and "e" is read as `card` reads a message.
+   */
+  cardsByDigits(text: string): Array<{ last4: string }> {
+    const found: Array<{ last4: string }> = [];
+    for (const part of normalizeText(text.replace(/,/g, ' e ')).split(/\s+e\s+/)) {
+      const card = this.card(part);
+      if (card && 'last4' in card && !found.some((f) => f.last4 === card.last4)) found.push(card);
+    }
+    return found;
+  }
+
+  /**
    * The card offered, pointed at rather than named: "esse mesmo", "é esse", "ele msm", or a bare yes ("sim", "isso"),
    * where a card is being picked. It names a card only when one is offered.
    */
@@ -689,7 +729,12 @@ export class Recognizers {
         (/^[a-z]{8}$/i.test(tokens[i]) && i > 1 && CODE_WORD.test(tokens[i - 2]) && IS_WORD.test(tokens[i - 1]));
       // Sent alone in capitals, or with only the words people send a code with ("pronto KMPQRSTA", "toma ai KMPQRSTA").
       const sentAlone = /^[A-Z]{8}$/.test(tokens[i]) && tokens.every((t, j) => j === i || CODE_COMPANY.test(t));
-      if (alone && (/\d/.test(alone) || shaped || named || sentAlone)) return alone;
+      // In a message that names the code anywhere ("meu codigo kmpqrsta", "o codigo q apareceu foi KMPQRSTA", "KMPQRSTA
+      // é o código"), letters of the generator's alphabet in a code's length are the code, in any case, unless they make
+      // a word IPlani knows ("o codigo nao chegou, pergunta"): a drawn code is no word.
+      const namedAnywhere =
+        tokens[i].length === LINK_CODE_LENGTH && tokens.some((t) => CODE_WORD.test(t)) && !isKnownWord(tokens[i]);
+      if (alone && (/\d/.test(alone) || shaped || named || sentAlone || namedAnywhere)) return alone;
       if (i + 1 < tokens.length) {
         const pair = normaliseLinkCode(tokens[i] + tokens[i + 1]);
         if (pair && /\d/.test(pair) && tokens[i].length === 4) return pair;

@@ -139,6 +139,9 @@ const cases: GraphCase[] = [
       input('', [{ url: 'data:image/png;base64,iVBORw0KGgo=' }]),
       done('stageAttachment', { ok: true, stagedId: 's1', description: 'foto' }),
       done('stageAttachment', { ok: false, message: 'grande demais' }),
+      // Today's date: before the expiry typed (1/5/2030), and after it (the document is expired).
+      done('today', '2026-12-07'),
+      done('today', '2031-01-01'),
       input('sim'),
       input('não'),
       input('???'),
@@ -153,6 +156,8 @@ const cases: GraphCase[] = [
       'label',
       'number',
       'expiresAt',
+      'checkingExpiry',
+      'expiredConfirm',
       'attachment',
       'staging',
       'confirm',

@@ -384,7 +384,8 @@ describe('blocking, at the menu and at the block steps', () => {
   it.each([
     ['bloqueia o ultimo que eu nao uso mais', { card: { position: 'last' }, blockReason: 'other' }],
     ['cancela o de baixo que ta rachado', { card: { position: 'last' }, blockReason: 'damaged' }],
-    ['bloqueia todos os cartoes', {}],
+    // All the cards: blocked one at a time, each confirmed (bot/flows/cancel-card.machine.ts).
+    ['bloqueia todos os cartoes', { allCards: true }],
     ['esqueci meu cartao no onibus 383 hoje de manha', { blockReason: 'lost' }],
     ['o cartao ta descascando todo', { blockReason: 'damaged' }],
   ])('"%s" asks for a block in words or tells what happened to the card: block_card %j', async (text, slots) => {

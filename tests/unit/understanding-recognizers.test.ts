@@ -302,9 +302,14 @@ describe('states, link codes and money', () => {
     ['toma ai KMPQRSTA', 'KMPQRSTA'],
     // Letters only, in lower case, after "código é": the citizen says that is the code.
     ['o codigo e kmpqrsta', 'KMPQRSTA'],
+    // Letters only, in any case, anywhere in a message that names the code (issue 17, gap 6).
+    ['o codigo kmpqrsta', 'KMPQRSTA'],
+    ['o codigo que chegou foi kmpqrsta', 'KMPQRSTA'],
+    ['KMPQRSTA é o codigo', 'KMPQRSTA'],
   ])('"%s" has link code %s', (text, code) => expect(recognizers.linkCode(text)).toBe(code));
-  it.each(['kmpqrsta', 'QUERO VER AS SEGUNDAS', 'o codigo kmpqrsta'])(
-    '"%s" (letters only, lower case or in a sentence) is no link code',
+  // A word of the generator's alphabet that IPlani knows (or its plural) is never a code, even next to "codigo".
+  it.each(['kmpqrsta', 'QUERO VER AS SEGUNDAS', 'o codigo nao chegou, pergunta', 'codigo das segundas'])(
+    '"%s" (letters only, alone in lower case, or a known word) is no link code',
     (text) => expect(recognizers.linkCode(text)).toBeNull(),
   );
   it.each([
