@@ -184,6 +184,30 @@ describe('FaqSearchEngine', () => {
     expect(engine.search('esqueci minha sneha').confident).toBe(true);
   });
 
+  it('never answers from a word met only in an answer text or only through a correction and its related words', () => {
+    // "casado" stems like "caso", which only an answer uses; "calor" is corrected to "valor", related to the fare.
+    expect(engine.search('voce e casado?').confident).toBe(false);
+    expect(engine.search('que calor insuportavel').confident).toBe(false);
+  });
+
+  it('answers a message with one word the base never uses when the rest of it reads as one entry', () => {
+    for (const message of ['levaram minha mochila com o cartao', 'cpf do meu neto onde tiro']) {
+      const result = engine.search(message);
+      expect(result.hits[0].score).toBeLessThan(0.5);
+      expect(result.confident).toBe(true);
+    }
+    expect(engine.search('levaram minha mochila com o cartao').best?.slug).toBe('bloquear-cartao-perdido');
+    expect(engine.search('cpf do meu neto onde tiro').best?.slug).toBe('tirar-cpf');
+    // One known word and one unknown is not enough: "vacina" alone does not make a question about the vaccination card.
+    expect(engine.search('tem vacina de dengue no posto?').confident).toBe(false);
+  });
+
+  it('answers a message that says one phrasing and nothing else, even when other entries share its words', () => {
+    const result = engine.search('login como faz');
+    expect(result.hits[1].score).toBe(result.hits[0].score);
+    expect(result.best?.slug).toBe('como-entrar-na-conta');
+  });
+
   // Voice-typed: no punctuation, the question at the end of a story.
   const story =
     'boa tarde entao eu sai do trabalho ontem bem cansada la pelas seis horas e peguei aquele onibus lotado que vai ' +
