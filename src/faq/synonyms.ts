@@ -35,6 +35,20 @@ export const PHRASES: ReadonlyArray<readonly [string, string]> = [
   ['cartao de onibus', 'cartao'],
   ['cartao de passagem', 'cartao'],
   ['passe livre', 'gratuidade'],
+  ['o passe', 'o cartao'],
+  ['meu passe', 'meu cartao'],
+  ['do passe', 'do cartao'],
+  ['no passe', 'no cartao'],
+  ['seu passe', 'seu cartao'],
+  ['um passe', 'um cartao'],
+  ['a passe', 'a cartao'],
+  ['de passe', 'de cartao'],
+  ['passe escolar', 'cartao escolar'],
+  // "sabe" typed for "saber" after a wish to know ("qria sabe se..."): the shape of a question, not "o que vc sabe fazer".
+  ['queria sabe', 'queria saber'],
+  ['quero sabe', 'quero saber'],
+  ['preciso sabe', 'preciso saber'],
+  ['gostaria de sabe', 'gostaria de saber'],
   ['de graca', 'gratuidade'],
   ['sem pagar', 'gratuidade'],
   ['nao pagar', 'gratuidade'],
@@ -162,14 +176,26 @@ export const ABBREVIATIONS: Readonly<Record<string, string>> = {
   qts: 'quantos',
   pfvr: 'por favor',
   grana: 'dinheiro',
+  qria: 'queria',
+  qer: 'quer',
 };
+
+/**
+ * "k" for a hard "c" in chat spelling ("komo", "kadastro", "kero"): Portuguese writes "k" only in a few loan words, so
+ * it is read as "c" before a, o, u, r or l and as "qu" before e or i. Laughter ("kkkk") is a reaction and kept as it is.
+ */
+function hardC(word: string): string {
+  return /^k+$/.test(word) ? word : word.replace(/k(?=[aourl])/g, 'c').replace(/k(?=[ei])/g, 'qu');
+}
 
 /**
  * Words with one meaning for this knowledge base. The first word of each group names the merged term; every other
  * word (and its stemmed forms) is indexed and searched as that term.
  */
 export const EQUIVALENTS: ReadonlyArray<readonly string[]> = [
-  ['cartao', 'passe', 'bilhete', 'riocard', 'card'],
+  // "passe" only as a whole word after an article or possessive (PHRASES): its stem is also "passar" ("pode passar o
+  // codigo?", "me passe para um atendente"), which is no card.
+  ['cartao', 'bilhete', 'riocard', 'card'],
   ['google', 'gmail'],
   ['meta', 'facebook', 'instagram'],
   ['rg', 'identidade', 'identidades'],
@@ -319,7 +345,7 @@ export function analyze(text: string): AnalyzedToken[] {
   // Abbreviations first, so a phrase typed in chat spelling ("pra q serve", "2 via") is still one phrase; then a letter
   // held down ("saldoooo", "siiim") is one letter: Portuguese never triples a letter.
   const expanded = tokenize(normalizeText(text))
-    .map((word) => ABBREVIATIONS[word] ?? word)
+    .map((word) => ABBREVIATIONS[word] ?? hardC(word))
     .join(' ')
     .replace(/([a-z])\1{2,}/g, '$1');
   const normalized = expanded.replace(

@@ -49,7 +49,7 @@ describe('FAQ text analysis', () => {
     expect(terms('carteira de motorista')).toEqual(terms('habilitação'));
     expect(terms('CNH')).toEqual(terms('habilitação'));
     expect(terms('bilhete único')).toEqual(terms('cartão'));
-    expect(terms('RioCard')).toEqual(terms('passe'));
+    expect(terms('RioCard')).toEqual(terms('o passe'));
     expect(terms('deletar')).toEqual(terms('apagar'));
     expect(terms('excluir')).toEqual(terms('remover'));
     expect(terms('password')).toEqual(terms('senha'));
@@ -83,6 +83,31 @@ describe('FAQ text analysis', () => {
   it('drops interjections that open a question ("pera, ...", "ih ...")', () => {
     expect(terms('pera, se eu achar depois da pra desbloquear?')).toEqual(terms('se eu achar depois da pra desbloquear?'));
     expect(terms('ih e o saldo')).toEqual(terms('e o saldo'));
+  });
+
+  it('reads a gerund as its infinitive where Snowball keeps a short root whole, and no other "-ndo" word', () => {
+    expect(stem('achando')).toBe(stem('achar'));
+    expect(stem('encontrando')).toBe(stem('encontrar'));
+    expect(stem('quando')).toBe('quand');
+    expect(stem('mandando')).toBe(stem('mandar'));
+  });
+
+  it('reads "k" for a hard "c" in chat spelling, laughter still a reaction', () => {
+    expect(terms('kero me kadastrar na karteira kkkk')).toEqual(terms('quero me cadastrar na carteira'));
+    expect(terms('kkkkk')).toEqual([]);
+  });
+
+  it('reads "passe" as a card only after an article or possessive: "me passe", "pode passar" are verbs', () => {
+    expect(terms('meu passe')).toEqual(terms('meu cartao'));
+    expect(terms('me passe o telefone')).not.toContain(canonicalTerm('cartao'));
+    expect(terms('posso passar o codigo?')).not.toContain(canonicalTerm('cartao'));
+  });
+
+  it('drops courtesy, forms of address and relatives told in a story, but keeps children and grandparents', () => {
+    expect(terms('Bom dia senhora, por gentileza, poderia me explicar como recarrego?')).toEqual(terms('como recarrego?'));
+    expect(terms('meu neto instalou o app')).toEqual(terms('instalou o app'));
+    expect(terms('meu filho estuda')).toContain(canonicalTerm('filho'));
+    expect(terms('qria sabe se tem como')).toEqual([]);
   });
 
   it('knows related words without merging them', () => {
@@ -191,13 +216,13 @@ describe('FaqSearchEngine', () => {
   });
 
   it('answers a message with one word the base never uses when the rest of it reads as one entry', () => {
-    for (const message of ['levaram minha mochila com o cartao', 'cpf do meu neto onde tiro']) {
+    for (const message of ['levaram minha mochila com o cartao', 'cpf do meu afilhado onde tiro']) {
       const result = engine.search(message);
       expect(result.hits[0].score).toBeLessThan(0.5);
       expect(result.confident).toBe(true);
     }
     expect(engine.search('levaram minha mochila com o cartao').best?.slug).toBe('bloquear-cartao-perdido');
-    expect(engine.search('cpf do meu neto onde tiro').best?.slug).toBe('tirar-cpf');
+    expect(engine.search('cpf do meu afilhado onde tiro').best?.slug).toBe('tirar-cpf');
     // One known word and one unknown is not enough: "vacina" alone does not make a question about the vaccination card.
     expect(engine.search('tem vacina de dengue no posto?').confident).toBe(false);
   });
