@@ -81,6 +81,7 @@ export const PHRASES: ReadonlyArray<readonly [string, string]> = [
   ['recem nascido', 'bebe'],
   ['fora do ar', 'erro'],
   ['pessoa de verdade', 'humano'],
+  ['atendente de verdade', 'atendente humano'],
   ['ser humano', 'humano'],
   ['atendimento humano', 'atendente'],
   // "o app que vc faz parte": belonging, not a card that broke ("partir" is among the words for breaking).

@@ -108,11 +108,13 @@ describe('FAQ text analysis', () => {
     expect(terms('posso passar o codigo?')).not.toContain(canonicalTerm('cartao'));
   });
 
-  it('drops courtesy, forms of address and relatives told in a story, but keeps children and grandparents', () => {
+  it('drops courtesy, forms of address, feelings and relatives told in a story, but keeps children and grandparents', () => {
     expect(terms('Bom dia senhora, por gentileza, poderia me explicar como recarrego?')).toEqual(terms('como recarrego?'));
     expect(terms('meu neto instalou o app')).toEqual(terms('instalou o app'));
     expect(terms('meu filho estuda')).toContain(canonicalTerm('filho'));
     expect(terms('qria sabe se tem como')).toEqual([]);
+    expect(terms('recarreguei cedo e to com medo')).toEqual(terms('recarreguei'));
+    expect(terms('quero um atendente de verdade')).toEqual(terms('quero um atendente humano'));
   });
 
   it('knows related words without merging them', () => {
