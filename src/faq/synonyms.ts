@@ -84,7 +84,7 @@ export const PHRASES: ReadonlyArray<readonly [string, string]> = [
   ['atendente de verdade', 'atendente humano'],
   ['ser humano', 'humano'],
   ['atendimento humano', 'atendente'],
-  // "o app que vc faz parte": belonging, not a card that broke ("partir" is among the words for breaking).
+  // "o app que vc faz parte": belonging.
   ['faz parte', 'pertence'],
   ['fazer parte', 'pertence'],
   // "pegar o saldo de volta", "ter meu dinheiro de volta": getting it back, not going back ("voltar ao menu").
@@ -98,6 +98,10 @@ export const PHRASES: ReadonlyArray<readonly [string, string]> = [
   ['pra que serve', 'o que e'],
   ['pra que servem', 'o que e'],
   ['para que servem', 'o que e'],
+  // The same asked in the citizen's order ("essa carteira serve pra que?"), else "serve" reads as serving as a document.
+  ['serve pra que', 'o que e'],
+  ['serve para que', 'o que e'],
+  ['servem pra que', 'o que e'],
 ];
 
 /** Chat spellings, abbreviations and slang, by the whole word; the expansion may be several words. */
@@ -177,6 +181,9 @@ export const ABBREVIATIONS: Readonly<Record<string, string>> = {
   qts: 'quantos',
   pfvr: 'por favor',
   grana: 'dinheiro',
+  // "o cartao partiu": broke, by the whole word (see EQUIVALENTS on "partir").
+  partiu: 'quebrou',
+  partido: 'quebrado',
   qria: 'queria',
   qer: 'quer',
 };
@@ -218,7 +225,8 @@ export const EQUIVALENTS: ReadonlyArray<readonly string[]> = [
   ['passagem', 'viagem', 'embarque', 'embarcar'],
   ['roubar', 'furtar', 'assaltar', 'assalto', 'roubo', 'furto', 'levaram'],
   ['perder', 'sumir', 'extraviar', 'perda', 'perdi', 'sumiu'],
-  ['quebrar', 'danificar', 'dano', 'defeito', 'estragar', 'rachar', 'partir'],
+  // Not "partir": its stem is that of "parte" ("a parte de transporte do app") and of "a partir de" (from).
+  ['quebrar', 'danificar', 'dano', 'defeito', 'estragar', 'rachar'],
   ['idoso', 'idosa', 'aposentado', 'aposentada', 'velho', 'senior'],
   ['estudante', 'estudantil', 'aluno', 'aluna', 'escolar', 'estudar', 'universitario'],
   ['pcd', 'deficiencia', 'deficiente', 'cadeirante', 'autista', 'autismo', 'acessibilidade'],

@@ -37,7 +37,7 @@ const STOP_WORDS: ReadonlySet<string> = new Set(
     'devo deve sei saber cade ter tal nesse nessa nesses nessas neste nesta nisso desse dessa desses dessas disso ' +
     // Time and emphasis around a question ("ontem", "de jeito nenhum", "afinal", "pera") say nothing about
     // which entry is meant, and as unknown words they would count as the rarest term and sink a right answer.
-    'ontem hoje afinal jeito nenhum nenhuma dentro quer pera perai cedo manha madrugada ' +
+    'ontem hoje afinal jeito nenhum nenhuma dentro quer pera perai cedo manha madrugada exatamente ' +
     // Feelings told around a question ("to com medo de alguem usar meu saldo", "fiquei preocupada"): how the citizen
     // feels, not what they ask about.
     'medo receio preocupado preocupada ' +

@@ -117,6 +117,17 @@ describe('FAQ text analysis', () => {
     expect(terms('quero um atendente de verdade')).toEqual(terms('quero um atendente humano'));
   });
 
+  it('reads "partiu" as broke, but not "parte" or "a partir de"', () => {
+    const broke = canonicalTerm('quebrar');
+    expect(terms('o cartao partiu')).toContain(broke);
+    expect(terms('a parte de transporte do app')).not.toContain(broke);
+    expect(terms('a partir de que idade')).not.toContain(broke);
+  });
+
+  it('reads "X serve pra que?" like "pra que serve X?"', () => {
+    expect(terms('o jae serve pra que exatamente?')).toEqual(terms('pra que serve o jae?'));
+  });
+
   it('knows related words without merging them', () => {
     expect(relatedTerms(canonicalTerm('cartao'))).toContain(canonicalTerm('jae'));
     expect(canonicalTerm('jae')).not.toBe(canonicalTerm('cartao'));
