@@ -146,8 +146,10 @@ export function createWalletPorts(
         .slice(0, limit);
     },
 
-    async askFaq(question, client) {
-      const reply = await services.faq.answerMessage(question, `bot:${client}`);
+    async askFaq(question, client, topic) {
+      const reply = topic
+        ? await services.faq.answerInTopic(question, topic, `bot:${client}`)
+        : await services.faq.answerMessage(question, `bot:${client}`);
       return {
         confident: reply.confident,
         answer: reply.answer

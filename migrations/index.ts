@@ -17,6 +17,7 @@ import { Migration20261209000000_outbox } from './Migration20261209000000_outbox
 import { Migration20261210000000_notices } from './Migration20261210000000_notices';
 import { Migration20261211000000_faq_phrasings } from './Migration20261211000000_faq_phrasings';
 import { Migration20261212000000_faq_phrasings_2 } from './Migration20261212000000_faq_phrasings_2';
+import { Migration20261213000000_faq_phrasings_3 } from './Migration20261213000000_faq_phrasings_3';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered by glob) so the same list runs from TypeScript in tests
@@ -42,4 +43,5 @@ export const migrationsList = [
   { name: 'Migration20261210000000_notices', class: Migration20261210000000_notices },
   { name: 'Migration20261211000000_faq_phrasings', class: Migration20261211000000_faq_phrasings },
   { name: 'Migration20261212000000_faq_phrasings_2', class: Migration20261212000000_faq_phrasings_2 },
+  { name: 'Migration20261213000000_faq_phrasings_3', class: Migration20261213000000_faq_phrasings_3 },
 ];

@@ -1,9 +1,9 @@
 /**
  * Measures the FAQ search on the committed evaluation set: `npx tsx scripts/faq-eval.ts` (npm run faq:eval).
  * Prints top-1 and top-3 accuracy, the false-confident rate and every failure; exits 1 when a threshold is missed.
- * The second, sealed set (tests/faq-eval/dev-set-2.json, citizen phrasings written before any tuning on them) is scored
- * on its own "dev" line, and per half (even and odd items) so one half can tune and the other confirm; it has no
- * accuracy threshold, only false-confident must stay 0.
+ * The sealed sets (tests/faq-eval/dev-set-2.json and dev-set-3.json, citizen phrasings written before any tuning on
+ * them) are scored on their own "dev" and "dev3" lines, and per half (even and odd items) so one half can tune and the
+ * other confirm; they have no accuracy threshold, only false-confident must stay 0.
  */
 
 import { readFileSync } from 'node:fs';
@@ -30,27 +30,30 @@ console.log(`Confident and correct: ${percent(report.confidentCorrect)}`);
 console.log(`False-confident rate:  ${percent(report.falseConfident)}`);
 const problems = unmetThresholds(report);
 
-const devItems = load('dev-set-2.json');
-const dev = evaluate(devItems, search);
-if (process.argv.includes('--dev-failures')) for (const failure of dev.failures) console.log(describeFailure(failure));
-console.log(`\ndev    ${summary(dev)}`);
-console.log(
-  `dev A  ${summary(
-    evaluate(
-      devItems.filter((_, index) => index % 2 === 0),
-      search,
-    ),
-  )}`,
-);
-console.log(
-  `dev B  ${summary(
-    evaluate(
-      devItems.filter((_, index) => index % 2 === 1),
-      search,
-    ),
-  )}`,
-);
-if (dev.falseConfident > 0) problems.push(`dev false-confident ${dev.falseConfident.toFixed(3)} > 0`);
+/**
+ * A sealed development set on its own line and per half: even items (A) tune, odd items (B) are kept aside and only
+ * scored. `--dev-failures` prints the failures of the A halves only, so the kept-aside half is never read for tuning.
+ */
+for (const [name, file] of [
+  ['dev', 'dev-set-2.json'],
+  ['dev3', 'dev-set-3.json'],
+] as const) {
+  const items = load(file);
+  const tuning = evaluate(
+    items.filter((_, index) => index % 2 === 0),
+    search,
+  );
+  const keptAside = evaluate(
+    items.filter((_, index) => index % 2 === 1),
+    search,
+  );
+  const all = evaluate(items, search);
+  if (process.argv.includes('--dev-failures')) for (const failure of tuning.failures) console.log(describeFailure(failure));
+  console.log(`\n${name.padEnd(6)} ${summary(all)}`);
+  console.log(`${`${name} A`.padEnd(6)} ${summary(tuning)}`);
+  console.log(`${`${name} B`.padEnd(6)} ${summary(keptAside)}`);
+  if (all.falseConfident > 0) problems.push(`${name} false-confident ${all.falseConfident.toFixed(3)} > 0`);
+}
 
 if (problems.length > 0) {
   console.error(`\nFAQ quality below the thresholds: ${problems.join('; ')}`);

@@ -26,6 +26,17 @@ export interface PausedFlow {
 }
 
 /** The flows that pause with their data; the others are one turn long, or (the FAQ's suggestions) are not worth it. */
+/**
+ * What each pausable flow is about, in the FAQ's words: searched with a question asked while the flow waits when the
+ * question alone finds no sure answer.
+ */
+export const FLOW_TOPIC: Readonly<Record<PausedFlowName, string>> = {
+  cancelCard: 'cartao bloqueado',
+  recharge: 'recarga do cartao',
+  saveDocument: 'documento',
+  cardHistory: 'extrato do cartao',
+};
+
 export const PAUSABLE: ReadonlySet<string> = new Set<PausedFlowName>(['saveDocument', 'cancelCard', 'cardHistory', 'recharge']);
 
 /** Input every pausable flow accepts: `resume` restarts it at the paused step instead of at its start. */

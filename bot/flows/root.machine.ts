@@ -2,7 +2,7 @@ import { and, assign, fromPromise, raise, sendTo, setup } from 'xstate';
 import * as say from '../render/messages.pt-BR';
 import { NOT_BLOCKED } from '../render/cancel-card.pt-BR';
 import * as pause from '../render/pause.pt-BR';
-import { PAUSABLE, resumable, stillPaused, type PausedFlow, type PausedFlowName } from './pause';
+import { FLOW_TOPIC, PAUSABLE, resumable, stillPaused, type PausedFlow, type PausedFlowName } from './pause';
 import { RESUME_OPTIONS } from './prompt';
 import { createBalanceMachine } from './balance.machine';
 import { createCancelCardMachine } from './cancel-card.machine';
@@ -572,12 +572,20 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
       ),
       askFaq: fromPromise<
         FaqReply & { question: boolean },
-        { question: string; client: string; isQuestion: boolean; vague: boolean; followed?: FaqFollowed | null }
+        {
+          question: string;
+          client: string;
+          isQuestion: boolean;
+          vague: boolean;
+          followed?: FaqFollowed | null;
+          /** The subject of the flow waiting for an answer, tried when the question alone has no sure answer. */
+          topic?: string;
+        }
       >(async ({ input }) => {
         // A short follow-up of the answer just given ("e pra idoso?") is read with that answer's question first.
         const followUp = input.followed ? await ports.askFaqFollowUp(input.followed, input.question, input.client) : null;
         if (followUp) return { ...followUp, question: input.isQuestion };
-        const reply = await ports.askFaq(input.question, input.client);
+        const reply = await ports.askFaq(input.question, input.client, input.topic);
         // A vague follow-up ("e o valor como fica?"): the answer found is offered among the suggestions, not given.
         const offered =
           input.vague && reply.answer
@@ -878,6 +886,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             client: `${context.conversation.channel}:${context.conversation.channelUserId}`,
             isQuestion: true,
             vague: event.type === 'USER' && event.utterance.vague === true,
+            topic: context.paused ? FLOW_TOPIC[context.paused.flow] : undefined,
           }),
           onDone: [
             {

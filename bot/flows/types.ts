@@ -171,7 +171,11 @@ export interface WalletPorts {
   ): Promise<Outcome<{ order: CreatedRecharge }>>;
   /** The citizen's most recent Pix recharge orders over all their cards, newest first. */
   listRecharges(citizenId: string, limit: number): Promise<RechargeOrderSummary[]>;
-  askFaq(question: string, client: string): Promise<FaqReply>;
+  /**
+   * The FAQ's reply to a question; `topic` (the subject of the task the citizen is in the middle of, in the FAQ's words)
+   * is tried with the question only when the question alone has no sure answer.
+   */
+  askFaq(question: string, client: string, topic?: string): Promise<FaqReply>;
   /**
    * The sure answer to a short follow-up ("e pra idoso?") of the FAQ entry answered just before, read with that entry's
    * question; null when the message is no such follow-up or the FAQ is not sure.

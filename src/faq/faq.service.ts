@@ -188,6 +188,26 @@ export class FaqService {
   }
 
   /**
+   * Answers a question asked in the middle of a task, for the bot: as {@link answerMessage} does, and, when that finds
+   * no sure answer, searched again with `topic` (the task's subject in the FAQ's words) after it: "e se eu achar ele
+   * depois?" while blocking a card names no card, "qual o maximo q da pra colocar?" while recharging no recharge. The
+   * topical answer is taken only when that search is sure; a question sure on its own keeps its answer, so a general
+   * question asked mid-task ("como me cadastro nessa carteira?" while saving a document) is never pulled to the task's
+   * entries. Counted once by the rate limit.
+   */
+  async answerInTopic(text: string, topic: string, client: string): Promise<FaqAnswer> {
+    const alone = await this.answerMessage(text, client);
+    if (alone.confident) return alone;
+    const engine = await this.currentEngine();
+    const topical = engine.search(`${text.trim().slice(0, CHAT_MESSAGE_MAX_LENGTH)} ${topic}`, RANKED);
+    if (!topical.confident || topical.best === null) return alone;
+    const suggestions = topical.hits
+      .slice(1)
+      .map(({ id, slug, question, score }): FaqSuggestion => ({ id, slug, question, score }));
+    return { confident: true, answer: topical.best, suggestions, suggestionsClose: false, fallback: FALLBACK_CONFIDENT };
+  }
+
+  /**
    * The sure answer to a short follow-up of the entry the bot just answered ("estudante tem gratuidade?", then "e pra
    * idoso?"): the message is searched alone and after that entry's question, and {@link followUpChoice} says which
    * search answers. Null when the message is no follow-up (see `readsAsFollowUp`) or neither search is sure: the

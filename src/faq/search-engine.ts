@@ -49,6 +49,25 @@ export const DEFAULT_THRESHOLD = 0.5;
 /** A confident answer must also lead the runner-up's ranking score by this share, so near-ties become suggestions. */
 const MIN_LEAD = 0.05;
 
+/**
+ * A message with one word the base never uses ("roubaram minha bolsa com o cartao", "onde tiro cpf pro meu bebe") scores
+ * below the threshold, because an unknown word counts as the rarest term. It is still answered when the rest of it
+ * reads as one entry: at least KNOWN_WORDS_MATCHED of its words found as typed in that entry's phrasings or tags, that
+ * entry explaining KNOWN_SHARE_OVER_THRESHOLD more of the known words than the threshold asks of the whole message, at
+ * most a third of the words unknown, and a lead of KNOWN_LEAD. Out-of-scope questions meet one known word at most
+ * ("vacina da gripe", "segunda via do iptu").
+ */
+const KNOWN_WORDS_MATCHED = 2;
+const KNOWN_SHARE_OVER_THRESHOLD = 0.25;
+const KNOWN_LEAD = 0.2;
+
+/**
+ * A message that says one phrasing of an entry and nothing else ("recarga como faz", "como faço login na carteira") is
+ * answered even in a near-tie of scores, when no other entry has a phrasing nearly as close.
+ */
+const WHOLE_PHRASING = 0.95;
+const PHRASING_GAP = 0.25;
+
 /** How much each field of an entry counts when a term occurs in it. */
 const FIELD_WEIGHTS = { phrasing: 1, tags: 1, answer: 0.3 } as const;
 
@@ -111,6 +130,8 @@ interface RankedEntry {
   indexed: IndexedEntry;
   score: number;
   rank: number;
+  /** Cosine similarity to the entry's closest single phrasing. */
+  phrasing: number;
 }
 
 /** One query word and the index terms that may stand for it, each with a weight in (0, 1]. */
@@ -158,11 +179,37 @@ export class FaqSearchEngine {
     }
 
     const top = ranked[0];
-    const runnerUp = ranked[1];
-    const lead = top === undefined ? 0 : (top.rank - (runnerUp?.rank ?? 0)) / top.rank;
-    const confident = typedAsIs && top !== undefined && top.score >= this.threshold && lead >= MIN_LEAD;
+    const confident = typedAsIs && top !== undefined && this.isConfident(slots, top, ranked[1]);
     const hits = ranked.slice(0, confident ? limit : SUGGESTIONS).map(({ indexed, score }) => toHit(indexed.entry, score));
     return { confident, best: confident ? (hits[0] ?? null) : null, hits };
+  }
+
+  /**
+   * Whether `top` is a sure answer. It must explain at least one word as typed through its phrasings or tags: a word met
+   * only in an answer's text ("casada" in "encaminha o seu caso") or only through a correction or a related word
+   * ("calor" read as "valor") is a coincidence. Then any of: a high score clearly ahead of the runner-up; all the known
+   * words of a message with one unknown word read as that entry (see KNOWN_WORDS_MATCHED); the message is one of its phrasings.
+   */
+  private isConfident(slots: QuerySlot[], top: RankedEntry, runnerUp: RankedEntry | undefined): boolean {
+    const typedInPhrasings = slots.filter((slot) =>
+      slot.candidates.some((c) => c.weight === 1 && top.indexed.strongTerms.has(c.term)),
+    ).length;
+    if (typedInPhrasings === 0) return false;
+    const lead = (top.rank - (runnerUp?.rank ?? 0)) / top.rank;
+    if (top.score >= this.threshold && lead >= MIN_LEAD) return true;
+    const known = slots.filter((slot) => slot.candidates.length > 0);
+    const knownIdf = known.reduce((sum, slot) => sum + slot.idf, 0);
+    if (
+      typedInPhrasings >= KNOWN_WORDS_MATCHED &&
+      (slots.length - known.length) * 3 <= slots.length &&
+      this.coverage(top.indexed, known) >= (this.threshold + KNOWN_SHARE_OVER_THRESHOLD) * knownIdf &&
+      lead >= KNOWN_LEAD
+    ) {
+      return true;
+    }
+    return (
+      top.score >= this.threshold && top.phrasing >= WHOLE_PHRASING && top.phrasing - (runnerUp?.phrasing ?? 0) >= PHRASING_GAP
+    );
   }
 
   /**
@@ -186,7 +233,12 @@ export class FaqSearchEngine {
       const [first, second] = readings.sort((a, b) => b.rank - a.rank);
       const mean = (value: (r: RankedEntry) => number): number =>
         (WINDOW_WEIGHT * (value(first) + (second === undefined ? 0 : value(second)))) / 2;
-      const combined = { indexed, score: mean((r) => r.score), rank: mean((r) => r.rank) };
+      const combined = {
+        indexed,
+        score: mean((r) => r.score),
+        rank: mean((r) => r.rank),
+        phrasing: mean((r) => r.phrasing),
+      };
       const current = best.get(indexed);
       if (current === undefined || combined.rank > current.rank) best.set(indexed, combined);
     }
@@ -218,7 +270,8 @@ export class FaqSearchEngine {
       .map((indexed) => {
         const score = this.coverage(indexed, slots) / totalIdf;
         const bm25 = this.bm25(indexed, slots) / (totalIdf * (K1 + 1));
-        return { indexed, score, rank: score + BM25_SHARE * bm25 + PHRASING_SHARE * this.closestPhrasing(indexed, slots) };
+        const phrasing = this.closestPhrasing(indexed, slots);
+        return { indexed, score, phrasing, rank: score + BM25_SHARE * bm25 + PHRASING_SHARE * phrasing };
       })
       .filter((r) => r.rank > 0)
       .sort((a, b) => b.rank - a.rank || b.score - a.score);

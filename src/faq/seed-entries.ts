@@ -921,6 +921,19 @@ export const FAQ_SECOND_ADDED_ALTERNATIVES: Readonly<Record<string, readonly str
   'tirar-rg': ['Onde faço a carteira de identidade?', 'Como tirar a identidade de uma criança?'],
 };
 
+/**
+ * Phrasings added in a third round (Migration20261213000000_faq_phrasings_3), written for what each entry answers: a
+ * card lost in the street, a card damaged by water, a code asked for by someone claiming
+ * to be the city, money that seems gone after a recharge, documents the citizen cannot find.
+ */
+export const FAQ_THIRD_ADDED_ALTERNATIVES: Readonly<Record<string, readonly string[]>> = {
+  'bloquear-cartao-perdido': ['Perdi meu cartão na rua, o que eu faço?'],
+  'cartao-danificado': ['O cartão molhou e não funciona mais'],
+  'golpes-e-seguranca': ['Alguém pediu meu código dizendo ser da Prefeitura, posso passar?'],
+  'recarga-nao-apareceu': ['Recarreguei e o dinheiro sumiu'],
+  'ver-meus-documentos': ['Não acho os documentos que salvei'],
+};
+
 /** The entries as the database holds them after every seed migration: the first publication plus the added phrasings. */
 export const FAQ_PUBLISHED_ENTRIES: readonly FaqSeedEntry[] = FAQ_SEED_ENTRIES.map((entry) => ({
   ...entry,
@@ -930,6 +943,7 @@ export const FAQ_PUBLISHED_ENTRIES: readonly FaqSeedEntry[] = FAQ_SEED_ENTRIES.m
       ...entry.alternatives,
       ...(FAQ_ADDED_ALTERNATIVES[entry.slug] ?? []),
       ...(FAQ_SECOND_ADDED_ALTERNATIVES[entry.slug] ?? []),
+      ...(FAQ_THIRD_ADDED_ALTERNATIVES[entry.slug] ?? []),
     ]),
   ],
 }));

@@ -35,6 +35,20 @@ export const PHRASES: ReadonlyArray<readonly [string, string]> = [
   ['cartao de onibus', 'cartao'],
   ['cartao de passagem', 'cartao'],
   ['passe livre', 'gratuidade'],
+  ['o passe', 'o cartao'],
+  ['meu passe', 'meu cartao'],
+  ['do passe', 'do cartao'],
+  ['no passe', 'no cartao'],
+  ['seu passe', 'seu cartao'],
+  ['um passe', 'um cartao'],
+  ['a passe', 'a cartao'],
+  ['de passe', 'de cartao'],
+  ['passe escolar', 'cartao escolar'],
+  // "sabe" typed for "saber" after a wish to know ("qria sabe se..."): the shape of a question, not "o que vc sabe fazer".
+  ['queria sabe', 'queria saber'],
+  ['quero sabe', 'quero saber'],
+  ['preciso sabe', 'preciso saber'],
+  ['gostaria de sabe', 'gostaria de saber'],
   ['de graca', 'gratuidade'],
   ['sem pagar', 'gratuidade'],
   ['nao pagar', 'gratuidade'],
@@ -67,9 +81,10 @@ export const PHRASES: ReadonlyArray<readonly [string, string]> = [
   ['recem nascido', 'bebe'],
   ['fora do ar', 'erro'],
   ['pessoa de verdade', 'humano'],
+  ['atendente de verdade', 'atendente humano'],
   ['ser humano', 'humano'],
   ['atendimento humano', 'atendente'],
-  // "o app que vc faz parte": belonging, not a card that broke ("partir" is among the words for breaking).
+  // "o app que vc faz parte": belonging.
   ['faz parte', 'pertence'],
   ['fazer parte', 'pertence'],
   // "pegar o saldo de volta", "ter meu dinheiro de volta": getting it back, not going back ("voltar ao menu").
@@ -83,6 +98,10 @@ export const PHRASES: ReadonlyArray<readonly [string, string]> = [
   ['pra que serve', 'o que e'],
   ['pra que servem', 'o que e'],
   ['para que servem', 'o que e'],
+  // The same asked in the citizen's order ("essa carteira serve pra que?"), else "serve" reads as serving as a document.
+  ['serve pra que', 'o que e'],
+  ['serve para que', 'o que e'],
+  ['servem pra que', 'o que e'],
 ];
 
 /** Chat spellings, abbreviations and slang, by the whole word; the expansion may be several words. */
@@ -162,14 +181,29 @@ export const ABBREVIATIONS: Readonly<Record<string, string>> = {
   qts: 'quantos',
   pfvr: 'por favor',
   grana: 'dinheiro',
+  // "o cartao partiu": broke, by the whole word (see EQUIVALENTS on "partir").
+  partiu: 'quebrou',
+  partido: 'quebrado',
+  qria: 'queria',
+  qer: 'quer',
 };
+
+/**
+ * "k" for a hard "c" in chat spelling ("komo", "kadastro", "kero"): Portuguese writes "k" only in a few loan words, so
+ * it is read as "c" before a, o, u, r or l and as "qu" before e or i. Laughter ("kkkk") is a reaction and kept as it is.
+ */
+function hardC(word: string): string {
+  return /^k+$/.test(word) ? word : word.replace(/k(?=[aourl])/g, 'c').replace(/k(?=[ei])/g, 'qu');
+}
 
 /**
  * Words with one meaning for this knowledge base. The first word of each group names the merged term; every other
  * word (and its stemmed forms) is indexed and searched as that term.
  */
 export const EQUIVALENTS: ReadonlyArray<readonly string[]> = [
-  ['cartao', 'passe', 'bilhete', 'riocard', 'card'],
+  // "passe" only as a whole word after an article or possessive (PHRASES): its stem is also "passar" ("pode passar o
+  // codigo?", "me passe para um atendente"), which is no card.
+  ['cartao', 'bilhete', 'riocard', 'card'],
   ['google', 'gmail'],
   ['meta', 'facebook', 'instagram'],
   ['rg', 'identidade', 'identidades'],
@@ -191,7 +225,8 @@ export const EQUIVALENTS: ReadonlyArray<readonly string[]> = [
   ['passagem', 'viagem', 'embarque', 'embarcar'],
   ['roubar', 'furtar', 'assaltar', 'assalto', 'roubo', 'furto', 'levaram'],
   ['perder', 'sumir', 'extraviar', 'perda', 'perdi', 'sumiu'],
-  ['quebrar', 'danificar', 'dano', 'defeito', 'estragar', 'rachar', 'partir'],
+  // Not "partir": its stem is that of "parte" ("a parte de transporte do app") and of "a partir de" (from).
+  ['quebrar', 'danificar', 'dano', 'defeito', 'estragar', 'rachar'],
   ['idoso', 'idosa', 'aposentado', 'aposentada', 'velho', 'senior'],
   ['estudante', 'estudantil', 'aluno', 'aluna', 'escolar', 'estudar', 'universitario'],
   ['pcd', 'deficiencia', 'deficiente', 'cadeirante', 'autista', 'autismo', 'acessibilidade'],
@@ -319,7 +354,7 @@ export function analyze(text: string): AnalyzedToken[] {
   // Abbreviations first, so a phrase typed in chat spelling ("pra q serve", "2 via") is still one phrase; then a letter
   // held down ("saldoooo", "siiim") is one letter: Portuguese never triples a letter.
   const expanded = tokenize(normalizeText(text))
-    .map((word) => ABBREVIATIONS[word] ?? word)
+    .map((word) => ABBREVIATIONS[word] ?? hardC(word))
     .join(' ')
     .replace(/([a-z])\1{2,}/g, '$1');
   const normalized = expanded.replace(

@@ -37,18 +37,34 @@ const STOP_WORDS: ReadonlySet<string> = new Set(
     'devo deve sei saber cade ter tal nesse nessa nesses nessas neste nesta nisso desse dessa desses dessas disso ' +
     // Time and emphasis around a question ("ontem", "de jeito nenhum", "afinal", "pera") say nothing about
     // which entry is meant, and as unknown words they would count as the rarest term and sink a right answer.
-    'ontem hoje afinal jeito nenhum nenhuma dentro quer pera perai ' +
+    'ontem hoje afinal jeito nenhum nenhuma dentro quer pera perai cedo manha madrugada exatamente ' +
+    // Feelings told around a question ("to com medo de alguem usar meu saldo", "fiquei preocupada"): how the citizen
+    // feels, not what they ask about.
+    'medo receio preocupado preocupada ' +
     // Chat reactions and acknowledgements: "sim", "valeu", "beleza" on their own ask nothing, and inside a question
     // they say nothing about which entry is meant.
     'sim ss okay okk blz beleza valeu vlw obrigado obrigada obg brigado show top entendi hum hmm ata tendi massa joia ' +
     // Interjections that open a question ("pera, se eu achar depois da pra desbloquear?", "ih e o saldo?"): unknown to
     // the entries, they counted as the rarest word and took a sure answer away.
-    'pera perai ih opa eita poxa vixe'
+    'pera perai ih opa eita poxa vixe ' +
+    // Courtesy and forms of address around a question ("Boa tarde, minha filha. A senhora poderia me explicar...",
+    // "Prezados", "com licença", "mano"): they ask nothing, and as unknown words they sank the question they wrap.
+    'bom boa dia tarde noite senhor senhora sr sra moca moco prezado prezada prezados gentileza licenca poderia ' +
+    'poderiam podia explicar explica explique mano gente mds socorro ' +
+    // Family told in a story ("meu neto instalou o app", "o marido"): who the citizen is talking about, never which
+    // entry is meant. Not children ("meu filho estuda", "cpf pro meu filho": students and first documents) nor
+    // grandparents ("minha vó" asks about the elderly's gratuity).
+    'neto neta netos netas sobrinho sobrinha marido esposa mae pai irmao irma ' +
+    // "vir" ("o cartao que vem na carteira") has no topic of its own. "ir" has: "vou perder meu saldo?" is a worry.
+    'vem vindo'
   ).split(' '),
 );
 
-/** Laughter and other reactions typed as repeated syllables: "kkkk", "hahaha", "rsrs", "hehe", "aff". */
-const REACTION = /^(?:k{2,}|(?:ha|he|hi|ah|rs|ks)+h?|a?f{2,})$/;
+/**
+ * Laughter and other reactions typed as repeated syllables: "kkkk", "hahaha", "rsrs", "hehe", "aff". A held-down letter
+ * is read as one before this test, so "kkkk" arrives as "k".
+ */
+const REACTION = /^(?:k+|(?:ha|he|hi|ah|rs|ks)+h?|a?f{2,})$/;
 
 /** True for a word that carries no meaning for the search (see STOP_WORDS), laughter included. */
 export function isStopWord(word: string): boolean {
@@ -178,6 +194,16 @@ function dropSilentU(stemmed: string): string {
  */
 export function stem(word: string): string {
   if (word.length <= 3 || /\d/.test(word)) return word;
+  const stemmed = snowball(word);
+  // Snowball keeps a short root's gerund whole ("achando", whose RV starts after "ach"), while it stems the
+  // infinitive to the root the entries use: a gerund is read as its infinitive ("to achando" finds "achar").
+  // Only when Snowball left the gerund whole, and never for a root under three letters ("quando", "lindo").
+  const gerund = /^(.{3,})(a|e|i)nd$/.exec(stemmed);
+  return gerund && `${stemmed}o` === word ? snowball(`${gerund[1]}${gerund[2]}r`) : stemmed;
+}
+
+/** Snowball Portuguese, accent-free variant: see {@link stem}. */
+function snowball(word: string): string {
   let w = unifyNasalPlural(word);
   const r1 = regionAfter(w, 0);
   const r2 = regionAfter(w, r1);

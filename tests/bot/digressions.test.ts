@@ -118,6 +118,23 @@ describe('questions as citizens type them, in the middle of a flow', () => {
     expect((await listedCards(t, id)).map((c) => c.status)).toEqual(['blocked']);
   });
 
+  it("a question that names no topic is searched with the flow's when it finds no sure answer alone; one sure alone keeps its answer", async () => {
+    const { id, bot } = await linkedCitizen(t);
+    const EXPIRED = /A Carteira mostra a data de validade/;
+    // At the menu, with no task under way, it names nothing the FAQ is sure of: only suggestions.
+    expect((await bot.say('e se ela ja estiver vencida?')).join('\n')).not.toMatch(EXPIRED);
+    await play(bot, [
+      ['quero salvar minha cnh', [ASKS_NUMBER]],
+      // While a document is being saved, "ela" is the document: the expired-document entry is sure with that topic.
+      ['e se ela ja estiver vencida?', [EXPIRED, /Voltando ao que estávamos/, ASKS_NUMBER]],
+      // Sure on its own (creating an account), it is not pulled to saving a document by the flow's topic.
+      ['como faço meu cadastro nesse app?', [/escolha "Criar conta"/, /Voltando ao que estávamos/, ASKS_NUMBER]],
+      [cnh.numberExample, [ASKS_EXPIRY]],
+    ]);
+    await finishFromExpiry(bot);
+    expect(await savedDocuments(t, id)).toMatchObject([{ type: 'cnh', number: cnh.numberExample }]);
+  });
+
   it('"kkk" or "ok" at the number step gets no FAQ answer: the step is asked again', async () => {
     const { bot } = await linkedCitizen(t);
     await play(bot, [['quero salvar minha cnh', [ASKS_NUMBER]]]);

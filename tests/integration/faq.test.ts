@@ -1,7 +1,7 @@
 import { buildApp } from '../../src/main';
 import { createLogger } from '../../src/shared/logger';
 import { createMailer } from '../../src/shared/mailer';
-import { FAQ_SEED_ENTRIES } from '../../src/faq/seed-entries';
+import { FAQ_PUBLISHED_ENTRIES, FAQ_SEED_ENTRIES } from '../../src/faq/seed-entries';
 import { RateLimiter } from '../../src/shared/rate-limiter';
 import { RateLimitWindowsRepository } from '../../src/shared/rate-limit-windows.repository';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -138,6 +138,15 @@ describe('the seeded knowledge base', () => {
       .execute<Array<{ slug: string; active: boolean }>>('select slug, active from faq_entries order by id');
     expect(rows.map((row) => row.slug)).toEqual(FAQ_SEED_ENTRIES.map((entry) => entry.slug));
     expect(rows.every((row) => row.active)).toBe(true);
+  });
+
+  it('holds the phrasings every phrasing migration appended, as the published entries list them', async () => {
+    const rows = await t.app.db.em
+      .fork()
+      .execute<Array<{ slug: string; alternatives: string[] }>>('select slug, alternatives from faq_entries order by id');
+    expect(rows.map(({ slug, alternatives }) => ({ slug, alternatives }))).toEqual(
+      FAQ_PUBLISHED_ENTRIES.map(({ slug, alternatives }) => ({ slug, alternatives })),
+    );
   });
 });
 
