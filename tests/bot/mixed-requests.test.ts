@@ -1,7 +1,7 @@
 import { INTERNAL_REQUEST } from '../../src/shared/request-info';
 import { inContext, linkedCitizen, rechargeOrdersOf } from '../support/bot-citizens';
-import { startPixEnvironment, type PixEnvironment } from '../support/pix';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { startPixTestApp } from '../support/pix';
+import type { TestApp } from '../support/test-app';
 import { MENU, play } from '../support/transcript';
 
 /**
@@ -12,16 +12,11 @@ import { MENU, play } from '../support/transcript';
  * the services.
  */
 
-let pix: PixEnvironment;
 let t: TestApp;
 beforeAll(async () => {
-  pix = await startPixEnvironment();
-  t = await startTestApp({ env: { ...pix.env, FAQ_SEARCH_RATE_LIMIT: '100000' } });
+  t = await startPixTestApp({ env: { FAQ_SEARCH_RATE_LIMIT: '100000' } });
 });
-afterAll(async () => {
-  await t?.close();
-  await pix?.close();
-});
+afterAll(() => t?.close());
 
 const preferences = (citizenId: string) => t.app.services.notices.preferences({ id: citizenId, role: 'citizen' });
 

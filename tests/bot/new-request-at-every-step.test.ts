@@ -1,7 +1,7 @@
 import { findDocumentType } from '../../src/documents/document-types';
 import { linkedCitizen } from '../support/bot-citizens';
-import { startPixEnvironment, type PixEnvironment } from '../support/pix';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { startPixTestApp } from '../support/pix';
+import type { TestApp } from '../support/test-app';
 import { play, type Step } from '../support/transcript';
 
 /**
@@ -11,16 +11,11 @@ import { play, type Step } from '../support/transcript';
  * cards is asked which one, whatever flow asks. Real services and database.
  */
 
-let pix: PixEnvironment;
 let t: TestApp;
 beforeAll(async () => {
-  pix = await startPixEnvironment();
-  t = await startTestApp({ env: { ...pix.env, FAQ_SEARCH_RATE_LIMIT: '100000' } });
+  t = await startPixTestApp({ env: { FAQ_SEARCH_RATE_LIMIT: '100000' } });
 });
-afterAll(async () => {
-  await t?.close();
-  await pix?.close();
-});
+afterAll(() => t?.close());
 
 const cnh = findDocumentType('cnh')!;
 /** The digits a linked citizen's two cards end in: every flow that needs a card asks which one. */

@@ -10,8 +10,8 @@ import {
   type CitizenWithCards,
 } from '../support/bot-citizens';
 import type { BotHarness } from '../support/bot-harness';
-import { startPixEnvironment, type PixEnvironment } from '../support/pix';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { startPixTestApp } from '../support/pix';
+import type { TestApp } from '../support/test-app';
 import { inOrder, MENU, play, type Step } from '../support/transcript';
 
 /**
@@ -23,16 +23,11 @@ import { inOrder, MENU, play, type Step } from '../support/transcript';
  * are checked against the list the citizen saw.
  */
 
-let pix: PixEnvironment;
 let t: TestApp;
 beforeAll(async () => {
-  pix = await startPixEnvironment();
-  t = await startTestApp({ env: { ...pix.env, FAQ_SEARCH_RATE_LIMIT: '100000' } });
+  t = await startPixTestApp({ env: { FAQ_SEARCH_RATE_LIMIT: '100000' } });
 });
-afterAll(async () => {
-  await t?.close();
-  await pix?.close();
-});
+afterAll(() => t?.close());
 
 /** What a citizen in the middle of a conversation has and did: their cards and the chat. */
 type Citizen = CitizenWithCards & { bot: BotHarness };
@@ -95,10 +90,6 @@ const SUMMARY = /Confira os dados:[\s\S]*Posso salvar\?/;
 const CPF = '174.063.966-94';
 const CNH = '34765728001';
 
-async function documentsOf(citizen: Citizen) {
-  return savedDocuments(t, citizen.id);
-}
-
 const PROMPTS: PromptCase[] = [
   {
     prompt: 'the menu',
@@ -138,7 +129,7 @@ const PROMPTS: PromptCase[] = [
         ['sim', [SAVED]],
       ],
       check: async (citizen) =>
-        expect(await documentsOf(citizen)).toMatchObject([{ type: 'rg', issuerState: ['RJ', 'SP', null][i] }]),
+        expect(await savedDocuments(t, citizen.id)).toMatchObject([{ type: 'rg', issuerState: ['RJ', 'SP', null][i] }]),
     }),
   },
   {
@@ -160,7 +151,7 @@ const PROMPTS: PromptCase[] = [
     outcome: (i) => ({
       reply: [i === 0 ? SAVED : /Nada foi salvo|NÃO salvei|não salvei/i],
       check: async (citizen) =>
-        expect(await documentsOf(citizen)).toMatchObject(i === 0 ? [{ type: 'cpf', number: '17406396694' }] : []),
+        expect(await savedDocuments(t, citizen.id)).toMatchObject(i === 0 ? [{ type: 'cpf', number: '17406396694' }] : []),
     }),
   },
   {
@@ -276,11 +267,11 @@ const PROMPTS: PromptCase[] = [
               ['pular', [SUMMARY]],
               ['sim', [SAVED]],
             ],
-            check: async (citizen) => expect(await documentsOf(citizen)).toMatchObject([{ type: 'cnh', number: CNH }]),
+            check: async (citizen) => expect(await savedDocuments(t, citizen.id)).toMatchObject([{ type: 'cnh', number: CNH }]),
           }
         : {
             reply: [/NÃO salvei sua CNH/, MENU],
-            check: async (citizen) => expect(await documentsOf(citizen)).toEqual([]),
+            check: async (citizen) => expect(await savedDocuments(t, citizen.id)).toEqual([]),
           },
   },
 ];

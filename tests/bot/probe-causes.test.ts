@@ -1,8 +1,6 @@
-import { fromMarkdown } from '../../bot/render/format';
-import { FAQ_PUBLISHED_ENTRIES } from '../../src/faq/seed-entries';
 import { cardStates, linkedCitizen, savedDocuments } from '../support/bot-citizens';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { MENU, play } from '../support/transcript';
+import { faqAnswerStart, MENU, play } from '../support/transcript';
 
 /**
  * Causes found by a blind probe over every area (dev set probe7): what a saved document counts for asked about the
@@ -18,16 +16,6 @@ afterAll(async () => {
   await t.close();
 });
 
-/** The start of an entry's answer as the bot says it. */
-function answerOf(slug: string): RegExp {
-  const entry = FAQ_PUBLISHED_ENTRIES.find((e) => e.slug === slug)!;
-  return new RegExp(
-    `^${fromMarkdown(entry.answer)
-      .slice(0, 40)
-      .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`,
-  );
-}
-
 describe('what a document counts for, asked about the citizen’s own', () => {
   it('is answered by the FAQ, the documents never listed', async () => {
     const { bot } = await linkedCitizen(t, ['2817']);
@@ -36,7 +24,7 @@ describe('what a document counts for, asked about the citizen’s own', () => {
       'minha identidade salva aqui vale como a original?',
     ]) {
       const replies = await bot.say(question);
-      expect(replies[0]).toMatch(answerOf('documento-digital-vale-como-original'));
+      expect(replies[0]).toMatch(faqAnswerStart('documento-digital-vale-como-original'));
       expect(replies.join('\n')).not.toMatch(/Seus documentos/);
     }
     // Asking for them is still the listing.
@@ -71,7 +59,7 @@ describe('a document number typed in groups', () => {
     await play(bot, [
       ['preciso salvar o passaporte pra viagem', [/número do documento \(Passaporte\)/]],
       ['GK 583 120', [/validade/i]],
-      ['ah e qnto ta a passagem do brt agr?', [answerOf('valor-da-passagem'), /validade/i]],
+      ['ah e qnto ta a passagem do brt agr?', [faqAnswerStart('valor-da-passagem'), /validade/i]],
       ['vence 02/07/2034', [/foto|PDF/]],
       ['sem arquivo', [/Confirma|salvar/i]],
       ['sim, isso', [/salv/i]],
@@ -119,7 +107,7 @@ describe('FAQ questions as citizens open and word them', () => {
     const { id, bot } = await linkedCitizen(t, ['4187']);
     await play(bot, [
       ['quero bloquear meu cartao perdi ele na praia', [/Confirma o bloqueio/]],
-      ['pera, se eu achar depois da pra desbloquear?', [answerOf('desbloquear-cartao'), /Confirma o bloqueio/]],
+      ['pera, se eu achar depois da pra desbloquear?', [faqAnswerStart('desbloquear-cartao'), /Confirma o bloqueio/]],
       ['entao ta, pode bloquear msm', [/4187 bloqueado/]],
     ]);
     expect(await cardStates(t, id)).toEqual([{ status: 'blocked', reason: 'lost' }]);
@@ -128,6 +116,6 @@ describe('FAQ questions as citizens open and word them', () => {
   it('"minha vo" is a grandmother: the elderly exemption is answered', async () => {
     const { bot } = await linkedCitizen(t, ['8355']);
     const [reply] = await bot.say('e minha vo de 67 anos tb tem direito a nao pagar?');
-    expect(reply).toMatch(answerOf('gratuidade-idosos'));
+    expect(reply).toMatch(faqAnswerStart('gratuidade-idosos'));
   });
 });

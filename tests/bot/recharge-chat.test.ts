@@ -3,8 +3,8 @@ import { parsePix, hasError } from 'pix-utils';
 import { citizenWithCards, inContext, linkCode, linkedBot, linkedCitizen, rechargeOrdersOf } from '../support/bot-citizens';
 import { FakeConnector, type ConnectorActivity } from '../support/fake-connector';
 import { postJson } from '../support/factories';
-import { startPixEnvironment, type PixEnvironment } from '../support/pix';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { startPixTestApp } from '../support/pix';
+import type { TestApp } from '../support/test-app';
 import { inOrder, MENU, play } from '../support/transcript';
 
 /**
@@ -14,16 +14,11 @@ import { inOrder, MENU, play } from '../support/transcript';
  * stand-in PSP (scripts/pix-psp) over mutual TLS on 127.0.0.1; every outcome is checked through the services.
  */
 
-let pix: PixEnvironment;
 let t: TestApp;
 beforeAll(async () => {
-  pix = await startPixEnvironment();
-  t = await startTestApp({ env: { ...pix.env, FAQ_SEARCH_RATE_LIMIT: '100000' } });
+  t = await startPixTestApp({ env: { FAQ_SEARCH_RATE_LIMIT: '100000' } });
 });
-afterAll(async () => {
-  await t?.close();
-  await pix?.close();
-});
+afterAll(() => t?.close());
 
 const ASKS_AMOUNT = /Quanto você quer colocar no cartão •••• \d{4}\? Pode ser de R\$ 1,00 a R\$ 500,00/;
 const confirms = (amount: string, last4 = '\\d{4}') =>

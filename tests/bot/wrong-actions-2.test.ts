@@ -1,10 +1,6 @@
-import { RequestContext } from '@mikro-orm/core';
-import { cardNumberEnding } from '../../scripts/conversation-scenarios';
-import type { RechargeOrder } from '../../src/payments/recharge-order';
-import { BotHarness } from '../support/bot-harness';
-import { registerCitizen } from '../support/factories';
-import { startPixEnvironment, type PixEnvironment } from '../support/pix';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { linkedCitizen, listedCards, rechargeOrdersOf, savedDocuments } from '../support/bot-citizens';
+import { startPixTestApp } from '../support/pix';
+import type { TestApp } from '../support/test-app';
 import { play } from '../support/transcript';
 
 /**
@@ -14,57 +10,23 @@ import { play } from '../support/transcript';
  * shown or changed but what the citizen asked for, checked through the services.
  */
 
-let pix: PixEnvironment;
 let t: TestApp;
 beforeAll(async () => {
-  pix = await startPixEnvironment();
-  t = await startTestApp({ env: { ...pix.env, FAQ_SEARCH_RATE_LIMIT: '100000' } });
+  t = await startPixTestApp({ env: { FAQ_SEARCH_RATE_LIMIT: '100000' } });
 });
-afterAll(async () => {
-  await t?.close();
-  await pix?.close();
-});
+afterAll(() => t?.close());
 
-function inContext<T>(work: () => Promise<T>): Promise<T> {
-  return RequestContext.create(t.app.db.em, work);
-}
-
-/** A linked citizen whose cards end in the digits given, with a bot talking to them. */
-async function citizenWithCards(last4s: string[]): Promise<{ id: string; cardIds: string[]; bot: BotHarness }> {
-  const citizen = await registerCitizen(t);
-  const actor = { id: citizen.id, role: 'citizen' as const };
-  const cardIds = (await inContext(() => t.app.services.cards.listCards(actor, { limit: 10 }))).items.map((c) => c.id);
-  while (cardIds.length < last4s.length) cardIds.push((await inContext(() => t.app.services.cards.requestCard(actor))).id);
-  for (const [i, last4] of last4s.entries()) {
-    await t.app.db.em.fork().execute('update transport_cards set number = ? where id = ?', [cardNumberEnding(last4), cardIds[i]]);
-  }
-  const bot = new BotHarness(t);
-  await bot.link(citizen.id);
-  return { id: citizen.id, cardIds, bot };
-}
-
-/** Every Pix order of the citizen's cards, as the service lists them: card index and amount. */
+/** Every Pix order of the citizen's cards, card by card, as the service lists them: card index and amount. */
 async function ordersOf(citizen: { id: string; cardIds: string[] }): Promise<Array<{ card: number; amountCents: number }>> {
-  const actor = { id: citizen.id, role: 'citizen' as const };
-  const all: Array<{ card: number; amountCents: number }> = [];
-  for (const [card, cardId] of citizen.cardIds.entries()) {
-    const orders: RechargeOrder[] = (
-      await inContext(() => t.app.services.rechargeOrders.listForCard(actor, cardId, { limit: 100 }))
-    ).items;
-    all.push(...orders.map((order) => ({ card, amountCents: order.amountCents })));
-  }
-  return all;
-}
-
-async function documentsOf(citizenId: string): Promise<number> {
-  return (await inContext(() => t.app.services.documents.list({ id: citizenId, role: 'citizen' }, {}, { limit: 100 }))).items
-    .length;
+  return (await rechargeOrdersOf(t, citizen)).map((order) => ({
+    card: citizen.cardIds.indexOf(order.cardId),
+    amountCents: order.amountCents,
+  }));
 }
 
 /** The status of each of the citizen's cards, in the order the service lists them. */
 async function statusesOf(citizenId: string): Promise<string[]> {
-  const actor = { id: citizenId, role: 'citizen' as const };
-  return (await inContext(() => t.app.services.cards.listCards(actor, { limit: 10 }))).items.map((card) => card.status);
+  return (await listedCards(t, citizenId)).map((card) => card.status);
 }
 
 const preferencesOf = (citizenId: string) => t.app.services.notices.preferences({ id: citizenId, role: 'citizen' });
@@ -75,7 +37,7 @@ const CREATED = /Gerei um Pix/;
 
 describe('a task put off for later starts nothing', () => {
   it('"amanha eu recarrego, qdo receber" and "mais tarde eu guardo o rg": no flow, nothing shown, then a thanks is only that', async () => {
-    const citizen = await citizenWithCards(['6418']);
+    const citizen = await linkedCitizen(t, ['6418']);
     for (const text of ['amanha eu recarrego, qdo receber', 'mais tarde eu guardo o rg', 'vou botar credito sexta q vem']) {
       const [reply] = await citizen.bot.say(text);
       expect(reply).not.toMatch(BALANCE);
@@ -86,11 +48,11 @@ describe('a task put off for later starts nothing', () => {
     const [thanks] = await citizen.bot.say('ta bom obrigada');
     expect(thanks).not.toMatch(CREATED);
     expect(await ordersOf(citizen)).toEqual([]);
-    expect(await documentsOf(citizen.id)).toBe(0);
+    expect(await savedDocuments(t, citizen.id)).toEqual([]);
   });
 
   it('asked now beside it ("depois vejo o saldo, agora quero recarregar 10"), the request is served', async () => {
-    const citizen = await citizenWithCards(['6419']);
+    const citizen = await linkedCitizen(t, ['6419']);
     const [reply] = await citizen.bot.say('depois vejo o saldo, agora quero recarregar 10 reais');
     expect(reply).toMatch(confirms('10,00'));
   });
@@ -98,7 +60,7 @@ describe('a task put off for later starts nothing', () => {
 
 describe('the recharge confirms only the amount shown', () => {
   it('"isso, mas bota 25" at the confirmation of R$ 40 orders nothing; the R$ 25 is confirmed and ordered alone', async () => {
-    const citizen = await citizenWithCards(['5307']);
+    const citizen = await linkedCitizen(t, ['5307']);
     await play(citizen.bot, [
       ['quero recarregar 40 reais', [confirms('40,00')]],
       ['isso, mas bota 25', [confirms('25,00')]],
@@ -109,7 +71,7 @@ describe('the recharge confirms only the amount shown', () => {
   });
 
   it('"nao, 900" at the confirmation says the limits and asks the amount: nothing ordered', async () => {
-    const citizen = await citizenWithCards(['5308']);
+    const citizen = await linkedCitizen(t, ['5308']);
     await play(citizen.bot, [
       ['recarga de 20 reais', [confirms('20,00')]],
       ['nao, 900', [/R\$ 500,00/, /Quanto você quer colocar/]],
@@ -119,7 +81,7 @@ describe('the recharge confirms only the amount shown', () => {
   });
 
   it('"sim, os 20 mesmo" orders the R$ 20 shown', async () => {
-    const citizen = await citizenWithCards(['5309']);
+    const citizen = await linkedCitizen(t, ['5309']);
     await play(citizen.bot, [['coloca 20 reais no cartao', [confirms('20,00')]]]);
     expect((await citizen.bot.say('sim, os 20 mesmo')).join('\n')).toMatch(CREATED);
     expect(await ordersOf(citizen)).toEqual([{ card: 0, amountCents: 2000 }]);
@@ -128,7 +90,7 @@ describe('the recharge confirms only the amount shown', () => {
 
 describe('an amount is never a card, a question never an amount', () => {
   it('"30 reais" where the card is asked keeps the amount and picks no card ending in 30', async () => {
-    const citizen = await citizenWithCards(['4430', '9021']);
+    const citizen = await linkedCitizen(t, ['4430', '9021']);
     await play(citizen.bot, [
       ['quero recarregar o cartao', [/Qual cartão você quer recarregar\?/]],
       ['30 reais', [/Qual cartão você quer recarregar\?/]],
@@ -139,7 +101,7 @@ describe('an amount is never a card, a question never an amount', () => {
   });
 
   it("a phone's or a date's last four digits are no card: the card is asked, never picked from them", async () => {
-    const citizen = await citizenWithCards(['4321', '2026']);
+    const citizen = await linkedCitizen(t, ['4321', '2026']);
     const recharge = await citizen.bot.say('quero recarregar 15 reais, qualquer coisa me liga no (21) 99876-4321');
     expect(recharge.join('\n')).toMatch(/Qual cartão você quer recarregar\?/);
     await citizen.bot.say('cancelar');
@@ -151,7 +113,7 @@ describe('an amount is never a card, a question never an amount', () => {
   });
 
   it('"sera q ainda tem 10 reais nele?" where the amount is asked shows the balance and orders nothing of R$ 10', async () => {
-    const citizen = await citizenWithCards(['7120']);
+    const citizen = await linkedCitizen(t, ['7120']);
     await play(citizen.bot, [['bora recarregar', [/Quanto você quer colocar/]]]);
     const replies = await citizen.bot.say('sera q ainda tem 10 reais nele?');
     expect(replies.join('\n')).toMatch(BALANCE);
@@ -162,13 +124,13 @@ describe('an amount is never a card, a question never an amount', () => {
 
 describe('notice choices change only as asked', () => {
   it('"nao desliga o aviso de vencimento nao, so quero o de saldo abaixo de 7 reais" keeps the reminders', async () => {
-    const citizen = await citizenWithCards(['2291']);
+    const citizen = await linkedCitizen(t, ['2291']);
     await citizen.bot.say('nao quero que desligue o aviso de vencimento, so quero o aviso de saldo abaixo de 7 reais');
     expect(await preferencesOf(citizen.id)).toEqual({ expiryReminders: true, lowBalanceThresholdCents: 700 });
   });
 
   it('a question where the alert amount is asked is answered and the amount after it still sets the alert', async () => {
-    const citizen = await citizenWithCards(['2292']);
+    const citizen = await linkedCitizen(t, ['2292']);
     await play(citizen.bot, [
       ['me avisa quando meu saldo tiver no fim', [/Abaixo de quanto\?/]],
       ['qual o maximo de saldo q o cartao aceita?', [/R\$ 1\.000,00/, /Abaixo de quanto\?/]],
@@ -181,17 +143,17 @@ describe('notice choices change only as asked', () => {
 
 describe('a yes is to what was shown, a request to what is wanted', () => {
   it('"sim, so que o numero ta errado" at the summary saves nothing and asks the number again', async () => {
-    const citizen = await citizenWithCards(['3140']);
+    const citizen = await linkedCitizen(t, ['3140']);
     await play(citizen.bot, [
       ['guardar meu cpf 390.533.447-05', [/Pular/]],
       ['pular', [/Posso salvar/]],
       ['sim, so que o numero ta errado', [/ainda não salvei nada/, /Qual é o número do documento/]],
     ]);
-    expect(await documentsOf(citizen.id)).toBe(0);
+    expect(await savedDocuments(t, citizen.id)).toEqual([]);
   });
 
   it('a yes that goes on to change the card ("sim, so que é o outro") blocks nothing and asks again', async () => {
-    const citizen = await citizenWithCards(['6601', '6602']);
+    const citizen = await linkedCitizen(t, ['6601', '6602']);
     await play(citizen.bot, [
       ['perdi o cartao final 6601', [/Confirma o bloqueio do cartão •••• 6601/]],
       ['sim, so que é o outro', [/Confirma o bloqueio do cartão •••• 6601/]],
@@ -202,7 +164,7 @@ describe('a yes is to what was shown, a request to what is wanted', () => {
   });
 
   it('"isso, mas o estado é SP" at an RG summary saves nothing and asks the state again', async () => {
-    const citizen = await citizenWithCards(['6603']);
+    const citizen = await linkedCitizen(t, ['6603']);
     await play(citizen.bot, [
       ['guardar meu rg', [/estado/]],
       ['rj', [/número/]],
@@ -211,25 +173,25 @@ describe('a yes is to what was shown, a request to what is wanted', () => {
       ['pular', [/Posso salvar/]],
       ['isso, mas o estado é SP', [/ainda não salvei nada/, /estado/]],
     ]);
-    expect(await documentsOf(citizen.id)).toBe(0);
+    expect(await savedDocuments(t, citizen.id)).toEqual([]);
   });
 
   it('a request refused before the wanted one is not served beside it: the statement, no balance', async () => {
-    const citizen = await citizenWithCards(['3141']);
+    const citizen = await linkedCitizen(t, ['3141']);
     const replies = (await citizen.bot.say('nao precisa mostrar saldo, quero as movimentacoes')).join('\n');
     expect(replies).not.toMatch(BALANCE);
     expect(replies).toMatch(/movimentações/);
   });
 
   it('"nao precisa das movimentacoes, so o saldo" shows the balance and no statement', async () => {
-    const citizen = await citizenWithCards(['3143']);
+    const citizen = await linkedCitizen(t, ['3143']);
     const replies = (await citizen.bot.say('nao precisa me mostrar as movimentacoes, so o saldo mesmo')).join('\n');
     expect(replies).toMatch(BALANCE);
     expect(replies).not.toMatch(/movimentações/);
   });
 
   it('whether a named card still works is its status, not its money', async () => {
-    const citizen = await citizenWithCards(['4476', '1290']);
+    const citizen = await linkedCitizen(t, ['4476', '1290']);
     // The second reads surely as the balance to the network (0.76): a status asked with no word of money is no balance.
     for (const text of ['meu riocard de final 4476 continua ativo?', 'e o cartao terminado em 4476, ta ativo ainda?']) {
       const replies = (await citizen.bot.say(text)).join('\n');
@@ -240,17 +202,17 @@ describe('a yes is to what was shown, a request to what is wanted', () => {
   });
 
   it('"voce ja guardou meu rg?" and "quando eu precisar recarregar é por aqui?" start no save and no recharge', async () => {
-    const citizen = await citizenWithCards(['3142']);
+    const citizen = await linkedCitizen(t, ['3142']);
     const saved = (await citizen.bot.say('voce ja guardou meu rg?')).join('\n');
     expect(saved).not.toMatch(/Qual (é o )?(estado|número)/);
     const recharge = (await citizen.bot.say('quando eu precisar recarregar é por aqui msm?')).join('\n');
     expect(recharge).not.toMatch(/Quanto você quer colocar/);
-    expect(await documentsOf(citizen.id)).toBe(0);
+    expect(await savedDocuments(t, citizen.id)).toEqual([]);
     expect(await ordersOf(citizen)).toEqual([]);
   });
 
   it("someone else's card asked about with its digits is answered, and none of the citizen's cards offered or blocked", async () => {
-    const citizen = await citizenWithCards(['8121', '5530']);
+    const citizen = await linkedCitizen(t, ['8121', '5530']);
     const replies = (await citizen.bot.say('o riocard do meu pai final 8120 foi roubado, como ele faz pra bloquear?')).join('\n');
     expect(replies).not.toMatch(/Qual cartão|Confirma o bloqueio/);
     // The FAQ answers how a lost card is blocked, or offers that question first when it is not sure.

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createTestPki, type TestPki } from '../../scripts/pix-psp/test-pki';
 import { PixPspStandIn } from '../../scripts/pix-psp/stand-in';
+import { startTestApp, type TestApp } from './test-app';
 
 /** The stand-in PSP (scripts/pix-psp) with a fresh local CA, and the variables that point the app at it. */
 export interface PixEnvironment {
@@ -65,6 +66,28 @@ export async function startPixEnvironment(): Promise<PixEnvironment> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The app (startTestApp, with `options`) pointed at a stand-in PSP of its own (startPixEnvironment), for tests that
+ * only need Pix to work behind the app: `options.env` goes on top of the PIX_* variables, and close() stops the app,
+ * then the PSP. Tests that talk to the PSP or its certificates themselves start the two apart.
+ */
+export async function startPixTestApp(options: Parameters<typeof startTestApp>[0] = {}): Promise<TestApp> {
+  const pix = await startPixEnvironment();
+  try {
+    const t = await startTestApp({ ...options, env: { ...pix.env, ...options.env } });
+    return {
+      ...t,
+      async close() {
+        await t.close();
+        await pix.close();
+      },
+    };
+  } catch (error) {
+    await pix.close();
+    throw error;
+  }
 }
 
 /** A logger destination that keeps every JSON line, to check what was logged. */

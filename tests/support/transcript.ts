@@ -1,3 +1,5 @@
+import { fromMarkdown } from '../../bot/render/format';
+import { FAQ_PUBLISHED_ENTRIES } from '../../src/faq/seed-entries';
 import type { BotHarness } from './bot-harness';
 
 /** One turn of a transcript: what the citizen says, and the parts IPlani's one reply must contain, in order. */
@@ -5,6 +7,16 @@ export type Step = [say: string, replies: RegExp[]];
 
 /** The menu's prompt: a turn that ends at the menu ends with it, in either of its wordings. */
 export const MENU = /Escolha uma opção|Posso ajudar/;
+
+/** The start (40 characters) of a published FAQ entry's answer as the bot says it, to match a reply that gives it. */
+export function faqAnswerStart(slug: string): RegExp {
+  const entry = FAQ_PUBLISHED_ENTRIES.find((e) => e.slug === slug)!;
+  return new RegExp(
+    `^${fromMarkdown(entry.answer)
+      .slice(0, 40)
+      .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`,
+  );
+}
 
 /** How many lines of the harness's DialogTestLogger transcript a failure shows (the last turns before it). */
 const LOG_LINES_SHOWN = 40;
