@@ -163,6 +163,7 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   needsLabel: 'the type needs a name',
   hasExpiry: 'the type has an expiry date',
   hasStagedFile: 'a file is staged',
+  hasFirstFile: 'a file came with the request',
   givesEarlyExpiry: 'the answer is the validity, typed a step early',
   givesEarlyNumber: 'the answer is the number, typed a step early',
   givesCorrectedNumber: 'the answer corrects the number, valid for the type',
