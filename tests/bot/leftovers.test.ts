@@ -1,4 +1,5 @@
 import { linkedCitizen, savedDocumentDetails } from '../support/bot-citizens';
+import { BotHarness } from '../support/bot-harness';
 import { sampleFiles } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { MENU, play } from '../support/transcript';
@@ -48,5 +49,23 @@ describe('a file sent with the request that starts a save', () => {
     ]);
     const saved = await savedDocumentDetails(t, id);
     expect(saved.map((details) => details.file !== null)).toEqual([true]);
+  });
+});
+
+describe('something IPlani does not do, asked at the menu', () => {
+  it.each(['voce sabe fazer pudim?', 'voce sabe fazer pudim de leite?'])(
+    '"%s" is declined saying what IPlani does, with no FAQ suggestions',
+    async (text) => {
+      const { id, bot } = await linkedCitizen(t);
+      const replies = (await bot.say(text)).join('\n');
+      expect(replies).toMatch(/Com isso eu não consigo ajudar[\s\S]*consultar o saldo[\s\S]*salvar e mostrar os documentos/);
+      expect(replies).not.toMatch(/Alguma destas perguntas ajuda/);
+      expect(await savedDocumentDetails(t, id)).toEqual([]);
+    },
+  );
+
+  it('a question about what IPlani does still gets its answer', async () => {
+    const bot = new BotHarness(t);
+    expect((await bot.say('o que voce sabe fazer?')).join('\n')).not.toMatch(/Com isso eu não consigo ajudar/);
   });
 });
