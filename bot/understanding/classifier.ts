@@ -1293,6 +1293,10 @@ export class IntentClassifier {
         const rest = ranked.filter((r) => !ANSWERS.has(r.intent)).reduce((sum, r) => sum + r.score, 0);
         intent = alternative.intent;
         score = alternative.score / rest;
+      } else if (!fits && at === 'menu' && intent === 'no' && words(simple) > 3 && !OPENS_WITH_NO.test(simple)) {
+        // With nothing asked, a "nao" inside a sentence ("paguei a recarga e ate agora nada nao") negates what the
+        // sentence says; it answers nothing. Told of a problem in words the network weighs little: put to the FAQ.
+        ({ intent, score } = { intent: 'faq', score: 1 });
       } else if (!fits) {
         intent = 'out_of_context';
       }

@@ -69,3 +69,21 @@ describe('something IPlani does not do, asked at the menu', () => {
     expect((await bot.say('o que voce sabe fazer?')).join('\n')).not.toMatch(/Com isso eu não consigo ajudar/);
   });
 });
+
+describe('a "nao" inside a sentence at the menu is not a bare "no"', () => {
+  it.each(['transferi pelo pix de manha e o credito nao caiu', 'depositei ontem mas nao apareceu'])(
+    '"%s" is not acknowledged as an answer and changes nothing',
+    async (text) => {
+      const { id, bot } = await linkedCitizen(t);
+      const replies = (await bot.say(text)).join('\n');
+      expect(replies).not.toMatch(/Certo! 😊|Tudo bem, /);
+      expect(replies.length).toBeGreaterThan(0);
+      expect(await savedDocumentDetails(t, id)).toEqual([]);
+    },
+  );
+
+  it('a "não" that opens the message still answers: it is taken as a polite decline', async () => {
+    const { bot } = await linkedCitizen(t);
+    expect((await bot.say('nao, ta tudo certo')).join('\n')).not.toMatch(/Com isso eu não consigo ajudar/);
+  });
+});
