@@ -87,3 +87,22 @@ describe('a "nao" inside a sentence at the menu is not a bare "no"', () => {
     expect((await bot.say('nao, ta tudo certo')).join('\n')).not.toMatch(/Com isso eu não consigo ajudar/);
   });
 });
+
+describe('a link asked for without a code', () => {
+  it.each(['quero vincular o meu whatsapp', 'vincula minha conta aqui'])(
+    '"%s" from an unlinked chat explains how to link, and links nothing',
+    async (text) => {
+      const bot = new BotHarness(t);
+      const replies = (await bot.say(text)).join('\n');
+      expect(replies).toMatch(/gerar um código/);
+      expect(replies).not.toMatch(/não é válido/);
+      // Still not linked: a request that needs the account asks to link first.
+      expect((await bot.say('quero ver meu saldo')).join('\n')).toMatch(/vincular/i);
+    },
+  );
+
+  it('a code typed in capitals is still tried as a code', async () => {
+    const bot = new BotHarness(t);
+    expect((await bot.say('vincular WXYZABCD')).join('\n')).toMatch(/não é válido/);
+  });
+});
