@@ -1317,7 +1317,10 @@ export class IntentClassifier {
     const overridable = BLOCK_OVERRIDES.has(intent) || (intent === 'faq' && howItWorksQuestion(text) === null);
     if (overridable && !YES_NO_STEPS.has(at) && !looksLikeQuestion(text) && blockWords) {
       const block = ranked.find((r) => r.intent === 'block_card')?.score ?? 0;
-      if (block >= BLOCK_IN_THE_RUNNING)
+      // "cancela os dois cartoes" at the menu: the network gives the verb to stopping (0.68) and almost nothing to the
+      // block; with nothing underway to stop, cancelling cards is blocking them, however little the network says so.
+      const cancelsCards = at === 'menu' && intent === 'cancel' && CARD_WORDS.test(simple);
+      if (block >= BLOCK_IN_THE_RUNNING || cancelsCards)
         ({ intent, score } = { intent: 'block_card', score: Math.max(block, OVERRIDE_THRESHOLD) });
     }
     // A statement asked for in the middle of a flow names what it shows; else the next reading is taken.

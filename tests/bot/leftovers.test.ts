@@ -1,4 +1,4 @@
-import { linkedCitizen, savedDocumentDetails } from '../support/bot-citizens';
+import { ACTIVE_CARD, cardsByLastDigits, linkedCitizen, savedDocumentDetails } from '../support/bot-citizens';
 import { BotHarness } from '../support/bot-harness';
 import { sampleFiles } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -104,5 +104,30 @@ describe('a link asked for without a code', () => {
   it('a code typed in capitals is still tried as a code', async () => {
     const bot = new BotHarness(t);
     expect((await bot.say('vincular WXYZABCD')).join('\n')).toMatch(/não é válido/);
+  });
+});
+
+describe('cancelling cards asked at the menu', () => {
+  const ONE_AT_A_TIME = /um cartão de cada vez, e cada um só com a sua confirmação/;
+
+  it('"cancela todos os meus cartoes" is a block of each, confirmed one at a time, not a stop', async () => {
+    const { id, bot } = await linkedCitizen(t, ['5061', '8824']);
+    await play(bot, [
+      ['cancela todos os meus cartoes', [ONE_AT_A_TIME, /Qual cartão você quer cancelar\?/]],
+      ['o 8824', [/Qual o motivo/]],
+      ['perdi', [/Confirma o bloqueio do cartão •••• 8824/]],
+    ]);
+    expect(await cardsByLastDigits(t, id)).toEqual({ '5061': ACTIVE_CARD, '8824': ACTIVE_CARD });
+    await play(bot, [['sim', [/•••• 8824 bloqueado/, /Confirma o bloqueio do cartão •••• 5061/]]]);
+    expect(await cardsByLastDigits(t, id)).toEqual({
+      '5061': ACTIVE_CARD,
+      '8824': { status: 'blocked', reason: 'lost' },
+    });
+  });
+
+  it('a bare "cancela" at the menu is still no block', async () => {
+    const { id, bot } = await linkedCitizen(t, ['5061', '8824']);
+    expect((await bot.say('cancela')).join('\n')).not.toMatch(/Qual cartão|Confirma o bloqueio/);
+    expect(await cardsByLastDigits(t, id)).toEqual({ '5061': ACTIVE_CARD, '8824': ACTIVE_CARD });
   });
 });
