@@ -164,6 +164,8 @@ export const GUARD_LABELS: Readonly<Record<string, GuardLabel>> = {
   hasExpiry: 'the type has an expiry date',
   hasStagedFile: 'a file is staged',
   hasFirstFile: 'a file came with the request',
+  pointsAtOtherCard: 'the answer points at the other card',
+  oneMoreActiveCard: 'one active card besides the one shown',
   givesEarlyExpiry: 'the answer is the validity, typed a step early',
   givesEarlyNumber: 'the answer is the number, typed a step early',
   givesCorrectedNumber: 'the answer corrects the number, valid for the type',

@@ -1232,8 +1232,13 @@ export class IntentClassifier {
           .trim()
           .split(' ')
           .some((word) => word !== '' && !ACKNOWLEDGING.test(word)) ?? false;
-      if (yes === true && changes && !asked) return decided(at === 'save.confirm' && correctedField(text) ? 'no' : 'inform');
-      if (yes === false || (yes === true && !asked)) return decided(yes ? 'yes' : 'no');
+      // "eu disse o final 3321, nao esse": at a block's confirmation, a card named by its digits goes with the answer, for
+      // the flow to offer that card instead when it is another one.
+      const named = at === 'block.confirm' ? this.recognizers.card(text) : null;
+      const card: Slots = named && 'last4' in named ? { card: named } : {};
+      if (yes === true && changes && !asked)
+        return decided(at === 'save.confirm' && correctedField(text) ? 'no' : 'inform', card);
+      if (yes === false || (yes === true && !asked)) return decided(yes ? 'yes' : 'no', card);
     }
 
     // Only emoji or punctuation, and not a yes/no being asked: nothing to act on.

@@ -131,3 +131,41 @@ describe('cancelling cards asked at the menu', () => {
     expect(await cardsByLastDigits(t, id)).toEqual({ '5061': ACTIVE_CARD, '8824': ACTIVE_CARD });
   });
 });
+
+describe('the card corrected at the block confirmation', () => {
+  const CONFIRMS = (last4: string) => new RegExp(`Confirma o bloqueio do cartão •••• ${last4} por roubo`);
+
+  it('"nao, falei o de final 7702" offers that card with the reason kept; only a yes to it blocks it', async () => {
+    const { id, bot } = await linkedCitizen(t, ['4530', '7702']);
+    await play(bot, [
+      ['levaram meu cartao final 4530, bloqueia', [CONFIRMS('4530')]],
+      ['nao, falei o de final 7702', [CONFIRMS('7702')]],
+    ]);
+    expect(await cardsByLastDigits(t, id)).toEqual({ '4530': ACTIVE_CARD, '7702': ACTIVE_CARD });
+    await play(bot, [['isso, pode bloquear', [/•••• 7702 bloqueado/]]]);
+    expect(await cardsByLastDigits(t, id)).toEqual({
+      '4530': ACTIVE_CARD,
+      '7702': { status: 'blocked', reason: 'stolen' },
+    });
+  });
+
+  it('"não, era o outro" with two cards offers the other one; a no to it blocks nothing', async () => {
+    const { id, bot } = await linkedCitizen(t, ['4530', '7702']);
+    await play(bot, [
+      ['levaram meu cartao final 7702, bloqueia', [CONFIRMS('7702')]],
+      ['não, era o outro', [CONFIRMS('4530')]],
+      ['nao', [/continua ativo/]],
+    ]);
+    expect(await cardsByLastDigits(t, id)).toEqual({ '4530': ACTIVE_CARD, '7702': ACTIVE_CARD });
+  });
+
+  it('with three cards, "nao é o outro" asks which card, blocking nothing', async () => {
+    const { id, bot } = await linkedCitizen(t, ['4530', '7702', '9911']);
+    await play(bot, [
+      ['levaram meu cartao final 7702, bloqueia', [CONFIRMS('7702')]],
+      ['nao é o outro', [/Qual cartão/]],
+      ['o 9911', [CONFIRMS('9911')]],
+    ]);
+    expect(await cardsByLastDigits(t, id)).toEqual({ '4530': ACTIVE_CARD, '7702': ACTIVE_CARD, '9911': ACTIVE_CARD });
+  });
+});
