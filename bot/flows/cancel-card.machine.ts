@@ -41,6 +41,9 @@ function cardIn(context: CancelCardContext, utterance: Utterance): CardSummary |
   return cardAnswered(context.cards, cardChoices(context.cards), utterance);
 }
 
+/** Words that point at another card than the one shown: "o outro", "é no outro", "pro outro cartao". */
+const OTHER_CARD = /\b(o|no|pro|e o|era o|foi o) outro( cartao)?\b(?! motivo)/;
+
 /** A card named by its digits that exists but is not active: blocked or cancelled. */
 function namedInactive(context: CancelCardContext, ref: CardRef | null): CardSummary | null {
   if (!ref || !('last4' in ref)) return null;
@@ -151,6 +154,10 @@ export function createCancelCardMachine(ports: WalletPorts) {
           event.type === 'INPUT' ? (toldReason(event.utterance) ?? context.reason) : context.reason,
         failures: 0,
       }),
+      pickOtherCard: assign({
+        cardId: ({ context }) => context.cards.find((card) => card.id !== context.cardId)?.id ?? null,
+        failures: 0,
+      }),
       keepReason: assign({
         reason: ({ context, event }) =>
           event.type === 'INPUT' ? (toldReason(event.utterance) ?? context.reason) : context.reason,
@@ -176,6 +183,9 @@ export function createCancelCardMachine(ports: WalletPorts) {
         const card = cardNamed(context.cards, event.utterance.slots.card);
         return card !== null && card.id !== context.cardId;
       },
+      /** "o outro", "é no outro cartao": the card meant is another than the one shown. */
+      pointsAtOtherCard: ({ event }) => event.type === 'INPUT' && OTHER_CARD.test(event.utterance.simple),
+      oneMoreActiveCard: ({ context }) => context.cards.filter((card) => card.id !== context.cardId).length === 1,
       answerNamesInactiveCard: ({ context, event }) =>
         event.type === 'INPUT' && namedInactive(context, event.utterance.slots.card ?? null) !== null,
       namedCard: ({ context }) => context.named !== null,
@@ -293,6 +303,12 @@ export function createCancelCardMachine(ports: WalletPorts) {
         ask: 'askConfirm',
         expecting: { at: 'block.confirm', options: YES_NO_OPTIONS },
         answers: [
+          // "nao, é o de final 3321", "nao, o outro": the card is corrected, not the block declined. The card meant is
+          // offered for confirmation with the reason kept; nothing is blocked until a yes to it.
+          { guard: 'otherCard', target: 'afterCard', actions: 'pickCard' },
+          { guard: 'answerNamesInactiveCard', actions: ['sayAnswerNotActive', 'askConfirm'] },
+          { guard: and(['pointsAtOtherCard', 'oneMoreActiveCard']), target: 'afterCard', actions: 'pickOtherCard' },
+          { guard: 'pointsAtOtherCard', target: 'pick' },
           { guard: 'saidYes', target: 'blocking' },
           {
             guard: and(['saidNo', 'severalAsked']),

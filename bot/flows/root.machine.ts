@@ -1438,9 +1438,11 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
             invoke: {
               id: 'flow',
               src: 'saveDocument',
-              input: ({ context }) => ({
+              input: ({ context, event }) => ({
                 citizenId: context.citizenId ?? '',
                 conversation: context.conversation,
+                // The file sent with the request itself ("salva minha cnh" and the photo) is that document's file.
+                file: event.type === 'USER' ? event.input.attachments[0] : undefined,
                 type: context.request?.documentType,
                 label: context.request?.documentLabel,
                 number: context.request?.documentNumber,

@@ -52,13 +52,18 @@ interface SaveDocumentContext {
   correcting: boolean;
   /** The step a file sent early came at ("ta ai a foto" where the number is asked): asked again once it is staged. */
   returnTo: EarlyFileStep | null;
+  /**
+   * A file sent with the message that started the flow ("salva minha cnh" and the photo), until it is staged in that
+   * same turn. Absent in older snapshots.
+   */
+  firstFile?: IncomingAttachment | null;
   failures: number;
   /** Set when the flow ended after repeated failures to receive the file (the service's, not the citizen's). */
   gaveUp: boolean;
 }
 
-/** The steps before the file's own where a file may come early. */
-type EarlyFileStep = 'issuerState' | 'label' | 'number' | 'expiresAt';
+/** The steps before the file's own where a file may come early; `start` is the message that started the flow. */
+type EarlyFileStep = 'start' | 'type' | 'issuerState' | 'label' | 'number' | 'expiresAt';
 
 /** A file sent before its step: staged at once, and the step it came at asked again. */
 function earlyFile(step: EarlyFileStep) {
@@ -190,6 +195,8 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         expiresAt?: string;
         /** The issuing state the request named ("salvar meu rg do rio"), for a type that has one. */
         issuerState?: string;
+        /** A file sent with the request: the document's file, kept for the attachment step. */
+        file?: IncomingAttachment;
       } & ResumeInput,
       events: {} as FlowEvent,
     },
@@ -324,6 +331,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         failures: 0,
       }),
       clearFile: assign({ stagedFileId: null, fileDescription: null, failures: 0 }),
+      forgetFirstFile: assign({ firstFile: null }),
       countFailure: assign({ failures: ({ context }) => context.failures + 1 }),
       markGaveUp: assign({ gaveUp: true }),
       giveUp: sendParent((): GiveUpEvent => ({ type: 'GIVE_UP' })),
@@ -386,6 +394,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       tooManyFailures: ({ context }) => context.failures + 1 >= MAX_FAILURES,
       succeeded: (_, params: { ok: boolean }) => params.ok,
       hasStagedFile: ({ context }) => context.stagedFileId !== null,
+      hasFirstFile: ({ context }) => (context.firstFile ?? null) !== null,
       cameAt: ({ context }, params: { step: EarlyFileStep }) => context.returnTo === params.step,
     },
     actors: {
@@ -433,19 +442,29 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
       fileDescription: null,
       correcting: false,
       returnTo: null,
+      firstFile: input.file ?? null,
       failures: 0,
       gaveUp: false,
     }),
     initial: 'start',
     states: {
       start: {
+        // A file sent with the request is staged first; then the flow goes on as without it.
         // "quero guardar minha CNH" named the type already: it is not asked again.
-        always: [{ guard: 'typeKnown', target: 'afterType' }, { target: 'type' }],
+        always: [
+          {
+            guard: 'hasFirstFile',
+            target: 'stagingEarly',
+            actions: { type: 'rememberStep', params: { step: 'start' } },
+          },
+          { guard: 'typeKnown', target: 'afterType' },
+          { target: 'type' },
+        ],
       },
       type: promptState({
         ask: 'askType',
         expecting: { at: 'save.type', options: TYPE_OPTIONS },
-        answers: [{ guard: 'validType', target: 'afterType', actions: 'setType' }],
+        answers: [earlyFile('type'), { guard: 'validType', target: 'afterType', actions: 'setType' }],
         invalid: { type: 'sayText', params: { text: text.INVALID.type } },
         help: { type: 'sayText', params: { text: text.HELP.type } },
       }),
@@ -730,7 +749,7 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
           src: 'stageAttachment',
           input: ({ context, event }) => ({
             conversation: context.conversation,
-            attachment: event.type === 'INPUT' ? event.input.attachments[0] : unavailableFile(),
+            attachment: event.type === 'INPUT' ? event.input.attachments[0] : (context.firstFile ?? unavailableFile()),
           }),
           onDone: [
             {
@@ -759,8 +778,12 @@ export function createSaveDocumentMachine(ports: WalletPorts) {
         },
       },
       backToStep: {
-        // The step the file came at, asked again (its entry asks).
+        // The step the file came at, asked again (its entry asks). The first message's file is staged or refused by
+        // now: it is not kept in the conversation.
+        entry: 'forgetFirstFile',
         always: [
+          { guard: { type: 'cameAt', params: { step: 'start' } }, target: 'start' },
+          { guard: { type: 'cameAt', params: { step: 'type' } }, target: 'type' },
           { guard: { type: 'cameAt', params: { step: 'issuerState' } }, target: 'issuerState' },
           { guard: { type: 'cameAt', params: { step: 'label' } }, target: 'label' },
           { guard: { type: 'cameAt', params: { step: 'expiresAt' } }, target: 'expiresAt' },

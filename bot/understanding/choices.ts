@@ -131,9 +131,16 @@ export function labelIndex(words: string, labels: readonly string[]): number {
   return named.length === 1 ? named[0].index : -1;
 }
 
-/** Words in almost every citizen's question: sharing one of them says nothing about which question is meant. */
+/**
+ * Words in almost every citizen's question: sharing one of them says nothing about which question is meant. The words
+ * a request is asked with ("voce sabe fazer pudim?") are among them: shared with "O que a IPlani sabe fazer", they would
+ * offer it for any topic.
+ */
 const GENERIC_TERMS: ReadonlySet<string> = new Set(
-  'quanto quantos duvida duvidas pergunta perguntar perguntinha questao tirar ajuda ajudar informacao iplani carteira digital carioca'
+  (
+    'quanto quantos duvida duvidas pergunta perguntar perguntinha questao tirar ajuda ajudar informacao iplani carteira ' +
+    'digital carioca saber sabe fazer faz voce'
+  )
     .split(' ')
     .flatMap((word) => analyze(word).map((token) => token.term)),
 );

@@ -1232,8 +1232,13 @@ export class IntentClassifier {
           .trim()
           .split(' ')
           .some((word) => word !== '' && !ACKNOWLEDGING.test(word)) ?? false;
-      if (yes === true && changes && !asked) return decided(at === 'save.confirm' && correctedField(text) ? 'no' : 'inform');
-      if (yes === false || (yes === true && !asked)) return decided(yes ? 'yes' : 'no');
+      // "eu disse o final 3321, nao esse": at a block's confirmation, a card named by its digits goes with the answer, for
+      // the flow to offer that card instead when it is another one.
+      const named = at === 'block.confirm' ? this.recognizers.card(text) : null;
+      const card: Slots = named && 'last4' in named ? { card: named } : {};
+      if (yes === true && changes && !asked)
+        return decided(at === 'save.confirm' && correctedField(text) ? 'no' : 'inform', card);
+      if (yes === false || (yes === true && !asked)) return decided(yes ? 'yes' : 'no', card);
     }
 
     // Only emoji or punctuation, and not a yes/no being asked: nothing to act on.
@@ -1293,6 +1298,10 @@ export class IntentClassifier {
         const rest = ranked.filter((r) => !ANSWERS.has(r.intent)).reduce((sum, r) => sum + r.score, 0);
         intent = alternative.intent;
         score = alternative.score / rest;
+      } else if (!fits && at === 'menu' && intent === 'no' && words(simple) > 3 && !OPENS_WITH_NO.test(simple)) {
+        // With nothing asked, a "nao" inside a sentence ("paguei a recarga e ate agora nada nao") negates what the
+        // sentence says; it answers nothing. Told of a problem in words the network weighs little: put to the FAQ.
+        ({ intent, score } = { intent: 'faq', score: 1 });
       } else if (!fits) {
         intent = 'out_of_context';
       }
@@ -1313,7 +1322,10 @@ export class IntentClassifier {
     const overridable = BLOCK_OVERRIDES.has(intent) || (intent === 'faq' && howItWorksQuestion(text) === null);
     if (overridable && !YES_NO_STEPS.has(at) && !looksLikeQuestion(text) && blockWords) {
       const block = ranked.find((r) => r.intent === 'block_card')?.score ?? 0;
-      if (block >= BLOCK_IN_THE_RUNNING)
+      // "cancela os dois cartoes" at the menu: the network gives the verb to stopping (0.68) and almost nothing to the
+      // block; with nothing underway to stop, cancelling cards is blocking them, however little the network says so.
+      const cancelsCards = at === 'menu' && intent === 'cancel' && CARD_WORDS.test(simple);
+      if (block >= BLOCK_IN_THE_RUNNING || cancelsCards)
         ({ intent, score } = { intent: 'block_card', score: Math.max(block, OVERRIDE_THRESHOLD) });
     }
     // A statement asked for in the middle of a flow names what it shows; else the next reading is taken.

@@ -24,6 +24,10 @@ export function detectCommand(text: string): Readonly<Command> | null {
     while (rest.length > 1 && LINK_FILLER.has(rest[0])) rest.shift();
     while (rest.length > 1 && LINK_FILLER.has(rest[rest.length - 1])) rest.pop();
     const code = normaliseLinkCode(rest.join(''));
+    // "vincular minha conta", "vincula meu whatsapp" ("WHATSAPP" has a code's shape): asked to link without a code.
+    // As the link-code recognizer reads them, lowercase letters without a digit are words of the sentence; a code (or a
+    // mistyped one) has digits or is typed in capitals, as the app shows it.
+    if (!/\d/.test(rest.join('')) && !/\b[A-Z]{4,}\b/.test(text)) return null;
     return { type: 'link', code: code ?? rest.join('') };
   }
   if (/^(ativar|receber|quero receber|ligar) (os )?avisos$/.test(simple)) return { type: 'notifications', on: true };
