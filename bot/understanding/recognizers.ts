@@ -60,6 +60,8 @@ export interface Slots {
 
 /** The word that announces a link code in a sentence: "código", "codigo", "cód". */
 const CODE_WORD = /^c[oó]d(igo|\.)?$/i;
+/** The verb a code is sent with ("vincular KMPQRSTA", "vincula kmpqrsta"): it names the code as "código" does. */
+const LINK_VERB = /^vincul(a|ar|e)$/i;
 /** "é" between the word "código" and the code, as typed without accents: "o codigo e kmpqrsta", "codigo eh ...". */
 const IS_WORD = /^(e|é|eh|foi)$/i;
 /** Words a code is sent with, saying nothing else: "pronto", "toma", "segue", "aqui", "o código". */
@@ -730,10 +732,12 @@ export class Recognizers {
       // Sent alone in capitals, or with only the words people send a code with ("pronto KMPQRSTA", "toma ai KMPQRSTA").
       const sentAlone = /^[A-Z]{8}$/.test(tokens[i]) && tokens.every((t, j) => j === i || CODE_COMPANY.test(t));
       // In a message that names the code anywhere ("meu codigo kmpqrsta", "o codigo q apareceu foi KMPQRSTA", "KMPQRSTA
-      // é o código"), letters of the generator's alphabet in a code's length are the code, in any case, unless they make
+      // é o código", "vincular kmpqrsta"), letters of the generator's alphabet in a code's length are the code, in any case, unless they make
       // a word IPlani knows ("o codigo nao chegou, pergunta"): a drawn code is no word.
       const namedAnywhere =
-        tokens[i].length === LINK_CODE_LENGTH && tokens.some((t) => CODE_WORD.test(t)) && !isKnownWord(tokens[i]);
+        tokens[i].length === LINK_CODE_LENGTH &&
+        tokens.some((t) => CODE_WORD.test(t) || LINK_VERB.test(t)) &&
+        !isKnownWord(tokens[i]);
       if (alone && (/\d/.test(alone) || shaped || named || sentAlone || namedAnywhere)) return alone;
       if (i + 1 < tokens.length) {
         const pair = normaliseLinkCode(tokens[i] + tokens[i + 1]);

@@ -170,6 +170,8 @@ describe('a link code made only of letters', () => {
     (code: string) => `meu codigo ${code.toLowerCase()}`,
     (code: string) => `o código que apareceu no app foi ${code}`,
     (code: string) => `${code.toLowerCase()} é o codigo`,
+    // The command as the app tells it, typed in lower case: a drawn code is no word ("vincular minha conta" is).
+    (code: string) => `vincular ${code.toLowerCase()}`,
   ])('is found and links the chat (%#)', async (sentence) => {
     const citizenId = (await registerCitizen(t)).id;
     const bot = new BotHarness(t);
