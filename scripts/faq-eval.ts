@@ -19,7 +19,7 @@ const search = (q: string, limit: number) => engine.search(q, limit);
 const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
 const summary = (report: EvalReport): string =>
   `top-1 ${percent(report.top1)}, top-3 ${percent(report.top3)}, confident and correct ${percent(report.confidentCorrect)}, ` +
-  `false-confident ${percent(report.falseConfident)} (${report.inScope} in scope, ${report.outOfScope} out of scope)`;
+  `confident and wrong ${percent(report.confidentWrong)}, false-confident ${percent(report.falseConfident)} (${report.inScope} in scope, ${report.outOfScope} out of scope)`;
 
 const report = evaluate(load('eval-set.json'), search);
 for (const failure of report.failures) console.log(describeFailure(failure));
@@ -27,6 +27,7 @@ console.log(`\nIn-scope items: ${report.inScope}, out-of-scope items: ${report.o
 console.log(`Top-1 accuracy:        ${percent(report.top1)}`);
 console.log(`Top-3 accuracy:        ${percent(report.top3)}`);
 console.log(`Confident and correct: ${percent(report.confidentCorrect)}`);
+console.log(`Confident and wrong:   ${percent(report.confidentWrong)}`);
 console.log(`False-confident rate:  ${percent(report.falseConfident)}`);
 const problems = unmetThresholds(report);
 
