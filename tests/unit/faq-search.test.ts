@@ -124,6 +124,13 @@ describe('FAQ text analysis', () => {
     expect(terms('a partir de que idade')).not.toContain(broke);
   });
 
+  it('reads "levaram" as a theft only as that whole word: "levar" documents somewhere is no theft', () => {
+    const stolen = canonicalTerm('roubar');
+    expect(terms('me levaram o cartao no trem')).toContain(stolen);
+    expect(terms('o que ele tem que levar no posto')).not.toContain(stolen);
+    expect(terms('levo os documentos amanha')).not.toContain(stolen);
+  });
+
   it('reads "X serve pra que?" like "pra que serve X?"', () => {
     expect(terms('o jae serve pra que exatamente?')).toEqual(terms('pra que serve o jae?'));
   });
