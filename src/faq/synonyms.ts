@@ -45,6 +45,12 @@ export const PHRASES: ReadonlyArray<readonly [string, string]> = [
   ['de passe', 'de cartao'],
   ['passe escolar', 'cartao escolar'],
   ['levaram', 'roubaram'],
+  // A bank card is none of the base's cards: one word the base never uses, so "compra no cartao de credito" does not
+  // read as a recharge.
+  ['cartao de credito', 'cartaobancario'],
+  ['cartao de debito', 'cartaobancario'],
+  ['cartao do banco', 'cartaobancario'],
+  ['cartao de banco', 'cartaobancario'],
   // "sabe" typed for "saber" after a wish to know ("qria sabe se..."): the shape of a question, not "o que vc sabe fazer".
   ['queria sabe', 'queria saber'],
   ['quero sabe', 'quero saber'],
