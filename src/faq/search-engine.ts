@@ -133,27 +133,39 @@ const QUESTION_WORDS = 2;
 const ASKED_AMONG = 5;
 
 /**
+ * An asking part that opens asking what to do now ("o que eu faço", "o que eu tenho que fazer ja que o dinheiro
+ * saiu"): when it names no entry of its own, it asks about the story.
+ */
+const WHAT_NOW =
+  /^(o )?(que|q) (eu |ele |ela |a gente )?(faco|fazer|devo fazer|tenho que fazer|tem que fazer|precisa fazer|preciso fazer)\b/;
+
+/** One part of a long message that asks, and whether it only asks what to do now (see WHAT_NOW). */
+interface AskingPart {
+  text: string;
+  whatNow: boolean;
+}
+
+/**
  * The parts of a long message that ask: each sentence ending in a question mark and the words after its last "queria
  * saber"; without a question mark, the words from its last question word on. Each is widened backwards to the words
  * it needs (see ASKING_WORDS).
  */
-function askingParts(query: string): string[] {
-  const parts: string[] = [];
-  const widened = (before: string, asking: string, least: number): string => {
+function askingParts(query: string): AskingPart[] {
+  const parts: AskingPart[] = [];
+  const add = (before: string, asking: string, least: number): void => {
     const earlier = tokenize(normalizeText(before));
     const words = tokenize(normalizeText(asking));
+    const whatNow = WHAT_NOW.test(words.join(' '));
     while (analyze(words.join(' ')).length < least && earlier.length > 0) words.unshift(earlier.pop()!);
-    return words.join(' ');
+    if (words.length > 0) parts.push({ text: words.join(' '), whatNow });
   };
   const sentences = [...query.matchAll(/[^.!?\n]+\?/g)];
-  for (const sentence of sentences) parts.push(widened(query.slice(0, sentence.index), sentence[0], QUESTION_WORDS));
+  for (const sentence of sentences) add(query.slice(0, sentence.index), sentence[0], QUESTION_WORDS);
   const normalized = normalizeText(query);
   const announced = [...normalized.matchAll(ASKING)].at(-1);
   const cue = sentences.length > 0 ? announced : [...normalized.matchAll(QUESTION_CUE)].at(-1);
-  if (cue?.index !== undefined) {
-    parts.push(widened(normalized.slice(0, cue.index), normalized.slice(cue.index), ASKING_WORDS));
-  }
-  return parts.filter((part) => part !== '');
+  if (cue?.index !== undefined) add(normalized.slice(0, cue.index), normalized.slice(cue.index), ASKING_WORDS);
+  return parts;
 }
 
 /** Suggestions offered when there is no confident answer. */
@@ -246,11 +258,13 @@ export class FaqSearchEngine {
     if (parts.length === 0) return true;
     const answered: IndexedEntry[] = [];
     for (const part of parts) {
-      const slots = this.querySlots(analyze(part));
+      const slots = this.querySlots(analyze(part.text));
       const [first, second] = this.rank(slots);
       if (first !== undefined && this.isConfident(slots, first, second)) answered.push(first.indexed);
     }
     if (ranked[0] !== undefined && answered.includes(ranked[0].indexed)) return true;
+    // "...o dinheiro saiu da conta e nao caiu o que eu faço": the story is what is asked about.
+    if (answered.length === 0 && parts.some((part) => part.whatNow)) return true;
     const position = ranked.slice(0, ASKED_AMONG).findIndex((r) => answered.includes(r.indexed));
     if (position > 0) ranked.unshift(...ranked.splice(position, 1));
     return false;
