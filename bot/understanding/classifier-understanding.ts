@@ -9,6 +9,7 @@ import {
   fetchesLinkCode,
   howItWorksQuestion,
   IntentClassifier,
+  asksInAStory,
   looksLikeQuestion,
   readsAsVague,
   saysStop,
@@ -151,6 +152,15 @@ export class ClassifierUnderstanding implements Understanding {
             // one wanted after it is.
             parseNoticeRequest(expecting.at === 'menu' ? (afterRefusal(text) ?? text) : text)
         : null;
+    // A long story that asks something, making no request the network is sure of: the FAQ reads the part that asks
+    // (see asksInAStory), before any command a few of its words suggest ("nao é justo" is no cancel).
+    const storyQuestion =
+      expecting.at === 'menu' &&
+      !menuChoice &&
+      !rules.command &&
+      !linkCode &&
+      !(confident && FEATURE_REQUESTS.includes(act)) &&
+      asksInAStory(text);
     const command: Readonly<Command> | null =
       rules.command ??
       (linkCode ? { type: 'link', code: linkCode } : null) ??
@@ -158,7 +168,7 @@ export class ClassifierUnderstanding implements Understanding {
       // A menu option the citizen picked by its label is that option, whatever the classifier makes of its words.
       // Inside a flow a cancel needs a word that says so ("parada", a bus stop, reads as "parar" to the network); at the
       // menu there is nothing to lose, and a cancel only shows the menu again.
-      (confident && !menuChoice && (act !== 'cancel' || expecting.at === 'menu' || saysStop(text))
+      (confident && !menuChoice && !storyQuestion && (act !== 'cancel' || expecting.at === 'menu' || saysStop(text))
         ? (COMMAND_OF[act] ?? null)
         : null);
     // "bom diaa queria saber meu sado": a sure greeting whose words after it the network reads weakly (a typo it does not
@@ -167,15 +177,16 @@ export class ClassifierUnderstanding implements Understanding {
     const requestAfterGreeting = rest ? utteranceOf(rest).intent : null;
     const faqScore = understood.ranked.find((r) => r.intent === 'faq')?.score ?? 0;
     const faqFirst =
-      expecting.at === 'menu' &&
-      !menuChoice &&
-      !rules.command &&
-      !linkCode &&
-      confident &&
-      FAQ_FIRST_READINGS.has(act) &&
-      (act === 'help' || !OWN.test(rules.simple)) &&
-      faqScore >= FAQ_IN_THE_RUNNING &&
-      looksLikeQuestion(text);
+      storyQuestion ||
+      (expecting.at === 'menu' &&
+        !menuChoice &&
+        !rules.command &&
+        !linkCode &&
+        confident &&
+        FAQ_FIRST_READINGS.has(act) &&
+        (act === 'help' || !OWN.test(rules.simple)) &&
+        faqScore >= FAQ_IN_THE_RUNNING &&
+        looksLikeQuestion(text));
     // A weak reading falls back to the rules' keywords, unless it asks how something works: "como vejo meu saldo?" is the
     // FAQ's (as "como vejo meu saldo pelo app" is in the evaluation set), not the balance.
     const howQuestion = act === 'faq' && expecting.at === 'menu' && howItWorksQuestion(text) !== null;

@@ -510,6 +510,27 @@ export function looksLikeQuestion(text: string): boolean {
   );
 }
 
+/**
+ * A story told before its question: at least STORY_WORDS words, so no value typed at a step, no request in a few words.
+ * A voice-typed story often has no question mark and opens with greetings and context, so neither its start nor its
+ * end need look like a question (the end may be context again: "...como eu faço pra mostrar o documento pra eles
+ * conferirem de longe").
+ */
+const STORY_WORDS = 30;
+
+/** How a story announces that it asks: a wish to know, "como eu faço pra", "o que ela tem que fazer". */
+const ASKS_IN_STORY =
+  /\b((queria|quero|gostaria de|preciso|precisava) saber|minha duvida|como (e que |q |que )?(eu |a gente )?(faco|faz|fazer|consigo|vejo|tiro|pego|resolvo)|(o )?(que|q) (eu |ele |ela |a gente )?(faco|fazer|devo fazer|tem que fazer|tenho que fazer|precisa fazer|preciso fazer))\b/;
+
+/**
+ * Whether `text` is a long story that asks something along the way (see STORY_WORDS and ASKS_IN_STORY): put to the
+ * FAQ, which reads the part that asks, rather than taken for what a few of its words say to the network.
+ */
+export function asksInAStory(text: string): boolean {
+  const normalized = normalizeText(text);
+  return normalized.split(' ').length >= STORY_WORDS && ASKS_IN_STORY.test(normalized);
+}
+
 /** The message's words with chat shorthand spelled out ("oq" -> "o que", "pq" -> "porque"), filler kept. */
 function spelledOut(text: string): string {
   return normalizeText(text)

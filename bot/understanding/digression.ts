@@ -5,6 +5,7 @@ import {
   AMOUNT_STEPS,
   ASIDE_THRESHOLD,
   asksForAMoment,
+  asksInAStory,
   FEATURE_REQUESTS,
   looksLikeQuestion,
   type Expecting,
@@ -127,6 +128,10 @@ export function digressionOf(understood: Understood, expecting: Expecting, text:
   const { intent, score } = understood;
   if (expecting.at === 'faq.suggestions') return leavesSuggestions(understood, text);
   if (NOT_A_FLOW_STEP.has(expecting.at)) return null;
+  // A long story that asks something is no answer to the step, whatever a few of its words say to the network ("...nao
+  // é justo entao queria saber o que ele tem que fazer" reads as a cancel, "...nao vai mais pagar" as a no): it is put
+  // to the FAQ and the step asked again, unless it makes a new request or holds the value asked for.
+  if (asksInAStory(text) && !REQUESTS.has(intent) && intent !== 'inform') return 'question';
   if (ANSWERS.has(intent)) return null;
   // Where a card is picked, words about the cards' money or number describe the card ("o que tem mais saldo", "qual
   // cartao?"), unless they ask about the cards themselves ("quanto tem em cada um?", "quais cartoes eu tenho mesmo?")

@@ -29,6 +29,11 @@ export interface EvalReport {
   top3: number;
   /** Share of in-scope items answered confidently with the expected entry. */
   confidentCorrect: number;
+  /**
+   * Share of in-scope items answered confidently with another entry: the citizen is shown an answer to a question they
+   * did not ask, worse than suggestions.
+   */
+  confidentWrong: number;
   /** Share of out-of-scope items that got a confident answer. */
   falseConfident: number;
   failures: EvalFailure[];
@@ -44,6 +49,7 @@ export function evaluate(items: readonly EvalItem[], search: (q: string, limit: 
   let top1 = 0;
   let top3 = 0;
   let confidentCorrect = 0;
+  let confidentWrong = 0;
   let falseConfident = 0;
   const failures: EvalFailure[] = [];
   for (const item of items) {
@@ -63,6 +69,7 @@ export function evaluate(items: readonly EvalItem[], search: (q: string, limit: 
     if (slugs[0] === item.expected) top1++;
     if (slugs.slice(0, 3).includes(item.expected)) top3++;
     if (result.confident && result.best?.slug === item.expected) confidentCorrect++;
+    if (result.confident && result.best?.slug !== item.expected) confidentWrong++;
     if (slugs[0] !== item.expected) failures.push(failure(slugs.includes(item.expected) ? 'miss-top1' : 'miss-top3'));
   }
   return {
@@ -71,6 +78,7 @@ export function evaluate(items: readonly EvalItem[], search: (q: string, limit: 
     top1: ratio(top1, inScope),
     top3: ratio(top3, inScope),
     confidentCorrect: ratio(confidentCorrect, inScope),
+    confidentWrong: ratio(confidentWrong, inScope),
     falseConfident: ratio(falseConfident, outOfScope),
     failures,
   };

@@ -10,7 +10,7 @@
  */
 
 import { analyze, relatedTerms, type AnalyzedToken } from './synonyms';
-import { boundedEditDistance, normalizeText } from './text';
+import { boundedEditDistance, normalizeText, tokenize } from './text';
 
 export interface FaqEntryInput {
   id: string;
@@ -110,6 +110,64 @@ function announcedQuestion(query: string): string[] {
   return tail === '' ? [] : [tail];
 }
 
+/**
+ * Where the part of a voice-typed story that asks begins, when it has no question mark: a question word or a wish to
+ * know. Words that more often tell the story than open a question are left out ("quando desci do onibus", "porque
+ * perdi", "nao pode").
+ */
+const QUESTION_CUE =
+  /\b(?:como|qual|quais|quanto|quantos|quantas|onde|por que|o que|da pra|da para|tem como|sera que|posso|existe|(?:queria|quero|gostaria de|preciso|precisava) saber|minha duvida)\b/g;
+
+/**
+ * An asking part without a question mark is read with at least this many meaningful words ("...o cartao parou de
+ * funcionar o que eu faço" asks about the words before "o que"); a sentence the citizen ended with a question mark is
+ * its own question, widened only when it says fewer than QUESTION_WORDS meaningful words ("O que eu faço?").
+ */
+const ASKING_WORDS = 4;
+const QUESTION_WORDS = 2;
+
+/**
+ * A long message whose asking parts read as another entry than the whole message keeps that entry first among the
+ * suggestions when the whole message ranks it this high: the story still speaks of it.
+ */
+const ASKED_AMONG = 5;
+
+/**
+ * An asking part that opens asking what to do now ("o que eu faço", "o que eu tenho que fazer ja que o dinheiro
+ * saiu"): when it names no entry of its own, it asks about the story.
+ */
+const WHAT_NOW =
+  /^(o )?(que|q) (eu |ele |ela |a gente )?(faco|fazer|devo fazer|tenho que fazer|tem que fazer|precisa fazer|preciso fazer)\b/;
+
+/** One part of a long message that asks, and whether it only asks what to do now (see WHAT_NOW). */
+interface AskingPart {
+  text: string;
+  whatNow: boolean;
+}
+
+/**
+ * The parts of a long message that ask: each sentence ending in a question mark and the words after its last "queria
+ * saber"; without a question mark, the words from its last question word on. Each is widened backwards to the words
+ * it needs (see ASKING_WORDS).
+ */
+function askingParts(query: string): AskingPart[] {
+  const parts: AskingPart[] = [];
+  const add = (before: string, asking: string, least: number): void => {
+    const earlier = tokenize(normalizeText(before));
+    const words = tokenize(normalizeText(asking));
+    const whatNow = WHAT_NOW.test(words.join(' '));
+    while (analyze(words.join(' ')).length < least && earlier.length > 0) words.unshift(earlier.pop()!);
+    if (words.length > 0) parts.push({ text: words.join(' '), whatNow });
+  };
+  const sentences = [...query.matchAll(/[^.!?\n]+\?/g)];
+  for (const sentence of sentences) add(query.slice(0, sentence.index), sentence[0], QUESTION_WORDS);
+  const normalized = normalizeText(query);
+  const announced = [...normalized.matchAll(ASKING)].at(-1);
+  const cue = sentences.length > 0 ? announced : [...normalized.matchAll(QUESTION_CUE)].at(-1);
+  if (cue?.index !== undefined) add(normalized.slice(0, cue.index), normalized.slice(cue.index), ASKING_WORDS);
+  return parts;
+}
+
 /** Suggestions offered when there is no confident answer. */
 const SUGGESTIONS = 3;
 
@@ -174,14 +232,42 @@ export class FaqSearchEngine {
     // Only typo corrections and nothing read as typed ("valeu" -> "vale"): a guess, never a confident answer.
     const typedAsIs = slots.some((slot) => slot.candidates.some((c) => c.weight !== TYPO_WEIGHT));
     const ranked = this.rank(slots);
+    let asked = true;
     if (slots.length > LONG_QUERY_WORDS) {
       ranked.splice(0, ranked.length, ...this.rankByWindows(slots, this.withQuestionSentences(query, ranked)));
+      asked = this.agreesWithAskingParts(query, ranked);
     }
 
     const top = ranked[0];
-    const confident = typedAsIs && top !== undefined && this.isConfident(slots, top, ranked[1]);
+    const confident = typedAsIs && asked && top !== undefined && this.isConfident(slots, top, ranked[1]);
     const hits = ranked.slice(0, confident ? limit : SUGGESTIONS).map(({ indexed, score }) => toHit(indexed.entry, score));
     return { confident, best: confident ? (hits[0] ?? null) : null, hits };
+  }
+
+  /**
+   * Whether the parts of a long message that ask (see askingParts) confirm the first of `ranked`, the reading of the
+   * whole message and its windows. That reading also weighs the story, whose words can name another entry ("perdi o
+   * cartao do banco ... como contesto a compra"); a vague ending ("o que ela precisa fazer e quais documentos tem que
+   * levar") confirms nothing. So a confident answer needs one asking part that, read alone, answers the same entry
+   * confidently; a message that asks nothing recognisable keeps the whole reading. Without that agreement, an entry an
+   * asking part answers confidently is moved first among the suggestions when the whole message ranks it within
+   * ASKED_AMONG. Reorders `ranked` in place.
+   */
+  private agreesWithAskingParts(query: string, ranked: RankedEntry[]): boolean {
+    const parts = askingParts(query);
+    if (parts.length === 0) return true;
+    const answered: IndexedEntry[] = [];
+    for (const part of parts) {
+      const slots = this.querySlots(analyze(part.text));
+      const [first, second] = this.rank(slots);
+      if (first !== undefined && this.isConfident(slots, first, second)) answered.push(first.indexed);
+    }
+    if (ranked[0] !== undefined && answered.includes(ranked[0].indexed)) return true;
+    // "...o dinheiro saiu da conta e nao caiu o que eu faço": the story is what is asked about.
+    if (answered.length === 0 && parts.some((part) => part.whatNow)) return true;
+    const position = ranked.slice(0, ASKED_AMONG).findIndex((r) => answered.includes(r.indexed));
+    if (position > 0) ranked.unshift(...ranked.splice(position, 1));
+    return false;
   }
 
   /**

@@ -44,6 +44,13 @@ export const PHRASES: ReadonlyArray<readonly [string, string]> = [
   ['a passe', 'a cartao'],
   ['de passe', 'de cartao'],
   ['passe escolar', 'cartao escolar'],
+  ['levaram', 'roubaram'],
+  // A bank card is none of the base's cards: one word the base never uses, so "compra no cartao de credito" does not
+  // read as a recharge.
+  ['cartao de credito', 'cartaobancario'],
+  ['cartao de debito', 'cartaobancario'],
+  ['cartao do banco', 'cartaobancario'],
+  ['cartao de banco', 'cartaobancario'],
   // "sabe" typed for "saber" after a wish to know ("qria sabe se..."): the shape of a question, not "o que vc sabe fazer".
   ['queria sabe', 'queria saber'],
   ['quero sabe', 'quero saber'],
@@ -223,7 +230,9 @@ export const EQUIVALENTS: ReadonlyArray<readonly string[]> = [
   ['extrato', 'historico', 'movimentacao', 'transacao', 'lancamento'],
   ['tarifa', 'preco', 'custo', 'custar'],
   ['passagem', 'viagem', 'embarque', 'embarcar'],
-  ['roubar', 'furtar', 'assaltar', 'assalto', 'roubo', 'furto', 'levaram'],
+  // "levaram" only as a whole word (PHRASES): its stem is also that of "levar" ("quais documentos tem que levar"), which
+  // is no theft.
+  ['roubar', 'furtar', 'assaltar', 'assalto', 'roubo', 'furto'],
   ['perder', 'sumir', 'extraviar', 'perda', 'perdi', 'sumiu'],
   // Not "partir": its stem is that of "parte" ("a parte de transporte do app") and of "a partir de" (from).
   ['quebrar', 'danificar', 'dano', 'defeito', 'estragar', 'rachar'],

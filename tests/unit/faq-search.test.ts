@@ -1,6 +1,7 @@
 import { FaqSearchEngine, type FaqEntryInput } from '../../src/faq/search-engine';
 import {
   FAQ_ADDED_ALTERNATIVES,
+  FAQ_PUBLISHED_ENTRIES,
   FAQ_SECOND_ADDED_ALTERNATIVES,
   FAQ_SEED_ENTRIES,
   FAQ_THIRD_ADDED_ALTERNATIVES,
@@ -122,6 +123,13 @@ describe('FAQ text analysis', () => {
     expect(terms('o cartao partiu')).toContain(broke);
     expect(terms('a parte de transporte do app')).not.toContain(broke);
     expect(terms('a partir de que idade')).not.toContain(broke);
+  });
+
+  it('reads "levaram" as a theft only as that whole word: "levar" documents somewhere is no theft', () => {
+    const stolen = canonicalTerm('roubar');
+    expect(terms('me levaram o cartao no trem')).toContain(stolen);
+    expect(terms('o que ele tem que levar no posto')).not.toContain(stolen);
+    expect(terms('levo os documentos amanha')).not.toContain(stolen);
   });
 
   it('reads "X serve pra que?" like "pra que serve X?"', () => {
@@ -294,6 +302,57 @@ describe('FaqSearchEngine', () => {
     const result = strict.search('Perdi meu cartão, como bloqueio?');
     expect(result.confident).toBe(false);
     expect(result.hits[0].slug).toBe('bloquear-cartao-perdido');
+  });
+});
+
+describe('FaqSearchEngine on long messages, over the published entries', () => {
+  const published = new FaqSearchEngine(FAQ_PUBLISHED_ENTRIES.map((entry) => ({ ...entry, id: entry.slug })));
+
+  it('answers a long story only when the part that asks reads as the same entry', () => {
+    // The vague ending asks nothing the base knows on its own; the story speaks of a grandfather's free fare.
+    const vague = published.search(
+      'boa noite eu moro com o meu avo ele tem setenta anos e outro dia no onibus o cobrador falou que ele nem ' +
+        'precisava pagar mas ele nao sabia e pagou a vida inteira entao eu queria saber o que ele tem que fazer e o ' +
+        'que precisa levar',
+    );
+    expect(vague.confident).toBe(false);
+    expect(vague.hits.map((hit) => hit.slug)).toContain('gratuidade-idosos');
+    // The story is about a recharge that worked; the ending asks for the trips made with the card.
+    const elsewhere = published.search(
+      'oi boa tarde eu fiz uma recarga pelo pix ontem de noite e o saldo entrou certinho no cartao tudo certo mas meu ' +
+        'filho pegou o cartao emprestado hoje e andou o dia todo e eu queria saber como eu vejo as viagens que ele fez ' +
+        'com o cartao',
+    );
+    expect(elsewhere.confident).toBe(false);
+    expect(elsewhere.hits[0].slug).toBe('historico-do-cartao');
+    // The ending asks about the balance; the story's card error and app do not outweigh it.
+    const asked = published.search(
+      'oi bom dia moço eu to aqui no ponto do onibus e o cartao que eu uso todo dia pra ir trabalhar passou na ' +
+        'maquina e deu erro ontem ja tinha dado erro tambem ai o motorista falou pra eu ver isso no aplicativo entao ' +
+        'eu queria saber como faço pra ver quanto tem de saldo no meu cartao',
+    );
+    expect(asked.confident).toBe(true);
+    expect(asked.best?.slug).toBe('consultar-saldo');
+  });
+
+  it('answers the entry the asking part names when the whole story agrees, though the story lists document names', () => {
+    const result = published.search(
+      'boa tarde eu vou fazer uma entrevista de emprego amanha e o rh pediu rg cpf titulo de eleitor e carteira de ' +
+        'trabalho e eu nao tenho impressora em casa pra tirar copia de nada e nem vou conseguir ir la antes entao ' +
+        'como eu faço pra mostrar o meu documento pra eles conferirem de longe',
+    );
+    expect(result.confident).toBe(true);
+    expect(result.best?.slug).toBe('link-de-verificacao');
+  });
+
+  it("reads a bank card as none of the base's cards: a stolen credit card is no transport card to block", () => {
+    expect(terms('roubaram meu cartao de credito')).not.toContain(canonicalTerm('cartao'));
+    expect(published.search('roubaram meu cartao de credito').confident).toBe(false);
+    const story = published.search(
+      'oi tudo bem semana passada eu perdi meu cartao do banco na feira e ja bloqueei com o gerente mas agora ' +
+        'apareceu uma compra estranha na fatura queria saber como eu faço pra contestar essa compra',
+    );
+    expect(story.confident).toBe(false);
   });
 });
 

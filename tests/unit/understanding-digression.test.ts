@@ -98,3 +98,33 @@ it('the status of a Pix asked at a confirmation is the request, never a question
   const utterance = await understanding.parse('o pix que fiz ja caiu?', { at: 'block.confirm' });
   expect(utterance.digression).toBe('request');
 });
+
+describe('a long story that asks something', () => {
+  const story =
+    'oi bom dia desculpa incomodar eu trabalho de porteiro no leblon e moro em nova iguacu entao pego trem e onibus ' +
+    'todo santo dia e meu patrao falou que nao vai mais pagar minha passagem do mes inteiro se eu nao provar quanto gasto ' +
+    'entao eu queria saber como eu faço pra ver tudo que eu gastei no mes';
+
+  it.each(STEPS)('is a question at $at, whatever a few of its words read as', async (expecting) => {
+    const utterance = await understanding.parse(story, expecting);
+    expect(utterance.command).toBeNull();
+    expect(utterance.digression).toBe('question');
+  });
+
+  it('goes to the FAQ at the menu, not to a command', async () => {
+    const utterance = await understanding.parse(story, { at: 'menu' });
+    expect(utterance.command).toBeNull();
+    expect(utterance.faqFirst).toBe(true);
+  });
+
+  it('a story that makes a new request is not put to the FAQ', async () => {
+    const utterance = await understanding.parse(
+      'oi bom dia desculpa incomodar eu trabalho de porteiro no leblon e moro em nova iguacu entao pego trem e onibus ' +
+        'todo santo dia e hoje cedo me roubaram a bolsa no trem com tudo dentro entao eu quero bloquear meu cartao agora ' +
+        'mesmo porque tinha saldo nele e nao sei o que fazer',
+      { at: 'save.number' },
+    );
+    expect(utterance.act).toBe('block_card');
+    expect(utterance.digression).not.toBe('question');
+  });
+});
