@@ -197,6 +197,11 @@ function pausedDocumentType(paused: PausedFlow): Parameters<typeof pause.doing>[
   return typeof type === 'string' ? (type as Parameters<typeof pause.doing>[1]) : null;
 }
 
+/** Who asks the FAQ, for its per-citizen rate limit: the channel and the citizen's id on it. */
+function faqClient(conversation: ConversationKey): string {
+  return `${conversation.channel}:${conversation.channelUserId}`;
+}
+
 /** The FAQ's reply as suggestions: its answer first, then the related questions, three at most. */
 function unsure(reply: FaqReply): FaqReply['suggestions'] {
   const { id, question } = reply.answer!;
@@ -883,7 +888,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
           src: 'askFaq',
           input: ({ context, event }) => ({
             question: event.type === 'USER' ? event.utterance.text : '',
-            client: `${context.conversation.channel}:${context.conversation.channelUserId}`,
+            client: faqClient(context.conversation),
             isQuestion: true,
             vague: event.type === 'USER' && event.utterance.vague === true,
             topic: context.paused ? FLOW_TOPIC[context.paused.flow] : undefined,
@@ -955,7 +960,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
           src: 'askFaq',
           input: ({ context, event }) => ({
             question: event.type === 'USER' ? event.utterance.text : '',
-            client: `${context.conversation.channel}:${context.conversation.channelUserId}`,
+            client: faqClient(context.conversation),
             isQuestion: event.type === 'USER' && (event.utterance.act === 'faq' || event.utterance.followsUpAnswer === true),
             vague: event.type === 'USER' && event.utterance.vague === true,
             followed: context.faqBefore ?? null,
@@ -1000,7 +1005,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
           src: 'askFaq',
           input: ({ context }) => ({
             question: context.heldRequest?.utterance.text ?? '',
-            client: `${context.conversation.channel}:${context.conversation.channelUserId}`,
+            client: faqClient(context.conversation),
             isQuestion: true,
             vague: context.heldRequest?.utterance.vague === true,
           }),
@@ -1154,7 +1159,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
           src: 'askFaq',
           input: ({ context, event }) => ({
             question: event.type === 'USER' ? event.utterance.text : '',
-            client: `${context.conversation.channel}:${context.conversation.channelUserId}`,
+            client: faqClient(context.conversation),
             isQuestion: true,
             vague: event.type === 'USER' && event.utterance.vague === true,
           }),
@@ -1397,7 +1402,7 @@ export function createRootMachine(ports: WalletPorts, options: RootOptions) {
               id: 'flow',
               src: 'question',
               input: ({ context }) => ({
-                client: `${context.conversation.channel}:${context.conversation.channelUserId}`,
+                client: faqClient(context.conversation),
                 suggestions: context.faqSuggestions ?? [],
               }),
               onDone: '#root.finished',
